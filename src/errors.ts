@@ -1,0 +1,43 @@
+/**
+ * Errors for situations where a package cannot be evaluated at all (bad input, I/O, network).
+ * Verification findings are not errors: they are `Issue`s in a result. The verifier converts a
+ * `NupkgSigningError` into an issue at one boundary, the way NuGet turns a SignatureException into
+ * a logged NU3xxx message.
+ */
+
+/** Codes of our own, for outcomes NuGet has no NU code for. Documented in README.md. */
+export type ToolErrorCode =
+  | 'NUPKG001' // not a readable zip archive
+  | 'NUPKG002' // file cannot be read (missing, permission, directory)
+  | 'NUPKG003' // usage error (bad argument or option)
+  | 'NUPKG004' // a hostile-input limit was exceeded
+  | 'NUPKG005' // configuration (policy, trust roots, nuget.config) cannot be loaded
+  | 'NUPKG006'; // network error (timestamp server, revocation responder)
+
+/** NuGet's NU3xxx codes; see src/verify/codes.ts for their meaning. */
+export type NuGetCode = `NU3${string}`;
+
+export type ErrorCode = ToolErrorCode | NuGetCode;
+
+export class NupkgSigningError extends Error {
+  readonly code: ErrorCode;
+  /** The file the error is about, when there is one. */
+  readonly file: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'NupkgSigningError';
+    this.code = code;
+    this.file = options.file;
+  }
+}
+
+export function isNupkgSigningError(value: unknown): value is NupkgSigningError {
+  return value instanceof NupkgSigningError;
+}
+
+/** A short, single-line description of any thrown value, for messages (never a stack trace). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

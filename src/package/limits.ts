@@ -1,0 +1,14 @@
+/**
+ * Limits against hostile inputs. Each is far above what a real package needs, and each has a
+ * clear error (NUPKG004) naming the limit. Stated in README.md.
+ */
+export const LIMITS = {
+  /** Central directory bytes held in memory: 65,535 entries with 512-byte names fit easily. */
+  maxCentralDirectoryBytes: 64 * 1024 * 1024,
+  /** Entries in one archive (Zip64 archives can declare more; NuGet signs at most 65,534). */
+  maxEntries: 1_000_000,
+  /** Size of `.signature.p7s` (NuGet has no cap; real signatures are 10–30 KB). */
+  maxSignatureBytes: 4 * 1024 * 1024,
+  /** Decompressed bytes read from any one entry we inflate (the nuspec): zip-bomb guard. */
+  maxInflatedEntryBytes: 16 * 1024 * 1024,
+} as const;

@@ -1,0 +1,32 @@
+import type { ErrorCode } from '../errors.js';
+
+export type Level = 'error' | 'warning' | 'info';
+
+/** One finding about a package, with NuGet's code so users can search it. */
+export interface Issue {
+  readonly code: ErrorCode;
+  readonly level: Level;
+  readonly message: string;
+}
+
+export type SignatureKind = 'unsigned' | 'author' | 'repository' | 'unknown';
+
+/**
+ * The result for one package. This is the `--json` contract: later work adds fields, never renames
+ * these.
+ */
+export interface PackageResult {
+  readonly file: string;
+  readonly valid: boolean;
+  readonly signature: SignatureKind;
+  readonly countersigned: boolean;
+  readonly issues: readonly Issue[];
+}
+
+export function issue(code: ErrorCode, level: Level, message: string): Issue {
+  return { code, level, message };
+}
+
+export function hasErrors(issues: readonly Issue[]): boolean {
+  return issues.some((i) => i.level === 'error');
+}
