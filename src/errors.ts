@@ -17,7 +17,7 @@ export type ToolErrorCode =
 /** NuGet's NU3xxx codes; see src/verify/codes.ts for their meaning. */
 export type NuGetCode = `NU3${string}`;
 
-export type ErrorCode = ToolErrorCode | NuGetCode;
+export type ErrorCode = ToolErrorCode | NuGetCode | 'NU5037';
 
 export class NupkgSigningError extends Error {
   readonly code: ErrorCode;

@@ -1,0 +1,4 @@
+import * as core from '@actions/core';
+
+// Placeholder entry until the action issue: reads nothing yet.
+core.info('nupkg-signing action');

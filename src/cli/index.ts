@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { main } from './main.js';
+
+// The CLI entry point: real streams, the real clock, the real exit code.
+const code = await main(
+  process.argv.slice(2),
+  { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
+  new Date(),
+);
+process.exitCode = code;

@@ -1,0 +1,54 @@
+import { NupkgSigningError, describeError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { runVerify } from './commands/verify.js';
+import type { CommandOutput } from './output.js';
+
+export const USAGE = `Usage: nupkg-signing <command> [options]
+
+Commands:
+  verify FILE|DIR|GLOB...   verify package signatures (see 'nupkg-signing verify --help')
+
+Options:
+  -h, --help                show this help
+  -v, --version             print the version`;
+
+/**
+ * Runs the CLI and returns the exit code: 0 valid, 1 invalid, 2 usage or I/O error. Errors are
+ * printed as one line with their code, never as a stack trace.
+ */
+export async function main(argv: string[], out: CommandOutput, now: Date): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        out.stdout(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      case '-v':
+      case '--version':
+        out.stdout(`${VERSION}\n`);
+        return 0;
+      case 'verify':
+        return await runVerify(rest, out, now);
+      default:
+        throw new NupkgSigningError(
+          'NUPKG003',
+          `Unknown command '${command}'. Run 'nupkg-signing --help'.`,
+        );
+    }
+  } catch (error) {
+    out.stderr(`${formatError(error)}\n`);
+    return 2;
+  }
+}
+
+function formatError(error: unknown): string {
+  if (error instanceof NupkgSigningError) return `error ${error.code}: ${error.message}`;
+  // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+  const code = (error as { code?: string } | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
+    return `error NUPKG003: ${describeError(error)}`;
+  return `error: ${describeError(error)}`;
+}

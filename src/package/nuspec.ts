@@ -1,0 +1,108 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { NupkgSigningError } from '../errors.js';
+import type { PackageArchive } from './archive.js';
+import { LIMITS } from './limits.js';
+import { END_OF_CENTRAL_DIRECTORY_SIZE } from './zip-format.js';
+
+/** A package's identity as its nuspec states it. */
+export interface PackageIdentity {
+  readonly id: string;
+  readonly version: string;
+}
+
+/**
+ * yauzl reads the archive through this view, which ends where the EOCD record and its comment
+ * end: .NET's ZipArchive (which NuGet uses) ignores bytes after that, yauzl would refuse them.
+ */
+class ArchiveView extends yauzl.RandomAccessReader {
+  constructor(private readonly path: string) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return createReadStream(this.path, { start, end: end - 1 });
+  }
+}
+
+/**
+ * Reads the root-level `.nuspec` (inflated with a size limit) and returns its id and version.
+ * Returns undefined when the archive has no nuspec at its root, as NuGet's "missing the required
+ * nuspec file" (NU5037).
+ */
+export async function readPackageIdentity(
+  archive: PackageArchive,
+): Promise<PackageIdentity | undefined> {
+  const { path } = archive.file;
+  const end = Math.min(
+    archive.file.size,
+    archive.eocd.position + END_OF_CENTRAL_DIRECTORY_SIZE + archive.eocd.commentLength,
+  );
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromRandomAccessReaderPromise(new ArchiveView(path), end, {
+      lazyEntries: true,
+      decodeStrings: true,
+      validateEntrySizes: true,
+      strictFileNames: false,
+    });
+  } catch (error) {
+    throw new NupkgSigningError(
+      'NUPKG001',
+      `'${path}' is not a readable zip archive (${(error as Error).message}).`,
+      {
+        file: path,
+        cause: error,
+      },
+    );
+  }
+  try {
+    for await (const entry of zip.eachEntry()) {
+      const name = entry.fileName;
+      if (name.includes('/') || name.includes('\\') || !name.toLowerCase().endsWith('.nuspec'))
+        continue;
+      const xml = await readLimited(await zip.openReadStreamPromise(entry), path, name);
+      return parseIdentity(xml);
+    }
+    return undefined;
+  } catch (error) {
+    if (error instanceof NupkgSigningError) throw error;
+    throw new NupkgSigningError(
+      'NUPKG001',
+      `'${path}' has an unreadable entry (${(error as Error).message}).`,
+      {
+        file: path,
+        cause: error,
+      },
+    );
+  } finally {
+    zip.close();
+  }
+}
+
+async function readLimited(stream: Readable, path: string, name: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > LIMITS.maxInflatedEntryBytes) {
+      stream.destroy();
+      throw new NupkgSigningError(
+        'NUPKG004',
+        `The entry '${name}' of '${path}' inflates to more than ${LIMITS.maxInflatedEntryBytes} bytes.`,
+        { file: path },
+      );
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads `<id>` and `<version>` from the nuspec's metadata; enough for reports and policy matching. */
+function parseIdentity(xml: string): PackageIdentity {
+  const metadata = /<metadata\b[^>]*>([\s\S]*?)<\/metadata>/.exec(xml)?.[1] ?? xml;
+  const id = /<id>\s*([^<]*?)\s*<\/id>/.exec(metadata)?.[1];
+  const version = /<version>\s*([^<]*?)\s*<\/version>/.exec(metadata)?.[1];
+  return { id: id ?? '', version: version ?? '' };
+}

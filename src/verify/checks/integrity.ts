@@ -1,0 +1,51 @@
+import { timingSafeEqual } from 'node:crypto';
+import { NupkgSigningError } from '../../errors.js';
+import type { PackageArchive } from '../../package/archive.js';
+import { computeSignedPackageHash } from '../../package/content-hash.js';
+import type { CentralDirectoryRecord } from '../../package/zip-format.js';
+import { decodeContentHash, parseSignatureContent } from '../../signature/signature-content.js';
+import { issue, type Issue } from '../result.js';
+
+const ADVICE =
+  'The package has changed since it was signed: rebuild and re-sign it, or get an untampered copy.';
+
+/**
+ * Checks that the package content is what was signed: the hash named in the signature content
+ * equals NuGet's hash of the archive without the signature entry (spec §3). A mismatch, or any
+ * failure while hashing, is NU3008, always an error (NuGet's status Suspect).
+ *
+ * Throws NU3000/NU3007 when the content cannot be read (an ill-formed signature, not tampering).
+ */
+export async function checkIntegrity(
+  archive: PackageArchive,
+  signatureRecord: CentralDirectoryRecord,
+  content: Uint8Array | undefined,
+): Promise<Issue[]> {
+  if (!content) {
+    throw new NupkgSigningError(
+      'NU3000',
+      'The package signature has no content (a detached signature); NuGet cannot read its package hash.',
+    );
+  }
+  const parsed = parseSignatureContent(content);
+  const expected = decodeContentHash(parsed);
+  const tampered = (what: string) => [issue('NU3008', 'error', `${what} ${ADVICE}`)];
+  if (!expected)
+    return tampered(
+      'The package integrity check failed: the signed package hash is not valid base64.',
+    );
+  let actual: Buffer;
+  try {
+    actual = await computeSignedPackageHash(archive, signatureRecord, parsed.hashAlgorithm);
+  } catch (error) {
+    if (error instanceof NupkgSigningError && error.code === 'NU3008')
+      return tampered(error.message);
+    throw error;
+  }
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    return tampered(
+      `The package integrity check failed: the ${parsed.hashAlgorithm.toUpperCase()} hash of the package content does not match the signed hash.`,
+    );
+  }
+  return [];
+}
