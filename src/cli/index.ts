@@ -2,9 +2,10 @@
 import { main } from './main.js';
 
 // The CLI entry point: real streams, the real clock, the real exit code.
-const code = await main(
+void main(
   process.argv.slice(2),
   { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
   new Date(),
-);
-process.exitCode = code;
+).then((code) => {
+  process.exitCode = code;
+});

@@ -80,7 +80,7 @@ async function readArchive(file: RandomAccessFile): Promise<PackageArchive> {
   }
   const directory = await file.read(location.offset, location.end - location.offset);
   const records = walkCentralDirectory(directory, location.offset);
-  if (records.length === 0) throw notZip('no central directory records');
+  // An archive with no entries is readable (.NET opens it); it is simply not a package (NU5037).
   // .NET's ZipArchive refuses an archive whose directory holds fewer entries than declared.
   if (records.length < location.entries) {
     throw notZip(

@@ -39,7 +39,8 @@ export async function computeSignedPackageHash(
     Infinity,
   );
   const startOfCentralDirectory = records.reduce((min, r) => Math.min(min, r.position), Infinity);
-  const last = records[records.length - 1] as CentralDirectoryRecord;
+  const last = records[records.length - 1];
+  if (!last) throw broken('the archive has no central directory records');
   const endOfCentralDirectory = last.position + last.headerSize;
   if (endOfCentralDirectory + END_OF_CENTRAL_DIRECTORY_SIZE > file.size) {
     throw broken('the end of central directory record does not follow the central directory');

@@ -63,6 +63,7 @@ export async function readPackageIdentity(
       if (name.includes('/') || name.includes('\\') || !name.toLowerCase().endsWith('.nuspec'))
         continue;
       const xml = await readLimited(await zip.openReadStreamPromise(entry), path, name);
+      checkXmlDeclaration(xml, path, name);
       return parseIdentity(xml);
     }
     return undefined;
@@ -97,6 +98,23 @@ async function readLimited(stream: Readable, path: string, name: string): Promis
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * NuGet parses the nuspec with an XML reader, which refuses an XML declaration anywhere but at the
+ * very start; such a package is "not a valid package file". We check that rule (the one real
+ * packages break) rather than all of XML.
+ */
+function checkXmlDeclaration(xml: string, path: string, name: string): void {
+  const text = xml.startsWith('\uFEFF') ? xml.slice(1) : xml;
+  const at = text.indexOf('<?xml');
+  if (at > 0) {
+    throw new NupkgSigningError(
+      'NUPKG001',
+      `'${path}' is not a valid package: its nuspec '${name}' has an XML declaration that is not at the start of the file. Rebuild the package with dotnet pack.`,
+      { file: path },
+    );
+  }
 }
 
 /** Reads `<id>` and `<version>` from the nuspec's metadata; enough for reports and policy matching. */

@@ -4,7 +4,7 @@ import { readPackageIdentity, type PackageIdentity } from '../package/nuspec.js'
 import { readSignatureEntry } from '../package/signature-entry.js';
 import type { VerificationPolicy } from '../policy/verification-policy.js';
 import { checkIntegrity } from './checks/integrity.js';
-import { readPrimarySignature } from './read-signature.js';
+import { parsePrimarySignature } from '../signature/primary-signature.js';
 import { hasErrors, issue, type Issue, type PackageResult, type SignatureKind } from './result.js';
 
 export interface VerifyOptions {
@@ -85,7 +85,7 @@ async function verifyArchive(
   let signature;
   try {
     const entry = await readSignatureEntry(archive);
-    signature = readPrimarySignature(entry.bytes);
+    signature = parsePrimarySignature(entry.bytes);
     issues.push(...(await checkIntegrity(archive, entry.record, signature.content)));
   } catch (error) {
     if (!(error instanceof NupkgSigningError) || error.code.startsWith('NUPKG')) throw error;
@@ -93,7 +93,13 @@ async function verifyArchive(
     issues.push(issue(error.code, level, describeError(error)));
     return finish(file, identity, 'unknown', false, issues);
   }
-  return finish(file, identity, signature.kind, signature.countersigned, issues);
+  return finish(
+    file,
+    identity,
+    signature.signatureType,
+    signature.repositoryCountersignatures.length > 0,
+    issues,
+  );
 }
 
 function finish(
