@@ -1,5 +1,6 @@
 import { NupkgSigningError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { runSign } from './commands/sign.js';
 import { runVerify } from './commands/verify.js';
 import type { CommandOutput } from './output.js';
 
@@ -7,6 +8,7 @@ export const USAGE = `Usage: nupkg-signing <command> [options]
 
 Commands:
   verify FILE|DIR|GLOB...   verify package signatures (see 'nupkg-signing verify --help')
+  sign FILE|DIR|GLOB...     sign packages (see 'nupkg-signing sign --help')
 
 Options:
   -h, --help                show this help
@@ -30,6 +32,8 @@ export async function main(argv: string[], out: CommandOutput, now: Date): Promi
       case '--version':
         out.stdout(`${VERSION}\n`);
         return 0;
+      case 'sign':
+        return await runSign(rest, out, now);
       case 'verify':
         return await runVerify(rest, out, now);
       default:

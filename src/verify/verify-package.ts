@@ -3,25 +3,35 @@ import { openPackageArchive, type PackageArchive } from '../package/archive.js';
 import { readPackageIdentity, type PackageIdentity } from '../package/nuspec.js';
 import { readSignatureEntry } from '../package/signature-entry.js';
 import type { VerificationPolicy } from '../policy/verification-policy.js';
+import { parsePrimarySignature, type PrimarySignature } from '../signature/primary-signature.js';
+import type { CertificateView } from '../signature/certificate.js';
+import type { TrustStores } from '../trust/bundled-roots.js';
+import { checkAllowedFingerprints } from './checks/allow-list.js';
 import { checkIntegrity } from './checks/integrity.js';
-import { parsePrimarySignature } from '../signature/primary-signature.js';
-import { hasErrors, issue, type Issue, type PackageResult, type SignatureKind } from './result.js';
+import { readSignerAttributes } from './checks/signature-attributes.js';
+import { issue, type Issue, type PackageResult } from './result.js';
+import type { SignatureSummary } from './signature-summary.js';
+import { verifyTrustAndValidity } from './trust-and-validity.js';
 
 export interface VerifyOptions {
   readonly policy: VerificationPolicy;
   /** The time the verdict is for ("now" unless the user asked for another time). */
   readonly now: Date;
+  /** Code-signing and timestamping roots. */
+  readonly trust: TrustStores;
 }
 
 /** The result plus what was learnt about the package, for reports. */
 export interface PackageVerification extends PackageResult {
   readonly package?: PackageIdentity;
+  readonly signatures?: readonly SignatureSummary[];
 }
 
 /**
- * Verifies one package: read the archive, decide signed or unsigned as NuGet does, read the
- * signature, check integrity, then the signature checks, then apply the policy. Throws only when
- * the file cannot be read at all (NUPKG002); everything about the package is a result.
+ * Verifies one package like `dotnet nuget verify --all`: read the archive, decide signed or
+ * unsigned as NuGet does, read the signature (errors here end verification with one code), then
+ * run the providers — integrity, trust and validity, the fingerprint allow list — and apply the
+ * policy. Throws only when the file cannot be read at all (NUPKG002).
  */
 export async function verifyPackage(
   path: string,
@@ -31,9 +41,8 @@ export async function verifyPackage(
   try {
     archive = await openPackageArchive(path);
   } catch (error) {
-    if (error instanceof NupkgSigningError && error.code !== 'NUPKG002') {
+    if (error instanceof NupkgSigningError && error.code !== 'NUPKG002')
       return unreadable(path, error);
-    }
     throw error;
   }
   try {
@@ -54,9 +63,10 @@ async function verifyArchive(
   const { policy } = options;
   const file = archive.file.path;
   const issues: Issue[] = [];
+  const identity = await readPackageIdentity(archive);
+  const base = { file, ...(identity ? { package: identity } : {}) };
 
   // Checks that the archive is a package: NuGet reads the nuspec before any signature work.
-  const identity = await readPackageIdentity(archive);
   if (!identity) {
     issues.push(
       issue(
@@ -69,8 +79,9 @@ async function verifyArchive(
 
   // Checks whether the package is signed, by the decoded entry name (spec §1.5 step 1).
   if (!archive.signedByName) {
+    const allowed = policy.allowUnsigned;
     issues.push(
-      policy.allowUnsigned
+      allowed
         ? issue('NU3004', 'info', 'The package is not signed (allowed by the policy).')
         : issue(
             'NU3004',
@@ -78,45 +89,82 @@ async function verifyArchive(
             'The package is not signed. Sign it with `nupkg-signing sign` or `dotnet nuget sign`.',
           ),
     );
-    return finish(file, identity, 'unsigned', false, issues);
+    return {
+      ...base,
+      valid: allowed && !!identity,
+      signature: 'unsigned',
+      countersigned: false,
+      issues,
+    };
   }
 
-  // Reads the signature; any failure here is an "illegal" signature, a warning only with allowIllegal.
-  let signature;
+  // Reads the signature; a failure here is an "illegal" signature, only a warning with allowIllegal.
+  let read: Awaited<ReturnType<typeof readSignature>>;
   try {
-    const entry = await readSignatureEntry(archive);
-    signature = parsePrimarySignature(entry.bytes);
-    issues.push(...(await checkIntegrity(archive, entry.record, signature.content)));
+    read = await readSignature(archive);
   } catch (error) {
     if (!(error instanceof NupkgSigningError) || error.code.startsWith('NUPKG')) throw error;
-    const level = error.code !== 'NU3008' && policy.allowIllegal ? 'warning' : 'error';
-    issues.push(issue(error.code, level, describeError(error)));
-    return finish(file, identity, 'unknown', false, issues);
+    issues.push(issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error)));
+    return {
+      ...base,
+      valid: policy.allowIllegal && !!identity,
+      signature: 'unknown',
+      countersigned: false,
+      issues,
+    };
   }
-  return finish(
-    file,
-    identity,
-    signature.signatureType,
-    signature.repositoryCountersignatures.length > 0,
+  const { signature, certificate } = read;
+
+  // Checks that the content is what was signed (always an error).
+  const integrity = await checkIntegrity(archive, read.entryRecord, signature.content);
+  // Checks the signatures, their timestamps and chains under the policy.
+  const trust = verifyTrustAndValidityOrFail(signature, certificate, options);
+  // Checks the signer against the fingerprints the user trusts (--certificate-fingerprint).
+  const allowList = certificate ? checkAllowedFingerprints(certificate, policy) : [];
+  issues.push(...integrity, ...trust.issues, ...allowList);
+
+  return {
+    ...base,
+    valid: !!identity && integrity.length === 0 && trust.valid && allowList.length === 0,
+    signature: signature.signatureType,
+    countersigned: signature.repositoryCountersignatures.length > 0,
     issues,
-  );
+    signatures: trust.signatures,
+  };
 }
 
-function finish(
-  file: string,
-  identity: PackageIdentity | undefined,
-  signature: SignatureKind,
-  countersigned: boolean,
-  issues: Issue[],
-): PackageVerification {
-  return {
-    file,
-    valid: !hasErrors(issues),
-    signature,
-    countersigned,
-    issues,
-    ...(identity ? { package: identity } : {}),
-  };
+/**
+ * What NuGet does while loading the signature: the entry (NU3005), the CMS (NU3003, NU3009,
+ * NU3000), the signer certificate (NU3010) and the signed attribute rules (NU3011, NU3000).
+ */
+async function readSignature(archive: PackageArchive) {
+  const entry = await readSignatureEntry(archive);
+  const signature = parsePrimarySignature(entry.bytes);
+  const certificate = signature.signer.findSignerCertificate(signature.certificates);
+  readSignerAttributes(signature.signer, certificate, 'NU3011');
+  return { entryRecord: entry.record, signature, certificate };
+}
+
+/**
+ * Some problems make NuGet throw in the middle of verification (a timestamp token whose signature
+ * does not verify, NU3021): the result is then that one finding.
+ */
+function verifyTrustAndValidityOrFail(
+  signature: PrimarySignature,
+  certificate: CertificateView | undefined,
+  options: VerifyOptions,
+): ReturnType<typeof verifyTrustAndValidity> {
+  try {
+    return verifyTrustAndValidity(signature, certificate, options);
+  } catch (error) {
+    if (!(error instanceof NupkgSigningError) || error.code.startsWith('NUPKG')) throw error;
+    const allowed = options.policy.allowIllegal;
+    return {
+      valid: allowed,
+      issues: [issue(error.code, allowed ? 'warning' : 'error', describeError(error))],
+      signatures: [],
+    };
+  }
 }
 
 function unreadable(file: string, error: NupkgSigningError): PackageVerification {

@@ -1,0 +1,267 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { main } from '../../src/cli/main.js';
+import { createTestPki, type TestPki } from '../helpers/pki.js';
+import { createTimestampAuthority } from '../helpers/tsa.js';
+import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
+import { useTempDir } from '../helpers/temp-files.js';
+import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
+
+/** `nupkg-signing sign` end to end through main(), with real files, a real TSA and real scripts. */
+const NOW = new Date('2025-06-01T12:00:00Z');
+const PASSWORD = 'Pfx-Pa55word-7d1e';
+const temp = useTempDir();
+let pki: TestPki;
+let tsa: TsaServer;
+let files: { pfx: string; key: string; chain: string; roots: string; keyPem: string };
+let counter = 0;
+
+const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+beforeAll(async () => {
+  pki = await createTestPki();
+  tsa = await startTsaServer(
+    createTimestampAuthority({
+      certificate: pki.tsa.certificate,
+      privateKey: pki.tsa.keyObject,
+      chain: [pki.tsaRoot.certificate],
+      clock: () => NOW,
+    }),
+  );
+  const keyPem = pki.leaf.keyObject.export({ format: 'pem', type: 'pkcs8' }).toString();
+  files = {
+    keyPem,
+    key: temp.write('leaf.key.pem', keyPem),
+    chain: temp.write('chain.pem', `${pki.leaf.pem}\n${pki.intermediate.pem}\n`),
+    roots: temp.write('roots.pem', `${pki.root.pem}\n${pki.tsaRoot.pem}\n`),
+    pfx: temp.path('leaf.pfx'),
+  };
+  if (haveOpenssl) {
+    const result = spawnSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-out',
+      files.pfx,
+      '-inkey',
+      files.key,
+      '-in',
+      files.chain,
+      '-passout',
+      `pass:${PASSWORD}`,
+    ]);
+    if (result.status !== 0) throw new Error(result.stderr.toString());
+  }
+});
+
+afterAll(async () => {
+  await tsa.close();
+});
+
+function newPackage(name = 'Cli.Package'): string {
+  return temp.write(
+    `${name}-${++counter}.nupkg`,
+    buildZip({ entries: [nuspecEntry(name, '1.0.0')] }),
+  );
+}
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(
+    ['sign', ...argv],
+    { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
+    NOW,
+  );
+  return { code, stdout, stderr };
+}
+
+const common = () => ['--trusted-roots', files.roots, '--timestamper', tsa.url];
+
+describe('nupkg-signing sign', () => {
+  describe('with a PEM key and chain', () => {
+    it('signs in place, timestamps, and exits 0', async () => {
+      const path = newPackage();
+      const before = readFileSync(path);
+      const subject = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        files.chain,
+        ...common(),
+        path,
+      );
+      expect(subject.code).toBe(0);
+      expect(subject.stderr).toBe('');
+      expect(subject.stdout).toContain(
+        `${path}: signed (certificate SHA-256 ${pki.leaf.fingerprintSha256}, timestamped 2025-06-01T12:00:00.000Z)`,
+      );
+      expect(subject.stdout).toContain('1 of 1 package(s) signed.');
+      expect(readFileSync(path).length).toBeGreaterThan(before.length);
+    });
+
+    it('writes to --output and reports JSON', async () => {
+      const path = newPackage();
+      const output = temp.path(`out-${counter}`);
+      const subject = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        files.chain,
+        ...common(),
+        '--hash-algorithm',
+        'SHA384',
+        '--output',
+        output,
+        '--json',
+        path,
+      );
+      expect(subject.code).toBe(0);
+      const report = JSON.parse(subject.stdout) as { results: Record<string, unknown>[] };
+      expect(report.results).toEqual([
+        expect.objectContaining({ file: path, signed: true, timestampTime: NOW.toISOString() }),
+      ]);
+      expect(existsSync(String(report.results[0]?.['outputPath']))).toBe(true);
+    });
+  });
+
+  describe('with a PFX', () => {
+    const itWithOpenssl = haveOpenssl ? it : it.skip;
+
+    itWithOpenssl('reads the password from NUPKG_SIGNING_CERTIFICATE_PASSWORD', async () => {
+      const path = newPackage();
+      process.env['NUPKG_SIGNING_CERTIFICATE_PASSWORD'] = PASSWORD;
+      try {
+        const subject = await run('--certificate-path', files.pfx, ...common(), path);
+        expect(subject.code).toBe(0);
+      } finally {
+        delete process.env['NUPKG_SIGNING_CERTIFICATE_PASSWORD'];
+      }
+    });
+
+    itWithOpenssl(
+      'never prints the password or key, whether signing fails or succeeds',
+      async () => {
+        const good = await run(
+          '--certificate-path',
+          files.pfx,
+          '--certificate-password',
+          PASSWORD,
+          ...common(),
+          newPackage(),
+        );
+        const wrongPassword = await run(
+          '--certificate-path',
+          files.pfx,
+          '--certificate-password',
+          `${PASSWORD}x`,
+          ...common(),
+          newPackage(),
+        );
+        const untrusted = await run(
+          '--certificate-path',
+          files.pfx,
+          '--certificate-password',
+          PASSWORD,
+          newPackage(),
+        );
+        const pemFailure = await run(
+          '--private-key',
+          files.key,
+          '--certificate-chain',
+          temp.write('other.pem', pki.tsa.pem),
+          newPackage(),
+        );
+        expect([good.code, wrongPassword.code, untrusted.code, pemFailure.code]).toEqual([
+          0, 2, 1, 2,
+        ]);
+        expect(wrongPassword.stderr).toMatch(/^error NU3001: .*password.*\n$/);
+        expect(untrusted.stdout).toContain('error NU3018');
+
+        const keyDer = pki.leaf.keyObject
+          .export({ format: 'der', type: 'pkcs8' })
+          .toString('base64');
+        const keyLines = files.keyPem
+          .split('\n')
+          .filter((line) => line.length > 20 && !line.startsWith('-----'));
+        for (const output of [good, wrongPassword, untrusted, pemFailure]) {
+          const printed = output.stdout + output.stderr;
+          expect(printed).not.toContain(PASSWORD);
+          expect(printed).not.toContain('PRIVATE KEY');
+          expect(printed).not.toContain(keyDer.slice(40, 80));
+          for (const line of keyLines) expect(printed).not.toContain(line);
+          expect(printed).not.toMatch(/\n\s+at /); // no stack trace
+        }
+      },
+    );
+  });
+
+  describe('with a sign command', () => {
+    it('signs through the command and the chain file', async () => {
+      const script = temp.write(
+        'sign.cjs',
+        `const c=require('node:crypto'),f=require('node:fs');const r=JSON.parse(f.readFileSync(0,'utf8'));` +
+          `process.stdout.write(c.privateEncrypt({key:f.readFileSync(process.argv[2],'utf8'),padding:c.constants.RSA_PKCS1_PADDING},Buffer.from(r.digestInfo,'base64')).toString('base64'));`,
+      );
+      const subject = await run(
+        '--sign-command',
+        `"${process.execPath}" "${script}" "${files.key}"`,
+        '--certificate-chain',
+        files.chain,
+        ...common(),
+        newPackage(),
+      );
+      expect(subject.stderr).toBe('');
+      expect(subject.code).toBe(0);
+    });
+  });
+
+  describe('when some packages fail', () => {
+    it('signs the others and exits 1', async () => {
+      const dir = temp.path(`batch-${++counter}`);
+      mkdirSync(dir);
+      const first = temp.write(
+        `batch-${counter}/a.nupkg`,
+        buildZip({ entries: [nuspecEntry('A', '1.0.0')] }),
+      );
+      temp.write(`batch-${counter}/b.nupkg`, buildZip({ entries: [nuspecEntry('B', '1.0.0')] }));
+      const key = [
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        files.chain,
+        '--trusted-roots',
+        files.roots,
+      ];
+      expect((await run(...key, first)).code).toBe(0);
+      const subject = await run(...key, dir);
+      expect(subject.code).toBe(1);
+      expect(subject.stdout).toContain('error NU3001');
+      expect(subject.stdout).toContain('1 of 2 package(s) signed.');
+      expect(subject.stdout).toContain('warning NU3002');
+    });
+  });
+
+  describe('usage errors', () => {
+    it.each([
+      [['x.nupkg'], /exactly one of --certificate-path/],
+      [['--sign-url', 'https://k.example.test/', 'x.nupkg'], /need --certificate-chain/],
+      [
+        ['--private-key', 'k.pem', '--hash-algorithm', 'MD5', 'x.nupkg'],
+        /SHA256, SHA384 or SHA512/,
+      ],
+      [['--private-key', 'k.pem'], /at least one FILE/],
+      [['--bogus', 'x.nupkg'], /bogus/],
+    ])('exits 2 with one NUPKG003 line for %j', async (argv, message) => {
+      const subject = await run(...argv);
+      expect(subject.code).toBe(2);
+      expect(subject.stderr).toMatch(/^error NUPKG003: [^\n]*\n$/);
+      expect(subject.stderr).toMatch(message);
+    });
+
+    it('prints help', async () => {
+      const subject = await run('--help');
+      expect(subject.code).toBe(0);
+      expect(subject.stdout).toContain('--sign-command');
+    });
+  });
+});

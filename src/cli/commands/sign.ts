@@ -1,0 +1,252 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeError, isNupkgSigningError, NupkgSigningError } from '../../errors.js';
+import { expandPackageArguments } from '../../files/expand-packages.js';
+import { loadKeyMaterial } from '../../sign/key-material/index.js';
+import { LocalKeySigner } from '../../sign/local-key-signer.js';
+import { createRemoteSigner } from '../../sign/remote/index.js';
+import { signPackage, type SignPackageResult } from '../../sign/sign-package.js';
+import type { Signer } from '../../sign/signer.js';
+import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import { TrustStore } from '../../trust/trust-store.js';
+import type { Issue } from '../../verify/result.js';
+import type { CommandOutput } from '../output.js';
+
+export const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
+const DEFAULT_TOKEN_VARIABLE = 'NUPKG_SIGNING_TOKEN';
+
+export const SIGN_USAGE = `Usage: nupkg-signing sign [options] FILE|DIR|GLOB...
+
+Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key source:
+  --certificate-path FILE.pfx     PKCS#12 file; password from --certificate-password or
+                                  the ${PASSWORD_VARIABLE} environment variable
+  --private-key FILE.pem          PEM private key, with --certificate-chain
+  --sign-command "CMD ARGS"       run a command to sign each digest (docs/remote-signing.md)
+  --sign-url URL                  POST each digest to a key service (docs/remote-signing.md)
+
+Options:
+  --certificate-chain FILE.pem    signing certificate first, then intermediates
+  --certificate-password PASS     PFX password or PEM key passphrase
+  --sign-token-env NAME           env var holding the --sign-url bearer token
+                                  (default ${DEFAULT_TOKEN_VARIABLE})
+  --key-id ID                     passed to the remote signer
+  --hash-algorithm ALG            SHA256 (default), SHA384 or SHA512
+  --timestamper URL               RFC 3161 server; repeat to give fallbacks (tried in order)
+  --timestamp-hash-algorithm ALG  SHA256 (default), SHA384 or SHA512
+  -o, --output DIR                write signed packages to DIR (default: replace in place)
+  --overwrite                     replace an existing signature
+  --trusted-roots FILE.pem        extra trusted roots for the pre-sign chain check (repeatable)
+  --allow-untrusted-root          sign although the chain's root is untrusted (NuGet refuses)
+  --json                          print one JSON document ({"results": [...]})
+  -h, --help                      show this help
+
+Exit codes: 0 every package was signed, 1 some package was not, 2 usage or I/O error.`;
+
+interface SignOutcome {
+  readonly file: string;
+  readonly signed: boolean;
+  readonly outputPath?: string;
+  readonly certificateFingerprint?: string;
+  readonly timestampTime?: string;
+  readonly warnings: readonly Issue[];
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** `nupkg-signing sign`: maps argv to signing options, signs each package, reports. */
+export async function runSign(
+  argv: string[],
+  out: CommandOutput,
+  now: Date,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'certificate-path': { type: 'string' },
+      'certificate-password': { type: 'string' },
+      'private-key': { type: 'string' },
+      'certificate-chain': { type: 'string' },
+      'sign-command': { type: 'string' },
+      'sign-url': { type: 'string' },
+      'sign-token-env': { type: 'string', default: DEFAULT_TOKEN_VARIABLE },
+      'key-id': { type: 'string' },
+      'hash-algorithm': { type: 'string', default: 'SHA256' },
+      timestamper: { type: 'string', multiple: true, default: [] },
+      'timestamp-hash-algorithm': { type: 'string', default: 'SHA256' },
+      output: { type: 'string', short: 'o' },
+      overwrite: { type: 'boolean', default: false },
+      'trusted-roots': { type: 'string', multiple: true, default: [] },
+      'allow-untrusted-root': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    out.stdout(`${SIGN_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) {
+    throw usage('sign needs at least one FILE, DIR or GLOB. See --help.');
+  }
+  const hashAlgorithm = hashOption(values['hash-algorithm'], '--hash-algorithm');
+  const timestampHashAlgorithm = hashOption(
+    values['timestamp-hash-algorithm'],
+    '--timestamp-hash-algorithm',
+  );
+  const signer = await loadSigner(values, env);
+  const trustedRoots =
+    values['trusted-roots'].length > 0
+      ? [...TrustStore.fromPemFiles(values['trusted-roots']).certificates]
+      : undefined;
+  const files = await expandPackageArguments(positionals);
+  if (values.output !== undefined) await mkdir(values.output, { recursive: true });
+
+  const outcomes: SignOutcome[] = [];
+  for (const file of files) {
+    try {
+      const result = await signPackage({
+        packagePath: file,
+        ...(values.output === undefined ? {} : { outputPath: join(values.output, basename(file)) }),
+        signer,
+        hashAlgorithm,
+        timestampUrls: values.timestamper,
+        timestampHashAlgorithm,
+        overwrite: values.overwrite,
+        clock: () => now,
+        ...(trustedRoots ? { trustedRoots } : {}),
+        allowUntrustedRoot: values['allow-untrusted-root'],
+      });
+      outcomes.push(succeeded(file, result));
+    } catch (error) {
+      const code = isNupkgSigningError(error) ? error.code : 'NUPKG002';
+      outcomes.push({
+        file,
+        signed: false,
+        warnings: [],
+        error: { code, message: describeError(error) },
+      });
+    }
+  }
+  out.stdout(
+    values.json ? `${JSON.stringify({ results: outcomes }, null, 2)}\n` : renderText(outcomes),
+  );
+  if (outcomes.some((o) => o.error?.code === 'NUPKG002')) return 2;
+  return outcomes.every((o) => o.signed) ? 0 : 1;
+}
+
+interface KeyOptions {
+  readonly 'certificate-path'?: string | undefined;
+  readonly 'certificate-password'?: string | undefined;
+  readonly 'private-key'?: string | undefined;
+  readonly 'certificate-chain'?: string | undefined;
+  readonly 'sign-command'?: string | undefined;
+  readonly 'sign-url'?: string | undefined;
+  readonly 'sign-token-env': string;
+  readonly 'key-id'?: string | undefined;
+}
+
+/** Exactly one key source; file contents and secrets stay inside this function. */
+async function loadSigner(values: KeyOptions, env: NodeJS.ProcessEnv): Promise<Signer> {
+  const sources = ['certificate-path', 'private-key', 'sign-command', 'sign-url'] as const;
+  const given = sources.filter((name) => values[name] !== undefined);
+  if (given.length !== 1) {
+    throw usage(
+      `Give exactly one of --certificate-path, --private-key, --sign-command and --sign-url (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
+    );
+  }
+  const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
+  const chainPath = values['certificate-chain'];
+  const chainPem = chainPath === undefined ? undefined : await readText(chainPath);
+  const pfxPath = values['certificate-path'];
+  const keyPath = values['private-key'];
+  if (pfxPath !== undefined || keyPath !== undefined) {
+    if (
+      keyPath !== undefined &&
+      chainPem === undefined &&
+      !(await readText(keyPath)).includes('CERTIFICATE')
+    ) {
+      throw usage('--private-key needs --certificate-chain with the signing certificate.');
+    }
+    const material = loadKeyMaterial({
+      ...(pfxPath !== undefined ? { pfx: await readFile(pfxPath).catch(unreadable(pfxPath)) } : {}),
+      ...(keyPath !== undefined ? { privateKeyPem: await readText(keyPath) } : {}),
+      ...(password !== undefined ? { password } : {}),
+      ...(chainPem !== undefined ? { certificateChainPem: chainPem } : {}),
+      source: pfxPath ?? keyPath ?? '',
+    });
+    return new LocalKeySigner(material.privateKey, material.certificate, material.chain);
+  }
+  if (chainPem === undefined) {
+    throw usage(
+      '--sign-command and --sign-url need --certificate-chain with the signing certificate.',
+    );
+  }
+  const token = env[values['sign-token-env']];
+  return createRemoteSigner({
+    ...(values['sign-command'] !== undefined ? { command: values['sign-command'] } : {}),
+    ...(values['sign-url'] !== undefined ? { url: values['sign-url'] } : {}),
+    certificateChainPem: chainPem,
+    certificateChainSource: chainPath ?? '',
+    ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
+    ...(token ? { bearerToken: token } : {}),
+  });
+}
+
+function succeeded(file: string, result: SignPackageResult): SignOutcome {
+  return {
+    file,
+    signed: true,
+    outputPath: result.outputPath,
+    certificateFingerprint: result.certificateFingerprint,
+    ...(result.timestampTime ? { timestampTime: result.timestampTime.toISOString() } : {}),
+    warnings: result.warnings,
+  };
+}
+
+function renderText(outcomes: readonly SignOutcome[]): string {
+  const lines: string[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.error) {
+      lines.push(
+        `${outcome.file}: not signed`,
+        `  error ${outcome.error.code}: ${outcome.error.message}`,
+      );
+      continue;
+    }
+    const where = outcome.outputPath === outcome.file ? '' : ` -> ${outcome.outputPath ?? ''}`;
+    const when = outcome.timestampTime ? `, timestamped ${outcome.timestampTime}` : '';
+    lines.push(
+      `${outcome.file}: signed${where} (certificate SHA-256 ${outcome.certificateFingerprint ?? ''}${when})`,
+    );
+    for (const warning of outcome.warnings)
+      lines.push(`  warning ${warning.code}: ${warning.message}`);
+  }
+  const signed = outcomes.filter((o) => o.signed).length;
+  lines.push(`${signed} of ${outcomes.length} package(s) signed.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function hashOption(value: string, option: string): HashAlgorithmName {
+  const parsed = parseHashAlgorithmName(value);
+  if (!parsed) throw usage(`${option} must be SHA256, SHA384 or SHA512, not '${value}'.`);
+  return parsed;
+}
+
+async function readText(path: string): Promise<string> {
+  return readFile(path, 'utf8').catch(unreadable(path));
+}
+
+function unreadable(path: string): (error: unknown) => never {
+  return (error) => {
+    throw new NupkgSigningError('NUPKG002', `Cannot read '${path}': ${describeError(error)}`, {
+      file: path,
+      cause: error,
+    });
+  };
+}
+
+function usage(message: string): NupkgSigningError {
+  return new NupkgSigningError('NUPKG003', message);
+}

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { describeError, NupkgSigningError } from '../errors.js';
+import { issue, type Issue } from '../verify/result.js';
+import { algorithmOf, matchingEntry } from './nuget-config/match.js';
+import {
+  ConfigProblem,
+  mergeAllowList,
+  readTrustedSigners,
+  type TrustedSigner,
+  type TrustedSignerEntry,
+} from './nuget-config/trusted-signers.js';
+import { parseXml, XmlSyntaxError, type XmlElement } from './nuget-config/xml-reader.js';
+import {
+  certificateHash,
+  type CertificateFacts,
+  type SignatureFacts,
+} from './signer-policy/facts.js';
+import { shortFingerprint } from './signer-policy/fingerprint.js';
+
+export type {
+  TrustedSigner,
+  TrustedSignerCertificate,
+  TrustedSignerEntry,
+  TrustedSignerHashAlgorithm,
+} from './nuget-config/trusted-signers.js';
+
+/**
+ * The signing part of one nuget.config file: `signatureValidationMode` and `trustedSigners`, read
+ * and applied with NuGet's semantics (nuget-signing-spec.md §6.8). Hierarchical merging of several
+ * config files is not done here: pass the file that holds the settings.
+ *
+ * Certificate hashes other than SHA-256 come from CertificateFacts.fingerprints, or are computed
+ * from CertificateFacts.der; without either, SHA-384/512/1 entries cannot match.
+ */
+
+export type SignatureValidationMode = 'accept' | 'require';
+
+export interface NuGetSigningConfig {
+  readonly file: string;
+  readonly signatureValidationMode: SignatureValidationMode;
+  readonly trustedSigners: readonly TrustedSigner[];
+  /** Merged by (hashAlgorithm, fingerprint), as NuGet evaluates them. */
+  readonly allowList: readonly TrustedSignerEntry[];
+  /** Found while reading: NU3040 for conflicting allowUntrustedRoot. */
+  readonly issues: readonly Issue[];
+}
+
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+export function loadNuGetConfig(path: string): NuGetSigningConfig {
+  let text: string;
+  try {
+    const bytes = readFileSync(path);
+    if (bytes.length > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
+    text = bytes.toString('utf8');
+  } catch (error) {
+    throw new NupkgSigningError('NUPKG005', `cannot read ${path}: ${describeError(error)}`, {
+      file: path,
+      cause: error,
+    });
+  }
+  return parseNuGetConfig(text, path);
+}
+
+/** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
+export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig {
+  try {
+    const root = parseXml(xml);
+    if (root.name !== 'configuration')
+      throw new ConfigProblem(
+        `the root element must be <configuration>, not <${root.name}>`,
+        root.line,
+      );
+    const signers = sections(root, 'trustedSigners').flatMap(readTrustedSigners);
+    const { entries, issues } = mergeAllowList(signers);
+    return {
+      file,
+      signatureValidationMode: validationMode(root),
+      trustedSigners: signers,
+      allowList: entries,
+      issues,
+    };
+  } catch (error) {
+    if (error instanceof XmlSyntaxError || error instanceof ConfigProblem) {
+      throw new NupkgSigningError('NUPKG005', `${file}:${error.line}: ${error.message}`, {
+        file,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function sections(root: XmlElement, name: string): XmlElement[] {
+  return root.children.filter((c) => c.name === name);
+}
+
+/** SettingsUtility.GetSignatureValidationMode: key matched case-insensitively; unparsable → accept. */
+function validationMode(root: XmlElement): SignatureValidationMode {
+  let value: string | undefined;
+  for (const section of sections(root, 'config')) {
+    for (const item of section.children) {
+      if (item.name === 'clear') value = undefined;
+      else if (
+        item.name === 'add' &&
+        item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode'
+      ) {
+        value ??= item.attributes.get('value');
+      }
+    }
+  }
+  const normalized = value?.trim().toLowerCase();
+  // Enum.TryParse also takes the numeric values of SignatureValidationMode (Accept = 0, Require = 1).
+  return normalized === 'require' || normalized === '1' ? 'require' : 'accept';
+}
+
+export interface TrustedSignerCheckOptions {
+  /** Overrides the file's signatureValidationMode. */
+  readonly mode?: SignatureValidationMode;
+  /**
+   * Whether an allow-list mismatch is only a warning. Defaults to mode === 'accept'; a source with
+   * allRepositorySigned turns it off even in accept mode (§6.6).
+   */
+  readonly allowUntrusted?: boolean;
+}
+
+/**
+ * The client allow-list step of restore/verify for one package. Unsigned packages are not checked
+ * here (NuGet runs no allow list for them; NU3004 comes from the verification settings).
+ */
+export function checkTrustedSigners(
+  config: NuGetSigningConfig,
+  facts: SignatureFacts,
+  options: TrustedSignerCheckOptions = {},
+): Issue[] {
+  const mode = options.mode ?? config.signatureValidationMode;
+  const allowUntrusted = options.allowUntrusted ?? mode === 'accept';
+  if (!facts.primary) return [];
+  if (config.allowList.length === 0) {
+    if (mode !== 'require') return [];
+    return [
+      issue(
+        'NU3034',
+        'error',
+        `signatureValidationMode is set to require, so packages are allowed only if signed by trusted signers; however, no trusted signers were specified. Add the signer to <trustedSigners> in ${config.file} (dotnet nuget trust author NAME ${facts.packageId}.nupkg)`,
+      ),
+    ];
+  }
+  if (matchingEntry(config.allowList, facts)) return [];
+  const signer = `${facts.primary.kind} signature by ${shortFingerprint(facts.primary.certificate.fingerprintSha256)} (${facts.primary.certificate.subject})`;
+  const counter = facts.repositoryCountersignature
+    ? `, repository countersignature by ${shortFingerprint(facts.repositoryCountersignature.certificate.fingerprintSha256)}`
+    : '';
+  return [
+    issue(
+      'NU3034',
+      allowUntrusted ? 'warning' : 'error',
+      `This package is signed but not by a trusted signer. ${facts.packageId}: ${signer}${counter} matches no <trustedSigners> entry in ${config.file}; trust it with dotnet nuget trust author|repository, or check the owners list`,
+    ),
+  ];
+}
+
+/**
+ * SignatureTrustAndValidityVerificationProvider.IsUntrustedRootAllowed for a SHA-256 fingerprint.
+ * Quirk kept on purpose: NuGet compares the config's fingerprint *ordinally* with the uppercase hex
+ * it computes, so an entry written in lowercase never allows an untrusted root (although the same
+ * entry matches the allow list, which ignores case). Pass the fingerprint uppercase, as NuGet does.
+ */
+export function allowUntrustedRootFor(
+  config: NuGetSigningConfig,
+  fingerprintSha256Upper: string,
+): boolean {
+  return config.allowList.some(
+    (e) =>
+      e.allowUntrustedRoot &&
+      e.hashAlgorithm === 'SHA256' &&
+      e.fingerprint === fingerprintSha256Upper,
+  );
+}
+
+/**
+ * The same decision for a signing certificate, over every algorithm the config uses. NuGet applies
+ * it to the primary signature and to the repository countersignature alike, whatever the entry's
+ * target; it also tolerates an expired signature, since allowUntrusted governs expiry too.
+ */
+export function isUntrustedRootAllowed(
+  config: NuGetSigningConfig,
+  certificate: CertificateFacts,
+): boolean {
+  return config.allowList.some((e) => {
+    if (!e.allowUntrustedRoot) return false;
+    const hash = certificateHash(certificate, algorithmOf(e.hashAlgorithm));
+    return hash !== undefined && e.fingerprint === hash;
+  });
+}

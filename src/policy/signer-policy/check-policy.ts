@@ -1,0 +1,61 @@
+import { issue, type Issue } from '../../verify/result.js';
+import { daysUntil, EXPIRY_WARNING_DAYS, isoDate, POLICY_NOTICE_CODE } from './explain.js';
+import { shortFingerprint } from './fingerprint.js';
+import type { SignerPolicy } from './model.js';
+import { rulesMatchingNothing } from './package-rules.js';
+
+/**
+ * `policy check`: what is worth knowing about a policy file that loaded. Problems that make the
+ * file unusable are thrown by the loader instead; this reports the rest.
+ *
+ * - load warnings (a certificate registered to two accounts);
+ * - with `packageIds` (the ids the check found), a package rule matching none of them: an error,
+ *   since a typo there silently leaves a package unchecked;
+ * - registered certificates that expired or expire within 30 days of `now`, from a `file:`
+ *   certificate's notAfter or an `expires:` note.
+ */
+export function checkPolicyFile(
+  policy: SignerPolicy,
+  now: Date,
+  packageIds?: readonly string[],
+): Issue[] {
+  const issues: Issue[] = [...policy.loadWarnings];
+  if (packageIds !== undefined) {
+    for (const rule of rulesMatchingNothing(policy, packageIds)) {
+      const found =
+        packageIds.length === 0 ? 'no packages were found' : `found: ${packageIds.join(', ')}`;
+      issues.push(
+        issue(
+          'NUPKG005',
+          'error',
+          `${rule.where}: packages id "${rule.id}" matches no package (${found}); fix the id or remove the rule`,
+        ),
+      );
+    }
+  }
+  for (const account of policy.accounts.values()) {
+    for (const certificate of account.certificates) {
+      if (certificate.removed || certificate.expires === undefined) continue;
+      const days = daysUntil(certificate.expires, now);
+      const name = `certificate ${shortFingerprint(certificate.fingerprintSha256)}${certificate.label ? ` "${certificate.label}"` : ''} registered to ${account.name}`;
+      if (days < 0) {
+        issues.push(
+          issue(
+            POLICY_NOTICE_CODE,
+            'warning',
+            `${certificate.where}: ${name} expired on ${isoDate(certificate.expires)}; register its replacement on nuget.org and mark this one removed`,
+          ),
+        );
+      } else if (days <= EXPIRY_WARNING_DAYS) {
+        issues.push(
+          issue(
+            POLICY_NOTICE_CODE,
+            'warning',
+            `${certificate.where}: ${name} expires on ${isoDate(certificate.expires)} (in ${days} days); renew it and register the new certificate on nuget.org`,
+          ),
+        );
+      }
+    }
+  }
+  return issues;
+}

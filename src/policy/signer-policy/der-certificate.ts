@@ -1,0 +1,83 @@
+import { createHash, X509Certificate } from 'node:crypto';
+
+/**
+ * A certificate file as nuget.org's "Register new certificate" page takes it (nuget-signing-spec.md
+ * §9.1): a `.cer` of at most 10,000 bytes holding one DER X.509 certificate. We also take PEM for
+ * convenience and check the DER inside, because that is what the user must upload.
+ */
+
+export const MAX_REGISTERED_CERTIFICATE_BYTES = 10_000;
+
+export interface CertificateFileInfo {
+  readonly fingerprintSha256: string;
+  readonly subject: string;
+  readonly notAfter: Date;
+  readonly wasPem: boolean;
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/;
+
+/** DER bytes of a `.cer` (DER) or PEM file; throws Error with a short reason. */
+export function certificateDer(bytes: Uint8Array): { der: Uint8Array; wasPem: boolean } {
+  const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
+  if (!head.includes('-----BEGIN')) return { der: bytes, wasPem: false };
+  const match = PEM_BLOCK.exec(Buffer.from(bytes).toString('latin1'));
+  if (!match?.[1]) throw new Error('PEM file has no CERTIFICATE block');
+  return { der: Buffer.from(match[1].replace(/\s/g, ''), 'base64'), wasPem: true };
+}
+
+/**
+ * Why nuget.org would refuse to register `der`, or undefined. Mirrors the gallery's checks: outer
+ * SEQUENCE, definite length that covers the whole file exactly, first inner element a SEQUENCE
+ * (the TBSCertificate), size limit.
+ */
+export function registrationProblem(der: Uint8Array): string | undefined {
+  if (der.length > MAX_REGISTERED_CERTIFICATE_BYTES) {
+    return `is ${der.length} bytes; nuget.org registers certificate files of at most ${MAX_REGISTERED_CERTIFICATE_BYTES} bytes`;
+  }
+  if (der.length < 2 || der[0] !== 0x30)
+    return 'is not a DER certificate (must start with a SEQUENCE, byte 0x30)';
+  const outer = readLength(der, 1);
+  if (outer === undefined) return 'is not a DER certificate (bad outer length)';
+  if (outer.headerEnd + outer.length !== der.length) {
+    return `is not a single DER certificate (outer length ${outer.headerEnd + outer.length} bytes, file ${der.length} bytes)`;
+  }
+  if (der[outer.headerEnd] !== 0x30)
+    return 'is not a DER certificate (first inner element is not a SEQUENCE)';
+  return undefined;
+}
+
+/** Reads a DER definite length at `offset`; undefined for indefinite or truncated lengths. */
+function readLength(
+  der: Uint8Array,
+  offset: number,
+): { length: number; headerEnd: number } | undefined {
+  const first = der[offset];
+  if (first === undefined || first === 0x80) return undefined;
+  if (first < 0x80) return { length: first, headerEnd: offset + 1 };
+  const count = first & 0x7f;
+  if (count > 4 || offset + 1 + count > der.length) return undefined;
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + (der[offset + 1 + i] ?? 0);
+  return { length, headerEnd: offset + 1 + count };
+}
+
+/** Fingerprint, subject and expiry of a certificate file; throws Error with a short reason. */
+export function inspectCertificateFile(bytes: Uint8Array): CertificateFileInfo {
+  const { der, wasPem } = certificateDer(bytes);
+  const problem = registrationProblem(der);
+  if (problem !== undefined) throw new Error(problem);
+  let parsed: X509Certificate;
+  try {
+    parsed = new X509Certificate(der);
+  } catch (error) {
+    throw new Error('is not a parsable X.509 certificate', { cause: error });
+  }
+  return {
+    fingerprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
+    // Node prints one RDN per line, least specific first; NuGet prints most specific first.
+    subject: parsed.subject.split('\n').reverse().join(', '),
+    notAfter: new Date(parsed.validTo),
+    wasPem,
+  };
+}

@@ -1,0 +1,114 @@
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
+import { NupkgSigningError } from '../../errors.js';
+import { buildPolicy, type BuildOptions, type RawPolicy } from './build-policy.js';
+import type { SignerPolicy } from './model.js';
+import { schemaProblems } from './schema-errors.js';
+import { createLocator, formatPath, type PathSegment } from './yaml-locate.js';
+
+export type ParsePolicyOptions = BuildOptions;
+
+/**
+ * Parses a policy file's text. Throws NUPKG005 listing every problem, one "file:line: path: why"
+ * per line, so a CI log points straight at what to fix. Pure apart from `readCertificateFile`.
+ */
+export function parsePolicy(text: string, options: ParsePolicyOptions): SignerPolicy {
+  const counter = new LineCounter();
+  // Duplicate keys are found below, so we can name them and treat account names case-insensitively.
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+  if (doc.errors.length > 0) {
+    refuse(
+      options.fileName,
+      doc.errors.map(
+        (e) => `${options.fileName}:${counter.linePos(e.pos[0]).line}: ${firstLine(e.message)}`,
+      ),
+    );
+  }
+  const locator = createLocator(options.fileName, doc, counter);
+  const lineOf = (node: Node): number => counter.linePos(node.range?.[0] ?? 0).line;
+  const duplicates = duplicateKeys(doc.contents as Node | null, []).map(({ path, node, first }) => {
+    const isAccount = path.length === 2 && path[0] === 'accounts';
+    const what = isAccount ? 'duplicate account' : 'duplicate key';
+    const hint = isAccount ? '; nuget.org usernames are case-insensitive' : '';
+    return `${options.fileName}:${lineOf(node)}: ${formatPath(path)}: ${what} (first at line ${lineOf(first)}${hint})`;
+  });
+  if (duplicates.length > 0) refuse(options.fileName, duplicates);
+
+  keepFingerprintsAsText(doc);
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined)
+    refuse(options.fileName, [`${options.fileName}: the file is empty`]);
+  const invalid = schemaProblems(data, locator);
+  if (invalid.length > 0) refuse(options.fileName, invalid);
+
+  const { policy, problems } = buildPolicy(data as RawPolicy, locator, options);
+  if (!policy) refuse(options.fileName, problems);
+  return policy;
+}
+
+function refuse(fileName: string, problems: readonly string[]): never {
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  throw new NupkgSigningError(
+    'NUPKG005',
+    `policy file ${fileName} has ${count}:\n${problems.join('\n')}`,
+    { file: fileName },
+  );
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+interface DuplicateKey {
+  readonly path: PathSegment[];
+  readonly node: Node;
+  readonly first: Node;
+}
+
+/** Repeated keys in any mapping; under `accounts` the comparison ignores case. */
+function duplicateKeys(node: Node | null, path: PathSegment[]): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  if (isMap(node)) {
+    const caseless = path.length === 1 && path[0] === 'accounts';
+    const seen = new Map<string, Node>();
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      const compare = caseless ? key.toLowerCase() : key;
+      const first = seen.get(compare);
+      if (first) found.push({ path: [...path, key], node: pair.key, first });
+      else seen.set(compare, pair.key);
+      found.push(...duplicateKeys(pair.value as Node | null, [...path, key]));
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) =>
+      found.push(...duplicateKeys(item as Node | null, [...path, i])),
+    );
+  }
+  return found;
+}
+
+/**
+ * A plain-scalar fingerprint made only of digits (or digits and one "e") would load as a YAML
+ * number; fingerprints are text, so take the characters as written.
+ */
+function keepFingerprintsAsText(doc: Document): void {
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isPair(pair) || !isScalar(pair.key) || !isScalar(pair.value)) return;
+      const key = String(pair.key.value);
+      if ((key === 'fingerprint' || key === 'chainsTo') && typeof pair.value.value === 'number') {
+        pair.value.value = pair.value.source ?? String(pair.value.value);
+      }
+    },
+  });
+}

@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { sha256Fingerprint } from '../../crypto.js';
+import { NupkgSigningError } from '../../errors.js';
+import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import type { DigestSigner } from '../signer.js';
+import { splitCommandLine } from './command-line.js';
+import {
+  buildRemoteSignRequest,
+  MAX_ANSWER_BYTES,
+  parseSignatureAnswer,
+  type RemoteSignRequest,
+} from './protocol.js';
+
+export interface CommandSignerOptions {
+  /** Program and arguments as one string (see command-line.ts for the quoting rules). */
+  readonly command: string;
+  readonly certificate: Uint8Array;
+  readonly chain: readonly Uint8Array[];
+  readonly keyId?: string;
+  /** Default 60 s; the process is killed after it. */
+  readonly timeoutMs?: number;
+  /** Environment of the command; default: this process's, minus our secrets. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+}
+
+/** Our own secrets, which a sign command never needs. */
+const WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD'];
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** How much of the command's stderr an error message quotes (its last line). */
+const STDERR_QUOTE_CHARS = 300;
+
+/**
+ * Signs digests by running a command once per signature (docs/remote-signing.md): the request goes
+ * to its stdin as one JSON line and into NUPKG_SIGNING_* environment variables; the signature
+ * comes back on stdout as base64 or `{"signature": …}`. Exit code 0 means success.
+ */
+export class CommandSigner implements DigestSigner {
+  readonly certificate: Uint8Array;
+  readonly chain: readonly Uint8Array[];
+  private readonly argv: string[];
+
+  constructor(private readonly options: CommandSignerOptions) {
+    this.argv = splitCommandLine(options.command);
+    this.certificate = options.certificate;
+    this.chain = options.chain;
+  }
+
+  async signDigest(digest: Uint8Array, hashAlgorithm: HashAlgorithmName): Promise<Uint8Array> {
+    const request = buildRemoteSignRequest(
+      digest,
+      hashAlgorithm,
+      sha256Fingerprint(this.certificate),
+      this.options.keyId,
+    );
+    const stdout = await this.run(request);
+    return parseSignatureAnswer(stdout, `command '${this.argv[0] ?? ''}'`);
+  }
+
+  private run(request: RemoteSignRequest): Promise<string> {
+    const [program, ...args] = this.argv as [string, ...string[]];
+    const env: NodeJS.ProcessEnv = { ...(this.options.env ?? process.env) };
+    for (const name of WITHHELD_VARIABLES) delete env[name];
+    Object.assign(env, {
+      NUPKG_SIGNING_DIGEST: request.digest,
+      NUPKG_SIGNING_DIGEST_HEX: Buffer.from(request.digest, 'base64').toString('hex'),
+      NUPKG_SIGNING_DIGEST_INFO: request.digestInfo,
+      NUPKG_SIGNING_HASH_ALGORITHM: request.hashAlgorithm,
+      NUPKG_SIGNING_CERTIFICATE_FINGERPRINT: request.certificateFingerprint,
+      ...(request.keyId === undefined ? {} : { NUPKG_SIGNING_KEY_ID: request.keyId }),
+    });
+    const fail = (why: string, cause?: unknown) =>
+      new NupkgSigningError('NU3001', `The sign command '${program}' ${why}.`, { cause });
+
+    return new Promise((resolve, reject) => {
+      const child = spawn(program, args, {
+        env,
+        cwd: this.options.cwd,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      const finish = (error: Error | undefined, value?: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) {
+          child.kill('SIGKILL');
+          reject(error);
+        } else resolve(value ?? '');
+      };
+      const timer = setTimeout(
+        () => finish(fail(`did not finish within ${this.timeoutMs / 1000} s`)),
+        this.timeoutMs,
+      );
+      child.on('error', (error) => finish(fail('could not be started', error)));
+      child.stdout.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_ANSWER_BYTES) finish(fail('printed far more than a signature'));
+        else stdout.push(chunk);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        if (Buffer.concat(stderr).length < 64 * 1024) stderr.push(chunk);
+      });
+      child.on('close', (code, signal) => {
+        if (code === 0) return finish(undefined, Buffer.concat(stdout).toString('utf8'));
+        const detail = lastLine(Buffer.concat(stderr).toString('utf8'));
+        const status = signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`;
+        finish(fail(`${status}${detail ? `: ${detail}` : ''}`));
+      });
+      // A command that ignores stdin may close it early; that is not an error.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(`${JSON.stringify(request)}\n`);
+    });
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return (lines[lines.length - 1] ?? '').trim().slice(0, STDERR_QUOTE_CHARS);
+}

@@ -1,0 +1,220 @@
+import type * as pkijs from 'pkijs';
+import { getPkijs, sha256Fingerprint } from '../crypto.js';
+import { NupkgSigningError, describeError } from '../errors.js';
+import {
+  StructureError,
+  childrenOf,
+  decodeDer,
+  encodedBytes,
+  isContextTag,
+  isUniversal,
+  primitiveContent,
+  readIntegerBytes,
+  readOctetString,
+  readOid,
+  readSmallInteger,
+  readTime,
+  TAG,
+  type AsnBlock,
+} from './der.js';
+import { commonNameOf, formatDistinguishedName, readNameAttributes } from './names.js';
+import { OID } from './oids.js';
+
+/** One X.509 extension (RFC 5280 §4.1), value kept as the extnValue OCTET STRING contents. */
+export interface ExtensionView {
+  readonly oid: string;
+  readonly critical: boolean;
+  readonly value: Uint8Array;
+}
+
+export interface PublicKeyView {
+  readonly algorithmOid: string;
+  /** Bit length of the RSA modulus (leading zero octets ignored), for NU3014/NU3023. */
+  readonly rsaModulusBits?: number;
+  readonly namedCurveOid?: string;
+}
+
+/** A certificate as found in a signature, with the exact DER kept for hashing and comparison. */
+export interface CertificateView {
+  readonly der: Uint8Array;
+  /** Uppercase hex SHA-256 of `der`, the form NuGet prints. */
+  readonly fingerprintSha256: string;
+  /** .NET `X500DistinguishedName.Name` formatting, most specific RDN first. */
+  readonly subject: string;
+  readonly issuer: string;
+  readonly subjectDer: Uint8Array;
+  readonly issuerDer: Uint8Array;
+  readonly commonName: string | undefined;
+  /** INTEGER content octets exactly as encoded (ESS issuerSerial compares them byte for byte). */
+  readonly serialNumber: Uint8Array;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly signatureAlgorithmOid: string;
+  readonly publicKey: PublicKeyView;
+  /** SubjectPublicKeyInfo DER, ready for `crypto.createPublicKey({ format: 'der', type: 'spki' })`. */
+  readonly subjectPublicKeyInfoDer: Uint8Array;
+  /** TBSCertificate DER and the outer signature bits, for verifying this certificate's issuer signature. */
+  readonly tbsCertificateDer: Uint8Array;
+  readonly signatureValue: Uint8Array;
+  readonly extensions: readonly ExtensionView[];
+  /** Undefined when the certificate has no EKU extension (valid for every purpose). */
+  readonly extendedKeyUsage: { readonly oids: string[]; readonly critical: boolean } | undefined;
+  readonly subjectKeyIdentifier?: Uint8Array;
+  readonly authorityKeyIdentifier?: Uint8Array;
+  readonly basicConstraints?: { readonly ca: boolean; readonly pathLength?: number };
+  readonly isSelfIssued: boolean;
+  readonly pkijs: pkijs.Certificate;
+}
+
+/** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
+export function parseCertificate(der: Uint8Array): CertificateView {
+  return certificateFromBlock(decodeDer(der, 'certificate'));
+}
+
+/** Builds the view from an already decoded Certificate element (inside a SignedData). */
+export function certificateFromBlock(block: AsnBlock): CertificateView {
+  try {
+    return readCertificate(block);
+  } catch (error) {
+    if (error instanceof NupkgSigningError) throw error;
+    throw new NupkgSigningError(
+      'NU3003',
+      `A certificate cannot be decoded: ${describeError(error)}.`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function readCertificate(block: AsnBlock): CertificateView {
+  const der = encodedBytes(block);
+  const [tbs, signatureAlgorithm, signatureBits] = childrenOf(block);
+  if (!isUniversal(block, TAG.sequence) || !isUniversal(tbs, TAG.sequence) || !tbs) {
+    throw new StructureError('Certificate is not a SEQUENCE holding a TBSCertificate');
+  }
+  // TBSCertificate: the version is an optional [0]; everything after it is positional.
+  const fields = childrenOf(tbs);
+  const start = isContextTag(fields[0], 0) ? 1 : 0;
+  const [serial, , issuer, validity, subject, spki] = fields.slice(start);
+  if (!issuer || !subject || !spki) throw new StructureError('TBSCertificate is incomplete');
+  const [notBefore, notAfter] = childrenOf(validity ?? tbs);
+  const subjectRdns = readNameAttributes(subject);
+  const subjectDer = encodedBytes(subject);
+  const issuerDer = encodedBytes(issuer);
+  const extensions = readExtensions(fields.find((f) => isContextTag(f, 3)));
+  const extension = (oid: string) => extensions.find((e) => e.oid === oid);
+
+  let pkijsView: pkijs.Certificate | undefined;
+  return {
+    der,
+    fingerprintSha256: sha256Fingerprint(der),
+    subject: formatDistinguishedName(subjectRdns),
+    issuer: formatDistinguishedName(readNameAttributes(issuer)),
+    subjectDer,
+    issuerDer,
+    commonName: commonNameOf(subjectRdns),
+    serialNumber: readIntegerBytes(serial, 'serialNumber'),
+    notBefore: readTime(notBefore, 'notBefore'),
+    notAfter: readTime(notAfter, 'notAfter'),
+    signatureAlgorithmOid: readOid(childrenOf(signatureAlgorithm ?? tbs)[0], 'signatureAlgorithm'),
+    publicKey: readPublicKey(spki),
+    subjectPublicKeyInfoDer: encodedBytes(spki),
+    tbsCertificateDer: encodedBytes(tbs),
+    signatureValue: bitStringBytes(signatureBits),
+    extensions,
+    extendedKeyUsage: readExtendedKeyUsage(extension(OID.extKeyUsage)),
+    subjectKeyIdentifier: readSubjectKeyIdentifier(extension(OID.subjectKeyIdentifier)),
+    authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(OID.authorityKeyIdentifier)),
+    basicConstraints: readBasicConstraints(extension(OID.basicConstraints)),
+    isSelfIssued: Buffer.from(subjectDer).equals(issuerDer),
+    // Built on first use: constructing pkijs objects costs more than our own parse.
+    get pkijs() {
+      pkijsView ??= new (getPkijs().Certificate)({ schema: block });
+      return pkijsView;
+    },
+  };
+}
+
+/** BIT STRING contents without the leading unused-bits octet. */
+function bitStringBytes(block: AsnBlock | undefined): Uint8Array {
+  if (!isUniversal(block, TAG.bitString) || !block)
+    throw new StructureError('expected a BIT STRING');
+  return primitiveContent(block).subarray(1);
+}
+
+function readPublicKey(spki: AsnBlock): PublicKeyView {
+  const [algorithm, key] = childrenOf(spki);
+  const [oidBlock, parameters] = childrenOf(algorithm ?? spki);
+  const algorithmOid = readOid(oidBlock, 'SubjectPublicKeyInfo algorithm');
+  if (algorithmOid === OID.rsaEncryption) {
+    // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+    const rsaKey = decodeDer(bitStringBytes(key), 'RSA public key');
+    const modulus = readIntegerBytes(childrenOf(rsaKey)[0], 'RSA modulus');
+    return { algorithmOid, rsaModulusBits: bitLength(modulus) };
+  }
+  if (algorithmOid === OID.ecPublicKey && isUniversal(parameters, TAG.objectIdentifier)) {
+    return { algorithmOid, namedCurveOid: readOid(parameters, 'namedCurve') };
+  }
+  return { algorithmOid };
+}
+
+function bitLength(unsigned: Uint8Array): number {
+  let i = 0;
+  while (i < unsigned.length && unsigned[i] === 0) i++;
+  const top = unsigned[i];
+  return top === undefined ? 0 : (unsigned.length - i - 1) * 8 + (32 - Math.clz32(top));
+}
+
+function readExtensions(wrapper: AsnBlock | undefined): ExtensionView[] {
+  if (!wrapper) return [];
+  const [list] = childrenOf(wrapper);
+  return childrenOf(list ?? wrapper).map((extension) => {
+    const [id, second, third] = childrenOf(extension);
+    const critical =
+      isUniversal(second, TAG.boolean) && second !== undefined && primitiveContent(second)[0] !== 0;
+    const value = readOctetString(isUniversal(second, TAG.boolean) ? third : second, 'extnValue');
+    return { oid: readOid(id, 'extnID'), critical, value };
+  });
+}
+
+function readExtendedKeyUsage(extension: ExtensionView | undefined) {
+  if (!extension) return undefined;
+  const sequence = decodeDer(extension.value, 'extended key usage extension');
+  return {
+    oids: childrenOf(sequence).map((o) => readOid(o, 'KeyPurposeId')),
+    critical: extension.critical,
+  };
+}
+
+function readSubjectKeyIdentifier(extension: ExtensionView | undefined): Uint8Array | undefined {
+  if (!extension) return undefined;
+  return readOctetString(decodeDer(extension.value, 'subject key identifier extension'), 'SKI');
+}
+
+function readAuthorityKeyIdentifier(extension: ExtensionView | undefined): Uint8Array | undefined {
+  if (!extension) return undefined;
+  const sequence = decodeDer(extension.value, 'authority key identifier extension');
+  // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... }
+  const keyIdentifier = childrenOf(sequence).find((f) => isContextTag(f, 0));
+  return keyIdentifier ? primitiveContent(keyIdentifier) : undefined;
+}
+
+function readBasicConstraints(extension: ExtensionView | undefined) {
+  if (!extension) return undefined;
+  const sequence = decodeDer(extension.value, 'basic constraints extension');
+  let ca = false;
+  let pathLength: number | undefined;
+  for (const field of childrenOf(sequence)) {
+    if (isUniversal(field, TAG.boolean)) ca = primitiveContent(field)[0] !== 0;
+    else pathLength = readSmallInteger(field, 'pathLenConstraint');
+  }
+  return pathLength === undefined ? { ca } : { ca, pathLength };
+}
+
+/** PEM armour for a DER certificate (64-character base64 lines). */
+export function toPem(der: Uint8Array): string {
+  const base64 = Buffer.from(der).toString('base64');
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}

@@ -1,0 +1,113 @@
+import { performance } from 'node:perf_hooks';
+import { digest } from '../crypto.js';
+import { describeError, NupkgSigningError } from '../errors.js';
+import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { defaultSleep, postTimeStampQuery, type FetchLike } from './http.js';
+import { buildTimeStampRequest } from './request.js';
+import { checkTimeStampResponse } from './response-checks.js';
+import { readTimeStampResp } from './response.js';
+import { parseTimeStampToken, type TimeStampToken } from './timestamp-token.js';
+
+export interface RequestTimestampOptions {
+  /** RFC 3161 endpoints, tried in order until one yields an acceptable token. */
+  readonly urls: readonly string[];
+  /** Content octets of the timestamped SignerInfo's `signature` (the imprint is their hash). */
+  readonly signatureValue: Uint8Array;
+  /** The timestamp hash algorithm (`--timestamp-hash-algorithm`); SHA-256 in NuGet by default. */
+  readonly hashAlgorithm: HashAlgorithmName;
+  /** Per attempt; NuGet uses 10 s. */
+  readonly timeoutMs?: number;
+  /** Across all URLs and retries. */
+  readonly totalTimeoutMs?: number;
+  /** Extra attempts per URL for retryable failures (network, timeout, 408, 429, 5xx). */
+  readonly retries?: number;
+  /** Wall clock for certificate validity checks (NU3025). */
+  readonly now: () => Date;
+  readonly fetchImpl?: FetchLike;
+  /** Nonce randomness; tests pin it. */
+  readonly random?: (length: number) => Uint8Array;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Progress notes (retries, fallbacks). Never receives request or response bodies. */
+  readonly log?: (message: string) => void;
+}
+
+export interface TimestampResult {
+  /** DER TimeStampToken exactly as the TSA sent it. */
+  readonly tokenDer: Uint8Array;
+  readonly token: TimeStampToken;
+  readonly url: string;
+  readonly genTime: Date;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_TOTAL_TIMEOUT_MS = 60_000;
+export const DEFAULT_RETRIES = 2;
+
+/**
+ * Obtains an RFC 3161 timestamp for a signature value the way `dotnet nuget sign` does
+ * (nuget-signing-spec.md §10.3 step 4), with retries and fallback URLs on top. Throws the last
+ * URL's error when none succeeds; earlier failures are named in its message.
+ */
+export async function requestTimestamp(options: RequestTimestampOptions): Promise<TimestampResult> {
+  if (options.urls.length === 0) {
+    throw new NupkgSigningError('NUPKG003', 'No timestamp server URL was given.');
+  }
+  options.urls.forEach(assertHttpUrl);
+  const deadline = performance.now() + (options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
+  const hashedMessage = digest(options.hashAlgorithm, options.signatureValue);
+  const failures: string[] = [];
+
+  for (const [index, url] of options.urls.entries()) {
+    // A fresh nonce per server: each request stands alone.
+    const request = buildTimeStampRequest(options.hashAlgorithm, hashedMessage, options.random);
+    try {
+      const { body, contentType } = await postTimeStampQuery(url, request.der, {
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        retries: options.retries ?? DEFAULT_RETRIES,
+        deadline,
+        fetchImpl: options.fetchImpl ?? fetch,
+        sleep: options.sleep ?? defaultSleep,
+        log: options.log,
+      });
+      const tokenDer = readTimeStampResp(body, url, contentType);
+      const token = parseTimeStampToken(tokenDer, url);
+      checkTimeStampResponse(request, token, url, options.now());
+      return { tokenDer, token, url, genTime: token.tstInfo.genTime };
+    } catch (error) {
+      if (!(error instanceof NupkgSigningError)) throw error;
+      const isLast = index === options.urls.length - 1;
+      if (isLast) throw withEarlierFailures(error, failures);
+      failures.push(`${url}: ${error.code}`);
+      options.log?.(`${describeError(error)} Trying the next timestamp server.`);
+    }
+  }
+  throw new Error('unreachable: the loop returns or throws');
+}
+
+function withEarlierFailures(
+  error: NupkgSigningError,
+  failures: readonly string[],
+): NupkgSigningError {
+  if (failures.length === 0) return error;
+  return new NupkgSigningError(
+    error.code,
+    `${error.message} (Earlier timestamp servers also failed: ${failures.join(', ')}.)`,
+    { cause: error },
+  );
+}
+
+/** NuGet accepts absolute http and https URLs only. */
+function assertHttpUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new NupkgSigningError(
+      'NUPKG003',
+      `The timestamp server URL '${url}' is not an absolute http or https URL.`,
+    );
+  }
+}

@@ -1,0 +1,209 @@
+import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
+import { evaluatePath, type PathEnd } from './chain-evaluation.js';
+import { sortStatuses, type ChainStatus } from './chain-status.js';
+import type { TrustStore } from './trust-store.js';
+
+export type { ChainStatus } from './chain-status.js';
+
+export interface BuildChainOptions {
+  /** Roots for this purpose (code signing or time stamping). */
+  readonly anchors: TrustStore;
+  /** Extra certificates to find issuers in, typically the CMS's `certificates`. */
+  readonly intermediates: readonly Uint8Array[];
+  /** EKU OID the chain must be valid for (1.3.6.1.5.5.7.3.3 or 1.3.6.1.5.5.7.3.8). */
+  readonly applicationPolicy: string;
+  readonly verificationTime: Date;
+  /** NuGet's verify-time setting: when true, no certificate's validity period is reported. */
+  readonly ignoreNotTimeValid: boolean;
+}
+
+export interface ChainResult {
+  /** Leaf first, up to the root (or the last certificate whose issuer was found). */
+  readonly chain: Uint8Array[];
+  /** Union of the element statuses, in a fixed order. */
+  readonly statuses: ChainStatus[];
+  /** Statuses of each chain element, parallel to `chain`. */
+  readonly elementStatuses: ChainStatus[][];
+  /** The chain ends at a root in `anchors` (other statuses may still be present). */
+  readonly trusted: boolean;
+  /** `trusted` and no status at all: what X509Chain.Build returning true means. */
+  readonly valid: boolean;
+}
+
+/** Bounds on the search: real chains are 2-5 long and have at most a few cross-signed variants. */
+const MAX_DEPTH = 12;
+const MAX_PATHS = 64;
+
+interface Candidate {
+  readonly path: CertificateFacts[];
+  readonly end: PathEnd;
+}
+
+/**
+ * Builds the certificate chain of `leafDer` the way NuGet's X509Chain does on Linux with custom
+ * root trust (nuget-signing-spec.md §4.5, §5.4, §8.2-8.3): issuers come from the CMS certificates
+ * and the anchor store, matched by name and authority/subject key identifier; every possible path
+ * is evaluated and the best one reported (ending at an anchor first, then fewest problems), so a
+ * cross-signed intermediate that also exists as a trusted root does not cause a false failure.
+ * Revocation is not checked here.
+ */
+export function buildChain(leafDer: Uint8Array, options: BuildChainOptions): ChainResult {
+  const leaf = certificateFacts(leafDer, 'The certificate to build a chain for');
+  const pool = issuerPool(options);
+  const signatures = new Map<string, boolean>();
+  const signatureValid = (subject: CertificateFacts, issuer: CertificateFacts): boolean => {
+    const key = `${subject.fingerprint}/${issuer.fingerprint}`;
+    let valid = signatures.get(key);
+    if (valid === undefined) {
+      valid = verifySignature(subject, issuer);
+      signatures.set(key, valid);
+    }
+    return valid;
+  };
+
+  let best: { candidate: Candidate; statuses: ChainStatus[][]; score: number[] } | undefined;
+  for (const candidate of enumeratePaths(leaf, pool, options.anchors)) {
+    const { elementStatuses } = evaluatePath(candidate.path, candidate.end, {
+      applicationPolicy: options.applicationPolicy,
+      verificationTime: options.verificationTime,
+      signatureValid,
+    });
+    const score = scorePath(candidate, elementStatuses);
+    if (!best || compareScores(score, best.score) < 0) {
+      best = { candidate, statuses: elementStatuses, score };
+    }
+  }
+  // enumeratePaths always yields at least the leaf on its own.
+  const chosen = best as NonNullable<typeof best>;
+  const elementStatuses = chosen.statuses.map((statuses) =>
+    sortStatuses(
+      options.ignoreNotTimeValid ? statuses.filter((s) => s !== 'NotTimeValid') : statuses,
+    ),
+  );
+  const statuses = sortStatuses(elementStatuses.flat());
+  const trusted = chosen.candidate.end === 'anchor';
+  return {
+    chain: chosen.candidate.path.map((certificate) => certificate.der),
+    statuses,
+    elementStatuses,
+    trusted,
+    valid: trusted && statuses.length === 0,
+  };
+}
+
+type IssuerPool = (certificate: CertificateFacts) => CertificateFacts[];
+
+function issuerPool(options: BuildChainOptions): IssuerPool {
+  const bySubject = new Map<string, CertificateFacts[]>();
+  for (const der of options.intermediates) {
+    const facts = certificateFacts(der, 'A certificate in the signature');
+    const list = bySubject.get(facts.subjectKey) ?? [];
+    if (!list.some((existing) => existing.fingerprint === facts.fingerprint)) list.push(facts);
+    bySubject.set(facts.subjectKey, list);
+  }
+  return (certificate) => {
+    const fromStore = options.anchors.withSubject(certificate.issuerKey);
+    const fromCms = (bySubject.get(certificate.issuerKey) ?? []).filter(
+      (facts) => !fromStore.some((stored) => stored.fingerprint === facts.fingerprint),
+    );
+    const candidates = [...fromStore, ...fromCms].filter((issuer) =>
+      mayHaveIssued(issuer, certificate),
+    );
+    // Exact key-identifier matches first, so the search meets the intended issuer early.
+    return candidates.sort(
+      (a, b) => Number(keyIdMatches(b, certificate)) - Number(keyIdMatches(a, certificate)),
+    );
+  };
+}
+
+/**
+ * OpenSSL's X509_check_issued: names already match; a present AKI keyIdentifier must equal the
+ * issuer's SKI when both exist. (An issuer whose keyUsage lacks keyCertSign is still used, and
+ * reported as InvalidBasicConstraints, as .NET does.)
+ */
+function mayHaveIssued(issuer: CertificateFacts, subject: CertificateFacts): boolean {
+  const aki = subject.authorityKeyIdentifier;
+  const ski = issuer.subjectKeyIdentifier;
+  return aki === undefined || ski === undefined || aki === ski;
+}
+
+function keyIdMatches(issuer: CertificateFacts, subject: CertificateFacts): boolean {
+  return (
+    subject.authorityKeyIdentifier !== undefined &&
+    subject.authorityKeyIdentifier === issuer.subjectKeyIdentifier
+  );
+}
+
+/** Depth-first enumeration of every issuer path from the leaf, bounded by MAX_DEPTH/MAX_PATHS. */
+function* enumeratePaths(
+  leaf: CertificateFacts,
+  pool: IssuerPool,
+  anchors: TrustStore,
+): Generator<Candidate> {
+  let produced = 0;
+  function* extend(path: CertificateFacts[]): Generator<Candidate> {
+    if (produced >= MAX_PATHS) return;
+    const top = path[path.length - 1] as CertificateFacts;
+    if (top.selfIssued) {
+      produced++;
+      yield { path, end: anchors.isAnchor(top) ? 'anchor' : 'untrusted-root' };
+      return;
+    }
+    const issuers = pool(top);
+    const fresh = issuers.filter((issuer) => !path.some((seen) => sameCertificate(seen, issuer)));
+    if (issuers.length === 0 || path.length >= MAX_DEPTH) {
+      produced++;
+      yield { path, end: 'partial' };
+      return;
+    }
+    if (fresh.length === 0) {
+      produced++;
+      yield { path, end: 'cyclic' };
+      return;
+    }
+    for (const issuer of fresh) yield* extend([...path, issuer]);
+  }
+  yield* extend([leaf]);
+}
+
+/** Same certificate, or the same subject and key (a cross-signed copy that would loop). */
+function sameCertificate(a: CertificateFacts, b: CertificateFacts): boolean {
+  return (
+    a.fingerprint === b.fingerprint ||
+    (a.subjectKey === b.subjectKey && a.publicKeyKey === b.publicKeyKey)
+  );
+}
+
+const END_RANK: Record<PathEnd, number> = {
+  anchor: 0,
+  'untrusted-root': 1,
+  cyclic: 2,
+  partial: 3,
+};
+
+/** Lower is better: how it ends, then structural problems, then expiry, then length. */
+function scorePath(candidate: Candidate, elementStatuses: ChainStatus[][]): number[] {
+  const all = elementStatuses.flat();
+  const structural = all.filter(
+    (s) => s !== 'NotTimeValid' && s !== 'UntrustedRoot' && s !== 'PartialChain',
+  ).length;
+  const expired = all.filter((s) => s === 'NotTimeValid').length;
+  return [END_RANK[candidate.end], structural, expired, candidate.path.length];
+}
+
+function compareScores(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const diff = (a[i] ?? 0) - (b[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+function verifySignature(subject: CertificateFacts, issuer: CertificateFacts): boolean {
+  try {
+    return subject.x509.verify(issuer.x509.publicKey);
+  } catch {
+    // Unsupported key or algorithm: the platform would report the signature as not valid.
+    return false;
+  }
+}

@@ -1,0 +1,205 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256Fingerprint } from '../crypto.js';
+import { describeError, NupkgSigningError } from '../errors.js';
+import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
+import { outlineCertificate } from './der.js';
+import { canonicalNameKey } from './name.js';
+import { loadPemCertificates } from './pem.js';
+
+export { loadPemCertificates } from './pem.js';
+
+/** File names read from a directory given as a trust root source. */
+const CERTIFICATE_FILE = /\.(pem|crt|cer)$/i;
+
+/**
+ * The anchor certificates for one purpose (code signing or time stamping), as NuGet's "custom root
+ * trust" uses them on Linux/macOS (nuget-signing-spec.md §8.2): only self-issued certificates in
+ * the store end a trusted chain; other certificates in it merely help find issuers, because
+ * OpenSSL accepts only self-signed trust anchors without X509_V_FLAG_PARTIAL_CHAIN.
+ *
+ * Loading only indexes each certificate by subject (a bundle holds hundreds of roots); the full
+ * parse happens when chain building asks for a certificate.
+ */
+export class TrustStore {
+  private readonly bySubject = new Map<string, StoreEntry[]>();
+  private readonly byFingerprint = new Set<string>();
+  /** subject key + public key of every store certificate (anchor identity without exact DER). */
+  private readonly byNameAndKey = new Set<string>();
+
+  private constructor(private readonly entries: readonly StoreEntry[]) {
+    for (const entry of entries) {
+      const list = this.bySubject.get(entry.subjectKey) ?? [];
+      list.push(entry);
+      this.bySubject.set(entry.subjectKey, list);
+      this.byFingerprint.add(entry.fingerprint);
+      this.byNameAndKey.add(entry.nameAndKey);
+    }
+  }
+
+  /** An empty store: every chain ends in UntrustedRoot or PartialChain. */
+  static empty(): TrustStore {
+    return new TrustStore([]);
+  }
+
+  static fromCertificates(ders: readonly Uint8Array[], source = 'trust store'): TrustStore {
+    return TrustStore.empty().withEntries(ders.map((der) => storeEntry(der, source)));
+  }
+
+  /** `source` names the text in errors (a file name, an input name). */
+  static fromPemText(text: string, source: string): TrustStore {
+    return TrustStore.fromCertificates(readPemOrThrow(text, source), source);
+  }
+
+  /**
+   * Loads every certificate from PEM files, or from the `.pem`/`.crt`/`.cer` files of directories.
+   * Throws NUPKG005 when a path cannot be read, a named file holds no certificate, or the whole
+   * set is empty.
+   */
+  static fromPemFiles(paths: readonly string[]): TrustStore {
+    const entries: StoreEntry[] = [];
+    for (const path of paths) {
+      for (const file of expandPath(path)) {
+        // Inside a directory, files without certificates (keys, CRLs) are skipped.
+        const certificates = readPemOrThrow(readTextOrThrow(file), file, file !== path);
+        entries.push(...certificates.map((der) => storeEntry(der, `A certificate in ${file}`)));
+      }
+    }
+    if (entries.length === 0) {
+      throw new NupkgSigningError(
+        'NUPKG005',
+        `No certificates were found in ${paths.join(', ') || '(no paths)'}. Point the trust roots at PEM files containing -----BEGIN CERTIFICATE----- blocks.`,
+        { file: paths[0] },
+      );
+    }
+    return TrustStore.empty().withEntries(entries);
+  }
+
+  /** A new store with these certificates added (duplicates are ignored). */
+  with(extraAnchors: readonly Uint8Array[]): TrustStore {
+    return this.withEntries(extraAnchors.map((der) => storeEntry(der, 'An extra trust anchor')));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  get certificates(): readonly Uint8Array[] {
+    return this.entries.map((entry) => entry.der);
+  }
+
+  /**
+   * Store certificates whose subject matches `subjectKey` (see name.ts for the comparison).
+   * Throws NUPKG005 when such a certificate does not parse.
+   */
+  withSubject(subjectKey: string): CertificateFacts[] {
+    return (this.bySubject.get(subjectKey) ?? []).map((entry) =>
+      certificateFacts(entry.der, entry.source),
+    );
+  }
+
+  /**
+   * Whether the certificate ends a trusted chain: it is self-issued and the store holds it, either
+   * byte for byte or as the same subject with the same public key (a re-issued root).
+   */
+  isAnchor(certificate: CertificateFacts): boolean {
+    if (!certificate.selfIssued) return false;
+    return (
+      this.byFingerprint.has(certificate.fingerprint) ||
+      this.byNameAndKey.has(`${certificate.subjectKey}|${certificate.publicKeyKey}`)
+    );
+  }
+
+  private withEntries(entries: readonly StoreEntry[]): TrustStore {
+    const seen = new Set(this.byFingerprint);
+    const merged = [...this.entries];
+    for (const entry of entries) {
+      if (seen.has(entry.fingerprint)) continue;
+      seen.add(entry.fingerprint);
+      merged.push(entry);
+    }
+    return new TrustStore(merged);
+  }
+}
+
+/** What loading records per certificate: enough to look it up and recognise it as an anchor. */
+interface StoreEntry {
+  readonly der: Uint8Array;
+  /** Names the certificate's origin in errors raised when it is parsed later. */
+  readonly source: string;
+  readonly fingerprint: string;
+  readonly subjectKey: string;
+  readonly nameAndKey: string;
+}
+
+function storeEntry(der: Uint8Array, source: string): StoreEntry {
+  let outline;
+  try {
+    outline = outlineCertificate(der);
+  } catch (error) {
+    throw new NupkgSigningError(
+      'NUPKG005',
+      `${source} is not a valid X.509 certificate (${describeError(error)}). Remove it from the trust roots.`,
+      { cause: error },
+    );
+  }
+  const subjectKey = canonicalNameKey(outline.subject);
+  return {
+    der,
+    source,
+    fingerprint: sha256Fingerprint(der),
+    subjectKey,
+    nameAndKey: `${subjectKey}|${Buffer.from(outline.subjectPublicKeyInfo).toString('hex')}`,
+  };
+}
+
+function expandPath(path: string): string[] {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  if (!isDirectory) return [path];
+  return readdirSync(path)
+    .filter((name) => CERTIFICATE_FILE.test(name))
+    .sort()
+    .map((name) => join(path, name));
+}
+
+function readTextOrThrow(file: string): string {
+  try {
+    return readFileSync(file, 'latin1');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
+
+function readPemOrThrow(text: string, source: string, allowEmpty = false): Uint8Array[] {
+  let certificates: Uint8Array[];
+  try {
+    certificates = loadPemCertificates(text);
+  } catch (error) {
+    throw new NupkgSigningError(
+      'NUPKG005',
+      `${source} is not a valid PEM certificate bundle (${describeError(error)}). Replace it with PEM CERTIFICATE blocks.`,
+      { file: source, cause: error },
+    );
+  }
+  if (certificates.length === 0 && !allowEmpty) {
+    throw new NupkgSigningError(
+      'NUPKG005',
+      `${source} contains no -----BEGIN CERTIFICATE----- block. Point the trust roots at a PEM bundle of root certificates.`,
+      { file: source },
+    );
+  }
+  return certificates;
+}
+
+function unreadable(path: string, error: unknown): NupkgSigningError {
+  return new NupkgSigningError(
+    'NUPKG005',
+    `Cannot read trust roots from ${path}: ${describeError(error)}. Check that the path exists and is readable.`,
+    { file: path, cause: error },
+  );
+}

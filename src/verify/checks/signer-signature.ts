@@ -1,0 +1,153 @@
+import { createPublicKey, verify as verifySignature, constants, type KeyObject } from 'node:crypto';
+import { digest } from '../../crypto.js';
+import { attributesByOid, decodeMessageDigest } from '../../signature/attributes.js';
+import type { CertificateView } from '../../signature/certificate.js';
+import { bytesEqual, childrenOf, decodeDer, encodedBytes, readOid } from '../../signature/der.js';
+import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import { OID } from '../../signature/oids.js';
+import type { SignerInfoView } from '../../signature/signer-info.js';
+
+/** Signature algorithms .NET's SignerInfo.CheckSignature understands, with the hash they imply. */
+const SIGNATURE_HASHES: Readonly<Record<string, string | undefined>> = {
+  [OID.rsaEncryption]: undefined, // the digest algorithm decides
+  [OID.sha256WithRSAEncryption]: 'sha256',
+  [OID.sha384WithRSAEncryption]: 'sha384',
+  [OID.sha512WithRSAEncryption]: 'sha512',
+  [OID.sha1WithRSAEncryption]: 'sha1',
+  '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
+  '1.2.840.10045.4.3.3': 'sha384',
+  '1.2.840.10045.4.3.4': 'sha512',
+  [OID.rsassaPss]: undefined,
+};
+
+const DIGESTS: Readonly<Record<string, string>> = {
+  [OID.sha1]: 'sha1',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
+};
+
+/**
+ * Checks a SignerInfo's signature the way .NET's `CheckSignature(verifySignatureOnly: true)` does
+ * (nuget-signing-spec.md §4.4): the message-digest attribute (exactly one value) equals the digest
+ * of `signedContent` (the eContent, or the parent's signature value for a countersignature), and
+ * the signature verifies over the signed attributes as a DER SET — first sorted, then in document
+ * order. Returns why it failed, or undefined when it verifies.
+ */
+export function checkSignerSignature(
+  signer: SignerInfoView,
+  certificate: CertificateView,
+  signedContent: Uint8Array,
+): string | undefined {
+  const digestName = DIGESTS[signer.digestAlgorithmOid];
+  if (!digestName) return `the digest algorithm ${signer.digestAlgorithmOid} is not supported`;
+  if (!(signer.signatureAlgorithmOid in SIGNATURE_HASHES)) {
+    return `the signature algorithm ${signer.signatureAlgorithmOid} is not supported`;
+  }
+  const impliedHash = SIGNATURE_HASHES[signer.signatureAlgorithmOid];
+  if (impliedHash && impliedHash !== digestName) {
+    return `the signature algorithm does not agree with the digest algorithm ${digestName}`;
+  }
+  if (!signer.signedAttributesDer) return 'the signer has no signed attributes';
+
+  const digests = attributesByOid(signer.signedAttributes, OID.messageDigest);
+  if (digests.length !== 1 || digests[0]?.values.length !== 1) {
+    return 'the message-digest attribute must be present exactly once with one value';
+  }
+  let expected: Uint8Array;
+  try {
+    expected = decodeMessageDigest(digests[0].values[0] as Uint8Array);
+  } catch {
+    return 'the message-digest attribute cannot be decoded';
+  }
+  const actual = digest(digestName as HashAlgorithmName, signedContent);
+  if (!bytesEqual(actual, expected)) return 'the message digest does not match the signed content';
+
+  let key: KeyObject;
+  try {
+    key = createPublicKey({
+      key: Buffer.from(certificate.subjectPublicKeyInfoDer),
+      format: 'der',
+      type: 'spki',
+    });
+  } catch {
+    return 'the signing certificate public key cannot be used';
+  }
+  const documentOrder = Uint8Array.from(signer.signedAttributesDer);
+  documentOrder[0] = 0x31; // [0] IMPLICIT → SET OF, as RFC 5652 §5.4 requires
+  for (const signedBytes of [sortedAttributeSet(documentOrder), documentOrder]) {
+    if (signedBytes && verifyWith(key, digestName, signer, signedBytes)) return undefined;
+  }
+  return 'the signature does not verify with the signing certificate public key';
+}
+
+function verifyWith(
+  key: KeyObject,
+  digestName: string,
+  signer: SignerInfoView,
+  data: Uint8Array,
+): boolean {
+  try {
+    if (signer.signatureAlgorithmOid === OID.rsassaPss) {
+      const pss = pssParameters(signer.signatureAlgorithmParameters);
+      if (!pss) return false;
+      return verifySignature(
+        pss.hash,
+        data,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength },
+        signer.signatureValue,
+      );
+    }
+    const isEcdsa = signer.signatureAlgorithmOid.startsWith('1.2.840.10045.');
+    return verifySignature(
+      digestName,
+      data,
+      isEcdsa ? { key, dsaEncoding: 'der' } : { key, padding: constants.RSA_PKCS1_PADDING },
+      signer.signatureValue,
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The signed attributes re-encoded as a DER SET OF: elements sorted by their encodings (X.690 §11.6). */
+function sortedAttributeSet(set: Uint8Array): Uint8Array | undefined {
+  try {
+    const elements = childrenOf(decodeDer(set, 'signed attributes')).map(encodedBytes);
+    elements.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const body = Buffer.concat(elements);
+    return Buffer.concat([Buffer.from([0x31]), derLength(body.length), body]);
+  } catch {
+    return undefined;
+  }
+}
+
+function derLength(length: number): Buffer {
+  if (length < 0x80) return Buffer.from([length]);
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+/** RSASSA-PSS-params (RFC 4055): hash (default SHA-1) and salt length (default 20). */
+function pssParameters(
+  parameters: Uint8Array | undefined,
+): { hash: string; saltLength: number } | undefined {
+  let hash = 'sha1';
+  let saltLength = 20;
+  if (!parameters) return { hash, saltLength };
+  try {
+    for (const field of childrenOf(decodeDer(parameters, 'RSASSA-PSS parameters'))) {
+      const inner = childrenOf(field)[0];
+      if (!inner) continue;
+      if (field.idBlock.tagNumber === 0) {
+        hash = DIGESTS[readOid(childrenOf(inner)[0], 'PSS hash algorithm')] ?? '';
+      } else if (field.idBlock.tagNumber === 2) {
+        saltLength = Number((inner.valueBlock as unknown as { valueDec: number }).valueDec);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return hash ? { hash, saltLength } : undefined;
+}

@@ -1,0 +1,184 @@
+import { digest } from '../../crypto.js';
+import { NupkgSigningError, type NuGetCode } from '../../errors.js';
+import {
+  attributesByOid,
+  decodeSigningCertificate,
+  decodeSigningCertificateV2,
+} from '../../signature/attributes.js';
+import type { CertificateView } from '../../signature/certificate.js';
+import { bytesEqual } from '../../signature/der.js';
+import { hashAlgorithmFromOid } from '../../signature/hash-algorithms.js';
+import { OID } from '../../signature/oids.js';
+import type { TimestampTokenView } from '../../signature/timestamp-token.js';
+import type { TrustStore } from '../../trust/trust-store.js';
+import { describeCertificate } from '../describe-certificate.js';
+import { checkCertificateRequirements } from './certificate-requirements.js';
+import { checkChain } from './chain.js';
+import { checkSignerSignature } from './signer-signature.js';
+
+/** The time a valid timestamp vouches for, widened by its accuracy (spec §5.5). */
+export interface TimestampWindow {
+  readonly genTime: Date;
+  readonly lower: Date;
+  readonly upper: Date;
+  readonly tsa: CertificateView;
+}
+
+export interface TimestampFinding {
+  readonly code: NuGetCode;
+  readonly message: string;
+  /** NU3028 for an untrusted TSA root is an error whatever the policy says (spec §5.4). */
+  readonly alwaysError?: boolean;
+}
+
+export interface TimestampCheck {
+  readonly findings: TimestampFinding[];
+  readonly valid: boolean;
+  /** The time the token states, present whenever its TSA certificate was found. */
+  readonly window?: TimestampWindow;
+}
+
+/**
+ * Checks an RFC 3161 timestamp token on a signature (nuget-signing-spec.md §5.2–§5.5): the TSA
+ * certificate is in the token (NU3020), the token's signing-certificate attributes and CMS
+ * signature (NU3021, thrown: NuGet fails the whole verification on them), the TSA certificate requirements (NU3022, NU3023, NU3025), the digest
+ * algorithm (NU3024), the message imprint over the timestamped signature value (NU3030, NU3019),
+ * genTime within the TSA validity (NU3036) and the TSA chain to a timestamping root (NU3028).
+ */
+export function checkTimestamp(
+  token: TimestampTokenView,
+  timestampedSignatureValue: Uint8Array,
+  options: { readonly now: Date; readonly roots: TrustStore },
+): TimestampCheck {
+  const findings: TimestampFinding[] = [];
+  const { tstInfo } = token;
+  const tsa = token.signer.findSignerCertificate(token.certificates);
+  if (!tsa) {
+    return {
+      valid: false,
+      findings: [
+        {
+          code: 'NU3020',
+          message:
+            'The timestamp has no signing certificate: the TSA certificate is not in the token.',
+        },
+      ],
+    };
+  }
+
+  // NuGet checks these while loading the token, and a failure ends verification (TimestampException).
+  const essProblem = tokenSigningCertificateProblem(token, tsa);
+  if (essProblem)
+    throw new NupkgSigningError('NU3021', `The timestamp signature is invalid: ${essProblem}.`);
+  const signatureProblem = checkSignerSignature(token.signer, tsa, token.tstInfoDer);
+  if (signatureProblem) {
+    throw new NupkgSigningError(
+      'NU3021',
+      `The timestamp signature validation failed: ${signatureProblem}.`,
+    );
+  }
+  for (const problem of checkCertificateRequirements(tsa, 'timestamping', options.now))
+    findings.push(problem);
+  if (!hashAlgorithmFromOid(token.signer.digestAlgorithmOid)) {
+    findings.push({
+      code: 'NU3024',
+      message: `The timestamp uses the unsupported digest algorithm ${token.signer.digestAlgorithmOid}.`,
+    });
+  }
+
+  const imprintAlgorithm = hashAlgorithmFromOid(tstInfo.messageImprint.hashAlgorithmOid);
+  if (!imprintAlgorithm) {
+    findings.push({
+      code: 'NU3030',
+      message: `The timestamp message imprint uses the unsupported hash algorithm ${tstInfo.messageImprint.hashAlgorithmOid}.`,
+    });
+  } else if (
+    !bytesEqual(
+      digest(imprintAlgorithm, timestampedSignatureValue),
+      tstInfo.messageImprint.hashedMessage,
+    )
+  ) {
+    findings.push({
+      code: 'NU3019',
+      message:
+        'The timestamp integrity check failed: its message imprint is not the hash of the signature it timestamps.',
+    });
+  }
+
+  const genTime = tstInfo.genTime.getTime();
+  if (genTime < tsa.notBefore.getTime() || genTime >= tsa.notAfter.getTime()) {
+    findings.push({
+      code: 'NU3036',
+      message: `The timestamp time ${tstInfo.genTime.toISOString()} is outside the validity of the timestamp certificate ${describeCertificate(tsa)}.`,
+    });
+  }
+  if (findings.length === 0) {
+    // NuGet builds the TSA chain only when every check above passed.
+    for (const finding of checkChain(tsa, token.certificates, {
+      roots: options.roots,
+      purpose: 'timestamping',
+      verificationTime: options.now,
+    })) {
+      findings.push({ ...finding, alwaysError: finding.untrustedRoot === true });
+    }
+  }
+  if (tstInfo.accuracyMicroseconds < 0) {
+    findings.push({ code: 'NU3021', message: 'The timestamp accuracy is negative.' });
+  }
+
+  const accuracyMs = tstInfo.accuracyMicroseconds / 1000;
+  return {
+    findings,
+    valid: !findings.some((f) => f.code !== 'NU3042'),
+    window: {
+      genTime: tstInfo.genTime,
+      lower: new Date(genTime - accuracyMs),
+      upper: new Date(genTime + accuracyMs),
+      tsa,
+    },
+  };
+}
+
+/**
+ * RFC 5816 as .NET reads it (spec §5.2): signing-certificate and/or -v2, each at most once with
+ * one value; v2 hashes must be SHA-2 and the first must match the TSA certificate; for v1 only
+ * the hash length (and issuerSerial when present) is checked.
+ */
+function tokenSigningCertificateProblem(
+  token: TimestampTokenView,
+  tsa: CertificateView,
+): string | undefined {
+  const v1 = attributesByOid(token.signer.signedAttributes, OID.signingCertificate);
+  const v2 = attributesByOid(token.signer.signedAttributes, OID.signingCertificateV2);
+  if (v1.length === 0 && v2.length === 0)
+    return 'it has neither a signing-certificate nor a signing-certificate-v2 attribute';
+  if (v1.length > 1 || v2.length > 1 || [...v1, ...v2].some((a) => a.values.length !== 1)) {
+    return 'a signing-certificate attribute appears more than once';
+  }
+  try {
+    if (v2[0]) {
+      const ids = decodeSigningCertificateV2(v2[0].values[0] as Uint8Array, 'NU3021');
+      if (ids.some((id) => !hashAlgorithmFromOid(id.hashAlgorithmOid)))
+        return 'signing-certificate-v2 uses a hash other than SHA-2';
+      const first = ids[0];
+      const algorithm = first && hashAlgorithmFromOid(first.hashAlgorithmOid);
+      if (!first || !algorithm || !bytesEqual(digest(algorithm, tsa.der), first.certHash)) {
+        return 'signing-certificate-v2 does not match the TSA certificate';
+      }
+      if (first.issuerSerial && !bytesEqual(first.issuerSerial.serialNumber, tsa.serialNumber)) {
+        return 'signing-certificate-v2 names another TSA certificate';
+      }
+    }
+    if (v1[0]) {
+      const first = decodeSigningCertificate(v1[0].values[0] as Uint8Array, 'NU3021')[0];
+      if (!first || first.certHash.length !== 20)
+        return 'signing-certificate does not hold a SHA-1 hash';
+      if (first.issuerSerial && !bytesEqual(first.issuerSerial.serialNumber, tsa.serialNumber)) {
+        return 'signing-certificate names another TSA certificate';
+      }
+    }
+  } catch {
+    return 'a signing-certificate attribute cannot be decoded';
+  }
+  return undefined;
+}
