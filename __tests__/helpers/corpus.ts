@@ -12,7 +12,10 @@ export function describeWithCorpus(name: string, body: () => void): void {
   if (HAS_CORPUS) {
     describe(name, body);
   } else {
-    describe.skip(`${name} (skipped: no corpus at ${CORPUS_DIR}; set NUPKG_SIGNING_CORPUS)`, body);
+    // The body is not run: it would read corpus files to build its test table.
+    describe.skip(`${name} (skipped: no corpus at ${CORPUS_DIR}; set NUPKG_SIGNING_CORPUS)`, () => {
+      it('needs the shared corpus', () => undefined);
+    });
   }
 }
 

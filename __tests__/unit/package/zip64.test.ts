@@ -1,11 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CORPUS_DIR } from '../../helpers/corpus.js';
 import { NupkgSigningError } from '../../../src/errors.js';
 import { openPackageArchive } from '../../../src/package/archive.js';
 import { detectZip64 } from '../../../src/package/zip64.js';
 
-const CORPUS = '/work/shared/corpus/real';
+const CORPUS = join(CORPUS_DIR, 'real');
 const describeWithCorpus = existsSync(CORPUS) ? describe : describe.skip;
 
 const ZIP64_BLOCK = Buffer.from('0100080005000000' + '00000000', 'hex');

@@ -9,7 +9,7 @@ import {
 } from '../../../src/policy/repository-certificates.js';
 import { certificate } from './signer-policy-fixtures.js';
 
-/** Ground truth from /work/shared/corpus/real/MANIFEST.tsv. */
+/** Ground truth from shared/corpus/real/MANIFEST.tsv. */
 const CORPUS = {
   // k4os.hash.xxhash.1.0.6.nupkg: repository primary signature by "NuGet.org Repository by Microsoft" (2018-2021)
   k4osRepositorySigner: '0E5F38F57DC1BCC806D8494F4F90FBCEDD988B46760709CBEEC6F4219AA6157D',

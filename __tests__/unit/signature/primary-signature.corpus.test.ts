@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CORPUS_DIR } from '../../helpers/corpus.js';
 import { inflateRawSync } from 'node:zlib';
 import { NupkgSigningError } from '../../../src/errors.js';
 import { openPackageArchive, signatureRecords } from '../../../src/package/archive.js';
@@ -23,7 +24,7 @@ import type { TimestampTokenView } from '../../../src/signature/timestamp-token.
  * Every real signature in the shared corpus, checked against the ground truth its MANIFEST.tsv
  * and DETAILS.json were built with (openssl, not this code).
  */
-const CORPUS = '/work/shared/corpus';
+const CORPUS = CORPUS_DIR;
 const REAL = join(CORPUS, 'real');
 const TAMPERED = join(CORPUS, 'tampered');
 const describeCorpus = existsSync(REAL) ? describe : describe.skip;

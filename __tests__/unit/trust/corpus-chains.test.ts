@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { CORPUS_DIR } from '../../helpers/corpus.js';
 import { loadBundledTrustStores, type TrustStores } from '../../../src/trust/bundled-roots.js';
 import { buildChain } from '../../../src/trust/chain-builder.js';
 import { OID } from '../../../src/signature/oids.js';
 import { readCorpusSignature } from './corpus-signature.js';
 
-const CORPUS = '/work/shared/corpus/real';
+const CORPUS = join(CORPUS_DIR, 'real');
 const describeCorpus = existsSync(CORPUS) ? describe : describe.skip;
 
 /** nuget.org packages whose author (or repository) signature chains to a Microsoft CTL root. */
