@@ -38,6 +38,8 @@ export interface SignatureEvaluation {
   readonly untrustedRoot: boolean;
   /** The certificate was not valid at the signature's time (recorded even when only a warning). */
   readonly expired: boolean;
+  /** The chain built for the signing certificate, leaf first (when one was built). */
+  readonly chain?: readonly Uint8Array[];
   /** The timestamp, when it is valid. */
   readonly timestamp?: TimestampWindow;
 }
@@ -100,11 +102,12 @@ export function evaluateSignature(
 
   // Checks the chain at the timestamp's upper limit (or now), for code signing.
   let untrustedRoot = false;
-  for (const found of checkChain(certificate, subject.certificates, {
+  const { findings, chain } = checkChain(certificate, subject.certificates, {
     roots: context.trust.codeSigning,
     purpose: 'signing',
     verificationTime: timestamp?.upper ?? context.now,
-  })) {
+  });
+  for (const found of findings) {
     if (found.code === 'NU3042') {
       log(false, found.code, found.message);
     } else if (found.untrustedRoot) {
@@ -126,6 +129,7 @@ export function evaluateSignature(
   return result(valid, {
     untrustedRoot,
     expired: expiry !== undefined,
+    chain,
     ...(timestamp ? { timestamp } : {}),
   });
 }

@@ -1,16 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { describeError, isNupkgSigningError, NupkgSigningError } from '../../errors.js';
-import { expandPackageArguments } from '../../files/expand-packages.js';
-import { loadKeyMaterial } from '../../sign/key-material/index.js';
-import { LocalKeySigner } from '../../sign/local-key-signer.js';
-import { createRemoteSigner } from '../../sign/remote/index.js';
-import { signPackage, type SignPackageResult } from '../../sign/sign-package.js';
-import type { Signer } from '../../sign/signer.js';
+import { describeError, NupkgSigningError } from '../../errors.js';
+import type { KeyInputs } from '../../run/key-inputs.js';
+import { runSigning, type SignOutcome } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
-import { TrustStore } from '../../trust/trust-store.js';
-import type { Issue } from '../../verify/result.js';
 import type { CommandOutput } from '../output.js';
 
 export const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
@@ -42,16 +35,6 @@ Options:
   -h, --help                      show this help
 
 Exit codes: 0 every package was signed, 1 some package was not, 2 usage or I/O error.`;
-
-interface SignOutcome {
-  readonly file: string;
-  readonly signed: boolean;
-  readonly outputPath?: string;
-  readonly certificateFingerprint?: string;
-  readonly timestampTime?: string;
-  readonly warnings: readonly Issue[];
-  readonly error?: { readonly code: string; readonly message: string };
-}
 
 /** `nupkg-signing sign`: maps argv to signing options, signs each package, reports. */
 export async function runSign(
@@ -90,45 +73,22 @@ export async function runSign(
   if (positionals.length === 0) {
     throw usage('sign needs at least one FILE, DIR or GLOB. See --help.');
   }
-  const hashAlgorithm = hashOption(values['hash-algorithm'], '--hash-algorithm');
-  const timestampHashAlgorithm = hashOption(
-    values['timestamp-hash-algorithm'],
-    '--timestamp-hash-algorithm',
-  );
-  const signer = await loadSigner(values, env);
-  const trustedRoots =
-    values['trusted-roots'].length > 0
-      ? [...TrustStore.fromPemFiles(values['trusted-roots']).certificates]
-      : undefined;
-  const files = await expandPackageArguments(positionals);
-  if (values.output !== undefined) await mkdir(values.output, { recursive: true });
-
-  const outcomes: SignOutcome[] = [];
-  for (const file of files) {
-    try {
-      const result = await signPackage({
-        packagePath: file,
-        ...(values.output === undefined ? {} : { outputPath: join(values.output, basename(file)) }),
-        signer,
-        hashAlgorithm,
-        timestampUrls: values.timestamper,
-        timestampHashAlgorithm,
-        overwrite: values.overwrite,
-        clock: () => now,
-        ...(trustedRoots ? { trustedRoots } : {}),
-        allowUntrustedRoot: values['allow-untrusted-root'],
-      });
-      outcomes.push(succeeded(file, result));
-    } catch (error) {
-      const code = isNupkgSigningError(error) ? error.code : 'NUPKG002';
-      outcomes.push({
-        file,
-        signed: false,
-        warnings: [],
-        error: { code, message: describeError(error) },
-      });
-    }
-  }
+  const outcomes = await runSigning({
+    packages: positionals,
+    key: await readKeyInputs(values, env),
+    hashAlgorithm: hashOption(values['hash-algorithm'], '--hash-algorithm'),
+    timestampUrls: values.timestamper,
+    timestampHashAlgorithm: hashOption(
+      values['timestamp-hash-algorithm'],
+      '--timestamp-hash-algorithm',
+    ),
+    ...(values.output === undefined ? {} : { outputDirectory: values.output }),
+    overwrite: values.overwrite,
+    trustedRoots: values['trusted-roots'],
+    allowUntrustedRoot: values['allow-untrusted-root'],
+    // One signing time for the batch, as the CLI's clock is read once per run.
+    now: () => now,
+  });
   out.stdout(
     values.json ? `${JSON.stringify({ results: outcomes }, null, 2)}\n` : renderText(outcomes),
   );
@@ -147,8 +107,8 @@ interface KeyOptions {
   readonly 'key-id'?: string | undefined;
 }
 
-/** Exactly one key source; file contents and secrets stay inside this function. */
-async function loadSigner(values: KeyOptions, env: NodeJS.ProcessEnv): Promise<Signer> {
+/** Reads the key files the options name; secrets go into the inputs object and nowhere else. */
+async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promise<KeyInputs> {
   const sources = ['certificate-path', 'private-key', 'sign-command', 'sign-url'] as const;
   const given = sources.filter((name) => values[name] !== undefined);
   if (given.length !== 1) {
@@ -158,50 +118,19 @@ async function loadSigner(values: KeyOptions, env: NodeJS.ProcessEnv): Promise<S
   }
   const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
   const chainPath = values['certificate-chain'];
-  const chainPem = chainPath === undefined ? undefined : await readText(chainPath);
   const pfxPath = values['certificate-path'];
   const keyPath = values['private-key'];
-  if (pfxPath !== undefined || keyPath !== undefined) {
-    if (
-      keyPath !== undefined &&
-      chainPem === undefined &&
-      !(await readText(keyPath)).includes('CERTIFICATE')
-    ) {
-      throw usage('--private-key needs --certificate-chain with the signing certificate.');
-    }
-    const material = loadKeyMaterial({
-      ...(pfxPath !== undefined ? { pfx: await readFile(pfxPath).catch(unreadable(pfxPath)) } : {}),
-      ...(keyPath !== undefined ? { privateKeyPem: await readText(keyPath) } : {}),
-      ...(password !== undefined ? { password } : {}),
-      ...(chainPem !== undefined ? { certificateChainPem: chainPem } : {}),
-      source: pfxPath ?? keyPath ?? '',
-    });
-    return new LocalKeySigner(material.privateKey, material.certificate, material.chain);
-  }
-  if (chainPem === undefined) {
-    throw usage(
-      '--sign-command and --sign-url need --certificate-chain with the signing certificate.',
-    );
-  }
   const token = env[values['sign-token-env']];
-  return createRemoteSigner({
-    ...(values['sign-command'] !== undefined ? { command: values['sign-command'] } : {}),
-    ...(values['sign-url'] !== undefined ? { url: values['sign-url'] } : {}),
-    certificateChainPem: chainPem,
-    certificateChainSource: chainPath ?? '',
+  return {
+    ...(pfxPath !== undefined ? { pfx: await readFile(pfxPath).catch(unreadable(pfxPath)) } : {}),
+    ...(keyPath !== undefined ? { privateKeyPem: await readText(keyPath) } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(chainPath !== undefined ? { certificateChainPem: await readText(chainPath) } : {}),
+    ...(values['sign-command'] !== undefined ? { signCommand: values['sign-command'] } : {}),
+    ...(values['sign-url'] !== undefined ? { signUrl: values['sign-url'] } : {}),
     ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
     ...(token ? { bearerToken: token } : {}),
-  });
-}
-
-function succeeded(file: string, result: SignPackageResult): SignOutcome {
-  return {
-    file,
-    signed: true,
-    outputPath: result.outputPath,
-    certificateFingerprint: result.certificateFingerprint,
-    ...(result.timestampTime ? { timestampTime: result.timestampTime.toISOString() } : {}),
-    warnings: result.warnings,
+    source: pfxPath ?? keyPath ?? chainPath ?? '',
   };
 }
 

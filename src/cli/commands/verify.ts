@@ -1,22 +1,24 @@
 import { parseArgs } from 'node:util';
 import { NupkgSigningError } from '../../errors.js';
-import { expandPackageArguments } from '../../files/expand-packages.js';
-import { getPreset, withOverrides } from '../../policy/presets.js';
-import { selectTrustStores } from '../../trust/select-trust-stores.js';
 import { renderJson } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
-import { verifyPackage } from '../../verify/verify-package.js';
-import type { PackageResult } from '../../verify/result.js';
+import { runVerification } from '../../run/verify-run.js';
 import type { CommandOutput } from '../output.js';
 import { parseTime } from '../parse-time.js';
 
 export const VERIFY_USAGE = `Usage: nupkg-signing verify [options] FILE|DIR|GLOB...
 
-Verifies NuGet package signatures the way 'dotnet nuget verify --all' does.
+Verifies NuGet package signatures the way 'dotnet nuget verify --all' does, and optionally
+whether nuget.org would accept the signer (--policy-file).
 
 Options:
   --json               print one JSON document ({"results": [...]}) instead of text
   --policy NAME        verify (default), accept, require or nuget.org
+  --policy-file FILE   signer policy: registered certificates, owners, required signer
+                       (see examples/policy.yml and schema/policy-file.schema.json)
+  --configfile FILE    apply the trustedSigners and signatureValidationMode of a nuget.config
+  --repository-certificates FILE|nuget.org
+                       check repository signatures against a RepositorySignatures list
   --at TIME            evaluate at this ISO 8601 time instead of now
   --trusted-roots X    default (what dotnet uses here), sdk (the .NET SDK bundles shipped
                        with this tool), system (the OS bundle), or a PEM file or directory
@@ -35,7 +37,10 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
-      policy: { type: 'string', default: 'verify' },
+      policy: { type: 'string' },
+      'policy-file': { type: 'string' },
+      configfile: { type: 'string' },
+      'repository-certificates': { type: 'string' },
       at: { type: 'string' },
       'trusted-roots': { type: 'string', multiple: true, default: [] },
       'certificate-fingerprint': { type: 'string', multiple: true, default: [] },
@@ -52,30 +57,18 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       'verify needs at least one FILE, DIR or GLOB. See --help.',
     );
   }
-  const fingerprints = values['certificate-fingerprint'].map(parseFingerprint);
-  const preset = getPreset(values.policy);
-  const policy = fingerprints.length
-    ? withOverrides(preset, { allowedFingerprints: fingerprints })
-    : preset;
-  const trust = selectTrustStores(values['trusted-roots']);
-  const at = values.at === undefined ? now : parseTime(values.at);
-  const files = await expandPackageArguments(positionals);
-
-  const results: PackageResult[] = [];
-  for (const file of files) results.push(await verifyPackage(file, { policy, now: at, trust }));
-
+  const results = await runVerification({
+    packages: positionals,
+    ...(values.policy !== undefined ? { policy: values.policy } : {}),
+    ...(values['policy-file'] !== undefined ? { policyFile: values['policy-file'] } : {}),
+    ...(values.configfile !== undefined ? { nugetConfig: values.configfile } : {}),
+    ...(values['repository-certificates'] !== undefined
+      ? { repositoryCertificates: values['repository-certificates'] }
+      : {}),
+    trustedRoots: values['trusted-roots'],
+    certificateFingerprints: values['certificate-fingerprint'],
+    now: values.at === undefined ? now : parseTime(values.at),
+  });
   out.stdout(values.json ? renderJson(results) : renderText(results));
   return results.every((r) => r.valid) ? 0 : 1;
-}
-
-/** A SHA-256 fingerprint as users paste it: hex, any case, optional colons or spaces. */
-function parseFingerprint(text: string): string {
-  const hex = text.replace(/[:\s]/g, '').toUpperCase();
-  if (!/^[0-9A-F]{64}$/.test(hex)) {
-    throw new NupkgSigningError(
-      'NUPKG003',
-      `'${text}' is not a SHA-256 fingerprint (64 hexadecimal digits).`,
-    );
-  }
-  return hex;
 }

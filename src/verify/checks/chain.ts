@@ -33,7 +33,7 @@ const PURPOSE = {
  * the SDK bundles (spec §4.5, §5.4, §8.3): application policy code signing or time stamping,
  * validity periods ignored (the caller checks the leaf against the timestamp). An untrusted root
  * is NU3018 (NU3028 for a TSA) with an NU3042 note naming the root; any other chain problem is
- * NU3012 (NU3028 for a TSA).
+ * NU3012 (NU3028 for a TSA). Also returns the chain built, leaf first.
  */
 export function checkChain(
   certificate: CertificateView,
@@ -43,7 +43,7 @@ export function checkChain(
     readonly purpose: 'signing' | 'timestamping';
     readonly verificationTime: Date;
   },
-): ChainFinding[] {
+): { findings: ChainFinding[]; chain: Uint8Array[] } {
   const purpose = PURPOSE[options.purpose];
   const result = buildChain(certificate.der, {
     anchors: options.roots,
@@ -77,5 +77,5 @@ export function checkChain(
       message: `The root certificate '${root.subject}' (SHA-256 ${root.sha256Fingerprint}) is not in the trusted ${purpose.label} root bundle.`,
     });
   }
-  return findings;
+  return { findings, chain: result.chain };
 }

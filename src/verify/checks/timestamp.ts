@@ -114,11 +114,12 @@ export function checkTimestamp(
   }
   if (findings.length === 0) {
     // NuGet builds the TSA chain only when every check above passed.
-    for (const finding of checkChain(tsa, token.certificates, {
+    const { findings: chainFindings } = checkChain(tsa, token.certificates, {
       roots: options.roots,
       purpose: 'timestamping',
       verificationTime: options.now,
-    })) {
+    });
+    for (const finding of chainFindings) {
       findings.push({ ...finding, alwaysError: finding.untrustedRoot === true });
     }
   }

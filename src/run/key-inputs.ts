@@ -1,0 +1,74 @@
+import { NupkgSigningError } from '../errors.js';
+import { loadKeyMaterial } from '../sign/key-material/index.js';
+import { LocalKeySigner } from '../sign/local-key-signer.js';
+import { createRemoteSigner } from '../sign/remote/index.js';
+import type { Signer } from '../sign/signer.js';
+
+/**
+ * Where the signing key comes from, already read into memory by the front end (the CLI reads
+ * files, the action also accepts base64 inputs). Secrets stay in this object and in the signer.
+ */
+export interface KeyInputs {
+  /** PKCS#12 bytes, with `source` naming where they came from in messages. */
+  readonly pfx?: Uint8Array;
+  readonly password?: string;
+  readonly privateKeyPem?: string;
+  /** Signing certificate first, then intermediates. */
+  readonly certificateChainPem?: string;
+  readonly signCommand?: string;
+  readonly signUrl?: string;
+  readonly bearerToken?: string;
+  readonly keyId?: string;
+  /** A name for messages: a file path or an input name, never the secret itself. */
+  readonly source: string;
+}
+
+/** Builds the one signer the inputs describe: a local key or a remote one (docs/remote-signing.md). */
+export function createSigner(inputs: KeyInputs): Signer {
+  const kinds = [
+    inputs.pfx && 'a PFX',
+    inputs.privateKeyPem && 'a PEM private key',
+    inputs.signCommand && 'a signing command',
+    inputs.signUrl && 'a signing URL',
+  ].filter(Boolean);
+  if (kinds.length !== 1) {
+    throw new NupkgSigningError(
+      'NUPKG003',
+      `Give exactly one signing key source: a PFX, a PEM private key, a signing command or a signing URL (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`,
+    );
+  }
+  if (inputs.pfx || inputs.privateKeyPem) {
+    if (
+      inputs.privateKeyPem &&
+      !inputs.certificateChainPem &&
+      !inputs.privateKeyPem.includes('CERTIFICATE')
+    ) {
+      throw new NupkgSigningError(
+        'NUPKG003',
+        'A PEM private key needs the certificate chain (signing certificate first).',
+      );
+    }
+    const material = loadKeyMaterial({
+      ...(inputs.pfx ? { pfx: inputs.pfx } : {}),
+      ...(inputs.privateKeyPem ? { privateKeyPem: inputs.privateKeyPem } : {}),
+      ...(inputs.password !== undefined ? { password: inputs.password } : {}),
+      ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
+      source: inputs.source,
+    });
+    return new LocalKeySigner(material.privateKey, material.certificate, material.chain);
+  }
+  if (!inputs.certificateChainPem) {
+    throw new NupkgSigningError(
+      'NUPKG003',
+      'A signing command or URL needs the certificate chain (signing certificate first).',
+    );
+  }
+  return createRemoteSigner({
+    ...(inputs.signCommand ? { command: inputs.signCommand } : {}),
+    ...(inputs.signUrl ? { url: inputs.signUrl } : {}),
+    certificateChainPem: inputs.certificateChainPem,
+    certificateChainSource: inputs.source,
+    ...(inputs.keyId !== undefined ? { keyId: inputs.keyId } : {}),
+    ...(inputs.bearerToken ? { bearerToken: inputs.bearerToken } : {}),
+  });
+}

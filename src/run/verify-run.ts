@@ -1,0 +1,89 @@
+import { NupkgSigningError } from '../errors.js';
+import { expandPackageArguments } from '../files/expand-packages.js';
+import { loadNuGetConfig, type NuGetSigningConfig } from '../policy/nuget-config.js';
+import { getPreset, withOverrides } from '../policy/presets.js';
+import {
+  loadRepositoryCertificates,
+  type RepositoryCertificateList,
+} from '../policy/repository-certificates.js';
+import { loadPolicyFile } from '../policy/signer-policy/index.js';
+import { selectTrustStores } from '../trust/select-trust-stores.js';
+import { verifyPackage, type PackageVerification } from '../verify/verify-package.js';
+
+/** Everything a verification run needs; the CLI and the action build this from their inputs. */
+export interface VerifyRunOptions {
+  /** FILE|DIR|GLOB arguments. */
+  readonly packages: readonly string[];
+  /** Preset name (verify, accept, require, nuget.org); default: the policy file's, else verify. */
+  readonly policy?: string;
+  /** A signer policy file (registered certificates, owners, required signer). */
+  readonly policyFile?: string;
+  /** A nuget.config whose trustedSigners and signatureValidationMode apply. */
+  readonly nugetConfig?: string;
+  /** A RepositorySignatures document (file), or `nuget.org` for the shipped snapshot. */
+  readonly repositoryCertificates?: string;
+  /** `--trusted-roots` values: default, sdk, system, or PEM files; plus the policy file's roots. */
+  readonly trustedRoots: readonly string[];
+  /** SHA-256 fingerprints the primary signing certificate must match (any). */
+  readonly certificateFingerprints: readonly string[];
+  /** The time verdicts are for. */
+  readonly now: Date;
+  readonly cwd?: string;
+}
+
+/** Loads the run's configuration once, then verifies each package. */
+export async function runVerification(options: VerifyRunOptions): Promise<PackageVerification[]> {
+  const signerPolicy =
+    options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
+  const nugetConfig =
+    options.nugetConfig === undefined ? undefined : loadNuGetConfig(options.nugetConfig);
+  const repositoryCertificates = loadRepositoryList(options.repositoryCertificates);
+  const preset = getPreset(
+    options.policy ?? signerPolicy?.verification?.preset ?? presetFromConfig(nugetConfig),
+  );
+  const fingerprints = options.certificateFingerprints.map(parseFingerprint);
+  const policy = fingerprints.length
+    ? withOverrides(preset, { allowedFingerprints: fingerprints })
+    : preset;
+  const trust = selectTrustStores([...options.trustedRoots, ...(signerPolicy?.trustedRoots ?? [])]);
+  const files = await expandPackageArguments(options.packages, options.cwd);
+
+  const results: PackageVerification[] = [];
+  for (const file of files) {
+    results.push(
+      await verifyPackage(file, {
+        policy,
+        now: options.now,
+        trust,
+        ...(signerPolicy ? { signerPolicy } : {}),
+        ...(nugetConfig ? { nugetConfig } : {}),
+        ...(repositoryCertificates ? { repositoryCertificates } : {}),
+      }),
+    );
+  }
+  return results;
+}
+
+/** A nuget.config in require mode verifies like restore's require mode; otherwise like verify. */
+function presetFromConfig(config: NuGetSigningConfig | undefined): string {
+  return config?.signatureValidationMode === 'require' ? 'require' : 'verify';
+}
+
+function loadRepositoryList(value: string | undefined): RepositoryCertificateList | undefined {
+  if (value === undefined) return undefined;
+  return value === 'nuget.org'
+    ? loadRepositoryCertificates({})
+    : loadRepositoryCertificates({ file: value });
+}
+
+/** A SHA-256 fingerprint as users paste it: hex, any case, optional colons or spaces. */
+export function parseFingerprint(text: string): string {
+  const hex = text.replace(/[:\s]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) {
+    throw new NupkgSigningError(
+      'NUPKG003',
+      `'${text}' is not a SHA-256 fingerprint (64 hexadecimal digits).`,
+    );
+  }
+  return hex;
+}
