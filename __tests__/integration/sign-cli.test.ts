@@ -244,7 +244,7 @@ describe('nupkg-signing sign', () => {
   describe('usage errors', () => {
     it.each([
       [['x.nupkg'], /exactly one of --certificate-path/],
-      [['--sign-url', 'https://k.example.test/', 'x.nupkg'], /need --certificate-chain/],
+      [['--sign-url', 'https://k.example.test/', 'x.nupkg'], /needs the certificate chain/],
       [
         ['--private-key', 'k.pem', '--hash-algorithm', 'MD5', 'x.nupkg'],
         /SHA256, SHA384 or SHA512/,

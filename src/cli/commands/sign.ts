@@ -73,15 +73,18 @@ export async function runSign(
   if (positionals.length === 0) {
     throw usage('sign needs at least one FILE, DIR or GLOB. See --help.');
   }
+  // Options are checked before any key file is read.
+  const hashAlgorithm = hashOption(values['hash-algorithm'], '--hash-algorithm');
+  const timestampHashAlgorithm = hashOption(
+    values['timestamp-hash-algorithm'],
+    '--timestamp-hash-algorithm',
+  );
   const outcomes = await runSigning({
     packages: positionals,
     key: await readKeyInputs(values, env),
-    hashAlgorithm: hashOption(values['hash-algorithm'], '--hash-algorithm'),
+    hashAlgorithm,
     timestampUrls: values.timestamper,
-    timestampHashAlgorithm: hashOption(
-      values['timestamp-hash-algorithm'],
-      '--timestamp-hash-algorithm',
-    ),
+    timestampHashAlgorithm,
     ...(values.output === undefined ? {} : { outputDirectory: values.output }),
     overwrite: values.overwrite,
     trustedRoots: values['trusted-roots'],
