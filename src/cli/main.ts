@@ -1,5 +1,6 @@
 import { NupkgSigningError, describeError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { runPolicy } from './commands/policy.js';
 import { runSign } from './commands/sign.js';
 import { runVerify } from './commands/verify.js';
 import type { CommandOutput } from './output.js';
@@ -9,6 +10,7 @@ export const USAGE = `Usage: nupkg-signing <command> [options]
 Commands:
   verify FILE|DIR|GLOB...   verify package signatures (see 'nupkg-signing verify --help')
   sign FILE|DIR|GLOB...     sign packages (see 'nupkg-signing sign --help')
+  policy check FILE         validate a signer policy file (see 'nupkg-signing policy --help')
 
 Options:
   -h, --help                show this help
@@ -36,6 +38,8 @@ export async function main(argv: string[], out: CommandOutput, now: Date): Promi
         return await runSign(rest, out, now);
       case 'verify':
         return await runVerify(rest, out, now);
+      case 'policy':
+        return await runPolicy(rest, out, now);
       default:
         throw new NupkgSigningError(
           'NUPKG003',

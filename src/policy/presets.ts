@@ -56,10 +56,15 @@ export const PRESETS = {
     repositoryCountersignatureBehavior: 'ifExistsAndIsNecessary',
     allowedFingerprints: [],
   },
-  /** What nuget.org enforces on an author-signed upload: author primary, exactly one valid timestamp. */
+  /**
+   * What nuget.org enforces on upload: an author primary signature with exactly one valid
+   * timestamp (§9.2 f). Unsigned uploads are accepted unless the registration requires signing
+   * (§9.1), which only a signer policy file can tell: so unsigned passes here, and the policy
+   * file decides.
+   */
   'nuget.org': {
     name: 'nuget.org',
-    allowUnsigned: false,
+    allowUnsigned: true,
     allowIllegal: false,
     allowUntrusted: false,
     allowIgnoreTimestamp: false,

@@ -1,12 +1,28 @@
-import type { Issue, PackageResult } from '../verify/result.js';
+import type { Issue } from '../verify/result.js';
+import type { PackageVerification } from '../verify/verify-package.js';
 
 const MARK: Record<Issue['level'], string> = { error: 'error', warning: 'warn ', info: 'info ' };
 
-/** Human-readable lines for a terminal or a CI log: one block per package, then a summary. */
-export function renderText(results: readonly PackageResult[]): string {
+/**
+ * Human-readable lines for a terminal or a CI log: per package the verdict, who signed it and
+ * when, which policy rule decided, then every finding with its code; a summary line at the end.
+ */
+export function renderText(results: readonly PackageVerification[]): string {
   const lines: string[] = [];
   for (const result of results) {
-    lines.push(`${result.valid ? 'PASS' : 'FAIL'} ${result.file}  (${describeSignature(result)})`);
+    const name = result.package ? ` ${result.package.id} ${result.package.version}` : '';
+    lines.push(
+      `${result.valid ? 'PASS' : 'FAIL'} ${result.file}${name}  (${describeSignature(result)})`,
+    );
+    for (const signature of result.signatures ?? []) {
+      const when = signature.timestamp
+        ? `, timestamped ${signature.timestamp.time}`
+        : ', no valid timestamp';
+      lines.push(
+        `  ${signature.placement} ${signature.type}: ${signature.signer.subject} [SHA-256 ${signature.signer.fingerprintSha256}]${when}`,
+      );
+    }
+    if (result.signerPolicy) lines.push(`  policy: ${result.signerPolicy}`);
     for (const found of result.issues)
       lines.push(`  ${MARK[found.level]} ${found.code}: ${found.message}`);
   }
@@ -15,7 +31,7 @@ export function renderText(results: readonly PackageResult[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-function describeSignature(result: PackageResult): string {
+function describeSignature(result: PackageVerification): string {
   if (result.signature === 'unsigned') return 'unsigned';
   const kind =
     result.signature === 'unknown' ? 'unreadable signature' : `${result.signature} signed`;

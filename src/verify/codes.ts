@@ -55,6 +55,7 @@ export const CODE_TITLES: Readonly<Record<string, string>> = {
   NUPKG004: 'Input exceeds a safety limit',
   NUPKG005: 'Configuration cannot be loaded',
   NUPKG006: 'Network error',
+  NUPKG007: 'Signer policy notice',
 };
 
 export function codeTitle(code: ErrorCode): string {

@@ -2,7 +2,7 @@ import { NupkgSigningError, describeError } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
 import type { CountersignatureView, PrimarySignature } from '../signature/primary-signature.js';
 import { checkValidityPeriod } from './checks/validity-period.js';
-import { readSignerAttributes } from './checks/signature-attributes.js';
+import { readSignerAttributes, type SignerAttributes } from './checks/signature-attributes.js';
 import {
   evaluateSignature,
   type EvaluationContext,
@@ -15,6 +15,16 @@ export interface TrustAndValidity {
   readonly valid: boolean;
   readonly issues: Issue[];
   readonly signatures: SignatureSummary[];
+  /** The primary signature's evaluation, when the policy targets it. */
+  readonly primary?: SignatureEvaluation;
+  /** The repository countersignature, when it was evaluated. */
+  readonly countersignature?: EvaluatedCountersignature;
+}
+
+export interface EvaluatedCountersignature {
+  readonly evaluation: SignatureEvaluation;
+  readonly certificate: CertificateView | undefined;
+  readonly attributes: SignerAttributes;
 }
 
 /**
@@ -76,13 +86,15 @@ export function verifyTrustAndValidity(
     valid: (primary ? primaryIssues.valid : issues.length === 0) && (counter?.valid ?? true),
     issues,
     signatures: summaries,
+    ...(primary ? { primary } : {}),
+    ...(counter?.evaluated ? { countersignature: counter.evaluated } : {}),
   };
 }
 
 interface CountersignatureResult {
   readonly valid: boolean;
   readonly issues: Issue[];
-  readonly evaluation?: SignatureEvaluation;
+  readonly evaluated?: EvaluatedCountersignature;
   readonly summary?: SignatureSummary;
 }
 
@@ -133,7 +145,7 @@ function evaluateCountersignature(
     return {
       valid: evaluation.valid,
       issues: evaluation.issues,
-      evaluation,
+      evaluated: { evaluation, certificate: counter.certificate, attributes: counter.attributes },
       ...(counter.certificate
         ? {
             summary: summarizeSignature(
@@ -158,6 +170,7 @@ function evaluateCountersignature(
 function readRepositoryCountersignature(signature: PrimarySignature): {
   view: CountersignatureView;
   certificate: CertificateView | undefined;
+  attributes: SignerAttributes;
 } {
   if (signature.repositoryCountersignatures.length > 1) {
     throw new NupkgSigningError(
@@ -173,8 +186,12 @@ function readRepositoryCountersignature(signature: PrimarySignature): {
   }
   const view = signature.repositoryCountersignatures[0] as CountersignatureView;
   // The client checks signing-time and the repository attributes here; ESS only on nuget.org.
-  readSignerAttributes(view.signer, undefined, 'NU3031');
-  return { view, certificate: view.signer.findSignerCertificate(signature.certificates) };
+  const attributes = readSignerAttributes(view.signer, undefined, 'NU3031');
+  return {
+    view,
+    attributes,
+    certificate: view.signer.findSignerCertificate(signature.certificates),
+  };
 }
 
 /**
@@ -188,15 +205,15 @@ function rescuedIssues(
   primaryCertificate: CertificateView | undefined,
   context: EvaluationContext,
 ): { valid: boolean; issues: Issue[] } {
-  if (!counter?.valid || !counter.evaluation)
-    return { valid: primary.valid, issues: primary.issues };
+  const evaluation = counter?.valid ? counter.evaluated?.evaluation : undefined;
+  if (!evaluation) return { valid: primary.valid, issues: primary.issues };
   const stillExpired =
     primary.expired &&
     (!primaryCertificate ||
-      !counter.evaluation.timestamp ||
-      checkValidityPeriod(primaryCertificate, counter.evaluation.timestamp, context.now) !==
-        undefined);
-  const removed = new Set(['NU3018', 'NU3042', ...(stillExpired ? [] : ['NU3037'])]);
+      !evaluation.timestamp ||
+      checkValidityPeriod(primaryCertificate, evaluation.timestamp, context.now) !== undefined);
+  // NuGet removes exactly these findings; an NU3042 note about the root stays.
+  const removed = new Set(['NU3018', ...(stillExpired ? [] : ['NU3037'])]);
   const issues = primary.issues.filter((i) => !removed.has(i.code));
   const otherErrors = issues.some((i) => i.level === 'error');
   return { valid: primary.valid || (!otherErrors && !stillExpired), issues };

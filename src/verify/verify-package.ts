@@ -7,13 +7,17 @@ import { parsePrimarySignature, type PrimarySignature } from '../signature/prima
 import type { CertificateView } from '../signature/certificate.js';
 import type { TrustStores } from '../trust/bundled-roots.js';
 import { checkAllowedFingerprints } from './checks/allow-list.js';
+import { checkSignerPolicies, type SignerPolicies } from './checks/signer-policies.js';
+import { certificateFacts, signatureFacts } from './signature-facts.js';
+import { withOverrides } from '../policy/presets.js';
+import { isUntrustedRootAllowed } from '../policy/nuget-config.js';
 import { checkIntegrity } from './checks/integrity.js';
 import { readSignerAttributes } from './checks/signature-attributes.js';
 import { issue, type Issue, type PackageResult } from './result.js';
 import type { SignatureSummary } from './signature-summary.js';
 import { verifyTrustAndValidity } from './trust-and-validity.js';
 
-export interface VerifyOptions {
+export interface VerifyOptions extends SignerPolicies {
   readonly policy: VerificationPolicy;
   /** The time the verdict is for ("now" unless the user asked for another time). */
   readonly now: Date;
@@ -25,6 +29,8 @@ export interface VerifyOptions {
 export interface PackageVerification extends PackageResult {
   readonly package?: PackageIdentity;
   readonly signatures?: readonly SignatureSummary[];
+  /** Which signer-policy rule decided, when a policy file was given. */
+  readonly signerPolicy?: string;
 }
 
 /**
@@ -89,12 +95,19 @@ async function verifyArchive(
             'The package is not signed. Sign it with `nupkg-signing sign` or `dotnet nuget sign`.',
           ),
     );
+    const policies = checkSignerPolicies(
+      signatureFacts(identity?.id ?? '', undefined, undefined, true),
+      options,
+      options,
+    );
+    issues.push(...policies.issues);
     return {
       ...base,
-      valid: allowed && !!identity,
+      valid: allowed && !!identity && policies.accepted,
       signature: 'unsigned',
       countersigned: false,
       issues,
+      ...(policies.rule ? { signerPolicy: policies.rule } : {}),
     };
   }
 
@@ -118,18 +131,30 @@ async function verifyArchive(
   // Checks that the content is what was signed (always an error).
   const integrity = await checkIntegrity(archive, read.entryRecord, signature.content);
   // Checks the signatures, their timestamps and chains under the policy.
-  const trust = verifyTrustAndValidityOrFail(signature, certificate, options);
+  const trust = verifyTrustAndValidityOrFail(signature, certificate, {
+    ...options,
+    policy: trustedSignerPolicy(options, certificate),
+  });
   // Checks the signer against the fingerprints the user trusts (--certificate-fingerprint).
   const allowList = certificate ? checkAllowedFingerprints(certificate, policy) : [];
-  issues.push(...integrity, ...trust.issues, ...allowList);
+  // Checks the signer against trusted signers, repository certificates and the signer policy.
+  const facts = signatureFacts(identity?.id ?? '', read, trust, integrity.length === 0);
+  const policies = checkSignerPolicies(facts, options, options);
+  issues.push(...integrity, ...trust.issues, ...allowList, ...policies.issues);
 
   return {
     ...base,
-    valid: !!identity && integrity.length === 0 && trust.valid && allowList.length === 0,
+    valid:
+      !!identity &&
+      integrity.length === 0 &&
+      trust.valid &&
+      allowList.length === 0 &&
+      policies.accepted,
     signature: signature.signatureType,
     countersigned: signature.repositoryCountersignatures.length > 0,
     issues,
     signatures: trust.signatures,
+    ...(policies.rule ? { signerPolicy: policies.rule } : {}),
   };
 }
 
@@ -141,8 +166,22 @@ async function readSignature(archive: PackageArchive) {
   const entry = await readSignatureEntry(archive);
   const signature = parsePrimarySignature(entry.bytes);
   const certificate = signature.signer.findSignerCertificate(signature.certificates);
-  readSignerAttributes(signature.signer, certificate, 'NU3011');
-  return { entryRecord: entry.record, signature, certificate };
+  const attributes = readSignerAttributes(signature.signer, certificate, 'NU3011');
+  return { entryRecord: entry.record, signature, certificate, attributes };
+}
+
+/**
+ * nuget.config's `allowUntrustedRoot="true"` for the signing certificate turns allowUntrusted on
+ * for the package (NuGet applies it per signature; the quirks are in isUntrustedRootAllowed).
+ */
+function trustedSignerPolicy(
+  options: VerifyOptions,
+  certificate: CertificateView | undefined,
+): VerificationPolicy {
+  if (!options.nugetConfig || !certificate || options.policy.allowUntrusted) return options.policy;
+  return isUntrustedRootAllowed(options.nugetConfig, certificateFacts(certificate, undefined))
+    ? withOverrides(options.policy, { allowUntrusted: true })
+    : options.policy;
 }
 
 /**

@@ -12,7 +12,7 @@ import { activeCertificates, describeIdentity } from './registration.js';
  * Code for policy findings NuGet has no NU code for (no rule for a package, certificate expiring
  * soon). errors.ts has no dedicated "policy" code yet; NUPKG005 (configuration) is the closest.
  */
-export const POLICY_NOTICE_CODE: ErrorCode = 'NUPKG005';
+export const POLICY_NOTICE_CODE: ErrorCode = 'NUPKG007';
 
 export const EXPIRY_WARNING_DAYS = 30;
 

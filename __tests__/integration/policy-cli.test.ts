@@ -1,0 +1,247 @@
+import { main } from '../../src/cli/main.js';
+import { useTempDir } from '../helpers/temp-files.js';
+
+/**
+ * "Would nuget.org accept this?" end to end through the CLI, with the fixture packages:
+ * System.Buffers (author-signed by Microsoft 3F90…0ECE, countersigned by nuget.org),
+ * K4os.Hash.xxHash (repository-signed only) and TestUnsigned.
+ */
+const NOW = new Date('2026-11-25T07:30:00Z');
+const MICROSOFT = '3F9001EA83C560D712C24CF213C3D312CB3BFF51EE89435D3430BD06B5D0EECE';
+const OTHER = 'AA'.repeat(32);
+const temp = useTempDir();
+
+async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(
+    argv,
+    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
+    NOW,
+  );
+  return { code, stdout, stderr };
+}
+
+function policy(name: string, yaml: string): string {
+  return temp.write(name, yaml);
+}
+
+async function verifyJson(policyFile: string, pkg: string) {
+  const result = await run('verify', '--json', '--policy-file', policyFile, pkg);
+  const [subject] = JSON.parse(result.stdout).results as {
+    valid: boolean;
+    issues: { code: string; level: string }[];
+    signerPolicy?: string;
+  }[];
+  return {
+    exit: result.code,
+    subject: subject!,
+    errors: subject!.issues.filter((i) => i.level === 'error').map((i) => i.code),
+  };
+}
+
+describe('nupkg-signing verify --policy-file', () => {
+  describe('when the signing certificate is registered to the sole owner', () => {
+    it('accepts the package and names the rule', async () => {
+      const file = policy(
+        'registered.yml',
+        `version: 1\naccounts:\n  microsoft:\n    certificates:\n      - fingerprint: ${MICROSOFT}\npackages:\n  - id: System.Buffers\n    owners: [microsoft]\nverification:\n  preset: nuget.org\n`,
+      );
+      const { exit, subject, errors } = await verifyJson(
+        file,
+        'fixtures/packages/system.buffers.4.5.1.nupkg',
+      );
+      expect(errors).toEqual([]);
+      expect(subject.valid).toBe(true);
+      expect(exit).toBe(0);
+      expect(subject.signerPolicy).toMatch(/registered to microsoft/);
+    });
+  });
+
+  describe('when only another certificate is registered', () => {
+    it('rejects the package with NU3034', async () => {
+      const file = policy(
+        'other.yml',
+        `version: 1\naccounts:\n  microsoft:\n    certificates:\n      - fingerprint: ${OTHER}\npackages:\n  - id: System.*\n    owners: [microsoft]\n`,
+      );
+      const { exit, errors } = await verifyJson(
+        file,
+        'fixtures/packages/system.buffers.4.5.1.nupkg',
+      );
+      expect(errors).toEqual(['NU3034']);
+      expect(exit).toBe(1);
+    });
+  });
+
+  describe('when the registered certificate was removed', () => {
+    it('rejects new submissions signed with it (NU3034)', async () => {
+      const file = policy(
+        'removed.yml',
+        `version: 1\naccounts:\n  microsoft:\n    certificates:\n      - fingerprint: ${MICROSOFT}\n        removed: true\n      - fingerprint: ${OTHER}\npackages:\n  - id: System.Buffers\n    owners: [microsoft]\n`,
+      );
+      expect(
+        (await verifyJson(file, 'fixtures/packages/system.buffers.4.5.1.nupkg')).errors,
+      ).toEqual(['NU3034']);
+    });
+  });
+
+  describe('when the package is unsigned', () => {
+    it('rejects it once the required signer has a certificate (NU3004)', async () => {
+      const file = policy(
+        'required.yml',
+        `version: 1\naccounts:\n  nuget:\n    certificates:\n      - fingerprint: ${OTHER}\npackages:\n  - id: TestUnsigned\n    owners: [nuget]\nverification:\n  preset: nuget.org\n`,
+      );
+      const { exit, errors } = await verifyJson(file, 'fixtures/packages/testunsigned.1.0.0.nupkg');
+      expect(errors).toEqual(['NU3004']);
+      expect(exit).toBe(1);
+    });
+
+    it('accepts it when no owner has a certificate registered', async () => {
+      const file = policy(
+        'optional.yml',
+        `version: 1\naccounts:\n  nuget: {}\npackages:\n  - id: TestUnsigned\n    owners: [nuget]\nverification:\n  preset: nuget.org\n`,
+      );
+      const { exit, subject } = await verifyJson(
+        file,
+        'fixtures/packages/testunsigned.1.0.0.nupkg',
+      );
+      expect(subject.valid).toBe(true);
+      expect(exit).toBe(0);
+    });
+  });
+
+  describe('when the package has only a repository signature and signing is required', () => {
+    it('rejects it (nuget.org needs an author signature)', async () => {
+      const file = policy(
+        'repo-only.yml',
+        `version: 1\naccounts:\n  k4os:\n    certificates:\n      - fingerprint: ${OTHER}\npackages:\n  - id: K4os.Hash.xxHash\n    owners: [k4os]\nverification:\n  preset: nuget.org\n`,
+      );
+      const { errors } = await verifyJson(file, 'fixtures/packages/k4os.hash.xxhash.1.0.6.nupkg');
+      expect(errors).toContain('NU3004');
+    });
+  });
+
+  describe('when the policy file does not load', () => {
+    it('verifies nothing and exits 2 with one coded line naming the place', async () => {
+      const file = policy(
+        'broken.yml',
+        'version: 1\naccounts:\n  a:\n    certificates:\n      - fingerprint: 12ab\n',
+      );
+      const result = await run(
+        'verify',
+        '--policy-file',
+        file,
+        'fixtures/packages/system.buffers.4.5.1.nupkg',
+      );
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^error NUPKG005: [\s\S]*broken\.yml:5: [\s\S]*fingerprint/);
+    });
+  });
+});
+
+describe('nupkg-signing policy check', () => {
+  it('accepts the shipped example and warns about nothing fatal', async () => {
+    const result = await run('policy', 'check', 'examples/policy.yml');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/examples\/policy\.yml: OK/);
+  });
+
+  it('reports a registered certificate that expires within 30 days', async () => {
+    const file = policy(
+      'expiring.yml',
+      `version: 1\naccounts:\n  a:\n    certificates:\n      - fingerprint: ${OTHER}\n        expires: 2026-12-10\npackages:\n  - id: A\n    owners: [a]\n`,
+    );
+    const result = await run('policy', 'check', '--json', file);
+    const report = JSON.parse(result.stdout) as {
+      valid: boolean;
+      issues: { code: string; level: string; message: string }[];
+    };
+    expect(result.code).toBe(0);
+    expect(report.issues).toEqual([
+      expect.objectContaining({
+        code: 'NUPKG007',
+        level: 'warning',
+        message: expect.stringMatching(/expire/),
+      }),
+    ]);
+  });
+
+  it('fails a rule that matches none of the given packages', async () => {
+    const file = policy(
+      'typo.yml',
+      `version: 1\naccounts:\n  a: {}\npackages:\n  - id: Sytem.Buffers\n    owners: [a]\n`,
+    );
+    const result = await run(
+      'policy',
+      'check',
+      file,
+      '--packages',
+      'fixtures/packages/system.buffers.4.5.1.nupkg',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/Sytem\.Buffers" matches no package/);
+  });
+
+  it('fails a malformed file with the line and field', async () => {
+    const file = policy(
+      'dup.yml',
+      `version: 1\naccounts:\n  a: {}\npackages:\n  - id: A\n    owners: [b]\n`,
+    );
+    const result = await run('policy', 'check', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/error NUPKG005: [\s\S]*dup\.yml:\d+/);
+  });
+});
+
+describe('nupkg-signing verify --configfile (nuget.config trustedSigners)', () => {
+  const config = (mode: string) =>
+    temp.write(
+      `nuget-${mode}.config`,
+      `<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <config>\n    <add key="signatureValidationMode" value="${mode}" />\n  </config>\n  <trustedSigners>\n    <author name="microsoft">\n      <certificate fingerprint="${MICROSOFT}" hashAlgorithm="SHA256" allowUntrustedRoot="false" />\n    </author>\n  </trustedSigners>\n</configuration>\n`,
+    );
+
+  it('accepts a package signed by a trusted author', async () => {
+    const result = await run(
+      'verify',
+      '--json',
+      '--configfile',
+      config('require'),
+      'fixtures/packages/system.buffers.4.5.1.nupkg',
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it('rejects a package from another signer in require mode (NU3034)', async () => {
+    const result = await run(
+      'verify',
+      '--json',
+      '--configfile',
+      config('require'),
+      'fixtures/packages/k4os.hash.xxhash.1.0.6.nupkg',
+    );
+    const [subject] = JSON.parse(result.stdout).results as {
+      issues: { code: string; level: string }[];
+    }[];
+    expect(subject!.issues.filter((i) => i.level === 'error').map((i) => i.code)).toEqual([
+      'NU3034',
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it('only warns under the accept policy (restore), not under verify', async () => {
+    const result = await run(
+      'verify',
+      '--json',
+      '--policy',
+      'accept',
+      '--configfile',
+      config('accept'),
+      'fixtures/packages/k4os.hash.xxhash.1.0.6.nupkg',
+    );
+    const [subject] = JSON.parse(result.stdout).results as {
+      issues: { code: string; level: string }[];
+    }[];
+    expect(subject!.issues.map((i) => `${i.level}:${i.code}`)).toEqual(['warning:NU3034']);
+  });
+});

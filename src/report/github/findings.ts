@@ -1,0 +1,39 @@
+import type { SignOutcome } from '../../run/sign-run.js';
+import type { Level } from '../../verify/result.js';
+import type { PackageVerification } from '../../verify/verify-package.js';
+
+/** One issue about one package, from verification or signing: what every GitHub report shows. */
+export interface Finding {
+  /** The package path as the run reported it. */
+  readonly file: string;
+  readonly code: string;
+  readonly level: Level;
+  readonly message: string;
+}
+
+const SEVERITY: Readonly<Record<Level, number>> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * Every finding of a run, errors first, then warnings, then notes, and grouped by package within
+ * a level. GitHub shows only the first ten annotations of each type per step, so this order puts
+ * the ones that decide the verdict where a reader sees them.
+ */
+export function collectFindings(
+  verifications: readonly PackageVerification[],
+  signing: readonly SignOutcome[] = [],
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const outcome of signing) {
+    for (const warning of outcome.warnings) findings.push({ file: outcome.file, ...warning });
+    if (outcome.error) findings.push({ file: outcome.file, level: 'error', ...outcome.error });
+  }
+  for (const result of verifications) {
+    for (const issue of result.issues) findings.push({ file: result.file, ...issue });
+  }
+  // Array.prototype.sort is stable: the run's own order stays within a level and package.
+  return findings.sort((a, b) => SEVERITY[a.level] - SEVERITY[b.level] || compare(a.file, b.file));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
