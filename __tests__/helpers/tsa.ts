@@ -61,6 +61,8 @@ export interface TimestampAuthorityOptions {
   /** Echo a different nonce (NU3026) or none at all. */
   wrongNonce?: boolean;
   omitNonce?: boolean;
+  /** Write the nonce as an INTEGER with no content octets, which X.690 forbids. */
+  emptyNonce?: boolean;
   /** Timestamp a different hash (NU3019) or name a different algorithm. */
   wrongImprint?: boolean;
   imprintAlgorithmOid?: string;
@@ -228,8 +230,14 @@ function encodeTstInfo(
     }),
     serialNumber: new asn1js.Integer({ value: serialCounter++ }),
     genTime: options.clock(),
-    accuracy: options.accuracy === undefined ? undefined : new pkijs.Accuracy(options.accuracy),
-    nonce: nonce === undefined ? undefined : new asn1js.Integer({ valueHex: toArrayBuffer(nonce) }),
+    // pkijs writes a key that is present but undefined as an empty field (`30 00`, `02 00`):
+    // include optional fields only when they have a value.
+    ...(options.accuracy === undefined ? {} : { accuracy: new pkijs.Accuracy(options.accuracy) }),
+    ...(nonce === undefined
+      ? {}
+      : { nonce: new asn1js.Integer({ valueHex: toArrayBuffer(nonce) }) }),
+    // The defect .NET rejects (NU3003): a nonce INTEGER with no content octets.
+    ...(options.emptyNonce ? { nonce: new asn1js.Integer({ valueHex: new ArrayBuffer(0) }) } : {}),
   });
   return new Uint8Array(tstInfo.toSchema().toBER(false));
 }

@@ -1,16 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import {
-  copyFileSync,
-  linkSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { LocalKeySigner } from '../../src/sign/local-key-signer.js';
 import { signPackage } from '../../src/sign/sign-package.js';
 import { getPreset } from '../../src/policy/presets.js';
@@ -22,97 +10,20 @@ import { createTimestampAuthority } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
+import {
+  createShadowSdk,
+  describeWithDotnet,
+  haveDotnet,
+  runDotnet,
+  runDotnetAsync,
+} from '../helpers/dotnet-shadow-sdk.js';
 
-const dotnet = spawnSync('dotnet', ['--version'], { encoding: 'utf8' });
-const haveDotnet = dotnet.status === 0;
-const describeWithDotnet = haveDotnet ? describe : describe.skip;
 if (!haveDotnet) console.warn('Skipping the dotnet round-trip tests: `dotnet` is not on PATH.');
-
-const DOTNET_ENV = {
-  ...process.env,
-  DOTNET_CLI_TELEMETRY_OPTOUT: '1',
-  DOTNET_NOLOGO: '1',
-  DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1',
-};
-
-function runDotnet(
-  args: string[],
-  executable = 'dotnet',
-): { status: number | null; output: string; codes: string[] } {
-  const result = spawnSync(executable, args, {
-    encoding: 'utf8',
-    env: DOTNET_ENV,
-    timeout: 60_000,
-  });
-  const output = `${result.stdout}\n${result.stderr}`;
-  return {
-    status: result.status,
-    output,
-    codes: [...new Set(output.match(/NU3\d{3}/g) ?? [])].sort(),
-  };
-}
-
-/** Async: the loopback TSA lives in this process, so a blocking spawn would starve it. */
-async function runDotnetAsync(args: string[], executable: string): Promise<string> {
-  const result = await promisify(execFile)(executable, args, {
-    encoding: 'utf8',
-    env: DOTNET_ENV,
-    timeout: 60_000,
-  }).catch((error: { stdout?: string; stderr?: string }) => error);
-  return `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
-}
 
 const temp = useTempDir();
 let pki: TestPki;
 let tsa: TsaServer;
 let shadowDotnet: string;
-
-/**
- * How to make dotnet trust a test root without touching the machine: on Linux NuGet reads its roots
- * from `trustedroots/*.pem` next to its own assemblies (spec §8.1-8.2). No variable overrides this,
- * and the /etc/pki objsign bundle it probes first is system state we must not change. So we build
- * a shadow SDK in a temp dir: a copy of the `dotnet` muxer, the SDK's top-level files hard-linked
- * (copied when /tmp is another file system; ~80 MB), its subdirectories and the runtime symlinked,
- * and a real `trustedroots/` holding the SDK bundles plus our test roots. Files must be real, not
- * symlinks: the host resolves symlinks, and NuGet would then find the original bundles.
- */
-function createShadowSdk(
-  directory: string,
-  codeSigningRoot: string,
-  timestampingRoot: string,
-): string {
-  const real = dirname(
-    realpathSync(spawnSync('which', ['dotnet'], { encoding: 'utf8' }).stdout.trim()),
-  );
-  const version = dotnet.stdout.trim();
-  const sdk = join(real, 'sdk', version);
-  const shadowSdk = join(directory, 'sdk', version);
-  mkdirSync(join(shadowSdk, 'trustedroots'), { recursive: true });
-  linkOrCopy(join(real, 'dotnet'), join(directory, 'dotnet'));
-  for (const name of readdirSync(real)) {
-    if (name !== 'dotnet' && name !== 'sdk') symlinkSync(join(real, name), join(directory, name));
-  }
-  for (const entry of readdirSync(sdk, { withFileTypes: true })) {
-    if (entry.name === 'trustedroots') continue;
-    const [from, to] = [join(sdk, entry.name), join(shadowSdk, entry.name)];
-    if (entry.isDirectory()) symlinkSync(from, to);
-    else linkOrCopy(from, to);
-  }
-  const bundles = { 'codesignctl.pem': codeSigningRoot, 'timestampctl.pem': timestampingRoot };
-  for (const [file, extra] of Object.entries(bundles)) {
-    const original = readFileSync(join(sdk, 'trustedroots', file), 'utf8');
-    writeFileSync(join(shadowSdk, 'trustedroots', file), `${original}\n${extra}\n`);
-  }
-  return join(directory, 'dotnet');
-}
-
-function linkOrCopy(from: string, to: string): void {
-  try {
-    linkSync(from, to);
-  } catch {
-    copyFileSync(from, to);
-  }
-}
 
 beforeAll(async () => {
   pki = await createTestPki();

@@ -92,6 +92,10 @@ export function readOid(block: AsnBlock | undefined, what: string): string {
 /** INTEGER content octets exactly as encoded (serial numbers are compared byte for byte). */
 export function readIntegerBytes(block: AsnBlock | undefined, what: string): Uint8Array {
   const integer = expectUniversal(block, TAG.integer, what) as asn1js.Integer;
+  // X.690 §8.3.1: an INTEGER has at least one content octet. asn1js accepts `02 00`; .NET's
+  // AsnReader does not, so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
+  if (integer.valueBlock.valueHexView.byteLength === 0)
+    throw new StructureError(`${what} is an INTEGER without content octets`);
   return Uint8Array.from(integer.valueBlock.valueHexView);
 }
 
