@@ -45,6 +45,8 @@ export interface CertificateView {
   readonly subjectDer: Uint8Array;
   readonly issuerDer: Uint8Array;
   readonly commonName: string | undefined;
+  /** X.509 version number (1, 2 or 3), not the encoded 0-based value. */
+  readonly version: number;
   /** INTEGER content octets exactly as encoded (ESS issuerSerial compares them byte for byte). */
   readonly serialNumber: Uint8Array;
   readonly notBefore: Date;
@@ -99,6 +101,8 @@ function readCertificate(block: AsnBlock): CertificateView {
   const [serial, , issuer, validity, subject, spki] = fields.slice(start);
   if (!issuer || !subject || !spki) throw new StructureError('TBSCertificate is incomplete');
   const [notBefore, notAfter] = childrenOf(validity ?? tbs);
+  // version [0] EXPLICIT INTEGER, absent for v1 (RFC 5280 §4.1.2.1).
+  const version = start ? readSmallInteger(childrenOf(fields[0] ?? tbs)[0], 'version') + 1 : 1;
   const subjectRdns = readNameAttributes(subject);
   const subjectDer = encodedBytes(subject);
   const issuerDer = encodedBytes(issuer);
@@ -114,6 +118,7 @@ function readCertificate(block: AsnBlock): CertificateView {
     subjectDer,
     issuerDer,
     commonName: commonNameOf(subjectRdns),
+    version,
     serialNumber: readIntegerBytes(serial, 'serialNumber'),
     notBefore: readTime(notBefore, 'notBefore'),
     notAfter: readTime(notAfter, 'notAfter'),
@@ -210,6 +215,20 @@ function readBasicConstraints(extension: ExtensionView | undefined) {
     else pathLength = readSmallInteger(field, 'pathLenConstraint');
   }
   return pathLength === undefined ? { ca } : { ca, pathLength };
+}
+
+/** keyUsage named bits (RFC 5280 §4.2.1.3) that callers test. */
+export const KEY_USAGE_BIT = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 } as const;
+
+/**
+ * Whether the keyUsage extension asserts named bit `bit` (bit 0 is the top bit of the first
+ * octet); undefined when the certificate has no keyUsage extension, which allows every use.
+ */
+export function hasKeyUsage(certificate: CertificateView, bit: number): boolean | undefined {
+  const extension = certificate.extensions.find((e) => e.oid === OID.keyUsage);
+  if (!extension) return undefined;
+  const bits = bitStringBytes(decodeDer(extension.value, 'key usage extension'));
+  return ((bits[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0;
 }
 
 /** PEM armour for a DER certificate (64-character base64 lines). */

@@ -1,10 +1,21 @@
-import { createHash } from 'node:crypto';
 import { X509Certificate } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import { getPkijs, sha256Fingerprint, toArrayBuffer } from '../crypto.js';
+import { sha256Fingerprint } from '../crypto.js';
 import { NupkgSigningError } from '../errors.js';
+import {
+  hasKeyUsage,
+  KEY_USAGE_BIT,
+  parseCertificate,
+  type CertificateView,
+} from '../signature/certificate.js';
+import {
+  bytesEqual,
+  childrenOf,
+  decodeDer,
+  expectUniversal,
+  readOid,
+  TAG,
+} from '../signature/der.js';
 import { OID } from '../signature/oids.js';
-import { outlineCertificate } from './der.js';
 import { canonicalNameKey } from './name.js';
 
 /**
@@ -12,7 +23,6 @@ import { canonicalNameKey } from './name.js';
  * policy code use it instead of the EKU extension (dotnet/runtime CertificatePolicy.ReadPolicy).
  */
 const MS_APPLICATION_POLICIES = '1.3.6.1.4.1.311.21.10';
-const KEY_CERT_SIGN_BIT = 5;
 
 /**
  * Critical extensions OpenSSL's verifier understands (X509_supported_extension); a certificate
@@ -36,8 +46,13 @@ const SUPPORTED_CRITICAL_EXTENSIONS = new Set<string>([
   '2.5.29.54', // inhibitAnyPolicy
 ]);
 
-/** What chain building needs to know about one certificate, extracted once. */
+/**
+ * What chain building needs to know about one certificate, extracted once from the shared
+ * certificate model (signature/certificate.ts) and shaped for lookups: hex keys and name keys.
+ */
 export interface CertificateFacts {
+  /** The parsed certificate, for anything else (e.g. `subject` as .NET prints it). */
+  readonly certificate: CertificateView;
   readonly der: Uint8Array;
   /** Uppercase hex SHA-256 of the DER, used as identity. */
   readonly fingerprint: string;
@@ -63,20 +78,20 @@ export interface CertificateFacts {
   readonly hasExtensions: boolean;
   readonly unsupportedCriticalExtensions: readonly string[];
   readonly selfIssued: boolean;
-  /** Node's view, for signature verification with the issuer's key. */
+  /** Node's view, for signature verification with the issuer's key (built on first use). */
   readonly x509: X509Certificate;
 }
 
 /**
  * Parsed certificates by SHA-256, for the whole run: a batch of packages shares a handful of
- * issuing and root certificates, and parsing one costs milliseconds.
+ * issuing and root certificates, and parsing one costs about a millisecond.
  */
 const cache = new Map<string, CertificateFacts>();
 const MAX_CACHED = 2048;
 
 /** Parses a DER certificate; throws NUPKG005 naming `source` when it is not a certificate. */
 export function certificateFacts(der: Uint8Array, source = 'certificate'): CertificateFacts {
-  const key = createHash('sha256').update(der).digest('hex');
+  const key = sha256Fingerprint(der);
   const cached = cache.get(key);
   if (cached) return cached;
   let facts: CertificateFacts;
@@ -93,109 +108,65 @@ export function certificateFacts(der: Uint8Array, source = 'certificate'): Certi
 }
 
 function parse(der: Uint8Array): CertificateFacts {
-  const pkijs = getPkijs();
-  const outline = outlineCertificate(der);
-  const cert = pkijs.Certificate.fromBER(toArrayBuffer(der));
-  const extensions = cert.extensions ?? [];
-
-  let ski: string | undefined;
-  let aki: string | undefined;
-  let basicConstraints: CertificateFacts['basicConstraints'];
-  let keyCertSign: boolean | undefined;
-  let eku: Set<string> | undefined;
-  let msPolicies: Set<string> | undefined;
-  const unsupportedCritical: string[] = [];
-
-  for (const extension of extensions) {
-    const value = extension.extnValue.valueBlock.valueHexView;
-    if (extension.critical && !SUPPORTED_CRITICAL_EXTENSIONS.has(extension.extnID)) {
-      unsupportedCritical.push(extension.extnID);
-    }
-    switch (extension.extnID) {
-      case OID.subjectKeyIdentifier:
-        ski = hex(asn1Of(value, asn1js.OctetString).valueBlock.valueHexView);
-        break;
-      case OID.authorityKeyIdentifier: {
-        const keyId = new pkijs.AuthorityKeyIdentifier({ schema: asn1Any(value) }).keyIdentifier;
-        aki = keyId ? hex(keyId.valueBlock.valueHexView) : undefined;
-        break;
-      }
-      case OID.basicConstraints: {
-        const parsed = new pkijs.BasicConstraints({ schema: asn1Any(value) });
-        const pathLen = parsed.pathLenConstraint;
-        basicConstraints = {
-          cA: parsed.cA,
-          pathLength:
-            pathLen === undefined
-              ? undefined
-              : typeof pathLen === 'number'
-                ? pathLen
-                : pathLen.valueBlock.valueDec,
-        };
-        break;
-      }
-      case OID.keyUsage:
-        keyCertSign = bitIsSet(asn1Of(value, asn1js.BitString), KEY_CERT_SIGN_BIT);
-        break;
-      case OID.extKeyUsage:
-        eku = new Set(new pkijs.ExtKeyUsage({ schema: asn1Any(value) }).keyPurposes);
-        break;
-      case MS_APPLICATION_POLICIES:
-        msPolicies = new Set(
-          new pkijs.CertificatePolicies({ schema: asn1Any(value) }).certificatePolicies.map(
-            (policy) => policy.policyIdentifier,
-          ),
-        );
-        break;
-    }
-  }
-
-  const subjectKey = canonicalNameKey(outline.subject);
-  const issuerKey = canonicalNameKey(outline.issuer);
+  const certificate = parseCertificate(der);
+  const { extensions, subjectDer, issuerDer, basicConstraints } = certificate;
+  const subjectKey = canonicalNameKey(subjectDer);
+  // Most certificates looked up are self-signed roots: skip decoding the same name twice.
+  const issuerKey = bytesEqual(issuerDer, subjectDer) ? subjectKey : canonicalNameKey(issuerDer);
+  const msPolicies = extensions.find((e) => e.oid === MS_APPLICATION_POLICIES);
+  let x509: X509Certificate | undefined;
   return {
+    certificate,
     der,
-    fingerprint: sha256Fingerprint(der),
-    subjectDer: outline.subject,
-    issuerDer: outline.issuer,
+    fingerprint: certificate.fingerprintSha256,
+    subjectDer,
+    issuerDer,
     subjectKey,
     issuerKey,
-    publicKeyKey: hex(outline.subjectPublicKeyInfo),
-    version: cert.version + 1,
-    notBefore: cert.notBefore.value,
-    notAfter: cert.notAfter.value,
-    subjectKeyIdentifier: ski,
-    authorityKeyIdentifier: aki,
-    basicConstraints,
-    keyCertSign,
-    applicationPolicies: msPolicies ?? eku,
+    publicKeyKey: hex(certificate.subjectPublicKeyInfoDer),
+    version: certificate.version,
+    notBefore: certificate.notBefore,
+    notAfter: certificate.notAfter,
+    subjectKeyIdentifier: optionalHex(certificate.subjectKeyIdentifier),
+    authorityKeyIdentifier: optionalHex(certificate.authorityKeyIdentifier),
+    basicConstraints: basicConstraints && {
+      cA: basicConstraints.ca,
+      pathLength: basicConstraints.pathLength,
+    },
+    keyCertSign: hasKeyUsage(certificate, KEY_USAGE_BIT.keyCertSign),
+    applicationPolicies: msPolicies
+      ? readPolicyIdentifiers(msPolicies.value)
+      : certificate.extendedKeyUsage && new Set(certificate.extendedKeyUsage.oids),
     hasExtensions: extensions.length > 0,
-    unsupportedCriticalExtensions: unsupportedCritical,
+    unsupportedCriticalExtensions: extensions
+      .filter((e) => e.critical && !SUPPORTED_CRITICAL_EXTENSIONS.has(e.oid))
+      .map((e) => e.oid),
     selfIssued: subjectKey === issuerKey,
-    x509: new X509Certificate(der),
+    // Built on first use: store certificates that never end up in a chain need no OpenSSL copy.
+    get x509() {
+      x509 ??= new X509Certificate(der);
+      return x509;
+    },
   };
 }
 
-function asn1Any(bytes: Uint8Array): asn1js.AsnType {
-  const parsed = asn1js.fromBER(bytes);
-  if (parsed.offset === -1) throw new Error(`bad extension encoding: ${parsed.result.error}`);
-  return parsed.result;
+/**
+ * The policy OIDs of a CertificatePolicies-shaped value (RFC 5280 §4.2.1.4), the syntax of the
+ * MS application policies extension: SEQUENCE OF PolicyInformation { policyIdentifier, ... }.
+ */
+function readPolicyIdentifiers(value: Uint8Array): Set<string> {
+  const policies = expectUniversal(
+    decodeDer(value, 'application policies extension'),
+    TAG.sequence,
+    'application policies',
+  );
+  return new Set(
+    childrenOf(policies).map((policy) => readOid(childrenOf(policy)[0], 'policyIdentifier')),
+  );
 }
 
-function asn1Of<T extends asn1js.AsnType>(
-  bytes: Uint8Array,
-  type: abstract new (...args: never[]) => T,
-): T {
-  const value = asn1Any(bytes);
-  if (!(value instanceof type))
-    throw new Error(`unexpected extension value type ${value.constructor.name}`);
-  return value;
-}
-
-/** Named-bit BIT STRING: bit 0 is the most significant bit of the first content byte. */
-function bitIsSet(bits: asn1js.BitString, bit: number): boolean {
-  const bytes = bits.valueBlock.valueHexView;
-  const byte = bytes[bit >> 3] ?? 0;
-  return (byte & (0x80 >> (bit & 7))) !== 0;
+function optionalHex(bytes: Uint8Array | undefined): string | undefined {
+  return bytes && hex(bytes);
 }
 
 function hex(bytes: Uint8Array): string {

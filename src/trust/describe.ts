@@ -1,6 +1,5 @@
+import { toPem } from '../signature/certificate.js';
 import { certificateFacts } from './certificate-facts.js';
-import { formatDistinguishedName } from './distinguished-name.js';
-import { toPem } from './pem.js';
 
 /** What NuGet prints about a root it does not trust (NU3042, nuget-signing-spec.md §8.2). */
 export interface UntrustedRootDescription {
@@ -14,7 +13,7 @@ export interface UntrustedRootDescription {
 export function describeUntrustedRoot(rootDer: Uint8Array): UntrustedRootDescription {
   const facts = certificateFacts(rootDer, 'The untrusted root certificate');
   return {
-    subject: formatDistinguishedName(facts.subjectDer),
+    subject: facts.certificate.subject,
     sha256Fingerprint: facts.fingerprint,
     pem: toPem(rootDer),
   };

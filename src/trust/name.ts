@@ -1,4 +1,12 @@
-import { children, contentOf, elementOf, readTlv } from './der.js';
+import {
+  childrenOf,
+  decodeDer,
+  encodedBytes,
+  isUniversal,
+  primitiveContent,
+  TAG,
+  type AsnBlock,
+} from '../signature/der.js';
 
 /**
  * A comparison key for a DER X.509 Name that matches names the way OpenSSL (the chain engine behind
@@ -9,11 +17,12 @@ import { children, contentOf, elementOf, readTlv } from './der.js';
  */
 export function canonicalNameKey(nameDer: Uint8Array): string {
   try {
-    const name = readTlv(nameDer, 0);
-    return children(nameDer, name)
+    const name = decodeDer(nameDer, 'Name');
+    if (!isUniversal(name, TAG.sequence)) throw new Error('a Name must be a SEQUENCE');
+    return childrenOf(name)
       .map((rdn) =>
-        children(nameDer, rdn)
-          .map((attribute) => attributeKey(nameDer, children(nameDer, attribute)))
+        childrenOf(rdn)
+          .map((attribute) => attributeKey(childrenOf(attribute)))
           .join('+'),
       )
       .join(',');
@@ -23,20 +32,25 @@ export function canonicalNameKey(nameDer: Uint8Array): string {
   }
 }
 
-const OBJECT_IDENTIFIER = 0x06;
-
-function attributeKey(bytes: Uint8Array, parts: ReturnType<typeof children>): string {
-  const [type, value] = parts;
-  if (type?.tag !== OBJECT_IDENTIFIER || value === undefined) throw new Error('bad attribute');
-  const oid = hex(contentOf(bytes, type));
-  const text = decodeString(value.tag, contentOf(bytes, value));
+function attributeKey([type, value]: AsnBlock[]): string {
+  if (!type || !isUniversal(type, TAG.objectIdentifier) || !value) throw new Error('bad attribute');
+  const oid = hex(primitiveContent(type));
+  const text =
+    value.idBlock.tagClass === UNIVERSAL && !value.idBlock.isConstructed
+      ? decodeString(value.idBlock.tagNumber, primitiveContent(value))
+      : undefined;
   return text === undefined
-    ? `${oid}=raw:${hex(elementOf(bytes, value))}`
+    ? `${oid}=raw:${hex(encodedBytes(value))}`
     : `${oid}=s:${JSON.stringify(canonicalText(text))}`;
 }
 
-/** Decodes the DirectoryString-like types OpenSSL canonicalises; undefined for anything else. */
-export function decodeString(tag: number, content: Uint8Array): string | undefined {
+const UNIVERSAL = 1;
+
+/**
+ * Decodes the string types OpenSSL canonicalises (ASN1_MASK_CANON; NumericString is not one of
+ * them, unlike in .NET's name formatting); undefined for anything else.
+ */
+function decodeString(tag: number, content: Uint8Array): string | undefined {
   switch (tag) {
     case 0x0c: // UTF8String
       return Buffer.from(content).toString('utf8');

@@ -17,10 +17,3 @@ export function loadPemCertificates(text: string): Uint8Array[] {
   }
   return certificates;
 }
-
-/** Encodes DER as a PEM CERTIFICATE block with 64-character lines. */
-export function toPem(der: Uint8Array): string {
-  const base64 = Buffer.from(der).toString('base64');
-  const lines = base64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256Fingerprint } from '../crypto.js';
 import { describeError, NupkgSigningError } from '../errors.js';
+import { createHash } from 'node:crypto';
+import { outlineCertificate } from '../signature/certificate-outline.js';
 import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
-import { outlineCertificate } from './der.js';
 import { canonicalNameKey } from './name.js';
 import { loadPemCertificates } from './pem.js';
 
@@ -18,8 +18,9 @@ const CERTIFICATE_FILE = /\.(pem|crt|cer)$/i;
  * the store end a trusted chain; other certificates in it merely help find issuers, because
  * OpenSSL accepts only self-signed trust anchors without X509_V_FLAG_PARTIAL_CHAIN.
  *
- * Loading only indexes each certificate by subject (a bundle holds hundreds of roots); the full
- * parse happens when chain building asks for a certificate.
+ * Loading indexes each certificate by an outline (subject and public key) and parses it fully
+ * only when a chain needs it, so loading the SDK bundles stays cheap; a certificate that is not
+ * even shaped like one is reported when the store is loaded, naming its file.
  */
 export class TrustStore {
   private readonly bySubject = new Map<string, StoreEntry[]>();
@@ -33,7 +34,7 @@ export class TrustStore {
       list.push(entry);
       this.bySubject.set(entry.subjectKey, list);
       this.byFingerprint.add(entry.fingerprint);
-      this.byNameAndKey.add(entry.nameAndKey);
+      this.byNameAndKey.add(nameAndKey(entry));
     }
   }
 
@@ -88,14 +89,9 @@ export class TrustStore {
     return this.entries.map((entry) => entry.der);
   }
 
-  /**
-   * Store certificates whose subject matches `subjectKey` (see name.ts for the comparison).
-   * Throws NUPKG005 when such a certificate does not parse.
-   */
+  /** Store certificates whose subject matches `subjectKey` (see name.ts for the comparison). */
   withSubject(subjectKey: string): CertificateFacts[] {
-    return (this.bySubject.get(subjectKey) ?? []).map((entry) =>
-      certificateFacts(entry.der, entry.source),
-    );
+    return (this.bySubject.get(subjectKey) ?? []).map(factsOf);
   }
 
   /**
@@ -106,7 +102,7 @@ export class TrustStore {
     if (!certificate.selfIssued) return false;
     return (
       this.byFingerprint.has(certificate.fingerprint) ||
-      this.byNameAndKey.has(`${certificate.subjectKey}|${certificate.publicKeyKey}`)
+      this.byNameAndKey.has(nameAndKey(certificate))
     );
   }
 
@@ -122,35 +118,51 @@ export class TrustStore {
   }
 }
 
-/** What loading records per certificate: enough to look it up and recognise it as an anchor. */
+/** A store certificate: indexed by its outline, parsed on first use. */
 interface StoreEntry {
   readonly der: Uint8Array;
-  /** Names the certificate's origin in errors raised when it is parsed later. */
   readonly source: string;
   readonly fingerprint: string;
   readonly subjectKey: string;
-  readonly nameAndKey: string;
+  readonly publicKeyKey: string;
+}
+
+/** Anchor identity without exact DER: the same subject with the same public key. */
+function nameAndKey(certificate: { subjectKey: string; publicKeyKey: string }): string {
+  return `${certificate.subjectKey}|${certificate.publicKeyKey}`;
 }
 
 function storeEntry(der: Uint8Array, source: string): StoreEntry {
-  let outline;
   try {
-    outline = outlineCertificate(der);
+    const outline = outlineCertificate(der);
+    return {
+      der,
+      source,
+      fingerprint: createHash('sha256').update(der).digest('hex').toUpperCase(),
+      subjectKey: canonicalNameKey(outline.subjectDer),
+      publicKeyKey: Buffer.from(outline.subjectPublicKeyInfoDer).toString('hex'),
+    };
   } catch (error) {
-    throw new NupkgSigningError(
-      'NUPKG005',
-      `${source} is not a valid X.509 certificate (${describeError(error)}). Remove it from the trust roots.`,
-      { cause: error },
-    );
+    throw invalidCertificate(source, error);
   }
-  const subjectKey = canonicalNameKey(outline.subject);
-  return {
-    der,
-    source,
-    fingerprint: sha256Fingerprint(der),
-    subjectKey,
-    nameAndKey: `${subjectKey}|${Buffer.from(outline.subjectPublicKeyInfo).toString('hex')}`,
-  };
+}
+
+function factsOf(entry: StoreEntry): CertificateFacts {
+  try {
+    return certificateFacts(entry.der, entry.source);
+  } catch (error) {
+    throw invalidCertificate(entry.source, error);
+  }
+}
+
+function invalidCertificate(source: string, error: unknown): NupkgSigningError {
+  // certificateFacts says which certificate; its cause says what is wrong with it.
+  const reason = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  return new NupkgSigningError(
+    'NUPKG005',
+    `${source} is not a valid X.509 certificate (${describeError(reason)}). Remove it from the trust roots.`,
+    { cause: error },
+  );
 }
 
 function expandPath(path: string): string[] {

@@ -8,7 +8,8 @@ import {
 } from '../../../src/trust/bundled-roots.js';
 import { loadDefaultTrustStores } from '../../../src/trust/default-stores.js';
 import { describeUntrustedRoot } from '../../../src/trust/describe.js';
-import { loadPemCertificates, toPem } from '../../../src/trust/pem.js';
+import { toPem } from '../../../src/signature/certificate.js';
+import { loadPemCertificates } from '../../../src/trust/pem.js';
 import {
   loadObjectSigningTrustStore,
   loadSystemTrustStore,

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificateFacts } from '../../../src/trust/certificate-facts.js';
-import { toPem } from '../../../src/trust/pem.js';
+import { toPem } from '../../../src/signature/certificate.js';
 import { loadPemCertificates, TrustStore } from '../../../src/trust/trust-store.js';
 import { createRoot, type TestCert } from './chain-pki.js';
 
