@@ -1,4 +1,5 @@
-import * as core from '@actions/core';
+// The entry point GitHub runs (dist/index.js): read the inputs once, then run.
+import { run } from './main.js';
+import { readActionInputs } from './read-inputs.js';
 
-// Placeholder entry until the action issue: reads nothing yet.
-core.info('nupkg-signing action');
+await run(readActionInputs());

@@ -1,0 +1,261 @@
+import { resolveInputs, type ActionInputs } from '../../src/action/inputs.js';
+import { toAnnotations } from '../../src/report/github/annotations.js';
+import { planCheckRun } from '../../src/report/github/check-run.js';
+import { collectFindings, type Finding } from '../../src/report/github/findings.js';
+import { renderSarif } from '../../src/report/github/sarif.js';
+import { renderSummary } from '../../src/report/github/summary.js';
+import type { PackageVerification } from '../../src/verify/verify-package.js';
+import { sarifValidator } from './sarif-schema.js';
+
+/** The GitHub renderers and input validation, called directly with plain objects. */
+const paths = { workspace: '/ws', cwd: '/ws' };
+
+function result(file: string, issues: PackageVerification['issues']): PackageVerification {
+  return {
+    file,
+    valid: !issues.some((i) => i.level === 'error'),
+    signature: 'author',
+    countersigned: false,
+    issues,
+  };
+}
+
+describe('collectFindings', () => {
+  it('puts errors first, then warnings, then notes, grouped by package', () => {
+    const subject = collectFindings([
+      result('b.nupkg', [
+        { code: 'NU3027', level: 'warning', message: 'w' },
+        { code: 'NU3008', level: 'error', message: 'e' },
+      ]),
+      result('a.nupkg', [
+        { code: 'NU3018', level: 'info', message: 'i' },
+        { code: 'NU3004', level: 'error', message: 'e' },
+      ]),
+    ]);
+    expect(subject.map((f) => `${f.level} ${f.file} ${f.code}`)).toEqual([
+      'error a.nupkg NU3004',
+      'error b.nupkg NU3008',
+      'warning b.nupkg NU3027',
+      'info a.nupkg NU3018',
+    ]);
+  });
+
+  it('turns a signing error into an error finding', () => {
+    const subject = collectFindings(
+      [],
+      [
+        {
+          file: 'x.nupkg',
+          signed: false,
+          warnings: [],
+          error: { code: 'NU3001', message: 'already signed' },
+        },
+      ],
+    );
+    expect(subject).toEqual([
+      { file: 'x.nupkg', code: 'NU3001', level: 'error', message: 'already signed' },
+    ]);
+  });
+});
+
+describe('toAnnotations', () => {
+  it('maps info to notice and keeps paths outside the workspace absolute', () => {
+    const subject = toAnnotations(
+      [
+        { file: 'pkgs/a.nupkg', code: 'NU3018', level: 'info', message: 'm' },
+        { file: '/elsewhere/b.nupkg', code: 'NU3004', level: 'error', message: 'n' },
+      ],
+      paths,
+    );
+    expect(subject).toEqual([
+      { level: 'notice', title: 'NU3018', file: 'pkgs/a.nupkg', message: 'pkgs/a.nupkg: m' },
+      {
+        level: 'error',
+        title: 'NU3004',
+        file: '/elsewhere/b.nupkg',
+        message: '/elsewhere/b.nupkg: n',
+      },
+    ]);
+  });
+});
+
+describe('planCheckRun', () => {
+  const findings: Finding[] = Array.from({ length: 120 }, (_, i) => ({
+    file: `p${i}.nupkg`,
+    code: 'NU3004',
+    level: 'error',
+    message: 'not signed',
+  }));
+
+  it('splits 120 annotations into a create with 50 and updates with 50 and 20', () => {
+    const subject = planCheckRun({
+      findings,
+      conclusion: 'failure',
+      title: 't',
+      text: 'x',
+      ...paths,
+    });
+    expect(subject.conclusion).toBe('failure');
+    expect([subject.create, ...subject.updates].map((o) => o.annotations.length)).toEqual([
+      50, 50, 20,
+    ]);
+    expect(subject.updates[1]?.annotations[19]).toEqual({
+      path: 'p119.nupkg',
+      start_line: 1,
+      end_line: 1,
+      annotation_level: 'failure',
+      title: 'NU3004',
+      message: 'not signed',
+    });
+  });
+
+  it('cuts the text to the API limit of 65535 characters', () => {
+    const subject = planCheckRun({
+      findings: [],
+      conclusion: 'success',
+      title: 't',
+      text: 'y'.repeat(70000),
+      ...paths,
+    });
+    expect(subject.create.text?.length).toBe(65535);
+    expect(subject.create.text).toMatch(/see the job summary for the complete report\)$/);
+    expect(subject.updates).toEqual([]);
+  });
+});
+
+describe('renderSarif', () => {
+  const findings: Finding[] = [
+    { file: 'pkgs/a b.nupkg', code: 'NU3027', level: 'warning', message: 'no timestamp' },
+    { file: '/elsewhere/c.nupkg', code: 'NU3018', level: 'info', message: 'untrusted' },
+  ];
+
+  it('produces a log the SARIF 2.1.0 schema accepts, with notes and file URIs', () => {
+    const subject = renderSarif(findings, { version: '9.9.9', ...paths }) as {
+      runs: {
+        results: {
+          level: string;
+          locations: { physicalLocation: { artifactLocation: object } }[];
+        }[];
+      }[];
+    };
+    const validate = sarifValidator();
+    const valid = validate(subject);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(
+      subject.runs[0]?.results.map((r) => [
+        r.level,
+        r.locations[0]?.physicalLocation.artifactLocation,
+      ]),
+    ).toEqual([
+      ['warning', { uri: 'pkgs/a%20b.nupkg', uriBaseId: '%SRCROOT%' }],
+      ['note', { uri: 'file:///elsewhere/c.nupkg' }],
+    ]);
+  });
+
+  it('is checked by a schema that rejects a log without a version', () => {
+    const broken = renderSarif(findings, { version: '1', ...paths }) as Record<string, unknown>;
+    delete broken.version;
+    expect(sarifValidator()(broken)).toBe(false);
+  });
+});
+
+describe('renderSummary', () => {
+  it('keeps a message with a pipe and a newline inside its table cell', () => {
+    const subject = renderSummary({
+      mode: 'verify',
+      verifications: [
+        result('a.nupkg', [{ code: 'NU3008', level: 'error', message: 'a | b\nc <d>' }]),
+      ],
+      signing: [],
+      verdict: 'v',
+    });
+    expect(subject).toContain('| ❌ **invalid** | **NU3008** error: a &#124; b c &lt;d&gt; |');
+  });
+});
+
+describe('resolveInputs', () => {
+  const blank: ActionInputs = {
+    mode: '',
+    packages: '',
+    policy: '',
+    policyFile: '',
+    nugetConfig: '',
+    trustedRoots: '',
+    certificateFingerprints: '',
+    certificate: '',
+    certificatePassword: '',
+    privateKey: '',
+    certificateChain: '',
+    timestampUrls: '',
+    hashAlgorithm: '',
+    timestampHashAlgorithm: '',
+    overwrite: '',
+    failOn: '',
+    allowNoPackages: '',
+    sarifFile: '',
+    summary: '',
+    githubToken: '',
+    checkRun: '',
+    environment: { workspace: '/ws', cwd: '/ws', runnerTemp: '/tmp/runner', stepId: 'verify-step' },
+  };
+  const masked: string[] = [];
+  const context = { mask: (secret: string) => void masked.push(secret) };
+
+  it('applies the documented defaults to empty inputs', async () => {
+    const subject = await resolveInputs(blank, context);
+    expect(subject).toEqual({
+      mode: 'verify',
+      packages: ['**/*.nupkg'],
+      allowNoPackages: false,
+      verify: { trustedRoots: [], certificateFingerprints: [] },
+      failOn: 'error',
+      resultsFile: '/tmp/runner/nupkg-signing-results-verify-step.json',
+      summary: true,
+      notes: [],
+    });
+  });
+
+  it('splits list inputs on newlines and commas', async () => {
+    const subject = await resolveInputs(
+      { ...blank, packages: 'a/*.nupkg, b.nupkg\n\n  c/ \n' },
+      context,
+    );
+    expect(subject.packages).toEqual(['a/*.nupkg', 'b.nupkg', 'c/']);
+  });
+
+  it('rejects a certificate that is neither a file nor base64 without echoing it', async () => {
+    const promise = resolveInputs(
+      { ...blank, mode: 'sign', certificate: 'not base64 & secret?' },
+      context,
+    );
+    await expect(promise).rejects.toThrow(/^Input 'certificate' is neither an existing file/);
+    await expect(promise).rejects.not.toThrow(/secret\?/);
+  });
+
+  it('masks the PFX bytes it decodes from base64', async () => {
+    const base64 = Buffer.from('a fake pfx, sixteen bytes or more').toString('base64');
+    const subject = await resolveInputs({ ...blank, mode: 'sign', certificate: base64 }, context);
+    expect(subject.mode === 'sign' && subject.sign.key.source).toBe("the 'certificate' input");
+    expect(masked).toContain(base64);
+  });
+
+  it('rejects check-run without a token, naming the permission', async () => {
+    await expect(resolveInputs({ ...blank, checkRun: 'true' }, context)).rejects.toThrow(
+      /checks: write/,
+    );
+  });
+
+  it('rejects a boolean input that is not true or false', async () => {
+    await expect(resolveInputs({ ...blank, summary: 'yes' }, context)).rejects.toThrow(
+      "Input 'summary' must be true or false, not 'yes'.",
+    );
+  });
+
+  it('warns about signing inputs in verify mode', async () => {
+    const subject = await resolveInputs({ ...blank, timestampUrls: 'http://tsa' }, context);
+    expect(subject.notes).toEqual([
+      "Input 'timestamp-urls' is ignored in mode verify. Set mode: sign-and-verify to sign the packages first.",
+    ]);
+  });
+});

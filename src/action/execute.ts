@@ -1,0 +1,69 @@
+import { NupkgSigningError, isNupkgSigningError } from '../errors.js';
+import { expandPackageArguments } from '../files/expand-packages.js';
+import { runSigning, type SignOutcome } from '../run/sign-run.js';
+import { runVerification } from '../run/verify-run.js';
+import type { PackageVerification } from '../verify/verify-package.js';
+import type { ActionPlan } from './inputs.js';
+
+/** What a run produced: signing outcomes (sign modes) and verification results (verify modes). */
+export interface RunOutcome {
+  readonly packages: readonly string[];
+  readonly signing: readonly SignOutcome[];
+  readonly verifications: readonly PackageVerification[];
+}
+
+/**
+ * The packages the patterns name. A pattern that names nothing is an error (as in the CLI)
+ * unless allow-no-packages is set, where it only contributes no package.
+ */
+export async function findPackages(plan: ActionPlan, cwd: string): Promise<string[]> {
+  const found = new Set<string>();
+  for (const pattern of plan.packages) {
+    try {
+      for (const file of await expandPackageArguments([pattern], cwd)) found.add(file);
+    } catch (error) {
+      if (!isNupkgSigningError(error) || error.code !== 'NUPKG003') throw error;
+      if (plan.allowNoPackages) continue;
+      throw new NupkgSigningError(
+        'NUPKG003',
+        `${error.message} Set allow-no-packages: true if a run without packages is expected.`,
+      );
+    }
+  }
+  return [...found].sort();
+}
+
+/**
+ * Signs and/or verifies through the same code path as the CLI (runSigning, runVerification).
+ * In sign-and-verify, the signed files are what is verified.
+ */
+export async function execute(
+  plan: ActionPlan,
+  packages: readonly string[],
+  clock: () => Date,
+  cwd: string,
+): Promise<RunOutcome> {
+  const none: RunOutcome = { packages, signing: [], verifications: [] };
+  if (packages.length === 0) return none;
+  if (plan.mode === 'verify') {
+    const verifications = await runVerification({
+      ...plan.verify,
+      packages,
+      now: clock(),
+      cwd,
+    });
+    return { ...none, verifications };
+  }
+  if (plan.mode === 'sign-and-verify') {
+    // Checks that the policy, nuget.config and trust roots load before anything is signed.
+    await runVerification({ ...plan.verify, packages: [], now: clock(), cwd });
+  }
+  const signing = await runSigning({ ...plan.sign, packages, now: clock, cwd });
+  if (plan.mode === 'sign') return { ...none, signing };
+  const signed = signing.filter((o) => o.signed).map((o) => o.outputPath ?? o.file);
+  const verifications =
+    signed.length === 0
+      ? []
+      : await runVerification({ ...plan.verify, packages: signed, now: clock(), cwd });
+  return { ...none, signing, verifications };
+}

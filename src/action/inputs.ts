@@ -1,0 +1,294 @@
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { NupkgSigningError, describeError } from '../errors.js';
+import type { KeyInputs } from '../run/key-inputs.js';
+import type { SignRunOptions } from '../run/sign-run.js';
+import type { VerifyRunOptions } from '../run/verify-run.js';
+import { parseHashAlgorithmName, type HashAlgorithmName } from '../signature/hash-algorithms.js';
+
+/** The action's inputs as GitHub passes them (strings, '' when not set), read once by index.ts. */
+export interface ActionInputs {
+  readonly mode: string;
+  readonly packages: string;
+  readonly policy: string;
+  readonly policyFile: string;
+  readonly nugetConfig: string;
+  readonly trustedRoots: string;
+  readonly certificateFingerprints: string;
+  readonly certificate: string;
+  readonly certificatePassword: string;
+  readonly privateKey: string;
+  readonly certificateChain: string;
+  readonly timestampUrls: string;
+  readonly hashAlgorithm: string;
+  readonly timestampHashAlgorithm: string;
+  readonly overwrite: string;
+  readonly failOn: string;
+  readonly allowNoPackages: string;
+  readonly sarifFile: string;
+  readonly summary: string;
+  readonly githubToken: string;
+  readonly checkRun: string;
+  readonly environment: ActionEnvironment;
+}
+
+/** What the runner tells the step through its environment. */
+export interface ActionEnvironment {
+  /** The repository checkout (GITHUB_WORKSPACE); report paths are relative to it. */
+  readonly workspace: string;
+  /** Where relative inputs are resolved (the step's working directory). */
+  readonly cwd: string;
+  /** RUNNER_TEMP: where the results file goes (else the workspace). */
+  readonly runnerTemp?: string;
+  /** GITHUB_ACTION: the step's id, which keeps two steps' results files apart. */
+  readonly stepId?: string;
+  /** `owner/name` (GITHUB_REPOSITORY). */
+  readonly repository?: string;
+  /** The commit the check run belongs to: the pull request's head, else GITHUB_SHA. */
+  readonly headSha?: string;
+  /** GITHUB_API_URL, for GitHub Enterprise Server. */
+  readonly apiUrl?: string;
+}
+
+export type Mode = 'verify' | 'sign' | 'sign-and-verify';
+export type FailOn = 'error' | 'warning' | 'never';
+
+export type VerifySettings = Omit<VerifyRunOptions, 'packages' | 'now' | 'cwd'>;
+export type SignSettings = Omit<SignRunOptions, 'packages' | 'now' | 'cwd'>;
+
+export interface CheckRunTarget {
+  readonly token: string;
+  readonly owner: string;
+  readonly repo: string;
+  readonly headSha: string;
+  readonly apiUrl?: string;
+}
+
+interface CommonPlan {
+  /** Globs, files or directories, as the CLI takes them. */
+  readonly packages: readonly string[];
+  readonly allowNoPackages: boolean;
+  readonly verify: VerifySettings;
+  readonly failOn: FailOn;
+  readonly resultsFile: string;
+  readonly sarifFile?: string;
+  readonly summary: boolean;
+  readonly checkRun?: CheckRunTarget;
+  /** Inputs that were given but do not apply, to warn about. */
+  readonly notes: readonly string[];
+}
+
+/** Validated inputs, as the option objects the CLI also builds. */
+export type ActionPlan = CommonPlan &
+  ({ readonly mode: 'verify' } | { readonly mode: 'sign' | 'sign-and-verify'; sign: SignSettings });
+
+export interface ResolveContext {
+  /** Registers a value the log must never show (core.setSecret). */
+  readonly mask: (secret: string) => void;
+}
+
+const TRUST_KEYWORDS = new Set(['default', 'sdk', 'system']);
+
+/** Validates the inputs and turns them into run options; every error says how to fix it. */
+export async function resolveInputs(
+  inputs: ActionInputs,
+  context: ResolveContext,
+): Promise<ActionPlan> {
+  const env = inputs.environment;
+  const mode = oneOf('mode', inputs.mode, ['verify', 'sign', 'sign-and-verify'], 'verify');
+  const trustedRoots = list(inputs.trustedRoots);
+  const common: CommonPlan = {
+    packages: list(inputs.packages).length ? list(inputs.packages) : ['**/*.nupkg'],
+    allowNoPackages: flag('allow-no-packages', inputs.allowNoPackages, false),
+    verify: {
+      ...(inputs.policy ? { policy: inputs.policy } : {}),
+      ...(inputs.policyFile ? { policyFile: inputs.policyFile } : {}),
+      ...(inputs.nugetConfig ? { nugetConfig: inputs.nugetConfig } : {}),
+      trustedRoots,
+      certificateFingerprints: list(inputs.certificateFingerprints),
+    },
+    failOn: oneOf('fail-on', inputs.failOn, ['error', 'warning', 'never'], 'error'),
+    resultsFile: join(
+      env.runnerTemp || env.workspace,
+      `nupkg-signing-results-${(env.stepId || 'action').replace(/[^\w.-]+/g, '_')}.json`,
+    ),
+    ...(inputs.sarifFile ? { sarifFile: resolve(env.cwd, inputs.sarifFile) } : {}),
+    summary: flag('summary', inputs.summary, true),
+    ...checkRunTarget(inputs),
+    notes: mode === 'verify' ? ignoredSigningInputs(inputs) : [],
+  };
+  if (mode === 'verify') return { ...common, mode };
+  return {
+    ...common,
+    mode,
+    sign: {
+      key: await keyInputs(inputs, context),
+      hashAlgorithm: hashAlgorithm('hash-algorithm', inputs.hashAlgorithm),
+      timestampUrls: list(inputs.timestampUrls),
+      timestampHashAlgorithm: hashAlgorithm(
+        'timestamp-hash-algorithm',
+        inputs.timestampHashAlgorithm,
+      ),
+      overwrite: flag('overwrite', inputs.overwrite, false),
+      // The pre-sign chain check takes PEM files; default/sdk/system are verification stores.
+      trustedRoots: trustedRoots.filter((value) => !TRUST_KEYWORDS.has(value)),
+      allowUntrustedRoot: false,
+    },
+  };
+}
+
+/** A list input: one value per line or comma-separated, blanks dropped. */
+export function list(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T) {
+  const given = value.trim() || fallback;
+  if ((allowed as readonly string[]).includes(given)) return given as T;
+  throw usage(`Input '${name}' must be ${describeChoices(allowed)}, not '${given}'.`);
+}
+
+/** YAML 1.2 core booleans, as core.getBooleanInput accepts them. */
+function flag(name: string, value: string, fallback: boolean): boolean {
+  const given = value.trim();
+  if (given === '') return fallback;
+  if (['true', 'True', 'TRUE'].includes(given)) return true;
+  if (['false', 'False', 'FALSE'].includes(given)) return false;
+  throw usage(`Input '${name}' must be true or false, not '${given}'.`);
+}
+
+function hashAlgorithm(name: string, value: string): HashAlgorithmName {
+  const given = value.trim() || 'SHA256';
+  const parsed = parseHashAlgorithmName(given);
+  if (!parsed) throw usage(`Input '${name}' must be SHA256, SHA384 or SHA512, not '${given}'.`);
+  return parsed;
+}
+
+function checkRunTarget(inputs: ActionInputs): { checkRun?: CheckRunTarget } {
+  if (!flag('check-run', inputs.checkRun, false)) return {};
+  const env = inputs.environment;
+  if (!inputs.githubToken) {
+    throw usage(
+      "Input 'check-run' is true but 'github-token' is empty. Pass a token with 'checks: write' permission (the default is ${{ github.token }}).",
+    );
+  }
+  const [owner, repo] = (env.repository ?? '').split('/');
+  if (!owner || !repo || !env.headSha) {
+    throw usage(
+      "Input 'check-run' needs GITHUB_REPOSITORY and GITHUB_SHA, which GitHub Actions sets; set check-run: false outside GitHub Actions.",
+    );
+  }
+  return {
+    checkRun: {
+      token: inputs.githubToken,
+      owner,
+      repo,
+      headSha: env.headSha,
+      ...(env.apiUrl ? { apiUrl: env.apiUrl } : {}),
+    },
+  };
+}
+
+function ignoredSigningInputs(inputs: ActionInputs): string[] {
+  const given = (
+    [
+      ['certificate', inputs.certificate],
+      ['private-key', inputs.privateKey],
+      ['timestamp-urls', inputs.timestampUrls],
+    ] as const
+  ).filter(([, value]) => value !== '');
+  return given.map(
+    ([name]) =>
+      `Input '${name}' is ignored in mode verify. Set mode: sign-and-verify to sign the packages first.`,
+  );
+}
+
+/** Reads the signing key inputs: a PFX (base64 or a path) or a PEM key with its chain. */
+async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise<KeyInputs> {
+  const { certificate, privateKey } = inputs;
+  if ((certificate === '') === (privateKey === '')) {
+    throw usage(
+      certificate === ''
+        ? "Signing needs a key: set 'certificate' (a PFX file path or its base64) or 'private-key' with 'certificate-chain'."
+        : "Set either 'certificate' or 'private-key', not both.",
+    );
+  }
+  const cwd = inputs.environment.cwd;
+  const password = inputs.certificatePassword ? { password: inputs.certificatePassword } : {};
+  const chain = inputs.certificateChain
+    ? { certificateChainPem: await pemInput('certificate-chain', inputs.certificateChain, cwd) }
+    : {};
+  if (certificate !== '') {
+    const { bytes, source } = await pfxInput(certificate, cwd);
+    context.mask(Buffer.from(bytes).toString('base64'));
+    return { pfx: bytes, ...password, ...chain, source };
+  }
+  const pem = await pemInput('private-key', privateKey, cwd);
+  context.mask(pem);
+  return {
+    privateKeyPem: pem,
+    ...password,
+    ...chain,
+    source: pem === privateKey ? "the 'private-key' input" : privateKey,
+  };
+}
+
+/** `certificate`: the path of a .pfx/.p12 file, else its base64. */
+async function pfxInput(
+  value: string,
+  cwd: string,
+): Promise<{ bytes: Uint8Array; source: string }> {
+  const path = await existingFile(value, cwd);
+  if (path) return { bytes: await readInput('certificate', path), source: value };
+  const compact = value.replace(/\s+/g, '');
+  if (compact.length >= 16 && compact.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
+    return { bytes: Buffer.from(compact, 'base64'), source: "the 'certificate' input" };
+  }
+  // The value may be a secret: describe it, never echo it.
+  throw usage(
+    `Input 'certificate' is neither an existing file (relative to ${cwd}) nor base64 PFX data. Give the path of a .pfx file, or store the output of 'base64 -w0 signing.pfx' in a secret and pass that.`,
+  );
+}
+
+/** A PEM input: the PEM text itself, or the path of a PEM file. */
+async function pemInput(name: string, value: string, cwd: string): Promise<string> {
+  if (value.includes('-----BEGIN')) return value;
+  const path = await existingFile(value, cwd);
+  if (path) return (await readInput(name, path)).toString('utf8');
+  throw usage(
+    `Input '${name}' is neither PEM text (-----BEGIN …-----) nor an existing file (relative to ${cwd}).`,
+  );
+}
+
+async function existingFile(value: string, cwd: string): Promise<string | undefined> {
+  if (value.includes('\n') || value.length > 4096) return undefined;
+  const path = isAbsolute(value) ? value : resolve(cwd, value);
+  const info = await stat(path).catch(() => undefined);
+  return info?.isFile() ? path : undefined;
+}
+
+async function readInput(name: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new NupkgSigningError(
+      'NUPKG002',
+      `Cannot read '${path}' (input '${name}'): ${describeError(error)}`,
+      {
+        file: path,
+        cause: error,
+      },
+    );
+  }
+}
+
+function describeChoices(values: readonly string[]): string {
+  return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1] ?? ''}`;
+}
+
+function usage(message: string): NupkgSigningError {
+  return new NupkgSigningError('NUPKG003', message);
+}

@@ -1,0 +1,50 @@
+import * as core from '@actions/core';
+import { describeError, isNupkgSigningError } from '../errors.js';
+import { collectFindings } from '../report/github/findings.js';
+import { execute, findPackages } from './execute.js';
+import { resolveInputs, type ActionInputs } from './inputs.js';
+import { maskSecret } from './mask.js';
+import { annotate, writeCheckRun, writeOutputs, writeSarif, writeSummary } from './publish.js';
+import { readActionInputs } from './read-inputs.js';
+import { decide } from './verdict.js';
+
+/**
+ * The action: validate the inputs, find the packages, sign and/or verify them with the CLI's code
+ * path, then report everywhere GitHub looks. Bad inputs fail the step with one message.
+ */
+export async function run(
+  inputs: ActionInputs = readActionInputs(),
+  clock: () => Date = () => new Date(),
+): Promise<void> {
+  try {
+    const plan = await resolveInputs(inputs, { mask: maskSecret });
+    for (const note of plan.notes) core.warning(note);
+    const { cwd } = inputs.environment;
+    const packages = await findPackages(plan, cwd);
+    core.info(`${packages.length} package(s) matched ${plan.packages.join(', ')}.`);
+    const outcome = await execute(plan, packages, clock, cwd);
+    const findings = collectFindings(outcome.verifications, outcome.signing);
+    const verdict = decide(plan, outcome, findings);
+    const report = { plan, outcome, findings, verdict, environment: inputs.environment };
+
+    await writeOutputs(report);
+    annotate(report);
+    await writeSummary(report);
+    await writeSarif(report);
+    await writeCheckRun(report);
+    if (verdict.fail) core.setFailed(verdict.text);
+    else core.info(verdict.text);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/** One `::error::` line with the code and message; the cause on its own line; no stack trace. */
+function fail(error: unknown): void {
+  core.setFailed(
+    isNupkgSigningError(error) ? `${error.code}: ${error.message}` : describeError(error),
+  );
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause !== undefined) core.info(`Caused by: ${describeError(cause)}`);
+  if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
+}

@@ -1,0 +1,74 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import type { ActionInputs } from './inputs.js';
+import { maskSecret } from './mask.js';
+
+/**
+ * Reads every input once (the only place that calls core.getInput) and masks the secrets before
+ * anything else happens. index.ts calls it for GitHub; `run()` without arguments calls it for
+ * @github/local-action, which imports main.ts and calls `run()` itself.
+ */
+export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
+  const get = (name: string) => core.getInput(name);
+  const cwd = process.cwd();
+  const inputs: ActionInputs = {
+    mode: get('mode'),
+    packages: get('packages'),
+    policy: get('policy'),
+    policyFile: get('policy-file'),
+    nugetConfig: get('nuget-config'),
+    trustedRoots: get('trusted-roots'),
+    certificateFingerprints: get('certificate-fingerprints'),
+    certificate: get('certificate'),
+    certificatePassword: get('certificate-password'),
+    privateKey: get('private-key'),
+    certificateChain: get('certificate-chain'),
+    timestampUrls: get('timestamp-urls'),
+    hashAlgorithm: get('hash-algorithm'),
+    timestampHashAlgorithm: get('timestamp-hash-algorithm'),
+    overwrite: get('overwrite'),
+    failOn: get('fail-on'),
+    allowNoPackages: get('allow-no-packages'),
+    sarifFile: get('sarif-file'),
+    summary: get('summary'),
+    githubToken: get('github-token'),
+    checkRun: get('check-run'),
+    environment: {
+      workspace: env.GITHUB_WORKSPACE || cwd,
+      cwd,
+      ...optional('runnerTemp', env.RUNNER_TEMP),
+      ...optional('stepId', env.GITHUB_ACTION),
+      ...optional('repository', env.GITHUB_REPOSITORY),
+      ...optional('headSha', pullRequestHead() ?? env.GITHUB_SHA),
+      ...optional('apiUrl', env.GITHUB_API_URL),
+    },
+  };
+  // A path is not secret; a key or its base64 is. File contents are masked when read (inputs.ts).
+  if (!isFile(inputs.certificate, cwd)) maskSecret(inputs.certificate);
+  if (!isFile(inputs.privateKey, cwd)) maskSecret(inputs.privateKey);
+  maskSecret(inputs.certificatePassword);
+  maskSecret(inputs.githubToken);
+  return inputs;
+}
+
+/** On pull_request events GITHUB_SHA is the merge commit; the check belongs to the PR head. */
+function pullRequestHead(): string | undefined {
+  const head: unknown = github.context.payload.pull_request?.head;
+  const sha = (head as { sha?: unknown } | undefined)?.sha;
+  return typeof sha === 'string' ? sha : undefined;
+}
+
+function isFile(value: string, cwd: string): boolean {
+  if (value === '' || value.includes('\n') || value.length > 4096) return false;
+  try {
+    return statSync(resolve(cwd, value)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value ? ({ [key]: value } as Record<K, string>) : {};
+}
