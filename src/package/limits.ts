@@ -11,4 +11,6 @@ export const LIMITS = {
   maxSignatureBytes: 4 * 1024 * 1024,
   /** Decompressed bytes read from any one entry we inflate (the nuspec): zip-bomb guard. */
   maxInflatedEntryBytes: 16 * 1024 * 1024,
+  /** Certificates in one SignedData (a signature or a timestamp token); real ones carry 2–6. */
+  maxCertificates: 100,
 } as const;

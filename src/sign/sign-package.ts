@@ -8,7 +8,6 @@ import {
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { buildSignatureContent } from '../signature/signature-content.js';
 import { requestTimestamp, type TimestampResult } from '../timestamp/client.js';
-import { findSignerCertificate } from '../timestamp/token-signer.js';
 import { loadBundledTrustStores, type TrustStores } from '../trust/bundled-roots.js';
 import { loadDefaultTrustStores } from '../trust/default-stores.js';
 import { issue, type Issue } from '../verify/result.js';
@@ -123,13 +122,14 @@ export async function signPackage(options: SignPackageOptions): Promise<SignPack
       now: clock,
       ...pick(options, ['timeoutMs', 'totalTimeoutMs', 'retries', 'log']),
     });
-    const tsa = findSignerCertificate(timestamp.token);
-    if (tsa) {
-      const tokenCertificates = timestamp.token.certificates.map((c) => c.der);
-      warnings.push(
-        ...checkTimestampCertificate(tsa.der, tokenCertificates, trust(stores.timestamping)),
-      );
-    }
+    const tokenCertificates = timestamp.token.certificates.map((c) => c.der);
+    warnings.push(
+      ...checkTimestampCertificate(
+        timestamp.tsa.der,
+        tokenCertificates,
+        trust(stores.timestamping),
+      ),
+    );
     signatureDer = addTimestampToken(signatureDer, 'primary', timestamp.tokenDer);
   }
 

@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import { NupkgSigningError, describeError, type ErrorCode } from '../errors.js';
+import { findMisnestedElement } from './der-headers.js';
 
 /**
  * Small helpers over asn1js for reading CMS structures while keeping the exact bytes of every
@@ -24,6 +25,10 @@ export function decodeDer(bytes: Uint8Array, what: string, code: ErrorCode = 'NU
   const fail = (why: string, cause?: unknown) =>
     new NupkgSigningError(code, `The ${what} cannot be decoded: ${why}.`, { cause });
   if (bytes.byteLength === 0) throw fail('it is empty');
+  // asn1js accepts a child element that runs past its parent's end; .NET's decoder does not.
+  const misnested = findMisnestedElement(bytes, DECODE_OPTIONS.maxDepth);
+  if (misnested !== undefined)
+    throw fail(`the element at byte ${misnested} does not fit inside its parent`);
   let decoded: asn1js.FromBerResult;
   try {
     decoded = asn1js.fromBER(bytes, DECODE_OPTIONS);

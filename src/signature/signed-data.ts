@@ -13,6 +13,8 @@ import {
   TAG,
   type AsnBlock,
 } from './der.js';
+import { LIMITS } from '../package/limits.js';
+import { childElements, readElement } from './der-headers.js';
 import { OID } from './oids.js';
 
 /**
@@ -34,6 +36,9 @@ export interface SignedDataParts {
 
 /** Decodes `bytes` as ContentInfo/SignedData. Anything malformed is NU3003. */
 export function readSignedData(bytes: Uint8Array, what: string): SignedDataParts {
+  // Checked before decoding: asn1js needs minutes for a 4 MiB set of thousands of certificates.
+  const certificateCount = countCertificates(bytes);
+  if (certificateCount > LIMITS.maxCertificates) throw tooManyCertificates(certificateCount);
   const root = decodeDer(bytes, what);
   try {
     return readParts(root, bytes);
@@ -83,11 +88,11 @@ function readParts(root: AsnBlock, bytes: Uint8Array): SignedDataParts {
     ? readOctetString(childrenOf(eContentWrapper as AsnBlock)[0], 'eContent')
     : undefined;
   const certificateSet = fields.slice(3, -1).find((f) => isContextTag(f, 0));
-  const certificates = certificateSet
-    ? childrenOf(certificateSet)
-        .filter((choice) => isUniversal(choice, TAG.sequence))
-        .map(certificateFromBlock)
-    : [];
+  const choices = certificateSet ? childrenOf(certificateSet) : [];
+  if (choices.length > LIMITS.maxCertificates) throw tooManyCertificates(choices.length);
+  const certificates = choices
+    .filter((choice) => isUniversal(choice, TAG.sequence))
+    .map(certificateFromBlock);
 
   let pkijsView: pkijs.SignedData | undefined;
   return {
@@ -103,4 +108,28 @@ function readParts(root: AsnBlock, bytes: Uint8Array): SignedDataParts {
     certificates,
     signerInfoBlocks: childrenOf(signerInfos as AsnBlock),
   };
+}
+
+function tooManyCertificates(count: number): NupkgSigningError {
+  return new NupkgSigningError(
+    'NUPKG004',
+    `The signature holds ${count} certificates, over the limit of ${LIMITS.maxCertificates}.`,
+  );
+}
+
+/**
+ * Counts the elements of SignedData.certificates by reading DER headers only (no decoding), so
+ * the limit holds before asn1js's cost does. Returns 0 when the layout is not the expected one:
+ * the full decode then reports the problem.
+ */
+function countCertificates(bytes: Uint8Array): number {
+  const root = readElement(bytes, 0, bytes.byteLength);
+  const wrapper = root ? childElements(bytes, root, 2)[1] : undefined;
+  const signedData = wrapper ? childElements(bytes, wrapper, 1)[0] : undefined;
+  const certificateSet = signedData
+    ? childElements(bytes, signedData, 6)
+        .slice(3)
+        .find((field) => field.tag === 0xa0)
+    : undefined;
+  return certificateSet ? childElements(bytes, certificateSet).length : 0;
 }

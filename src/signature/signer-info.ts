@@ -85,7 +85,12 @@ export function signerInfoFromBlock(block: AsnBlock): SignerInfoView {
       },
     );
   }
-  return { ...view, signatureType: signatureTypeOf(view.signedAttributes) };
+  // Not a spread: that would run the lazy `pkijs` getter, which throws a plain Error on
+  // structures our reader accepts but pkijs's schema does not (found by fuzzing, issue #8).
+  return Object.defineProperty(view, 'signatureType', {
+    value: signatureTypeOf(view.signedAttributes),
+    enumerable: true,
+  }) as SignerInfoView;
 }
 
 /**
@@ -119,7 +124,15 @@ function readSignerInfo(block: AsnBlock): Omit<SignerInfoView, 'signatureType'> 
     unsignedAttributes: unsignedAttrs ? readAttributes(unsignedAttrs) : [],
     // Built on first use: constructing pkijs objects costs more than our own parse.
     get pkijs() {
-      pkijsView ??= new (getPkijs().SignerInfo)({ schema: block });
+      try {
+        pkijsView ??= new (getPkijs().SignerInfo)({ schema: block });
+      } catch (error) {
+        throw new NupkgSigningError(
+          'NU3003',
+          `A SignerInfo cannot be decoded: ${describeError(error)}.`,
+          { cause: error },
+        );
+      }
       return pkijsView;
     },
     findSignerCertificate(certificates) {
@@ -131,7 +144,10 @@ function readSignerInfo(block: AsnBlock): Omit<SignerInfoView, 'signatureType'> 
 function readAlgorithm(block: AsnBlock | undefined, what: string) {
   if (!isUniversal(block, TAG.sequence) || !block)
     throw new StructureError(`${what} is not an AlgorithmIdentifier`);
-  const [oid, parameters] = childrenOf(block);
+  const [oid, parameters, extra] = childrenOf(block);
+  // AlgorithmIdentifier ::= SEQUENCE { algorithm, parameters ANY OPTIONAL }: .NET's decoder
+  // refuses anything after the parameters (NU3003); found by fuzzing, issue #8.
+  if (extra) throw new StructureError(`${what} has elements after its parameters`);
   return { oid: readOid(oid, what), parameters: parameters ? encodedBytes(parameters) : undefined };
 }
 

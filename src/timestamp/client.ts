@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { digest } from '../crypto.js';
 import { describeError, NupkgSigningError } from '../errors.js';
+import type { CertificateView } from '../signature/certificate.js';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { parseTimestampToken, type TimestampTokenView } from '../signature/timestamp-token.js';
 import { defaultSleep, postTimeStampQuery, type FetchLike } from './http.js';
 import { buildTimeStampRequest } from './request.js';
 import { checkTimeStampResponse } from './response-checks.js';
 import { readTimeStampResp } from './response.js';
-import { parseTimeStampToken, type TimeStampToken } from './timestamp-token.js';
 
 export interface RequestTimestampOptions {
   /** RFC 3161 endpoints, tried in order until one yields an acceptable token. */
@@ -34,7 +35,9 @@ export interface RequestTimestampOptions {
 export interface TimestampResult {
   /** DER TimeStampToken exactly as the TSA sent it. */
   readonly tokenDer: Uint8Array;
-  readonly token: TimeStampToken;
+  readonly token: TimestampTokenView;
+  /** The TSA certificate the token's signer names (the checks guarantee it is present). */
+  readonly tsa: CertificateView;
   readonly url: string;
   readonly genTime: Date;
 }
@@ -70,9 +73,9 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
         log: options.log,
       });
       const tokenDer = readTimeStampResp(body, url, contentType);
-      const token = parseTimeStampToken(tokenDer, url);
-      checkTimeStampResponse(request, token, url, options.now());
-      return { tokenDer, token, url, genTime: token.tstInfo.genTime };
+      const token = parseToken(tokenDer, url);
+      const tsa = checkTimeStampResponse(request, token, url, options.now());
+      return { tokenDer, token, tsa, url, genTime: token.tstInfo.genTime };
     } catch (error) {
       if (!(error instanceof NupkgSigningError)) throw error;
       const isLast = index === options.urls.length - 1;
@@ -82,6 +85,23 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
     }
   }
   throw new Error('unreachable: the loop returns or throws');
+}
+
+/**
+ * Parses with the verifier's model. Every structural problem is NU3021 here, the code NuGet gives
+ * an invalid token at sign time (nuget-signing-spec.md §5.2), and names the server that sent it.
+ */
+function parseToken(tokenDer: Uint8Array, url: string): TimestampTokenView {
+  try {
+    return parseTimestampToken(tokenDer);
+  } catch (error) {
+    if (!(error instanceof NupkgSigningError)) throw error;
+    throw new NupkgSigningError(
+      'NU3021',
+      `The timestamp token from ${url} is invalid: ${describeError(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 function withEarlierFailures(

@@ -1,25 +1,21 @@
 import { NupkgSigningError, type NuGetCode } from '../errors.js';
+import type { CertificateView } from '../signature/certificate.js';
+import { bytesEqual } from '../signature/der.js';
 import { HASH_ALGORITHMS, hashAlgorithmFromOid } from '../signature/hash-algorithms.js';
+import { OID } from '../signature/oids.js';
+import type { TimestampTokenView } from '../signature/timestamp-token.js';
+import { checkCertificateRequirements } from '../verify/checks/certificate-requirements.js';
+import { checkSignerSignature } from '../verify/checks/signer-signature.js';
+import { tokenSigningCertificateProblem } from '../verify/checks/token-signing-certificate.js';
 import type { TimeStampRequest } from './request.js';
-import type { TimeStampToken } from './timestamp-token.js';
-import {
-  findSignerCertificate,
-  equalBytes,
-  signingCertificateProblem,
-  tokenSignatureProblem,
-} from './token-signer.js';
-import {
-  hasSupportedPublicKey,
-  hasSupportedSignatureAlgorithm,
-  isWithinValidity,
-  notBefore,
-  timeStampingEkuProblem,
-} from './tsa-certificate.js';
 
 /**
  * Checks a freshly issued token against the request, in the order a signature is refused by
  * `dotnet nuget sign` (nuget-signing-spec.md §10.3 step 4): first what .NET's
  * Rfc3161TimestampRequest.ProcessResponse checks, then NuGet's own re-checks (NU3021–NU3036).
+ * The token rules a verifier applies too (ESS attributes, CMS signature, TSA certificate
+ * requirements) are the verifier's own checks; only the request matching and the sign-time
+ * rules live here. Returns the TSA certificate.
  *
  * .NET reports its own failures as a generic CryptographicException; we give them the NU code of
  * the nearest NuGet check (imprint NU3019, nonce NU3026, no certificate NU3020, anything else about
@@ -27,67 +23,96 @@ import {
  */
 export function checkTimeStampResponse(
   request: TimeStampRequest,
-  token: TimeStampToken,
+  token: TimestampTokenView,
   url: string,
   now: Date,
-): void {
+): CertificateView {
   const fail = (code: NuGetCode, what: string): never => {
     throw new NupkgSigningError(code, `The timestamp from ${url} was refused: ${what}.`);
   };
   const { tstInfo } = token;
+  const { messageImprint } = tstInfo;
 
   if (tstInfo.version !== 1) fail('NU3021', `its TSTInfo version is ${tstInfo.version}, not 1`);
   if (
-    tstInfo.hashAlgorithmOid !== HASH_ALGORITHMS[request.hashAlgorithm].oid ||
-    !equalBytes(tstInfo.hashedMessage, request.hashedMessage)
+    messageImprint.hashAlgorithmOid !== HASH_ALGORITHMS[request.hashAlgorithm].oid ||
+    !bytesEqual(messageImprint.hashedMessage, request.hashedMessage)
   ) {
-    const algorithm = hashAlgorithmFromOid(tstInfo.hashAlgorithmOid) ?? tstInfo.hashAlgorithmOid;
+    const algorithm =
+      hashAlgorithmFromOid(messageImprint.hashAlgorithmOid) ?? messageImprint.hashAlgorithmOid;
     fail(
       'NU3019',
       `its message imprint (${algorithm}) is not the hash of the signature that was sent`,
     );
   }
-  if (tstInfo.nonce === undefined || !equalBytes(tstInfo.nonce, request.nonce)) {
+  if (tstInfo.nonce === undefined || !bytesEqual(tstInfo.nonce, request.nonce)) {
     fail('NU3026', 'its nonce does not match the request (the response may be replayed)');
   }
 
-  const signer = findSignerCertificate(token);
-  if (signer === undefined) {
+  const tsa = token.signer.findSignerCertificate(token.certificates);
+  if (tsa === undefined) {
     return fail(
       'NU3020',
       'the token does not include the TSA certificate although it was requested',
     );
   }
-  const essProblem = signingCertificateProblem(token, signer);
+  const essProblem = tokenSigningCertificateProblem(token, tsa);
   if (essProblem !== undefined) fail('NU3021', essProblem);
-  const ekuProblem = timeStampingEkuProblem(signer.certificate);
+  const ekuProblem = timeStampingEkuProblem(tsa);
   if (ekuProblem !== undefined)
     fail('NU3021', `the TSA certificate is not a time-stamping certificate: ${ekuProblem}`);
+  const signatureProblem = checkSignerSignature(token.signer, tsa, token.tstInfoDer);
+  if (signatureProblem !== undefined)
+    fail('NU3021', `its signature is invalid: ${signatureProblem}`);
 
-  const signatureProblem = tokenSignatureProblem(token, signer);
-  if (signatureProblem !== undefined) fail('NU3021', signatureProblem);
-  if (!hasSupportedSignatureAlgorithm(signer.certificate)) {
-    fail(
-      'NU3022',
-      `the TSA certificate is signed with ${signer.certificate.signatureAlgorithm.algorithmId}; SHA256/384/512 with RSA is required`,
+  // NuGet's ValidateTimestampCms order: NU3022, NU3023, then the token digest (NU3024), then NU3025.
+  const requirements = checkCertificateRequirements(tsa, 'timestamping', now);
+  const digestProblems = hashAlgorithmFromOid(token.signer.digestAlgorithmOid)
+    ? []
+    : [
+        {
+          code: 'NU3024',
+          message: `The token is signed with digest ${token.signer.digestAlgorithmOid}; SHA256/384/512 is required.`,
+        } as const,
+      ];
+  const [firstProblem] = [
+    ...requirements.filter((problem) => problem.code !== 'NU3025'),
+    ...digestProblems,
+    ...requirements.filter((problem) => problem.code === 'NU3025'),
+  ];
+  if (firstProblem !== undefined) {
+    throw new NupkgSigningError(
+      firstProblem.code,
+      `The timestamp from ${url} was refused. ${firstProblem.message}`,
     );
   }
-  if (!hasSupportedPublicKey(signer)) {
-    fail('NU3023', 'the TSA certificate key is not RSA with at least 2048 bits');
-  }
-  if (hashAlgorithmFromOid(token.signerInfo.digestAlgorithm.algorithmId) === undefined) {
-    fail(
-      'NU3024',
-      `the token is signed with digest ${token.signerInfo.digestAlgorithm.algorithmId}; SHA256/384/512 is required`,
-    );
-  }
-  if (notBefore(signer.certificate).getTime() > now.getTime()) {
-    fail('NU3025', 'the TSA certificate is not yet valid');
-  }
-  if (!isWithinValidity(signer.certificate, tstInfo.genTime)) {
+
+  // NuGet's IsDateInsideValidityPeriod: NotBefore ≤ genTime < NotAfter.
+  const genTime = tstInfo.genTime.getTime();
+  if (genTime < tsa.notBefore.getTime() || genTime >= tsa.notAfter.getTime()) {
     fail(
       'NU3036',
       `its time ${tstInfo.genTime.toISOString()} is outside the TSA certificate validity`,
     );
   }
+  return tsa;
+}
+
+/**
+ * RFC 3161 §2.3 as .NET enforces it when processing a response (nuget-signing-spec.md §5.4):
+ * exactly one extendedKeyUsage extension, marked critical, listing id-kp-timeStamping. A verifier
+ * is laxer (an absent EKU allows every purpose), so this rule is the client's alone.
+ */
+function timeStampingEkuProblem(tsa: CertificateView): string | undefined {
+  const count = tsa.extensions.filter((extension) => extension.oid === OID.extKeyUsage).length;
+  if (count === 0 || tsa.extendedKeyUsage === undefined) {
+    return 'it has no extended key usage extension';
+  }
+  if (count > 1) return 'it has more than one extended key usage extension';
+  if (!tsa.extendedKeyUsage.critical)
+    return 'its extended key usage extension is not marked critical';
+  if (!tsa.extendedKeyUsage.oids.includes(OID.timeStamping)) {
+    return 'its extended key usage does not include time stamping (1.3.6.1.5.5.7.3.8)';
+  }
+  return undefined;
 }

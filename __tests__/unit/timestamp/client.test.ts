@@ -74,7 +74,7 @@ describe('#requestTimestamp', () => {
     it('accepts SHA-512 imprints and a v1 signing-certificate attribute', async () => {
       const server = await serve(authority.with({ signingCertificateVersion: 'v1' }));
       const result = await requestTimestamp(options([server.url], { hashAlgorithm: 'sha512' }));
-      expect(result.token.tstInfo.hashedMessage).toHaveLength(64);
+      expect(result.token.tstInfo.messageImprint.hashedMessage).toHaveLength(64);
     });
 
     it('accepts a signer identified by subject key identifier', async () => {
