@@ -21,7 +21,7 @@ function result(file: string, issues: PackageVerification['issues']): PackageVer
 }
 
 describe('collectFindings', () => {
-  it('puts errors first, then warnings, then notes, grouped by package', () => {
+  it('puts errors first, then warnings, grouped by package, and leaves information notes out', () => {
     const subject = collectFindings([
       result('b.nupkg', [
         { code: 'NU3027', level: 'warning', message: 'w' },
@@ -36,7 +36,6 @@ describe('collectFindings', () => {
       'error a.nupkg NU3004',
       'error b.nupkg NU3008',
       'warning b.nupkg NU3027',
-      'info a.nupkg NU3018',
     ]);
   });
 
@@ -183,6 +182,8 @@ describe('resolveInputs', () => {
     nugetConfig: '',
     trustedRoots: '',
     certificateFingerprints: '',
+    revocationMode: '',
+    revocationDir: '',
     certificate: '',
     certificatePassword: '',
     privateKey: '',
@@ -208,7 +209,7 @@ describe('resolveInputs', () => {
       mode: 'verify',
       packages: ['**/*.nupkg'],
       allowNoPackages: false,
-      verify: { trustedRoots: [], certificateFingerprints: [] },
+      verify: { trustedRoots: [], certificateFingerprints: [], revocation: { mode: 'online' } },
       failOn: 'error',
       resultsFile: '/tmp/runner/nupkg-signing-results-verify-step.json',
       summary: true,

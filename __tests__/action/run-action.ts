@@ -64,6 +64,8 @@ export async function runAction(bundle: string, options: ActionRunOptions): Prom
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_WORKSPACE: options.cwd,
     RUNNER_TEMP: runnerTemp,
+    // Hermetic runs: the action checks revocation online by default; tests ask no real server.
+    NUGET_CERT_REVOCATION_MODE: 'offline',
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) {

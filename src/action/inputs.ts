@@ -15,6 +15,8 @@ export interface ActionInputs {
   readonly nugetConfig: string;
   readonly trustedRoots: string;
   readonly certificateFingerprints: string;
+  readonly revocationMode: string;
+  readonly revocationDir: string;
   readonly certificate: string;
   readonly certificatePassword: string;
   readonly privateKey: string;
@@ -48,6 +50,8 @@ export interface ActionEnvironment {
   readonly headSha?: string;
   /** GITHUB_API_URL, for GitHub Enterprise Server. */
   readonly apiUrl?: string;
+  /** NUGET_CERT_REVOCATION_MODE, which NuGet honours: `offline` turns network checks off. */
+  readonly revocationModeVariable?: string;
 }
 
 export type Mode = 'verify' | 'sign' | 'sign-and-verify';
@@ -106,6 +110,15 @@ export async function resolveInputs(
       ...(inputs.nugetConfig ? { nugetConfig: inputs.nugetConfig } : {}),
       trustedRoots,
       certificateFingerprints: list(inputs.certificateFingerprints),
+      revocation: {
+        mode: oneOf(
+          'revocation-mode',
+          inputs.revocationMode,
+          ['online', 'offline', 'files'] as const,
+          defaultRevocationMode(inputs),
+        ),
+        ...(inputs.revocationDir ? { directory: resolve(env.cwd, inputs.revocationDir) } : {}),
+      },
     },
     failOn: oneOf('fail-on', inputs.failOn, ['error', 'warning', 'never'], 'error'),
     resultsFile: join(
@@ -143,6 +156,17 @@ export function list(value: string): string[] {
     .split(/[\n,]/)
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/**
+ * Online unless told otherwise: `files` with a folder, `offline` when the runner sets
+ * NUGET_CERT_REVOCATION_MODE=offline as it would for dotnet.
+ */
+function defaultRevocationMode(inputs: ActionInputs): 'online' | 'offline' | 'files' {
+  if (inputs.revocationDir) return 'files';
+  return inputs.environment.revocationModeVariable?.trim().toLowerCase() === 'offline'
+    ? 'offline'
+    : 'online';
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T) {

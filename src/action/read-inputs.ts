@@ -21,6 +21,8 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
     nugetConfig: get('nuget-config'),
     trustedRoots: get('trusted-roots'),
     certificateFingerprints: get('certificate-fingerprints'),
+    revocationMode: get('revocation-mode'),
+    revocationDir: get('revocation-dir'),
     certificate: get('certificate'),
     certificatePassword: get('certificate-password'),
     privateKey: get('private-key'),
@@ -43,6 +45,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
       ...optional('repository', env.GITHUB_REPOSITORY),
       ...optional('headSha', pullRequestHead() ?? env.GITHUB_SHA),
       ...optional('apiUrl', env.GITHUB_API_URL),
+      ...optional('revocationModeVariable', env.NUGET_CERT_REVOCATION_MODE),
     },
   };
   // A path is not secret; a key or its base64 is. File contents are masked when read (inputs.ts).

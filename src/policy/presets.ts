@@ -72,6 +72,7 @@ export const PRESETS = {
     allowNoTimestamp: false,
     allowUnknownRevocation: true,
     reportUnknownRevocation: true,
+    revocationTimeCheck: 'nuget.org',
     verificationTarget: { author: true, repository: false, unknown: false },
     signaturePlacement: 'primary',
     repositoryCountersignatureBehavior: 'never',

@@ -1,3 +1,5 @@
+import type { RevocationTimeCheck } from '../revocation/types.js';
+
 /**
  * How strictly a package is judged: NuGet's `SignedPackageVerifierSettings` as immutable data
  * (nuget-signing-spec.md §6.1). A flag turns an error into a warning; no flag skips a check.
@@ -21,6 +23,11 @@ export interface VerificationPolicy {
   readonly allowUnknownRevocation: boolean;
   /** Unknown revocation status is reported at all. */
   readonly reportUnknownRevocation: boolean;
+  /**
+   * How a revoked certificate is weighed against the trusted timestamp: `client` (default) makes
+   * any revocation fatal, `nuget.org` keeps a signature revoked after its timestamp (spec §9.4).
+   */
+  readonly revocationTimeCheck?: RevocationTimeCheck;
   /** Which primary signature types are evaluated. */
   readonly verificationTarget: {
     readonly author: boolean;

@@ -7,6 +7,11 @@ import {
   type RepositoryCertificateList,
 } from '../policy/repository-certificates.js';
 import { loadPolicyFile } from '../policy/signer-policy/index.js';
+import {
+  createRevocationChecker,
+  resolveRevocationMode,
+  type RevocationMode,
+} from '../revocation/index.js';
 import { selectTrustStores } from '../trust/select-trust-stores.js';
 import { verifyPackage, type PackageVerification } from '../verify/verify-package.js';
 
@@ -29,6 +34,12 @@ export interface VerifyRunOptions {
   /** The time verdicts are for. */
   readonly now: Date;
   readonly cwd?: string;
+  /**
+   * Revocation checking. Mode default: `files` when only a directory is given, else
+   * NUGET_CERT_REVOCATION_MODE as NuGet reads it (online unless `offline`). The directory holds
+   * `*.ocsp`/`*.crl` files for `files` mode and is a cache in `online` mode.
+   */
+  readonly revocation?: { readonly mode?: RevocationMode; readonly directory?: string };
 }
 
 /** Loads the run's configuration once, then verifies each package. */
@@ -47,6 +58,14 @@ export async function runVerification(options: VerifyRunOptions): Promise<Packag
     : preset;
   const trust = selectTrustStores([...options.trustedRoots, ...(signerPolicy?.trustedRoots ?? [])]);
   const files = await expandPackageArguments(options.packages, options.cwd);
+  const { directory } = options.revocation ?? {};
+  const revocation = createRevocationChecker({
+    mode: resolveRevocationMode(
+      options.revocation?.mode ?? (directory === undefined ? undefined : 'files'),
+    ),
+    ...(directory === undefined ? {} : { directory }),
+    now: options.now,
+  });
 
   const results: PackageVerification[] = [];
   for (const file of files) {
@@ -55,6 +74,7 @@ export async function runVerification(options: VerifyRunOptions): Promise<Packag
         policy,
         now: options.now,
         trust,
+        revocation,
         ...(signerPolicy ? { signerPolicy } : {}),
         ...(nugetConfig ? { nugetConfig } : {}),
         ...(repositoryCertificates ? { repositoryCertificates } : {}),

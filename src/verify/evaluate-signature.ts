@@ -1,5 +1,10 @@
 import type { NuGetCode } from '../errors.js';
 import type { VerificationPolicy } from '../policy/verification-policy.js';
+import {
+  assessRevocation,
+  checkTimestampChainRevocation,
+  type RevocationChecker,
+} from '../revocation/index.js';
 import type { CertificateView } from '../signature/certificate.js';
 import type { SignerInfoView } from '../signature/signer-info.js';
 import type { TimestampTokenView } from '../signature/timestamp-token.js';
@@ -28,6 +33,8 @@ export interface EvaluationContext {
   readonly policy: VerificationPolicy;
   readonly now: Date;
   readonly trust: TrustStores;
+  /** Checks revocation of the signing and TSA chains (spec §8.4); none when absent. */
+  readonly revocation?: RevocationChecker;
 }
 
 /** NuGet's result for one signature: status flags and the issues it logged. */
@@ -50,10 +57,10 @@ export interface SignatureEvaluation {
  * signature, the certificate requirements, the chain at the timestamp time, and the validity
  * period. A policy flag turns an error into a warning; it never skips a check.
  */
-export function evaluateSignature(
+export async function evaluateSignature(
   subject: SignatureUnderTest,
   context: EvaluationContext,
-): SignatureEvaluation {
+): Promise<SignatureEvaluation> {
   const { policy } = context;
   const issues: Issue[] = [];
   const log = (fatal: boolean, code: NuGetCode, message: string) =>
@@ -71,7 +78,7 @@ export function evaluateSignature(
 
   // Checks the timestamp: none, too many, or invalid. Without a valid one the signature is judged
   // as of now; with the verify and require policies it is then invalid whatever follows.
-  const { timestamp, acceptable } = selectTimestamp(subject, context, log);
+  const { timestamp, acceptable } = await selectTimestamp(subject, context, log, issues);
   let valid = acceptable;
 
   // Checks that the signer's certificate is in the signature.
@@ -120,6 +127,18 @@ export function evaluateSignature(
   }
   if (untrustedRoot) valid = false;
 
+  // Checks that no certificate of the chain is revoked; NuGet stops at a revoked one (§6.4, §8.4).
+  if (context.revocation) {
+    const revocation = await assessRevocation(context.revocation, chain, {
+      purpose: 'signing',
+      policy,
+      ...(timestamp ? { timestamp } : {}),
+    });
+    issues.push(...revocation.issues);
+    if (revocation.revoked) return result(false, { chain, ...(timestamp ? { timestamp } : {}) });
+    if (revocation.unknownNotAllowed) valid = false;
+  }
+
   // Checks that the certificate was valid at the signature's time.
   const expiry = checkValidityPeriod(certificate, timestamp, context.now);
   if (expiry) {
@@ -139,11 +158,12 @@ export function evaluateSignature(
  * the first is checked. Returns the timestamp when it is valid, and whether the signature can still
  * be valid (a missing or broken timestamp fails it unless the policy allows that).
  */
-function selectTimestamp(
+async function selectTimestamp(
   subject: SignatureUnderTest,
   context: EvaluationContext,
   log: (fatal: boolean, code: NuGetCode, message: string) => void,
-): { timestamp?: TimestampWindow; acceptable: boolean } {
+  issues: Issue[],
+): Promise<{ timestamp?: TimestampWindow; acceptable: boolean }> {
   const { policy } = context;
   const [first, ...others] = subject.timestamps;
   if (!first) {
@@ -170,6 +190,17 @@ function selectTimestamp(
     const fatal =
       found.alwaysError === true || (found.code !== 'NU3042' && !policy.allowIgnoreTimestamp);
     log(fatal, found.code, found.message);
+  }
+  if (checked.valid && checked.window && context.revocation) {
+    // A revoked TSA certificate fails the signature whatever the policy (NU3028, Suspect).
+    const revocation = await checkTimestampChainRevocation(
+      context.revocation,
+      { ...checked.window, certificates: first.certificates },
+      { roots: context.trust.timestamping, now: context.now, policy },
+    );
+    issues.push(...revocation.issues);
+    if (revocation.revoked) return { acceptable: false };
+    if (revocation.unknownNotAllowed) return { acceptable: policy.allowIgnoreTimestamp };
   }
   if (checked.valid && checked.window) return { timestamp: checked.window, acceptable: true };
   return { acceptable: policy.allowIgnoreTimestamp };

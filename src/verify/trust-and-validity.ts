@@ -33,11 +33,11 @@ export interface EvaluatedCountersignature {
  * policy's behaviour asks for it; a valid countersignature vouches for a primary signature whose
  * only problems are an untrusted root or an expired certificate.
  */
-export function verifyTrustAndValidity(
+export async function verifyTrustAndValidity(
   signature: PrimarySignature,
   primaryCertificate: CertificateView | undefined,
   context: EvaluationContext,
-): TrustAndValidity {
+): Promise<TrustAndValidity> {
   const { policy } = context;
   const issues: Issue[] = [];
   const primaryTargeted =
@@ -45,7 +45,7 @@ export function verifyTrustAndValidity(
     policy.verificationTarget[signature.signatureType];
   let primary: SignatureEvaluation | undefined;
   if (primaryTargeted) {
-    primary = evaluateSignature(
+    primary = await evaluateSignature(
       {
         label: 'primary signature',
         signer: signature.signer,
@@ -66,7 +66,7 @@ export function verifyTrustAndValidity(
     );
   }
 
-  const counter = evaluateCountersignature(signature, primary, context);
+  const counter = await evaluateCountersignature(signature, primary, context);
   const primaryIssues = primary
     ? rescuedIssues(primary, counter, primaryCertificate, context)
     : { valid: true, issues: [] };
@@ -99,11 +99,11 @@ interface CountersignatureResult {
 }
 
 /** Evaluates the repository countersignature when the policy's behaviour calls for it (§6.5). */
-function evaluateCountersignature(
+async function evaluateCountersignature(
   signature: PrimarySignature,
   primary: SignatureEvaluation | undefined,
   context: EvaluationContext,
-): CountersignatureResult | undefined {
+): Promise<CountersignatureResult | undefined> {
   const { policy } = context;
   if (!policy.verificationTarget.repository || policy.signaturePlacement === 'primary')
     return undefined;
@@ -131,7 +131,7 @@ function evaluateCountersignature(
 
   try {
     const counter = readRepositoryCountersignature(signature);
-    const evaluation = evaluateSignature(
+    const evaluation = await evaluateSignature(
       {
         label: 'repository countersignature',
         signer: counter.view.signer,

@@ -3,6 +3,7 @@ import { openPackageArchive, type PackageArchive } from '../package/archive.js';
 import { readPackageIdentity, type PackageIdentity } from '../package/nuspec.js';
 import { readSignatureEntry } from '../package/signature-entry.js';
 import type { VerificationPolicy } from '../policy/verification-policy.js';
+import type { RevocationChecker } from '../revocation/index.js';
 import { parsePrimarySignature, type PrimarySignature } from '../signature/primary-signature.js';
 import type { CertificateView } from '../signature/certificate.js';
 import type { TrustStores } from '../trust/bundled-roots.js';
@@ -15,7 +16,7 @@ import { checkIntegrity } from './checks/integrity.js';
 import { readSignerAttributes } from './checks/signature-attributes.js';
 import { issue, type Issue, type PackageResult } from './result.js';
 import type { SignatureSummary } from './signature-summary.js';
-import { verifyTrustAndValidity } from './trust-and-validity.js';
+import { verifyTrustAndValidity, type TrustAndValidity } from './trust-and-validity.js';
 
 export interface VerifyOptions extends SignerPolicies {
   readonly policy: VerificationPolicy;
@@ -23,6 +24,8 @@ export interface VerifyOptions extends SignerPolicies {
   readonly now: Date;
   /** Code-signing and timestamping roots. */
   readonly trust: TrustStores;
+  /** Revocation checking of the signing and TSA chains; none when absent. */
+  readonly revocation?: RevocationChecker;
 }
 
 /** The result plus what was learnt about the package, for reports. */
@@ -131,7 +134,7 @@ async function verifyArchive(
   // Checks that the content is what was signed (always an error).
   const integrity = await checkIntegrity(archive, read.entryRecord, signature.content);
   // Checks the signatures, their timestamps and chains under the policy.
-  const trust = verifyTrustAndValidityOrFail(signature, certificate, {
+  const trust = await verifyTrustAndValidityOrFail(signature, certificate, {
     ...options,
     policy: trustedSignerPolicy(options, certificate),
   });
@@ -188,13 +191,13 @@ function trustedSignerPolicy(
  * Some problems make NuGet throw in the middle of verification (a timestamp token whose signature
  * does not verify, NU3021): the result is then that one finding.
  */
-function verifyTrustAndValidityOrFail(
+async function verifyTrustAndValidityOrFail(
   signature: PrimarySignature,
   certificate: CertificateView | undefined,
   options: VerifyOptions,
-): ReturnType<typeof verifyTrustAndValidity> {
+): Promise<TrustAndValidity> {
   try {
-    return verifyTrustAndValidity(signature, certificate, options);
+    return await verifyTrustAndValidity(signature, certificate, options);
   } catch (error) {
     if (!(error instanceof NupkgSigningError) || error.code.startsWith('NUPKG')) throw error;
     const allowed = options.policy.allowIllegal;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { NupkgSigningError } from '../../errors.js';
 import { renderJson } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
+import { resolveRevocationMode } from '../../revocation/index.js';
 import { runVerification } from '../../run/verify-run.js';
 import type { CommandOutput } from '../output.js';
 import { parseTime } from '../parse-time.js';
@@ -26,6 +27,11 @@ Options:
   --certificate-fingerprint HEX
                        accept only packages whose primary signing certificate has this
                        SHA-256 fingerprint; repeatable (like dotnet nuget verify)
+  --revocation-mode M  online (OCSP, then CRL, over http), offline (no network: unknown
+                       status is information only) or files (from --revocation-dir);
+                       default: NUGET_CERT_REVOCATION_MODE, else online
+  --revocation-dir DIR *.ocsp (DER) and *.crl (DER or PEM) files for files mode (the
+                       default mode when only this is given); a cache in online mode
   -h, --help           show this help
 
 Exit codes: 0 every package is valid, 1 some package is not, 2 usage or I/O error.`;
@@ -44,6 +50,8 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       at: { type: 'string' },
       'trusted-roots': { type: 'string', multiple: true, default: [] },
       'certificate-fingerprint': { type: 'string', multiple: true, default: [] },
+      'revocation-mode': { type: 'string' },
+      'revocation-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,6 +76,12 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
     trustedRoots: values['trusted-roots'],
     certificateFingerprints: values['certificate-fingerprint'],
     now: values.at === undefined ? now : parseTime(values.at),
+    revocation: {
+      ...(values['revocation-mode'] !== undefined
+        ? { mode: resolveRevocationMode(values['revocation-mode']) }
+        : {}),
+      ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
+    },
   });
   out.stdout(values.json ? renderJson(results) : renderText(results));
   return results.every((r) => r.valid) ? 0 : 1;

@@ -14,9 +14,11 @@ export interface Finding {
 const SEVERITY: Readonly<Record<Level, number>> = { error: 0, warning: 1, info: 2 };
 
 /**
- * Every finding of a run, errors first, then warnings, then notes, and grouped by package within
- * a level. GitHub shows only the first ten annotations of each type per step, so this order puts
- * the ones that decide the verdict where a reader sees them.
+ * The findings of a run worth an annotation, a SARIF result and a check-run annotation: errors
+ * first, then warnings, grouped by package within a level. GitHub shows only the first ten
+ * annotations of each type per step, so this order puts the ones that decide the verdict where a
+ * reader sees them. Information-level notes (an unsigned package the policy allows, revocation not
+ * checked offline) stay in the job summary and the results file, not in these channels.
  */
 export function collectFindings(
   verifications: readonly PackageVerification[],
@@ -28,7 +30,9 @@ export function collectFindings(
     if (outcome.error) findings.push({ file: outcome.file, level: 'error', ...outcome.error });
   }
   for (const result of verifications) {
-    for (const issue of result.issues) findings.push({ file: result.file, ...issue });
+    for (const issue of result.issues) {
+      if (issue.level !== 'info') findings.push({ file: result.file, ...issue });
+    }
   }
   // Array.prototype.sort is stable: the run's own order stays within a level and package.
   return findings.sort((a, b) => SEVERITY[a.level] - SEVERITY[b.level] || compare(a.file, b.file));
