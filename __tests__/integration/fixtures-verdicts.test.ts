@@ -22,6 +22,17 @@ const EXPECTED: [file: string, valid: boolean, codes: string[]][] = [
   ['tampered/system.buffers.4.5.1__ar-17-duplicate-signature-entry.nupkg', false, ['eNU3005']],
   ['tampered/system.buffers.4.5.1__ar-18-trailing-bytes-after-eocd.nupkg', false, ['eNU3008']],
   ['tampered/testunsigned.1.0.0__un-05-fake-signature-entry.nupkg', false, ['eNU3003']],
+  // Found by the fuzz campaign: .NET refuses signatureAlgorithm parameters other than NULL.
+  [
+    'tampered/k4os.hash.xxhash.1.0.6__fz-02-signature-algorithm-parameters-not-null.nupkg',
+    false,
+    ['eNU3012'],
+  ],
+  [
+    'tampered/messagepack.annotations.2.5.192__fz-01-signature-algorithm-parameters-not-null.nupkg',
+    false,
+    ['eNU3012'],
+  ],
   ['tampered/testunsigned.1.0.0__un-06-empty-signature-entry.nupkg', false, ['eNU3003']],
 ];
 

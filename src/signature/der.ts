@@ -178,3 +178,10 @@ export function toHex(bytes: Uint8Array): string {
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
 }
+
+/** AlgorithmIdentifier parameters that are absent or an explicit NULL (`05 00`), as .NET requires. */
+export function isNullOrAbsentParameters(parameters: Uint8Array | undefined): boolean {
+  return (
+    !parameters || (parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00)
+  );
+}

@@ -8,7 +8,7 @@ import {
   type AttributeView,
 } from '../../signature/attributes.js';
 import type { CertificateView } from '../../signature/certificate.js';
-import { bytesEqual } from '../../signature/der.js';
+import { bytesEqual, isNullOrAbsentParameters } from '../../signature/der.js';
 import { hashAlgorithmFromOid } from '../../signature/hash-algorithms.js';
 import { OID } from '../../signature/oids.js';
 import type { SignerInfoView } from '../../signature/signer-info.js';
@@ -67,7 +67,7 @@ function checkSigningCertificateV2(
   for (const certId of certIds) {
     if (
       !hashAlgorithmFromOid(certId.hashAlgorithmOid) ||
-      !isNullOrAbsent(certId.hashAlgorithmParameters)
+      !isNullOrAbsentParameters(certId.hashAlgorithmParameters)
     ) {
       throw fail(
         `the signing-certificate-v2 attribute uses the unsupported hash ${certId.hashAlgorithmOid}`,
@@ -94,13 +94,6 @@ function checkSigningCertificateV2(
       `the signing-certificate-v2 hash does not match the signing certificate ${certificate.fingerprintSha256}`,
     );
   }
-}
-
-/** NULL or absent AlgorithmIdentifier parameters (the only forms .NET accepts there). */
-function isNullOrAbsent(parameters: Uint8Array | undefined): boolean {
-  return (
-    !parameters || (parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00)
-  );
 }
 
 /** nuget-v3-service-index-url (required) and nuget-package-owners (optional): NU3000 when wrong. */

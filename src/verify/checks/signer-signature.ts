@@ -2,7 +2,14 @@ import { createPublicKey, verify as verifySignature, constants, type KeyObject }
 import { digest } from '../../crypto.js';
 import { attributesByOid, decodeMessageDigest } from '../../signature/attributes.js';
 import type { CertificateView } from '../../signature/certificate.js';
-import { bytesEqual, childrenOf, decodeDer, encodedBytes, readOid } from '../../signature/der.js';
+import {
+  bytesEqual,
+  childrenOf,
+  decodeDer,
+  encodedBytes,
+  isNullOrAbsentParameters,
+  readOid,
+} from '../../signature/der.js';
 import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
 import { OID } from '../../signature/oids.js';
 import type { SignerInfoView } from '../../signature/signer-info.js';
@@ -43,6 +50,13 @@ export function checkSignerSignature(
   if (!digestName) return `the digest algorithm ${signer.digestAlgorithmOid} is not supported`;
   if (!(signer.signatureAlgorithmOid in SIGNATURE_HASHES)) {
     return `the signature algorithm ${signer.signatureAlgorithmOid} is not supported`;
+  }
+  if (
+    signer.signatureAlgorithmOid !== OID.rsassaPss &&
+    !isNullOrAbsentParameters(signer.signatureAlgorithmParameters)
+  ) {
+    // .NET refuses PKCS#1 and ECDSA algorithm identifiers with parameters other than NULL.
+    return 'the signature algorithm has unexpected parameters';
   }
   const impliedHash = SIGNATURE_HASHES[signer.signatureAlgorithmOid];
   if (impliedHash && impliedHash !== digestName) {
