@@ -1,10 +1,5 @@
 import { sha256Fingerprint } from '../crypto.js';
-import { openPackageArchive } from '../package/archive.js';
-import {
-  assertSignable,
-  computeUnsignedPackageHash,
-  writeSignedPackage,
-} from '../package/writer.js';
+import { writeSignedPackageInOnePass } from '../package/writer.js';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { buildSignatureContent } from '../signature/signature-content.js';
 import { requestTimestamp, type TimestampResult } from '../timestamp/client.js';
@@ -85,78 +80,85 @@ export async function signPackage(options: SignPackageOptions): Promise<SignPack
   );
   const warnings = [...certificateCheck.warnings];
 
-  // Checks that the package can carry a signature: Zip64, entry count, already signed (items 2-3).
-  const archive = await openPackageArchive(packagePath);
-  try {
-    await assertSignable(archive, { overwrite: options.overwrite });
-  } finally {
-    await archive.file.close();
-  }
-
-  // Hashes the unsigned package and signs the content, embedding the chain as built (§2.1).
-  const packageHash = await computeUnsignedPackageHash(packagePath, hashAlgorithm);
-  const built = await buildPrimarySignature({
-    content: buildSignatureContent(hashAlgorithm, packageHash),
-    signer: { ...bindSigner(signer), chain: certificateCheck.chain.slice(1) },
-    hashAlgorithm,
-    signingTime: clock(),
-    kind: 'author',
-  });
-
-  // Timestamps the signature value, or warns like NuGet when no server was given (§10.3 step 4).
-  let signatureDer = built.der;
+  // Checks that the package can carry a signature (Zip64, entry count, already signed: items 2-3),
+  // then hashes the unsigned package while copying it, and signs that hash. One read of the package.
   let timestamp: TimestampResult | undefined;
-  if (options.timestampUrls.length === 0) {
-    warnings.push(
-      issue(
-        'NU3002',
-        'warning',
-        'The signature is not timestamped because no timestamp server was given; it becomes invalid when the signing certificate expires.',
-      ),
-    );
-  } else {
-    timestamp = await requestTimestamp({
-      urls: options.timestampUrls,
-      signatureValue: built.signatureValue,
-      hashAlgorithm: options.timestampHashAlgorithm,
-      now: clock,
-      ...pick(options, ['timeoutMs', 'totalTimeoutMs', 'retries', 'log']),
-    });
-    const tokenCertificates = timestamp.token.certificates.map((c) => c.der);
-    warnings.push(
-      ...checkTimestampCertificate(
-        timestamp.tsa.der,
-        tokenCertificates,
-        trust(stores.timestamping),
-      ),
-    );
-    signatureDer = addTimestampToken(signatureDer, 'primary', timestamp.tokenDer);
-  }
-
-  const nugetOrg = options.nugetOrgTrustStores ?? loadBundledTrustStores();
-  warnings.push(
-    ...nugetOrgWarnings(signer.certificate, {
-      codeSigningRoots: nugetOrg.codeSigning,
-      chain: certificateCheck.chain,
-      now: clock(),
-      timestamped: timestamp !== undefined,
-    }),
-  );
-
-  // Writes atomically; re-hashing while copying catches a package changed since it was hashed.
-  await writeSignedPackage({
+  await writeSignedPackageInOnePass({
     sourcePath: packagePath,
     destinationPath: outputPath,
-    signatureDer,
+    hashAlgorithm,
     dosTime: clock(),
     overwrite: options.overwrite,
-    expectedPackageHash: { algorithm: hashAlgorithm, digest: packageHash },
+    buildSignature: async (packageHash) => {
+      const signed = await signHash(options, packageHash, certificateCheck.chain.slice(1), () =>
+        trust(stores.timestamping),
+      );
+      warnings.push(...signed.warnings);
+      timestamp = signed.timestamp;
+      // Warnings only, but computed before the package is replaced, as they always were.
+      const nugetOrg = options.nugetOrgTrustStores ?? loadBundledTrustStores();
+      warnings.push(
+        ...nugetOrgWarnings(signer.certificate, {
+          codeSigningRoots: nugetOrg.codeSigning,
+          chain: certificateCheck.chain,
+          now: clock(),
+          timestamped: timestamp !== undefined,
+        }),
+      );
+      return signed.der;
+    },
   });
   return {
     outputPath,
     warnings,
     certificateFingerprint: sha256Fingerprint(signer.certificate),
     ...(timestamp ? { timestampTime: timestamp.genTime, timestampUrl: timestamp.url } : {}),
+  };
+}
+
+/**
+ * Signs the content for `packageHash`, embedding the chain as built (§2.1), and timestamps the
+ * signature value, or warns like NuGet when no server was given (§10.3 steps 3-4).
+ */
+async function signHash(
+  options: SignPackageOptions,
+  packageHash: Buffer,
+  chain: readonly Uint8Array[],
+  timestampTrust: () => ChainTrustOptions,
+): Promise<{ der: Uint8Array; timestamp?: TimestampResult; warnings: Issue[] }> {
+  const { hashAlgorithm, clock } = options;
+  const built = await buildPrimarySignature({
+    content: buildSignatureContent(hashAlgorithm, packageHash),
+    signer: { ...bindSigner(options.signer), chain },
+    hashAlgorithm,
+    signingTime: clock(),
+    kind: 'author',
+  });
+  if (options.timestampUrls.length === 0) {
+    const warning = issue(
+      'NU3002',
+      'warning',
+      'The signature is not timestamped because no timestamp server was given; it becomes invalid when the signing certificate expires.',
+    );
+    return { der: built.der, warnings: [warning] };
+  }
+  const timestamp = await requestTimestamp({
+    urls: options.timestampUrls,
+    signatureValue: built.signatureValue,
+    hashAlgorithm: options.timestampHashAlgorithm,
+    now: clock,
+    ...pick(options, ['timeoutMs', 'totalTimeoutMs', 'retries', 'log']),
+  });
+  const tokenCertificates = timestamp.token.certificates.map((c) => c.der);
+  const warnings = checkTimestampCertificate(
+    timestamp.tsa.der,
+    tokenCertificates,
+    timestampTrust(),
+  );
+  return {
+    der: addTimestampToken(built.der, 'primary', timestamp.tokenDer),
+    timestamp,
+    warnings,
   };
 }
 
