@@ -18068,6 +18068,8 @@ const LIMITS = {
     maxSignatureBytes: 4 * 1024 * 1024,
     /** Decompressed bytes read from any one entry we inflate (the nuspec): zip-bomb guard. */
     maxInflatedEntryBytes: 16 * 1024 * 1024,
+    /** Certificates in one SignedData (a signature or a timestamp token); real ones carry 2–6. */
+    maxCertificates: 100,
 };
 
 ;// CONCATENATED MODULE: ./src/package/random-access-file.ts
@@ -18252,7 +18254,7 @@ function isSignatureRecord(record) {
 
 
 /** Opens `path` and reads its central directory. Throws NUPKG001 when it is not a readable zip. */
-async function openPackageArchive(path) {
+async function archive_openPackageArchive(path) {
     const file = await RandomAccessFile.open(path);
     try {
         return await readArchive(file);
@@ -19441,7 +19443,7 @@ async function checkFile(file, packages, now) {
 async function packageIds(args) {
     const ids = [];
     for (const path of await expandPackageArguments(args)) {
-        const archive = await openPackageArchive(path);
+        const archive = await archive_openPackageArchive(path);
         try {
             const identity = await readPackageIdentity(archive);
             if (identity?.id)
@@ -41716,7 +41718,7 @@ function crypto_toArrayBuffer(bytes) {
  * On any failure the temporary file is deleted and `destination` is left as it was; this also
  * holds when `produce` reads `destination` itself (signing in place).
  */
-async function writeFileAtomically(destination, produce) {
+async function atomic_write_writeFileAtomically(destination, produce) {
     const temporaryPath = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(destination), `.${(0,external_node_path_namespaceObject.basename)(destination)}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
     try {
         await produce(temporaryPath);
@@ -41754,43 +41756,112 @@ async function keepMode(destination, temporaryPath) {
     await (0,promises_namespaceObject.chmod)(temporaryPath, mode);
 }
 
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./src/package/crc32.ts
+;// CONCATENATED MODULE: ./src/package/piece-stream.ts
 
 /**
- * CRC-32 as ZIP uses it (polynomial 0xEDB88320, initial 0xFFFFFFFF, final xor), for the signature
- * entry's headers (nuget-signing-spec.md §1.6). NuGet does not check it, but unzip tools do.
- *
- * Node ≥ 20.15 / 22.2 has `zlib.crc32`; older Node 20 releases fall back to a table.
+ * Streams a package described as pieces (ranges of the source file, or bytes made here) into an
+ * output file and/or a hash, so copying and hashing share one read of each source byte.
  */
-function crc32(data, previous = 0) {
-    // The typings always declare crc32; the runtime may predate it.
-    const native = external_node_zlib_namespaceObject.crc32;
-    return typeof native === 'function'
-        ? native(data, previous) >>> 0
-        : crc32Portable(data, previous);
-}
-let table;
-function crcTable() {
-    if (table)
-        return table;
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-        let c = n;
-        for (let k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-        table[n] = c >>> 0;
+/** Read size: large enough that a multi-GiB copy is a few hundred reads, small for a flat RSS. */
+const READ_CHUNK = 4 * 1024 * 1024;
+/** What small writes are gathered into. */
+const WRITE_BUFFER = 1024 * 1024;
+/** Streams the parts, in order, into the output and/or the hash. */
+async function piece_stream_emit(file, parts, sinks) {
+    const buffers = [];
+    for (const part of parts) {
+        const { piece } = part;
+        if (piece instanceof Uint8Array) {
+            if (part.unsigned)
+                sinks.hash?.update(piece);
+            if (part.output)
+                await sinks.output?.write(piece);
+        }
+        else {
+            await streamRange(file, piece, part, sinks, buffers);
+        }
     }
-    return table;
 }
-/** The table implementation; exported so tests can compare it with zlib's. */
-function crc32Portable(data, previous = 0) {
-    const t = crcTable();
-    let c = (previous ^ 0xffffffff) >>> 0;
-    for (const byte of data)
-        c = t[(c ^ byte) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
+/**
+ * Streams one range of the source with two reused buffers, so the disk works while the CPU hashes:
+ * chunk k+1 is read and hashed while chunk k is being written. Every write is awaited before the
+ * next starts (output order) and before its buffer is read into again. Hash.update copies nothing
+ * it keeps, so a hashed buffer is free as soon as its write is done.
+ */
+async function streamRange(file, range, part, sinks, buffers) {
+    const read = async (k) => {
+        const buffer = (buffers[k % 2] ??= Buffer.allocUnsafe(READ_CHUNK));
+        const size = Math.min(READ_CHUNK, range.length - k * READ_CHUNK);
+        await file.readInto(buffer, 0, size, range.position + k * READ_CHUNK);
+        return buffer.subarray(0, size);
+    };
+    const chunks = Math.ceil(range.length / READ_CHUNK);
+    let reading = chunks > 0 ? read(0) : undefined;
+    let writing = Promise.resolve();
+    try {
+        for (let k = 0; reading; k++) {
+            const bytes = await reading;
+            reading = undefined;
+            if (part.unsigned)
+                sinks.hash?.update(bytes);
+            await writing; // frees the other buffer
+            if (part.output && sinks.output)
+                writing = sinks.output.write(bytes);
+            if (k + 1 < chunks)
+                reading = read(k + 1);
+        }
+        await writing;
+    }
+    catch (error) {
+        // Settle what is in flight, so nothing touches the files after the caller closes them.
+        await Promise.allSettled([reading, writing]);
+        throw error;
+    }
+}
+/**
+ * Creates `path` (it must not exist: the temporary file of an atomic write), lets `fill` write to
+ * it, and flushes and closes it, also when `fill` fails, so the caller can delete it.
+ */
+async function piece_stream_withOutputFile(path, fill) {
+    const handle = await (0,promises_namespaceObject.open)(path, 'wx');
+    try {
+        const output = new BufferedOutput(handle);
+        const result = await fill(output);
+        await output.flush();
+        return result;
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** Gathers small writes (one per CD header: up to 65,535) into large ones. */
+class BufferedOutput {
+    handle;
+    pending = Buffer.allocUnsafe(WRITE_BUFFER);
+    used = 0;
+    constructor(handle) {
+        this.handle = handle;
+    }
+    async write(bytes) {
+        if (this.used + bytes.length > this.pending.length)
+            await this.flush();
+        if (bytes.length >= this.pending.length) {
+            await writeAll(this.handle, bytes);
+            return;
+        }
+        this.pending.set(bytes, this.used);
+        this.used += bytes.length;
+    }
+    async flush() {
+        await writeAll(this.handle, this.pending.subarray(0, this.used));
+        this.used = 0;
+    }
+}
+async function writeAll(handle, bytes) {
+    for (let done = 0; done < bytes.length;) {
+        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+        done += bytesWritten;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/package/signature-entry.ts
@@ -41859,6 +41930,97 @@ async function readSignatureEntry(archive) {
     return { record, dataOffset, bytes: await archive.file.read(dataOffset, length) };
 }
 
+;// CONCATENATED MODULE: ./src/package/unsigned-layout.ts
+
+
+
+/** Refusals for layouts NuGet would turn into a broken or unverifiable package. */
+const LAYOUT_REFUSAL = 'NU3001';
+/**
+ * The unsigned package inside `archive` (§1.3, §3.3). Refuses layouts where NuGet's copy-based
+ * routines would silently write a broken archive: a signature entry that is not the last local
+ * entry, local headers inside or after the central directory, bytes between the central directory
+ * and its end record.
+ */
+function unsigned_layout_unsignedLayout(archive) {
+    const { records, eocd, file } = archive;
+    const first = records[0];
+    const last = records[records.length - 1];
+    const startOfCentralDirectory = first.position;
+    const endOfCentralDirectory = last.position + last.headerSize;
+    if (endOfCentralDirectory !== eocd.position) {
+        throw unsigned_layout_refuse(archive, `${eocd.position - endOfCentralDirectory} bytes lie between the central directory and its end record`);
+    }
+    const stray = records.find((r) => r.localHeaderOffset >= startOfCentralDirectory);
+    if (stray) {
+        throw unsigned_layout_refuse(archive, `a central directory entry points at offset ${stray.localHeaderOffset}, inside or after the central directory`);
+    }
+    const tail = { position: eocd.position + 20, length: file.size - eocd.position - 20 };
+    const signatures = archive_signatureRecords(archive);
+    if (signatures.length > 1) {
+        throw new errors_NupkgSigningError('NU3005', `'${file.path}' contains ${signatures.length} package signature files; there must be at most one.`, { file: file.path });
+    }
+    const signature = signatures[0];
+    if (!signature) {
+        return {
+            localEntries: { position: 0, length: startOfCentralDirectory },
+            centralDirectory: records.map((r) => r.raw),
+            endRecord: endRecordBytes(archive, { entries: 0, size: 0, offset: 0 }),
+            tail,
+        };
+    }
+    const start = signature.localHeaderOffset;
+    if (records.some((r) => r !== signature && r.localHeaderOffset >= start)) {
+        throw unsigned_layout_refuse(archive, 'the signature entry is not the last local entry, and removing it would leave the other entries at wrong offsets');
+    }
+    return {
+        localEntries: { position: 0, length: start },
+        centralDirectory: records.filter((r) => r !== signature).map((r) => r.raw),
+        endRecord: endRecordBytes(archive, {
+            entries: -1,
+            size: -signature.headerSize,
+            offset: -(startOfCentralDirectory - start),
+        }),
+        tail,
+    };
+}
+/**
+ * NuGet's verifier hashes bytes before the first local header verbatim but re-bases offsets to 0
+ * (§3.4), so a package with prefix data fails integrity (NU3008) once signed. Refuse instead.
+ */
+function refusePrefixData(archive, layout) {
+    const signature = archive_signatureRecords(archive)[0];
+    const first = archive.records
+        .filter((r) => r !== signature)
+        .reduce((min, r) => Math.min(min, r.localHeaderOffset), layout.localEntries.length);
+    if (first !== 0) {
+        throw unsigned_layout_refuse(archive, `its first local file header is at offset ${first}, not 0; NuGet would report the signed package as tampered with (NU3008, integrity check failed). Remove the ${first} bytes of prefix data`);
+    }
+}
+/** The unsigned package, in order, to both the output and the hash. */
+function unsigned_layout_unsignedParts(layout) {
+    return [layout.localEntries, ...layout.centralDirectory, layout.endRecord, layout.tail].map((piece) => ({ piece, output: true, unsigned: true }));
+}
+/** The EOCD's first 20 bytes with the given counts, size and offset. */
+function endRecordBytes(archive, change) {
+    const { eocd } = archive;
+    const bytes = Buffer.alloc(20);
+    bytes.writeUInt32LE(END_OF_CENTRAL_DIRECTORY_SIGNATURE, 0);
+    bytes.writeUInt16LE(eocd.diskNumber, 4);
+    bytes.writeUInt16LE(eocd.centralDirectoryDisk, 6);
+    bytes.writeUInt16LE((eocd.entriesOnDisk + change.entries) & 0xffff, 8);
+    bytes.writeUInt16LE((eocd.totalEntries + change.entries) & 0xffff, 10);
+    bytes.writeUInt32LE((eocd.centralDirectorySize + change.size) >>> 0, 12);
+    bytes.writeUInt32LE((eocd.centralDirectoryOffset + change.offset) >>> 0, 16);
+    return bytes;
+}
+function unsigned_layout_refuse(archive, why) {
+    const path = archive.file.path;
+    return new errors_NupkgSigningError(LAYOUT_REFUSAL, `Cannot sign or unsign '${path}': ${why}.`, {
+        file: path,
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/package/zip64.ts
 
 
@@ -41921,25 +42083,13 @@ class ReadWindow {
     }
 }
 
-;// CONCATENATED MODULE: ./src/package/writer.ts
+;// CONCATENATED MODULE: ./src/package/signable.ts
 
 
 
 
-
-
-
-
-
-/**
- * Adds, replaces and removes the `.signature.p7s` entry the way NuGet's signer does
- * (nuget-signing-spec.md §1.3, §1.6, §10.3 step 5), so that the package hash NuGet verifies (§3.2)
- * equals the hash of the unsigned file (§3.3) that was signed.
- */
-/** Refusals for layouts NuGet would turn into a broken or unverifiable package. */
-const LAYOUT_REFUSAL = 'NU3001';
+/** A signable package has fewer entries than this, so adding the signature never needs Zip64. */
 const ZIP64_ENTRY_LIMIT = 0xfffe;
-const COPY_CHUNK = 1024 * 1024;
 /**
  * NuGet's refusals before signing, in its order (§10.2 items 2–3): Zip64 (NU3006), too many entries
  * (NU3039), an invalid signature entry (NU3005), already signed without `overwrite` (NU3001).
@@ -41962,88 +42112,60 @@ async function assertSignable(archive, options) {
     }
 }
 /**
- * The hash to put in the signature content (§3.3): the whole unsigned file; for a signed package,
- * the file NuGet's remove routine would produce. One streaming pass with a reused buffer.
+ * Every refusal before a signature is written, in order: NuGet's (`assertSignable`), then the
+ * layouts its remove routine or verifier would break. Returns the unsigned layout to sign.
  */
-async function computeUnsignedPackageHash(path, algorithm) {
-    const archive = await openPackageArchive(path);
-    try {
-        const hash = (0,external_node_crypto_namespaceObject.createHash)(algorithm);
-        if (archive_signatureRecords(archive).length === 0) {
-            await emit(archive.file, [{ piece: wholeFile(archive), output: false, unsigned: true }], {
-                hash,
-            });
-        }
-        else {
-            const layout = unsignedLayout(archive);
-            await emit(archive.file, unsignedParts(layout), { hash });
-        }
-        return hash.digest();
+async function signable_signableLayout(archive, options) {
+    await assertSignable(archive, options);
+    const layout = unsigned_layout_unsignedLayout(archive);
+    refusePrefixData(archive, layout);
+    return layout;
+}
+
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./src/package/crc32.ts
+
+/**
+ * CRC-32 as ZIP uses it (polynomial 0xEDB88320, initial 0xFFFFFFFF, final xor), for the signature
+ * entry's headers (nuget-signing-spec.md §1.6). NuGet does not check it, but unzip tools do.
+ *
+ * Node ≥ 20.15 / 22.2 has `zlib.crc32`; older Node 20 releases fall back to a table.
+ */
+function crc32(data, previous = 0) {
+    // The typings always declare crc32; the runtime may predate it.
+    const native = external_node_zlib_namespaceObject.crc32;
+    return typeof native === 'function'
+        ? native(data, previous) >>> 0
+        : crc32Portable(data, previous);
+}
+let table;
+function crcTable() {
+    if (table)
+        return table;
+    table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+        let c = n;
+        for (let k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+        table[n] = c >>> 0;
     }
-    finally {
-        await archive.file.close();
-    }
+    return table;
 }
-/**
- * Writes `sourcePath` without its signature to `destinationPath`, as NuGet's remove routine does
- * (§1.3): other entries and CD headers are copied unchanged. That is only correct when the
- * signature's local entry is the last one, so any other layout is refused rather than written
- * broken.
- */
-async function removeSignature(options) {
-    await withArchive(options.sourcePath, options.destinationPath, (archive) => {
-        if (signatureRecords(archive).length === 0) {
-            throw new NupkgSigningError('NU3005', `'${archive.file.path}' does not contain a package signature file to remove.`, { file: archive.file.path });
-        }
-        return unsignedParts(unsignedLayout(archive));
-    });
+/** The table implementation; exported so tests can compare it with zlib's. */
+function crc32Portable(data, previous = 0) {
+    const t = crcTable();
+    let c = (previous ^ 0xffffffff) >>> 0;
+    for (const byte of data)
+        c = t[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
 }
-/**
- * Writes the signed package (§1.6): the unsigned local entries, the 44-byte local header and the
- * signature, the old CD headers unchanged, the new 60-byte CD header, and the EOCD with counts,
- * size and offset bumped. Existing entries keep their offsets.
- */
-async function writeSignedPackage(options) {
-    const { signatureDer, dosTime } = options;
-    await withArchive(options.sourcePath, options.destinationPath, async (archive) => {
-        await assertSignable(archive, { overwrite: options.overwrite });
-        const layout = unsignedLayout(archive);
-        refusePrefixData(archive, layout);
-        const entry = signatureEntryHeaders(signatureDer, dosDateTime(dosTime), layout.localEntries.length);
-        const both = (piece) => ({ piece, output: true, unsigned: true });
-        const outputOnly = (piece) => ({ piece, output: true, unsigned: false });
-        return [
-            both(layout.localEntries),
-            outputOnly(entry.localHeader),
-            outputOnly(signatureDer),
-            ...layout.centralDirectory.map(both),
-            outputOnly(entry.centralDirectoryHeader),
-            { piece: layout.endRecord, output: false, unsigned: true },
-            outputOnly(bumpEndRecord(layout.endRecord, signatureDer.length)),
-            both(layout.tail),
-        ];
-    }, options.expectedPackageHash);
-}
-/**
- * DOS date/time as ZIP stores it (§1.6), from the local-time fields of `date`. Dates outside the
- * representable 1980–2107 are clamped rather than wrapped into a misleading date.
- */
-function dosDateTime(date) {
-    const year = date.getFullYear();
-    if (year < 1980)
-        return (1 << 21) | (1 << 16); // 1980-01-01 00:00:00
-    if (year > 2107)
-        return dosDateTime(new Date(2107, 11, 31, 23, 59, 58));
-    return ((((year - 1980) << 25) |
-        ((date.getMonth() + 1) << 21) |
-        (date.getDate() << 16) |
-        (date.getHours() << 11) |
-        (date.getMinutes() << 5) |
-        (date.getSeconds() >> 1)) >>>
-        0);
-}
+
+;// CONCATENATED MODULE: ./src/package/signature-entry-headers.ts
+
+
 /** The local header (44 bytes) and CD header (60 bytes) of the signature entry, per §1.6. */
-function signatureEntryHeaders(signature, dosTime, localHeaderOffset) {
+function signature_entry_headers_signatureEntryHeaders(signature, dosTime, localHeaderOffset) {
     const crc = crc32(signature);
     const size = signature.length;
     const localHeader = Buffer.alloc(30 + SIGNATURE_FILE_NAME.length);
@@ -42069,7 +42191,7 @@ function signatureEntryHeaders(signature, dosTime, localHeaderOffset) {
     return { localHeader, centralDirectoryHeader };
 }
 /** The EOCD after adding an entry of `signatureLength` bytes; 16/32-bit wrapping as NuGet's. */
-function bumpEndRecord(endRecord, signatureLength) {
+function signature_entry_headers_bumpEndRecord(endRecord, signatureLength) {
     const bumped = Buffer.from(endRecord);
     bumped.writeUInt16LE((endRecord.readUInt16LE(8) + 1) & 0xffff, 8);
     bumped.writeUInt16LE((endRecord.readUInt16LE(10) + 1) & 0xffff, 10);
@@ -42078,91 +42200,165 @@ function bumpEndRecord(endRecord, signatureLength) {
     bumped.writeUInt32LE((endRecord.readUInt32LE(16) + entryLength) >>> 0, 16);
     return bumped;
 }
-/** The EOCD's first 20 bytes with the given counts, size and offset. */
-function endRecordBytes(archive, change) {
-    const { eocd } = archive;
-    const bytes = Buffer.alloc(20);
-    bytes.writeUInt32LE(END_OF_CENTRAL_DIRECTORY_SIGNATURE, 0);
-    bytes.writeUInt16LE(eocd.diskNumber, 4);
-    bytes.writeUInt16LE(eocd.centralDirectoryDisk, 6);
-    bytes.writeUInt16LE((eocd.entriesOnDisk + change.entries) & 0xffff, 8);
-    bytes.writeUInt16LE((eocd.totalEntries + change.entries) & 0xffff, 10);
-    bytes.writeUInt32LE((eocd.centralDirectorySize + change.size) >>> 0, 12);
-    bytes.writeUInt32LE((eocd.centralDirectoryOffset + change.offset) >>> 0, 16);
-    return bytes;
-}
 /**
- * The unsigned package inside `archive` (§1.3, §3.3). Refuses layouts where NuGet's copy-based
- * routines would silently write a broken archive: a signature entry that is not the last local
- * entry, local headers inside or after the central directory, bytes between the central directory
- * and its end record.
+ * DOS date/time as ZIP stores it (§1.6), from the local-time fields of `date`. Dates outside the
+ * representable 1980–2107 are clamped rather than wrapped into a misleading date.
  */
-function unsignedLayout(archive) {
-    const { records, eocd, file } = archive;
-    const first = records[0];
-    const last = records[records.length - 1];
-    const startOfCentralDirectory = first.position;
-    const endOfCentralDirectory = last.position + last.headerSize;
-    if (endOfCentralDirectory !== eocd.position) {
-        throw writer_refuse(archive, `${eocd.position - endOfCentralDirectory} bytes lie between the central directory and its end record`);
-    }
-    const stray = records.find((r) => r.localHeaderOffset >= startOfCentralDirectory);
-    if (stray) {
-        throw writer_refuse(archive, `a central directory entry points at offset ${stray.localHeaderOffset}, inside or after the central directory`);
-    }
-    const tail = { position: eocd.position + 20, length: file.size - eocd.position - 20 };
-    const signatures = archive_signatureRecords(archive);
-    if (signatures.length > 1) {
-        throw new errors_NupkgSigningError('NU3005', `'${file.path}' contains ${signatures.length} package signature files; there must be at most one.`, { file: file.path });
-    }
-    const signature = signatures[0];
-    if (!signature) {
-        return {
-            localEntries: { position: 0, length: startOfCentralDirectory },
-            centralDirectory: records.map((r) => r.raw),
-            endRecord: endRecordBytes(archive, { entries: 0, size: 0, offset: 0 }),
-            tail,
-        };
-    }
-    const start = signature.localHeaderOffset;
-    if (records.some((r) => r !== signature && r.localHeaderOffset >= start)) {
-        throw writer_refuse(archive, 'the signature entry is not the last local entry, and removing it would leave the other entries at wrong offsets');
-    }
-    return {
-        localEntries: { position: 0, length: start },
-        centralDirectory: records.filter((r) => r !== signature).map((r) => r.raw),
-        endRecord: endRecordBytes(archive, {
-            entries: -1,
-            size: -signature.headerSize,
-            offset: -(startOfCentralDirectory - start),
-        }),
-        tail,
+function signature_entry_headers_dosDateTime(date) {
+    const year = date.getFullYear();
+    if (year < 1980)
+        return (1 << 21) | (1 << 16); // 1980-01-01 00:00:00
+    if (year > 2107)
+        return signature_entry_headers_dosDateTime(new Date(2107, 11, 31, 23, 59, 58));
+    return ((((year - 1980) << 25) |
+        ((date.getMonth() + 1) << 21) |
+        (date.getDate() << 16) |
+        (date.getHours() << 11) |
+        (date.getMinutes() << 5) |
+        (date.getSeconds() >> 1)) >>>
+        0);
+}
+
+;// CONCATENATED MODULE: ./src/package/one-pass-signing.ts
+
+
+
+
+
+
+/**
+ * Signs with a single read of the package: the unsigned local entries are copied into the
+ * temporary file and hashed in the same pass, the rest of the unsigned package (central directory,
+ * end record, tail: small) only hashed; then the signature is built from that hash and the entry,
+ * directory and end record appended. The output is byte for byte what `writeSignedPackage` writes
+ * (§1.6). The signature commits to exactly the bytes written, so a package changing meanwhile
+ * cannot yield a signed file whose hash does not match; no second pass is needed to detect it.
+ */
+async function writeSignedPackageInOnePass(options) {
+    const archive = await archive_openPackageArchive(options.sourcePath);
+    let open = true;
+    const close = async () => {
+        if (open)
+            await archive.file.close();
+        open = false;
     };
-}
-/**
- * NuGet's verifier hashes bytes before the first local header verbatim but re-bases offsets to 0
- * (§3.4), so a package with prefix data fails integrity (NU3008) once signed. Refuse instead.
- */
-function refusePrefixData(archive, layout) {
-    const signature = archive_signatureRecords(archive)[0];
-    const first = archive.records
-        .filter((r) => r !== signature)
-        .reduce((min, r) => Math.min(min, r.localHeaderOffset), layout.localEntries.length);
-    if (first !== 0) {
-        throw writer_refuse(archive, `its first local file header is at offset ${first}, not 0; NuGet would report the signed package as tampered with (NU3008, integrity check failed). Remove the ${first} bytes of prefix data`);
+    // writeFileAtomically rewraps errors it does not know as NUPKG002; a signer's are not I/O errors.
+    let signatureFailure;
+    try {
+        const layout = await signable_signableLayout(archive, { overwrite: options.overwrite });
+        // Read once, so the tail that is hashed is the tail that is written.
+        const tail = await archive.file.read(layout.tail.position, layout.tail.length);
+        const hashOnly = (piece) => ({ piece, output: false, unsigned: true });
+        const outputOnly = (piece) => ({ piece, output: true, unsigned: false });
+        await atomic_write_writeFileAtomically(options.destinationPath, async (temporaryPath) => {
+            await piece_stream_withOutputFile(temporaryPath, async (output) => {
+                const hash = (0,external_node_crypto_namespaceObject.createHash)(options.hashAlgorithm);
+                await piece_stream_emit(archive.file, [
+                    { piece: layout.localEntries, output: true, unsigned: true },
+                    ...layout.centralDirectory.map(hashOnly),
+                    hashOnly(layout.endRecord),
+                    hashOnly(tail),
+                ], { output, hash });
+                const signatureDer = await options.buildSignature(hash.digest()).catch((error) => {
+                    signatureFailure = { error };
+                    throw error;
+                });
+                const entry = signature_entry_headers_signatureEntryHeaders(signatureDer, signature_entry_headers_dosDateTime(options.dosTime), layout.localEntries.length);
+                const suffix = [
+                    entry.localHeader,
+                    signatureDer,
+                    ...layout.centralDirectory,
+                    entry.centralDirectoryHeader,
+                    signature_entry_headers_bumpEndRecord(layout.endRecord, signatureDer.length),
+                    tail,
+                ];
+                await piece_stream_emit(archive.file, suffix.map(outputOnly), { output });
+            });
+            // Closed before the rename, which Windows requires when replacing the package in place.
+            await close();
+        });
+    }
+    catch (error) {
+        throw signatureFailure ? signatureFailure.error : error;
+    }
+    finally {
+        await close();
     }
 }
-function writer_refuse(archive, why) {
-    const path = archive.file.path;
-    return new errors_NupkgSigningError(LAYOUT_REFUSAL, `Cannot sign or unsign '${path}': ${why}.`, {
-        file: path,
+
+;// CONCATENATED MODULE: ./src/package/writer.ts
+
+
+
+
+
+
+
+
+/**
+ * Adds, replaces and removes the `.signature.p7s` entry the way NuGet's signer does
+ * (nuget-signing-spec.md §1.3, §1.6, §10.3 step 5), so that the package hash NuGet verifies (§3.2)
+ * equals the hash of the unsigned file (§3.3) that was signed.
+ */
+
+
+
+/**
+ * The hash to put in the signature content (§3.3): the whole unsigned file; for a signed package,
+ * the file NuGet's remove routine would produce. One streaming pass with a reused buffer.
+ */
+async function computeUnsignedPackageHash(path, algorithm) {
+    const archive = await openPackageArchive(path);
+    try {
+        const hash = createHash(algorithm);
+        const parts = signatureRecords(archive).length === 0
+            ? [{ piece: { position: 0, length: archive.file.size }, output: false, unsigned: true }]
+            : unsignedParts(unsignedLayout(archive));
+        await emit(archive.file, parts, { hash });
+        return hash.digest();
+    }
+    finally {
+        await archive.file.close();
+    }
+}
+/**
+ * Writes `sourcePath` without its signature to `destinationPath`, as NuGet's remove routine does
+ * (§1.3): other entries and CD headers are copied unchanged. That is only correct when the
+ * signature's local entry is the last one, so any other layout is refused rather than written
+ * broken.
+ */
+async function removeSignature(options) {
+    await withArchive(options.sourcePath, options.destinationPath, (archive) => {
+        if (signatureRecords(archive).length === 0) {
+            throw new NupkgSigningError('NU3005', `'${archive.file.path}' does not contain a package signature file to remove.`, { file: archive.file.path });
+        }
+        return unsignedParts(unsignedLayout(archive));
     });
 }
-function unsignedParts(layout) {
-    return [layout.localEntries, ...layout.centralDirectory, layout.endRecord, layout.tail].map((piece) => ({ piece, output: true, unsigned: true }));
-}
-function wholeFile(archive) {
-    return { position: 0, length: archive.file.size };
+/**
+ * Writes the signed package (§1.6): the unsigned local entries, the 44-byte local header and the
+ * signature, the old CD headers unchanged, the new 60-byte CD header, and the EOCD with counts,
+ * size and offset bumped. Existing entries keep their offsets. For a signature built from the
+ * package's hash, `writeSignedPackageInOnePass` saves a full read.
+ */
+async function writeSignedPackage(options) {
+    const { signatureDer, dosTime } = options;
+    await withArchive(options.sourcePath, options.destinationPath, async (archive) => {
+        const layout = await signableLayout(archive, { overwrite: options.overwrite });
+        const entry = signatureEntryHeaders(signatureDer, dosDateTime(dosTime), layout.localEntries.length);
+        const both = (piece) => ({ piece, output: true, unsigned: true });
+        const outputOnly = (piece) => ({ piece, output: true, unsigned: false });
+        return [
+            both(layout.localEntries),
+            outputOnly(entry.localHeader),
+            outputOnly(signatureDer),
+            ...layout.centralDirectory.map(both),
+            outputOnly(entry.centralDirectoryHeader),
+            { piece: layout.endRecord, output: false, unsigned: true },
+            outputOnly(bumpEndRecord(layout.endRecord, signatureDer.length)),
+            both(layout.tail),
+        ];
+    }, options.expectedPackageHash);
 }
 /**
  * Opens `sourcePath`, lets `plan` decide the parts (and refuse), then writes them atomically to
@@ -42180,81 +42376,16 @@ async function withArchive(sourcePath, destinationPath, plan, expected) {
     try {
         const parts = await plan(archive);
         await writeFileAtomically(destinationPath, async (temporaryPath) => {
-            const hash = expected ? (0,external_node_crypto_namespaceObject.createHash)(expected.algorithm) : undefined;
-            await writeParts(archive.file, parts, temporaryPath, hash);
+            const hash = expected ? createHash(expected.algorithm) : undefined;
+            await withOutputFile(temporaryPath, (output) => emit(archive.file, parts, hash ? { output, hash } : { output }));
             await close();
             if (expected && hash && !hash.digest().equals(expected.digest)) {
-                throw new errors_NupkgSigningError('NUPKG002', `'${sourcePath}' changed after its hash was computed for the signature; sign it again.`, { file: sourcePath });
+                throw new NupkgSigningError('NUPKG002', `'${sourcePath}' changed after its hash was computed for the signature; sign it again.`, { file: sourcePath });
             }
         });
     }
     finally {
         await close();
-    }
-}
-async function writeParts(file, parts, temporaryPath, hash) {
-    const handle = await (0,promises_namespaceObject.open)(temporaryPath, 'wx');
-    try {
-        const output = new BufferedOutput(handle);
-        await emit(file, parts, { output, hash });
-        await output.flush();
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Streams the parts into the output and/or the hash, reading file ranges with one reused buffer. */
-async function emit(file, parts, sinks) {
-    let buffer;
-    const deliver = async (bytes, part) => {
-        // Both sinks are done with `bytes` when this returns (Hash.update copies), so it can be reused.
-        if (part.unsigned)
-            sinks.hash?.update(bytes);
-        if (part.output)
-            await sinks.output?.write(bytes);
-    };
-    for (const part of parts) {
-        const { piece } = part;
-        if (piece instanceof Uint8Array) {
-            await deliver(piece, part);
-            continue;
-        }
-        buffer ??= Buffer.allocUnsafe(COPY_CHUNK);
-        for (let done = 0; done < piece.length;) {
-            const size = Math.min(COPY_CHUNK, piece.length - done);
-            await file.readInto(buffer, 0, size, piece.position + done);
-            await deliver(buffer.subarray(0, size), part);
-            done += size;
-        }
-    }
-}
-/** Gathers small writes (one per CD header: up to 65,535) into large ones. */
-class BufferedOutput {
-    handle;
-    pending = Buffer.allocUnsafe(COPY_CHUNK);
-    used = 0;
-    constructor(handle) {
-        this.handle = handle;
-    }
-    async write(bytes) {
-        if (this.used + bytes.length > this.pending.length)
-            await this.flush();
-        if (bytes.length >= this.pending.length) {
-            await writeAll(this.handle, bytes);
-            return;
-        }
-        this.pending.set(bytes, this.used);
-        this.used += bytes.length;
-    }
-    async flush() {
-        await writeAll(this.handle, this.pending.subarray(0, this.used));
-        this.used = 0;
-    }
-}
-async function writeAll(handle, bytes) {
-    for (let done = 0; done < bytes.length;) {
-        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
-        done += bytesWritten;
     }
 }
 
@@ -42398,6 +42529,1063 @@ function truncate(text) {
 
 ;// CONCATENATED MODULE: external "node:perf_hooks"
 const external_node_perf_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+;// CONCATENATED MODULE: ./src/signature/der-headers.ts
+/** Nesting of indefinite lengths followed to find an end, like the decoder's depth limit. */
+const MAX_INDEFINITE_DEPTH = 64;
+/** The element at `offset`, which must end by `limit`; undefined when its header is malformed. */
+function readElement(bytes, offset, limit, depth = 0) {
+    if (offset + 2 > limit)
+        return undefined;
+    const tag = bytes[offset];
+    if ((tag & 0x1f) === 0x1f)
+        return undefined; // multi-byte tags appear in no structure we read
+    const first = bytes[offset + 1];
+    let start = offset + 2;
+    if (first === 0x80) {
+        // BER indefinite length (constructed only): contents run to the end-of-contents octets.
+        if ((tag & 0x20) === 0 || depth >= MAX_INDEFINITE_DEPTH)
+            return undefined;
+        const end = indefiniteEnd(bytes, start, limit, depth + 1);
+        return end === undefined ? undefined : { tag, offset, start, end, indefinite: true };
+    }
+    let length = first;
+    if (first & 0x80) {
+        const octets = first & 0x7f;
+        if (octets > 4 || start + octets > limit)
+            return undefined;
+        length = 0;
+        for (let i = 0; i < octets; i++)
+            length = length * 256 + bytes[start + i];
+        start += octets;
+    }
+    const end = start + length;
+    return end <= limit ? { tag, offset, start, end, indefinite: false } : undefined;
+}
+/** The children of a constructed element, stopping at the first malformed one. */
+function childElements(bytes, parent, max = Infinity) {
+    const children = [];
+    const limit = parent.indefinite ? parent.end - 2 : parent.end;
+    for (let at = parent.start; at < limit && children.length < max;) {
+        const child = readElement(bytes, at, limit);
+        if (!child)
+            break;
+        children.push(child);
+        at = child.end;
+    }
+    return children;
+}
+/**
+ * Checks that every constructed element is exactly filled by its children, down to `maxDepth`.
+ * Returns the offset of the first element that breaks the rule, or undefined when all fit.
+ */
+function findMisnestedElement(bytes, maxDepth = 64) {
+    const visit = (offset, limit, depth) => {
+        let at = offset;
+        while (at < limit) {
+            const element = readElement(bytes, at, limit);
+            if (!element)
+                return at;
+            if (element.tag & 0x20 && depth < maxDepth) {
+                const bad = visit(element.start, element.indefinite ? element.end - 2 : element.end, depth + 1);
+                if (bad !== undefined)
+                    return bad;
+            }
+            at = element.end;
+        }
+        return at === limit ? undefined : at;
+    };
+    return visit(0, bytes.length, 0);
+}
+/** End of an indefinite-length element whose contents start at `start`: after `00 00`. */
+function indefiniteEnd(bytes, start, limit, depth) {
+    let at = start;
+    while (at + 2 <= limit) {
+        if (bytes[at] === 0 && bytes[at + 1] === 0)
+            return at + 2;
+        const child = readElement(bytes, at, limit, depth);
+        if (!child)
+            return undefined;
+        at = child.end;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/signature/der.ts
+
+
+
+/**
+ * Decoder limits. asn1js 4 already stops at a nesting depth (protecting the stack), but its node
+ * budget (10,000) is close to what a signature with a dozen certificates and two timestamp
+ * tokens uses once embedded OCTET/BIT STRING contents are explored, so it is raised.
+ */
+const DECODE_OPTIONS = { maxDepth: 64, maxNodes: 500_000 };
+/**
+ * Decodes one complete BER/DER element that must span all of `bytes`. Anything else (empty
+ * input, a decoding error, trailing bytes, an exception from deep inside asn1js) throws `code`.
+ */
+function decodeDer(bytes, what, code = 'NU3003') {
+    const fail = (why, cause) => new errors_NupkgSigningError(code, `The ${what} cannot be decoded: ${why}.`, { cause });
+    if (bytes.byteLength === 0)
+        throw fail('it is empty');
+    // asn1js accepts a child element that runs past its parent's end; .NET's decoder does not.
+    const misnested = findMisnestedElement(bytes, DECODE_OPTIONS.maxDepth);
+    if (misnested !== undefined)
+        throw fail(`the element at byte ${misnested} does not fit inside its parent`);
+    let decoded;
+    try {
+        decoded = fromBER(bytes, DECODE_OPTIONS);
+    }
+    catch (error) {
+        throw fail(describeError(error), error);
+    }
+    // asn1js reports failure through offset -1 rather than by throwing.
+    if (decoded.offset === -1)
+        throw fail(decoded.result.error || 'malformed ASN.1');
+    if (decoded.offset !== bytes.byteLength) {
+        throw fail(`${bytes.byteLength - decoded.offset} bytes follow the encoded element`);
+    }
+    return decoded.result;
+}
+/** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */
+function encodedBytes(block) {
+    return Uint8Array.from(block.valueBeforeDecodeView);
+}
+/** The child elements of a constructed block (empty for primitives). */
+function childrenOf(block) {
+    const value = block.valueBlock.value;
+    return Array.isArray(value) && block.idBlock.isConstructed ? value : [];
+}
+const UNIVERSAL = 1;
+const CONTEXT = 3;
+const der_TAG = {
+    boolean: 1,
+    integer: 2,
+    bitString: 3,
+    octetString: 4,
+    null: 5,
+    objectIdentifier: 6,
+    utf8String: 12,
+    sequence: 16,
+    set: 17,
+    ia5String: 22,
+    utcTime: 23,
+    generalizedTime: 24,
+};
+function isUniversal(block, tagNumber) {
+    return block?.idBlock.tagClass === UNIVERSAL && block.idBlock.tagNumber === tagNumber;
+}
+function isContextTag(block, tagNumber) {
+    return block?.idBlock.tagClass === CONTEXT && block.idBlock.tagNumber === tagNumber;
+}
+/** Thrown by the readers below; callers catch it and rethrow with their own code and wording. */
+class StructureError extends Error {
+}
+function expectUniversal(block, tagNumber, what) {
+    if (!block || !isUniversal(block, tagNumber))
+        throw new StructureError(`${what} is missing or has the wrong type`);
+    return block;
+}
+function readOid(block, what) {
+    const oid = expectUniversal(block, der_TAG.objectIdentifier, what);
+    return oid.valueBlock.toString();
+}
+/** INTEGER content octets exactly as encoded (serial numbers are compared byte for byte). */
+function readIntegerBytes(block, what) {
+    const integer = expectUniversal(block, der_TAG.integer, what);
+    // X.690 §8.3.1: an INTEGER has at least one content octet. asn1js accepts `02 00`; .NET's
+    // AsnReader does not, so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
+    if (integer.valueBlock.valueHexView.byteLength === 0)
+        throw new StructureError(`${what} is an INTEGER without content octets`);
+    return Uint8Array.from(integer.valueBlock.valueHexView);
+}
+function readSmallInteger(block, what) {
+    const integer = expectUniversal(block, der_TAG.integer, what);
+    if (integer.valueBlock.valueHexView.byteLength > 6)
+        throw new StructureError(`${what} is too large`);
+    return integer.valueBlock.valueDec;
+}
+/** OCTET STRING contents; a BER constructed string is concatenated. */
+function readOctetString(block, what) {
+    const octets = expectUniversal(block, der_TAG.octetString, what);
+    return new Uint8Array(octets.getValue());
+}
+/**
+ * The content octets of a primitive element with any tag, cut from its original encoding
+ * (asn1js's own value views differ per type: BIT STRING drops the unused-bits octet).
+ */
+function primitiveContent(block) {
+    if (block.idBlock.isConstructed)
+        throw new StructureError('expected a primitive element');
+    const headerLength = block.idBlock.blockLength + block.lenBlock.blockLength;
+    return Uint8Array.from(block.valueBeforeDecodeView.subarray(headerLength));
+}
+const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/;
+const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?(Z|[+-]\d{4})?$/;
+/**
+ * RFC 5652 `Time`: UTCTime (two-digit years, 1950–2049 per RFC 5280 §4.1.2.5.1) or
+ * GeneralizedTime, which may carry fractional seconds (RFC 3161 genTime keeps them).
+ */
+function der_readTime(block, what) {
+    const utc = isUniversal(block, der_TAG.utcTime);
+    if (!block || (!utc && !isUniversal(block, der_TAG.generalizedTime))) {
+        throw new StructureError(`${what} is not a UTCTime or GeneralizedTime`);
+    }
+    const text = Buffer.from(primitiveContent(block)).toString('latin1');
+    const match = (utc ? UTC_TIME : GENERALIZED_TIME).exec(text);
+    if (!match)
+        throw new StructureError(`${what} '${text}' is not a valid time`);
+    // Align both forms on [year, month, day, hour, minute, second, fraction, zone].
+    const [y, mo, d, h, mi, s, fraction, zone] = utc
+        ? [...match.slice(1, 7), undefined, match[7]]
+        : match.slice(1);
+    let year = Number(y);
+    if (utc)
+        year += year < 50 ? 2000 : 1900;
+    const milliseconds = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
+    let time = Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), milliseconds);
+    if (zone && zone !== 'Z') {
+        const sign = zone.startsWith('-') ? -1 : 1;
+        time -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;
+    }
+    const date = new Date(time);
+    if (Number.isNaN(date.getTime()))
+        throw new StructureError(`${what} '${text}' is not a valid time`);
+    return date;
+}
+function toHex(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        .toString('hex')
+        .toUpperCase();
+}
+function bytesEqual(a, b) {
+    return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
+}
+/** AlgorithmIdentifier parameters that are absent or an explicit NULL (`05 00`), as .NET requires. */
+function isNullOrAbsentParameters(parameters) {
+    return (!parameters || (parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00));
+}
+
+;// CONCATENATED MODULE: ./src/signature/names.ts
+
+/**
+ * Formats an X.501 Name the way .NET's `X500DistinguishedName.Name` does on Linux, the string
+ * NuGet prints and compares (nuget-signing-spec.md §4.3): RDNs in reverse encoding order (most
+ * specific first), ", " between RDNs, " + " inside a multi-valued RDN, and values in double
+ * quotes (inner quotes doubled) when they are empty, have edge whitespace or hold a special
+ * character. The attribute labels below were taken from the .NET 10 SDK on Linux.
+ */
+const ATTRIBUTE_LABELS = {
+    '2.5.4.3': 'CN',
+    '2.5.4.4': 'SN',
+    '2.5.4.5': 'SERIALNUMBER',
+    '2.5.4.6': 'C',
+    '2.5.4.7': 'L',
+    '2.5.4.8': 'S',
+    '2.5.4.9': 'STREET',
+    '2.5.4.10': 'O',
+    '2.5.4.11': 'OU',
+    '2.5.4.12': 'T',
+    '2.5.4.13': 'Description',
+    '2.5.4.15': 'businessCategory',
+    '2.5.4.16': 'postalAddress',
+    '2.5.4.17': 'PostalCode',
+    '2.5.4.18': 'POBox',
+    '2.5.4.20': 'Phone',
+    '2.5.4.42': 'G',
+    '2.5.4.43': 'I',
+    '2.5.4.44': 'generationQualifier',
+    '2.5.4.46': 'dnQualifier',
+    '2.5.4.51': 'houseIdentifier',
+    '2.5.4.65': 'pseudonym',
+    '2.5.4.97': 'organizationIdentifier',
+    '1.2.840.113549.1.9.1': 'E',
+    '0.9.2342.19200300.100.1.1': 'userId',
+    '0.9.2342.19200300.100.1.25': 'DC',
+    '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionLocalityName',
+    '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionStateOrProvinceName',
+    '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionCountryName',
+};
+const COMMON_NAME = '2.5.4.3';
+/** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue), in encoding order. */
+function readNameAttributes(name) {
+    if (!isUniversal(name, der_TAG.sequence))
+        throw new Error('a Name must be a SEQUENCE');
+    return childrenOf(name).map((rdn) => childrenOf(rdn).map((typeAndValue) => {
+        const [type, value] = childrenOf(typeAndValue);
+        return { oid: readOid(type, 'AttributeType'), value: attributeValueText(value) };
+    }));
+}
+function formatDistinguishedName(rdns) {
+    return [...rdns]
+        .reverse()
+        .map((rdn) => rdn.map((a) => `${labelOf(a.oid)}=${quoteIfNeeded(a.value)}`).join(' + '))
+        .join(', ');
+}
+/** The last (most specific) common name, as .NET's `GetNameInfo(SimpleName)` prefers. */
+function commonNameOf(rdns) {
+    const names = rdns.flat().filter((a) => a.oid === COMMON_NAME);
+    return names[names.length - 1]?.value;
+}
+function labelOf(oid) {
+    return ATTRIBUTE_LABELS[oid] ?? `OID.${oid}`;
+}
+function quoteIfNeeded(value) {
+    const needsQuotes = value.length === 0 || /^\s|\s$/.test(value) || /[,+="\n<>#;]/.test(value);
+    return needsQuotes ? `"${value.replaceAll('"', '""')}"` : value;
+}
+/** Decodes the directory string types; anything else is shown as `#` + hex of its DER. */
+function attributeValueText(value) {
+    if (!value)
+        return '';
+    if (value.idBlock.tagClass !== 1 || value.idBlock.isConstructed)
+        return `#${toHex(encodedBytes(value))}`;
+    const content = Buffer.from(primitiveContent(value));
+    switch (value.idBlock.tagNumber) {
+        case 12: // UTF8String
+            return content.toString('utf8');
+        case 18: // NumericString
+        case 19: // PrintableString
+        case 22: // IA5String
+        case 26: // VisibleString
+            return content.toString('latin1');
+        case 20: // TeletexString: treated as Latin-1, as most decoders do.
+            return content.toString('latin1');
+        case 28: // UniversalString (UTF-32BE)
+            return decodeUtf32be(content);
+        case 30: // BMPString (UTF-16BE)
+            return content.length % 2 === 0
+                ? Buffer.from(content).swap16().toString('utf16le')
+                : `#${toHex(encodedBytes(value))}`;
+        default:
+            return `#${toHex(encodedBytes(value))}`;
+    }
+}
+function decodeUtf32be(content) {
+    let text = '';
+    for (let i = 0; i + 4 <= content.length; i += 4) {
+        // Invalid code points become U+FFFD rather than throwing on hostile input.
+        const codePoint = content.readUInt32BE(i);
+        text += String.fromCodePoint(codePoint <= 0x10ffff ? codePoint : 0xfffd);
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/signature/certificate.ts
+
+
+
+
+
+/** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
+function parseCertificate(der) {
+    return certificateFromBlock(decodeDer(der, 'certificate'));
+}
+/** Builds the view from an already decoded Certificate element (inside a SignedData). */
+function certificateFromBlock(block) {
+    try {
+        return readCertificate(block);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw new errors_NupkgSigningError('NU3003', `A certificate cannot be decoded: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+}
+function readCertificate(block) {
+    const der = encodedBytes(block);
+    const [tbs, signatureAlgorithm, signatureBits] = childrenOf(block);
+    if (!isUniversal(block, der_TAG.sequence) || !isUniversal(tbs, der_TAG.sequence) || !tbs) {
+        throw new StructureError('Certificate is not a SEQUENCE holding a TBSCertificate');
+    }
+    // TBSCertificate: the version is an optional [0]; everything after it is positional.
+    const fields = childrenOf(tbs);
+    const start = isContextTag(fields[0], 0) ? 1 : 0;
+    const [serial, , issuer, validity, subject, spki] = fields.slice(start);
+    if (!issuer || !subject || !spki)
+        throw new StructureError('TBSCertificate is incomplete');
+    const [notBefore, notAfter] = childrenOf(validity ?? tbs);
+    // version [0] EXPLICIT INTEGER, absent for v1 (RFC 5280 §4.1.2.1).
+    const version = start ? readSmallInteger(childrenOf(fields[0] ?? tbs)[0], 'version') + 1 : 1;
+    const subjectRdns = readNameAttributes(subject);
+    const subjectDer = encodedBytes(subject);
+    const issuerDer = encodedBytes(issuer);
+    const extensions = readExtensions(fields.find((f) => isContextTag(f, 3)));
+    const extension = (oid) => extensions.find((e) => e.oid === oid);
+    let pkijsView;
+    return {
+        der,
+        fingerprintSha256: sha256Fingerprint(der),
+        subject: formatDistinguishedName(subjectRdns),
+        issuer: formatDistinguishedName(readNameAttributes(issuer)),
+        subjectDer,
+        issuerDer,
+        commonName: commonNameOf(subjectRdns),
+        version,
+        serialNumber: readIntegerBytes(serial, 'serialNumber'),
+        notBefore: der_readTime(notBefore, 'notBefore'),
+        notAfter: der_readTime(notAfter, 'notAfter'),
+        signatureAlgorithmOid: readOid(childrenOf(signatureAlgorithm ?? tbs)[0], 'signatureAlgorithm'),
+        publicKey: readPublicKey(spki),
+        subjectPublicKeyInfoDer: encodedBytes(spki),
+        tbsCertificateDer: encodedBytes(tbs),
+        signatureValue: bitStringBytes(signatureBits),
+        extensions,
+        extendedKeyUsage: readExtendedKeyUsage(extension(oids_OID.extKeyUsage)),
+        subjectKeyIdentifier: readSubjectKeyIdentifier(extension(oids_OID.subjectKeyIdentifier)),
+        authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(oids_OID.authorityKeyIdentifier)),
+        basicConstraints: readBasicConstraints(extension(oids_OID.basicConstraints)),
+        isSelfIssued: Buffer.from(subjectDer).equals(issuerDer),
+        // Built on first use: constructing pkijs objects costs more than our own parse.
+        get pkijs() {
+            pkijsView ??= new (getPkijs().Certificate)({ schema: block });
+            return pkijsView;
+        },
+    };
+}
+/** BIT STRING contents without the leading unused-bits octet. */
+function bitStringBytes(block) {
+    if (!isUniversal(block, der_TAG.bitString) || !block)
+        throw new StructureError('expected a BIT STRING');
+    return primitiveContent(block).subarray(1);
+}
+function readPublicKey(spki) {
+    const [algorithm, key] = childrenOf(spki);
+    const [oidBlock, parameters] = childrenOf(algorithm ?? spki);
+    const algorithmOid = readOid(oidBlock, 'SubjectPublicKeyInfo algorithm');
+    if (algorithmOid === oids_OID.rsaEncryption) {
+        // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+        const rsaKey = decodeDer(bitStringBytes(key), 'RSA public key');
+        const modulus = readIntegerBytes(childrenOf(rsaKey)[0], 'RSA modulus');
+        return { algorithmOid, rsaModulusBits: bitLength(modulus) };
+    }
+    if (algorithmOid === oids_OID.ecPublicKey && isUniversal(parameters, der_TAG.objectIdentifier)) {
+        return { algorithmOid, namedCurveOid: readOid(parameters, 'namedCurve') };
+    }
+    return { algorithmOid };
+}
+function bitLength(unsigned) {
+    let i = 0;
+    while (i < unsigned.length && unsigned[i] === 0)
+        i++;
+    const top = unsigned[i];
+    return top === undefined ? 0 : (unsigned.length - i - 1) * 8 + (32 - Math.clz32(top));
+}
+function readExtensions(wrapper) {
+    if (!wrapper)
+        return [];
+    const [list] = childrenOf(wrapper);
+    return childrenOf(list ?? wrapper).map((extension) => {
+        const [id, second, third] = childrenOf(extension);
+        const critical = isUniversal(second, der_TAG.boolean) && second !== undefined && primitiveContent(second)[0] !== 0;
+        const value = readOctetString(isUniversal(second, der_TAG.boolean) ? third : second, 'extnValue');
+        return { oid: readOid(id, 'extnID'), critical, value };
+    });
+}
+function readExtendedKeyUsage(extension) {
+    if (!extension)
+        return undefined;
+    const sequence = decodeDer(extension.value, 'extended key usage extension');
+    return {
+        oids: childrenOf(sequence).map((o) => readOid(o, 'KeyPurposeId')),
+        critical: extension.critical,
+    };
+}
+function readSubjectKeyIdentifier(extension) {
+    if (!extension)
+        return undefined;
+    return readOctetString(decodeDer(extension.value, 'subject key identifier extension'), 'SKI');
+}
+function readAuthorityKeyIdentifier(extension) {
+    if (!extension)
+        return undefined;
+    const sequence = decodeDer(extension.value, 'authority key identifier extension');
+    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... }
+    const keyIdentifier = childrenOf(sequence).find((f) => isContextTag(f, 0));
+    return keyIdentifier ? primitiveContent(keyIdentifier) : undefined;
+}
+function readBasicConstraints(extension) {
+    if (!extension)
+        return undefined;
+    const sequence = decodeDer(extension.value, 'basic constraints extension');
+    let ca = false;
+    let pathLength;
+    for (const field of childrenOf(sequence)) {
+        if (isUniversal(field, der_TAG.boolean))
+            ca = primitiveContent(field)[0] !== 0;
+        else
+            pathLength = readSmallInteger(field, 'pathLenConstraint');
+    }
+    return pathLength === undefined ? { ca } : { ca, pathLength };
+}
+/** keyUsage named bits (RFC 5280 §4.2.1.3) that callers test. */
+const KEY_USAGE_BIT = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 };
+/**
+ * Whether the keyUsage extension asserts named bit `bit` (bit 0 is the top bit of the first
+ * octet); undefined when the certificate has no keyUsage extension, which allows every use.
+ */
+function hasKeyUsage(certificate, bit) {
+    const extension = certificate.extensions.find((e) => e.oid === oids_OID.keyUsage);
+    if (!extension)
+        return undefined;
+    const bits = bitStringBytes(decodeDer(extension.value, 'key usage extension'));
+    return ((bits[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0;
+}
+/** PEM armour for a DER certificate (64-character base64 lines). */
+function toPem(der) {
+    const base64 = Buffer.from(der).toString('base64');
+    const lines = base64.match(/.{1,64}/g) ?? [];
+    return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+;// CONCATENATED MODULE: ./src/signature/signed-data.ts
+
+
+
+
+
+
+
+/** Decodes `bytes` as ContentInfo/SignedData. Anything malformed is NU3003. */
+function readSignedData(bytes, what) {
+    // Checked before decoding: asn1js needs minutes for a 4 MiB set of thousands of certificates.
+    const certificateCount = countCertificates(bytes);
+    if (certificateCount > LIMITS.maxCertificates)
+        throw tooManyCertificates(certificateCount);
+    const root = decodeDer(bytes, what);
+    try {
+        return readParts(root, bytes);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw new errors_NupkgSigningError('NU3003', `The ${what} cannot be decoded: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+}
+function readParts(root, bytes) {
+    // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
+    const [typeBlock, wrapper, extra] = childrenOf(root);
+    if (!isUniversal(root, der_TAG.sequence) || extra)
+        throw new StructureError('it is not a CMS ContentInfo');
+    const contentType = readOid(typeBlock, 'contentType');
+    if (contentType !== oids_OID.signedData) {
+        throw new StructureError(`its content type is ${contentType}, not signedData (${oids_OID.signedData})`);
+    }
+    const [signedDataBlock] = isContextTag(wrapper, 0) && wrapper ? childrenOf(wrapper) : [];
+    if (!signedDataBlock || !isUniversal(signedDataBlock, der_TAG.sequence)) {
+        throw new StructureError('the SignedData content is missing');
+    }
+    // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo,
+    //   certificates [0] IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
+    const fields = childrenOf(signedDataBlock);
+    const [, digestAlgorithms, encapContentInfo] = fields;
+    const signerInfos = fields[fields.length - 1];
+    if (!isUniversal(digestAlgorithms, der_TAG.set) ||
+        !isUniversal(signerInfos, der_TAG.set) ||
+        fields.length < 4) {
+        throw new StructureError('SignedData is incomplete');
+    }
+    const [eContentTypeBlock, eContentWrapper] = childrenOf(encapContentInfo ?? signedDataBlock);
+    const eContentType = readOid(eContentTypeBlock, 'eContentType');
+    const eContent = isContextTag(eContentWrapper, 0)
+        ? readOctetString(childrenOf(eContentWrapper)[0], 'eContent')
+        : undefined;
+    const certificateSet = fields.slice(3, -1).find((f) => isContextTag(f, 0));
+    const choices = certificateSet ? childrenOf(certificateSet) : [];
+    if (choices.length > LIMITS.maxCertificates)
+        throw tooManyCertificates(choices.length);
+    const certificates = choices
+        .filter((choice) => isUniversal(choice, der_TAG.sequence))
+        .map(certificateFromBlock);
+    let pkijsView;
+    return {
+        der: Uint8Array.from(bytes),
+        contentType,
+        // Built on first use: constructing pkijs objects costs more than our own parse.
+        get signedData() {
+            pkijsView ??= new (getPkijs().SignedData)({ schema: signedDataBlock });
+            return pkijsView;
+        },
+        eContentType,
+        eContent,
+        certificates,
+        signerInfoBlocks: childrenOf(signerInfos),
+    };
+}
+function tooManyCertificates(count) {
+    return new errors_NupkgSigningError('NUPKG004', `The signature holds ${count} certificates, over the limit of ${LIMITS.maxCertificates}.`);
+}
+/**
+ * Counts the elements of SignedData.certificates by reading DER headers only (no decoding), so
+ * the limit holds before asn1js's cost does. Returns 0 when the layout is not the expected one:
+ * the full decode then reports the problem.
+ */
+function countCertificates(bytes) {
+    const root = readElement(bytes, 0, bytes.byteLength);
+    const wrapper = root ? childElements(bytes, root, 2)[1] : undefined;
+    const signedData = wrapper ? childElements(bytes, wrapper, 1)[0] : undefined;
+    const certificateSet = signedData
+        ? childElements(bytes, signedData, 6)
+            .slice(3)
+            .find((field) => field.tag === 0xa0)
+        : undefined;
+    return certificateSet ? childElements(bytes, certificateSet).length : 0;
+}
+
+;// CONCATENATED MODULE: ./src/signature/ess-cert-id.ts
+
+
+
+/**
+ * SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies ... OPTIONAL }.
+ * Decodes the structure only; which algorithms and matches are acceptable is the checks' job.
+ * `code` is the one to report for the signature at hand (NU3011 primary, NU3031
+ * countersignature, NU3021 timestamp).
+ */
+function decodeSigningCertificateV2(value, code = 'NU3011') {
+    return decodeCerts(value, 'signing-certificate-v2', code, (essCertId) => {
+        const fields = childrenOf(essCertId);
+        let index = 0;
+        let hashAlgorithmOid = oids_OID.sha256;
+        let hashAlgorithmParameters;
+        if (isUniversal(fields[0], der_TAG.sequence)) {
+            const [oid, parameters] = childrenOf(fields[0]);
+            hashAlgorithmOid = readOid(oid, 'ESSCertIDv2 hashAlgorithm');
+            hashAlgorithmParameters = parameters ? encodedBytes(parameters) : undefined;
+            index = 1;
+        }
+        const certHash = readOctetString(fields[index], 'ESSCertIDv2 certHash');
+        const issuerSerial = readOptionalIssuerSerial(fields[index + 1], fields.length - index - 2);
+        return { hashAlgorithmOid, hashAlgorithmParameters, certHash, issuerSerial };
+    });
+}
+/** SigningCertificate ::= SEQUENCE { certs SEQUENCE OF ESSCertID, policies ... OPTIONAL }. */
+function decodeSigningCertificate(value, code = 'NU3011') {
+    return decodeCerts(value, 'signing-certificate', code, (essCertId) => {
+        const fields = childrenOf(essCertId);
+        const certHash = readOctetString(fields[0], 'ESSCertID certHash');
+        return { certHash, issuerSerial: readOptionalIssuerSerial(fields[1], fields.length - 2) };
+    });
+}
+function decodeCerts(value, what, code, readOne) {
+    const root = decodeDer(value, `${what} attribute`, code);
+    try {
+        if (!isUniversal(root, der_TAG.sequence))
+            throw new StructureError('the value is not a SEQUENCE');
+        const [certs] = childrenOf(root);
+        if (!isUniversal(certs, der_TAG.sequence) || !certs)
+            throw new StructureError('certs is not a SEQUENCE');
+        return childrenOf(certs).map((essCertId) => {
+            if (!isUniversal(essCertId, der_TAG.sequence))
+                throw new StructureError('a cert ID is not a SEQUENCE');
+            return readOne(essCertId);
+        });
+    }
+    catch (error) {
+        throw new errors_NupkgSigningError(code, `The ${what} attribute is invalid: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+}
+function readOptionalIssuerSerial(block, extraFields) {
+    if (extraFields > 0)
+        throw new StructureError('unexpected fields after issuerSerial');
+    if (!block)
+        return undefined;
+    if (!isUniversal(block, der_TAG.sequence))
+        throw new StructureError('issuerSerial is not a SEQUENCE');
+    const [names, serial] = childrenOf(block);
+    if (!isUniversal(names, der_TAG.sequence) || !names)
+        throw new StructureError('issuer is not GeneralNames');
+    const generalNames = childrenOf(names).map((name) => {
+        const tag = name.idBlock.tagNumber;
+        const nameDer = name.idBlock.tagClass === 3 && tag === 4 ? childrenOf(name)[0] : undefined;
+        return nameDer
+            ? { tag, der: encodedBytes(name), nameDer: encodedBytes(nameDer) }
+            : { tag, der: encodedBytes(name) };
+    });
+    return { generalNames, serialNumber: readIntegerBytes(serial, 'issuerSerial serialNumber') };
+}
+
+;// CONCATENATED MODULE: ./src/signature/attributes.ts
+
+
+
+/** Reads a `[0]`/`[1] IMPLICIT SET OF Attribute` element into views, in document order. */
+function readAttributes(block) {
+    return childrenOf(block).map((attribute) => {
+        const [type, values] = childrenOf(attribute);
+        if (!isUniversal(attribute, der_TAG.sequence) || !isUniversal(values, der_TAG.set) || !values) {
+            throw new StructureError('an Attribute is not SEQUENCE { OID, SET }');
+        }
+        return { oid: readOid(type, 'attrType'), values: childrenOf(values).map(encodedBytes) };
+    });
+}
+function attributesByOid(list, oid) {
+    return list.filter((attribute) => attribute.oid === oid);
+}
+/** Runs a value decoder, turning structural problems into `code`. */
+function decodeValue(value, what, code, read) {
+    const root = decodeDer(value, `${what} attribute`, code);
+    try {
+        return read(root);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw new errors_NupkgSigningError(code, `The ${what} attribute is invalid: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+}
+/** signing-time (RFC 5652 §11.3): the client only checks presence, but the value must decode. */
+function decodeSigningTime(value, code = 'NU3000') {
+    return decodeValue(value, 'signing-time', code, (root) => readTime(root, 'SigningTime'));
+}
+/** message-digest (RFC 5652 §11.2): the digest octets. */
+function decodeMessageDigest(value, code = 'NU3000') {
+    return decodeValue(value, 'message-digest', code, (root) => readOctetString(root, 'MessageDigest'));
+}
+/**
+ * CommitmentTypeIndication (RFC 5126 §5.11.1): SEQUENCE { commitmentTypeId OID,
+ * commitmentTypeQualifier SEQUENCE SIZE (1..MAX) OF ... OPTIONAL }. A present but empty
+ * qualifier list is an error for NuGet (nuget-signing-spec.md §4.1).
+ */
+function decodeCommitmentTypeIndication(value, code = 'NU3000') {
+    return decodeValue(value, 'commitment-type-indication', code, (root) => {
+        const [id, qualifiers, extra] = childrenOf(root);
+        if (!isUniversal(root, der_TAG.sequence) || extra)
+            throw new StructureError('the value is not SEQUENCE { OID, ... }');
+        if (qualifiers &&
+            (!isUniversal(qualifiers, der_TAG.sequence) || childrenOf(qualifiers).length === 0)) {
+            throw new StructureError('commitmentTypeQualifier is present but empty');
+        }
+        return {
+            commitmentTypeId: readOid(id, 'commitmentTypeId'),
+            hasQualifiers: qualifiers !== undefined,
+        };
+    });
+}
+/**
+ * nuget-v3-service-index-url: an IA5String that must be an absolute `https` URI
+ * (nuget-signing-spec.md §4.2).
+ */
+function decodeNuGetV3ServiceIndexUrl(value, code = 'NU3000') {
+    return decodeValue(value, 'nuget-v3-service-index-url', code, (root) => {
+        if (!isUniversal(root, der_TAG.ia5String))
+            throw new StructureError('the value is not an IA5String');
+        const text = Buffer.from(primitiveContent(root)).toString('latin1');
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            throw new StructureError(`'${text}' is not an absolute URI`);
+        }
+        if (url.protocol !== 'https:')
+            throw new StructureError(`'${text}' does not use the https scheme`);
+        return text;
+    });
+}
+/** nuget-package-owners: SEQUENCE SIZE (1..MAX) OF UTF8String, each owner not blank. */
+function decodeNuGetPackageOwners(value, code = 'NU3000') {
+    return decodeValue(value, 'nuget-package-owners', code, (root) => {
+        if (!isUniversal(root, der_TAG.sequence))
+            throw new StructureError('the value is not a SEQUENCE');
+        const owners = childrenOf(root).map((owner) => {
+            if (!isUniversal(owner, der_TAG.utf8String))
+                throw new StructureError('an owner is not a UTF8String');
+            const text = Buffer.from(primitiveContent(owner)).toString('utf8');
+            if (text.trim().length === 0)
+                throw new StructureError('an owner is empty or blank');
+            return text;
+        });
+        if (owners.length === 0)
+            throw new StructureError('the owner list is empty');
+        return owners;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/signature/signer-info.ts
+
+
+
+
+
+
+
+/** Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. */
+function parseSignerInfo(der) {
+    return signerInfoFromBlock(decodeDer(der, 'SignerInfo'));
+}
+function signerInfoFromBlock(block) {
+    let view;
+    try {
+        view = readSignerInfo(block);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw new errors_NupkgSigningError('NU3003', `A SignerInfo cannot be decoded: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+    // Not a spread: that would run the lazy `pkijs` getter, which throws a plain Error on
+    // structures our reader accepts but pkijs's schema does not (found by fuzzing, issue #8).
+    return Object.defineProperty(view, 'signatureType', {
+        value: signatureTypeOf(view.signedAttributes),
+        enumerable: true,
+    });
+}
+/**
+ * SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, signedAttrs [0] IMPLICIT OPTIONAL,
+ * signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL }
+ */
+function readSignerInfo(block) {
+    if (!isUniversal(block, der_TAG.sequence))
+        throw new StructureError('SignerInfo is not a SEQUENCE');
+    const fields = [...childrenOf(block)];
+    const next = () => fields.shift();
+    const version = readSmallInteger(next(), 'version');
+    const sid = readSignerIdentifier(next());
+    const digestAlgorithm = readAlgorithm(next(), 'digestAlgorithm');
+    const signedAttrs = isContextTag(fields[0], 0) ? next() : undefined;
+    const signatureAlgorithm = readAlgorithm(next(), 'signatureAlgorithm');
+    const signatureValue = readOctetString(next(), 'signature');
+    const unsignedAttrs = isContextTag(fields[0], 1) ? next() : undefined;
+    if (fields.length > 0)
+        throw new StructureError('unexpected fields after the signature');
+    let pkijsView;
+    return {
+        der: encodedBytes(block),
+        version,
+        sid,
+        digestAlgorithmOid: digestAlgorithm.oid,
+        signatureAlgorithmOid: signatureAlgorithm.oid,
+        signatureAlgorithmParameters: signatureAlgorithm.parameters,
+        signatureValue,
+        signedAttributes: signedAttrs ? readAttributes(signedAttrs) : [],
+        signedAttributesDer: signedAttrs ? encodedBytes(signedAttrs) : undefined,
+        unsignedAttributes: unsignedAttrs ? readAttributes(unsignedAttrs) : [],
+        // Built on first use: constructing pkijs objects costs more than our own parse.
+        get pkijs() {
+            try {
+                pkijsView ??= new (getPkijs().SignerInfo)({ schema: block });
+            }
+            catch (error) {
+                throw new errors_NupkgSigningError('NU3003', `A SignerInfo cannot be decoded: ${describeError(error)}.`, { cause: error });
+            }
+            return pkijsView;
+        },
+        findSignerCertificate(certificates) {
+            return certificates.find((certificate) => identifies(sid, certificate));
+        },
+    };
+}
+function readAlgorithm(block, what) {
+    if (!isUniversal(block, der_TAG.sequence) || !block)
+        throw new StructureError(`${what} is not an AlgorithmIdentifier`);
+    const [oid, parameters, extra] = childrenOf(block);
+    // AlgorithmIdentifier ::= SEQUENCE { algorithm, parameters ANY OPTIONAL }: .NET's decoder
+    // refuses anything after the parameters (NU3003); found by fuzzing, issue #8.
+    if (extra)
+        throw new StructureError(`${what} has elements after its parameters`);
+    return { oid: readOid(oid, what), parameters: parameters ? encodedBytes(parameters) : undefined };
+}
+function readSignerIdentifier(block) {
+    // subjectKeyIdentifier [0] IMPLICIT OCTET STRING; BER may split it into a constructed string.
+    if (isContextTag(block, 0) && block) {
+        const keyIdentifier = block.idBlock.isConstructed
+            ? Buffer.concat(childrenOf(block).map((part) => readOctetString(part, 'subjectKeyIdentifier')))
+            : primitiveContent(block);
+        return { kind: 'subjectKeyIdentifier', keyIdentifier: Uint8Array.from(keyIdentifier) };
+    }
+    if (isUniversal(block, der_TAG.sequence) && block) {
+        const [issuer, serial] = childrenOf(block);
+        if (!isUniversal(issuer, der_TAG.sequence) || !issuer)
+            throw new StructureError('sid issuer is not a Name');
+        return {
+            kind: 'issuerAndSerialNumber',
+            issuerDer: encodedBytes(issuer),
+            issuer: formatDistinguishedName(readNameAttributes(issuer)),
+            serialNumber: readIntegerBytes(serial, 'sid serialNumber'),
+        };
+    }
+    throw new StructureError('sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
+}
+/**
+ * How .NET's certificate finder matches a SignerIdentifier: by the SKI extension value, or (for
+ * a certificate without one) by the SHA-1 of its public key bits, the value .NET computes in
+ * that case; or by issuer name and serial bytes.
+ */
+function identifies(sid, certificate) {
+    if (sid.kind === 'subjectKeyIdentifier') {
+        const ski = certificate.subjectKeyIdentifier ?? computedKeyIdentifier(certificate);
+        return bytesEqual(ski, sid.keyIdentifier);
+    }
+    const sameIssuer = bytesEqual(certificate.issuerDer, sid.issuerDer) || certificate.issuer === sid.issuer;
+    return sameIssuer && bytesEqual(certificate.serialNumber, sid.serialNumber);
+}
+function computedKeyIdentifier(certificate) {
+    const spki = decodeDer(certificate.subjectPublicKeyInfoDer, 'public key');
+    const bits = childrenOf(spki)[1];
+    const key = bits ? primitiveContent(bits).subarray(1) : new Uint8Array();
+    return (0,external_node_crypto_namespaceObject.createHash)('sha1').update(key).digest();
+}
+/**
+ * Signature type from all values of all commitment-type-indication signed attributes
+ * (nuget-signing-spec.md §4.1): unknown OIDs are ignored; author and repository together are
+ * an error (NU3000).
+ */
+function signatureTypeOf(signedAttributes) {
+    const values = attributesByOid(signedAttributes, oids_OID.commitmentTypeIndication).flatMap((a) => a.values);
+    const kinds = new Set();
+    for (const value of values) {
+        const { commitmentTypeId } = decodeCommitmentTypeIndication(value);
+        if (commitmentTypeId === oids_OID.proofOfOrigin)
+            kinds.add('author');
+        if (commitmentTypeId === oids_OID.proofOfReceipt)
+            kinds.add('repository');
+    }
+    if (kinds.size > 1) {
+        throw new errors_NupkgSigningError('NU3000', 'The commitment-type-indication attribute claims both an author (proof of origin) and a repository (proof of receipt) signature.');
+    }
+    return kinds.values().next().value ?? 'unknown';
+}
+
+;// CONCATENATED MODULE: ./src/signature/timestamp-token.ts
+
+
+
+
+
+/**
+ * Parses a signatureTimeStampToken attribute value. A token or TSTInfo that does not decode is
+ * NU3003; a token that decodes but is not one SignerInfo over id-ct-TSTInfo is NU3021
+ * (nuget-signing-spec.md §5.2, §5.6).
+ */
+function parseTimestampToken(der) {
+    const parts = readSignedData(der, 'timestamp token');
+    if (parts.signerInfoBlocks.length !== 1) {
+        throw new errors_NupkgSigningError('NU3021', `The timestamp token has ${parts.signerInfoBlocks.length} SignerInfos; it must have exactly one.`);
+    }
+    if (parts.eContentType !== oids_OID.tstInfo) {
+        throw new errors_NupkgSigningError('NU3021', `The timestamp token's content type is ${parts.eContentType}, not id-ct-TSTInfo (${oids_OID.tstInfo}).`);
+    }
+    if (!parts.eContent) {
+        throw new errors_NupkgSigningError('NU3021', 'The timestamp token does not contain its TSTInfo.');
+    }
+    return {
+        der: parts.der,
+        get signedData() {
+            return parts.signedData;
+        },
+        signer: signerInfoFromBlock(parts.signerInfoBlocks[0]),
+        certificates: parts.certificates,
+        eContentType: parts.eContentType,
+        tstInfoDer: parts.eContent,
+        tstInfo: parseTstInfo(parts.eContent),
+    };
+}
+function parseTstInfo(der) {
+    const root = decodeDer(der, 'timestamp TSTInfo');
+    try {
+        return readTstInfo(root);
+    }
+    catch (error) {
+        throw new errors_NupkgSigningError('NU3003', `The timestamp TSTInfo cannot be decoded: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+}
+/**
+ * TSTInfo ::= SEQUENCE { version, policy, messageImprint, serialNumber, genTime,
+ *   accuracy OPTIONAL, ordering BOOLEAN DEFAULT FALSE, nonce INTEGER OPTIONAL,
+ *   tsa [0] GeneralName OPTIONAL, extensions [1] IMPLICIT Extensions OPTIONAL }
+ */
+function readTstInfo(root) {
+    if (!isUniversal(root, der_TAG.sequence))
+        throw new StructureError('TSTInfo is not a SEQUENCE');
+    const fields = [...childrenOf(root)];
+    const next = () => fields.shift();
+    const version = readSmallInteger(next(), 'version');
+    const policy = readOid(next(), 'policy');
+    const messageImprint = readMessageImprint(next());
+    const serialNumber = readIntegerBytes(next(), 'serialNumber');
+    const genTimeBlock = next();
+    if (!isUniversal(genTimeBlock, der_TAG.generalizedTime))
+        throw new StructureError('genTime is not a GeneralizedTime');
+    const genTime = der_readTime(genTimeBlock, 'genTime');
+    const accuracy = isUniversal(fields[0], der_TAG.sequence)
+        ? readAccuracy(next())
+        : undefined;
+    const ordering = isUniversal(fields[0], der_TAG.boolean)
+        ? primitiveContent(next())[0] !== 0
+        : false;
+    const nonce = isUniversal(fields[0], der_TAG.integer) ? readIntegerBytes(next(), 'nonce') : undefined;
+    const tsaWrapper = isContextTag(fields[0], 0) ? next() : undefined;
+    if (isContextTag(fields[0], 1))
+        next();
+    if (fields.length > 0)
+        throw new StructureError('unexpected fields in TSTInfo');
+    const tsaName = tsaWrapper ? childrenOf(tsaWrapper)[0] : undefined;
+    return {
+        version,
+        policy,
+        messageImprint,
+        serialNumber,
+        genTime,
+        accuracy,
+        accuracyMicroseconds: accuracy
+            ? accuracy.seconds * 1_000_000 + accuracy.millis * 1_000 + accuracy.micros
+            : policy === oids_OID.etsiBaselineTimestampPolicy
+                ? 1_000_000
+                : 0,
+        ordering,
+        nonce,
+        tsaName: tsaName ? encodedBytes(tsaName) : undefined,
+    };
+}
+function readMessageImprint(block) {
+    if (!isUniversal(block, der_TAG.sequence) || !block)
+        throw new StructureError('messageImprint is not a SEQUENCE');
+    const [algorithm, hashedMessage] = childrenOf(block);
+    if (!isUniversal(algorithm, der_TAG.sequence) || !algorithm)
+        throw new StructureError('hashAlgorithm is missing');
+    return {
+        hashAlgorithmOid: readOid(childrenOf(algorithm)[0], 'messageImprint hashAlgorithm'),
+        hashedMessage: readOctetString(hashedMessage, 'hashedMessage'),
+    };
+}
+/** Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] OPTIONAL, micros [1] OPTIONAL } */
+function readAccuracy(block) {
+    let seconds = 0;
+    let millis = 0;
+    let micros = 0;
+    for (const field of childrenOf(block)) {
+        if (isUniversal(field, der_TAG.integer))
+            seconds = signedInteger(primitiveContent(field));
+        else if (isContextTag(field, 0))
+            millis = signedInteger(primitiveContent(field));
+        else if (isContextTag(field, 1))
+            micros = signedInteger(primitiveContent(field));
+        else
+            throw new StructureError('unexpected field in accuracy');
+    }
+    return { seconds, millis, micros };
+}
+/** Two's-complement big-endian content octets as a number (implicitly tagged INTEGERs). */
+function signedInteger(content) {
+    if (content.length === 0 || content.length > 6)
+        throw new StructureError('accuracy value out of range');
+    const unsigned = BigInt(`0x${Buffer.from(content).toString('hex')}`);
+    return Number(BigInt.asIntN(content.length * 8, unsigned));
+}
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/timestamp/http.ts
@@ -42571,232 +43759,251 @@ function request_copy(bytes) {
     return Uint8Array.from(bytes).buffer;
 }
 
-;// CONCATENATED MODULE: ./src/timestamp/token-signer.ts
+;// CONCATENATED MODULE: ./src/verify/describe-certificate.ts
+/** How messages name a certificate: subject, SHA-256 fingerprint and validity, as NuGet prints them. */
+function describeCertificate(certificate) {
+    return `'${certificate.subject}' (SHA-256 ${certificate.fingerprintSha256}, valid ${describe_certificate_isoDate(certificate.notBefore)} to ${describe_certificate_isoDate(certificate.notAfter)})`;
+}
+function describe_certificate_isoDate(date) {
+    return date.toISOString().replace('.000Z', 'Z');
+}
+
+;// CONCATENATED MODULE: ./src/verify/checks/certificate-requirements.ts
+
+
+const SHA2_RSA_SIGNATURES = new Set([
+    oids_OID.sha256WithRSAEncryption,
+    oids_OID.sha384WithRSAEncryption,
+    oids_OID.sha512WithRSAEncryption,
+]);
+const CODES = {
+    signing: { algorithm: 'NU3013', key: 'NU3014', notYetValid: 'NU3017' },
+    timestamping: { algorithm: 'NU3022', key: 'NU3023', notYetValid: 'NU3025' },
+};
+/**
+ * The certificate properties NuGet requires of a signing certificate (nuget-signing-spec.md §4.5:
+ * NU3013, NU3014, NU3015, NU3017) or of a timestamping certificate (§5.4: NU3022, NU3023,
+ * NU3025). `now` is the verification time.
+ */
+function checkCertificateRequirements(certificate, role, now) {
+    const codes = CODES[role];
+    const who = `The ${role === 'signing' ? 'signing' : 'timestamp'} certificate ${describeCertificate(certificate)}`;
+    const problems = [];
+    if (!SHA2_RSA_SIGNATURES.has(certificate.signatureAlgorithmOid)) {
+        problems.push({
+            code: codes.algorithm,
+            message: `${who} is signed with an unsupported algorithm (${certificate.signatureAlgorithmOid}); NuGet requires SHA-256, SHA-384 or SHA-512 with RSA.`,
+        });
+    }
+    const bits = certificate.publicKey.rsaModulusBits;
+    if (certificate.publicKey.algorithmOid !== oids_OID.rsaEncryption ||
+        bits === undefined ||
+        bits < 2048) {
+        problems.push({
+            code: codes.key,
+            message: certificate.publicKey.algorithmOid === oids_OID.rsaEncryption
+                ? `${who} has a ${bits ?? 0}-bit RSA key; NuGet requires RSA with at least 2048 bits.`
+                : `${who} does not have an RSA key; NuGet requires RSA with at least 2048 bits.`,
+        });
+    }
+    if (role === 'signing' && certificate.extendedKeyUsage?.oids.includes(oids_OID.lifetimeSigning)) {
+        problems.push({
+            code: 'NU3015',
+            message: `${who} has the lifetime signing EKU (1.3.6.1.4.1.311.10.3.13), which NuGet does not support.`,
+        });
+    }
+    if (certificate.notBefore.getTime() > now.getTime()) {
+        problems.push({ code: codes.notYetValid, message: `${who} is not yet valid.` });
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/verify/checks/signer-signature.ts
 
 
 
 
-/** Digest algorithms a token's SignerInfo may name; SHA-1 verifies but is refused later (NU3024). */
-const DIGEST_NAMES = {
+
+/** Signature algorithms .NET's SignerInfo.CheckSignature understands, with the hash they imply. */
+const SIGNATURE_HASHES = {
+    [oids_OID.rsaEncryption]: undefined, // the digest algorithm decides
+    [oids_OID.sha256WithRSAEncryption]: 'sha256',
+    [oids_OID.sha384WithRSAEncryption]: 'sha384',
+    [oids_OID.sha512WithRSAEncryption]: 'sha512',
+    [oids_OID.sha1WithRSAEncryption]: 'sha1',
+    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
+    '1.2.840.10045.4.3.3': 'sha384',
+    '1.2.840.10045.4.3.4': 'sha512',
+    [oids_OID.rsassaPss]: undefined,
+};
+const DIGESTS = {
     [oids_OID.sha1]: 'sha1',
     [oids_OID.sha256]: 'sha256',
     [oids_OID.sha384]: 'sha384',
     [oids_OID.sha512]: 'sha512',
 };
-const ECDSA_WITH_SHA = [
-    '1.2.840.10045.4.1',
-    '1.2.840.10045.4.3.2',
-    '1.2.840.10045.4.3.3',
-    '1.2.840.10045.4.3.4',
-];
-const RSA_PKCS1 = [
-    oids_OID.rsaEncryption,
-    oids_OID.sha1WithRSAEncryption,
-    oids_OID.sha256WithRSAEncryption,
-    oids_OID.sha384WithRSAEncryption,
-    oids_OID.sha512WithRSAEncryption,
-];
-/** Finds the certificate the SignerInfo's sid names (IssuerAndSerialNumber or SubjectKeyIdentifier). */
-function findSignerCertificate(token) {
-    const sid = token.signerInfo.sid;
-    return token.certificates.find(({ certificate }) => {
-        if (sid instanceof Primitive) {
-            // [0] SubjectKeyIdentifier: compare with the certificate's SKI extension value.
-            const ski = certificate.extensions?.find((e) => e.extnID === oids_OID.subjectKeyIdentifier);
-            const keyId = ski?.parsedValue;
-            return (keyId !== undefined &&
-                equalBytes(keyId.valueBlock.valueHexView, sid.valueBlock.valueHexView));
-        }
-        const issuerAndSerial = sid;
-        return (issuerAndSerial.issuer.isEqual(certificate.issuer) &&
-            equalBytes(issuerAndSerial.serialNumber.valueBlock.valueHexView, certificate.serialNumber.valueBlock.valueHexView));
-    });
-}
 /**
- * Checks the token's CMS signature the way .NET's SignerInfo.CheckSignature(true) does
- * (nuget-signing-spec.md §4.4): message-digest over the TSTInfo, then the signature over the
- * signed attributes DER-sorted, falling back to their original order. Returns why it fails, or
- * undefined when it verifies.
+ * Checks a SignerInfo's signature the way .NET's `CheckSignature(verifySignatureOnly: true)` does
+ * (nuget-signing-spec.md §4.4): the message-digest attribute (exactly one value) equals the digest
+ * of `signedContent` (the eContent, or the parent's signature value for a countersignature), and
+ * the signature verifies over the signed attributes as a DER SET — first sorted, then in document
+ * order. Returns why it failed, or undefined when it verifies.
  */
-function tokenSignatureProblem(token, signer) {
-    const { signerInfo } = token;
-    const digestName = DIGEST_NAMES[signerInfo.digestAlgorithm.algorithmId];
-    if (digestName === undefined) {
-        return `the digest algorithm ${signerInfo.digestAlgorithm.algorithmId} is not supported`;
+function checkSignerSignature(signer, certificate, signedContent) {
+    const digestName = DIGESTS[signer.digestAlgorithmOid];
+    if (!digestName)
+        return `the digest algorithm ${signer.digestAlgorithmOid} is not supported`;
+    if (!(signer.signatureAlgorithmOid in SIGNATURE_HASHES)) {
+        return `the signature algorithm ${signer.signatureAlgorithmOid} is not supported`;
     }
-    const signedAttrs = signerInfo.signedAttrs;
-    if (signedAttrs === undefined)
+    if (signer.signatureAlgorithmOid !== oids_OID.rsassaPss &&
+        !isNullOrAbsentParameters(signer.signatureAlgorithmParameters)) {
+        // .NET refuses PKCS#1 and ECDSA algorithm identifiers with parameters other than NULL.
+        return 'the signature algorithm has unexpected parameters';
+    }
+    const impliedHash = SIGNATURE_HASHES[signer.signatureAlgorithmOid];
+    if (impliedHash && impliedHash !== digestName) {
+        return `the signature algorithm does not agree with the digest algorithm ${digestName}`;
+    }
+    if (!signer.signedAttributesDer)
         return 'the signer has no signed attributes';
-    const digests = signedAttrs.attributes.filter((a) => a.type === oids_OID.messageDigest);
-    const digestValue = digests[0]?.values[0];
-    if (digests.length !== 1 || digests[0]?.values.length !== 1 || digestValue === undefined) {
-        return 'the message-digest attribute is missing or repeated';
+    const digests = attributesByOid(signer.signedAttributes, oids_OID.messageDigest);
+    if (digests.length !== 1 || digests[0]?.values.length !== 1) {
+        return 'the message-digest attribute must be present exactly once with one value';
     }
-    const contentDigest = (0,external_node_crypto_namespaceObject.createHash)(digestName).update(token.tstInfoDer).digest();
-    if (!equalBytes(contentDigest, digestValue.valueBlock.valueHexView)) {
-        return 'the message-digest attribute does not match the TSTInfo';
-    }
-    const signatureOid = signerInfo.signatureAlgorithm.algorithmId;
-    if (!RSA_PKCS1.includes(signatureOid) &&
-        !ECDSA_WITH_SHA.includes(signatureOid) &&
-        signatureOid !== oids_OID.ecPublicKey) {
-        return `the signature algorithm ${signatureOid} is not supported`;
-    }
-    const { publicKey } = new external_node_crypto_namespaceObject.X509Certificate(signer.der);
-    const signature = signerInfo.signature.valueBlock.valueHexView;
-    const original = new Uint8Array(signedAttrs.encodedValue);
-    for (const signedBytes of [derSortedAttributes(signedAttrs), original]) {
-        try {
-            if ((0,external_node_crypto_namespaceObject.verify)(digestName, signedBytes, publicKey, signature))
-                return undefined;
-        }
-        catch {
-            // A malformed signature value is simply "does not verify".
-        }
-    }
-    return 'the signature does not verify with the TSA certificate';
-}
-/**
- * Checks the ESS signing-certificate(-v2) attributes against the TSA certificate
- * (nuget-signing-spec.md §5.2). Returns why they do not match, or undefined.
- */
-function signingCertificateProblem(token, signer) {
-    const attributes = token.signerInfo.signedAttrs?.attributes ?? [];
-    const v1 = attributes.filter((a) => a.type === oids_OID.signingCertificate);
-    const v2 = attributes.filter((a) => a.type === oids_OID.signingCertificateV2);
-    if (v1.length === 0 && v2.length === 0)
-        return 'it has no signing-certificate attribute';
-    if (v1.length > 1 || v2.length > 1)
-        return 'a signing-certificate attribute is repeated';
-    for (const attribute of [...v1, ...v2]) {
-        if (attribute.values.length !== 1)
-            return 'a signing-certificate attribute has several values';
-    }
+    let expected;
     try {
-        if (v2[0] !== undefined) {
-            const problem = essCertIdProblem(v2[0].values[0], signer, 'v2');
-            if (problem !== undefined)
-                return problem;
+        expected = decodeMessageDigest(digests[0].values[0]);
+    }
+    catch {
+        return 'the message-digest attribute cannot be decoded';
+    }
+    const actual = crypto_digest(digestName, signedContent);
+    if (!bytesEqual(actual, expected))
+        return 'the message digest does not match the signed content';
+    let key;
+    try {
+        key = (0,external_node_crypto_namespaceObject.createPublicKey)({
+            key: Buffer.from(certificate.subjectPublicKeyInfoDer),
+            format: 'der',
+            type: 'spki',
+        });
+    }
+    catch {
+        return 'the signing certificate public key cannot be used';
+    }
+    const documentOrder = Uint8Array.from(signer.signedAttributesDer);
+    documentOrder[0] = 0x31; // [0] IMPLICIT → SET OF, as RFC 5652 §5.4 requires
+    for (const signedBytes of [sortedAttributeSet(documentOrder), documentOrder]) {
+        if (signedBytes && verifyWith(key, digestName, signer, signedBytes))
+            return undefined;
+    }
+    return 'the signature does not verify with the signing certificate public key';
+}
+function verifyWith(key, digestName, signer, data) {
+    try {
+        if (signer.signatureAlgorithmOid === oids_OID.rsassaPss) {
+            const pss = pssParameters(signer.signatureAlgorithmParameters);
+            if (!pss)
+                return false;
+            return (0,external_node_crypto_namespaceObject.verify)(pss.hash, data, { key, padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength }, signer.signatureValue);
         }
-        if (v1[0] !== undefined) {
-            return essCertIdProblem(v1[0].values[0], signer, 'v1');
+        const isEcdsa = signer.signatureAlgorithmOid.startsWith('1.2.840.10045.');
+        return (0,external_node_crypto_namespaceObject.verify)(digestName, data, isEcdsa ? { key, dsaEncoding: 'der' } : { key, padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PADDING }, signer.signatureValue);
+    }
+    catch {
+        return false;
+    }
+}
+/** The signed attributes re-encoded as a DER SET OF: elements sorted by their encodings (X.690 §11.6). */
+function sortedAttributeSet(set) {
+    try {
+        const elements = childrenOf(decodeDer(set, 'signed attributes')).map(encodedBytes);
+        elements.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+        const body = Buffer.concat(elements);
+        return Buffer.concat([Buffer.from([0x31]), derLength(body.length), body]);
+    }
+    catch {
+        return undefined;
+    }
+}
+function derLength(length) {
+    if (length < 0x80)
+        return Buffer.from([length]);
+    const bytes = [];
+    for (let n = length; n > 0; n = Math.floor(n / 256))
+        bytes.unshift(n & 0xff);
+    return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+/** RSASSA-PSS-params (RFC 4055): hash (default SHA-1) and salt length (default 20). */
+function pssParameters(parameters) {
+    let hash = 'sha1';
+    let saltLength = 20;
+    if (!parameters)
+        return { hash, saltLength };
+    try {
+        for (const field of childrenOf(decodeDer(parameters, 'RSASSA-PSS parameters'))) {
+            const inner = childrenOf(field)[0];
+            if (!inner)
+                continue;
+            if (field.idBlock.tagNumber === 0) {
+                hash = DIGESTS[readOid(childrenOf(inner)[0], 'PSS hash algorithm')] ?? '';
+            }
+            else if (field.idBlock.tagNumber === 2) {
+                saltLength = Number(inner.valueBlock.valueDec);
+            }
         }
     }
     catch {
-        return 'a signing-certificate attribute is malformed';
+        return undefined;
     }
-    return undefined;
+    return hash ? { hash, saltLength } : undefined;
 }
-/** SigningCertificate(V2) ::= SEQUENCE { certs SEQUENCE OF ESSCertID(v2), policies OPTIONAL } */
-function essCertIdProblem(value, signer, version) {
-    const certs = value.valueBlock.value[0].valueBlock
-        .value;
-    if (certs.length === 0)
-        return `signing-certificate-${version} lists no certificate`;
-    let first;
-    for (const essCertId of certs) {
-        const fields = essCertId.valueBlock.value;
-        let index = 0;
-        let hashName = 'sha1';
-        if (version === 'v2') {
-            hashName = 'sha256'; // RFC 5035: an absent hashAlgorithm means SHA-256
-            if (fields[0] instanceof Sequence) {
-                const oid = fields[0].valueBlock.value[0].valueBlock.toString();
-                const name = hashAlgorithmFromOid(oid);
-                if (name === undefined)
-                    return `signing-certificate-v2 uses the hash algorithm ${oid}`;
-                hashName = name;
-                index = 1;
+
+;// CONCATENATED MODULE: ./src/verify/checks/token-signing-certificate.ts
+
+
+
+
+
+/**
+ * RFC 5816 as .NET reads it (spec §5.2): signing-certificate and/or -v2, each at most once with
+ * one value; v2 hashes must be SHA-2 and the first must match the TSA certificate; for v1 only
+ * the hash length (and issuerSerial when present) is checked.
+ */
+function tokenSigningCertificateProblem(token, tsa) {
+    const v1 = attributesByOid(token.signer.signedAttributes, oids_OID.signingCertificate);
+    const v2 = attributesByOid(token.signer.signedAttributes, oids_OID.signingCertificateV2);
+    if (v1.length === 0 && v2.length === 0)
+        return 'it has neither a signing-certificate nor a signing-certificate-v2 attribute';
+    if (v1.length > 1 || v2.length > 1 || [...v1, ...v2].some((a) => a.values.length !== 1)) {
+        return 'a signing-certificate attribute appears more than once';
+    }
+    try {
+        if (v2[0]) {
+            const ids = decodeSigningCertificateV2(v2[0].values[0], 'NU3021');
+            if (ids.some((id) => !hashAlgorithmFromOid(id.hashAlgorithmOid)))
+                return 'signing-certificate-v2 uses a hash other than SHA-2';
+            const first = ids[0];
+            const algorithm = first && hashAlgorithmFromOid(first.hashAlgorithmOid);
+            if (!first || !algorithm || !bytesEqual(crypto_digest(algorithm, tsa.der), first.certHash)) {
+                return 'signing-certificate-v2 does not match the TSA certificate';
+            }
+            if (first.issuerSerial && !bytesEqual(first.issuerSerial.serialNumber, tsa.serialNumber)) {
+                return 'signing-certificate-v2 names another TSA certificate';
             }
         }
-        const hash = fields[index].valueBlock.valueHexView;
-        const issuerSerial = fields[index + 1];
-        if (first === undefined) {
-            // Only the first ESSCertID names the signer; v1 is only length-checked, as .NET does.
-            const expected = (0,external_node_crypto_namespaceObject.createHash)(hashName).update(signer.der).digest();
-            const matches = version === 'v1' ? hash.length === 20 : equalBytes(hash, expected);
-            if (!matches)
-                return `signing-certificate-${version} does not match the TSA certificate`;
-            first = { hash, issuerSerial };
+        if (v1[0]) {
+            const first = decodeSigningCertificate(v1[0].values[0], 'NU3021')[0];
+            if (!first || first.certHash.length !== 20)
+                return 'signing-certificate does not hold a SHA-1 hash';
+            if (first.issuerSerial && !bytesEqual(first.issuerSerial.serialNumber, tsa.serialNumber)) {
+                return 'signing-certificate names another TSA certificate';
+            }
         }
     }
-    if (first?.issuerSerial !== undefined && !issuerSerialMatches(first.issuerSerial, signer)) {
-        return `signing-certificate-${version} names another issuer or serial number`;
-    }
-    return undefined;
-}
-/** IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER } */
-function issuerSerialMatches(issuerSerial, signer) {
-    const [generalNames, serial] = issuerSerial.valueBlock.value;
-    const names = generalNames.valueBlock.value;
-    const directoryName = names[0];
-    if (names.length !== 1 || directoryName?.idBlock.tagNumber !== 4)
-        return false;
-    const issuerName = directoryName.valueBlock.value[0];
-    const certificateIssuer = signer.certificate.issuer.toSchema().toBER(false);
-    return (issuerName !== undefined &&
-        equalBytes(new Uint8Array(issuerName.toBER(false)), new Uint8Array(certificateIssuer)) &&
-        equalBytes(serial.valueBlock.valueHexView, signer.certificate.serialNumber.valueBlock.valueHexView));
-}
-/** The signed attributes as a DER SET OF: elements sorted by their encodings (X.690 §11.6). */
-function derSortedAttributes(signedAttrs) {
-    const encoded = signedAttrs.attributes.map((a) => Buffer.from(a.toSchema().toBER(false)));
-    encoded.sort(Buffer.compare);
-    const set = new build_Set({
-        value: encoded.map((bytes) => fromBER(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
-            .result),
-    });
-    return new Uint8Array(set.toBER(false));
-}
-function equalBytes(a, b) {
-    return a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
-}
-
-;// CONCATENATED MODULE: ./src/timestamp/tsa-certificate.ts
-
-
-/** NuGet's minimum RSA modulus for signing and timestamping certificates (NU3014/NU3023). */
-const MINIMUM_RSA_BITS = 2048;
-const SHA2_RSA_SIGNATURES = [
-    oids_OID.sha256WithRSAEncryption,
-    oids_OID.sha384WithRSAEncryption,
-    oids_OID.sha512WithRSAEncryption,
-];
-/** NU3022: the certificate itself must be signed with SHA-2 RSA (CertificateUtility.IsSignatureAlgorithmSupported). */
-function hasSupportedSignatureAlgorithm(certificate) {
-    return SHA2_RSA_SIGNATURES.includes(certificate.signatureAlgorithm.algorithmId);
-}
-/** NU3023: an RSA key of at least 2048 bits; any other key type fails (CertificateUtility.IsCertificatePublicKeyValid). */
-function hasSupportedPublicKey(embedded) {
-    const { publicKey } = new external_node_crypto_namespaceObject.X509Certificate(embedded.der);
-    const bits = publicKey.asymmetricKeyDetails?.modulusLength;
-    return publicKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits >= MINIMUM_RSA_BITS;
-}
-function notBefore(certificate) {
-    return certificate.notBefore.value;
-}
-/** NuGet's IsDateInsideValidityPeriod: NotBefore ≤ date < NotAfter. */
-function isWithinValidity(certificate, date) {
-    const time = date.getTime();
-    return (certificate.notBefore.value.getTime() <= time && time < certificate.notAfter.value.getTime());
-}
-/**
- * RFC 3161 §2.3 as .NET enforces it when processing a response (nuget-signing-spec.md §5.4):
- * exactly one extendedKeyUsage extension, marked critical, listing id-kp-timeStamping. Returns
- * why the certificate fails, or undefined.
- */
-function timeStampingEkuProblem(certificate) {
-    const ekus = (certificate.extensions ?? []).filter((e) => e.extnID === oids_OID.extKeyUsage);
-    const [eku, ...more] = ekus;
-    if (eku === undefined)
-        return 'it has no extended key usage extension';
-    if (more.length > 0)
-        return 'it has more than one extended key usage extension';
-    if (!eku.critical)
-        return 'its extended key usage extension is not marked critical';
-    const purposes = eku.parsedValue?.keyPurposes ?? [];
-    if (!purposes.includes(oids_OID.timeStamping)) {
-        return 'its extended key usage does not include time stamping (1.3.6.1.5.5.7.3.8)';
+    catch {
+        return 'a signing-certificate attribute cannot be decoded';
     }
     return undefined;
 }
@@ -42806,10 +44013,16 @@ function timeStampingEkuProblem(certificate) {
 
 
 
+
+
+
 /**
  * Checks a freshly issued token against the request, in the order a signature is refused by
  * `dotnet nuget sign` (nuget-signing-spec.md §10.3 step 4): first what .NET's
  * Rfc3161TimestampRequest.ProcessResponse checks, then NuGet's own re-checks (NU3021–NU3036).
+ * The token rules a verifier applies too (ESS attributes, CMS signature, TSA certificate
+ * requirements) are the verifier's own checks; only the request matching and the sign-time
+ * rules live here. Returns the TSA certificate.
  *
  * .NET reports its own failures as a generic CryptographicException; we give them the NU code of
  * the nearest NuGet check (imprint NU3019, nonce NU3026, no certificate NU3020, anything else about
@@ -42820,44 +44033,73 @@ function checkTimeStampResponse(request, token, url, now) {
         throw new errors_NupkgSigningError(code, `The timestamp from ${url} was refused: ${what}.`);
     };
     const { tstInfo } = token;
+    const { messageImprint } = tstInfo;
     if (tstInfo.version !== 1)
         fail('NU3021', `its TSTInfo version is ${tstInfo.version}, not 1`);
-    if (tstInfo.hashAlgorithmOid !== HASH_ALGORITHMS[request.hashAlgorithm].oid ||
-        !equalBytes(tstInfo.hashedMessage, request.hashedMessage)) {
-        const algorithm = hashAlgorithmFromOid(tstInfo.hashAlgorithmOid) ?? tstInfo.hashAlgorithmOid;
+    if (messageImprint.hashAlgorithmOid !== HASH_ALGORITHMS[request.hashAlgorithm].oid ||
+        !bytesEqual(messageImprint.hashedMessage, request.hashedMessage)) {
+        const algorithm = hashAlgorithmFromOid(messageImprint.hashAlgorithmOid) ?? messageImprint.hashAlgorithmOid;
         fail('NU3019', `its message imprint (${algorithm}) is not the hash of the signature that was sent`);
     }
-    if (tstInfo.nonce === undefined || !equalBytes(tstInfo.nonce, request.nonce)) {
+    if (tstInfo.nonce === undefined || !bytesEqual(tstInfo.nonce, request.nonce)) {
         fail('NU3026', 'its nonce does not match the request (the response may be replayed)');
     }
-    const signer = findSignerCertificate(token);
-    if (signer === undefined) {
+    const tsa = token.signer.findSignerCertificate(token.certificates);
+    if (tsa === undefined) {
         return fail('NU3020', 'the token does not include the TSA certificate although it was requested');
     }
-    const essProblem = signingCertificateProblem(token, signer);
+    const essProblem = tokenSigningCertificateProblem(token, tsa);
     if (essProblem !== undefined)
         fail('NU3021', essProblem);
-    const ekuProblem = timeStampingEkuProblem(signer.certificate);
+    const ekuProblem = timeStampingEkuProblem(tsa);
     if (ekuProblem !== undefined)
         fail('NU3021', `the TSA certificate is not a time-stamping certificate: ${ekuProblem}`);
-    const signatureProblem = tokenSignatureProblem(token, signer);
+    const signatureProblem = checkSignerSignature(token.signer, tsa, token.tstInfoDer);
     if (signatureProblem !== undefined)
-        fail('NU3021', signatureProblem);
-    if (!hasSupportedSignatureAlgorithm(signer.certificate)) {
-        fail('NU3022', `the TSA certificate is signed with ${signer.certificate.signatureAlgorithm.algorithmId}; SHA256/384/512 with RSA is required`);
+        fail('NU3021', `its signature is invalid: ${signatureProblem}`);
+    // NuGet's ValidateTimestampCms order: NU3022, NU3023, then the token digest (NU3024), then NU3025.
+    const requirements = checkCertificateRequirements(tsa, 'timestamping', now);
+    const digestProblems = hashAlgorithmFromOid(token.signer.digestAlgorithmOid)
+        ? []
+        : [
+            {
+                code: 'NU3024',
+                message: `The token is signed with digest ${token.signer.digestAlgorithmOid}; SHA256/384/512 is required.`,
+            },
+        ];
+    const [firstProblem] = [
+        ...requirements.filter((problem) => problem.code !== 'NU3025'),
+        ...digestProblems,
+        ...requirements.filter((problem) => problem.code === 'NU3025'),
+    ];
+    if (firstProblem !== undefined) {
+        throw new errors_NupkgSigningError(firstProblem.code, `The timestamp from ${url} was refused. ${firstProblem.message}`);
     }
-    if (!hasSupportedPublicKey(signer)) {
-        fail('NU3023', 'the TSA certificate key is not RSA with at least 2048 bits');
-    }
-    if (hashAlgorithmFromOid(token.signerInfo.digestAlgorithm.algorithmId) === undefined) {
-        fail('NU3024', `the token is signed with digest ${token.signerInfo.digestAlgorithm.algorithmId}; SHA256/384/512 is required`);
-    }
-    if (notBefore(signer.certificate).getTime() > now.getTime()) {
-        fail('NU3025', 'the TSA certificate is not yet valid');
-    }
-    if (!isWithinValidity(signer.certificate, tstInfo.genTime)) {
+    // NuGet's IsDateInsideValidityPeriod: NotBefore ≤ genTime < NotAfter.
+    const genTime = tstInfo.genTime.getTime();
+    if (genTime < tsa.notBefore.getTime() || genTime >= tsa.notAfter.getTime()) {
         fail('NU3036', `its time ${tstInfo.genTime.toISOString()} is outside the TSA certificate validity`);
     }
+    return tsa;
+}
+/**
+ * RFC 3161 §2.3 as .NET enforces it when processing a response (nuget-signing-spec.md §5.4):
+ * exactly one extendedKeyUsage extension, marked critical, listing id-kp-timeStamping. A verifier
+ * is laxer (an absent EKU allows every purpose), so this rule is the client's alone.
+ */
+function timeStampingEkuProblem(tsa) {
+    const count = tsa.extensions.filter((extension) => extension.oid === oids_OID.extKeyUsage).length;
+    if (count === 0 || tsa.extendedKeyUsage === undefined) {
+        return 'it has no extended key usage extension';
+    }
+    if (count > 1)
+        return 'it has more than one extended key usage extension';
+    if (!tsa.extendedKeyUsage.critical)
+        return 'its extended key usage extension is not marked critical';
+    if (!tsa.extendedKeyUsage.oids.includes(oids_OID.timeStamping)) {
+        return 'its extended key usage does not include time stamping (1.3.6.1.5.5.7.3.8)';
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/timestamp/response.ts
@@ -42960,115 +44202,6 @@ function printable(text) {
     return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
 }
 
-;// CONCATENATED MODULE: ./src/timestamp/timestamp-token.ts
-
-
-
-
-/**
- * Decodes a TimeStampToken. Structural problems are NU3021, the code NuGet gives an invalid token
- * (nuget-signing-spec.md §5.2).
- */
-function parseTimeStampToken(der, source) {
-    const pkijs = getPkijs();
-    const invalid = (why, cause) => new errors_NupkgSigningError('NU3021', `The timestamp token from ${source} is invalid: ${why}.`, {
-        cause,
-    });
-    const decoded = fromBER(crypto_toArrayBuffer(der));
-    if (decoded.offset === -1 || decoded.offset !== der.byteLength) {
-        throw invalid('it is not a single DER value');
-    }
-    let signedData;
-    let signedDataSchema;
-    try {
-        const contentInfo = new pkijs.ContentInfo({ schema: decoded.result });
-        if (contentInfo.contentType !== oids_OID.signedData)
-            throw invalid('it is not CMS SignedData');
-        signedDataSchema = contentInfo.content;
-        signedData = new pkijs.SignedData({ schema: signedDataSchema });
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw invalid('it does not decode as CMS SignedData', error);
-    }
-    if (signedData.encapContentInfo.eContentType !== oids_OID.tstInfo) {
-        throw invalid(`its content type is ${signedData.encapContentInfo.eContentType}, not TSTInfo`);
-    }
-    const eContent = signedData.encapContentInfo.eContent;
-    if (eContent === undefined)
-        throw invalid('it has no TSTInfo content');
-    const tstInfoDer = octetStringContents(eContent);
-    const [signerInfo, ...otherSigners] = signedData.signerInfos;
-    if (signerInfo === undefined || otherSigners.length > 0) {
-        throw invalid(`it has ${signedData.signerInfos.length} signers instead of one`);
-    }
-    let tstInfo;
-    try {
-        const tstDecoded = fromBER(crypto_toArrayBuffer(tstInfoDer));
-        if (tstDecoded.offset === -1)
-            throw new Error('not BER');
-        tstInfo = new pkijs.TSTInfo({ schema: tstDecoded.result });
-    }
-    catch (error) {
-        throw invalid('its TSTInfo does not decode', error);
-    }
-    return {
-        der: Uint8Array.from(der),
-        signedData,
-        signerInfo,
-        tstInfoDer,
-        tstInfo: viewOf(tstInfo),
-        certificates: embeddedCertificates(signedDataSchema),
-    };
-}
-function viewOf(tstInfo) {
-    const { accuracy } = tstInfo;
-    return {
-        version: tstInfo.version,
-        policy: tstInfo.policy,
-        hashAlgorithmOid: tstInfo.messageImprint.hashAlgorithm.algorithmId,
-        hashedMessage: Uint8Array.from(tstInfo.messageImprint.hashedMessage.valueBlock.valueHexView),
-        genTime: tstInfo.genTime,
-        nonce: tstInfo.nonce === undefined
-            ? undefined
-            : Uint8Array.from(tstInfo.nonce.valueBlock.valueHexView),
-        accuracy: accuracy === undefined
-            ? undefined
-            : { seconds: accuracy.seconds, millis: accuracy.millis, micros: accuracy.micros },
-    };
-}
-/** OCTET STRING contents, joining the segments of a constructed (BER) encoding. */
-function octetStringContents(value) {
-    if (!value.idBlock.isConstructed)
-        return Uint8Array.from(value.valueBlock.valueHexView);
-    const parts = value.valueBlock.value.map((part) => octetStringContents(part));
-    return Uint8Array.from(Buffer.concat(parts));
-}
-/**
- * Certificates of SignedData `certificates [0]`, read from the original encoding so hashes
- * (ESSCertIDv2, fingerprints) are over the bytes the TSA sent rather than a re-encoding.
- */
-function embeddedCertificates(signedDataSchema) {
-    const pkijs = getPkijs();
-    if (!(signedDataSchema instanceof Sequence))
-        return [];
-    const set = signedDataSchema.valueBlock.value.find((element) => element.idBlock.tagClass === 3 && element.idBlock.tagNumber === 0);
-    if (!(set instanceof Constructed))
-        return [];
-    const result = [];
-    for (const element of set.valueBlock.value) {
-        // Only X.509 certificates (a plain SEQUENCE); other CertificateChoices are skipped.
-        if (!(element instanceof Sequence))
-            continue;
-        result.push({
-            der: Uint8Array.from(element.valueBeforeDecodeView),
-            certificate: new pkijs.Certificate({ schema: element }),
-        });
-    }
-    return result;
-}
-
 ;// CONCATENATED MODULE: ./src/timestamp/client.ts
 
 
@@ -43107,9 +44240,9 @@ async function requestTimestamp(options) {
                 log: options.log,
             });
             const tokenDer = readTimeStampResp(body, url, contentType);
-            const token = parseTimeStampToken(tokenDer, url);
-            checkTimeStampResponse(request, token, url, options.now());
-            return { tokenDer, token, url, genTime: token.tstInfo.genTime };
+            const token = parseToken(tokenDer, url);
+            const tsa = checkTimeStampResponse(request, token, url, options.now());
+            return { tokenDer, token, tsa, url, genTime: token.tstInfo.genTime };
         }
         catch (error) {
             if (!(error instanceof errors_NupkgSigningError))
@@ -43122,6 +44255,20 @@ async function requestTimestamp(options) {
         }
     }
     throw new Error('unreachable: the loop returns or throws');
+}
+/**
+ * Parses with the verifier's model. Every structural problem is NU3021 here, the code NuGet gives
+ * an invalid token at sign time (nuget-signing-spec.md §5.2), and names the server that sent it.
+ */
+function parseToken(tokenDer, url) {
+    try {
+        return parseTimestampToken(tokenDer);
+    }
+    catch (error) {
+        if (!(error instanceof errors_NupkgSigningError))
+            throw error;
+        throw new errors_NupkgSigningError('NU3021', `The timestamp token from ${url} is invalid: ${describeError(error)}`, { cause: error });
+    }
 }
 function withEarlierFailures(error, failures) {
     if (failures.length === 0)
@@ -43144,73 +44291,24 @@ function assertHttpUrl(url) {
 
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-;// CONCATENATED MODULE: ./src/trust/der.ts
-function readTlv(bytes, offset, limit = bytes.length) {
-    const tag = bytes[offset];
-    if (tag === undefined || offset >= limit)
-        throw new Error(`DER: no element at offset ${offset}`);
-    if ((tag & 0x1f) === 0x1f)
-        throw new Error(`DER: multi-byte tag at offset ${offset}`);
-    let position = offset + 1;
-    const first = bytes[position++];
-    if (first === undefined)
-        throw new Error(`DER: truncated length at offset ${offset}`);
-    let length = first;
-    if (first & 0x80) {
-        const count = first & 0x7f;
-        if (count === 0 || count > 4)
-            throw new Error(`DER: unsupported length form at offset ${offset}`);
-        length = 0;
-        for (let i = 0; i < count; i++) {
-            const byte = bytes[position++];
-            if (byte === undefined)
-                throw new Error(`DER: truncated length at offset ${offset}`);
-            length = length * 256 + byte;
-        }
-    }
-    const end = position + length;
-    if (end > limit)
-        throw new Error(`DER: element at offset ${offset} overruns its container`);
-    return { tag, start: offset, contentStart: position, end };
-}
-/** The elements directly inside a constructed element. */
-function children(bytes, parent) {
-    const result = [];
-    let offset = parent.contentStart;
-    while (offset < parent.end) {
-        const child = readTlv(bytes, offset, parent.end);
-        result.push(child);
-        offset = child.end;
-    }
-    return result;
-}
-function contentOf(bytes, tlv) {
-    return bytes.subarray(tlv.contentStart, tlv.end);
-}
-function elementOf(bytes, tlv) {
-    return bytes.subarray(tlv.start, tlv.end);
-}
-const SEQUENCE = 0x30;
-const VERSION_TAG = 0xa0;
+;// CONCATENATED MODULE: ./src/signature/certificate-outline.ts
+
+/** Throws when `der` is not shaped like a Certificate (RFC 5280 §4.1). */
 function outlineCertificate(der) {
-    const certificate = readTlv(der, 0);
-    if (certificate.tag !== SEQUENCE)
-        throw new Error('DER: certificate is not a SEQUENCE');
-    const tbs = children(der, certificate)[0];
-    if (tbs?.tag !== SEQUENCE)
-        throw new Error('DER: tbsCertificate is not a SEQUENCE');
-    const fields = children(der, tbs);
-    // version [0] EXPLICIT is absent in v1 certificates.
-    const base = fields[0]?.tag === VERSION_TAG ? 1 : 0;
-    const issuer = fields[base + 2];
-    const subject = fields[base + 4];
-    const spki = fields[base + 5];
-    if (!issuer || !subject || !spki)
-        throw new Error('DER: tbsCertificate is incomplete');
+    const certificate = readElement(der, 0, der.length);
+    const [tbs] = certificate?.tag === 0x30 ? childElements(der, certificate, 1) : [];
+    if (tbs?.tag !== 0x30)
+        throw new Error('not a DER Certificate');
+    // TBSCertificate: [0] version OPTIONAL, serialNumber, signature, issuer, validity, subject, spki.
+    const fields = childElements(der, tbs, 7);
+    const skip = fields[0]?.tag === 0xa0 ? 1 : 0;
+    const subject = fields[skip + 4];
+    const spki = fields[skip + 5];
+    if (subject?.tag !== 0x30 || spki?.tag !== 0x30)
+        throw new Error('TBSCertificate is incomplete');
     return {
-        issuer: elementOf(der, issuer),
-        subject: elementOf(der, subject),
-        subjectPublicKeyInfo: elementOf(der, spki),
+        subjectDer: der.subarray(subject.offset, subject.end),
+        subjectPublicKeyInfoDer: der.subarray(spki.offset, spki.end),
     };
 }
 
@@ -43225,10 +44323,12 @@ function outlineCertificate(der) {
  */
 function canonicalNameKey(nameDer) {
     try {
-        const name = readTlv(nameDer, 0);
-        return children(nameDer, name)
-            .map((rdn) => children(nameDer, rdn)
-            .map((attribute) => attributeKey(nameDer, children(nameDer, attribute)))
+        const name = decodeDer(nameDer, 'Name');
+        if (!isUniversal(name, der_TAG.sequence))
+            throw new Error('a Name must be a SEQUENCE');
+        return childrenOf(name)
+            .map((rdn) => childrenOf(rdn)
+            .map((attribute) => attributeKey(childrenOf(attribute)))
             .join('+'))
             .join(',');
     }
@@ -43237,18 +44337,22 @@ function canonicalNameKey(nameDer) {
         return `raw:${name_hex(nameDer)}`;
     }
 }
-const OBJECT_IDENTIFIER = 0x06;
-function attributeKey(bytes, parts) {
-    const [type, value] = parts;
-    if (type?.tag !== OBJECT_IDENTIFIER || value === undefined)
+function attributeKey([type, value]) {
+    if (!type || !isUniversal(type, der_TAG.objectIdentifier) || !value)
         throw new Error('bad attribute');
-    const oid = name_hex(contentOf(bytes, type));
-    const text = decodeString(value.tag, contentOf(bytes, value));
+    const oid = name_hex(primitiveContent(type));
+    const text = value.idBlock.tagClass === name_UNIVERSAL && !value.idBlock.isConstructed
+        ? decodeString(value.idBlock.tagNumber, primitiveContent(value))
+        : undefined;
     return text === undefined
-        ? `${oid}=raw:${name_hex(elementOf(bytes, value))}`
+        ? `${oid}=raw:${name_hex(encodedBytes(value))}`
         : `${oid}=s:${JSON.stringify(canonicalText(text))}`;
 }
-/** Decodes the DirectoryString-like types OpenSSL canonicalises; undefined for anything else. */
+const name_UNIVERSAL = 1;
+/**
+ * Decodes the string types OpenSSL canonicalises (ASN1_MASK_CANON; NumericString is not one of
+ * them, unlike in .NET's name formatting); undefined for anything else.
+ */
 function decodeString(tag, content) {
     switch (tag) {
         case 0x0c: // UTF8String
@@ -43291,13 +44395,11 @@ function name_hex(bytes) {
 
 
 
-
 /**
  * Microsoft "application policies" extension. When present, Windows and .NET's managed chain
  * policy code use it instead of the EKU extension (dotnet/runtime CertificatePolicy.ReadPolicy).
  */
 const MS_APPLICATION_POLICIES = '1.3.6.1.4.1.311.21.10';
-const KEY_CERT_SIGN_BIT = 5;
 /**
  * Critical extensions OpenSSL's verifier understands (X509_supported_extension); a certificate
  * with any other critical extension fails with HasNotSupportedCriticalExtension on Linux.
@@ -43321,13 +44423,13 @@ const SUPPORTED_CRITICAL_EXTENSIONS = new Set([
 ]);
 /**
  * Parsed certificates by SHA-256, for the whole run: a batch of packages shares a handful of
- * issuing and root certificates, and parsing one costs milliseconds.
+ * issuing and root certificates, and parsing one costs about a millisecond.
  */
 const cache = new Map();
 const MAX_CACHED = 2048;
 /** Parses a DER certificate; throws NUPKG005 naming `source` when it is not a certificate. */
 function certificateFacts(der, source = 'certificate') {
-    const key = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(der).digest('hex');
+    const key = sha256Fingerprint(der);
     const cached = cache.get(key);
     if (cached)
         return cached;
@@ -43346,96 +44448,57 @@ function certificateFacts(der, source = 'certificate') {
     return facts;
 }
 function certificate_facts_parse(der) {
-    const pkijs = getPkijs();
-    const outline = outlineCertificate(der);
-    const cert = pkijs.Certificate.fromBER(crypto_toArrayBuffer(der));
-    const extensions = cert.extensions ?? [];
-    let ski;
-    let aki;
-    let basicConstraints;
-    let keyCertSign;
-    let eku;
-    let msPolicies;
-    const unsupportedCritical = [];
-    for (const extension of extensions) {
-        const value = extension.extnValue.valueBlock.valueHexView;
-        if (extension.critical && !SUPPORTED_CRITICAL_EXTENSIONS.has(extension.extnID)) {
-            unsupportedCritical.push(extension.extnID);
-        }
-        switch (extension.extnID) {
-            case oids_OID.subjectKeyIdentifier:
-                ski = certificate_facts_hex(asn1Of(value, OctetString).valueBlock.valueHexView);
-                break;
-            case oids_OID.authorityKeyIdentifier: {
-                const keyId = new pkijs.AuthorityKeyIdentifier({ schema: asn1Any(value) }).keyIdentifier;
-                aki = keyId ? certificate_facts_hex(keyId.valueBlock.valueHexView) : undefined;
-                break;
-            }
-            case oids_OID.basicConstraints: {
-                const parsed = new pkijs.BasicConstraints({ schema: asn1Any(value) });
-                const pathLen = parsed.pathLenConstraint;
-                basicConstraints = {
-                    cA: parsed.cA,
-                    pathLength: pathLen === undefined
-                        ? undefined
-                        : typeof pathLen === 'number'
-                            ? pathLen
-                            : pathLen.valueBlock.valueDec,
-                };
-                break;
-            }
-            case oids_OID.keyUsage:
-                keyCertSign = bitIsSet(asn1Of(value, BitString), KEY_CERT_SIGN_BIT);
-                break;
-            case oids_OID.extKeyUsage:
-                eku = new Set(new pkijs.ExtKeyUsage({ schema: asn1Any(value) }).keyPurposes);
-                break;
-            case MS_APPLICATION_POLICIES:
-                msPolicies = new Set(new pkijs.CertificatePolicies({ schema: asn1Any(value) }).certificatePolicies.map((policy) => policy.policyIdentifier));
-                break;
-        }
-    }
-    const subjectKey = canonicalNameKey(outline.subject);
-    const issuerKey = canonicalNameKey(outline.issuer);
+    const certificate = parseCertificate(der);
+    const { extensions, subjectDer, issuerDer, basicConstraints } = certificate;
+    const subjectKey = canonicalNameKey(subjectDer);
+    // Most certificates looked up are self-signed roots: skip decoding the same name twice.
+    const issuerKey = bytesEqual(issuerDer, subjectDer) ? subjectKey : canonicalNameKey(issuerDer);
+    const msPolicies = extensions.find((e) => e.oid === MS_APPLICATION_POLICIES);
+    let x509;
     return {
+        certificate,
         der,
-        fingerprint: sha256Fingerprint(der),
-        subjectDer: outline.subject,
-        issuerDer: outline.issuer,
+        fingerprint: certificate.fingerprintSha256,
+        subjectDer,
+        issuerDer,
         subjectKey,
         issuerKey,
-        publicKeyKey: certificate_facts_hex(outline.subjectPublicKeyInfo),
-        version: cert.version + 1,
-        notBefore: cert.notBefore.value,
-        notAfter: cert.notAfter.value,
-        subjectKeyIdentifier: ski,
-        authorityKeyIdentifier: aki,
-        basicConstraints,
-        keyCertSign,
-        applicationPolicies: msPolicies ?? eku,
+        publicKeyKey: certificate_facts_hex(certificate.subjectPublicKeyInfoDer),
+        version: certificate.version,
+        notBefore: certificate.notBefore,
+        notAfter: certificate.notAfter,
+        subjectKeyIdentifier: optionalHex(certificate.subjectKeyIdentifier),
+        authorityKeyIdentifier: optionalHex(certificate.authorityKeyIdentifier),
+        basicConstraints: basicConstraints && {
+            cA: basicConstraints.ca,
+            pathLength: basicConstraints.pathLength,
+        },
+        keyCertSign: hasKeyUsage(certificate, KEY_USAGE_BIT.keyCertSign),
+        applicationPolicies: msPolicies
+            ? readPolicyIdentifiers(msPolicies.value)
+            : certificate.extendedKeyUsage && new Set(certificate.extendedKeyUsage.oids),
         hasExtensions: extensions.length > 0,
-        unsupportedCriticalExtensions: unsupportedCritical,
+        unsupportedCriticalExtensions: extensions
+            .filter((e) => e.critical && !SUPPORTED_CRITICAL_EXTENSIONS.has(e.oid))
+            .map((e) => e.oid),
         selfIssued: subjectKey === issuerKey,
-        x509: new external_node_crypto_namespaceObject.X509Certificate(der),
+        // Built on first use: store certificates that never end up in a chain need no OpenSSL copy.
+        get x509() {
+            x509 ??= new external_node_crypto_namespaceObject.X509Certificate(der);
+            return x509;
+        },
     };
 }
-function asn1Any(bytes) {
-    const parsed = fromBER(bytes);
-    if (parsed.offset === -1)
-        throw new Error(`bad extension encoding: ${parsed.result.error}`);
-    return parsed.result;
+/**
+ * The policy OIDs of a CertificatePolicies-shaped value (RFC 5280 §4.2.1.4), the syntax of the
+ * MS application policies extension: SEQUENCE OF PolicyInformation { policyIdentifier, ... }.
+ */
+function readPolicyIdentifiers(value) {
+    const policies = expectUniversal(decodeDer(value, 'application policies extension'), der_TAG.sequence, 'application policies');
+    return new Set(childrenOf(policies).map((policy) => readOid(childrenOf(policy)[0], 'policyIdentifier')));
 }
-function asn1Of(bytes, type) {
-    const value = asn1Any(bytes);
-    if (!(value instanceof type))
-        throw new Error(`unexpected extension value type ${value.constructor.name}`);
-    return value;
-}
-/** Named-bit BIT STRING: bit 0 is the most significant bit of the first content byte. */
-function bitIsSet(bits, bit) {
-    const bytes = bits.valueBlock.valueHexView;
-    const byte = bytes[bit >> 3] ?? 0;
-    return (byte & (0x80 >> (bit & 7))) !== 0;
+function optionalHex(bytes) {
+    return bytes && certificate_facts_hex(bytes);
 }
 function certificate_facts_hex(bytes) {
     return Buffer.from(bytes).toString('hex');
@@ -43460,12 +44523,6 @@ function loadPemCertificates(text) {
     }
     return certificates;
 }
-/** Encodes DER as a PEM CERTIFICATE block with 64-character lines. */
-function toPem(der) {
-    const base64 = Buffer.from(der).toString('base64');
-    const lines = base64.match(/.{1,64}/g) ?? [];
-    return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
 
 ;// CONCATENATED MODULE: ./src/trust/trust-store.ts
 
@@ -43485,8 +44542,9 @@ const CERTIFICATE_FILE = /\.(pem|crt|cer)$/i;
  * the store end a trusted chain; other certificates in it merely help find issuers, because
  * OpenSSL accepts only self-signed trust anchors without X509_V_FLAG_PARTIAL_CHAIN.
  *
- * Loading only indexes each certificate by subject (a bundle holds hundreds of roots); the full
- * parse happens when chain building asks for a certificate.
+ * Loading indexes each certificate by an outline (subject and public key) and parses it fully
+ * only when a chain needs it, so loading the SDK bundles stays cheap; a certificate that is not
+ * even shaped like one is reported when the store is loaded, naming its file.
  */
 class TrustStore {
     entries;
@@ -43501,7 +44559,7 @@ class TrustStore {
             list.push(entry);
             this.bySubject.set(entry.subjectKey, list);
             this.byFingerprint.add(entry.fingerprint);
-            this.byNameAndKey.add(entry.nameAndKey);
+            this.byNameAndKey.add(nameAndKey(entry));
         }
     }
     /** An empty store: every chain ends in UntrustedRoot or PartialChain. */
@@ -43544,12 +44602,9 @@ class TrustStore {
     get certificates() {
         return this.entries.map((entry) => entry.der);
     }
-    /**
-     * Store certificates whose subject matches `subjectKey` (see name.ts for the comparison).
-     * Throws NUPKG005 when such a certificate does not parse.
-     */
+    /** Store certificates whose subject matches `subjectKey` (see name.ts for the comparison). */
     withSubject(subjectKey) {
-        return (this.bySubject.get(subjectKey) ?? []).map((entry) => certificateFacts(entry.der, entry.source));
+        return (this.bySubject.get(subjectKey) ?? []).map(factsOf);
     }
     /**
      * Whether the certificate ends a trusted chain: it is self-issued and the store holds it, either
@@ -43559,7 +44614,7 @@ class TrustStore {
         if (!certificate.selfIssued)
             return false;
         return (this.byFingerprint.has(certificate.fingerprint) ||
-            this.byNameAndKey.has(`${certificate.subjectKey}|${certificate.publicKeyKey}`));
+            this.byNameAndKey.has(nameAndKey(certificate)));
     }
     withEntries(entries) {
         const seen = new Set(this.byFingerprint);
@@ -43573,22 +44628,37 @@ class TrustStore {
         return new TrustStore(merged);
     }
 }
+/** Anchor identity without exact DER: the same subject with the same public key. */
+function nameAndKey(certificate) {
+    return `${certificate.subjectKey}|${certificate.publicKeyKey}`;
+}
 function storeEntry(der, source) {
-    let outline;
     try {
-        outline = outlineCertificate(der);
+        const outline = outlineCertificate(der);
+        return {
+            der,
+            source,
+            fingerprint: (0,external_node_crypto_namespaceObject.createHash)('sha256').update(der).digest('hex').toUpperCase(),
+            subjectKey: canonicalNameKey(outline.subjectDer),
+            publicKeyKey: Buffer.from(outline.subjectPublicKeyInfoDer).toString('hex'),
+        };
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG005', `${source} is not a valid X.509 certificate (${describeError(error)}). Remove it from the trust roots.`, { cause: error });
+        throw invalidCertificate(source, error);
     }
-    const subjectKey = canonicalNameKey(outline.subject);
-    return {
-        der,
-        source,
-        fingerprint: sha256Fingerprint(der),
-        subjectKey,
-        nameAndKey: `${subjectKey}|${Buffer.from(outline.subjectPublicKeyInfo).toString('hex')}`,
-    };
+}
+function factsOf(entry) {
+    try {
+        return certificateFacts(entry.der, entry.source);
+    }
+    catch (error) {
+        throw invalidCertificate(entry.source, error);
+    }
+}
+function invalidCertificate(source, error) {
+    // certificateFacts says which certificate; its cause says what is wrong with it.
+    const reason = error instanceof Error && error.cause !== undefined ? error.cause : error;
+    return new errors_NupkgSigningError('NUPKG005', `${source} is not a valid X.509 certificate (${describeError(reason)}). Remove it from the trust roots.`, { cause: error });
 }
 function expandPath(path) {
     let isDirectory;
@@ -43736,7 +44806,7 @@ function loadDefaultTrustStores(options = {}) {
 ;// CONCATENATED MODULE: ./src/sign/der.ts
 
 
-const der_TAG = {
+const sign_der_TAG = {
     integer: 0x02,
     octetString: 0x04,
     null: 0x05,
@@ -43756,7 +44826,7 @@ function malformed(why) {
     return new errors_NupkgSigningError('NU3003', `The signature is not valid DER: ${why}.`);
 }
 /** Reads the element starting at `offset`. Indefinite lengths are refused: we only splice DER. */
-function der_readTlv(bytes, offset = 0) {
+function readTlv(bytes, offset = 0) {
     if (offset + 2 > bytes.length)
         throw malformed('truncated element header');
     const tag = bytes[offset];
@@ -43788,16 +44858,16 @@ function der_readTlv(bytes, offset = 0) {
 }
 /** Reads `bytes` as exactly one element, with nothing after it. */
 function der_readSingle(bytes) {
-    const tlv = der_readTlv(bytes);
+    const tlv = readTlv(bytes);
     if (tlv.bytes.length !== bytes.length)
         throw malformed('trailing data after the element');
     return tlv;
 }
 /** The elements inside a constructed element's content. */
-function der_children(content) {
+function children(content) {
     const result = [];
     for (let offset = 0; offset < content.length;) {
-        const tlv = der_readTlv(content, offset);
+        const tlv = readTlv(content, offset);
         result.push(tlv);
         offset += tlv.bytes.length;
     }
@@ -43833,10 +44903,10 @@ function der_concat(parts) {
     return Uint8Array.from(Buffer.concat(parts));
 }
 function der_sequence(...items) {
-    return der_encodeTlv(der_TAG.sequence, der_concat(items));
+    return der_encodeTlv(sign_der_TAG.sequence, der_concat(items));
 }
 /** `SET OF`: DER orders the elements by their encodings (X.690 §11.6). */
-function setOf(items, tag = der_TAG.set) {
+function setOf(items, tag = sign_der_TAG.set) {
     return der_encodeTlv(tag, der_concat(sortDer(items)));
 }
 /** Orders encodings as DER `SET OF` requires: shorter one padded with zeros, byte by byte. */
@@ -43864,13 +44934,13 @@ function readObjectIdentifier(tlv) {
     return decoded.result.valueBlock.toString();
 }
 function der_octetString(value) {
-    return der_encodeTlv(der_TAG.octetString, value);
+    return der_encodeTlv(sign_der_TAG.octetString, value);
 }
 /** A small non-negative INTEGER (versions). */
 function smallInteger(value) {
     if (!Number.isInteger(value) || value < 0 || value > 127)
         throw new RangeError('unsupported');
-    return der_encodeTlv(der_TAG.integer, Uint8Array.of(value));
+    return der_encodeTlv(sign_der_TAG.integer, Uint8Array.of(value));
 }
 /** `AlgorithmIdentifier` with parameters absent, as the reference writes digest and RSA OIDs. */
 function algorithmIdentifier(oid) {
@@ -43896,27 +44966,27 @@ function cms_parts_malformed(why) {
 }
 /** Splits a `ContentInfo` of type id-signedData. */
 function cms_parts_decodeSignedData(contentInfoDer) {
-    const [contentType, content, ...rest] = der_children(expectTag(der_readSingle(contentInfoDer), der_TAG.sequence, 'ContentInfo').content);
-    if (readObjectIdentifier(expectTag(contentType, der_TAG.oid, 'contentType')) !== oids_OID.signedData) {
+    const [contentType, content, ...rest] = children(expectTag(der_readSingle(contentInfoDer), sign_der_TAG.sequence, 'ContentInfo').content);
+    if (readObjectIdentifier(expectTag(contentType, sign_der_TAG.oid, 'contentType')) !== oids_OID.signedData) {
         throw cms_parts_malformed('the content type is not id-signedData');
     }
     if (rest.length > 0)
         throw cms_parts_malformed('ContentInfo has extra fields');
-    const [signedData, ...extra] = der_children(expectTag(content, contextTag(0, true), 'content').content);
+    const [signedData, ...extra] = children(expectTag(content, contextTag(0, true), 'content').content);
     if (extra.length > 0)
         throw cms_parts_malformed('content [0] holds more than one element');
-    const fields = der_children(expectTag(signedData, der_TAG.sequence, 'SignedData').content);
+    const fields = children(expectTag(signedData, sign_der_TAG.sequence, 'SignedData').content);
     let index = 0;
     const next = () => fields[index];
-    const version = expectTag(fields[index++], der_TAG.integer, 'SignedData.version');
-    const digestAlgorithms = expectTag(fields[index++], der_TAG.set, 'digestAlgorithms');
-    const encapContentInfo = expectTag(fields[index++], der_TAG.sequence, 'encapContentInfo');
+    const version = expectTag(fields[index++], sign_der_TAG.integer, 'SignedData.version');
+    const digestAlgorithms = expectTag(fields[index++], sign_der_TAG.set, 'digestAlgorithms');
+    const encapContentInfo = expectTag(fields[index++], sign_der_TAG.sequence, 'encapContentInfo');
     let certificates = [];
     if (next()?.tag === cms_parts_CERTIFICATES) {
-        certificates = der_children(fields[index++].content).map((certificate) => certificate.bytes);
+        certificates = children(fields[index++].content).map((certificate) => certificate.bytes);
     }
     const crls = next()?.tag === cms_parts_CRLS ? fields[index++].bytes : undefined;
-    const signerInfos = expectTag(fields[index++], der_TAG.set, 'signerInfos');
+    const signerInfos = expectTag(fields[index++], sign_der_TAG.set, 'signerInfos');
     if (index !== fields.length)
         throw cms_parts_malformed('SignedData has extra fields');
     return {
@@ -43925,7 +44995,7 @@ function cms_parts_decodeSignedData(contentInfoDer) {
         encapContentInfo: encapContentInfo.bytes,
         certificates,
         crls,
-        signerInfos: der_children(signerInfos.content).map((signerInfo) => signerInfo.bytes),
+        signerInfos: children(signerInfos.content).map((signerInfo) => signerInfo.bytes),
     };
 }
 /** Rebuilds the `ContentInfo`. Certificates and SignerInfos keep the order given. */
@@ -43935,20 +45005,20 @@ function encodeSignedData(parts) {
         fields.push(der_encodeTlv(cms_parts_CERTIFICATES, der_concat(parts.certificates)));
     if (parts.crls !== undefined)
         fields.push(parts.crls);
-    fields.push(der_encodeTlv(der_TAG.set, der_concat(parts.signerInfos)));
+    fields.push(der_encodeTlv(sign_der_TAG.set, der_concat(parts.signerInfos)));
     return der_sequence(objectIdentifier(oids_OID.signedData), der_encodeTlv(contextTag(0, true), der_sequence(...fields)));
 }
 function decodeSignerInfo(der) {
-    const fields = der_children(expectTag(der_readSingle(der), der_TAG.sequence, 'SignerInfo').content);
+    const fields = children(expectTag(der_readSingle(der), sign_der_TAG.sequence, 'SignerInfo').content);
     let index = 0;
-    const version = expectTag(fields[index++], der_TAG.integer, 'SignerInfo.version');
+    const version = expectTag(fields[index++], sign_der_TAG.integer, 'SignerInfo.version');
     const sid = fields[index++];
     if (sid === undefined)
         throw cms_parts_malformed('SignerInfo.sid is missing');
-    const digestAlgorithm = expectTag(fields[index++], der_TAG.sequence, 'digestAlgorithm');
+    const digestAlgorithm = expectTag(fields[index++], sign_der_TAG.sequence, 'digestAlgorithm');
     const signedAttrs = fields[index]?.tag === cms_parts_SIGNED_ATTRS ? fields[index++] : undefined;
-    const signatureAlgorithm = expectTag(fields[index++], der_TAG.sequence, 'signatureAlgorithm');
-    const signature = expectTag(fields[index++], der_TAG.octetString, 'signature');
+    const signatureAlgorithm = expectTag(fields[index++], sign_der_TAG.sequence, 'signatureAlgorithm');
+    const signature = expectTag(fields[index++], sign_der_TAG.octetString, 'signature');
     const unsignedAttrs = fields[index]?.tag === cms_parts_UNSIGNED_ATTRS ? fields[index++] : undefined;
     if (index !== fields.length)
         throw cms_parts_malformed('SignerInfo has extra fields');
@@ -43959,7 +45029,7 @@ function decodeSignerInfo(der) {
         signedAttrs: signedAttrs?.bytes,
         signatureAlgorithm: signatureAlgorithm.bytes,
         signature: signature.bytes,
-        unsignedAttrs: unsignedAttrs && der_children(unsignedAttrs.content).map((attr) => attr.bytes),
+        unsignedAttrs: unsignedAttrs && children(unsignedAttrs.content).map((attr) => attr.bytes),
     };
 }
 function encodeSignerInfo(parts) {
@@ -43995,10 +45065,10 @@ function encodeAttribute(attribute) {
 }
 /** Decodes an `Attribute` element, keeping the value bytes exactly as they were. */
 function decodeAttribute(der) {
-    const [type, values] = der_children(expectTag(der_readSingle(der), der_TAG.sequence, 'Attribute').content);
+    const [type, values] = children(expectTag(der_readSingle(der), sign_der_TAG.sequence, 'Attribute').content);
     return {
-        type: readObjectIdentifier(expectTag(type, der_TAG.oid, 'attrType')),
-        values: der_children(expectTag(values, der_TAG.set, 'attrValues').content).map((value) => value.bytes),
+        type: readObjectIdentifier(expectTag(type, sign_der_TAG.oid, 'attrType')),
+        values: children(expectTag(values, sign_der_TAG.set, 'attrValues').content).map((value) => value.bytes),
     };
 }
 
@@ -44043,9 +45113,9 @@ function encodeTime(time) {
         two(time.getUTCSeconds()) +
         'Z';
     if (year >= 1950 && year <= 2049) {
-        return der_encodeTlv(der_TAG.utcTime, Buffer.from(two(year % 100) + rest, 'ascii'));
+        return der_encodeTlv(sign_der_TAG.utcTime, Buffer.from(two(year % 100) + rest, 'ascii'));
     }
-    return der_encodeTlv(der_TAG.generalizedTime, Buffer.from(String(year).padStart(4, '0') + rest, 'ascii'));
+    return der_encodeTlv(sign_der_TAG.generalizedTime, Buffer.from(String(year).padStart(4, '0') + rest, 'ascii'));
 }
 /**
  * ETSI/RFC 5126 commitment-type-indication; one value per commitment type, each
@@ -44084,7 +45154,7 @@ function signingCertificateV1Attribute(certificate) {
  */
 function issuerSerial(certificate) {
     const generalNames = der_sequence(der_encodeTlv(contextTag(4, true), certificate.issuer));
-    return der_sequence(generalNames, der_encodeTlv(der_TAG.integer, certificate.serialNumber));
+    return der_sequence(generalNames, der_encodeTlv(sign_der_TAG.integer, certificate.serialNumber));
 }
 /** nuget-v3-service-index-url: the URL as an IA5String, exactly as supplied. */
 function serviceIndexUrlAttribute(serviceIndexUrl) {
@@ -44098,7 +45168,7 @@ function serviceIndexUrlAttribute(serviceIndexUrl) {
     if (url?.protocol !== 'https:' || ![...serviceIndexUrl].every((c) => c.charCodeAt(0) < 0x80)) {
         throw new errors_NupkgSigningError('NUPKG003', `The service index URL '${serviceIndexUrl}' must be an absolute https URL in ASCII characters.`);
     }
-    const value = der_encodeTlv(der_TAG.ia5String, Buffer.from(serviceIndexUrl, 'ascii'));
+    const value = der_encodeTlv(sign_der_TAG.ia5String, Buffer.from(serviceIndexUrl, 'ascii'));
     return { type: oids_OID.nugetV3ServiceIndexUrl, values: [value] };
 }
 /** nuget-package-owners: `SEQUENCE SIZE (1..MAX) OF UTF8String`, none empty or blank. */
@@ -44106,7 +45176,7 @@ function packageOwnersAttribute(owners) {
     if (owners.length === 0 || owners.some((owner) => owner.trim() === '')) {
         throw new errors_NupkgSigningError('NUPKG003', 'Package owners must be a non-empty list of non-blank names.');
     }
-    const value = der_sequence(...owners.map((owner) => der_encodeTlv(der_TAG.utf8String, Buffer.from(owner))));
+    const value = der_sequence(...owners.map((owner) => der_encodeTlv(sign_der_TAG.utf8String, Buffer.from(owner))));
     return { type: oids_OID.nugetPackageOwners, values: [value] };
 }
 /**
@@ -44121,7 +45191,7 @@ function sortSignedAttributes(attributes) {
     return {
         attributes: encoded.map((bytes) => byEncoding.get(bytes)),
         encoded,
-        der: der_encodeTlv(der_TAG.set, der_concat(encoded)),
+        der: der_encodeTlv(sign_der_TAG.set, der_concat(encoded)),
     };
 }
 
@@ -44207,7 +45277,7 @@ function signerIdentifier(certificate, kind) {
         // subjectKeyIdentifier [0] IMPLICIT SubjectKeyIdentifier: a primitive context tag.
         return der_encodeTlv(contextTag(0, false), certificate.subjectKeyIdentifier);
     }
-    return der_sequence(certificate.issuer, der_encodeTlv(der_TAG.integer, certificate.serialNumber));
+    return der_sequence(certificate.issuer, der_encodeTlv(sign_der_TAG.integer, certificate.serialNumber));
 }
 /**
  * A remote signer can return anything; checking the result against the certificate here turns a
@@ -44289,411 +45359,6 @@ function primaryAttributes(request, certificate) {
     if (packageOwners !== undefined)
         attributes.push(packageOwnersAttribute(packageOwners));
     return attributes;
-}
-
-;// CONCATENATED MODULE: ./src/signature/der.ts
-
-
-/**
- * Decoder limits. asn1js 4 already stops at a nesting depth (protecting the stack), but its node
- * budget (10,000) is close to what a signature with a dozen certificates and two timestamp
- * tokens uses once embedded OCTET/BIT STRING contents are explored, so it is raised.
- */
-const DECODE_OPTIONS = { maxDepth: 64, maxNodes: 500_000 };
-/**
- * Decodes one complete BER/DER element that must span all of `bytes`. Anything else (empty
- * input, a decoding error, trailing bytes, an exception from deep inside asn1js) throws `code`.
- */
-function decodeDer(bytes, what, code = 'NU3003') {
-    const fail = (why, cause) => new errors_NupkgSigningError(code, `The ${what} cannot be decoded: ${why}.`, { cause });
-    if (bytes.byteLength === 0)
-        throw fail('it is empty');
-    let decoded;
-    try {
-        decoded = fromBER(bytes, DECODE_OPTIONS);
-    }
-    catch (error) {
-        throw fail(describeError(error), error);
-    }
-    // asn1js reports failure through offset -1 rather than by throwing.
-    if (decoded.offset === -1)
-        throw fail(decoded.result.error || 'malformed ASN.1');
-    if (decoded.offset !== bytes.byteLength) {
-        throw fail(`${bytes.byteLength - decoded.offset} bytes follow the encoded element`);
-    }
-    return decoded.result;
-}
-/** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */
-function encodedBytes(block) {
-    return Uint8Array.from(block.valueBeforeDecodeView);
-}
-/** The child elements of a constructed block (empty for primitives). */
-function childrenOf(block) {
-    const value = block.valueBlock.value;
-    return Array.isArray(value) && block.idBlock.isConstructed ? value : [];
-}
-const UNIVERSAL = 1;
-const CONTEXT = 3;
-const signature_der_TAG = {
-    boolean: 1,
-    integer: 2,
-    bitString: 3,
-    octetString: 4,
-    null: 5,
-    objectIdentifier: 6,
-    utf8String: 12,
-    sequence: 16,
-    set: 17,
-    ia5String: 22,
-    utcTime: 23,
-    generalizedTime: 24,
-};
-function isUniversal(block, tagNumber) {
-    return block?.idBlock.tagClass === UNIVERSAL && block.idBlock.tagNumber === tagNumber;
-}
-function isContextTag(block, tagNumber) {
-    return block?.idBlock.tagClass === CONTEXT && block.idBlock.tagNumber === tagNumber;
-}
-/** Thrown by the readers below; callers catch it and rethrow with their own code and wording. */
-class StructureError extends Error {
-}
-function expectUniversal(block, tagNumber, what) {
-    if (!block || !isUniversal(block, tagNumber))
-        throw new StructureError(`${what} is missing or has the wrong type`);
-    return block;
-}
-function readOid(block, what) {
-    const oid = expectUniversal(block, signature_der_TAG.objectIdentifier, what);
-    return oid.valueBlock.toString();
-}
-/** INTEGER content octets exactly as encoded (serial numbers are compared byte for byte). */
-function readIntegerBytes(block, what) {
-    const integer = expectUniversal(block, signature_der_TAG.integer, what);
-    // X.690 §8.3.1: an INTEGER has at least one content octet. asn1js accepts `02 00`; .NET's
-    // AsnReader does not, so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
-    if (integer.valueBlock.valueHexView.byteLength === 0)
-        throw new StructureError(`${what} is an INTEGER without content octets`);
-    return Uint8Array.from(integer.valueBlock.valueHexView);
-}
-function readSmallInteger(block, what) {
-    const integer = expectUniversal(block, signature_der_TAG.integer, what);
-    if (integer.valueBlock.valueHexView.byteLength > 6)
-        throw new StructureError(`${what} is too large`);
-    return integer.valueBlock.valueDec;
-}
-/** OCTET STRING contents; a BER constructed string is concatenated. */
-function readOctetString(block, what) {
-    const octets = expectUniversal(block, signature_der_TAG.octetString, what);
-    return new Uint8Array(octets.getValue());
-}
-/**
- * The content octets of a primitive element with any tag, cut from its original encoding
- * (asn1js's own value views differ per type: BIT STRING drops the unused-bits octet).
- */
-function primitiveContent(block) {
-    if (block.idBlock.isConstructed)
-        throw new StructureError('expected a primitive element');
-    const headerLength = block.idBlock.blockLength + block.lenBlock.blockLength;
-    return Uint8Array.from(block.valueBeforeDecodeView.subarray(headerLength));
-}
-const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/;
-const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?(Z|[+-]\d{4})?$/;
-/**
- * RFC 5652 `Time`: UTCTime (two-digit years, 1950–2049 per RFC 5280 §4.1.2.5.1) or
- * GeneralizedTime, which may carry fractional seconds (RFC 3161 genTime keeps them).
- */
-function der_readTime(block, what) {
-    const utc = isUniversal(block, signature_der_TAG.utcTime);
-    if (!block || (!utc && !isUniversal(block, signature_der_TAG.generalizedTime))) {
-        throw new StructureError(`${what} is not a UTCTime or GeneralizedTime`);
-    }
-    const text = Buffer.from(primitiveContent(block)).toString('latin1');
-    const match = (utc ? UTC_TIME : GENERALIZED_TIME).exec(text);
-    if (!match)
-        throw new StructureError(`${what} '${text}' is not a valid time`);
-    // Align both forms on [year, month, day, hour, minute, second, fraction, zone].
-    const [y, mo, d, h, mi, s, fraction, zone] = utc
-        ? [...match.slice(1, 7), undefined, match[7]]
-        : match.slice(1);
-    let year = Number(y);
-    if (utc)
-        year += year < 50 ? 2000 : 1900;
-    const milliseconds = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
-    let time = Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), milliseconds);
-    if (zone && zone !== 'Z') {
-        const sign = zone.startsWith('-') ? -1 : 1;
-        time -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;
-    }
-    const date = new Date(time);
-    if (Number.isNaN(date.getTime()))
-        throw new StructureError(`${what} '${text}' is not a valid time`);
-    return date;
-}
-function toHex(bytes) {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-        .toString('hex')
-        .toUpperCase();
-}
-function bytesEqual(a, b) {
-    return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
-}
-
-;// CONCATENATED MODULE: ./src/signature/names.ts
-
-/**
- * Formats an X.501 Name the way .NET's `X500DistinguishedName.Name` does on Linux, the string
- * NuGet prints and compares (nuget-signing-spec.md §4.3): RDNs in reverse encoding order (most
- * specific first), ", " between RDNs, " + " inside a multi-valued RDN, and values in double
- * quotes (inner quotes doubled) when they are empty, have edge whitespace or hold a special
- * character. The attribute labels below were taken from the .NET 10 SDK on Linux.
- */
-const ATTRIBUTE_LABELS = {
-    '2.5.4.3': 'CN',
-    '2.5.4.4': 'SN',
-    '2.5.4.5': 'SERIALNUMBER',
-    '2.5.4.6': 'C',
-    '2.5.4.7': 'L',
-    '2.5.4.8': 'S',
-    '2.5.4.9': 'STREET',
-    '2.5.4.10': 'O',
-    '2.5.4.11': 'OU',
-    '2.5.4.12': 'T',
-    '2.5.4.13': 'Description',
-    '2.5.4.15': 'businessCategory',
-    '2.5.4.16': 'postalAddress',
-    '2.5.4.17': 'PostalCode',
-    '2.5.4.18': 'POBox',
-    '2.5.4.20': 'Phone',
-    '2.5.4.42': 'G',
-    '2.5.4.43': 'I',
-    '2.5.4.44': 'generationQualifier',
-    '2.5.4.46': 'dnQualifier',
-    '2.5.4.51': 'houseIdentifier',
-    '2.5.4.65': 'pseudonym',
-    '2.5.4.97': 'organizationIdentifier',
-    '1.2.840.113549.1.9.1': 'E',
-    '0.9.2342.19200300.100.1.1': 'userId',
-    '0.9.2342.19200300.100.1.25': 'DC',
-    '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionLocalityName',
-    '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionStateOrProvinceName',
-    '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionCountryName',
-};
-const COMMON_NAME = '2.5.4.3';
-/** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue), in encoding order. */
-function readNameAttributes(name) {
-    if (!isUniversal(name, signature_der_TAG.sequence))
-        throw new Error('a Name must be a SEQUENCE');
-    return childrenOf(name).map((rdn) => childrenOf(rdn).map((typeAndValue) => {
-        const [type, value] = childrenOf(typeAndValue);
-        return { oid: readOid(type, 'AttributeType'), value: attributeValueText(value) };
-    }));
-}
-function formatDistinguishedName(rdns) {
-    return [...rdns]
-        .reverse()
-        .map((rdn) => rdn.map((a) => `${labelOf(a.oid)}=${quoteIfNeeded(a.value)}`).join(' + '))
-        .join(', ');
-}
-/** The last (most specific) common name, as .NET's `GetNameInfo(SimpleName)` prefers. */
-function commonNameOf(rdns) {
-    const names = rdns.flat().filter((a) => a.oid === COMMON_NAME);
-    return names[names.length - 1]?.value;
-}
-function labelOf(oid) {
-    return ATTRIBUTE_LABELS[oid] ?? `OID.${oid}`;
-}
-function quoteIfNeeded(value) {
-    const needsQuotes = value.length === 0 || /^\s|\s$/.test(value) || /[,+="\n<>#;]/.test(value);
-    return needsQuotes ? `"${value.replaceAll('"', '""')}"` : value;
-}
-/** Decodes the directory string types; anything else is shown as `#` + hex of its DER. */
-function attributeValueText(value) {
-    if (!value)
-        return '';
-    if (value.idBlock.tagClass !== 1 || value.idBlock.isConstructed)
-        return `#${toHex(encodedBytes(value))}`;
-    const content = Buffer.from(primitiveContent(value));
-    switch (value.idBlock.tagNumber) {
-        case 12: // UTF8String
-            return content.toString('utf8');
-        case 18: // NumericString
-        case 19: // PrintableString
-        case 22: // IA5String
-        case 26: // VisibleString
-            return content.toString('latin1');
-        case 20: // TeletexString: treated as Latin-1, as most decoders do.
-            return content.toString('latin1');
-        case 28: // UniversalString (UTF-32BE)
-            return decodeUtf32be(content);
-        case 30: // BMPString (UTF-16BE)
-            return content.length % 2 === 0
-                ? Buffer.from(content).swap16().toString('utf16le')
-                : `#${toHex(encodedBytes(value))}`;
-        default:
-            return `#${toHex(encodedBytes(value))}`;
-    }
-}
-function decodeUtf32be(content) {
-    let text = '';
-    for (let i = 0; i + 4 <= content.length; i += 4) {
-        // Invalid code points become U+FFFD rather than throwing on hostile input.
-        const codePoint = content.readUInt32BE(i);
-        text += String.fromCodePoint(codePoint <= 0x10ffff ? codePoint : 0xfffd);
-    }
-    return text;
-}
-
-;// CONCATENATED MODULE: ./src/signature/certificate.ts
-
-
-
-
-
-/** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
-function parseCertificate(der) {
-    return certificateFromBlock(decodeDer(der, 'certificate'));
-}
-/** Builds the view from an already decoded Certificate element (inside a SignedData). */
-function certificateFromBlock(block) {
-    try {
-        return readCertificate(block);
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw new errors_NupkgSigningError('NU3003', `A certificate cannot be decoded: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-}
-function readCertificate(block) {
-    const der = encodedBytes(block);
-    const [tbs, signatureAlgorithm, signatureBits] = childrenOf(block);
-    if (!isUniversal(block, signature_der_TAG.sequence) || !isUniversal(tbs, signature_der_TAG.sequence) || !tbs) {
-        throw new StructureError('Certificate is not a SEQUENCE holding a TBSCertificate');
-    }
-    // TBSCertificate: the version is an optional [0]; everything after it is positional.
-    const fields = childrenOf(tbs);
-    const start = isContextTag(fields[0], 0) ? 1 : 0;
-    const [serial, , issuer, validity, subject, spki] = fields.slice(start);
-    if (!issuer || !subject || !spki)
-        throw new StructureError('TBSCertificate is incomplete');
-    const [notBefore, notAfter] = childrenOf(validity ?? tbs);
-    const subjectRdns = readNameAttributes(subject);
-    const subjectDer = encodedBytes(subject);
-    const issuerDer = encodedBytes(issuer);
-    const extensions = readExtensions(fields.find((f) => isContextTag(f, 3)));
-    const extension = (oid) => extensions.find((e) => e.oid === oid);
-    let pkijsView;
-    return {
-        der,
-        fingerprintSha256: sha256Fingerprint(der),
-        subject: formatDistinguishedName(subjectRdns),
-        issuer: formatDistinguishedName(readNameAttributes(issuer)),
-        subjectDer,
-        issuerDer,
-        commonName: commonNameOf(subjectRdns),
-        serialNumber: readIntegerBytes(serial, 'serialNumber'),
-        notBefore: der_readTime(notBefore, 'notBefore'),
-        notAfter: der_readTime(notAfter, 'notAfter'),
-        signatureAlgorithmOid: readOid(childrenOf(signatureAlgorithm ?? tbs)[0], 'signatureAlgorithm'),
-        publicKey: readPublicKey(spki),
-        subjectPublicKeyInfoDer: encodedBytes(spki),
-        tbsCertificateDer: encodedBytes(tbs),
-        signatureValue: bitStringBytes(signatureBits),
-        extensions,
-        extendedKeyUsage: readExtendedKeyUsage(extension(oids_OID.extKeyUsage)),
-        subjectKeyIdentifier: readSubjectKeyIdentifier(extension(oids_OID.subjectKeyIdentifier)),
-        authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(oids_OID.authorityKeyIdentifier)),
-        basicConstraints: readBasicConstraints(extension(oids_OID.basicConstraints)),
-        isSelfIssued: Buffer.from(subjectDer).equals(issuerDer),
-        // Built on first use: constructing pkijs objects costs more than our own parse.
-        get pkijs() {
-            pkijsView ??= new (getPkijs().Certificate)({ schema: block });
-            return pkijsView;
-        },
-    };
-}
-/** BIT STRING contents without the leading unused-bits octet. */
-function bitStringBytes(block) {
-    if (!isUniversal(block, signature_der_TAG.bitString) || !block)
-        throw new StructureError('expected a BIT STRING');
-    return primitiveContent(block).subarray(1);
-}
-function readPublicKey(spki) {
-    const [algorithm, key] = childrenOf(spki);
-    const [oidBlock, parameters] = childrenOf(algorithm ?? spki);
-    const algorithmOid = readOid(oidBlock, 'SubjectPublicKeyInfo algorithm');
-    if (algorithmOid === oids_OID.rsaEncryption) {
-        // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
-        const rsaKey = decodeDer(bitStringBytes(key), 'RSA public key');
-        const modulus = readIntegerBytes(childrenOf(rsaKey)[0], 'RSA modulus');
-        return { algorithmOid, rsaModulusBits: bitLength(modulus) };
-    }
-    if (algorithmOid === oids_OID.ecPublicKey && isUniversal(parameters, signature_der_TAG.objectIdentifier)) {
-        return { algorithmOid, namedCurveOid: readOid(parameters, 'namedCurve') };
-    }
-    return { algorithmOid };
-}
-function bitLength(unsigned) {
-    let i = 0;
-    while (i < unsigned.length && unsigned[i] === 0)
-        i++;
-    const top = unsigned[i];
-    return top === undefined ? 0 : (unsigned.length - i - 1) * 8 + (32 - Math.clz32(top));
-}
-function readExtensions(wrapper) {
-    if (!wrapper)
-        return [];
-    const [list] = childrenOf(wrapper);
-    return childrenOf(list ?? wrapper).map((extension) => {
-        const [id, second, third] = childrenOf(extension);
-        const critical = isUniversal(second, signature_der_TAG.boolean) && second !== undefined && primitiveContent(second)[0] !== 0;
-        const value = readOctetString(isUniversal(second, signature_der_TAG.boolean) ? third : second, 'extnValue');
-        return { oid: readOid(id, 'extnID'), critical, value };
-    });
-}
-function readExtendedKeyUsage(extension) {
-    if (!extension)
-        return undefined;
-    const sequence = decodeDer(extension.value, 'extended key usage extension');
-    return {
-        oids: childrenOf(sequence).map((o) => readOid(o, 'KeyPurposeId')),
-        critical: extension.critical,
-    };
-}
-function readSubjectKeyIdentifier(extension) {
-    if (!extension)
-        return undefined;
-    return readOctetString(decodeDer(extension.value, 'subject key identifier extension'), 'SKI');
-}
-function readAuthorityKeyIdentifier(extension) {
-    if (!extension)
-        return undefined;
-    const sequence = decodeDer(extension.value, 'authority key identifier extension');
-    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... }
-    const keyIdentifier = childrenOf(sequence).find((f) => isContextTag(f, 0));
-    return keyIdentifier ? primitiveContent(keyIdentifier) : undefined;
-}
-function readBasicConstraints(extension) {
-    if (!extension)
-        return undefined;
-    const sequence = decodeDer(extension.value, 'basic constraints extension');
-    let ca = false;
-    let pathLength;
-    for (const field of childrenOf(sequence)) {
-        if (isUniversal(field, signature_der_TAG.boolean))
-            ca = primitiveContent(field)[0] !== 0;
-        else
-            pathLength = readSmallInteger(field, 'pathLenConstraint');
-    }
-    return pathLength === undefined ? { ca } : { ca, pathLength };
-}
-/** PEM armour for a DER certificate (64-character base64 lines). */
-function certificate_toPem(der) {
-    const base64 = Buffer.from(der).toString('base64');
-    const lines = base64.match(/.{1,64}/g) ?? [];
-    return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/trust/chain-evaluation.ts
@@ -44943,145 +45608,16 @@ function verifySignature(subject, issuer) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/trust/distinguished-name.ts
-
-
-/**
- * Attribute names .NET's X500DistinguishedName.Name uses. Checked against .NET 10 on Linux: the
- * subjects of all 307 roots in codesignctl.pem render identically.
- */
-const SHORT_NAMES = {
-    '2.5.4.3': 'CN',
-    '2.5.4.4': 'SN',
-    '2.5.4.5': 'SERIALNUMBER',
-    '2.5.4.6': 'C',
-    '2.5.4.7': 'L',
-    '2.5.4.8': 'S',
-    '2.5.4.9': 'STREET',
-    '2.5.4.10': 'O',
-    '2.5.4.11': 'OU',
-    '2.5.4.12': 'T',
-    '2.5.4.42': 'G',
-    '2.5.4.43': 'I',
-    '2.5.4.17': 'PostalCode',
-    '2.5.4.97': 'organizationIdentifier',
-    '1.2.840.113549.1.9.1': 'E',
-    '0.9.2342.19200300.100.1.25': 'DC',
-};
-/**
- * Renders a DER Name the way .NET prints `X509Certificate2.Subject`, which NuGet puts in its
- * messages: RDNs most-specific first, `, ` between them, `+` inside multi-valued RDNs, and values
- * with special characters in double quotes (inner quotes doubled). Unknown attribute types are
- * written `OID.1.2.3=`.
- */
-function distinguished_name_formatDistinguishedName(nameDer) {
-    const name = readTlv(nameDer, 0);
-    return children(nameDer, name)
-        .map((rdn) => children(nameDer, rdn)
-        .map((attribute) => {
-        const [type, value] = children(nameDer, attribute);
-        if (!type || !value)
-            throw new Error('DER: incomplete attribute');
-        const oid = decodeOid(contentOf(nameDer, type));
-        const label = SHORT_NAMES[oid] ?? `OID.${oid}`;
-        const text = decodeString(value.tag, contentOf(nameDer, value)) ??
-            `#${Buffer.from(elementOf(nameDer, value)).toString('hex')}`;
-        return `${label}=${quote(text)}`;
-    })
-        .join(' + '))
-        .reverse()
-        .join(', ');
-}
-function quote(text) {
-    const needsQuotes = text === '' || /^\s|\s$|[,+="\n\r<>#;]/.test(text);
-    return needsQuotes ? `"${text.replace(/"/g, '""')}"` : text;
-}
-/** X.690 §8.19 OBJECT IDENTIFIER content octets to dotted form. */
-function decodeOid(content) {
-    const arcs = [];
-    let value = 0n;
-    for (const byte of content) {
-        value = (value << 7n) | BigInt(byte & 0x7f);
-        if ((byte & 0x80) === 0) {
-            arcs.push(value);
-            value = 0n;
-        }
-    }
-    const first = arcs.shift() ?? 0n;
-    const head = first < 80n ? [first / 40n, first % 40n] : [2n, first - 80n];
-    return [...head, ...arcs].join('.');
-}
-
 ;// CONCATENATED MODULE: ./src/trust/describe.ts
-
 
 
 function describeUntrustedRoot(rootDer) {
     const facts = certificateFacts(rootDer, 'The untrusted root certificate');
     return {
-        subject: distinguished_name_formatDistinguishedName(facts.subjectDer),
+        subject: facts.certificate.subject,
         sha256Fingerprint: facts.fingerprint,
         pem: toPem(rootDer),
     };
-}
-
-;// CONCATENATED MODULE: ./src/verify/describe-certificate.ts
-/** How messages name a certificate: subject, SHA-256 fingerprint and validity, as NuGet prints them. */
-function describeCertificate(certificate) {
-    return `'${certificate.subject}' (SHA-256 ${certificate.fingerprintSha256}, valid ${describe_certificate_isoDate(certificate.notBefore)} to ${describe_certificate_isoDate(certificate.notAfter)})`;
-}
-function describe_certificate_isoDate(date) {
-    return date.toISOString().replace('.000Z', 'Z');
-}
-
-;// CONCATENATED MODULE: ./src/verify/checks/certificate-requirements.ts
-
-
-const certificate_requirements_SHA2_RSA_SIGNATURES = new Set([
-    oids_OID.sha256WithRSAEncryption,
-    oids_OID.sha384WithRSAEncryption,
-    oids_OID.sha512WithRSAEncryption,
-]);
-const CODES = {
-    signing: { algorithm: 'NU3013', key: 'NU3014', notYetValid: 'NU3017' },
-    timestamping: { algorithm: 'NU3022', key: 'NU3023', notYetValid: 'NU3025' },
-};
-/**
- * The certificate properties NuGet requires of a signing certificate (nuget-signing-spec.md §4.5:
- * NU3013, NU3014, NU3015, NU3017) or of a timestamping certificate (§5.4: NU3022, NU3023,
- * NU3025). `now` is the verification time.
- */
-function checkCertificateRequirements(certificate, role, now) {
-    const codes = CODES[role];
-    const who = `The ${role === 'signing' ? 'signing' : 'timestamp'} certificate ${describeCertificate(certificate)}`;
-    const problems = [];
-    if (!certificate_requirements_SHA2_RSA_SIGNATURES.has(certificate.signatureAlgorithmOid)) {
-        problems.push({
-            code: codes.algorithm,
-            message: `${who} is signed with an unsupported algorithm (${certificate.signatureAlgorithmOid}); NuGet requires SHA-256, SHA-384 or SHA-512 with RSA.`,
-        });
-    }
-    const bits = certificate.publicKey.rsaModulusBits;
-    if (certificate.publicKey.algorithmOid !== oids_OID.rsaEncryption ||
-        bits === undefined ||
-        bits < 2048) {
-        problems.push({
-            code: codes.key,
-            message: certificate.publicKey.algorithmOid === oids_OID.rsaEncryption
-                ? `${who} has a ${bits ?? 0}-bit RSA key; NuGet requires RSA with at least 2048 bits.`
-                : `${who} does not have an RSA key; NuGet requires RSA with at least 2048 bits.`,
-        });
-    }
-    if (role === 'signing' && certificate.extendedKeyUsage?.oids.includes(oids_OID.lifetimeSigning)) {
-        problems.push({
-            code: 'NU3015',
-            message: `${who} has the lifetime signing EKU (1.3.6.1.4.1.311.10.3.13), which NuGet does not support.`,
-        });
-    }
-    if (certificate.notBefore.getTime() > now.getTime()) {
-        problems.push({ code: codes.notYetValid, message: `${who} is not yet valid.` });
-    }
-    return problems;
 }
 
 ;// CONCATENATED MODULE: ./src/sign/signing-requirements.ts
@@ -45238,13 +45774,13 @@ function commitmentTypeOf(signerInfo) {
     if (signerInfo.signedAttrs === undefined)
         return 'unknown';
     const found = new Set();
-    for (const attributeTlv of der_children(der_readSingle(signerInfo.signedAttrs).content)) {
+    for (const attributeTlv of children(der_readSingle(signerInfo.signedAttrs).content)) {
         const attribute = decodeAttribute(attributeTlv.bytes);
         if (attribute.type !== oids_OID.commitmentTypeIndication)
             continue;
         for (const value of attribute.values) {
-            const [id] = der_children(der_readSingle(value).content);
-            if (id === undefined || id.tag !== der_TAG.oid)
+            const [id] = children(der_readSingle(value).content);
+            if (id === undefined || id.tag !== sign_der_TAG.oid)
                 continue;
             const oid = readObjectIdentifier(id);
             if (oid === oids_OID.proofOfOrigin)
@@ -45320,7 +45856,7 @@ function editSignerInfo(signatureDer, target, edit) {
  * (its "first countersigner" quirk, §4.6) and the values are not ours to reorder.
  */
 function encodeAttributeKeepingOrder(type, values) {
-    return der_sequence(objectIdentifier(type), der_encodeTlv(der_TAG.set, der_concat(values)));
+    return der_sequence(objectIdentifier(type), der_encodeTlv(sign_der_TAG.set, der_concat(values)));
 }
 
 ;// CONCATENATED MODULE: ./src/sign/timestamp-attribute.ts
@@ -45375,8 +45911,6 @@ function addTimestampToken(signatureDer, target, timeStampTokenDer) {
 
 
 
-
-
 /**
  * Author-signs one package the way `dotnet nuget sign` does (nuget-signing-spec.md §10.2, §10.3):
  * every refusal happens before the timestamp server is contacted, and the package is replaced
@@ -45395,65 +45929,67 @@ async function signPackage(options) {
     // Checks the certificate and its chain, as NuGet does before touching the package (§10.2 item 1).
     const certificateCheck = checkSigningCertificate(signer.certificate, signer.chain, trust(stores.codeSigning));
     const warnings = [...certificateCheck.warnings];
-    // Checks that the package can carry a signature: Zip64, entry count, already signed (items 2-3).
-    const archive = await openPackageArchive(packagePath);
-    try {
-        await assertSignable(archive, { overwrite: options.overwrite });
-    }
-    finally {
-        await archive.file.close();
-    }
-    // Hashes the unsigned package and signs the content, embedding the chain as built (§2.1).
-    const packageHash = await computeUnsignedPackageHash(packagePath, hashAlgorithm);
-    const built = await buildPrimarySignature({
-        content: buildSignatureContent(hashAlgorithm, packageHash),
-        signer: { ...bindSigner(signer), chain: certificateCheck.chain.slice(1) },
-        hashAlgorithm,
-        signingTime: clock(),
-        kind: 'author',
-    });
-    // Timestamps the signature value, or warns like NuGet when no server was given (§10.3 step 4).
-    let signatureDer = built.der;
+    // Checks that the package can carry a signature (Zip64, entry count, already signed: items 2-3),
+    // then hashes the unsigned package while copying it, and signs that hash. One read of the package.
     let timestamp;
-    if (options.timestampUrls.length === 0) {
-        warnings.push(issue('NU3002', 'warning', 'The signature is not timestamped because no timestamp server was given; it becomes invalid when the signing certificate expires.'));
-    }
-    else {
-        timestamp = await requestTimestamp({
-            urls: options.timestampUrls,
-            signatureValue: built.signatureValue,
-            hashAlgorithm: options.timestampHashAlgorithm,
-            now: clock,
-            ...pick(options, ['timeoutMs', 'totalTimeoutMs', 'retries', 'log']),
-        });
-        const tsa = findSignerCertificate(timestamp.token);
-        if (tsa) {
-            const tokenCertificates = timestamp.token.certificates.map((c) => c.der);
-            warnings.push(...checkTimestampCertificate(tsa.der, tokenCertificates, trust(stores.timestamping)));
-        }
-        signatureDer = addTimestampToken(signatureDer, 'primary', timestamp.tokenDer);
-    }
-    const nugetOrg = options.nugetOrgTrustStores ?? loadBundledTrustStores();
-    warnings.push(...nugetOrgWarnings(signer.certificate, {
-        codeSigningRoots: nugetOrg.codeSigning,
-        chain: certificateCheck.chain,
-        now: clock(),
-        timestamped: timestamp !== undefined,
-    }));
-    // Writes atomically; re-hashing while copying catches a package changed since it was hashed.
-    await writeSignedPackage({
+    await writeSignedPackageInOnePass({
         sourcePath: packagePath,
         destinationPath: outputPath,
-        signatureDer,
+        hashAlgorithm,
         dosTime: clock(),
         overwrite: options.overwrite,
-        expectedPackageHash: { algorithm: hashAlgorithm, digest: packageHash },
+        buildSignature: async (packageHash) => {
+            const signed = await signHash(options, packageHash, certificateCheck.chain.slice(1), () => trust(stores.timestamping));
+            warnings.push(...signed.warnings);
+            timestamp = signed.timestamp;
+            // Warnings only, but computed before the package is replaced, as they always were.
+            const nugetOrg = options.nugetOrgTrustStores ?? loadBundledTrustStores();
+            warnings.push(...nugetOrgWarnings(signer.certificate, {
+                codeSigningRoots: nugetOrg.codeSigning,
+                chain: certificateCheck.chain,
+                now: clock(),
+                timestamped: timestamp !== undefined,
+            }));
+            return signed.der;
+        },
     });
     return {
         outputPath,
         warnings,
         certificateFingerprint: sha256Fingerprint(signer.certificate),
         ...(timestamp ? { timestampTime: timestamp.genTime, timestampUrl: timestamp.url } : {}),
+    };
+}
+/**
+ * Signs the content for `packageHash`, embedding the chain as built (§2.1), and timestamps the
+ * signature value, or warns like NuGet when no server was given (§10.3 steps 3-4).
+ */
+async function signHash(options, packageHash, chain, timestampTrust) {
+    const { hashAlgorithm, clock } = options;
+    const built = await buildPrimarySignature({
+        content: buildSignatureContent(hashAlgorithm, packageHash),
+        signer: { ...bindSigner(options.signer), chain },
+        hashAlgorithm,
+        signingTime: clock(),
+        kind: 'author',
+    });
+    if (options.timestampUrls.length === 0) {
+        const warning = issue('NU3002', 'warning', 'The signature is not timestamped because no timestamp server was given; it becomes invalid when the signing certificate expires.');
+        return { der: built.der, warnings: [warning] };
+    }
+    const timestamp = await requestTimestamp({
+        urls: options.timestampUrls,
+        signatureValue: built.signatureValue,
+        hashAlgorithm: options.timestampHashAlgorithm,
+        now: clock,
+        ...pick(options, ['timeoutMs', 'totalTimeoutMs', 'retries', 'log']),
+    });
+    const tokenCertificates = timestamp.token.certificates.map((c) => c.der);
+    const warnings = checkTimestampCertificate(timestamp.tsa.der, tokenCertificates, timestampTrust());
+    return {
+        der: addTimestampToken(built.der, 'primary', timestamp.tokenDer),
+        timestamp,
+        warnings,
     };
 }
 /** A Signer as a plain object whose `sign` keeps its `this` (class-based signers need it). */
@@ -46946,6 +47482,990 @@ function describeSignature(result) {
     return result.countersigned ? `${kind}, repository countersigned` : kind;
 }
 
+;// CONCATENATED MODULE: ./src/revocation/types.ts
+const REVOCATION_MODES = ['online', 'offline', 'files'];
+const REVOCATION_REASONS = [
+    'unspecified',
+    'keyCompromise',
+    'cACompromise',
+    'affiliationChanged',
+    'superseded',
+    'cessationOfOperation',
+    'certificateHold',
+    'removeFromCRL', // 8; 7 is unused
+    'privilegeWithdrawn',
+    'aACompromise',
+];
+/** RFC 5280 reason code number → name (code 7 is unassigned). */
+function reasonFromCode(code) {
+    if (code === 7 || code < 0 || code > 10)
+        return undefined;
+    return REVOCATION_REASONS[code > 7 ? code - 1 : code];
+}
+
+;// CONCATENATED MODULE: ./src/revocation/mode.ts
+
+
+/** NuGet's switch between online and offline revocation checking (spec §6.1, §6.9). */
+const REVOCATION_MODE_VARIABLE = 'NUGET_CERT_REVOCATION_MODE';
+/**
+ * The revocation mode for a run: the one asked for, else NUGET_CERT_REVOCATION_MODE as NuGet
+ * reads it (case-insensitive `offline`; anything else, or nothing, is online).
+ */
+function resolveRevocationMode(requested, environment = process.env) {
+    if (requested !== undefined) {
+        const mode = requested.trim().toLowerCase();
+        if (!REVOCATION_MODES.includes(mode)) {
+            throw new errors_NupkgSigningError('NUPKG003', `Unknown revocation mode '${requested}'. Use one of: ${REVOCATION_MODES.join(', ')}.`);
+        }
+        return mode;
+    }
+    return environment[REVOCATION_MODE_VARIABLE]?.trim().toLowerCase() === 'offline'
+        ? 'offline'
+        : 'online';
+}
+
+;// CONCATENATED MODULE: ./src/revocation/assess.ts
+
+
+
+const assess_CODES = {
+    signing: { revoked: 'NU3012', unknown: 'NU3018', who: 'signing' },
+    timestamping: { revoked: 'NU3028', unknown: 'NU3028', who: 'timestamp' },
+};
+/**
+ * Checks the revocation of a chain built for a signature or a timestamp (leaf first; the root is
+ * excluded) and turns the answers into NuGet's findings (spec §6.1, §6.4, §8.4, §9.4):
+ * - revoked: NU3012 (NU3028 for a TSA chain), fatal. With `revocationTimeCheck: 'nuget.org'` a
+ *   leaf revoked after the trusted timestamp is only a warning; revoked CA certificates, unknown
+ *   revocation times and signatures without a valid timestamp stay fatal.
+ * - unknown: NU3018 (NU3028), only when `reportUnknownRevocation`; information in offline mode
+ *   (mentioning NUGET_CERT_REVOCATION_MODE), else a warning with `allowUnknownRevocation`, else an
+ *   error.
+ */
+async function assessRevocation(checker, chain, options) {
+    const { purpose, policy, timestamp } = options;
+    const codes = assess_CODES[purpose];
+    const views = chain.map((der) => parseCertificate(der));
+    const { certificates: result } = await checker.check(views, { purpose });
+    const issues = [];
+    let revoked = false;
+    result.forEach(({ certificate, revocation }, index) => {
+        if (revocation.status !== 'revoked')
+            return;
+        const after = timestamp !== undefined && revocation.revokedAt.getTime() > timestamp.upper.getTime();
+        const kept = policy.revocationTimeCheck === 'nuget.org' && index === 0 && after;
+        const reason = revocation.reason ? `, reason ${revocation.reason}` : '';
+        const base = `The ${codes.who} certificate ${assess_describe(certificate, index)} was revoked on ${revocation.revokedAt.toISOString()} (${revocation.source.toUpperCase()}${reason})`;
+        if (kept) {
+            issues.push(issue(codes.revoked, 'warning', `${base}, after the trusted timestamp ${timestamp.genTime.toISOString()}; nuget.org keeps such signatures.`));
+        }
+        else {
+            revoked = true;
+            const when = timestamp
+                ? after
+                    ? ' Revocation is fatal whenever it happened (dotnet nuget verify).'
+                    : ' It was revoked before the trusted timestamp.'
+                : '';
+            issues.push(issue(codes.revoked, 'error', `${base}.${when}`));
+        }
+    });
+    // NuGet stops at a revoked chain: unknown statuses are not reported then.
+    if (revoked)
+        return { issues, revoked, unknownNotAllowed: false, result };
+    const unknown = result.filter((r) => r.revocation.status === 'unknown');
+    if (unknown.length > 0 && policy.reportUnknownRevocation) {
+        issues.push(unknownIssue(checker, codes, unknown, result, policy));
+    }
+    return {
+        issues,
+        revoked,
+        unknownNotAllowed: unknown.length > 0 && !policy.allowUnknownRevocation,
+        result,
+    };
+}
+function unknownIssue(checker, codes, unknown, all, policy) {
+    const which = unknown.map((r) => assess_describe(r.certificate, all.indexOf(r))).join(', ');
+    if (checker.mode === 'offline') {
+        return issue(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: revocation checking is offline (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
+    }
+    const why = unknown
+        .map((r) => (r.revocation.status === 'unknown' ? r.revocation.why : ''))
+        .filter((w, i, list) => w && list.indexOf(w) === i)
+        .slice(0, 3)
+        .join('; ');
+    return issue(codes.unknown, policy.allowUnknownRevocation ? 'warning' : 'error', `The revocation function was unable to check revocation for the ${codes.who} chain (${which}): ${why}.`);
+}
+function assess_describe(certificate, index) {
+    const name = certificate.commonName ?? certificate.subject;
+    return index === 0 ? `'${name}'` : `'${name}' (issuer in the chain)`;
+}
+
+;// CONCATENATED MODULE: ./src/revocation/asn1.ts
+
+
+/** Clock difference tolerated between us and a responder or CRL issuer. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/** Data without nextUpdate is accepted for this long after thisUpdate. */
+const MAX_AGE_WITHOUT_NEXT_UPDATE_MS = 7 * 24 * 3_600_000;
+/** Extensions ::= SEQUENCE OF Extension { extnID, critical BOOLEAN DEFAULT FALSE, extnValue }. */
+function asn1_readExtensions(list) {
+    if (!list)
+        return [];
+    return childrenOf(list).map((extension) => {
+        const [id, second, third] = childrenOf(extension);
+        const hasCritical = isUniversal(second, der_TAG.boolean);
+        const critical = hasCritical && second !== undefined && primitiveContent(second)[0] !== 0;
+        return {
+            oid: readOid(id, 'extnID'),
+            critical,
+            value: readOctetString(hasCritical ? third : second, 'extnValue'),
+        };
+    });
+}
+/** CRLReason ::= ENUMERATED (RFC 5280 §5.3.1). */
+function readReason(block) {
+    if (!block || !isUniversal(block, 10))
+        return undefined;
+    const content = primitiveContent(block);
+    return content.length === 1 ? reasonFromCode(content[0]) : undefined;
+}
+/**
+ * Checks that revocation data is current at `now` (RFC 6960 §4.2.2.1, RFC 5280 §6.3.3 a):
+ * issued no later than now (with a little clock skew) and not past its nextUpdate. Returns why it
+ * is not, or undefined.
+ */
+function checkFreshness(freshness, now, what) {
+    const time = now.getTime();
+    if (freshness.thisUpdate.getTime() > time + CLOCK_SKEW_MS) {
+        return `the ${what} is not yet valid (thisUpdate ${freshness.thisUpdate.toISOString()})`;
+    }
+    if (freshness.nextUpdate) {
+        if (freshness.nextUpdate.getTime() + CLOCK_SKEW_MS < time) {
+            return `the ${what} has expired (nextUpdate ${freshness.nextUpdate.toISOString()})`;
+        }
+    }
+    else if (freshness.thisUpdate.getTime() + MAX_AGE_WITHOUT_NEXT_UPDATE_MS < time) {
+        return `the ${what} is too old (thisUpdate ${freshness.thisUpdate.toISOString()}, no nextUpdate)`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/revocation/signed-data.ts
+
+
+/** Signature algorithms of OCSP responses and CRLs we can check, with their hash. */
+const HASHES = {
+    [oids_OID.sha256WithRSAEncryption]: 'sha256',
+    [oids_OID.sha384WithRSAEncryption]: 'sha384',
+    [oids_OID.sha512WithRSAEncryption]: 'sha512',
+    [oids_OID.sha1WithRSAEncryption]: 'sha1',
+    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
+    '1.2.840.10045.4.3.3': 'sha384',
+    '1.2.840.10045.4.3.4': 'sha512',
+};
+/**
+ * Checks a signature over `data` (a TBSCertList or ResponseData, exactly as encoded) with the
+ * signer's SubjectPublicKeyInfo. Unsupported algorithms (RSASSA-PSS among them) count as not
+ * verified: the status is then unknown, never good.
+ */
+function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
+    const hash = HASHES[algorithmOid];
+    if (!hash)
+        return false;
+    try {
+        const key = (0,external_node_crypto_namespaceObject.createPublicKey)({
+            key: Buffer.from(signerPublicKeyInfo),
+            format: 'der',
+            type: 'spki',
+        });
+        return (0,external_node_crypto_namespaceObject.verify)(hash, data, key, signature);
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/revocation/crl.ts
+
+
+
+
+
+const CRL_REASON = '2.5.29.21';
+const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
+const DELTA_CRL_INDICATOR = '2.5.29.27';
+/** CRL extensions we understand; any other critical one makes the CRL unusable (RFC 5280 §5.2). */
+const KNOWN_CRL_EXTENSIONS = new Set([
+    '2.5.29.20', // cRLNumber
+    oids_OID.authorityKeyIdentifier,
+    ISSUING_DISTRIBUTION_POINT,
+    '2.5.29.46', // freshestCRL
+    '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
+]);
+const CRL_SIGN_MASK = 0x02; // KeyUsage bit 6 (cRLSign) in the first content octet
+const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/;
+/** Parses a CRL given as DER or PEM. Throws on anything else. */
+function parseCrl(bytes) {
+    const pem = PEM_CRL.exec(Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1'));
+    const der = pem
+        ? Uint8Array.from(Buffer.from((pem[1] ?? '').replace(/\s+/g, ''), 'base64'))
+        : bytes;
+    const [tbs, algorithm, signatureBits] = childrenOf(decodeDer(der, 'CRL', 'NUPKG006'));
+    if (!tbs || !algorithm || !signatureBits || !isUniversal(signatureBits, der_TAG.bitString)) {
+        throw new Error('not a CertificateList');
+    }
+    const fields = childrenOf(tbs);
+    let index = isUniversal(fields[0], der_TAG.integer) ? 1 : 0;
+    const next = () => fields[index++];
+    next(); // signature AlgorithmIdentifier (repeated outside)
+    const issuer = next();
+    const thisUpdate = der_readTime(next(), 'thisUpdate');
+    let nextUpdate;
+    if (isTime(fields[index]))
+        nextUpdate = der_readTime(next(), 'nextUpdate');
+    const revoked = new Map();
+    if (isUniversal(fields[index], der_TAG.sequence)) {
+        for (const entry of childrenOf(next())) {
+            const [serial, date, entryExtensions] = childrenOf(entry);
+            const reasonExtension = asn1_readExtensions(entryExtensions).find((e) => e.oid === CRL_REASON);
+            const reason = reasonExtension
+                ? readReason(decodeDer(reasonExtension.value, 'CRL reason', 'NUPKG006'))
+                : undefined;
+            // removeFromCRL (only meaningful in delta CRLs) un-revokes a certificate on hold.
+            if (reason === 'removeFromCRL')
+                continue;
+            revoked.set(toHex(readIntegerBytes(serial, 'userCertificate')), {
+                revokedAt: der_readTime(date, 'revocationDate'),
+                ...(reason ? { reason } : {}),
+            });
+        }
+    }
+    const extensionsWrapper = fields.slice(index).find((f) => isContextTag(f, 0));
+    if (!issuer)
+        throw new Error('the CRL has no issuer');
+    return {
+        issuerDer: encodedBytes(issuer),
+        thisUpdate,
+        nextUpdate,
+        revoked,
+        extensions: asn1_readExtensions(extensionsWrapper ? childrenOf(extensionsWrapper)[0] : undefined),
+        tbsDer: encodedBytes(tbs),
+        signatureAlgorithmOid: readOid(childrenOf(algorithm)[0], 'signatureAlgorithm'),
+        signature: primitiveContent(signatureBits).subarray(1),
+    };
+}
+/** Whether `crl` was issued by `issuer`: same name, and its signature verifies with its key. */
+function isIssuedBy(crl, issuer) {
+    return (canonicalNameKey(crl.issuerDer) === canonicalNameKey(issuer.subjectDer) &&
+        verifySignedData(crl.signatureAlgorithmOid, issuer.subjectPublicKeyInfoDer, crl.tbsDer, crl.signature));
+}
+/**
+ * Looks `certificate` up in a CRL after checking that the CRL can be relied on (RFC 5280 §6.3.3):
+ * issued and signed by the certificate's issuer (which may sign CRLs), a complete CRL for this
+ * kind of certificate (no delta CRL, no reason-partitioned or indirect CRL, no unknown critical
+ * extension) and current at `now`.
+ */
+function checkCrl(crl, certificate, issuer, now) {
+    if (!isIssuedBy(crl, issuer)) {
+        return { problem: `the CRL is not signed by the issuer '${issuer.subject}'` };
+    }
+    if (!maySignCrls(issuer)) {
+        return { problem: `the issuer '${issuer.subject}' is not allowed to sign CRLs (key usage)` };
+    }
+    const scope = scopeProblem(crl, certificate);
+    if (scope)
+        return { problem: scope };
+    const stale = checkFreshness(crl, now, 'CRL');
+    if (stale)
+        return { problem: stale };
+    const entry = crl.revoked.get(toHex(certificate.serialNumber));
+    if (!entry)
+        return { status: { status: 'good', source: 'crl' } };
+    return { status: { status: 'revoked', source: 'crl', ...entry } };
+}
+function scopeProblem(crl, certificate) {
+    for (const extension of crl.extensions) {
+        if (extension.oid === DELTA_CRL_INDICATOR)
+            return 'the CRL is a delta CRL';
+        if (extension.critical && !KNOWN_CRL_EXTENSIONS.has(extension.oid)) {
+            return `the CRL has an unsupported critical extension ${extension.oid}`;
+        }
+    }
+    const idp = crl.extensions.find((e) => e.oid === ISSUING_DISTRIBUTION_POINT);
+    if (!idp)
+        return undefined;
+    // IssuingDistributionPoint fields [1]..[5] (RFC 5280 §5.2.5), IMPLICIT BOOLEAN / ReasonFlags.
+    const flags = new Map();
+    for (const field of childrenOf(decodeDer(idp.value, 'issuing distribution point', 'NUPKG006'))) {
+        for (let tag = 1; tag <= 5; tag++) {
+            if (isContextTag(field, tag))
+                flags.set(tag, tag === 3 || primitiveContent(field)[0] !== 0);
+        }
+    }
+    const isCa = certificate.basicConstraints?.ca === true;
+    if (flags.get(3) || flags.get(4) || flags.get(5))
+        return 'the CRL is partitioned or indirect';
+    if (flags.get(1) && isCa)
+        return 'the CRL covers only end-entity certificates';
+    if (flags.get(2) && !isCa)
+        return 'the CRL covers only CA certificates';
+    return undefined;
+}
+function maySignCrls(issuer) {
+    const keyUsage = issuer.extensions.find((e) => e.oid === oids_OID.keyUsage);
+    if (!keyUsage)
+        return true;
+    try {
+        const bits = primitiveContent(decodeDer(keyUsage.value, 'key usage', 'NUPKG006'));
+        return ((bits[1] ?? 0) & CRL_SIGN_MASK) !== 0;
+    }
+    catch {
+        return false;
+    }
+}
+function isTime(block) {
+    return isUniversal(block, der_TAG.utcTime) || isUniversal(block, der_TAG.generalizedTime);
+}
+
+;// CONCATENATED MODULE: ./src/revocation/directory-store.ts
+
+
+
+
+/** At most this many files are read from a revocation directory. */
+const MAX_FILES = 10_000;
+async function readRevocationDirectory(directory, maxBytes) {
+    const names = (await (0,promises_namespaceObject.readdir)(directory)).sort().slice(0, MAX_FILES);
+    const ocspResponses = [];
+    const crls = [];
+    for (const name of names) {
+        const lower = name.toLowerCase();
+        if (!lower.endsWith('.ocsp') && !lower.endsWith('.crl'))
+            continue;
+        const path = (0,external_node_path_namespaceObject.join)(directory, name);
+        const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+        if (!info?.isFile() || info.size > maxBytes)
+            continue;
+        const bytes = new Uint8Array(await (0,promises_namespaceObject.readFile)(path));
+        if (lower.endsWith('.ocsp')) {
+            ocspResponses.push(bytes);
+        }
+        else {
+            try {
+                crls.push(parseCrl(bytes));
+            }
+            catch {
+                // not a CRL: ignored like any unrelated file
+            }
+        }
+    }
+    return { ocspResponses, crls };
+}
+/** Saves a downloaded response for later runs (best effort: a read-only cache is not an error). */
+async function saveToDirectory(directory, key, extension, bytes) {
+    const name = `${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(key).digest('hex').slice(0, 32)}.${extension}`;
+    try {
+        await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(directory, name), bytes);
+    }
+    catch {
+        // ignored: the cache only saves time
+    }
+}
+
+;// CONCATENATED MODULE: ./src/revocation/locations.ts
+
+const AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+const CRL_DISTRIBUTION_POINTS = '2.5.29.31';
+const ID_AD_OCSP = '1.3.6.1.5.5.7.48.1';
+/** GeneralName uniformResourceIdentifier [6] IA5String (RFC 5280 §4.2.1.6). */
+const URI_TAG = 6;
+const MAX_URLS = 4;
+/**
+ * Reads the OCSP responders and CRL distribution points of a certificate. Only http and https
+ * URLs are kept (LDAP and file URLs are ignored, as a firewall-friendly client would), at most a
+ * few of each; a malformed extension yields no URL rather than an error.
+ */
+function revocationLocations(certificate) {
+    const extension = (oid) => certificate.extensions.find((e) => e.oid === oid)?.value;
+    const aia = extension(AUTHORITY_INFO_ACCESS);
+    const dps = extension(CRL_DISTRIBUTION_POINTS);
+    return {
+        ocsp: aia ? safely(() => ocspUrls(aia)) : [],
+        crl: dps ? safely(() => crlUrls(dps)) : [],
+    };
+}
+/** AuthorityInfoAccessSyntax ::= SEQUENCE OF AccessDescription { accessMethod, accessLocation }. */
+function ocspUrls(value) {
+    const urls = [];
+    for (const description of childrenOf(decodeDer(value, 'authority information access'))) {
+        const [method, location] = childrenOf(description);
+        if (readOid(method, 'accessMethod') === ID_AD_OCSP &&
+            location &&
+            isContextTag(location, URI_TAG)) {
+            urls.push(uriText(location));
+        }
+    }
+    return keepHttp(urls);
+}
+/**
+ * CRLDistributionPoints ::= SEQUENCE OF DistributionPoint { distributionPoint [0]
+ * DistributionPointName OPTIONAL, ... }; DistributionPointName ::= CHOICE { fullName [0]
+ * GeneralNames, nameRelativeToCRLIssuer [1] }. Points naming a separate cRLIssuer [2] are skipped:
+ * indirect CRLs are not supported.
+ */
+function crlUrls(value) {
+    const urls = [];
+    for (const point of childrenOf(decodeDer(value, 'CRL distribution points'))) {
+        const fields = childrenOf(point);
+        if (fields.some((f) => isContextTag(f, 2)))
+            continue;
+        const name = fields.find((f) => isContextTag(f, 0));
+        const fullName = name ? childrenOf(name).find((f) => isContextTag(f, 0)) : undefined;
+        for (const general of fullName ? childrenOf(fullName) : []) {
+            if (isContextTag(general, URI_TAG))
+                urls.push(uriText(general));
+        }
+    }
+    return keepHttp(urls);
+}
+/** [6] IMPLICIT IA5String: primitive ASCII content. */
+function uriText(block) {
+    return Buffer.from(primitiveContent(block)).toString('latin1');
+}
+function keepHttp(urls) {
+    const kept = urls.filter((url) => isHttpUrl(url));
+    return [...new Set(kept)].slice(0, MAX_URLS);
+}
+/** Only plain http(s) URLs are ever fetched. */
+function isHttpUrl(text) {
+    try {
+        const url = new URL(text);
+        return url.protocol === 'http:' || url.protocol === 'https:';
+    }
+    catch {
+        return false;
+    }
+}
+function safely(read) {
+    try {
+        return read();
+    }
+    catch {
+        return [];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/revocation/http.ts
+
+
+/** Why a download failed: refused, timed out, too big, HTTP status; never thrown further. */
+class RevocationFetchError extends Error {
+}
+/**
+ * GETs or POSTs `url` within the per-request timeout and what is left of the run's budget, and
+ * reads at most `maxBytes` of the answer. Only http and https URLs are fetched.
+ */
+async function fetchBounded(url, request, budget) {
+    if (!isHttpUrl(url))
+        throw new RevocationFetchError(`${url} is not an http(s) URL`);
+    const timeoutMs = Math.min(budget.timeoutMs, budget.remainingMs());
+    if (timeoutMs <= 0)
+        throw new RevocationFetchError('the revocation time budget for this run is spent');
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+        const headers = { Accept: request.accept };
+        if (request.contentType)
+            headers['Content-Type'] = request.contentType;
+        const response = await budget.fetchImpl(url, {
+            method: request.body ? 'POST' : 'GET',
+            headers,
+            ...(request.body ? { body: request.body } : {}),
+            signal: controller.signal,
+            redirect: 'follow',
+        });
+        if (!response.ok) {
+            await response.body?.cancel().catch(() => undefined);
+            throw new RevocationFetchError(`${url} answered HTTP ${response.status}`);
+        }
+        return await http_readLimited(response, budget.maxBytes, url);
+    }
+    catch (error) {
+        if (error instanceof RevocationFetchError)
+            throw error;
+        if (controller.signal.aborted) {
+            throw new RevocationFetchError(`${url} did not answer within ${timeoutMs} ms`);
+        }
+        throw new RevocationFetchError(`${url} cannot be reached: ${networkReason(error)}`);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+async function http_readLimited(response, maxBytes, url) {
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > maxBytes) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new RevocationFetchError(`${url} sent more than ${maxBytes} bytes`);
+    }
+    if (!response.body)
+        return new Uint8Array();
+    const chunks = [];
+    let total = 0;
+    const reader = response.body.getReader();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+            await reader.cancel().catch(() => undefined);
+            throw new RevocationFetchError(`${url} sent more than ${maxBytes} bytes`);
+        }
+        chunks.push(value);
+    }
+    return Uint8Array.from(Buffer.concat(chunks));
+}
+/** Node's fetch hides the socket error in `cause` ("fetch failed" → ECONNREFUSED). */
+function networkReason(error) {
+    const cause = error?.cause;
+    return cause?.code ?? cause?.message ?? describeError(error);
+}
+
+;// CONCATENATED MODULE: ./src/revocation/ocsp.ts
+
+
+
+
+
+
+
+/** RFC 6960 §4.2.1 id-pkix-ocsp-basic and §4.4.1 id-pkix-ocsp-nonce. */
+const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
+const ID_PKIX_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
+const ocsp_ID_KP_OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
+const ocsp_RESPONSE_STATUS = [
+    'successful',
+    'malformedRequest',
+    'internalError',
+    'tryLater',
+    '(unused)',
+    'sigRequired',
+    'unauthorized',
+];
+/** CertID hash algorithms a response may use (RFC 6960 §4.1.1); requests use SHA-1 (RFC 5019). */
+const CERT_ID_HASHES = {
+    [oids_OID.sha1]: 'sha1',
+    [oids_OID.sha256]: 'sha256',
+    [oids_OID.sha384]: 'sha384',
+    [oids_OID.sha512]: 'sha512',
+};
+/**
+ * An OCSP request for one certificate (RFC 6960 §4.1.1): a CertID with SHA-1 hashes of the
+ * issuer's name and key, and a nonce extension (RFC 8954) when `nonce` is given.
+ */
+function buildOcspRequest(certificate, issuer, nonce) {
+    const certId = der_sequence(der_sequence(objectIdentifier(oids_OID.sha1), der_encodeTlv(sign_der_TAG.null, new Uint8Array())), der_octetString(hash('sha1', issuer.subjectDer)), der_octetString(hash('sha1', subjectPublicKeyBits(issuer))), der_encodeTlv(sign_der_TAG.integer, certificate.serialNumber));
+    const requestList = der_sequence(der_sequence(certId));
+    const extensions = nonce
+        ? [
+            der_encodeTlv(contextTag(2, true), der_sequence(der_sequence(objectIdentifier(ID_PKIX_OCSP_NONCE), der_octetString(der_octetString(nonce))))),
+        ]
+        : [];
+    return der_sequence(der_sequence(requestList, ...extensions));
+}
+/**
+ * Reads and validates an OCSPResponse (RFC 6960 §4.2) for `certificate`: a successful basic
+ * response, signed by the issuer or by a responder the issuer delegated (id-kp-OCSPSigning,
+ * issued by the issuer, valid now) (§4.2.2.2), whose SingleResponse for this CertID is current
+ * (thisUpdate/nextUpdate around `now`) and whose nonce, if any, matches ours.
+ */
+function checkOcspResponse(der, certificate, issuer, options) {
+    try {
+        return readAndCheck(der, certificate, issuer, options);
+    }
+    catch (error) {
+        return { problem: `the OCSP response cannot be decoded (${error.message})` };
+    }
+}
+function readAndCheck(der, certificate, issuer, options) {
+    const [statusBlock, bytesWrapper] = childrenOf(decodeDer(der, 'OCSP response', 'NUPKG006'));
+    const responseStatus = enumerated(statusBlock);
+    if (responseStatus !== 0) {
+        return {
+            problem: `the OCSP responder answered ${ocsp_RESPONSE_STATUS[responseStatus] ?? responseStatus}`,
+        };
+    }
+    const [responseBytes] = bytesWrapper && isContextTag(bytesWrapper, 0) ? childrenOf(bytesWrapper) : [];
+    const [typeBlock, responseBlock] = responseBytes ? childrenOf(responseBytes) : [];
+    if (readOid(typeBlock, 'responseType') !== ID_PKIX_OCSP_BASIC) {
+        return { problem: 'the OCSP response is not a basic response' };
+    }
+    const basic = decodeDer(readOctetString(responseBlock, 'response'), 'BasicOCSPResponse', 'NUPKG006');
+    const [tbs, algorithm, signatureBits, certsWrapper] = childrenOf(basic);
+    if (!tbs || !algorithm || !signatureBits)
+        return { problem: 'the OCSP response is incomplete' };
+    const signatureAlgorithmOid = readOid(childrenOf(algorithm)[0], 'signatureAlgorithm');
+    const signature = ocsp_bitStringBytes(signatureBits);
+    const certs = certsWrapper && isContextTag(certsWrapper, 0)
+        ? childrenOf(childrenOf(certsWrapper)[0] ?? certsWrapper)
+        : [];
+    const fields = childrenOf(tbs);
+    const start = isContextTag(fields[0], 0) ? 1 : 0;
+    const [responderId, , responses, ...rest] = fields.slice(start);
+    if (!responderId || !responses)
+        return { problem: 'the OCSP response data is incomplete' };
+    const extensionsBlock = rest.find((f) => isContextTag(f, 1));
+    // Finds the answer about this certificate first: a directory holds responses about others.
+    const single = childrenOf(responses).find((candidate) => {
+        const [certId] = childrenOf(candidate);
+        return certId !== undefined && matchesCertId(certId, certificate, issuer);
+    });
+    if (!single)
+        return { problem: 'the OCSP response does not cover the certificate' };
+    // Checks who signed: the issuer itself, or a delegated responder the issuer certified.
+    const tbsDer = encodedBytes(tbs);
+    const candidates = [issuer, ...certs.flatMap((c) => parseOrSkip(encodedBytes(c)))];
+    const signer = candidates.find((candidate) => matchesResponderId(responderId, candidate) &&
+        verifySignedData(signatureAlgorithmOid, candidate.subjectPublicKeyInfoDer, tbsDer, signature));
+    if (!signer) {
+        return {
+            problem: 'the OCSP response signature does not verify with a certificate named by the response',
+        };
+    }
+    const authorization = responderAuthorization(signer, issuer, options.now);
+    if (authorization)
+        return { problem: authorization };
+    // Checks the nonce when the responder echoed one (cached responses legitimately omit it).
+    const extensions = extensionsBlock ? asn1_readExtensions(childrenOf(extensionsBlock)[0]) : [];
+    const echoed = extensions.find((e) => e.oid === ID_PKIX_OCSP_NONCE);
+    if (echoed && options.nonce && !bytesEqual(echoed.value, der_octetString(options.nonce))) {
+        return { problem: 'the OCSP response nonce does not match the request' };
+    }
+    // Checks that the answer is current.
+    const [, certStatus, thisUpdate, ...more] = childrenOf(single);
+    if (!certStatus)
+        return { problem: 'the OCSP single response is incomplete' };
+    const nextUpdateBlock = more.find((f) => isContextTag(f, 0));
+    const freshness = {
+        thisUpdate: der_readTime(thisUpdate, 'thisUpdate'),
+        nextUpdate: nextUpdateBlock
+            ? der_readTime(childrenOf(nextUpdateBlock)[0], 'nextUpdate')
+            : undefined,
+    };
+    const stale = checkFreshness(freshness, options.now, 'OCSP response');
+    if (stale)
+        return { problem: stale };
+    return { status: singleStatus(certStatus) };
+}
+/** CertStatus ::= CHOICE { good [0] NULL, revoked [1] RevokedInfo, unknown [2] NULL }. */
+function singleStatus(certStatus) {
+    if (isContextTag(certStatus, 0))
+        return { status: 'good', source: 'ocsp' };
+    if (isContextTag(certStatus, 1)) {
+        // RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
+        const [time, reasonWrapper] = childrenOf(certStatus);
+        const reason = reasonWrapper ? readReason(childrenOf(reasonWrapper)[0]) : undefined;
+        return {
+            status: 'revoked',
+            source: 'ocsp',
+            revokedAt: der_readTime(time, 'revocationTime'),
+            ...(reason ? { reason } : {}),
+        };
+    }
+    return { status: 'unknown', why: 'the OCSP responder does not know the certificate' };
+}
+/** ResponderID ::= CHOICE { byName [1] Name, byKey [2] KeyHash (SHA-1 of the public key bits) }. */
+function matchesResponderId(responderId, candidate) {
+    const [inner] = childrenOf(responderId);
+    if (!inner)
+        return false;
+    if (isContextTag(responderId, 1))
+        return bytesEqual(encodedBytes(inner), candidate.subjectDer);
+    if (isContextTag(responderId, 2)) {
+        return bytesEqual(readOctetString(inner, 'KeyHash'), hash('sha1', subjectPublicKeyBits(candidate)));
+    }
+    return false;
+}
+/** RFC 6960 §4.2.2.2: the CA itself, or a certificate it issued for OCSP signing. */
+function responderAuthorization(signer, issuer, now) {
+    const isIssuer = bytesEqual(signer.subjectDer, issuer.subjectDer) &&
+        bytesEqual(signer.subjectPublicKeyInfoDer, issuer.subjectPublicKeyInfoDer);
+    if (isIssuer)
+        return undefined;
+    const issuedByIssuer = bytesEqual(signer.issuerDer, issuer.subjectDer) &&
+        verifySignedData(signer.signatureAlgorithmOid, issuer.subjectPublicKeyInfoDer, signer.tbsCertificateDer, signer.signatureValue);
+    if (!issuedByIssuer) {
+        return `the OCSP responder '${signer.subject}' is not the issuer and was not certified by it`;
+    }
+    if (!signer.extendedKeyUsage?.oids.includes(ocsp_ID_KP_OCSP_SIGNING)) {
+        return `the OCSP responder certificate '${signer.subject}' is not valid for OCSP signing`;
+    }
+    if (now < signer.notBefore || now > signer.notAfter) {
+        return `the OCSP responder certificate '${signer.subject}' is outside its validity period`;
+    }
+    return undefined;
+}
+/** CertID ::= SEQUENCE { hashAlgorithm, issuerNameHash, issuerKeyHash, serialNumber }. */
+function matchesCertId(certId, certificate, issuer) {
+    const [algorithm, nameHash, keyHash, serial] = childrenOf(certId);
+    const hashName = CERT_ID_HASHES[readOid(childrenOf(algorithm ?? certId)[0], 'hashAlgorithm')];
+    if (!hashName)
+        return false;
+    return (bytesEqual(readIntegerBytes(serial, 'serialNumber'), certificate.serialNumber) &&
+        bytesEqual(readOctetString(nameHash, 'issuerNameHash'), hash(hashName, issuer.subjectDer)) &&
+        bytesEqual(readOctetString(keyHash, 'issuerKeyHash'), hash(hashName, subjectPublicKeyBits(issuer))));
+}
+/** The subjectPublicKey BIT STRING contents (without the unused-bits octet), as CertID hashes them. */
+function subjectPublicKeyBits(certificate) {
+    const [, key] = childrenOf(decodeDer(certificate.subjectPublicKeyInfoDer, 'public key'));
+    return ocsp_bitStringBytes(key);
+}
+function ocsp_bitStringBytes(block) {
+    if (!block || !isUniversal(block, der_TAG.bitString))
+        throw new Error('expected a BIT STRING');
+    return primitiveContent(block).subarray(1);
+}
+function enumerated(block) {
+    if (!block || !isUniversal(block, 10))
+        throw new Error('responseStatus is not an ENUMERATED');
+    const content = primitiveContent(block);
+    return content.length === 1 ? content[0] : -1;
+}
+function parseOrSkip(der) {
+    try {
+        return [parseCertificate(der)];
+    }
+    catch {
+        return [];
+    }
+}
+function hash(algorithm, data) {
+    return (0,external_node_crypto_namespaceObject.createHash)(algorithm).update(data).digest();
+}
+
+;// CONCATENATED MODULE: ./src/revocation/checker.ts
+
+
+
+
+
+
+
+
+
+
+const DEFAULTS = { timeoutMs: 5_000, totalTimeoutMs: 30_000, maxResponseBytes: 10 << 20 };
+/**
+ * Checks certificates the way the platform chain engine does for NuGet (spec §8.3, §8.4): every
+ * certificate of a chain except the root, OCSP first (AIA), then CRLs (distribution points).
+ * Answers are cached per run by issuer and serial number, downloaded CRLs by URL. Network
+ * failures, timeouts and responses that cannot be trusted give `unknown`, never an exception.
+ */
+function createRevocationChecker(options) {
+    const settings = { ...DEFAULTS, ...options };
+    const { mode, directory, now } = settings;
+    if (mode === 'files' && directory === undefined) {
+        throw new errors_NupkgSigningError('NUPKG003', 'Revocation mode files needs a directory (--revocation-dir).');
+    }
+    if (mode === 'files' && directory !== undefined && !isDirectory(directory)) {
+        throw new errors_NupkgSigningError('NUPKG003', `The revocation directory '${directory}' does not exist.`);
+    }
+    let deadline;
+    const budget = {
+        timeoutMs: settings.timeoutMs,
+        maxBytes: settings.maxResponseBytes,
+        fetchImpl: settings.fetchImpl ?? ((url, init) => fetch(url, init)),
+        remainingMs: () => {
+            deadline ??= external_node_perf_hooks_namespaceObject.performance.now() + settings.totalTimeoutMs;
+            return Math.floor(deadline - external_node_perf_hooks_namespaceObject.performance.now());
+        },
+    };
+    const statuses = new Map();
+    const crlsByUrl = new Map();
+    let stored;
+    const storedContents = () => {
+        if (directory === undefined || mode === 'offline')
+            return undefined;
+        stored ??= readRevocationDirectory(directory, settings.maxResponseBytes).catch(() => ({
+            ocspResponses: [],
+            crls: [],
+        }));
+        return stored;
+    };
+    const fromDirectory = async (certificate, issuer, problems) => {
+        const contents = await storedContents();
+        if (!contents)
+            return undefined;
+        const outcomes = [
+            ...contents.ocspResponses.map((der) => checkOcspResponse(der, certificate, issuer, { now })),
+            ...contents.crls.map((crl) => checkCrl(crl, certificate, issuer, now)),
+        ];
+        return firstDefinitive(outcomes, problems, /* quiet */ true);
+    };
+    const fromOcsp = async (url, certificate, issuer) => {
+        const nonce = (0,external_node_crypto_namespaceObject.randomBytes)(16);
+        try {
+            const der = await fetchBounded(url, {
+                body: buildOcspRequest(certificate, issuer, nonce),
+                contentType: 'application/ocsp-request',
+                accept: 'application/ocsp-response',
+            }, budget);
+            const outcome = checkOcspResponse(der, certificate, issuer, { now, nonce });
+            if (outcome.status && outcome.status.status !== 'unknown' && directory !== undefined) {
+                await saveToDirectory(directory, `${cacheKey(certificate, issuer)} ${url}`, 'ocsp', der);
+            }
+            return outcome;
+        }
+        catch (error) {
+            return { problem: error.message };
+        }
+    };
+    const fromCrl = async (url, certificate, issuer) => {
+        let pending = crlsByUrl.get(url);
+        if (!pending) {
+            pending = fetchBounded(url, { accept: 'application/pkix-crl' }, budget).then(async (bytes) => {
+                const crl = parseCrl(bytes);
+                if (directory !== undefined)
+                    await saveToDirectory(directory, url, 'crl', bytes);
+                return crl;
+            });
+            crlsByUrl.set(url, pending);
+        }
+        try {
+            return checkCrl(await pending, certificate, issuer, now);
+        }
+        catch (error) {
+            return { problem: `CRL ${url}: ${error.message}` };
+        }
+    };
+    const lookUp = async (certificate, issuer) => {
+        if (mode === 'offline')
+            return { status: 'unknown', why: 'revocation checking is offline' };
+        const problems = [];
+        const stored = await fromDirectory(certificate, issuer, problems);
+        if (stored)
+            return stored;
+        if (mode === 'online') {
+            const locations = revocationLocations(certificate);
+            for (const url of locations.ocsp) {
+                const found = firstDefinitive([await fromOcsp(url, certificate, issuer)], problems, false);
+                if (found)
+                    return found;
+            }
+            for (const url of locations.crl) {
+                const found = firstDefinitive([await fromCrl(url, certificate, issuer)], problems, false);
+                if (found)
+                    return found;
+            }
+            if (locations.ocsp.length + locations.crl.length === 0) {
+                problems.push('the certificate names no http OCSP responder or CRL distribution point');
+            }
+        }
+        else if (problems.length === 0) {
+            problems.push(`no OCSP response or CRL in '${directory ?? ''}' covers the certificate`);
+        }
+        return { status: 'unknown', why: problems.join('; ') };
+    };
+    return {
+        mode,
+        async check(chain) {
+            const certificates = [];
+            for (let i = 0; i < chain.length; i++) {
+                const certificate = chain[i];
+                const issuer = chain[i + 1];
+                if (!issuer) {
+                    // The root is excluded, as NuGet asks of the chain engine; a chain that stops short of
+                    // a root leaves its last certificate without an issuer to ask about it.
+                    if (!certificate.isSelfIssued) {
+                        certificates.push({
+                            certificate,
+                            revocation: { status: 'unknown', why: 'its issuer is not in the chain' },
+                        });
+                    }
+                    break;
+                }
+                const key = cacheKey(certificate, issuer);
+                let status = statuses.get(key);
+                if (!status) {
+                    status = lookUp(certificate, issuer);
+                    statuses.set(key, status);
+                }
+                certificates.push({ certificate, revocation: await status });
+            }
+            return { certificates };
+        },
+    };
+}
+/**
+ * The first good or revoked answer; a responder's "unknown" or an unusable response is kept as a
+ * reason. With `quiet`, responses about other certificates (a directory holds many) are not.
+ */
+function firstDefinitive(outcomes, problems, quiet) {
+    for (const outcome of outcomes) {
+        if (outcome.status && outcome.status.status !== 'unknown')
+            return outcome.status;
+        const why = outcome.status?.status === 'unknown' ? outcome.status.why : outcome.problem;
+        if (!why)
+            continue;
+        if (quiet && /does not cover|not signed by the issuer/.test(why))
+            continue;
+        if (!problems.includes(why))
+            problems.push(why);
+    }
+    return undefined;
+}
+/** Issuer (name and key) and serial number: what identifies a certificate to a responder. */
+function cacheKey(certificate, issuer) {
+    const issuerHash = (0,external_node_crypto_namespaceObject.createHash)('sha256')
+        .update(issuer.subjectDer)
+        .update(issuer.subjectPublicKeyInfoDer)
+        .digest('hex');
+    return `${issuerHash}:${toHex(certificate.serialNumber)}`;
+}
+function isDirectory(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/revocation/timestamp-chain.ts
+
+
+
+/**
+ * Checks the revocation of a valid timestamp's TSA chain (spec §5.4, §8.3): the chain is built
+ * as for the NU3028 check (time stamping, at `now`, expiry ignored), and the TSA certificate's
+ * revocation is weighed against the token's own time.
+ */
+function checkTimestampChainRevocation(checker, token, options) {
+    const { chain } = buildChain(token.tsa.der, {
+        anchors: options.roots,
+        intermediates: token.certificates.map((c) => c.der),
+        applicationPolicy: oids_OID.timeStamping,
+        verificationTime: options.now,
+        ignoreNotTimeValid: true,
+    });
+    return assessRevocation(checker, chain, {
+        purpose: 'timestamping',
+        policy: options.policy,
+        timestamp: { genTime: token.genTime, upper: token.upper },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/revocation/index.ts
+/** Revocation checking (OCSP, CRL) for signing and TSA chains: issue #7, spec §8.4 and §9.4. */
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./src/policy/nuget-config/match.ts
 
 function matchingEntry(entries, facts) {
@@ -47539,6 +49059,7 @@ const PRESETS = {
         allowNoTimestamp: false,
         allowUnknownRevocation: true,
         reportUnknownRevocation: true,
+        revocationTimeCheck: 'nuget.org',
         verificationTarget: { author: true, repository: false, unknown: false },
         signaturePlacement: 'primary',
         repositoryCountersignatureBehavior: 'never',
@@ -47728,522 +49249,6 @@ function baseStores(name) {
         return { codeSigning: system, timestamping: system };
     }
     return loadDefaultTrustStores();
-}
-
-;// CONCATENATED MODULE: ./src/signature/ess-cert-id.ts
-
-
-
-/**
- * SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies ... OPTIONAL }.
- * Decodes the structure only; which algorithms and matches are acceptable is the checks' job.
- * `code` is the one to report for the signature at hand (NU3011 primary, NU3031
- * countersignature, NU3021 timestamp).
- */
-function decodeSigningCertificateV2(value, code = 'NU3011') {
-    return decodeCerts(value, 'signing-certificate-v2', code, (essCertId) => {
-        const fields = childrenOf(essCertId);
-        let index = 0;
-        let hashAlgorithmOid = oids_OID.sha256;
-        let hashAlgorithmParameters;
-        if (isUniversal(fields[0], signature_der_TAG.sequence)) {
-            const [oid, parameters] = childrenOf(fields[0]);
-            hashAlgorithmOid = readOid(oid, 'ESSCertIDv2 hashAlgorithm');
-            hashAlgorithmParameters = parameters ? encodedBytes(parameters) : undefined;
-            index = 1;
-        }
-        const certHash = readOctetString(fields[index], 'ESSCertIDv2 certHash');
-        const issuerSerial = readOptionalIssuerSerial(fields[index + 1], fields.length - index - 2);
-        return { hashAlgorithmOid, hashAlgorithmParameters, certHash, issuerSerial };
-    });
-}
-/** SigningCertificate ::= SEQUENCE { certs SEQUENCE OF ESSCertID, policies ... OPTIONAL }. */
-function decodeSigningCertificate(value, code = 'NU3011') {
-    return decodeCerts(value, 'signing-certificate', code, (essCertId) => {
-        const fields = childrenOf(essCertId);
-        const certHash = readOctetString(fields[0], 'ESSCertID certHash');
-        return { certHash, issuerSerial: readOptionalIssuerSerial(fields[1], fields.length - 2) };
-    });
-}
-function decodeCerts(value, what, code, readOne) {
-    const root = decodeDer(value, `${what} attribute`, code);
-    try {
-        if (!isUniversal(root, signature_der_TAG.sequence))
-            throw new StructureError('the value is not a SEQUENCE');
-        const [certs] = childrenOf(root);
-        if (!isUniversal(certs, signature_der_TAG.sequence) || !certs)
-            throw new StructureError('certs is not a SEQUENCE');
-        return childrenOf(certs).map((essCertId) => {
-            if (!isUniversal(essCertId, signature_der_TAG.sequence))
-                throw new StructureError('a cert ID is not a SEQUENCE');
-            return readOne(essCertId);
-        });
-    }
-    catch (error) {
-        throw new errors_NupkgSigningError(code, `The ${what} attribute is invalid: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-}
-function readOptionalIssuerSerial(block, extraFields) {
-    if (extraFields > 0)
-        throw new StructureError('unexpected fields after issuerSerial');
-    if (!block)
-        return undefined;
-    if (!isUniversal(block, signature_der_TAG.sequence))
-        throw new StructureError('issuerSerial is not a SEQUENCE');
-    const [names, serial] = childrenOf(block);
-    if (!isUniversal(names, signature_der_TAG.sequence) || !names)
-        throw new StructureError('issuer is not GeneralNames');
-    const generalNames = childrenOf(names).map((name) => {
-        const tag = name.idBlock.tagNumber;
-        const nameDer = name.idBlock.tagClass === 3 && tag === 4 ? childrenOf(name)[0] : undefined;
-        return nameDer
-            ? { tag, der: encodedBytes(name), nameDer: encodedBytes(nameDer) }
-            : { tag, der: encodedBytes(name) };
-    });
-    return { generalNames, serialNumber: readIntegerBytes(serial, 'issuerSerial serialNumber') };
-}
-
-;// CONCATENATED MODULE: ./src/signature/attributes.ts
-
-
-
-/** Reads a `[0]`/`[1] IMPLICIT SET OF Attribute` element into views, in document order. */
-function readAttributes(block) {
-    return childrenOf(block).map((attribute) => {
-        const [type, values] = childrenOf(attribute);
-        if (!isUniversal(attribute, signature_der_TAG.sequence) || !isUniversal(values, signature_der_TAG.set) || !values) {
-            throw new StructureError('an Attribute is not SEQUENCE { OID, SET }');
-        }
-        return { oid: readOid(type, 'attrType'), values: childrenOf(values).map(encodedBytes) };
-    });
-}
-function attributesByOid(list, oid) {
-    return list.filter((attribute) => attribute.oid === oid);
-}
-/** Runs a value decoder, turning structural problems into `code`. */
-function decodeValue(value, what, code, read) {
-    const root = decodeDer(value, `${what} attribute`, code);
-    try {
-        return read(root);
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw new errors_NupkgSigningError(code, `The ${what} attribute is invalid: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-}
-/** signing-time (RFC 5652 §11.3): the client only checks presence, but the value must decode. */
-function decodeSigningTime(value, code = 'NU3000') {
-    return decodeValue(value, 'signing-time', code, (root) => readTime(root, 'SigningTime'));
-}
-/** message-digest (RFC 5652 §11.2): the digest octets. */
-function decodeMessageDigest(value, code = 'NU3000') {
-    return decodeValue(value, 'message-digest', code, (root) => readOctetString(root, 'MessageDigest'));
-}
-/**
- * CommitmentTypeIndication (RFC 5126 §5.11.1): SEQUENCE { commitmentTypeId OID,
- * commitmentTypeQualifier SEQUENCE SIZE (1..MAX) OF ... OPTIONAL }. A present but empty
- * qualifier list is an error for NuGet (nuget-signing-spec.md §4.1).
- */
-function decodeCommitmentTypeIndication(value, code = 'NU3000') {
-    return decodeValue(value, 'commitment-type-indication', code, (root) => {
-        const [id, qualifiers, extra] = childrenOf(root);
-        if (!isUniversal(root, signature_der_TAG.sequence) || extra)
-            throw new StructureError('the value is not SEQUENCE { OID, ... }');
-        if (qualifiers &&
-            (!isUniversal(qualifiers, signature_der_TAG.sequence) || childrenOf(qualifiers).length === 0)) {
-            throw new StructureError('commitmentTypeQualifier is present but empty');
-        }
-        return {
-            commitmentTypeId: readOid(id, 'commitmentTypeId'),
-            hasQualifiers: qualifiers !== undefined,
-        };
-    });
-}
-/**
- * nuget-v3-service-index-url: an IA5String that must be an absolute `https` URI
- * (nuget-signing-spec.md §4.2).
- */
-function decodeNuGetV3ServiceIndexUrl(value, code = 'NU3000') {
-    return decodeValue(value, 'nuget-v3-service-index-url', code, (root) => {
-        if (!isUniversal(root, signature_der_TAG.ia5String))
-            throw new StructureError('the value is not an IA5String');
-        const text = Buffer.from(primitiveContent(root)).toString('latin1');
-        let url;
-        try {
-            url = new URL(text);
-        }
-        catch {
-            throw new StructureError(`'${text}' is not an absolute URI`);
-        }
-        if (url.protocol !== 'https:')
-            throw new StructureError(`'${text}' does not use the https scheme`);
-        return text;
-    });
-}
-/** nuget-package-owners: SEQUENCE SIZE (1..MAX) OF UTF8String, each owner not blank. */
-function decodeNuGetPackageOwners(value, code = 'NU3000') {
-    return decodeValue(value, 'nuget-package-owners', code, (root) => {
-        if (!isUniversal(root, signature_der_TAG.sequence))
-            throw new StructureError('the value is not a SEQUENCE');
-        const owners = childrenOf(root).map((owner) => {
-            if (!isUniversal(owner, signature_der_TAG.utf8String))
-                throw new StructureError('an owner is not a UTF8String');
-            const text = Buffer.from(primitiveContent(owner)).toString('utf8');
-            if (text.trim().length === 0)
-                throw new StructureError('an owner is empty or blank');
-            return text;
-        });
-        if (owners.length === 0)
-            throw new StructureError('the owner list is empty');
-        return owners;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/signature/signed-data.ts
-
-
-
-
-
-/** Decodes `bytes` as ContentInfo/SignedData. Anything malformed is NU3003. */
-function readSignedData(bytes, what) {
-    const root = decodeDer(bytes, what);
-    try {
-        return readParts(root, bytes);
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw new errors_NupkgSigningError('NU3003', `The ${what} cannot be decoded: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-}
-function readParts(root, bytes) {
-    // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
-    const [typeBlock, wrapper, extra] = childrenOf(root);
-    if (!isUniversal(root, signature_der_TAG.sequence) || extra)
-        throw new StructureError('it is not a CMS ContentInfo');
-    const contentType = readOid(typeBlock, 'contentType');
-    if (contentType !== oids_OID.signedData) {
-        throw new StructureError(`its content type is ${contentType}, not signedData (${oids_OID.signedData})`);
-    }
-    const [signedDataBlock] = isContextTag(wrapper, 0) && wrapper ? childrenOf(wrapper) : [];
-    if (!signedDataBlock || !isUniversal(signedDataBlock, signature_der_TAG.sequence)) {
-        throw new StructureError('the SignedData content is missing');
-    }
-    // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo,
-    //   certificates [0] IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
-    const fields = childrenOf(signedDataBlock);
-    const [, digestAlgorithms, encapContentInfo] = fields;
-    const signerInfos = fields[fields.length - 1];
-    if (!isUniversal(digestAlgorithms, signature_der_TAG.set) ||
-        !isUniversal(signerInfos, signature_der_TAG.set) ||
-        fields.length < 4) {
-        throw new StructureError('SignedData is incomplete');
-    }
-    const [eContentTypeBlock, eContentWrapper] = childrenOf(encapContentInfo ?? signedDataBlock);
-    const eContentType = readOid(eContentTypeBlock, 'eContentType');
-    const eContent = isContextTag(eContentWrapper, 0)
-        ? readOctetString(childrenOf(eContentWrapper)[0], 'eContent')
-        : undefined;
-    const certificateSet = fields.slice(3, -1).find((f) => isContextTag(f, 0));
-    const certificates = certificateSet
-        ? childrenOf(certificateSet)
-            .filter((choice) => isUniversal(choice, signature_der_TAG.sequence))
-            .map(certificateFromBlock)
-        : [];
-    let pkijsView;
-    return {
-        der: Uint8Array.from(bytes),
-        contentType,
-        // Built on first use: constructing pkijs objects costs more than our own parse.
-        get signedData() {
-            pkijsView ??= new (getPkijs().SignedData)({ schema: signedDataBlock });
-            return pkijsView;
-        },
-        eContentType,
-        eContent,
-        certificates,
-        signerInfoBlocks: childrenOf(signerInfos),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/signature/signer-info.ts
-
-
-
-
-
-
-
-/** Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. */
-function parseSignerInfo(der) {
-    return signerInfoFromBlock(decodeDer(der, 'SignerInfo'));
-}
-function signerInfoFromBlock(block) {
-    let view;
-    try {
-        view = readSignerInfo(block);
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw new errors_NupkgSigningError('NU3003', `A SignerInfo cannot be decoded: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-    // Not a spread: that would run the lazy `pkijs` getter, which throws a plain Error on
-    // structures our reader accepts but pkijs's schema does not (found by fuzzing, issue #8).
-    return Object.defineProperty(view, 'signatureType', {
-        value: signatureTypeOf(view.signedAttributes),
-        enumerable: true,
-    });
-}
-/**
- * SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, signedAttrs [0] IMPLICIT OPTIONAL,
- * signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL }
- */
-function readSignerInfo(block) {
-    if (!isUniversal(block, signature_der_TAG.sequence))
-        throw new StructureError('SignerInfo is not a SEQUENCE');
-    const fields = [...childrenOf(block)];
-    const next = () => fields.shift();
-    const version = readSmallInteger(next(), 'version');
-    const sid = readSignerIdentifier(next());
-    const digestAlgorithm = readAlgorithm(next(), 'digestAlgorithm');
-    const signedAttrs = isContextTag(fields[0], 0) ? next() : undefined;
-    const signatureAlgorithm = readAlgorithm(next(), 'signatureAlgorithm');
-    const signatureValue = readOctetString(next(), 'signature');
-    const unsignedAttrs = isContextTag(fields[0], 1) ? next() : undefined;
-    if (fields.length > 0)
-        throw new StructureError('unexpected fields after the signature');
-    let pkijsView;
-    return {
-        der: encodedBytes(block),
-        version,
-        sid,
-        digestAlgorithmOid: digestAlgorithm.oid,
-        signatureAlgorithmOid: signatureAlgorithm.oid,
-        signatureAlgorithmParameters: signatureAlgorithm.parameters,
-        signatureValue,
-        signedAttributes: signedAttrs ? readAttributes(signedAttrs) : [],
-        signedAttributesDer: signedAttrs ? encodedBytes(signedAttrs) : undefined,
-        unsignedAttributes: unsignedAttrs ? readAttributes(unsignedAttrs) : [],
-        // Built on first use: constructing pkijs objects costs more than our own parse.
-        get pkijs() {
-            try {
-                pkijsView ??= new (getPkijs().SignerInfo)({ schema: block });
-            }
-            catch (error) {
-                throw new errors_NupkgSigningError('NU3003', `A SignerInfo cannot be decoded: ${describeError(error)}.`, { cause: error });
-            }
-            return pkijsView;
-        },
-        findSignerCertificate(certificates) {
-            return certificates.find((certificate) => identifies(sid, certificate));
-        },
-    };
-}
-function readAlgorithm(block, what) {
-    if (!isUniversal(block, signature_der_TAG.sequence) || !block)
-        throw new StructureError(`${what} is not an AlgorithmIdentifier`);
-    const [oid, parameters] = childrenOf(block);
-    return { oid: readOid(oid, what), parameters: parameters ? encodedBytes(parameters) : undefined };
-}
-function readSignerIdentifier(block) {
-    // subjectKeyIdentifier [0] IMPLICIT OCTET STRING; BER may split it into a constructed string.
-    if (isContextTag(block, 0) && block) {
-        const keyIdentifier = block.idBlock.isConstructed
-            ? Buffer.concat(childrenOf(block).map((part) => readOctetString(part, 'subjectKeyIdentifier')))
-            : primitiveContent(block);
-        return { kind: 'subjectKeyIdentifier', keyIdentifier: Uint8Array.from(keyIdentifier) };
-    }
-    if (isUniversal(block, signature_der_TAG.sequence) && block) {
-        const [issuer, serial] = childrenOf(block);
-        if (!isUniversal(issuer, signature_der_TAG.sequence) || !issuer)
-            throw new StructureError('sid issuer is not a Name');
-        return {
-            kind: 'issuerAndSerialNumber',
-            issuerDer: encodedBytes(issuer),
-            issuer: formatDistinguishedName(readNameAttributes(issuer)),
-            serialNumber: readIntegerBytes(serial, 'sid serialNumber'),
-        };
-    }
-    throw new StructureError('sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
-}
-/**
- * How .NET's certificate finder matches a SignerIdentifier: by the SKI extension value, or (for
- * a certificate without one) by the SHA-1 of its public key bits, the value .NET computes in
- * that case; or by issuer name and serial bytes.
- */
-function identifies(sid, certificate) {
-    if (sid.kind === 'subjectKeyIdentifier') {
-        const ski = certificate.subjectKeyIdentifier ?? computedKeyIdentifier(certificate);
-        return bytesEqual(ski, sid.keyIdentifier);
-    }
-    const sameIssuer = bytesEqual(certificate.issuerDer, sid.issuerDer) || certificate.issuer === sid.issuer;
-    return sameIssuer && bytesEqual(certificate.serialNumber, sid.serialNumber);
-}
-function computedKeyIdentifier(certificate) {
-    const spki = decodeDer(certificate.subjectPublicKeyInfoDer, 'public key');
-    const bits = childrenOf(spki)[1];
-    const key = bits ? primitiveContent(bits).subarray(1) : new Uint8Array();
-    return (0,external_node_crypto_namespaceObject.createHash)('sha1').update(key).digest();
-}
-/**
- * Signature type from all values of all commitment-type-indication signed attributes
- * (nuget-signing-spec.md §4.1): unknown OIDs are ignored; author and repository together are
- * an error (NU3000).
- */
-function signatureTypeOf(signedAttributes) {
-    const values = attributesByOid(signedAttributes, oids_OID.commitmentTypeIndication).flatMap((a) => a.values);
-    const kinds = new Set();
-    for (const value of values) {
-        const { commitmentTypeId } = decodeCommitmentTypeIndication(value);
-        if (commitmentTypeId === oids_OID.proofOfOrigin)
-            kinds.add('author');
-        if (commitmentTypeId === oids_OID.proofOfReceipt)
-            kinds.add('repository');
-    }
-    if (kinds.size > 1) {
-        throw new errors_NupkgSigningError('NU3000', 'The commitment-type-indication attribute claims both an author (proof of origin) and a repository (proof of receipt) signature.');
-    }
-    return kinds.values().next().value ?? 'unknown';
-}
-
-;// CONCATENATED MODULE: ./src/signature/timestamp-token.ts
-
-
-
-
-
-/**
- * Parses a signatureTimeStampToken attribute value. A token or TSTInfo that does not decode is
- * NU3003; a token that decodes but is not one SignerInfo over id-ct-TSTInfo is NU3021
- * (nuget-signing-spec.md §5.2, §5.6).
- */
-function parseTimestampToken(der) {
-    const parts = readSignedData(der, 'timestamp token');
-    if (parts.signerInfoBlocks.length !== 1) {
-        throw new errors_NupkgSigningError('NU3021', `The timestamp token has ${parts.signerInfoBlocks.length} SignerInfos; it must have exactly one.`);
-    }
-    if (parts.eContentType !== oids_OID.tstInfo) {
-        throw new errors_NupkgSigningError('NU3021', `The timestamp token's content type is ${parts.eContentType}, not id-ct-TSTInfo (${oids_OID.tstInfo}).`);
-    }
-    if (!parts.eContent) {
-        throw new errors_NupkgSigningError('NU3021', 'The timestamp token does not contain its TSTInfo.');
-    }
-    return {
-        der: parts.der,
-        get signedData() {
-            return parts.signedData;
-        },
-        signer: signerInfoFromBlock(parts.signerInfoBlocks[0]),
-        certificates: parts.certificates,
-        eContentType: parts.eContentType,
-        tstInfoDer: parts.eContent,
-        tstInfo: parseTstInfo(parts.eContent),
-    };
-}
-function parseTstInfo(der) {
-    const root = decodeDer(der, 'timestamp TSTInfo');
-    try {
-        return readTstInfo(root);
-    }
-    catch (error) {
-        throw new errors_NupkgSigningError('NU3003', `The timestamp TSTInfo cannot be decoded: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-}
-/**
- * TSTInfo ::= SEQUENCE { version, policy, messageImprint, serialNumber, genTime,
- *   accuracy OPTIONAL, ordering BOOLEAN DEFAULT FALSE, nonce INTEGER OPTIONAL,
- *   tsa [0] GeneralName OPTIONAL, extensions [1] IMPLICIT Extensions OPTIONAL }
- */
-function readTstInfo(root) {
-    if (!isUniversal(root, signature_der_TAG.sequence))
-        throw new StructureError('TSTInfo is not a SEQUENCE');
-    const fields = [...childrenOf(root)];
-    const next = () => fields.shift();
-    const version = readSmallInteger(next(), 'version');
-    const policy = readOid(next(), 'policy');
-    const messageImprint = readMessageImprint(next());
-    const serialNumber = readIntegerBytes(next(), 'serialNumber');
-    const genTimeBlock = next();
-    if (!isUniversal(genTimeBlock, signature_der_TAG.generalizedTime))
-        throw new StructureError('genTime is not a GeneralizedTime');
-    const genTime = der_readTime(genTimeBlock, 'genTime');
-    const accuracy = isUniversal(fields[0], signature_der_TAG.sequence)
-        ? readAccuracy(next())
-        : undefined;
-    const ordering = isUniversal(fields[0], signature_der_TAG.boolean)
-        ? primitiveContent(next())[0] !== 0
-        : false;
-    const nonce = isUniversal(fields[0], signature_der_TAG.integer) ? readIntegerBytes(next(), 'nonce') : undefined;
-    const tsaWrapper = isContextTag(fields[0], 0) ? next() : undefined;
-    if (isContextTag(fields[0], 1))
-        next();
-    if (fields.length > 0)
-        throw new StructureError('unexpected fields in TSTInfo');
-    const tsaName = tsaWrapper ? childrenOf(tsaWrapper)[0] : undefined;
-    return {
-        version,
-        policy,
-        messageImprint,
-        serialNumber,
-        genTime,
-        accuracy,
-        accuracyMicroseconds: accuracy
-            ? accuracy.seconds * 1_000_000 + accuracy.millis * 1_000 + accuracy.micros
-            : policy === oids_OID.etsiBaselineTimestampPolicy
-                ? 1_000_000
-                : 0,
-        ordering,
-        nonce,
-        tsaName: tsaName ? encodedBytes(tsaName) : undefined,
-    };
-}
-function readMessageImprint(block) {
-    if (!isUniversal(block, signature_der_TAG.sequence) || !block)
-        throw new StructureError('messageImprint is not a SEQUENCE');
-    const [algorithm, hashedMessage] = childrenOf(block);
-    if (!isUniversal(algorithm, signature_der_TAG.sequence) || !algorithm)
-        throw new StructureError('hashAlgorithm is missing');
-    return {
-        hashAlgorithmOid: readOid(childrenOf(algorithm)[0], 'messageImprint hashAlgorithm'),
-        hashedMessage: readOctetString(hashedMessage, 'hashedMessage'),
-    };
-}
-/** Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] OPTIONAL, micros [1] OPTIONAL } */
-function readAccuracy(block) {
-    let seconds = 0;
-    let millis = 0;
-    let micros = 0;
-    for (const field of childrenOf(block)) {
-        if (isUniversal(field, signature_der_TAG.integer))
-            seconds = signedInteger(primitiveContent(field));
-        else if (isContextTag(field, 0))
-            millis = signedInteger(primitiveContent(field));
-        else if (isContextTag(field, 1))
-            micros = signedInteger(primitiveContent(field));
-        else
-            throw new StructureError('unexpected field in accuracy');
-    }
-    return { seconds, millis, micros };
-}
-/** Two's-complement big-endian content octets as a number (implicitly tagged INTEGERs). */
-function signedInteger(content) {
-    if (content.length === 0 || content.length > 6)
-        throw new StructureError('accuracy value out of range');
-    const unsigned = BigInt(`0x${Buffer.from(content).toString('hex')}`);
-    return Number(BigInt.asIntN(content.length * 8, unsigned));
 }
 
 ;// CONCATENATED MODULE: ./src/signature/primary-signature.ts
@@ -48598,7 +49603,7 @@ function checkSigningCertificateV2(attributes, certificate, fail) {
         throw fail('the signing-certificate-v2 attribute lists no certificate');
     for (const certId of certIds) {
         if (!hashAlgorithmFromOid(certId.hashAlgorithmOid) ||
-            !isNullOrAbsent(certId.hashAlgorithmParameters)) {
+            !isNullOrAbsentParameters(certId.hashAlgorithmParameters)) {
             throw fail(`the signing-certificate-v2 attribute uses the unsupported hash ${certId.hashAlgorithmOid}`);
         }
     }
@@ -48617,10 +49622,6 @@ function checkSigningCertificateV2(attributes, certificate, fail) {
     if (!algorithm || !bytesEqual(crypto_digest(algorithm, certificate.der), first.certHash)) {
         throw fail(`the signing-certificate-v2 hash does not match the signing certificate ${certificate.fingerprintSha256}`);
     }
-}
-/** NULL or absent AlgorithmIdentifier parameters (the only forms .NET accepts there). */
-function isNullOrAbsent(parameters) {
-    return (!parameters || (parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00));
 }
 /** nuget-v3-service-index-url (required) and nuget-package-owners (optional): NU3000 when wrong. */
 function readRepositoryAttributes(attributes) {
@@ -48731,145 +49732,7 @@ function checkChain(certificate, extraCertificates, options) {
     return { findings, chain: result.chain };
 }
 
-;// CONCATENATED MODULE: ./src/verify/checks/signer-signature.ts
-
-
-
-
-
-/** Signature algorithms .NET's SignerInfo.CheckSignature understands, with the hash they imply. */
-const SIGNATURE_HASHES = {
-    [oids_OID.rsaEncryption]: undefined, // the digest algorithm decides
-    [oids_OID.sha256WithRSAEncryption]: 'sha256',
-    [oids_OID.sha384WithRSAEncryption]: 'sha384',
-    [oids_OID.sha512WithRSAEncryption]: 'sha512',
-    [oids_OID.sha1WithRSAEncryption]: 'sha1',
-    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
-    '1.2.840.10045.4.3.3': 'sha384',
-    '1.2.840.10045.4.3.4': 'sha512',
-    [oids_OID.rsassaPss]: undefined,
-};
-const DIGESTS = {
-    [oids_OID.sha1]: 'sha1',
-    [oids_OID.sha256]: 'sha256',
-    [oids_OID.sha384]: 'sha384',
-    [oids_OID.sha512]: 'sha512',
-};
-/**
- * Checks a SignerInfo's signature the way .NET's `CheckSignature(verifySignatureOnly: true)` does
- * (nuget-signing-spec.md §4.4): the message-digest attribute (exactly one value) equals the digest
- * of `signedContent` (the eContent, or the parent's signature value for a countersignature), and
- * the signature verifies over the signed attributes as a DER SET — first sorted, then in document
- * order. Returns why it failed, or undefined when it verifies.
- */
-function checkSignerSignature(signer, certificate, signedContent) {
-    const digestName = DIGESTS[signer.digestAlgorithmOid];
-    if (!digestName)
-        return `the digest algorithm ${signer.digestAlgorithmOid} is not supported`;
-    if (!(signer.signatureAlgorithmOid in SIGNATURE_HASHES)) {
-        return `the signature algorithm ${signer.signatureAlgorithmOid} is not supported`;
-    }
-    const impliedHash = SIGNATURE_HASHES[signer.signatureAlgorithmOid];
-    if (impliedHash && impliedHash !== digestName) {
-        return `the signature algorithm does not agree with the digest algorithm ${digestName}`;
-    }
-    if (!signer.signedAttributesDer)
-        return 'the signer has no signed attributes';
-    const digests = attributesByOid(signer.signedAttributes, oids_OID.messageDigest);
-    if (digests.length !== 1 || digests[0]?.values.length !== 1) {
-        return 'the message-digest attribute must be present exactly once with one value';
-    }
-    let expected;
-    try {
-        expected = decodeMessageDigest(digests[0].values[0]);
-    }
-    catch {
-        return 'the message-digest attribute cannot be decoded';
-    }
-    const actual = crypto_digest(digestName, signedContent);
-    if (!bytesEqual(actual, expected))
-        return 'the message digest does not match the signed content';
-    let key;
-    try {
-        key = (0,external_node_crypto_namespaceObject.createPublicKey)({
-            key: Buffer.from(certificate.subjectPublicKeyInfoDer),
-            format: 'der',
-            type: 'spki',
-        });
-    }
-    catch {
-        return 'the signing certificate public key cannot be used';
-    }
-    const documentOrder = Uint8Array.from(signer.signedAttributesDer);
-    documentOrder[0] = 0x31; // [0] IMPLICIT → SET OF, as RFC 5652 §5.4 requires
-    for (const signedBytes of [sortedAttributeSet(documentOrder), documentOrder]) {
-        if (signedBytes && verifyWith(key, digestName, signer, signedBytes))
-            return undefined;
-    }
-    return 'the signature does not verify with the signing certificate public key';
-}
-function verifyWith(key, digestName, signer, data) {
-    try {
-        if (signer.signatureAlgorithmOid === oids_OID.rsassaPss) {
-            const pss = pssParameters(signer.signatureAlgorithmParameters);
-            if (!pss)
-                return false;
-            return (0,external_node_crypto_namespaceObject.verify)(pss.hash, data, { key, padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength }, signer.signatureValue);
-        }
-        const isEcdsa = signer.signatureAlgorithmOid.startsWith('1.2.840.10045.');
-        return (0,external_node_crypto_namespaceObject.verify)(digestName, data, isEcdsa ? { key, dsaEncoding: 'der' } : { key, padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PADDING }, signer.signatureValue);
-    }
-    catch {
-        return false;
-    }
-}
-/** The signed attributes re-encoded as a DER SET OF: elements sorted by their encodings (X.690 §11.6). */
-function sortedAttributeSet(set) {
-    try {
-        const elements = childrenOf(decodeDer(set, 'signed attributes')).map(encodedBytes);
-        elements.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-        const body = Buffer.concat(elements);
-        return Buffer.concat([Buffer.from([0x31]), derLength(body.length), body]);
-    }
-    catch {
-        return undefined;
-    }
-}
-function derLength(length) {
-    if (length < 0x80)
-        return Buffer.from([length]);
-    const bytes = [];
-    for (let n = length; n > 0; n = Math.floor(n / 256))
-        bytes.unshift(n & 0xff);
-    return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-/** RSASSA-PSS-params (RFC 4055): hash (default SHA-1) and salt length (default 20). */
-function pssParameters(parameters) {
-    let hash = 'sha1';
-    let saltLength = 20;
-    if (!parameters)
-        return { hash, saltLength };
-    try {
-        for (const field of childrenOf(decodeDer(parameters, 'RSASSA-PSS parameters'))) {
-            const inner = childrenOf(field)[0];
-            if (!inner)
-                continue;
-            if (field.idBlock.tagNumber === 0) {
-                hash = DIGESTS[readOid(childrenOf(inner)[0], 'PSS hash algorithm')] ?? '';
-            }
-            else if (field.idBlock.tagNumber === 2) {
-                saltLength = Number(inner.valueBlock.valueDec);
-            }
-        }
-    }
-    catch {
-        return undefined;
-    }
-    return hash ? { hash, saltLength } : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/verify/checks/timestamp.ts
-
 
 
 
@@ -48963,49 +49826,9 @@ function checkTimestamp(token, timestampedSignatureValue, options) {
         },
     };
 }
-/**
- * RFC 5816 as .NET reads it (spec §5.2): signing-certificate and/or -v2, each at most once with
- * one value; v2 hashes must be SHA-2 and the first must match the TSA certificate; for v1 only
- * the hash length (and issuerSerial when present) is checked.
- */
-function tokenSigningCertificateProblem(token, tsa) {
-    const v1 = attributesByOid(token.signer.signedAttributes, oids_OID.signingCertificate);
-    const v2 = attributesByOid(token.signer.signedAttributes, oids_OID.signingCertificateV2);
-    if (v1.length === 0 && v2.length === 0)
-        return 'it has neither a signing-certificate nor a signing-certificate-v2 attribute';
-    if (v1.length > 1 || v2.length > 1 || [...v1, ...v2].some((a) => a.values.length !== 1)) {
-        return 'a signing-certificate attribute appears more than once';
-    }
-    try {
-        if (v2[0]) {
-            const ids = decodeSigningCertificateV2(v2[0].values[0], 'NU3021');
-            if (ids.some((id) => !hashAlgorithmFromOid(id.hashAlgorithmOid)))
-                return 'signing-certificate-v2 uses a hash other than SHA-2';
-            const first = ids[0];
-            const algorithm = first && hashAlgorithmFromOid(first.hashAlgorithmOid);
-            if (!first || !algorithm || !bytesEqual(crypto_digest(algorithm, tsa.der), first.certHash)) {
-                return 'signing-certificate-v2 does not match the TSA certificate';
-            }
-            if (first.issuerSerial && !bytesEqual(first.issuerSerial.serialNumber, tsa.serialNumber)) {
-                return 'signing-certificate-v2 names another TSA certificate';
-            }
-        }
-        if (v1[0]) {
-            const first = decodeSigningCertificate(v1[0].values[0], 'NU3021')[0];
-            if (!first || first.certHash.length !== 20)
-                return 'signing-certificate does not hold a SHA-1 hash';
-            if (first.issuerSerial && !bytesEqual(first.issuerSerial.serialNumber, tsa.serialNumber)) {
-                return 'signing-certificate names another TSA certificate';
-            }
-        }
-    }
-    catch {
-        return 'a signing-certificate attribute cannot be decoded';
-    }
-    return undefined;
-}
 
 ;// CONCATENATED MODULE: ./src/verify/evaluate-signature.ts
+
 
 
 
@@ -49018,7 +49841,7 @@ function tokenSigningCertificateProblem(token, tsa) {
  * signature, the certificate requirements, the chain at the timestamp time, and the validity
  * period. A policy flag turns an error into a warning; it never skips a check.
  */
-function evaluateSignature(subject, context) {
+async function evaluateSignature(subject, context) {
     const { policy } = context;
     const issues = [];
     const log = (fatal, code, message) => issues.push(issue(code, fatal ? 'error' : 'warning', message));
@@ -49031,7 +49854,7 @@ function evaluateSignature(subject, context) {
     });
     // Checks the timestamp: none, too many, or invalid. Without a valid one the signature is judged
     // as of now; with the verify and require policies it is then invalid whatever follows.
-    const { timestamp, acceptable } = selectTimestamp(subject, context, log);
+    const { timestamp, acceptable } = await selectTimestamp(subject, context, log, issues);
     let valid = acceptable;
     // Checks that the signer's certificate is in the signature.
     const { certificate } = subject;
@@ -49076,6 +49899,19 @@ function evaluateSignature(subject, context) {
     }
     if (untrustedRoot)
         valid = false;
+    // Checks that no certificate of the chain is revoked; NuGet stops at a revoked one (§6.4, §8.4).
+    if (context.revocation) {
+        const revocation = await assessRevocation(context.revocation, chain, {
+            purpose: 'signing',
+            policy,
+            ...(timestamp ? { timestamp } : {}),
+        });
+        issues.push(...revocation.issues);
+        if (revocation.revoked)
+            return result(false, { chain, ...(timestamp ? { timestamp } : {}) });
+        if (revocation.unknownNotAllowed)
+            valid = false;
+    }
     // Checks that the certificate was valid at the signature's time.
     const expiry = checkValidityPeriod(certificate, timestamp, context.now);
     if (expiry) {
@@ -49095,7 +49931,7 @@ function evaluateSignature(subject, context) {
  * the first is checked. Returns the timestamp when it is valid, and whether the signature can still
  * be valid (a missing or broken timestamp fails it unless the policy allows that).
  */
-function selectTimestamp(subject, context, log) {
+async function selectTimestamp(subject, context, log, issues) {
     const { policy } = context;
     const [first, ...others] = subject.timestamps;
     if (!first) {
@@ -49113,6 +49949,15 @@ function selectTimestamp(subject, context, log) {
     for (const found of checked.findings) {
         const fatal = found.alwaysError === true || (found.code !== 'NU3042' && !policy.allowIgnoreTimestamp);
         log(fatal, found.code, found.message);
+    }
+    if (checked.valid && checked.window && context.revocation) {
+        // A revoked TSA certificate fails the signature whatever the policy (NU3028, Suspect).
+        const revocation = await checkTimestampChainRevocation(context.revocation, { ...checked.window, certificates: first.certificates }, { roots: context.trust.timestamping, now: context.now, policy });
+        issues.push(...revocation.issues);
+        if (revocation.revoked)
+            return { acceptable: false };
+        if (revocation.unknownNotAllowed)
+            return { acceptable: policy.allowIgnoreTimestamp };
     }
     if (checked.valid && checked.window)
         return { timestamp: checked.window, acceptable: true };
@@ -49150,14 +49995,14 @@ function summarizeSignature(placement, type, certificate, timestamp) {
  * policy's behaviour asks for it; a valid countersignature vouches for a primary signature whose
  * only problems are an untrusted root or an expired certificate.
  */
-function verifyTrustAndValidity(signature, primaryCertificate, context) {
+async function verifyTrustAndValidity(signature, primaryCertificate, context) {
     const { policy } = context;
     const issues = [];
     const primaryTargeted = policy.signaturePlacement !== 'countersignature' &&
         policy.verificationTarget[signature.signatureType];
     let primary;
     if (primaryTargeted) {
-        primary = evaluateSignature({
+        primary = await evaluateSignature({
             label: 'primary signature',
             signer: signature.signer,
             certificate: primaryCertificate,
@@ -49169,7 +50014,7 @@ function verifyTrustAndValidity(signature, primaryCertificate, context) {
     else if (policy.signaturePlacement === 'primary' || !signature.countersignatures.length) {
         issues.push(issue('NU3000', 'error', `The policy '${policy.name}' does not accept ${signature.signatureType} primary signatures.`));
     }
-    const counter = evaluateCountersignature(signature, primary, context);
+    const counter = await evaluateCountersignature(signature, primary, context);
     const primaryIssues = primary
         ? rescuedIssues(primary, counter, primaryCertificate, context)
         : { valid: true, issues: [] };
@@ -49188,7 +50033,7 @@ function verifyTrustAndValidity(signature, primaryCertificate, context) {
     };
 }
 /** Evaluates the repository countersignature when the policy's behaviour calls for it (§6.5). */
-function evaluateCountersignature(signature, primary, context) {
+async function evaluateCountersignature(signature, primary, context) {
     const { policy } = context;
     if (!policy.verificationTarget.repository || policy.signaturePlacement === 'primary')
         return undefined;
@@ -49212,7 +50057,7 @@ function evaluateCountersignature(signature, primary, context) {
         return undefined;
     try {
         const counter = readRepositoryCountersignature(signature);
-        const evaluation = evaluateSignature({
+        const evaluation = await evaluateSignature({
             label: 'repository countersignature',
             signer: counter.view.signer,
             certificate: counter.certificate,
@@ -49301,7 +50146,7 @@ function rescuedIssues(primary, counter, primaryCertificate, context) {
 async function verifyPackage(path, options) {
     let archive;
     try {
-        archive = await openPackageArchive(path);
+        archive = await archive_openPackageArchive(path);
     }
     catch (error) {
         if (error instanceof errors_NupkgSigningError && error.code !== 'NUPKG002')
@@ -49368,7 +50213,7 @@ async function verifyArchive(archive, options) {
     // Checks that the content is what was signed (always an error).
     const integrity = await checkIntegrity(archive, read.entryRecord, signature.content);
     // Checks the signatures, their timestamps and chains under the policy.
-    const trust = verifyTrustAndValidityOrFail(signature, certificate, {
+    const trust = await verifyTrustAndValidityOrFail(signature, certificate, {
         ...options,
         policy: trustedSignerPolicy(options, certificate),
     });
@@ -49418,9 +50263,9 @@ function trustedSignerPolicy(options, certificate) {
  * Some problems make NuGet throw in the middle of verification (a timestamp token whose signature
  * does not verify, NU3021): the result is then that one finding.
  */
-function verifyTrustAndValidityOrFail(signature, certificate, options) {
+async function verifyTrustAndValidityOrFail(signature, certificate, options) {
     try {
-        return verifyTrustAndValidity(signature, certificate, options);
+        return await verifyTrustAndValidity(signature, certificate, options);
     }
     catch (error) {
         if (!(error instanceof errors_NupkgSigningError) || error.code.startsWith('NUPKG'))
@@ -49452,6 +50297,7 @@ function verify_package_unreadable(file, error) {
 
 
 
+
 /** Loads the run's configuration once, then verifies each package. */
 async function runVerification(options) {
     const signerPolicy = options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
@@ -49464,12 +50310,19 @@ async function runVerification(options) {
         : preset;
     const trust = selectTrustStores([...options.trustedRoots, ...(signerPolicy?.trustedRoots ?? [])]);
     const files = await expandPackageArguments(options.packages, options.cwd);
+    const { directory } = options.revocation ?? {};
+    const revocation = createRevocationChecker({
+        mode: resolveRevocationMode(options.revocation?.mode ?? (directory === undefined ? undefined : 'files')),
+        ...(directory === undefined ? {} : { directory }),
+        now: options.now,
+    });
     const results = [];
     for (const file of files) {
         results.push(await verifyPackage(file, {
             policy,
             now: options.now,
             trust,
+            revocation,
             ...(signerPolicy ? { signerPolicy } : {}),
             ...(nugetConfig ? { nugetConfig } : {}),
             ...(repositoryCertificates ? { repositoryCertificates } : {}),
@@ -49516,6 +50369,7 @@ function parseTime(text) {
 
 
 
+
 const VERIFY_USAGE = `Usage: nupkg-signing verify [options] FILE|DIR|GLOB...
 
 Verifies NuGet package signatures the way 'dotnet nuget verify --all' does, and optionally
@@ -49536,6 +50390,11 @@ Options:
   --certificate-fingerprint HEX
                        accept only packages whose primary signing certificate has this
                        SHA-256 fingerprint; repeatable (like dotnet nuget verify)
+  --revocation-mode M  online (OCSP, then CRL, over http), offline (no network: unknown
+                       status is information only) or files (from --revocation-dir);
+                       default: NUGET_CERT_REVOCATION_MODE, else online
+  --revocation-dir DIR *.ocsp (DER) and *.crl (DER or PEM) files for files mode (the
+                       default mode when only this is given); a cache in online mode
   -h, --help           show this help
 
 Exit codes: 0 every package is valid, 1 some package is not, 2 usage or I/O error.`;
@@ -49553,6 +50412,8 @@ async function runVerify(argv, out, now) {
             at: { type: 'string' },
             'trusted-roots': { type: 'string', multiple: true, default: [] },
             'certificate-fingerprint': { type: 'string', multiple: true, default: [] },
+            'revocation-mode': { type: 'string' },
+            'revocation-dir': { type: 'string' },
             help: { type: 'boolean', short: 'h', default: false },
         },
     });
@@ -49574,6 +50435,12 @@ async function runVerify(argv, out, now) {
         trustedRoots: values['trusted-roots'],
         certificateFingerprints: values['certificate-fingerprint'],
         now: values.at === undefined ? now : parseTime(values.at),
+        revocation: {
+            ...(values['revocation-mode'] !== undefined
+                ? { mode: resolveRevocationMode(values['revocation-mode']) }
+                : {}),
+            ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
+        },
     });
     out.stdout(values.json ? renderJson(results) : text_renderText(results));
     return results.every((r) => r.valid) ? 0 : 1;
