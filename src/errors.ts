@@ -13,7 +13,8 @@ export type ToolErrorCode =
   | 'NUPKG004' // a hostile-input limit was exceeded
   | 'NUPKG005' // configuration (policy, trust roots, nuget.config) cannot be loaded
   | 'NUPKG006' // network error (timestamp server, revocation responder)
-  | 'NUPKG007'; // signer policy notice (no rule for a package, a certificate about to expire)
+  | 'NUPKG007' // signer policy notice (no rule for a package, a certificate about to expire)
+  | 'NUPKG008'; // central directory and local headers disagree (damaged or crafted archive)
 
 /** NuGet's NU3xxx codes; see src/verify/codes.ts for their meaning. */
 export type NuGetCode = `NU3${string}`;

@@ -26,6 +26,10 @@ export async function computeSignedPackageHash(
   archive: PackageArchive,
   signature: CentralDirectoryRecord,
   algorithm: HashAlgorithmName,
+  options: {
+    /** Called with the first bytes of each other entry's span (its local header), as it passes. */
+    readonly onLocalHeader?: (record: CentralDirectoryRecord, head: Buffer) => void;
+  } = {},
 ): Promise<Buffer> {
   const { file, records } = archive;
   const broken = (why: string) =>
@@ -68,7 +72,12 @@ export async function computeSignedPackageHash(
     if (span.record === signature) continue;
     adjustedOffsets.set(span.record, runningEnd);
     runningEnd += span.totalSize;
-    await reader.copy(span.record.localHeaderOffset, span.totalSize);
+    const inspect = options.onLocalHeader;
+    await reader.copy(
+      span.record.localHeaderOffset,
+      span.totalSize,
+      inspect && ((head) => inspect(span.record, head)),
+    );
   }
 
   // 3: central directory headers without the signature's, local header offsets re-based.
@@ -119,7 +128,12 @@ class ChunkedReader {
     private readonly hash: Hash,
   ) {}
 
-  async copy(position: number, length: number): Promise<void> {
+  /** `inspectFirst` sees the first chunk of the range before it is hashed (and reused). */
+  async copy(
+    position: number,
+    length: number,
+    inspectFirst?: (head: Buffer) => void,
+  ): Promise<void> {
     if (length <= 0) return;
     let which = 0;
     let pending = this.readChunk(which, position, length);
@@ -127,6 +141,7 @@ class ChunkedReader {
     while (done < length) {
       const size = await pending;
       const current = this.buffers[which] as Buffer;
+      if (done === 0) inspectFirst?.(current.subarray(0, size));
       done += size;
       which ^= 1;
       if (done < length) pending = this.readChunk(which, position + done, length - done);

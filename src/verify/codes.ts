@@ -56,6 +56,7 @@ export const CODE_TITLES: Readonly<Record<string, string>> = {
   NUPKG005: 'Configuration cannot be loaded',
   NUPKG006: 'Network error',
   NUPKG007: 'Signer policy notice',
+  NUPKG008: 'Central directory and local headers disagree',
 };
 
 export function codeTitle(code: ErrorCode): string {

@@ -141,18 +141,14 @@ async function verifyArchive(
   // Checks the signer against the fingerprints the user trusts (--certificate-fingerprint).
   const allowList = certificate ? checkAllowedFingerprints(certificate, policy) : [];
   // Checks the signer against trusted signers, repository certificates and the signer policy.
-  const facts = signatureFacts(identity?.id ?? '', read, trust, integrity.length === 0);
+  const intact = !integrity.some((i) => i.level === 'error');
+  const facts = signatureFacts(identity?.id ?? '', read, trust, intact);
   const policies = checkSignerPolicies(facts, options, options);
   issues.push(...integrity, ...trust.issues, ...allowList, ...policies.issues);
 
   return {
     ...base,
-    valid:
-      !!identity &&
-      integrity.length === 0 &&
-      trust.valid &&
-      allowList.length === 0 &&
-      policies.accepted,
+    valid: !!identity && intact && trust.valid && allowList.length === 0 && policies.accepted,
     signature: signature.signatureType,
     countersigned: signature.repositoryCountersignatures.length > 0,
     issues,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { openPackageArchive } from '../../../src/package/archive.js';
 import { computeSignedPackageHash } from '../../../src/package/content-hash.js';
+import { localHeaderMismatch } from '../../../src/package/local-header-check.js';
 import { readSignatureEntry } from '../../../src/package/signature-entry.js';
 import type { HashAlgorithmName } from '../../../src/signature/hash-algorithms.js';
 import {
@@ -145,5 +146,51 @@ describe('#computeSignedPackageHash', () => {
         { numRuns: 60 },
       );
     });
+  });
+});
+
+describe('#localHeaderMismatch during the hash pass', () => {
+  it('names an entry whose local header disagrees with the central directory', async () => {
+    const unsigned = buildZip({
+      entries: [nuspecEntry(), { name: 'lib/a.dll', data: Buffer.alloc(50, 1) }],
+    });
+    const signed = appendSignatureEntry(unsigned, FAKE_SIGNATURE);
+    // Rename the entry in its local header only: a reader of local headers sees lib/b.dll.
+    signed[signed.indexOf(Buffer.from('lib/a.dll')) + 4] = 'b'.charCodeAt(0);
+    const archive = await openPackageArchive(temp.write('crafted.nupkg', signed));
+    try {
+      const entry = await readSignatureEntry(archive);
+      const mismatches: string[] = [];
+      await computeSignedPackageHash(archive, entry.record, 'sha256', {
+        onLocalHeader: (record, head) => {
+          const found = localHeaderMismatch(record, head);
+          if (found) mismatches.push(found);
+        },
+      });
+      expect(mismatches).toEqual([
+        expect.stringMatching(/names 'lib\/b\.dll', the central directory 'lib\/a\.dll'/),
+      ]);
+    } finally {
+      await archive.file.close();
+    }
+  });
+
+  it('finds nothing in a well-formed archive', async () => {
+    const signed = appendSignatureEntry(
+      buildZip({ entries: [nuspecEntry(), { name: 'x', data: Buffer.from('x') }] }),
+      FAKE_SIGNATURE,
+    );
+    const archive = await openPackageArchive(temp.write('fine.nupkg', signed));
+    try {
+      const entry = await readSignatureEntry(archive);
+      const mismatches: string[] = [];
+      await computeSignedPackageHash(archive, entry.record, 'sha256', {
+        onLocalHeader: (record, head) =>
+          void (localHeaderMismatch(record, head) && mismatches.push('x')),
+      });
+      expect(mismatches).toEqual([]);
+    } finally {
+      await archive.file.close();
+    }
   });
 });
