@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS_DIR } from '../../helpers/corpus.js';
+import { CORPUS_DIR, describeWithCorpus } from '../../helpers/corpus.js';
 import { inflateRawSync } from 'node:zlib';
 import { NupkgSigningError } from '../../../src/errors.js';
 import { openPackageArchive, signatureRecords } from '../../../src/package/archive.js';
@@ -27,7 +27,7 @@ import type { TimestampTokenView } from '../../../src/signature/timestamp-token.
 const CORPUS = CORPUS_DIR;
 const REAL = join(CORPUS, 'real');
 const TAMPERED = join(CORPUS, 'tampered');
-const describeCorpus = existsSync(REAL) ? describe : describe.skip;
+const describeCorpus = describeWithCorpus;
 if (!existsSync(REAL)) console.warn(`Skipping corpus tests: ${REAL} is absent.`);
 
 type Row = Record<string, string>;
