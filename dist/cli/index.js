@@ -49414,7 +49414,7 @@ const CHUNK_SIZE = 4 * 1024 * 1024;
  * Throws NU3008 when the archive's offsets make the hash impossible to compute (NuGet reports any
  * exception during hashing as an integrity failure).
  */
-async function computeSignedPackageHash(archive, signature, algorithm) {
+async function computeSignedPackageHash(archive, signature, algorithm, options = {}) {
     const { file, records } = archive;
     const broken = (why) => new errors_NupkgSigningError('NU3008', `The package integrity check failed: ${why}.`, {
         file: file.path,
@@ -49449,7 +49449,8 @@ async function computeSignedPackageHash(archive, signature, algorithm) {
             continue;
         adjustedOffsets.set(span.record, runningEnd);
         runningEnd += span.totalSize;
-        await reader.copy(span.record.localHeaderOffset, span.totalSize);
+        const inspect = options.onLocalHeader;
+        await reader.copy(span.record.localHeaderOffset, span.totalSize, inspect && ((head) => inspect(span.record, head)));
     }
     // 3: central directory headers without the signature's, local header offsets re-based.
     const offsetField = Buffer.alloc(4);
@@ -49494,7 +49495,8 @@ class ChunkedReader {
         this.file = file;
         this.hash = hash;
     }
-    async copy(position, length) {
+    /** `inspectFirst` sees the first chunk of the range before it is hashed (and reused). */
+    async copy(position, length, inspectFirst) {
         if (length <= 0)
             return;
         let which = 0;
@@ -49503,6 +49505,8 @@ class ChunkedReader {
         while (done < length) {
             const size = await pending;
             const current = this.buffers[which];
+            if (done === 0)
+                inspectFirst?.(current.subarray(0, size));
             done += size;
             which ^= 1;
             if (done < length)
@@ -49517,7 +49521,27 @@ class ChunkedReader {
     }
 }
 
+;// CONCATENATED MODULE: ./src/package/local-header-check.ts
+
+/**
+ * Cross-checks a central directory record against the local header it points at: the
+ * `PK\x03\x04` signature and the same name bytes. NuGet's hash never looks (it hashes raw spans),
+ * so a mismatch does not change the verdict, but it means the archive is damaged or crafted to
+ * show different files to different readers. `head` holds the first bytes of the entry's span.
+ */
+function localHeaderMismatch(record, head) {
+    const local = parseLocalFileHeader(head.subarray(0, Math.min(head.length, LOCAL_FILE_HEADER_SIZE + 0xffff)));
+    const name = record.rawName.toString('latin1');
+    if (!local)
+        return `no local header at offset ${record.localHeaderOffset} for '${name}'`;
+    if (!Buffer.from(local.rawName).equals(record.rawName)) {
+        return `the local header at offset ${record.localHeaderOffset} names '${Buffer.from(local.rawName).toString('latin1')}', the central directory '${name}'`;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/verify/checks/integrity.ts
+
 
 
 
@@ -49529,7 +49553,9 @@ const ADVICE = 'The package has changed since it was signed: rebuild and re-sign
  * equals NuGet's hash of the archive without the signature entry (spec §3). A mismatch, or any
  * failure while hashing, is NU3008, always an error (NuGet's status Suspect).
  *
- * Throws NU3000/NU3007 when the content cannot be read (an ill-formed signature, not tampering).
+ * Also cross-checks each entry's local header against the central directory (NUPKG008, a
+ * warning: NuGet's verdict does not depend on it). Throws NU3000/NU3007 when the content cannot
+ * be read (an ill-formed signature, not tampering).
  */
 async function checkIntegrity(archive, signatureRecord, content) {
     if (!content) {
@@ -49541,18 +49567,34 @@ async function checkIntegrity(archive, signatureRecord, content) {
     if (!expected)
         return tampered('The package integrity check failed: the signed package hash is not valid base64.');
     let actual;
+    const mismatches = [];
     try {
-        actual = await computeSignedPackageHash(archive, signatureRecord, parsed.hashAlgorithm);
+        actual = await computeSignedPackageHash(archive, signatureRecord, parsed.hashAlgorithm, {
+            onLocalHeader: (record, head) => {
+                const mismatch = localHeaderMismatch(record, head);
+                if (mismatch)
+                    mismatches.push(mismatch);
+            },
+        });
     }
     catch (error) {
         if (error instanceof errors_NupkgSigningError && error.code === 'NU3008')
             return tampered(error.message);
         throw error;
     }
+    // Checks that the central directory and the local headers describe the same entries.
+    const crossCheck = mismatches.length
+        ? [
+            issue('NUPKG008', 'warning', `The central directory and the local file headers disagree (${mismatches.slice(0, 3).join('; ')}${mismatches.length > 3 ? `; and ${mismatches.length - 3} more` : ''}): the archive is damaged or crafted to show different files to different tools. Rebuild it.`),
+        ]
+        : [];
     if (actual.length !== expected.length || !(0,external_node_crypto_namespaceObject.timingSafeEqual)(actual, expected)) {
-        return tampered(`The package integrity check failed: the ${parsed.hashAlgorithm.toUpperCase()} hash of the package content does not match the signed hash.`);
+        return [
+            ...tampered(`The package integrity check failed: the ${parsed.hashAlgorithm.toUpperCase()} hash of the package content does not match the signed hash.`),
+            ...crossCheck,
+        ];
     }
-    return [];
+    return crossCheck;
 }
 
 ;// CONCATENATED MODULE: ./src/verify/checks/signature-attributes.ts
@@ -50220,16 +50262,13 @@ async function verifyArchive(archive, options) {
     // Checks the signer against the fingerprints the user trusts (--certificate-fingerprint).
     const allowList = certificate ? checkAllowedFingerprints(certificate, policy) : [];
     // Checks the signer against trusted signers, repository certificates and the signer policy.
-    const facts = signatureFacts(identity?.id ?? '', read, trust, integrity.length === 0);
+    const intact = !integrity.some((i) => i.level === 'error');
+    const facts = signatureFacts(identity?.id ?? '', read, trust, intact);
     const policies = checkSignerPolicies(facts, options, options);
     issues.push(...integrity, ...trust.issues, ...allowList, ...policies.issues);
     return {
         ...base,
-        valid: !!identity &&
-            integrity.length === 0 &&
-            trust.valid &&
-            allowList.length === 0 &&
-            policies.accepted,
+        valid: !!identity && intact && trust.valid && allowList.length === 0 && policies.accepted,
         signature: signature.signatureType,
         countersigned: signature.repositoryCountersignatures.length > 0,
         issues,
