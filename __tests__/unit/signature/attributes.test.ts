@@ -1,5 +1,4 @@
 import * as asn1js from 'asn1js';
-import { NupkgSigningError } from '../../../src/errors.js';
 import {
   attributesByOid,
   decodeCommitmentTypeIndication,
@@ -23,15 +22,7 @@ import {
   utf8,
   utcTime,
 } from './helpers/cms.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof NupkgSigningError ? error.code : 'not-coded';
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/codes.js';
 
 const NAME = sequence(new asn1js.Set({ value: [sequence(oid('2.5.4.3'), utf8('CA'))] }));
 

@@ -1,17 +1,8 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import { NupkgSigningError } from '../../../src/errors.js';
 import { parseCertificate, toPem } from '../../../src/signature/certificate.js';
 import { OID } from '../../../src/signature/oids.js';
 import { createCertificate, encode, integer, sequence } from './helpers/cms.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof NupkgSigningError ? error.code : 'not-coded';
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/codes.js';
 
 describe('#parseCertificate', () => {
   describe('when the certificate has SKI, EKU and basic constraints', () => {

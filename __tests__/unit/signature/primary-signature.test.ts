@@ -1,4 +1,3 @@
-import { NupkgSigningError } from '../../../src/errors.js';
 import { OID } from '../../../src/signature/oids.js';
 import { parsePrimarySignature } from '../../../src/signature/primary-signature.js';
 import {
@@ -15,15 +14,7 @@ import {
   SKI,
   timestampToken,
 } from './helpers/cms.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof NupkgSigningError ? error.code : 'not-coded';
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/codes.js';
 
 const CONTENT = new TextEncoder().encode('Version:1\n\n2.16.840.1.101.3.4.2.1-Hash:x\n\n');
 const typed = (type: string) => [attribute(OID.commitmentTypeIndication, commitment(type))];

@@ -3,18 +3,9 @@ import {
   decodeContentHash,
   parseSignatureContent,
 } from '../../../src/signature/signature-content.js';
-import { NupkgSigningError } from '../../../src/errors.js';
+import { codeOf } from '../../helpers/codes.js';
 
 const SHA256_LINE = '2.16.840.1.101.3.4.2.1-Hash:';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof NupkgSigningError ? error.code : 'not-coded';
-  }
-  return undefined;
-}
 
 describe('#parseSignatureContent', () => {
   describe('when given what the reference signer writes', () => {

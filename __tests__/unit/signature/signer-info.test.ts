@@ -1,5 +1,4 @@
 import * as asn1js from 'asn1js';
-import { NupkgSigningError } from '../../../src/errors.js';
 import { parseCertificate } from '../../../src/signature/certificate.js';
 import { OID } from '../../../src/signature/oids.js';
 import { parseSignerInfo } from '../../../src/signature/signer-info.js';
@@ -17,15 +16,7 @@ import {
   SKI,
   utcTime,
 } from './helpers/cms.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof NupkgSigningError ? error.code : 'not-coded';
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/codes.js';
 
 const commitmentAttribute = (...types: string[]) =>
   attribute(OID.commitmentTypeIndication, ...types.map((t) => commitment(t)));

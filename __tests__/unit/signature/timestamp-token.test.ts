@@ -1,4 +1,3 @@
-import { NupkgSigningError } from '../../../src/errors.js';
 import { OID } from '../../../src/signature/oids.js';
 import { parseTimestampToken } from '../../../src/signature/timestamp-token.js';
 import {
@@ -14,15 +13,7 @@ import {
   tstInfo,
   utcTime,
 } from './helpers/cms.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof NupkgSigningError ? error.code : 'not-coded';
-  }
-  return undefined;
-}
+import { codeOf } from '../../helpers/codes.js';
 
 const utcTstInfo = [
   integer(1),
