@@ -7,14 +7,14 @@ import type { RevocationChecker } from '../revocation/index.js';
 import { parsePrimarySignature, type PrimarySignature } from '../signature/primary-signature.js';
 import type { CertificateView } from '../signature/certificate.js';
 import type { TrustStores } from '../trust/bundled-roots.js';
-import { checkAllowedFingerprints } from './checks/allow-list.js';
-import { checkSignerPolicies, type SignerPolicies } from './checks/signer-policies.js';
-import { certificateFacts, signatureFacts } from './signature-facts.js';
-import { withOverrides } from '../policy/presets.js';
 import { isUntrustedRootAllowed } from '../policy/nuget-config.js';
+import { withOverrides } from '../policy/presets.js';
+import { checkAllowedFingerprints } from './checks/allow-list.js';
 import { checkIntegrity } from './checks/integrity.js';
 import { readSignerAttributes } from './checks/signature-attributes.js';
+import { checkSignerPolicies, type SignerPolicies } from './checks/signer-policies.js';
 import { issue, type Issue, type PackageResult } from './result.js';
+import { certificateFacts, signatureFacts } from './signature-facts.js';
 import type { SignatureSummary } from './signature-summary.js';
 import { verifyTrustAndValidity, type TrustAndValidity } from './trust-and-validity.js';
 
@@ -39,8 +39,9 @@ export interface PackageVerification extends PackageResult {
 /**
  * Verifies one package like `dotnet nuget verify --all`: read the archive, decide signed or
  * unsigned as NuGet does, read the signature (errors here end verification with one code), then
- * run the providers — integrity, trust and validity, the fingerprint allow list — and apply the
- * policy. Throws only when the file cannot be read at all (NUPKG002).
+ * run the providers — integrity, trust and validity, the fingerprint allow list — then the signer
+ * policies (trusted signers, repository certificates, registrations). Throws only when the file
+ * cannot be read at all (NUPKG002).
  */
 export async function verifyPackage(
   path: string,
@@ -148,7 +149,12 @@ async function verifyArchive(
 
   return {
     ...base,
-    valid: !!identity && intact && trust.valid && allowList.length === 0 && policies.accepted,
+    valid:
+      !!identity &&
+      intact &&
+      trust.valid &&
+      !allowList.some((i) => i.level === 'error') &&
+      policies.accepted,
     signature: signature.signatureType,
     countersigned: signature.repositoryCountersignatures.length > 0,
     issues,
@@ -159,7 +165,8 @@ async function verifyArchive(
 
 /**
  * What NuGet does while loading the signature: the entry (NU3005), the CMS (NU3003, NU3009,
- * NU3000), the signer certificate (NU3010) and the signed attribute rules (NU3011, NU3000).
+ * NU3000) and the signed attribute rules (NU3011, NU3000). A missing signer certificate is
+ * reported later, as NU3010, by the signature's evaluation.
  */
 async function readSignature(archive: PackageArchive) {
   const entry = await readSignatureEntry(archive);
