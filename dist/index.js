@@ -61960,35 +61960,45 @@ function outlineCertificate(der) {
  * whitespace collapsed and ASCII lower-cased, so an issuer written as PrintableString in one
  * certificate still matches a subject written as UTF8String in a cross-signed copy. Non-string
  * values compare by their exact DER. RDN grouping (multi-valued RDNs) is kept.
+ *
+ * It walks DER headers rather than decoding with asn1js: trust stores key every root this way
+ * when they load, and hundreds of asn1js decodes would dominate a short CLI run.
  */
 function canonicalNameKey(nameDer) {
-    try {
-        const name = decodeDer(nameDer, 'Name');
-        if (!isUniversal(name, der_TAG.sequence))
-            throw new Error('a Name must be a SEQUENCE');
-        return childrenOf(name)
-            .map((rdn) => childrenOf(rdn)
-            .map((attribute) => attributeKey(childrenOf(attribute)))
-            .join('+'))
-            .join(',');
+    const name = readElement(nameDer, 0, nameDer.length);
+    // Unparseable names never match anything but their own bytes.
+    const raw = `raw:${name_hex(nameDer)}`;
+    if (name?.tag !== 0x30 || name.end !== nameDer.length)
+        return raw;
+    const rdns = [];
+    for (const rdn of childElements(nameDer, name)) {
+        if (rdn.tag !== 0x31)
+            return raw;
+        const attributes = [];
+        for (const attribute of childElements(nameDer, rdn)) {
+            const key = attribute.tag === 0x30
+                ? attributeKey(nameDer, childElements(nameDer, attribute))
+                : undefined;
+            if (key === undefined)
+                return raw;
+            attributes.push(key);
+        }
+        rdns.push(attributes.join('+'));
     }
-    catch {
-        // Unparseable names never match anything but their own bytes.
-        return `raw:${name_hex(nameDer)}`;
-    }
+    return rdns.join(',');
 }
-function attributeKey([type, value]) {
-    if (!type || !isUniversal(type, der_TAG.objectIdentifier) || !value)
-        throw new Error('bad attribute');
-    const oid = name_hex(primitiveContent(type));
-    const text = value.idBlock.tagClass === name_UNIVERSAL && !value.idBlock.isConstructed
-        ? decodeString(value.idBlock.tagNumber, primitiveContent(value))
+function attributeKey(der, [type, value, ...rest]) {
+    if (type?.tag !== 0x06 || !value || rest.length > 0)
+        return undefined;
+    const oid = name_hex(der.subarray(type.start, type.end));
+    // Universal, primitive tags only: bits 6-7 clear (universal) and bit 5 clear (primitive).
+    const text = (value.tag & 0xe0) === 0
+        ? decodeString(value.tag, der.subarray(value.start, value.end))
         : undefined;
     return text === undefined
-        ? `${oid}=raw:${name_hex(encodedBytes(value))}`
+        ? `${oid}=raw:${name_hex(der.subarray(value.offset, value.end))}`
         : `${oid}=s:${JSON.stringify(canonicalText(text))}`;
 }
-const name_UNIVERSAL = 1;
 /**
  * Decodes the string types OpenSSL canonicalises (ASN1_MASK_CANON; NumericString is not one of
  * them, unlike in .NET's name formatting); undefined for anything else.
@@ -67761,91 +67771,6 @@ function checkAllowedFingerprints(certificate, policy) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/verify/checks/signer-policies.ts
-
-
-
-/**
- * Checks who signed against the lists the user declared: nuget.config trusted signers, the
- * repository's published certificates, and the signer policy file. Each returns coded issues; a
- * package passes when none of them rejects it.
- */
-function checkSignerPolicies(facts, policies, context) {
-    const issues = [];
-    let rule;
-    if (policies.nugetConfig) {
-        issues.push(...checkTrustedSigners(policies.nugetConfig, facts, {
-            allowUntrusted: context.policy.allowUntrusted,
-        }));
-    }
-    if (policies.repositoryCertificates) {
-        issues.push(...checkRepositorySignature(facts, policies.repositoryCertificates, {
-            allowUntrusted: context.policy.allowUntrusted,
-        }));
-    }
-    let accepted = !issues.some((i) => i.level === 'error');
-    if (policies.signerPolicy) {
-        const decision = evaluateSignerPolicy(policies.signerPolicy, facts, context.now);
-        issues.push(...decision.issues);
-        rule = decision.rule;
-        accepted &&= decision.accepted;
-    }
-    return { accepted, issues, ...(rule ? { rule } : {}) };
-}
-
-;// CONCATENATED MODULE: ./src/verify/signature-facts.ts
-
-
-/**
- * The plain facts the signer policies decide on (who signed, with which certificate and chain,
- * and whether the verifier found each signature valid), from what verification learnt.
- */
-function signatureFacts(packageId, read, trust, integrityValid) {
-    if (!read?.certificate)
-        return { packageId };
-    const counter = trust?.countersignature;
-    return {
-        packageId,
-        primary: {
-            kind: read.signature.signatureType,
-            certificate: signature_facts_certificateFacts(read.certificate, trust?.primary?.chain),
-            ...(read.attributes.packageOwners ? { owners: read.attributes.packageOwners } : {}),
-            ...(read.attributes.serviceIndexUrl
-                ? { serviceIndexUrl: read.attributes.serviceIndexUrl }
-                : {}),
-            valid: integrityValid && (trust?.primary?.valid ?? false),
-        },
-        ...(counter?.certificate
-            ? {
-                repositoryCountersignature: {
-                    certificate: signature_facts_certificateFacts(counter.certificate, counter.evaluation.chain),
-                    ...(counter.attributes.packageOwners
-                        ? { owners: counter.attributes.packageOwners }
-                        : {}),
-                    ...(counter.attributes.serviceIndexUrl
-                        ? { serviceIndexUrl: counter.attributes.serviceIndexUrl }
-                        : {}),
-                    valid: integrityValid && counter.evaluation.valid,
-                },
-            }
-            : {}),
-    };
-}
-/** A certificate as the policies see it; without a built chain, the chain is the certificate alone. */
-function signature_facts_certificateFacts(certificate, chain) {
-    const chainViews = chain && chain.length > 0 ? chain.map((der) => parseCertificate(der)) : [certificate];
-    return {
-        fingerprintSha256: certificate.fingerprintSha256,
-        subject: certificate.subject,
-        issuer: certificate.issuer,
-        notBefore: certificate.notBefore,
-        notAfter: certificate.notAfter,
-        chainFingerprintsSha256: chainViews.map((c) => sha256Fingerprint(c.der)),
-        chainSubjects: chainViews.map((c) => c.subject),
-        der: certificate.der,
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/package/content-hash.ts
 
 
@@ -68135,6 +68060,91 @@ function readRepositoryAttributes(attributes) {
     catch (error) {
         throw new errors_NupkgSigningError('NU3000', describeError(error));
     }
+}
+
+;// CONCATENATED MODULE: ./src/verify/checks/signer-policies.ts
+
+
+
+/**
+ * Checks who signed against the lists the user declared: nuget.config trusted signers, the
+ * repository's published certificates, and the signer policy file. Each returns coded issues; a
+ * package passes when none of them rejects it.
+ */
+function checkSignerPolicies(facts, policies, context) {
+    const issues = [];
+    let rule;
+    if (policies.nugetConfig) {
+        issues.push(...checkTrustedSigners(policies.nugetConfig, facts, {
+            allowUntrusted: context.policy.allowUntrusted,
+        }));
+    }
+    if (policies.repositoryCertificates) {
+        issues.push(...checkRepositorySignature(facts, policies.repositoryCertificates, {
+            allowUntrusted: context.policy.allowUntrusted,
+        }));
+    }
+    let accepted = !issues.some((i) => i.level === 'error');
+    if (policies.signerPolicy) {
+        const decision = evaluateSignerPolicy(policies.signerPolicy, facts, context.now);
+        issues.push(...decision.issues);
+        rule = decision.rule;
+        accepted &&= decision.accepted;
+    }
+    return { accepted, issues, ...(rule ? { rule } : {}) };
+}
+
+;// CONCATENATED MODULE: ./src/verify/signature-facts.ts
+
+
+/**
+ * The plain facts the signer policies decide on (who signed, with which certificate and chain,
+ * and whether the verifier found each signature valid), from what verification learnt.
+ */
+function signatureFacts(packageId, read, trust, integrityValid) {
+    if (!read?.certificate)
+        return { packageId };
+    const counter = trust?.countersignature;
+    return {
+        packageId,
+        primary: {
+            kind: read.signature.signatureType,
+            certificate: signature_facts_certificateFacts(read.certificate, trust?.primary?.chain),
+            ...(read.attributes.packageOwners ? { owners: read.attributes.packageOwners } : {}),
+            ...(read.attributes.serviceIndexUrl
+                ? { serviceIndexUrl: read.attributes.serviceIndexUrl }
+                : {}),
+            valid: integrityValid && (trust?.primary?.valid ?? false),
+        },
+        ...(counter?.certificate
+            ? {
+                repositoryCountersignature: {
+                    certificate: signature_facts_certificateFacts(counter.certificate, counter.evaluation.chain),
+                    ...(counter.attributes.packageOwners
+                        ? { owners: counter.attributes.packageOwners }
+                        : {}),
+                    ...(counter.attributes.serviceIndexUrl
+                        ? { serviceIndexUrl: counter.attributes.serviceIndexUrl }
+                        : {}),
+                    valid: integrityValid && counter.evaluation.valid,
+                },
+            }
+            : {}),
+    };
+}
+/** A certificate as the policies see it; without a built chain, the chain is the certificate alone. */
+function signature_facts_certificateFacts(certificate, chain) {
+    const chainViews = chain && chain.length > 0 ? chain.map((der) => parseCertificate(der)) : [certificate];
+    return {
+        fingerprintSha256: certificate.fingerprintSha256,
+        subject: certificate.subject,
+        issuer: certificate.issuer,
+        notBefore: certificate.notBefore,
+        notAfter: certificate.notAfter,
+        chainFingerprintsSha256: chainViews.map((c) => sha256Fingerprint(c.der)),
+        chainSubjects: chainViews.map((c) => c.subject),
+        der: certificate.der,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/verify/checks/validity-period.ts
@@ -68628,8 +68638,9 @@ function rescuedIssues(primary, counter, primaryCertificate, context) {
 /**
  * Verifies one package like `dotnet nuget verify --all`: read the archive, decide signed or
  * unsigned as NuGet does, read the signature (errors here end verification with one code), then
- * run the providers — integrity, trust and validity, the fingerprint allow list — and apply the
- * policy. Throws only when the file cannot be read at all (NUPKG002).
+ * run the providers — integrity, trust and validity, the fingerprint allow list — then the signer
+ * policies (trusted signers, repository certificates, registrations). Throws only when the file
+ * cannot be read at all (NUPKG002).
  */
 async function verifyPackage(path, options) {
     let archive;
@@ -68714,7 +68725,11 @@ async function verifyArchive(archive, options) {
     issues.push(...integrity, ...trust.issues, ...allowList, ...policies.issues);
     return {
         ...base,
-        valid: !!identity && intact && trust.valid && allowList.length === 0 && policies.accepted,
+        valid: !!identity &&
+            intact &&
+            trust.valid &&
+            !allowList.some((i) => i.level === 'error') &&
+            policies.accepted,
         signature: signature.signatureType,
         countersigned: signature.repositoryCountersignatures.length > 0,
         issues,
@@ -68724,7 +68739,8 @@ async function verifyArchive(archive, options) {
 }
 /**
  * What NuGet does while loading the signature: the entry (NU3005), the CMS (NU3003, NU3009,
- * NU3000), the signer certificate (NU3010) and the signed attribute rules (NU3011, NU3000).
+ * NU3000) and the signed attribute rules (NU3011, NU3000). A missing signer certificate is
+ * reported later, as NU3010, by the signature's evaluation.
  */
 async function readSignature(archive) {
     const entry = await readSignatureEntry(archive);

@@ -1,12 +1,4 @@
-import {
-  childrenOf,
-  decodeDer,
-  encodedBytes,
-  isUniversal,
-  primitiveContent,
-  TAG,
-  type AsnBlock,
-} from '../signature/der.js';
+import { childElements, readElement, type DerElement } from '../signature/der-headers.js';
 
 /**
  * A comparison key for a DER X.509 Name that matches names the way OpenSSL (the chain engine behind
@@ -14,37 +6,44 @@ import {
  * whitespace collapsed and ASCII lower-cased, so an issuer written as PrintableString in one
  * certificate still matches a subject written as UTF8String in a cross-signed copy. Non-string
  * values compare by their exact DER. RDN grouping (multi-valued RDNs) is kept.
+ *
+ * It walks DER headers rather than decoding with asn1js: trust stores key every root this way
+ * when they load, and hundreds of asn1js decodes would dominate a short CLI run.
  */
 export function canonicalNameKey(nameDer: Uint8Array): string {
-  try {
-    const name = decodeDer(nameDer, 'Name');
-    if (!isUniversal(name, TAG.sequence)) throw new Error('a Name must be a SEQUENCE');
-    return childrenOf(name)
-      .map((rdn) =>
-        childrenOf(rdn)
-          .map((attribute) => attributeKey(childrenOf(attribute)))
-          .join('+'),
-      )
-      .join(',');
-  } catch {
-    // Unparseable names never match anything but their own bytes.
-    return `raw:${hex(nameDer)}`;
+  const name = readElement(nameDer, 0, nameDer.length);
+  // Unparseable names never match anything but their own bytes.
+  const raw = `raw:${hex(nameDer)}`;
+  if (name?.tag !== 0x30 || name.end !== nameDer.length) return raw;
+  const rdns: string[] = [];
+  for (const rdn of childElements(nameDer, name)) {
+    if (rdn.tag !== 0x31) return raw;
+    const attributes: string[] = [];
+    for (const attribute of childElements(nameDer, rdn)) {
+      const key =
+        attribute.tag === 0x30
+          ? attributeKey(nameDer, childElements(nameDer, attribute))
+          : undefined;
+      if (key === undefined) return raw;
+      attributes.push(key);
+    }
+    rdns.push(attributes.join('+'));
   }
+  return rdns.join(',');
 }
 
-function attributeKey([type, value]: AsnBlock[]): string {
-  if (!type || !isUniversal(type, TAG.objectIdentifier) || !value) throw new Error('bad attribute');
-  const oid = hex(primitiveContent(type));
+function attributeKey(der: Uint8Array, [type, value, ...rest]: DerElement[]): string | undefined {
+  if (type?.tag !== 0x06 || !value || rest.length > 0) return undefined;
+  const oid = hex(der.subarray(type.start, type.end));
+  // Universal, primitive tags only: bits 6-7 clear (universal) and bit 5 clear (primitive).
   const text =
-    value.idBlock.tagClass === UNIVERSAL && !value.idBlock.isConstructed
-      ? decodeString(value.idBlock.tagNumber, primitiveContent(value))
+    (value.tag & 0xe0) === 0
+      ? decodeString(value.tag, der.subarray(value.start, value.end))
       : undefined;
   return text === undefined
-    ? `${oid}=raw:${hex(encodedBytes(value))}`
+    ? `${oid}=raw:${hex(der.subarray(value.offset, value.end))}`
     : `${oid}=s:${JSON.stringify(canonicalText(text))}`;
 }
-
-const UNIVERSAL = 1;
 
 /**
  * Decodes the string types OpenSSL canonicalises (ASN1_MASK_CANON; NumericString is not one of
