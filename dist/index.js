@@ -60213,8 +60213,9 @@ function childElements(bytes, parent, max = Infinity) {
     return children;
 }
 /**
- * Checks that every constructed element is exactly filled by its children, down to `maxDepth`.
- * Returns the offset of the first element that breaks the rule, or undefined when all fit.
+ * Checks that every constructed element is exactly filled by its children, down to `maxDepth`,
+ * and that BOOLEAN, INTEGER, NULL and OBJECT IDENTIFIER elements have lengths DER allows.
+ * Returns the offset of the first element that breaks a rule, or undefined when all are sound.
  */
 function findMisnestedElement(bytes, maxDepth = 64) {
     const visit = (offset, limit, depth) => {
@@ -60222,6 +60223,8 @@ function findMisnestedElement(bytes, maxDepth = 64) {
         while (at < limit) {
             const element = readElement(bytes, at, limit);
             if (!element)
+                return at;
+            if (!hasValidLength(element))
                 return at;
             if (element.tag & 0x20 && depth < maxDepth) {
                 const bad = visit(element.start, element.indefinite ? element.end - 2 : element.end, depth + 1);
@@ -60233,6 +60236,25 @@ function findMisnestedElement(bytes, maxDepth = 64) {
         return at === limit ? undefined : at;
     };
     return visit(0, bytes.length, 0);
+}
+/**
+ * Universal primitives whose DER length is fixed or must be positive: BOOLEAN (1), INTEGER (≥ 1),
+ * NULL (0), OBJECT IDENTIFIER (≥ 1). asn1js accepts an empty INTEGER or OID; .NET's AsnReader,
+ * and so NuGet, refuses the whole CMS (NU3003).
+ */
+function hasValidLength(element) {
+    const length = element.end - element.start;
+    switch (element.tag) {
+        case 0x01:
+            return length === 1;
+        case 0x02:
+        case 0x06:
+            return length >= 1;
+        case 0x05:
+            return length === 0;
+        default:
+            return true;
+    }
 }
 /** End of an indefinite-length element whose contents start at `start`: after `00 00`. */
 function indefiniteEnd(bytes, start, limit, depth) {
@@ -60266,10 +60288,11 @@ function decodeDer(bytes, what, code = 'NU3003') {
     const fail = (why, cause) => new errors_NupkgSigningError(code, `The ${what} cannot be decoded: ${why}.`, { cause });
     if (bytes.byteLength === 0)
         throw fail('it is empty');
-    // asn1js accepts a child element that runs past its parent's end; .NET's decoder does not.
+    // asn1js accepts a child element that runs past its parent's end, or an empty INTEGER or OID;
+    // .NET's decoder refuses both.
     const misnested = findMisnestedElement(bytes, DECODE_OPTIONS.maxDepth);
     if (misnested !== undefined)
-        throw fail(`the element at byte ${misnested} does not fit inside its parent`);
+        throw fail(`the element at byte ${misnested} is malformed (it overruns its parent or has an impossible length)`);
     let decoded;
     try {
         decoded = fromBER(bytes, DECODE_OPTIONS);

@@ -22,7 +22,9 @@ const EXPECTED: [file: string, valid: boolean, codes: string[]][] = [
   ['tampered/system.buffers.4.5.1__ar-17-duplicate-signature-entry.nupkg', false, ['eNU3005']],
   ['tampered/system.buffers.4.5.1__ar-18-trailing-bytes-after-eocd.nupkg', false, ['eNU3008']],
   ['tampered/testunsigned.1.0.0__un-05-fake-signature-entry.nupkg', false, ['eNU3003']],
-  // Found by the fuzz campaign: .NET refuses signatureAlgorithm parameters other than NULL.
+  // Found by the fuzz campaign: .NET refuses an empty OBJECT IDENTIFIER anywhere in the CMS, and
+  // signatureAlgorithm parameters other than NULL.
+  ['tampered/system.buffers.4.5.1__fz-03-empty-attribute-oid.nupkg', false, ['eNU3003']],
   [
     'tampered/k4os.hash.xxhash.1.0.6__fz-02-signature-algorithm-parameters-not-null.nupkg',
     false,

@@ -62,8 +62,9 @@ export function childElements(bytes: Uint8Array, parent: DerElement, max = Infin
 }
 
 /**
- * Checks that every constructed element is exactly filled by its children, down to `maxDepth`.
- * Returns the offset of the first element that breaks the rule, or undefined when all fit.
+ * Checks that every constructed element is exactly filled by its children, down to `maxDepth`,
+ * and that BOOLEAN, INTEGER, NULL and OBJECT IDENTIFIER elements have lengths DER allows.
+ * Returns the offset of the first element that breaks a rule, or undefined when all are sound.
  */
 export function findMisnestedElement(bytes: Uint8Array, maxDepth = 64): number | undefined {
   const visit = (offset: number, limit: number, depth: number): number | undefined => {
@@ -71,6 +72,7 @@ export function findMisnestedElement(bytes: Uint8Array, maxDepth = 64): number |
     while (at < limit) {
       const element = readElement(bytes, at, limit);
       if (!element) return at;
+      if (!hasValidLength(element)) return at;
       if (element.tag & 0x20 && depth < maxDepth) {
         const bad = visit(
           element.start,
@@ -84,6 +86,26 @@ export function findMisnestedElement(bytes: Uint8Array, maxDepth = 64): number |
     return at === limit ? undefined : at;
   };
   return visit(0, bytes.length, 0);
+}
+
+/**
+ * Universal primitives whose DER length is fixed or must be positive: BOOLEAN (1), INTEGER (≥ 1),
+ * NULL (0), OBJECT IDENTIFIER (≥ 1). asn1js accepts an empty INTEGER or OID; .NET's AsnReader,
+ * and so NuGet, refuses the whole CMS (NU3003).
+ */
+function hasValidLength(element: DerElement): boolean {
+  const length = element.end - element.start;
+  switch (element.tag) {
+    case 0x01:
+      return length === 1;
+    case 0x02:
+    case 0x06:
+      return length >= 1;
+    case 0x05:
+      return length === 0;
+    default:
+      return true;
+  }
 }
 
 /** End of an indefinite-length element whose contents start at `start`: after `00 00`. */

@@ -25,10 +25,13 @@ export function decodeDer(bytes: Uint8Array, what: string, code: ErrorCode = 'NU
   const fail = (why: string, cause?: unknown) =>
     new NupkgSigningError(code, `The ${what} cannot be decoded: ${why}.`, { cause });
   if (bytes.byteLength === 0) throw fail('it is empty');
-  // asn1js accepts a child element that runs past its parent's end; .NET's decoder does not.
+  // asn1js accepts a child element that runs past its parent's end, or an empty INTEGER or OID;
+  // .NET's decoder refuses both.
   const misnested = findMisnestedElement(bytes, DECODE_OPTIONS.maxDepth);
   if (misnested !== undefined)
-    throw fail(`the element at byte ${misnested} does not fit inside its parent`);
+    throw fail(
+      `the element at byte ${misnested} is malformed (it overruns its parent or has an impossible length)`,
+    );
   let decoded: asn1js.FromBerResult;
   try {
     decoded = asn1js.fromBER(bytes, DECODE_OPTIONS);
