@@ -47725,6 +47725,7 @@ function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
 
 
 
+
 const CRL_REASON = '2.5.29.21';
 const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
 const DELTA_CRL_INDICATOR = '2.5.29.27';
@@ -47736,7 +47737,6 @@ const KNOWN_CRL_EXTENSIONS = new Set([
     '2.5.29.46', // freshestCRL
     '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
 ]);
-const CRL_SIGN_MASK = 0x02; // KeyUsage bit 6 (cRLSign) in the first content octet
 const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/;
 /** Parses a CRL given as DER or PEM. Throws on anything else. */
 function parseCrl(bytes) {
@@ -47846,12 +47846,9 @@ function scopeProblem(crl, certificate) {
     return undefined;
 }
 function maySignCrls(issuer) {
-    const keyUsage = issuer.extensions.find((e) => e.oid === oids_OID.keyUsage);
-    if (!keyUsage)
-        return true;
     try {
-        const bits = primitiveContent(decodeDer(keyUsage.value, 'key usage', 'NUPKG006'));
-        return ((bits[1] ?? 0) & CRL_SIGN_MASK) !== 0;
+        // No keyUsage extension allows every use.
+        return hasKeyUsage(issuer, KEY_USAGE_BIT.cRLSign) ?? true;
     }
     catch {
         return false;

@@ -1,4 +1,4 @@
-import type { CertificateView } from '../signature/certificate.js';
+import { hasKeyUsage, KEY_USAGE_BIT, type CertificateView } from '../signature/certificate.js';
 import {
   childrenOf,
   decodeDer,
@@ -31,7 +31,6 @@ const KNOWN_CRL_EXTENSIONS = new Set([
   '2.5.29.46', // freshestCRL
   '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
 ]);
-const CRL_SIGN_MASK = 0x02; // KeyUsage bit 6 (cRLSign) in the first content octet
 
 export interface RevokedEntry {
   readonly revokedAt: Date;
@@ -165,11 +164,9 @@ function scopeProblem(crl: ParsedCrl, certificate: CertificateView): string | un
 }
 
 function maySignCrls(issuer: CertificateView): boolean {
-  const keyUsage = issuer.extensions.find((e) => e.oid === OID.keyUsage);
-  if (!keyUsage) return true;
   try {
-    const bits = primitiveContent(decodeDer(keyUsage.value, 'key usage', 'NUPKG006'));
-    return ((bits[1] ?? 0) & CRL_SIGN_MASK) !== 0;
+    // No keyUsage extension allows every use.
+    return hasKeyUsage(issuer, KEY_USAGE_BIT.cRLSign) ?? true;
   } catch {
     return false;
   }
