@@ -194,6 +194,7 @@ describe('resolveInputs', () => {
     overwrite: '',
     failOn: '',
     allowNoPackages: '',
+    published: '',
     sarifFile: '',
     summary: '',
     githubToken: '',

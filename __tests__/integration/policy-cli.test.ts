@@ -26,8 +26,11 @@ function policy(name: string, yaml: string): string {
   return temp.write(name, yaml);
 }
 
-async function verifyJson(policyFile: string, pkg: string) {
-  const result = await run('verify', '--json', '--policy-file', policyFile, pkg);
+/** Inside the Microsoft certificate's validity (2018-02-26 to 2021-01-27), after its timestamp. */
+const WHILE_CURRENT = ['--at', '2020-06-01T00:00:00Z'];
+
+async function verifyJson(policyFile: string, pkg: string, ...extra: string[]) {
+  const result = await run('verify', '--json', '--policy-file', policyFile, ...extra, pkg);
   const [subject] = JSON.parse(result.stdout).results as {
     valid: boolean;
     issues: { code: string; level: string }[];
@@ -41,7 +44,7 @@ async function verifyJson(policyFile: string, pkg: string) {
 }
 
 describe('nupkg-signing verify --policy-file', () => {
-  describe('when the signing certificate is registered to the sole owner', () => {
+  describe('when the signing certificate is registered to the sole owner and still current', () => {
     it('accepts the package and names the rule', async () => {
       const file = policy(
         'registered.yml',
@@ -50,6 +53,7 @@ describe('nupkg-signing verify --policy-file', () => {
       const { exit, subject, errors } = await verifyJson(
         file,
         'fixtures/packages/system.buffers.4.5.1.nupkg',
+        ...WHILE_CURRENT,
       );
       expect(errors).toEqual([]);
       expect(subject.valid).toBe(true);
@@ -67,6 +71,7 @@ describe('nupkg-signing verify --policy-file', () => {
       const { exit, errors } = await verifyJson(
         file,
         'fixtures/packages/system.buffers.4.5.1.nupkg',
+        ...WHILE_CURRENT,
       );
       expect(errors).toEqual(['NU3034']);
       expect(exit).toBe(1);
@@ -80,7 +85,8 @@ describe('nupkg-signing verify --policy-file', () => {
         `version: 1\naccounts:\n  microsoft:\n    certificates:\n      - fingerprint: ${MICROSOFT}\n        removed: true\n      - fingerprint: ${OTHER}\npackages:\n  - id: System.Buffers\n    owners: [microsoft]\n`,
       );
       expect(
-        (await verifyJson(file, 'fixtures/packages/system.buffers.4.5.1.nupkg')).errors,
+        (await verifyJson(file, 'fixtures/packages/system.buffers.4.5.1.nupkg', ...WHILE_CURRENT))
+          .errors,
       ).toEqual(['NU3034']);
     });
   });

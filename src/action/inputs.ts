@@ -12,6 +12,7 @@ export interface ActionInputs {
   readonly packages: string;
   readonly policy: string;
   readonly policyFile: string;
+  readonly published: string;
   readonly nugetConfig: string;
   readonly trustedRoots: string;
   readonly certificateFingerprints: string;
@@ -107,6 +108,7 @@ export async function resolveInputs(
     verify: {
       ...(inputs.policy ? { policy: inputs.policy } : {}),
       ...(inputs.policyFile ? { policyFile: inputs.policyFile } : {}),
+      ...(flag('published', inputs.published, false) ? { published: true } : {}),
       ...(inputs.nugetConfig ? { nugetConfig: inputs.nugetConfig } : {}),
       trustedRoots,
       certificateFingerprints: list(inputs.certificateFingerprints),

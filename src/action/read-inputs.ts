@@ -18,6 +18,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
     packages: get('packages'),
     policy: get('policy'),
     policyFile: get('policy-file'),
+    published: get('published'),
     nugetConfig: get('nuget-config'),
     trustedRoots: get('trusted-roots'),
     certificateFingerprints: get('certificate-fingerprints'),

@@ -73,6 +73,7 @@ export const PRESETS = {
     allowUnknownRevocation: true,
     reportUnknownRevocation: true,
     revocationTimeCheck: 'nuget.org',
+    nugetOrg: 'submission',
     verificationTarget: { author: true, repository: false, unknown: false },
     signaturePlacement: 'primary',
     repositoryCountersignatureBehavior: 'never',

@@ -39,6 +39,15 @@ export interface VerificationPolicy {
   /** When the repository countersignature is evaluated (§6.5). */
   readonly repositoryCountersignatureBehavior:
     'never' | 'ifExists' | 'ifExistsAndIsNecessary' | 'always';
+  /**
+   * nuget.org's own rules on top of the client's (docs/nuget-org-rules.md): `submission` answers
+   * "would nuget.org accept this package if I pushed it now?", `published` answers "does nuget.org
+   * keep serving this version it already has?". Absent for the client's presets.
+   */
+  readonly nugetOrg?: NugetOrgStage;
   /** Primary signature certificates accepted by SHA-256 fingerprint (NuGet's --certificate-fingerprint). */
   readonly allowedFingerprints: readonly string[];
 }
+
+/** Which question the nuget.org rules answer: a new push, or a version nuget.org already serves. */
+export type NugetOrgStage = 'submission' | 'published';

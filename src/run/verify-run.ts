@@ -19,8 +19,17 @@ import { verifyPackage, type PackageVerification } from '../verify/verify-packag
 export interface VerifyRunOptions {
   /** FILE|DIR|GLOB arguments. */
   readonly packages: readonly string[];
-  /** Preset name (verify, accept, require, nuget.org); default: the policy file's, else verify. */
+  /**
+   * Preset name (verify, accept, require, nuget.org); default: the policy file's, else nuget.org
+   * when a policy file is given (its question is nuget.org's), else what a nuget.config asks for,
+   * else verify.
+   */
   readonly policy?: string;
+  /**
+   * Ask nuget.org's rules about a version nuget.org already serves instead of a new push: removed
+   * certificates and expired certificates with a valid timestamp do not count against it.
+   */
+  readonly published?: boolean;
   /** A signer policy file (registered certificates, owners, required signer). */
   readonly policyFile?: string;
   /** A nuget.config whose trustedSigners and signatureValidationMode apply. */
@@ -50,12 +59,21 @@ export async function runVerification(options: VerifyRunOptions): Promise<Packag
     options.nugetConfig === undefined ? undefined : loadNuGetConfig(options.nugetConfig);
   const repositoryCertificates = loadRepositoryList(options.repositoryCertificates);
   const preset = getPreset(
-    options.policy ?? signerPolicy?.verification?.preset ?? presetFromConfig(nugetConfig),
+    options.policy ??
+      signerPolicy?.verification?.preset ??
+      (signerPolicy ? 'nuget.org' : presetFromConfig(nugetConfig)),
   );
+  if (options.published && preset.nugetOrg === undefined) {
+    throw new NupkgSigningError(
+      'NUPKG003',
+      `--published asks nuget.org's rules about a version it already serves, but the policy '${preset.name}' does not apply them: add --policy nuget.org.`,
+    );
+  }
   const fingerprints = options.certificateFingerprints.map(parseFingerprint);
-  const policy = fingerprints.length
-    ? withOverrides(preset, { allowedFingerprints: fingerprints })
-    : preset;
+  const policy = withOverrides(preset, {
+    ...(fingerprints.length ? { allowedFingerprints: fingerprints } : {}),
+    ...(options.published ? { nugetOrg: 'published' as const } : {}),
+  });
   const trust = selectTrustStores([...options.trustedRoots, ...(signerPolicy?.trustedRoots ?? [])]);
   const files = await expandPackageArguments(options.packages, options.cwd);
   const { directory } = options.revocation ?? {};

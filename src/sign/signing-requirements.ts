@@ -3,9 +3,10 @@ import { parseCertificate } from '../signature/certificate.js';
 import { OID } from '../signature/oids.js';
 import { buildChain, type ChainResult } from '../trust/chain-builder.js';
 import { certificateFacts } from '../trust/certificate-facts.js';
-import { describeUntrustedRoot } from '../trust/describe.js';
+import { describeUntrustedRoot, describeUsageProblem } from '../trust/describe.js';
 import type { TrustStore } from '../trust/trust-store.js';
 import { checkCertificateRequirements } from '../verify/checks/certificate-requirements.js';
+import { checkNugetOrgCertificate } from '../verify/checks/nuget-org-certificate.js';
 import { describeCertificate } from '../verify/describe-certificate.js';
 import { issue, type Issue } from '../verify/result.js';
 
@@ -61,7 +62,10 @@ export function checkSigningCertificate(
     const hint = fatal.includes('PartialChain')
       ? ' Give the intermediate certificates (and the root) with the certificate chain.'
       : '';
-    throw new NupkgSigningError('NU3018', `${who} cannot be used: ${chainProblem(built)}.${hint}`);
+    throw new NupkgSigningError(
+      'NU3018',
+      `${who} cannot be used: ${chainProblem(built, OID.codeSigning)}.${hint}`,
+    );
   }
   if (built.statuses.includes('UntrustedRoot')) {
     const root = rootDescription(built);
@@ -120,7 +124,10 @@ export function checkTimestampCertificate(
       ),
     ];
   }
-  throw new NupkgSigningError('NU3028', `${who} cannot be used: ${chainProblem(built)}.`);
+  throw new NupkgSigningError(
+    'NU3028',
+    `${who} cannot be used: ${chainProblem(built, OID.timeStamping)}.`,
+  );
 }
 
 export interface NugetOrgCheckOptions {
@@ -140,9 +147,8 @@ export function nugetOrgWarnings(certificate: Uint8Array, options: NugetOrgCheck
   const view = parseCertificate(certificate);
   const warn = (code: NuGetCode, why: string) =>
     issue(code, 'warning', `nuget.org would reject this signature: ${why}`);
-  const warnings = checkCertificateRequirements(view, 'signing', options.now).map((p) =>
-    warn(p.code, p.message),
-  );
+  const findings = checkNugetOrgCertificate(view, 'signing', options.now);
+  const warnings = findings.map((f) => warn(f.code, `${f.message}.`));
   const built = buildChain(certificate, {
     anchors: options.codeSigningRoots,
     intermediates: options.chain,
@@ -150,13 +156,20 @@ export function nugetOrgWarnings(certificate: Uint8Array, options: NugetOrgCheck
     verificationTime: options.now,
     ignoreNotTimeValid: false,
   });
-  if (isSelfIssued(built)) {
-    warnings.push(warn('NU3018', 'the signing certificate is self-issued.'));
-  } else if (!built.valid) {
+  // The rules above already name a self-issued certificate, a missing usage and an expiry.
+  const covered = new Set<string>();
+  if (findings.some((f) => f.rule === 'codeSigningPurpose')) covered.add('NotValidForUsage');
+  if (findings.some((f) => f.rule === 'validity')) covered.add('NotTimeValid');
+  const uncovered = built.statuses.filter((status) => !covered.has(status));
+  if (
+    !built.valid &&
+    !isSelfIssued(built) &&
+    (uncovered.length > 0 || built.statuses.length === 0)
+  ) {
     warnings.push(
       warn(
         'NU3018',
-        `the signing certificate's chain is not valid against the Microsoft code-signing roots: ${chainProblem(built)}.`,
+        `the signing certificate's chain is not valid against the Microsoft code-signing roots: ${chainProblem(built, OID.codeSigning)}.`,
       ),
     );
   }
@@ -188,13 +201,18 @@ const STATUS_TEXT: Record<string, string> = {
   PartialChain: 'the chain does not reach a root (an intermediate certificate is missing)',
   NotSignatureValid: 'a certificate signature in the chain is invalid',
   NotTimeValid: 'a certificate in the chain is expired or not yet valid',
-  NotValidForUsage: 'the chain is not valid for this purpose (missing extended key usage)',
   InvalidBasicConstraints: 'an issuer is not a CA (basic constraints or key usage)',
   Cyclic: 'the chain is cyclic',
   HasNotSupportedCriticalExtension: 'a certificate has an unsupported critical extension',
 };
 
-function chainProblem(built: ChainResult): string {
+function chainProblem(built: ChainResult, policy: string): string {
   if (built.statuses.length === 0) return 'the chain does not end at a trusted root';
-  return built.statuses.map((status) => `${STATUS_TEXT[status] ?? status} (${status})`).join('; ');
+  return built.statuses
+    .map((status) =>
+      status === 'NotValidForUsage'
+        ? `${describeUsageProblem(built.chain, policy)} (${status})`
+        : `${STATUS_TEXT[status] ?? status} (${status})`,
+    )
+    .join('; ');
 }

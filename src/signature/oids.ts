@@ -36,3 +36,27 @@ export const OID = {
   keyUsage: '2.5.29.15',
   etsiBaselineTimestampPolicy: '0.4.0.2023.1.1',
 } as const;
+
+/** Names of the extended key usages messages mention, as RFC 5280 §4.2.1.12 and Microsoft name them. */
+const EXTENDED_KEY_USAGE_NAMES: Readonly<Record<string, string>> = {
+  '1.3.6.1.5.5.7.3.1': 'server authentication',
+  '1.3.6.1.5.5.7.3.2': 'client authentication',
+  [OID.codeSigning]: 'code signing',
+  '1.3.6.1.5.5.7.3.4': 'email protection',
+  [OID.timeStamping]: 'timestamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSP signing',
+  '2.5.29.37.0': 'any purpose',
+  [OID.lifetimeSigning]: 'lifetime signing',
+};
+
+/** "code signing (1.3.6.1.5.5.7.3.3)", or the bare OID for a usage without a well-known name. */
+export function describeExtendedKeyUsage(oid: string): string {
+  const name = EXTENDED_KEY_USAGE_NAMES[oid];
+  return name === undefined ? oid : `${name} (${oid})`;
+}
+
+/** "is not valid for code signing (…): its extended key usage extension lists only …". */
+export function describeMissingUsage(usages: readonly string[], wanted: string): string {
+  const listed = usages.length === 0 ? 'nothing' : usages.map(describeExtendedKeyUsage).join(', ');
+  return `is not valid for ${describeExtendedKeyUsage(wanted)}: its extended key usage extension lists ${usages.length === 1 ? 'only ' : ''}${listed}`;
+}

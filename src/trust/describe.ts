@@ -1,4 +1,5 @@
 import { toPem } from '../signature/certificate.js';
+import { describeExtendedKeyUsage, describeMissingUsage } from '../signature/oids.js';
 import { certificateFacts } from './certificate-facts.js';
 
 /** What NuGet prints about a root it does not trust (NU3042, nuget-signing-spec.md §8.2). */
@@ -17,4 +18,22 @@ export function describeUntrustedRoot(rootDer: Uint8Array): UntrustedRootDescrip
     sha256Fingerprint: facts.fingerprint,
     pem: toPem(rootDer),
   };
+}
+
+/**
+ * Which certificates of a chain make it NotValidForUsage for `policy`, for messages: "'CN=Leaf'
+ * is not valid for code signing (1.3.6.1.5.5.7.3.3): its extended key usage extension lists only
+ * server authentication (1.3.6.1.5.5.7.3.1)". .NET marks every element when one lacks the usage.
+ */
+export function describeUsageProblem(chain: readonly Uint8Array[], policy: string): string {
+  const lacking = chain
+    .map((der) => certificateFacts(der))
+    .filter((c) => c.applicationPolicies !== undefined && !c.applicationPolicies.has(policy));
+  if (lacking.length === 0) return `the chain is not valid for ${describeExtendedKeyUsage(policy)}`;
+  return lacking
+    .map(
+      (c) =>
+        `'${c.certificate.subject}' ${describeMissingUsage([...(c.applicationPolicies ?? [])], policy)}`,
+    )
+    .join('; ');
 }

@@ -113,6 +113,7 @@ export async function evaluateSignature(
     roots: context.trust.codeSigning,
     purpose: 'signing',
     verificationTime: timestamp?.upper ?? context.now,
+    nugetOrg: policy.nugetOrg !== undefined,
   });
   for (const found of findings) {
     if (found.code === 'NU3042') {
@@ -185,6 +186,7 @@ async function selectTimestamp(
   const checked = checkTimestamp(first, subject.signer.signatureValue, {
     now: context.now,
     roots: context.trust.timestamping,
+    nugetOrg: policy.nugetOrg !== undefined,
   });
   for (const found of checked.findings) {
     const fatal =

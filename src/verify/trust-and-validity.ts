@@ -61,7 +61,9 @@ export async function verifyTrustAndValidity(
       issue(
         'NU3000',
         'error',
-        `The policy '${policy.name}' does not accept ${signature.signatureType} primary signatures.`,
+        policy.nugetOrg
+          ? `nuget.org accepts only packages whose primary signature is an author signature (it adds its own repository countersignature after upload); this one is a ${signature.signatureType} signature. Author-sign the package with a certificate registered on nuget.org, or push it unsigned where the owners' registrations allow unsigned packages.`
+          : `The policy '${policy.name}' does not accept ${signature.signatureType} primary signatures.`,
       ),
     );
   }

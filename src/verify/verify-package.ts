@@ -11,9 +11,10 @@ import { isUntrustedRootAllowed } from '../policy/nuget-config.js';
 import { withOverrides } from '../policy/presets.js';
 import { checkAllowedFingerprints } from './checks/allow-list.js';
 import { checkIntegrity } from './checks/integrity.js';
+import { checkNugetOrgRules } from './checks/nuget-org-rules.js';
 import { readSignerAttributes } from './checks/signature-attributes.js';
 import { checkSignerPolicies, type SignerPolicies } from './checks/signer-policies.js';
-import { issue, type Issue, type PackageResult } from './result.js';
+import { hasErrors, issue, type Issue, type PackageResult } from './result.js';
 import { certificateFacts, signatureFacts } from './signature-facts.js';
 import type { SignatureSummary } from './signature-summary.js';
 import { verifyTrustAndValidity, type TrustAndValidity } from './trust-and-validity.js';
@@ -139,13 +140,18 @@ async function verifyArchive(
     ...options,
     policy: trustedSignerPolicy(options, certificate),
   });
+  // Checks what nuget.org checks beyond the client: certificates current now, none self-issued.
+  const nugetOrg =
+    policy.nugetOrg && certificate && signature.signatureType === 'author'
+      ? checkNugetOrgRules(certificate, trust.primary?.timestamp, policy.nugetOrg, options.now)
+      : [];
   // Checks the signer against the fingerprints the user trusts (--certificate-fingerprint).
   const allowList = certificate ? checkAllowedFingerprints(certificate, policy) : [];
   // Checks the signer against trusted signers, repository certificates and the signer policy.
   const intact = !integrity.some((i) => i.level === 'error');
   const facts = signatureFacts(identity?.id ?? '', read, trust, intact);
   const policies = checkSignerPolicies(facts, options, options);
-  issues.push(...integrity, ...trust.issues, ...allowList, ...policies.issues);
+  issues.push(...integrity, ...trust.issues, ...nugetOrg, ...allowList, ...policies.issues);
 
   return {
     ...base,
@@ -153,7 +159,8 @@ async function verifyArchive(
       !!identity &&
       intact &&
       trust.valid &&
-      !allowList.some((i) => i.level === 'error') &&
+      !hasErrors(nugetOrg) &&
+      !hasErrors(allowList) &&
       policies.accepted,
     signature: signature.signatureType,
     countersigned: signature.repositoryCountersignatures.length > 0,

@@ -384,9 +384,10 @@ packages:
   });
 
   it('warns about a certificate file expiring soon', async () => {
-    const ca = await createRootCa({ notAfter: new Date('2026-01-30T00:00:00Z') });
+    const ca = await createRootCa();
+    const leaf = await ca.issueLeaf({ notAfter: new Date('2026-01-30T00:00:00Z') });
     const policy = policyFrom(withCertificate('file: c.cer'), {
-      '/policies/c.cer': ca.certificate,
+      '/policies/c.cer': leaf.certificate,
     });
     expect(checkPolicyFile(policy, NOW)).toEqual([
       expect.objectContaining({

@@ -42,7 +42,9 @@ const EXPECTED: Record<CaseId, Partial<Record<PresetName, Verdict>>> = {
     accept: passes(['NU3037']),
     'nuget.org': fails(['NU3037']),
   },
-  'Expired.TimestampedInTime': { verify: valid, accept: valid, 'nuget.org': valid },
+  // nuget.org checks certificates at validation time (seed: "within its validity period per current
+  // UTC time"): the client keeps the timestamped signature, a new push is refused.
+  'Expired.TimestampedInTime': { verify: valid, accept: valid, 'nuget.org': fails(['NU3037']) },
   'Expired.NoTimestamp': {
     verify: fails(['NU3037'], ['NU3027']),
     accept: passes(['NU3027', 'NU3037']),

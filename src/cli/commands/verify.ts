@@ -20,6 +20,9 @@ Options:
   --configfile FILE    apply the trustedSigners and signatureValidationMode of a nuget.config
   --repository-certificates FILE|nuget.org
                        check repository signatures against a RepositorySignatures list
+  --published          with nuget.org's rules: judge a version nuget.org already serves
+                       (removed or expired certificates do not count against it) instead
+                       of a new push
   --at TIME            evaluate at this ISO 8601 time instead of now
   --trusted-roots X    default (what dotnet uses here), sdk (the .NET SDK bundles shipped
                        with this tool), system (the OS bundle), or a PEM file or directory
@@ -48,6 +51,7 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       configfile: { type: 'string' },
       'repository-certificates': { type: 'string' },
       at: { type: 'string' },
+      published: { type: 'boolean', default: false },
       'trusted-roots': { type: 'string', multiple: true, default: [] },
       'certificate-fingerprint': { type: 'string', multiple: true, default: [] },
       'revocation-mode': { type: 'string' },
@@ -73,6 +77,7 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
     ...(values['repository-certificates'] !== undefined
       ? { repositoryCertificates: values['repository-certificates'] }
       : {}),
+    ...(values.published ? { published: true } : {}),
     trustedRoots: values['trusted-roots'],
     certificateFingerprints: values['certificate-fingerprint'],
     now: values.at === undefined ? now : parseTime(values.at),

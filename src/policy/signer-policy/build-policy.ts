@@ -145,6 +145,7 @@ function buildCertificate(
       // The certificate knows its own expiry; a hand-written note only fills in when it is earlier.
       expires: expires && expires < info.notAfter ? expires : info.notAfter,
       file: absolute,
+      der: info.der,
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,10 @@
 import { issue, type Issue } from '../../verify/result.js';
 import { daysUntil, EXPIRY_WARNING_DAYS, isoDate, POLICY_NOTICE_CODE } from './explain.js';
 import { shortFingerprint } from './fingerprint.js';
-import type { SignerPolicy } from './model.js';
+import { parseCertificate } from '../../signature/certificate.js';
+import { checkNugetOrgCertificate } from '../../verify/checks/nuget-org-certificate.js';
+import type { Account, RegisteredCertificate, SignerPolicy } from './model.js';
+import { activeCertificates } from './registration.js';
 import { rulesMatchingNothing } from './package-rules.js';
 
 /**
@@ -35,6 +38,7 @@ export function checkPolicyFile(
   }
   for (const account of policy.accounts.values()) {
     for (const certificate of account.certificates) {
+      if (!certificate.removed) issues.push(...unusableCertificate(account, certificate));
       if (certificate.removed || certificate.expires === undefined) continue;
       const days = daysUntil(certificate.expires, now);
       const name = `certificate ${shortFingerprint(certificate.fingerprintSha256)}${certificate.label ? ` "${certificate.label}"` : ''} registered to ${account.name}`;
@@ -43,7 +47,7 @@ export function checkPolicyFile(
           issue(
             POLICY_NOTICE_CODE,
             'warning',
-            `${certificate.where}: ${name} expired on ${isoDate(certificate.expires)}; register its replacement on nuget.org and mark this one removed`,
+            `${certificate.where}: ${name} expired on ${isoDate(certificate.expires)}; register its replacement on nuget.org and mark this one removed${lastActiveWarning(account, certificate)}`,
           ),
         );
       } else if (days <= EXPIRY_WARNING_DAYS) {
@@ -58,4 +62,32 @@ export function checkPolicyFile(
     }
   }
   return issues;
+}
+
+/**
+ * nuget.org's certificate rules (the ones `sign` warns about and the nuget.org preset enforces)
+ * applied to a registered certificate given as a file: a package signed with one that breaks them
+ * can never be accepted, so registering it only leaves the account unable to publish.
+ */
+function unusableCertificate(account: Account, certificate: RegisteredCertificate): Issue[] {
+  if (certificate.der === undefined) return [];
+  const name = `certificate ${shortFingerprint(certificate.fingerprintSha256)}${certificate.label ? ` "${certificate.label}"` : ''} registered to ${account.name}`;
+  return checkNugetOrgCertificate(parseCertificate(certificate.der), 'signing').map((finding) =>
+    issue(
+      finding.code,
+      'error',
+      `${certificate.where}: ${name} can never sign a package nuget.org accepts: ${finding.message}`,
+    ),
+  );
+}
+
+/**
+ * Removing an account's last active certificate changes what nuget.org accepts for its packages:
+ * signing is then no longer required, and signed uploads are rejected (seed: "If you make an owner
+ * who does not have any certificate registered, then unsigned packages will be allowed").
+ */
+function lastActiveWarning(account: Account, certificate: RegisteredCertificate): string {
+  const others = activeCertificates(account).filter((c) => c !== certificate);
+  if (others.length > 0 || account.identities.length > 0) return '';
+  return `. Register the replacement first: with no active certificate left, ${account.name} requires no signature, so nuget.org accepts unsigned uploads of its packages again (and rejects signed ones)`;
 }

@@ -13,6 +13,8 @@ export interface CertificateFileInfo {
   readonly subject: string;
   readonly notAfter: Date;
   readonly wasPem: boolean;
+  /** The certificate itself, for nuget.org's certificate rules in `policy check`. */
+  readonly der: Uint8Array;
 }
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/;
@@ -79,5 +81,6 @@ export function inspectCertificateFile(bytes: Uint8Array): CertificateFileInfo {
     subject: parsed.subject.split('\n').reverse().join(', '),
     notAfter: new Date(parsed.validTo),
     wasPem,
+    der,
   };
 }

@@ -1,3 +1,4 @@
+import type { NugetOrgStage } from '../verification-policy.js';
 import { issue, type Issue } from '../../verify/result.js';
 import {
   daysUntil,
@@ -46,6 +47,7 @@ export function evaluateSignerPolicy(
   policy: SignerPolicy,
   facts: SignatureFacts,
   now: Date,
+  stage: NugetOrgStage = 'submission',
 ): SignerPolicyDecision {
   const rule = findPackageRule(policy, facts.packageId);
   if (!rule) {
@@ -58,10 +60,14 @@ export function evaluateSignerPolicy(
   }
   const candidates = candidatesOf(policy, rule);
   const context: Context = { policy, facts, rule, candidates, now };
+  if (stage === 'published') return publishedDecision(context);
   const primary = facts.primary;
   if (!primary) return unsignedDecision(context, 'is unsigned');
   if (primary.kind === 'repository')
-    return unsignedDecision(context, 'has only a repository signature (no author signature)');
+    return unsignedDecision(
+      context,
+      'has only a repository signature, which nuget.org does not take in place of an author signature',
+    );
   if (primary.kind === 'unknown') {
     const message = `${facts.packageId}: the primary signature is neither an author nor a repository signature; nuget.org rejects it. Re-sign it with an author signature (${ruleReference(rule)})`;
     return reject('NU3000', message, 'unknown signature type');
@@ -114,6 +120,17 @@ function authorDecision(context: Context, certificate: CertificateFacts): Signer
   const where = ruleReference(rule);
 
   if (!candidates.some(hasRegisteredCertificate)) {
+    const removed = candidates
+      .map((a) => matchRegistration(a, certificate))
+      .find((m) => m?.kind === 'removed');
+    if (removed?.kind === 'removed') {
+      const message = `${facts.packageId} is signed by ${signer}, a certificate removed from ${removed.account.name} (${removed.certificate.where}); packages signed with a removed certificate fail new submissions (${where}). ${removed.account.name} has no registered certificate left, so nuget.org now accepts only unsigned uploads of this package: register a certificate for ${removed.account.name} and sign with it, or register this one again`;
+      return reject(
+        'NU3034',
+        message,
+        `signed by ${shortFingerprint(certificate.fingerprintSha256)}, removed from ${removed.account.name}, which has no registered certificate left`,
+      );
+    }
     const who =
       rule.requiredSigner !== 'any'
         ? `the required signer ${rule.requiredSigner} has no registered certificate`
@@ -194,6 +211,34 @@ function acceptSigned(
     );
   }
   return { accepted: true, issues, rule: text };
+}
+
+/**
+ * A version nuget.org already serves: its signing requirements run only before a package becomes
+ * available (nuget-signing-spec.md §9.2 d), and removing a certificate does not affect existing
+ * packages (seed: "Existing packages aren't affected"). What still decides is the signature's
+ * own validity, which the verifier judges.
+ */
+function publishedDecision(context: Context): SignerPolicyDecision {
+  const { policy, facts, rule, candidates } = context;
+  const primary = facts.primary;
+  const base = `published version: nuget.org does not recheck who signed it (${requiredSignerText(rule)})`;
+  if (primary?.kind !== 'author') return { accepted: true, issues: [], rule: base };
+  const { certificate } = primary;
+  const accounts = [
+    ...candidates,
+    ...[...policy.accounts.values()].filter((a) => !candidates.includes(a)),
+  ];
+  const removed = accounts
+    .map((a) => matchRegistration(a, certificate))
+    .find((m) => m?.kind === 'removed');
+  if (removed?.kind !== 'removed') return { accepted: true, issues: [], rule: base };
+  const message = `${facts.packageId}: the signing certificate ${shortFingerprint(certificate.fingerprintSha256)} was removed from ${removed.account.name} (${removed.certificate.where}); existing packages are not affected, so nuget.org keeps serving this version, but a new version signed with it would be rejected (${ruleReference(rule)})`;
+  return {
+    accepted: true,
+    issues: [issue(POLICY_NOTICE_CODE, 'info', message)],
+    rule: `${base}; signed with a certificate removed from ${removed.account.name}, which does not affect existing packages`,
+  };
 }
 
 function reject(

@@ -16,6 +16,8 @@ export interface RegisteredCertificate {
   readonly removed: boolean;
   /** The certificate file the fingerprint was computed from, when given as `file:`. */
   readonly file?: string;
+  /** That file's certificate (DER), so `policy check` can apply nuget.org's certificate rules. */
+  readonly der?: Uint8Array;
   readonly where: string;
 }
 

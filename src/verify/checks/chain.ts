@@ -2,7 +2,7 @@ import type { NuGetCode } from '../../errors.js';
 import type { CertificateView } from '../../signature/certificate.js';
 import { OID } from '../../signature/oids.js';
 import { buildChain } from '../../trust/chain-builder.js';
-import { describeUntrustedRoot } from '../../trust/describe.js';
+import { describeUntrustedRoot, describeUsageProblem } from '../../trust/describe.js';
 import type { TrustStore } from '../../trust/trust-store.js';
 import { describeCertificate } from '../describe-certificate.js';
 
@@ -42,6 +42,8 @@ export function checkChain(
     readonly roots: TrustStore;
     readonly purpose: 'signing' | 'timestamping';
     readonly verificationTime: Date;
+    /** nuget.org's rules apply: trusting a root locally does not help, so do not advise it. */
+    readonly nugetOrg?: boolean;
   },
 ): { findings: ChainFinding[]; chain: Uint8Array[] } {
   const purpose = PURPOSE[options.purpose];
@@ -62,14 +64,14 @@ export function checkChain(
       : '';
     findings.push({
       code: purpose.broken,
-      message: `The ${who} failed chain validation for ${purpose.label}: ${problems.join(', ')}${missing}.`,
+      message: `The ${who} failed chain validation for ${purpose.label}: ${problems.map((status) => (status === 'NotValidForUsage' ? `NotValidForUsage (${describeUsageProblem(result.chain, purpose.policy)})` : status)).join(', ')}${missing}.`,
     });
   }
   if (result.statuses.includes('UntrustedRoot')) {
     findings.push({
       code: purpose.untrusted,
       untrustedRoot: true,
-      message: `The ${who} chains to a root that is not trusted for ${purpose.label}. Trust it with --trusted-roots if you expect it, or sign with a certificate from a trusted CA.`,
+      message: `The ${who} chains to a root that is not trusted for ${purpose.label}. ${options.nugetOrg ? `nuget.org accepts only certificates that chain to a root Windows trusts by default, whatever this machine trusts: sign with a ${purpose.label} certificate from a public certificate authority.` : 'Trust it with --trusted-roots if you expect it, or sign with a certificate from a trusted CA.'}`,
     });
     const root = describeUntrustedRoot(result.chain[result.chain.length - 1] as Uint8Array);
     findings.push({

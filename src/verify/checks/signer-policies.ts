@@ -49,7 +49,12 @@ export function checkSignerPolicies(
   }
   let accepted = !issues.some((i) => i.level === 'error');
   if (policies.signerPolicy) {
-    const decision = evaluateSignerPolicy(policies.signerPolicy, facts, context.now);
+    const decision = evaluateSignerPolicy(
+      policies.signerPolicy,
+      facts,
+      context.now,
+      context.policy.nugetOrg,
+    );
     issues.push(...decision.issues);
     rule = decision.rule;
     accepted &&= decision.accepted;

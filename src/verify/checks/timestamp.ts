@@ -43,7 +43,7 @@ export interface TimestampCheck {
 export function checkTimestamp(
   token: TimestampTokenView,
   timestampedSignatureValue: Uint8Array,
-  options: { readonly now: Date; readonly roots: TrustStore },
+  options: { readonly now: Date; readonly roots: TrustStore; readonly nugetOrg?: boolean },
 ): TimestampCheck {
   const findings: TimestampFinding[] = [];
   const { tstInfo } = token;
@@ -113,6 +113,7 @@ export function checkTimestamp(
       roots: options.roots,
       purpose: 'timestamping',
       verificationTime: options.now,
+      ...(options.nugetOrg ? { nugetOrg: true } : {}),
     });
     for (const finding of chainFindings) {
       findings.push({ ...finding, alwaysError: finding.untrustedRoot === true });
