@@ -62,9 +62,11 @@ import type { TrustStores } from '../../src/trust/bundled-roots.js';
 import {
   createRootCa,
   generateTestKeyPair,
+  x509,
   type CertificateOptions,
   type TestCa,
   type TestCertificate,
+  type TestKeyPair,
 } from './pki.js';
 import { createTimestampAuthority, type TimestampAuthorityOptions } from './tsa.js';
 import { buildZip, nuspecEntry, appendSignatureEntry } from './zip-builder.js';
@@ -93,14 +95,25 @@ export type SigningCertificateDefect =
   /** Code signing plus the lifetime-signing EKU (NU3015). */
   | 'lifetime-eku'
   /** Issued under a root nobody trusts (NU3018, NU3042). */
-  | 'untrusted-root';
+  | 'untrusted-root'
+  /** Self-signed, as New-SelfSignedCertificate -Type CodeSigning makes it (nuget.org rejects it). */
+  | 'self-issued';
 
 /** Ways the timestamp authority can be wrong (spec §5.4). */
 export type TimestampAuthorityDefect =
   /** The TSA chains to an untrusted root (NU3028, NU3042). */
   | 'untrusted-root'
-  /** The TSA certificate expired 2023-01-01, before genTime (NU3036). */
-  | 'expired';
+  /**
+   * The TSA certificate expired 2023-01-01: before genTime (NU3036) by default, or after a
+   * timestampTime inside its validity (valid for the client, expired for nuget.org).
+   */
+  | 'expired'
+  /** A self-signed TSA certificate (time stamping EKU), nobody's root. */
+  | 'self-issued'
+  /** A TSA certificate with a 1024-bit RSA key (NU3023). */
+  | 'rsa-1024'
+  /** A TSA certificate whose EKU is code signing instead of time stamping. */
+  | 'no-timestamping-eku';
 
 export interface SignedPackageOptions {
   /** Where the package is written, as `<id>.nupkg`. */
@@ -176,7 +189,20 @@ const DEFECT_LEAF: Record<SigningCertificateDefect, CertificateOptions> = {
   'sha1-signed': { signatureHash: 'SHA-1' },
   'lifetime-eku': { lifetimeSigning: true },
   'untrusted-root': {},
+  'self-issued': {},
 };
+
+/** A self-signed certificate for `usage`, like New-SelfSignedCertificate makes for tests. */
+function selfIssued(subject: string, usage: string, keyPair: TestKeyPair): Promise<TestCa> {
+  return createRootCa({
+    subject,
+    isCa: false,
+    extendedKeyUsages: [usage],
+    ekuCritical: usage === OID.timeStamping,
+    keyUsage: x509.KeyUsageFlags.digitalSignature,
+    keyPair,
+  });
+}
 
 let shared: Promise<SigningPki> | undefined;
 
@@ -207,6 +233,14 @@ export async function createSigningPki(): Promise<SigningPki> {
     const options = DEFECT_LEAF[defect];
     // Share the good leaf's key unless the defect is the key itself.
     const keyPair = options.rsaBits || options.keyAlgorithm ? {} : { keyPair: leaf.keyPair };
+    if (defect === 'self-issued') {
+      const self = await selfIssued(
+        'CN=NuGet Test Developer, OU=Use for testing purposes ONLY',
+        OID.codeSigning,
+        await untrustedKey,
+      );
+      return { leaf: self, chain: [] };
+    }
     if (defect === 'untrusted-root') {
       return {
         leaf: await untrustedRoot.issueLeaf({ keyPair: await untrustedKey }),
@@ -219,10 +253,23 @@ export async function createSigningPki(): Promise<SigningPki> {
       chain: [intermediate.certificate],
     };
   };
-  const issueTsa = (defect: TimestampAuthorityDefect): Promise<TestCertificate> =>
-    defect === 'untrusted-root'
-      ? untrustedRoot.issueTsa({ keyPair: tsa.keyPair })
-      : tsaRoot.issueTsa({ keyPair: tsa.keyPair, notAfter: new Date('2023-01-01T00:00:00Z') });
+  const issueTsa = async (defect: TimestampAuthorityDefect): Promise<TestCertificate> => {
+    switch (defect) {
+      case 'untrusted-root':
+        return untrustedRoot.issueTsa({ keyPair: tsa.keyPair });
+      case 'expired':
+        return tsaRoot.issueTsa({
+          keyPair: tsa.keyPair,
+          notAfter: new Date('2023-01-01T00:00:00Z'),
+        });
+      case 'self-issued':
+        return selfIssued('CN=nupkg-signing Self-issued TSA', OID.timeStamping, tsa.keyPair);
+      case 'rsa-1024':
+        return tsaRoot.issueTsa({ rsaBits: 1024 });
+      case 'no-timestamping-eku':
+        return tsaRoot.issueTsa({ keyPair: tsa.keyPair, extendedKeyUsages: [OID.codeSigning] });
+    }
+  };
 
   return {
     root,
@@ -403,7 +450,7 @@ async function timestamperFor(
   const authorityOptions: TimestampAuthorityOptions = {
     certificate: tsa.certificate,
     privateKey: tsa.keyObject,
-    chain: [issuerRoot.certificate],
+    chain: options.timestampAuthority === 'self-issued' ? [] : [issuerRoot.certificate],
     clock: () => genTime,
     ...(options.timestampImprintMismatch ? { wrongImprint: true } : {}),
     ...(options.emptyTimestampNonce ? { emptyNonce: true } : {}),

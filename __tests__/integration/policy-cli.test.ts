@@ -116,6 +116,36 @@ describe('nupkg-signing verify --policy-file', () => {
     });
   });
 
+  describe('when the policy file names no preset and the policy allows the unsigned package', () => {
+    it("shows the policy's answer: nuget.org's rules, so the package passes", async () => {
+      const file = policy(
+        'no-preset.yml',
+        `version: 1\naccounts:\n  nuget: {}\npackages:\n  - id: TestUnsigned\n    owners: [nuget]\n`,
+      );
+      const { exit, subject } = await verifyJson(
+        file,
+        'fixtures/packages/testunsigned.1.0.0.nupkg',
+      );
+      expect(subject.issues.filter((i) => i.level === 'error')).toEqual([]);
+      expect(subject.signerPolicy).toMatch(/allowed because nuget has no registered certificate/);
+      expect(exit).toBe(0);
+    });
+  });
+
+  describe('when --published is given without nuget.org rules', () => {
+    it('is a usage error naming the flag', async () => {
+      const result = await run(
+        'verify',
+        '--policy',
+        'verify',
+        '--published',
+        'fixtures/packages/testunsigned.1.0.0.nupkg',
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/NUPKG003: --published .*--policy nuget\.org/);
+    });
+  });
+
   describe('when the package has only a repository signature and signing is required', () => {
     it('rejects it (nuget.org needs an author signature)', async () => {
       const file = policy(
