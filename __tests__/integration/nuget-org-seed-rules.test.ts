@@ -11,9 +11,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRESETS, withOverrides } from '../../src/policy/presets.js';
+import type { VerificationPolicy } from '../../src/policy/verification-policy.js';
+import { loadBundledTrustStores } from '../../src/trust/bundled-roots.js';
 import { checkPolicyFile, loadPolicyFile } from '../../src/policy/signer-policy/index.js';
 import { createRevocationChecker } from '../../src/revocation/index.js';
 import { verifyPackage, type PackageVerification } from '../../src/verify/verify-package.js';
+import { CORPUS_DIR, describeWithCorpus } from '../helpers/corpus.js';
 import { generateCrl } from '../helpers/crl-server.js';
 import {
   BEFORE_EXPIRY,
@@ -967,5 +970,36 @@ describe('policy check: registered certificates no package can be accepted with'
     expect(warning?.message).toMatch(
       /mark this one removed\. Register the replacement first: with no active certificate left, publisher requires no signature, so nuget\.org accepts unsigned uploads/,
     );
+  });
+});
+
+describeWithCorpus('nuget.org seed rules on a real package', () => {
+  // Nerdbank.Streams 2.12.87: author certificate valid 2023-04-27 to 2026-04-26, timestamped
+  // 2025-03-20, repository countersigned by nuget.org.
+  const NERDBANK = join(CORPUS_DIR, 'real', 'nerdbank.streams.2.12.87.nupkg');
+  const AFTER_EXPIRY = new Date('2026-11-29T00:00:00Z');
+  const trust = loadBundledTrustStores();
+  const judge = (policy: VerificationPolicy, now: Date) =>
+    verifyPackage(NERDBANK, { policy, now, trust });
+
+  it('"Must be within its validity period per current UTC time": a push after the certificate expired is refused (NU3037)', async () => {
+    const result = await judge(PRESETS['nuget.org'], AFTER_EXPIRY);
+    expect(result.valid).toBe(false);
+    const expired = result.issues.find((i) => i.code === 'NU3037' && i.level === 'error');
+    expect(expired?.message).toMatch(
+      /expired on 2026-04-26[\s\S]*stays valid for restore \(--policy verify\) because it is timestamped 2025-03-20/,
+    );
+  });
+
+  it('the same push while the certificate was current is accepted', async () => {
+    const result = await judge(PRESETS['nuget.org'], new Date('2025-06-01T00:00:00Z'));
+    expect(result.issues.filter((i) => i.level === 'error')).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('nuget.org keeps serving the published version, and restore accepts it', async () => {
+    const published = withOverrides(PRESETS['nuget.org'], { nugetOrg: 'published' });
+    expect((await judge(published, AFTER_EXPIRY)).valid).toBe(true);
+    expect((await judge(PRESETS.verify, AFTER_EXPIRY)).valid).toBe(true);
   });
 });
