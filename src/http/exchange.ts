@@ -64,10 +64,15 @@ export function exchange(hop: Hop, limit: BodyLimit, signal: AbortSignal): Promi
     const send = hop.url.protocol === 'https:' ? httpsRequest : httpRequest;
     const outgoing = send(hop.url, { method: hop.method, headers, agent: false });
 
+    let answered: IncomingMessage | undefined;
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      // Bytes after a complete answer (a Content-Length that lied low) are not part of it: the
+      // parser complains about them, but the answer already ended where HTTP framing says.
+      if (answered?.complete) return;
       fail({ kind: 'network', detail: error.code ?? error.message });
     });
     outgoing.on('response', (incoming) => {
+      answered = incoming;
       const status = incoming.statusCode ?? 0;
       const head = {
         status,

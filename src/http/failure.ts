@@ -70,7 +70,7 @@ export function failureSentence(failure: HttpFailure): string {
     case 'too-large': {
       const declared =
         failure.declared === undefined ? '' : ` (its Content-Length says ${failure.declared})`;
-      return `sent more than ${failure.limit} bytes, the limit for ${failure.limitName}${declared}; the answer was cut off there`;
+      return `sent more than ${failure.limit} bytes, the limit for ${failure.limitName}${declared}; reading stopped there`;
     }
     case 'redirect':
       return `redirected with HTTP ${failure.status} to ${failure.to}, which was not followed: ${failure.why}`;
