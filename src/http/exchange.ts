@@ -18,9 +18,15 @@ export interface Answer {
   readonly body: Uint8Array | undefined;
 }
 
-/** A failure of this exchange, thrown so that request.ts can add the URL and context. */
+/**
+ * A failure of one exchange, thrown so that request.ts can add the URL and context; `at` is the
+ * URL that failed when redirects led away from the one asked.
+ */
 export class ExchangeFailure extends Error {
-  constructor(readonly failure: HttpFailure) {
+  constructor(
+    readonly failure: HttpFailure,
+    readonly at?: URL,
+  ) {
     super(failure.kind);
   }
 }

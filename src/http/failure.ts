@@ -82,6 +82,8 @@ export interface HttpErrorContext {
   readonly service: string | undefined;
   /** The URL as shown (displayUrl). */
   readonly url: string;
+  /** Where redirects led, when the failure happened there (shown like `url`). */
+  readonly redirectedTo?: string;
   /** Attempts made, when the request was retried. */
   readonly attempts?: number;
   /** True when retries were left but the total time limit left no time for another. */
@@ -92,20 +94,26 @@ export interface HttpErrorContext {
 
 /**
  * Every HTTP failure of every client, as one NUPKG006 error whose message is built here:
- * "<service> <url> <sentence> (<how the retries ended>). <advice>".
+ * "<service> <url> [(redirected to <url>)] <sentence> [(<how the retries ended>)][. <advice>]".
  */
 export class HttpError extends NupkgSigningError {
   readonly failure: HttpFailure;
+  readonly context: HttpErrorContext;
 
   constructor(failure: HttpFailure, context: HttpErrorContext) {
     super('NUPKG006', httpErrorMessage(failure, context));
     this.name = 'HttpError';
     this.failure = failure;
+    this.context = context;
   }
 }
 
-function httpErrorMessage(failure: HttpFailure, context: HttpErrorContext): string {
-  const subject = context.service === undefined ? context.url : `${context.service} ${context.url}`;
+export function httpErrorMessage(failure: HttpFailure, context: HttpErrorContext): string {
+  const where =
+    context.redirectedTo === undefined
+      ? context.url
+      : `${context.url} (redirected to ${context.redirectedTo})`;
+  const subject = context.service === undefined ? where : `${context.service} ${where}`;
   const notes: string[] = [];
   if (failure.kind === 'network') notes.push('network error');
   if ((context.attempts ?? 1) > 1) notes.push(`gave up after ${context.attempts} attempts`);

@@ -15,6 +15,9 @@ export type RedirectStep =
   | { readonly follow: true; readonly hop: Hop }
   | { readonly follow: false; readonly to: string; readonly why: string };
 
+/** How a client treats redirects: follow up to `maxHops`, or none, for the reason given. */
+export type RedirectPolicy = { readonly maxHops: number } | { readonly refuse: string };
+
 /**
  * Decides one redirect (RFC 9110 §15.4). 307 and 308 resend the same method and body. 303, and
  * 301/302 (which user agents historically turn into a GET), are followed for a GET only: every
@@ -29,7 +32,7 @@ export function nextHop(
   status: number,
   location: string | undefined,
   visited: ReadonlySet<string>,
-  maxHops: number,
+  policy: RedirectPolicy,
 ): RedirectStep {
   if (location === undefined || location === '') {
     return { follow: false, to: 'nowhere', why: 'the answer has no Location header' };
@@ -43,6 +46,7 @@ export function nextHop(
   target.hash = '';
   const to = displayUrl(target);
   const refuse = (why: string): RedirectStep => ({ follow: false, to, why });
+  if ('refuse' in policy) return refuse(policy.refuse);
   if (parseHttpUrl(target.href) === undefined) {
     return refuse('only http and https URLs are requested');
   }
@@ -51,7 +55,7 @@ export function nextHop(
     return refuse('it would leave https for plain http');
   }
   if (visited.has(target.href)) return refuse('it leads back to a URL already visited (a loop)');
-  if (visited.size > maxHops) return refuse(`more than ${maxHops} redirects`);
+  if (visited.size > policy.maxHops) return refuse(`more than ${policy.maxHops} redirects`);
 
   const keepsMethod = status === 307 || status === 308;
   if (current.method !== 'GET' && !keepsMethod) {

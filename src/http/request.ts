@@ -72,8 +72,13 @@ export function checkHttpUrl(url: string, what: string): URL {
  */
 export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer> {
   const shown = displayUrl(request.url);
-  const failed = (failure: HttpFailure) =>
-    new HttpError(failure, { service: request.service, url: shown, advice: request.advice });
+  const failed = (failure: HttpFailure, at?: URL) =>
+    new HttpError(failure, {
+      service: request.service,
+      url: shown,
+      ...(at === undefined ? {} : { redirectedTo: displayUrl(at) }),
+      advice: request.advice,
+    });
   const first = checkHttpUrl(request.url, request.service ?? 'The URL');
   const remaining = (request.deadline ?? Infinity) - performance.now();
   if (remaining <= 0) throw failed({ kind: 'deadline' });
@@ -89,7 +94,7 @@ export async function sendHttpRequest(request: HttpRequest): Promise<HttpAnswer>
   try {
     return await follow(request, first, controller.signal);
   } catch (error) {
-    if (error instanceof ExchangeFailure) throw failed(error.failure);
+    if (error instanceof ExchangeFailure) throw failed(error.failure, error.at);
     throw error;
   } finally {
     clearTimeout(timer);
@@ -106,45 +111,40 @@ async function follow(request: HttpRequest, first: URL, signal: AbortSignal): Pr
   };
   const visited = new Set([first.href]);
   const limit = { maxBytes: request.maxResponseBytes, name: request.responseName };
+  const policy =
+    request.redirects === 'follow' ? { maxHops: LIMITS.maxHttpRedirects } : request.redirects;
   for (;;) {
-    const answer = await exchange(hop, limit, signal);
+    const answer = await exchange(hop, limit, signal).catch((error: unknown) => {
+      // After a redirect, say which URL failed (a timeout rejects with an ExchangeFailure too).
+      const redirected = error instanceof ExchangeFailure && hop.url !== first;
+      throw redirected ? new ExchangeFailure(error.failure, hop.url) : error;
+    });
     if (isRedirect(answer.status)) {
-      const location = answer.headers.location;
-      const step =
-        request.redirects === 'follow'
-          ? nextHop(hop, answer.status, location, visited, LIMITS.maxHttpRedirects)
-          : {
-              follow: false as const,
-              to: redirectTarget(hop.url, location),
-              why: request.redirects.refuse,
-            };
+      const step = nextHop(hop, answer.status, answer.headers.location, visited, policy);
       if (!step.follow) {
-        throw new ExchangeFailure({ kind: 'redirect', status: answer.status, ...step });
+        const at = hop.url === first ? undefined : hop.url;
+        throw new ExchangeFailure({ kind: 'redirect', status: answer.status, ...step }, at);
       }
       hop = step.hop;
       visited.add(hop.url.href);
       continue;
     }
     if (answer.body === undefined) {
-      throw new ExchangeFailure({
-        kind: 'status',
-        status: answer.status,
-        statusText: answer.statusText,
-        retryAfterMs: retryAfterMs(answer.headers['retry-after']),
-        credentialsSent: Object.keys(hop.headers).some((h) => h.toLowerCase() === 'authorization'),
-      });
+      throw new ExchangeFailure(
+        {
+          kind: 'status',
+          status: answer.status,
+          statusText: answer.statusText,
+          retryAfterMs: retryAfterMs(answer.headers['retry-after']),
+          credentialsSent: Object.keys(hop.headers).some(
+            (h) => h.toLowerCase() === 'authorization',
+          ),
+        },
+        hop.url === first ? undefined : hop.url,
+      );
     }
     const contentType = answer.headers['content-type'] ?? '';
     return { status: answer.status, headers: answer.headers, body: answer.body, contentType };
-  }
-}
-
-function redirectTarget(base: URL, location: string | undefined): string {
-  if (location === undefined) return 'nowhere';
-  try {
-    return displayUrl(new URL(location, base));
-  } catch {
-    return 'an invalid URL';
   }
 }
 

@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { HttpError, failureSentence, isRetryable } from './failure.js';
+import { HttpError, httpErrorMessage, isRetryable } from './failure.js';
 import { sendHttpRequest, type HttpAnswer, type HttpRequest } from './request.js';
-import { displayUrl } from './url.js';
 
 export interface RetryPolicy {
   /** Extra attempts after the first, for retryable failures only (network, timeout, 408/429/5xx). */
@@ -44,17 +43,10 @@ export async function sendWithRetries(
     const retriesLeft = isRetryable(failure) && attempt < policy.retries;
     const outOfTime = retriesLeft && performance.now() + backoff >= deadline;
     if (!retriesLeft || outOfTime) {
-      throw new HttpError(failure, {
-        service: request.service,
-        url: displayUrl(request.url),
-        attempts: attempt + 1,
-        outOfTime,
-        advice: request.advice,
-      });
+      throw new HttpError(failure, { ...error.context, attempts: attempt + 1, outOfTime });
     }
-    policy.log?.(
-      `${request.service ?? ''} ${displayUrl(request.url)} ${failureSentence(failure)}; retrying in ${backoff} ms.`.trim(),
-    );
+    const note = httpErrorMessage(failure, { ...error.context, advice: undefined });
+    policy.log?.(`${note}; retrying in ${backoff} ms.`);
     await (policy.sleep ?? defaultSleep)(backoff);
   }
 }

@@ -146,7 +146,8 @@ describe('#sendHttpRequest', () => {
       );
       expect(error.message).toMatch(/did not answer within 2\d\d ms$/);
       expect(performance.now() - started).toBeLessThan(2_000);
-      const late = await failureOf(sendHttpRequest(post(server.url, { deadline })));
+      const past = performance.now() - 1;
+      const late = await failureOf(sendHttpRequest(post(server.url, { deadline: past })));
       expect(late.message).toContain('was not asked: the total time limit was reached');
     });
 
@@ -212,6 +213,26 @@ describe('#sendHttpRequest', () => {
       const result = await sendHttpRequest(post(front.url, { method: 'GET', body: undefined }));
       expect(Buffer.from(result.body).toString()).toBe('crl');
       expect(target.requests[0]?.method).toBe('GET');
+    });
+
+    it('keeps the size limit and names both URLs when the redirect target streams without end', async () => {
+      const endless = await serve(streamBody());
+      const front = await serve(redirectTo(308, endless.url));
+      const error = await failureOf(sendHttpRequest(post(front.url, { maxResponseBytes: 1000 })));
+      expect(error.message).toBe(
+        `The timestamp server ${front.url} (redirected to ${endless.url}) sent more than 1000 bytes, the limit for a timestamp response; reading stopped there`,
+      );
+    });
+
+    it('keeps the same timeout across redirects', async () => {
+      const hanging = await serve(hangAfterHeaders());
+      const front = await serve(redirectTo(307, hanging.url));
+      const started = performance.now();
+      const error = await failureOf(sendHttpRequest(post(front.url, { timeoutMs: 300 })));
+      expect(error.message).toContain(
+        `(redirected to ${hanging.url}) did not answer within 300 ms`,
+      );
+      expect(performance.now() - started).toBeLessThan(2_000);
     });
 
     it('stops a redirect loop', async () => {
