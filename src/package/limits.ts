@@ -13,4 +13,17 @@ export const LIMITS = {
   maxInflatedEntryBytes: 16 * 1024 * 1024,
   /** Certificates in one SignedData (a signature or a timestamp token); real ones carry 2–6. */
   maxCertificates: 100,
+  /**
+   * Network replies, counted as the bytes arrive (a server that sends more is cut off there,
+   * whatever its Content-Length says). A TimeStampResp with its TSA chain is a few KB.
+   */
+  maxTimestampResponseBytes: 4 * 1024 * 1024,
+  /** An OCSP response (downloaded, or read from the revocation folder); real ones are 1–5 KB. */
+  maxOcspResponseBytes: 10 * 1024 * 1024,
+  /** A CRL (downloaded, or read from the revocation folder); large public CAs publish a few MiB. */
+  maxCrlBytes: 10 * 1024 * 1024,
+  /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
+  maxRemoteSignerAnswerBytes: 64 * 1024,
+  /** Redirects followed for one HTTP request (within the same timeout and size limit). */
+  maxHttpRedirects: 5,
 } as const;

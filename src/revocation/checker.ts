@@ -10,7 +10,9 @@ import {
   saveToDirectory,
   type DirectoryContents,
 } from './directory-store.js';
-import { fetchBounded, type FetchLike, type NetworkBudget } from './http.js';
+import { displayUrl } from '../http/url.js';
+import { LIMITS } from '../package/limits.js';
+import { fetchBounded, type NetworkBudget } from './http.js';
 import { revocationLocations } from './locations.js';
 import { buildOcspRequest, checkOcspResponse, type OcspOutcome } from './ocsp.js';
 import type {
@@ -30,12 +32,11 @@ export interface RevocationCheckerOptions {
   readonly timeoutMs?: number;
   /** All requests of the run together; default 30 s. */
   readonly totalTimeoutMs?: number;
-  /** Largest response or CRL read; default 10 MiB. */
+  /** Largest OCSP response or CRL read; default LIMITS.maxOcspResponseBytes and LIMITS.maxCrlBytes. */
   readonly maxResponseBytes?: number;
-  readonly fetchImpl?: FetchLike;
 }
 
-const DEFAULTS = { timeoutMs: 5_000, totalTimeoutMs: 30_000, maxResponseBytes: 10 << 20 };
+const DEFAULTS = { timeoutMs: 5_000, totalTimeoutMs: 30_000 };
 
 /**
  * Checks certificates the way the platform chain engine does for NuGet (spec §8.3, §8.4): every
@@ -59,10 +60,10 @@ export function createRevocationChecker(options: RevocationCheckerOptions): Revo
     );
   }
   let deadline: number | undefined;
+  const maxOcspBytes = settings.maxResponseBytes ?? LIMITS.maxOcspResponseBytes;
+  const maxCrlBytes = settings.maxResponseBytes ?? LIMITS.maxCrlBytes;
   const budget: NetworkBudget = {
     timeoutMs: settings.timeoutMs,
-    maxBytes: settings.maxResponseBytes,
-    fetchImpl: settings.fetchImpl ?? ((url, init) => fetch(url, init)),
     remainingMs: () => {
       deadline ??= performance.now() + settings.totalTimeoutMs;
       return Math.floor(deadline - performance.now());
@@ -73,10 +74,12 @@ export function createRevocationChecker(options: RevocationCheckerOptions): Revo
   let stored: Promise<DirectoryContents> | undefined;
   const storedContents = () => {
     if (directory === undefined || mode === 'offline') return undefined;
-    stored ??= readRevocationDirectory(directory, settings.maxResponseBytes).catch(() => ({
-      ocspResponses: [],
-      crls: [],
-    }));
+    stored ??= readRevocationDirectory(directory, Math.max(maxOcspBytes, maxCrlBytes)).catch(
+      () => ({
+        ocspResponses: [],
+        crls: [],
+      }),
+    );
     return stored;
   };
 
@@ -107,6 +110,8 @@ export function createRevocationChecker(options: RevocationCheckerOptions): Revo
           body: buildOcspRequest(certificate, issuer, nonce),
           contentType: 'application/ocsp-request',
           accept: 'application/ocsp-response',
+          maxBytes: maxOcspBytes,
+          responseName: 'an OCSP response',
         },
         budget,
       );
@@ -127,20 +132,36 @@ export function createRevocationChecker(options: RevocationCheckerOptions): Revo
   ): Promise<OcspOutcome> => {
     let pending = crlsByUrl.get(url);
     if (!pending) {
-      pending = fetchBounded(url, { accept: 'application/pkix-crl' }, budget).then(
-        async (bytes) => {
-          const crl = parseCrl(bytes);
-          if (directory !== undefined) await saveToDirectory(directory, url, 'crl', bytes);
-          return crl;
-        },
-      );
+      pending = fetchCrl(url);
       crlsByUrl.set(url, pending);
     }
     try {
       return checkCrl(await pending, certificate, issuer, now);
     } catch (error) {
-      return { problem: `CRL ${url}: ${(error as Error).message}` };
+      return { problem: (error as Error).message };
     }
+  };
+
+  /** Download errors name the URL already ("CRL http://… answered HTTP 404"); parse errors get it here. */
+  const fetchCrl = async (url: string): Promise<ParsedCrl> => {
+    const bytes = await fetchBounded(
+      url,
+      {
+        accept: 'application/pkix-crl',
+        maxBytes: maxCrlBytes,
+        responseName: 'a CRL',
+        service: 'CRL',
+      },
+      budget,
+    );
+    let crl: ParsedCrl;
+    try {
+      crl = parseCrl(bytes);
+    } catch (error) {
+      throw new Error(`CRL ${displayUrl(url)}: ${(error as Error).message}`, { cause: error });
+    }
+    if (directory !== undefined) await saveToDirectory(directory, url, 'crl', bytes);
+    return crl;
   };
 
   const lookUp = async (

@@ -2,6 +2,5 @@
 export { assessRevocation, type RevocationAssessment, type RevocationPolicy } from './assess.js';
 export { createRevocationChecker, type RevocationCheckerOptions } from './checker.js';
 export { resolveRevocationMode, REVOCATION_MODE_VARIABLE } from './mode.js';
-export type { FetchLike } from './http.js';
 export * from './types.js';
 export { checkTimestampChainRevocation } from './timestamp-chain.js';

@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../http/url.js';
 import type { CertificateView } from '../signature/certificate.js';
 import {
   childrenOf,
@@ -82,16 +83,6 @@ function uriText(block: AsnBlock): string {
 function keepHttp(urls: string[]): string[] {
   const kept = urls.filter((url) => isHttpUrl(url));
   return [...new Set(kept)].slice(0, MAX_URLS);
-}
-
-/** Only plain http(s) URLs are ever fetched. */
-export function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 function safely(read: () => string[]): string[] {

@@ -4,7 +4,9 @@ import { describeError, NupkgSigningError } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { parseTimestampToken, type TimestampTokenView } from '../signature/timestamp-token.js';
-import { defaultSleep, postTimeStampQuery, type FetchLike } from './http.js';
+import { checkHttpUrl } from '../http/request.js';
+import { displayUrl } from '../http/url.js';
+import { defaultSleep, postTimeStampQuery } from './http.js';
 import { buildTimeStampRequest } from './request.js';
 import { checkTimeStampResponse } from './response-checks.js';
 import { readTimeStampResp } from './response.js';
@@ -24,7 +26,6 @@ export interface RequestTimestampOptions {
   readonly retries?: number;
   /** Wall clock for certificate validity checks (NU3025). */
   readonly now: () => Date;
-  readonly fetchImpl?: FetchLike;
   /** Nonce randomness; tests pin it. */
   readonly random?: (length: number) => Uint8Array;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -55,7 +56,7 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
   if (options.urls.length === 0) {
     throw new NupkgSigningError('NUPKG003', 'No timestamp server URL was given.');
   }
-  options.urls.forEach(assertHttpUrl);
+  for (const url of options.urls) checkHttpUrl(url, 'The timestamp server URL');
   const deadline = performance.now() + (options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
   const hashedMessage = digest(options.hashAlgorithm, options.signatureValue);
   const failures: string[] = [];
@@ -68,19 +69,20 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
         timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         retries: options.retries ?? DEFAULT_RETRIES,
         deadline,
-        fetchImpl: options.fetchImpl ?? fetch,
         sleep: options.sleep ?? defaultSleep,
         log: options.log,
       });
-      const tokenDer = readTimeStampResp(body, url, contentType);
-      const token = parseToken(tokenDer, url);
-      const tsa = checkTimeStampResponse(request, token, url, options.now());
+      // Messages name the server without credentials or query (displayUrl).
+      const shown = displayUrl(url);
+      const tokenDer = readTimeStampResp(body, shown, contentType);
+      const token = parseToken(tokenDer, shown);
+      const tsa = checkTimeStampResponse(request, token, shown, options.now());
       return { tokenDer, token, tsa, url, genTime: token.tstInfo.genTime };
     } catch (error) {
       if (!(error instanceof NupkgSigningError)) throw error;
       const isLast = index === options.urls.length - 1;
       if (isLast) throw withEarlierFailures(error, failures);
-      failures.push(`${url}: ${error.code}`);
+      failures.push(`${displayUrl(url)}: ${error.code}`);
       options.log?.(`${describeError(error)} Trying the next timestamp server.`);
     }
   }
@@ -114,20 +116,4 @@ function withEarlierFailures(
     `${error.message} (Earlier timestamp servers also failed: ${failures.join(', ')}.)`,
     { cause: error },
   );
-}
-
-/** NuGet accepts absolute http and https URLs only. */
-function assertHttpUrl(url: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new NupkgSigningError(
-      'NUPKG003',
-      `The timestamp server URL '${url}' is not an absolute http or https URL.`,
-    );
-  }
 }

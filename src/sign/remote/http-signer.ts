@@ -1,12 +1,14 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { sha256Fingerprint } from '../../crypto.js';
 import { NupkgSigningError } from '../../errors.js';
+import { HttpError } from '../../http/failure.js';
+import type { HttpAnswer } from '../../http/request.js';
+import { sendWithRetries } from '../../http/retry.js';
+import { displayUrl, parseHttpUrl } from '../../http/url.js';
+import { LIMITS } from '../../package/limits.js';
 import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
 import type { DigestSigner } from '../signer.js';
-import { buildRemoteSignRequest, MAX_ANSWER_BYTES, parseSignatureAnswer } from './protocol.js';
-
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+import { buildRemoteSignRequest, parseSignatureAnswer } from './protocol.js';
 
 export interface HttpSignerOptions {
   /** https URL; plain http only for loopback hosts, so a bearer token never crosses a network in clear. */
@@ -20,7 +22,6 @@ export interface HttpSignerOptions {
   readonly timeoutMs?: number;
   /** Extra attempts for network errors, 408, 429 and 5xx; default 2. */
   readonly retries?: number;
-  readonly fetchImpl?: FetchLike;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -54,59 +55,44 @@ export class HttpSigner implements DigestSigner {
       sha256Fingerprint(this.certificate),
       this.#options.keyId,
     );
-    const body = JSON.stringify(request);
-    const retries = this.#options.retries ?? 2;
-    const sleep = this.#options.sleep ?? ((ms: number) => delay(ms));
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await this.attempt(body);
-      if (typeof outcome === 'string') return parseSignatureAnswer(outcome, this.#label);
-      if (!outcome.retryable || attempt >= retries) {
-        throw new NupkgSigningError(
-          outcome.code,
-          `The remote signer ${this.#label} failed: ${outcome.why}.`,
-        );
-      }
-      await sleep(250 * 2 ** attempt);
-    }
-  }
-
-  private async attempt(
-    body: string,
-  ): Promise<string | { retryable: boolean; why: string; code: 'NU3001' | 'NUPKG006' }> {
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       Accept: 'application/json',
     };
     if (this.#token !== undefined) headers['Authorization'] = `Bearer ${this.#token}`;
-    const fetchImpl = this.#options.fetchImpl ?? fetch;
-    let response: Response;
+    let answer: HttpAnswer;
     try {
-      response = await fetchImpl(this.#options.url, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'error', // a redirect would resend the token to another place
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
-      });
+      answer = await sendWithRetries(
+        {
+          url: this.#options.url,
+          method: 'POST',
+          headers,
+          body: new TextEncoder().encode(JSON.stringify(request)),
+          maxResponseBytes: LIMITS.maxRemoteSignerAnswerBytes,
+          responseName: 'a remote signer answer',
+          timeoutMs: this.#options.timeoutMs ?? 30_000,
+          redirects: {
+            refuse:
+              'the remote signer follows no redirect, so that the bearer token goes only to the URL given; give the final URL with --sign-url',
+          },
+          service: 'The remote signer',
+        },
+        {
+          retries: this.#options.retries ?? 2,
+          baseDelayMs: 250,
+          maxDelayMs: 4000,
+          honourRetryAfter: false,
+          ...(this.#options.sleep === undefined ? {} : { sleep: this.#options.sleep }),
+        },
+      );
     } catch (error) {
-      const detail = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-      const why = detail instanceof Error ? detail.message : String(detail);
-      return { retryable: true, why: `network error (${why})`, code: 'NUPKG006' };
+      // A 2xx answer that is no signature is NU3001 (docs/remote-signing.md), a huge one too.
+      if (error instanceof HttpError && error.failure.kind === 'too-large') {
+        throw new NupkgSigningError('NU3001', error.message, { cause: error });
+      }
+      throw error;
     }
-    const status = response.status;
-    const text = await response.text();
-    if (!response.ok) {
-      const hint = status === 401 || status === 403 ? ' (check the bearer token)' : '';
-      return {
-        retryable: status === 408 || status === 429 || status >= 500,
-        why: `HTTP ${status}${hint}`,
-        code: 'NUPKG006',
-      };
-    }
-    if (text.length > MAX_ANSWER_BYTES) {
-      return { retryable: false, why: 'the answer is far larger than a signature', code: 'NU3001' };
-    }
-    return text;
+    return parseSignatureAnswer(Buffer.from(answer.body).toString('utf8'), this.#label);
   }
 
   toString(): string {
@@ -123,15 +109,15 @@ export class HttpSigner implements DigestSigner {
 }
 
 function checkUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new NupkgSigningError('NUPKG003', 'The sign URL is not an absolute URL.');
+  const parsed = parseHttpUrl(url);
+  if (parsed === undefined) {
+    throw new NupkgSigningError(
+      'NUPKG003',
+      `The sign URL ${displayUrl(url)} is not an absolute http or https URL.`,
+    );
   }
-  const label = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  const loopback = LOOPBACK_HOSTS.has(parsed.hostname);
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+  const label = displayUrl(parsed);
+  if (parsed.protocol !== 'https:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
     throw new NupkgSigningError(
       'NUPKG003',
       `The sign URL ${label} must use https (plain http is accepted only for 127.0.0.1, localhost and [::1]).`,

@@ -2,7 +2,7 @@ import { NupkgSigningError } from '../../errors.js';
 import { loadPemCertificates } from '../../trust/pem.js';
 import { signerFromDigestSigner, type Signer } from '../signer.js';
 import { CommandSigner } from './command-signer.js';
-import { HttpSigner, type FetchLike } from './http-signer.js';
+import { HttpSigner } from './http-signer.js';
 
 export { CommandSigner } from './command-signer.js';
 export { HttpSigner } from './http-signer.js';
@@ -19,7 +19,6 @@ export interface RemoteSignerOptions {
   readonly keyId?: string;
   readonly bearerToken?: string;
   readonly timeoutMs?: number;
-  readonly fetchImpl?: FetchLike;
 }
 
 /**
@@ -58,7 +57,6 @@ export function createRemoteSigner(options: RemoteSignerOptions): Signer {
           url: options.url as string,
           ...common,
           ...(options.bearerToken === undefined ? {} : { bearerToken: options.bearerToken }),
-          ...(options.fetchImpl === undefined ? {} : { fetchImpl: options.fetchImpl }),
         });
   return signerFromDigestSigner(remote);
 }

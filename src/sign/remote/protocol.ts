@@ -1,4 +1,5 @@
 import { NupkgSigningError } from '../../errors.js';
+import { LIMITS } from '../../package/limits.js';
 import { HASH_ALGORITHMS, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
 import { digestInfo } from '../signer.js';
 
@@ -21,8 +22,8 @@ export interface RemoteSignRequest {
   readonly keyId?: string;
 }
 
-/** Largest signature answer accepted: an RSA-16384 signature in base64 is under 3 KB. */
-export const MAX_ANSWER_BYTES = 64 * 1024;
+/** Largest signature answer accepted (LIMITS.maxRemoteSignerAnswerBytes). */
+export const MAX_ANSWER_BYTES = LIMITS.maxRemoteSignerAnswerBytes;
 
 export function buildRemoteSignRequest(
   digest: Uint8Array,
