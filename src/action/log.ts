@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { logLine } from '../report/escape.js';
+import type { AnnotationLevel } from '../report/github/annotations.js';
 
 /**
  * The action's log, the one way its text reaches the runner. `core.info` writes its message raw
@@ -12,8 +13,6 @@ export interface AnnotationTarget {
   readonly file?: string;
 }
 
-export type AnnotationLevel = 'error' | 'warning' | 'notice';
-
 export function info(message: string): void {
   core.info(logLine(message));
 }
@@ -22,7 +21,11 @@ export function debug(message: string): void {
   core.debug(logLine(message));
 }
 
-export function annotate(level: AnnotationLevel, message: string, target: AnnotationTarget = {}) {
+export function annotate(
+  level: AnnotationLevel,
+  message: string,
+  target: AnnotationTarget = {},
+): void {
   const properties: core.AnnotationProperties = {
     ...(target.title !== undefined ? { title: logLine(target.title) } : {}),
     ...(target.file !== undefined ? { file: logLine(target.file) } : {}),

@@ -35,8 +35,8 @@ const SKIPPABLE = '\\P{ASCII}*';
 
 /** `##vso[` and `##[`, in any case, with anything skippable between their characters. */
 const COMMAND_ANYWHERE = new RegExp(
-  `#${SKIPPABLE}#${SKIPPABLE}(?:v${SKIPPABLE}s${SKIPPABLE}o${SKIPPABLE})?\\[`,
-  'giu',
+  `#${SKIPPABLE}#${SKIPPABLE}(?:[Vv]${SKIPPABLE}[Ss]${SKIPPABLE}[Oo]${SKIPPABLE})?\\[`,
+  'gu',
 );
 
 /** `::` after leading white space (and anything skippable): a GitHub workflow command. */
@@ -69,7 +69,7 @@ export function logLines(lines: readonly string[]): string {
  * syntax in GitHub-flavoured Markdown (`\` `` ` `` `*` `_` `~` `[` `]` `!` `<` `>` `&` `|` `#` `:`
  * `@` `$` `(` `)` `{` `}` `^`), and is written as a character reference.
  */
-const MARKDOWN_SYNTAX = /[^A-Za-z0-9 \-.,/;?'"%+=\u0080-\u{10FFFF}]|(?<=www)\./giu;
+const MARKDOWN_SYNTAX = /[^A-Za-z0-9 \-.,/;?'"%+=\u0080-\u{10FFFF}]|(?<=[Ww]{3})\./gu;
 
 const NAMED_REFERENCES: Readonly<Record<string, string>> = {
   '&': '&amp;',
