@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { describeError, isNupkgSigningError } from '../errors.js';
 import { collectFindings } from '../report/github/findings.js';
 import { execute, findPackages } from './execute.js';
+import * as log from './log.js';
 import { resolveInputs, type ActionInputs } from './inputs.js';
 import { maskSecret } from './mask.js';
 import { annotate, writeCheckRun, writeOutputs, writeSarif, writeSummary } from './publish.js';
@@ -18,10 +19,10 @@ export async function run(
 ): Promise<void> {
   try {
     const plan = await resolveInputs(inputs, { mask: maskSecret });
-    for (const note of plan.notes) core.warning(note);
+    for (const note of plan.notes) log.warning(note);
     const { cwd } = inputs.environment;
     const packages = await findPackages(plan, cwd);
-    core.info(`${packages.length} package(s) matched ${plan.packages.join(', ')}.`);
+    log.info(`${packages.length} package(s) matched ${plan.packages.join(', ')}.`);
     const outcome = await execute(plan, packages, clock, cwd);
     const findings = collectFindings(outcome.verifications, outcome.signing);
     const verdict = decide(plan, outcome, findings);
@@ -32,8 +33,8 @@ export async function run(
     await writeSummary(report);
     await writeSarif(report);
     await writeCheckRun(report);
-    if (verdict.fail) core.setFailed(verdict.text);
-    else core.info(verdict.text);
+    if (verdict.fail) log.fail(verdict.text);
+    else log.info(verdict.text);
   } catch (error) {
     fail(error);
   }
@@ -41,10 +42,10 @@ export async function run(
 
 /** One `::error::` line with the code and message; the cause on its own line; no stack trace. */
 function fail(error: unknown): void {
-  core.setFailed(
-    isNupkgSigningError(error) ? `${error.code}: ${error.message}` : describeError(error),
-  );
+  log.fail(isNupkgSigningError(error) ? `${error.code}: ${error.message}` : describeError(error));
   const cause = error instanceof Error ? error.cause : undefined;
-  if (cause !== undefined) core.info(`Caused by: ${describeError(cause)}`);
-  if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
+  if (cause !== undefined) log.info(`Caused by: ${describeError(cause)}`);
+  if (core.isDebug() && error instanceof Error && error.stack) {
+    for (const line of error.stack.split('\n')) log.debug(line);
+  }
 }

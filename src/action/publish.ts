@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as core from '@actions/core';
 import { describeError } from '../errors.js';
+import { jsonText, visibleText } from '../report/escape.js';
 import { renderJson } from '../report/json.js';
 import { hiddenAnnotationCounts, toAnnotations } from '../report/github/annotations.js';
 import { planCheckRun } from '../report/github/check-run.js';
@@ -10,6 +11,7 @@ import { renderSarif } from '../report/github/sarif.js';
 import { renderSummary } from '../report/github/summary.js';
 import { VERSION } from '../version.js';
 import { publishCheckRun } from './check-run.js';
+import * as log from './log.js';
 import type { RunOutcome } from './execute.js';
 import type { ActionEnvironment, ActionPlan } from './inputs.js';
 import type { Verdict } from './verdict.js';
@@ -22,29 +24,28 @@ export interface Report {
   readonly environment: ActionEnvironment;
 }
 
-/** Writes the results file and sets the outputs. */
+/**
+ * Writes the results file and sets the outputs. `signed-packages` is one path per line, so a path
+ * is shown escaped (`visibleText`): a newline in a file name cannot add an entry to the list.
+ */
 export async function writeOutputs({ plan, outcome, verdict }: Report): Promise<void> {
   await writeText(plan.resultsFile, resultsDocument(plan, outcome));
   core.setOutput('results', plan.resultsFile);
   core.setOutput('valid', String(verdict.valid));
   const signed = outcome.signing.filter((o) => o.signed).map((o) => o.outputPath ?? o.file);
-  core.setOutput('signed-packages', signed.join('\n'));
+  core.setOutput('signed-packages', signed.map(visibleText).join('\n'));
   core.setOutput('fingerprints', fingerprints(outcome).join('\n'));
 }
 
 /** One annotation per finding, errors first; a pointer to the summary for those GitHub hides. */
 export function annotate({ findings, environment }: Report): void {
   const annotations = toAnnotations(findings, environment);
-  for (const { level, title, file, message } of annotations) {
-    const properties = { title, file };
-    if (level === 'error') core.error(message, properties);
-    else if (level === 'warning') core.warning(message, properties);
-    else core.notice(message, properties);
-  }
+  for (const { level, title, file, message } of annotations)
+    log.annotate(level, message, { title, file });
   const hidden = Object.entries(hiddenAnnotationCounts(annotations));
   if (hidden.length > 0) {
     const counts = hidden.map(([level, count]) => `${count} ${level}(s)`).join(', ');
-    core.info(
+    log.info(
       `GitHub shows 10 annotations of each type per step; ${counts} more are in the job summary.`,
     );
   }
@@ -57,15 +58,15 @@ export async function writeSummary({ plan, outcome, verdict }: Report): Promise<
     await core.summary.addRaw(summaryMarkdown(plan, outcome, verdict)).write();
   } catch (error) {
     // Outside GitHub Actions there is no GITHUB_STEP_SUMMARY file; the log still has everything.
-    core.warning(`No job summary written: ${describeError(error)}`);
+    log.warning(`No job summary written: ${describeError(error)}`);
   }
 }
 
 export async function writeSarif({ plan, findings, environment }: Report): Promise<void> {
   if (!plan.sarifFile) return;
-  const log = renderSarif(findings, { version: VERSION, ...environment });
-  await writeText(plan.sarifFile, `${JSON.stringify(log, null, 2)}\n`);
-  core.info(`SARIF written to ${plan.sarifFile}.`);
+  const sarif = renderSarif(findings, { version: VERSION, ...environment });
+  await writeText(plan.sarifFile, jsonText(sarif));
+  log.info(`SARIF written to ${plan.sarifFile}.`);
 }
 
 /**
@@ -84,10 +85,10 @@ export async function writeCheckRun(report: Report): Promise<void> {
   });
   try {
     const url = await publishCheckRun(plan.checkRun, checkPlan);
-    core.info(`Check run: ${url}`);
+    log.info(`Check run: ${url}`);
   } catch (error) {
     const status = (error as { status?: unknown }).status;
-    core.warning(
+    log.warning(
       `Could not publish the check run${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${describeError(error)}. The token needs 'permissions: checks: write'; pull requests from forks get a read-only token.`,
     );
   }
@@ -105,9 +106,8 @@ function summaryMarkdown(plan: ActionPlan, outcome: RunOutcome, verdict: Verdict
 /** verify: the CLI's `verify --json`; sign: the CLI's `sign --json`; both: verify's plus `signing`. */
 function resultsDocument(plan: ActionPlan, outcome: RunOutcome): string {
   if (plan.mode === 'verify') return renderJson(outcome.verifications);
-  if (plan.mode === 'sign') return `${JSON.stringify({ results: outcome.signing }, null, 2)}\n`;
-  const document = { results: outcome.verifications, signing: outcome.signing };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  if (plan.mode === 'sign') return jsonText({ results: outcome.signing });
+  return jsonText({ results: outcome.verifications, signing: outcome.signing });
 }
 
 /** Primary signers of verified packages and the certificates packages were signed with. */

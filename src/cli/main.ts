@@ -1,4 +1,5 @@
 import { NupkgSigningError, describeError } from '../errors.js';
+import { logLines } from '../report/escape.js';
 import { VERSION } from '../version.js';
 import { runPolicy } from './commands/policy.js';
 import { runSign } from './commands/sign.js';
@@ -47,7 +48,8 @@ export async function main(argv: string[], out: CommandOutput, now: Date): Promi
         );
     }
   } catch (error) {
-    out.stderr(`${formatError(error)}\n`);
+    // Error messages quote file names, package ids and server replies.
+    out.stderr(logLines([formatError(error)]));
     return 2;
   }
 }

@@ -1,11 +1,14 @@
 import type { Issue } from '../verify/result.js';
 import type { PackageVerification } from '../verify/verify-package.js';
+import { logLines } from './escape.js';
 
 const MARK: Record<Issue['level'], string> = { error: 'error', warning: 'warn ', info: 'info ' };
 
 /**
  * Human-readable lines for a terminal or a CI log: per package the verdict, who signed it and
  * when, which policy rule decided, then every finding with its code; a summary line at the end.
+ * Each line goes through `logLines`: values from packages, certificates and file names cannot
+ * start a new line or a CI command.
  */
 export function renderText(results: readonly PackageVerification[]): string {
   const lines: string[] = [];
@@ -28,7 +31,7 @@ export function renderText(results: readonly PackageVerification[]): string {
   }
   const failed = results.filter((r) => !r.valid).length;
   lines.push('', `${results.length - failed} valid, ${failed} invalid`);
-  return `${lines.join('\n')}\n`;
+  return logLines(lines);
 }
 
 function describeSignature(result: PackageVerification): string {

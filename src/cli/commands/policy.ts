@@ -4,6 +4,7 @@ import { expandPackageArguments } from '../../files/expand-packages.js';
 import { openPackageArchive } from '../../package/archive.js';
 import { readPackageIdentity } from '../../package/nuspec.js';
 import { checkPolicyFile, loadPolicyFile } from '../../policy/signer-policy/index.js';
+import { jsonText, logLines } from '../../report/escape.js';
 import { issue, type Issue } from '../../verify/result.js';
 import type { CommandOutput } from '../output.js';
 
@@ -53,10 +54,10 @@ export async function runPolicy(argv: string[], out: CommandOutput, now: Date): 
   const issues = await checkFile(file, values.packages, now);
   const valid = !issues.some((i) => i.level === 'error');
   if (values.json) {
-    out.stdout(`${JSON.stringify({ file, valid, issues }, null, 2)}\n`);
+    out.stdout(jsonText({ file, valid, issues }));
   } else {
-    for (const found of issues) out.stdout(`${found.level} ${found.code}: ${found.message}\n`);
-    out.stdout(`${file}: ${valid ? 'OK' : 'has errors'}\n`);
+    const lines = issues.map((found) => `${found.level} ${found.code}: ${found.message}`);
+    out.stdout(logLines([...lines, `${file}: ${valid ? 'OK' : 'has errors'}`]));
   }
   return valid ? 0 : 1;
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { describeError, NupkgSigningError } from '../../errors.js';
 import type { KeyInputs } from '../../run/key-inputs.js';
+import { jsonText, logLines } from '../../report/escape.js';
 import { runSigning, type SignOutcome } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
 import type { CommandOutput } from '../output.js';
@@ -92,9 +93,7 @@ export async function runSign(
     // One signing time for the batch, as the CLI's clock is read once per run.
     now: () => now,
   });
-  out.stdout(
-    values.json ? `${JSON.stringify({ results: outcomes }, null, 2)}\n` : renderText(outcomes),
-  );
+  out.stdout(values.json ? jsonText({ results: outcomes }) : renderText(outcomes));
   if (outcomes.some((o) => o.error?.code === 'NUPKG002')) return 2;
   return outcomes.every((o) => o.signed) ? 0 : 1;
 }
@@ -157,7 +156,7 @@ function renderText(outcomes: readonly SignOutcome[]): string {
   }
   const signed = outcomes.filter((o) => o.signed).length;
   lines.push(`${signed} of ${outcomes.length} package(s) signed.`);
-  return `${lines.join('\n')}\n`;
+  return logLines(lines);
 }
 
 function hashOption(value: string, option: string): HashAlgorithmName {

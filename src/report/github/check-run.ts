@@ -1,3 +1,4 @@
+import { visibleText } from '../escape.js';
 import type { Finding } from './findings.js';
 import { workspacePath } from './paths.js';
 
@@ -68,7 +69,8 @@ function toCheckAnnotation(finding: Finding, input: CheckRunInput): CheckRunAnno
     annotation_level:
       finding.level === 'error' ? 'failure' : finding.level === 'warning' ? 'warning' : 'notice',
     title: finding.code,
-    message: finding.message,
+    // Plain text on GitHub's page: controls, bidi overrides and zero-width characters shown escaped.
+    message: visibleText(finding.message),
   };
 }
 

@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ErrorCode } from '../../errors.js';
+import { sarifText } from '../escape.js';
 import { codeTitle } from '../../verify/codes.js';
 import type { Finding } from './findings.js';
 import { workspacePath } from './paths.js';
@@ -37,7 +38,7 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
           ruleId: finding.code,
           ruleIndex: codes.indexOf(finding.code),
           level: finding.level === 'info' ? 'note' : finding.level,
-          message: { text: finding.message },
+          message: { text: sarifText(finding.message) },
           locations: [location(finding.file, options)],
         })),
       },

@@ -1,6 +1,7 @@
 import type { SignOutcome } from '../../run/sign-run.js';
 import type { SignatureSummary } from '../../verify/signature-summary.js';
 import type { PackageVerification } from '../../verify/verify-package.js';
+import { markdownText } from '../escape.js';
 
 /** What the job summary reports: the run's results and the verdict the step gave. */
 export interface SummaryInput {
@@ -13,7 +14,9 @@ export interface SummaryInput {
 
 /**
  * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run
- * with every issue in full (annotations stop at ten per type; the summary never does).
+ * with every issue in full (annotations stop at ten per type; the summary never does). Every value
+ * from a package, a certificate, a file name or a message goes through `escape` (markdownText), so
+ * none can leave its cell or become Markdown or HTML; the rest is this module's own vocabulary.
  */
 export function renderSummary(input: SummaryInput): string {
   const parts = [`## nupkg-signing (${input.mode})`, '', input.verdict, ''];
@@ -79,12 +82,7 @@ function code(text: string): string {
   return `<code>${escape(text)}</code>`;
 }
 
-/** Keeps a value inside its table cell and out of HTML. */
+/** Keeps a value inside its table cell, out of Markdown syntax and out of HTML. */
 function escape(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/\r?\n/g, ' ');
+  return markdownText(text);
 }
