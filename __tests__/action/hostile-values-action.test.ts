@@ -62,6 +62,7 @@ function inputs(workspace: string, runnerTemp: string, given: Partial<ActionInpu
     packages: 'pkgs/*.nupkg',
     policy: '',
     policyFile: '',
+    published: '',
     nugetConfig: '',
     trustedRoots: '',
     certificateFingerprints: '',
