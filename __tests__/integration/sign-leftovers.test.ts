@@ -311,6 +311,40 @@ describe('nupkg-signing sign, through symlinks', () => {
     });
   });
 
+  describe('when --output names a symlink to a folder', () => {
+    it('writes into the folder it points at', async () => {
+      const source = writePackage(join(folder('source'), 'Folder.1.0.0.nupkg'));
+      const real = folder('real-output');
+      const link = join(folder('links'), 'output');
+      symlinkSync(real, link);
+
+      const subject = await sign('--output', link, source);
+      expect(subject.code).toBe(0);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readdirSync(real)).toEqual(['Folder.1.0.0.nupkg']);
+      await expectSigned(join(real, 'Folder.1.0.0.nupkg'));
+    });
+  });
+
+  describe('when --output names a symlink to nothing or a file', () => {
+    it.each([
+      ['a symlink to nothing', (link: string) => symlinkSync(`${link}-missing`, link)],
+      ['a file', (path: string) => writeFileSync(path, 'not a folder')],
+    ])('refuses %s with one NUPKG002 line and signs nothing', async (_shape, make) => {
+      const source = writePackage(join(folder('source'), 'NoFolder.1.0.0.nupkg'));
+      const before = digest(source);
+      const output = join(folder('links'), 'output');
+      make(output);
+
+      const subject = await sign('--output', output, source);
+      expect(subject.code).toBe(2);
+      expect(subject.stderr).toMatch(
+        /^error NUPKG002: Cannot use '.*output' as the output folder: [^\n]*\n$/,
+      );
+      expect(digest(source)).toBe(before);
+    });
+  });
+
   describe('when the symlink points at nothing', () => {
     it('refuses with NUPKG002 and creates nothing', async () => {
       const source = writePackage(join(folder('source'), 'Dangling.1.0.0.nupkg'));

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { describeError, isNupkgSigningError } from '../errors.js';
+import { describeError, isNupkgSigningError, NupkgSigningError } from '../errors.js';
 import { expandPackageArguments } from '../files/expand-packages.js';
 import { writeDirectoryOf } from '../package/atomic-write.js';
 import { removeStaleTemporaries } from '../package/temporary-files.js';
@@ -55,8 +55,7 @@ export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]
       ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]
       : undefined;
   const files = await expandPackageArguments(options.packages, options.cwd);
-  if (options.outputDirectory !== undefined)
-    await mkdir(options.outputDirectory, { recursive: true });
+  if (options.outputDirectory !== undefined) await createOutputDirectory(options.outputDirectory);
 
   const outcomes: SignOutcome[] = [];
   const cleaned = new Set<string>();
@@ -91,6 +90,19 @@ export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]
     }
   }
   return outcomes;
+}
+
+/** `--output` may name a new folder, or a symlink to one; anything else fails before signing. */
+async function createOutputDirectory(directory: string): Promise<void> {
+  try {
+    await mkdir(directory, { recursive: true });
+  } catch (error) {
+    throw new NupkgSigningError(
+      'NUPKG002',
+      `Cannot use '${directory}' as the output folder: ${describeError(error)}. Name a folder, or a path where one can be created.`,
+      { file: directory, cause: error },
+    );
+  }
 }
 
 /**
