@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporaryNameFor } from '../../src/package/temporary-files.js';
 import { startFakeGitHubApi } from '../helpers/fake-github-api.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { useTempDir } from '../helpers/temp-files.js';
@@ -429,6 +430,37 @@ describe('the action in sign-and-verify mode', () => {
     expect(JSON.parse(readFileSync(result.outputs.results as string, 'utf8'))).toMatchObject({
       results: [{ file: 'out/Pfx.0.1.0.0.nupkg', signed: true }],
     });
+  });
+});
+
+describe('the action in sign mode after a killed run', () => {
+  it('removes the temporary file the killed signer left and says so in one line', async () => {
+    const workspace = workspaceWith(1, 'Leftover');
+    const out = realpathSync(join(workspace, 'out'));
+    const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    // This machine's name for a temporary file, with the PID of a process that has exited.
+    const stale = (await temporaryNameFor('Leftover.0.1.0.0.nupkg')).replace(
+      `-${process.pid}-`,
+      `-${exited.stdout.toString()}-`,
+    );
+    writeFileSync(join(out, stale), 'a partial package');
+    const result = await runAction(bundle, {
+      cwd: workspace,
+      inputs: {
+        mode: 'sign',
+        'private-key': files.keyPem,
+        'certificate-chain': files.chainPem,
+        'trusted-roots': files.roots,
+      },
+    });
+    expect(result.code).toBe(0);
+    expect(
+      result.stdout
+        .split('\n')
+        .filter((line) => line.includes('temporary file'))
+        .map((line) => line.trim()),
+    ).toEqual([`Removed 1 temporary file(s) left in ${out} by an interrupted signing run.`]);
+    expect(readdirSync(out)).toEqual(['Leftover.0.1.0.0.nupkg']);
   });
 });
 

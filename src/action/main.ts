@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { describeError, isNupkgSigningError } from '../errors.js';
 import { collectFindings } from '../report/github/findings.js';
+import { removedTemporariesNote } from '../run/sign-run.js';
 import { execute, findPackages } from './execute.js';
 import * as log from './log.js';
 import { resolveInputs, type ActionInputs } from './inputs.js';
@@ -24,6 +25,7 @@ export async function run(
     const packages = await findPackages(plan, cwd);
     log.info(`${packages.length} package(s) matched ${plan.packages.join(', ')}.`);
     const outcome = await execute(plan, packages, clock, cwd);
+    for (const note of outcome.signing.map(removedTemporariesNote)) if (note) log.info(note);
     const findings = collectFindings(outcome.verifications, outcome.signing);
     const verdict = decide(plan, outcome, findings);
     const report = { plan, outcome, findings, verdict, environment: inputs.environment };

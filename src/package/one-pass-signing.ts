@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { openPackageArchive } from './archive.js';
 import { writeFileAtomically } from './atomic-write.js';
-import { emit, withOutputFile, type Part, type Piece } from './piece-stream.js';
+import { emit, withBufferedOutput, type Part, type Piece } from './piece-stream.js';
 import { signableLayout } from './signable.js';
 import { bumpEndRecord, dosDateTime, signatureEntryHeaders } from './signature-entry-headers.js';
 
@@ -49,8 +49,8 @@ export async function writeSignedPackageInOnePass(
     const hashOnly = (piece: Piece): Part => ({ piece, output: false, unsigned: true });
     const outputOnly = (piece: Piece): Part => ({ piece, output: true, unsigned: false });
 
-    await writeFileAtomically(options.destinationPath, async (temporaryPath) => {
-      await withOutputFile(temporaryPath, async (output) => {
+    await writeFileAtomically(options.destinationPath, async (temporary) => {
+      await withBufferedOutput(temporary.handle, async (output) => {
         const hash = createHash(options.hashAlgorithm);
         await emit(
           archive.file,

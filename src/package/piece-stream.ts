@@ -1,5 +1,5 @@
 import type { Hash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { RandomAccessFile } from './random-access-file.js';
 
 /**
@@ -90,22 +90,17 @@ async function streamRange(
 }
 
 /**
- * Creates `path` (it must not exist: the temporary file of an atomic write), lets `fill` write to
- * it, and flushes and closes it, also when `fill` fails, so the caller can delete it.
+ * Lets `fill` write to `handle` (the temporary file of an atomic write) through a buffer, and
+ * flushes the buffer; the handle stays open for its owner.
  */
-export async function withOutputFile<T>(
-  path: string,
+export async function withBufferedOutput<T>(
+  handle: FileHandle,
   fill: (output: BufferedOutput) => Promise<T>,
 ): Promise<T> {
-  const handle = await open(path, 'wx');
-  try {
-    const output = new BufferedOutput(handle);
-    const result = await fill(output);
-    await output.flush();
-    return result;
-  } finally {
-    await handle.close();
-  }
+  const output = new BufferedOutput(handle);
+  const result = await fill(output);
+  await output.flush();
+  return result;
 }
 
 /** Gathers small writes (one per CD header: up to 65,535) into large ones. */

@@ -3,7 +3,7 @@ import { NupkgSigningError } from '../errors.js';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { openPackageArchive, signatureRecords, type PackageArchive } from './archive.js';
 import { writeFileAtomically } from './atomic-write.js';
-import { emit, withOutputFile, type Part, type Piece } from './piece-stream.js';
+import { emit, withBufferedOutput, type Part, type Piece } from './piece-stream.js';
 import { signableLayout } from './signable.js';
 import { bumpEndRecord, dosDateTime, signatureEntryHeaders } from './signature-entry-headers.js';
 import { unsignedLayout, unsignedParts } from './unsigned-layout.js';
@@ -136,9 +136,9 @@ async function withArchive(
   };
   try {
     const parts = await plan(archive);
-    await writeFileAtomically(destinationPath, async (temporaryPath) => {
+    await writeFileAtomically(destinationPath, async (temporary) => {
       const hash = expected ? createHash(expected.algorithm) : undefined;
-      await withOutputFile(temporaryPath, (output) =>
+      await withBufferedOutput(temporary.handle, (output) =>
         emit(archive.file, parts, hash ? { output, hash } : { output }),
       );
       await close();

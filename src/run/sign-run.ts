@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { describeError, isNupkgSigningError } from '../errors.js';
+import { basename, dirname, join } from 'node:path';
+import { describeError, isNupkgSigningError, NupkgSigningError } from '../errors.js';
 import { expandPackageArguments } from '../files/expand-packages.js';
+import { writeDirectoryOf } from '../package/atomic-write.js';
+import { removeStaleTemporaries } from '../package/temporary-files.js';
 import { signPackage, type SignPackageResult } from '../sign/sign-package.js';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { TrustStore } from '../trust/trust-store.js';
@@ -35,6 +37,11 @@ export interface SignOutcome {
   readonly timestampTime?: string;
   readonly warnings: readonly Issue[];
   readonly error?: { readonly code: string; readonly message: string };
+  /**
+   * Temporary files of earlier runs that were killed while writing into this package's folder,
+   * removed before this package was written (once per folder and run).
+   */
+  readonly removedTemporaries?: readonly string[];
 }
 
 /**
@@ -48,17 +55,19 @@ export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]
       ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]
       : undefined;
   const files = await expandPackageArguments(options.packages, options.cwd);
-  if (options.outputDirectory !== undefined)
-    await mkdir(options.outputDirectory, { recursive: true });
+  if (options.outputDirectory !== undefined) await createOutputDirectory(options.outputDirectory);
 
   const outcomes: SignOutcome[] = [];
+  const cleaned = new Set<string>();
   for (const file of files) {
+    const outputPath =
+      options.outputDirectory === undefined ? file : join(options.outputDirectory, basename(file));
+    const removed = await removeStaleTemporariesOnce(outputPath, cleaned);
+    const cleanup = removed.length > 0 ? { removedTemporaries: removed } : {};
     try {
       const result = await signPackage({
         packagePath: file,
-        ...(options.outputDirectory === undefined
-          ? {}
-          : { outputPath: join(options.outputDirectory, basename(file)) }),
+        ...(options.outputDirectory === undefined ? {} : { outputPath }),
         signer,
         hashAlgorithm: options.hashAlgorithm,
         timestampUrls: [...options.timestampUrls],
@@ -68,7 +77,7 @@ export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]
         ...(trustedRoots ? { trustedRoots } : {}),
         allowUntrustedRoot: options.allowUntrustedRoot,
       });
-      outcomes.push(succeeded(file, result));
+      outcomes.push({ ...succeeded(file, result), ...cleanup });
     } catch (error) {
       const code = isNupkgSigningError(error) ? error.code : 'NUPKG002';
       outcomes.push({
@@ -76,10 +85,46 @@ export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]
         signed: false,
         warnings: [],
         error: { code, message: describeError(error) },
+        ...cleanup,
       });
     }
   }
   return outcomes;
+}
+
+/** `--output` may name a new folder, or a symlink to one; anything else fails before signing. */
+async function createOutputDirectory(directory: string): Promise<void> {
+  try {
+    await mkdir(directory, { recursive: true });
+  } catch (error) {
+    throw new NupkgSigningError(
+      'NUPKG002',
+      `Cannot use '${directory}' as the output folder: ${describeError(error)}. Name a folder, or a path where one can be created.`,
+      { file: directory, cause: error },
+    );
+  }
+}
+
+/**
+ * A killed signer leaves its temporary file beside the package it was writing; the next run that
+ * writes into that folder removes those whose process is gone, before writing its own.
+ */
+async function removeStaleTemporariesOnce(
+  destination: string,
+  cleaned: Set<string>,
+): Promise<string[]> {
+  const directory = await writeDirectoryOf(destination);
+  if (directory === undefined || cleaned.has(directory)) return [];
+  cleaned.add(directory);
+  return removeStaleTemporaries(directory);
+}
+
+/** One line for the log when an outcome removed stale temporary files, else undefined. */
+export function removedTemporariesNote(outcome: SignOutcome): string | undefined {
+  const removed = outcome.removedTemporaries ?? [];
+  const [first] = removed;
+  if (first === undefined) return undefined;
+  return `Removed ${removed.length} temporary file(s) left in ${dirname(first)} by an interrupted signing run.`;
 }
 
 function succeeded(file: string, result: SignPackageResult): SignOutcome {

@@ -458,8 +458,8 @@ describe('#writeFileAtomically', () => {
       const path = file('a.nupkg', original);
       const error = new Error('boom');
       await expect(
-        writeFileAtomically(path, async (temporaryPath) => {
-          writeFileSync(temporaryPath, 'partial');
+        writeFileAtomically(path, async (temporary) => {
+          await temporary.handle.writeFile('partial');
           throw error;
         }),
       ).rejects.toThrow();
@@ -472,11 +472,11 @@ describe('#writeFileAtomically', () => {
     it('replaces the file and names the temporary file after it in the same directory', async () => {
       const path = file('a.nupkg', Buffer.from('old'));
       let seen = '';
-      await writeFileAtomically(path, async (temporaryPath) => {
-        seen = temporaryPath;
-        writeFileSync(temporaryPath, 'new');
+      await writeFileAtomically(path, async (temporary) => {
+        seen = temporary.path;
+        await temporary.handle.writeFile('new');
       });
-      expect(seen).toMatch(/[/\\]\.a\.nupkg\.[0-9a-f]+\.tmp$/);
+      expect(seen).toMatch(/[/\\]\.nupkg-signing\.a\.nupkg\.[0-9a-f]{8}-[0-9]+-[0-9a-f]{12}\.tmp$/);
       expect(readFileSync(path, 'utf8')).toBe('new');
       expect(readdirSync(directory)).toEqual(['a.nupkg']);
     });

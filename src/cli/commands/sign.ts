@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeError, NupkgSigningError } from '../../errors.js';
 import type { KeyInputs } from '../../run/key-inputs.js';
 import { jsonText, logLines } from '../../report/escape.js';
-import { runSigning, type SignOutcome } from '../../run/sign-run.js';
+import { removedTemporariesNote, runSigning, type SignOutcome } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
 import type { CommandOutput } from '../output.js';
 
@@ -139,6 +139,8 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
 function renderText(outcomes: readonly SignOutcome[]): string {
   const lines: string[] = [];
   for (const outcome of outcomes) {
+    const note = removedTemporariesNote(outcome);
+    if (note) lines.push(note);
     if (outcome.error) {
       lines.push(
         `${outcome.file}: not signed`,
