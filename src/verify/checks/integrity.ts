@@ -2,7 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { NupkgSigningError } from '../../errors.js';
 import type { PackageArchive } from '../../package/archive.js';
 import { computeSignedPackageHash } from '../../package/content-hash.js';
-import { localHeaderMismatch } from '../../package/local-header-check.js';
+import {
+  localHeaderMismatch,
+  signatureLocalHeaderMismatch,
+} from '../../package/local-header-check.js';
 import type { CentralDirectoryRecord } from '../../package/zip-format.js';
 import { decodeContentHash, parseSignatureContent } from '../../signature/signature-content.js';
 import { issue, type Issue } from '../result.js';
@@ -37,6 +40,9 @@ export async function checkIntegrity(
     return tampered(
       'The package integrity check failed: the signed package hash is not valid base64.',
     );
+  // NuGet's IsSigned pre-check: the signature's local header must name `.signature.p7s` too.
+  const notSigned = await signatureLocalHeaderMismatch(archive, signatureRecord);
+  if (notSigned) return tampered(`The package integrity check failed: ${notSigned}.`);
   let actual: Buffer;
   const mismatches: string[] = [];
   try {
