@@ -303,7 +303,12 @@ const UNDECODABLE_CERTIFICATE: DerNode = {
  * left out; then the set reversed, an undecodable certificate first and last, `extra` unrelated
  * certificates added, an empty set, no set, and certificate choices other than a Certificate.
  */
-export function certificateSetVariants(pkg: Buffer, extra: readonly Uint8Array[] = []): Variant[] {
+export function certificateSetVariants(
+  pkg: Buffer,
+  extra: readonly Uint8Array[] = [],
+  /** Whole sets to try as they are, named (shapes that need certificates made for the test). */
+  explicit: readonly { name: string; certificates: readonly Uint8Array[] }[] = [],
+): Variant[] {
   const archive = readSignedArchive(pkg);
   const original = parseDer(archive.entry.data);
   const fields = childAt(original, ...SIGNED_DATA).children ?? [];
@@ -358,6 +363,12 @@ export function certificateSetVariants(pkg: Buffer, extra: readonly Uint8Array[]
       ...certificates,
     ]),
     shape('octet-string-choice', [{ tag: 0x04, content: Buffer.from([1, 2, 3]) }, ...certificates]),
+    ...explicit.map(({ name, certificates: set }) =>
+      shape(
+        name,
+        set.map((der) => parseDer(der)),
+      ),
+    ),
   );
   return variants;
 }
