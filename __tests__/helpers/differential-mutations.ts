@@ -311,16 +311,41 @@ export function certificateSetVariants(
 ): Variant[] {
   const archive = readSignedArchive(pkg);
   const original = parseDer(archive.entry.data);
-  const fields = childAt(original, ...SIGNED_DATA).children ?? [];
+  const token = timestampTokenPath(original);
+  return [
+    ...certificateShapes(archive, original, SIGNED_DATA, 'certs', extra, explicit),
+    // The timestamp token's own set: its chain is built the same way (NU3028 rather than NU3012).
+    ...(token
+      ? certificateShapes(
+          archive,
+          original,
+          [...token, ...SIGNED_DATA],
+          'timestamp-certs',
+          extra,
+          [],
+        )
+      : []),
+  ];
+}
+
+function certificateShapes(
+  archive: ReturnType<typeof readSignedArchive>,
+  original: DerNode,
+  signedDataPath: number[],
+  prefix: string,
+  extra: readonly Uint8Array[],
+  explicit: readonly { name: string; certificates: readonly Uint8Array[] }[],
+): Variant[] {
+  const fields = childAt(original, ...signedDataPath).children ?? [];
   const at = fields.findIndex((c) => c.tag === 0xa0);
-  if (at < 0) throw new Error('the signature has no certificate set');
+  if (at < 0) return [];
   const certificates = fields[at]?.children ?? [];
   const shape = (name: string, set: DerNode[] | undefined): Variant => {
     const root = cloneDer(original);
-    const children = childAt(root, ...SIGNED_DATA).children as DerNode[];
+    const children = childAt(root, ...signedDataPath).children as DerNode[];
     if (set) children[at] = { tag: 0xa0, children: set.map(cloneDer) };
     else children.splice(at, 1);
-    return { name: `certs-${name}`, bytes: withSignature(archive, encodeDer(root)) };
+    return { name: `${prefix}-${name}`, bytes: withSignature(archive, encodeDer(root)) };
   };
   const replaced = (i: number, ...copies: DerNode[]) => [
     ...certificates.slice(0, i),
