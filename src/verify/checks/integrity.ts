@@ -16,7 +16,8 @@ const ADVICE =
 /**
  * Checks that the package content is what was signed: the hash named in the signature content
  * equals NuGet's hash of the archive without the signature entry (spec §3). A mismatch, or any
- * failure while hashing, is NU3008, always an error (NuGet's status Suspect).
+ * failure while hashing, is NU3008, always an error (NuGet's status Suspect). So is a signature
+ * entry whose local header names another file than `.signature.p7s` (NuGet's IsSigned pre-check).
  *
  * Also cross-checks each entry's local header against the central directory (NUPKG008, a
  * warning: NuGet's verdict does not depend on it). Throws NU3000/NU3007 when the content cannot
