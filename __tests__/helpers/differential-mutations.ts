@@ -19,6 +19,7 @@ export interface Variant {
 }
 
 const TIMESTAMP_TOKEN_OID = Buffer.from('2a864886f70d010910020e', 'hex'); // 1.2.840.113549.1.9.16.2.14
+const COUNTERSIGNATURE_OID = Buffer.from('2a864886f70d010906', 'hex'); // 1.2.840.113549.1.9.6
 
 // ---- the signature entry's local header ----------------------------------------------------------
 
@@ -199,20 +200,26 @@ function signerInfoPath(contentInfo: DerNode): number[] {
   return [...SIGNED_DATA, (signedData.children?.length ?? 1) - 1, 0];
 }
 
-/** Path of the first timestamp token's ContentInfo in the primary SignerInfo, if any. */
-function timestampTokenPath(root: DerNode): number[] | undefined {
+/** Path of the first value of an unsigned attribute of the primary SignerInfo, if any. */
+function unsignedValuePath(root: DerNode, oid: Buffer): number[] | undefined {
   const signerPath = signerInfoPath(root);
   const signer = childAt(root, ...signerPath);
   const unsignedIndex = signer.children?.findIndex((c) => c.tag === 0xa1) ?? -1;
   if (unsignedIndex < 0) return undefined;
   const attributes = childAt(signer, unsignedIndex).children ?? [];
-  const index = attributes.findIndex((a) => a.children?.[0]?.content?.equals(TIMESTAMP_TOKEN_OID));
+  const index = attributes.findIndex((a) => a.children?.[0]?.content?.equals(oid));
   return index < 0 ? undefined : [...signerPath, unsignedIndex, index, 1, 0];
+}
+
+/** Path of the first timestamp token's ContentInfo in the primary SignerInfo, if any. */
+function timestampTokenPath(root: DerNode): number[] | undefined {
+  return unsignedValuePath(root, TIMESTAMP_TOKEN_OID);
 }
 
 /**
  * One package per rearrangement of the children of ContentInfo, SignedData, EncapsulatedContentInfo
- * and SignerInfo, in the primary signature and in its first timestamp token; plus the optional
+ * and SignerInfo, in the primary signature, in its first timestamp token and in its first
+ * countersignature; plus the optional
  * `crls [1]` field added, duplicated and misplaced.
  */
 export function cmsChildVariants(pkg: Buffer): Variant[] {
@@ -265,6 +272,12 @@ export function cmsChildVariants(pkg: Buffer): Variant[] {
     );
     const tokenSigner = [...token, ...signerInfoPath(childAt(original, ...token))];
     variants.push(...childEdits('timestamp-signerinfo', countAt(tokenSigner), edit(tokenSigner)));
+  }
+  const countersigner = unsignedValuePath(original, COUNTERSIGNATURE_OID);
+  if (countersigner) {
+    variants.push(
+      ...childEdits('countersignature-signerinfo', countAt(countersigner), edit(countersigner)),
+    );
   }
   return variants;
 }

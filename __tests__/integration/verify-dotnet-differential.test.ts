@@ -124,6 +124,18 @@ beforeAll(async () => {
       packages.set(`${seed}/${name}`, temp.write(`${seed}-${name}.nupkg`, variant));
     }
   }
+  // An author signature with a timestamped repository countersignature: its CMS children only.
+  const countersigned = readFileSync(
+    await makeSignedPackage({
+      directory: temp.path(''),
+      id: 'Differential.Countersigned',
+      pki,
+      repositoryCountersignature: true,
+    }),
+  );
+  for (const { name, bytes: variant } of cmsChildVariants(countersigned)) {
+    packages.set(`countersigned/${name}`, temp.write(`countersigned-${name}.nupkg`, variant));
+  }
 
   const started = Date.now();
   let pending = [...packages.values()];
@@ -179,6 +191,13 @@ describeWithDotnet(
       expect(dotnetVerdicts.size).toBe(packages.size);
       // Two seeds, each with ~55 local header, ~95 CMS child and ~30 certificate-set variants.
       expect(packages.size).toBeGreaterThan(existsSync(REAL_SEED) ? 300 : 150);
+      for (const id of [
+        'generated/lfh-name-upper-case',
+        'generated/cms-timestamp-signeddata-duplicate-3',
+        'generated/timestamp-certs-0-broken-signature-copy-first',
+        'countersigned/cms-countersignature-signerinfo-swap-0-1',
+      ])
+        expect(packages.has(id)).toBe(true);
       console.log(`${packages.size} packages compared; dotnet took ${dotnetSeconds.toFixed(0)} s`);
     });
 
