@@ -3,6 +3,7 @@ import { NupkgSigningError } from '../errors.js';
 import { attributesByOid, type AttributeView } from './attributes.js';
 import type { CertificateView } from './certificate.js';
 import type { AsnBlock } from './der.js';
+import { readElement } from './der-headers.js';
 import { OID } from './oids.js';
 import { readSignedData } from './signed-data.js';
 import {
@@ -51,7 +52,13 @@ export interface PrimarySignature {
  * NU3000; a malformed timestamp token is NU3003 or NU3021.
  */
 export function parsePrimarySignature(bytes: Uint8Array): PrimarySignature {
-  const parts = readSignedData(bytes, 'package signature');
+  // SignedCms.Decode reads one ContentInfo and ignores what follows it (dotnet verifies a package
+  // whose signature entry is longer than its CMS, with zeros or garbage after it), so do we.
+  const element = readElement(bytes, 0, bytes.byteLength);
+  const parts = readSignedData(
+    element ? bytes.subarray(0, element.end) : bytes,
+    'package signature',
+  );
   if (parts.signerInfoBlocks.length !== 1) {
     throw new NupkgSigningError(
       'NU3009',

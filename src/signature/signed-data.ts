@@ -10,6 +10,7 @@ import {
   isUniversal,
   readOctetString,
   readOid,
+  readSmallInteger,
   TAG,
   type AsnBlock,
 } from './der.js';
@@ -65,31 +66,36 @@ function readParts(root: AsnBlock, bytes: Uint8Array): SignedDataParts {
       `its content type is ${contentType}, not signedData (${OID.signedData})`,
     );
   }
-  const [signedDataBlock] = isContextTag(wrapper, 0) && wrapper ? childrenOf(wrapper) : [];
+  const [signedDataBlock, extraContent] =
+    isContextTag(wrapper, 0) && wrapper ? childrenOf(wrapper) : [];
   if (!signedDataBlock || !isUniversal(signedDataBlock, TAG.sequence)) {
     throw new StructureError('the SignedData content is missing');
   }
+  if (extraContent) throw new StructureError('the ContentInfo content holds more than one element');
 
   // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo,
   //   certificates [0] IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
-  const fields = childrenOf(signedDataBlock);
-  const [, digestAlgorithms, encapContentInfo] = fields;
-  const signerInfos = fields[fields.length - 1];
-  if (
-    !isUniversal(digestAlgorithms, TAG.set) ||
-    !isUniversal(signerInfos, TAG.set) ||
-    fields.length < 4
-  ) {
-    throw new StructureError('SignedData is incomplete');
-  }
-  const [eContentTypeBlock, eContentWrapper] = childrenOf(encapContentInfo ?? signedDataBlock);
-  const eContentType = readOid(eContentTypeBlock, 'eContentType');
-  const eContent = isContextTag(eContentWrapper, 0)
-    ? readOctetString(childrenOf(eContentWrapper as AsnBlock)[0], 'eContent')
-    : undefined;
-  const certificateSet = fields.slice(3, -1).find((f) => isContextTag(f, 0));
+  // Read in order, each optional field at most once and nothing after signerInfos, as .NET's
+  // generated SignedDataAsn decoder does: a swapped, repeated or missing field is NU3003.
+  const fields = [...childrenOf(signedDataBlock)];
+  const next = () => fields.shift();
+  readSmallInteger(next(), 'SignedData version');
+  const digestAlgorithms = next();
+  if (!isUniversal(digestAlgorithms, TAG.set) || !digestAlgorithms)
+    throw new StructureError('SignedData digestAlgorithms is not a SET');
+  childrenOf(digestAlgorithms).forEach((algorithm) => readAlgorithmIdentifier(algorithm));
+  const { eContentType, eContent } = readEncapsulatedContentInfo(next());
+  const certificateSet = isContextTag(fields[0], 0) ? next() : undefined;
+  const revocationSet = isContextTag(fields[0], 1) ? next() : undefined;
+  const signerInfos = next();
+  if (!isUniversal(signerInfos, TAG.set) || !signerInfos)
+    throw new StructureError('SignedData signerInfos is missing or not a SET');
+  if (fields.length > 0) throw new StructureError('SignedData has fields after signerInfos');
+
   const choices = certificateSet ? childrenOf(certificateSet) : [];
   if (choices.length > LIMITS.maxCertificates) throw tooManyCertificates(choices.length);
+  choices.forEach(checkCertificateChoice);
+  if (revocationSet) childrenOf(revocationSet).forEach(checkRevocationInfoChoice);
   const certificates = choices
     .filter((choice) => isUniversal(choice, TAG.sequence))
     .map(certificateFromBlock);
@@ -106,8 +112,49 @@ function readParts(root: AsnBlock, bytes: Uint8Array): SignedDataParts {
     eContentType,
     eContent,
     certificates,
-    signerInfoBlocks: childrenOf(signerInfos as AsnBlock),
+    signerInfoBlocks: childrenOf(signerInfos),
   };
+}
+
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
+function readAlgorithmIdentifier(block: AsnBlock | undefined): string {
+  const [oid, , extra] = block && isUniversal(block, TAG.sequence) ? childrenOf(block) : [];
+  if (extra) throw new StructureError('an AlgorithmIdentifier has elements after its parameters');
+  return readOid(oid, 'AlgorithmIdentifier algorithm');
+}
+
+/** EncapsulatedContentInfo ::= SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }. */
+function readEncapsulatedContentInfo(block: AsnBlock | undefined): {
+  eContentType: string;
+  eContent: Uint8Array | undefined;
+} {
+  if (!block || !isUniversal(block, TAG.sequence))
+    throw new StructureError('SignedData encapContentInfo is not a SEQUENCE');
+  const [typeBlock, wrapper, extra] = childrenOf(block);
+  if (extra || (wrapper && !isContextTag(wrapper, 0)))
+    throw new StructureError('encapContentInfo has unexpected elements');
+  const eContentType = readOid(typeBlock, 'eContentType');
+  if (!wrapper) return { eContentType, eContent: undefined };
+  const [content, extraContent] = childrenOf(wrapper);
+  if (!content || extraContent)
+    throw new StructureError('eContent [0] must hold exactly one element');
+  return { eContentType, eContent: readOctetString(content, 'eContent') };
+}
+
+/**
+ * CertificateChoices (RFC 5652 §10.2.2): a Certificate (SEQUENCE) or one of the context tags
+ * [0] to [3]. .NET's decoder refuses any other tag; only Certificates are used.
+ */
+function checkCertificateChoice(choice: AsnBlock): void {
+  if (isUniversal(choice, TAG.sequence)) return;
+  if ([0, 1, 2, 3].some((tag) => isContextTag(choice, tag))) return;
+  throw new StructureError('the certificate set holds an element that is not a CertificateChoice');
+}
+
+/** RevocationInfoChoice (RFC 5652 §10.2.1): a CertificateList (SEQUENCE) or other [1]. */
+function checkRevocationInfoChoice(choice: AsnBlock): void {
+  if (isUniversal(choice, TAG.sequence) || isContextTag(choice, 1)) return;
+  throw new StructureError('the crls set holds an element that is not a RevocationInfoChoice');
 }
 
 function tooManyCertificates(count: number): NupkgSigningError {

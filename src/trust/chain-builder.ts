@@ -41,9 +41,10 @@ interface Candidate {
 
 /**
  * Builds the certificate chain of `leafDer` the way NuGet's X509Chain does on Linux with custom
- * root trust (nuget-signing-spec.md §4.5, §5.4, §8.2-8.3): issuers come from the CMS certificates
- * and the anchor store, matched by name and authority/subject key identifier; every possible path
- * is evaluated and the best one reported (ending at an anchor first, then fewest problems), so a
+ * root trust (nuget-signing-spec.md §4.5, §5.4, §8.2-8.3): issuers come from the anchor store
+ * (every match) and the CMS certificates (the one copy OpenSSL would take, see untrustedIssuer),
+ * matched by name and authority/subject key identifier; every possible path is evaluated and the
+ * best one reported (ending at an anchor first, then fewest problems), so a
  * cross-signed intermediate that also exists as a trusted root does not cause a false failure.
  * Revocation is not checked here.
  */
@@ -91,9 +92,14 @@ export function buildChain(leafDer: Uint8Array, options: BuildChainOptions): Cha
   };
 }
 
-type IssuerPool = (certificate: CertificateFacts) => CertificateFacts[];
+/** The issuers to try for a certificate, given the path built so far (leaf first). */
+type IssuerPool = (
+  certificate: CertificateFacts,
+  path: readonly CertificateFacts[],
+) => CertificateFacts[];
 
 function issuerPool(options: BuildChainOptions): IssuerPool {
+  // Encoding order is kept: it decides which of two copies of an issuer is used.
   const bySubject = new Map<string, CertificateFacts[]>();
   for (const der of options.intermediates) {
     const facts = certificateFacts(der, 'A certificate in the signature');
@@ -101,19 +107,41 @@ function issuerPool(options: BuildChainOptions): IssuerPool {
     if (!list.some((existing) => existing.fingerprint === facts.fingerprint)) list.push(facts);
     bySubject.set(facts.subjectKey, list);
   }
-  return (certificate) => {
-    const fromStore = options.anchors.withSubject(certificate.issuerKey);
+  return (certificate, path) => {
+    const fromStore = options.anchors
+      .withSubject(certificate.issuerKey)
+      .filter((issuer) => mayHaveIssued(issuer, certificate));
     const fromCms = (bySubject.get(certificate.issuerKey) ?? []).filter(
-      (facts) => !fromStore.some((stored) => stored.fingerprint === facts.fingerprint),
+      (facts) =>
+        !fromStore.some((stored) => stored.fingerprint === facts.fingerprint) &&
+        mayHaveIssued(facts, certificate) &&
+        !path.some((seen) => seen.fingerprint === facts.fingerprint),
     );
-    const candidates = [...fromStore, ...fromCms].filter((issuer) =>
-      mayHaveIssued(issuer, certificate),
-    );
+    const chosen = untrustedIssuer(fromCms, options.verificationTime);
     // Exact key-identifier matches first, so the search meets the intended issuer early.
-    return candidates.sort(
+    return [...fromStore, ...(chosen ? [chosen] : [])].sort(
       (a, b) => Number(keyIdMatches(b, certificate)) - Number(keyIdMatches(a, certificate)),
     );
   };
+}
+
+/**
+ * Which of the signature's certificates OpenSSL (under .NET's X509Chain on Linux) takes as the
+ * issuer, `find_issuer`: the first, in the order the CMS lists them, whose names and key
+ * identifiers fit and that is valid at the verification time; failing that, the one expiring
+ * last. Its signature is not looked at: a broken copy listed before a good one is used, and the
+ * chain then fails (NuGet reports NU3012, checked against dotnet).
+ */
+function untrustedIssuer(
+  candidates: readonly CertificateFacts[],
+  time: Date,
+): CertificateFacts | undefined {
+  let latest: CertificateFacts | undefined;
+  for (const candidate of candidates) {
+    if (candidate.notBefore <= time && time <= candidate.notAfter) return candidate;
+    if (!latest || candidate.notAfter > latest.notAfter) latest = candidate;
+  }
+  return latest;
 }
 
 /**
@@ -149,7 +177,7 @@ function* enumeratePaths(
       yield { path, end: anchors.isAnchor(top) ? 'anchor' : 'untrusted-root' };
       return;
     }
-    const issuers = pool(top);
+    const issuers = pool(top, path);
     const fresh = issuers.filter((issuer) => !path.some((seen) => sameCertificate(seen, issuer)));
     if (issuers.length === 0 || path.length >= MAX_DEPTH) {
       produced++;

@@ -140,7 +140,6 @@ describe('#parsePrimarySignature', () => {
       ['empty input', new Uint8Array()],
       ['ASCII text', new TextEncoder().encode('this is not a signature')],
       ['a truncated signature', valid.subarray(0, valid.length - 10)],
-      ['trailing bytes', Uint8Array.of(...valid, 0)],
       ['a ContentInfo of type data', contentInfo({ contentType: OID.data })],
       ['a bare SEQUENCE', encode(sequence(integer(1)))],
       ['a SignedData without signerInfos', encode(sequence(oid(OID.signedData)))],
@@ -148,6 +147,21 @@ describe('#parsePrimarySignature', () => {
       ['a malformed certificate', contentInfo({ certificates: [encode(sequence(integer(1)))] })],
     ])('reports NU3003 for %s', (_label, bytes) => {
       expect(codeOf(() => parsePrimarySignature(bytes))).toBe('NU3003');
+    });
+  });
+
+  describe('when bytes follow the ContentInfo', () => {
+    const valid = contentInfo({ eContent: CONTENT });
+    // SignedCms.Decode reads one ContentInfo and ignores the rest: dotnet nuget verify accepts such
+    // a signature (verify-dotnet-differential.test.ts, cms-trailing-* and lfh-sizes-both-plus-1).
+    it.each([
+      ['a zero byte', Uint8Array.of(0)],
+      ['garbage', new TextEncoder().encode('PK not DER')],
+      ['a second copy of the signature', valid],
+    ])('reads the signature and ignores %s', (_label, tail) => {
+      const subject = parsePrimarySignature(Uint8Array.of(...valid, ...tail));
+      expect(subject.der).toEqual(Uint8Array.from(valid));
+      expect(subject.signerInfoCount).toBe(1);
     });
   });
 });

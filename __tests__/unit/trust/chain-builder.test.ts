@@ -299,7 +299,10 @@ describe('#buildChain', () => {
   });
 
   describe('when two issuers share the intermediate name and only one chains to an anchor', () => {
-    it('chooses the path that ends at the trusted root, whatever the CMS order', async () => {
+    // OpenSSL under .NET takes the first fitting issuer the CMS lists (find_issuer), as dotnet
+    // nuget verify shows: cross-signed copy first is NU3018, last is valid (the differential
+    // suite, verify-dotnet-differential.test.ts, shape certs-cross-signed-first/last).
+    it('follows the copy the CMS lists first: the trusted root when the real one comes first, the untrusted root otherwise', async () => {
       const rogueRoot = await createRoot({ subject: 'CN=Rogue Root' });
       // Same subject and key as the real intermediate, issued by an untrusted root.
       const crossSigned = await rogueRoot.issue({
@@ -307,16 +310,37 @@ describe('#buildChain', () => {
         subject: intermediate.subject,
         keys: intermediate.keys,
       });
-      for (const intermediates of [
-        [crossSigned.der, rogueRoot.der, intermediate.der],
-        [intermediate.der, crossSigned.der, rogueRoot.der],
-      ]) {
-        const subject = buildChain(leaf.der, options({ intermediates }));
-        expect(subject.chain).toEqual([leaf.der, intermediate.der, root.der]);
-        expect(subject.trusted).toBe(true);
-      }
+      const trustedFirst = buildChain(
+        leaf.der,
+        options({ intermediates: [intermediate.der, crossSigned.der, rogueRoot.der] }),
+      );
+      expect(trustedFirst.chain).toEqual([leaf.der, intermediate.der, root.der]);
+      expect(trustedFirst.trusted).toBe(true);
+      const rogueFirst = buildChain(
+        leaf.der,
+        options({ intermediates: [crossSigned.der, rogueRoot.der, intermediate.der] }),
+      );
+      expect(rogueFirst.chain).toEqual([leaf.der, crossSigned.der, rogueRoot.der]);
+      expect(rogueFirst.trusted).toBe(false);
+      expect(rogueFirst.statuses).toContain('UntrustedRoot');
     });
 
+    it('uses a copy with a broken signature listed before the good one, and fails (NU3012 in NuGet)', async () => {
+      const broken = Uint8Array.from(intermediate.der);
+      broken[broken.length - 1] = (broken[broken.length - 1] as number) ^ 0x01;
+      const subject = buildChain(leaf.der, options({ intermediates: [broken, intermediate.der] }));
+      expect(subject.chain[1]).toEqual(broken);
+      expect(subject.statuses).toContain('NotSignatureValid');
+      expect(subject.valid).toBe(false);
+      const goodFirst = buildChain(
+        leaf.der,
+        options({ intermediates: [intermediate.der, broken] }),
+      );
+      expect(goodFirst.valid).toBe(true);
+    });
+  });
+
+  describe('when a cross-signed intermediate leads to another trusted root', () => {
     it('follows a cross-signed intermediate up to a different trusted root', async () => {
       const newRoot = await createRoot({ subject: 'CN=New Root' });
       const newCa = await newRoot.issue({ ca: true, subject: 'CN=New Issuing CA' });

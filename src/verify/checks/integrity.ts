@@ -2,7 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { NupkgSigningError } from '../../errors.js';
 import type { PackageArchive } from '../../package/archive.js';
 import { computeSignedPackageHash } from '../../package/content-hash.js';
-import { localHeaderMismatch } from '../../package/local-header-check.js';
+import {
+  localHeaderMismatch,
+  signatureLocalHeaderMismatch,
+} from '../../package/local-header-check.js';
 import type { CentralDirectoryRecord } from '../../package/zip-format.js';
 import { decodeContentHash, parseSignatureContent } from '../../signature/signature-content.js';
 import { issue, type Issue } from '../result.js';
@@ -13,7 +16,8 @@ const ADVICE =
 /**
  * Checks that the package content is what was signed: the hash named in the signature content
  * equals NuGet's hash of the archive without the signature entry (spec §3). A mismatch, or any
- * failure while hashing, is NU3008, always an error (NuGet's status Suspect).
+ * failure while hashing, is NU3008, always an error (NuGet's status Suspect). So is a signature
+ * entry whose local header names another file than `.signature.p7s` (NuGet's IsSigned pre-check).
  *
  * Also cross-checks each entry's local header against the central directory (NUPKG008, a
  * warning: NuGet's verdict does not depend on it). Throws NU3000/NU3007 when the content cannot
@@ -37,6 +41,9 @@ export async function checkIntegrity(
     return tampered(
       'The package integrity check failed: the signed package hash is not valid base64.',
     );
+  // NuGet's IsSigned pre-check: the signature's local header must name `.signature.p7s` too.
+  const notSigned = await signatureLocalHeaderMismatch(archive, signatureRecord);
+  if (notSigned) return tampered(`The package integrity check failed: ${notSigned}.`);
   let actual: Buffer;
   const mismatches: string[] = [];
   try {
