@@ -20,8 +20,11 @@ export const LIMITS = {
   maxXmlDepth: 256,
   /** Characters in one XML attribute value or text run (a real nuspec's longest is a description). */
   maxXmlValueChars: 1024 * 1024,
-  /** Elements kept in an element tree (nuget.config); the nuspec reader keeps only a few. */
-  maxXmlTreeElements: 100_000,
+  /**
+   * Elements in one XML file: bounds the time of a nuspec of 16 MiB of `<a/>` (4 million elements,
+   * 8 s) and the memory of an element tree; real nuspecs have tens, at most a few thousand.
+   */
+  maxXmlElements: 100_000,
   /** Size of a nuget.config file, checked while reading it. */
   maxNuGetConfigBytes: 4 * 1024 * 1024,
 } as const;

@@ -1,5 +1,4 @@
-import { LIMITS } from '../package/limits.js';
-import { XmlLimitError, XmlSyntaxError } from './errors.js';
+import { XmlSyntaxError } from './errors.js';
 import { readXml } from './read-xml.js';
 
 /** A small element tree over {@link readXml}, for documents read whole (nuget.config). */
@@ -21,19 +20,12 @@ interface Building {
   readonly line: number;
 }
 
-/** Parses a whole document into its root element, within LIMITS.maxXmlTreeElements elements. */
+/** Parses a whole document into its root element (readXml bounds its element count). */
 export function readXmlTree(source: string): XmlElement {
   const stack: Building[] = [];
   let root: Building | undefined;
-  let count = 0;
   readXml(source, {
     startElement(tag) {
-      if (++count > LIMITS.maxXmlTreeElements) {
-        throw new XmlLimitError(
-          `the file has more than ${LIMITS.maxXmlTreeElements} elements, the limit for it`,
-          tag.line,
-        );
-      }
       const element: Building = {
         name: tag.name,
         attributes: tag.attributes,

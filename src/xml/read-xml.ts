@@ -5,7 +5,7 @@ import { LineCounter } from './line-counter.js';
 
 /**
  * The project's one XML reader: saxes (strict, streaming, linear time) with our limits and our
- * error messages. Well-formedness is checked as strictly as .NET's XmlReader does, namespaces
+ * error messages, within LIMITS.maxXmlDepth, maxXmlElements and maxXmlValueChars. Well-formedness is checked as strictly as .NET's XmlReader does, namespaces
  * included. A DOCTYPE is refused (NuGet's readers prohibit DTDs), so no entity is ever defined,
  * loaded from outside or expanded: only the five predefined entities and character references.
  */
@@ -41,6 +41,7 @@ export function readXml(source: string, handler: XmlHandler): void {
   let lastClosed = { name: '', line: 0 };
   let rootClosed = false;
   let opening = '';
+  let elements = 0;
 
   const fail = (message: string): never => {
     throw new XmlSyntaxError(message, parser.line);
@@ -61,6 +62,12 @@ export function readXml(source: string, handler: XmlHandler): void {
   );
   parser.on('opentagstart', (tag) => {
     opening = tag.name;
+    if (++elements > LIMITS.maxXmlElements) {
+      throw new XmlLimitError(
+        `the file has more than ${LIMITS.maxXmlElements} elements, the limit for XML files`,
+        parser.line,
+      );
+    }
     if (open.length >= LIMITS.maxXmlDepth) {
       throw new XmlLimitError(
         `elements are nested more than ${LIMITS.maxXmlDepth} deep, the limit for XML files`,
