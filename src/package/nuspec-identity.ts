@@ -1,4 +1,5 @@
 import { LIMITS } from './limits.js';
+import { isNuGetVersion } from './nuget-version.js';
 import { XmlLimitError } from '../xml/errors.js';
 import { readXml, type XmlStartTag } from '../xml/read-xml.js';
 
@@ -26,7 +27,8 @@ export class NuspecContentError extends Error {
  * - `id` and `version` are its first children with that name in metadata's default namespace;
  * - their value is all the text inside them; text runs that are only whitespace are dropped
  *   (XmlReaderSettings.IgnoreWhitespace). We trim the values, as before (NuGet keeps the spaces).
- * A missing metadata or id is an error, as in NuGet ("Value cannot be null. (Parameter 'id')").
+ * A missing metadata or id is an error, as in NuGet ("Value cannot be null. (Parameter 'id')"), and
+ * so is a version NuGetVersion.Parse refuses; a missing version is not.
  */
 export function readNuspecIdentity(text: string): PackageIdentity {
   let metadata: { depth: number; namespace: string } | undefined;
@@ -78,6 +80,13 @@ export function readNuspecIdentity(text: string): PackageIdentity {
   if (!metadataDone) throw new NuspecContentError("it has no 'metadata' element", 1);
   if (values.id === undefined)
     throw new NuspecContentError("its 'metadata' element has no 'id' element", metadataLine ?? 1);
+  if (values.version !== undefined && !isNuGetVersion(values.version)) {
+    const shown = values.version.length > 64 ? `${values.version.slice(0, 64)}…` : values.version;
+    throw new NuspecContentError(
+      `its version ${JSON.stringify(shown)} is not a valid NuGet version`,
+      metadataLine ?? 1,
+    );
+  }
   return { id: trimXmlSpace(values.id), version: trimXmlSpace(values.version ?? '') };
 }
 
