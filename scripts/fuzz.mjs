@@ -2,6 +2,7 @@
 //   npm run fuzz -- [--count N] [--seed S] [--time SECONDS] [--start I]
 // Bundles scripts/fuzz/campaign.ts with ncc into .tmp/fuzz, runs it in a child process and
 // restarts it after a hang (no progress for HANG_SECONDS), counting that case as a hang.
+// Every tenth case mutates the nuspec's text (scripts/fuzz/nuspec-mutations.ts).
 // Prints cases run, crashes, uncoded results, hangs and false accepts; findings are saved to
 // .tmp/fuzz-findings/ and each can be replayed with --seed S --start I --count 1.
 import { execFileSync, spawn } from 'node:child_process';

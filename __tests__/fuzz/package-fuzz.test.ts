@@ -8,7 +8,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareSeed, runCase, type FuzzSeed, type Outcome } from '../../scripts/fuzz/harness.js';
-import { applyMutation, mutationArbitrary } from '../../scripts/fuzz/mutations.js';
+import {
+  applyMutation,
+  mutationArbitrary,
+  nuspecCaseArbitrary,
+} from '../../scripts/fuzz/mutations.js';
 import { verifyPackage } from '../../src/verify/verify-package.js';
 import { FIXTURE_NOW, FIXTURE_SEEDS, fixtureSeed, testPkiSeed } from '../../scripts/fuzz/seeds.js';
 import { createTestPki } from '../helpers/pki.js';
@@ -120,4 +124,38 @@ describe('fuzzing verifyPackage with structured mutations', () => {
     expect(FIXTURE_NOW.toISOString()).toBe('2026-11-25T07:30:00.000Z');
     expect(seeds.get('system.buffers.4.5.1.nupkg')?.timestampRequired).toBe(true);
   });
+});
+
+describe('fuzzing verifyPackage with nuspec-text mutations (issue 11)', () => {
+  it.each([...FIXTURE_SEEDS, 'test-pki'])(
+    'of %s (whitespace runs, repeated/unclosed tags, nesting, DTDs, encodings): coded, in time, never accepted',
+    async (name) => {
+      const seed = seeds.get(name) as FuzzSeed;
+      await fc.assert(
+        fc.asyncProperty(nuspecCaseArbitrary, async (mutation) => {
+          const outcome = await runCase(seed, mutation, join(dir, 'nuspec-case.nupkg'));
+          expect(describeOutcome(outcome)).toBe('ok');
+        }),
+        { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
+      );
+    },
+    120_000,
+  );
+
+  // The encodings NuGet reads (see scripts/fuzz/nuspec-mutations.ts ENCODINGS): UTF-8 with BOM,
+  // UTF-16 LE/BE with and without BOM, Latin-1 by declaration, UTF-32 with BOM.
+  it.each([0, 1, 2, 3, 4, 7, 9])(
+    're-encoding %i: the id is still read (the signature no longer matches)',
+    async (how) => {
+      const seed = seeds.get('test-pki') as FuzzSeed;
+      const path = join(dir, `encoding-${how}.nupkg`);
+      writeFileSync(
+        path,
+        applyMutation(seed, { cms: [], zip: [], nuspec: [{ kind: 'encoding', how }] }),
+      );
+      const result = await verifyPackage(path, seed.options);
+      expect(result.package).toEqual({ id: 'Fuzz.Seed', version: '1.0.0' });
+      expect(result.issues.map((i) => i.code)).toContain('NU3008');
+    },
+  );
 });

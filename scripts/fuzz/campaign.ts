@@ -2,7 +2,8 @@
  * The long fuzz campaign (`npm run fuzz`), bundled by scripts/fuzz.mjs and run in a child process
  * that the parent watches for hangs. Case `i` of a campaign with seed `s` is the mutation
  * fast-check samples with seed `s + i`, applied to seed package `i mod n`: any case can be
- * replayed with `--seed s --start i --count 1`.
+ * replayed with `--seed s --start i --count 1`. Cases with i mod 10 = 9 draw nuspec-text mutations
+ * (whitespace runs, repeated and unclosed tags, nesting, DTDs, encodings) instead.
  *
  * Output: `@i` per case on stderr (heartbeat for the watchdog), a JSON line per finding and a
  * final JSON summary on stdout.
@@ -18,7 +19,7 @@ import { createTimestampAuthority } from '../../__tests__/helpers/tsa.js';
 import { startTsaServer } from '../../__tests__/helpers/tsa-server.js';
 import { buildZip, nuspecEntry } from '../../__tests__/helpers/zip-builder.js';
 import { prepareSeed, runCase, type FuzzSeed } from './harness.js';
-import { mutationArbitrary } from './mutations.js';
+import { mutationArbitrary, nuspecCaseArbitrary } from './mutations.js';
 import { FIXTURE_SEEDS, fixtureSeed, testPkiSeed } from './seeds.js';
 
 const { values } = parseArgs({
@@ -166,7 +167,9 @@ async function main(): Promise<void> {
   for (let i = start; i < start + count && Date.now() < deadline; i++) {
     process.stderr.write(`@${i}\n`);
     const seed = seeds[i % seeds.length] as FuzzSeed;
-    const [mutation] = fc.sample(mutationArbitrary, { seed: baseSeed + i, numRuns: 1 });
+    // Every tenth case mutates the nuspec's text; the others replay as before this was added.
+    const arbitrary = i % 10 === 9 ? nuspecCaseArbitrary : mutationArbitrary;
+    const [mutation] = fc.sample(arbitrary, { seed: baseSeed + i, numRuns: 1 });
     if (!mutation) continue;
     const outcome = await runCase(seed, mutation, casePath);
     totals.cases++;

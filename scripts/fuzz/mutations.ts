@@ -5,6 +5,7 @@
  * with consistent zip sizes; zip mutations edit records of the current archive.
  */
 import fc from 'fast-check';
+import { applyNuspecMutations, nuspecMutations, type NuspecMutation } from './nuspec-mutations.js';
 
 // ---- the seed package ---------------------------------------------------------------------------
 
@@ -203,6 +204,8 @@ export type ZipMutation =
 export interface Mutation {
   readonly cms: CmsMutation[];
   readonly zip: ZipMutation[];
+  /** Edits of the nuspec's text and encoding (scripts/fuzz/nuspec-mutations.ts). */
+  readonly nuspec?: NuspecMutation[];
 }
 
 const nat = (max = 0x7fffffff) => fc.nat({ max });
@@ -273,6 +276,13 @@ export const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
     zip: fc.array(zipMutation, { minLength: 1, maxLength: 2 }),
   }),
 );
+
+/** Nuspec-text mutations alone: the campaign draws every tenth case from here. */
+export const nuspecCaseArbitrary: fc.Arbitrary<Mutation> = fc.record({
+  cms: fc.constant<CmsMutation[]>([]),
+  zip: fc.constant<ZipMutation[]>([]),
+  nuspec: nuspecMutations,
+});
 
 // ---- applying --------------------------------------------------------------------------------
 
@@ -502,6 +512,8 @@ export function applyMutation(seed: SeedPackage, mutation: Mutation): Buffer {
     for (const m of mutation.cms) signature = applyCms(signature, m);
     bytes = spliceSignature(seed, signature);
   }
+  if (mutation.nuspec && mutation.nuspec.length > 0)
+    bytes = applyNuspecMutations(bytes, mutation.nuspec);
   for (const m of mutation.zip) bytes = applyZip(bytes, m);
   return bytes;
 }

@@ -1,6 +1,6 @@
 /**
  * Limits against hostile inputs. Each is far above what a real package needs, and each has a
- * clear error (NUPKG004) naming the limit. Stated in README.md.
+ * clear error naming the limit (NUPKG004 in a package, NUPKG005 in a configuration file). Stated in README.md.
  */
 export const LIMITS = {
   /** Central directory bytes held in memory: 65,535 entries with 512-byte names fit easily. */
@@ -26,4 +26,18 @@ export const LIMITS = {
   maxRemoteSignerAnswerBytes: 64 * 1024,
   /** Redirects followed for one HTTP request (within the same timeout and size limit). */
   maxHttpRedirects: 5,
+  /**
+   * Element nesting in an XML file (nuspec, nuget.config); real ones nest 4–6 deep. .NET has no
+   * limit; ours keeps every reader of the element tree shallow.
+   */
+  maxXmlDepth: 256,
+  /** Characters in one XML attribute value or text run (a real nuspec's longest is a description). */
+  maxXmlValueChars: 1024 * 1024,
+  /**
+   * Elements in one XML file: bounds the time of a nuspec of 16 MiB of `<a/>` (4 million elements,
+   * 8 s) and the memory of an element tree; real nuspecs have tens, at most a few thousand.
+   */
+  maxXmlElements: 100_000,
+  /** Size of a nuget.config file, checked while reading it. */
+  maxNuGetConfigBytes: 4 * 1024 * 1024,
 } as const;

@@ -4,13 +4,12 @@ import yauzl from 'yauzl';
 import { NupkgSigningError } from '../errors.js';
 import type { PackageArchive } from './archive.js';
 import { LIMITS } from './limits.js';
+import { NuspecContentError, readNuspecIdentity, type PackageIdentity } from './nuspec-identity.js';
 import { END_OF_CENTRAL_DIRECTORY_SIZE } from './zip-format.js';
+import { decodeXml } from '../xml/decode.js';
+import { XmlLimitError, XmlSyntaxError } from '../xml/errors.js';
 
-/** A package's identity as its nuspec states it. */
-export interface PackageIdentity {
-  readonly id: string;
-  readonly version: string;
-}
+export type { PackageIdentity } from './nuspec-identity.js';
 
 /**
  * yauzl reads the archive through this view, which ends where the EOCD record and its comment
@@ -27,7 +26,8 @@ class ArchiveView extends yauzl.RandomAccessReader {
 }
 
 /**
- * Reads the root-level `.nuspec` (inflated with a size limit) and returns its id and version.
+ * Reads the root-level `.nuspec` (inflated with a size limit, decoded and parsed as XML within the
+ * XML limits) and returns its id and version.
  * Returns undefined when the archive has no nuspec at its root, as NuGet's "missing the required
  * nuspec file" (NU5037).
  */
@@ -62,9 +62,8 @@ export async function readPackageIdentity(
       const name = entry.fileName;
       if (name.includes('/') || name.includes('\\') || !name.toLowerCase().endsWith('.nuspec'))
         continue;
-      const xml = await readLimited(await zip.openReadStreamPromise(entry), path, name);
-      checkXmlDeclaration(xml, path, name);
-      return parseIdentity(xml);
+      const bytes = await readLimited(await zip.openReadStreamPromise(entry), path, name);
+      return identityOf(bytes, path, name);
     }
     return undefined;
   } catch (error) {
@@ -82,7 +81,7 @@ export async function readPackageIdentity(
   }
 }
 
-async function readLimited(stream: Readable, path: string, name: string): Promise<string> {
+async function readLimited(stream: Readable, path: string, name: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -97,30 +96,35 @@ async function readLimited(stream: Readable, path: string, name: string): Promis
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks, total);
 }
 
 /**
- * NuGet parses the nuspec with an XML reader, which refuses an XML declaration anywhere but at the
- * very start; such a package is "not a valid package file". We check that rule (the one real
- * packages break) rather than all of XML.
+ * NuGet loads the nuspec with XDocument.Load before any signature work: a nuspec that is not
+ * well-formed XML (an XML declaration not at the start, a DTD, an unclosed tag, a bad byte), or
+ * that has no metadata or id, makes `dotnet nuget verify` fail with an error and no code. We say
+ * NUPKG001, "not a valid package"; an XML limit exceeded is NUPKG004.
  */
-function checkXmlDeclaration(xml: string, path: string, name: string): void {
-  const text = xml.startsWith('\uFEFF') ? xml.slice(1) : xml;
-  const at = text.indexOf('<?xml');
-  if (at > 0) {
-    throw new NupkgSigningError(
-      'NUPKG001',
-      `'${path}' is not a valid package: its nuspec '${name}' has an XML declaration that is not at the start of the file. Rebuild the package with dotnet pack.`,
-      { file: path },
-    );
+function identityOf(bytes: Buffer, path: string, name: string): PackageIdentity {
+  try {
+    return readNuspecIdentity(decodeXml(bytes));
+  } catch (error) {
+    if (error instanceof XmlLimitError) {
+      throw new NupkgSigningError(
+        'NUPKG004',
+        `The nuspec '${name}' of '${path}' exceeds an XML limit at line ${error.line}: ${error.message}.`,
+        { file: path, cause: error },
+      );
+    }
+    if (error instanceof XmlSyntaxError || error instanceof NuspecContentError) {
+      const what =
+        error instanceof XmlSyntaxError ? 'is not well-formed XML' : 'is not a valid manifest';
+      throw new NupkgSigningError(
+        'NUPKG001',
+        `'${path}' is not a valid package: its nuspec '${name}' ${what} (line ${error.line}: ${error.message}). Rebuild the package with dotnet pack.`,
+        { file: path, cause: error },
+      );
+    }
+    throw error;
   }
-}
-
-/** Reads `<id>` and `<version>` from the nuspec's metadata; enough for reports and policy matching. */
-function parseIdentity(xml: string): PackageIdentity {
-  const metadata = /<metadata\b[^>]*>([\s\S]*?)<\/metadata>/.exec(xml)?.[1] ?? xml;
-  const id = /<id>\s*([^<]*?)\s*<\/id>/.exec(metadata)?.[1];
-  const version = /<version>\s*([^<]*?)\s*<\/version>/.exec(metadata)?.[1];
-  return { id: id ?? '', version: version ?? '' };
 }

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { describeError, NupkgSigningError } from '../errors.js';
+import { NupkgSigningError } from '../errors.js';
+import { readBoundedFileSync } from '../files/read-bounded-file.js';
+import { LIMITS } from '../package/limits.js';
 import { issue, type Issue } from '../verify/result.js';
 import { algorithmOf, matchingEntry } from './nuget-config/match.js';
 import {
@@ -9,13 +10,15 @@ import {
   type TrustedSigner,
   type TrustedSignerEntry,
 } from './nuget-config/trusted-signers.js';
-import { parseXml, XmlSyntaxError, type XmlElement } from './nuget-config/xml-reader.js';
 import {
   certificateHash,
   type CertificateFacts,
   type SignatureFacts,
 } from './signer-policy/facts.js';
 import { shortFingerprint } from './signer-policy/fingerprint.js';
+import { decodeXml } from '../xml/decode.js';
+import { readXmlTree, type XmlElement } from '../xml/element-tree.js';
+import { XmlSyntaxError } from '../xml/errors.js';
 
 export type {
   TrustedSigner,
@@ -45,19 +48,21 @@ export interface NuGetSigningConfig {
   readonly issues: readonly Issue[];
 }
 
-const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
-
+/**
+ * Reads and parses one nuget.config: a regular file of at most LIMITS.maxNuGetConfigBytes (checked
+ * while reading), decoded by its byte order mark or XML declaration as NuGet's XmlReader does.
+ */
 export function loadNuGetConfig(path: string): NuGetSigningConfig {
+  const bytes = readBoundedFileSync(path, {
+    maxBytes: LIMITS.maxNuGetConfigBytes,
+    code: 'NUPKG005',
+    what: 'nuget.config',
+  });
   let text: string;
   try {
-    const bytes = readFileSync(path);
-    if (bytes.length > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
-    text = bytes.toString('utf8');
+    text = decodeXml(bytes);
   } catch (error) {
-    throw new NupkgSigningError('NUPKG005', `cannot read ${path}: ${describeError(error)}`, {
-      file: path,
-      cause: error,
-    });
+    throw configError(error, path);
   }
   return parseNuGetConfig(text, path);
 }
@@ -65,7 +70,7 @@ export function loadNuGetConfig(path: string): NuGetSigningConfig {
 /** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
 export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig {
   try {
-    const root = parseXml(xml);
+    const root = readXmlTree(xml);
     if (root.name !== 'configuration')
       throw new ConfigProblem(
         `the root element must be <configuration>, not <${root.name}>`,
@@ -81,14 +86,19 @@ export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig 
       issues,
     };
   } catch (error) {
-    if (error instanceof XmlSyntaxError || error instanceof ConfigProblem) {
-      throw new NupkgSigningError('NUPKG005', `${file}:${error.line}: ${error.message}`, {
-        file,
-        cause: error,
-      });
-    }
-    throw error;
+    throw configError(error, file);
   }
+}
+
+/** A file NuGet would refuse (or one over our limits) is NUPKG005, naming the file and the line. */
+function configError(error: unknown, file: string): unknown {
+  if (error instanceof XmlSyntaxError || error instanceof ConfigProblem) {
+    return new NupkgSigningError('NUPKG005', `${file}:${error.line}: ${error.message}`, {
+      file,
+      cause: error,
+    });
+  }
+  return error;
 }
 
 function sections(root: XmlElement, name: string): XmlElement[] {

@@ -1,5 +1,5 @@
 import { issue, type Issue } from '../../verify/result.js';
-import type { XmlElement } from './xml-reader.js';
+import type { XmlElement } from '../../xml/element-tree.js';
 
 /**
  * The `trustedSigners` section with NuGet's reading rules (nuget-signing-spec.md §6.8; NuGet.Client
