@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { describeError, isNupkgSigningError } from '../errors.js';
+import { describeExpansion } from '../report/expansion.js';
 import { collectFindings } from '../report/github/findings.js';
 import { execute, findPackages } from './execute.js';
 import { resolveInputs, type ActionInputs } from './inputs.js';
@@ -20,8 +21,10 @@ export async function run(
     const plan = await resolveInputs(inputs, { mask: maskSecret });
     for (const note of plan.notes) core.warning(note);
     const { cwd } = inputs.environment;
-    const packages = await findPackages(plan, cwd);
-    core.info(`${packages.length} package(s) matched ${plan.packages.join(', ')}.`);
+    const { files: packages, summary } = await findPackages(plan, cwd);
+    core.info(
+      `${packages.length} package(s) matched ${plan.packages.join(', ')} (${describeExpansion(summary)}).`,
+    );
     const outcome = await execute(plan, packages, clock, cwd);
     const findings = collectFindings(outcome.verifications, outcome.signing);
     const verdict = decide(plan, outcome, findings);

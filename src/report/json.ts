@@ -1,6 +1,15 @@
+import type { ExpansionSummary } from '../files/expand-packages.js';
 import type { PackageResult } from '../verify/result.js';
+import { searchDocument } from './expansion.js';
 
-/** The `--json` document: `{ "results": [...] }`, stable field names (see README). */
-export function renderJson(results: readonly PackageResult[]): string {
-  return `${JSON.stringify({ results }, null, 2)}\n`;
+/**
+ * The `--json` document: `{ "results": [...] }`, stable field names (see README), and `search`
+ * (what expanding FILE|DIR|GLOB considered) when the run has one.
+ */
+export function renderJson(
+  results: readonly PackageResult[],
+  expansion?: ExpansionSummary,
+): string {
+  const document = expansion ? { results, search: searchDocument(expansion) } : { results };
+  return `${JSON.stringify(document, null, 2)}\n`;
 }

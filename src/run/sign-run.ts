@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { describeError, isNupkgSigningError } from '../errors.js';
-import { expandPackageArguments } from '../files/expand-packages.js';
+import { expandPackages, type ExpansionSummary } from '../files/expand-packages.js';
 import { signPackage, type SignPackageResult } from '../sign/sign-package.js';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { TrustStore } from '../trust/trust-store.js';
@@ -37,17 +37,26 @@ export interface SignOutcome {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
+/** A run's outcomes, and what expanding its arguments looked at (reported with them). */
+export interface SigningRun {
+  readonly outcomes: SignOutcome[];
+  readonly expansion: ExpansionSummary;
+}
+
 /**
  * Signs every package the arguments name. A failure on one package is its outcome, not an
  * exception; a key or argument problem throws (nothing is signed then).
  */
-export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]> {
+export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
   const signer = createSigner(options.key);
   const trustedRoots =
     options.trustedRoots.length > 0
       ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]
       : undefined;
-  const files = await expandPackageArguments(options.packages, options.cwd);
+  const { files, summary: expansion } = await expandPackages(
+    options.packages,
+    options.cwd === undefined ? {} : { cwd: options.cwd },
+  );
   if (options.outputDirectory !== undefined)
     await mkdir(options.outputDirectory, { recursive: true });
 
@@ -79,7 +88,7 @@ export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]
       });
     }
   }
-  return outcomes;
+  return { outcomes, expansion };
 }
 
 function succeeded(file: string, result: SignPackageResult): SignOutcome {

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { describeError, NupkgSigningError } from '../../errors.js';
+import type { ExpansionSummary } from '../../files/expand-packages.js';
+import { describeExpansion, searchDocument } from '../../report/expansion.js';
 import type { KeyInputs } from '../../run/key-inputs.js';
 import { runSigning, type SignOutcome } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
@@ -79,7 +81,7 @@ export async function runSign(
     values['timestamp-hash-algorithm'],
     '--timestamp-hash-algorithm',
   );
-  const outcomes = await runSigning({
+  const { outcomes, expansion } = await runSigning({
     packages: positionals,
     key: await readKeyInputs(values, env),
     hashAlgorithm,
@@ -93,7 +95,9 @@ export async function runSign(
     now: () => now,
   });
   out.stdout(
-    values.json ? `${JSON.stringify({ results: outcomes }, null, 2)}\n` : renderText(outcomes),
+    values.json
+      ? `${JSON.stringify({ results: outcomes, search: searchDocument(expansion) }, null, 2)}\n`
+      : renderText(outcomes, expansion),
   );
   if (outcomes.some((o) => o.error?.code === 'NUPKG002')) return 2;
   return outcomes.every((o) => o.signed) ? 0 : 1;
@@ -137,7 +141,7 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
   };
 }
 
-function renderText(outcomes: readonly SignOutcome[]): string {
+function renderText(outcomes: readonly SignOutcome[], expansion: ExpansionSummary): string {
   const lines: string[] = [];
   for (const outcome of outcomes) {
     if (outcome.error) {
@@ -156,7 +160,9 @@ function renderText(outcomes: readonly SignOutcome[]): string {
       lines.push(`  warning ${warning.code}: ${warning.message}`);
   }
   const signed = outcomes.filter((o) => o.signed).length;
-  lines.push(`${signed} of ${outcomes.length} package(s) signed.`);
+  lines.push(
+    `${signed} of ${outcomes.length} package(s) signed (${describeExpansion(expansion)}).`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
