@@ -160,9 +160,9 @@ function renderText(outcomes: readonly SignOutcome[], expansion: ExpansionSummar
       lines.push(`  warning ${warning.code}: ${warning.message}`);
   }
   const signed = outcomes.filter((o) => o.signed).length;
-  lines.push(
-    `${signed} of ${outcomes.length} package(s) signed (${describeExpansion(expansion)}).`,
-  );
+  // What the arguments' expansion looked at, on its own line: the last line stays the count.
+  lines.push(`Searched: ${describeExpansion(expansion)}.`);
+  lines.push(`${signed} of ${outcomes.length} package(s) signed.`);
   return `${lines.join('\n')}\n`;
 }
 
