@@ -60,6 +60,9 @@ type Segment = { readonly globstar: true } | { readonly globstar: false; readonl
  */
 export class SegmentMatcher {
   private readonly segments: readonly Segment[];
+  /** Each distinct state once: directories share their state, and its number keys visits. */
+  private readonly states = new Map<string, { state: MatchState; id: number }>();
+  private readonly ids = new WeakMap<MatchState, number>();
 
   constructor(patternSegments: readonly string[]) {
     this.segments = patternSegments.map((segment) =>
@@ -105,7 +108,23 @@ export class SegmentMatcher {
       }
     }
     // States are tiny (at most one entry per segment): sorting keeps their keys canonical.
-    return open.length > 1 ? open.sort((a, b) => a - b) : open;
+    if (open.length > 1) open.sort((a, b) => a - b);
+    return this.intern(open);
+  }
+
+  /** A small number naming the state, the same for equal states. */
+  stateId(state: MatchState): number {
+    return this.ids.get(state) ?? (this.ids.get(this.intern(state)) as number);
+  }
+
+  private intern(state: MatchState): MatchState {
+    const key = state.join(',');
+    const known = this.states.get(key);
+    if (known) return known.state;
+    const id = this.states.size;
+    this.states.set(key, { state, id });
+    this.ids.set(state, id);
+    return state;
   }
 }
 
