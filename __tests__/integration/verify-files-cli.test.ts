@@ -160,6 +160,13 @@ describe('nupkg-signing verify FILE|DIR|GLOB', () => {
     }
   });
 
+  it('refuses a device named as a package (/dev/zero) with NUPKG002 at once', async () => {
+    const subject = await verify('/dev/zero');
+    expect(subject.code).toBe(2);
+    expect(subject.stderr).toMatch(/^error NUPKG002: '\/dev\/zero' is not a regular file/);
+    expect(subject.ms).toBeLessThan(2000);
+  });
+
   it('says that an existing folder holds no package (NUPKG003)', async () => {
     mkdirSync(join(root, 'empty/.sub'), { recursive: true });
     writeFileSync(join(root, 'empty/.sub/readme.md'), '');
