@@ -132,6 +132,8 @@ export class SegmentMatcher {
 function nameToRegExp(segment: string): RegExp {
   let source = '';
   for (const char of segment) {
+    // `**` inside a name is one `*`: adjacent wildcards would only add backtracking.
+    if (char === '*' && source.endsWith('.*')) continue;
     if (char === '*') source += '.*';
     else if (char === '?') source += '.';
     else source += char.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
