@@ -1,5 +1,5 @@
 // The long fuzz campaign of issue #8. Usage:
-//   npm run fuzz -- [--count N] [--seed S] [--time SECONDS] [--start I]
+//   npm run fuzz -- [--count N] [--seed S] [--time SECONDS] [--start I] [--kind packages|trees]
 // Bundles scripts/fuzz/campaign.ts with ncc into .tmp/fuzz, runs it in a child process and
 // restarts it after a hang (no progress for HANG_SECONDS), counting that case as a hang.
 // Every tenth case mutates the nuspec's text (scripts/fuzz/nuspec-mutations.ts).
@@ -16,6 +16,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(Date.now() % 1_000_000) },
     start: { type: 'string', default: '0' },
     time: { type: 'string', default: '0' },
+    // packages: mutated signed packages; trees: random file trees for FILE|DIR|GLOB expansion.
+    kind: { type: 'string', default: 'packages' },
   },
 });
 
@@ -57,6 +59,8 @@ while (next < end && Date.now() < deadline) {
       String(end - next),
       '--time',
       remaining,
+      '--kind',
+      values.kind,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -5,6 +5,9 @@
  * replayed with `--seed s --start i --count 1`. Cases with i mod 10 = 9 draw nuspec-text mutations
  * (whitespace runs, repeated and unclosed tags, nesting, DTDs, encodings) instead.
  *
+ * With `--kind trees`, case `i` is instead a random file tree (scripts/fuzz/file-trees.ts) sampled
+ * with seed `s + i`, expanded and checked; a finding saves the tree's shape as JSON.
+ *
  * Output: `@i` per case on stderr (heartbeat for the watchdog), a JSON line per finding and a
  * final JSON summary on stdout.
  */
@@ -18,7 +21,8 @@ import fc from 'fast-check';
 import { createTimestampAuthority } from '../../__tests__/helpers/tsa.js';
 import { startTsaServer } from '../../__tests__/helpers/tsa-server.js';
 import { buildZip, nuspecEntry } from '../../__tests__/helpers/zip-builder.js';
-import { prepareSeed, runCase, type FuzzSeed } from './harness.js';
+import { buildTree, checkTree, treeArbitrary } from './file-trees.js';
+import { prepareSeed, runCase, TIME_LIMIT_MS, type FuzzSeed } from './harness.js';
 import { mutationArbitrary, nuspecCaseArbitrary } from './mutations.js';
 import { FIXTURE_SEEDS, fixtureSeed, testPkiSeed } from './seeds.js';
 
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     start: { type: 'string', default: '0' },
     time: { type: 'string', default: '0' },
     findings: { type: 'string', default: '.tmp/fuzz-findings' },
+    kind: { type: 'string', default: 'packages' },
   },
 });
 const count = Number(values.count);
@@ -149,7 +154,56 @@ async function loadSeeds(): Promise<{ seeds: FuzzSeed[]; close: () => Promise<vo
   return { seeds, close: () => tsa.close() };
 }
 
+/** File-tree cases: the findings are hangs (over the time limit) and dropped or extra entries. */
+async function mainTrees(): Promise<void> {
+  mkdirSync(values.findings, { recursive: true });
+  const totals = {
+    cases: 0,
+    valid: 0,
+    crashes: 0,
+    uncoded: 0,
+    hangs: 0,
+    falseAccepts: 0,
+    maxMs: 0,
+  };
+  const started = Date.now();
+  for (let i = start; i < start + count && Date.now() < deadline; i++) {
+    process.stderr.write(`@${i}\n`);
+    const [shape] = fc.sample(treeArbitrary(20_000), { seed: baseSeed + i, numRuns: 1 });
+    if (!shape) continue;
+    const root = join(work, `tree-${i}`);
+    mkdirSync(root);
+    let outcome;
+    try {
+      buildTree(root, shape);
+      outcome = await checkTree(root, TIME_LIMIT_MS);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    totals.cases++;
+    totals.maxMs = Math.max(totals.maxMs, Math.round(outcome.ms));
+    if (!outcome.ok) {
+      // A slow case is a hang; anything else is a dropped or extra entry, counted as a crash.
+      const kind = outcome.ms > TIME_LIMIT_MS ? 'hang' : 'crash';
+      totals[kind === 'hang' ? 'hangs' : 'crashes']++;
+      const finding = join(values.findings, `tree-${baseSeed}-${i}.json`);
+      writeFileSync(finding, JSON.stringify(shape));
+      const line = {
+        case: i,
+        seed: baseSeed,
+        outcome: { kind, detail: outcome.detail },
+        saved: finding,
+      };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+  }
+  process.stdout.write(
+    `${JSON.stringify({ summary: totals, seconds: (Date.now() - started) / 1000 })}\n`,
+  );
+}
+
 async function main(): Promise<void> {
+  if (values.kind === 'trees') return mainTrees();
   const { seeds, close } = await loadSeeds();
   await close(); // signing is done; cases never contact the TSA
   mkdirSync(values.findings, { recursive: true });

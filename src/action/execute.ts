@@ -1,5 +1,5 @@
 import { NupkgSigningError, isNupkgSigningError } from '../errors.js';
-import { expandPackageArguments } from '../files/expand-packages.js';
+import { expandPackages, type PackageExpansion } from '../files/expand-packages.js';
 import { runSigning, type SignOutcome } from '../run/sign-run.js';
 import { runVerification } from '../run/verify-run.js';
 import type { PackageVerification } from '../verify/verify-package.js';
@@ -13,24 +13,20 @@ export interface RunOutcome {
 }
 
 /**
- * The packages the patterns name. A pattern that names nothing is an error (as in the CLI)
- * unless allow-no-packages is set, where it only contributes no package.
+ * The packages the patterns name, one per real file, with what the search considered. A pattern
+ * that names nothing is an error (as in the CLI) unless allow-no-packages is set, where it only
+ * contributes no package.
  */
-export async function findPackages(plan: ActionPlan, cwd: string): Promise<string[]> {
-  const found = new Set<string>();
-  for (const pattern of plan.packages) {
-    try {
-      for (const file of await expandPackageArguments([pattern], cwd)) found.add(file);
-    } catch (error) {
-      if (!isNupkgSigningError(error) || error.code !== 'NUPKG003') throw error;
-      if (plan.allowNoPackages) continue;
-      throw new NupkgSigningError(
-        'NUPKG003',
-        `${error.message} Set allow-no-packages: true if a run without packages is expected.`,
-      );
-    }
+export async function findPackages(plan: ActionPlan, cwd: string): Promise<PackageExpansion> {
+  try {
+    return await expandPackages(plan.packages, { cwd, allowNoMatch: plan.allowNoPackages });
+  } catch (error) {
+    if (!isNupkgSigningError(error) || error.code !== 'NUPKG003') throw error;
+    throw new NupkgSigningError(
+      'NUPKG003',
+      `${error.message} Set allow-no-packages: true if a run without packages is expected.`,
+    );
   }
-  return [...found].sort();
 }
 
 /**
@@ -46,7 +42,7 @@ export async function execute(
   const none: RunOutcome = { packages, signing: [], verifications: [] };
   if (packages.length === 0) return none;
   if (plan.mode === 'verify') {
-    const verifications = await runVerification({
+    const { results: verifications } = await runVerification({
       ...plan.verify,
       packages,
       now: clock(),
@@ -58,12 +54,12 @@ export async function execute(
     // Checks that the policy, nuget.config and trust roots load before anything is signed.
     await runVerification({ ...plan.verify, packages: [], now: clock(), cwd });
   }
-  const signing = await runSigning({ ...plan.sign, packages, now: clock, cwd });
+  const { outcomes: signing } = await runSigning({ ...plan.sign, packages, now: clock, cwd });
   if (plan.mode === 'sign') return { ...none, signing };
   const signed = signing.filter((o) => o.signed).map((o) => o.outputPath ?? o.file);
   const verifications =
     signed.length === 0
       ? []
-      : await runVerification({ ...plan.verify, packages: signed, now: clock(), cwd });
+      : (await runVerification({ ...plan.verify, packages: signed, now: clock(), cwd })).results;
   return { ...none, signing, verifications };
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { describeError, isNupkgSigningError } from '../errors.js';
+import { describeExpansion } from '../report/expansion.js';
 import { collectFindings } from '../report/github/findings.js';
 import { removedTemporariesNote } from '../run/sign-run.js';
 import { execute, findPackages } from './execute.js';
@@ -22,8 +23,10 @@ export async function run(
     const plan = await resolveInputs(inputs, { mask: maskSecret });
     for (const note of plan.notes) log.warning(note);
     const { cwd } = inputs.environment;
-    const packages = await findPackages(plan, cwd);
-    log.info(`${packages.length} package(s) matched ${plan.packages.join(', ')}.`);
+    const { files: packages, summary } = await findPackages(plan, cwd);
+    log.info(
+      `${packages.length} package(s) matched ${plan.packages.join(', ')} (${describeExpansion(summary)}).`,
+    );
     const outcome = await execute(plan, packages, clock, cwd);
     for (const note of outcome.signing.map(removedTemporariesNote)) if (note) log.info(note);
     const findings = collectFindings(outcome.verifications, outcome.signing);

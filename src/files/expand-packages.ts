@@ -1,91 +1,129 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { NupkgSigningError } from '../errors.js';
+import { directoryPattern, isGlob, parseGlobArgument } from './path-pattern.js';
+import { emptyCounts, walkPattern, type Candidate, type WalkCounts } from './walk-pattern.js';
+
+/** What expanding the arguments looked at and found: the run reports it with its verdicts. */
+export interface ExpansionSummary extends Readonly<WalkCounts> {
+  /** Paths the arguments select, before paths to the same real file are folded into one. */
+  readonly matched: number;
+  /** Selected paths that are another path (a link, `./x`, two arguments) to a file already listed. */
+  readonly duplicatePaths: number;
+}
+
+export interface PackageExpansion {
+  /** The packages to process, sorted, one per real file. */
+  readonly files: string[];
+  readonly summary: ExpansionSummary;
+}
+
+export interface ExpandOptions {
+  readonly cwd?: string;
+  /** An argument that selects nothing is skipped instead of refused (the action's allow-no-packages). */
+  readonly allowNoMatch?: boolean;
+}
 
 /**
  * Turns the user's FILE|DIR|GLOB arguments into package paths: a file as given, a directory as
- * every `*.nupkg` below it, a glob (`*`, `**`, `?`) as the files it matches. Sorted and without
- * duplicates. An argument that names nothing is a usage error (NUPKG003) naming it.
+ * every `*.nupkg` below it, a glob (`*`, `**`, `?`) as the entries it matches (see walkPattern for
+ * links, loops and dot-directories). Each real file is listed once, under its direct path when it
+ * has one: a symbolic link to a file also named is the same package, a link to another file is
+ * another package. An argument that selects nothing is a usage error (NUPKG003) naming it.
  */
+export async function expandPackages(
+  args: readonly string[],
+  options: ExpandOptions = {},
+): Promise<PackageExpansion> {
+  const cwd = options.cwd ?? process.cwd();
+  const counts = emptyCounts();
+  const candidates: Candidate[] = [];
+  for (const arg of args) {
+    const before = { candidates: candidates.length, files: counts.filesConsidered };
+    const add = (candidate: Candidate) => void candidates.push(candidate);
+    const kind = await expandOne(arg, cwd, counts, add);
+    if (candidates.length === before.candidates && !options.allowNoMatch) {
+      throw new NupkgSigningError(
+        'NUPKG003',
+        nothingSelected(arg, kind, counts.filesConsidered - before.files, cwd),
+      );
+    }
+  }
+  const files = await oneRealFileEach(candidates);
+  return {
+    files,
+    summary: {
+      ...counts,
+      matched: candidates.length,
+      duplicatePaths: candidates.length - files.length,
+    },
+  };
+}
+
+/** {@link expandPackages} without the summary, for callers that only need the paths. */
 export async function expandPackageArguments(
   args: readonly string[],
   cwd = process.cwd(),
 ): Promise<string[]> {
-  const found = new Set<string>();
-  for (const arg of args) {
-    const matches = await expandOne(arg, cwd);
-    if (matches.length === 0) {
-      throw new NupkgSigningError(
-        'NUPKG003',
-        isGlob(arg)
-          ? `No package matches '${arg}'. Check the pattern and the working directory (${cwd}).`
-          : `No such file or directory: '${arg}'.`,
-      );
-    }
-    for (const match of matches) found.add(match);
-  }
-  return [...found].sort();
+  return (await expandPackages(args, { cwd })).files;
 }
 
-async function expandOne(arg: string, cwd: string): Promise<string[]> {
-  if (!isGlob(arg)) {
-    const path = resolve(cwd, arg);
-    const info = await stat(path).catch(() => undefined);
-    if (!info) return [];
-    if (info.isDirectory()) {
-      return (await walk(path))
-        .filter((f) => f.toLowerCase().endsWith('.nupkg'))
-        .map((f) => relative(cwd, f));
-    }
-    return [arg];
+type ArgumentKind = 'glob' | 'directory' | 'missing' | 'file';
+
+async function expandOne(
+  arg: string,
+  cwd: string,
+  counts: WalkCounts,
+  add: (candidate: Candidate) => void,
+): Promise<ArgumentKind> {
+  if (isGlob(arg)) {
+    await walkPattern(parseGlobArgument(arg, cwd), cwd, counts, add);
+    return 'glob';
   }
-  const normalized = arg.split(/[\\/]/);
-  const firstGlob = normalized.findIndex(isGlob);
-  const base = resolve(cwd, normalized.slice(0, firstGlob).join(sep) || '.');
-  const pattern = globToRegExp(normalized.slice(firstGlob).join('/'));
-  const files = await walk(base);
-  return files
-    .filter((file) =>
-      pattern.test(
-        file
-          .slice(base.length + 1)
-          .split(sep)
-          .join('/'),
-      ),
-    )
-    .map((file) => relative(cwd, file));
+  const path = resolve(cwd, arg);
+  const entry = await lstat(path).catch(() => undefined);
+  if (!entry) return 'missing';
+  const symlink = entry.isSymbolicLink();
+  const target = symlink ? await stat(path).catch(() => undefined) : entry;
+  if (symlink && target) counts.symlinksFollowed++;
+  // `x.nupkg` that is a directory is named as a package: it is reported (NUPKG002) when opened.
+  if (target?.isDirectory() && !/\.nupkg$/i.test(arg)) {
+    await walkPattern(directoryPattern(arg, cwd), cwd, counts, add);
+    return 'directory';
+  }
+  counts.filesConsidered++;
+  add({ path, display: arg, viaSymlink: symlink });
+  return 'file';
 }
 
-function isGlob(text: string): boolean {
-  return /[*?[]/.test(text);
+function nothingSelected(arg: string, kind: ArgumentKind, considered: number, cwd: string): string {
+  const files = `${considered} ${considered === 1 ? 'file' : 'files'} considered`;
+  switch (kind) {
+    case 'directory':
+      return `The directory '${arg}' has no package (*.nupkg) in it or below it (${files}). Check that the packages were built, or name another directory.`;
+    case 'glob':
+      return `No package matches '${arg}' (${files}). Check the pattern and the working directory (${cwd}).`;
+    default:
+      return `No such file or directory: '${arg}'.`;
+  }
 }
 
-/** `**` matches any number of directories, `*` and `?` stay within one path segment. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i] as string;
-    if (char === '*' && glob[i + 1] === '*') {
-      const slash = glob[i + 2] === '/';
-      source += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+/**
+ * One path per real file (symbolic links resolved), sorted. The path kept is one reached without
+ * a link when there is one, else the first in order: the file is verified or signed once, under
+ * the name a reader recognises. A path that does not resolve (a dangling link) is its own file.
+ */
+async function oneRealFileEach(candidates: readonly Candidate[]): Promise<string[]> {
+  const byRealPath = new Map<string, Candidate>();
+  for (const candidate of candidates) {
+    const key = await realpath(candidate.path).catch(() => candidate.path);
+    const kept = byRealPath.get(key);
+    if (!kept || preferred(candidate, kept)) byRealPath.set(key, candidate);
   }
-  return new RegExp(`^${source}$`, 'i');
+  return [...byRealPath.values()].map((c) => c.display).sort();
 }
 
-/** Every file below `dir`, skipping node_modules and dot-directories (bounded by the tree). */
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-      out.push(...(await walk(path)));
-    } else if (entry.isFile()) out.push(path);
-  }
-  return out;
+function preferred(candidate: Candidate, kept: Candidate): boolean {
+  if (candidate.viaSymlink !== kept.viaSymlink) return !candidate.viaSymlink;
+  return candidate.display < kept.display;
 }

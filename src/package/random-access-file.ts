@@ -1,4 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants as fs } from 'node:fs';
+import { open, readlink, type FileHandle } from 'node:fs/promises';
 import { NupkgSigningError } from '../errors.js';
 
 /** Positional reads over an open file. One handle, no stream, so reads never race. */
@@ -9,12 +10,18 @@ export class RandomAccessFile {
     readonly size: number,
   ) {}
 
+  /**
+   * Opens a package: only a regular file. It is opened without blocking, so a FIFO named like a
+   * package (which would wait for a writer forever) or a device is refused at once by the type
+   * check on the open handle, which also closes the gap between a check and the open.
+   */
   static async open(path: string): Promise<RandomAccessFile> {
     let handle: FileHandle;
     try {
-      handle = await open(path, 'r');
+      handle = await open(path, fs.O_RDONLY | fs.O_NONBLOCK);
     } catch (error) {
-      throw new NupkgSigningError('NUPKG002', `Cannot open '${path}': ${ioReason(error)}.`, {
+      const reason = `${ioReason(error)}${await danglingLink(path, error)}`;
+      throw new NupkgSigningError('NUPKG002', `Cannot open '${path}': ${reason}.`, {
         file: path,
         cause: error,
       });
@@ -22,7 +29,14 @@ export class RandomAccessFile {
     const stat = await handle.stat();
     if (!stat.isFile()) {
       await handle.close();
-      throw new NupkgSigningError('NUPKG002', `'${path}' is not a regular file.`, { file: path });
+      const kind = stat.isDirectory()
+        ? 'a directory'
+        : 'not a regular file (a FIFO, device or socket)';
+      throw new NupkgSigningError(
+        'NUPKG002',
+        `'${path}' is ${kind}, not a package. Name a regular .nupkg file.`,
+        { file: path },
+      );
     }
     return new RandomAccessFile(path, handle, stat.size);
   }
@@ -60,6 +74,14 @@ export class RandomAccessFile {
   }
 }
 
+/** A symbolic link whose target is missing (or loops) says so: the link is what to fix. */
+async function danglingLink(path: string, error: unknown): Promise<string> {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOENT' && code !== 'ELOOP') return '';
+  const target = await readlink(path).catch(() => undefined);
+  return target === undefined ? '' : ` (a symbolic link to '${target}', which cannot be followed)`;
+}
+
 function ioReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
@@ -70,6 +92,8 @@ function ioReason(error: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'it is a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
     default:
       return error instanceof Error ? error.message : String(error);
   }

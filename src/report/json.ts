@@ -1,10 +1,17 @@
+import type { ExpansionSummary } from '../files/expand-packages.js';
 import type { PackageResult } from '../verify/result.js';
 import { jsonText } from './escape.js';
+import { searchDocument } from './expansion.js';
 
 /**
- * The `--json` document: `{ "results": [...] }`, stable field names (see README). It parses to
- * exactly the results; `jsonText` only writes log-active characters as `\\u` escapes.
+ * The `--json` document: `{ "results": [...] }`, stable field names (see README), and `search`
+ * (what expanding FILE|DIR|GLOB considered) when the run has one. It parses to exactly these
+ * values; `jsonText` only writes log-active characters as `\\u` escapes.
  */
-export function renderJson(results: readonly PackageResult[]): string {
-  return jsonText({ results });
+export function renderJson(
+  results: readonly PackageResult[],
+  expansion?: ExpansionSummary,
+): string {
+  const document = expansion ? { results, search: searchDocument(expansion) } : { results };
+  return jsonText(document);
 }

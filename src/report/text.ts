@@ -1,16 +1,22 @@
+import type { ExpansionSummary } from '../files/expand-packages.js';
 import type { Issue } from '../verify/result.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { logLines } from './escape.js';
+import { describeExpansion } from './expansion.js';
 
 const MARK: Record<Issue['level'], string> = { error: 'error', warning: 'warn ', info: 'info ' };
 
 /**
  * Human-readable lines for a terminal or a CI log: per package the verdict, who signed it and
- * when, which policy rule decided, then every finding with its code; a summary line at the end.
- * Each line goes through `logLines`: values from packages, certificates and file names cannot
- * start a new line or a CI command.
+ * when, which policy rule decided, then every finding with its code; a summary line at the end
+ * that also says how many files the arguments' expansion considered and matched. Each line goes
+ * through `logLines`: values from packages, certificates and file names cannot start a new line
+ * or a CI command.
  */
-export function renderText(results: readonly PackageVerification[]): string {
+export function renderText(
+  results: readonly PackageVerification[],
+  expansion?: ExpansionSummary,
+): string {
   const lines: string[] = [];
   for (const result of results) {
     const name = result.package ? ` ${result.package.id} ${result.package.version}` : '';
@@ -30,7 +36,8 @@ export function renderText(results: readonly PackageVerification[]): string {
       lines.push(`  ${MARK[found.level]} ${found.code}: ${found.message}`);
   }
   const failed = results.filter((r) => !r.valid).length;
-  lines.push('', `${results.length - failed} valid, ${failed} invalid`);
+  const searched = expansion ? ` (${describeExpansion(expansion)})` : '';
+  lines.push('', `${results.length - failed} valid, ${failed} invalid${searched}`);
   return logLines(lines);
 }
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeError, isNupkgSigningError, NupkgSigningError } from '../errors.js';
-import { expandPackageArguments } from '../files/expand-packages.js';
+import { expandPackages, type ExpansionSummary } from '../files/expand-packages.js';
 import { writeDirectoryOf } from '../package/atomic-write.js';
 import { removeStaleTemporaries } from '../package/temporary-files.js';
 import { signPackage, type SignPackageResult } from '../sign/sign-package.js';
@@ -44,17 +44,26 @@ export interface SignOutcome {
   readonly removedTemporaries?: readonly string[];
 }
 
+/** A run's outcomes, and what expanding its arguments looked at (reported with them). */
+export interface SigningRun {
+  readonly outcomes: SignOutcome[];
+  readonly expansion: ExpansionSummary;
+}
+
 /**
  * Signs every package the arguments name. A failure on one package is its outcome, not an
  * exception; a key or argument problem throws (nothing is signed then).
  */
-export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]> {
+export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
   const signer = createSigner(options.key);
   const trustedRoots =
     options.trustedRoots.length > 0
       ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]
       : undefined;
-  const files = await expandPackageArguments(options.packages, options.cwd);
+  const { files, summary: expansion } = await expandPackages(
+    options.packages,
+    options.cwd === undefined ? {} : { cwd: options.cwd },
+  );
   if (options.outputDirectory !== undefined) await createOutputDirectory(options.outputDirectory);
 
   const outcomes: SignOutcome[] = [];
@@ -89,7 +98,7 @@ export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]
       });
     }
   }
-  return outcomes;
+  return { outcomes, expansion };
 }
 
 /** `--output` may name a new folder, or a symlink to one; anything else fails before signing. */

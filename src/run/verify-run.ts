@@ -1,5 +1,5 @@
 import { NupkgSigningError } from '../errors.js';
-import { expandPackageArguments } from '../files/expand-packages.js';
+import { expandPackages, type ExpansionSummary } from '../files/expand-packages.js';
 import { loadNuGetConfig, type NuGetSigningConfig } from '../policy/nuget-config.js';
 import { getPreset, withOverrides } from '../policy/presets.js';
 import {
@@ -51,8 +51,14 @@ export interface VerifyRunOptions {
   readonly revocation?: { readonly mode?: RevocationMode; readonly directory?: string };
 }
 
+/** A run's verdicts, and what expanding its arguments looked at (reported with them). */
+export interface VerificationRun {
+  readonly results: PackageVerification[];
+  readonly expansion: ExpansionSummary;
+}
+
 /** Loads the run's configuration once, then verifies each package. */
-export async function runVerification(options: VerifyRunOptions): Promise<PackageVerification[]> {
+export async function runVerification(options: VerifyRunOptions): Promise<VerificationRun> {
   const signerPolicy =
     options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
   const nugetConfig =
@@ -75,7 +81,10 @@ export async function runVerification(options: VerifyRunOptions): Promise<Packag
     ...(options.published ? { nugetOrg: 'published' as const } : {}),
   });
   const trust = selectTrustStores([...options.trustedRoots, ...(signerPolicy?.trustedRoots ?? [])]);
-  const files = await expandPackageArguments(options.packages, options.cwd);
+  const { files, summary: expansion } = await expandPackages(
+    options.packages,
+    options.cwd === undefined ? {} : { cwd: options.cwd },
+  );
   const { directory } = options.revocation ?? {};
   const revocation = createRevocationChecker({
     mode: resolveRevocationMode(
@@ -99,7 +108,7 @@ export async function runVerification(options: VerifyRunOptions): Promise<Packag
       }),
     );
   }
-  return results;
+  return { results, expansion };
 }
 
 /** A nuget.config in require mode verifies like restore's require mode; otherwise like verify. */

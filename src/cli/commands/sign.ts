@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { describeError, NupkgSigningError } from '../../errors.js';
+import type { ExpansionSummary } from '../../files/expand-packages.js';
+import { describeExpansion, searchDocument } from '../../report/expansion.js';
 import type { KeyInputs } from '../../run/key-inputs.js';
 import { jsonText, logLines } from '../../report/escape.js';
 import { removedTemporariesNote, runSigning, type SignOutcome } from '../../run/sign-run.js';
@@ -80,7 +82,7 @@ export async function runSign(
     values['timestamp-hash-algorithm'],
     '--timestamp-hash-algorithm',
   );
-  const outcomes = await runSigning({
+  const { outcomes, expansion } = await runSigning({
     packages: positionals,
     key: await readKeyInputs(values, env),
     hashAlgorithm,
@@ -93,7 +95,11 @@ export async function runSign(
     // One signing time for the batch, as the CLI's clock is read once per run.
     now: () => now,
   });
-  out.stdout(values.json ? jsonText({ results: outcomes }) : renderText(outcomes));
+  out.stdout(
+    values.json
+      ? jsonText({ results: outcomes, search: searchDocument(expansion) })
+      : renderText(outcomes, expansion),
+  );
   if (outcomes.some((o) => o.error?.code === 'NUPKG002')) return 2;
   return outcomes.every((o) => o.signed) ? 0 : 1;
 }
@@ -136,7 +142,7 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
   };
 }
 
-function renderText(outcomes: readonly SignOutcome[]): string {
+function renderText(outcomes: readonly SignOutcome[], expansion: ExpansionSummary): string {
   const lines: string[] = [];
   for (const outcome of outcomes) {
     const note = removedTemporariesNote(outcome);
@@ -157,6 +163,8 @@ function renderText(outcomes: readonly SignOutcome[]): string {
       lines.push(`  warning ${warning.code}: ${warning.message}`);
   }
   const signed = outcomes.filter((o) => o.signed).length;
+  // What the arguments' expansion looked at, on its own line: the last line stays the count.
+  lines.push(`Searched: ${describeExpansion(expansion)}.`);
   lines.push(`${signed} of ${outcomes.length} package(s) signed.`);
   return logLines(lines);
 }

@@ -69,7 +69,7 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       'verify needs at least one FILE, DIR or GLOB. See --help.',
     );
   }
-  const results = await runVerification({
+  const { results, expansion } = await runVerification({
     packages: positionals,
     ...(values.policy !== undefined ? { policy: values.policy } : {}),
     ...(values['policy-file'] !== undefined ? { policyFile: values['policy-file'] } : {}),
@@ -88,6 +88,6 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
     },
   });
-  out.stdout(values.json ? renderJson(results) : renderText(results));
+  out.stdout(values.json ? renderJson(results, expansion) : renderText(results, expansion));
   return results.every((r) => r.valid) ? 0 : 1;
 }
