@@ -78,12 +78,14 @@ function expectNoCommandLine(output: string): void {
 }
 
 describe('hostile values in the CLI text output', () => {
+  // The version stays valid: NuGet (and we) refuse a package whose version does not parse, so a
+  // hostile version never reaches the PASS line (it ends as an escaped NUPKG001 message instead).
   const cases = [
-    { label: 'raw CR/LF', id: `Evil\r\n${SET_OUTPUT}`, version: `1.0.0\n${SET_VARIABLE}` },
+    { label: 'raw CR/LF', id: `Evil\r\n${SET_OUTPUT}${SET_VARIABLE}`, version: '1.0.0' },
     {
       label: 'XML character references',
       id: `Evil&#13;&#10;${SET_OUTPUT}&#13;${SET_VARIABLE}`,
-      version: `1.0.0&#10;${SET_OUTPUT}&#x1b;[31m`,
+      version: '1.0.0',
     },
   ];
 
@@ -122,7 +124,7 @@ describe('hostile values in the CLI text output', () => {
       expectNoCommandLine(verified.stdout);
       // Every line is one of the report's own: data never starts a line.
       for (const line of verified.stdout.trimEnd().split('\n'))
-        expect(line).toMatch(/^(?:PASS |FAIL | {2}|$|\d+ valid, \d+ invalid$)/);
+        expect(line).toMatch(/^(?:PASS |FAIL | {2}|$|\d+ valid, \d+ invalid(?: \(.*\))?$)/);
       expect(verified.stdout).toContain(`/pkg\\n${SET_OUTPUT}\\r##vso\\x5btask.setvariable`);
       // The subject, readable: line breaks and escape sequences spelled out.
       expect(verified.stdout).toContain(
