@@ -1,6 +1,6 @@
 /**
  * Limits against hostile inputs. Each is far above what a real package needs, and each has a
- * clear error (NUPKG004) naming the limit. Stated in README.md.
+ * clear error (NUPKG004; NUPKG005 for configuration files) naming the limit. Stated in README.md.
  */
 export const LIMITS = {
   /** Central directory bytes held in memory: 65,535 entries with 512-byte names fit easily. */
@@ -13,4 +13,18 @@ export const LIMITS = {
   maxInflatedEntryBytes: 16 * 1024 * 1024,
   /** Certificates in one SignedData (a signature or a timestamp token); real ones carry 2–6. */
   maxCertificates: 100,
+  /**
+   * A signer policy file (NUPKG005): one with thousands of accounts is under 1 MB. The YAML
+   * document model costs about 80 bytes of memory per byte of text, so this also bounds memory.
+   */
+  maxPolicyFileBytes: 2 * 1024 * 1024,
+  /** A RepositorySignatures resource file (NUPKG005): nuget.org's is a few KB. */
+  maxRepositorySignaturesBytes: 1024 * 1024,
+  /** A certificate `file:` named by a policy (NUPKG005): nuget.org registers at most 10,000 bytes. */
+  maxCertificateFileBytes: 1024 * 1024,
+  /**
+   * Collections nested in a configuration file (YAML policy, RepositorySignatures JSON), counted
+   * before parsing so no parser recurses deeper (NUPKG005). Real files nest 5 levels.
+   */
+  maxConfigNesting: 64,
 } as const;

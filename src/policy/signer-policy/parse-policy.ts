@@ -4,16 +4,17 @@ import {
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
   visit,
   type Document,
   type Node,
 } from 'yaml';
 import { NupkgSigningError } from '../../errors.js';
+import { LIMITS } from '../../package/limits.js';
 import { buildPolicy, type BuildOptions, type RawPolicy } from './build-policy.js';
 import type { SignerPolicy } from './model.js';
 import { schemaProblems } from './schema-errors.js';
 import { createLocator, formatPath, type PathSegment } from './yaml-locate.js';
+import { parseBoundedYaml } from './yaml-document.js';
 
 export type ParsePolicyOptions = BuildOptions;
 
@@ -22,9 +23,29 @@ export type ParsePolicyOptions = BuildOptions;
  * per line, so a CI log points straight at what to fix. Pure apart from `readCertificateFile`.
  */
 export function parsePolicy(text: string, options: ParsePolicyOptions): SignerPolicy {
+  try {
+    return parseBoundedPolicy(text, options);
+  } catch (error) {
+    // The nesting bound keeps every recursion shallow; should one still overflow, say so with a code.
+    if (error instanceof RangeError) {
+      refuse(options.fileName, [
+        `${options.fileName}: the file is too complex to read (${error.message})`,
+      ]);
+    }
+    throw error;
+  }
+}
+
+function parseBoundedPolicy(text: string, options: ParsePolicyOptions): SignerPolicy {
   const counter = new LineCounter();
   // Duplicate keys are found below, so we can name them and treat account names case-insensitively.
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+  const parsed = parseBoundedYaml(text, counter, LIMITS.maxConfigNesting, { uniqueKeys: false });
+  if (!parsed.document) {
+    refuse(options.fileName, [
+      `${options.fileName}:${parsed.tooDeepAtLine}: collections are nested too deeply (limit: ${LIMITS.maxConfigNesting} levels, counted from indentation, indicators and brackets; a policy file needs about 10); check that it is the right file`,
+    ]);
+  }
+  const doc = parsed.document;
   if (doc.errors.length > 0) {
     refuse(
       options.fileName,
