@@ -14,7 +14,8 @@ export function findJsonNestingOverflow(
     const c = text.charCodeAt(i);
     if (c === 0x0a) line += 1;
     if (inString) {
-      if (c === 0x5c) i += 1; // backslash: the next character is escaped
+      if (c === 0x5c)
+        i += 1; // backslash: the next character is escaped
       else if (c === 0x22) inString = false;
       continue;
     }

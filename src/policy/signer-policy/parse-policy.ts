@@ -1,13 +1,4 @@
-import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  visit,
-  type Document,
-  type Node,
-} from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, visit, type Document, type Node } from 'yaml';
 import { NupkgSigningError } from '../../errors.js';
 import { LIMITS } from '../../package/limits.js';
 import { buildPolicy, type BuildOptions, type RawPolicy } from './build-policy.js';

@@ -1,5 +1,5 @@
+import type { CST } from 'yaml';
 import {
-  CST,
   Composer,
   Lexer,
   Parser,

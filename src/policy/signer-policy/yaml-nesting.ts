@@ -88,7 +88,8 @@ export class YamlNestingBound {
     // Inside a flow collection, indentation carries no structure.
     if (this.flow > 0) return;
     const indents = this.indents;
-    while (indents.length > 0 && (indents[indents.length - 1] ?? 0) > this.lineIndent) indents.pop();
+    while (indents.length > 0 && (indents[indents.length - 1] ?? 0) > this.lineIndent)
+      indents.pop();
     if (indents.length === 0 || (indents[indents.length - 1] ?? 0) < this.lineIndent)
       indents.push(this.lineIndent);
   }
