@@ -42,7 +42,7 @@ describe('parsePolicy', () => {
       {
         situation: 'an unknown top-level key',
         yaml: 'acounts: {}\naccounts: {}\npackages: []\n',
-        says: /^policy\.yml:1: acounts: unknown key \(allowed: version, accounts, packages, trustedRoots, verification\)$/m,
+        says: /^policy\.yml:1: acounts: unknown key \(allowed: version, accounts, packages, unmatchedPackages, trustedRoots, verification\)$/m,
       },
       {
         situation: 'an unknown certificate key',
@@ -148,6 +148,11 @@ describe('parsePolicy', () => {
         situation: 'a missing certificate file',
         yaml: withCertificate('file: certs/missing.cer'),
         says: /^policy\.yml:5: accounts\.contoso\.certificates\[0\]\.file: cannot read certs\/missing\.cer: ENOENT/m,
+      },
+      {
+        situation: 'an unmatchedPackages value other than deny or allow',
+        yaml: 'accounts: {}\npackages: []\nunmatchedPackages: warn\n',
+        says: /^policy\.yml:3: unmatchedPackages: must be \["deny","allow"\]$/m,
       },
       {
         situation: 'a verification preset that is not a name',
@@ -263,6 +268,14 @@ describe('parsePolicy', () => {
         }),
         expect.objectContaining({ id: 'Q', requiredSigner: 'any' }),
       ]);
+    });
+
+    it.each([
+      { situation: 'absent', line: '', expected: 'deny' },
+      { situation: 'deny', line: 'unmatchedPackages: deny\n', expected: 'deny' },
+      { situation: 'allow', line: 'unmatchedPackages: allow\n', expected: 'allow' },
+    ])('reads unmatchedPackages $situation as $expected', ({ line, expected }) => {
+      expect(policyFrom(`accounts: {}\npackages: []\n${line}`).unmatchedPackages).toBe(expected);
     });
 
     it('exposes trusted roots (resolved against the file) and the verification preset', () => {
