@@ -2,7 +2,8 @@ import { issue, type Issue } from '../../verify/result.js';
 import { daysUntil, EXPIRY_WARNING_DAYS, isoDate, POLICY_NOTICE_CODE } from './explain.js';
 import { shortFingerprint } from './fingerprint.js';
 import type { SignerPolicy } from './model.js';
-import { rulesMatchingNothing } from './package-rules.js';
+import { findPackageRule, rulesMatchingNothing } from './package-rules.js';
+import { unmatchedPackageDecision } from './unmatched-package.js';
 
 /**
  * `policy check`: what is worth knowing about a policy file that loaded. Problems that make the
@@ -10,7 +11,8 @@ import { rulesMatchingNothing } from './package-rules.js';
  *
  * - load warnings (a certificate registered to two accounts);
  * - with `packageIds` (the ids the check found), a package rule matching none of them: an error,
- *   since a typo there silently leaves a package unchecked;
+ *   since a typo there silently leaves a package unchecked; and, unless `unmatchedPackages: allow`,
+ *   a package that no rule matches (verify would refuse it), with the rule to add;
  * - registered certificates that expired or expire within 30 days of `now`, from a `file:`
  *   certificate's notAfter or an `expires:` note.
  */
@@ -21,6 +23,12 @@ export function checkPolicyFile(
 ): Issue[] {
   const issues: Issue[] = [...policy.loadWarnings];
   if (packageIds !== undefined) {
+    // What verify would refuse: a package no rule matches, when unmatched packages are denied.
+    for (const packageId of packageIds) {
+      if (findPackageRule(policy, packageId)) continue;
+      const decision = unmatchedPackageDecision(policy, { packageId });
+      if (!decision.accepted) issues.push(...decision.issues);
+    }
     for (const rule of rulesMatchingNothing(policy, packageIds)) {
       const found =
         packageIds.length === 0 ? 'no packages were found' : `found: ${packageIds.join(', ')}`;

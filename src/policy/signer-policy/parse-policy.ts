@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, visit, type Document, type Node } from 'yaml';
-import { NupkgSigningError } from '../../errors.js';
+import { describeError, NupkgSigningError } from '../../errors.js';
 import { LIMITS } from '../../package/limits.js';
 import { buildPolicy, type BuildOptions, type RawPolicy } from './build-policy.js';
 import type { SignerPolicy } from './model.js';
@@ -56,7 +56,13 @@ function parseBoundedPolicy(text: string, options: ParsePolicyOptions): SignerPo
   if (duplicates.length > 0) refuse(options.fileName, duplicates);
 
   keepFingerprintsAsText(doc);
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // Aliases expand here; the library refuses one that would expand exponentially (an alias bomb).
+    data = doc.toJS();
+  } catch (error) {
+    refuse(options.fileName, [`${options.fileName}: ${describeError(error)}`]);
+  }
   if (data === null || data === undefined)
     refuse(options.fileName, [`${options.fileName}: the file is empty`]);
   const invalid = schemaProblems(data, locator);
