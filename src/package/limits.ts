@@ -18,6 +18,13 @@ export const LIMITS = {
    * document model costs about 80 bytes of memory per byte of text, so this also bounds memory.
    */
   maxPolicyFileBytes: 2 * 1024 * 1024,
+  /**
+   * YAML tokens in a policy file (keys, values, indicators, lines; an opening bracket counts 4;
+   * spaces do not count), checked while lexing: the parsed model costs about 1 KB per token
+   * whatever the bytes. A policy of 5,000 accounts, each with a certificate, label, expiry and
+   * package rule, has about 165,000.
+   */
+  maxPolicyTokens: 200_000,
   /** A RepositorySignatures resource file (NUPKG005): nuget.org's is a few KB. */
   maxRepositorySignaturesBytes: 1024 * 1024,
   /** A certificate `file:` named by a policy (NUPKG005): nuget.org registers at most 10,000 bytes. */

@@ -17,8 +17,10 @@ import { useTempDir } from '../../helpers/temp-files.js';
 const temp = useTempDir();
 /** CPU seconds, not wall time: the machine is shared, and CPU time is what grows with the input. */
 const CPU_BOUND_SECONDS = 10;
-/** For refusals that should not read or parse much at all. */
+/** For refusals that read or parse little: a FIFO, a device, a size or nesting limit. */
 const QUICK_MS = 2000;
+/** For refusals that lex a whole file first (up to 2 MiB), on a shared machine. */
+const LEXING_MS = 5000;
 const MEMORY_BOUND_MIB = 200;
 
 /** Accounts with a certificate each, and a rule per account, up to `bytes` of YAML. */
@@ -45,13 +47,13 @@ function cpuSeconds<T>(run: () => T): { value: T; seconds: number } {
   return { value, seconds: (used.user + used.system) / 1e6 };
 }
 
-/** The NUPKG005 thrown by `load`, checked to come within QUICK_MS. */
-function quickRefusal(load: () => unknown): NupkgSigningError {
+/** The NUPKG005 thrown by `load`, checked to come within `withinMs`. */
+function quickRefusal(load: () => unknown, withinMs = QUICK_MS): NupkgSigningError {
   const started = performance.now();
   try {
     load();
   } catch (error) {
-    expect(performance.now() - started).toBeLessThan(QUICK_MS);
+    expect(performance.now() - started).toBeLessThan(withinMs);
     expect(error).toBeInstanceOf(NupkgSigningError);
     expect((error as NupkgSigningError).code).toBe('NUPKG005');
     return error as NupkgSigningError;
@@ -107,17 +109,48 @@ describe('a policy file', () => {
       expect(mib).toBeLessThan(MEMORY_BOUND_MIB);
     });
 
-    it('of 5 MB parses in linear time (finding lines was quadratic in accounts: minutes)', () => {
-      const { text, accounts } = generatedPolicy(5_000_000);
-      const { value: policy, seconds } = cpuSeconds(() =>
-        parsePolicy(text, { fileName: 'policy.yml', baseDir: '/' }),
+    it(`of 5 MB, over the ${LIMITS.maxPolicyTokens}-token budget, is refused while lexing, at the line`, () => {
+      const { text } = generatedPolicy(5_000_000);
+      const error = quickRefusal(
+        () => parsePolicy(text, { fileName: 'policy.yml', baseDir: '/' }),
+        LEXING_MS,
       );
-      expect(policy.accounts.size).toBe(accounts);
-      // Lines are still right at the end of a large file.
-      expect(policy.packages[accounts - 1]?.where).toBe(
-        `policy.yml:${text.split('\n').length - 2}`,
+      expect(error.message).toMatch(
+        new RegExp(
+          `^policy\\.yml:\\d+: the file has more than ${LIMITS.maxPolicyTokens} YAML tokens`,
+          'm',
+        ),
       );
-      expect(seconds).toBeLessThan(CPU_BOUND_SECONDS);
+    });
+
+    it.each([
+      { shape: 'closing brackets, each a YAML error', line: '- ]]]]]]]]]]]]]]]]]]]]' },
+      { shape: 'unclosed brackets, cut by the next line', line: `- ${'['.repeat(60)}` },
+      { shape: 'a valid flow list of one-letter items', line: `- [${'a, '.repeat(20)}a]` },
+    ])(
+      `of 2 MiB made of $shape is refused within the token or problem budget, the process under ${MEMORY_BOUND_MIB} MiB`,
+      ({ line }) => {
+        const text = `${line}\n`.repeat(Math.floor(LIMITS.maxPolicyFileBytes / (line.length + 1)));
+        const file = temp.write(`tokens-${line.length}.yml`, text);
+        expect(quickRefusal(() => loadPolicyFile(file), LEXING_MS).message).toMatch(
+          /more than \d+ YAML tokens|stopped reading after \d+ problems/,
+        );
+        const { mib, out } = peakRssMiB(
+          'src/policy/signer-policy/load-policy.ts',
+          'm.loadPolicyFile(process.argv[2])',
+          file,
+        );
+        expect(out).toMatch(/^NUPKG005 /m);
+        expect(mib).toBeLessThan(MEMORY_BOUND_MIB);
+      },
+    );
+
+    it('with tens of thousands of YAML errors lists the first 99 and stops reading', () => {
+      const file = temp.write('errors.yml', '- ]\n'.repeat(30_000));
+      const message = quickRefusal(() => loadPolicyFile(file), LEXING_MS).message;
+      // The heading, 99 problems and the note that reading stopped.
+      expect(message.split('\n')).toHaveLength(101);
+      expect(message).toMatch(/errors\.yml: stopped reading after 99 problems and warnings$/);
     });
 
     it(`of 5 MB, over the ${LIMITS.maxPolicyFileBytes}-byte limit, is refused at once`, () => {

@@ -1,4 +1,14 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, visit, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  visit,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import { describeError, NupkgSigningError } from '../../errors.js';
 import { LIMITS } from '../../package/limits.js';
 import { buildPolicy, type BuildOptions, type RawPolicy } from './build-policy.js';
@@ -30,21 +40,35 @@ export function parsePolicy(text: string, options: ParsePolicyOptions): SignerPo
 function parseBoundedPolicy(text: string, options: ParsePolicyOptions): SignerPolicy {
   const counter = new LineCounter();
   // Duplicate keys are found below, so we can name them and treat account names case-insensitively.
-  const parsed = parseBoundedYaml(text, counter, LIMITS.maxConfigNesting, { uniqueKeys: false });
-  if (!parsed.document) {
+  const parsed = parseBoundedYaml(
+    text,
+    counter,
+    {
+      maxNesting: LIMITS.maxConfigNesting,
+      maxTokens: LIMITS.maxPolicyTokens,
+      // One line is left for saying that reading stopped.
+      maxErrors: MAX_LISTED_PROBLEMS - 1,
+    },
+    { uniqueKeys: false },
+  );
+  if ('refused' in parsed) {
     refuse(options.fileName, [
-      `${options.fileName}:${parsed.tooDeepAtLine}: collections are nested too deeply (limit: ${LIMITS.maxConfigNesting} levels, counted from indentation, indicators and brackets; a policy file needs about 10); check that it is the right file`,
+      `${options.fileName}:${parsed.refused.line}: ${parsed.refused.problem}; check that it is the right file`,
     ]);
   }
-  const doc = parsed.document;
-  if (doc.errors.length > 0) {
+  if ('errors' in parsed) {
+    refuse(options.fileName, [
+      ...parsed.errors.map((e) => yamlProblem(options.fileName, counter, e)),
+      `${options.fileName}: stopped reading after ${MAX_LISTED_PROBLEMS - 1} problems and warnings`,
+    ]);
+  }
+  if (parsed.document.errors.length > 0) {
     refuse(
       options.fileName,
-      doc.errors.map(
-        (e) => `${options.fileName}:${counter.linePos(e.pos[0]).line}: ${firstLine(e.message)}`,
-      ),
+      parsed.document.errors.map((e) => yamlProblem(options.fileName, counter, e)),
     );
   }
+  const doc = parsed.document;
   const locator = createLocator(options.fileName, doc, counter);
   const lineOf = (node: Node): number => counter.linePos(node.range?.[0] ?? 0).line;
   const duplicates = duplicateKeys(doc.contents as Node | null, []).map(({ path, node, first }) => {
@@ -73,13 +97,22 @@ function parseBoundedPolicy(text: string, options: ParsePolicyOptions): SignerPo
   return policy;
 }
 
+/** Enough to fix a file in one go; a generated or hostile file could have millions. */
+const MAX_LISTED_PROBLEMS = 100;
+
 function refuse(fileName: string, problems: readonly string[]): never {
   const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+  if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more`);
   throw new NupkgSigningError(
     'NUPKG005',
-    `policy file ${fileName} has ${count}:\n${problems.join('\n')}`,
+    `policy file ${fileName} has ${count}:\n${listed.join('\n')}`,
     { file: fileName },
   );
+}
+
+function yamlProblem(fileName: string, counter: LineCounter, error: YAMLError): string {
+  return `${fileName}:${counter.linePos(error.pos[0]).line}: ${firstLine(error.message)}`;
 }
 
 function firstLine(message: string): string {
