@@ -379,6 +379,27 @@ packages:
       expect(errors.every((e) => e.code === 'NUPKG005')).toBe(true);
     });
 
+    it('reports each package no rule covers once, with the rule to add (NUPKG007)', () => {
+      const errors = checkPolicyFile(subject, NOW, [
+        'Contoso.Core',
+        'Other.Pkg',
+        'other.pkg',
+      ]).filter((i) => i.code === 'NUPKG007' && i.level === 'error');
+      expect(errors).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          message: expect.stringMatching(
+            /^Other\.Pkg: no rule in policy\.yml .* such as: - \{ id: Other\.Pkg, owners: \[OWNER\] \}/,
+          ),
+        }),
+      ]);
+    });
+
+    it('reports no uncovered package when the policy allows them', () => {
+      const allowing = policyFrom('accounts: {}\npackages: []\nunmatchedPackages: allow\n');
+      expect(checkPolicyFile(allowing, NOW, ['Other.Pkg'])).toEqual([]);
+    });
+
     it('does not check rules when no ids are supplied', () => {
       expect(checkPolicyFile(subject, NOW).filter((i) => i.level === 'error')).toEqual([]);
     });

@@ -24,7 +24,11 @@ export function checkPolicyFile(
   const issues: Issue[] = [...policy.loadWarnings];
   if (packageIds !== undefined) {
     // What verify would refuse: a package no rule matches, when unmatched packages are denied.
-    for (const packageId of packageIds) {
+    // Once per id, as first written (ids compare case-insensitively).
+    const distinct = new Map<string, string>();
+    for (const id of packageIds)
+      if (!distinct.has(id.toLowerCase())) distinct.set(id.toLowerCase(), id);
+    for (const packageId of distinct.values()) {
       if (findPackageRule(policy, packageId)) continue;
       const decision = unmatchedPackageDecision(policy, { packageId });
       if (!decision.accepted) issues.push(...decision.issues);

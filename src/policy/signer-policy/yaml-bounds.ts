@@ -1,5 +1,11 @@
 import { CST } from 'yaml';
 
+/** The bounds {@link YamlBounds} enforces. */
+export interface YamlLimits {
+  readonly maxNesting: number;
+  readonly maxTokens: number;
+}
+
 /**
  * Bounds a YAML text from its lexer tokens, before the parser sees them. The lexer keeps counters,
  * not a stack, and takes linear time; what comes after it does not:
@@ -14,11 +20,6 @@ import { CST } from 'yaml';
  *   the composer reports at most a few problems per token, line or escape, so counting those
  *   bounds memory whatever the bytes are (2 MiB of `]` or `,` would otherwise take gigabytes).
  */
-export interface YamlLimits {
-  readonly maxNesting: number;
-  readonly maxTokens: number;
-}
-
 export class YamlBounds {
   /** 1-based line of the token last accepted. */
   line = 1;
