@@ -157,6 +157,67 @@ describe('nupkg-signing verify --policy-file', () => {
     });
   });
 
+  describe('when no rule matches the package', () => {
+    const uncovered = (extra: string) =>
+      `version: 1\naccounts:\n  microsoft:\n    certificates:\n      - fingerprint: ${MICROSOFT}\npackages:\n  - id: Contoso.*\n    owners: [microsoft]\n${extra}`;
+
+    it('refuses it by default (NUPKG007), naming the package and the rule to add', async () => {
+      const file = policy('uncovered.yml', uncovered(''));
+      const { exit, subject, errors } = await verifyJson(
+        file,
+        'fixtures/packages/system.buffers.4.5.1.nupkg',
+        ...WHILE_CURRENT,
+      );
+      expect(errors).toEqual(['NUPKG007']);
+      expect(subject.valid).toBe(false);
+      expect(exit).toBe(1);
+
+      const text = await run(
+        'verify',
+        '--policy-file',
+        file,
+        'fixtures/packages/system.buffers.4.5.1.nupkg',
+        ...WHILE_CURRENT,
+      );
+      expect(text.code).toBe(1);
+      // The signer's certificate is registered to microsoft, so the rule names it as the owner.
+      expect(text.stdout).toContain(
+        'System.Buffers: no rule in ' +
+          file +
+          ' matches this package id, and packages without a rule are refused (unmatchedPackages: deny, the default). Add a rule under packages, such as: - { id: System.Buffers, owners: [microsoft] }',
+      );
+    });
+
+    it('lets it pass with a notice under unmatchedPackages: allow (the former behaviour)', async () => {
+      const file = policy('uncovered-allowed.yml', uncovered('unmatchedPackages: allow\n'));
+      const { exit, subject, errors } = await verifyJson(
+        file,
+        'fixtures/packages/system.buffers.4.5.1.nupkg',
+        ...WHILE_CURRENT,
+      );
+      expect(errors).toEqual([]);
+      expect(subject.valid).toBe(true);
+      expect(subject.issues).toContainEqual(
+        expect.objectContaining({ code: 'NUPKG007', level: 'info' }),
+      );
+      expect(subject.signerPolicy).toBe('no policy for this package');
+      expect(exit).toBe(0);
+    });
+
+    it('refuses a value other than deny or allow, with the line', async () => {
+      const file = policy('uncovered-typo.yml', uncovered('unmatchedPackages: warn\n'));
+      const result = await run(
+        'verify',
+        '--policy-file',
+        file,
+        'fixtures/packages/system.buffers.4.5.1.nupkg',
+        ...WHILE_CURRENT,
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${file}:9: unmatchedPackages: must be ["deny","allow"]`);
+    });
+  });
+
   describe('when the policy file does not load', () => {
     it('verifies nothing and exits 2 with one coded line naming the place', async () => {
       const file = policy(
@@ -217,6 +278,24 @@ describe('nupkg-signing policy check', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/Sytem\.Buffers" matches no package/);
+  });
+
+  it('fails a package that no rule covers, showing the rule to add', async () => {
+    const file = policy(
+      'no-rule.yml',
+      `version: 1\naccounts:\n  a: {}\npackages:\n  - id: Contoso.*\n    owners: [a]\n`,
+    );
+    const result = await run(
+      'policy',
+      'check',
+      file,
+      '--packages',
+      'fixtures/packages/system.buffers.4.5.1.nupkg',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^error NUPKG007: System\.Buffers: no rule in .* Add a rule under packages, such as: - \{ id: System\.Buffers, owners: \[OWNER\] \}/m,
+    );
   });
 
   it('fails a malformed file with the line and field', async () => {

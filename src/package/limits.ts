@@ -40,4 +40,25 @@ export const LIMITS = {
   maxXmlElements: 100_000,
   /** Size of a nuget.config file, checked while reading it. */
   maxNuGetConfigBytes: 4 * 1024 * 1024,
+  /**
+   * A signer policy file (NUPKG005): one with thousands of accounts is under 1 MB. The YAML
+   * document model costs about 80 bytes of memory per byte of text, so this also bounds memory.
+   */
+  maxPolicyFileBytes: 2 * 1024 * 1024,
+  /**
+   * YAML tokens in a policy file (keys, values, indicators, lines; an opening bracket counts 4;
+   * spaces do not count), checked while lexing: the parsed model costs about 1 KB per token
+   * whatever the bytes. A policy of 5,000 accounts, each with a certificate, label, expiry and
+   * package rule, has about 165,000.
+   */
+  maxPolicyTokens: 200_000,
+  /** A RepositorySignatures resource file (NUPKG005): nuget.org's is a few KB. */
+  maxRepositorySignaturesBytes: 1024 * 1024,
+  /** A certificate `file:` named by a policy (NUPKG005): nuget.org registers at most 10,000 bytes. */
+  maxCertificateFileBytes: 1024 * 1024,
+  /**
+   * Collections nested in a configuration file (YAML policy, RepositorySignatures JSON), counted
+   * before parsing so no parser recurses deeper (NUPKG005). Real files nest 5 levels.
+   */
+  maxConfigNesting: 64,
 } as const;

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import snapshot from '../../data/nuget-org-repository-certificates.json' with { type: 'json' };
 import { describeError, NupkgSigningError } from '../errors.js';
+import { readBoundedFileSync } from '../files/read-bounded-file.js';
+import { LIMITS } from '../package/limits.js';
 import { issue, type Issue } from '../verify/result.js';
 import {
   certificateHash,
@@ -8,6 +9,7 @@ import {
   type FingerprintAlgorithm,
   type SignatureFacts,
 } from './signer-policy/facts.js';
+import { findJsonNestingOverflow } from './json-nesting.js';
 import { shortFingerprint } from './signer-policy/fingerprint.js';
 
 /**
@@ -89,9 +91,24 @@ export function loadRepositoryCertificates(
     return parseRepositoryCertificates(options.json, 'RepositorySignatures resource');
   if (options.file === undefined)
     return parseRepositoryCertificates(snapshot, 'bundled nuget.org repository certificates');
+  // A regular file of bounded size (a real list is a few KB), read with the limit checked while
+  // reading; bounded nesting; then JSON.parse.
+  const text = readBoundedFileSync(options.file, {
+    maxBytes: LIMITS.maxRepositorySignaturesBytes,
+    code: 'NUPKG005',
+    what: 'RepositorySignatures file',
+  }).toString('utf8');
+  const deep = findJsonNestingOverflow(text, LIMITS.maxConfigNesting);
+  if (deep) {
+    throw new NupkgSigningError(
+      'NUPKG005',
+      `${options.file}:${deep.line}: arrays and objects are nested more than ${LIMITS.maxConfigNesting} levels deep (a RepositorySignatures resource needs 4); check that it is the right file`,
+      { file: options.file },
+    );
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(options.file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new NupkgSigningError(
       'NUPKG005',

@@ -368,8 +368,10 @@ describe('evaluateSignerPolicy', () => {
 
   describe('when no rule matches the package id', () => {
     it('accepts with an info issue and no decision', () => {
+      // The notice-only behaviour is now opt-in: the default refuses packages without a rule.
+      const allowing = policyFrom(`${SEED_POLICY_YAML}unmatchedPackages: allow\n`);
       const decision = evaluateSignerPolicy(
-        subject,
+        allowing,
         facts('Unrelated.Package', author(FP.unregistered)),
         NOW,
       );
@@ -378,6 +380,55 @@ describe('evaluateSignerPolicy', () => {
         rule: 'no policy for this package',
         issues: [expect.objectContaining({ level: 'info' })],
       });
+    });
+  });
+
+  describe('when no rule matches the package id and unmatched packages are denied (the default)', () => {
+    const suggestedRule = (message: string): string =>
+      /such as: (- \{ id: [^}]+\})/.exec(message)?.[1] ?? 'no rule in the message';
+
+    it.each([
+      { situation: 'unsigned', signed: 'unsigned' as Signed, owner: 'OWNER' },
+      {
+        situation: 'signed by a certificate no account registered',
+        signed: author(FP.unregistered),
+        owner: 'OWNER',
+      },
+      {
+        situation: 'signed by a certificate registered to contoso',
+        signed: author(FP.contoso),
+        owner: 'contoso',
+      },
+    ])('refuses a package $situation, naming it and the rule to add', ({ signed, owner }) => {
+      const decision = evaluateSignerPolicy(subject, facts('Unrelated.Package', signed), NOW);
+      expect(decision.accepted).toBe(false);
+      expect(decision.issues).toEqual([
+        expect.objectContaining({ code: 'NUPKG007', level: 'error' }),
+      ]);
+      const message = decision.issues[0]?.message ?? '';
+      expect(message).toMatch(
+        /^Unrelated\.Package: no rule in policy\.yml matches this package id/,
+      );
+      expect(message).toMatch(/unmatchedPackages: deny, the default/);
+      expect(suggestedRule(message)).toBe(`- { id: Unrelated.Package, owners: [${owner}] }`);
+      expect(message).toMatch(/set "unmatchedPackages: allow"/);
+    });
+
+    it('suggests a rule that, added under packages, covers the package', () => {
+      const signed = author(FP.contoso);
+      const before = evaluateSignerPolicy(subject, facts('Unrelated.Package', signed), NOW);
+      const rule = suggestedRule(before.issues[0]?.message ?? '');
+      const fixed = policyFrom(`${SEED_POLICY_YAML}  ${rule}\n`);
+      const after = evaluateSignerPolicy(fixed, facts('Unrelated.Package', signed), NOW);
+      expect(after).toMatchObject({ accepted: true, issues: [] });
+      expect(after.rule).toMatch(/registered to contoso/);
+    });
+
+    it('quotes a package id that is not plain YAML in the suggested rule', () => {
+      const decision = evaluateSignerPolicy(subject, facts('odd: id', 'unsigned'), NOW);
+      expect(decision.issues[0]?.message).toMatch(
+        /such as: - \{ id: "odd: id", owners: \[OWNER\] \}/,
+      );
     });
   });
 

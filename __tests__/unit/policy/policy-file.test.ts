@@ -42,7 +42,7 @@ describe('parsePolicy', () => {
       {
         situation: 'an unknown top-level key',
         yaml: 'acounts: {}\naccounts: {}\npackages: []\n',
-        says: /^policy\.yml:1: acounts: unknown key \(allowed: version, accounts, packages, trustedRoots, verification\)$/m,
+        says: /^policy\.yml:1: acounts: unknown key \(allowed: version, accounts, packages, unmatchedPackages, trustedRoots, verification\)$/m,
       },
       {
         situation: 'an unknown certificate key',
@@ -148,6 +148,11 @@ describe('parsePolicy', () => {
         situation: 'a missing certificate file',
         yaml: withCertificate('file: certs/missing.cer'),
         says: /^policy\.yml:5: accounts\.contoso\.certificates\[0\]\.file: cannot read certs\/missing\.cer: ENOENT/m,
+      },
+      {
+        situation: 'an unmatchedPackages value other than deny or allow',
+        yaml: 'accounts: {}\npackages: []\nunmatchedPackages: warn\n',
+        says: /^policy\.yml:3: unmatchedPackages: must be \["deny","allow"\]$/m,
       },
       {
         situation: 'a verification preset that is not a name',
@@ -265,6 +270,14 @@ describe('parsePolicy', () => {
       ]);
     });
 
+    it.each([
+      { situation: 'absent', line: '', expected: 'deny' },
+      { situation: 'deny', line: 'unmatchedPackages: deny\n', expected: 'deny' },
+      { situation: 'allow', line: 'unmatchedPackages: allow\n', expected: 'allow' },
+    ])('reads unmatchedPackages $situation as $expected', ({ line, expected }) => {
+      expect(policyFrom(`accounts: {}\npackages: []\n${line}`).unmatchedPackages).toBe(expected);
+    });
+
     it('exposes trusted roots (resolved against the file) and the verification preset', () => {
       const policy = policyFrom(
         'accounts: {}\npackages: []\ntrustedRoots: [roots/codesign.pem]\nverification: { preset: nuget.org }\n',
@@ -364,6 +377,27 @@ packages:
       const errors = checkPolicyFile(subject, NOW, ids).filter((i) => i.level === 'error');
       expect(errors.map((e) => e.message)).toEqual(unmatched.map((m) => expect.stringMatching(m)));
       expect(errors.every((e) => e.code === 'NUPKG005')).toBe(true);
+    });
+
+    it('reports each package no rule covers once, with the rule to add (NUPKG007)', () => {
+      const errors = checkPolicyFile(subject, NOW, [
+        'Contoso.Core',
+        'Other.Pkg',
+        'other.pkg',
+      ]).filter((i) => i.code === 'NUPKG007' && i.level === 'error');
+      expect(errors).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          message: expect.stringMatching(
+            /^Other\.Pkg: no rule in policy\.yml .* such as: - \{ id: Other\.Pkg, owners: \[OWNER\] \}/,
+          ),
+        }),
+      ]);
+    });
+
+    it('reports no uncovered package when the policy allows them', () => {
+      const allowing = policyFrom('accounts: {}\npackages: []\nunmatchedPackages: allow\n');
+      expect(checkPolicyFile(allowing, NOW, ['Other.Pkg'])).toEqual([]);
     });
 
     it('does not check rules when no ids are supplied', () => {

@@ -14,8 +14,9 @@ Validates a signer policy file (schema/policy-file.schema.json): syntax, fields,
 owners and required signers. Warns on registered certificates that expire within 30 days.
 
 Options:
-  --packages FILE|DIR|GLOB   also check that every package rule matches one of these packages
-                             (repeatable)
+  --packages FILE|DIR|GLOB   also check that every package rule matches one of these packages,
+                             and that a rule covers every package unless the file sets
+                             unmatchedPackages: allow (repeatable)
   --json                     print {"file", "valid", "issues"} as JSON
   -h, --help                 show this help
 

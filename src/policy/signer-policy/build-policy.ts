@@ -37,6 +37,7 @@ interface RawRule {
 export interface RawPolicy {
   accounts: Record<string, RawAccount | null>;
   packages: RawRule[];
+  unmatchedPackages?: 'deny' | 'allow';
   trustedRoots?: string[];
   verification?: { preset: string };
 }
@@ -99,6 +100,8 @@ export function buildPolicy(
       source: options.fileName,
       accounts,
       packages,
+      // A gate refuses what it was not told about: a package without a rule fails unless allowed.
+      unmatchedPackages: raw.unmatchedPackages ?? 'deny',
       trustedRoots: (raw.trustedRoots ?? []).map((p) => resolve(options.baseDir, p)),
       ...(raw.verification && { verification: { preset: raw.verification.preset } }),
       loadWarnings: warnings,

@@ -4,8 +4,9 @@ import { shortFingerprint } from './fingerprint.js';
 import { parseCertificate } from '../../signature/certificate.js';
 import { checkNugetOrgCertificate } from '../../verify/checks/nuget-org-certificate.js';
 import type { Account, RegisteredCertificate, SignerPolicy } from './model.js';
+import { findPackageRule, rulesMatchingNothing } from './package-rules.js';
 import { activeCertificates } from './registration.js';
-import { rulesMatchingNothing } from './package-rules.js';
+import { unmatchedPackageDecision } from './unmatched-package.js';
 
 /**
  * `policy check`: what is worth knowing about a policy file that loaded. Problems that make the
@@ -13,7 +14,8 @@ import { rulesMatchingNothing } from './package-rules.js';
  *
  * - load warnings (a certificate registered to two accounts);
  * - with `packageIds` (the ids the check found), a package rule matching none of them: an error,
- *   since a typo there silently leaves a package unchecked;
+ *   since a typo there silently leaves a package unchecked; and, unless `unmatchedPackages: allow`,
+ *   a package that no rule matches (verify would refuse it), with the rule to add;
  * - registered certificates that expired or expire within 30 days of `now`, from a `file:`
  *   certificate's notAfter or an `expires:` note.
  */
@@ -24,6 +26,16 @@ export function checkPolicyFile(
 ): Issue[] {
   const issues: Issue[] = [...policy.loadWarnings];
   if (packageIds !== undefined) {
+    // What verify would refuse: a package no rule matches, when unmatched packages are denied.
+    // Once per id, as first written (ids compare case-insensitively).
+    const distinct = new Map<string, string>();
+    for (const id of packageIds)
+      if (!distinct.has(id.toLowerCase())) distinct.set(id.toLowerCase(), id);
+    for (const packageId of distinct.values()) {
+      if (findPackageRule(policy, packageId)) continue;
+      const decision = unmatchedPackageDecision(policy, { packageId });
+      if (!decision.accepted) issues.push(...decision.issues);
+    }
     for (const rule of rulesMatchingNothing(policy, packageIds)) {
       const found =
         packageIds.length === 0 ? 'no packages were found' : `found: ${packageIds.join(', ')}`;

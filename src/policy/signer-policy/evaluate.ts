@@ -15,6 +15,7 @@ import type { CertificateFacts, SignatureFacts } from './facts.js';
 import { shortFingerprint } from './fingerprint.js';
 import { accountKey, type Account, type PackageRule, type SignerPolicy } from './model.js';
 import { findPackageRule } from './package-rules.js';
+import { unmatchedPackageDecision } from './unmatched-package.js';
 import {
   describeIdentity,
   hasRegisteredCertificate,
@@ -50,14 +51,7 @@ export function evaluateSignerPolicy(
   stage: NugetOrgStage = 'submission',
 ): SignerPolicyDecision {
   const rule = findPackageRule(policy, facts.packageId);
-  if (!rule) {
-    const message = `${facts.packageId}: no rule in ${policy.source} matches this package id, so the signer was not checked; add it under packages to check it`;
-    return {
-      accepted: true,
-      issues: [issue(POLICY_NOTICE_CODE, 'info', message)],
-      rule: 'no policy for this package',
-    };
-  }
+  if (!rule) return unmatchedPackageDecision(policy, facts);
   const candidates = candidatesOf(policy, rule);
   const context: Context = { policy, facts, rule, candidates, now };
   if (stage === 'published') return publishedDecision(context);

@@ -58,6 +58,11 @@ export interface SignerPolicy {
   /** Keyed by lowercase account name. */
   readonly accounts: ReadonlyMap<string, Account>;
   readonly packages: readonly PackageRule[];
+  /**
+   * A package no rule matches: `deny` (the default) fails it with the rule to add; `allow` lets it
+   * pass with a notice, its signer unchecked.
+   */
+  readonly unmatchedPackages: 'deny' | 'allow';
   /** Trust-root files, resolved against the policy file's directory (wired by the verifier). */
   readonly trustedRoots: readonly string[];
   readonly verification?: { readonly preset: string };

@@ -4,16 +4,18 @@ import {
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
   visit,
   type Document,
   type Node,
+  type YAMLError,
 } from 'yaml';
-import { NupkgSigningError } from '../../errors.js';
+import { describeError, NupkgSigningError } from '../../errors.js';
+import { LIMITS } from '../../package/limits.js';
 import { buildPolicy, type BuildOptions, type RawPolicy } from './build-policy.js';
 import type { SignerPolicy } from './model.js';
 import { schemaProblems } from './schema-errors.js';
 import { createLocator, formatPath, type PathSegment } from './yaml-locate.js';
+import { parseBoundedYaml } from './yaml-document.js';
 
 export type ParsePolicyOptions = BuildOptions;
 
@@ -22,17 +24,51 @@ export type ParsePolicyOptions = BuildOptions;
  * per line, so a CI log points straight at what to fix. Pure apart from `readCertificateFile`.
  */
 export function parsePolicy(text: string, options: ParsePolicyOptions): SignerPolicy {
+  try {
+    return parseBoundedPolicy(text, options);
+  } catch (error) {
+    // The nesting bound keeps every recursion shallow; should one still overflow, say so with a code.
+    if (error instanceof RangeError) {
+      refuse(options.fileName, [
+        `${options.fileName}: the file is too complex to read (${error.message})`,
+      ]);
+    }
+    throw error;
+  }
+}
+
+function parseBoundedPolicy(text: string, options: ParsePolicyOptions): SignerPolicy {
   const counter = new LineCounter();
   // Duplicate keys are found below, so we can name them and treat account names case-insensitively.
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
-  if (doc.errors.length > 0) {
+  const parsed = parseBoundedYaml(
+    text,
+    counter,
+    {
+      maxNesting: LIMITS.maxConfigNesting,
+      maxTokens: LIMITS.maxPolicyTokens,
+      // One line is left for saying that reading stopped.
+      maxErrors: MAX_LISTED_PROBLEMS - 1,
+    },
+    { uniqueKeys: false },
+  );
+  if ('refused' in parsed) {
+    refuse(options.fileName, [
+      `${options.fileName}:${parsed.refused.line}: ${parsed.refused.problem}; check that it is the right file`,
+    ]);
+  }
+  if ('errors' in parsed) {
+    refuse(options.fileName, [
+      ...parsed.errors.map((e) => yamlProblem(options.fileName, counter, e)),
+      `${options.fileName}: stopped reading after ${MAX_LISTED_PROBLEMS - 1} problems and warnings`,
+    ]);
+  }
+  if (parsed.document.errors.length > 0) {
     refuse(
       options.fileName,
-      doc.errors.map(
-        (e) => `${options.fileName}:${counter.linePos(e.pos[0]).line}: ${firstLine(e.message)}`,
-      ),
+      parsed.document.errors.map((e) => yamlProblem(options.fileName, counter, e)),
     );
   }
+  const doc = parsed.document;
   const locator = createLocator(options.fileName, doc, counter);
   const lineOf = (node: Node): number => counter.linePos(node.range?.[0] ?? 0).line;
   const duplicates = duplicateKeys(doc.contents as Node | null, []).map(({ path, node, first }) => {
@@ -44,7 +80,13 @@ export function parsePolicy(text: string, options: ParsePolicyOptions): SignerPo
   if (duplicates.length > 0) refuse(options.fileName, duplicates);
 
   keepFingerprintsAsText(doc);
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // Aliases expand here; the library refuses one that would expand exponentially (an alias bomb).
+    data = doc.toJS();
+  } catch (error) {
+    refuse(options.fileName, [`${options.fileName}: ${describeError(error)}`]);
+  }
   if (data === null || data === undefined)
     refuse(options.fileName, [`${options.fileName}: the file is empty`]);
   const invalid = schemaProblems(data, locator);
@@ -55,13 +97,22 @@ export function parsePolicy(text: string, options: ParsePolicyOptions): SignerPo
   return policy;
 }
 
+/** Enough to fix a file in one go; a generated or hostile file could have millions. */
+const MAX_LISTED_PROBLEMS = 100;
+
 function refuse(fileName: string, problems: readonly string[]): never {
   const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+  if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more`);
   throw new NupkgSigningError(
     'NUPKG005',
-    `policy file ${fileName} has ${count}:\n${problems.join('\n')}`,
+    `policy file ${fileName} has ${count}:\n${listed.join('\n')}`,
     { file: fileName },
   );
+}
+
+function yamlProblem(fileName: string, counter: LineCounter, error: YAMLError): string {
+  return `${fileName}:${counter.linePos(error.pos[0]).line}: ${firstLine(error.message)}`;
 }
 
 function firstLine(message: string): string {
