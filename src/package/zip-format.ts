@@ -36,6 +36,8 @@ export interface EndOfCentralDirectory {
 }
 
 export interface CentralDirectoryRecord {
+  /** Place in the central directory (0 for the first header): identifies the record. */
+  readonly index: number;
   /** Offset of the header's first byte in the file (NuGet: `Position`). */
   readonly position: number;
   /** 46 + name + extra + comment lengths (NuGet: `HeaderSize`). */
@@ -92,12 +94,14 @@ export function findEndOfCentralDirectory(
 
 /**
  * Parses the central directory header at `offset` of `buffer` (whose first byte is at file
- * position `bufferStart`). Returns undefined when the bytes there are not a complete CD header.
+ * position `bufferStart`), the `index`th of the directory. Returns undefined when the bytes there
+ * are not a complete CD header.
  */
 export function parseCentralDirectoryRecord(
   buffer: Buffer,
   offset: number,
   bufferStart: number,
+  index: number,
 ): CentralDirectoryRecord | undefined {
   if (offset + CENTRAL_DIRECTORY_HEADER_SIZE > buffer.length) return undefined;
   if (buffer.readUInt32LE(offset) !== CENTRAL_DIRECTORY_SIGNATURE) return undefined;
@@ -108,6 +112,7 @@ export function parseCentralDirectoryRecord(
   if (offset + headerSize > buffer.length) return undefined;
   const nameStart = offset + CENTRAL_DIRECTORY_HEADER_SIZE;
   return {
+    index,
     position: bufferStart + offset,
     headerSize,
     flags: buffer.readUInt16LE(offset + 8),
