@@ -83,6 +83,14 @@ async function readArchive(file: RandomAccessFile): Promise<PackageArchive> {
   }
   const bytes = await file.read(location.offset, location.end - location.offset);
   const directory = CentralDirectory.walk(bytes, location.offset);
+  // NuGet walks on past the declared count; so do we, within the same limit.
+  if (directory.length > LIMITS.maxEntries) {
+    throw new NupkgSigningError(
+      'NUPKG004',
+      `'${file.path}' holds ${directory.length} central directory entries, over the limit of ${LIMITS.maxEntries}.`,
+      { file: file.path },
+    );
+  }
   // An archive with no entries is readable (.NET opens it); it is simply not a package (NU5037).
   // .NET's ZipArchive refuses an archive whose directory holds fewer entries than declared.
   if (directory.length < location.entries) {

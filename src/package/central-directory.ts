@@ -3,7 +3,6 @@ import {
   CENTRAL_DIRECTORY_SIGNATURE,
   SIGNATURE_FILE_NAME,
   UTF8_FLAG,
-  parseCentralDirectoryRecord,
   type CentralDirectoryRecord,
 } from './zip-format.js';
 
@@ -29,17 +28,20 @@ export class CentralDirectory {
    * (NuGet's loop), recording where each starts.
    */
   static walk(bytes: Buffer, start: number): CentralDirectory {
-    // A header is at least 46 bytes: this bounds the count before anything is allocated.
-    const starts = new Uint32Array(Math.floor(bytes.length / CENTRAL_DIRECTORY_HEADER_SIZE));
+    // Counted first, so the one array made is exactly as long as needed.
     let count = 0;
     let offset = 0;
-    for (;;) {
-      const size = headerSizeAt(bytes, offset);
-      if (size === undefined) break;
-      starts[count++] = offset;
+    for (let size = headerSizeAt(bytes, 0); size !== undefined; count++) {
       offset += size;
+      size = headerSizeAt(bytes, offset);
     }
-    return new CentralDirectory(bytes, start, starts.slice(0, count), offset);
+    const starts = new Uint32Array(count);
+    offset = 0;
+    for (let i = 0; i < count; i++) {
+      starts[i] = offset;
+      offset += headerSizeAt(bytes, offset) as number;
+    }
+    return new CentralDirectory(bytes, start, starts, offset);
   }
 
   /** Number of headers walked. */
@@ -49,12 +51,7 @@ export class CentralDirectory {
 
   /** The record at `index` (directory order), made on demand: keep only the few you need. */
   record(index: number): CentralDirectoryRecord {
-    return parseCentralDirectoryRecord(
-      this.bytes,
-      this.headerAt(index),
-      this.start,
-      index,
-    ) as CentralDirectoryRecord;
+    return new DirectoryRecord(this.bytes, this.headerAt(index), this.start, index);
   }
 
   /** Each record in directory order, one at a time. */
@@ -93,17 +90,43 @@ export class CentralDirectory {
     return this.bytes.subarray(at, at + this.headerSize(index));
   }
 
-  /** Copies header `index` into `target` at `targetOffset`; returns its size. */
-  copyHeader(index: number, target: Buffer, targetOffset: number): number {
-    const at = this.headerAt(index);
-    const size = this.headerSize(index);
-    this.bytes.copy(target, targetOffset, at, at + size);
-    return size;
+  /** Copies headers `[first, end)` (contiguous) into `target` from 0; returns the byte count. */
+  copyHeaders(first: number, end: number, target: Buffer): number {
+    const from = this.headerAt(first);
+    const to = this.headerAt(end - 1) + this.headerSize(end - 1);
+    return this.bytes.copy(target, 0, from, to);
   }
 
   /** The walked headers, `[0, walkedLength)` of the bytes (a view). */
   walkedBytes(): Buffer {
     return this.bytes.subarray(0, this.walkedLength);
+  }
+
+  /** General-purpose flags of header `index`. */
+  flags(index: number): number {
+    return this.bytes.readUInt16LE(this.headerAt(index) + 8);
+  }
+
+  compressionMethod(index: number): number {
+    return this.bytes.readUInt16LE(this.headerAt(index) + 10);
+  }
+
+  compressedSize(index: number): number {
+    return this.bytes.readUInt32LE(this.headerAt(index) + 20);
+  }
+
+  uncompressedSize(index: number): number {
+    return this.bytes.readUInt32LE(this.headerAt(index) + 24);
+  }
+
+  extraLength(index: number): number {
+    return this.bytes.readUInt16LE(this.headerAt(index) + 30);
+  }
+
+  /** Calls `visit` with the directory bytes and where header `index`'s name lies in them (no copy). */
+  visitName<T>(index: number, visit: (bytes: Buffer, start: number, end: number) => T): T {
+    const start = this.headerAt(index) + CENTRAL_DIRECTORY_HEADER_SIZE;
+    return visit(this.bytes, start, start + this.bytes.readUInt16LE(start - 18));
   }
 
   /** True when header `index`'s name bytes are exactly `name`. */
@@ -147,19 +170,22 @@ export class CentralDirectory {
   /**
    * Record indexes sorted by local header offset, ties in directory order (a stable sort, as
    * NuGet's). One 8-byte key per record: offset × 2^21 + index, sorted as numbers, is exact for
-   * 32-bit offsets and up to 2^21 records, and far faster than a comparator.
+   * 32-bit offsets and up to 2^21 records, far faster than a comparator, and turned into the
+   * index in place (8 bytes per record in all).
    */
-  indexesByLocalHeaderOffset(): Uint32Array {
+  indexesByLocalHeaderOffset(): Float64Array {
     const count = this.length;
     if (count > SORT_INDEX_LIMIT) {
       throw new RangeError(`cannot order ${count} records (at most ${SORT_INDEX_LIMIT})`);
     }
     const keys = new Float64Array(count);
-    for (let i = 0; i < count; i++) keys[i] = this.localHeaderOffset(i) * SORT_INDEX_LIMIT + i;
+    for (let i = 0; i < count; i++) {
+      const offset = this.bytes.readUInt32LE((this.headerStarts[i] as number) + 42);
+      keys[i] = offset * SORT_INDEX_LIMIT + i;
+    }
     keys.sort();
-    const order = new Uint32Array(count);
-    for (let i = 0; i < count; i++) order[i] = (keys[i] as number) % SORT_INDEX_LIMIT;
-    return order;
+    for (let i = 0; i < count; i++) keys[i] = (keys[i] as number) % SORT_INDEX_LIMIT;
+    return keys;
   }
 
   private headerAt(index: number): number {
@@ -172,6 +198,74 @@ export class CentralDirectory {
 
 /** Records `indexesByLocalHeaderOffset` can order exactly (2^21; LIMITS.maxEntries is below). */
 export const SORT_INDEX_LIMIT = 2 ** 21;
+
+/**
+ * A record that reads its fields from the directory bytes when asked: making one costs an object
+ * of three fields, and the byte views (an object each) exist only while used.
+ */
+class DirectoryRecord implements CentralDirectoryRecord {
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly at: number,
+    private readonly bytesStart: number,
+    readonly index: number,
+  ) {}
+
+  get position(): number {
+    return this.bytesStart + this.at;
+  }
+  get headerSize(): number {
+    return CENTRAL_DIRECTORY_HEADER_SIZE + this.nameLength + this.extraLength + this.u16(32);
+  }
+  get flags(): number {
+    return this.u16(8);
+  }
+  get compressionMethod(): number {
+    return this.u16(10);
+  }
+  get crc32(): number {
+    return this.u32(16);
+  }
+  get compressedSize(): number {
+    return this.u32(20);
+  }
+  get uncompressedSize(): number {
+    return this.u32(24);
+  }
+  get diskNumberStart(): number {
+    return this.u16(34);
+  }
+  get externalAttributes(): number {
+    return this.u32(38);
+  }
+  get localHeaderOffset(): number {
+    return this.u32(42);
+  }
+  get rawName(): Buffer {
+    const start = this.at + CENTRAL_DIRECTORY_HEADER_SIZE;
+    return this.bytes.subarray(start, start + this.nameLength);
+  }
+  get extra(): Buffer {
+    const start = this.at + CENTRAL_DIRECTORY_HEADER_SIZE + this.nameLength;
+    return this.bytes.subarray(start, start + this.extraLength);
+  }
+  get raw(): Buffer {
+    return this.bytes.subarray(this.at, this.at + this.headerSize);
+  }
+
+  private get nameLength(): number {
+    return this.u16(28);
+  }
+  private get extraLength(): number {
+    return this.u16(30);
+  }
+  private u16(field: number): number {
+    return this.bytes.readUInt16LE(this.at + field);
+  }
+  private u32(field: number): number {
+    return this.bytes.readUInt32LE(this.at + field);
+  }
+}
 
 /** Size of the complete CD header at `offset`, or undefined when the bytes there are not one. */
 function headerSizeAt(bytes: Buffer, offset: number): number | undefined {

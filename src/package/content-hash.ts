@@ -99,26 +99,43 @@ export async function computeSignedPackageHash(
   await reader.copy(signatureEnd, startOfCentralDirectory - signatureEnd, inspectHeads);
 
   // 3: central directory headers without the signature's, local header offsets re-based: an
-  // entry's new offset is the length of the spans hashed before its own.
+  // entry's new offset is the length of the spans hashed before its own. Runs of headers are
+  // copied into a staging buffer, patched there, and hashed.
   const signatureSize = signatureEnd - signatureStart;
-  const staging = Buffer.allocUnsafe(STAGING_SIZE);
-  let used = 0;
-  for (let i = 0; i < count; i++) {
-    if (i === signature.index) continue;
-    const headerSize = directory.headerSize(i);
-    if (used + headerSize > staging.length) {
-      hash.update(staging.subarray(0, used));
-      used = 0;
-    }
-    directory.copyHeader(i, staging, used);
+  const rebased = (i: number) => {
     const offset = directory.localHeaderOffset(i);
     const afterSignature =
       offset > signatureStart || (offset === signatureStart && i > signature.index);
-    const adjusted = offset - startOfLocalHeaders - (afterSignature ? signatureSize : 0);
-    staging.writeUInt32LE(adjusted >>> 0, used + 42);
-    used += headerSize;
+    return (offset - startOfLocalHeaders - (afterSignature ? signatureSize : 0)) >>> 0;
+  };
+  const staging = Buffer.allocUnsafe(STAGING_SIZE);
+  const hashHeaders = (first: number, end: number) => {
+    if (first >= end) return;
+    const length = directory.copyHeaders(first, end, staging);
+    const base = directory.position(first);
+    for (let i = first; i < end; i++) {
+      staging.writeUInt32LE(rebased(i), directory.position(i) - base + 42);
+    }
+    hash.update(staging.subarray(0, length));
+  };
+  let first = 0;
+  let runBytes = 0;
+  for (let i = 0; i < count; i++) {
+    const headerSize = directory.headerSize(i);
+    if (i === signature.index) {
+      hashHeaders(first, i);
+      first = i + 1;
+      runBytes = 0;
+      continue;
+    }
+    if (runBytes + headerSize > staging.length) {
+      hashHeaders(first, i);
+      first = i;
+      runBytes = 0;
+    }
+    runBytes += headerSize;
   }
-  hash.update(staging.subarray(0, used));
+  hashHeaders(first, count);
 
   // 4: the end record, read where the central directory ends, with the signature subtracted.
   const eocd = await file.read(endOfCentralDirectory, END_OF_CENTRAL_DIRECTORY_SIZE);

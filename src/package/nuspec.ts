@@ -1,29 +1,13 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
 import { NupkgSigningError } from '../errors.js';
 import type { PackageArchive } from './archive.js';
 import { LIMITS } from './limits.js';
-import { END_OF_CENTRAL_DIRECTORY_SIZE } from './zip-format.js';
+import { openNuspecEntry } from './nuspec-entry.js';
 
 /** A package's identity as its nuspec states it. */
 export interface PackageIdentity {
   readonly id: string;
   readonly version: string;
-}
-
-/**
- * yauzl reads the archive through this view, which ends where the EOCD record and its comment
- * end: .NET's ZipArchive (which NuGet uses) ignores bytes after that, yauzl would refuse them.
- */
-class ArchiveView extends yauzl.RandomAccessReader {
-  constructor(private readonly path: string) {
-    super();
-  }
-
-  override _readStreamForRange(start: number, end: number): Readable {
-    return createReadStream(this.path, { start, end: end - 1 });
-  }
 }
 
 /**
@@ -35,38 +19,12 @@ export async function readPackageIdentity(
   archive: PackageArchive,
 ): Promise<PackageIdentity | undefined> {
   const { path } = archive.file;
-  const end = Math.min(
-    archive.file.size,
-    archive.eocd.position + END_OF_CENTRAL_DIRECTORY_SIZE + archive.eocd.commentLength,
-  );
-  let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromRandomAccessReaderPromise(new ArchiveView(path), end, {
-      lazyEntries: true,
-      decodeStrings: true,
-      validateEntrySizes: true,
-      strictFileNames: false,
-    });
-  } catch (error) {
-    throw new NupkgSigningError(
-      'NUPKG001',
-      `'${path}' is not a readable zip archive (${(error as Error).message}).`,
-      {
-        file: path,
-        cause: error,
-      },
-    );
-  }
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const name = entry.fileName;
-      if (name.includes('/') || name.includes('\\') || !name.toLowerCase().endsWith('.nuspec'))
-        continue;
-      const xml = await readLimited(await zip.openReadStreamPromise(entry), path, name);
-      checkXmlDeclaration(xml, path, name);
-      return parseIdentity(xml);
-    }
-    return undefined;
+    const entry = await openNuspecEntry(archive);
+    if (!entry) return undefined;
+    const xml = await readLimited(entry.stream, path, entry.name);
+    checkXmlDeclaration(xml, path, entry.name);
+    return parseIdentity(xml);
   } catch (error) {
     if (error instanceof NupkgSigningError) throw error;
     throw new NupkgSigningError(
@@ -77,8 +35,6 @@ export async function readPackageIdentity(
         cause: error,
       },
     );
-  } finally {
-    zip.close();
   }
 }
 

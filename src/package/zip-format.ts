@@ -92,43 +92,6 @@ export function findEndOfCentralDirectory(
   return undefined;
 }
 
-/**
- * Parses the central directory header at `offset` of `buffer` (whose first byte is at file
- * position `bufferStart`), the `index`th of the directory. Returns undefined when the bytes there
- * are not a complete CD header.
- */
-export function parseCentralDirectoryRecord(
-  buffer: Buffer,
-  offset: number,
-  bufferStart: number,
-  index: number,
-): CentralDirectoryRecord | undefined {
-  if (offset + CENTRAL_DIRECTORY_HEADER_SIZE > buffer.length) return undefined;
-  if (buffer.readUInt32LE(offset) !== CENTRAL_DIRECTORY_SIGNATURE) return undefined;
-  const nameLength = buffer.readUInt16LE(offset + 28);
-  const extraLength = buffer.readUInt16LE(offset + 30);
-  const commentLength = buffer.readUInt16LE(offset + 32);
-  const headerSize = CENTRAL_DIRECTORY_HEADER_SIZE + nameLength + extraLength + commentLength;
-  if (offset + headerSize > buffer.length) return undefined;
-  const nameStart = offset + CENTRAL_DIRECTORY_HEADER_SIZE;
-  return {
-    index,
-    position: bufferStart + offset,
-    headerSize,
-    flags: buffer.readUInt16LE(offset + 8),
-    compressionMethod: buffer.readUInt16LE(offset + 10),
-    crc32: buffer.readUInt32LE(offset + 16),
-    compressedSize: buffer.readUInt32LE(offset + 20),
-    uncompressedSize: buffer.readUInt32LE(offset + 24),
-    diskNumberStart: buffer.readUInt16LE(offset + 34),
-    externalAttributes: buffer.readUInt32LE(offset + 38),
-    localHeaderOffset: buffer.readUInt32LE(offset + 42),
-    rawName: buffer.subarray(nameStart, nameStart + nameLength),
-    extra: buffer.subarray(nameStart + nameLength, nameStart + nameLength + extraLength),
-    raw: buffer.subarray(offset, offset + headerSize),
-  };
-}
-
 /** Parses a local file header whose fixed part and name/extra are in `buffer` from 0. */
 export function parseLocalFileHeader(buffer: Buffer): LocalFileHeader | undefined {
   if (buffer.length < LOCAL_FILE_HEADER_SIZE) return undefined;
