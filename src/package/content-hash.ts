@@ -75,28 +75,37 @@ export async function computeSignedPackageHash(
   const reader = new ChunkedReader(file, hash);
   const inspect = options.onLocalHeader;
   let nextRank = 0;
-  /** Shows each span that starts in `chunk` its head, in offset order (see onLocalHeader). */
-  const inspectHeads = async (chunk: Buffer, chunkPosition: number): Promise<void> => {
-    if (!inspect) return;
+  /**
+   * Shows each span that starts in `chunk` its head, in offset order (see onLocalHeader). Heads
+   * inside the chunk are shown at once; a head that straddles two chunks (rare) is read on its
+   * own, and only then is there something to wait for.
+   */
+  const inspectHeads = (chunk: Buffer, chunkPosition: number): Promise<void> | undefined => {
     const chunkEnd = chunkPosition + chunk.length;
     for (; nextRank < count; nextRank++) {
       const offset = offsetAt(nextRank);
-      if (offset >= chunkEnd) return;
+      if (offset >= chunkEnd) return undefined;
       const size = Math.min(spanEnd(nextRank) - offset, MAX_LOCAL_HEADER_BYTES);
       if (nextRank === signatureRank || size === 0) continue;
-      const head =
-        offset + size <= chunkEnd
-          ? chunk.subarray(offset - chunkPosition, offset - chunkPosition + size)
-          : await file.read(offset, size); // straddles two chunks: rare, and small
-      inspect(directory.record(order[nextRank] as number), head);
+      const record = directory.record(order[nextRank] as number);
+      if (offset + size > chunkEnd) {
+        nextRank++;
+        return file.read(offset, size).then(async (head) => {
+          inspect?.(record, head);
+          await inspectHeads(chunk, chunkPosition);
+        });
+      }
+      inspect?.(record, chunk.subarray(offset - chunkPosition, offset - chunkPosition + size));
     }
+    return undefined;
   };
+  const onChunk = inspect ? inspectHeads : undefined;
 
   // 1–2: everything before the first local header, then each other entry's span in offset order:
   // the local entries without the signature's span.
   await reader.copy(0, startOfLocalHeaders);
-  await reader.copy(startOfLocalHeaders, signatureStart - startOfLocalHeaders, inspectHeads);
-  await reader.copy(signatureEnd, startOfCentralDirectory - signatureEnd, inspectHeads);
+  await reader.copy(startOfLocalHeaders, signatureStart - startOfLocalHeaders, onChunk);
+  await reader.copy(signatureEnd, startOfCentralDirectory - signatureEnd, onChunk);
 
   // 3: central directory headers without the signature's, local header offsets re-based: an
   // entry's new offset is the length of the spans hashed before its own. Runs of headers are
@@ -166,7 +175,7 @@ class ChunkedReader {
   async copy(
     position: number,
     length: number,
-    onChunk?: (chunk: Buffer, chunkPosition: number) => Promise<void>,
+    onChunk?: (chunk: Buffer, chunkPosition: number) => Promise<void> | undefined,
   ): Promise<void> {
     if (length <= 0) return;
     let which = 0;
@@ -180,7 +189,8 @@ class ChunkedReader {
         done += size;
         which ^= 1;
         if (done < length) pending = this.readChunk(which, position + done, length - done);
-        await onChunk?.(current, currentPosition);
+        const inspecting = onChunk?.(current, currentPosition);
+        if (inspecting) await inspecting;
         this.hash.update(current);
       }
     } catch (error) {

@@ -29,13 +29,18 @@ async function collect(stream: Readable): Promise<string> {
 }
 
 async function located(archive: PackageArchive): Promise<Outcome> {
+  let entry: Awaited<ReturnType<typeof openNuspecEntry>>;
   try {
-    const entry = await openNuspecEntry(archive);
-    if (!entry) return { kind: 'none' };
-    return { kind: 'entry', name: entry.name, bytes: await collect(entry.stream) };
+    entry = await openNuspecEntry(archive);
   } catch (error) {
     if (!(error instanceof NupkgSigningError) || error.code !== 'NUPKG001') throw error;
     return { kind: 'error' };
+  }
+  if (!entry) return { kind: 'none' };
+  try {
+    return { kind: 'entry', name: entry.name, bytes: await collect(entry.stream) };
+  } catch {
+    return { kind: 'error' }; // zlib's errors too: readPackageIdentity reports any as NUPKG001
   }
 }
 
