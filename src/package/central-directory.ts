@@ -3,6 +3,7 @@ import {
   CENTRAL_DIRECTORY_SIGNATURE,
   SIGNATURE_FILE_NAME,
   UTF8_FLAG,
+  hasExtraBlock,
   type CentralDirectoryRecord,
 } from './zip-format.js';
 
@@ -20,7 +21,7 @@ export class CentralDirectory {
     /** Where each header starts in `bytes`, in directory order. */
     private readonly headerStarts: Uint32Array,
     /** Bytes of contiguous headers from `bytes[0]`: the walk stopped there. */
-    readonly walkedLength: number,
+    private readonly walkedLength: number,
   ) {}
 
   /**
@@ -84,12 +85,6 @@ export class CentralDirectory {
     return this.bytes.readUInt16LE(this.headerAt(index) + 34);
   }
 
-  /** The whole header `index` as stored (a view, not a copy). */
-  raw(index: number): Buffer {
-    const at = this.headerAt(index);
-    return this.bytes.subarray(at, at + this.headerSize(index));
-  }
-
   /** Copies headers `[first, end)` (contiguous) into `target` from 0; returns the byte count. */
   copyHeaders(first: number, end: number, target: Buffer): number {
     const from = this.headerAt(first);
@@ -144,7 +139,10 @@ export class CentralDirectory {
     return false;
   }
 
-  /** Indexes of the records NuGet's raw reader takes for the signature entry (§1.1). */
+  /**
+   * Indexes of the records NuGet's raw reader takes for the signature entry (§1.1): exactly the
+   * 14 name bytes and the UTF-8 flag clear.
+   */
   signatureIndexes(): number[] {
     const found: number[] = [];
     for (let i = 0; i < this.length; i++) {
@@ -159,12 +157,7 @@ export class CentralDirectory {
     const at = this.headerAt(index);
     const extraStart = at + CENTRAL_DIRECTORY_HEADER_SIZE + this.bytes.readUInt16LE(at + 28);
     const extraEnd = extraStart + this.bytes.readUInt16LE(at + 30);
-    let i = extraStart;
-    while (i + 4 <= extraEnd) {
-      if (this.bytes.readUInt16LE(i) === headerId) return true;
-      i += 4 + this.bytes.readUInt16LE(i + 2);
-    }
-    return false;
+    return hasExtraBlock(this.bytes, headerId, extraStart, extraEnd);
   }
 
   /**

@@ -114,17 +114,20 @@ export function parseLocalFileHeader(buffer: Buffer): LocalFileHeader | undefine
   };
 }
 
-/** True when an extra field contains a block with the given header ID (§1.4 rules 2 and 3). */
-export function hasExtraBlock(extra: Buffer, headerId: number): boolean {
-  let i = 0;
-  while (i + 4 <= extra.length) {
-    if (extra.readUInt16LE(i) === headerId) return true;
-    i += 4 + extra.readUInt16LE(i + 2);
+/**
+ * True when an extra field (`bytes[start, end)`, by default all of `bytes`) contains a block with
+ * the given header ID (§1.4 rules 2 and 3).
+ */
+export function hasExtraBlock(
+  bytes: Buffer,
+  headerId: number,
+  start = 0,
+  end = bytes.length,
+): boolean {
+  let i = start;
+  while (i + 4 <= end) {
+    if (bytes.readUInt16LE(i) === headerId) return true;
+    i += 4 + bytes.readUInt16LE(i + 2);
   }
   return false;
-}
-
-/** NuGet's raw test for the signature entry: exact name bytes and the UTF-8 flag clear (§1.1). */
-export function isSignatureRecord(record: { rawName: Buffer; flags: number }): boolean {
-  return (record.flags & UTF8_FLAG) === 0 && record.rawName.equals(SIGNATURE_FILE_NAME);
 }
