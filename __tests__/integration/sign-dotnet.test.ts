@@ -168,11 +168,12 @@ describeWithDotnet('round trip with the .NET SDK', () => {
 async function signatureLayout(path: string) {
   const archive = await openPackageArchive(path);
   try {
-    const last = archive.records[archive.records.length - 1];
+    const records = [...archive.directory];
+    const last = records[records.length - 1];
     if (!last) throw new Error('no entries');
     const raw = Buffer.from(last.raw);
     const local = await archive.file.read(last.localHeaderOffset, 30);
-    const lastLocal = Math.max(...archive.records.map((r) => r.localHeaderOffset));
+    const lastLocal = Math.max(...records.map((r) => r.localHeaderOffset));
     return {
       name: raw.subarray(46, 46 + raw.readUInt16LE(28)).toString('latin1'),
       isLastLocalEntry: last.localHeaderOffset === lastLocal,

@@ -1,15 +1,13 @@
 import { NupkgSigningError } from '../errors.js';
+import { CentralDirectory } from './central-directory.js';
 import { LIMITS } from './limits.js';
 import { RandomAccessFile } from './random-access-file.js';
 import {
   END_OF_CENTRAL_DIRECTORY_SIZE,
   MAX_EOCD_SEARCH,
-  SIGNATURE_FILE_NAME,
   ZIP64_LOCATOR_SIGNATURE,
   ZIP64_LOCATOR_SIZE,
   findEndOfCentralDirectory,
-  isSignatureRecord,
-  parseCentralDirectoryRecord,
   type CentralDirectoryRecord,
   type EndOfCentralDirectory,
 } from './zip-format.js';
@@ -22,8 +20,13 @@ import {
 export interface PackageArchive {
   readonly file: RandomAccessFile;
   readonly eocd: EndOfCentralDirectory;
-  /** Central directory records in CD order, walked from the EOCD's 32-bit offset. */
-  readonly records: readonly CentralDirectoryRecord[];
+  /**
+   * Central directory records in CD order, walked from the EOCD's 32-bit offset (or the Zip64
+   * end record's), held compactly: fields are read on demand.
+   */
+  readonly directory: CentralDirectory;
+  /** Entries the end record (or the Zip64 end record) declares; the directory holds at least as many. */
+  readonly declaredEntries: number;
   /** Zip64 end-of-central-directory locator present just before the EOCD (§1.4 rule 1). */
   readonly hasZip64Locator: boolean;
   /** Some entry's decoded name is exactly `.signature.p7s`: what makes NuGet call it signed. */
@@ -78,34 +81,31 @@ async function readArchive(file: RandomAccessFile): Promise<PackageArchive> {
       { file: file.path },
     );
   }
-  const directory = await file.read(location.offset, location.end - location.offset);
-  const records = walkCentralDirectory(directory, location.offset);
+  const bytes = await file.read(location.offset, location.end - location.offset);
+  const directory = CentralDirectory.walk(bytes, location.offset);
+  // NuGet walks on past the declared count; so do we, within the same limit.
+  if (directory.length > LIMITS.maxEntries) {
+    throw new NupkgSigningError(
+      'NUPKG004',
+      `'${file.path}' holds ${directory.length} central directory entries, over the limit of ${LIMITS.maxEntries}.`,
+      { file: file.path },
+    );
+  }
   // An archive with no entries is readable (.NET opens it); it is simply not a package (NU5037).
   // .NET's ZipArchive refuses an archive whose directory holds fewer entries than declared.
-  if (records.length < location.entries) {
+  if (directory.length < location.entries) {
     throw notZip(
-      `the central directory declares ${location.entries} entries but holds ${records.length}`,
+      `the central directory declares ${location.entries} entries but holds ${directory.length}`,
     );
   }
   return {
     file,
     eocd,
-    records,
+    directory,
+    declaredEntries: location.entries,
     hasZip64Locator,
-    signedByName: records.some((r) => r.rawName.equals(SIGNATURE_FILE_NAME)),
+    signedByName: directory.hasSignatureName(),
   };
-}
-
-/** Walks contiguous CD headers until the first bytes that are not one (NuGet's loop). */
-function walkCentralDirectory(directory: Buffer, start: number): CentralDirectoryRecord[] {
-  const records: CentralDirectoryRecord[] = [];
-  let offset = 0;
-  for (;;) {
-    const record = parseCentralDirectoryRecord(directory, offset, start);
-    if (!record) return records;
-    records.push(record);
-    offset += record.headerSize;
-  }
 }
 
 async function readZip64Location(
@@ -128,5 +128,5 @@ async function readZip64Location(
 
 /** The records NuGet's raw reader recognises as the signature entry (§1.1). */
 export function signatureRecords(archive: PackageArchive): CentralDirectoryRecord[] {
-  return archive.records.filter(isSignatureRecord);
+  return archive.directory.signatureIndexes().map((i) => archive.directory.record(i));
 }

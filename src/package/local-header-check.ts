@@ -21,10 +21,11 @@ export function localHeaderMismatch(
   const local = parseLocalFileHeader(
     head.subarray(0, Math.min(head.length, LOCAL_FILE_HEADER_SIZE + 0xffff)),
   );
-  const name = record.rawName.toString('latin1');
-  if (!local) return `no local header at offset ${record.localHeaderOffset} for '${name}'`;
-  if (!Buffer.from(local.rawName).equals(record.rawName)) {
-    return `the local header at offset ${record.localHeaderOffset} names '${Buffer.from(local.rawName).toString('latin1')}', the central directory '${name}'`;
+  // Names are made into strings only for the message: this runs once per entry.
+  const name = () => record.rawName.toString('latin1');
+  if (!local) return `no local header at offset ${record.localHeaderOffset} for '${name()}'`;
+  if (!local.rawName.equals(record.rawName)) {
+    return `the local header at offset ${record.localHeaderOffset} names '${Buffer.from(local.rawName).toString('latin1')}', the central directory '${name()}'`;
   }
   return undefined;
 }

@@ -1,33 +1,17 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
 import { NupkgSigningError } from '../errors.js';
 import type { PackageArchive } from './archive.js';
 import { LIMITS } from './limits.js';
+import { openNuspecEntry } from './nuspec-entry.js';
 import { NuspecContentError, readNuspecIdentity, type PackageIdentity } from './nuspec-identity.js';
-import { END_OF_CENTRAL_DIRECTORY_SIZE } from './zip-format.js';
 import { decodeXml } from '../xml/decode.js';
 import { XmlLimitError, XmlSyntaxError } from '../xml/errors.js';
 
 export type { PackageIdentity } from './nuspec-identity.js';
 
 /**
- * yauzl reads the archive through this view, which ends where the EOCD record and its comment
- * end: .NET's ZipArchive (which NuGet uses) ignores bytes after that, yauzl would refuse them.
- */
-class ArchiveView extends yauzl.RandomAccessReader {
-  constructor(private readonly path: string) {
-    super();
-  }
-
-  override _readStreamForRange(start: number, end: number): Readable {
-    return createReadStream(this.path, { start, end: end - 1 });
-  }
-}
-
-/**
- * Reads the root-level `.nuspec` (inflated with a size limit, decoded and parsed as XML within the
- * XML limits) and returns its id and version.
+ * Reads the root-level `.nuspec` (found in the central directory already read, inflated with a
+ * size limit, decoded and parsed as XML within the XML limits) and returns its id and version.
  * Returns undefined when the archive has no nuspec at its root, as NuGet's "missing the required
  * nuspec file" (NU5037).
  */
@@ -35,37 +19,11 @@ export async function readPackageIdentity(
   archive: PackageArchive,
 ): Promise<PackageIdentity | undefined> {
   const { path } = archive.file;
-  const end = Math.min(
-    archive.file.size,
-    archive.eocd.position + END_OF_CENTRAL_DIRECTORY_SIZE + archive.eocd.commentLength,
-  );
-  let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.fromRandomAccessReaderPromise(new ArchiveView(path), end, {
-      lazyEntries: true,
-      decodeStrings: true,
-      validateEntrySizes: true,
-      strictFileNames: false,
-    });
-  } catch (error) {
-    throw new NupkgSigningError(
-      'NUPKG001',
-      `'${path}' is not a readable zip archive (${(error as Error).message}).`,
-      {
-        file: path,
-        cause: error,
-      },
-    );
-  }
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const name = entry.fileName;
-      if (name.includes('/') || name.includes('\\') || !name.toLowerCase().endsWith('.nuspec'))
-        continue;
-      const bytes = await readLimited(await zip.openReadStreamPromise(entry), path, name);
-      return identityOf(bytes, path, name);
-    }
-    return undefined;
+    const entry = await openNuspecEntry(archive);
+    if (!entry) return undefined;
+    const bytes = await readLimited(entry.stream, path, entry.name);
+    return identityOf(bytes, path, entry.name);
   } catch (error) {
     if (error instanceof NupkgSigningError) throw error;
     throw new NupkgSigningError(
@@ -76,8 +34,6 @@ export async function readPackageIdentity(
         cause: error,
       },
     );
-  } finally {
-    zip.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { NupkgSigningError, type ErrorCode } from '../errors.js';
-import { signatureRecords, type PackageArchive } from './archive.js';
+import type { PackageArchive } from './archive.js';
 import type { FileRange, Part } from './piece-stream.js';
-import { END_OF_CENTRAL_DIRECTORY_SIGNATURE, type CentralDirectoryRecord } from './zip-format.js';
+import { END_OF_CENTRAL_DIRECTORY_SIGNATURE } from './zip-format.js';
 
 /** Refusals for layouts NuGet would turn into a broken or unverifiable package. */
 const LAYOUT_REFUSAL: ErrorCode = 'NU3001';
@@ -27,27 +27,28 @@ export interface UnsignedLayout {
  * and its end record.
  */
 export function unsignedLayout(archive: PackageArchive): UnsignedLayout {
-  const { records, eocd, file } = archive;
-  const first = records[0] as CentralDirectoryRecord;
-  const last = records[records.length - 1] as CentralDirectoryRecord;
-  const startOfCentralDirectory = first.position;
-  const endOfCentralDirectory = last.position + last.headerSize;
+  const { directory, eocd, file } = archive;
+  const lastIndex = directory.length - 1;
+  const startOfCentralDirectory = directory.position(0);
+  const endOfCentralDirectory = directory.position(lastIndex) + directory.headerSize(lastIndex);
   if (endOfCentralDirectory !== eocd.position) {
     throw refuse(
       archive,
       `${eocd.position - endOfCentralDirectory} bytes lie between the central directory and its end record`,
     );
   }
-  const stray = records.find((r) => r.localHeaderOffset >= startOfCentralDirectory);
-  if (stray) {
-    throw refuse(
-      archive,
-      `a central directory entry points at offset ${stray.localHeaderOffset}, inside or after the central directory`,
-    );
+  for (let i = 0; i < directory.length; i++) {
+    const offset = directory.localHeaderOffset(i);
+    if (offset >= startOfCentralDirectory) {
+      throw refuse(
+        archive,
+        `a central directory entry points at offset ${offset}, inside or after the central directory`,
+      );
+    }
   }
   const tail = { position: eocd.position + 20, length: file.size - eocd.position - 20 };
 
-  const signatures = signatureRecords(archive);
+  const signatures = directory.signatureIndexes();
   if (signatures.length > 1) {
     throw new NupkgSigningError(
       'NU3005',
@@ -55,28 +56,34 @@ export function unsignedLayout(archive: PackageArchive): UnsignedLayout {
       { file: file.path },
     );
   }
+  // The headers are contiguous, so the directory is one view, or two around the signature's.
+  const headers = directory.walkedBytes();
   const signature = signatures[0];
-  if (!signature) {
+  if (signature === undefined) {
     return {
       localEntries: { position: 0, length: startOfCentralDirectory },
-      centralDirectory: records.map((r) => r.raw),
+      centralDirectory: [headers],
       endRecord: endRecordBytes(archive, { entries: 0, size: 0, offset: 0 }),
       tail,
     };
   }
-  const start = signature.localHeaderOffset;
-  if (records.some((r) => r !== signature && r.localHeaderOffset >= start)) {
-    throw refuse(
-      archive,
-      'the signature entry is not the last local entry, and removing it would leave the other entries at wrong offsets',
-    );
+  const start = directory.localHeaderOffset(signature);
+  for (let i = 0; i < directory.length; i++) {
+    if (i !== signature && directory.localHeaderOffset(i) >= start) {
+      throw refuse(
+        archive,
+        'the signature entry is not the last local entry, and removing it would leave the other entries at wrong offsets',
+      );
+    }
   }
+  const cutStart = directory.position(signature) - startOfCentralDirectory;
+  const cutEnd = cutStart + directory.headerSize(signature);
   return {
     localEntries: { position: 0, length: start },
-    centralDirectory: records.filter((r) => r !== signature).map((r) => r.raw),
+    centralDirectory: [headers.subarray(0, cutStart), headers.subarray(cutEnd)],
     endRecord: endRecordBytes(archive, {
       entries: -1,
-      size: -signature.headerSize,
+      size: -directory.headerSize(signature),
       offset: -(startOfCentralDirectory - start),
     }),
     tail,
@@ -88,10 +95,12 @@ export function unsignedLayout(archive: PackageArchive): UnsignedLayout {
  * (§3.4), so a package with prefix data fails integrity (NU3008) once signed. Refuse instead.
  */
 export function refusePrefixData(archive: PackageArchive, layout: UnsignedLayout): void {
-  const signature = signatureRecords(archive)[0];
-  const first = archive.records
-    .filter((r) => r !== signature)
-    .reduce((min, r) => Math.min(min, r.localHeaderOffset), layout.localEntries.length);
+  const { directory } = archive;
+  const signature = directory.signatureIndexes()[0];
+  let first = layout.localEntries.length;
+  for (let i = 0; i < directory.length; i++) {
+    if (i !== signature) first = Math.min(first, directory.localHeaderOffset(i));
+  }
   if (first !== 0) {
     throw refuse(
       archive,

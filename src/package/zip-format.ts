@@ -36,6 +36,8 @@ export interface EndOfCentralDirectory {
 }
 
 export interface CentralDirectoryRecord {
+  /** Place in the central directory (0 for the first header): identifies the record. */
+  readonly index: number;
   /** Offset of the header's first byte in the file (NuGet: `Position`). */
   readonly position: number;
   /** 46 + name + extra + comment lengths (NuGet: `HeaderSize`). */
@@ -90,40 +92,6 @@ export function findEndOfCentralDirectory(
   return undefined;
 }
 
-/**
- * Parses the central directory header at `offset` of `buffer` (whose first byte is at file
- * position `bufferStart`). Returns undefined when the bytes there are not a complete CD header.
- */
-export function parseCentralDirectoryRecord(
-  buffer: Buffer,
-  offset: number,
-  bufferStart: number,
-): CentralDirectoryRecord | undefined {
-  if (offset + CENTRAL_DIRECTORY_HEADER_SIZE > buffer.length) return undefined;
-  if (buffer.readUInt32LE(offset) !== CENTRAL_DIRECTORY_SIGNATURE) return undefined;
-  const nameLength = buffer.readUInt16LE(offset + 28);
-  const extraLength = buffer.readUInt16LE(offset + 30);
-  const commentLength = buffer.readUInt16LE(offset + 32);
-  const headerSize = CENTRAL_DIRECTORY_HEADER_SIZE + nameLength + extraLength + commentLength;
-  if (offset + headerSize > buffer.length) return undefined;
-  const nameStart = offset + CENTRAL_DIRECTORY_HEADER_SIZE;
-  return {
-    position: bufferStart + offset,
-    headerSize,
-    flags: buffer.readUInt16LE(offset + 8),
-    compressionMethod: buffer.readUInt16LE(offset + 10),
-    crc32: buffer.readUInt32LE(offset + 16),
-    compressedSize: buffer.readUInt32LE(offset + 20),
-    uncompressedSize: buffer.readUInt32LE(offset + 24),
-    diskNumberStart: buffer.readUInt16LE(offset + 34),
-    externalAttributes: buffer.readUInt32LE(offset + 38),
-    localHeaderOffset: buffer.readUInt32LE(offset + 42),
-    rawName: buffer.subarray(nameStart, nameStart + nameLength),
-    extra: buffer.subarray(nameStart + nameLength, nameStart + nameLength + extraLength),
-    raw: buffer.subarray(offset, offset + headerSize),
-  };
-}
-
 /** Parses a local file header whose fixed part and name/extra are in `buffer` from 0. */
 export function parseLocalFileHeader(buffer: Buffer): LocalFileHeader | undefined {
   if (buffer.length < LOCAL_FILE_HEADER_SIZE) return undefined;
@@ -146,17 +114,28 @@ export function parseLocalFileHeader(buffer: Buffer): LocalFileHeader | undefine
   };
 }
 
-/** True when an extra field contains a block with the given header ID (§1.4 rules 2 and 3). */
-export function hasExtraBlock(extra: Buffer, headerId: number): boolean {
-  let i = 0;
-  while (i + 4 <= extra.length) {
-    if (extra.readUInt16LE(i) === headerId) return true;
-    i += 4 + extra.readUInt16LE(i + 2);
+/**
+ * True when an extra field (`bytes[start, end)`, by default all of `bytes`) contains a block with
+ * the given header ID (§1.4 rules 2 and 3).
+ */
+export function hasExtraBlock(
+  bytes: Buffer,
+  headerId: number,
+  start = 0,
+  end = bytes.length,
+): boolean {
+  let i = start;
+  while (i + 4 <= end) {
+    if (bytes.readUInt16LE(i) === headerId) return true;
+    i += 4 + bytes.readUInt16LE(i + 2);
   }
   return false;
 }
 
-/** NuGet's raw test for the signature entry: exact name bytes and the UTF-8 flag clear (§1.1). */
+/**
+ * A header (central or local) that names the signature entry as NuGet's `IsSigned` demands: the
+ * 14 bytes `.signature.p7s` exactly, with the UTF-8 flag clear.
+ */
 export function isSignatureRecord(record: { rawName: Buffer; flags: number }): boolean {
   return (record.flags & UTF8_FLAG) === 0 && record.rawName.equals(SIGNATURE_FILE_NAME);
 }

@@ -19,18 +19,18 @@ import {
  * 3. any local header of an entry on the EOCD's disk has an extra block 0x0001.
  */
 export async function detectZip64(archive: PackageArchive): Promise<boolean> {
-  const { eocd, records, file } = archive;
+  const { eocd, directory, file } = archive;
   if (eocd.diskNumber !== eocd.centralDirectoryDisk) return false;
   if (archive.hasZip64Locator) return true;
-  if (records.some((r) => hasExtraBlock(r.extra, ZIP64_EXTRA_FIELD_ID))) return true;
+  for (let i = 0; i < directory.length; i++) {
+    if (directory.hasExtraBlock(i, ZIP64_EXTRA_FIELD_ID)) return true;
+  }
 
   // Offset order and a read window: packages with many small entries then cost a few reads.
   const window = new ReadWindow(archive.file);
-  const onThisDisk = records
-    .filter((r) => r.diskNumberStart === eocd.diskNumber)
-    .sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
-  for (const record of onThisDisk) {
-    const at = record.localHeaderOffset;
+  for (const i of directory.indexesByLocalHeaderOffset()) {
+    if (directory.diskNumberStart(i) !== eocd.diskNumber) continue;
+    const at = directory.localHeaderOffset(i);
     const header = parseLocalFileHeader(await window.read(at, LOCAL_FILE_HEADER_SIZE));
     // NuGet fails reading such a package too; a coded error beats a silent "not Zip64".
     if (!header) {
