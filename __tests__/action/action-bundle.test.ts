@@ -478,7 +478,7 @@ describe('the action with bad inputs', () => {
       inputs: { packages: 'nothing/**/*.nupkg' },
     });
     expect(expectOneCleanError(result)).toMatch(
-      /^::error::NUPKG003: No package matches 'nothing\/\*\*\/\*\.nupkg'\..* Set allow-no-packages: true/,
+      /^::error::NUPKG003: No package matches 'nothing\/\*\*\/\*\.nupkg' \(0 files considered\)\..* Set allow-no-packages: true/,
     );
   });
 
