@@ -26,4 +26,10 @@ export const LIMITS = {
   maxRemoteSignerAnswerBytes: 64 * 1024,
   /** Redirects followed for one HTTP request (within the same timeout and size limit). */
   maxHttpRedirects: 5,
+  /**
+   * Time all timestamp requests of one signing run may take together (milliseconds). A server
+   * that fails is not asked again in the run, so this only ends runs of many packages against
+   * servers that answer, but slowly.
+   */
+  maxTimestampRunMs: 5 * 60 * 1000,
 } as const;
