@@ -71,7 +71,7 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
   for (const [index, url] of options.urls.entries()) {
     const earlier = options.memory?.failureOf(url);
     if (earlier) {
-      failures.push({ error: earlier, earlier: true });
+      failures.push({ url, error: earlier, earlier: true });
       continue;
     }
     // A fresh nonce per server: each request stands alone.
@@ -93,7 +93,7 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
     } catch (error) {
       if (!(error instanceof NupkgSigningError)) throw error;
       options.memory?.remember(url, error);
-      failures.push({ error, earlier: false });
+      failures.push({ url, error, earlier: false });
       if (index < options.urls.length - 1) {
         options.log?.(`${describeError(error)} Trying the next timestamp server.`);
       }
@@ -103,6 +103,7 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
 }
 
 interface ServerFailure {
+  readonly url: string;
   readonly error: NupkgSigningError;
   /** True when the server failed for an earlier package of the run and was not asked again. */
   readonly earlier: boolean;
@@ -133,9 +134,9 @@ function allServersFailed(failures: readonly ServerFailure[]): NupkgSigningError
   const last = failures[failures.length - 1];
   if (last === undefined) throw new Error('unreachable: at least one URL was given');
   if (failures.length === 1 && !last.earlier) return last.error;
-  const reasons = failures.map(({ error, earlier }, index) => {
+  const reasons = failures.map(({ url, error, earlier }, index) => {
     const note = earlier ? ' (failed for an earlier package of this run; not asked again)' : '';
-    return `${index + 1}) ${error.code}: ${withoutFinalStop(error.message)}${note}.`;
+    return `${index + 1}) ${displayUrl(url)}: ${error.code}: ${withoutFinalStop(error.message)}${note}.`;
   });
   return new NupkgSigningError(
     last.error.code,
