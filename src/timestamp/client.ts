@@ -136,7 +136,7 @@ function allServersFailed(failures: readonly ServerFailure[]): NupkgSigningError
   if (failures.length === 1 && !last.earlier) return last.error;
   const reasons = failures.map(({ url, error, earlier }, index) => {
     const note = earlier ? ' (failed for an earlier package of this run; not asked again)' : '';
-    return `${index + 1}) ${displayUrl(url)}: ${error.code}: ${withoutFinalStop(error.message)}${note}.`;
+    return `${index + 1}) ${displayUrl(url)}: ${error.code}${note}: ${withoutFinalStop(error.message)}.`;
   });
   return new NupkgSigningError(
     last.error.code,

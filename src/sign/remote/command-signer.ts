@@ -30,7 +30,10 @@ export interface CommandSignerOptions {
   readonly host?: SpawnHost;
 }
 
-/** Our own secrets, which a sign command never needs. */
+/**
+ * Our own secrets, which a sign command never needs; so are a GitHub Action step's inputs
+ * (INPUT_*: the key, its password, the sign token), withheld by prefix.
+ */
 const WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD'];
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** How much of the command's stderr an error message quotes (its last line). */
@@ -74,7 +77,9 @@ export class CommandSigner implements DigestSigner {
     const program = this.argv[0] ?? '';
     const plan = planCommandSpawn(this.argv, this.host);
     const env: NodeJS.ProcessEnv = { ...(this.options.env ?? process.env) };
-    for (const name of WITHHELD_VARIABLES) delete env[name];
+    for (const name of Object.keys(env)) {
+      if (WITHHELD_VARIABLES.includes(name) || /^INPUT_/i.test(name)) delete env[name];
+    }
     Object.assign(env, {
       NUPKG_SIGNING_DIGEST: request.digest,
       NUPKG_SIGNING_DIGEST_HEX: Buffer.from(request.digest, 'base64').toString('hex'),
