@@ -188,6 +188,10 @@ describe('resolveInputs', () => {
     certificatePassword: '',
     privateKey: '',
     certificateChain: '',
+    signCommand: '',
+    signUrl: '',
+    signKeyId: '',
+    signToken: '',
     timestampUrls: '',
     hashAlgorithm: '',
     timestampHashAlgorithm: '',
@@ -240,6 +244,62 @@ describe('resolveInputs', () => {
     const subject = await resolveInputs({ ...blank, mode: 'sign', certificate: base64 }, context);
     expect(subject.mode === 'sign' && subject.sign.key.source).toBe("the 'certificate' input");
     expect(masked).toContain(base64);
+  });
+
+  it('turns sign-command lines into the argument vector, one argument per line', async () => {
+    const subject = await resolveInputs(
+      {
+        ...blank,
+        mode: 'sign-and-verify',
+        signCommand:
+          'C:\\Program Files\\Signer\\sign.exe\r\n  --key name with spaces \n\n"quoted"\n',
+        signKeyId: ' release ',
+        certificateChain: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----',
+      },
+      context,
+    );
+    expect(subject.mode !== 'verify' && subject.sign.key).toEqual({
+      signCommand: ['C:\\Program Files\\Signer\\sign.exe', '--key name with spaces', '"quoted"'],
+      keyId: 'release',
+      certificateChainPem: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----',
+      source: "the 'certificate-chain' input",
+    });
+  });
+
+  it('passes sign-url and the sign-token through to the run layer', async () => {
+    const chain = '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----';
+    const subject = await resolveInputs(
+      {
+        ...blank,
+        mode: 'sign',
+        signUrl: 'https://signer.example.test/sign',
+        signToken: 'tok',
+        certificateChain: chain,
+      },
+      context,
+    );
+    expect(subject.mode !== 'verify' && subject.sign.key).toMatchObject({
+      signUrl: 'https://signer.example.test/sign',
+      bearerToken: 'tok',
+    });
+  });
+
+  it.each([
+    [{ signKeyId: 'k', privateKey: 'x' }, "Input 'sign-key-id' applies only to"],
+    [{ signCommand: 'a', signUrl: 'https://x.test/' }, "not 'sign-command' and 'sign-url'"],
+    [{}, "or a remote signer 'sign-command' or 'sign-url'"],
+  ])('rejects the key inputs %j with NUPKG003', async (given, message) => {
+    await expect(resolveInputs({ ...blank, mode: 'sign', ...given }, context)).rejects.toThrow(
+      expect.objectContaining({ code: 'NUPKG003', message: expect.stringContaining(message) }),
+    );
+  });
+
+  it('names sign-command and sign-url as ignored in verify mode', async () => {
+    const subject = await resolveInputs({ ...blank, signCommand: 'a', signUrl: 'b' }, context);
+    expect(subject.notes).toEqual([
+      "Input 'sign-command' is ignored in mode verify. Set mode: sign-and-verify to sign the packages first.",
+      "Input 'sign-url' is ignored in mode verify. Set mode: sign-and-verify to sign the packages first.",
+    ]);
   });
 
   it('rejects check-run without a token, naming the permission', async () => {

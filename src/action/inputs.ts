@@ -22,6 +22,10 @@ export interface ActionInputs {
   readonly certificatePassword: string;
   readonly privateKey: string;
   readonly certificateChain: string;
+  readonly signCommand: string;
+  readonly signUrl: string;
+  readonly signKeyId: string;
+  readonly signToken: string;
   readonly timestampUrls: string;
   readonly hashAlgorithm: string;
   readonly timestampHashAlgorithm: string;
@@ -223,6 +227,8 @@ function ignoredSigningInputs(inputs: ActionInputs): string[] {
     [
       ['certificate', inputs.certificate],
       ['private-key', inputs.privateKey],
+      ['sign-command', inputs.signCommand],
+      ['sign-url', inputs.signUrl],
       ['timestamp-urls', inputs.timestampUrls],
     ] as const
   ).filter(([, value]) => value !== '');
@@ -232,21 +238,58 @@ function ignoredSigningInputs(inputs: ActionInputs): string[] {
   );
 }
 
-/** Reads the signing key inputs: a PFX (base64 or a path) or a PEM key with its chain. */
+const KEY_SOURCES = ['certificate', 'private-key', 'sign-command', 'sign-url'] as const;
+
+/**
+ * Reads the signing key inputs: a PFX (base64 or a path), a PEM key with its chain, or a remote
+ * signer (a command or a URL, docs/remote-signing.md) with the certificate chain.
+ */
 async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise<KeyInputs> {
   const { certificate, privateKey } = inputs;
-  if ((certificate === '') === (privateKey === '')) {
+  const values: Record<(typeof KEY_SOURCES)[number], string> = {
+    certificate,
+    'private-key': privateKey,
+    'sign-command': inputs.signCommand,
+    'sign-url': inputs.signUrl,
+  };
+  const given = KEY_SOURCES.filter((name) => values[name].trim() !== '');
+  if (given.length !== 1) {
     throw usage(
-      certificate === ''
-        ? "Signing needs a key: set 'certificate' (a PFX file path or its base64) or 'private-key' with 'certificate-chain'."
-        : "Set either 'certificate' or 'private-key', not both.",
+      given.length === 0
+        ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', or a remote signer 'sign-command' or 'sign-url' with 'certificate-chain'."
+        : `Set exactly one signing key source, not ${given.map((name) => `'${name}'`).join(' and ')}.`,
     );
+  }
+  const remote = given[0] === 'sign-command' || given[0] === 'sign-url';
+  if (inputs.signToken !== '' && given[0] !== 'sign-url') {
+    throw usage("Input 'sign-token' is sent only to 'sign-url'; remove it or set 'sign-url'.");
+  }
+  if (inputs.signKeyId !== '' && !remote) {
+    throw usage("Input 'sign-key-id' applies only to 'sign-command' and 'sign-url'; remove it.");
   }
   const cwd = inputs.environment.cwd;
   const password = inputs.certificatePassword ? { password: inputs.certificatePassword } : {};
   const chain = inputs.certificateChain
     ? { certificateChainPem: await pemInput('certificate-chain', inputs.certificateChain, cwd) }
     : {};
+  if (remote) {
+    if (!inputs.certificateChain) {
+      throw usage(
+        `Input '${given[0] ?? ''}' needs 'certificate-chain': the signing certificate first, then its intermediates, as PEM text or a file.`,
+      );
+    }
+    return {
+      ...(given[0] === 'sign-command'
+        ? { signCommand: commandLines(inputs.signCommand) }
+        : { signUrl: inputs.signUrl.trim() }),
+      ...(inputs.signKeyId !== '' ? { keyId: inputs.signKeyId.trim() } : {}),
+      ...(inputs.signToken !== '' ? { bearerToken: inputs.signToken } : {}),
+      ...chain,
+      source: inputs.certificateChain.includes('-----BEGIN')
+        ? "the 'certificate-chain' input"
+        : inputs.certificateChain,
+    };
+  }
   if (certificate !== '') {
     const { bytes, source } = await pfxInput(certificate, cwd);
     context.mask(Buffer.from(bytes).toString('base64'));
@@ -260,6 +303,18 @@ async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise
     ...chain,
     source: pem === privateKey ? "the 'private-key' input" : privateKey,
   };
+}
+
+/**
+ * `sign-command`: the program on the first line, one argument per further line. Each line is one
+ * argument exactly as written (only the whitespace around it is dropped, blank lines skipped):
+ * nothing is split, unquoted or expanded, on any OS.
+ */
+export function commandLines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }
 
 /** `certificate`: the path of a .pfx/.p12 file, else its base64. */

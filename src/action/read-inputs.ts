@@ -28,6 +28,11 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
     certificatePassword: get('certificate-password'),
     privateKey: get('private-key'),
     certificateChain: get('certificate-chain'),
+    // One string; inputs.ts turns its lines into the argument vector (one argument per line).
+    signCommand: get('sign-command'),
+    signUrl: get('sign-url'),
+    signKeyId: get('sign-key-id'),
+    signToken: get('sign-token'),
     timestampUrls: get('timestamp-urls'),
     hashAlgorithm: get('hash-algorithm'),
     timestampHashAlgorithm: get('timestamp-hash-algorithm'),
@@ -54,6 +59,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
   if (!isFile(inputs.privateKey, cwd)) maskSecret(inputs.privateKey);
   maskSecret(inputs.certificatePassword);
   maskSecret(inputs.githubToken);
+  maskSecret(inputs.signToken);
   return inputs;
 }
 

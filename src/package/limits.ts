@@ -68,4 +68,10 @@ export const LIMITS = {
    * before parsing so no parser recurses deeper (NUPKG005). Real files nest 5 levels.
    */
   maxConfigNesting: 64,
+  /**
+   * Time all timestamp requests of one signing run may take together (milliseconds). A server
+   * that fails is not asked again in the run, so this only ends runs of many packages against
+   * servers that answer, but slowly.
+   */
+  maxTimestampRunMs: 5 * 60 * 1000,
 } as const;

@@ -15,7 +15,8 @@ export interface KeyInputs {
   readonly privateKeyPem?: string;
   /** Signing certificate first, then intermediates. */
   readonly certificateChainPem?: string;
-  readonly signCommand?: string;
+  /** One string split by the platform's rules, or the argument vector (the action's lines). */
+  readonly signCommand?: string | readonly string[];
   readonly signUrl?: string;
   readonly bearerToken?: string;
   readonly keyId?: string;
@@ -28,7 +29,7 @@ export function createSigner(inputs: KeyInputs): Signer {
   const kinds = [
     inputs.pfx && 'a PFX',
     inputs.privateKeyPem && 'a PEM private key',
-    inputs.signCommand && 'a signing command',
+    inputs.signCommand !== undefined && 'a signing command',
     inputs.signUrl && 'a signing URL',
   ].filter(Boolean);
   if (kinds.length !== 1) {
@@ -64,7 +65,7 @@ export function createSigner(inputs: KeyInputs): Signer {
     );
   }
   return createRemoteSigner({
-    ...(inputs.signCommand ? { command: inputs.signCommand } : {}),
+    ...(inputs.signCommand !== undefined ? { command: inputs.signCommand } : {}),
     ...(inputs.signUrl ? { url: inputs.signUrl } : {}),
     certificateChainPem: inputs.certificateChainPem,
     certificateChainSource: inputs.source,

@@ -6,6 +6,7 @@ import { writeDirectoryOf } from '../package/atomic-write.js';
 import { removeStaleTemporaries } from '../package/temporary-files.js';
 import { signPackage, type SignPackageResult } from '../sign/sign-package.js';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { TimestampServerMemory } from '../timestamp/server-memory.js';
 import { TrustStore } from '../trust/trust-store.js';
 import type { Issue } from '../verify/result.js';
 import { createSigner, type KeyInputs } from './key-inputs.js';
@@ -26,6 +27,15 @@ export interface SignRunOptions {
   readonly allowUntrustedRoot: boolean;
   readonly now: () => Date;
   readonly cwd?: string;
+  /** Timestamp time limits; defaults: 10 s per attempt, 60 s per package, LIMITS for the run. */
+  readonly timestampLimits?: TimestampLimits;
+}
+
+export interface TimestampLimits {
+  readonly timeoutMs?: number;
+  readonly totalTimeoutMs?: number;
+  readonly retries?: number;
+  readonly runTimeoutMs?: number;
 }
 
 /** The outcome for one package (the `sign --json` contract). */
@@ -66,6 +76,9 @@ export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
   );
   if (options.outputDirectory !== undefined) await createOutputDirectory(options.outputDirectory);
 
+  // One memory for the run: a server that failed for one package is not asked for the next.
+  const { runTimeoutMs, ...limits } = options.timestampLimits ?? {};
+  const timestampMemory = new TimestampServerMemory(runTimeoutMs);
   const outcomes: SignOutcome[] = [];
   const cleaned = new Set<string>();
   for (const file of files) {
@@ -85,6 +98,8 @@ export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
         clock: options.now,
         ...(trustedRoots ? { trustedRoots } : {}),
         allowUntrustedRoot: options.allowUntrustedRoot,
+        timestampMemory,
+        ...limits,
       });
       outcomes.push({ ...succeeded(file, result), ...cleanup });
     } catch (error) {

@@ -3,6 +3,7 @@ import { writeSignedPackageInOnePass } from '../package/writer.js';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { buildSignatureContent } from '../signature/signature-content.js';
 import { requestTimestamp, type TimestampResult } from '../timestamp/client.js';
+import type { TimestampServerMemory } from '../timestamp/server-memory.js';
 import { loadBundledTrustStores, type TrustStores } from '../trust/bundled-roots.js';
 import { loadDefaultTrustStores } from '../trust/default-stores.js';
 import { issue, type Issue } from '../verify/result.js';
@@ -43,6 +44,8 @@ export interface SignPackageOptions {
   readonly retries?: number;
   /** Progress notes (timestamp retries); never key material. */
   readonly log?: (message: string) => void;
+  /** Failed timestamp servers and the deadline shared by the packages of one run. */
+  readonly timestampMemory?: TimestampServerMemory;
 }
 
 export interface SignPackageResult {
@@ -148,6 +151,7 @@ async function signHash(
     hashAlgorithm: options.timestampHashAlgorithm,
     now: clock,
     ...pick(options, ['timeoutMs', 'totalTimeoutMs', 'retries', 'log']),
+    ...(options.timestampMemory ? { memory: options.timestampMemory } : {}),
   });
   const tokenCertificates = timestamp.token.certificates.map((c) => c.der);
   const warnings = checkTimestampCertificate(

@@ -10,6 +10,7 @@ import { defaultSleep, postTimeStampQuery } from './http.js';
 import { buildTimeStampRequest } from './request.js';
 import { checkTimeStampResponse } from './response-checks.js';
 import { readTimeStampResp } from './response.js';
+import type { TimestampServerMemory } from './server-memory.js';
 
 export interface RequestTimestampOptions {
   /** RFC 3161 endpoints, tried in order until one yields an acceptable token. */
@@ -31,6 +32,8 @@ export interface RequestTimestampOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Progress notes (retries, fallbacks). Never receives request or response bodies. */
   readonly log?: (message: string) => void;
+  /** The run's memory of failed servers and its deadline, shared by all its packages. */
+  readonly memory?: TimestampServerMemory;
 }
 
 export interface TimestampResult {
@@ -49,19 +52,28 @@ export const DEFAULT_RETRIES = 2;
 
 /**
  * Obtains an RFC 3161 timestamp for a signature value the way `dotnet nuget sign` does
- * (nuget-signing-spec.md §10.3 step 4), with retries and fallback URLs on top. Throws the last
- * URL's error when none succeeds; earlier failures are named in its message.
+ * (nuget-signing-spec.md §10.3 step 4), with retries and fallback URLs on top. With a run's
+ * memory, servers that failed earlier in the run are skipped at once. When none succeeds, throws
+ * one error (the last server's code) that gives every server's reason.
  */
 export async function requestTimestamp(options: RequestTimestampOptions): Promise<TimestampResult> {
   if (options.urls.length === 0) {
     throw new NupkgSigningError('NUPKG003', 'No timestamp server URL was given.');
   }
   for (const url of options.urls) checkHttpUrl(url, 'The timestamp server URL');
-  const deadline = performance.now() + (options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
+  const deadline = Math.min(
+    performance.now() + (options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS),
+    options.memory?.deadline ?? Infinity,
+  );
   const hashedMessage = digest(options.hashAlgorithm, options.signatureValue);
-  const failures: string[] = [];
+  const failures: ServerFailure[] = [];
 
   for (const [index, url] of options.urls.entries()) {
+    const earlier = options.memory?.failureOf(url);
+    if (earlier) {
+      failures.push({ url, error: earlier, earlier: true });
+      continue;
+    }
     // A fresh nonce per server: each request stands alone.
     const request = buildTimeStampRequest(options.hashAlgorithm, hashedMessage, options.random);
     try {
@@ -80,13 +92,21 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
       return { tokenDer, token, tsa, url, genTime: token.tstInfo.genTime };
     } catch (error) {
       if (!(error instanceof NupkgSigningError)) throw error;
-      const isLast = index === options.urls.length - 1;
-      if (isLast) throw withEarlierFailures(error, failures);
-      failures.push(`${displayUrl(url)}: ${error.code}`);
-      options.log?.(`${describeError(error)} Trying the next timestamp server.`);
+      options.memory?.remember(url, error);
+      failures.push({ url, error, earlier: false });
+      if (index < options.urls.length - 1) {
+        options.log?.(`${describeError(error)} Trying the next timestamp server.`);
+      }
     }
   }
-  throw new Error('unreachable: the loop returns or throws');
+  throw allServersFailed(failures);
+}
+
+interface ServerFailure {
+  readonly url: string;
+  readonly error: NupkgSigningError;
+  /** True when the server failed for an earlier package of the run and was not asked again. */
+  readonly earlier: boolean;
 }
 
 /**
@@ -106,14 +126,25 @@ function parseToken(tokenDer: Uint8Array, url: string): TimestampTokenView {
   }
 }
 
-function withEarlierFailures(
-  error: NupkgSigningError,
-  failures: readonly string[],
-): NupkgSigningError {
-  if (failures.length === 0) return error;
+/**
+ * One error that gives every server's reason, in the order they were tried, with the last
+ * server's code. A single server asked now keeps its own error unchanged.
+ */
+function allServersFailed(failures: readonly ServerFailure[]): NupkgSigningError {
+  const last = failures[failures.length - 1];
+  if (last === undefined) throw new Error('unreachable: at least one URL was given');
+  if (failures.length === 1 && !last.earlier) return last.error;
+  const reasons = failures.map(({ url, error, earlier }, index) => {
+    const note = earlier ? ' (failed for an earlier package of this run; not asked again)' : '';
+    return `${index + 1}) ${displayUrl(url)}: ${error.code}${note}: ${withoutFinalStop(error.message)}.`;
+  });
   return new NupkgSigningError(
-    error.code,
-    `${error.message} (Earlier timestamp servers also failed: ${failures.join(', ')}.)`,
-    { cause: error },
+    last.error.code,
+    `No timestamp server gave a timestamp. ${reasons.join(' ')}`,
+    { cause: last.error },
   );
+}
+
+function withoutFinalStop(text: string): string {
+  return text.replace(/\.\s*$/, '');
 }

@@ -18,7 +18,9 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
   --certificate-path FILE.pfx     PKCS#12 file; password from --certificate-password or
                                   the ${PASSWORD_VARIABLE} environment variable
   --private-key FILE.pem          PEM private key, with --certificate-chain
-  --sign-command "CMD ARGS"       run a command to sign each digest (docs/remote-signing.md)
+  --sign-command "CMD ARGS"       run a command to sign each digest, split into words by
+                                  POSIX rules (Windows: C runtime rules; no shell either
+                                  way; docs/remote-signing.md)
   --sign-url URL                  POST each digest to a key service (docs/remote-signing.md)
 
 Options:

@@ -4,6 +4,7 @@ import { NupkgSigningError } from '../../errors.js';
 import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
 import type { DigestSigner } from '../signer.js';
 import { splitCommandLine } from './command-line.js';
+import { CURRENT_HOST, planCommandSpawn, type SpawnHost } from './command-spawn.js';
 import {
   buildRemoteSignRequest,
   MAX_ANSWER_BYTES,
@@ -12,8 +13,11 @@ import {
 } from './protocol.js';
 
 export interface CommandSignerOptions {
-  /** Program and arguments as one string (see command-line.ts for the quoting rules). */
-  readonly command: string;
+  /**
+   * Program and arguments: one string split by the platform's rules (command-line.ts), or the
+   * argument vector itself (the action's `sign-command` lines), which nothing re-splits.
+   */
+  readonly command: string | readonly string[];
   readonly certificate: Uint8Array;
   readonly chain: readonly Uint8Array[];
   readonly keyId?: string;
@@ -22,9 +26,14 @@ export interface CommandSignerOptions {
   /** Environment of the command; default: this process's, minus our secrets. */
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** The OS to split and spawn for; default this one (tests pass win32 on Linux). */
+  readonly host?: SpawnHost;
 }
 
-/** Our own secrets, which a sign command never needs. */
+/**
+ * Our own secrets, which a sign command never needs; so are a GitHub Action step's inputs
+ * (INPUT_*: the key, its password, the sign token), withheld by prefix.
+ */
 const WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD'];
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** How much of the command's stderr an error message quotes (its last line). */
@@ -38,10 +47,17 @@ const STDERR_QUOTE_CHARS = 300;
 export class CommandSigner implements DigestSigner {
   readonly certificate: Uint8Array;
   readonly chain: readonly Uint8Array[];
-  private readonly argv: string[];
+  private readonly argv: readonly string[];
+  private readonly host: SpawnHost;
 
   constructor(private readonly options: CommandSignerOptions) {
-    this.argv = splitCommandLine(options.command);
+    this.host = options.host ?? CURRENT_HOST;
+    this.argv =
+      typeof options.command === 'string'
+        ? splitCommandLine(options.command, this.host.platform)
+        : [...options.command];
+    // Checked now, so a command Windows cannot run safely fails before any package is touched.
+    planCommandSpawn(this.argv, this.host);
     this.certificate = options.certificate;
     this.chain = options.chain;
   }
@@ -58,9 +74,12 @@ export class CommandSigner implements DigestSigner {
   }
 
   private run(request: RemoteSignRequest): Promise<string> {
-    const [program, ...args] = this.argv as [string, ...string[]];
+    const program = this.argv[0] ?? '';
+    const plan = planCommandSpawn(this.argv, this.host);
     const env: NodeJS.ProcessEnv = { ...(this.options.env ?? process.env) };
-    for (const name of WITHHELD_VARIABLES) delete env[name];
+    for (const name of Object.keys(env)) {
+      if (WITHHELD_VARIABLES.includes(name) || /^INPUT_/i.test(name)) delete env[name];
+    }
     Object.assign(env, {
       NUPKG_SIGNING_DIGEST: request.digest,
       NUPKG_SIGNING_DIGEST_HEX: Buffer.from(request.digest, 'base64').toString('hex'),
@@ -73,8 +92,9 @@ export class CommandSigner implements DigestSigner {
       new NupkgSigningError('NU3001', `The sign command '${program}' ${why}.`, { cause });
 
     return new Promise((resolve, reject) => {
-      const child = spawn(program, args, {
+      const child = spawn(plan.file, plan.args, {
         env,
+        windowsVerbatimArguments: plan.windowsVerbatimArguments,
         cwd: this.options.cwd,
         stdio: ['pipe', 'pipe', 'pipe'],
         windowsHide: true,

@@ -7,10 +7,11 @@ import { HttpSigner } from './http-signer.js';
 export { CommandSigner } from './command-signer.js';
 export { HttpSigner } from './http-signer.js';
 export { splitCommandLine } from './command-line.js';
+export { planCommandSpawn, type SpawnHost, type SpawnPlan } from './command-spawn.js';
 
 export interface RemoteSignerOptions {
-  /** Exactly one of `command` and `url`. */
-  readonly command?: string;
+  /** Exactly one of `command` (one string, or the argument vector) and `url`. */
+  readonly command?: string | readonly string[];
   readonly url?: string;
   /** PEM: the signing certificate first, then intermediates (and optionally the root). */
   readonly certificateChainPem: string;

@@ -1,4 +1,5 @@
 import { constants, createHash, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   CommandSigner,
   createRemoteSigner,
@@ -83,6 +84,19 @@ describe('CommandSigner', () => {
     it('returns a PKCS#1 v1.5 signature that verifies with the certificate', async () => {
       const signature = await subject('stdin').signDigest(DIGEST, 'sha256');
       expect(verifiesWithLeaf(signature)).toBe(true);
+    });
+  });
+
+  describe('when the command is given as an argument vector (the action input lines)', () => {
+    it('passes a key path with spaces and quotes as one argument, never re-split', async () => {
+      const oddKey = temp.write("key with 'quotes' and spaces.pem", readFileSync(keyPath));
+      const signer = new CommandSigner({
+        command: [process.execPath, temp.path('stdin.cjs'), oddKey],
+        certificate: pki.leaf.certificate,
+        chain: [],
+        timeoutMs: 5000,
+      });
+      expect(verifiesWithLeaf(await signer.signDigest(DIGEST, 'sha256'))).toBe(true);
     });
   });
 
