@@ -6708,6 +6708,2066 @@ function pendGo(self, fn) {
 
 /***/ }),
 
+/***/ 9800:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+__webpack_unused_export__ = ({ value: true });
+exports.wT = __webpack_unused_export__ = void 0;
+const ed5 = __nccwpck_require__(6950);
+const ed2 = __nccwpck_require__(4488);
+const NSed3 = __nccwpck_require__(5699);
+var isS = ed5.isS;
+var isChar10 = ed5.isChar;
+var isNameStartChar = ed5.isNameStartChar;
+var isNameChar = ed5.isNameChar;
+var S_LIST = ed5.S_LIST;
+var NAME_RE = ed5.NAME_RE;
+var isChar11 = ed2.isChar;
+var isNCNameStartChar = NSed3.isNCNameStartChar;
+var isNCNameChar = NSed3.isNCNameChar;
+var NC_NAME_RE = NSed3.NC_NAME_RE;
+const XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
+const XMLNS_NAMESPACE = "http://www.w3.org/2000/xmlns/";
+const rootNS = {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
+    __proto__: null,
+    xml: XML_NAMESPACE,
+    xmlns: XMLNS_NAMESPACE,
+};
+const XML_ENTITIES = {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
+    __proto__: null,
+    amp: "&",
+    gt: ">",
+    lt: "<",
+    quot: "\"",
+    apos: "'",
+};
+// EOC: end-of-chunk
+const EOC = -1;
+const NL_LIKE = -2;
+const S_BEGIN = 0; // Initial state.
+const S_BEGIN_WHITESPACE = 1; // leading whitespace
+const S_DOCTYPE = 2; // <!DOCTYPE
+const S_DOCTYPE_QUOTE = 3; // <!DOCTYPE "//blah
+const S_DTD = 4; // <!DOCTYPE "//blah" [ ...
+const S_DTD_QUOTED = 5; // <!DOCTYPE "//blah" [ "foo
+const S_DTD_OPEN_WAKA = 6;
+const S_DTD_OPEN_WAKA_BANG = 7;
+const S_DTD_COMMENT = 8; // <!--
+const S_DTD_COMMENT_ENDING = 9; // <!-- blah -
+const S_DTD_COMMENT_ENDED = 10; // <!-- blah --
+const S_DTD_PI = 11; // <?
+const S_DTD_PI_ENDING = 12; // <?hi "there" ?
+const S_TEXT = 13; // general stuff
+const S_ENTITY = 14; // &amp and such
+const S_OPEN_WAKA = 15; // <
+const S_OPEN_WAKA_BANG = 16; // <!...
+const S_COMMENT = 17; // <!--
+const S_COMMENT_ENDING = 18; // <!-- blah -
+const S_COMMENT_ENDED = 19; // <!-- blah --
+const S_CDATA = 20; // <![CDATA[ something
+const S_CDATA_ENDING = 21; // ]
+const S_CDATA_ENDING_2 = 22; // ]]
+const S_PI_FIRST_CHAR = 23; // <?hi, first char
+const S_PI_REST = 24; // <?hi, rest of the name
+const S_PI_BODY = 25; // <?hi there
+const S_PI_ENDING = 26; // <?hi "there" ?
+const S_XML_DECL_NAME_START = 27; // <?xml
+const S_XML_DECL_NAME = 28; // <?xml foo
+const S_XML_DECL_EQ = 29; // <?xml foo=
+const S_XML_DECL_VALUE_START = 30; // <?xml foo=
+const S_XML_DECL_VALUE = 31; // <?xml foo="bar"
+const S_XML_DECL_SEPARATOR = 32; // <?xml foo="bar"
+const S_XML_DECL_ENDING = 33; // <?xml ... ?
+const S_OPEN_TAG = 34; // <strong
+const S_OPEN_TAG_SLASH = 35; // <strong /
+const S_ATTRIB = 36; // <a
+const S_ATTRIB_NAME = 37; // <a foo
+const S_ATTRIB_NAME_SAW_WHITE = 38; // <a foo _
+const S_ATTRIB_VALUE = 39; // <a foo=
+const S_ATTRIB_VALUE_QUOTED = 40; // <a foo="bar
+const S_ATTRIB_VALUE_CLOSED = 41; // <a foo="bar"
+const S_ATTRIB_VALUE_UNQUOTED = 42; // <a foo=bar
+const S_CLOSE_TAG = 43; // </a
+const S_CLOSE_TAG_SAW_WHITE = 44; // </a   >
+const TAB = 9;
+const NL = 0xA;
+const CR = 0xD;
+const SPACE = 0x20;
+const BANG = 0x21;
+const DQUOTE = 0x22;
+const AMP = 0x26;
+const SQUOTE = 0x27;
+const MINUS = 0x2D;
+const FORWARD_SLASH = 0x2F;
+const SEMICOLON = 0x3B;
+const LESS = 0x3C;
+const EQUAL = 0x3D;
+const GREATER = 0x3E;
+const QUESTION = 0x3F;
+const OPEN_BRACKET = 0x5B;
+const CLOSE_BRACKET = 0x5D;
+const NEL = 0x85;
+const LS = 0x2028; // Line Separator
+const isQuote = (c) => c === DQUOTE || c === SQUOTE;
+const QUOTES = [DQUOTE, SQUOTE];
+const DOCTYPE_TERMINATOR = [...QUOTES, OPEN_BRACKET, GREATER];
+const DTD_TERMINATOR = [...QUOTES, LESS, CLOSE_BRACKET];
+const XML_DECL_NAME_TERMINATOR = [EQUAL, QUESTION, ...S_LIST];
+const ATTRIB_VALUE_UNQUOTED_TERMINATOR = [...S_LIST, GREATER, AMP, LESS];
+function nsPairCheck(parser, prefix, uri) {
+    switch (prefix) {
+        case "xml":
+            if (uri !== XML_NAMESPACE) {
+                parser.fail(`xml prefix must be bound to ${XML_NAMESPACE}.`);
+            }
+            break;
+        case "xmlns":
+            if (uri !== XMLNS_NAMESPACE) {
+                parser.fail(`xmlns prefix must be bound to ${XMLNS_NAMESPACE}.`);
+            }
+            break;
+        default:
+    }
+    switch (uri) {
+        case XMLNS_NAMESPACE:
+            parser.fail(prefix === "" ?
+                `the default namespace may not be set to ${uri}.` :
+                `may not assign a prefix (even "xmlns") to the URI \
+${XMLNS_NAMESPACE}.`);
+            break;
+        case XML_NAMESPACE:
+            switch (prefix) {
+                case "xml":
+                    // Assinging the XML namespace to "xml" is fine.
+                    break;
+                case "":
+                    parser.fail(`the default namespace may not be set to ${uri}.`);
+                    break;
+                default:
+                    parser.fail("may not assign the xml namespace to another prefix.");
+            }
+            break;
+        default:
+    }
+}
+function nsMappingCheck(parser, mapping) {
+    for (const local of Object.keys(mapping)) {
+        nsPairCheck(parser, local, mapping[local]);
+    }
+}
+const isNCName = (name) => NC_NAME_RE.test(name);
+const isName = (name) => NAME_RE.test(name);
+const FORBIDDEN_START = 0;
+const FORBIDDEN_BRACKET = 1;
+const FORBIDDEN_BRACKET_BRACKET = 2;
+/**
+ * The list of supported events.
+ */
+__webpack_unused_export__ = [
+    "xmldecl",
+    "text",
+    "processinginstruction",
+    "doctype",
+    "comment",
+    "opentagstart",
+    "attribute",
+    "opentag",
+    "closetag",
+    "cdata",
+    "error",
+    "end",
+    "ready",
+];
+const EVENT_NAME_TO_HANDLER_NAME = {
+    xmldecl: "xmldeclHandler",
+    text: "textHandler",
+    processinginstruction: "piHandler",
+    doctype: "doctypeHandler",
+    comment: "commentHandler",
+    opentagstart: "openTagStartHandler",
+    attribute: "attributeHandler",
+    opentag: "openTagHandler",
+    closetag: "closeTagHandler",
+    cdata: "cdataHandler",
+    error: "errorHandler",
+    end: "endHandler",
+    ready: "readyHandler",
+};
+// eslint-disable-next-line @typescript-eslint/ban-types
+class SaxesParser {
+    /**
+     * @param opt The parser options.
+     */
+    constructor(opt) {
+        this.opt = opt !== null && opt !== void 0 ? opt : {};
+        this.fragmentOpt = !!this.opt.fragment;
+        const xmlnsOpt = this.xmlnsOpt = !!this.opt.xmlns;
+        this.trackPosition = this.opt.position !== false;
+        this.fileName = this.opt.fileName;
+        if (xmlnsOpt) {
+            // This is the function we use to perform name checks on PIs and entities.
+            // When namespaces are used, colons are not allowed in PI target names or
+            // entity names. So the check depends on whether namespaces are used. See:
+            //
+            // https://www.w3.org/XML/xml-names-19990114-errata.html
+            // NE08
+            //
+            this.nameStartCheck = isNCNameStartChar;
+            this.nameCheck = isNCNameChar;
+            this.isName = isNCName;
+            // eslint-disable-next-line @typescript-eslint/unbound-method
+            this.processAttribs = this.processAttribsNS;
+            // eslint-disable-next-line @typescript-eslint/unbound-method
+            this.pushAttrib = this.pushAttribNS;
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
+            this.ns = Object.assign({ __proto__: null }, rootNS);
+            const additional = this.opt.additionalNamespaces;
+            if (additional != null) {
+                nsMappingCheck(this, additional);
+                Object.assign(this.ns, additional);
+            }
+        }
+        else {
+            this.nameStartCheck = isNameStartChar;
+            this.nameCheck = isNameChar;
+            this.isName = isName;
+            // eslint-disable-next-line @typescript-eslint/unbound-method
+            this.processAttribs = this.processAttribsPlain;
+            // eslint-disable-next-line @typescript-eslint/unbound-method
+            this.pushAttrib = this.pushAttribPlain;
+        }
+        //
+        // The order of the members in this table needs to correspond to the state
+        // numbers given to the states that correspond to the methods being recorded
+        // here.
+        //
+        this.stateTable = [
+            /* eslint-disable @typescript-eslint/unbound-method */
+            this.sBegin,
+            this.sBeginWhitespace,
+            this.sDoctype,
+            this.sDoctypeQuote,
+            this.sDTD,
+            this.sDTDQuoted,
+            this.sDTDOpenWaka,
+            this.sDTDOpenWakaBang,
+            this.sDTDComment,
+            this.sDTDCommentEnding,
+            this.sDTDCommentEnded,
+            this.sDTDPI,
+            this.sDTDPIEnding,
+            this.sText,
+            this.sEntity,
+            this.sOpenWaka,
+            this.sOpenWakaBang,
+            this.sComment,
+            this.sCommentEnding,
+            this.sCommentEnded,
+            this.sCData,
+            this.sCDataEnding,
+            this.sCDataEnding2,
+            this.sPIFirstChar,
+            this.sPIRest,
+            this.sPIBody,
+            this.sPIEnding,
+            this.sXMLDeclNameStart,
+            this.sXMLDeclName,
+            this.sXMLDeclEq,
+            this.sXMLDeclValueStart,
+            this.sXMLDeclValue,
+            this.sXMLDeclSeparator,
+            this.sXMLDeclEnding,
+            this.sOpenTag,
+            this.sOpenTagSlash,
+            this.sAttrib,
+            this.sAttribName,
+            this.sAttribNameSawWhite,
+            this.sAttribValue,
+            this.sAttribValueQuoted,
+            this.sAttribValueClosed,
+            this.sAttribValueUnquoted,
+            this.sCloseTag,
+            this.sCloseTagSawWhite,
+            /* eslint-enable @typescript-eslint/unbound-method */
+        ];
+        this._init();
+    }
+    /**
+     * Indicates whether or not the parser is closed. If ``true``, wait for
+     * the ``ready`` event to write again.
+     */
+    get closed() {
+        return this._closed;
+    }
+    _init() {
+        var _a;
+        this.openWakaBang = "";
+        this.text = "";
+        this.name = "";
+        this.piTarget = "";
+        this.entity = "";
+        this.q = null;
+        this.tags = [];
+        this.tag = null;
+        this.topNS = null;
+        this.chunk = "";
+        this.chunkPosition = 0;
+        this.i = 0;
+        this.prevI = 0;
+        this.carriedFromPrevious = undefined;
+        this.forbiddenState = FORBIDDEN_START;
+        this.attribList = [];
+        // The logic is organized so as to minimize the need to check
+        // this.opt.fragment while parsing.
+        const { fragmentOpt } = this;
+        this.state = fragmentOpt ? S_TEXT : S_BEGIN;
+        // We want these to be all true if we are dealing with a fragment.
+        this.reportedTextBeforeRoot = this.reportedTextAfterRoot = this.closedRoot =
+            this.sawRoot = fragmentOpt;
+        // An XML declaration is intially possible only when parsing whole
+        // documents.
+        this.xmlDeclPossible = !fragmentOpt;
+        this.xmlDeclExpects = ["version"];
+        this.entityReturnState = undefined;
+        let { defaultXMLVersion } = this.opt;
+        if (defaultXMLVersion === undefined) {
+            if (this.opt.forceXMLVersion === true) {
+                throw new Error("forceXMLVersion set but defaultXMLVersion is not set");
+            }
+            defaultXMLVersion = "1.0";
+        }
+        this.setXMLVersion(defaultXMLVersion);
+        this.positionAtNewLine = 0;
+        this.doctype = false;
+        this._closed = false;
+        this.xmlDecl = {
+            version: undefined,
+            encoding: undefined,
+            standalone: undefined,
+        };
+        this.line = 1;
+        this.column = 0;
+        this.ENTITIES = Object.create(XML_ENTITIES);
+        (_a = this.readyHandler) === null || _a === void 0 ? void 0 : _a.call(this);
+    }
+    /**
+     * The stream position the parser is currently looking at. This field is
+     * zero-based.
+     *
+     * This field is not based on counting Unicode characters but is to be
+     * interpreted as a plain index into a JavaScript string.
+     */
+    get position() {
+        return this.chunkPosition + this.i;
+    }
+    /**
+     * The column number of the next character to be read by the parser.  *
+     * This field is zero-based. (The first column in a line is 0.)
+     *
+     * This field reports the index at which the next character would be in the
+     * line if the line were represented as a JavaScript string.  Note that this
+     * *can* be different to a count based on the number of *Unicode characters*
+     * due to how JavaScript handles astral plane characters.
+     *
+     * See [[column]] for a number that corresponds to a count of Unicode
+     * characters.
+     */
+    get columnIndex() {
+        return this.position - this.positionAtNewLine;
+    }
+    /**
+     * Set an event listener on an event. The parser supports one handler per
+     * event type. If you try to set an event handler over an existing handler,
+     * the old handler is silently overwritten.
+     *
+     * @param name The event to listen to.
+     *
+     * @param handler The handler to set.
+     */
+    on(name, handler) {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access
+        this[EVENT_NAME_TO_HANDLER_NAME[name]] = handler;
+    }
+    /**
+     * Unset an event handler.
+     *
+     * @parma name The event to stop listening to.
+     */
+    off(name) {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access
+        this[EVENT_NAME_TO_HANDLER_NAME[name]] = undefined;
+    }
+    /**
+     * Make an error object. The error object will have a message that contains
+     * the ``fileName`` option passed at the creation of the parser. If position
+     * tracking was turned on, it will also have line and column number
+     * information.
+     *
+     * @param message The message describing the error to report.
+     *
+     * @returns An error object with a properly formatted message.
+     */
+    makeError(message) {
+        var _a;
+        let msg = (_a = this.fileName) !== null && _a !== void 0 ? _a : "";
+        if (this.trackPosition) {
+            if (msg.length > 0) {
+                msg += ":";
+            }
+            msg += `${this.line}:${this.column}`;
+        }
+        if (msg.length > 0) {
+            msg += ": ";
+        }
+        return new Error(msg + message);
+    }
+    /**
+     * Report a parsing error. This method is made public so that client code may
+     * check for issues that are outside the scope of this project and can report
+     * errors.
+     *
+     * @param message The error to report.
+     *
+     * @returns this
+     */
+    fail(message) {
+        const err = this.makeError(message);
+        const handler = this.errorHandler;
+        if (handler === undefined) {
+            throw err;
+        }
+        else {
+            handler(err);
+        }
+        return this;
+    }
+    /**
+     * Write a XML data to the parser.
+     *
+     * @param chunk The XML data to write.
+     *
+     * @returns this
+     */
+    // We do need object for the type here. Yes, it often causes problems
+    // but not in this case.
+    write(chunk) {
+        if (this.closed) {
+            return this.fail("cannot write after close; assign an onready handler.");
+        }
+        let end = false;
+        if (chunk === null) {
+            // We cannot return immediately because carriedFromPrevious may need
+            // processing.
+            end = true;
+            chunk = "";
+        }
+        else if (typeof chunk === "object") {
+            chunk = chunk.toString();
+        }
+        // We checked if performing a pre-decomposition of the string into an array
+        // of single complete characters (``Array.from(chunk)``) would be faster
+        // than the current repeated calls to ``charCodeAt``. As of August 2018, it
+        // isn't. (There may be Node-specific code that would perform faster than
+        // ``Array.from`` but don't want to be dependent on Node.)
+        if (this.carriedFromPrevious !== undefined) {
+            // The previous chunk had char we must carry over.
+            chunk = `${this.carriedFromPrevious}${chunk}`;
+            this.carriedFromPrevious = undefined;
+        }
+        let limit = chunk.length;
+        const lastCode = chunk.charCodeAt(limit - 1);
+        if (!end &&
+            // A trailing CR or surrogate must be carried over to the next
+            // chunk.
+            (lastCode === CR || (lastCode >= 0xD800 && lastCode <= 0xDBFF))) {
+            // The chunk ends with a character that must be carried over. We cannot
+            // know how to handle it until we get the next chunk or the end of the
+            // stream. So save it for later.
+            this.carriedFromPrevious = chunk[limit - 1];
+            limit--;
+            chunk = chunk.slice(0, limit);
+        }
+        const { stateTable } = this;
+        this.chunk = chunk;
+        this.i = 0;
+        while (this.i < limit) {
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument
+            stateTable[this.state].call(this);
+        }
+        this.chunkPosition += limit;
+        return end ? this.end() : this;
+    }
+    /**
+     * Close the current stream. Perform final well-formedness checks and reset
+     * the parser tstate.
+     *
+     * @returns this
+     */
+    close() {
+        return this.write(null);
+    }
+    /**
+     * Get a single code point out of the current chunk. This updates the current
+     * position if we do position tracking.
+     *
+     * This is the algorithm to use for XML 1.0.
+     *
+     * @returns The character read.
+     */
+    getCode10() {
+        const { chunk, i } = this;
+        this.prevI = i;
+        // Yes, we do this instead of doing this.i++. Doing it this way, we do not
+        // read this.i again, which is a bit faster.
+        this.i = i + 1;
+        if (i >= chunk.length) {
+            return EOC;
+        }
+        // Using charCodeAt and handling the surrogates ourselves is faster
+        // than using codePointAt.
+        const code = chunk.charCodeAt(i);
+        this.column++;
+        if (code < 0xD800) {
+            if (code >= SPACE || code === TAB) {
+                return code;
+            }
+            switch (code) {
+                case NL:
+                    this.line++;
+                    this.column = 0;
+                    this.positionAtNewLine = this.position;
+                    return NL;
+                case CR:
+                    // We may get NaN if we read past the end of the chunk, which is fine.
+                    if (chunk.charCodeAt(i + 1) === NL) {
+                        // A \r\n sequence is converted to \n so we have to skip over the
+                        // next character. We already know it has a size of 1 so ++ is fine
+                        // here.
+                        this.i = i + 2;
+                    }
+                    // Otherwise, a \r is just converted to \n, so we don't have to skip
+                    // ahead.
+                    // In either case, \r becomes \n.
+                    this.line++;
+                    this.column = 0;
+                    this.positionAtNewLine = this.position;
+                    return NL_LIKE;
+                default:
+                    // If we get here, then code < SPACE and it is not NL CR or TAB.
+                    this.fail("disallowed character.");
+                    return code;
+            }
+        }
+        if (code > 0xDBFF) {
+            // This is a specialized version of isChar10 that takes into account
+            // that in this context code > 0xDBFF and code <= 0xFFFF. So it does not
+            // test cases that don't need testing.
+            if (!(code >= 0xE000 && code <= 0xFFFD)) {
+                this.fail("disallowed character.");
+            }
+            return code;
+        }
+        const final = 0x10000 + ((code - 0xD800) * 0x400) +
+            (chunk.charCodeAt(i + 1) - 0xDC00);
+        this.i = i + 2;
+        // This is a specialized version of isChar10 that takes into account that in
+        // this context necessarily final >= 0x10000.
+        if (final > 0x10FFFF) {
+            this.fail("disallowed character.");
+        }
+        return final;
+    }
+    /**
+     * Get a single code point out of the current chunk. This updates the current
+     * position if we do position tracking.
+     *
+     * This is the algorithm to use for XML 1.1.
+     *
+     * @returns {number} The character read.
+     */
+    getCode11() {
+        const { chunk, i } = this;
+        this.prevI = i;
+        // Yes, we do this instead of doing this.i++. Doing it this way, we do not
+        // read this.i again, which is a bit faster.
+        this.i = i + 1;
+        if (i >= chunk.length) {
+            return EOC;
+        }
+        // Using charCodeAt and handling the surrogates ourselves is faster
+        // than using codePointAt.
+        const code = chunk.charCodeAt(i);
+        this.column++;
+        if (code < 0xD800) {
+            if ((code > 0x1F && code < 0x7F) || (code > 0x9F && code !== LS) ||
+                code === TAB) {
+                return code;
+            }
+            switch (code) {
+                case NL: // 0xA
+                    this.line++;
+                    this.column = 0;
+                    this.positionAtNewLine = this.position;
+                    return NL;
+                case CR: { // 0xD
+                    // We may get NaN if we read past the end of the chunk, which is
+                    // fine.
+                    const next = chunk.charCodeAt(i + 1);
+                    if (next === NL || next === NEL) {
+                        // A CR NL or CR NEL sequence is converted to NL so we have to skip
+                        // over the next character. We already know it has a size of 1.
+                        this.i = i + 2;
+                    }
+                    // Otherwise, a CR is just converted to NL, no skip.
+                }
+                /* yes, fall through */
+                case NEL: // 0x85
+                case LS: // Ox2028
+                    this.line++;
+                    this.column = 0;
+                    this.positionAtNewLine = this.position;
+                    return NL_LIKE;
+                default:
+                    this.fail("disallowed character.");
+                    return code;
+            }
+        }
+        if (code > 0xDBFF) {
+            // This is a specialized version of isCharAndNotRestricted that takes into
+            // account that in this context code > 0xDBFF and code <= 0xFFFF. So it
+            // does not test cases that don't need testing.
+            if (!(code >= 0xE000 && code <= 0xFFFD)) {
+                this.fail("disallowed character.");
+            }
+            return code;
+        }
+        const final = 0x10000 + ((code - 0xD800) * 0x400) +
+            (chunk.charCodeAt(i + 1) - 0xDC00);
+        this.i = i + 2;
+        // This is a specialized version of isCharAndNotRestricted that takes into
+        // account that in this context necessarily final >= 0x10000.
+        if (final > 0x10FFFF) {
+            this.fail("disallowed character.");
+        }
+        return final;
+    }
+    /**
+     * Like ``getCode`` but with the return value normalized so that ``NL`` is
+     * returned for ``NL_LIKE``.
+     */
+    getCodeNorm() {
+        const c = this.getCode();
+        return c === NL_LIKE ? NL : c;
+    }
+    unget() {
+        this.i = this.prevI;
+        this.column--;
+    }
+    /**
+     * Capture characters into a buffer until encountering one of a set of
+     * characters.
+     *
+     * @param chars An array of codepoints. Encountering a character in the array
+     * ends the capture. (``chars`` may safely contain ``NL``.)
+     *
+     * @return The character code that made the capture end, or ``EOC`` if we hit
+     * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
+     * instead.
+     */
+    captureTo(chars) {
+        let { i: start } = this;
+        const { chunk } = this;
+        // eslint-disable-next-line no-constant-condition
+        while (true) {
+            const c = this.getCode();
+            const isNLLike = c === NL_LIKE;
+            const final = isNLLike ? NL : c;
+            if (final === EOC || chars.includes(final)) {
+                this.text += chunk.slice(start, this.prevI);
+                return final;
+            }
+            if (isNLLike) {
+                this.text += `${chunk.slice(start, this.prevI)}\n`;
+                start = this.i;
+            }
+        }
+    }
+    /**
+     * Capture characters into a buffer until encountering a character.
+     *
+     * @param char The codepoint that ends the capture. **NOTE ``char`` MAY NOT
+     * CONTAIN ``NL``.** Passing ``NL`` will result in buggy behavior.
+     *
+     * @return ``true`` if we ran into the character. Otherwise, we ran into the
+     * end of the current chunk.
+     */
+    captureToChar(char) {
+        let { i: start } = this;
+        const { chunk } = this;
+        // eslint-disable-next-line no-constant-condition
+        while (true) {
+            let c = this.getCode();
+            switch (c) {
+                case NL_LIKE:
+                    this.text += `${chunk.slice(start, this.prevI)}\n`;
+                    start = this.i;
+                    c = NL;
+                    break;
+                case EOC:
+                    this.text += chunk.slice(start);
+                    return false;
+                default:
+            }
+            if (c === char) {
+                this.text += chunk.slice(start, this.prevI);
+                return true;
+            }
+        }
+    }
+    /**
+     * Capture characters that satisfy ``isNameChar`` into the ``name`` field of
+     * this parser.
+     *
+     * @return The character code that made the test fail, or ``EOC`` if we hit
+     * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
+     * instead.
+     */
+    captureNameChars() {
+        const { chunk, i: start } = this;
+        // eslint-disable-next-line no-constant-condition
+        while (true) {
+            const c = this.getCode();
+            if (c === EOC) {
+                this.name += chunk.slice(start);
+                return EOC;
+            }
+            // NL is not a name char so we don't have to test specifically for it.
+            if (!isNameChar(c)) {
+                this.name += chunk.slice(start, this.prevI);
+                return c === NL_LIKE ? NL : c;
+            }
+        }
+    }
+    /**
+     * Skip white spaces.
+     *
+     * @return The character that ended the skip, or ``EOC`` if we hit
+     * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
+     * instead.
+     */
+    skipSpaces() {
+        // eslint-disable-next-line no-constant-condition
+        while (true) {
+            const c = this.getCodeNorm();
+            if (c === EOC || !isS(c)) {
+                return c;
+            }
+        }
+    }
+    setXMLVersion(version) {
+        this.currentXMLVersion = version;
+        /*  eslint-disable @typescript-eslint/unbound-method */
+        if (version === "1.0") {
+            this.isChar = isChar10;
+            this.getCode = this.getCode10;
+        }
+        else {
+            this.isChar = isChar11;
+            this.getCode = this.getCode11;
+        }
+        /* eslint-enable @typescript-eslint/unbound-method */
+    }
+    // STATE ENGINE METHODS
+    // This needs to be a state separate from S_BEGIN_WHITESPACE because we want
+    // to be sure never to come back to this state later.
+    sBegin() {
+        // We are essentially peeking at the first character of the chunk. Since
+        // S_BEGIN can be in effect only when we start working on the first chunk,
+        // the index at which we must look is necessarily 0. Note also that the
+        // following test does not depend on decoding surrogates.
+        // If the initial character is 0xFEFF, ignore it.
+        if (this.chunk.charCodeAt(0) === 0xFEFF) {
+            this.i++;
+            this.column++;
+        }
+        this.state = S_BEGIN_WHITESPACE;
+    }
+    sBeginWhitespace() {
+        // We need to know whether we've encountered spaces or not because as soon
+        // as we run into a space, an XML declaration is no longer possible. Rather
+        // than slow down skipSpaces even in places where we don't care whether it
+        // skipped anything or not, we check whether prevI is equal to the value of
+        // i from before we skip spaces.
+        const iBefore = this.i;
+        const c = this.skipSpaces();
+        if (this.prevI !== iBefore) {
+            this.xmlDeclPossible = false;
+        }
+        switch (c) {
+            case LESS:
+                this.state = S_OPEN_WAKA;
+                // We could naively call closeText but in this state, it is not normal
+                // to have text be filled with any data.
+                if (this.text.length !== 0) {
+                    throw new Error("no-empty text at start");
+                }
+                break;
+            case EOC:
+                break;
+            default:
+                this.unget();
+                this.state = S_TEXT;
+                this.xmlDeclPossible = false;
+        }
+    }
+    sDoctype() {
+        var _a;
+        const c = this.captureTo(DOCTYPE_TERMINATOR);
+        switch (c) {
+            case GREATER: {
+                (_a = this.doctypeHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.text);
+                this.text = "";
+                this.state = S_TEXT;
+                this.doctype = true; // just remember that we saw it.
+                break;
+            }
+            case EOC:
+                break;
+            default:
+                this.text += String.fromCodePoint(c);
+                if (c === OPEN_BRACKET) {
+                    this.state = S_DTD;
+                }
+                else if (isQuote(c)) {
+                    this.state = S_DOCTYPE_QUOTE;
+                    this.q = c;
+                }
+        }
+    }
+    sDoctypeQuote() {
+        const q = this.q;
+        if (this.captureToChar(q)) {
+            this.text += String.fromCodePoint(q);
+            this.q = null;
+            this.state = S_DOCTYPE;
+        }
+    }
+    sDTD() {
+        const c = this.captureTo(DTD_TERMINATOR);
+        if (c === EOC) {
+            return;
+        }
+        this.text += String.fromCodePoint(c);
+        if (c === CLOSE_BRACKET) {
+            this.state = S_DOCTYPE;
+        }
+        else if (c === LESS) {
+            this.state = S_DTD_OPEN_WAKA;
+        }
+        else if (isQuote(c)) {
+            this.state = S_DTD_QUOTED;
+            this.q = c;
+        }
+    }
+    sDTDQuoted() {
+        const q = this.q;
+        if (this.captureToChar(q)) {
+            this.text += String.fromCodePoint(q);
+            this.state = S_DTD;
+            this.q = null;
+        }
+    }
+    sDTDOpenWaka() {
+        const c = this.getCodeNorm();
+        this.text += String.fromCodePoint(c);
+        switch (c) {
+            case BANG:
+                this.state = S_DTD_OPEN_WAKA_BANG;
+                this.openWakaBang = "";
+                break;
+            case QUESTION:
+                this.state = S_DTD_PI;
+                break;
+            default:
+                this.state = S_DTD;
+        }
+    }
+    sDTDOpenWakaBang() {
+        const char = String.fromCodePoint(this.getCodeNorm());
+        const owb = this.openWakaBang += char;
+        this.text += char;
+        if (owb !== "-") {
+            this.state = owb === "--" ? S_DTD_COMMENT : S_DTD;
+            this.openWakaBang = "";
+        }
+    }
+    sDTDComment() {
+        if (this.captureToChar(MINUS)) {
+            this.text += "-";
+            this.state = S_DTD_COMMENT_ENDING;
+        }
+    }
+    sDTDCommentEnding() {
+        const c = this.getCodeNorm();
+        this.text += String.fromCodePoint(c);
+        this.state = c === MINUS ? S_DTD_COMMENT_ENDED : S_DTD_COMMENT;
+    }
+    sDTDCommentEnded() {
+        const c = this.getCodeNorm();
+        this.text += String.fromCodePoint(c);
+        if (c === GREATER) {
+            this.state = S_DTD;
+        }
+        else {
+            this.fail("malformed comment.");
+            // <!-- blah -- bloo --> will be recorded as
+            // a comment of " blah -- bloo "
+            this.state = S_DTD_COMMENT;
+        }
+    }
+    sDTDPI() {
+        if (this.captureToChar(QUESTION)) {
+            this.text += "?";
+            this.state = S_DTD_PI_ENDING;
+        }
+    }
+    sDTDPIEnding() {
+        const c = this.getCodeNorm();
+        this.text += String.fromCodePoint(c);
+        if (c === GREATER) {
+            this.state = S_DTD;
+        }
+    }
+    sText() {
+        //
+        // We did try a version of saxes where the S_TEXT state was split in two
+        // states: one for text inside the root element, and one for text
+        // outside. This was avoiding having to test this.tags.length to decide
+        // what implementation to actually use.
+        //
+        // Peformance testing on gigabyte-size files did not show any advantage to
+        // using the two states solution instead of the current one. Conversely, it
+        // made the code a bit more complicated elsewhere. For instance, a comment
+        // can appear before the root element so when a comment ended it was
+        // necessary to determine whether to return to the S_TEXT state or to the
+        // new text-outside-root state.
+        //
+        if (this.tags.length !== 0) {
+            this.handleTextInRoot();
+        }
+        else {
+            this.handleTextOutsideRoot();
+        }
+    }
+    sEntity() {
+        // This is essentially a specialized version of captureToChar(SEMICOLON...)
+        let { i: start } = this;
+        const { chunk } = this;
+        // eslint-disable-next-line no-labels, no-restricted-syntax
+        loop: 
+        // eslint-disable-next-line no-constant-condition
+        while (true) {
+            switch (this.getCode()) {
+                case NL_LIKE:
+                    this.entity += `${chunk.slice(start, this.prevI)}\n`;
+                    start = this.i;
+                    break;
+                case SEMICOLON: {
+                    const { entityReturnState } = this;
+                    const entity = this.entity + chunk.slice(start, this.prevI);
+                    this.state = entityReturnState;
+                    let parsed;
+                    if (entity === "") {
+                        this.fail("empty entity name.");
+                        parsed = "&;";
+                    }
+                    else {
+                        parsed = this.parseEntity(entity);
+                        this.entity = "";
+                    }
+                    if (entityReturnState !== S_TEXT || this.textHandler !== undefined) {
+                        this.text += parsed;
+                    }
+                    // eslint-disable-next-line no-labels
+                    break loop;
+                }
+                case EOC:
+                    this.entity += chunk.slice(start);
+                    // eslint-disable-next-line no-labels
+                    break loop;
+                default:
+            }
+        }
+    }
+    sOpenWaka() {
+        // Reminder: a state handler is called with at least one character
+        // available in the current chunk. So the first call to get code inside of
+        // a state handler cannot return ``EOC``. That's why we don't test
+        // for it.
+        const c = this.getCode();
+        // either a /, ?, !, or text is coming next.
+        if (isNameStartChar(c)) {
+            this.state = S_OPEN_TAG;
+            this.unget();
+            this.xmlDeclPossible = false;
+        }
+        else {
+            switch (c) {
+                case FORWARD_SLASH:
+                    this.state = S_CLOSE_TAG;
+                    this.xmlDeclPossible = false;
+                    break;
+                case BANG:
+                    this.state = S_OPEN_WAKA_BANG;
+                    this.openWakaBang = "";
+                    this.xmlDeclPossible = false;
+                    break;
+                case QUESTION:
+                    this.state = S_PI_FIRST_CHAR;
+                    break;
+                default:
+                    this.fail("disallowed character in tag name");
+                    this.state = S_TEXT;
+                    this.xmlDeclPossible = false;
+            }
+        }
+    }
+    sOpenWakaBang() {
+        this.openWakaBang += String.fromCodePoint(this.getCodeNorm());
+        switch (this.openWakaBang) {
+            case "[CDATA[":
+                if (!this.sawRoot && !this.reportedTextBeforeRoot) {
+                    this.fail("text data outside of root node.");
+                    this.reportedTextBeforeRoot = true;
+                }
+                if (this.closedRoot && !this.reportedTextAfterRoot) {
+                    this.fail("text data outside of root node.");
+                    this.reportedTextAfterRoot = true;
+                }
+                this.state = S_CDATA;
+                this.openWakaBang = "";
+                break;
+            case "--":
+                this.state = S_COMMENT;
+                this.openWakaBang = "";
+                break;
+            case "DOCTYPE":
+                this.state = S_DOCTYPE;
+                if (this.doctype || this.sawRoot) {
+                    this.fail("inappropriately located doctype declaration.");
+                }
+                this.openWakaBang = "";
+                break;
+            default:
+                // 7 happens to be the maximum length of the string that can possibly
+                // match one of the cases above.
+                if (this.openWakaBang.length >= 7) {
+                    this.fail("incorrect syntax.");
+                }
+        }
+    }
+    sComment() {
+        if (this.captureToChar(MINUS)) {
+            this.state = S_COMMENT_ENDING;
+        }
+    }
+    sCommentEnding() {
+        var _a;
+        const c = this.getCodeNorm();
+        if (c === MINUS) {
+            this.state = S_COMMENT_ENDED;
+            (_a = this.commentHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.text);
+            this.text = "";
+        }
+        else {
+            this.text += `-${String.fromCodePoint(c)}`;
+            this.state = S_COMMENT;
+        }
+    }
+    sCommentEnded() {
+        const c = this.getCodeNorm();
+        if (c !== GREATER) {
+            this.fail("malformed comment.");
+            // <!-- blah -- bloo --> will be recorded as
+            // a comment of " blah -- bloo "
+            this.text += `--${String.fromCodePoint(c)}`;
+            this.state = S_COMMENT;
+        }
+        else {
+            this.state = S_TEXT;
+        }
+    }
+    sCData() {
+        if (this.captureToChar(CLOSE_BRACKET)) {
+            this.state = S_CDATA_ENDING;
+        }
+    }
+    sCDataEnding() {
+        const c = this.getCodeNorm();
+        if (c === CLOSE_BRACKET) {
+            this.state = S_CDATA_ENDING_2;
+        }
+        else {
+            this.text += `]${String.fromCodePoint(c)}`;
+            this.state = S_CDATA;
+        }
+    }
+    sCDataEnding2() {
+        var _a;
+        const c = this.getCodeNorm();
+        switch (c) {
+            case GREATER: {
+                (_a = this.cdataHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.text);
+                this.text = "";
+                this.state = S_TEXT;
+                break;
+            }
+            case CLOSE_BRACKET:
+                this.text += "]";
+                break;
+            default:
+                this.text += `]]${String.fromCodePoint(c)}`;
+                this.state = S_CDATA;
+        }
+    }
+    // We need this separate state to check the first character fo the pi target
+    // with this.nameStartCheck which allows less characters than this.nameCheck.
+    sPIFirstChar() {
+        const c = this.getCodeNorm();
+        // This is first because in the case where the file is well-formed this is
+        // the branch taken. We optimize for well-formedness.
+        if (this.nameStartCheck(c)) {
+            this.piTarget += String.fromCodePoint(c);
+            this.state = S_PI_REST;
+        }
+        else if (c === QUESTION || isS(c)) {
+            this.fail("processing instruction without a target.");
+            this.state = c === QUESTION ? S_PI_ENDING : S_PI_BODY;
+        }
+        else {
+            this.fail("disallowed character in processing instruction name.");
+            this.piTarget += String.fromCodePoint(c);
+            this.state = S_PI_REST;
+        }
+    }
+    sPIRest() {
+        // Capture characters into a piTarget while ``this.nameCheck`` run on the
+        // character read returns true.
+        const { chunk, i: start } = this;
+        // eslint-disable-next-line no-constant-condition
+        while (true) {
+            const c = this.getCodeNorm();
+            if (c === EOC) {
+                this.piTarget += chunk.slice(start);
+                return;
+            }
+            // NL cannot satisfy this.nameCheck so we don't have to test specifically
+            // for it.
+            if (!this.nameCheck(c)) {
+                this.piTarget += chunk.slice(start, this.prevI);
+                const isQuestion = c === QUESTION;
+                if (isQuestion || isS(c)) {
+                    if (this.piTarget === "xml") {
+                        if (!this.xmlDeclPossible) {
+                            this.fail("an XML declaration must be at the start of the document.");
+                        }
+                        this.state = isQuestion ? S_XML_DECL_ENDING : S_XML_DECL_NAME_START;
+                    }
+                    else {
+                        this.state = isQuestion ? S_PI_ENDING : S_PI_BODY;
+                    }
+                }
+                else {
+                    this.fail("disallowed character in processing instruction name.");
+                    this.piTarget += String.fromCodePoint(c);
+                }
+                break;
+            }
+        }
+    }
+    sPIBody() {
+        if (this.text.length === 0) {
+            const c = this.getCodeNorm();
+            if (c === QUESTION) {
+                this.state = S_PI_ENDING;
+            }
+            else if (!isS(c)) {
+                this.text = String.fromCodePoint(c);
+            }
+        }
+        // The question mark character is not valid inside any of the XML
+        // declaration name/value pairs.
+        else if (this.captureToChar(QUESTION)) {
+            this.state = S_PI_ENDING;
+        }
+    }
+    sPIEnding() {
+        var _a;
+        const c = this.getCodeNorm();
+        if (c === GREATER) {
+            const { piTarget } = this;
+            if (piTarget.toLowerCase() === "xml") {
+                this.fail("the XML declaration must appear at the start of the document.");
+            }
+            (_a = this.piHandler) === null || _a === void 0 ? void 0 : _a.call(this, {
+                target: piTarget,
+                body: this.text,
+            });
+            this.piTarget = this.text = "";
+            this.state = S_TEXT;
+        }
+        else if (c === QUESTION) {
+            // We ran into ?? as part of a processing instruction. We initially took
+            // the first ? as a sign that the PI was ending, but it is not. So we have
+            // to add it to the body but we take the new ? as a sign that the PI is
+            // ending.
+            this.text += "?";
+        }
+        else {
+            this.text += `?${String.fromCodePoint(c)}`;
+            this.state = S_PI_BODY;
+        }
+        this.xmlDeclPossible = false;
+    }
+    sXMLDeclNameStart() {
+        const c = this.skipSpaces();
+        // The question mark character is not valid inside any of the XML
+        // declaration name/value pairs.
+        if (c === QUESTION) {
+            // It is valid to go to S_XML_DECL_ENDING from this state.
+            this.state = S_XML_DECL_ENDING;
+            return;
+        }
+        if (c !== EOC) {
+            this.state = S_XML_DECL_NAME;
+            this.name = String.fromCodePoint(c);
+        }
+    }
+    sXMLDeclName() {
+        const c = this.captureTo(XML_DECL_NAME_TERMINATOR);
+        // The question mark character is not valid inside any of the XML
+        // declaration name/value pairs.
+        if (c === QUESTION) {
+            this.state = S_XML_DECL_ENDING;
+            this.name += this.text;
+            this.text = "";
+            this.fail("XML declaration is incomplete.");
+            return;
+        }
+        if (!(isS(c) || c === EQUAL)) {
+            return;
+        }
+        this.name += this.text;
+        this.text = "";
+        if (!this.xmlDeclExpects.includes(this.name)) {
+            switch (this.name.length) {
+                case 0:
+                    this.fail("did not expect any more name/value pairs.");
+                    break;
+                case 1:
+                    this.fail(`expected the name ${this.xmlDeclExpects[0]}.`);
+                    break;
+                default:
+                    this.fail(`expected one of ${this.xmlDeclExpects.join(", ")}`);
+            }
+        }
+        this.state = c === EQUAL ? S_XML_DECL_VALUE_START : S_XML_DECL_EQ;
+    }
+    sXMLDeclEq() {
+        const c = this.getCodeNorm();
+        // The question mark character is not valid inside any of the XML
+        // declaration name/value pairs.
+        if (c === QUESTION) {
+            this.state = S_XML_DECL_ENDING;
+            this.fail("XML declaration is incomplete.");
+            return;
+        }
+        if (isS(c)) {
+            return;
+        }
+        if (c !== EQUAL) {
+            this.fail("value required.");
+        }
+        this.state = S_XML_DECL_VALUE_START;
+    }
+    sXMLDeclValueStart() {
+        const c = this.getCodeNorm();
+        // The question mark character is not valid inside any of the XML
+        // declaration name/value pairs.
+        if (c === QUESTION) {
+            this.state = S_XML_DECL_ENDING;
+            this.fail("XML declaration is incomplete.");
+            return;
+        }
+        if (isS(c)) {
+            return;
+        }
+        if (!isQuote(c)) {
+            this.fail("value must be quoted.");
+            this.q = SPACE;
+        }
+        else {
+            this.q = c;
+        }
+        this.state = S_XML_DECL_VALUE;
+    }
+    sXMLDeclValue() {
+        const c = this.captureTo([this.q, QUESTION]);
+        // The question mark character is not valid inside any of the XML
+        // declaration name/value pairs.
+        if (c === QUESTION) {
+            this.state = S_XML_DECL_ENDING;
+            this.text = "";
+            this.fail("XML declaration is incomplete.");
+            return;
+        }
+        if (c === EOC) {
+            return;
+        }
+        const value = this.text;
+        this.text = "";
+        switch (this.name) {
+            case "version": {
+                this.xmlDeclExpects = ["encoding", "standalone"];
+                const version = value;
+                this.xmlDecl.version = version;
+                // This is the test specified by XML 1.0 but it is fine for XML 1.1.
+                if (!/^1\.[0-9]+$/.test(version)) {
+                    this.fail("version number must match /^1\\.[0-9]+$/.");
+                }
+                // When forceXMLVersion is set, the XML declaration is ignored.
+                else if (!this.opt.forceXMLVersion) {
+                    this.setXMLVersion(version);
+                }
+                break;
+            }
+            case "encoding":
+                if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value)) {
+                    this.fail("encoding value must match \
+/^[A-Za-z0-9][A-Za-z0-9._-]*$/.");
+                }
+                this.xmlDeclExpects = ["standalone"];
+                this.xmlDecl.encoding = value;
+                break;
+            case "standalone":
+                if (value !== "yes" && value !== "no") {
+                    this.fail("standalone value must match \"yes\" or \"no\".");
+                }
+                this.xmlDeclExpects = [];
+                this.xmlDecl.standalone = value;
+                break;
+            default:
+            // We don't need to raise an error here since we've already raised one
+            // when checking what name was expected.
+        }
+        this.name = "";
+        this.state = S_XML_DECL_SEPARATOR;
+    }
+    sXMLDeclSeparator() {
+        const c = this.getCodeNorm();
+        // The question mark character is not valid inside any of the XML
+        // declaration name/value pairs.
+        if (c === QUESTION) {
+            // It is valid to go to S_XML_DECL_ENDING from this state.
+            this.state = S_XML_DECL_ENDING;
+            return;
+        }
+        if (!isS(c)) {
+            this.fail("whitespace required.");
+            this.unget();
+        }
+        this.state = S_XML_DECL_NAME_START;
+    }
+    sXMLDeclEnding() {
+        var _a;
+        const c = this.getCodeNorm();
+        if (c === GREATER) {
+            if (this.piTarget !== "xml") {
+                this.fail("processing instructions are not allowed before root.");
+            }
+            else if (this.name !== "version" &&
+                this.xmlDeclExpects.includes("version")) {
+                this.fail("XML declaration must contain a version.");
+            }
+            (_a = this.xmldeclHandler) === null || _a === void 0 ? void 0 : _a.call(this, this.xmlDecl);
+            this.name = "";
+            this.piTarget = this.text = "";
+            this.state = S_TEXT;
+        }
+        else {
+            // We got here because the previous character was a ?, but the question
+            // mark character is not valid inside any of the XML declaration
+            // name/value pairs.
+            this.fail("The character ? is disallowed anywhere in XML declarations.");
+        }
+        this.xmlDeclPossible = false;
+    }
+    sOpenTag() {
+        var _a;
+        const c = this.captureNameChars();
+        if (c === EOC) {
+            return;
+        }
+        const tag = this.tag = {
+            name: this.name,
+            attributes: Object.create(null),
+        };
+        this.name = "";
+        if (this.xmlnsOpt) {
+            this.topNS = tag.ns = Object.create(null);
+        }
+        (_a = this.openTagStartHandler) === null || _a === void 0 ? void 0 : _a.call(this, tag);
+        this.sawRoot = true;
+        if (!this.fragmentOpt && this.closedRoot) {
+            this.fail("documents may contain only one root.");
+        }
+        switch (c) {
+            case GREATER:
+                this.openTag();
+                break;
+            case FORWARD_SLASH:
+                this.state = S_OPEN_TAG_SLASH;
+                break;
+            default:
+                if (!isS(c)) {
+                    this.fail("disallowed character in tag name.");
+                }
+                this.state = S_ATTRIB;
+        }
+    }
+    sOpenTagSlash() {
+        if (this.getCode() === GREATER) {
+            this.openSelfClosingTag();
+        }
+        else {
+            this.fail("forward-slash in opening tag not followed by >.");
+            this.state = S_ATTRIB;
+        }
+    }
+    sAttrib() {
+        const c = this.skipSpaces();
+        if (c === EOC) {
+            return;
+        }
+        if (isNameStartChar(c)) {
+            this.unget();
+            this.state = S_ATTRIB_NAME;
+        }
+        else if (c === GREATER) {
+            this.openTag();
+        }
+        else if (c === FORWARD_SLASH) {
+            this.state = S_OPEN_TAG_SLASH;
+        }
+        else {
+            this.fail("disallowed character in attribute name.");
+        }
+    }
+    sAttribName() {
+        const c = this.captureNameChars();
+        if (c === EQUAL) {
+            this.state = S_ATTRIB_VALUE;
+        }
+        else if (isS(c)) {
+            this.state = S_ATTRIB_NAME_SAW_WHITE;
+        }
+        else if (c === GREATER) {
+            this.fail("attribute without value.");
+            this.pushAttrib(this.name, this.name);
+            this.name = this.text = "";
+            this.openTag();
+        }
+        else if (c !== EOC) {
+            this.fail("disallowed character in attribute name.");
+        }
+    }
+    sAttribNameSawWhite() {
+        const c = this.skipSpaces();
+        switch (c) {
+            case EOC:
+                return;
+            case EQUAL:
+                this.state = S_ATTRIB_VALUE;
+                break;
+            default:
+                this.fail("attribute without value.");
+                // Should we do this???
+                // this.tag.attributes[this.name] = "";
+                this.text = "";
+                this.name = "";
+                if (c === GREATER) {
+                    this.openTag();
+                }
+                else if (isNameStartChar(c)) {
+                    this.unget();
+                    this.state = S_ATTRIB_NAME;
+                }
+                else {
+                    this.fail("disallowed character in attribute name.");
+                    this.state = S_ATTRIB;
+                }
+        }
+    }
+    sAttribValue() {
+        const c = this.getCodeNorm();
+        if (isQuote(c)) {
+            this.q = c;
+            this.state = S_ATTRIB_VALUE_QUOTED;
+        }
+        else if (!isS(c)) {
+            this.fail("unquoted attribute value.");
+            this.state = S_ATTRIB_VALUE_UNQUOTED;
+            this.unget();
+        }
+    }
+    sAttribValueQuoted() {
+        // We deliberately do not use captureTo here. The specialized code we use
+        // here is faster than using captureTo.
+        const { q, chunk } = this;
+        let { i: start } = this;
+        // eslint-disable-next-line no-constant-condition
+        while (true) {
+            switch (this.getCode()) {
+                case q:
+                    this.pushAttrib(this.name, this.text + chunk.slice(start, this.prevI));
+                    this.name = this.text = "";
+                    this.q = null;
+                    this.state = S_ATTRIB_VALUE_CLOSED;
+                    return;
+                case AMP:
+                    this.text += chunk.slice(start, this.prevI);
+                    this.state = S_ENTITY;
+                    this.entityReturnState = S_ATTRIB_VALUE_QUOTED;
+                    return;
+                case NL:
+                case NL_LIKE:
+                case TAB:
+                    this.text += `${chunk.slice(start, this.prevI)} `;
+                    start = this.i;
+                    break;
+                case LESS:
+                    this.text += chunk.slice(start, this.prevI);
+                    this.fail("disallowed character.");
+                    return;
+                case EOC:
+                    this.text += chunk.slice(start);
+                    return;
+                default:
+            }
+        }
+    }
+    sAttribValueClosed() {
+        const c = this.getCodeNorm();
+        if (isS(c)) {
+            this.state = S_ATTRIB;
+        }
+        else if (c === GREATER) {
+            this.openTag();
+        }
+        else if (c === FORWARD_SLASH) {
+            this.state = S_OPEN_TAG_SLASH;
+        }
+        else if (isNameStartChar(c)) {
+            this.fail("no whitespace between attributes.");
+            this.unget();
+            this.state = S_ATTRIB_NAME;
+        }
+        else {
+            this.fail("disallowed character in attribute name.");
+        }
+    }
+    sAttribValueUnquoted() {
+        // We don't do anything regarding EOL or space handling for unquoted
+        // attributes. We already have failed by the time we get here, and the
+        // contract that saxes upholds states that upon failure, it is not safe to
+        // rely on the data passed to event handlers (other than
+        // ``onerror``). Passing "bad" data is not a problem.
+        const c = this.captureTo(ATTRIB_VALUE_UNQUOTED_TERMINATOR);
+        switch (c) {
+            case AMP:
+                this.state = S_ENTITY;
+                this.entityReturnState = S_ATTRIB_VALUE_UNQUOTED;
+                break;
+            case LESS:
+                this.fail("disallowed character.");
+                break;
+            case EOC:
+                break;
+            default:
+                if (this.text.includes("]]>")) {
+                    this.fail("the string \"]]>\" is disallowed in char data.");
+                }
+                this.pushAttrib(this.name, this.text);
+                this.name = this.text = "";
+                if (c === GREATER) {
+                    this.openTag();
+                }
+                else {
+                    this.state = S_ATTRIB;
+                }
+        }
+    }
+    sCloseTag() {
+        const c = this.captureNameChars();
+        if (c === GREATER) {
+            this.closeTag();
+        }
+        else if (isS(c)) {
+            this.state = S_CLOSE_TAG_SAW_WHITE;
+        }
+        else if (c !== EOC) {
+            this.fail("disallowed character in closing tag.");
+        }
+    }
+    sCloseTagSawWhite() {
+        switch (this.skipSpaces()) {
+            case GREATER:
+                this.closeTag();
+                break;
+            case EOC:
+                break;
+            default:
+                this.fail("disallowed character in closing tag.");
+        }
+    }
+    // END OF STATE ENGINE METHODS
+    handleTextInRoot() {
+        // This is essentially a specialized version of captureTo which is optimized
+        // for performing the ]]> check. A previous version of this code, checked
+        // ``this.text`` for the presence of ]]>. It simplified the code but was
+        // very costly when character data contained a lot of entities to be parsed.
+        //
+        // Since we are using a specialized loop, we also keep track of the presence
+        // of ]]> in text data. The sequence ]]> is forbidden to appear as-is.
+        //
+        let { i: start, forbiddenState } = this;
+        const { chunk, textHandler: handler } = this;
+        // eslint-disable-next-line no-labels, no-restricted-syntax
+        scanLoop: 
+        // eslint-disable-next-line no-constant-condition
+        while (true) {
+            switch (this.getCode()) {
+                case LESS: {
+                    this.state = S_OPEN_WAKA;
+                    if (handler !== undefined) {
+                        const { text } = this;
+                        const slice = chunk.slice(start, this.prevI);
+                        if (text.length !== 0) {
+                            handler(text + slice);
+                            this.text = "";
+                        }
+                        else if (slice.length !== 0) {
+                            handler(slice);
+                        }
+                    }
+                    forbiddenState = FORBIDDEN_START;
+                    // eslint-disable-next-line no-labels
+                    break scanLoop;
+                }
+                case AMP:
+                    this.state = S_ENTITY;
+                    this.entityReturnState = S_TEXT;
+                    if (handler !== undefined) {
+                        this.text += chunk.slice(start, this.prevI);
+                    }
+                    forbiddenState = FORBIDDEN_START;
+                    // eslint-disable-next-line no-labels
+                    break scanLoop;
+                case CLOSE_BRACKET:
+                    switch (forbiddenState) {
+                        case FORBIDDEN_START:
+                            forbiddenState = FORBIDDEN_BRACKET;
+                            break;
+                        case FORBIDDEN_BRACKET:
+                            forbiddenState = FORBIDDEN_BRACKET_BRACKET;
+                            break;
+                        case FORBIDDEN_BRACKET_BRACKET:
+                            break;
+                        default:
+                            throw new Error("impossible state");
+                    }
+                    break;
+                case GREATER:
+                    if (forbiddenState === FORBIDDEN_BRACKET_BRACKET) {
+                        this.fail("the string \"]]>\" is disallowed in char data.");
+                    }
+                    forbiddenState = FORBIDDEN_START;
+                    break;
+                case NL_LIKE:
+                    if (handler !== undefined) {
+                        this.text += `${chunk.slice(start, this.prevI)}\n`;
+                    }
+                    start = this.i;
+                    forbiddenState = FORBIDDEN_START;
+                    break;
+                case EOC:
+                    if (handler !== undefined) {
+                        this.text += chunk.slice(start);
+                    }
+                    // eslint-disable-next-line no-labels
+                    break scanLoop;
+                default:
+                    forbiddenState = FORBIDDEN_START;
+            }
+        }
+        this.forbiddenState = forbiddenState;
+    }
+    handleTextOutsideRoot() {
+        // This is essentially a specialized version of captureTo which is optimized
+        // for a specialized task. We keep track of the presence of non-space
+        // characters in the text since these are errors when appearing outside the
+        // document root element.
+        let { i: start } = this;
+        const { chunk, textHandler: handler } = this;
+        let nonSpace = false;
+        // eslint-disable-next-line no-labels, no-restricted-syntax
+        outRootLoop: 
+        // eslint-disable-next-line no-constant-condition
+        while (true) {
+            const code = this.getCode();
+            switch (code) {
+                case LESS: {
+                    this.state = S_OPEN_WAKA;
+                    if (handler !== undefined) {
+                        const { text } = this;
+                        const slice = chunk.slice(start, this.prevI);
+                        if (text.length !== 0) {
+                            handler(text + slice);
+                            this.text = "";
+                        }
+                        else if (slice.length !== 0) {
+                            handler(slice);
+                        }
+                    }
+                    // eslint-disable-next-line no-labels
+                    break outRootLoop;
+                }
+                case AMP:
+                    this.state = S_ENTITY;
+                    this.entityReturnState = S_TEXT;
+                    if (handler !== undefined) {
+                        this.text += chunk.slice(start, this.prevI);
+                    }
+                    nonSpace = true;
+                    // eslint-disable-next-line no-labels
+                    break outRootLoop;
+                case NL_LIKE:
+                    if (handler !== undefined) {
+                        this.text += `${chunk.slice(start, this.prevI)}\n`;
+                    }
+                    start = this.i;
+                    break;
+                case EOC:
+                    if (handler !== undefined) {
+                        this.text += chunk.slice(start);
+                    }
+                    // eslint-disable-next-line no-labels
+                    break outRootLoop;
+                default:
+                    if (!isS(code)) {
+                        nonSpace = true;
+                    }
+            }
+        }
+        if (!nonSpace) {
+            return;
+        }
+        // We use the reportedTextBeforeRoot and reportedTextAfterRoot flags
+        // to avoid reporting errors for every single character that is out of
+        // place.
+        if (!this.sawRoot && !this.reportedTextBeforeRoot) {
+            this.fail("text data outside of root node.");
+            this.reportedTextBeforeRoot = true;
+        }
+        if (this.closedRoot && !this.reportedTextAfterRoot) {
+            this.fail("text data outside of root node.");
+            this.reportedTextAfterRoot = true;
+        }
+    }
+    pushAttribNS(name, value) {
+        var _a;
+        const { prefix, local } = this.qname(name);
+        const attr = { name, prefix, local, value };
+        this.attribList.push(attr);
+        (_a = this.attributeHandler) === null || _a === void 0 ? void 0 : _a.call(this, attr);
+        if (prefix === "xmlns") {
+            const trimmed = value.trim();
+            if (this.currentXMLVersion === "1.0" && trimmed === "") {
+                this.fail("invalid attempt to undefine prefix in XML 1.0");
+            }
+            this.topNS[local] = trimmed;
+            nsPairCheck(this, local, trimmed);
+        }
+        else if (name === "xmlns") {
+            const trimmed = value.trim();
+            this.topNS[""] = trimmed;
+            nsPairCheck(this, "", trimmed);
+        }
+    }
+    pushAttribPlain(name, value) {
+        var _a;
+        const attr = { name, value };
+        this.attribList.push(attr);
+        (_a = this.attributeHandler) === null || _a === void 0 ? void 0 : _a.call(this, attr);
+    }
+    /**
+     * End parsing. This performs final well-formedness checks and resets the
+     * parser to a clean state.
+     *
+     * @returns this
+     */
+    end() {
+        var _a, _b;
+        if (!this.sawRoot) {
+            this.fail("document must contain a root element.");
+        }
+        const { tags } = this;
+        while (tags.length > 0) {
+            const tag = tags.pop();
+            this.fail(`unclosed tag: ${tag.name}`);
+        }
+        if ((this.state !== S_BEGIN) && (this.state !== S_TEXT)) {
+            this.fail("unexpected end.");
+        }
+        const { text } = this;
+        if (text.length !== 0) {
+            (_a = this.textHandler) === null || _a === void 0 ? void 0 : _a.call(this, text);
+            this.text = "";
+        }
+        this._closed = true;
+        (_b = this.endHandler) === null || _b === void 0 ? void 0 : _b.call(this);
+        this._init();
+        return this;
+    }
+    /**
+     * Resolve a namespace prefix.
+     *
+     * @param prefix The prefix to resolve.
+     *
+     * @returns The namespace URI or ``undefined`` if the prefix is not defined.
+     */
+    resolve(prefix) {
+        var _a, _b;
+        let uri = this.topNS[prefix];
+        if (uri !== undefined) {
+            return uri;
+        }
+        const { tags } = this;
+        for (let index = tags.length - 1; index >= 0; index--) {
+            uri = tags[index].ns[prefix];
+            if (uri !== undefined) {
+                return uri;
+            }
+        }
+        uri = this.ns[prefix];
+        if (uri !== undefined) {
+            return uri;
+        }
+        return (_b = (_a = this.opt).resolvePrefix) === null || _b === void 0 ? void 0 : _b.call(_a, prefix);
+    }
+    /**
+     * Parse a qname into its prefix and local name parts.
+     *
+     * @param name The name to parse
+     *
+     * @returns
+     */
+    qname(name) {
+        // This is faster than using name.split(":").
+        const colon = name.indexOf(":");
+        if (colon === -1) {
+            return { prefix: "", local: name };
+        }
+        const local = name.slice(colon + 1);
+        const prefix = name.slice(0, colon);
+        if (prefix === "" || local === "" || local.includes(":")) {
+            this.fail(`malformed name: ${name}.`);
+        }
+        return { prefix, local };
+    }
+    processAttribsNS() {
+        var _a;
+        const { attribList } = this;
+        const tag = this.tag;
+        {
+            // add namespace info to tag
+            const { prefix, local } = this.qname(tag.name);
+            tag.prefix = prefix;
+            tag.local = local;
+            const uri = tag.uri = (_a = this.resolve(prefix)) !== null && _a !== void 0 ? _a : "";
+            if (prefix !== "") {
+                if (prefix === "xmlns") {
+                    this.fail("tags may not have \"xmlns\" as prefix.");
+                }
+                if (uri === "") {
+                    this.fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`);
+                    tag.uri = prefix;
+                }
+            }
+        }
+        if (attribList.length === 0) {
+            return;
+        }
+        const { attributes } = tag;
+        const seen = new Set();
+        // Note: do not apply default ns to attributes:
+        //   http://www.w3.org/TR/REC-xml-names/#defaulting
+        for (const attr of attribList) {
+            const { name, prefix, local } = attr;
+            let uri;
+            let eqname;
+            if (prefix === "") {
+                uri = name === "xmlns" ? XMLNS_NAMESPACE : "";
+                eqname = name;
+            }
+            else {
+                uri = this.resolve(prefix);
+                // if there's any attributes with an undefined namespace,
+                // then fail on them now.
+                if (uri === undefined) {
+                    this.fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`);
+                    uri = prefix;
+                }
+                eqname = `{${uri}}${local}`;
+            }
+            if (seen.has(eqname)) {
+                this.fail(`duplicate attribute: ${eqname}.`);
+            }
+            seen.add(eqname);
+            attr.uri = uri;
+            attributes[name] = attr;
+        }
+        this.attribList = [];
+    }
+    processAttribsPlain() {
+        const { attribList } = this;
+        // eslint-disable-next-line prefer-destructuring
+        const attributes = this.tag.attributes;
+        for (const { name, value } of attribList) {
+            if (attributes[name] !== undefined) {
+                this.fail(`duplicate attribute: ${name}.`);
+            }
+            attributes[name] = value;
+        }
+        this.attribList = [];
+    }
+    /**
+     * Handle a complete open tag. This parser code calls this once it has seen
+     * the whole tag. This method checks for well-formeness and then emits
+     * ``onopentag``.
+     */
+    openTag() {
+        var _a;
+        this.processAttribs();
+        const { tags } = this;
+        const tag = this.tag;
+        tag.isSelfClosing = false;
+        // There cannot be any pending text here due to the onopentagstart that was
+        // necessarily emitted before we get here. So we do not check text.
+        (_a = this.openTagHandler) === null || _a === void 0 ? void 0 : _a.call(this, tag);
+        tags.push(tag);
+        this.state = S_TEXT;
+        this.name = "";
+    }
+    /**
+     * Handle a complete self-closing tag. This parser code calls this once it has
+     * seen the whole tag. This method checks for well-formeness and then emits
+     * ``onopentag`` and ``onclosetag``.
+     */
+    openSelfClosingTag() {
+        var _a, _b, _c;
+        this.processAttribs();
+        const { tags } = this;
+        const tag = this.tag;
+        tag.isSelfClosing = true;
+        // There cannot be any pending text here due to the onopentagstart that was
+        // necessarily emitted before we get here. So we do not check text.
+        (_a = this.openTagHandler) === null || _a === void 0 ? void 0 : _a.call(this, tag);
+        (_b = this.closeTagHandler) === null || _b === void 0 ? void 0 : _b.call(this, tag);
+        const top = this.tag = (_c = tags[tags.length - 1]) !== null && _c !== void 0 ? _c : null;
+        if (top === null) {
+            this.closedRoot = true;
+        }
+        this.state = S_TEXT;
+        this.name = "";
+    }
+    /**
+     * Handle a complete close tag. This parser code calls this once it has seen
+     * the whole tag. This method checks for well-formeness and then emits
+     * ``onclosetag``.
+     */
+    closeTag() {
+        const { tags, name } = this;
+        // Our state after this will be S_TEXT, no matter what, and we can clear
+        // tagName now.
+        this.state = S_TEXT;
+        this.name = "";
+        if (name === "") {
+            this.fail("weird empty close tag.");
+            this.text += "</>";
+            return;
+        }
+        const handler = this.closeTagHandler;
+        let l = tags.length;
+        while (l-- > 0) {
+            const tag = this.tag = tags.pop();
+            this.topNS = tag.ns;
+            handler === null || handler === void 0 ? void 0 : handler(tag);
+            if (tag.name === name) {
+                break;
+            }
+            this.fail("unexpected close tag.");
+        }
+        if (l === 0) {
+            this.closedRoot = true;
+        }
+        else if (l < 0) {
+            this.fail(`unmatched closing tag: ${name}.`);
+            this.text += `</${name}>`;
+        }
+    }
+    /**
+     * Resolves an entity. Makes any necessary well-formedness checks.
+     *
+     * @param entity The entity to resolve.
+     *
+     * @returns The parsed entity.
+     */
+    parseEntity(entity) {
+        // startsWith would be significantly slower for this test.
+        if (entity[0] !== "#") {
+            const defined = this.ENTITIES[entity];
+            if (defined !== undefined) {
+                return defined;
+            }
+            this.fail(this.isName(entity) ? "undefined entity." :
+                "disallowed character in entity name.");
+            return `&${entity};`;
+        }
+        let num = NaN;
+        if (entity[1] === "x" && /^#x[0-9a-f]+$/i.test(entity)) {
+            num = parseInt(entity.slice(2), 16);
+        }
+        else if (/^#[0-9]+$/.test(entity)) {
+            num = parseInt(entity.slice(1), 10);
+        }
+        // The character reference is required to match the CHAR production.
+        if (!this.isChar(num)) {
+            this.fail("malformed character entity.");
+            return `&${entity};`;
+        }
+        return String.fromCodePoint(num);
+    }
+}
+exports.wT = SaxesParser;
+//# sourceMappingURL=saxes.js.map
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -35075,6 +37135,339 @@ module.exports = {
 
 /***/ }),
 
+/***/ 6950:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * Character classes and associated utilities for the 5th edition of XML 1.0.
+ *
+ * @author Louis-Dominique Dubeau
+ * @license MIT
+ * @copyright Louis-Dominique Dubeau
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+//
+// Fragments.
+//
+exports.CHAR = "\t\n\r -\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF";
+exports.S = " \t\r\n";
+// tslint:disable-next-line:max-line-length
+exports.NAME_START_CHAR = ":A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\uD800\uDC00-\uDB7F\uDFFF";
+exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9\u00B7\u0300-\u036F\u203F-\u2040";
+//
+// Regular expressions.
+//
+exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
+exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
+exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
+exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
+exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
+exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
+var TAB = 9;
+var NL = 0xA;
+var CR = 0xD;
+var SPACE = 0x20;
+//
+// Lists.
+//
+/** All characters in the ``S`` production. */
+exports.S_LIST = [SPACE, NL, CR, TAB];
+/**
+ * Determines whether a codepoint matches the ``CHAR`` production.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``CHAR``.
+ */
+function isChar(c) {
+    return (c >= SPACE && c <= 0xD7FF) ||
+        c === NL || c === CR || c === TAB ||
+        (c >= 0xE000 && c <= 0xFFFD) ||
+        (c >= 0x10000 && c <= 0x10FFFF);
+}
+exports.isChar = isChar;
+/**
+ * Determines whether a codepoint matches the ``S`` (space) production.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``S``.
+ */
+function isS(c) {
+    return c === SPACE || c === NL || c === CR || c === TAB;
+}
+exports.isS = isS;
+/**
+ * Determines whether a codepoint matches the ``NAME_START_CHAR`` production.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``NAME_START_CHAR``.
+ */
+function isNameStartChar(c) {
+    return ((c >= 0x41 && c <= 0x5A) ||
+        (c >= 0x61 && c <= 0x7A) ||
+        c === 0x3A ||
+        c === 0x5F ||
+        c === 0x200C ||
+        c === 0x200D ||
+        (c >= 0xC0 && c <= 0xD6) ||
+        (c >= 0xD8 && c <= 0xF6) ||
+        (c >= 0x00F8 && c <= 0x02FF) ||
+        (c >= 0x0370 && c <= 0x037D) ||
+        (c >= 0x037F && c <= 0x1FFF) ||
+        (c >= 0x2070 && c <= 0x218F) ||
+        (c >= 0x2C00 && c <= 0x2FEF) ||
+        (c >= 0x3001 && c <= 0xD7FF) ||
+        (c >= 0xF900 && c <= 0xFDCF) ||
+        (c >= 0xFDF0 && c <= 0xFFFD) ||
+        (c >= 0x10000 && c <= 0xEFFFF));
+}
+exports.isNameStartChar = isNameStartChar;
+/**
+ * Determines whether a codepoint matches the ``NAME_CHAR`` production.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``NAME_CHAR``.
+ */
+function isNameChar(c) {
+    return isNameStartChar(c) ||
+        (c >= 0x30 && c <= 0x39) ||
+        c === 0x2D ||
+        c === 0x2E ||
+        c === 0xB7 ||
+        (c >= 0x0300 && c <= 0x036F) ||
+        (c >= 0x203F && c <= 0x2040);
+}
+exports.isNameChar = isNameChar;
+//# sourceMappingURL=ed5.js.map
+
+/***/ }),
+
+/***/ 4488:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * Character classes and associated utilities for the 2nd edition of XML 1.1.
+ *
+ * @author Louis-Dominique Dubeau
+ * @license MIT
+ * @copyright Louis-Dominique Dubeau
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+//
+// Fragments.
+//
+exports.CHAR = "\u0001-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF";
+exports.RESTRICTED_CHAR = "\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F";
+exports.S = " \t\r\n";
+// tslint:disable-next-line:max-line-length
+exports.NAME_START_CHAR = ":A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\uD800\uDC00-\uDB7F\uDFFF";
+exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9\u00B7\u0300-\u036F\u203F-\u2040";
+//
+// Regular expressions.
+//
+exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
+exports.RESTRICTED_CHAR_RE = new RegExp("^[" + exports.RESTRICTED_CHAR + "]$", "u");
+exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
+exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
+exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
+exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
+exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
+var TAB = 9;
+var NL = 0xA;
+var CR = 0xD;
+var SPACE = 0x20;
+//
+// Lists.
+//
+/** All characters in the ``S`` production. */
+exports.S_LIST = [SPACE, NL, CR, TAB];
+/**
+ * Determines whether a codepoint matches the ``CHAR`` production.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``CHAR``.
+ */
+function isChar(c) {
+    return (c >= 0x0001 && c <= 0xD7FF) ||
+        (c >= 0xE000 && c <= 0xFFFD) ||
+        (c >= 0x10000 && c <= 0x10FFFF);
+}
+exports.isChar = isChar;
+/**
+ * Determines whether a codepoint matches the ``RESTRICTED_CHAR`` production.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``RESTRICTED_CHAR``.
+ */
+function isRestrictedChar(c) {
+    return (c >= 0x1 && c <= 0x8) ||
+        c === 0xB ||
+        c === 0xC ||
+        (c >= 0xE && c <= 0x1F) ||
+        (c >= 0x7F && c <= 0x84) ||
+        (c >= 0x86 && c <= 0x9F);
+}
+exports.isRestrictedChar = isRestrictedChar;
+/**
+ * Determines whether a codepoint matches the ``CHAR`` production and does not
+ * match the ``RESTRICTED_CHAR`` production. ``isCharAndNotRestricted(x)`` is
+ * equivalent to ``isChar(x) && !isRestrictedChar(x)``. This function is faster
+ * than running the two-call equivalent.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``CHAR`` and does not match
+ * ``RESTRICTED_CHAR``.
+ */
+function isCharAndNotRestricted(c) {
+    return (c === 0x9) ||
+        (c === 0xA) ||
+        (c === 0xD) ||
+        (c > 0x1F && c < 0x7F) ||
+        (c === 0x85) ||
+        (c > 0x9F && c <= 0xD7FF) ||
+        (c >= 0xE000 && c <= 0xFFFD) ||
+        (c >= 0x10000 && c <= 0x10FFFF);
+}
+exports.isCharAndNotRestricted = isCharAndNotRestricted;
+/**
+ * Determines whether a codepoint matches the ``S`` (space) production.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``S``.
+ */
+function isS(c) {
+    return c === SPACE || c === NL || c === CR || c === TAB;
+}
+exports.isS = isS;
+/**
+ * Determines whether a codepoint matches the ``NAME_START_CHAR`` production.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``NAME_START_CHAR``.
+ */
+// tslint:disable-next-line:cyclomatic-complexity
+function isNameStartChar(c) {
+    return ((c >= 0x41 && c <= 0x5A) ||
+        (c >= 0x61 && c <= 0x7A) ||
+        c === 0x3A ||
+        c === 0x5F ||
+        c === 0x200C ||
+        c === 0x200D ||
+        (c >= 0xC0 && c <= 0xD6) ||
+        (c >= 0xD8 && c <= 0xF6) ||
+        (c >= 0x00F8 && c <= 0x02FF) ||
+        (c >= 0x0370 && c <= 0x037D) ||
+        (c >= 0x037F && c <= 0x1FFF) ||
+        (c >= 0x2070 && c <= 0x218F) ||
+        (c >= 0x2C00 && c <= 0x2FEF) ||
+        (c >= 0x3001 && c <= 0xD7FF) ||
+        (c >= 0xF900 && c <= 0xFDCF) ||
+        (c >= 0xFDF0 && c <= 0xFFFD) ||
+        (c >= 0x10000 && c <= 0xEFFFF));
+}
+exports.isNameStartChar = isNameStartChar;
+/**
+ * Determines whether a codepoint matches the ``NAME_CHAR`` production.
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches ``NAME_CHAR``.
+ */
+function isNameChar(c) {
+    return isNameStartChar(c) ||
+        (c >= 0x30 && c <= 0x39) ||
+        c === 0x2D ||
+        c === 0x2E ||
+        c === 0xB7 ||
+        (c >= 0x0300 && c <= 0x036F) ||
+        (c >= 0x203F && c <= 0x2040);
+}
+exports.isNameChar = isNameChar;
+//# sourceMappingURL=ed2.js.map
+
+/***/ }),
+
+/***/ 5699:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/**
+ * Character class utilities for XML NS 1.0 edition 3.
+ *
+ * @author Louis-Dominique Dubeau
+ * @license MIT
+ * @copyright Louis-Dominique Dubeau
+ */
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+//
+// Fragments.
+//
+// tslint:disable-next-line:max-line-length
+exports.NC_NAME_START_CHAR = "A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\uD800\uDC00-\uDB7F\uDFFF";
+exports.NC_NAME_CHAR = "-" + exports.NC_NAME_START_CHAR + ".0-9\u00B7\u0300-\u036F\u203F-\u2040";
+//
+// Regular expressions.
+//
+exports.NC_NAME_START_CHAR_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "]$", "u");
+exports.NC_NAME_CHAR_RE = new RegExp("^[" + exports.NC_NAME_CHAR + "]$", "u");
+exports.NC_NAME_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "][" + exports.NC_NAME_CHAR + "]*$", "u");
+/**
+ * Determines whether a codepoint matches [[NC_NAME_START_CHAR]].
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches.
+ */
+// tslint:disable-next-line:cyclomatic-complexity
+function isNCNameStartChar(c) {
+    return ((c >= 0x41 && c <= 0x5A) ||
+        c === 0x5F ||
+        (c >= 0x61 && c <= 0x7A) ||
+        (c >= 0xC0 && c <= 0xD6) ||
+        (c >= 0xD8 && c <= 0xF6) ||
+        (c >= 0x00F8 && c <= 0x02FF) ||
+        (c >= 0x0370 && c <= 0x037D) ||
+        (c >= 0x037F && c <= 0x1FFF) ||
+        (c >= 0x200C && c <= 0x200D) ||
+        (c >= 0x2070 && c <= 0x218F) ||
+        (c >= 0x2C00 && c <= 0x2FEF) ||
+        (c >= 0x3001 && c <= 0xD7FF) ||
+        (c >= 0xF900 && c <= 0xFDCF) ||
+        (c >= 0xFDF0 && c <= 0xFFFD) ||
+        (c >= 0x10000 && c <= 0xEFFFF));
+}
+exports.isNCNameStartChar = isNCNameStartChar;
+/**
+ * Determines whether a codepoint matches [[NC_NAME_CHAR]].
+ *
+ * @param c The code point.
+ *
+ * @returns ``true`` if the codepoint matches.
+ */
+function isNCNameChar(c) {
+    return isNCNameStartChar(c) ||
+        (c === 0x2D ||
+            c === 0x2E ||
+            (c >= 0x30 && c <= 0x39) ||
+            c === 0x00B7 ||
+            (c >= 0x0300 && c <= 0x036F) ||
+            (c >= 0x203F && c <= 0x2040));
+}
+exports.isNCNameChar = isNCNameChar;
+//# sourceMappingURL=ed3.js.map
+
+/***/ }),
+
 /***/ 4248:
 /***/ ((module) => {
 
@@ -36429,7 +38822,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(388);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8652);
 /* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2316);
 // The entry point GitHub runs (dist/index.js): read the inputs once, then run.
 
@@ -36441,7 +38834,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 388:
+/***/ 8652:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36693,6 +39086,41 @@ function describeError(error) {
     return String(error);
 }
 
+;// CONCATENATED MODULE: ./src/report/expansion.ts
+/**
+ * What expanding FILE|DIR|GLOB looked at, in one clause for a summary line: how many files were
+ * considered and matched, and everything handled specially (links followed, paths to a file
+ * already listed, directories not searched twice). A gate says what it looked at.
+ */
+function describeExpansion(summary) {
+    const parts = [
+        `${count(summary.filesConsidered, 'file')} considered`,
+        `${summary.matched} matched`,
+    ];
+    if (summary.symlinksFollowed > 0)
+        parts.push(`${count(summary.symlinksFollowed, 'symbolic link')} followed`);
+    if (summary.duplicatePaths > 0)
+        parts.push(`${count(summary.duplicatePaths, 'path')} to a file already listed, counted once`);
+    if (summary.directoriesReachedAgain > 0) {
+        parts.push(`${count(summary.directoriesReachedAgain, 'directory', 'directories')} reached again through a link (a loop or a second link), not searched twice`);
+    }
+    return parts.join(', ');
+}
+/** The `search` member of the JSON documents: the same facts, by name. */
+function searchDocument(summary) {
+    return {
+        filesConsidered: summary.filesConsidered,
+        matched: summary.matched,
+        directoriesSearched: summary.directoriesWalked,
+        symlinksFollowed: summary.symlinksFollowed,
+        duplicatePaths: summary.duplicatePaths,
+        directoriesReachedAgain: summary.directoriesReachedAgain,
+    };
+}
+function count(n, singular, plural = `${singular}s`) {
+    return `${n} ${n === 1 ? singular : plural}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/github/findings.ts
 const SEVERITY = { error: 0, warning: 1, info: 2 };
 /**
@@ -36727,95 +39155,672 @@ function compare(a, b) {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/files/path-pattern.ts
+
+/** `*`, `?` or `[` make an argument a glob (`[` is matched literally, as before). */
+function path_pattern_isGlob(text) {
+    return /[*?[]/.test(text);
+}
+/**
+ * Splits a glob argument at the last separator before its first glob character: `/**\/x` starts
+ * at `/` (not the working directory), `//**\/x` too (repeated separators are one), `a/b*\/c` at
+ * `a`. Both `/` and `\` separate.
+ */
+function parseGlobArgument(arg, cwd) {
+    const firstGlob = arg.search(/[*?[]/);
+    const head = firstGlob < 0 ? arg : arg.slice(0, firstGlob);
+    const cut = Math.max(head.lastIndexOf('/'), head.lastIndexOf('\\')) + 1;
+    const prefix = arg.slice(0, cut);
+    return {
+        base: (0,external_node_path_.resolve)(cwd, prefix === '' ? '.' : prefix),
+        matcher: new SegmentMatcher(splitSegments(arg.slice(cut))),
+        absolute: (0,external_node_path_.isAbsolute)(arg),
+    };
+}
+/** A directory argument means every `*.nupkg` below it, at any depth: `DIR/**\/*.nupkg`. */
+function directoryPattern(arg, cwd) {
+    return {
+        base: (0,external_node_path_.resolve)(cwd, arg),
+        matcher: new SegmentMatcher(['**', '*.nupkg']),
+        absolute: (0,external_node_path_.isAbsolute)(arg),
+    };
+}
+function splitSegments(rest) {
+    return rest.split(/[\\/]+/).filter((segment) => segment !== '' && segment !== '.');
+}
+/**
+ * Matches a path one name at a time, as a small automaton over the pattern's segments: the state
+ * is the set of segments that could match the next name. Bounded by the pattern's length, so two
+ * visits of one directory in the same state give the same matches.
+ */
+class SegmentMatcher {
+    segments;
+    /** Each distinct state once: directories share their state, and its number keys visits. */
+    states = new Map();
+    ids = new WeakMap();
+    constructor(patternSegments) {
+        this.segments = patternSegments.map((segment) => segment === '**' ? { globstar: true } : { globstar: false, name: nameToRegExp(segment) });
+    }
+    /** The state before any name: at the base directory. */
+    start() {
+        return this.close([0]);
+    }
+    /** The state after one more name (a directory entry) below the current one. */
+    step(state, name) {
+        const next = [];
+        for (const position of state) {
+            const segment = this.segments[position];
+            if (segment === undefined)
+                continue;
+            if (segment.globstar)
+                next.push(position);
+            else if (segment.name.test(name))
+                next.push(position + 1);
+        }
+        return this.close(next);
+    }
+    /** The path consumed so far matches the whole pattern. */
+    matches(state) {
+        return state.includes(this.segments.length);
+    }
+    /** Some longer path could still match: worth descending into. */
+    canDescend(state) {
+        return state.some((position) => position < this.segments.length);
+    }
+    /** `**` also matches no directory at all: the position after it is open too. */
+    close(positions) {
+        const open = [];
+        for (let position of positions) {
+            if (!open.includes(position))
+                open.push(position);
+            while (this.segments[position]?.globstar) {
+                position++;
+                if (!open.includes(position))
+                    open.push(position);
+            }
+        }
+        // States are tiny (at most one entry per segment): sorting keeps their keys canonical.
+        if (open.length > 1)
+            open.sort((a, b) => a - b);
+        return this.intern(open);
+    }
+    /** A small number naming the state, the same for equal states. */
+    stateId(state) {
+        return this.ids.get(state) ?? this.ids.get(this.intern(state));
+    }
+    intern(state) {
+        const key = state.join(',');
+        const known = this.states.get(key);
+        if (known)
+            return known.state;
+        const id = this.states.size;
+        this.states.set(key, { state, id });
+        this.ids.set(state, id);
+        return state;
+    }
+}
+/** One name: `*` any run of characters, `?` one, anything else literal; case ignored, as before. */
+function nameToRegExp(segment) {
+    let source = '';
+    for (const char of segment) {
+        // `**` inside a name is one `*`: adjacent wildcards would only add backtracking.
+        if (char === '*' && source.endsWith('.*'))
+            continue;
+        if (char === '*')
+            source += '.*';
+        else if (char === '?')
+            source += '.';
+        else
+            source += char.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`, 'is');
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/files/walk-pattern.ts
+
+
+
+
+function emptyCounts() {
+    return {
+        filesConsidered: 0,
+        directoriesWalked: 0,
+        symlinksFollowed: 0,
+        directoriesReachedAgain: 0,
+    };
+}
+/** Entries read from the OS per call: a directory of 150,000 names is never held at once. */
+const DIRECTORY_BUFFER = 128;
+/** Entries handled between two turns of the event loop (timers, signals) during a long walk. */
+const ENTRIES_PER_TURN = 4096;
+/**
+ * Walks the tree below `pattern.base` without recursion (a stack of pending directories), in
+ * memory that grows with the number of directories and matches, not files. Follows symbolic
+ * links to files and directories, as `dotnet nuget push` does; walks dot-directories and
+ * node_modules like any other. A directory is walked at most once per match state, identified by
+ * device and inode, so a link to an ancestor ends instead of looping and a tree of links to links
+ * cannot grow exponentially. Every entry the pattern selects is a candidate, whatever its type:
+ * a FIFO, a device, a dangling link or a directory named like a package is reported by whoever
+ * opens it (NUPKG002), never dropped here. A directory that cannot be listed fails the run
+ * (NUPKG002): what it holds would otherwise go unverified without a word.
+ */
+async function walkPattern(pattern, cwd, counts, onCandidate) {
+    const { matcher } = pattern;
+    const base = statOrUndefined(pattern.base);
+    if (!base?.isDirectory())
+        return; // nothing there: the caller says the argument names nothing
+    const baseDisplay = pattern.absolute ? pattern.base : (0,external_node_path_.relative)(cwd, pattern.base) || '.';
+    const candidate = (path, viaSymlink) => ({
+        path,
+        display: (0,external_node_path_.join)(baseDisplay, path.slice(pattern.base.length)),
+        viaSymlink,
+    });
+    const seen = new Set();
+    const visitOf = (identity, state) => `${identity}|${matcher.stateId(state)}`;
+    /** Marks a directory as reached in its match state; false when it was reached before. */
+    const firstVisit = (directory) => {
+        if (seen.has(directory.visit)) {
+            counts.directoriesReachedAgain++;
+            return false;
+        }
+        seen.add(directory.visit);
+        return true;
+    };
+    const state = matcher.start();
+    const root = {
+        path: pattern.base,
+        state,
+        viaSymlink: false,
+        visit: visitOf(identityOf(base), state),
+    };
+    const stack = [root];
+    firstVisit(root);
+    let entriesSinceTurn = 0;
+    for (let directory = stack.pop(); directory; directory = stack.pop()) {
+        counts.directoriesWalked++;
+        const firstChild = stack.length;
+        const listing = openDirectory(directory.path);
+        try {
+            for (let entry = listing.readSync(); entry; entry = listing.readSync()) {
+                if (++entriesSinceTurn >= ENTRIES_PER_TURN) {
+                    entriesSinceTurn = 0;
+                    await (0,external_node_timers_promises_namespaceObject.setImmediate)();
+                }
+                const state = matcher.step(directory.state, entry.name);
+                const matches = matcher.matches(state);
+                if (isPlainFile(entry)) {
+                    // The common case: one name test, no system call.
+                    counts.filesConsidered++;
+                    if (matches)
+                        onCandidate(candidate((0,external_node_path_.join)(directory.path, entry.name), directory.viaSymlink));
+                    continue;
+                }
+                const descend = matcher.canDescend(state);
+                const path = (0,external_node_path_.join)(directory.path, entry.name);
+                const kind = entryKind(entry, path, matches || descend);
+                const viaSymlink = directory.viaSymlink || kind.symlink;
+                if (kind.symlink && (kind.target === 'directory' || kind.target === 'other'))
+                    counts.symlinksFollowed++;
+                if (kind.target === 'directory') {
+                    // A directory named like a package is reported when the pattern selects it.
+                    if (matches && /\.nupkg$/i.test(entry.name))
+                        onCandidate(candidate(path, viaSymlink));
+                    if (descend && kind.identity !== undefined)
+                        stack.push({ path, state, viaSymlink, visit: visitOf(kind.identity, state) });
+                    continue;
+                }
+                counts.filesConsidered++;
+                if (matches)
+                    onCandidate(candidate(path, viaSymlink));
+            }
+        }
+        catch (error) {
+            throw unreadableDirectory(directory.path, error);
+        }
+        finally {
+            listing.closeSync();
+        }
+        enterInNameOrder(stack, firstChild, firstVisit);
+    }
+}
+/**
+ * Keeps the subdirectories just pushed (from `first` on) that are reached for the first time,
+ * deciding in name order whatever order the file system listed them in, so which of two links
+ * to one directory is searched (and so which path is shown) does not depend on the disk; the
+ * first in name order ends on top of the stack.
+ */
+function enterInNameOrder(stack, first, firstVisit) {
+    if (stack.length === first)
+        return;
+    const children = stack.splice(first).sort((a, b) => compareNames(a.path, b.path));
+    const entered = children.filter(firstVisit);
+    for (let i = entered.length - 1; i >= 0; i--)
+        stack.push(entered[i]);
+}
+function compareNames(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** A regular file, FIFO, socket or device: nothing to follow, a candidate by its name alone. */
+function isPlainFile(entry) {
+    return (entry.isFile() ||
+        entry.isFIFO() ||
+        entry.isSocket() ||
+        entry.isBlockDevice() ||
+        entry.isCharacterDevice());
+}
+/**
+ * What an entry is, following a symbolic link (only when it matters: a link the pattern can
+ * neither match nor descend through is left alone). A dangling or looping link is a candidate
+ * when its name matches, reported when opened.
+ */
+function entryKind(entry, path, relevant) {
+    let symlink = entry.isSymbolicLink();
+    let directory = entry.isDirectory();
+    if (!symlink && !directory && !isPlainFile(entry)) {
+        // Some file systems do not give the type with the name (DT_UNKNOWN).
+        const info = lstatOrUndefined(path);
+        symlink = info?.isSymbolicLink() ?? false;
+        directory = info?.isDirectory() ?? false;
+    }
+    if (!symlink && !directory)
+        return { symlink: false, target: 'other' };
+    if (symlink && !relevant)
+        return { symlink: true, target: 'unknown' };
+    const info = statOrUndefined(path);
+    if (!info)
+        return { symlink, target: symlink ? 'dangling' : 'other' };
+    if (!info.isDirectory())
+        return { symlink, target: 'other' };
+    return { symlink, target: 'directory', identity: identityOf(info) };
+}
+function identityOf(info) {
+    return `${info.dev}:${info.ino}`;
+}
+/**
+ * Directories are read synchronously, a batch of names per system call, with a turn of the event
+ * loop every few thousand entries: an asynchronous open, read and close per directory costs
+ * three thread-pool round trips, which made a folder of 150,000 subfolders take ~50 s instead of ~5.
+ */
+function openDirectory(path) {
+    try {
+        return (0,external_node_fs_.opendirSync)(path, { bufferSize: DIRECTORY_BUFFER });
+    }
+    catch (error) {
+        throw unreadableDirectory(path, error);
+    }
+}
+/** Follows links; undefined for a missing target, a loop of links (ELOOP) or no permission. */
+function statOrUndefined(path) {
+    try {
+        return (0,external_node_fs_.statSync)(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+function lstatOrUndefined(path) {
+    try {
+        return (0,external_node_fs_.lstatSync)(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+function unreadableDirectory(path, error) {
+    if (error instanceof errors_NupkgSigningError)
+        return error;
+    return new errors_NupkgSigningError('NUPKG002', `Cannot read the directory '${path}' (${describeError(error)}): packages in it would go unverified. Make it readable, or name the folders to verify.`, { file: path, cause: error });
+}
+
 ;// CONCATENATED MODULE: ./src/files/expand-packages.ts
+
+
 
 
 
 /**
  * Turns the user's FILE|DIR|GLOB arguments into package paths: a file as given, a directory as
- * every `*.nupkg` below it, a glob (`*`, `**`, `?`) as the files it matches. Sorted and without
- * duplicates. An argument that names nothing is a usage error (NUPKG003) naming it.
+ * every `*.nupkg` below it, a glob (`*`, `**`, `?`) as the entries it matches (see walkPattern for
+ * links, loops and dot-directories). Each real file is listed once, under its direct path when it
+ * has one: a symbolic link to a file also named is the same package, a link to another file is
+ * another package. An argument that selects nothing is a usage error (NUPKG003) naming it.
  */
-async function expandPackageArguments(args, cwd = process.cwd()) {
-    const found = new Set();
+async function expandPackages(args, options = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    const counts = emptyCounts();
+    const candidates = [];
     for (const arg of args) {
-        const matches = await expandOne(arg, cwd);
-        if (matches.length === 0) {
-            throw new errors_NupkgSigningError('NUPKG003', expand_packages_isGlob(arg)
-                ? `No package matches '${arg}'. Check the pattern and the working directory (${cwd}).`
-                : `No such file or directory: '${arg}'.`);
+        const before = { candidates: candidates.length, files: counts.filesConsidered };
+        const add = (candidate) => void candidates.push(candidate);
+        const kind = await expandOne(arg, cwd, counts, add);
+        if (candidates.length === before.candidates && !options.allowNoMatch) {
+            throw new errors_NupkgSigningError('NUPKG003', nothingSelected(arg, kind, counts.filesConsidered - before.files, cwd));
         }
-        for (const match of matches)
-            found.add(match);
     }
-    return [...found].sort();
+    const files = await oneRealFileEach(candidates);
+    return {
+        files,
+        summary: {
+            ...counts,
+            matched: candidates.length,
+            duplicatePaths: candidates.length - files.length,
+        },
+    };
 }
-async function expandOne(arg, cwd) {
-    if (!expand_packages_isGlob(arg)) {
-        const path = (0,external_node_path_.resolve)(cwd, arg);
-        const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
-        if (!info)
-            return [];
-        if (info.isDirectory()) {
-            return (await walk(path))
-                .filter((f) => f.toLowerCase().endsWith('.nupkg'))
-                .map((f) => (0,external_node_path_.relative)(cwd, f));
-        }
-        return [arg];
+/** {@link expandPackages} without the summary, for callers that only need the paths. */
+async function expandPackageArguments(args, cwd = process.cwd()) {
+    return (await expandPackages(args, { cwd })).files;
+}
+async function expandOne(arg, cwd, counts, add) {
+    if (path_pattern_isGlob(arg)) {
+        await walkPattern(parseGlobArgument(arg, cwd), cwd, counts, add);
+        return 'glob';
     }
-    const normalized = arg.split(/[\\/]/);
-    const firstGlob = normalized.findIndex(expand_packages_isGlob);
-    const base = (0,external_node_path_.resolve)(cwd, normalized.slice(0, firstGlob).join(external_node_path_.sep) || '.');
-    const pattern = globToRegExp(normalized.slice(firstGlob).join('/'));
-    const files = await walk(base);
-    return files
-        .filter((file) => pattern.test(file
-        .slice(base.length + 1)
-        .split(external_node_path_.sep)
-        .join('/')))
-        .map((file) => (0,external_node_path_.relative)(cwd, file));
-}
-function expand_packages_isGlob(text) {
-    return /[*?[]/.test(text);
-}
-/** `**` matches any number of directories, `*` and `?` stay within one path segment. */
-function globToRegExp(glob) {
-    let source = '';
-    for (let i = 0; i < glob.length; i++) {
-        const char = glob[i];
-        if (char === '*' && glob[i + 1] === '*') {
-            const slash = glob[i + 2] === '/';
-            source += slash ? '(?:.*/)?' : '.*';
-            i += slash ? 2 : 1;
-        }
-        else if (char === '*')
-            source += '[^/]*';
-        else if (char === '?')
-            source += '[^/]';
-        else
-            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    const path = (0,external_node_path_.resolve)(cwd, arg);
+    const entry = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+    if (!entry)
+        return 'missing';
+    const symlink = entry.isSymbolicLink();
+    const target = symlink ? await (0,promises_namespaceObject.stat)(path).catch(() => undefined) : entry;
+    if (symlink && target)
+        counts.symlinksFollowed++;
+    // `x.nupkg` that is a directory is named as a package: it is reported (NUPKG002) when opened.
+    if (target?.isDirectory() && !/\.nupkg$/i.test(arg)) {
+        await walkPattern(directoryPattern(arg, cwd), cwd, counts, add);
+        return 'directory';
     }
-    return new RegExp(`^${source}$`, 'i');
+    counts.filesConsidered++;
+    add({ path, display: arg, viaSymlink: symlink });
+    return 'file';
 }
-/** Every file below `dir`, skipping node_modules and dot-directories (bounded by the tree). */
-async function walk(dir) {
-    const out = [];
-    const entries = await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-        const path = (0,external_node_path_.join)(dir, entry.name);
-        if (entry.isDirectory()) {
-            if (entry.name === 'node_modules' || entry.name.startsWith('.'))
-                continue;
-            out.push(...(await walk(path)));
-        }
-        else if (entry.isFile())
-            out.push(path);
+function nothingSelected(arg, kind, considered, cwd) {
+    const files = `${considered} ${considered === 1 ? 'file' : 'files'} considered`;
+    switch (kind) {
+        case 'directory':
+            return `The directory '${arg}' has no package (*.nupkg) in it or below it (${files}). Check that the packages were built, or name another directory.`;
+        case 'glob':
+            return `No package matches '${arg}' (${files}). Check the pattern and the working directory (${cwd}).`;
+        default:
+            return `No such file or directory: '${arg}'.`;
     }
-    return out;
+}
+/**
+ * One path per real file (symbolic links resolved), sorted. The path kept is one reached without
+ * a link when there is one, else the first in order: the file is verified or signed once, under
+ * the name a reader recognises. A path that does not resolve (a dangling link) is its own file.
+ */
+async function oneRealFileEach(candidates) {
+    const byRealPath = new Map();
+    for (const candidate of candidates) {
+        const key = await (0,promises_namespaceObject.realpath)(candidate.path).catch(() => candidate.path);
+        const kept = byRealPath.get(key);
+        if (!kept || preferred(candidate, kept))
+            byRealPath.set(key, candidate);
+    }
+    return [...byRealPath.values()].map((c) => c.display).sort();
+}
+function preferred(candidate, kept) {
+    if (candidate.viaSymlink !== kept.viaSymlink)
+        return !candidate.viaSymlink;
+    return candidate.display < kept.display;
 }
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/package/temporary-files.ts
+
+
+
+
+
+/**
+ * Names of the temporary files an atomic write leaves behind when its process is killed, and
+ * their removal on a later run. A name says whose it is:
+ *
+ *   .nupkg-signing.<package name>.<owner>-<pid>-<random>.tmp
+ *
+ * `owner` is a short hash of the host name, the machine id and the PID namespace, so a PID is only
+ * ever compared with the process table it came from: a file of another machine (a shared folder)
+ * or another container is never judged by our process table. A reused PID makes a dead writer look
+ * alive, which only keeps its file a while longer; a live writer can never look dead. The name
+ * ends in `.tmp`, so `*.nupkg` patterns never pick up a half-written package.
+ */
+const PREFIX = '.nupkg-signing.';
+/** `.<owner>-<pid>-<random>.tmp` at the end of a name; anchored, no nested quantifiers. */
+const OWNERSHIP = /\.([0-9a-f]{8})-([1-9][0-9]{0,9})-[0-9a-f]{12}\.tmp$/;
+/** NAME_MAX on Linux, macOS and Windows (bytes, or UTF-16 units on Windows: fewer). */
+const MAX_NAME_BYTES = 255;
+/** PREFIX + `.` + owner + `-` + up to 10 PID digits + `-` + 12 hex + `.tmp`. */
+const FIXED_BYTES = PREFIX.length + 1 + 8 + 1 + 10 + 1 + 12 + 4;
+/** A fresh temporary name for a write to a file named `name` (a base name, no directory). */
+async function temporaryNameFor(name) {
+    const owner = await ownerTag();
+    const random = (0,external_node_crypto_.randomBytes)(6).toString('hex');
+    return `${PREFIX}${truncateUtf8(name, MAX_NAME_BYTES - FIXED_BYTES)}.${owner}-${process.pid}-${random}.tmp`;
+}
+/**
+ * Deletes, in `directory`, the temporary files of our naming whose writer is gone: same owner tag
+ * (this machine and PID namespace) and a PID that no longer runs. Anything else is kept: other
+ * names, files of a live writer (this process included), of another machine or container, and
+ * anything that is not a regular file (a symlink is never followed nor removed). Streams the
+ * directory, so a folder of any size costs constant memory. Returns the paths removed.
+ */
+async function removeStaleTemporaries(directory) {
+    const owner = await ownerTag();
+    const removed = [];
+    let entries;
+    try {
+        entries = await (0,promises_namespaceObject.opendir)(directory);
+    }
+    catch {
+        return removed; // nothing to clean; the write itself reports a missing or unreadable folder
+    }
+    for await (const entry of entries) {
+        if (!entry.isFile() || !entry.name.startsWith(PREFIX))
+            continue;
+        const match = OWNERSHIP.exec(entry.name);
+        if (!match || match[1] !== owner || isRunning(Number(match[2])))
+            continue;
+        const path = (0,external_node_path_.join)(directory, entry.name);
+        // lstat again just before unlinking: the entry may have been replaced since it was listed.
+        const info = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+        if (!info?.isFile())
+            continue;
+        // Another run may have removed it first; a folder we may not write to keeps it. Neither
+        // stops the signing this cleanup precedes.
+        if (await (0,promises_namespaceObject.unlink)(path).then(() => true, () => false))
+            removed.push(path);
+    }
+    return removed;
+}
+/** Whether `pid` is a live process here. EPERM means it exists but belongs to another user. */
+function isRunning(pid) {
+    if (pid === process.pid)
+        return true;
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code !== 'ESRCH';
+    }
+}
+let owner;
+/** The same for every process of this machine and PID namespace, different across them. */
+function ownerTag() {
+    owner ??= Promise.all([
+        readSmall('/etc/machine-id'),
+        (0,promises_namespaceObject.readlink)('/proc/self/ns/pid').catch(() => ''),
+    ]).then(([machineId, pidNamespace]) => (0,external_node_crypto_.createHash)('sha256')
+        .update([(0,external_node_os_namespaceObject.hostname)(), machineId.trim(), pidNamespace].join('\0'))
+        .digest('hex')
+        .slice(0, 8));
+    return owner;
+}
+/** The first bytes of a small system file, or '' where there is none (macOS, Windows). */
+async function readSmall(path) {
+    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch(() => undefined);
+    if (!handle)
+        return '';
+    try {
+        const buffer = Buffer.alloc(64);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        return buffer.subarray(0, bytesRead).toString('latin1');
+    }
+    catch {
+        return '';
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** At most `maxBytes` of UTF-8, cut between characters. */
+function truncateUtf8(text, maxBytes) {
+    if (Buffer.byteLength(text) <= maxBytes)
+        return text;
+    let bytes = 0;
+    let end = 0;
+    for (const char of text) {
+        bytes += Buffer.byteLength(char);
+        if (bytes > maxBytes)
+            break;
+        end += char.length;
+    }
+    return text.slice(0, end);
+}
+
+;// CONCATENATED MODULE: ./src/package/atomic-write.ts
+
+
+
+
+/**
+ * Writes `destination` all at once: `produce` fills a temporary file next to the file that is
+ * replaced (so the final rename stays on one file system and is atomic), which is flushed to disk
+ * and renamed over it. Readers see either the old file or the complete new one, never a partial
+ * package.
+ *
+ * A symbolic link is written through: its target is replaced and the link stays a link (a rename
+ * over the link would replace the link and leave the target as it was). A link to nothing, or to
+ * something that is not a regular file, is refused.
+ *
+ * On any failure the temporary file is deleted and `destination` is left as it was; this also
+ * holds when `produce` reads `destination` itself (signing in place). A killed process leaves its
+ * temporary file, named so that `removeStaleTemporaries` recognises it later.
+ */
+async function atomic_write_writeFileAtomically(destination, produce) {
+    let temporaryPath;
+    let handle;
+    try {
+        const target = await resolveWriteTarget(destination);
+        temporaryPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(target.path), await temporaryNameFor((0,external_node_path_.basename)(target.path)));
+        // 'wx' is O_CREAT | O_EXCL: never an existing file, never through a symlink planted there.
+        handle = await (0,promises_namespaceObject.open)(temporaryPath, 'wx', target.existing ? target.existing.mode & 0o777 : 0o666);
+        await produce({ path: temporaryPath, handle });
+        if (target.existing)
+            await keepOwnerAndMode(handle, target.existing);
+        // fsync before rename: otherwise a crash can leave a renamed but empty file on some file
+        // systems.
+        await handle.sync();
+        await handle.close();
+        handle = undefined;
+        await (0,promises_namespaceObject.rename)(temporaryPath, target.path);
+        temporaryPath = undefined;
+        await syncDirectory((0,external_node_path_.dirname)(target.path)).catch((error) => {
+            throw new errors_NupkgSigningError('NUPKG002', `'${destination}' was replaced, but its folder could not be flushed to disk: ${describeError(error)}.`, { file: destination, cause: error });
+        });
+    }
+    catch (error) {
+        // Cleanup must not hide the real failure (e.g. ENOTDIR when the parent is a file).
+        await handle?.close().catch(() => undefined);
+        if (temporaryPath)
+            await (0,promises_namespaceObject.rm)(temporaryPath, { force: true }).catch(() => undefined);
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': ${describeError(error)}.`, { file: destination, cause: error });
+    }
+}
+/**
+ * The real folder a write to `destination` puts its temporary file in (symlinks resolved), where
+ * stale temporaries of earlier runs are found; undefined when it cannot be resolved (the write
+ * then reports why).
+ */
+async function writeDirectoryOf(destination) {
+    try {
+        return (0,external_node_path_.dirname)((await resolveWriteTarget(destination)).path);
+    }
+    catch {
+        return undefined;
+    }
+}
+async function resolveWriteTarget(destination) {
+    let path;
+    try {
+        path = await (0,promises_namespaceObject.realpath)(destination);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error; // ELOOP, EACCES, ...
+        if ((await (0,promises_namespaceObject.lstat)(destination).catch(() => undefined))?.isSymbolicLink()) {
+            throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': it is a symbolic link to a file that does not exist. Remove the link or point it at the package.`, { file: destination });
+        }
+        // A new file: in the real folder, so the temporary file is found there again.
+        return { path: (0,external_node_path_.join)(await (0,promises_namespaceObject.realpath)((0,external_node_path_.dirname)(destination)), (0,external_node_path_.basename)(destination)) };
+    }
+    const existing = await (0,promises_namespaceObject.stat)(path);
+    if (!existing.isFile()) {
+        throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': ${path === destination ? 'it' : `its target '${path}'`} is not a regular file.`, { file: destination });
+    }
+    return { path, existing };
+}
+/**
+ * Replacing a file should not change its permissions (a new file gets umask defaults) nor, when
+ * root signs someone else's package (a container job on a mounted workspace), its owner.
+ */
+async function keepOwnerAndMode(handle, original) {
+    if (process.getuid?.() === 0) {
+        const own = await handle.stat();
+        if (own.uid !== original.uid || own.gid !== original.gid) {
+            await handle.chown(original.uid, original.gid);
+        }
+    }
+    // After chown, which clears set-user-ID bits.
+    await handle.chmod(original.mode & 0o7777);
+}
+/**
+ * fsync of the folder after the rename, so the new name survives a crash. Windows cannot open a
+ * folder for this (NTFS journals the rename); some file systems refuse it (EINVAL), and a folder
+ * we may write but not read cannot be opened: the rename has happened either way.
+ */
+async function syncDirectory(directory) {
+    if (process.platform === 'win32')
+        return;
+    let handle;
+    try {
+        handle = await (0,promises_namespaceObject.open)(directory, 'r');
+    }
+    catch {
+        return;
+    }
+    try {
+        await handle.sync();
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP')
+            throw error;
+    }
+    finally {
+        await handle.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./node_modules/asn1js/node_modules/@peculiar/utils/build/bytes/buffer-source.js
 //#region src/bytes/buffer-source.ts
 const ARRAY_BUFFER_TAG = "[object ArrayBuffer]";
@@ -59065,91 +62070,6 @@ function crypto_toArrayBuffer(bytes) {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
-;// CONCATENATED MODULE: ./src/package/limits.ts
-/**
- * Limits against hostile inputs. Each is far above what a real package needs, and each has a
- * clear error (NUPKG004) naming the limit. Stated in README.md.
- */
-const LIMITS = {
-    /** Central directory bytes held in memory: 65,535 entries with 512-byte names fit easily. */
-    maxCentralDirectoryBytes: 64 * 1024 * 1024,
-    /** Entries in one archive (Zip64 archives can declare more; NuGet signs at most 65,534). */
-    maxEntries: 1_000_000,
-    /** Size of `.signature.p7s` (NuGet has no cap; real signatures are 10–30 KB). */
-    maxSignatureBytes: 4 * 1024 * 1024,
-    /** Decompressed bytes read from any one entry we inflate (the nuspec): zip-bomb guard. */
-    maxInflatedEntryBytes: 16 * 1024 * 1024,
-    /** Certificates in one SignedData (a signature or a timestamp token); real ones carry 2–6. */
-    maxCertificates: 100,
-};
-
-;// CONCATENATED MODULE: ./src/package/random-access-file.ts
-
-
-/** Positional reads over an open file. One handle, no stream, so reads never race. */
-class RandomAccessFile {
-    path;
-    handle;
-    size;
-    constructor(path, handle, size) {
-        this.path = path;
-        this.handle = handle;
-        this.size = size;
-    }
-    static async open(path) {
-        let handle;
-        try {
-            handle = await (0,promises_namespaceObject.open)(path, 'r');
-        }
-        catch (error) {
-            throw new errors_NupkgSigningError('NUPKG002', `Cannot open '${path}': ${ioReason(error)}.`, {
-                file: path,
-                cause: error,
-            });
-        }
-        const stat = await handle.stat();
-        if (!stat.isFile()) {
-            await handle.close();
-            throw new errors_NupkgSigningError('NUPKG002', `'${path}' is not a regular file.`, { file: path });
-        }
-        return new RandomAccessFile(path, handle, stat.size);
-    }
-    /** Reads exactly `length` bytes at `position`, or fails: a short read means the file changed. */
-    async read(position, length) {
-        const buffer = Buffer.allocUnsafe(length);
-        await this.readInto(buffer, 0, length, position);
-        return buffer;
-    }
-    /** Fills `buffer[offset, offset + length)` from `position`. */
-    async readInto(buffer, offset, length, position) {
-        let done = 0;
-        while (done < length) {
-            const { bytesRead } = await this.handle.read(buffer, offset + done, length - done, position + done);
-            if (bytesRead === 0) {
-                throw new errors_NupkgSigningError('NUPKG002', `Unexpected end of '${this.path}' at byte ${position + done}: the file is truncated or changed while it was read.`, { file: this.path });
-            }
-            done += bytesRead;
-        }
-    }
-    async close() {
-        await this.handle.close();
-    }
-}
-function ioReason(error) {
-    const code = error?.code;
-    switch (code) {
-        case 'ENOENT':
-            return 'no such file';
-        case 'EACCES':
-        case 'EPERM':
-            return 'permission denied';
-        case 'EISDIR':
-            return 'it is a directory';
-        default:
-            return error instanceof Error ? error.message : String(error);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/package/zip-format.ts
 /**
  * Raw ZIP records, read the way NuGet's signing code reads them (nuget-signing-spec.md §1 and §3):
@@ -59192,38 +62112,6 @@ function findEndOfCentralDirectory(tail, tailStart) {
     }
     return undefined;
 }
-/**
- * Parses the central directory header at `offset` of `buffer` (whose first byte is at file
- * position `bufferStart`). Returns undefined when the bytes there are not a complete CD header.
- */
-function parseCentralDirectoryRecord(buffer, offset, bufferStart) {
-    if (offset + CENTRAL_DIRECTORY_HEADER_SIZE > buffer.length)
-        return undefined;
-    if (buffer.readUInt32LE(offset) !== CENTRAL_DIRECTORY_SIGNATURE)
-        return undefined;
-    const nameLength = buffer.readUInt16LE(offset + 28);
-    const extraLength = buffer.readUInt16LE(offset + 30);
-    const commentLength = buffer.readUInt16LE(offset + 32);
-    const headerSize = CENTRAL_DIRECTORY_HEADER_SIZE + nameLength + extraLength + commentLength;
-    if (offset + headerSize > buffer.length)
-        return undefined;
-    const nameStart = offset + CENTRAL_DIRECTORY_HEADER_SIZE;
-    return {
-        position: bufferStart + offset,
-        headerSize,
-        flags: buffer.readUInt16LE(offset + 8),
-        compressionMethod: buffer.readUInt16LE(offset + 10),
-        crc32: buffer.readUInt32LE(offset + 16),
-        compressedSize: buffer.readUInt32LE(offset + 20),
-        uncompressedSize: buffer.readUInt32LE(offset + 24),
-        diskNumberStart: buffer.readUInt16LE(offset + 34),
-        externalAttributes: buffer.readUInt32LE(offset + 38),
-        localHeaderOffset: buffer.readUInt32LE(offset + 42),
-        rawName: buffer.subarray(nameStart, nameStart + nameLength),
-        extra: buffer.subarray(nameStart + nameLength, nameStart + nameLength + extraLength),
-        raw: buffer.subarray(offset, offset + headerSize),
-    };
-}
 /** Parses a local file header whose fixed part and name/extra are in `buffer` from 0. */
 function parseLocalFileHeader(buffer) {
     if (buffer.length < LOCAL_FILE_HEADER_SIZE)
@@ -59244,22 +62132,451 @@ function parseLocalFileHeader(buffer) {
         extra: buffer.subarray(Math.min(nameEnd, buffer.length), Math.min(nameEnd + extraLength, buffer.length)),
     };
 }
-/** True when an extra field contains a block with the given header ID (§1.4 rules 2 and 3). */
-function hasExtraBlock(extra, headerId) {
-    let i = 0;
-    while (i + 4 <= extra.length) {
-        if (extra.readUInt16LE(i) === headerId)
+/**
+ * True when an extra field (`bytes[start, end)`, by default all of `bytes`) contains a block with
+ * the given header ID (§1.4 rules 2 and 3).
+ */
+function hasExtraBlock(bytes, headerId, start = 0, end = bytes.length) {
+    let i = start;
+    while (i + 4 <= end) {
+        if (bytes.readUInt16LE(i) === headerId)
             return true;
-        i += 4 + extra.readUInt16LE(i + 2);
+        i += 4 + bytes.readUInt16LE(i + 2);
     }
     return false;
 }
-/** NuGet's raw test for the signature entry: exact name bytes and the UTF-8 flag clear (§1.1). */
+/**
+ * A header (central or local) that names the signature entry as NuGet's `IsSigned` demands: the
+ * 14 bytes `.signature.p7s` exactly, with the UTF-8 flag clear.
+ */
 function isSignatureRecord(record) {
     return (record.flags & UTF8_FLAG) === 0 && record.rawName.equals(SIGNATURE_FILE_NAME);
 }
 
+;// CONCATENATED MODULE: ./src/package/central-directory.ts
+
+/**
+ * The central directory as read: the bytes, and where each header starts in them (4 bytes per
+ * entry). Fields are read from the bytes when asked and records made one at a time, so a
+ * directory of a million entries costs its own bytes plus 4 MB, not a million objects (each
+ * record object with its three buffer views costs about 500 bytes).
+ */
+class CentralDirectory {
+    bytes;
+    start;
+    headerStarts;
+    walkedLength;
+    constructor(
+    /** The directory's bytes; `bytes[0]` is at file position `start`. */
+    bytes, start, 
+    /** Where each header starts in `bytes`, in directory order. */
+    headerStarts, 
+    /** Bytes of contiguous headers from `bytes[0]`: the walk stopped there. */
+    walkedLength) {
+        this.bytes = bytes;
+        this.start = start;
+        this.headerStarts = headerStarts;
+        this.walkedLength = walkedLength;
+    }
+    /**
+     * Walks contiguous CD headers from the start of `bytes` until the first bytes that are not one
+     * (NuGet's loop), recording where each starts.
+     */
+    static walk(bytes, start) {
+        // Counted first, so the one array made is exactly as long as needed.
+        let count = 0;
+        let offset = 0;
+        for (let size = headerSizeAt(bytes, 0); size !== undefined; count++) {
+            offset += size;
+            size = headerSizeAt(bytes, offset);
+        }
+        const starts = new Uint32Array(count);
+        offset = 0;
+        for (let i = 0; i < count; i++) {
+            starts[i] = offset;
+            offset += headerSizeAt(bytes, offset);
+        }
+        return new CentralDirectory(bytes, start, starts, offset);
+    }
+    /** Number of headers walked. */
+    get length() {
+        return this.headerStarts.length;
+    }
+    /** The record at `index` (directory order), made on demand: keep only the few you need. */
+    record(index) {
+        return new DirectoryRecord(this.bytes, this.headerAt(index), this.start, index);
+    }
+    /** Each record in directory order, one at a time. */
+    *[Symbol.iterator]() {
+        for (let i = 0; i < this.length; i++)
+            yield this.record(i);
+    }
+    /** File offset of header `index` (NuGet: `Position`). */
+    position(index) {
+        return this.start + this.headerAt(index);
+    }
+    /** Size of header `index`: 46 + name + extra + comment lengths (NuGet: `HeaderSize`). */
+    headerSize(index) {
+        const at = this.headerAt(index);
+        return (CENTRAL_DIRECTORY_HEADER_SIZE +
+            this.bytes.readUInt16LE(at + 28) +
+            this.bytes.readUInt16LE(at + 30) +
+            this.bytes.readUInt16LE(at + 32));
+    }
+    /** Relative offset of the local header as stored (32-bit; NuGet: `Offset`). */
+    localHeaderOffset(index) {
+        return this.bytes.readUInt32LE(this.headerAt(index) + 42);
+    }
+    diskNumberStart(index) {
+        return this.bytes.readUInt16LE(this.headerAt(index) + 34);
+    }
+    /** Copies headers `[first, end)` (contiguous) into `target` from 0; returns the byte count. */
+    copyHeaders(first, end, target) {
+        const from = this.headerAt(first);
+        const to = this.headerAt(end - 1) + this.headerSize(end - 1);
+        return this.bytes.copy(target, 0, from, to);
+    }
+    /** The walked headers, `[0, walkedLength)` of the bytes (a view). */
+    walkedBytes() {
+        return this.bytes.subarray(0, this.walkedLength);
+    }
+    /** General-purpose flags of header `index`. */
+    flags(index) {
+        return this.bytes.readUInt16LE(this.headerAt(index) + 8);
+    }
+    compressionMethod(index) {
+        return this.bytes.readUInt16LE(this.headerAt(index) + 10);
+    }
+    compressedSize(index) {
+        return this.bytes.readUInt32LE(this.headerAt(index) + 20);
+    }
+    uncompressedSize(index) {
+        return this.bytes.readUInt32LE(this.headerAt(index) + 24);
+    }
+    extraLength(index) {
+        return this.bytes.readUInt16LE(this.headerAt(index) + 30);
+    }
+    /** Calls `visit` with the directory bytes and where header `index`'s name lies in them (no copy). */
+    visitName(index, visit) {
+        const start = this.headerAt(index) + CENTRAL_DIRECTORY_HEADER_SIZE;
+        return visit(this.bytes, start, start + this.bytes.readUInt16LE(start - 18));
+    }
+    /** True when header `index`'s name bytes are exactly `name`. */
+    nameEquals(index, name) {
+        const at = this.headerAt(index);
+        const length = this.bytes.readUInt16LE(at + 28);
+        if (length !== name.length)
+            return false;
+        const nameStart = at + CENTRAL_DIRECTORY_HEADER_SIZE;
+        return this.bytes.compare(name, 0, name.length, nameStart, nameStart + length) === 0;
+    }
+    /** Some entry's name is exactly `.signature.p7s` (whatever its flags): NuGet then says signed. */
+    hasSignatureName() {
+        for (let i = 0; i < this.length; i++)
+            if (this.nameEquals(i, SIGNATURE_FILE_NAME))
+                return true;
+        return false;
+    }
+    /**
+     * Indexes of the records NuGet's raw reader takes for the signature entry (§1.1): exactly the
+     * 14 name bytes and the UTF-8 flag clear.
+     */
+    signatureIndexes() {
+        const found = [];
+        for (let i = 0; i < this.length; i++) {
+            const flags = this.bytes.readUInt16LE(this.headerAt(i) + 8);
+            if ((flags & UTF8_FLAG) === 0 && this.nameEquals(i, SIGNATURE_FILE_NAME))
+                found.push(i);
+        }
+        return found;
+    }
+    /** True when header `index`'s extra field holds a block with this ID (§1.4 rule 2). */
+    hasExtraBlock(index, headerId) {
+        const at = this.headerAt(index);
+        const extraStart = at + CENTRAL_DIRECTORY_HEADER_SIZE + this.bytes.readUInt16LE(at + 28);
+        const extraEnd = extraStart + this.bytes.readUInt16LE(at + 30);
+        return hasExtraBlock(this.bytes, headerId, extraStart, extraEnd);
+    }
+    /**
+     * Record indexes sorted by local header offset, ties in directory order (a stable sort, as
+     * NuGet's). One 8-byte key per record: offset × 2^21 + index, sorted as numbers, is exact for
+     * 32-bit offsets and up to 2^21 records, far faster than a comparator, and turned into the
+     * index in place (8 bytes per record in all).
+     */
+    indexesByLocalHeaderOffset() {
+        const count = this.length;
+        if (count > SORT_INDEX_LIMIT) {
+            throw new RangeError(`cannot order ${count} records (at most ${SORT_INDEX_LIMIT})`);
+        }
+        const keys = new Float64Array(count);
+        for (let i = 0; i < count; i++) {
+            const offset = this.bytes.readUInt32LE(this.headerStarts[i] + 42);
+            keys[i] = offset * SORT_INDEX_LIMIT + i;
+        }
+        keys.sort();
+        for (let i = 0; i < count; i++)
+            keys[i] = keys[i] % SORT_INDEX_LIMIT;
+        return keys;
+    }
+    headerAt(index) {
+        if (!(index >= 0 && index < this.headerStarts.length)) {
+            throw new RangeError(`no central directory record ${index}`);
+        }
+        return this.headerStarts[index];
+    }
+}
+/** Records `indexesByLocalHeaderOffset` can order exactly (2^21; LIMITS.maxEntries is below). */
+const SORT_INDEX_LIMIT = 2 ** 21;
+/**
+ * A record that reads its fields from the directory bytes when asked: making one costs an object
+ * of three fields, and the byte views (an object each) exist only while used.
+ */
+class DirectoryRecord {
+    bytes;
+    at;
+    bytesStart;
+    index;
+    constructor(bytes, at, bytesStart, index) {
+        this.bytes = bytes;
+        this.at = at;
+        this.bytesStart = bytesStart;
+        this.index = index;
+    }
+    get position() {
+        return this.bytesStart + this.at;
+    }
+    get headerSize() {
+        return CENTRAL_DIRECTORY_HEADER_SIZE + this.nameLength + this.extraLength + this.u16(32);
+    }
+    get flags() {
+        return this.u16(8);
+    }
+    get compressionMethod() {
+        return this.u16(10);
+    }
+    get crc32() {
+        return this.u32(16);
+    }
+    get compressedSize() {
+        return this.u32(20);
+    }
+    get uncompressedSize() {
+        return this.u32(24);
+    }
+    get diskNumberStart() {
+        return this.u16(34);
+    }
+    get externalAttributes() {
+        return this.u32(38);
+    }
+    get localHeaderOffset() {
+        return this.u32(42);
+    }
+    get rawName() {
+        const start = this.at + CENTRAL_DIRECTORY_HEADER_SIZE;
+        return this.bytes.subarray(start, start + this.nameLength);
+    }
+    get extra() {
+        const start = this.at + CENTRAL_DIRECTORY_HEADER_SIZE + this.nameLength;
+        return this.bytes.subarray(start, start + this.extraLength);
+    }
+    get raw() {
+        return this.bytes.subarray(this.at, this.at + this.headerSize);
+    }
+    get nameLength() {
+        return this.u16(28);
+    }
+    get extraLength() {
+        return this.u16(30);
+    }
+    u16(field) {
+        return this.bytes.readUInt16LE(this.at + field);
+    }
+    u32(field) {
+        return this.bytes.readUInt32LE(this.at + field);
+    }
+}
+/** Size of the complete CD header at `offset`, or undefined when the bytes there are not one. */
+function headerSizeAt(bytes, offset) {
+    if (offset + CENTRAL_DIRECTORY_HEADER_SIZE > bytes.length)
+        return undefined;
+    if (bytes.readUInt32LE(offset) !== CENTRAL_DIRECTORY_SIGNATURE)
+        return undefined;
+    const size = CENTRAL_DIRECTORY_HEADER_SIZE +
+        bytes.readUInt16LE(offset + 28) +
+        bytes.readUInt16LE(offset + 30) +
+        bytes.readUInt16LE(offset + 32);
+    return offset + size > bytes.length ? undefined : size;
+}
+
+;// CONCATENATED MODULE: ./src/package/limits.ts
+/**
+ * Limits against hostile inputs. Each is far above what a real package needs, and each has a
+ * clear error naming the limit (NUPKG004 in a package, NUPKG005 in a configuration file). Stated in README.md.
+ */
+const LIMITS = {
+    /**
+     * Central directory bytes held in memory: 65,535 entries with 512-byte names (NuGet signs at
+     * most 65,534) take 37 MB. With the per-entry cost below it bounds verification memory: at
+     * this limit and a million entries a signed verify peaks near 175 MiB (README).
+     */
+    maxCentralDirectoryBytes: 48 * 1024 * 1024,
+    /**
+     * Entries in one archive, declared or walked (Zip64 archives can declare more; NuGet signs at
+     * most 65,534). Each costs 4 bytes held, plus 8 during the hash pass.
+     */
+    maxEntries: 1_000_000,
+    /** Size of `.signature.p7s` (NuGet has no cap; real signatures are 10–30 KB). */
+    maxSignatureBytes: 4 * 1024 * 1024,
+    /** Decompressed bytes read from any one entry we inflate (the nuspec): zip-bomb guard. */
+    maxInflatedEntryBytes: 16 * 1024 * 1024,
+    /** Certificates in one SignedData (a signature or a timestamp token); real ones carry 2–6. */
+    maxCertificates: 100,
+    /**
+     * Network replies, counted as the bytes arrive (a server that sends more is cut off there,
+     * whatever its Content-Length says). A TimeStampResp with its TSA chain is a few KB.
+     */
+    maxTimestampResponseBytes: 4 * 1024 * 1024,
+    /** An OCSP response (downloaded, or read from the revocation folder); real ones are 1–5 KB. */
+    maxOcspResponseBytes: 10 * 1024 * 1024,
+    /** A CRL (downloaded, or read from the revocation folder); large public CAs publish a few MiB. */
+    maxCrlBytes: 10 * 1024 * 1024,
+    /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
+    maxRemoteSignerAnswerBytes: 64 * 1024,
+    /** Redirects followed for one HTTP request (within the same timeout and size limit). */
+    maxHttpRedirects: 5,
+    /**
+     * Element nesting in an XML file (nuspec, nuget.config); real ones nest 4–6 deep. .NET has no
+     * limit; ours keeps every reader of the element tree shallow.
+     */
+    maxXmlDepth: 256,
+    /** Characters in one XML attribute value or text run (a real nuspec's longest is a description). */
+    maxXmlValueChars: 1024 * 1024,
+    /**
+     * Elements in one XML file: bounds the time of a nuspec of 16 MiB of `<a/>` (4 million elements,
+     * 8 s) and the memory of an element tree; real nuspecs have tens, at most a few thousand.
+     */
+    maxXmlElements: 100_000,
+    /** Size of a nuget.config file, checked while reading it. */
+    maxNuGetConfigBytes: 4 * 1024 * 1024,
+    /**
+     * A signer policy file (NUPKG005): one with thousands of accounts is under 1 MB. The YAML
+     * document model costs about 80 bytes of memory per byte of text, so this also bounds memory.
+     */
+    maxPolicyFileBytes: 2 * 1024 * 1024,
+    /**
+     * YAML tokens in a policy file (keys, values, indicators, lines; an opening bracket counts 4;
+     * spaces do not count), checked while lexing: the parsed model costs about 1 KB per token
+     * whatever the bytes. A policy of 5,000 accounts, each with a certificate, label, expiry and
+     * package rule, has about 165,000.
+     */
+    maxPolicyTokens: 200_000,
+    /** A RepositorySignatures resource file (NUPKG005): nuget.org's is a few KB. */
+    maxRepositorySignaturesBytes: 1024 * 1024,
+    /** A certificate `file:` named by a policy (NUPKG005): nuget.org registers at most 10,000 bytes. */
+    maxCertificateFileBytes: 1024 * 1024,
+    /**
+     * Collections nested in a configuration file (YAML policy, RepositorySignatures JSON), counted
+     * before parsing so no parser recurses deeper (NUPKG005). Real files nest 5 levels.
+     */
+    maxConfigNesting: 64,
+    /**
+     * Time all timestamp requests of one signing run may take together (milliseconds). A server
+     * that fails is not asked again in the run, so this only ends runs of many packages against
+     * servers that answer, but slowly.
+     */
+    maxTimestampRunMs: 5 * 60 * 1000,
+};
+
+;// CONCATENATED MODULE: ./src/package/random-access-file.ts
+
+
+
+/** Positional reads over an open file. One handle, no stream, so reads never race. */
+class RandomAccessFile {
+    path;
+    handle;
+    size;
+    constructor(path, handle, size) {
+        this.path = path;
+        this.handle = handle;
+        this.size = size;
+    }
+    /**
+     * Opens a package: only a regular file. It is opened without blocking, so a FIFO named like a
+     * package (which would wait for a writer forever) or a device is refused at once by the type
+     * check on the open handle, which also closes the gap between a check and the open.
+     */
+    static async open(path) {
+        let handle;
+        try {
+            handle = await (0,promises_namespaceObject.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
+        }
+        catch (error) {
+            const reason = `${ioReason(error)}${await danglingLink(path, error)}`;
+            throw new errors_NupkgSigningError('NUPKG002', `Cannot open '${path}': ${reason}.`, {
+                file: path,
+                cause: error,
+            });
+        }
+        const stat = await handle.stat();
+        if (!stat.isFile()) {
+            await handle.close();
+            const kind = stat.isDirectory()
+                ? 'a directory'
+                : 'not a regular file (a FIFO, device or socket)';
+            throw new errors_NupkgSigningError('NUPKG002', `'${path}' is ${kind}, not a package. Name a regular .nupkg file.`, { file: path });
+        }
+        return new RandomAccessFile(path, handle, stat.size);
+    }
+    /** Reads exactly `length` bytes at `position`, or fails: a short read means the file changed. */
+    async read(position, length) {
+        const buffer = Buffer.allocUnsafe(length);
+        await this.readInto(buffer, 0, length, position);
+        return buffer;
+    }
+    /** Fills `buffer[offset, offset + length)` from `position`. */
+    async readInto(buffer, offset, length, position) {
+        let done = 0;
+        while (done < length) {
+            const { bytesRead } = await this.handle.read(buffer, offset + done, length - done, position + done);
+            if (bytesRead === 0) {
+                throw new errors_NupkgSigningError('NUPKG002', `Unexpected end of '${this.path}' at byte ${position + done}: the file is truncated or changed while it was read.`, { file: this.path });
+            }
+            done += bytesRead;
+        }
+    }
+    async close() {
+        await this.handle.close();
+    }
+}
+/** A symbolic link whose target is missing (or loops) says so: the link is what to fix. */
+async function danglingLink(path, error) {
+    const code = error?.code;
+    if (code !== 'ENOENT' && code !== 'ELOOP')
+        return '';
+    const target = await (0,promises_namespaceObject.readlink)(path).catch(() => undefined);
+    return target === undefined ? '' : ` (a symbolic link to '${target}', which cannot be followed)`;
+}
+function ioReason(error) {
+    const code = error?.code;
+    switch (code) {
+        case 'ENOENT':
+            return 'no such file';
+        case 'EACCES':
+        case 'EPERM':
+            return 'permission denied';
+        case 'EISDIR':
+            return 'it is a directory';
+        case 'ELOOP':
+            return 'too many levels of symbolic links';
+        default:
+            return error instanceof Error ? error.message : String(error);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/package/archive.ts
+
 
 
 
@@ -59298,32 +62615,25 @@ async function readArchive(file) {
     if (location.entries > LIMITS.maxEntries) {
         throw new errors_NupkgSigningError('NUPKG004', `'${file.path}' declares ${location.entries} entries, over the limit of ${LIMITS.maxEntries}.`, { file: file.path });
     }
-    const directory = await file.read(location.offset, location.end - location.offset);
-    const records = walkCentralDirectory(directory, location.offset);
+    const bytes = await file.read(location.offset, location.end - location.offset);
+    const directory = CentralDirectory.walk(bytes, location.offset);
+    // NuGet walks on past the declared count; so do we, within the same limit.
+    if (directory.length > LIMITS.maxEntries) {
+        throw new errors_NupkgSigningError('NUPKG004', `'${file.path}' holds ${directory.length} central directory entries, over the limit of ${LIMITS.maxEntries}.`, { file: file.path });
+    }
     // An archive with no entries is readable (.NET opens it); it is simply not a package (NU5037).
     // .NET's ZipArchive refuses an archive whose directory holds fewer entries than declared.
-    if (records.length < location.entries) {
-        throw notZip(`the central directory declares ${location.entries} entries but holds ${records.length}`);
+    if (directory.length < location.entries) {
+        throw notZip(`the central directory declares ${location.entries} entries but holds ${directory.length}`);
     }
     return {
         file,
         eocd,
-        records,
+        directory,
+        declaredEntries: location.entries,
         hasZip64Locator,
-        signedByName: records.some((r) => r.rawName.equals(SIGNATURE_FILE_NAME)),
+        signedByName: directory.hasSignatureName(),
     };
-}
-/** Walks contiguous CD headers until the first bytes that are not one (NuGet's loop). */
-function walkCentralDirectory(directory, start) {
-    const records = [];
-    let offset = 0;
-    for (;;) {
-        const record = parseCentralDirectoryRecord(directory, offset, start);
-        if (!record)
-            return records;
-        records.push(record);
-        offset += record.headerSize;
-    }
 }
 async function readZip64Location(file, tail, locatorAt, notZip) {
     const recordOffset = Number(tail.readBigUInt64LE(locatorAt + 8));
@@ -59340,166 +62650,7 @@ async function readZip64Location(file, tail, locatorAt, notZip) {
 }
 /** The records NuGet's raw reader recognises as the signature entry (§1.1). */
 function archive_signatureRecords(archive) {
-    return archive.records.filter(isSignatureRecord);
-}
-
-;// CONCATENATED MODULE: ./src/package/atomic-write.ts
-
-
-
-
-/**
- * Writes `destination` all at once: `produce` fills a temporary file in the same directory (so the
- * final rename stays on one file system and is atomic), which is flushed to disk and renamed over
- * the target. Readers see either the old file or the complete new one, never a partial package.
- *
- * On any failure the temporary file is deleted and `destination` is left as it was; this also
- * holds when `produce` reads `destination` itself (signing in place).
- */
-async function atomic_write_writeFileAtomically(destination, produce) {
-    const temporaryPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(destination), `.${(0,external_node_path_.basename)(destination)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
-    try {
-        await produce(temporaryPath);
-        await flush(temporaryPath);
-        await keepMode(destination, temporaryPath);
-        await (0,promises_namespaceObject.rename)(temporaryPath, destination);
-    }
-    catch (error) {
-        // Cleanup must not hide the real failure (e.g. ENOTDIR when the parent is a file).
-        await (0,promises_namespaceObject.rm)(temporaryPath, { force: true }).catch(() => undefined);
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': ${error instanceof Error ? error.message : String(error)}.`, { file: destination, cause: error });
-    }
-}
-/** fsync before rename: otherwise a crash can leave a renamed but empty file on some file systems. */
-async function flush(path) {
-    const handle = await (0,promises_namespaceObject.open)(path, 'r+');
-    try {
-        await handle.sync();
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Replacing a file should not change its permissions (a new file would get umask defaults). */
-async function keepMode(destination, temporaryPath) {
-    let mode;
-    try {
-        mode = (await (0,promises_namespaceObject.stat)(destination)).mode & 0o7777;
-    }
-    catch {
-        return; // no existing file: defaults are right
-    }
-    await (0,promises_namespaceObject.chmod)(temporaryPath, mode);
-}
-
-;// CONCATENATED MODULE: ./src/package/piece-stream.ts
-
-/**
- * Streams a package described as pieces (ranges of the source file, or bytes made here) into an
- * output file and/or a hash, so copying and hashing share one read of each source byte.
- */
-/** Read size: large enough that a multi-GiB copy is a few hundred reads, small for a flat RSS. */
-const READ_CHUNK = 4 * 1024 * 1024;
-/** What small writes are gathered into. */
-const WRITE_BUFFER = 1024 * 1024;
-/** Streams the parts, in order, into the output and/or the hash. */
-async function piece_stream_emit(file, parts, sinks) {
-    const buffers = [];
-    for (const part of parts) {
-        const { piece } = part;
-        if (piece instanceof Uint8Array) {
-            if (part.unsigned)
-                sinks.hash?.update(piece);
-            if (part.output)
-                await sinks.output?.write(piece);
-        }
-        else {
-            await streamRange(file, piece, part, sinks, buffers);
-        }
-    }
-}
-/**
- * Streams one range of the source with two reused buffers, so the disk works while the CPU hashes:
- * chunk k+1 is read and hashed while chunk k is being written. Every write is awaited before the
- * next starts (output order) and before its buffer is read into again. Hash.update copies nothing
- * it keeps, so a hashed buffer is free as soon as its write is done.
- */
-async function streamRange(file, range, part, sinks, buffers) {
-    const read = async (k) => {
-        const buffer = (buffers[k % 2] ??= Buffer.allocUnsafe(READ_CHUNK));
-        const size = Math.min(READ_CHUNK, range.length - k * READ_CHUNK);
-        await file.readInto(buffer, 0, size, range.position + k * READ_CHUNK);
-        return buffer.subarray(0, size);
-    };
-    const chunks = Math.ceil(range.length / READ_CHUNK);
-    let reading = chunks > 0 ? read(0) : undefined;
-    let writing = Promise.resolve();
-    try {
-        for (let k = 0; reading; k++) {
-            const bytes = await reading;
-            reading = undefined;
-            if (part.unsigned)
-                sinks.hash?.update(bytes);
-            await writing; // frees the other buffer
-            if (part.output && sinks.output)
-                writing = sinks.output.write(bytes);
-            if (k + 1 < chunks)
-                reading = read(k + 1);
-        }
-        await writing;
-    }
-    catch (error) {
-        // Settle what is in flight, so nothing touches the files after the caller closes them.
-        await Promise.allSettled([reading, writing]);
-        throw error;
-    }
-}
-/**
- * Creates `path` (it must not exist: the temporary file of an atomic write), lets `fill` write to
- * it, and flushes and closes it, also when `fill` fails, so the caller can delete it.
- */
-async function piece_stream_withOutputFile(path, fill) {
-    const handle = await (0,promises_namespaceObject.open)(path, 'wx');
-    try {
-        const output = new BufferedOutput(handle);
-        const result = await fill(output);
-        await output.flush();
-        return result;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** Gathers small writes (one per CD header: up to 65,535) into large ones. */
-class BufferedOutput {
-    handle;
-    pending = Buffer.allocUnsafe(WRITE_BUFFER);
-    used = 0;
-    constructor(handle) {
-        this.handle = handle;
-    }
-    async write(bytes) {
-        if (this.used + bytes.length > this.pending.length)
-            await this.flush();
-        if (bytes.length >= this.pending.length) {
-            await writeAll(this.handle, bytes);
-            return;
-        }
-        this.pending.set(bytes, this.used);
-        this.used += bytes.length;
-    }
-    async flush() {
-        await writeAll(this.handle, this.pending.subarray(0, this.used));
-        this.used = 0;
-    }
-}
-async function writeAll(handle, bytes) {
-    for (let done = 0; done < bytes.length;) {
-        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
-        done += bytesWritten;
-    }
+    return archive.directory.signatureIndexes().map((i) => archive.directory.record(i));
 }
 
 ;// CONCATENATED MODULE: ./src/package/signature-entry.ts
@@ -59571,7 +62722,6 @@ async function readSignatureEntry(archive) {
 ;// CONCATENATED MODULE: ./src/package/unsigned-layout.ts
 
 
-
 /** Refusals for layouts NuGet would turn into a broken or unverifiable package. */
 const LAYOUT_REFUSAL = 'NU3001';
 /**
@@ -59581,42 +62731,49 @@ const LAYOUT_REFUSAL = 'NU3001';
  * and its end record.
  */
 function unsigned_layout_unsignedLayout(archive) {
-    const { records, eocd, file } = archive;
-    const first = records[0];
-    const last = records[records.length - 1];
-    const startOfCentralDirectory = first.position;
-    const endOfCentralDirectory = last.position + last.headerSize;
+    const { directory, eocd, file } = archive;
+    const lastIndex = directory.length - 1;
+    const startOfCentralDirectory = directory.position(0);
+    const endOfCentralDirectory = directory.position(lastIndex) + directory.headerSize(lastIndex);
     if (endOfCentralDirectory !== eocd.position) {
         throw refuse(archive, `${eocd.position - endOfCentralDirectory} bytes lie between the central directory and its end record`);
     }
-    const stray = records.find((r) => r.localHeaderOffset >= startOfCentralDirectory);
-    if (stray) {
-        throw refuse(archive, `a central directory entry points at offset ${stray.localHeaderOffset}, inside or after the central directory`);
+    for (let i = 0; i < directory.length; i++) {
+        const offset = directory.localHeaderOffset(i);
+        if (offset >= startOfCentralDirectory) {
+            throw refuse(archive, `a central directory entry points at offset ${offset}, inside or after the central directory`);
+        }
     }
     const tail = { position: eocd.position + 20, length: file.size - eocd.position - 20 };
-    const signatures = archive_signatureRecords(archive);
+    const signatures = directory.signatureIndexes();
     if (signatures.length > 1) {
         throw new errors_NupkgSigningError('NU3005', `'${file.path}' contains ${signatures.length} package signature files; there must be at most one.`, { file: file.path });
     }
+    // The headers are contiguous, so the directory is one view, or two around the signature's.
+    const headers = directory.walkedBytes();
     const signature = signatures[0];
-    if (!signature) {
+    if (signature === undefined) {
         return {
             localEntries: { position: 0, length: startOfCentralDirectory },
-            centralDirectory: records.map((r) => r.raw),
+            centralDirectory: [headers],
             endRecord: endRecordBytes(archive, { entries: 0, size: 0, offset: 0 }),
             tail,
         };
     }
-    const start = signature.localHeaderOffset;
-    if (records.some((r) => r !== signature && r.localHeaderOffset >= start)) {
-        throw refuse(archive, 'the signature entry is not the last local entry, and removing it would leave the other entries at wrong offsets');
+    const start = directory.localHeaderOffset(signature);
+    for (let i = 0; i < directory.length; i++) {
+        if (i !== signature && directory.localHeaderOffset(i) >= start) {
+            throw refuse(archive, 'the signature entry is not the last local entry, and removing it would leave the other entries at wrong offsets');
+        }
     }
+    const cutStart = directory.position(signature) - startOfCentralDirectory;
+    const cutEnd = cutStart + directory.headerSize(signature);
     return {
         localEntries: { position: 0, length: start },
-        centralDirectory: records.filter((r) => r !== signature).map((r) => r.raw),
+        centralDirectory: [headers.subarray(0, cutStart), headers.subarray(cutEnd)],
         endRecord: endRecordBytes(archive, {
             entries: -1,
-            size: -signature.headerSize,
+            size: -directory.headerSize(signature),
             offset: -(startOfCentralDirectory - start),
         }),
         tail,
@@ -59627,10 +62784,13 @@ function unsigned_layout_unsignedLayout(archive) {
  * (§3.4), so a package with prefix data fails integrity (NU3008) once signed. Refuse instead.
  */
 function refusePrefixData(archive, layout) {
-    const signature = archive_signatureRecords(archive)[0];
-    const first = archive.records
-        .filter((r) => r !== signature)
-        .reduce((min, r) => Math.min(min, r.localHeaderOffset), layout.localEntries.length);
+    const { directory } = archive;
+    const signature = directory.signatureIndexes()[0];
+    let first = layout.localEntries.length;
+    for (let i = 0; i < directory.length; i++) {
+        if (i !== signature)
+            first = Math.min(first, directory.localHeaderOffset(i));
+    }
     if (first !== 0) {
         throw refuse(archive, `its first local file header is at offset ${first}, not 0; NuGet would report the signed package as tampered with (NU3008, integrity check failed). Remove the ${first} bytes of prefix data`);
     }
@@ -59673,20 +62833,21 @@ function refuse(archive, why) {
  * 3. any local header of an entry on the EOCD's disk has an extra block 0x0001.
  */
 async function detectZip64(archive) {
-    const { eocd, records, file } = archive;
+    const { eocd, directory, file } = archive;
     if (eocd.diskNumber !== eocd.centralDirectoryDisk)
         return false;
     if (archive.hasZip64Locator)
         return true;
-    if (records.some((r) => hasExtraBlock(r.extra, ZIP64_EXTRA_FIELD_ID)))
-        return true;
+    for (let i = 0; i < directory.length; i++) {
+        if (directory.hasExtraBlock(i, ZIP64_EXTRA_FIELD_ID))
+            return true;
+    }
     // Offset order and a read window: packages with many small entries then cost a few reads.
     const window = new ReadWindow(archive.file);
-    const onThisDisk = records
-        .filter((r) => r.diskNumberStart === eocd.diskNumber)
-        .sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
-    for (const record of onThisDisk) {
-        const at = record.localHeaderOffset;
+    for (const i of directory.indexesByLocalHeaderOffset()) {
+        if (directory.diskNumberStart(i) !== eocd.diskNumber)
+            continue;
+        const at = directory.localHeaderOffset(i);
         const header = parseLocalFileHeader(await window.read(at, LOCAL_FILE_HEADER_SIZE));
         // NuGet fails reading such a package too; a coded error beats a silent "not Zip64".
         if (!header) {
@@ -59857,6 +63018,107 @@ function signature_entry_headers_dosDateTime(date) {
         0);
 }
 
+;// CONCATENATED MODULE: ./src/package/piece-stream.ts
+/**
+ * Streams a package described as pieces (ranges of the source file, or bytes made here) into an
+ * output file and/or a hash, so copying and hashing share one read of each source byte.
+ */
+/** Read size: large enough that a multi-GiB copy is a few hundred reads, small for a flat RSS. */
+const READ_CHUNK = 4 * 1024 * 1024;
+/** What small writes are gathered into. */
+const WRITE_BUFFER = 1024 * 1024;
+/** Streams the parts, in order, into the output and/or the hash. */
+async function piece_stream_emit(file, parts, sinks) {
+    const buffers = [];
+    for (const part of parts) {
+        const { piece } = part;
+        if (piece instanceof Uint8Array) {
+            if (part.unsigned)
+                sinks.hash?.update(piece);
+            if (part.output)
+                await sinks.output?.write(piece);
+        }
+        else {
+            await streamRange(file, piece, part, sinks, buffers);
+        }
+    }
+}
+/**
+ * Streams one range of the source with two reused buffers, so the disk works while the CPU hashes:
+ * chunk k+1 is read and hashed while chunk k is being written. Every write is awaited before the
+ * next starts (output order) and before its buffer is read into again. Hash.update copies nothing
+ * it keeps, so a hashed buffer is free as soon as its write is done.
+ */
+async function streamRange(file, range, part, sinks, buffers) {
+    const read = async (k) => {
+        const buffer = (buffers[k % 2] ??= Buffer.allocUnsafe(READ_CHUNK));
+        const size = Math.min(READ_CHUNK, range.length - k * READ_CHUNK);
+        await file.readInto(buffer, 0, size, range.position + k * READ_CHUNK);
+        return buffer.subarray(0, size);
+    };
+    const chunks = Math.ceil(range.length / READ_CHUNK);
+    let reading = chunks > 0 ? read(0) : undefined;
+    let writing = Promise.resolve();
+    try {
+        for (let k = 0; reading; k++) {
+            const bytes = await reading;
+            reading = undefined;
+            if (part.unsigned)
+                sinks.hash?.update(bytes);
+            await writing; // frees the other buffer
+            if (part.output && sinks.output)
+                writing = sinks.output.write(bytes);
+            if (k + 1 < chunks)
+                reading = read(k + 1);
+        }
+        await writing;
+    }
+    catch (error) {
+        // Settle what is in flight, so nothing touches the files after the caller closes them.
+        await Promise.allSettled([reading, writing]);
+        throw error;
+    }
+}
+/**
+ * Lets `fill` write to `handle` (the temporary file of an atomic write) through a buffer, and
+ * flushes the buffer; the handle stays open for its owner.
+ */
+async function piece_stream_withBufferedOutput(handle, fill) {
+    const output = new BufferedOutput(handle);
+    const result = await fill(output);
+    await output.flush();
+    return result;
+}
+/** Gathers small writes (one per CD header: up to 65,535) into large ones. */
+class BufferedOutput {
+    handle;
+    pending = Buffer.allocUnsafe(WRITE_BUFFER);
+    used = 0;
+    constructor(handle) {
+        this.handle = handle;
+    }
+    async write(bytes) {
+        if (this.used + bytes.length > this.pending.length)
+            await this.flush();
+        if (bytes.length >= this.pending.length) {
+            await writeAll(this.handle, bytes);
+            return;
+        }
+        this.pending.set(bytes, this.used);
+        this.used += bytes.length;
+    }
+    async flush() {
+        await writeAll(this.handle, this.pending.subarray(0, this.used));
+        this.used = 0;
+    }
+}
+async function writeAll(handle, bytes) {
+    for (let done = 0; done < bytes.length;) {
+        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+        done += bytesWritten;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/package/one-pass-signing.ts
 
 
@@ -59888,8 +63150,8 @@ async function writeSignedPackageInOnePass(options) {
         const tail = await archive.file.read(layout.tail.position, layout.tail.length);
         const hashOnly = (piece) => ({ piece, output: false, unsigned: true });
         const outputOnly = (piece) => ({ piece, output: true, unsigned: false });
-        await atomic_write_writeFileAtomically(options.destinationPath, async (temporaryPath) => {
-            await piece_stream_withOutputFile(temporaryPath, async (output) => {
+        await atomic_write_writeFileAtomically(options.destinationPath, async (temporary) => {
+            await piece_stream_withBufferedOutput(temporary.handle, async (output) => {
                 const hash = (0,external_node_crypto_.createHash)(options.hashAlgorithm);
                 await piece_stream_emit(archive.file, [
                     { piece: layout.localEntries, output: true, unsigned: true },
@@ -60013,9 +63275,9 @@ async function withArchive(sourcePath, destinationPath, plan, expected) {
     };
     try {
         const parts = await plan(archive);
-        await writeFileAtomically(destinationPath, async (temporaryPath) => {
+        await writeFileAtomically(destinationPath, async (temporary) => {
             const hash = expected ? createHash(expected.algorithm) : undefined;
-            await withOutputFile(temporaryPath, (output) => emit(archive.file, parts, hash ? { output, hash } : { output }));
+            await withBufferedOutput(temporary.handle, (output) => emit(archive.file, parts, hash ? { output, hash } : { output }));
             await close();
             if (expected && hash && !hash.digest().equals(expected.digest)) {
                 throw new NupkgSigningError('NUPKG002', `'${sourcePath}' changed after its hash was computed for the signature; sign it again.`, { file: sourcePath });
@@ -60066,6 +63328,27 @@ const oids_OID = {
     keyUsage: '2.5.29.15',
     etsiBaselineTimestampPolicy: '0.4.0.2023.1.1',
 };
+/** Names of the extended key usages messages mention, as RFC 5280 §4.2.1.12 and Microsoft name them. */
+const EXTENDED_KEY_USAGE_NAMES = {
+    '1.3.6.1.5.5.7.3.1': 'server authentication',
+    '1.3.6.1.5.5.7.3.2': 'client authentication',
+    [oids_OID.codeSigning]: 'code signing',
+    '1.3.6.1.5.5.7.3.4': 'email protection',
+    [oids_OID.timeStamping]: 'timestamping',
+    '1.3.6.1.5.5.7.3.9': 'OCSP signing',
+    '2.5.29.37.0': 'any purpose',
+    [oids_OID.lifetimeSigning]: 'lifetime signing',
+};
+/** "code signing (1.3.6.1.5.5.7.3.3)", or the bare OID for a usage without a well-known name. */
+function describeExtendedKeyUsage(oid) {
+    const name = EXTENDED_KEY_USAGE_NAMES[oid];
+    return name === undefined ? oid : `${name} (${oid})`;
+}
+/** "is not valid for code signing (…): its extended key usage extension lists only …". */
+function describeMissingUsage(usages, wanted) {
+    const listed = usages.length === 0 ? 'nothing' : usages.map(describeExtendedKeyUsage).join(', ');
+    return `is not valid for ${describeExtendedKeyUsage(wanted)}: its extended key usage extension lists ${usages.length === 1 ? 'only ' : ''}${listed}`;
+}
 
 ;// CONCATENATED MODULE: ./src/signature/hash-algorithms.ts
 
@@ -60539,7 +63822,7 @@ function decodeUtf32be(content) {
 
 
 /** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
-function parseCertificate(der) {
+function certificate_parseCertificate(der) {
     return certificateFromBlock(decodeDer(der, 'certificate'));
 }
 /** Builds the view from an already decoded Certificate element (inside a SignedData). */
@@ -60736,29 +64019,37 @@ function readParts(root, bytes) {
     if (contentType !== oids_OID.signedData) {
         throw new StructureError(`its content type is ${contentType}, not signedData (${oids_OID.signedData})`);
     }
-    const [signedDataBlock] = isContextTag(wrapper, 0) && wrapper ? childrenOf(wrapper) : [];
+    const [signedDataBlock, extraContent] = isContextTag(wrapper, 0) && wrapper ? childrenOf(wrapper) : [];
     if (!signedDataBlock || !isUniversal(signedDataBlock, der_TAG.sequence)) {
         throw new StructureError('the SignedData content is missing');
     }
+    if (extraContent)
+        throw new StructureError('the ContentInfo content holds more than one element');
     // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo,
     //   certificates [0] IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
-    const fields = childrenOf(signedDataBlock);
-    const [, digestAlgorithms, encapContentInfo] = fields;
-    const signerInfos = fields[fields.length - 1];
-    if (!isUniversal(digestAlgorithms, der_TAG.set) ||
-        !isUniversal(signerInfos, der_TAG.set) ||
-        fields.length < 4) {
-        throw new StructureError('SignedData is incomplete');
-    }
-    const [eContentTypeBlock, eContentWrapper] = childrenOf(encapContentInfo ?? signedDataBlock);
-    const eContentType = readOid(eContentTypeBlock, 'eContentType');
-    const eContent = isContextTag(eContentWrapper, 0)
-        ? readOctetString(childrenOf(eContentWrapper)[0], 'eContent')
-        : undefined;
-    const certificateSet = fields.slice(3, -1).find((f) => isContextTag(f, 0));
+    // Read in order, each optional field at most once and nothing after signerInfos, as .NET's
+    // generated SignedDataAsn decoder does: a swapped, repeated or missing field is NU3003.
+    const fields = [...childrenOf(signedDataBlock)];
+    const next = () => fields.shift();
+    readSmallInteger(next(), 'SignedData version');
+    const digestAlgorithms = next();
+    if (!isUniversal(digestAlgorithms, der_TAG.set) || !digestAlgorithms)
+        throw new StructureError('SignedData digestAlgorithms is not a SET');
+    childrenOf(digestAlgorithms).forEach((algorithm) => readAlgorithmIdentifier(algorithm));
+    const { eContentType, eContent } = readEncapsulatedContentInfo(next());
+    const certificateSet = isContextTag(fields[0], 0) ? next() : undefined;
+    const revocationSet = isContextTag(fields[0], 1) ? next() : undefined;
+    const signerInfos = next();
+    if (!isUniversal(signerInfos, der_TAG.set) || !signerInfos)
+        throw new StructureError('SignedData signerInfos is missing or not a SET');
+    if (fields.length > 0)
+        throw new StructureError('SignedData has fields after signerInfos');
     const choices = certificateSet ? childrenOf(certificateSet) : [];
     if (choices.length > LIMITS.maxCertificates)
         throw tooManyCertificates(choices.length);
+    choices.forEach(checkCertificateChoice);
+    if (revocationSet)
+        childrenOf(revocationSet).forEach(checkRevocationInfoChoice);
     const certificates = choices
         .filter((choice) => isUniversal(choice, der_TAG.sequence))
         .map(certificateFromBlock);
@@ -60776,6 +64067,45 @@ function readParts(root, bytes) {
         certificates,
         signerInfoBlocks: childrenOf(signerInfos),
     };
+}
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
+function readAlgorithmIdentifier(block) {
+    const [oid, , extra] = block && isUniversal(block, der_TAG.sequence) ? childrenOf(block) : [];
+    if (extra)
+        throw new StructureError('an AlgorithmIdentifier has elements after its parameters');
+    return readOid(oid, 'AlgorithmIdentifier algorithm');
+}
+/** EncapsulatedContentInfo ::= SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }. */
+function readEncapsulatedContentInfo(block) {
+    if (!block || !isUniversal(block, der_TAG.sequence))
+        throw new StructureError('SignedData encapContentInfo is not a SEQUENCE');
+    const [typeBlock, wrapper, extra] = childrenOf(block);
+    if (extra || (wrapper && !isContextTag(wrapper, 0)))
+        throw new StructureError('encapContentInfo has unexpected elements');
+    const eContentType = readOid(typeBlock, 'eContentType');
+    if (!wrapper)
+        return { eContentType, eContent: undefined };
+    const [content, extraContent] = childrenOf(wrapper);
+    if (!content || extraContent)
+        throw new StructureError('eContent [0] must hold exactly one element');
+    return { eContentType, eContent: readOctetString(content, 'eContent') };
+}
+/**
+ * CertificateChoices (RFC 5652 §10.2.2): a Certificate (SEQUENCE) or one of the context tags
+ * [0] to [3]. .NET's decoder refuses any other tag; only Certificates are used.
+ */
+function checkCertificateChoice(choice) {
+    if (isUniversal(choice, der_TAG.sequence))
+        return;
+    if ([0, 1, 2, 3].some((tag) => isContextTag(choice, tag)))
+        return;
+    throw new StructureError('the certificate set holds an element that is not a CertificateChoice');
+}
+/** RevocationInfoChoice (RFC 5652 §10.2.1): a CertificateList (SEQUENCE) or other [1]. */
+function checkRevocationInfoChoice(choice) {
+    if (isUniversal(choice, der_TAG.sequence) || isContextTag(choice, 1))
+        return;
+    throw new StructureError('the crls set holds an element that is not a RevocationInfoChoice');
 }
 function tooManyCertificates(count) {
     return new errors_NupkgSigningError('NUPKG004', `The signature holds ${count} certificates, over the limit of ${LIMITS.maxCertificates}.`);
@@ -61247,103 +64577,477 @@ function signedInteger(content) {
     return Number(BigInt.asIntN(content.length * 8, unsigned));
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/timestamp/http.ts
+;// CONCATENATED MODULE: ./src/version.ts
+/** Kept in step with package.json by scripts/package.mjs (checked by a unit test). */
+const version_VERSION = '0.1.0';
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/http/exchange.ts
 
 
-
-/** A TimeStampResp is a few kilobytes; anything this large is not one. */
-const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-const BASE_BACKOFF_MS = 250;
-const MAX_BACKOFF_MS = 4000;
-const defaultSleep = (ms) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
 /**
- * POSTs a TimeStampReq (RFC 3161 §3.4) and returns the body of a 2xx answer. Retries only what can
- * heal by itself (network errors, timeouts, 408, 429, 5xx) with capped exponential backoff that
- * honours Retry-After, never past the deadline. Failures are NUPKG006.
- *
- * Elapsed time comes from the monotonic clock: this is I/O pacing, not a validity decision.
+ * A failure of one exchange, thrown so that request.ts can add the URL and context; `at` is the
+ * URL that failed when redirects led away from the one asked.
  */
-async function postTimeStampQuery(url, body, options) {
-    for (let attempt = 0;; attempt++) {
-        const remaining = options.deadline - external_node_perf_hooks_.performance.now();
-        const outcome = remaining <= 0
-            ? { retryable: false, why: 'the total time limit was reached', retryAfterMs: undefined }
-            : await attemptOnce(url, body, Math.min(options.timeoutMs, remaining), options.fetchImpl);
-        if ('body' in outcome)
-            return outcome;
-        const backoff = Math.min(outcome.retryAfterMs ?? BASE_BACKOFF_MS * 2 ** attempt, MAX_BACKOFF_MS);
-        const canRetry = outcome.retryable &&
-            attempt < options.retries &&
-            external_node_perf_hooks_.performance.now() + backoff < options.deadline;
-        if (!canRetry) {
-            const tries = attempt + 1 === 1 ? '' : ` after ${attempt + 1} attempts`;
-            throw new errors_NupkgSigningError('NUPKG006', `The timestamp server ${url} could not be used${tries}: ${outcome.why}. Check the URL and your network, or use another timestamp server.`, { cause: outcome.cause });
-        }
-        options.log?.(`Timestamp server ${url}: ${outcome.why}; retrying in ${backoff} ms.`);
-        await options.sleep(backoff);
+class ExchangeFailure extends Error {
+    failure;
+    at;
+    constructor(failure, at) {
+        super(failure.kind);
+        this.failure = failure;
+        this.at = at;
     }
 }
-async function attemptOnce(url, body, timeoutMs, fetchImpl) {
-    const signal = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
-    try {
-        const response = await fetchImpl(url, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/timestamp-query' },
-            body,
-            signal,
-            redirect: 'follow',
+/**
+ * Sends one request with Node's http/https client and reads a 2xx body while counting it: the
+ * moment the count passes `limit.maxBytes` the socket is destroyed, so a server that streams
+ * without end costs at most the limit in memory. A Content-Length above the limit is refused
+ * before any body byte is read. `signal` (the caller's timeout and cancellation) destroys the
+ * socket at any point and rejects with `signal.reason`.
+ *
+ * No keep-alive (agent: false): each request has its own connection, closed when it ends, so
+ * nothing outlives the request and holds the process open. No Accept-Encoding: answers arrive
+ * as sent, so the count is of the bytes that cross the network and nothing is inflated.
+ */
+function exchange(hop, limit, signal) {
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        const finish = (outcome) => {
+            if (settled)
+                return;
+            settled = true;
+            signal.removeEventListener('abort', onAbort);
+            outcome();
+        };
+        const fail = (failure) => {
+            finish(() => reject(new ExchangeFailure(failure)));
+            outgoing.destroy();
+        };
+        const onAbort = () => {
+            finish(() => reject(signal.reason));
+            outgoing.destroy();
+        };
+        const headers = { ...hop.headers };
+        if (hop.body !== undefined)
+            headers['Content-Length'] = String(hop.body.byteLength);
+        const send = hop.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+        const outgoing = send(hop.url, { method: hop.method, headers, agent: false });
+        let answered;
+        outgoing.on('error', (error) => {
+            // Bytes after a complete answer (a Content-Length that lied low) are not part of it: the
+            // parser complains about them, but the answer already ended where HTTP framing says.
+            if (answered?.complete)
+                return;
+            fail({ kind: 'network', detail: error.code ?? error.message });
         });
-        if (!response.ok) {
-            await response.body?.cancel().catch(() => undefined);
-            const status = response.status;
-            return {
-                retryable: status === 408 || status === 429 || status >= 500,
-                why: `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`,
-                retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+        outgoing.on('response', (incoming) => {
+            answered = incoming;
+            const status = incoming.statusCode ?? 0;
+            const head = {
+                status,
+                statusText: printable(incoming.statusMessage ?? ''),
+                headers: incoming.headers,
             };
+            if (status < 200 || status > 299) {
+                finish(() => resolve({ ...head, body: undefined }));
+                outgoing.destroy();
+                return;
+            }
+            readBody(incoming, limit, fail, (body) => finish(() => resolve({ ...head, body })));
+        });
+        if (signal.aborted)
+            return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        outgoing.end(hop.body === undefined ? undefined : Buffer.from(hop.body));
+    });
+}
+function readBody(incoming, limit, fail, done) {
+    const tooLarge = (declared) => fail({ kind: 'too-large', limit: limit.maxBytes, limitName: limit.name, declared });
+    const declared = contentLength(incoming.headers['content-length']);
+    if (declared !== undefined && declared > limit.maxBytes)
+        return tooLarge(declared);
+    const chunks = [];
+    let total = 0;
+    let ended = false;
+    incoming.on('data', (chunk) => {
+        total += chunk.byteLength;
+        if (total > limit.maxBytes)
+            return tooLarge(declared);
+        chunks.push(chunk);
+    });
+    incoming.on('end', () => {
+        ended = true;
+        if (total <= limit.maxBytes)
+            done(new Uint8Array(Buffer.concat(chunks, total)));
+    });
+    incoming.on('error', (error) => fail({ kind: 'network', detail: error.code ?? error.message }));
+    incoming.on('close', () => {
+        if (!ended)
+            fail({ kind: 'network', detail: 'the connection closed before the answer ended' });
+    });
+}
+function contentLength(value) {
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+/** A reason phrase is server-chosen text: printable ASCII only, and short. */
+function printable(text) {
+    return text
+        .replace(/[^\x20-\x7e]/g, '')
+        .trim()
+        .slice(0, 64);
+}
+
+;// CONCATENATED MODULE: ./src/http/failure.ts
+
+/** What heals by itself: the network, timeouts, 408, 429 and 5xx. Never a refusal of ours. */
+function isRetryable(failure) {
+    switch (failure.kind) {
+        case 'network':
+        case 'timeout':
+            return true;
+        case 'status':
+            return failure.status === 408 || failure.status === 429 || failure.status >= 500;
+        default:
+            return false;
+    }
+}
+/** The sentence that follows the server's URL in a message. */
+function failureSentence(failure) {
+    switch (failure.kind) {
+        case 'network':
+            return `cannot be reached: ${failure.detail}`;
+        case 'timeout':
+            return `did not answer within ${Math.round(failure.ms)} ms`;
+        case 'deadline':
+            return 'was not asked: the total time limit was reached';
+        case 'aborted':
+            return 'was not asked: the operation was cancelled';
+        case 'status': {
+            const text = failure.statusText ? ` ${failure.statusText}` : '';
+            const refused = failure.status === 401 || failure.status === 403;
+            const hint = refused && failure.credentialsSent ? ' (check the bearer token)' : '';
+            return `answered HTTP ${failure.status}${text}${hint}`;
         }
-        const declared = Number(response.headers.get('content-length') ?? '0');
-        if (declared > MAX_RESPONSE_BYTES) {
-            await response.body?.cancel().catch(() => undefined);
-            return {
-                retryable: false,
-                why: `the response is too large (${declared} bytes)`,
-                retryAfterMs: undefined,
-            };
+        case 'too-large': {
+            const declared = failure.declared === undefined ? '' : ` (its Content-Length says ${failure.declared})`;
+            return `sent more than ${failure.limit} bytes, the limit for ${failure.limitName}${declared}; reading stopped there`;
         }
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        if (bytes.byteLength > MAX_RESPONSE_BYTES) {
-            return {
-                retryable: false,
-                why: `the response is too large (${bytes.byteLength} bytes)`,
-                retryAfterMs: undefined,
-            };
-        }
-        return { body: bytes, contentType: response.headers.get('content-type') ?? '' };
+        case 'redirect':
+            return `redirected with HTTP ${failure.status} to ${failure.to}, which was not followed: ${failure.why}`;
+    }
+}
+/**
+ * Every HTTP failure of every client, as one NUPKG006 error whose message is built here:
+ * "<service> <url> [(redirected to <url>)] <sentence> [(<how the retries ended>)][. <advice>]".
+ */
+class HttpError extends errors_NupkgSigningError {
+    failure;
+    context;
+    constructor(failure, context) {
+        super('NUPKG006', httpErrorMessage(failure, context));
+        this.name = 'HttpError';
+        this.failure = failure;
+        this.context = context;
+    }
+}
+function httpErrorMessage(failure, context) {
+    const where = context.redirectedTo === undefined
+        ? context.url
+        : `${context.url} (redirected to ${context.redirectedTo})`;
+    const subject = context.service === undefined ? where : `${context.service} ${where}`;
+    const notes = [];
+    if (failure.kind === 'network')
+        notes.push('network error');
+    if ((context.attempts ?? 1) > 1)
+        notes.push(`gave up after ${context.attempts} attempts`);
+    if (context.outOfTime)
+        notes.push('the total time limit leaves no time for another attempt');
+    const tail = notes.length > 0 && context.attempts !== undefined ? ` (${notes.join('; ')})` : '';
+    const advice = context.advice === undefined ? '' : `. ${context.advice}`;
+    return `${subject} ${failureSentence(failure)}${tail}${advice}`;
+}
+
+;// CONCATENATED MODULE: ./src/http/url.ts
+/**
+ * The one check of a URL before anything is sent, and the one way a URL is shown in a message.
+ * Only http and https are ever requested (no file:, ftp:, data: or ldap:), and a URL shown to the
+ * user never carries what could be a secret: `user:password@`, query values (signed URLs put
+ * their signature there) and the fragment are left out.
+ */
+/** The URL when `text` is an absolute http or https URL, else undefined. */
+function parseHttpUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return undefined;
+    }
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+}
+/**
+ * Credentials written into a URL are never sent: Node would turn them into a Basic
+ * Authorization header, and a redirect target could collect them.
+ */
+function hasCredentials(url) {
+    return url.username !== '' || url.password !== '';
+}
+function isHttpUrl(text) {
+    return parseHttpUrl(text) !== undefined;
+}
+/**
+ * Scheme, host, port and path; `?…` stands for a query. URL serialization percent-encodes
+ * control characters and spaces, so a hostile Location header cannot break a log line either.
+ * Text that is no URL at all is shown quoted and cut short.
+ */
+function displayUrl(url) {
+    let parsed;
+    try {
+        parsed = typeof url === 'string' ? new URL(url) : url;
+    }
+    catch {
+        return JSON.stringify(String(url).slice(0, 100));
+    }
+    if (parsed.host === '')
+        return `${parsed.protocol}…`;
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/http/redirect.ts
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Headers that carry credentials: never sent to an origin the caller did not name. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+function isRedirect(status) {
+    return REDIRECT_STATUSES.has(status);
+}
+/**
+ * Decides one redirect (RFC 9110 §15.4). 307 and 308 resend the same method and body. 303, and
+ * 301/302 (which user agents historically turn into a GET), are followed for a GET only: every
+ * POST we send carries its request in the body (a TimeStampReq, an OCSP request, a digest to
+ * sign), so a GET to the new place could not answer it, and refusing says so clearly instead
+ * of failing later with a confusing answer. Only http and https targets; never from https down
+ * to plain http (as .NET's HttpClient refuses too); at most `maxHops`; no loops. Credentials
+ * are dropped when the origin changes.
+ */
+function nextHop(current, status, location, visited, policy) {
+    if (location === undefined || location === '') {
+        return { follow: false, to: 'nowhere', why: 'the answer has no Location header' };
+    }
+    let target;
+    try {
+        target = new URL(location, current.url);
+    }
+    catch {
+        return { follow: false, to: 'an invalid URL', why: 'the Location header is not a URL' };
+    }
+    target.hash = '';
+    const to = displayUrl(target);
+    const refuse = (why) => ({ follow: false, to, why });
+    if ('refuse' in policy)
+        return refuse(policy.refuse);
+    if (parseHttpUrl(target.href) === undefined) {
+        return refuse('only http and https URLs are requested');
+    }
+    if (hasCredentials(target))
+        return refuse('its URL carries a user name or password');
+    if (current.url.protocol === 'https:' && target.protocol === 'http:') {
+        return refuse('it would leave https for plain http');
+    }
+    if (visited.has(target.href))
+        return refuse('it leads back to a URL already visited (a loop)');
+    if (visited.size > policy.maxHops)
+        return refuse(`more than ${policy.maxHops} redirects`);
+    const keepsMethod = status === 307 || status === 308;
+    if (current.method !== 'GET' && !keepsMethod) {
+        return refuse(`HTTP ${status} would turn the ${current.method} into a GET without its request body (only 307 and 308 resend it); use the final URL instead`);
+    }
+    const sameOrigin = target.origin === current.url.origin;
+    const headers = Object.fromEntries(Object.entries(current.headers).filter(([name]) => sameOrigin || !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+    return { follow: true, hop: { ...current, url: target, headers } };
+}
+
+;// CONCATENATED MODULE: ./src/http/request.ts
+
+
+
+
+
+
+
+
+const USER_AGENT = `nupkg-signing/${version_VERSION}`;
+/**
+ * The URL check every request passes: an absolute http(s) URL without user name or password.
+ * Throws NUPKG003 naming it as `what` ("The timestamp server URL").
+ */
+function checkHttpUrl(url, what) {
+    const parsed = parseHttpUrl(url);
+    if (parsed === undefined) {
+        throw new errors_NupkgSigningError('NUPKG003', `${what} ${displayUrl(url)} is not an absolute http or https URL.`);
+    }
+    if (hasCredentials(parsed)) {
+        throw new errors_NupkgSigningError('NUPKG003', `${what} ${displayUrl(parsed)} has a user name or password in it; credentials are never sent from a URL.`);
+    }
+    return parsed;
+}
+/**
+ * Sends one request, follows the redirects its policy allows, and returns a 2xx answer with its
+ * body. Anything else throws an HttpError (NUPKG006) naming the URL asked.
+ */
+async function sendHttpRequest(request) {
+    const shown = displayUrl(request.url);
+    const failed = (failure, at) => new HttpError(failure, {
+        service: request.service,
+        url: shown,
+        ...(at === undefined ? {} : { redirectedTo: displayUrl(at) }),
+        advice: request.advice,
+    });
+    const first = checkHttpUrl(request.url, request.service ?? 'The URL');
+    const remaining = (request.deadline ?? Infinity) - external_node_perf_hooks_.performance.now();
+    if (remaining <= 0)
+        throw failed({ kind: 'deadline' });
+    if (request.signal?.aborted)
+        throw failed({ kind: 'aborted' });
+    const timeoutMs = Math.max(1, Math.floor(Math.min(request.timeoutMs, remaining)));
+    // One controller for the attempt: the timeout and the caller's signal both end it.
+    const controller = new AbortController();
+    const timeout = new ExchangeFailure({ kind: 'timeout', ms: timeoutMs });
+    const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
+    const cancel = () => controller.abort(new ExchangeFailure({ kind: 'aborted' }));
+    request.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+        return await follow(request, first, controller.signal);
     }
     catch (error) {
-        const timedOut = signal.aborted;
-        // undici reports "fetch failed" and puts the useful part (ECONNREFUSED, ...) in cause.
-        const detail = error instanceof Error && error.cause instanceof Error
-            ? error.cause.message
-            : describeError(error);
-        return {
-            retryable: true,
-            why: timedOut
-                ? `no response within ${Math.round(timeoutMs)} ms`
-                : `network error (${detail})`,
-            retryAfterMs: undefined,
-            cause: error,
-        };
+        if (error instanceof ExchangeFailure)
+            throw failed(error.failure, error.at);
+        throw error;
+    }
+    finally {
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', cancel);
+    }
+}
+async function follow(request, first, signal) {
+    let hop = {
+        url: first,
+        method: request.method,
+        headers: { 'User-Agent': USER_AGENT, ...request.headers },
+        body: request.body,
+    };
+    const visited = new Set([first.href]);
+    const limit = { maxBytes: request.maxResponseBytes, name: request.responseName };
+    const policy = request.redirects === 'follow' ? { maxHops: LIMITS.maxHttpRedirects } : request.redirects;
+    for (;;) {
+        const answer = await exchange(hop, limit, signal).catch((error) => {
+            // After a redirect, say which URL failed (a timeout rejects with an ExchangeFailure too).
+            const redirected = error instanceof ExchangeFailure && hop.url !== first;
+            throw redirected ? new ExchangeFailure(error.failure, hop.url) : error;
+        });
+        if (isRedirect(answer.status)) {
+            const step = nextHop(hop, answer.status, answer.headers.location, visited, policy);
+            if (!step.follow) {
+                const at = hop.url === first ? undefined : hop.url;
+                throw new ExchangeFailure({ kind: 'redirect', status: answer.status, ...step }, at);
+            }
+            hop = step.hop;
+            visited.add(hop.url.href);
+            continue;
+        }
+        if (answer.body === undefined) {
+            throw new ExchangeFailure({
+                kind: 'status',
+                status: answer.status,
+                statusText: answer.statusText,
+                retryAfterMs: retryAfterMs(answer.headers['retry-after']),
+                credentialsSent: Object.keys(hop.headers).some((h) => h.toLowerCase() === 'authorization'),
+            }, hop.url === first ? undefined : hop.url);
+        }
+        const contentType = answer.headers['content-type'] ?? '';
+        return { status: answer.status, headers: answer.headers, body: answer.body, contentType };
     }
 }
 /** Retry-After in delta-seconds; the HTTP-date form is ignored (it would need the wall clock). */
 function retryAfterMs(header) {
-    if (header === null || !/^\d+$/.test(header.trim()))
+    if (header === undefined || !/^\d+$/.test(header.trim()))
         return undefined;
     return Number(header.trim()) * 1000;
+}
+
+;// CONCATENATED MODULE: ./src/http/retry.ts
+
+
+
+
+const defaultSleep = (ms) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
+/**
+ * sendHttpRequest, retried for what can heal by itself with capped exponential backoff, never
+ * past the request's deadline. The final error says how many attempts were made and, when
+ * retries were left, that the total time limit ended them.
+ */
+async function sendWithRetries(request, policy) {
+    const deadline = request.deadline ?? Infinity;
+    for (let attempt = 0;; attempt++) {
+        let error;
+        try {
+            return await sendHttpRequest(request);
+        }
+        catch (caught) {
+            if (!(caught instanceof HttpError))
+                throw caught;
+            error = caught;
+        }
+        const { failure } = error;
+        const suggested = policy.honourRetryAfter && failure.kind === 'status' ? failure.retryAfterMs : undefined;
+        const backoff = Math.min(suggested ?? policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
+        const retriesLeft = isRetryable(failure) && attempt < policy.retries;
+        const outOfTime = retriesLeft && external_node_perf_hooks_.performance.now() + backoff >= deadline;
+        if (!retriesLeft || outOfTime) {
+            throw new HttpError(failure, { ...error.context, attempts: attempt + 1, outOfTime });
+        }
+        const note = httpErrorMessage(failure, { ...error.context, advice: undefined });
+        policy.log?.(`${note}; retrying in ${backoff} ms.`);
+        await (policy.sleep ?? defaultSleep)(backoff);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/timestamp/http.ts
+
+
+
+/**
+ * POSTs a TimeStampReq (RFC 3161 §3.4) and returns the body of a 2xx answer, read up to
+ * LIMITS.maxTimestampResponseBytes. Retries only what can heal by itself (network errors,
+ * timeouts, 408, 429, 5xx) with capped exponential backoff that honours Retry-After, never past
+ * the deadline. 307/308 redirects are followed with the same request (RFC 3161 servers move);
+ * a redirect that would turn the POST into a GET is refused. Failures are NUPKG006.
+ */
+async function postTimeStampQuery(url, body, options) {
+    const answer = await sendWithRetries({
+        url,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/timestamp-query' },
+        body,
+        maxResponseBytes: LIMITS.maxTimestampResponseBytes,
+        responseName: 'a timestamp response',
+        timeoutMs: options.timeoutMs,
+        deadline: options.deadline,
+        redirects: 'follow',
+        service: 'The timestamp server',
+        advice: 'Check the URL and your network, or use another timestamp server.',
+    }, {
+        retries: options.retries,
+        baseDelayMs: 250,
+        maxDelayMs: 4000,
+        honourRetryAfter: true,
+        sleep: options.sleep,
+        log: options.log,
+    });
+    return { body: answer.body, contentType: answer.contentType };
 }
 
 ;// CONCATENATED MODULE: ./src/timestamp/request.ts
@@ -61423,9 +65127,9 @@ function request_copy(bytes) {
 ;// CONCATENATED MODULE: ./src/verify/describe-certificate.ts
 /** How messages name a certificate: subject, SHA-256 fingerprint and validity, as NuGet prints them. */
 function describeCertificate(certificate) {
-    return `'${certificate.subject}' (SHA-256 ${certificate.fingerprintSha256}, valid ${isoDate(certificate.notBefore)} to ${isoDate(certificate.notAfter)})`;
+    return `'${certificate.subject}' (SHA-256 ${certificate.fingerprintSha256}, valid ${describe_certificate_isoDate(certificate.notBefore)} to ${describe_certificate_isoDate(certificate.notAfter)})`;
 }
-function isoDate(date) {
+function describe_certificate_isoDate(date) {
     return date.toISOString().replace('.000Z', 'Z');
 }
 
@@ -61852,13 +65556,13 @@ function describeStatus(info) {
     const name = PKI_STATUS_NAMES[info.status] ?? 'unknown';
     const parts = [`status ${info.status} (${name})`];
     if (info.statusStrings.length > 0)
-        parts.push(`"${printable(info.statusStrings.join('; '))}"`);
+        parts.push(`"${response_printable(info.statusStrings.join('; '))}"`);
     if (info.failInfo.length > 0)
         parts.push(`failure ${info.failInfo.join(', ')}`);
     return parts.join(', ');
 }
 /** Server text goes into logs and annotations: keep it one short, printable line. */
-function printable(text) {
+function response_printable(text) {
     const clean = text.replace(/[^\x20-\x7e]/g, '?');
     return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
 }
@@ -61872,23 +65576,32 @@ function printable(text) {
 
 
 
+
+
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_TOTAL_TIMEOUT_MS = 60_000;
 const DEFAULT_RETRIES = 2;
 /**
  * Obtains an RFC 3161 timestamp for a signature value the way `dotnet nuget sign` does
- * (nuget-signing-spec.md §10.3 step 4), with retries and fallback URLs on top. Throws the last
- * URL's error when none succeeds; earlier failures are named in its message.
+ * (nuget-signing-spec.md §10.3 step 4), with retries and fallback URLs on top. With a run's
+ * memory, servers that failed earlier in the run are skipped at once. When none succeeds, throws
+ * one error (the last server's code) that gives every server's reason.
  */
 async function requestTimestamp(options) {
     if (options.urls.length === 0) {
         throw new errors_NupkgSigningError('NUPKG003', 'No timestamp server URL was given.');
     }
-    options.urls.forEach(assertHttpUrl);
-    const deadline = external_node_perf_hooks_.performance.now() + (options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
+    for (const url of options.urls)
+        checkHttpUrl(url, 'The timestamp server URL');
+    const deadline = Math.min(external_node_perf_hooks_.performance.now() + (options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS), options.memory?.deadline ?? Infinity);
     const hashedMessage = crypto_digest(options.hashAlgorithm, options.signatureValue);
     const failures = [];
     for (const [index, url] of options.urls.entries()) {
+        const earlier = options.memory?.failureOf(url);
+        if (earlier) {
+            failures.push({ url, error: earlier, earlier: true });
+            continue;
+        }
         // A fresh nonce per server: each request stands alone.
         const request = buildTimeStampRequest(options.hashAlgorithm, hashedMessage, options.random);
         try {
@@ -61896,26 +65609,27 @@ async function requestTimestamp(options) {
                 timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
                 retries: options.retries ?? DEFAULT_RETRIES,
                 deadline,
-                fetchImpl: options.fetchImpl ?? fetch,
                 sleep: options.sleep ?? defaultSleep,
                 log: options.log,
             });
-            const tokenDer = readTimeStampResp(body, url, contentType);
-            const token = parseToken(tokenDer, url);
-            const tsa = checkTimeStampResponse(request, token, url, options.now());
+            // Messages name the server without credentials or query (displayUrl).
+            const shown = displayUrl(url);
+            const tokenDer = readTimeStampResp(body, shown, contentType);
+            const token = parseToken(tokenDer, shown);
+            const tsa = checkTimeStampResponse(request, token, shown, options.now());
             return { tokenDer, token, tsa, url, genTime: token.tstInfo.genTime };
         }
         catch (error) {
             if (!(error instanceof errors_NupkgSigningError))
                 throw error;
-            const isLast = index === options.urls.length - 1;
-            if (isLast)
-                throw withEarlierFailures(error, failures);
-            failures.push(`${url}: ${error.code}`);
-            options.log?.(`${describeError(error)} Trying the next timestamp server.`);
+            options.memory?.remember(url, error);
+            failures.push({ url, error, earlier: false });
+            if (index < options.urls.length - 1) {
+                options.log?.(`${describeError(error)} Trying the next timestamp server.`);
+            }
         }
     }
-    throw new Error('unreachable: the loop returns or throws');
+    throw allServersFailed(failures);
 }
 /**
  * Parses with the verifier's model. Every structural problem is NU3021 here, the code NuGet gives
@@ -61931,27 +65645,26 @@ function parseToken(tokenDer, url) {
         throw new errors_NupkgSigningError('NU3021', `The timestamp token from ${url} is invalid: ${describeError(error)}`, { cause: error });
     }
 }
-function withEarlierFailures(error, failures) {
-    if (failures.length === 0)
-        return error;
-    return new errors_NupkgSigningError(error.code, `${error.message} (Earlier timestamp servers also failed: ${failures.join(', ')}.)`, { cause: error });
+/**
+ * One error that gives every server's reason, in the order they were tried, with the last
+ * server's code. A single server asked now keeps its own error unchanged.
+ */
+function allServersFailed(failures) {
+    const last = failures[failures.length - 1];
+    if (last === undefined)
+        throw new Error('unreachable: at least one URL was given');
+    if (failures.length === 1 && !last.earlier)
+        return last.error;
+    const reasons = failures.map(({ url, error, earlier }, index) => {
+        const note = earlier ? ' (failed for an earlier package of this run; not asked again)' : '';
+        return `${index + 1}) ${displayUrl(url)}: ${error.code}${note}: ${withoutFinalStop(error.message)}.`;
+    });
+    return new errors_NupkgSigningError(last.error.code, `No timestamp server gave a timestamp. ${reasons.join(' ')}`, { cause: last.error });
 }
-/** NuGet accepts absolute http and https URLs only. */
-function assertHttpUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        parsed = undefined;
-    }
-    if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-        throw new errors_NupkgSigningError('NUPKG003', `The timestamp server URL '${url}' is not an absolute http or https URL.`);
-    }
+function withoutFinalStop(text) {
+    return text.replace(/\.\s*$/, '');
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/signature/certificate-outline.ts
@@ -62121,7 +65834,7 @@ function certificateFacts(der, source = 'certificate') {
     return facts;
 }
 function certificate_facts_parse(der) {
-    const certificate = parseCertificate(der);
+    const certificate = certificate_parseCertificate(der);
     const { extensions, subjectDer, issuerDer, basicConstraints } = certificate;
     const subjectKey = canonicalNameKey(subjectDer);
     // Most certificates looked up are self-signed roots: skip decoding the same name twice.
@@ -62477,7 +66190,7 @@ function loadDefaultTrustStores(options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/verify/result.ts
-function issue(code, level, message) {
+function result_issue(code, level, message) {
     return { code, level, message };
 }
 function hasErrors(issues) {
@@ -63149,9 +66862,10 @@ const MAX_DEPTH = 12;
 const MAX_PATHS = 64;
 /**
  * Builds the certificate chain of `leafDer` the way NuGet's X509Chain does on Linux with custom
- * root trust (nuget-signing-spec.md §4.5, §5.4, §8.2-8.3): issuers come from the CMS certificates
- * and the anchor store, matched by name and authority/subject key identifier; every possible path
- * is evaluated and the best one reported (ending at an anchor first, then fewest problems), so a
+ * root trust (nuget-signing-spec.md §4.5, §5.4, §8.2-8.3): issuers come from the anchor store
+ * (every match) and the CMS certificates (the one copy OpenSSL would take, see untrustedIssuer),
+ * matched by name and authority/subject key identifier; every possible path is evaluated and the
+ * best one reported (ending at an anchor first, then fewest problems), so a
  * cross-signed intermediate that also exists as a trusted root does not cause a false failure.
  * Revocation is not checked here.
  */
@@ -63194,6 +66908,7 @@ function buildChain(leafDer, options) {
     };
 }
 function issuerPool(options) {
+    // Encoding order is kept: it decides which of two copies of an issuer is used.
     const bySubject = new Map();
     for (const der of options.intermediates) {
         const facts = certificateFacts(der, 'A certificate in the signature');
@@ -63202,13 +66917,34 @@ function issuerPool(options) {
             list.push(facts);
         bySubject.set(facts.subjectKey, list);
     }
-    return (certificate) => {
-        const fromStore = options.anchors.withSubject(certificate.issuerKey);
-        const fromCms = (bySubject.get(certificate.issuerKey) ?? []).filter((facts) => !fromStore.some((stored) => stored.fingerprint === facts.fingerprint));
-        const candidates = [...fromStore, ...fromCms].filter((issuer) => mayHaveIssued(issuer, certificate));
+    return (certificate, path) => {
+        const fromStore = options.anchors
+            .withSubject(certificate.issuerKey)
+            .filter((issuer) => mayHaveIssued(issuer, certificate));
+        const fromCms = (bySubject.get(certificate.issuerKey) ?? []).filter((facts) => !fromStore.some((stored) => stored.fingerprint === facts.fingerprint) &&
+            mayHaveIssued(facts, certificate) &&
+            !path.some((seen) => seen.fingerprint === facts.fingerprint));
+        const chosen = untrustedIssuer(fromCms, options.verificationTime);
         // Exact key-identifier matches first, so the search meets the intended issuer early.
-        return candidates.sort((a, b) => Number(keyIdMatches(b, certificate)) - Number(keyIdMatches(a, certificate)));
+        return [...fromStore, ...(chosen ? [chosen] : [])].sort((a, b) => Number(keyIdMatches(b, certificate)) - Number(keyIdMatches(a, certificate)));
     };
+}
+/**
+ * Which of the signature's certificates OpenSSL (under .NET's X509Chain on Linux) takes as the
+ * issuer, `find_issuer`: the first, in the order the CMS lists them, whose names and key
+ * identifiers fit and that is valid at the verification time; failing that, the one expiring
+ * last. Its signature is not looked at: a broken copy listed before a good one is used, and the
+ * chain then fails (NuGet reports NU3012, checked against dotnet).
+ */
+function untrustedIssuer(candidates, time) {
+    let latest;
+    for (const candidate of candidates) {
+        if (candidate.notBefore <= time && time <= candidate.notAfter)
+            return candidate;
+        if (!latest || candidate.notAfter > latest.notAfter)
+            latest = candidate;
+    }
+    return latest;
 }
 /**
  * OpenSSL's X509_check_issued: names already match; a present AKI keyIdentifier must equal the
@@ -63236,7 +66972,7 @@ function* enumeratePaths(leaf, pool, anchors) {
             yield { path, end: anchors.isAnchor(top) ? 'anchor' : 'untrusted-root' };
             return;
         }
-        const issuers = pool(top);
+        const issuers = pool(top, path);
         const fresh = issuers.filter((issuer) => !path.some((seen) => sameCertificate(seen, issuer)));
         if (issuers.length === 0 || path.length >= MAX_DEPTH) {
             produced++;
@@ -63292,6 +67028,7 @@ function verifySignature(subject, issuer) {
 ;// CONCATENATED MODULE: ./src/trust/describe.ts
 
 
+
 function describeUntrustedRoot(rootDer) {
     const facts = certificateFacts(rootDer, 'The untrusted root certificate');
     return {
@@ -63300,8 +67037,102 @@ function describeUntrustedRoot(rootDer) {
         pem: toPem(rootDer),
     };
 }
+/**
+ * Which certificates of a chain make it NotValidForUsage for `policy`, for messages: "'CN=Leaf'
+ * is not valid for code signing (1.3.6.1.5.5.7.3.3): its extended key usage extension lists only
+ * server authentication (1.3.6.1.5.5.7.3.1)". .NET marks every element when one lacks the usage.
+ */
+function describeUsageProblem(chain, policy) {
+    const lacking = chain
+        .map((der) => certificateFacts(der))
+        .filter((c) => c.applicationPolicies !== undefined && !c.applicationPolicies.has(policy));
+    if (lacking.length === 0)
+        return `the chain is not valid for ${describeExtendedKeyUsage(policy)}`;
+    return lacking
+        .map((c) => `'${c.certificate.subject}' ${describeMissingUsage([...(c.applicationPolicies ?? [])], policy)}`)
+        .join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/verify/checks/nuget-org-certificate.ts
+
+
+
+/**
+ * nuget.org's certificate rules, one rule set shared by `sign`'s pre-check, `policy check` (for
+ * registered certificates) and the nuget.org preset of `verify`. Each rule quotes the sentence of
+ * the seed document it enforces (shared/seeds/signed-packages.md, "Signature requirements on
+ * nuget.org"); docs/nuget-org-rules.md lists them with their tests.
+ */
+const NUGET_ORG_RULES = {
+    key: 'Must have an RSA public key 2048 bits or greater.',
+    validity: 'Must be within its validity period per current UTC time at time of package validation on nuget.org.',
+    selfIssued: 'Packages signed with self-issued certificates are rejected.',
+    codeSigningPurpose: 'The author signing certificate must be valid for code signing.',
+    timestampingPurpose: 'The timestamp certificate must be valid for timestamping.',
+    // Not in the seed's list, but what its "chain to a trusted root authority" means in practice:
+    // NuGet's own certificate requirements (nuget-signing-spec.md §4.5, §9.2), which nuget.org runs.
+    algorithm: 'NuGet requires a certificate signed with SHA-256, SHA-384 or SHA-512 with RSA.',
+    lifetimeSigning: 'NuGet does not support the lifetime signing EKU.',
+};
+const nuget_org_certificate_CODES = {
+    signing: { algorithm: 'NU3013', key: 'NU3014', chain: 'NU3018', expired: 'NU3037' },
+    timestamping: { algorithm: 'NU3022', key: 'NU3023', chain: 'NU3028', expired: 'NU3028' },
+};
+const PURPOSE = {
+    signing: { oid: oids_OID.codeSigning, rule: 'codeSigningPurpose' },
+    timestamping: { oid: oids_OID.timeStamping, rule: 'timestampingPurpose' },
+};
+/**
+ * Every nuget.org rule `certificate` breaks in its `role`. Validity is judged at `at` (the time of
+ * validation on nuget.org: now, or `--at`) when given; without it (a registered certificate with
+ * no package yet) only the certificate's own properties are judged.
+ */
+function nuget_org_certificate_checkNugetOrgCertificate(certificate, role, at) {
+    const codes = nuget_org_certificate_CODES[role];
+    const findings = [];
+    const add = (rule, code, what) => findings.push({ rule, code, message: `${what} (nuget.org: "${NUGET_ORG_RULES[rule]}")` });
+    // NuGet's own requirements; not-yet-valid is judged with validity below.
+    const requirements = checkCertificateRequirements(certificate, role, at ?? certificate.notBefore);
+    for (const problem of requirements) {
+        const rule = problem.code === codes.algorithm
+            ? 'algorithm'
+            : problem.code === codes.key
+                ? 'key'
+                : problem.code === 'NU3015'
+                    ? 'lifetimeSigning'
+                    : 'validity';
+        add(rule, problem.code, problem.message.replace(/\.$/, ''));
+    }
+    const who = `The ${role === 'signing' ? 'signing' : 'timestamp'} certificate ${describeCertificate(certificate)}`;
+    const purpose = PURPOSE[role];
+    const usages = certificate.extendedKeyUsage?.oids;
+    if (usages !== undefined && !usages.includes(purpose.oid)) {
+        add(purpose.rule, codes.chain, `${who} ${describeMissingUsage(usages, purpose.oid)}`);
+    }
+    if (isSelfIssuedCertificate(certificate)) {
+        add('selfIssued', codes.chain, `${who} is self-issued`);
+    }
+    if (at !== undefined && certificate.notAfter.getTime() < at.getTime()) {
+        add('validity', codes.expired, `${who} expired on ${nuget_org_certificate_isoDate(certificate.notAfter)}`);
+    }
+    return findings;
+}
+/**
+ * Self-issued in RFC 5280's sense (subject equals issuer) and signed by its own key as far as the
+ * key identifiers tell: a test certificate made with New-SelfSignedCertificate or openssl req.
+ */
+function isSelfIssuedCertificate(certificate) {
+    if (!certificate.isSelfIssued)
+        return false;
+    const { subjectKeyIdentifier: ski, authorityKeyIdentifier: aki } = certificate;
+    return ski === undefined || aki === undefined || Buffer.from(ski).equals(aki);
+}
+function nuget_org_certificate_isoDate(date) {
+    return date.toISOString().slice(0, 10);
+}
 
 ;// CONCATENATED MODULE: ./src/sign/signing-requirements.ts
+
 
 
 
@@ -63318,7 +67149,7 @@ function describeUntrustedRoot(rootDer) {
  * or, with `allowUntrustedRoot`, of any chain.
  */
 function checkSigningCertificate(certificate, chain, options) {
-    const view = parseCertificate(certificate);
+    const view = certificate_parseCertificate(certificate);
     const problem = checkCertificateRequirements(view, 'signing', options.now)[0];
     if (problem)
         throw new errors_NupkgSigningError(problem.code, problem.message);
@@ -63336,15 +67167,15 @@ function checkSigningCertificate(certificate, chain, options) {
         const hint = fatal.includes('PartialChain')
             ? ' Give the intermediate certificates (and the root) with the certificate chain.'
             : '';
-        throw new errors_NupkgSigningError('NU3018', `${who} cannot be used: ${chainProblem(built)}.${hint}`);
+        throw new errors_NupkgSigningError('NU3018', `${who} cannot be used: ${chainProblem(built, oids_OID.codeSigning)}.${hint}`);
     }
     if (built.statuses.includes('UntrustedRoot')) {
         const root = rootDescription(built);
         if (isSelfIssued(built)) {
-            warnings.push(issue('NU3018', 'warning', `${who} is self-issued and not trusted on this machine. NuGet signs with it too (with this warning); consumers must trust it explicitly, e.g. with trustedSigners allowUntrustedRoot.`));
+            warnings.push(result_issue('NU3018', 'warning', `${who} is self-issued and not trusted on this machine. NuGet signs with it too (with this warning); consumers must trust it explicitly, e.g. with trustedSigners allowUntrustedRoot.`));
         }
         else if (options.allowUntrustedRoot) {
-            warnings.push(issue('NU3018', 'warning', `${who} chains to ${root}, which is not a trusted root. 'dotnet nuget sign' would refuse to sign with NU3018; signed anyway because untrusted roots are allowed. Consumers must trust that root (or the certificate via trustedSigners allowUntrustedRoot).`));
+            warnings.push(result_issue('NU3018', 'warning', `${who} chains to ${root}, which is not a trusted root. 'dotnet nuget sign' would refuse to sign with NU3018; signed anyway because untrusted roots are allowed. Consumers must trust that root (or the certificate via trustedSigners allowUntrustedRoot).`));
         }
         else {
             throw new errors_NupkgSigningError('NU3018', `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with the trusted-roots option or allow untrusted roots for an internal feed.`);
@@ -63367,14 +67198,14 @@ function checkTimestampCertificate(tsaCertificate, tokenCertificates, options) {
     });
     if (built.statuses.length === 0)
         return [];
-    const who = `The timestamp certificate ${describeCertificate(parseCertificate(tsaCertificate))}`;
+    const who = `The timestamp certificate ${describeCertificate(certificate_parseCertificate(tsaCertificate))}`;
     const onlyUntrusted = built.statuses.every((status) => status === 'UntrustedRoot');
     if (onlyUntrusted && options.allowUntrustedRoot) {
         return [
-            issue('NU3028', 'warning', `${who} chains to ${rootDescription(built)}, which is not a trusted timestamping root. 'dotnet nuget sign' would fail with NU3028, and 'dotnet nuget verify' will report the timestamp as invalid unless that root is trusted.`),
+            result_issue('NU3028', 'warning', `${who} chains to ${rootDescription(built)}, which is not a trusted timestamping root. 'dotnet nuget sign' would fail with NU3028, and 'dotnet nuget verify' will report the timestamp as invalid unless that root is trusted.`),
         ];
     }
-    throw new errors_NupkgSigningError('NU3028', `${who} cannot be used: ${chainProblem(built)}.`);
+    throw new errors_NupkgSigningError('NU3028', `${who} cannot be used: ${chainProblem(built, oids_OID.timeStamping)}.`);
 }
 /**
  * What would make nuget.org reject the author signature (§9.2 end), as warnings: RSA ≥ 2048,
@@ -63382,9 +67213,10 @@ function checkTimestampCertificate(tsaCertificate, tokenCertificates, options) {
  * Microsoft code-signing CTL (self-issued rejected), and exactly one timestamp.
  */
 function nugetOrgWarnings(certificate, options) {
-    const view = parseCertificate(certificate);
-    const warn = (code, why) => issue(code, 'warning', `nuget.org would reject this signature: ${why}`);
-    const warnings = checkCertificateRequirements(view, 'signing', options.now).map((p) => warn(p.code, p.message));
+    const view = certificate_parseCertificate(certificate);
+    const warn = (code, why) => result_issue(code, 'warning', `nuget.org would reject this signature: ${why}`);
+    const findings = nuget_org_certificate_checkNugetOrgCertificate(view, 'signing', options.now);
+    const warnings = findings.map((f) => warn(f.code, `${f.message}.`));
     const built = buildChain(certificate, {
         anchors: options.codeSigningRoots,
         intermediates: options.chain,
@@ -63392,11 +67224,17 @@ function nugetOrgWarnings(certificate, options) {
         verificationTime: options.now,
         ignoreNotTimeValid: false,
     });
-    if (isSelfIssued(built)) {
-        warnings.push(warn('NU3018', 'the signing certificate is self-issued.'));
-    }
-    else if (!built.valid) {
-        warnings.push(warn('NU3018', `the signing certificate's chain is not valid against the Microsoft code-signing roots: ${chainProblem(built)}.`));
+    // The rules above already name a self-issued certificate, a missing usage and an expiry.
+    const covered = new Set();
+    if (findings.some((f) => f.rule === 'codeSigningPurpose'))
+        covered.add('NotValidForUsage');
+    if (findings.some((f) => f.rule === 'validity'))
+        covered.add('NotTimeValid');
+    const uncovered = built.statuses.filter((status) => !covered.has(status));
+    if (!built.valid &&
+        !isSelfIssued(built) &&
+        (uncovered.length > 0 || built.statuses.length === 0)) {
+        warnings.push(warn('NU3018', `the signing certificate's chain is not valid against the Microsoft code-signing roots: ${chainProblem(built, oids_OID.codeSigning)}.`));
     }
     if (!options.timestamped) {
         warnings.push(warn('NU3027', 'it has no timestamp; nuget.org requires exactly one.'));
@@ -63426,15 +67264,18 @@ const STATUS_TEXT = {
     PartialChain: 'the chain does not reach a root (an intermediate certificate is missing)',
     NotSignatureValid: 'a certificate signature in the chain is invalid',
     NotTimeValid: 'a certificate in the chain is expired or not yet valid',
-    NotValidForUsage: 'the chain is not valid for this purpose (missing extended key usage)',
     InvalidBasicConstraints: 'an issuer is not a CA (basic constraints or key usage)',
     Cyclic: 'the chain is cyclic',
     HasNotSupportedCriticalExtension: 'a certificate has an unsupported critical extension',
 };
-function chainProblem(built) {
+function chainProblem(built, policy) {
     if (built.statuses.length === 0)
         return 'the chain does not end at a trusted root';
-    return built.statuses.map((status) => `${STATUS_TEXT[status] ?? status} (${status})`).join('; ');
+    return built.statuses
+        .map((status) => status === 'NotValidForUsage'
+        ? `${describeUsageProblem(built.chain, policy)} (${status})`
+        : `${STATUS_TEXT[status] ?? status} (${status})`)
+        .join('; ');
 }
 
 ;// CONCATENATED MODULE: ./src/sign/cms-signers.ts
@@ -63655,7 +67496,7 @@ async function signHash(options, packageHash, chain, timestampTrust) {
         kind: 'author',
     });
     if (options.timestampUrls.length === 0) {
-        const warning = issue('NU3002', 'warning', 'The signature is not timestamped because no timestamp server was given; it becomes invalid when the signing certificate expires.');
+        const warning = result_issue('NU3002', 'warning', 'The signature is not timestamped because no timestamp server was given; it becomes invalid when the signing certificate expires.');
         return { der: built.der, warnings: [warning] };
     }
     const timestamp = await requestTimestamp({
@@ -63664,6 +67505,7 @@ async function signHash(options, packageHash, chain, timestampTrust) {
         hashAlgorithm: options.timestampHashAlgorithm,
         now: clock,
         ...pick(options, ['timeoutMs', 'totalTimeoutMs', 'retries', 'log']),
+        ...(options.timestampMemory ? { memory: options.timestampMemory } : {}),
     });
     const tokenCertificates = timestamp.token.certificates.map((c) => c.der);
     const warnings = checkTimestampCertificate(timestamp.tsa.der, tokenCertificates, timestampTrust());
@@ -63683,6 +67525,37 @@ function pick(source, keys) {
         if (source[key] !== undefined)
             picked[key] = source[key];
     return picked;
+}
+
+;// CONCATENATED MODULE: ./src/timestamp/server-memory.ts
+
+
+
+/**
+ * What one signing run learns about its timestamp servers: a server that failed is not asked
+ * again for the later packages (a hanging server would otherwise cost its timeout per package),
+ * and all requests of the run share one deadline. Created once per run by the run layer.
+ */
+class TimestampServerMemory {
+    /** performance.now() time after which no timestamp request of this run starts or continues. */
+    deadline;
+    failures = new Map();
+    constructor(runTimeoutMs = LIMITS.maxTimestampRunMs) {
+        this.deadline = external_node_perf_hooks_.performance.now() + runTimeoutMs;
+    }
+    /** The error a server gave earlier in this run, if it failed. */
+    failureOf(url) {
+        return this.failures.get(url);
+    }
+    /**
+     * Remembers a server's failure. Not when the server was never asked because a deadline had
+     * passed (one package's time limit is no verdict on the next server).
+     */
+    remember(url, error) {
+        if (error instanceof HttpError && error.failure.kind === 'deadline')
+            return;
+        this.failures.set(url, error);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/sign/key-material/asn1.ts
@@ -64519,12 +68392,21 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 ;// CONCATENATED MODULE: ./src/sign/remote/command-line.ts
 
 /**
- * Splits a `--sign-command` string into program and arguments, POSIX-shell style but without a
- * shell: whitespace separates words, '…' is literal, "…" allows \" and \\, a backslash outside
- * quotes escapes the next character. No variables, globs or pipes, so the digest can never be
- * interpreted by a shell; users who want one write `sh -c '…'` themselves.
+ * Splits a `--sign-command` string into program and arguments the way the platform's own programs
+ * would, but without a shell, so the digest can never be interpreted by one:
+ * - POSIX (default): like a POSIX shell splits words: whitespace separates words, '…' is literal,
+ *   "…" allows \" and \\, a backslash outside quotes escapes the next character. No variables,
+ *   globs or pipes; users who want a shell write `sh -c '…'` themselves.
+ * - win32: the rules of the Microsoft C runtime (CommandLineToArgvW), so `C:\tools\signer.exe`
+ *   keeps its backslashes (splitWindowsCommandLine).
  */
-function splitCommandLine(text) {
+function splitCommandLine(text, platform = process.platform) {
+    const words = platform === 'win32' ? splitWindowsWords(text) : splitPosixWords(text);
+    if (words.length === 0)
+        throw new errors_NupkgSigningError('NUPKG003', 'The sign command is empty.');
+    return words;
+}
+function splitPosixWords(text) {
     const words = [];
     let word = '';
     let inWord = false;
@@ -64564,22 +68446,173 @@ function splitCommandLine(text) {
             inWord = true;
         }
     }
-    if (quote !== undefined) {
-        throw new errors_NupkgSigningError('NUPKG003', `The sign command has an unterminated ${quote} quote.`);
-    }
+    if (quote !== undefined)
+        throw unterminated(quote);
     if (inWord)
         words.push(word);
-    if (words.length === 0)
-        throw new errors_NupkgSigningError('NUPKG003', 'The sign command is empty.');
     return words;
+}
+/**
+ * The Microsoft C runtime's rules (the ones CommandLineToArgvW and every MSVC program use):
+ * spaces and tabs separate words outside double quotes; "…" groups; a backslash is literal unless
+ * a run of them ends at a double quote: 2n backslashes + " give n backslashes and open or close
+ * the quotes, 2n+1 backslashes + " give n backslashes and a literal ". Inside quotes, "" is a
+ * literal " (the runtime's behaviour since 2008). Single quotes are ordinary characters.
+ */
+function splitWindowsWords(text) {
+    const words = [];
+    let word = '';
+    let inWord = false;
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (char === '\\') {
+            let run = 1;
+            while (text[i + run] === '\\')
+                run++;
+            if (text[i + run] === '"') {
+                word += '\\'.repeat(Math.floor(run / 2));
+                if (run % 2 === 1) {
+                    word += '"';
+                    i += run;
+                }
+                else
+                    i += run - 1; // the quote is handled next round
+            }
+            else {
+                word += '\\'.repeat(run);
+                i += run - 1;
+            }
+            inWord = true;
+        }
+        else if (char === '"') {
+            if (quoted && text[i + 1] === '"') {
+                word += '"';
+                i++;
+            }
+            else
+                quoted = !quoted;
+            inWord = true;
+        }
+        else if (!quoted && (char === ' ' || char === '\t' || char === '\n' || char === '\r')) {
+            if (inWord)
+                words.push(word);
+            word = '';
+            inWord = false;
+        }
+        else {
+            word += char;
+            inWord = true;
+        }
+    }
+    if (quoted)
+        throw unterminated('"');
+    if (inWord)
+        words.push(word);
+    return words;
+}
+function unterminated(quote) {
+    return new errors_NupkgSigningError('NUPKG003', `The sign command has an unterminated ${quote} quote.`);
+}
+
+;// CONCATENATED MODULE: ./src/sign/remote/command-spawn.ts
+
+
+
+const CURRENT_HOST = {
+    platform: process.platform,
+    env: process.env,
+    isFile: (path) => (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false })?.isFile() === true,
+};
+/** cmd.exe's special characters, each escaped with ^ (outside quotes cmd honours every caret). */
+const CMD_META = /([()[\]%!^"`<>&|;, *?])/g;
+const BATCH = /\.(cmd|bat)$/i;
+const DEFAULT_PATHEXT = '.COM;.EXE;.BAT;.CMD';
+/**
+ * Plans the spawn of program + arguments without a shell. On POSIX that is the argument vector
+ * itself. On Windows, Node refuses to spawn .cmd/.bat files without a shell since CVE-2024-27980
+ * (`spawn EINVAL`), and does not find them on PATH (`az` is az.cmd): the program is looked up on
+ * PATH with PATHEXT, and a batch file runs as `cmd.exe /d /s /c "…"` with every word escaped for
+ * cmd.exe, so arguments reach the batch file exactly as given.
+ */
+function planCommandSpawn(argv, host = CURRENT_HOST) {
+    const [program, ...args] = argv;
+    if (program === undefined)
+        throw new errors_NupkgSigningError('NUPKG003', 'The sign command is empty.');
+    if (host.platform !== 'win32')
+        return { file: program, args, windowsVerbatimArguments: false };
+    const resolved = resolveWindowsProgram(program, host) ?? program;
+    if (!BATCH.test(resolved))
+        return { file: resolved, args, windowsVerbatimArguments: false };
+    for (const word of [resolved, ...args])
+        checkBatchWord(word);
+    const line = [escapeCmdCommand(resolved), ...args.map(escapeCmdArgument)].join(' ');
+    return {
+        file: variable(host.env, 'ComSpec') || 'cmd.exe',
+        // /d: no AutoRun commands; /s /c "…": cmd strips exactly the outer quotes and runs the rest.
+        args: ['/d', '/s', '/c', `"${line}"`],
+        windowsVerbatimArguments: true,
+    };
+}
+/**
+ * The file Windows would run for `program`: a path as given (with PATHEXT extensions tried when
+ * it has none), else the first match on PATH. The working directory is not searched, unlike
+ * cmd.exe: a package checkout must not be able to plant a signer.
+ */
+function resolveWindowsProgram(program, host) {
+    const extensions = (variable(host.env, 'PATHEXT') || DEFAULT_PATHEXT)
+        .split(';')
+        .filter((ext) => ext !== '');
+    const hasExtension = external_node_path_.win32.extname(program) !== '';
+    const candidates = (base) => hasExtension ? [base, ...extensions.map((ext) => base + ext)] : extensions.map((e) => base + e);
+    if (/[\\/]/.test(program) || external_node_path_.win32.isAbsolute(program)) {
+        return candidates(program).find((path) => host.isFile(path));
+    }
+    for (const directory of (variable(host.env, 'PATH') ?? '').split(';')) {
+        if (directory.trim() === '')
+            continue;
+        const found = candidates(external_node_path_.win32.join(directory.replace(/^"|"$/g, ''), program)).find((path) => host.isFile(path));
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** Environment variable names are case-insensitive on Windows (`Path`, `PATH`). */
+function variable(env, name) {
+    const key = Object.keys(env).find((k) => k.toUpperCase() === name.toUpperCase());
+    return key === undefined ? undefined : env[key];
+}
+/**
+ * A batch file re-parses its own `%*` with cmd.exe's rules, where a " inside an argument ends the
+ * quoting and lets what follows run as a command; cmd.exe cannot carry line breaks or NUL at all.
+ * Such words are refused rather than passed on in a form that changes their meaning.
+ */
+function checkBatchWord(word) {
+    if (/["\r\n\0]/.test(word)) {
+        throw new errors_NupkgSigningError('NUPKG003', 'An argument of a .cmd or .bat sign command contains a double quote, a line break or NUL, which cmd.exe cannot pass to a batch file safely. Call the program the batch file wraps directly, or move the value into an environment variable.');
+    }
+}
+/** The batch file's path: cmd.exe's special characters (spaces too) escaped with ^. */
+function escapeCmdCommand(path) {
+    return external_node_path_.win32.normalize(path).replace(CMD_META, '^$1');
+}
+/**
+ * One argument: quoted for the Microsoft C runtime (backslashes before a quote or the end doubled,
+ * quotes escaped), then every cmd.exe special character, the quotes included, escaped with ^ so
+ * cmd.exe never enters quote mode and removes exactly the carets it was given.
+ */
+function escapeCmdArgument(argument) {
+    const quoted = `"${argument.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\*)$/, '$1$1')}"`;
+    return quoted.replace(CMD_META, '^$1');
 }
 
 ;// CONCATENATED MODULE: ./src/sign/remote/protocol.ts
 
 
 
-/** Largest signature answer accepted: an RSA-16384 signature in base64 is under 3 KB. */
-const MAX_ANSWER_BYTES = 64 * 1024;
+
+/** Largest signature answer accepted (LIMITS.maxRemoteSignerAnswerBytes). */
+const MAX_ANSWER_BYTES = LIMITS.maxRemoteSignerAnswerBytes;
 function buildRemoteSignRequest(digest, hashAlgorithm, certificateFingerprint, keyId) {
     return {
         digest: Buffer.from(digest).toString('base64'),
@@ -64622,7 +68655,11 @@ function parseSignatureAnswer(text, source) {
 
 
 
-/** Our own secrets, which a sign command never needs. */
+
+/**
+ * Our own secrets, which a sign command never needs; so are a GitHub Action step's inputs
+ * (INPUT_*: the key, its password, the sign token), withheld by prefix.
+ */
 const WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD'];
 const command_signer_DEFAULT_TIMEOUT_MS = 60_000;
 /** How much of the command's stderr an error message quotes (its last line). */
@@ -64637,9 +68674,16 @@ class CommandSigner {
     certificate;
     chain;
     argv;
+    host;
     constructor(options) {
         this.options = options;
-        this.argv = splitCommandLine(options.command);
+        this.host = options.host ?? CURRENT_HOST;
+        this.argv =
+            typeof options.command === 'string'
+                ? splitCommandLine(options.command, this.host.platform)
+                : [...options.command];
+        // Checked now, so a command Windows cannot run safely fails before any package is touched.
+        planCommandSpawn(this.argv, this.host);
         this.certificate = options.certificate;
         this.chain = options.chain;
     }
@@ -64649,10 +68693,13 @@ class CommandSigner {
         return parseSignatureAnswer(stdout, `command '${this.argv[0] ?? ''}'`);
     }
     run(request) {
-        const [program, ...args] = this.argv;
+        const program = this.argv[0] ?? '';
+        const plan = planCommandSpawn(this.argv, this.host);
         const env = { ...(this.options.env ?? process.env) };
-        for (const name of WITHHELD_VARIABLES)
-            delete env[name];
+        for (const name of Object.keys(env)) {
+            if (WITHHELD_VARIABLES.includes(name) || /^INPUT_/i.test(name))
+                delete env[name];
+        }
         Object.assign(env, {
             NUPKG_SIGNING_DIGEST: request.digest,
             NUPKG_SIGNING_DIGEST_HEX: Buffer.from(request.digest, 'base64').toString('hex'),
@@ -64663,8 +68710,9 @@ class CommandSigner {
         });
         const fail = (why, cause) => new errors_NupkgSigningError('NU3001', `The sign command '${program}' ${why}.`, { cause });
         return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, {
+            const child = (0,external_node_child_process_namespaceObject.spawn)(plan.file, plan.args, {
                 env,
+                windowsVerbatimArguments: plan.windowsVerbatimArguments,
                 cwd: this.options.cwd,
                 stdio: ['pipe', 'pipe', 'pipe'],
                 windowsHide: true,
@@ -64725,6 +68773,9 @@ function lastLine(text) {
 
 
 
+
+
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /**
  * Signs digests by POSTing the remote signing request as JSON to a key service
@@ -64747,56 +68798,42 @@ class HttpSigner {
     }
     async signDigest(digest, hashAlgorithm) {
         const request = buildRemoteSignRequest(digest, hashAlgorithm, sha256Fingerprint(this.certificate), this.#options.keyId);
-        const body = JSON.stringify(request);
-        const retries = this.#options.retries ?? 2;
-        const sleep = this.#options.sleep ?? ((ms) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms));
-        for (let attempt = 0;; attempt++) {
-            const outcome = await this.attempt(body);
-            if (typeof outcome === 'string')
-                return parseSignatureAnswer(outcome, this.#label);
-            if (!outcome.retryable || attempt >= retries) {
-                throw new errors_NupkgSigningError(outcome.code, `The remote signer ${this.#label} failed: ${outcome.why}.`);
-            }
-            await sleep(250 * 2 ** attempt);
-        }
-    }
-    async attempt(body) {
         const headers = {
             'Content-Type': 'application/json',
             Accept: 'application/json',
         };
         if (this.#token !== undefined)
             headers['Authorization'] = `Bearer ${this.#token}`;
-        const fetchImpl = this.#options.fetchImpl ?? fetch;
-        let response;
+        let answer;
         try {
-            response = await fetchImpl(this.#options.url, {
+            answer = await sendWithRetries({
+                url: this.#options.url,
                 method: 'POST',
                 headers,
-                body,
-                redirect: 'error', // a redirect would resend the token to another place
-                signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
+                body: new TextEncoder().encode(JSON.stringify(request)),
+                maxResponseBytes: LIMITS.maxRemoteSignerAnswerBytes,
+                responseName: 'a remote signer answer',
+                timeoutMs: this.#options.timeoutMs ?? 30_000,
+                redirects: {
+                    refuse: 'the remote signer follows no redirect, so that the bearer token goes only to the URL given; give the final URL with --sign-url',
+                },
+                service: 'The remote signer',
+            }, {
+                retries: this.#options.retries ?? 2,
+                baseDelayMs: 250,
+                maxDelayMs: 4000,
+                honourRetryAfter: false,
+                ...(this.#options.sleep === undefined ? {} : { sleep: this.#options.sleep }),
             });
         }
         catch (error) {
-            const detail = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-            const why = detail instanceof Error ? detail.message : String(detail);
-            return { retryable: true, why: `network error (${why})`, code: 'NUPKG006' };
+            // A 2xx answer that is no signature is NU3001 (docs/remote-signing.md), a huge one too.
+            if (error instanceof HttpError && error.failure.kind === 'too-large') {
+                throw new errors_NupkgSigningError('NU3001', error.message, { cause: error });
+            }
+            throw error;
         }
-        const status = response.status;
-        const text = await response.text();
-        if (!response.ok) {
-            const hint = status === 401 || status === 403 ? ' (check the bearer token)' : '';
-            return {
-                retryable: status === 408 || status === 429 || status >= 500,
-                why: `HTTP ${status}${hint}`,
-                code: 'NUPKG006',
-            };
-        }
-        if (text.length > MAX_ANSWER_BYTES) {
-            return { retryable: false, why: 'the answer is far larger than a signature', code: 'NU3001' };
-        }
-        return text;
+        return parseSignatureAnswer(Buffer.from(answer.body).toString('utf8'), this.#label);
     }
     toString() {
         return `HttpSigner(${this.#label}${this.#token === undefined ? '' : ', bearer token redacted'})`;
@@ -64809,22 +68846,19 @@ class HttpSigner {
     }
 }
 function checkUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
+    const parsed = parseHttpUrl(url);
+    if (parsed === undefined) {
+        throw new errors_NupkgSigningError('NUPKG003', `The sign URL ${displayUrl(url)} is not an absolute http or https URL.`);
     }
-    catch {
-        throw new errors_NupkgSigningError('NUPKG003', 'The sign URL is not an absolute URL.');
-    }
-    const label = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-    const loopback = LOOPBACK_HOSTS.has(parsed.hostname);
-    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+    const label = displayUrl(parsed);
+    if (parsed.protocol !== 'https:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
         throw new errors_NupkgSigningError('NUPKG003', `The sign URL ${label} must use https (plain http is accepted only for 127.0.0.1, localhost and [::1]).`);
     }
     return label;
 }
 
 ;// CONCATENATED MODULE: ./src/sign/remote/index.ts
+
 
 
 
@@ -64866,7 +68900,6 @@ function createRemoteSigner(options) {
             url: options.url,
             ...common,
             ...(options.bearerToken === undefined ? {} : { bearerToken: options.bearerToken }),
-            ...(options.fetchImpl === undefined ? {} : { fetchImpl: options.fetchImpl }),
         });
     return signerFromDigestSigner(remote);
 }
@@ -64881,7 +68914,7 @@ function createSigner(inputs) {
     const kinds = [
         inputs.pfx && 'a PFX',
         inputs.privateKeyPem && 'a PEM private key',
-        inputs.signCommand && 'a signing command',
+        inputs.signCommand !== undefined && 'a signing command',
         inputs.signUrl && 'a signing URL',
     ].filter(Boolean);
     if (kinds.length !== 1) {
@@ -64906,7 +68939,7 @@ function createSigner(inputs) {
         throw new errors_NupkgSigningError('NUPKG003', 'A signing command or URL needs the certificate chain (signing certificate first).');
     }
     return createRemoteSigner({
-        ...(inputs.signCommand ? { command: inputs.signCommand } : {}),
+        ...(inputs.signCommand !== undefined ? { command: inputs.signCommand } : {}),
         ...(inputs.signUrl ? { url: inputs.signUrl } : {}),
         certificateChainPem: inputs.certificateChainPem,
         certificateChainSource: inputs.source,
@@ -64923,6 +68956,9 @@ function createSigner(inputs) {
 
 
 
+
+
+
 /**
  * Signs every package the arguments name. A failure on one package is its outcome, not an
  * exception; a key or argument problem throws (nothing is signed then).
@@ -64932,17 +68968,22 @@ async function runSigning(options) {
     const trustedRoots = options.trustedRoots.length > 0
         ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]
         : undefined;
-    const files = await expandPackageArguments(options.packages, options.cwd);
+    const { files, summary: expansion } = await expandPackages(options.packages, options.cwd === undefined ? {} : { cwd: options.cwd });
     if (options.outputDirectory !== undefined)
-        await (0,promises_namespaceObject.mkdir)(options.outputDirectory, { recursive: true });
+        await createOutputDirectory(options.outputDirectory);
+    // One memory for the run: a server that failed for one package is not asked for the next.
+    const { runTimeoutMs, ...limits } = options.timestampLimits ?? {};
+    const timestampMemory = new TimestampServerMemory(runTimeoutMs);
     const outcomes = [];
+    const cleaned = new Set();
     for (const file of files) {
+        const outputPath = options.outputDirectory === undefined ? file : (0,external_node_path_.join)(options.outputDirectory, (0,external_node_path_.basename)(file));
+        const removed = await removeStaleTemporariesOnce(outputPath, cleaned);
+        const cleanup = removed.length > 0 ? { removedTemporaries: removed } : {};
         try {
             const result = await signPackage({
                 packagePath: file,
-                ...(options.outputDirectory === undefined
-                    ? {}
-                    : { outputPath: (0,external_node_path_.join)(options.outputDirectory, (0,external_node_path_.basename)(file)) }),
+                ...(options.outputDirectory === undefined ? {} : { outputPath }),
                 signer,
                 hashAlgorithm: options.hashAlgorithm,
                 timestampUrls: [...options.timestampUrls],
@@ -64951,8 +68992,10 @@ async function runSigning(options) {
                 clock: options.now,
                 ...(trustedRoots ? { trustedRoots } : {}),
                 allowUntrustedRoot: options.allowUntrustedRoot,
+                timestampMemory,
+                ...limits,
             });
-            outcomes.push(succeeded(file, result));
+            outcomes.push({ ...succeeded(file, result), ...cleanup });
         }
         catch (error) {
             const code = isNupkgSigningError(error) ? error.code : 'NUPKG002';
@@ -64961,10 +69004,39 @@ async function runSigning(options) {
                 signed: false,
                 warnings: [],
                 error: { code, message: describeError(error) },
+                ...cleanup,
             });
         }
     }
-    return outcomes;
+    return { outcomes, expansion };
+}
+/** `--output` may name a new folder, or a symlink to one; anything else fails before signing. */
+async function createOutputDirectory(directory) {
+    try {
+        await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+    }
+    catch (error) {
+        throw new errors_NupkgSigningError('NUPKG002', `Cannot use '${directory}' as the output folder: ${describeError(error)}. Name a folder, or a path where one can be created.`, { file: directory, cause: error });
+    }
+}
+/**
+ * A killed signer leaves its temporary file beside the package it was writing; the next run that
+ * writes into that folder removes those whose process is gone, before writing its own.
+ */
+async function removeStaleTemporariesOnce(destination, cleaned) {
+    const directory = await writeDirectoryOf(destination);
+    if (directory === undefined || cleaned.has(directory))
+        return [];
+    cleaned.add(directory);
+    return removeStaleTemporaries(directory);
+}
+/** One line for the log when an outcome removed stale temporary files, else undefined. */
+function removedTemporariesNote(outcome) {
+    const removed = outcome.removedTemporaries ?? [];
+    const [first] = removed;
+    if (first === undefined)
+        return undefined;
+    return `Removed ${removed.length} temporary file(s) left in ${(0,external_node_path_.dirname)(first)} by an interrupted signing run.`;
 }
 function succeeded(file, result) {
     return {
@@ -64975,6 +69047,99 @@ function succeeded(file, result) {
         ...(result.timestampTime ? { timestampTime: result.timestampTime.toISOString() } : {}),
         warnings: result.warnings,
     };
+}
+
+;// CONCATENATED MODULE: ./src/files/read-bounded-file.ts
+
+
+
+const CHUNK = 64 * 1024;
+/**
+ * Reads a whole file that a user (or a pull request) named, in bounded time and memory: only a
+ * regular file is read (a FIFO, a device such as /dev/zero, a socket or a directory is refused at
+ * once instead of blocking or reading forever), it is opened without blocking on a FIFO, and the
+ * size limit is checked while reading.
+ */
+function readBoundedFileSync(path, read) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
+    }
+    catch (error) {
+        throw read_bounded_file_unreadable(path, read, error);
+    }
+    try {
+        checkRegularFile((0,external_node_fs_.fstatSync)(fd), path, read);
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(CHUNK);
+            const n = (0,external_node_fs_.readSync)(fd, chunk, 0, CHUNK, null);
+            if (n === 0)
+                break;
+            total += n;
+            if (total > read.maxBytes)
+                throw tooLarge(path, read);
+            chunks.push(chunk.subarray(0, n));
+        }
+        return Buffer.concat(chunks, total);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw read_bounded_file_unreadable(path, read, error);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/** The same as {@link readBoundedFileSync}, without blocking the event loop. */
+async function readBoundedFile(path, read) {
+    let handle;
+    try {
+        handle = await open(path, fs.O_RDONLY | fs.O_NONBLOCK);
+    }
+    catch (error) {
+        throw read_bounded_file_unreadable(path, read, error);
+    }
+    try {
+        checkRegularFile(await handle.stat(), path, read);
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(CHUNK);
+            const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
+            if (bytesRead === 0)
+                break;
+            total += bytesRead;
+            if (total > read.maxBytes)
+                throw tooLarge(path, read);
+            chunks.push(chunk.subarray(0, bytesRead));
+        }
+        return Buffer.concat(chunks, total);
+    }
+    catch (error) {
+        if (error instanceof NupkgSigningError)
+            throw error;
+        throw read_bounded_file_unreadable(path, read, error);
+    }
+    finally {
+        await handle.close();
+    }
+}
+function checkRegularFile(stats, path, read) {
+    if (stats.isFile())
+        return;
+    const kind = stats.isDirectory()
+        ? 'a directory'
+        : 'not a regular file (a FIFO, device or socket)';
+    throw new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' is ${kind}. Name a regular file.`, { file: path });
+}
+function tooLarge(path, read) {
+    return new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' is larger than ${read.maxBytes} bytes, the limit for it. Check that it is the right file.`, { file: path });
+}
+function read_bounded_file_unreadable(path, read, error) {
+    return new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' cannot be read (${describeError(error)}).`, { file: path, cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/facts.ts
@@ -65161,7 +69326,7 @@ function mergeAllowList(signers) {
             }
             let allowUntrustedRoot = existing.allowUntrustedRoot;
             if (existing.allowUntrustedRoot !== certificate.allowUntrustedRoot) {
-                issues.push(issue('NU3040', 'warning', `There are two certificates with conflicting allowUntrustedRoot attributes in the computed settings. The allowUntrustedRoot attribute is going to be set to false. Certificate: ${key} (line ${certificate.line})`));
+                issues.push(result_issue('NU3040', 'warning', `There are two certificates with conflicting allowUntrustedRoot attributes in the computed settings. The allowUntrustedRoot attribute is going to be set to false. Certificate: ${key} (line ${certificate.line})`));
                 allowUntrustedRoot = false;
             }
             const owners = repository
@@ -65178,218 +69343,6 @@ function mergeAllowList(signers) {
         }
     }
     return { entries: [...entries.values()], issues };
-}
-
-;// CONCATENATED MODULE: ./src/policy/nuget-config/xml-reader.ts
-/**
- * A small, strict XML reader for nuget.config: elements, attributes, text, comments, CDATA, the
- * five predefined entities and character references. No DTDs (refused: nothing in nuget.config
- * needs one, and they are the classic XML attack surface), no namespaces beyond keeping prefixed
- * names as written. Written by hand with a cursor rather than regexes so that every error can
- * carry the line it happened on.
- */
-class XmlSyntaxError extends Error {
-    line;
-    constructor(message, line) {
-        super(message);
-        this.line = line;
-        this.name = 'XmlSyntaxError';
-    }
-}
-const ENTITIES = {
-    amp: '&',
-    lt: '<',
-    gt: '>',
-    quot: '"',
-    apos: "'",
-};
-function parseXml(source) {
-    return new Reader(source.replace(/^\uFEFF/, '')).document();
-}
-class Reader {
-    src;
-    pos = 0;
-    constructor(src) {
-        this.src = src;
-    }
-    document() {
-        this.misc();
-        if (!this.src.startsWith('<', this.pos))
-            this.fail('expected the root element');
-        const root = this.element();
-        this.misc();
-        if (this.pos < this.src.length)
-            this.fail('unexpected content after the root element');
-        return root;
-    }
-    /** Whitespace, comments and processing instructions outside the root element. */
-    misc() {
-        for (;;) {
-            this.skipWhitespace();
-            if (this.src.startsWith('<?', this.pos))
-                this.skipPast('?>', 'processing instruction');
-            else if (this.src.startsWith('<!--', this.pos))
-                this.skipPast('-->', 'comment');
-            else if (this.src.startsWith('<!', this.pos))
-                this.fail('DOCTYPE declarations are not supported in nuget.config');
-            else
-                return;
-        }
-    }
-    element() {
-        const line = this.line();
-        this.pos++; // '<'
-        const name = this.name();
-        const attributes = new Map();
-        for (;;) {
-            const spaced = this.skipWhitespace();
-            if (this.src.startsWith('/>', this.pos)) {
-                this.pos += 2;
-                return { name, attributes, children: [], text: '', line };
-            }
-            if (this.src[this.pos] === '>') {
-                this.pos++;
-                break;
-            }
-            if (!spaced)
-                this.fail(`expected whitespace, ">" or "/>" in <${name}>`);
-            const attributeName = this.name();
-            this.skipWhitespace();
-            if (this.src[this.pos] !== '=')
-                this.fail(`attribute ${attributeName} of <${name}> has no value`);
-            this.pos++;
-            this.skipWhitespace();
-            if (attributes.has(attributeName))
-                this.fail(`attribute ${attributeName} appears twice in <${name}>`);
-            attributes.set(attributeName, this.quoted());
-        }
-        const children = [];
-        let text = '';
-        for (;;) {
-            if (this.pos >= this.src.length)
-                this.fail(`<${name}> (line ${line}) is not closed`);
-            if (this.src.startsWith('</', this.pos)) {
-                this.pos += 2;
-                const closing = this.name();
-                if (closing !== name)
-                    this.fail(`expected </${name}> (opened at line ${line}), found </${closing}>`);
-                this.skipWhitespace();
-                if (this.src[this.pos] !== '>')
-                    this.fail(`expected ">" after </${closing}`);
-                this.pos++;
-                return { name, attributes, children, text, line };
-            }
-            if (this.src.startsWith('<!--', this.pos))
-                this.skipPast('-->', 'comment');
-            else if (this.src.startsWith('<![CDATA[', this.pos)) {
-                const end = this.src.indexOf(']]>', this.pos);
-                if (end < 0)
-                    this.fail('CDATA section is not closed');
-                text += this.src.slice(this.pos + 9, end);
-                this.pos = end + 3;
-            }
-            else if (this.src.startsWith('<?', this.pos))
-                this.skipPast('?>', 'processing instruction');
-            else if (this.src.startsWith('<!', this.pos))
-                this.fail('DOCTYPE declarations are not supported in nuget.config');
-            else if (this.src[this.pos] === '<')
-                children.push(this.element());
-            else
-                text += this.textUntilMarkup();
-        }
-    }
-    name() {
-        const start = this.pos;
-        while (this.pos < this.src.length && isNameChar(this.src.charCodeAt(this.pos)))
-            this.pos++;
-        if (this.pos === start)
-            this.fail('expected a name');
-        return this.src.slice(start, this.pos);
-    }
-    quoted() {
-        const quote = this.src[this.pos];
-        if (quote !== '"' && quote !== "'")
-            this.fail('attribute values must be quoted');
-        const end = this.src.indexOf(quote, this.pos + 1);
-        if (end < 0)
-            this.fail('attribute value is not closed');
-        const raw = this.src.slice(this.pos + 1, end);
-        if (raw.includes('<'))
-            this.fail('"<" is not allowed in an attribute value');
-        this.pos = end + 1;
-        return this.decode(raw);
-    }
-    textUntilMarkup() {
-        const end = this.src.indexOf('<', this.pos);
-        const stop = end < 0 ? this.src.length : end;
-        const raw = this.src.slice(this.pos, stop);
-        const decoded = this.decode(raw);
-        this.pos = stop;
-        return decoded;
-    }
-    decode(raw) {
-        let out = '';
-        let i = 0;
-        while (i < raw.length) {
-            const amp = raw.indexOf('&', i);
-            if (amp < 0)
-                return out + raw.slice(i);
-            out += raw.slice(i, amp);
-            const semi = raw.indexOf(';', amp);
-            if (semi < 0)
-                this.fail('"&" must start an entity such as &amp;');
-            const entity = raw.slice(amp + 1, semi);
-            out += this.entity(entity);
-            i = semi + 1;
-        }
-        return out;
-    }
-    entity(entity) {
-        const named = ENTITIES[entity];
-        if (named !== undefined)
-            return named;
-        if (entity.startsWith('#')) {
-            const hex = entity[1] === 'x';
-            const digits = entity.slice(hex ? 2 : 1);
-            const valid = hex ? /^[0-9A-Fa-f]+$/.test(digits) : /^[0-9]+$/.test(digits);
-            const code = valid ? Number.parseInt(digits, hex ? 16 : 10) : NaN;
-            if (Number.isInteger(code) && code > 0 && code <= 0x10ffff)
-                return String.fromCodePoint(code);
-        }
-        return this.fail(`unknown entity &${entity};`);
-    }
-    skipWhitespace() {
-        const start = this.pos;
-        while (this.pos < this.src.length && ' \t\r\n'.includes(this.src[this.pos] ?? ''))
-            this.pos++;
-        return this.pos > start;
-    }
-    skipPast(terminator, what) {
-        const end = this.src.indexOf(terminator, this.pos);
-        if (end < 0)
-            this.fail(`${what} is not closed`);
-        this.pos = end + terminator.length;
-    }
-    line() {
-        let line = 1;
-        for (let i = 0; i < this.pos; i++)
-            if (this.src.charCodeAt(i) === 10)
-                line++;
-        return line;
-    }
-    fail(message) {
-        throw new XmlSyntaxError(message, this.line());
-    }
-}
-function isNameChar(code) {
-    return ((code >= 0x61 && code <= 0x7a) || // a-z
-        (code >= 0x41 && code <= 0x5a) || // A-Z
-        (code >= 0x30 && code <= 0x39) || // 0-9
-        code === 0x5f ||
-        code === 0x2d ||
-        code === 0x2e ||
-        code === 0x3a || // _ - . :
-        code > 0x7f);
 }
 
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/fingerprint.ts
@@ -65423,9 +69376,361 @@ function normalizeFingerprint(text) {
     return stripFingerprint(text);
 }
 /** "3F90…0ECE": short enough for a one-line rule explanation, long enough to recognise. */
-function shortFingerprint(fingerprint) {
+function fingerprint_shortFingerprint(fingerprint) {
     const digits = stripFingerprint(fingerprint);
     return digits.length <= 12 ? digits : `${digits.slice(0, 4)}…${digits.slice(-4)}`;
+}
+
+;// CONCATENATED MODULE: ./src/xml/errors.ts
+/**
+ * Errors of the XML layer. Callers turn them into their own codes: NUPKG001 (syntax) and NUPKG004
+ * (limit) for a package's nuspec, NUPKG005 for a configuration file, each naming file and line.
+ */
+/** The document is not well-formed XML, or uses something we refuse (a DTD, an encoding). */
+class XmlSyntaxError extends Error {
+    line;
+    constructor(message, line) {
+        super(message);
+        this.line = line;
+        this.name = 'XmlSyntaxError';
+    }
+}
+/** The document is well-formed so far but exceeds one of the XML limits in LIMITS. */
+class XmlLimitError extends XmlSyntaxError {
+    constructor(message, line) {
+        super(message, line);
+        this.name = 'XmlLimitError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/xml/decode.ts
+
+/**
+ * Turns the bytes of an XML file into text the way .NET's XmlReader does (NuGet reads nuspec and
+ * nuget.config files with it): the encoding comes from the first bytes (a byte order mark, or the
+ * UTF-16/UTF-32 pattern of "<"), else UTF-8; in an 8-bit file, the XML declaration's encoding may
+ * switch to Latin-1 or ASCII. Invalid bytes are an error, as in .NET, never replaced silently.
+ */
+function decodeXml(bytes) {
+    const detected = detectEncoding(bytes);
+    const body = bytes.subarray(detected.bomLength);
+    if (detected.family !== 'utf-8') {
+        const text = detected.family === 'utf-32'
+            ? decode_decodeUtf32(body, detected.littleEndian)
+            : decodeUtf16(body, detected.littleEndian);
+        const declared = declaredEncoding(text);
+        if (declared !== undefined && familyOf(declared) !== detected.family) {
+            throw new XmlSyntaxError(`the file is ${detected.family.toUpperCase()} but its XML declaration says encoding="${declared}"`, 1);
+        }
+        return text;
+    }
+    // An 8-bit file: the declaration, if any, is ASCII, so reading it as Latin-1 is exact.
+    const head = Buffer.from(body.subarray(0, Math.min(body.length, DECLARATION_SCAN))).toString('latin1');
+    const declared = declaredEncoding(head);
+    const family = declared === undefined ? 'utf-8' : familyOf(declared);
+    switch (family) {
+        case 'utf-8':
+            return decodeUtf8(body);
+        case 'latin1':
+            return Buffer.from(body).toString('latin1');
+        case 'ascii':
+            // .NET's ASCII decoder replaces each byte above 0x7F with "?".
+            return Buffer.from(body)
+                .toString('latin1')
+                .replace(/[\u0080-\u00ff]/g, '?');
+        case 'utf-16':
+        case 'utf-32':
+            throw new XmlSyntaxError(`the XML declaration says encoding="${declared}" but the file has no Unicode byte order mark`, 1);
+        default:
+            throw new XmlSyntaxError(`the encoding "${declared}" is not supported (use UTF-8)`, 1);
+    }
+}
+/** How far into an 8-bit file we look for the end of the XML declaration. */
+const DECLARATION_SCAN = 4096;
+/** XmlTextReaderImpl.DetectEncoding: byte order marks, then "<" in UTF-32 or UTF-16. */
+function detectEncoding(b) {
+    const at = (i) => b[i] ?? -1;
+    const [b0, b1, b2, b3] = [at(0), at(1), at(2), at(3)];
+    if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf)
+        return { family: 'utf-8', littleEndian: true, bomLength: 3 };
+    if (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0)
+        return { family: 'utf-32', littleEndian: true, bomLength: 4 };
+    if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff)
+        return { family: 'utf-32', littleEndian: false, bomLength: 4 };
+    if (b0 === 0xff && b1 === 0xfe)
+        return { family: 'utf-16', littleEndian: true, bomLength: 2 };
+    if (b0 === 0xfe && b1 === 0xff)
+        return { family: 'utf-16', littleEndian: false, bomLength: 2 };
+    if (b0 === 0x3c && b1 === 0 && b2 === 0 && b3 === 0)
+        return { family: 'utf-32', littleEndian: true, bomLength: 0 };
+    if (b0 === 0 && b1 === 0 && b2 === 0 && b3 === 0x3c)
+        return { family: 'utf-32', littleEndian: false, bomLength: 0 };
+    if (b0 === 0x3c && b1 === 0)
+        return { family: 'utf-16', littleEndian: true, bomLength: 0 };
+    if (b0 === 0 && b1 === 0x3c)
+        return { family: 'utf-16', littleEndian: false, bomLength: 0 };
+    return { family: 'utf-8', littleEndian: true, bomLength: 0 };
+}
+/** The encoding named by an XML declaration at the very start of `text`, if there is one. */
+function declaredEncoding(text) {
+    if (!/^<\?xml[ \t\r\n]/.test(text))
+        return undefined;
+    const end = text.indexOf('?>');
+    const declaration = text.slice(0, end < 0 ? Math.min(text.length, DECLARATION_SCAN) : end);
+    // Linear: fixed literals around two single whitespace runs and a run without quotes.
+    return /[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*(["'])([^"']*)\1/.exec(declaration)?.[2];
+}
+/** The encoding names .NET's Encoding.GetEncoding knows without a code-page provider. */
+const FAMILIES = {
+    'utf-8': 'utf-8',
+    utf8: 'utf-8',
+    'unicode-1-1-utf-8': 'utf-8',
+    'unicode-2-0-utf-8': 'utf-8',
+    'x-unicode11utf8': 'utf-8',
+    'x-unicode20utf8': 'utf-8',
+    'utf-16': 'utf-16',
+    'utf-16le': 'utf-16',
+    'utf-16be': 'utf-16',
+    unicode: 'utf-16',
+    'ucs-2': 'utf-16',
+    unicodefffe: 'utf-16',
+    'iso-10646-ucs-2': 'utf-16',
+    'utf-32': 'utf-32',
+    'utf-32le': 'utf-32',
+    'utf-32be': 'utf-32',
+    'iso-8859-1': 'latin1',
+    latin1: 'latin1',
+    l1: 'latin1',
+    iso_8859_1: 'latin1',
+    'iso_8859-1': 'latin1',
+    'iso_8859-1:1987': 'latin1',
+    'iso-ir-100': 'latin1',
+    cp819: 'latin1',
+    ibm819: 'latin1',
+    csisolatin1: 'latin1',
+    'us-ascii': 'ascii',
+    ascii: 'ascii',
+    us: 'ascii',
+    'ansi_x3.4-1968': 'ascii',
+    'ansi_x3.4-1986': 'ascii',
+    cp367: 'ascii',
+    ibm367: 'ascii',
+    csascii: 'ascii',
+    'iso-ir-6': 'ascii',
+    'iso646-us': 'ascii',
+    'iso_646.irv:1991': 'ascii',
+};
+function familyOf(name) {
+    return FAMILIES[name.toLowerCase()] ?? 'unsupported';
+}
+function decodeUtf8(bytes) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        throw new XmlSyntaxError('the file is not valid UTF-8 (invalid byte sequence)', 1);
+    }
+}
+function decodeUtf16(bytes, littleEndian) {
+    if (bytes.length % 2 !== 0)
+        throw new XmlSyntaxError('the file is UTF-16 but has an odd number of bytes', 1);
+    try {
+        return new TextDecoder(littleEndian ? 'utf-16le' : 'utf-16be', {
+            fatal: true,
+            ignoreBOM: true,
+        }).decode(bytes);
+    }
+    catch {
+        throw new XmlSyntaxError('the file is not valid UTF-16 (an unpaired surrogate)', 1);
+    }
+}
+/** TextDecoder has no UTF-32; .NET reads it, so we decode it by hand. */
+function decode_decodeUtf32(bytes, littleEndian) {
+    if (bytes.length % 4 !== 0)
+        throw new XmlSyntaxError('the file is UTF-32 but its length is not a multiple of 4', 1);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const parts = [];
+    let chunk = [];
+    for (let i = 0; i < bytes.length; i += 4) {
+        const code = view.getUint32(i, littleEndian);
+        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+            throw new XmlSyntaxError('the file is not valid UTF-32', 1);
+        chunk.push(code);
+        if (chunk.length === 8192) {
+            parts.push(String.fromCodePoint(...chunk));
+            chunk = [];
+        }
+    }
+    parts.push(String.fromCodePoint(...chunk));
+    return parts.join('');
+}
+
+// EXTERNAL MODULE: ./node_modules/saxes/saxes.js
+var saxes = __nccwpck_require__(9800);
+;// CONCATENATED MODULE: ./src/xml/line-counter.ts
+/**
+ * Line numbers for positions met in increasing order (element starts): counting from the last
+ * position asked keeps the whole document linear, and nothing is stored per line. A line ends at
+ * LF, at CR LF, or at a lone CR, as XML's end-of-line handling says.
+ */
+class LineCounter {
+    text;
+    index = 0;
+    line = 1;
+    constructor(text) {
+        this.text = text;
+    }
+    lineAt(position) {
+        if (position < this.index)
+            return this.recount(position);
+        for (; this.index < position; this.index++) {
+            const code = this.text.charCodeAt(this.index);
+            if (code === 0x0a || (code === 0x0d && this.text.charCodeAt(this.index + 1) !== 0x0a))
+                this.line++;
+        }
+        return this.line;
+    }
+    /** Positions never go back in a well-formed document; this keeps the answer right anyway. */
+    recount(position) {
+        this.index = 0;
+        this.line = 1;
+        return this.lineAt(position);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/xml/read-xml.ts
+
+
+
+
+/** Reads a whole document, calling `handler` for each event; throws XmlSyntaxError/XmlLimitError. */
+function readXml(source, handler) {
+    const parser = new saxes/* SaxesParser */.wT({ xmlns: true });
+    const lines = new LineCounter(source);
+    const open = [];
+    let lastClosed = { name: '', line: 0 };
+    let rootClosed = false;
+    let opening = '';
+    let elements = 0;
+    const fail = (message) => {
+        throw new XmlSyntaxError(message, parser.line);
+    };
+    const checkLength = (value, what) => {
+        if (value.length > LIMITS.maxXmlValueChars) {
+            throw new XmlLimitError(`${what} is longer than ${LIMITS.maxXmlValueChars} characters, the limit for one XML value`, parser.line);
+        }
+    };
+    // saxes prefixes its messages with "line:column: "; our errors carry the line separately.
+    parser.on('error', (error) => fail(translate(error.message.replace(/^\d+:\d+: /, ''))));
+    parser.on('doctype', () => fail('DOCTYPE declarations are not supported (NuGet prohibits DTDs in its XML files)'));
+    parser.on('opentagstart', (tag) => {
+        opening = tag.name;
+        if (++elements > LIMITS.maxXmlElements) {
+            throw new XmlLimitError(`the file has more than ${LIMITS.maxXmlElements} elements, the limit for XML files`, parser.line);
+        }
+        if (open.length >= LIMITS.maxXmlDepth) {
+            throw new XmlLimitError(`elements are nested more than ${LIMITS.maxXmlDepth} deep, the limit for XML files`, parser.line);
+        }
+    });
+    parser.on('opentag', (tag) => {
+        const line = lines.lineAt(source.lastIndexOf('<', parser.position - 1));
+        const parent = open[open.length - 1];
+        const defaultNamespace = tag.ns[''] ?? parent?.defaultNamespace ?? '';
+        const attributes = new Map();
+        for (const [name, attribute] of Object.entries(tag.attributes)) {
+            checkLength(attribute.value, `the value of attribute ${name} of <${tag.name}>`);
+            attributes.set(name, attribute.value);
+        }
+        open.push({ name: tag.name, line, defaultNamespace });
+        handler.startElement?.({
+            name: tag.name,
+            localName: tag.local,
+            namespace: tag.uri,
+            defaultNamespace,
+            attributes,
+            line,
+            depth: open.length,
+        });
+    });
+    parser.on('closetag', () => {
+        lastClosed = open.pop() ?? lastClosed;
+        if (open.length === 0)
+            rootClosed = true;
+        handler.endElement?.();
+    });
+    parser.on('text', (text) => {
+        checkLength(text, `the text in <${open[open.length - 1]?.name ?? ''}>`);
+        if (open.length > 0)
+            handler.text?.(text, false);
+    });
+    parser.on('cdata', (text) => {
+        checkLength(text, `a CDATA section in <${open[open.length - 1]?.name ?? ''}>`);
+        handler.text?.(text, true);
+    });
+    /** saxes's messages, reworded to say what to fix, with the name or entity involved. */
+    function translate(message) {
+        const at = parser.position;
+        if (message === 'unexpected close tag.') {
+            const start = source.lastIndexOf('</', at - 1) + 2;
+            const found = /^[^\s>]*/.exec(source.slice(start, Math.min(at, start + 1024)))?.[0] ?? '';
+            return `expected </${lastClosed.name}> (opened at line ${lastClosed.line}), found </${found}>`;
+        }
+        if (message === 'undefined entity.') {
+            const start = source.lastIndexOf('&', at - 1);
+            return `unknown entity ${source.slice(start, Math.min(at, start + 64))} (only &amp; &lt; &gt; &quot; &apos; and character references are defined)`;
+        }
+        if (message.startsWith('duplicate attribute: '))
+            return `attribute ${message.slice(21, -1)} appears twice in <${opening}>`;
+        if (message === 'unquoted attribute value.')
+            return 'attribute values must be quoted';
+        if (message === 'documents may contain only one root.' ||
+            message === 'text data outside of root node.')
+            return rootClosed ? 'unexpected content after the root element' : 'expected the root element';
+        if (message === 'an XML declaration must be at the start of the document.' ||
+            message === 'the XML declaration must appear at the start of the document.')
+            return 'the XML declaration is not at the start of the file';
+        if (message.startsWith('unclosed tag: ')) {
+            const top = open[open.length - 1];
+            return `<${top?.name ?? message.slice(14)}> (line ${top?.line ?? 0}) is not closed`;
+        }
+        return message.replace(/\.$/, '');
+    }
+    parser.write(source).close();
+}
+
+;// CONCATENATED MODULE: ./src/xml/element-tree.ts
+
+
+/** Parses a whole document into its root element (readXml bounds its element count). */
+function readXmlTree(source) {
+    const stack = [];
+    let root;
+    readXml(source, {
+        startElement(tag) {
+            const element = {
+                name: tag.name,
+                attributes: tag.attributes,
+                children: [],
+                text: '',
+                line: tag.line,
+            };
+            stack[stack.length - 1]?.children.push(element);
+            root ??= element;
+            stack.push(element);
+        },
+        endElement() {
+            stack.pop();
+        },
+        text(text) {
+            const current = stack[stack.length - 1];
+            if (current)
+                current.text += text;
+        },
+    });
+    // readXml has already refused a document without a root element.
+    if (!root)
+        throw new XmlSyntaxError('expected the root element', 1);
+    return root;
 }
 
 ;// CONCATENATED MODULE: ./src/policy/nuget-config.ts
@@ -65437,27 +69742,32 @@ function shortFingerprint(fingerprint) {
 
 
 
-const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+
+
+/**
+ * Reads and parses one nuget.config: a regular file of at most LIMITS.maxNuGetConfigBytes (checked
+ * while reading), decoded by its byte order mark or XML declaration as NuGet's XmlReader does.
+ */
 function loadNuGetConfig(path) {
+    const bytes = readBoundedFileSync(path, {
+        maxBytes: LIMITS.maxNuGetConfigBytes,
+        code: 'NUPKG005',
+        what: 'nuget.config',
+    });
     let text;
     try {
-        const bytes = (0,external_node_fs_.readFileSync)(path);
-        if (bytes.length > MAX_CONFIG_BYTES)
-            throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
-        text = bytes.toString('utf8');
+        text = decodeXml(bytes);
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG005', `cannot read ${path}: ${describeError(error)}`, {
-            file: path,
-            cause: error,
-        });
+        throw configError(error, path);
     }
     return parseNuGetConfig(text, path);
 }
 /** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
 function parseNuGetConfig(xml, file) {
     try {
-        const root = parseXml(xml);
+        const root = readXmlTree(xml);
         if (root.name !== 'configuration')
             throw new ConfigProblem(`the root element must be <configuration>, not <${root.name}>`, root.line);
         const signers = sections(root, 'trustedSigners').flatMap(readTrustedSigners);
@@ -65471,14 +69781,18 @@ function parseNuGetConfig(xml, file) {
         };
     }
     catch (error) {
-        if (error instanceof XmlSyntaxError || error instanceof ConfigProblem) {
-            throw new errors_NupkgSigningError('NUPKG005', `${file}:${error.line}: ${error.message}`, {
-                file,
-                cause: error,
-            });
-        }
-        throw error;
+        throw configError(error, file);
     }
+}
+/** A file NuGet would refuse (or one over our limits) is NUPKG005, naming the file and the line. */
+function configError(error, file) {
+    if (error instanceof XmlSyntaxError || error instanceof ConfigProblem) {
+        return new errors_NupkgSigningError('NUPKG005', `${file}:${error.line}: ${error.message}`, {
+            file,
+            cause: error,
+        });
+    }
+    return error;
 }
 function sections(root, name) {
     return root.children.filter((c) => c.name === name);
@@ -65513,17 +69827,17 @@ function checkTrustedSigners(config, facts, options = {}) {
         if (mode !== 'require')
             return [];
         return [
-            issue('NU3034', 'error', `signatureValidationMode is set to require, so packages are allowed only if signed by trusted signers; however, no trusted signers were specified. Add the signer to <trustedSigners> in ${config.file} (dotnet nuget trust author NAME ${facts.packageId}.nupkg)`),
+            result_issue('NU3034', 'error', `signatureValidationMode is set to require, so packages are allowed only if signed by trusted signers; however, no trusted signers were specified. Add the signer to <trustedSigners> in ${config.file} (dotnet nuget trust author NAME ${facts.packageId}.nupkg)`),
         ];
     }
     if (matchingEntry(config.allowList, facts))
         return [];
-    const signer = `${facts.primary.kind} signature by ${shortFingerprint(facts.primary.certificate.fingerprintSha256)} (${facts.primary.certificate.subject})`;
+    const signer = `${facts.primary.kind} signature by ${fingerprint_shortFingerprint(facts.primary.certificate.fingerprintSha256)} (${facts.primary.certificate.subject})`;
     const counter = facts.repositoryCountersignature
-        ? `, repository countersignature by ${shortFingerprint(facts.repositoryCountersignature.certificate.fingerprintSha256)}`
+        ? `, repository countersignature by ${fingerprint_shortFingerprint(facts.repositoryCountersignature.certificate.fingerprintSha256)}`
         : '';
     return [
-        issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package is signed but not by a trusted signer. ${facts.packageId}: ${signer}${counter} matches no <trustedSigners> entry in ${config.file}; trust it with dotnet nuget trust author|repository, or check the owners list`),
+        result_issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package is signed but not by a trusted signer. ${facts.packageId}: ${signer}${counter} matches no <trustedSigners> entry in ${config.file}; trust it with dotnet nuget trust author|repository, or check the owners list`),
     ];
 }
 /**
@@ -65624,6 +69938,7 @@ const PRESETS = {
         allowUnknownRevocation: true,
         reportUnknownRevocation: true,
         revocationTimeCheck: 'nuget.org',
+        nugetOrg: 'submission',
         verificationTarget: { author: true, repository: false, unknown: false },
         signaturePlacement: 'primary',
         repositoryCountersignatureBehavior: 'never',
@@ -65644,7 +69959,43 @@ function withOverrides(base, overrides) {
 
 ;// CONCATENATED MODULE: ./data/nuget-org-repository-certificates.json
 const nuget_org_repository_certificates_namespaceObject = /*#__PURE__*/JSON.parse('{"_comment":["Offline snapshot in the RepositorySignatures/5.0.0 format (nuget-signing-spec.md 9.5). NOT fetched from nuget.org (no network when it was built).","Built from the \'NuGet.org Repository by Microsoft\' signing certificates seen in /work/shared/corpus/real (DETAILS.json certs[] and MANIFEST.tsv signer_cert_sha256 / countersigner_cert_sha256 of packages downloaded from nuget.org with nuget-v3-service-index-url https://api.nuget.org/v3/index.json): 0E5F38F5... in e.g. k4os.hash.xxhash.1.0.6.nupkg, 5A2901D6... in handycontrol.lang.en.3.4.0.nupkg, 1F4B311D... in newtonsoft.json.13.0.4.nupkg (countersignature).","Subjects and issuers are the corpus\'s OpenSSL names rewritten in .NET X500DistinguishedName.Name form; notBefore/notAfter from DETAILS.json; contentUrl follows nuget.org\'s published pattern and was not checked. nuget.org\'s live list may hold certificates not seen here: refresh from https://api.nuget.org/v3-index/repository-signatures/5.0.0/index.json when online."],"allRepositorySigned":true,"signingCertificates":[{"fingerprints":{"2.16.840.1.101.3.4.2.1":"0e5f38f57dc1bcc806d8494f4f90fbcedd988b46760709cbeec6f4219aa6157d"},"subject":"CN=NuGet.org Repository by Microsoft, O=NuGet.org Repository by Microsoft, L=Redmond, S=Washington, C=US","issuer":"CN=DigiCert SHA2 Assured ID Code Signing CA, OU=www.digicert.com, O=DigiCert Inc, C=US","notBefore":"2018-04-10T00:00:00.0000000Z","notAfter":"2021-04-14T12:00:00.0000000Z","contentUrl":"https://api.nuget.org/v3-index/repository-signatures/certificates/0e5f38f57dc1bcc806d8494f4f90fbcedd988b46760709cbeec6f4219aa6157d.crt"},{"fingerprints":{"2.16.840.1.101.3.4.2.1":"5a2901d6ada3d18260b9c6dfe2133c95d74b9eef6ae0e5dc334c8454d1477df4"},"subject":"CN=NuGet.org Repository by Microsoft, O=NuGet.org Repository by Microsoft, L=Redmond, S=Washington, C=US","issuer":"CN=DigiCert SHA2 Assured ID Code Signing CA, OU=www.digicert.com, O=DigiCert Inc, C=US","notBefore":"2021-02-16T00:00:00.0000000Z","notAfter":"2024-05-15T23:59:59.0000000Z","contentUrl":"https://api.nuget.org/v3-index/repository-signatures/certificates/5a2901d6ada3d18260b9c6dfe2133c95d74b9eef6ae0e5dc334c8454d1477df4.crt"},{"fingerprints":{"2.16.840.1.101.3.4.2.1":"1f4b311d9acc115c8dc8018b5a49e00fce6da8e2855f9f014ca6f34570bc482d"},"subject":"CN=NuGet.org Repository by Microsoft, O=NuGet.org Repository by Microsoft, L=Redmond, S=Washington, C=US","issuer":"CN=DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1, O=\\"DigiCert, Inc.\\", C=US","notBefore":"2024-02-23T00:00:00.0000000Z","notAfter":"2027-05-18T23:59:59.0000000Z","contentUrl":"https://api.nuget.org/v3-index/repository-signatures/certificates/1f4b311d9acc115c8dc8018b5a49e00fce6da8e2855f9f014ca6f34570bc482d.crt"}]}');
+;// CONCATENATED MODULE: ./src/policy/json-nesting.ts
+/**
+ * How deeply a JSON text nests arrays and objects, found by one pass over its characters before it
+ * is parsed, so a document made of nothing but brackets is refused with a line number instead of
+ * being built and walked. Brackets inside strings do not count.
+ */
+function findJsonNestingOverflow(text, limit) {
+    let depth = 0;
+    let line = 1;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 0x0a)
+            line += 1;
+        if (inString) {
+            if (c === 0x5c)
+                i += 1; // backslash: the next character is escaped
+            else if (c === 0x22)
+                inString = false;
+            continue;
+        }
+        if (c === 0x22)
+            inString = true;
+        else if (c === 0x5b || c === 0x7b) {
+            depth += 1;
+            if (depth > limit)
+                return { line };
+        }
+        else if (c === 0x5d || c === 0x7d)
+            depth = Math.max(0, depth - 1);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/policy/repository-certificates.ts
+
+
 
 
 
@@ -65702,9 +70053,20 @@ function loadRepositoryCertificates(options = {}) {
         return parseRepositoryCertificates(options.json, 'RepositorySignatures resource');
     if (options.file === undefined)
         return parseRepositoryCertificates(nuget_org_repository_certificates_namespaceObject, 'bundled nuget.org repository certificates');
+    // A regular file of bounded size (a real list is a few KB), read with the limit checked while
+    // reading; bounded nesting; then JSON.parse.
+    const text = readBoundedFileSync(options.file, {
+        maxBytes: LIMITS.maxRepositorySignaturesBytes,
+        code: 'NUPKG005',
+        what: 'RepositorySignatures file',
+    }).toString('utf8');
+    const deep = findJsonNestingOverflow(text, LIMITS.maxConfigNesting);
+    if (deep) {
+        throw new errors_NupkgSigningError('NUPKG005', `${options.file}:${deep.line}: arrays and objects are nested more than ${LIMITS.maxConfigNesting} levels deep (a RepositorySignatures resource needs 4); check that it is the right file`, { file: options.file });
+    }
     let parsed;
     try {
-        parsed = JSON.parse((0,external_node_fs_.readFileSync)(options.file, 'utf8'));
+        parsed = JSON.parse(text);
     }
     catch (error) {
         throw new errors_NupkgSigningError('NUPKG005', `cannot load ${options.file}: ${describeError(error)}`, { file: options.file, cause: error });
@@ -65722,7 +70084,7 @@ function checkRepositorySignature(facts, list, options = {}) {
         if (!list.allRepositorySigned)
             return [];
         return [
-            issue('NU3004', 'error', `${facts.packageId} is not signed, but ${list.source} says all its packages are repository signed`),
+            result_issue('NU3004', 'error', `${facts.packageId} is not signed, but ${list.source} says all its packages are repository signed`),
         ];
     }
     const entries = list.certificates.filter((c) => Object.keys(c.fingerprints).length > 0);
@@ -65730,7 +70092,7 @@ function checkRepositorySignature(facts, list, options = {}) {
         if (!list.allRepositorySigned)
             return [];
         return [
-            issue('NU3034', 'error', `This repository indicated that all its packages are repository signed; however, it listed no signing certificates (${list.source}), so every package fails`),
+            result_issue('NU3034', 'error', `This repository indicated that all its packages are repository signed; however, it listed no signing certificates (${list.source}), so every package fails`),
         ];
     }
     const signatures = repositorySignatures(facts);
@@ -65738,9 +70100,9 @@ function checkRepositorySignature(facts, list, options = {}) {
         return [];
     const found = signatures.length === 0
         ? 'it has no repository signature'
-        : `its repository signer ${signatures.map((c) => shortFingerprint(c.fingerprintSha256)).join(', ')} is not listed`;
+        : `its repository signer ${signatures.map((c) => fingerprint_shortFingerprint(c.fingerprintSha256)).join(', ')} is not listed`;
     return [
-        issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package was not repository signed with a certificate listed by this repository. ${facts.packageId}: ${found} in ${list.source}`),
+        result_issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package was not repository signed with a certificate listed by this repository. ${facts.packageId}: ${found} in ${list.source}`),
     ];
 }
 /** Target Repository, placement Any: a repository primary signature or a repository countersignature. */
@@ -65854,6 +70216,7 @@ function inspectCertificateFile(bytes) {
         subject: parsed.subject.split('\n').reverse().join(', '),
         notAfter: new Date(parsed.validTo),
         wasPem,
+        der,
     };
 }
 
@@ -65906,6 +70269,8 @@ function buildPolicy(raw, locator, options) {
             source: options.fileName,
             accounts,
             packages,
+            // A gate refuses what it was not told about: a package without a rule fails unless allowed.
+            unmatchedPackages: raw.unmatchedPackages ?? 'deny',
             trustedRoots: (raw.trustedRoots ?? []).map((p) => (0,external_node_path_.resolve)(options.baseDir, p)),
             ...(raw.verification && { verification: { preset: raw.verification.preset } }),
             loadWarnings: warnings,
@@ -65946,6 +70311,7 @@ function buildCertificate(raw, path, locator, options, problems) {
             // The certificate knows its own expiry; a hand-written note only fills in when it is earlier.
             expires: expires && expires < info.notAfter ? expires : info.notAfter,
             file: absolute,
+            der: info.der,
         };
     }
     catch (error) {
@@ -65962,7 +70328,7 @@ function reportDuplicateCertificates(account, certificates, locator, problems) {
         if (first === undefined)
             seen.set(c.fingerprintSha256, i);
         else
-            problems.push(locator.message(['accounts', account, 'certificates', i], `certificate ${shortFingerprint(c.fingerprintSha256)} is already listed at certificates[${first}]`));
+            problems.push(locator.message(['accounts', account, 'certificates', i], `certificate ${fingerprint_shortFingerprint(c.fingerprintSha256)} is already listed at certificates[${first}]`));
     });
 }
 /** nuget.org allows one certificate on several accounts; we only point it out. */
@@ -65975,7 +70341,7 @@ function sharedCertificateWarnings(accounts) {
     }
     return [...holders.entries()]
         .filter(([, names]) => names.length > 1)
-        .map(([fingerprint, names]) => issue('NUPKG005', 'warning', `certificate ${shortFingerprint(fingerprint)} is registered to ${names.join(' and ')}; nuget.org allows this, but check that it is intended`));
+        .map(([fingerprint, names]) => result_issue('NUPKG005', 'warning', `certificate ${fingerprint_shortFingerprint(fingerprint)} is registered to ${names.join(' and ')}; nuget.org allows this, but check that it is intended`));
 }
 function buildRules(rules, accounts, locator, options, problems) {
     const seenIds = new Map();
@@ -66017,12 +70383,13 @@ function where(locator, options, path, atKey = false) {
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./schema/policy-file.schema.json
-const policy_file_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/nupkg-signing/nupkg-signing/schema/policy-file.schema.json","title":"nupkg-signing signer policy","description":"Who may sign which packages, modelled on nuget.org\'s registered certificates, package owners and required signer. Loaded by src/policy/signer-policy/load-policy.ts.","type":"object","additionalProperties":false,"required":["accounts","packages"],"properties":{"version":{"description":"Format version of this file.","const":1},"accounts":{"description":"nuget.org users and organizations, keyed by username, with the certificates registered to each.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},"additionalProperties":{"$ref":"#/definitions/account"}},"packages":{"description":"Package ids (exact or globs such as Contoso.*, case-insensitive) with their owners and required signer.","type":"array","items":{"$ref":"#/definitions/packageRule"}},"trustedRoots":{"description":"Trust-root certificate files (PEM), relative to this file.","type":"array","items":{"type":"string","minLength":1}},"verification":{"type":"object","additionalProperties":false,"required":["preset"],"properties":{"preset":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9.-]*$"}}}},"definitions":{"fingerprint":{"description":"SHA-256 of the certificate\'s DER: 64 hex digits, any case, optionally separated by colons or spaces.","type":"string","pattern":"^(?:[0-9A-Fa-f]{2}[: ]?){31}[0-9A-Fa-f]{2}$"},"account":{"type":["object","null"],"additionalProperties":false,"properties":{"certificates":{"type":"array","items":{"$ref":"#/definitions/certificate"}},"identities":{"type":"array","items":{"$ref":"#/definitions/identity"}}}},"certificate":{"type":"object","additionalProperties":false,"properties":{"fingerprint":{"$ref":"#/definitions/fingerprint"},"file":{"type":"string","minLength":1},"label":{"type":"string"},"expires":{"description":"A note of the certificate\'s expiry date (YYYY-MM-DD or an ISO 8601 date-time).","type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}(?:[Tt ][0-9:.]+(?:[Zz]|[+-]\\\\d{2}:?\\\\d{2})?)?$"},"removed":{"description":"The certificate was unregistered: packages signed with it fail new submissions.","type":"boolean"}},"oneOf":[{"required":["fingerprint"]},{"required":["file"]}]},"identity":{"type":"object","additionalProperties":false,"properties":{"subject":{"type":"string","minLength":1},"issuer":{"type":"string","minLength":1},"chainsTo":{"$ref":"#/definitions/fingerprint"}},"anyOf":[{"required":["subject"]},{"required":["chainsTo"]}]},"packageRule":{"type":"object","additionalProperties":false,"required":["id","owners"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9_.*?-]+$"},"owners":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1}},"requiredSigner":{"type":"string","minLength":1}}}}}');
+const policy_file_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/nupkg-signing/nupkg-signing/schema/policy-file.schema.json","title":"nupkg-signing signer policy","description":"Who may sign which packages, modelled on nuget.org\'s registered certificates, package owners and required signer. Loaded by src/policy/signer-policy/load-policy.ts.","type":"object","additionalProperties":false,"required":["accounts","packages"],"properties":{"version":{"description":"Format version of this file.","const":1},"accounts":{"description":"nuget.org users and organizations, keyed by username, with the certificates registered to each.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},"additionalProperties":{"$ref":"#/definitions/account"}},"packages":{"description":"Package ids (exact or globs such as Contoso.*, case-insensitive) with their owners and required signer.","type":"array","items":{"$ref":"#/definitions/packageRule"}},"unmatchedPackages":{"description":"What happens to a package that no rule under packages matches: deny (the default) fails it, naming the rule to add; allow lets it pass with a note, its signer unchecked.","enum":["deny","allow"]},"trustedRoots":{"description":"Trust-root certificate files (PEM), relative to this file.","type":"array","items":{"type":"string","minLength":1}},"verification":{"type":"object","additionalProperties":false,"required":["preset"],"properties":{"preset":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9.-]*$"}}}},"definitions":{"fingerprint":{"description":"SHA-256 of the certificate\'s DER: 64 hex digits, any case, optionally separated by colons or spaces.","type":"string","pattern":"^(?:[0-9A-Fa-f]{2}[: ]?){31}[0-9A-Fa-f]{2}$"},"account":{"type":["object","null"],"additionalProperties":false,"properties":{"certificates":{"type":"array","items":{"$ref":"#/definitions/certificate"}},"identities":{"type":"array","items":{"$ref":"#/definitions/identity"}}}},"certificate":{"type":"object","additionalProperties":false,"properties":{"fingerprint":{"$ref":"#/definitions/fingerprint"},"file":{"type":"string","minLength":1},"label":{"type":"string"},"expires":{"description":"A note of the certificate\'s expiry date (YYYY-MM-DD or an ISO 8601 date-time).","type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}(?:[Tt ][0-9:.]+(?:[Zz]|[+-]\\\\d{2}:?\\\\d{2})?)?$"},"removed":{"description":"The certificate was unregistered: packages signed with it fail new submissions.","type":"boolean"}},"oneOf":[{"required":["fingerprint"]},{"required":["file"]}]},"identity":{"type":"object","additionalProperties":false,"properties":{"subject":{"type":"string","minLength":1},"issuer":{"type":"string","minLength":1},"chainsTo":{"$ref":"#/definitions/fingerprint"}},"anyOf":[{"required":["subject"]},{"required":["chainsTo"]}]},"packageRule":{"type":"object","additionalProperties":false,"required":["id","owners"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9_.*?-]+$"},"owners":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1}},"requiredSigner":{"type":"string","minLength":1}}}}}');
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/yaml-locate.ts
 
 function createLocator(fileName, doc, counter) {
+    const keys = new KeyIndex();
     const line = (path, atKey = false) => {
-        const found = find(doc.contents, path, atKey);
+        const found = find(doc.contents, path, atKey, keys);
         const offset = found?.range?.[0];
         return offset === undefined ? undefined : counter.linePos(offset).line;
     };
@@ -66044,12 +70411,36 @@ function nearestLine(path, line) {
     }
     return undefined;
 }
-function find(root, path, atKey) {
+/**
+ * Each mapping's keys, indexed the first time a path goes through it. Every account, certificate
+ * and rule asks for its line, so a linear search of `accounts` per question made loading a policy
+ * with thousands of accounts quadratic (a 4.7 MB file took minutes).
+ */
+class KeyIndex {
+    byMap = new WeakMap();
+    pair(map, key) {
+        let index = this.byMap.get(map);
+        if (!index) {
+            index = new Map();
+            for (const pair of map.items) {
+                // The first occurrence wins, as a linear search would find it.
+                if (!(0,dist/* isScalar */.jn)(pair.key))
+                    continue;
+                const name = String(pair.key.value);
+                if (!index.has(name))
+                    index.set(name, pair);
+            }
+            this.byMap.set(map, index);
+        }
+        return index.get(key);
+    }
+}
+function find(root, path, atKey, keys) {
     let node = root;
     for (const [index, segment] of path.entries()) {
         const last = index === path.length - 1;
         if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === String(segment));
+            const pair = keys.pair(node, String(segment));
             if (!pair)
                 return undefined;
             if (last && atKey)
@@ -66190,7 +70581,239 @@ function typeName(type) {
     return `a ${type}`;
 }
 
+;// CONCATENATED MODULE: ./src/policy/signer-policy/yaml-bounds.ts
+
+/**
+ * Bounds a YAML text from its lexer tokens, before the parser sees them. The lexer keeps counters,
+ * not a stack, and takes linear time; what comes after it does not:
+ *
+ * - nesting: the `yaml` parser, its composer and every walk over the result recurse once per level,
+ *   so `[[[[…` or `- - - -…` 10,000 levels deep overflowed the stack with no file or line. The
+ *   count is an upper bound, never below the real depth: a block collection nested in another
+ *   either starts on a more indented line (a mapping's sequence may share its indentation, hence
+ *   two levels per indentation step) or follows a `-`, `?` or `:` indicator on the same line, and
+ *   each flow bracket opens one level. A real policy file counts about 10.
+ * - size: the concrete syntax tree and the document model cost about 1 KB of memory per token, and
+ *   the composer reports at most a few problems per token, line or escape, so counting those
+ *   bounds memory whatever the bytes are (2 MiB of `]` or `,` would otherwise take gigabytes).
+ */
+class YamlBounds {
+    limits;
+    /** 1-based line of the token last accepted. */
+    line = 1;
+    /** Why the last token was refused. */
+    problem;
+    tokens = 0;
+    lineStart = true;
+    lineIndent = 0;
+    indicatorsOnLine = 0;
+    flow = 0;
+    scalarFollows = false;
+    /** Indentations of the lines still open around this one, strictly increasing. */
+    indents = [];
+    constructor(limits) {
+        this.limits = limits;
+    }
+    /** Takes the next lexer token; false (with `problem` set) once a bound is passed. */
+    accept(token) {
+        if (!this.count(token))
+            return false;
+        if (this.scalarFollows) {
+            // The source of a plain or block scalar: text, even when it reads "-" or "[".
+            this.scalarFollows = false;
+            this.line += countNewlines(token);
+            // A block scalar's text ends with its last line break: the next token starts a line.
+            if (token.endsWith('\n'))
+                this.startLine();
+            else
+                this.lineStart = false;
+            return true;
+        }
+        const type = dist/* CST */.DB.tokenType(token);
+        if (type === 'newline') {
+            this.line += 1;
+            this.startLine();
+            return true;
+        }
+        if (type === 'space') {
+            if (this.lineStart)
+                this.lineIndent = token.length;
+            return true;
+        }
+        if (type === 'comment' || type === 'doc-mode' || type === 'byte-order-mark')
+            return true;
+        if (this.lineStart)
+            this.enterLine();
+        switch (type) {
+            case 'scalar':
+                this.scalarFollows = true;
+                break;
+            case 'seq-item-ind':
+            case 'explicit-key-ind':
+            case 'map-value-ind':
+                if (this.flow === 0)
+                    this.indicatorsOnLine += 1;
+                break;
+            case 'flow-seq-start':
+            case 'flow-map-start':
+                this.flow += 1;
+                break;
+            case 'flow-seq-end':
+            case 'flow-map-end':
+                this.flow = Math.max(0, this.flow - 1);
+                break;
+            case 'flow-error-end':
+            case 'doc-start':
+            case 'doc-end':
+                this.flow = 0;
+                break;
+            default:
+                // Quoted scalars may span lines.
+                this.line += countNewlines(token);
+        }
+        if (2 * this.indents.length + this.indicatorsOnLine + this.flow <= this.limits.maxNesting)
+            return true;
+        this.problem = `collections are nested too deeply (limit: ${this.limits.maxNesting} levels, counted from indentation, indicators and brackets; a policy file needs about 10)`;
+        return false;
+    }
+    /**
+     * Every token but spaces and the marker before a scalar's text, plus the lines and escapes inside
+     * one (the composer can report a problem for each); an opening bracket allocates a collection
+     * that an unclosed one keeps open, so it weighs {@link COLLECTION_WEIGHT}.
+     */
+    count(token) {
+        const type = dist/* CST */.DB.tokenType(token);
+        if (type === 'space' || type === 'scalar')
+            return true;
+        if (type === 'newline')
+            return this.add(1);
+        const weight = type === 'flow-seq-start' || type === 'flow-map-start' ? COLLECTION_WEIGHT : 1;
+        return this.add(weight + countNewlines(token) + (token.startsWith('"') ? countBackslashes(token) : 0));
+    }
+    add(tokens) {
+        this.tokens += tokens;
+        if (this.tokens <= this.limits.maxTokens)
+            return true;
+        this.problem = `the file has more than ${this.limits.maxTokens} YAML tokens (keys, values, indicators, brackets, lines), the limit; a policy of 5,000 accounts has about 165,000`;
+        return false;
+    }
+    startLine() {
+        this.lineStart = true;
+        this.lineIndent = 0;
+        this.indicatorsOnLine = 0;
+    }
+    /** The first token of a line that holds more than spaces and comments. */
+    enterLine() {
+        this.lineStart = false;
+        // Inside a flow collection, indentation carries no structure.
+        if (this.flow > 0)
+            return;
+        const indents = this.indents;
+        while (indents.length > 0 && (indents[indents.length - 1] ?? 0) > this.lineIndent)
+            indents.pop();
+        if (indents.length === 0 || (indents[indents.length - 1] ?? 0) < this.lineIndent)
+            indents.push(this.lineIndent);
+    }
+}
+const COLLECTION_WEIGHT = 4;
+function countNewlines(text) {
+    return countOf(text, '\n');
+}
+function countBackslashes(text) {
+    return countOf(text, '\\');
+}
+function countOf(text, character) {
+    let count = 0;
+    for (let i = text.indexOf(character); i !== -1; i = text.indexOf(character, i + 1))
+        count += 1;
+    return count;
+}
+
+;// CONCATENATED MODULE: ./src/policy/signer-policy/yaml-document.ts
+
+
+/**
+ * `yaml`'s parseDocument in bounded time and memory. Each lexer token is checked by
+ * {@link YamlBounds} before the parser takes it (the pipeline the library documents for a
+ * user-provided lexer), so a text nested too deeply or made of too many tokens stops at the line
+ * where it does, before anything recurses or is built; and the composer is stopped after
+ * `maxErrors` problems, since it reports one per bad token and each costs about 1 KB.
+ */
+function parseBoundedYaml(text, counter, limits, options) {
+    const bounds = new YamlBounds(limits);
+    const parser = new dist/* Parser */.iX(counter.addNewLine);
+    counter.addNewLine(0);
+    const tokens = [];
+    // Tokens the parser could not place come out at stream level, one per token, without passing
+    // through the composer's onError: count them here.
+    const misplaced = [];
+    const take = (token) => {
+        tokens.push(token);
+        if (token.type === 'error') {
+            const end = token.offset + token.source.length;
+            misplaced.push(new dist/* YAMLParseError */.XT([token.offset, end], 'UNEXPECTED_TOKEN', token.message));
+        }
+        return misplaced.length < limits.maxErrors;
+    };
+    for (const lexeme of new dist/* Lexer */.JG().lex(text)) {
+        if (!bounds.accept(lexeme))
+            return { refused: { line: bounds.line, problem: bounds.problem ?? 'too complex' } };
+        for (const token of parser.next(lexeme))
+            if (!take(token))
+                return { errors: misplaced };
+    }
+    for (const token of parser.end())
+        if (!take(token))
+            return { errors: misplaced };
+    const composer = new dist/* Composer */.Dk(options);
+    const errors = stopAfterErrors(composer, limits.maxErrors);
+    let document;
+    try {
+        for (const next of composer.compose(tokens, true, text.length)) {
+            if (!document)
+                document = next;
+            else {
+                document.errors.push(new dist/* YAMLParseError */.XT([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+                break;
+            }
+        }
+    }
+    catch (error) {
+        if (error instanceof TooManyErrors)
+            return { errors: errors() };
+        throw error;
+    }
+    // compose(…, forceDoc) always yields a document, even for an empty text.
+    if (!document)
+        throw new Error('the YAML composer produced no document');
+    return { document };
+}
+class TooManyErrors extends Error {
+}
+/**
+ * The composer has no option to stop early; every problem goes through its `onError` callback
+ * (an instance field in yaml 2.x, pinned in package.json), so wrap that to count and stop.
+ * Returns a reader of the errors collected so far.
+ */
+function stopAfterErrors(composer, max) {
+    const report = Reflect.get(composer, 'onError');
+    const collected = Reflect.get(composer, 'errors');
+    if (typeof report !== 'function' || !Array.isArray(collected))
+        throw new Error('this version of the yaml library has no Composer.onError to bound');
+    let count = 0;
+    Reflect.set(composer, 'onError', (...args) => {
+        Reflect.apply(report, composer, args);
+        count += 1;
+        // Warnings count too: a directive per line warns once per line.
+        if (count >= max)
+            throw new TooManyErrors();
+    });
+    return () => collected.filter((e) => e instanceof dist/* YAMLParseError */.XT);
+}
+
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/parse-policy.ts
+
+
 
 
 
@@ -66201,12 +70824,43 @@ function typeName(type) {
  * per line, so a CI log points straight at what to fix. Pure apart from `readCertificateFile`.
  */
 function parsePolicy(text, options) {
+    try {
+        return parseBoundedPolicy(text, options);
+    }
+    catch (error) {
+        // The nesting bound keeps every recursion shallow; should one still overflow, say so with a code.
+        if (error instanceof RangeError) {
+            parse_policy_refuse(options.fileName, [
+                `${options.fileName}: the file is too complex to read (${error.message})`,
+            ]);
+        }
+        throw error;
+    }
+}
+function parseBoundedPolicy(text, options) {
     const counter = new dist/* LineCounter */.HN();
     // Duplicate keys are found below, so we can name them and treat account names case-insensitively.
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
-    if (doc.errors.length > 0) {
-        parse_policy_refuse(options.fileName, doc.errors.map((e) => `${options.fileName}:${counter.linePos(e.pos[0]).line}: ${firstLine(e.message)}`));
+    const parsed = parseBoundedYaml(text, counter, {
+        maxNesting: LIMITS.maxConfigNesting,
+        maxTokens: LIMITS.maxPolicyTokens,
+        // One line is left for saying that reading stopped.
+        maxErrors: MAX_LISTED_PROBLEMS - 1,
+    }, { uniqueKeys: false });
+    if ('refused' in parsed) {
+        parse_policy_refuse(options.fileName, [
+            `${options.fileName}:${parsed.refused.line}: ${parsed.refused.problem}; check that it is the right file`,
+        ]);
     }
+    if ('errors' in parsed) {
+        parse_policy_refuse(options.fileName, [
+            ...parsed.errors.map((e) => yamlProblem(options.fileName, counter, e)),
+            `${options.fileName}: stopped reading after ${MAX_LISTED_PROBLEMS - 1} problems and warnings`,
+        ]);
+    }
+    if (parsed.document.errors.length > 0) {
+        parse_policy_refuse(options.fileName, parsed.document.errors.map((e) => yamlProblem(options.fileName, counter, e)));
+    }
+    const doc = parsed.document;
     const locator = createLocator(options.fileName, doc, counter);
     const lineOf = (node) => counter.linePos(node.range?.[0] ?? 0).line;
     const duplicates = duplicateKeys(doc.contents, []).map(({ path, node, first }) => {
@@ -66218,7 +70872,14 @@ function parsePolicy(text, options) {
     if (duplicates.length > 0)
         parse_policy_refuse(options.fileName, duplicates);
     keepFingerprintsAsText(doc);
-    const data = doc.toJS();
+    let data;
+    try {
+        // Aliases expand here; the library refuses one that would expand exponentially (an alias bomb).
+        data = doc.toJS();
+    }
+    catch (error) {
+        parse_policy_refuse(options.fileName, [`${options.fileName}: ${describeError(error)}`]);
+    }
     if (data === null || data === undefined)
         parse_policy_refuse(options.fileName, [`${options.fileName}: the file is empty`]);
     const invalid = schemaProblems(data, locator);
@@ -66229,9 +70890,17 @@ function parsePolicy(text, options) {
         parse_policy_refuse(options.fileName, problems);
     return policy;
 }
+/** Enough to fix a file in one go; a generated or hostile file could have millions. */
+const MAX_LISTED_PROBLEMS = 100;
 function parse_policy_refuse(fileName, problems) {
     const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-    throw new errors_NupkgSigningError('NUPKG005', `policy file ${fileName} has ${count}:\n${problems.join('\n')}`, { file: fileName });
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+    if (problems.length > listed.length)
+        listed.push(`… and ${problems.length - listed.length} more`);
+    throw new errors_NupkgSigningError('NUPKG005', `policy file ${fileName} has ${count}:\n${listed.join('\n')}`, { file: fileName });
+}
+function yamlProblem(fileName, counter, error) {
+    return `${fileName}:${counter.linePos(error.pos[0]).line}: ${firstLine(error.message)}`;
 }
 function firstLine(message) {
     return message.split('\n')[0] ?? message;
@@ -66282,15 +70951,22 @@ function keepFingerprintsAsText(doc) {
 
 
 
+
 /**
  * Reads a policy file and the certificate files it names. The only I/O of the signer policy; paths
- * inside the file are relative to the file's directory.
+ * inside the file are relative to the file's directory. Every read is bounded: only regular files
+ * (a `file: /dev/zero` or a FIFO is refused at once instead of hanging), and no more bytes than the
+ * limit, checked while reading.
  */
 function loadPolicyFile(path) {
     const absolute = (0,external_node_path_.resolve)(path);
     let text;
     try {
-        text = (0,external_node_fs_.readFileSync)(absolute, 'utf8');
+        text = readBoundedFileSync(path, {
+            maxBytes: LIMITS.maxPolicyFileBytes,
+            code: 'NUPKG005',
+            what: 'policy file',
+        }).toString('utf8');
     }
     catch (error) {
         throw new errors_NupkgSigningError('NUPKG005', `cannot read policy file ${path}: ${describeError(error)}`, {
@@ -66301,7 +70977,11 @@ function loadPolicyFile(path) {
     return parsePolicy(text, {
         fileName: path,
         baseDir: (0,external_node_path_.dirname)(absolute),
-        readCertificateFile: (file) => (0,external_node_fs_.readFileSync)(file),
+        readCertificateFile: (file) => readBoundedFileSync(file, {
+            maxBytes: LIMITS.maxCertificateFileBytes,
+            code: 'NUPKG005',
+            what: 'certificate file',
+        }),
     });
 }
 
@@ -66314,7 +70994,7 @@ function loadPolicyFile(path) {
 function glob_isGlob(pattern) {
     return pattern.includes('*') || pattern.includes('?');
 }
-function glob_globToRegExp(pattern) {
+function globToRegExp(pattern) {
     let source = '';
     for (const ch of pattern) {
         if (ch === '*')
@@ -66327,7 +71007,7 @@ function glob_globToRegExp(pattern) {
     return new RegExp(`^${source}$`, 'iu');
 }
 function glob_matchesGlob(pattern, value) {
-    return glob_globToRegExp(pattern).test(value);
+    return globToRegExp(pattern).test(value);
 }
 /** Number of literal characters: the more, the more specific the pattern. */
 function literalLength(pattern) {
@@ -66351,7 +71031,7 @@ function matchesNamePattern(pattern, name) {
 function hasRegisteredCertificate(account) {
     return account.certificates.some((c) => !c.removed) || account.identities.length > 0;
 }
-function activeCertificates(account) {
+function registration_activeCertificates(account) {
     return account.certificates.filter((c) => !c.removed);
 }
 /**
@@ -66402,8 +71082,8 @@ function describeIdentity(rule) {
  * Code for policy findings NuGet has no NU code for (no rule for a package, certificate expiring
  * soon). errors.ts has no dedicated "policy" code yet; NUPKG005 (configuration) is the closest.
  */
-const POLICY_NOTICE_CODE = 'NUPKG007';
-const EXPIRY_WARNING_DAYS = 30;
+const explain_POLICY_NOTICE_CODE = 'NUPKG007';
+const explain_EXPIRY_WARNING_DAYS = 30;
 function ruleReference(rule) {
     return `policy rule "${rule.id}" at ${rule.where}`;
 }
@@ -66417,7 +71097,7 @@ function requiredSignerText(rule) {
 /** "contoso (3F90…0ECE "release", identity rule (...))" — what the account can sign with. */
 function registeredText(account) {
     const items = [
-        ...activeCertificates(account).map((c) => shortFingerprint(c.fingerprintSha256) + (c.label ? ` "${c.label}"` : '')),
+        ...registration_activeCertificates(account).map((c) => fingerprint_shortFingerprint(c.fingerprintSha256) + (c.label ? ` "${c.label}"` : '')),
         ...account.identities.map(describeIdentity),
     ];
     return items.length === 0
@@ -66432,7 +71112,7 @@ function namesList(accounts) {
 }
 const REGISTER_HINT = 'register it on nuget.org (Account or Organization settings → Certificates → Register new certificate, a DER .cer file)';
 /** Days from `now` to `date`, rounded down; negative when past. */
-function daysUntil(date, now) {
+function explain_daysUntil(date, now) {
     return Math.floor((date.getTime() - now.getTime()) / 86_400_000);
 }
 function explain_isoDate(date) {
@@ -66446,7 +71126,7 @@ function explain_isoDate(date) {
  * (most literal characters) wins, then the first in the file. Ids compare case-insensitively, as
  * NuGet ids do.
  */
-function findPackageRule(policy, packageId) {
+function package_rules_findPackageRule(policy, packageId) {
     const id = packageId.toLowerCase();
     const exact = policy.packages.find((r) => !glob_isGlob(r.id) && r.id.toLowerCase() === id);
     if (exact)
@@ -66466,11 +71146,65 @@ function ruleMatches(rule, packageId) {
         : rule.id.toLowerCase() === packageId.toLowerCase();
 }
 /** Rules that match none of `packageIds` (a typo, or a package that no longer exists). */
-function rulesMatchingNothing(policy, packageIds) {
+function package_rules_rulesMatchingNothing(policy, packageIds) {
     return policy.packages.filter((rule) => !packageIds.some((id) => ruleMatches(rule, id)));
 }
 
+;// CONCATENATED MODULE: ./src/policy/signer-policy/unmatched-package.ts
+
+
+
+/**
+ * A package that no rule under `packages` matches. A gate refuses what it was not told about, so
+ * by default (`unmatchedPackages: deny`) it fails, and the message shows the rule to add, in the
+ * schema's shape, with the owner filled in when the signing certificate is registered to one of
+ * the declared accounts. `unmatchedPackages: allow` keeps the notice-only behaviour.
+ */
+function unmatched_package_unmatchedPackageDecision(policy, facts) {
+    const id = facts.packageId;
+    if (policy.unmatchedPackages === 'allow') {
+        const message = `${id}: no rule in ${policy.source} matches this package id, so the signer was not checked (unmatchedPackages: allow); add it under packages to check it`;
+        return {
+            accepted: true,
+            issues: [result_issue(explain_POLICY_NOTICE_CODE, 'info', message)],
+            rule: 'no policy for this package',
+        };
+    }
+    const { owners, why } = suggestedOwners(policy, facts);
+    const rule = `- { id: ${yamlScalar(id)}, owners: [${owners.map(yamlScalar).join(', ')}] }`;
+    const message = `${id}: no rule in ${policy.source} matches this package id, and packages without a rule are refused (unmatchedPackages: deny, the default). Add a rule under packages, such as: ${rule}${why}; or set "unmatchedPackages: allow" to let packages without a rule pass unchecked`;
+    return {
+        accepted: false,
+        issues: [result_issue(explain_POLICY_NOTICE_CODE, 'error', message)],
+        rule: 'no policy rule for this package; packages without one are refused',
+    };
+}
+function suggestedOwners(policy, facts) {
+    const certificate = facts.primary?.kind === 'author' ? facts.primary.certificate : undefined;
+    if (certificate) {
+        const registered = [...policy.accounts.values()].filter((account) => {
+            const match = matchRegistration(account, certificate);
+            return match !== undefined && match.kind !== 'removed';
+        });
+        if (registered.length > 0) {
+            return {
+                owners: registered.map((a) => a.name),
+                why: ` (its signing certificate is registered to ${registered.map((a) => a.name).join(' and ')})`,
+            };
+        }
+    }
+    return {
+        owners: ['OWNER'],
+        why: ', where OWNER is the nuget.org account that owns the package, declared under accounts',
+    };
+}
+/** A plain YAML scalar when the text is a package id's characters, else a quoted one. */
+function yamlScalar(text) {
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(text) ? text : JSON.stringify(text);
+}
+
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/evaluate.ts
+
 
 
 
@@ -66491,23 +71225,19 @@ function rulesMatchingNothing(policy, packageIds) {
  *
  * Chain, timestamp and validity checks are the verifier's; this answers only "is the signer right".
  */
-function evaluateSignerPolicy(policy, facts, now) {
-    const rule = findPackageRule(policy, facts.packageId);
-    if (!rule) {
-        const message = `${facts.packageId}: no rule in ${policy.source} matches this package id, so the signer was not checked; add it under packages to check it`;
-        return {
-            accepted: true,
-            issues: [issue(POLICY_NOTICE_CODE, 'info', message)],
-            rule: 'no policy for this package',
-        };
-    }
+function evaluateSignerPolicy(policy, facts, now, stage = 'submission') {
+    const rule = package_rules_findPackageRule(policy, facts.packageId);
+    if (!rule)
+        return unmatched_package_unmatchedPackageDecision(policy, facts);
     const candidates = evaluate_candidatesOf(policy, rule);
     const context = { policy, facts, rule, candidates, now };
+    if (stage === 'published')
+        return publishedDecision(context);
     const primary = facts.primary;
     if (!primary)
         return unsignedDecision(context, 'is unsigned');
     if (primary.kind === 'repository')
-        return unsignedDecision(context, 'has only a repository signature (no author signature)');
+        return unsignedDecision(context, 'has only a repository signature, which nuget.org does not take in place of an author signature');
     if (primary.kind === 'unknown') {
         const message = `${facts.packageId}: the primary signature is neither an author nor a repository signature; nuget.org rejects it. Re-sign it with an author signature (${ruleReference(rule)})`;
         return reject('NU3000', message, 'unknown signature type');
@@ -66539,16 +71269,23 @@ function unsignedDecision(context, state) {
 }
 function authorDecision(context, certificate) {
     const { policy, facts, rule, candidates } = context;
-    const signer = `${shortFingerprint(certificate.fingerprintSha256)} (${certificate.subject})`;
+    const signer = `${fingerprint_shortFingerprint(certificate.fingerprintSha256)} (${certificate.subject})`;
     const where = ruleReference(rule);
     if (!candidates.some(hasRegisteredCertificate)) {
+        const removed = candidates
+            .map((a) => matchRegistration(a, certificate))
+            .find((m) => m?.kind === 'removed');
+        if (removed?.kind === 'removed') {
+            const message = `${facts.packageId} is signed by ${signer}, a certificate removed from ${removed.account.name} (${removed.certificate.where}); packages signed with a removed certificate fail new submissions (${where}). ${removed.account.name} has no registered certificate left, so nuget.org now accepts only unsigned uploads of this package: register a certificate for ${removed.account.name} and sign with it, or register this one again`;
+            return reject('NU3034', message, `signed by ${fingerprint_shortFingerprint(certificate.fingerprintSha256)}, removed from ${removed.account.name}, which has no registered certificate left`);
+        }
         const who = rule.requiredSigner !== 'any'
             ? `the required signer ${rule.requiredSigner} has no registered certificate`
             : candidates.length === 1
                 ? `its sole owner ${candidates[0]?.name ?? ''} has no registered certificate`
                 : 'no owner has a registered certificate';
         const message = `${facts.packageId} is signed by ${signer}, but ${who}, so nuget.org rejects signed uploads (${where}). ${capitalize(REGISTER_HINT)} for ${namesList(candidates)}, or upload the package unsigned`;
-        return reject('NU3034', message, `signed by ${shortFingerprint(certificate.fingerprintSha256)}, but signing is not allowed: ${who}`);
+        return reject('NU3034', message, `signed by ${fingerprint_shortFingerprint(certificate.fingerprintSha256)}, but signing is not allowed: ${who}`);
     }
     const matches = candidates
         .map((a) => matchRegistration(a, certificate))
@@ -66559,7 +71296,7 @@ function authorDecision(context, certificate) {
     const removed = matches.find((m) => m.kind === 'removed');
     if (removed) {
         const message = `${facts.packageId} is signed by ${signer}, a certificate removed from ${removed.account.name} (${removed.certificate.where}); packages signed with a removed certificate fail new submissions (${where}). Sign with ${registeredText(removed.account)}, or register the certificate again`;
-        return reject('NU3034', message, `signed by ${shortFingerprint(certificate.fingerprintSha256)}, removed from ${removed.account.name}; ${requiredSignerText(rule)}`);
+        return reject('NU3034', message, `signed by ${fingerprint_shortFingerprint(certificate.fingerprintSha256)}, removed from ${removed.account.name}; ${requiredSignerText(rule)}`);
     }
     const elsewhere = [...policy.accounts.values()].filter((a) => {
         const m = matchRegistration(a, certificate);
@@ -66573,29 +71310,140 @@ function authorDecision(context, certificate) {
             : `it is registered to ${namesList(elsewhere)}, which is not an owner of ${facts.packageId} (owners: ${rule.owners.join(', ')})`
         : `it is not registered to ${rule.requiredSigner === 'any' && rule.owners.length > 1 ? `any owner (${rule.owners.join(', ')})` : namesList(candidates)}`;
     const message = `${facts.packageId} is signed by ${signer}, but ${problem} (${where}). ${fix}`;
-    return reject('NU3034', message, `signed by ${shortFingerprint(certificate.fingerprintSha256)}, not registered to ${requiredSignerText(rule).replace('required signer: ', '')}`);
+    return reject('NU3034', message, `signed by ${fingerprint_shortFingerprint(certificate.fingerprintSha256)}, not registered to ${requiredSignerText(rule).replace('required signer: ', '')}`);
 }
 function acceptSigned(context, certificate, match) {
     const { rule, now, facts } = context;
     const how = match.kind === 'identity' ? ` by ${describeIdentity(match.identity)}` : '';
-    const text = `signed by ${shortFingerprint(certificate.fingerprintSha256)}, registered to ${match.account.name}${how}, ${requiredSignerText(rule)}`;
+    const text = `signed by ${fingerprint_shortFingerprint(certificate.fingerprintSha256)}, registered to ${match.account.name}${how}, ${requiredSignerText(rule)}`;
     const noted = match.kind === 'certificate' ? match.certificate.expires : undefined;
     const expires = noted && noted < certificate.notAfter ? noted : certificate.notAfter;
-    const days = daysUntil(expires, now);
+    const days = explain_daysUntil(expires, now);
     const issues = [];
     if (days < 0) {
-        issues.push(issue(POLICY_NOTICE_CODE, 'warning', `${facts.packageId}: the signing certificate ${shortFingerprint(certificate.fingerprintSha256)} registered to ${match.account.name} expired on ${explain_isoDate(expires)}; nuget.org validates certificates at upload time, so renew it, register the new one and re-sign`));
+        issues.push(result_issue(explain_POLICY_NOTICE_CODE, 'warning', `${facts.packageId}: the signing certificate ${fingerprint_shortFingerprint(certificate.fingerprintSha256)} registered to ${match.account.name} expired on ${explain_isoDate(expires)}; nuget.org validates certificates at upload time, so renew it, register the new one and re-sign`));
     }
-    else if (days <= EXPIRY_WARNING_DAYS) {
-        issues.push(issue(POLICY_NOTICE_CODE, 'warning', `${facts.packageId}: the signing certificate ${shortFingerprint(certificate.fingerprintSha256)} registered to ${match.account.name} expires on ${explain_isoDate(expires)} (in ${days} days); renew it and register the new certificate on nuget.org before then`));
+    else if (days <= explain_EXPIRY_WARNING_DAYS) {
+        issues.push(result_issue(explain_POLICY_NOTICE_CODE, 'warning', `${facts.packageId}: the signing certificate ${fingerprint_shortFingerprint(certificate.fingerprintSha256)} registered to ${match.account.name} expires on ${explain_isoDate(expires)} (in ${days} days); renew it and register the new certificate on nuget.org before then`));
     }
     return { accepted: true, issues, rule: text };
 }
+/**
+ * A version nuget.org already serves: its signing requirements run only before a package becomes
+ * available (nuget-signing-spec.md §9.2 d), and removing a certificate does not affect existing
+ * packages (seed: "Existing packages aren't affected"). What still decides is the signature's
+ * own validity, which the verifier judges.
+ */
+function publishedDecision(context) {
+    const { policy, facts, rule, candidates } = context;
+    const primary = facts.primary;
+    const base = `published version: nuget.org does not recheck who signed it (${requiredSignerText(rule)})`;
+    if (primary?.kind !== 'author')
+        return { accepted: true, issues: [], rule: base };
+    const { certificate } = primary;
+    const accounts = [
+        ...candidates,
+        ...[...policy.accounts.values()].filter((a) => !candidates.includes(a)),
+    ];
+    const removed = accounts
+        .map((a) => matchRegistration(a, certificate))
+        .find((m) => m?.kind === 'removed');
+    if (removed?.kind !== 'removed')
+        return { accepted: true, issues: [], rule: base };
+    const message = `${facts.packageId}: the signing certificate ${fingerprint_shortFingerprint(certificate.fingerprintSha256)} was removed from ${removed.account.name} (${removed.certificate.where}); existing packages are not affected, so nuget.org keeps serving this version, but a new version signed with it would be rejected (${ruleReference(rule)})`;
+    return {
+        accepted: true,
+        issues: [result_issue(explain_POLICY_NOTICE_CODE, 'info', message)],
+        rule: `${base}; signed with a certificate removed from ${removed.account.name}, which does not affect existing packages`,
+    };
+}
 function reject(code, message, rule) {
-    return { accepted: false, issues: [issue(code, 'error', message)], rule };
+    return { accepted: false, issues: [result_issue(code, 'error', message)], rule };
 }
 function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/policy/signer-policy/check-policy.ts
+
+
+
+
+
+
+
+
+/**
+ * `policy check`: what is worth knowing about a policy file that loaded. Problems that make the
+ * file unusable are thrown by the loader instead; this reports the rest.
+ *
+ * - load warnings (a certificate registered to two accounts);
+ * - with `packageIds` (the ids the check found), a package rule matching none of them: an error,
+ *   since a typo there silently leaves a package unchecked; and, unless `unmatchedPackages: allow`,
+ *   a package that no rule matches (verify would refuse it), with the rule to add;
+ * - registered certificates that expired or expire within 30 days of `now`, from a `file:`
+ *   certificate's notAfter or an `expires:` note.
+ */
+function checkPolicyFile(policy, now, packageIds) {
+    const issues = [...policy.loadWarnings];
+    if (packageIds !== undefined) {
+        // What verify would refuse: a package no rule matches, when unmatched packages are denied.
+        // Once per id, as first written (ids compare case-insensitively).
+        const distinct = new Map();
+        for (const id of packageIds)
+            if (!distinct.has(id.toLowerCase()))
+                distinct.set(id.toLowerCase(), id);
+        for (const packageId of distinct.values()) {
+            if (findPackageRule(policy, packageId))
+                continue;
+            const decision = unmatchedPackageDecision(policy, { packageId });
+            if (!decision.accepted)
+                issues.push(...decision.issues);
+        }
+        for (const rule of rulesMatchingNothing(policy, packageIds)) {
+            const found = packageIds.length === 0 ? 'no packages were found' : `found: ${packageIds.join(', ')}`;
+            issues.push(issue('NUPKG005', 'error', `${rule.where}: packages id "${rule.id}" matches no package (${found}); fix the id or remove the rule`));
+        }
+    }
+    for (const account of policy.accounts.values()) {
+        for (const certificate of account.certificates) {
+            if (!certificate.removed)
+                issues.push(...unusableCertificate(account, certificate));
+            if (certificate.removed || certificate.expires === undefined)
+                continue;
+            const days = daysUntil(certificate.expires, now);
+            const name = `certificate ${shortFingerprint(certificate.fingerprintSha256)}${certificate.label ? ` "${certificate.label}"` : ''} registered to ${account.name}`;
+            if (days < 0) {
+                issues.push(issue(POLICY_NOTICE_CODE, 'warning', `${certificate.where}: ${name} expired on ${isoDate(certificate.expires)}; register its replacement on nuget.org and mark this one removed${lastActiveWarning(account, certificate)}`));
+            }
+            else if (days <= EXPIRY_WARNING_DAYS) {
+                issues.push(issue(POLICY_NOTICE_CODE, 'warning', `${certificate.where}: ${name} expires on ${isoDate(certificate.expires)} (in ${days} days); renew it and register the new certificate on nuget.org`));
+            }
+        }
+    }
+    return issues;
+}
+/**
+ * nuget.org's certificate rules (the ones `sign` warns about and the nuget.org preset enforces)
+ * applied to a registered certificate given as a file: a package signed with one that breaks them
+ * can never be accepted, so registering it only leaves the account unable to publish.
+ */
+function unusableCertificate(account, certificate) {
+    if (certificate.der === undefined)
+        return [];
+    const name = `certificate ${shortFingerprint(certificate.fingerprintSha256)}${certificate.label ? ` "${certificate.label}"` : ''} registered to ${account.name}`;
+    return checkNugetOrgCertificate(parseCertificate(certificate.der), 'signing').map((finding) => issue(finding.code, 'error', `${certificate.where}: ${name} can never sign a package nuget.org accepts: ${finding.message}`));
+}
+/**
+ * Removing an account's last active certificate changes what nuget.org accepts for its packages:
+ * signing is then no longer required, and signed uploads are rejected (seed: "If you make an owner
+ * who does not have any certificate registered, then unsigned packages will be allowed").
+ */
+function lastActiveWarning(account, certificate) {
+    const others = activeCertificates(account).filter((c) => c !== certificate);
+    if (others.length > 0 || account.identities.length > 0)
+        return '';
+    return `. Register the replacement first: with no active certificate left, ${account.name} requires no signature, so nuget.org accepts unsigned uploads of its packages again (and rejects signed ones)`;
 }
 
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/index.ts
@@ -66672,7 +71520,7 @@ const assess_CODES = {
 async function assessRevocation(checker, chain, options) {
     const { purpose, policy, timestamp } = options;
     const codes = assess_CODES[purpose];
-    const views = chain.map((der) => parseCertificate(der));
+    const views = chain.map((der) => certificate_parseCertificate(der));
     const { certificates: result } = await checker.check(views, { purpose });
     const issues = [];
     let revoked = false;
@@ -66684,7 +71532,7 @@ async function assessRevocation(checker, chain, options) {
         const reason = revocation.reason ? `, reason ${revocation.reason}` : '';
         const base = `The ${codes.who} certificate ${assess_describe(certificate, index)} was revoked on ${revocation.revokedAt.toISOString()} (${revocation.source.toUpperCase()}${reason})`;
         if (kept) {
-            issues.push(issue(codes.revoked, 'warning', `${base}, after the trusted timestamp ${timestamp.genTime.toISOString()}; nuget.org keeps such signatures.`));
+            issues.push(result_issue(codes.revoked, 'warning', `${base}, after the trusted timestamp ${timestamp.genTime.toISOString()}; nuget.org keeps such signatures.`));
         }
         else {
             revoked = true;
@@ -66693,7 +71541,7 @@ async function assessRevocation(checker, chain, options) {
                     ? ' Revocation is fatal whenever it happened (dotnet nuget verify).'
                     : ' It was revoked before the trusted timestamp.'
                 : '';
-            issues.push(issue(codes.revoked, 'error', `${base}.${when}`));
+            issues.push(result_issue(codes.revoked, 'error', `${base}.${when}`));
         }
     });
     // NuGet stops at a revoked chain: unknown statuses are not reported then.
@@ -66713,14 +71561,14 @@ async function assessRevocation(checker, chain, options) {
 function unknownIssue(checker, codes, unknown, all, policy) {
     const which = unknown.map((r) => assess_describe(r.certificate, all.indexOf(r))).join(', ');
     if (checker.mode === 'offline') {
-        return issue(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: revocation checking is offline (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
+        return result_issue(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: revocation checking is offline (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
     }
     const why = unknown
         .map((r) => (r.revocation.status === 'unknown' ? r.revocation.why : ''))
         .filter((w, i, list) => w && list.indexOf(w) === i)
         .slice(0, 3)
         .join('; ');
-    return issue(codes.unknown, policy.allowUnknownRevocation ? 'warning' : 'error', `The revocation function was unable to check revocation for the ${codes.who} chain (${which}): ${why}.`);
+    return result_issue(codes.unknown, policy.allowUnknownRevocation ? 'warning' : 'error', `The revocation function was unable to check revocation for the ${codes.who} chain (${which}): ${why}.`);
 }
 function assess_describe(certificate, index) {
     const name = certificate.commonName ?? certificate.subject;
@@ -66997,7 +71845,40 @@ async function saveToDirectory(directory, key, extension, bytes) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/revocation/http.ts
+
+/** Why a download was not even tried; other failures are the edge's HttpError (NUPKG006). */
+class RevocationFetchError extends Error {
+}
+/**
+ * GETs or POSTs `url` through the HTTP edge within the per-request timeout and what is left of
+ * the run's budget. Redirects are followed (a POST only on 307/308). The caller turns any error
+ * into an `unknown` status whose reason is the error's message, which names the URL once.
+ */
+async function fetchBounded(url, request, budget) {
+    const remainingMs = budget.remainingMs();
+    if (remainingMs <= 0) {
+        throw new RevocationFetchError('the revocation time budget for this run is spent');
+    }
+    const headers = { Accept: request.accept };
+    if (request.contentType)
+        headers['Content-Type'] = request.contentType;
+    const answer = await sendHttpRequest({
+        url,
+        method: request.body ? 'POST' : 'GET',
+        headers,
+        ...(request.body ? { body: request.body } : {}),
+        maxResponseBytes: request.maxBytes,
+        responseName: request.responseName,
+        timeoutMs: Math.min(budget.timeoutMs, remainingMs),
+        redirects: 'follow',
+        ...(request.service === undefined ? {} : { service: request.service }),
+    });
+    return answer.body;
+}
+
 ;// CONCATENATED MODULE: ./src/revocation/locations.ts
+
 
 const AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
 const CRL_DISTRIBUTION_POINTS = '2.5.29.31';
@@ -67061,16 +71942,6 @@ function keepHttp(urls) {
     const kept = urls.filter((url) => isHttpUrl(url));
     return [...new Set(kept)].slice(0, MAX_URLS);
 }
-/** Only plain http(s) URLs are ever fetched. */
-function isHttpUrl(text) {
-    try {
-        const url = new URL(text);
-        return url.protocol === 'http:' || url.protocol === 'https:';
-    }
-    catch {
-        return false;
-    }
-}
 function safely(read) {
     try {
         return read();
@@ -67078,83 +71949,6 @@ function safely(read) {
     catch {
         return [];
     }
-}
-
-;// CONCATENATED MODULE: ./src/revocation/http.ts
-
-
-/** Why a download failed: refused, timed out, too big, HTTP status; never thrown further. */
-class RevocationFetchError extends Error {
-}
-/**
- * GETs or POSTs `url` within the per-request timeout and what is left of the run's budget, and
- * reads at most `maxBytes` of the answer. Only http and https URLs are fetched.
- */
-async function fetchBounded(url, request, budget) {
-    if (!isHttpUrl(url))
-        throw new RevocationFetchError(`${url} is not an http(s) URL`);
-    const timeoutMs = Math.min(budget.timeoutMs, budget.remainingMs());
-    if (timeoutMs <= 0)
-        throw new RevocationFetchError('the revocation time budget for this run is spent');
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-        const headers = { Accept: request.accept };
-        if (request.contentType)
-            headers['Content-Type'] = request.contentType;
-        const response = await budget.fetchImpl(url, {
-            method: request.body ? 'POST' : 'GET',
-            headers,
-            ...(request.body ? { body: request.body } : {}),
-            signal: controller.signal,
-            redirect: 'follow',
-        });
-        if (!response.ok) {
-            await response.body?.cancel().catch(() => undefined);
-            throw new RevocationFetchError(`${url} answered HTTP ${response.status}`);
-        }
-        return await readLimited(response, budget.maxBytes, url);
-    }
-    catch (error) {
-        if (error instanceof RevocationFetchError)
-            throw error;
-        if (controller.signal.aborted) {
-            throw new RevocationFetchError(`${url} did not answer within ${timeoutMs} ms`);
-        }
-        throw new RevocationFetchError(`${url} cannot be reached: ${networkReason(error)}`);
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-async function readLimited(response, maxBytes, url) {
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > maxBytes) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new RevocationFetchError(`${url} sent more than ${maxBytes} bytes`);
-    }
-    if (!response.body)
-        return new Uint8Array();
-    const chunks = [];
-    let total = 0;
-    const reader = response.body.getReader();
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done)
-            break;
-        total += value.byteLength;
-        if (total > maxBytes) {
-            await reader.cancel().catch(() => undefined);
-            throw new RevocationFetchError(`${url} sent more than ${maxBytes} bytes`);
-        }
-        chunks.push(value);
-    }
-    return Uint8Array.from(Buffer.concat(chunks));
-}
-/** Node's fetch hides the socket error in `cause` ("fetch failed" → ECONNREFUSED). */
-function networkReason(error) {
-    const cause = error?.cause;
-    return cause?.code ?? cause?.message ?? describeError(error);
 }
 
 ;// CONCATENATED MODULE: ./src/revocation/ocsp.ts
@@ -67359,7 +72153,7 @@ function enumerated(block) {
 }
 function parseOrSkip(der) {
     try {
-        return [parseCertificate(der)];
+        return [certificate_parseCertificate(der)];
     }
     catch {
         return [];
@@ -67380,7 +72174,9 @@ function hash(algorithm, data) {
 
 
 
-const DEFAULTS = { timeoutMs: 5_000, totalTimeoutMs: 30_000, maxResponseBytes: 10 << 20 };
+
+
+const DEFAULTS = { timeoutMs: 5_000, totalTimeoutMs: 30_000 };
 /**
  * Checks certificates the way the platform chain engine does for NuGet (spec §8.3, §8.4): every
  * certificate of a chain except the root, OCSP first (AIA), then CRLs (distribution points).
@@ -67397,10 +72193,10 @@ function createRevocationChecker(options) {
         throw new errors_NupkgSigningError('NUPKG003', `The revocation directory '${directory}' does not exist.`);
     }
     let deadline;
+    const maxOcspBytes = settings.maxResponseBytes ?? LIMITS.maxOcspResponseBytes;
+    const maxCrlBytes = settings.maxResponseBytes ?? LIMITS.maxCrlBytes;
     const budget = {
         timeoutMs: settings.timeoutMs,
-        maxBytes: settings.maxResponseBytes,
-        fetchImpl: settings.fetchImpl ?? ((url, init) => fetch(url, init)),
         remainingMs: () => {
             deadline ??= external_node_perf_hooks_.performance.now() + settings.totalTimeoutMs;
             return Math.floor(deadline - external_node_perf_hooks_.performance.now());
@@ -67412,7 +72208,7 @@ function createRevocationChecker(options) {
     const storedContents = () => {
         if (directory === undefined || mode === 'offline')
             return undefined;
-        stored ??= readRevocationDirectory(directory, settings.maxResponseBytes).catch(() => ({
+        stored ??= readRevocationDirectory(directory, Math.max(maxOcspBytes, maxCrlBytes)).catch(() => ({
             ocspResponses: [],
             crls: [],
         }));
@@ -67435,6 +72231,8 @@ function createRevocationChecker(options) {
                 body: buildOcspRequest(certificate, issuer, nonce),
                 contentType: 'application/ocsp-request',
                 accept: 'application/ocsp-response',
+                maxBytes: maxOcspBytes,
+                responseName: 'an OCSP response',
             }, budget);
             const outcome = checkOcspResponse(der, certificate, issuer, { now, nonce });
             if (outcome.status && outcome.status.status !== 'unknown' && directory !== undefined) {
@@ -67449,20 +72247,34 @@ function createRevocationChecker(options) {
     const fromCrl = async (url, certificate, issuer) => {
         let pending = crlsByUrl.get(url);
         if (!pending) {
-            pending = fetchBounded(url, { accept: 'application/pkix-crl' }, budget).then(async (bytes) => {
-                const crl = parseCrl(bytes);
-                if (directory !== undefined)
-                    await saveToDirectory(directory, url, 'crl', bytes);
-                return crl;
-            });
+            pending = fetchCrl(url);
             crlsByUrl.set(url, pending);
         }
         try {
             return checkCrl(await pending, certificate, issuer, now);
         }
         catch (error) {
-            return { problem: `CRL ${url}: ${error.message}` };
+            return { problem: error.message };
         }
+    };
+    /** Download errors name the URL already ("CRL http://… answered HTTP 404"); parse errors get it here. */
+    const fetchCrl = async (url) => {
+        const bytes = await fetchBounded(url, {
+            accept: 'application/pkix-crl',
+            maxBytes: maxCrlBytes,
+            responseName: 'a CRL',
+            service: 'CRL',
+        }, budget);
+        let crl;
+        try {
+            crl = parseCrl(bytes);
+        }
+        catch (error) {
+            throw new Error(`CRL ${displayUrl(url)}: ${error.message}`, { cause: error });
+        }
+        if (directory !== undefined)
+            await saveToDirectory(directory, url, 'crl', bytes);
+        return crl;
     };
     const lookUp = async (certificate, issuer) => {
         if (mode === 'offline')
@@ -67626,61 +72438,431 @@ function baseStores(name) {
     return loadDefaultTrustStores();
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(663);
+;// CONCATENATED MODULE: ./src/package/nuspec-entry.ts
+
+
+
+
+
+/** Raw bytes are read in pieces of this size (as a file stream would). */
+const nuspec_entry_READ_CHUNK = 64 * 1024;
+/**
+ * Finds the first root-level `.nuspec` in the central directory already read, and opens its bytes.
+ * This is what yauzl's walk did before (yauzl's own name decoding and checks, applied to each
+ * entry up to the nuspec, so every refusal stays), without yauzl reading each header again
+ * through two file streams and making an object per entry: a million entries are then a
+ * million small checks, not minutes. Returns undefined when there is no nuspec at the root
+ * (NuGet's NU5037). Throws NUPKG001 where yauzl refused the archive or the entry.
+ */
+async function openNuspecEntry(archive) {
+    const { file, eocd, directory } = archive;
+    const notZip = (why) => new errors_NupkgSigningError('NUPKG001', `'${file.path}' is not a readable zip archive (${why}).`, {
+        file: file.path,
+    });
+    const unreadable = (why) => new errors_NupkgSigningError('NUPKG001', `'${file.path}' has an unreadable entry (${why}).`, {
+        file: file.path,
+    });
+    // What yauzl sees: the file up to the end record's comment (.NET ignores bytes after it).
+    const declaredEnd = eocd.position + END_OF_CENTRAL_DIRECTORY_SIZE + eocd.commentLength;
+    if (declaredEnd > file.size) {
+        throw notZip(`the end record's comment runs ${declaredEnd - file.size} bytes past the file`);
+    }
+    await refuseMultiDisk(archive, notZip);
+    for (let i = 0; i < archive.declaredEntries; i++) {
+        if (plainOtherEntry(directory, i))
+            continue;
+        const entry = readEntry(directory.record(i), unreadable);
+        if (entry.name.includes('/') || !entry.name.toLowerCase().endsWith('.nuspec'))
+            continue;
+        return { name: entry.name, stream: await openEntryData(file, declaredEnd, entry, unreadable) };
+    }
+    return undefined;
+}
+/**
+ * True for an entry yauzl accepts without a doubt and that is not a root-level nuspec, decided on
+ * its bytes: no extra field, no strong encryption, consistent stored sizes, and a name of printable
+ * ASCII (which UTF-8 and CP437 decode alike) that is relative, has no `..`, and either holds a
+ * separator or does not end in `.nuspec`. Real entries are like this; everything else gets
+ * yauzl's full reading. Saves decoding a million names that cannot matter.
+ */
+function plainOtherEntry(directory, index) {
+    if (directory.extraLength(index) !== 0)
+        return false;
+    const flags = directory.flags(index);
+    if (flags & 0x40)
+        return false;
+    if (directory.compressionMethod(index) === 0 &&
+        directory.compressedSize(index) !== directory.uncompressedSize(index) + (flags & 1 ? 12 : 0)) {
+        return false;
+    }
+    return directory.visitName(index, plainOtherName);
+}
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
+const DOT = 0x2e;
+const COLON = 0x3a;
+const NUSPEC = Buffer.from('.nuspec', 'ascii');
+function plainOtherName(bytes, start, end) {
+    if (start === end || bytes[start] === SLASH || bytes[start] === BACKSLASH)
+        return false;
+    if (end - start > 1 && bytes[start + 1] === COLON)
+        return false;
+    let separator = false;
+    for (let i = start; i < end; i++) {
+        const byte = bytes[i];
+        if (byte < 0x20 || byte > 0x7e)
+            return false;
+        if (byte === DOT && bytes[i + 1] === DOT && i + 1 < end)
+            return false;
+        if (byte === SLASH || byte === BACKSLASH)
+            separator = true;
+    }
+    if (separator || end - start < NUSPEC.length)
+        return true;
+    for (let k = 0; k < NUSPEC.length; k++) {
+        const byte = bytes[end - NUSPEC.length + k];
+        // ASCII lower case: only A–Z change.
+        const lower = byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
+        if (lower !== NUSPEC[k])
+            return true;
+    }
+    return false;
+}
+/** yauzl reads no multi-disk archive: the disk number, in the Zip64 end record when there is one. */
+async function refuseMultiDisk(archive, notZip) {
+    const { file, eocd } = archive;
+    let disk = eocd.diskNumber;
+    if (archive.hasZip64Locator) {
+        const locator = await file.read(eocd.position - 20, 20);
+        const recordOffset = Number(locator.readBigUInt64LE(8));
+        disk = (await file.read(recordOffset, 56)).readUInt32LE(16);
+    }
+    if (disk !== 0)
+        throw notZip(`multi-disk zip files are not supported: found disk number ${disk}`);
+}
+/** yauzl's per-entry reading and refusals, in its order. */
+function readEntry(record, unreadable) {
+    const { flags, compressionMethod } = record;
+    if (flags & 0x40)
+        throw unreadable('strong encryption is not supported');
+    let extraFields;
+    try {
+        extraFields = yauzl.parseExtraFields(record.extra);
+    }
+    catch (error) {
+        throw unreadable(error.message);
+    }
+    const name = yauzl.getFileNameLowLevel(flags, record.rawName, extraFields, false);
+    const invalid = yauzl.validateFileName(name);
+    if (invalid !== null)
+        throw unreadable(invalid);
+    let { compressedSize, uncompressedSize, localHeaderOffset } = record;
+    const zip64 = extraFields.find((field) => field.id === ZIP64_EXTRA_FIELD_ID);
+    if (zip64) {
+        let at = 0;
+        const next = (what) => {
+            if (at + 8 > zip64.data.length) {
+                throw unreadable(`zip64 extended information extra field does not include ${what}`);
+            }
+            const value = Number(zip64.data.readBigUInt64LE(at));
+            at += 8;
+            return value;
+        };
+        if (uncompressedSize === 0xffffffff)
+            uncompressedSize = next('uncompressed size');
+        if (compressedSize === 0xffffffff)
+            compressedSize = next('compressed size');
+        if (localHeaderOffset === 0xffffffff)
+            localHeaderOffset = next('relative header offset');
+    }
+    const encryptionHeader = flags & 1 ? 12 : 0;
+    if (compressionMethod === 0 && compressedSize !== uncompressedSize + encryptionHeader) {
+        throw unreadable(`compressed/uncompressed size mismatch for stored file: ${compressedSize} != ${uncompressedSize}`);
+    }
+    return { name, flags, compressionMethod, compressedSize, uncompressedSize, localHeaderOffset };
+}
+/**
+ * The entry's data as yauzl opened it: no encryption, stored or deflated, a local header where
+ * the directory points, data inside the archive, and (deflated) exactly the declared size.
+ */
+async function openEntryData(file, archiveEnd, entry, unreadable) {
+    if (entry.flags & 1)
+        throw unreadable('the entry is encrypted');
+    if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+        throw unreadable(`unsupported compression method: ${entry.compressionMethod}`);
+    }
+    const at = entry.localHeaderOffset;
+    if (at + LOCAL_FILE_HEADER_SIZE > file.size)
+        throw unreadable('unexpected EOF');
+    const header = await file.read(at, LOCAL_FILE_HEADER_SIZE);
+    const signature = header.readUInt32LE(0);
+    if (signature !== LOCAL_FILE_HEADER_SIGNATURE) {
+        throw unreadable(`invalid local file header signature: 0x${signature.toString(16)}`);
+    }
+    const dataStart = at + LOCAL_FILE_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
+    if (dataStart + entry.compressedSize > archiveEnd) {
+        throw unreadable(`file data overflows file bounds: ${dataStart} + ${entry.compressedSize} > ${archiveEnd}`);
+    }
+    const raw = external_node_stream_.Readable.from(fileRange(file, dataStart, entry.compressedSize));
+    if (entry.compressionMethod === 0)
+        return raw;
+    const inflater = (0,external_node_zlib_.createInflateRaw)();
+    (0,external_node_stream_.pipeline)(raw, inflater, () => {
+        // Errors reach the reader through `inflater`, which pipeline destroys with them.
+    });
+    return external_node_stream_.Readable.from(exactly(inflater, entry.uncompressedSize, unreadable));
+}
+async function* fileRange(file, position, length) {
+    for (let done = 0; done < length;) {
+        const size = Math.min(nuspec_entry_READ_CHUNK, length - done);
+        yield await file.read(position + done, size);
+        done += size;
+    }
+}
+/** Passes the inflated bytes on, refusing more or fewer than declared (yauzl's size check). */
+async function* exactly(source, declared, unreadable) {
+    let total = 0;
+    for await (const chunk of source) {
+        total += chunk.length;
+        if (total > declared) {
+            throw unreadable(`too many bytes in the stream: expected ${declared}, got at least ${total}`);
+        }
+        yield chunk;
+    }
+    if (total < declared) {
+        throw unreadable(`not enough bytes in the stream: expected ${declared}, got only ${total}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/package/nuget-version.ts
+/**
+ * Whether NuGetVersion.Parse accepts a nuspec's version (NuGet.Versioning's NuGetVersionFactory):
+ * `dotnet nuget verify` reads the package identity first and fails, without a code, on a version
+ * it cannot parse. The rules, in NuGet's order: trim (.NET whitespace); split at the first "-" or
+ * "+" into version, release labels and metadata; the version is System.Version with 2 to 4
+ * components (".0" added to a single one), each an Int32 with optional surrounding whitespace;
+ * labels are non-empty [0-9A-Za-z-] without leading zeros when numeric; metadata parts are
+ * non-empty [0-9A-Za-z-]. Every loop and pattern is linear in the length.
+ */
+function isNuGetVersion(value) {
+    const sections = parseSections(trimDotNet(value));
+    if (!sections.version)
+        return false;
+    const version = sections.version.includes('.') ? sections.version : `${sections.version}.0`;
+    if (!isSystemVersion(version))
+        return false;
+    if (sections.labels && !sections.labels.every((label) => isValidPart(label, false)))
+        return false;
+    return (sections.metadata === undefined ||
+        sections.metadata.split('.').every((part) => isValidPart(part, true)));
+}
+/** SemanticVersion.ParseSections, step by step (its quirks at the last character included). */
+function parseSections(value) {
+    const sections = {};
+    let dash = -1;
+    let plus = -1;
+    for (let i = 0; i < value.length; i++) {
+        const end = i === value.length - 1;
+        const c = value[i];
+        if (dash < 0) {
+            if (end || c === '-' || c === '+') {
+                sections.version = value.slice(0, end ? i + 1 : i);
+                dash = i;
+                if (c === '+')
+                    plus = i;
+            }
+        }
+        else if (plus < 0) {
+            if (end || c === '+') {
+                sections.labels = value.slice(dash + 1, end ? i + 1 : i).split('.');
+                plus = i;
+            }
+        }
+        else if (end) {
+            sections.metadata = value.slice(plus + 1, i + 1);
+        }
+    }
+    return sections;
+}
+/** System.Version.TryParse: 2–4 components, each int.TryParse(NumberStyles.Integer) and >= 0. */
+function isSystemVersion(value) {
+    const components = value.split('.');
+    return components.length >= 2 && components.length <= 4 && components.every(isVersionComponent);
+}
+const NUMBER_WHITE = ' \t\n\v\f\r';
+function isVersionComponent(component) {
+    let start = 0;
+    let end = component.length;
+    while (start < end && NUMBER_WHITE.includes(component[start]))
+        start++;
+    while (end > start && NUMBER_WHITE.includes(component[end - 1]))
+        end--;
+    // Int32 also takes a sign, but "+" and "-" never get here: they start the labels or metadata.
+    if (start === end)
+        return false;
+    let value = 0;
+    for (let i = start; i < end; i++) {
+        const digit = component.charCodeAt(i) - 0x30;
+        if (digit < 0 || digit > 9)
+            return false;
+        value = value * 10 + digit;
+        if (value > 2_147_483_647)
+            return false;
+    }
+    return true;
+}
+/** SemanticVersion.IsValidPart. */
+function isValidPart(part, allowLeadingZeros) {
+    if (part.length === 0)
+        return false;
+    if (!allowLeadingZeros && part.length > 1 && part[0] === '0' && /^[0-9]+$/.test(part))
+        return false;
+    return /^[0-9A-Za-z-]+$/.test(part);
+}
+/** String.Trim(): the characters char.IsWhiteSpace accepts, at both ends. */
+function trimDotNet(value) {
+    let start = 0;
+    let end = value.length;
+    while (start < end && isDotNetWhiteSpace(value.charCodeAt(start)))
+        start++;
+    while (end > start && isDotNetWhiteSpace(value.charCodeAt(end - 1)))
+        end--;
+    return value.slice(start, end);
+}
+function isDotNetWhiteSpace(code) {
+    return ((code >= 0x09 && code <= 0x0d) ||
+        code === 0x20 ||
+        code === 0x85 ||
+        code === 0xa0 ||
+        code === 0x1680 ||
+        (code >= 0x2000 && code <= 0x200a) ||
+        code === 0x2028 ||
+        code === 0x2029 ||
+        code === 0x202f ||
+        code === 0x205f ||
+        code === 0x3000);
+}
+
+;// CONCATENATED MODULE: ./src/package/nuspec-identity.ts
+
+
+
+
+/** The nuspec is well-formed but is not a manifest NuGet can read (no metadata, no id). */
+class NuspecContentError extends Error {
+    line;
+    constructor(message, line) {
+        super(message);
+        this.line = line;
+        this.name = 'NuspecContentError';
+    }
+}
+/**
+ * Reads `<id>` and `<version>` as NuGet's NuspecCoreReaderBase does, from one pass of XML events
+ * (the whole document is still checked, as XDocument.Load reads all of it):
+ * - `metadata` is the first child of the root element with that local name, in any namespace;
+ * - `id` and `version` are its first children with that name in metadata's default namespace;
+ * - their value is all the text inside them; text runs that are only whitespace are dropped
+ *   (XmlReaderSettings.IgnoreWhitespace). We trim the values, as before (NuGet keeps the spaces).
+ * A missing metadata or id is an error, as in NuGet ("Value cannot be null. (Parameter 'id')"), and
+ * so is a version NuGetVersion.Parse refuses; a missing version is not.
+ */
+function readNuspecIdentity(text) {
+    let metadata;
+    let metadataLine;
+    let metadataDone = false;
+    let capture;
+    const values = {};
+    let depth = 0;
+    readXml(text, {
+        startElement(tag) {
+            depth = tag.depth;
+            if (!metadata && !metadataDone && depth === 2 && tag.localName === 'metadata') {
+                metadata = { depth, namespace: tag.defaultNamespace };
+                metadataLine = tag.line;
+            }
+            else if (metadata && !capture && depth === metadata.depth + 1) {
+                const field = tag.localName;
+                if ((field === 'id' || field === 'version') &&
+                    tag.namespace === metadata.namespace &&
+                    values[field] === undefined)
+                    capture = { field, depth, value: '' };
+            }
+        },
+        endElement() {
+            if (capture && depth === capture.depth) {
+                values[capture.field] = capture.value;
+                capture = undefined;
+            }
+            if (metadata && depth === metadata.depth) {
+                metadata = undefined;
+                metadataDone = true;
+            }
+            depth--;
+        },
+        text(value, cdata) {
+            if (!capture || (!cdata && isXmlSpace(value, 0, value.length)))
+                return;
+            capture.value += value;
+            if (capture.value.length > LIMITS.maxXmlValueChars) {
+                throw new XmlLimitError(`<${capture.field}> holds more than ${LIMITS.maxXmlValueChars} characters`, metadataLine ?? 1);
+            }
+        },
+    });
+    if (!metadataDone)
+        throw new NuspecContentError("it has no 'metadata' element", 1);
+    if (values.id === undefined)
+        throw new NuspecContentError("its 'metadata' element has no 'id' element", metadataLine ?? 1);
+    if (values.version !== undefined && !isNuGetVersion(values.version)) {
+        const shown = values.version.length > 64 ? `${values.version.slice(0, 64)}…` : values.version;
+        throw new NuspecContentError(`its version ${JSON.stringify(shown)} is not a valid NuGet version`, metadataLine ?? 1);
+    }
+    return { id: trimXmlSpace(values.id), version: trimXmlSpace(values.version ?? '') };
+}
+/** Trims XML whitespace with a loop: a regex such as /\s+$/ is quadratic on long space runs. */
+function trimXmlSpace(value) {
+    let start = 0;
+    let end = value.length;
+    while (start < end && isXmlSpace(value, start, start + 1))
+        start++;
+    while (end > start && isXmlSpace(value, end - 1, end))
+        end--;
+    return value.slice(start, end);
+}
+function isXmlSpace(value, from, to) {
+    for (let i = from; i < to; i++) {
+        const code = value.charCodeAt(i);
+        if (code !== 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d)
+            return false;
+    }
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/package/nuspec.ts
 
 
 
 
 
+
 /**
- * yauzl reads the archive through this view, which ends where the EOCD record and its comment
- * end: .NET's ZipArchive (which NuGet uses) ignores bytes after that, yauzl would refuse them.
- */
-class ArchiveView extends yauzl.RandomAccessReader {
-    path;
-    constructor(path) {
-        super();
-        this.path = path;
-    }
-    _readStreamForRange(start, end) {
-        return (0,external_node_fs_.createReadStream)(this.path, { start, end: end - 1 });
-    }
-}
-/**
- * Reads the root-level `.nuspec` (inflated with a size limit) and returns its id and version.
+ * Reads the root-level `.nuspec` (found in the central directory already read, inflated with a
+ * size limit, decoded and parsed as XML within the XML limits) and returns its id and version.
  * Returns undefined when the archive has no nuspec at its root, as NuGet's "missing the required
  * nuspec file" (NU5037).
  */
 async function readPackageIdentity(archive) {
     const { path } = archive.file;
-    const end = Math.min(archive.file.size, archive.eocd.position + END_OF_CENTRAL_DIRECTORY_SIZE + archive.eocd.commentLength);
-    let zip;
     try {
-        zip = await yauzl.fromRandomAccessReaderPromise(new ArchiveView(path), end, {
-            lazyEntries: true,
-            decodeStrings: true,
-            validateEntrySizes: true,
-            strictFileNames: false,
-        });
-    }
-    catch (error) {
-        throw new errors_NupkgSigningError('NUPKG001', `'${path}' is not a readable zip archive (${error.message}).`, {
-            file: path,
-            cause: error,
-        });
-    }
-    try {
-        for await (const entry of zip.eachEntry()) {
-            const name = entry.fileName;
-            if (name.includes('/') || name.includes('\\') || !name.toLowerCase().endsWith('.nuspec'))
-                continue;
-            const xml = await nuspec_readLimited(await zip.openReadStreamPromise(entry), path, name);
-            checkXmlDeclaration(xml, path, name);
-            return parseIdentity(xml);
-        }
-        return undefined;
+        const entry = await openNuspecEntry(archive);
+        if (!entry)
+            return undefined;
+        const bytes = await readLimited(entry.stream, path, entry.name);
+        return nuspec_identityOf(bytes, path, entry.name);
     }
     catch (error) {
         if (error instanceof errors_NupkgSigningError)
@@ -67690,11 +72872,8 @@ async function readPackageIdentity(archive) {
             cause: error,
         });
     }
-    finally {
-        zip.close();
-    }
 }
-async function nuspec_readLimited(stream, path, name) {
+async function readLimited(stream, path, name) {
     const chunks = [];
     let total = 0;
     for await (const chunk of stream) {
@@ -67705,29 +72884,32 @@ async function nuspec_readLimited(stream, path, name) {
         }
         chunks.push(chunk);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks, total);
 }
 /**
- * NuGet parses the nuspec with an XML reader, which refuses an XML declaration anywhere but at the
- * very start; such a package is "not a valid package file". We check that rule (the one real
- * packages break) rather than all of XML.
+ * NuGet loads the nuspec with XDocument.Load before any signature work: a nuspec that is not
+ * well-formed XML (an XML declaration not at the start, a DTD, an unclosed tag, a bad byte), or
+ * that has no metadata or id, makes `dotnet nuget verify` fail with an error and no code. We say
+ * NUPKG001, "not a valid package"; an XML limit exceeded is NUPKG004.
  */
-function checkXmlDeclaration(xml, path, name) {
-    const text = xml.startsWith('\uFEFF') ? xml.slice(1) : xml;
-    const at = text.indexOf('<?xml');
-    if (at > 0) {
-        throw new errors_NupkgSigningError('NUPKG001', `'${path}' is not a valid package: its nuspec '${name}' has an XML declaration that is not at the start of the file. Rebuild the package with dotnet pack.`, { file: path });
+function nuspec_identityOf(bytes, path, name) {
+    try {
+        return readNuspecIdentity(decodeXml(bytes));
     }
-}
-/** Reads `<id>` and `<version>` from the nuspec's metadata; enough for reports and policy matching. */
-function parseIdentity(xml) {
-    const metadata = /<metadata\b[^>]*>([\s\S]*?)<\/metadata>/.exec(xml)?.[1] ?? xml;
-    const id = /<id>\s*([^<]*?)\s*<\/id>/.exec(metadata)?.[1];
-    const version = /<version>\s*([^<]*?)\s*<\/version>/.exec(metadata)?.[1];
-    return { id: id ?? '', version: version ?? '' };
+    catch (error) {
+        if (error instanceof XmlLimitError) {
+            throw new errors_NupkgSigningError('NUPKG004', `The nuspec '${name}' of '${path}' exceeds an XML limit at line ${error.line}: ${error.message}.`, { file: path, cause: error });
+        }
+        if (error instanceof XmlSyntaxError || error instanceof NuspecContentError) {
+            const what = error instanceof XmlSyntaxError ? 'is not well-formed XML' : 'is not a valid manifest';
+            throw new errors_NupkgSigningError('NUPKG001', `'${path}' is not a valid package: its nuspec '${name}' ${what} (line ${error.line}: ${error.message}). Rebuild the package with dotnet pack.`, { file: path, cause: error });
+        }
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/signature/primary-signature.ts
+
 
 
 
@@ -67740,7 +72922,10 @@ function parseIdentity(xml) {
  * NU3000; a malformed timestamp token is NU3003 or NU3021.
  */
 function parsePrimarySignature(bytes) {
-    const parts = readSignedData(bytes, 'package signature');
+    // SignedCms.Decode reads one ContentInfo and ignores what follows it (dotnet verifies a package
+    // whose signature entry is longer than its CMS, with zeros or garbage after it), so do we.
+    const element = readElement(bytes, 0, bytes.byteLength);
+    const parts = readSignedData(element ? bytes.subarray(0, element.end) : bytes, 'package signature');
     if (parts.signerInfoBlocks.length !== 1) {
         throw new errors_NupkgSigningError('NU3009', `The package signature has ${parts.signerInfoBlocks.length} SignerInfos; NuGet requires exactly one.`);
     }
@@ -67787,7 +72972,7 @@ function checkAllowedFingerprints(certificate, policy) {
     if (policy.allowedFingerprints.some((f) => f.replace(/[:\s]/g, '').toUpperCase() === actual))
         return [];
     return [
-        issue('NU3034', policy.allowUntrusted ? 'warning' : 'error', `The package is signed by ${certificate.subject} (SHA-256 ${actual}), which is not one of the trusted certificate fingerprints.`),
+        result_issue('NU3034', policy.allowUntrusted ? 'warning' : 'error', `The package is signed by ${certificate.subject} (SHA-256 ${actual}), which is not one of the trusted certificate fingerprints.`),
     ];
 }
 
@@ -67797,82 +72982,136 @@ function checkAllowedFingerprints(certificate, policy) {
 
 /** Bytes read per I/O; two such buffers are reused for the whole file (flat memory). */
 const CHUNK_SIZE = 4 * 1024 * 1024;
+/** A local header with the longest name and extra field: what `onLocalHeader` is shown at most. */
+const MAX_LOCAL_HEADER_BYTES = LOCAL_FILE_HEADER_SIZE + 0xffff + 0xffff;
+/** The re-based central directory is hashed in pieces of this size. */
+const STAGING_SIZE = 1024 * 1024;
 /**
  * The package hash NuGet signs: the archive with the signature entry taken out, byte-exact
  * (nuget-signing-spec.md §3.2, NuGet's `VerifySignedPackageIntegrity`). It works wherever the
- * signature entry sits, as NuGet's does. Costs one sequential pass over the file.
+ * signature entry sits, as NuGet's does. Costs one sequential pass over the file, and memory
+ * that does not grow with the file: 12 bytes per entry besides the directory already read.
  *
  * Throws NU3008 when the archive's offsets make the hash impossible to compute (NuGet reports any
  * exception during hashing as an integrity failure).
  */
 async function computeSignedPackageHash(archive, signature, algorithm, options = {}) {
-    const { file, records } = archive;
+    const { file, directory } = archive;
     const broken = (why) => new errors_NupkgSigningError('NU3008', `The package integrity check failed: ${why}.`, {
         file: file.path,
     });
-    // reduce, not Math.min(...spread): an archive can hold more records than a call has arguments.
-    const startOfLocalHeaders = records.reduce((min, r) => Math.min(min, r.localHeaderOffset), Infinity);
-    const startOfCentralDirectory = records.reduce((min, r) => Math.min(min, r.position), Infinity);
-    const last = records[records.length - 1];
-    if (!last)
+    const count = directory.length;
+    if (count === 0)
         throw broken('the archive has no central directory records');
-    const endOfCentralDirectory = last.position + last.headerSize;
+    // The walk is contiguous: the first header starts the directory, the last one ends it.
+    const startOfCentralDirectory = directory.position(0);
+    const endOfCentralDirectory = directory.position(count - 1) + directory.headerSize(count - 1);
     if (endOfCentralDirectory + END_OF_CENTRAL_DIRECTORY_SIZE > file.size) {
         throw broken('the end of central directory record does not follow the central directory');
     }
-    const spans = entrySpans(records, startOfCentralDirectory);
-    const signatureSpan = spans.find((s) => s.record === signature);
-    if (!signatureSpan)
+    // NuGet's entry spans (§3.1 step 6): records by local header offset, each up to the next one
+    // (the last up to the directory). They tile [first local header, directory) in that order.
+    const order = directory.indexesByLocalHeaderOffset();
+    const offsetAt = (rank) => directory.localHeaderOffset(order[rank]);
+    const spanEnd = (rank) => rank + 1 < count ? offsetAt(rank + 1) : startOfCentralDirectory;
+    const signatureRank = order.indexOf(signature.index);
+    if (signatureRank < 0)
         throw broken('the signature entry is missing from the central directory');
-    for (const span of spans) {
-        if (span.totalSize < 0 || span.record.localHeaderOffset + span.totalSize > file.size) {
-            throw broken(`the entry at offset ${span.record.localHeaderOffset} lies outside the local entry region`);
+    for (let rank = 0; rank < count; rank++) {
+        const offset = offsetAt(rank);
+        const totalSize = spanEnd(rank) - offset;
+        if (totalSize < 0 || offset + totalSize > file.size) {
+            throw broken(`the entry at offset ${offset} lies outside the local entry region`);
         }
     }
+    const startOfLocalHeaders = offsetAt(0);
+    const signatureStart = offsetAt(signatureRank);
+    const signatureEnd = spanEnd(signatureRank);
     const hash = (0,external_node_crypto_.createHash)(algorithm);
     const reader = new ChunkedReader(file, hash);
-    // 1–2: everything before the first local header, then each other entry's span in offset order.
+    const inspect = options.onLocalHeader;
+    let nextRank = 0;
+    /**
+     * Shows each span that starts in `chunk` its head, in offset order (see onLocalHeader). Heads
+     * inside the chunk are shown at once; a head that straddles two chunks (rare) is read on its
+     * own, and only then is there something to wait for.
+     */
+    const inspectHeads = (chunk, chunkPosition) => {
+        const chunkEnd = chunkPosition + chunk.length;
+        for (; nextRank < count; nextRank++) {
+            const offset = offsetAt(nextRank);
+            if (offset >= chunkEnd)
+                return undefined;
+            const size = Math.min(spanEnd(nextRank) - offset, MAX_LOCAL_HEADER_BYTES);
+            if (nextRank === signatureRank || size === 0)
+                continue;
+            const record = directory.record(order[nextRank]);
+            if (offset + size > chunkEnd) {
+                nextRank++;
+                return file.read(offset, size).then(async (head) => {
+                    inspect?.(record, head);
+                    await inspectHeads(chunk, chunkPosition);
+                });
+            }
+            inspect?.(record, chunk.subarray(offset - chunkPosition, offset - chunkPosition + size));
+        }
+        return undefined;
+    };
+    const onChunk = inspect ? inspectHeads : undefined;
+    // 1–2: everything before the first local header, then each other entry's span in offset order:
+    // the local entries without the signature's span.
     await reader.copy(0, startOfLocalHeaders);
-    const adjustedOffsets = new Map();
-    let runningEnd = 0;
-    for (const span of spans) {
-        if (span.record === signature)
+    await reader.copy(startOfLocalHeaders, signatureStart - startOfLocalHeaders, onChunk);
+    await reader.copy(signatureEnd, startOfCentralDirectory - signatureEnd, onChunk);
+    // 3: central directory headers without the signature's, local header offsets re-based: an
+    // entry's new offset is the length of the spans hashed before its own. Runs of headers are
+    // copied into a staging buffer, patched there, and hashed.
+    const signatureSize = signatureEnd - signatureStart;
+    const rebased = (i) => {
+        const offset = directory.localHeaderOffset(i);
+        const afterSignature = offset > signatureStart || (offset === signatureStart && i > signature.index);
+        return (offset - startOfLocalHeaders - (afterSignature ? signatureSize : 0)) >>> 0;
+    };
+    const staging = Buffer.allocUnsafe(STAGING_SIZE);
+    const hashHeaders = (first, end) => {
+        if (first >= end)
+            return;
+        const length = directory.copyHeaders(first, end, staging);
+        const base = directory.position(first);
+        for (let i = first; i < end; i++) {
+            staging.writeUInt32LE(rebased(i), directory.position(i) - base + 42);
+        }
+        hash.update(staging.subarray(0, length));
+    };
+    let first = 0;
+    let runBytes = 0;
+    for (let i = 0; i < count; i++) {
+        const headerSize = directory.headerSize(i);
+        if (i === signature.index) {
+            hashHeaders(first, i);
+            first = i + 1;
+            runBytes = 0;
             continue;
-        adjustedOffsets.set(span.record, runningEnd);
-        runningEnd += span.totalSize;
-        const inspect = options.onLocalHeader;
-        await reader.copy(span.record.localHeaderOffset, span.totalSize, inspect && ((head) => inspect(span.record, head)));
+        }
+        if (runBytes + headerSize > staging.length) {
+            hashHeaders(first, i);
+            first = i;
+            runBytes = 0;
+        }
+        runBytes += headerSize;
     }
-    // 3: central directory headers without the signature's, local header offsets re-based.
-    const offsetField = Buffer.alloc(4);
-    for (const record of records) {
-        if (record === signature)
-            continue;
-        hash.update(record.raw.subarray(0, 42));
-        offsetField.writeUInt32LE(adjustedOffsets.get(record) >>> 0);
-        hash.update(offsetField);
-        hash.update(record.raw.subarray(46));
-    }
+    hashHeaders(first, count);
     // 4: the end record, read where the central directory ends, with the signature subtracted.
     const eocd = await file.read(endOfCentralDirectory, END_OF_CENTRAL_DIRECTORY_SIZE);
     const adjusted = Buffer.alloc(12);
     adjusted.writeUInt16LE((eocd.readUInt16LE(8) - 1) & 0xffff, 0);
     adjusted.writeUInt16LE((eocd.readUInt16LE(10) - 1) & 0xffff, 2);
     adjusted.writeUInt32LE((eocd.readUInt32LE(12) - signature.headerSize) >>> 0, 4);
-    adjusted.writeUInt32LE((eocd.readUInt32LE(16) - signatureSpan.totalSize) >>> 0, 8);
+    adjusted.writeUInt32LE((eocd.readUInt32LE(16) - signatureSize) >>> 0, 8);
     hash.update(eocd.subarray(0, 8));
     hash.update(adjusted);
     await reader.copy(endOfCentralDirectory + 20, file.size - endOfCentralDirectory - 20);
     return hash.digest();
-}
-/** NuGet's entry spans: records sorted by local header offset, each up to the next (§3.1 step 6). */
-function entrySpans(records, startOfCentralDirectory) {
-    const sorted = [...records].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
-    return sorted.map((record, i) => {
-        const next = sorted[i + 1];
-        const end = next ? next.localHeaderOffset : startOfCentralDirectory;
-        return { record, totalSize: end - record.localHeaderOffset };
-    });
 }
 /**
  * Feeds file ranges into a hash with two reused buffers, reading the next chunk while the current
@@ -67886,23 +73125,32 @@ class ChunkedReader {
         this.file = file;
         this.hash = hash;
     }
-    /** `inspectFirst` sees the first chunk of the range before it is hashed (and reused). */
-    async copy(position, length, inspectFirst) {
+    /** `onChunk` sees each chunk and its file position before it is hashed (and reused). */
+    async copy(position, length, onChunk) {
         if (length <= 0)
             return;
         let which = 0;
         let pending = this.readChunk(which, position, length);
         let done = 0;
-        while (done < length) {
-            const size = await pending;
-            const current = this.buffers[which];
-            if (done === 0)
-                inspectFirst?.(current.subarray(0, size));
-            done += size;
-            which ^= 1;
-            if (done < length)
-                pending = this.readChunk(which, position + done, length - done);
-            this.hash.update(current.subarray(0, size));
+        try {
+            while (done < length) {
+                const size = await pending;
+                const current = this.buffers[which].subarray(0, size);
+                const currentPosition = position + done;
+                done += size;
+                which ^= 1;
+                if (done < length)
+                    pending = this.readChunk(which, position + done, length - done);
+                const inspecting = onChunk?.(current, currentPosition);
+                if (inspecting)
+                    await inspecting;
+                this.hash.update(current);
+            }
+        }
+        catch (error) {
+            // Settle the read in flight, so nothing touches the file after the caller closes it.
+            await Promise.allSettled([pending]);
+            throw error;
         }
     }
     async readChunk(which, position, remaining) {
@@ -67922,13 +73170,42 @@ class ChunkedReader {
  */
 function localHeaderMismatch(record, head) {
     const local = parseLocalFileHeader(head.subarray(0, Math.min(head.length, LOCAL_FILE_HEADER_SIZE + 0xffff)));
-    const name = record.rawName.toString('latin1');
+    // Names are made into strings only for the message: this runs once per entry.
+    const name = () => record.rawName.toString('latin1');
     if (!local)
-        return `no local header at offset ${record.localHeaderOffset} for '${name}'`;
-    if (!Buffer.from(local.rawName).equals(record.rawName)) {
-        return `the local header at offset ${record.localHeaderOffset} names '${Buffer.from(local.rawName).toString('latin1')}', the central directory '${name}'`;
+        return `no local header at offset ${record.localHeaderOffset} for '${name()}'`;
+    if (!local.rawName.equals(record.rawName)) {
+        return `the local header at offset ${record.localHeaderOffset} names '${Buffer.from(local.rawName).toString('latin1')}', the central directory '${name()}'`;
     }
     return undefined;
+}
+/**
+ * NuGet's `SignedPackageArchiveUtility.IsSigned`, the first step of its integrity check: the
+ * signature's local header must carry the 14 name bytes `.signature.p7s` too (byte for byte, so
+ * case counts) with the UTF-8 flag clear. The entry reader never compares the local name (it only
+ * uses its length to find the data), so a package whose local header names another file reads
+ * fine and then fails integrity: NuGet reports NU3008. Returns why it fails, or undefined.
+ */
+async function signatureLocalHeaderMismatch(archive, record) {
+    const available = Math.max(0, archive.file.size - record.localHeaderOffset);
+    const fixed = await archive.file.read(record.localHeaderOffset, Math.min(LOCAL_FILE_HEADER_SIZE, available));
+    if (fixed.length < LOCAL_FILE_HEADER_SIZE)
+        return 'the signature entry has no local header';
+    const nameLength = fixed.readUInt16LE(26);
+    const local = parseLocalFileHeader(await archive.file.read(record.localHeaderOffset, Math.min(LOCAL_FILE_HEADER_SIZE + nameLength, available)));
+    if (!local)
+        return 'the signature entry has no local header';
+    if (isSignatureRecord(local))
+        return undefined;
+    return `the local header of the signature entry names '${escapeName(local.rawName)}'${local.flags & UTF8_FLAG ? ' with the UTF-8 flag set' : ''}, not '${SIGNATURE_FILE_NAME.toString('ascii')}'`;
+}
+/** Name bytes for a message: printable ASCII kept, everything else as \xNN. */
+function escapeName(bytes) {
+    return [...bytes]
+        .map((b) => b >= 0x20 && b < 0x7f && b !== 0x5c
+        ? String.fromCharCode(b)
+        : `\\x${b.toString(16).padStart(2, '0')}`)
+        .join('');
 }
 
 ;// CONCATENATED MODULE: ./src/verify/checks/integrity.ts
@@ -67942,7 +73219,8 @@ const ADVICE = 'The package has changed since it was signed: rebuild and re-sign
 /**
  * Checks that the package content is what was signed: the hash named in the signature content
  * equals NuGet's hash of the archive without the signature entry (spec §3). A mismatch, or any
- * failure while hashing, is NU3008, always an error (NuGet's status Suspect).
+ * failure while hashing, is NU3008, always an error (NuGet's status Suspect). So is a signature
+ * entry whose local header names another file than `.signature.p7s` (NuGet's IsSigned pre-check).
  *
  * Also cross-checks each entry's local header against the central directory (NUPKG008, a
  * warning: NuGet's verdict does not depend on it). Throws NU3000/NU3007 when the content cannot
@@ -67954,9 +73232,13 @@ async function checkIntegrity(archive, signatureRecord, content) {
     }
     const parsed = parseSignatureContent(content);
     const expected = decodeContentHash(parsed);
-    const tampered = (what) => [issue('NU3008', 'error', `${what} ${ADVICE}`)];
+    const tampered = (what) => [result_issue('NU3008', 'error', `${what} ${ADVICE}`)];
     if (!expected)
         return tampered('The package integrity check failed: the signed package hash is not valid base64.');
+    // NuGet's IsSigned pre-check: the signature's local header must name `.signature.p7s` too.
+    const notSigned = await signatureLocalHeaderMismatch(archive, signatureRecord);
+    if (notSigned)
+        return tampered(`The package integrity check failed: ${notSigned}.`);
     let actual;
     const mismatches = [];
     try {
@@ -67976,7 +73258,7 @@ async function checkIntegrity(archive, signatureRecord, content) {
     // Checks that the central directory and the local headers describe the same entries.
     const crossCheck = mismatches.length
         ? [
-            issue('NUPKG008', 'warning', `The central directory and the local file headers disagree (${mismatches.slice(0, 3).join('; ')}${mismatches.length > 3 ? `; and ${mismatches.length - 3} more` : ''}): the archive is damaged or crafted to show different files to different tools. Rebuild it.`),
+            result_issue('NUPKG008', 'warning', `The central directory and the local file headers disagree (${mismatches.slice(0, 3).join('; ')}${mismatches.length > 3 ? `; and ${mismatches.length - 3} more` : ''}): the archive is damaged or crafted to show different files to different tools. Rebuild it.`),
         ]
         : [];
     if (actual.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(actual, expected)) {
@@ -67986,6 +73268,65 @@ async function checkIntegrity(archive, signatureRecord, content) {
         ];
     }
     return crossCheck;
+}
+
+;// CONCATENATED MODULE: ./src/verify/checks/nuget-org-rules.ts
+
+
+/**
+ * The rules nuget.org applies on top of the client's verification (seed "Signature requirements
+ * on nuget.org"; nuget-signing-spec.md §9.2, §9.4), for the author signature and its timestamp:
+ *
+ * - validity per current UTC time: the client accepts a certificate that expired after a valid
+ *   timestamp, nuget.org refuses it when the package is pushed (NotTimeValid: "reject at ingestion
+ *   only"), and keeps serving versions it already has;
+ * - self-issued certificates are rejected whatever the local trust roots say (at ingestion; a
+ *   published version is only warned about, as the revalidation job does for "other" states).
+ *
+ * The other rules of the seed (key size, purpose, algorithm) are the client's own requirements
+ * and are reported by the signature's evaluation already.
+ */
+function checkNugetOrgRules(signer, timestamp, stage, now) {
+    const issues = [];
+    const report = (certificate, role) => {
+        for (const finding of nuget_org_certificate_checkNugetOrgCertificate(certificate, role, now)) {
+            if (!SERVER_ONLY_RULES.has(finding.rule))
+                continue;
+            if (finding.rule === 'validity') {
+                if (stage === 'published')
+                    continue;
+                issues.push(result_issue(finding.code, 'error', expiredMessage(finding.message, role, timestamp)));
+            }
+            else {
+                const level = stage === 'submission' ? 'error' : 'warning';
+                issues.push(result_issue(finding.code, level, selfIssuedMessage(finding.message, role, stage)));
+            }
+        }
+    };
+    report(signer, 'signing');
+    if (timestamp)
+        report(timestamp.tsa, 'timestamping');
+    return issues;
+}
+const SERVER_ONLY_RULES = new Set([
+    'validity',
+    'selfIssued',
+]);
+function expiredMessage(finding, role, timestamp) {
+    const restore = timestamp
+        ? ` The package stays valid for restore (--policy verify) because it is timestamped ${timestamp.genTime.toISOString().slice(0, 10)}, and nuget.org keeps serving versions it already has (--published).`
+        : '';
+    const fix = role === 'signing'
+        ? 'Renew the certificate, register the new one on nuget.org and sign again.'
+        : 'Sign again with a timestamp server whose certificate is current.';
+    return `nuget.org checks certificates when the package is pushed: ${finding}. ${fix}${restore}`;
+}
+function selfIssuedMessage(finding, role, stage) {
+    const what = role === 'signing' ? 'code-signing' : 'timestamping';
+    const consequence = stage === 'submission'
+        ? `nuget.org rejects it whatever roots this machine trusts. Sign with a ${what} certificate from a public certificate authority.`
+        : 'nuget.org would not have accepted it on upload; its revalidation reports it.';
+    return `${finding}; ${consequence}`;
 }
 
 ;// CONCATENATED MODULE: ./src/verify/checks/signature-attributes.ts
@@ -68106,7 +73447,7 @@ function checkSignerPolicies(facts, policies, context) {
     }
     let accepted = !issues.some((i) => i.level === 'error');
     if (policies.signerPolicy) {
-        const decision = evaluateSignerPolicy(policies.signerPolicy, facts, context.now);
+        const decision = evaluateSignerPolicy(policies.signerPolicy, facts, context.now, context.policy.nugetOrg);
         issues.push(...decision.issues);
         rule = decision.rule;
         accepted &&= decision.accepted;
@@ -68154,7 +73495,7 @@ function signatureFacts(packageId, read, trust, integrityValid) {
 }
 /** A certificate as the policies see it; without a built chain, the chain is the certificate alone. */
 function signature_facts_certificateFacts(certificate, chain) {
-    const chainViews = chain && chain.length > 0 ? chain.map((der) => parseCertificate(der)) : [certificate];
+    const chainViews = chain && chain.length > 0 ? chain.map((der) => certificate_parseCertificate(der)) : [certificate];
     return {
         fingerprintSha256: certificate.fingerprintSha256,
         subject: certificate.subject,
@@ -68192,7 +73533,7 @@ function checkValidityPeriod(certificate, timestamp, now) {
 
 
 
-const PURPOSE = {
+const chain_PURPOSE = {
     signing: {
         policy: oids_OID.codeSigning,
         untrusted: 'NU3018',
@@ -68214,7 +73555,7 @@ const PURPOSE = {
  * NU3012 (NU3028 for a TSA). Also returns the chain built, leaf first.
  */
 function checkChain(certificate, extraCertificates, options) {
-    const purpose = PURPOSE[options.purpose];
+    const purpose = chain_PURPOSE[options.purpose];
     const result = buildChain(certificate.der, {
         anchors: options.roots,
         intermediates: extraCertificates.map((c) => c.der),
@@ -68232,14 +73573,14 @@ function checkChain(certificate, extraCertificates, options) {
             : '';
         findings.push({
             code: purpose.broken,
-            message: `The ${who} failed chain validation for ${purpose.label}: ${problems.join(', ')}${missing}.`,
+            message: `The ${who} failed chain validation for ${purpose.label}: ${problems.map((status) => (status === 'NotValidForUsage' ? `NotValidForUsage (${describeUsageProblem(result.chain, purpose.policy)})` : status)).join(', ')}${missing}.`,
         });
     }
     if (result.statuses.includes('UntrustedRoot')) {
         findings.push({
             code: purpose.untrusted,
             untrustedRoot: true,
-            message: `The ${who} chains to a root that is not trusted for ${purpose.label}. Trust it with --trusted-roots if you expect it, or sign with a certificate from a trusted CA.`,
+            message: `The ${who} chains to a root that is not trusted for ${purpose.label}. ${options.nugetOrg ? `nuget.org accepts only certificates that chain to a root Windows trusts by default, whatever this machine trusts: sign with a ${purpose.label} certificate from a public certificate authority.` : 'Trust it with --trusted-roots if you expect it, or sign with a certificate from a trusted CA.'}`,
         });
         const root = describeUntrustedRoot(result.chain[result.chain.length - 1]);
         findings.push({
@@ -68324,6 +73665,7 @@ function checkTimestamp(token, timestampedSignatureValue, options) {
             roots: options.roots,
             purpose: 'timestamping',
             verificationTime: options.now,
+            ...(options.nugetOrg ? { nugetOrg: true } : {}),
         });
         for (const finding of chainFindings) {
             findings.push({ ...finding, alwaysError: finding.untrustedRoot === true });
@@ -68362,7 +73704,7 @@ function checkTimestamp(token, timestampedSignatureValue, options) {
 async function evaluateSignature(subject, context) {
     const { policy } = context;
     const issues = [];
-    const log = (fatal, code, message) => issues.push(issue(code, fatal ? 'error' : 'warning', message));
+    const log = (fatal, code, message) => issues.push(result_issue(code, fatal ? 'error' : 'warning', message));
     const result = (valid, extra = {}) => ({
         valid,
         issues,
@@ -68400,6 +73742,7 @@ async function evaluateSignature(subject, context) {
         roots: context.trust.codeSigning,
         purpose: 'signing',
         verificationTime: timestamp?.upper ?? context.now,
+        nugetOrg: policy.nugetOrg !== undefined,
     });
     for (const found of findings) {
         if (found.code === 'NU3042') {
@@ -68463,6 +73806,7 @@ async function selectTimestamp(subject, context, log, issues) {
     const checked = checkTimestamp(first, subject.signer.signatureValue, {
         now: context.now,
         roots: context.trust.timestamping,
+        nugetOrg: policy.nugetOrg !== undefined,
     });
     for (const found of checked.findings) {
         const fatal = found.alwaysError === true || (found.code !== 'NU3042' && !policy.allowIgnoreTimestamp);
@@ -68530,7 +73874,9 @@ async function verifyTrustAndValidity(signature, primaryCertificate, context) {
         }, context);
     }
     else if (policy.signaturePlacement === 'primary' || !signature.countersignatures.length) {
-        issues.push(issue('NU3000', 'error', `The policy '${policy.name}' does not accept ${signature.signatureType} primary signatures.`));
+        issues.push(result_issue('NU3000', 'error', policy.nugetOrg
+            ? `nuget.org accepts only packages whose primary signature is an author signature (it adds its own repository countersignature after upload); this one is a ${signature.signatureType} signature. Author-sign the package with a certificate registered on nuget.org, or push it unsigned where the owners' registrations allow unsigned packages.`
+            : `The policy '${policy.name}' does not accept ${signature.signatureType} primary signatures.`));
     }
     const counter = await evaluateCountersignature(signature, primary, context);
     const primaryIssues = primary
@@ -68565,7 +73911,7 @@ async function evaluateCountersignature(signature, primary, context) {
             ? {
                 valid: false,
                 issues: [
-                    issue('NU3038', 'error', 'The package has no repository countersignature, which the policy requires.'),
+                    result_issue('NU3038', 'error', 'The package has no repository countersignature, which the policy requires.'),
                 ],
             }
             : undefined;
@@ -68599,7 +73945,7 @@ async function evaluateCountersignature(signature, primary, context) {
             throw error;
         return {
             valid: policy.allowIllegal,
-            issues: [issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error))],
+            issues: [result_issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error))],
         };
     }
 }
@@ -68655,6 +74001,7 @@ function rescuedIssues(primary, counter, primaryCertificate, context) {
 
 
 
+
 /**
  * Verifies one package like `dotnet nuget verify --all`: read the archive, decide signed or
  * unsigned as NuGet does, read the signature (errors here end verification with one code), then
@@ -68692,14 +74039,14 @@ async function verifyArchive(archive, options) {
     const base = { file, ...(identity ? { package: identity } : {}) };
     // Checks that the archive is a package: NuGet reads the nuspec before any signature work.
     if (!identity) {
-        issues.push(issue('NU5037', 'error', 'The package is missing the required nuspec file. Rebuild it with dotnet pack.'));
+        issues.push(result_issue('NU5037', 'error', 'The package is missing the required nuspec file. Rebuild it with dotnet pack.'));
     }
     // Checks whether the package is signed, by the decoded entry name (spec §1.5 step 1).
     if (!archive.signedByName) {
         const allowed = policy.allowUnsigned;
         issues.push(allowed
-            ? issue('NU3004', 'info', 'The package is not signed (allowed by the policy).')
-            : issue('NU3004', 'error', 'The package is not signed. Sign it with `nupkg-signing sign` or `dotnet nuget sign`.'));
+            ? result_issue('NU3004', 'info', 'The package is not signed (allowed by the policy).')
+            : result_issue('NU3004', 'error', 'The package is not signed. Sign it with `nupkg-signing sign` or `dotnet nuget sign`.'));
         const policies = checkSignerPolicies(signatureFacts(identity?.id ?? '', undefined, undefined, true), options, options);
         issues.push(...policies.issues);
         return {
@@ -68719,7 +74066,7 @@ async function verifyArchive(archive, options) {
     catch (error) {
         if (!(error instanceof errors_NupkgSigningError) || error.code.startsWith('NUPKG'))
             throw error;
-        issues.push(issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error)));
+        issues.push(result_issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error)));
         return {
             ...base,
             valid: policy.allowIllegal && !!identity,
@@ -68736,19 +74083,24 @@ async function verifyArchive(archive, options) {
         ...options,
         policy: trustedSignerPolicy(options, certificate),
     });
+    // Checks what nuget.org checks beyond the client: certificates current now, none self-issued.
+    const nugetOrg = policy.nugetOrg && certificate && signature.signatureType === 'author'
+        ? checkNugetOrgRules(certificate, trust.primary?.timestamp, policy.nugetOrg, options.now)
+        : [];
     // Checks the signer against the fingerprints the user trusts (--certificate-fingerprint).
     const allowList = certificate ? checkAllowedFingerprints(certificate, policy) : [];
     // Checks the signer against trusted signers, repository certificates and the signer policy.
     const intact = !integrity.some((i) => i.level === 'error');
     const facts = signatureFacts(identity?.id ?? '', read, trust, intact);
     const policies = checkSignerPolicies(facts, options, options);
-    issues.push(...integrity, ...trust.issues, ...allowList, ...policies.issues);
+    issues.push(...integrity, ...trust.issues, ...nugetOrg, ...allowList, ...policies.issues);
     return {
         ...base,
         valid: !!identity &&
             intact &&
             trust.valid &&
-            !allowList.some((i) => i.level === 'error') &&
+            !hasErrors(nugetOrg) &&
+            !hasErrors(allowList) &&
             policies.accepted,
         signature: signature.signatureType,
         countersigned: signature.repositoryCountersignatures.length > 0,
@@ -68794,7 +74146,7 @@ async function verifyTrustAndValidityOrFail(signature, certificate, options) {
         const allowed = options.policy.allowIllegal;
         return {
             valid: allowed,
-            issues: [issue(error.code, allowed ? 'warning' : 'error', describeError(error))],
+            issues: [result_issue(error.code, allowed ? 'warning' : 'error', describeError(error))],
             signatures: [],
         };
     }
@@ -68805,7 +74157,7 @@ function verify_package_unreadable(file, error) {
         valid: false,
         signature: 'unknown',
         countersigned: false,
-        issues: [issue(error.code, 'error', error.message)],
+        issues: [result_issue(error.code, 'error', error.message)],
     };
 }
 
@@ -68824,13 +74176,19 @@ async function runVerification(options) {
     const signerPolicy = options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
     const nugetConfig = options.nugetConfig === undefined ? undefined : loadNuGetConfig(options.nugetConfig);
     const repositoryCertificates = loadRepositoryList(options.repositoryCertificates);
-    const preset = getPreset(options.policy ?? signerPolicy?.verification?.preset ?? presetFromConfig(nugetConfig));
+    const preset = getPreset(options.policy ??
+        signerPolicy?.verification?.preset ??
+        (signerPolicy ? 'nuget.org' : presetFromConfig(nugetConfig)));
+    if (options.published && preset.nugetOrg === undefined) {
+        throw new errors_NupkgSigningError('NUPKG003', `--published asks nuget.org's rules about a version it already serves, but the policy '${preset.name}' does not apply them: add --policy nuget.org.`);
+    }
     const fingerprints = options.certificateFingerprints.map(parseFingerprint);
-    const policy = fingerprints.length
-        ? withOverrides(preset, { allowedFingerprints: fingerprints })
-        : preset;
+    const policy = withOverrides(preset, {
+        ...(fingerprints.length ? { allowedFingerprints: fingerprints } : {}),
+        ...(options.published ? { nugetOrg: 'published' } : {}),
+    });
     const trust = selectTrustStores([...options.trustedRoots, ...(signerPolicy?.trustedRoots ?? [])]);
-    const files = await expandPackageArguments(options.packages, options.cwd);
+    const { files, summary: expansion } = await expandPackages(options.packages, options.cwd === undefined ? {} : { cwd: options.cwd });
     const { directory } = options.revocation ?? {};
     const revocation = createRevocationChecker({
         mode: resolveRevocationMode(options.revocation?.mode ?? (directory === undefined ? undefined : 'files')),
@@ -68849,7 +74207,7 @@ async function runVerification(options) {
             ...(repositoryCertificates ? { repositoryCertificates } : {}),
         }));
     }
-    return results;
+    return { results, expansion };
 }
 /** A nuget.config in require mode verifies like restore's require mode; otherwise like verify. */
 function presetFromConfig(config) {
@@ -68877,25 +74235,19 @@ function parseFingerprint(text) {
 
 
 /**
- * The packages the patterns name. A pattern that names nothing is an error (as in the CLI)
- * unless allow-no-packages is set, where it only contributes no package.
+ * The packages the patterns name, one per real file, with what the search considered. A pattern
+ * that names nothing is an error (as in the CLI) unless allow-no-packages is set, where it only
+ * contributes no package.
  */
 async function findPackages(plan, cwd) {
-    const found = new Set();
-    for (const pattern of plan.packages) {
-        try {
-            for (const file of await expandPackageArguments([pattern], cwd))
-                found.add(file);
-        }
-        catch (error) {
-            if (!isNupkgSigningError(error) || error.code !== 'NUPKG003')
-                throw error;
-            if (plan.allowNoPackages)
-                continue;
-            throw new errors_NupkgSigningError('NUPKG003', `${error.message} Set allow-no-packages: true if a run without packages is expected.`);
-        }
+    try {
+        return await expandPackages(plan.packages, { cwd, allowNoMatch: plan.allowNoPackages });
     }
-    return [...found].sort();
+    catch (error) {
+        if (!isNupkgSigningError(error) || error.code !== 'NUPKG003')
+            throw error;
+        throw new errors_NupkgSigningError('NUPKG003', `${error.message} Set allow-no-packages: true if a run without packages is expected.`);
+    }
 }
 /**
  * Signs and/or verifies through the same code path as the CLI (runSigning, runVerification).
@@ -68906,7 +74258,7 @@ async function execute(plan, packages, clock, cwd) {
     if (packages.length === 0)
         return none;
     if (plan.mode === 'verify') {
-        const verifications = await runVerification({
+        const { results: verifications } = await runVerification({
             ...plan.verify,
             packages,
             now: clock(),
@@ -68918,14 +74270,154 @@ async function execute(plan, packages, clock, cwd) {
         // Checks that the policy, nuget.config and trust roots load before anything is signed.
         await runVerification({ ...plan.verify, packages: [], now: clock(), cwd });
     }
-    const signing = await runSigning({ ...plan.sign, packages, now: clock, cwd });
+    const { outcomes: signing } = await runSigning({ ...plan.sign, packages, now: clock, cwd });
     if (plan.mode === 'sign')
         return { ...none, signing };
     const signed = signing.filter((o) => o.signed).map((o) => o.outputPath ?? o.file);
     const verifications = signed.length === 0
         ? []
-        : await runVerification({ ...plan.verify, packages: signed, now: clock(), cwd });
+        : (await runVerification({ ...plan.verify, packages: signed, now: clock(), cwd })).results;
     return { ...none, signing, verifications };
+}
+
+;// CONCATENATED MODULE: ./src/report/escape.ts
+/**
+ * Neutralises text that leaves the program: package ids and versions, certificate subjects, file
+ * names, server replies and the messages that quote them are hostile. Every sink passes its text
+ * through one of these functions: terminal and CI-log lines (`logLine`, `logLines`), values in
+ * Markdown (`markdownText`), other plain-text fields (`visibleText`) and JSON (`jsonText`).
+ *
+ * Why each rule (read from the runners' sources):
+ * - The GitHub Actions runner trims a line's leading white space and runs it as a workflow command
+ *   when it then starts with `::` (`ActionCommand.TryParseV2`); failing that, it looks for the
+ *   legacy `##[` prefix anywhere in the line (`ActionCommand.TryParse`).
+ * - The Azure Pipelines agent runs `##vso[area.event ...]` found anywhere in a line
+ *   (`Command.TryParse`: `message.IndexOf("##vso[")`). That IndexOf is culture-sensitive, and ICU
+ *   collation skips "ignorable" characters, so `#<U+00AD>#vso[` may match too: invisible
+ *   characters are escaped first, and the markers are also matched across any non-ASCII character.
+ * - A CR, LF, U+0085, U+2028 or U+2029 starts a new line (and a new command) in a log or a
+ *   Markdown table; ESC and C1 controls drive the terminal; bidi overrides reorder what a reader
+ *   sees ("Trojan Source"); zero-width characters hide text.
+ * Backslashes in values are kept as they are (Windows paths stay readable), so an escape such as
+ * `\n` is unambiguous for everything except a value that itself contains a backslash.
+ */
+/**
+ * Characters never printed as they are: C0/C1 controls and DEL (Cc), format characters such as the
+ * bidi overrides and zero-width joiners (Cf), line and paragraph separators (Zl, Zp), spaces other
+ * than U+0020 (Zs), lone surrogates (Cs), unassigned code points (Cn) and every default-ignorable
+ * code point (invisible by definition; skipped by culture-sensitive string matching).
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Cn}\p{Default_Ignorable_Code_Point}]|(?! )\p{Zs}/gu;
+const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Any run of non-ASCII characters, which a culture-sensitive matcher might skip. */
+const SKIPPABLE = '\\P{ASCII}*';
+/** `##vso[` and `##[`, in any case, with anything skippable between their characters. */
+const COMMAND_ANYWHERE = new RegExp(`#${SKIPPABLE}#${SKIPPABLE}(?:[Vv]${SKIPPABLE}[Ss]${SKIPPABLE}[Oo]${SKIPPABLE})?\\[`, 'gu');
+/** `::` after leading white space (and anything skippable): a GitHub workflow command. */
+const COMMAND_AT_LINE_START = new RegExp(`^(?:\\s|\\P{ASCII})*:${SKIPPABLE}:`, 'u');
+/** The text with every invisible or control character shown as an escape (`\n`, `\x1b`, `\u202e`). */
+function visibleText(text) {
+    return text.replace(INVISIBLE, escapeCharacter);
+}
+/**
+ * One line for a terminal or a CI log: nothing in it can end the line, drive the terminal or be
+ * read as a GitHub Actions or Azure Pipelines command. Text that is already safe is unchanged.
+ */
+function logLine(line) {
+    return visibleText(line)
+        .replace(COMMAND_ANYWHERE, (marker) => `${marker.slice(0, -1)}\\x5b`)
+        .replace(COMMAND_AT_LINE_START, (prefix) => prefix.replace(':', '\\x3a'));
+}
+/** Lines for a terminal or a CI log, each made safe by `logLine`, newline-terminated. */
+function logLines(lines) {
+    return `${lines.map(logLine).join('\n')}\n`;
+}
+/**
+ * ASCII characters left as they are in Markdown: letters, digits, the space and punctuation with
+ * no meaning inside a line (`-`, `+` and `=` only mean something at the start of a line, which a
+ * value never reaches: its line breaks are gone). Every other ASCII character can start inline
+ * syntax in GitHub-flavoured Markdown (`\` `` ` `` `*` `_` `~` `[` `]` `!` `<` `>` `&` `|` `#` `:`
+ * `@` `$` `(` `)` `{` `}` `^`), and is written as a character reference.
+ */
+const MARKDOWN_SYNTAX = /[^A-Za-z0-9 \-.,/;?'"%+=\u0080-\u{10FFFF}]|(?<=[Ww]{3})\./gu;
+const NAMED_REFERENCES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+};
+/**
+ * A value for GitHub-flavoured Markdown (a table cell): a line break becomes a space (a table row
+ * is one line), other invisible characters are escaped, and every character that could start
+ * Markdown syntax is written as a character reference. CommonMark never reads a character
+ * reference as syntax, and block syntax needs the start of a line, so no cell break, heading,
+ * link, image, emphasis, code, math, HTML or autolink (`http:`, `www.`, `a@b`) can come from the
+ * value; it renders as the same text.
+ */
+function markdownText(value) {
+    return visibleText(value.replace(/\r\n|[\r\n]/g, ' ')).replace(MARKDOWN_SYNTAX, (character) => NAMED_REFERENCES[character] ?? `&#${character.codePointAt(0)};`);
+}
+/**
+ * A SARIF plain-text message (SARIF 2.1.0 §3.11.6): invisible characters escaped, and `[` and `]`
+ * escaped with a backslash, so that no embedded link (`[text](https://…)`) comes from a value.
+ */
+function sarifText(message) {
+    return visibleText(message).replace(/[[\]]/g, (bracket) => `\\${bracket}`);
+}
+/**
+ * A JSON document that parses to exactly `value`, with the characters a terminal or CI log would
+ * act on written as `\uXXXX` escapes (JSON.stringify leaves DEL, C1 controls, bidi overrides,
+ * U+2028/U+2029 and the `[` of `##vso[`/`##[` raw). These can only occur inside strings: every
+ * control character in a string is escaped by JSON.stringify, so a raw LF is the indentation's.
+ */
+function jsonText(value) {
+    return `${JSON.stringify(value, null, 2)}\n`
+        .replace(INVISIBLE, (character) => (character === '\n' ? character : jsonEscape(character)))
+        .replace(COMMAND_ANYWHERE, (marker) => `${marker.slice(0, -1)}\\u005b`);
+}
+function escapeCharacter(character) {
+    const named = NAMED[character];
+    if (named)
+        return named;
+    const code = character.codePointAt(0) ?? 0;
+    if (code <= 0xff)
+        return `\\x${escape_hex(code, 2)}`;
+    if (code <= 0xffff)
+        return `\\u${escape_hex(code, 4)}`;
+    return `\\u{${escape_hex(code, 5)}}`;
+}
+/** JSON escapes UTF-16 code units: an astral character becomes its surrogate pair. */
+function jsonEscape(character) {
+    let escaped = '';
+    for (let i = 0; i < character.length; i++)
+        escaped += `\\u${escape_hex(character.charCodeAt(i), 4)}`;
+    return escaped;
+}
+function escape_hex(code, width) {
+    return code.toString(16).padStart(width, '0');
+}
+
+;// CONCATENATED MODULE: ./src/action/log.ts
+
+
+function info(message) {
+    core.info(logLine(message));
+}
+function debug(message) {
+    core.debug(logLine(message));
+}
+function annotate(level, message, target = {}) {
+    const properties = {
+        ...(target.title !== undefined ? { title: logLine(target.title) } : {}),
+        ...(target.file !== undefined ? { file: logLine(target.file) } : {}),
+    };
+    core[level](logLine(message), properties);
+}
+function warning(message) {
+    annotate('warning', message);
+}
+/** Fails the step with an `::error::` line. */
+function fail(message) {
+    core.setFailed(logLine(message));
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
@@ -68945,6 +74437,7 @@ async function resolveInputs(inputs, context) {
         verify: {
             ...(inputs.policy ? { policy: inputs.policy } : {}),
             ...(inputs.policyFile ? { policyFile: inputs.policyFile } : {}),
+            ...(flag('published', inputs.published, false) ? { published: true } : {}),
             ...(inputs.nugetConfig ? { nugetConfig: inputs.nugetConfig } : {}),
             trustedRoots,
             certificateFingerprints: list(inputs.certificateFingerprints),
@@ -69044,23 +74537,59 @@ function ignoredSigningInputs(inputs) {
     const given = [
         ['certificate', inputs.certificate],
         ['private-key', inputs.privateKey],
+        ['sign-command', inputs.signCommand],
+        ['sign-url', inputs.signUrl],
         ['timestamp-urls', inputs.timestampUrls],
     ].filter(([, value]) => value !== '');
     return given.map(([name]) => `Input '${name}' is ignored in mode verify. Set mode: sign-and-verify to sign the packages first.`);
 }
-/** Reads the signing key inputs: a PFX (base64 or a path) or a PEM key with its chain. */
+const KEY_SOURCES = ['certificate', 'private-key', 'sign-command', 'sign-url'];
+/**
+ * Reads the signing key inputs: a PFX (base64 or a path), a PEM key with its chain, or a remote
+ * signer (a command or a URL, docs/remote-signing.md) with the certificate chain.
+ */
 async function keyInputs(inputs, context) {
     const { certificate, privateKey } = inputs;
-    if ((certificate === '') === (privateKey === '')) {
-        throw usage(certificate === ''
-            ? "Signing needs a key: set 'certificate' (a PFX file path or its base64) or 'private-key' with 'certificate-chain'."
-            : "Set either 'certificate' or 'private-key', not both.");
+    const values = {
+        certificate,
+        'private-key': privateKey,
+        'sign-command': inputs.signCommand,
+        'sign-url': inputs.signUrl,
+    };
+    const given = KEY_SOURCES.filter((name) => values[name].trim() !== '');
+    if (given.length !== 1) {
+        throw usage(given.length === 0
+            ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', or a remote signer 'sign-command' or 'sign-url' with 'certificate-chain'."
+            : `Set exactly one signing key source, not ${given.map((name) => `'${name}'`).join(' and ')}.`);
+    }
+    const remote = given[0] === 'sign-command' || given[0] === 'sign-url';
+    if (inputs.signToken !== '' && given[0] !== 'sign-url') {
+        throw usage("Input 'sign-token' is sent only to 'sign-url'; remove it or set 'sign-url'.");
+    }
+    if (inputs.signKeyId !== '' && !remote) {
+        throw usage("Input 'sign-key-id' applies only to 'sign-command' and 'sign-url'; remove it.");
     }
     const cwd = inputs.environment.cwd;
     const password = inputs.certificatePassword ? { password: inputs.certificatePassword } : {};
     const chain = inputs.certificateChain
         ? { certificateChainPem: await pemInput('certificate-chain', inputs.certificateChain, cwd) }
         : {};
+    if (remote) {
+        if (!inputs.certificateChain) {
+            throw usage(`Input '${given[0] ?? ''}' needs 'certificate-chain': the signing certificate first, then its intermediates, as PEM text or a file.`);
+        }
+        return {
+            ...(given[0] === 'sign-command'
+                ? { signCommand: commandLines(inputs.signCommand) }
+                : { signUrl: inputs.signUrl.trim() }),
+            ...(inputs.signKeyId !== '' ? { keyId: inputs.signKeyId.trim() } : {}),
+            ...(inputs.signToken !== '' ? { bearerToken: inputs.signToken } : {}),
+            ...chain,
+            source: inputs.certificateChain.includes('-----BEGIN')
+                ? "the 'certificate-chain' input"
+                : inputs.certificateChain,
+        };
+    }
     if (certificate !== '') {
         const { bytes, source } = await pfxInput(certificate, cwd);
         context.mask(Buffer.from(bytes).toString('base64'));
@@ -69074,6 +74603,17 @@ async function keyInputs(inputs, context) {
         ...chain,
         source: pem === privateKey ? "the 'private-key' input" : privateKey,
     };
+}
+/**
+ * `sign-command`: the program on the first line, one argument per further line. Each line is one
+ * argument exactly as written (only the whitespace around it is dropped, blank lines skipped):
+ * nothing is split, unquoted or expanded, on any OS.
+ */
+function commandLines(value) {
+    return value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '');
 }
 /** `certificate`: the path of a .pfx/.p12 file, else its base64. */
 async function pfxInput(value, cwd) {
@@ -69124,9 +74664,16 @@ function usage(message) {
 // EXTERNAL MODULE: ./src/action/mask.ts
 var mask = __nccwpck_require__(1368);
 ;// CONCATENATED MODULE: ./src/report/json.ts
-/** The `--json` document: `{ "results": [...] }`, stable field names (see README). */
-function renderJson(results) {
-    return `${JSON.stringify({ results }, null, 2)}\n`;
+
+
+/**
+ * The `--json` document: `{ "results": [...] }`, stable field names (see README), and `search`
+ * (what expanding FILE|DIR|GLOB considered) when the run has one. It parses to exactly these
+ * values; `jsonText` only writes log-active characters as `\\u` escapes.
+ */
+function renderJson(results, expansion) {
+    const document = expansion ? { results, search: searchDocument(expansion) } : { results };
+    return jsonText(document);
 }
 
 ;// CONCATENATED MODULE: ./src/report/github/paths.ts
@@ -69173,6 +74720,7 @@ function hiddenAnnotationCounts(annotations) {
 
 ;// CONCATENATED MODULE: ./src/report/github/check-run.ts
 
+
 /** The Checks API takes at most 50 annotations per request (create, then update for more). */
 const ANNOTATIONS_PER_REQUEST = 50;
 /** The Checks API limit for `output.summary` and `output.text`. */
@@ -69201,7 +74749,8 @@ function toCheckAnnotation(finding, input) {
         end_line: 1,
         annotation_level: finding.level === 'error' ? 'failure' : finding.level === 'warning' ? 'warning' : 'notice',
         title: finding.code,
-        message: finding.message,
+        // Plain text on GitHub's page: controls, bidi overrides and zero-width characters shown escaped.
+        message: visibleText(finding.message),
     };
 }
 function check_run_truncate(text) {
@@ -69279,6 +74828,7 @@ function codeTitle(code) {
 
 
 
+
 /** SARIF 2.1.0 (OASIS), the format GitHub code scanning reads. */
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const NUGET_CODES_URI = 'https://learn.microsoft.com/nuget/reference/errors-and-warnings/';
@@ -69304,7 +74854,7 @@ function renderSarif(findings, options) {
                     ruleId: finding.code,
                     ruleIndex: codes.indexOf(finding.code),
                     level: finding.level === 'info' ? 'note' : finding.level,
-                    message: { text: finding.message },
+                    message: { text: sarifText(finding.message) },
                     locations: [sarif_location(finding.file, options)],
                 })),
             },
@@ -69330,9 +74880,12 @@ function sarif_location(file, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/github/summary.ts
+
 /**
  * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run
- * with every issue in full (annotations stop at ten per type; the summary never does).
+ * with every issue in full (annotations stop at ten per type; the summary never does). Every value
+ * from a package, a certificate, a file name or a message goes through `escape` (markdownText), so
+ * none can leave its cell or become Markdown or HTML; the rest is this module's own vocabulary.
  */
 function renderSummary(input) {
     const parts = [`## nupkg-signing (${input.mode})`, '', input.verdict, ''];
@@ -69391,19 +74944,10 @@ function summary_table(header, rows) {
 function code(text) {
     return `<code>${summary_escape(text)}</code>`;
 }
-/** Keeps a value inside its table cell and out of HTML. */
+/** Keeps a value inside its table cell, out of Markdown syntax and out of HTML. */
 function summary_escape(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/\r?\n/g, ' ');
+    return markdownText(text);
 }
-
-;// CONCATENATED MODULE: ./src/version.ts
-/** Kept in step with package.json by scripts/package.mjs (checked by a unit test). */
-const version_VERSION = '0.1.0';
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __nccwpck_require__(2413);
@@ -69445,31 +74989,29 @@ async function publishCheckRun(target, plan) {
 
 
 
-/** Writes the results file and sets the outputs. */
+
+
+/**
+ * Writes the results file and sets the outputs. `signed-packages` is one path per line, so a path
+ * is shown escaped (`visibleText`): a newline in a file name cannot add an entry to the list.
+ */
 async function writeOutputs({ plan, outcome, verdict }) {
     await writeText(plan.resultsFile, resultsDocument(plan, outcome));
-    core/* setOutput */.uH('results', plan.resultsFile);
-    core/* setOutput */.uH('valid', String(verdict.valid));
+    core.setOutput('results', plan.resultsFile);
+    core.setOutput('valid', String(verdict.valid));
     const signed = outcome.signing.filter((o) => o.signed).map((o) => o.outputPath ?? o.file);
-    core/* setOutput */.uH('signed-packages', signed.join('\n'));
-    core/* setOutput */.uH('fingerprints', fingerprints(outcome).join('\n'));
+    core.setOutput('signed-packages', signed.map(visibleText).join('\n'));
+    core.setOutput('fingerprints', fingerprints(outcome).join('\n'));
 }
 /** One annotation per finding, errors first; a pointer to the summary for those GitHub hides. */
-function annotate({ findings, environment }) {
+function publish_annotate({ findings, environment }) {
     const annotations = toAnnotations(findings, environment);
-    for (const { level, title, file, message } of annotations) {
-        const properties = { title, file };
-        if (level === 'error')
-            core/* error */.z3(message, properties);
-        else if (level === 'warning')
-            core/* warning */.$e(message, properties);
-        else
-            core/* notice */.lm(message, properties);
-    }
+    for (const { level, title, file, message } of annotations)
+        annotate(level, message, { title, file });
     const hidden = Object.entries(hiddenAnnotationCounts(annotations));
     if (hidden.length > 0) {
         const counts = hidden.map(([level, count]) => `${count} ${level}(s)`).join(', ');
-        core/* info */.pq(`GitHub shows 10 annotations of each type per step; ${counts} more are in the job summary.`);
+        info(`GitHub shows 10 annotations of each type per step; ${counts} more are in the job summary.`);
     }
 }
 /** The job summary: the verdict and a table per part of the run, every issue included. */
@@ -69477,19 +75019,19 @@ async function writeSummary({ plan, outcome, verdict }) {
     if (!plan.summary)
         return;
     try {
-        await core/* summary */.z.addRaw(summaryMarkdown(plan, outcome, verdict)).write();
+        await core.summary.addRaw(summaryMarkdown(plan, outcome, verdict)).write();
     }
     catch (error) {
         // Outside GitHub Actions there is no GITHUB_STEP_SUMMARY file; the log still has everything.
-        core/* warning */.$e(`No job summary written: ${describeError(error)}`);
+        warning(`No job summary written: ${describeError(error)}`);
     }
 }
 async function writeSarif({ plan, findings, environment }) {
     if (!plan.sarifFile)
         return;
-    const log = renderSarif(findings, { version: version_VERSION, ...environment });
-    await writeText(plan.sarifFile, `${JSON.stringify(log, null, 2)}\n`);
-    core/* info */.pq(`SARIF written to ${plan.sarifFile}.`);
+    const sarif = renderSarif(findings, { version: version_VERSION, ...environment });
+    await writeText(plan.sarifFile, jsonText(sarif));
+    info(`SARIF written to ${plan.sarifFile}.`);
 }
 /**
  * Publishes the check run. A refused request (a read-only token on a fork's pull request) is a
@@ -69508,11 +75050,11 @@ async function writeCheckRun(report) {
     });
     try {
         const url = await publishCheckRun(plan.checkRun, checkPlan);
-        core/* info */.pq(`Check run: ${url}`);
+        info(`Check run: ${url}`);
     }
     catch (error) {
         const status = error.status;
-        core/* warning */.$e(`Could not publish the check run${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${describeError(error)}. The token needs 'permissions: checks: write'; pull requests from forks get a read-only token.`);
+        warning(`Could not publish the check run${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${describeError(error)}. The token needs 'permissions: checks: write'; pull requests from forks get a read-only token.`);
     }
 }
 function summaryMarkdown(plan, outcome, verdict) {
@@ -69528,9 +75070,8 @@ function resultsDocument(plan, outcome) {
     if (plan.mode === 'verify')
         return renderJson(outcome.verifications);
     if (plan.mode === 'sign')
-        return `${JSON.stringify({ results: outcome.signing }, null, 2)}\n`;
-    const document = { results: outcome.verifications, signing: outcome.signing };
-    return `${JSON.stringify(document, null, 2)}\n`;
+        return jsonText({ results: outcome.signing });
+    return jsonText({ results: outcome.verifications, signing: outcome.signing });
 }
 /** Primary signers of verified packages and the certificates packages were signed with. */
 function fingerprints(outcome) {
@@ -69590,6 +75131,9 @@ function verdict_describe(plan, outcome, findings, fail) {
 
 
 
+
+
+
 /**
  * The action: validate the inputs, find the packages, sign and/or verify them with the CLI's code
  * path, then report everywhere GitHub looks. Bad inputs fail the step with one message.
@@ -69598,36 +75142,41 @@ async function run(inputs = (0,read_inputs/* readActionInputs */.U)(), clock = (
     try {
         const plan = await resolveInputs(inputs, { mask: mask/* maskSecret */.$ });
         for (const note of plan.notes)
-            core/* warning */.$e(note);
+            warning(note);
         const { cwd } = inputs.environment;
-        const packages = await findPackages(plan, cwd);
-        core/* info */.pq(`${packages.length} package(s) matched ${plan.packages.join(', ')}.`);
+        const { files: packages, summary } = await findPackages(plan, cwd);
+        info(`${packages.length} package(s) matched ${plan.packages.join(', ')} (${describeExpansion(summary)}).`);
         const outcome = await execute(plan, packages, clock, cwd);
+        for (const note of outcome.signing.map(removedTemporariesNote))
+            if (note)
+                info(note);
         const findings = collectFindings(outcome.verifications, outcome.signing);
         const verdict = decide(plan, outcome, findings);
         const report = { plan, outcome, findings, verdict, environment: inputs.environment };
         await writeOutputs(report);
-        annotate(report);
+        publish_annotate(report);
         await writeSummary(report);
         await writeSarif(report);
         await writeCheckRun(report);
         if (verdict.fail)
-            core/* setFailed */.C1(verdict.text);
+            fail(verdict.text);
         else
-            core/* info */.pq(verdict.text);
+            info(verdict.text);
     }
     catch (error) {
-        fail(error);
+        main_fail(error);
     }
 }
 /** One `::error::` line with the code and message; the cause on its own line; no stack trace. */
-function fail(error) {
-    core/* setFailed */.C1(isNupkgSigningError(error) ? `${error.code}: ${error.message}` : describeError(error));
+function main_fail(error) {
+    fail(isNupkgSigningError(error) ? `${error.code}: ${error.message}` : describeError(error));
     const cause = error instanceof Error ? error.cause : undefined;
     if (cause !== undefined)
-        core/* info */.pq(`Caused by: ${describeError(cause)}`);
-    if (core/* isDebug */._o() && error instanceof Error && error.stack)
-        core/* debug */.Yz(error.stack);
+        info(`Caused by: ${describeError(cause)}`);
+    if (core.isDebug() && error instanceof Error && error.stack) {
+        for (const line of error.stack.split('\n'))
+            debug(line);
+    }
 }
 
 
@@ -69649,11 +75198,11 @@ function fail(error) {
 function maskSecret(secret) {
     if (secret === '')
         return;
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(secret);
     for (const line of secret.split(/\r?\n/)) {
         const text = line.trim();
         if (text !== '' && text !== secret && !text.startsWith('-----'))
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(text);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(text);
     }
 }
 
@@ -69684,13 +75233,14 @@ function maskSecret(secret) {
  * @github/local-action, which imports main.ts and calls `run()` itself.
  */
 function readActionInputs(env = process.env) {
-    const get = (name) => _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4(name);
+    const get = (name) => _actions_core__WEBPACK_IMPORTED_MODULE_2__.getInput(name);
     const cwd = process.cwd();
     const inputs = {
         mode: get('mode'),
         packages: get('packages'),
         policy: get('policy'),
         policyFile: get('policy-file'),
+        published: get('published'),
         nugetConfig: get('nuget-config'),
         trustedRoots: get('trusted-roots'),
         certificateFingerprints: get('certificate-fingerprints'),
@@ -69700,6 +75250,11 @@ function readActionInputs(env = process.env) {
         certificatePassword: get('certificate-password'),
         privateKey: get('private-key'),
         certificateChain: get('certificate-chain'),
+        // One string; inputs.ts turns its lines into the argument vector (one argument per line).
+        signCommand: get('sign-command'),
+        signUrl: get('sign-url'),
+        signKeyId: get('sign-key-id'),
+        signToken: get('sign-token'),
         timestampUrls: get('timestamp-urls'),
         hashAlgorithm: get('hash-algorithm'),
         timestampHashAlgorithm: get('timestamp-hash-algorithm'),
@@ -69728,6 +75283,7 @@ function readActionInputs(env = process.env) {
         (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.privateKey);
     (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.certificatePassword);
     (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.githubToken);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.signToken);
     return inputs;
 }
 /** On pull_request events GITHUB_SHA is the merge commit; the check belongs to the PR head. */
@@ -74434,11 +79990,11 @@ var visit = __nccwpck_require__(204);
 
 
 
-__webpack_unused_export__ = composer.Composer;
+exports.Dk = composer.Composer;
 __webpack_unused_export__ = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
-__webpack_unused_export__ = errors.YAMLParseError;
+exports.XT = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
 __webpack_unused_export__ = identity.isAlias;
@@ -74453,13 +80009,13 @@ __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
-__webpack_unused_export__ = cst;
-__webpack_unused_export__ = lexer.Lexer;
+exports.DB = cst;
+exports.JG = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
+exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
-exports.Tp = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
@@ -80378,23 +85934,52 @@ exports.visitAsync = visitAsync;
 /***/ 6257:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  z3: () => (/* binding */ error),
-  V4: () => (/* binding */ getInput),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  lm: () => (/* binding */ notice),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
+  ExitCode: () => (/* binding */ ExitCode),
+  addPath: () => (/* binding */ addPath),
+  debug: () => (/* binding */ debug),
+  endGroup: () => (/* binding */ endGroup),
+  error: () => (/* binding */ error),
+  exportVariable: () => (/* binding */ exportVariable),
+  getBooleanInput: () => (/* binding */ getBooleanInput),
+  getIDToken: () => (/* binding */ getIDToken),
+  getInput: () => (/* binding */ getInput),
+  getMultilineInput: () => (/* binding */ getMultilineInput),
+  getState: () => (/* binding */ getState),
+  group: () => (/* binding */ group),
+  info: () => (/* binding */ info),
+  isDebug: () => (/* binding */ isDebug),
+  markdownSummary: () => (/* reexport */ markdownSummary),
+  notice: () => (/* binding */ notice),
+  platform: () => (/* reexport */ platform_namespaceObject),
+  saveState: () => (/* binding */ saveState),
+  setCommandEcho: () => (/* binding */ setCommandEcho),
+  setFailed: () => (/* binding */ setFailed),
+  setOutput: () => (/* binding */ setOutput),
+  setSecret: () => (/* binding */ setSecret),
+  startGroup: () => (/* binding */ startGroup),
+  summary: () => (/* reexport */ summary),
+  toPlatformPath: () => (/* reexport */ toPlatformPath),
+  toPosixPath: () => (/* reexport */ toPosixPath),
+  toWin32Path: () => (/* reexport */ toWin32Path),
+  warning: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -80405,7 +85990,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -80470,12 +86055,12 @@ function toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -80512,13 +86097,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -80538,7 +86123,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -80546,13 +86131,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -80569,8 +86154,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -80663,7 +86250,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -80741,7 +86328,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -80787,7 +86374,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -81090,7 +86677,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -81101,7 +86688,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -81200,7 +86787,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -81215,7 +86802,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -81240,7 +86827,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -81263,7 +86850,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -81394,7 +86981,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -81452,13 +87039,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -81477,7 +87064,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -81496,13 +87083,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -81791,7 +87378,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -81825,7 +87412,7 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
@@ -82900,16 +88487,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -82929,8 +88516,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -82946,7 +88533,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -82971,10 +88558,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -82984,7 +88571,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -82995,7 +88582,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -83100,8 +88687,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -83115,7 +88702,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -83184,10 +88771,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -83222,8 +88809,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -83231,7 +88818,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -83239,7 +88826,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -83247,7 +88834,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -88489,6 +94076,36 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 			() => (module);
 /******/ 		__nccwpck_require__.d(getter, { a: getter });
 /******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
 /******/ 	};
 /******/ })();
 /******/ 
