@@ -45,7 +45,7 @@ function workspaceWithHostilePackage(): { workspace: string; runnerTemp: string 
   const runnerTemp = temp.path(`runner-${counter}`);
   mkdirSync(join(workspace, 'pkgs'), { recursive: true });
   mkdirSync(runnerTemp, { recursive: true });
-  const nuspec = `<?xml version="1.0" encoding="utf-8"?>\n<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">\n  <metadata>\n    <id>Evil\r\n${SET_OUTPUT}&#13;&#10;${SET_VARIABLE}</id>\n    <version>1.0.0&#10;${LEGACY}</version>\n    <authors>test</authors>\n    <description>test</description>\n  </metadata>\n</package>\n`;
+  const nuspec = `<?xml version="1.0" encoding="utf-8"?>\n<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">\n  <metadata>\n    <id>Evil\r\n${SET_OUTPUT}&#13;&#10;${SET_VARIABLE}</id>\n    <version>1.0.0</version>\n    <authors>test</authors>\n    <description>test</description>\n  </metadata>\n</package>\n`;
   const zip = buildZip({
     entries: [
       { name: 'Hostile.nuspec', data: Buffer.from(nuspec), method: 8 },
