@@ -49,7 +49,7 @@ export interface SignOutcome {
  * exception; a key or argument problem throws (nothing is signed then).
  */
 export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]> {
-  const signer = createSigner(options.key);
+  const signer = await createSigner(options.key);
   const trustedRoots =
     options.trustedRoots.length > 0
       ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]
