@@ -12,6 +12,7 @@ import {
   type Pkcs11Target,
 } from './pkcs11-tool.js';
 import { readTokenCertificates } from './token-certificates.js';
+import { describeObjects, isTargetObject, listTokenObjects } from './token-objects.js';
 
 export type { Pkcs11Target } from './pkcs11-tool.js';
 
@@ -73,12 +74,13 @@ class Pkcs11Signer implements DigestSigner {
  * label) and its chain, and returns a Signer. Each setup mistake gets its own coded message.
  */
 export async function createPkcs11Signer(options: Pkcs11SignerOptions): Promise<Signer> {
-  const { certificateChainPem, ...target } = options;
-  keyArguments(target);
-  await checkTarget(target);
-  const given = certificateChainPem === undefined ? [] : pemCertificates(certificateChainPem);
+  const { certificateChainPem, ...given } = options;
+  keyArguments(given);
+  await checkTarget(given);
+  const extra = certificateChainPem === undefined ? [] : pemCertificates(certificateChainPem);
+  const target = await resolveKeyId(given);
   const fromToken = await readTokenCertificates(target);
-  const certificate = fromToken?.certificate ?? given[0];
+  const certificate = fromToken?.certificate ?? extra[0];
   if (certificate === undefined) {
     throw new NupkgSigningError(
       'NU3001',
@@ -86,11 +88,38 @@ export async function createPkcs11Signer(options: Pkcs11SignerOptions): Promise<
     );
   }
   const chain = [...(fromToken?.chain ?? [])];
-  for (const der of fromToken ? given : given.slice(1)) {
+  for (const der of fromToken ? extra : extra.slice(1)) {
     const same = (other: Uint8Array) => Buffer.from(other).equals(Buffer.from(der));
     if (!same(certificate) && !chain.some(same)) chain.push(der);
   }
   return signerFromDigestSigner(new Pkcs11Signer(target, certificate, chain));
+}
+
+/**
+ * Finds the key (logging in, so a wrong PIN fails here) and returns a target that names it by
+ * id. Every later run selects by id: pkcs11-tool's --sign ignores --label (OpenSC 0.23) and would
+ * sign with the token's first private key, which a certificate check would only catch later.
+ */
+async function resolveKeyId(target: Pkcs11Target): Promise<Pkcs11Target> {
+  const keys = await listTokenObjects(target, 'privkey');
+  const matches = keys.filter((key) => isTargetObject(key, target));
+  const [key] = matches;
+  if (key === undefined) {
+    throw new NupkgSigningError(
+      'NU3001',
+      `There is no private key with ${describeKey(target)} on ${describeToken(target)} (its private keys: ${describeObjects(keys)}): give the id or label of the signing key, or generate one in the token.`,
+    );
+  }
+  if (target.keyId !== undefined) return target;
+  if (matches.length > 1 || key.id === undefined) {
+    throw new NupkgSigningError(
+      'NU3001',
+      `${capitalize(describeToken(target))} ${matches.length > 1 ? `has ${matches.length} private keys` : 'has a private key without an id'} with ${describeKey(target)} (its private keys: ${describeObjects(keys)}): name the key by its id instead.`,
+    );
+  }
+  const resolved: { -readonly [K in keyof Pkcs11Target]: Pkcs11Target[K] } = { ...target };
+  delete resolved.keyLabel;
+  return { ...resolved, keyId: key.id };
 }
 
 function pemCertificates(pem: string): Uint8Array[] {

@@ -8,6 +8,7 @@ import {
   runPkcs11Tool,
   type Pkcs11Target,
 } from './pkcs11-tool.js';
+import { isTargetObject, listTokenObjects } from './token-objects.js';
 
 /** The signing certificate and the chain certificates found on the token. */
 export interface TokenCertificates {
@@ -24,16 +25,15 @@ export interface TokenCertificates {
 export async function readTokenCertificates(
   target: Pkcs11Target,
 ): Promise<TokenCertificates | undefined> {
-  const ids = parseCertificateIds((await runPkcs11Tool(target, listArguments)).toString('utf8'));
-  const leaf = await readCertificate(target, keyArguments(target)).catch((error: unknown) => {
-    if (error instanceof NupkgSigningError && /object not found/i.test(error.message))
-      return undefined;
-    throw error;
-  });
+  const objects = await listTokenObjects(target, 'cert');
+  if (!objects.some((object) => isTargetObject(object, target))) return undefined;
+  const leaf = await readCertificate(target, keyArguments(target));
   if (leaf === undefined) return undefined;
   const others: X509Certificate[] = [];
-  for (const id of ids.slice(0, LIMITS.maxPkcs11TokenCertificates)) {
-    if (id === target.keyId?.toLowerCase()) continue;
+  const ids = objects
+    .filter((object) => !isTargetObject(object, target))
+    .flatMap((object) => (object.id === undefined ? [] : [object.id]));
+  for (const id of [...new Set(ids)].slice(0, LIMITS.maxPkcs11TokenCertificates)) {
     const der = await readCertificate(target, ['--id', id]);
     if (der) others.push(parse(der, target, `id ${id}`));
   }
@@ -53,21 +53,6 @@ export async function readTokenCertificates(
     current = issuer;
   }
   return { certificate: leaf, chain: chain.map((c) => new Uint8Array(c.raw)) };
-}
-
-const listArguments = ['--list-objects', '--type', 'cert'];
-
-/** The hex ids of the `Certificate Object` blocks of `pkcs11-tool --list-objects`. */
-export function parseCertificateIds(listing: string): string[] {
-  const ids: string[] = [];
-  let inCertificate = false;
-  for (const line of listing.split(/\r?\n/)) {
-    if (/^\S/.test(line)) inCertificate = line.startsWith('Certificate Object');
-    const id = /^\s+ID:\s+([0-9a-fA-F]+)\s*$/.exec(line)?.[1];
-    if (inCertificate && id !== undefined && !ids.includes(id.toLowerCase()))
-      ids.push(id.toLowerCase());
-  }
-  return ids;
 }
 
 async function readCertificate(
