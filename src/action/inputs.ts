@@ -5,6 +5,7 @@ import type { KeyInputs } from '../run/key-inputs.js';
 import type { SignRunOptions } from '../run/sign-run.js';
 import type { VerifyRunOptions } from '../run/verify-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { pkcs11KeyInputs, type Pkcs11ActionInputs } from './pkcs11-inputs.js';
 
 /** The action's inputs as GitHub passes them (strings, '' when not set), read once by index.ts. */
 export interface ActionInputs {
@@ -36,6 +37,8 @@ export interface ActionInputs {
   readonly summary: string;
   readonly githubToken: string;
   readonly checkRun: string;
+  /** A key in a PKCS#11 token (docs/pkcs11.md); absent or module '' when not used. */
+  readonly pkcs11?: Pkcs11ActionInputs;
   readonly environment: ActionEnvironment;
 }
 
@@ -230,6 +233,7 @@ function ignoredSigningInputs(inputs: ActionInputs): string[] {
       ['sign-command', inputs.signCommand],
       ['sign-url', inputs.signUrl],
       ['timestamp-urls', inputs.timestampUrls],
+      ['pkcs11-module', inputs.pkcs11?.module ?? ''],
     ] as const
   ).filter(([, value]) => value !== '');
   return given.map(
@@ -246,6 +250,23 @@ const KEY_SOURCES = ['certificate', 'private-key', 'sign-command', 'sign-url'] a
  */
 async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise<KeyInputs> {
   const { certificate, privateKey } = inputs;
+  // PKCS#11: the key stays in the token; the chain input only adds certificates.
+  if (inputs.pkcs11 && inputs.pkcs11.module !== '') {
+    const others = [
+      certificate !== '' && 'certificate',
+      privateKey !== '' && 'private-key',
+      inputs.signCommand.trim() !== '' && 'sign-command',
+      inputs.signUrl.trim() !== '' && 'sign-url',
+    ];
+    const chainPem = inputs.certificateChain
+      ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd)
+      : undefined;
+    return pkcs11KeyInputs(
+      inputs.pkcs11,
+      others.filter((name) => name !== false),
+      chainPem,
+    );
+  }
   const values: Record<(typeof KEY_SOURCES)[number], string> = {
     certificate,
     'private-key': privateKey,

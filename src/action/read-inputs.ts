@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { ActionInputs } from './inputs.js';
 import { maskSecret } from './mask.js';
+import { readPkcs11Inputs } from './pkcs11-inputs.js';
 
 /**
  * Reads every input once (the only place that calls core.getInput) and masks the secrets before
@@ -43,6 +44,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
     summary: get('summary'),
     githubToken: get('github-token'),
     checkRun: get('check-run'),
+    pkcs11: readPkcs11Inputs(get),
     environment: {
       workspace: env.GITHUB_WORKSPACE || cwd,
       cwd,
@@ -60,6 +62,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
   maskSecret(inputs.certificatePassword);
   maskSecret(inputs.githubToken);
   maskSecret(inputs.signToken);
+  maskSecret(inputs.pkcs11?.pin ?? '');
   return inputs;
 }
 

@@ -31,6 +31,13 @@ export const LIMITS = {
   maxCrlBytes: 10 * 1024 * 1024,
   /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
   maxRemoteSignerAnswerBytes: 64 * 1024,
+  /**
+   * What one pkcs11-tool run may print (an object listing, a certificate, a signature): a token's
+   * certificates are a few KB each.
+   */
+  maxPkcs11ToolOutputBytes: 1024 * 1024,
+  /** Certificate objects on a token searched for the signing certificate's chain. */
+  maxPkcs11TokenCertificates: 32,
   /** Redirects followed for one HTTP request (within the same timeout and size limit). */
   maxHttpRedirects: 5,
   /**

@@ -1,6 +1,7 @@
 import { NupkgSigningError } from '../errors.js';
 import { loadKeyMaterial } from '../sign/key-material/index.js';
 import { LocalKeySigner } from '../sign/local-key-signer.js';
+import { createPkcs11Signer, type Pkcs11Target } from '../sign/pkcs11/pkcs11-signer.js';
 import { createRemoteSigner } from '../sign/remote/index.js';
 import type { Signer } from '../sign/signer.js';
 
@@ -20,22 +21,25 @@ export interface KeyInputs {
   readonly signUrl?: string;
   readonly bearerToken?: string;
   readonly keyId?: string;
+  /** A key in a PKCS#11 token (docs/pkcs11.md); `certificateChainPem` adds certificates. */
+  readonly pkcs11?: Pkcs11Target;
   /** A name for messages: a file path or an input name, never the secret itself. */
   readonly source: string;
 }
 
 /** Builds the one signer the inputs describe: a local key or a remote one (docs/remote-signing.md). */
-export function createSigner(inputs: KeyInputs): Signer {
+export async function createSigner(inputs: KeyInputs): Promise<Signer> {
   const kinds = [
     inputs.pfx && 'a PFX',
     inputs.privateKeyPem && 'a PEM private key',
     inputs.signCommand !== undefined && 'a signing command',
     inputs.signUrl && 'a signing URL',
+    inputs.pkcs11 && 'a PKCS#11 token key',
   ].filter(Boolean);
   if (kinds.length !== 1) {
     throw new NupkgSigningError(
       'NUPKG003',
-      `Give exactly one signing key source: a PFX, a PEM private key, a signing command or a signing URL (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`,
+      `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL or a PKCS#11 token key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`,
     );
   }
   if (inputs.pfx || inputs.privateKeyPem) {
@@ -57,6 +61,12 @@ export function createSigner(inputs: KeyInputs): Signer {
       source: inputs.source,
     });
     return new LocalKeySigner(material.privateKey, material.certificate, material.chain);
+  }
+  if (inputs.pkcs11) {
+    return createPkcs11Signer({
+      ...inputs.pkcs11,
+      ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
+    });
   }
   if (!inputs.certificateChainPem) {
     throw new NupkgSigningError(

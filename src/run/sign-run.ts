@@ -65,7 +65,7 @@ export interface SigningRun {
  * exception; a key or argument problem throws (nothing is signed then).
  */
 export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
-  const signer = createSigner(options.key);
+  const signer = await createSigner(options.key);
   const trustedRoots =
     options.trustedRoots.length > 0
       ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]

@@ -11,6 +11,7 @@ import type { CommandOutput } from '../output.js';
 
 export const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
 const DEFAULT_TOKEN_VARIABLE = 'NUPKG_SIGNING_TOKEN';
+const DEFAULT_PKCS11_PIN_VARIABLE = 'NUPKG_SIGNING_PKCS11_PIN';
 
 export const SIGN_USAGE = `Usage: nupkg-signing sign [options] FILE|DIR|GLOB...
 
@@ -22,6 +23,8 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
                                   POSIX rules (Windows: C runtime rules; no shell either
                                   way; docs/remote-signing.md)
   --sign-url URL                  POST each digest to a key service (docs/remote-signing.md)
+  --pkcs11-module FILE            sign with a key in an HSM or token through its PKCS#11
+                                  module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
 
 Options:
   --certificate-chain FILE.pem    signing certificate first, then intermediates
@@ -29,6 +32,13 @@ Options:
   --sign-token-env NAME           env var holding the --sign-url bearer token
                                   (default ${DEFAULT_TOKEN_VARIABLE})
   --key-id ID                     passed to the remote signer
+  --pkcs11-token LABEL            token label (else --pkcs11-slot, else the first token)
+  --pkcs11-slot ID                slot id as 'pkcs11-tool -L' prints it
+  --pkcs11-key ID                 key id (hex CKA_ID; the certificate object shares it)
+  --pkcs11-key-label LABEL        key label, instead of --pkcs11-key
+  --pkcs11-pin-env NAME           env var holding the token user PIN
+                                  (default ${DEFAULT_PKCS11_PIN_VARIABLE})
+  --pkcs11-tool PATH              pkcs11-tool program (default: from PATH)
   --hash-algorithm ALG            SHA256 (default), SHA384 or SHA512
   --timestamper URL               RFC 3161 server; repeat to give fallbacks (tried in order)
   --timestamp-hash-algorithm ALG  SHA256 (default), SHA384 or SHA512
@@ -60,6 +70,13 @@ export async function runSign(
       'sign-url': { type: 'string' },
       'sign-token-env': { type: 'string', default: DEFAULT_TOKEN_VARIABLE },
       'key-id': { type: 'string' },
+      'pkcs11-module': { type: 'string' },
+      'pkcs11-token': { type: 'string' },
+      'pkcs11-slot': { type: 'string' },
+      'pkcs11-key': { type: 'string' },
+      'pkcs11-key-label': { type: 'string' },
+      'pkcs11-pin-env': { type: 'string', default: DEFAULT_PKCS11_PIN_VARIABLE },
+      'pkcs11-tool': { type: 'string' },
       'hash-algorithm': { type: 'string', default: 'SHA256' },
       timestamper: { type: 'string', multiple: true, default: [] },
       'timestamp-hash-algorithm': { type: 'string', default: 'SHA256' },
@@ -115,15 +132,28 @@ interface KeyOptions {
   readonly 'sign-url'?: string | undefined;
   readonly 'sign-token-env': string;
   readonly 'key-id'?: string | undefined;
+  readonly 'pkcs11-module'?: string | undefined;
+  readonly 'pkcs11-token'?: string | undefined;
+  readonly 'pkcs11-slot'?: string | undefined;
+  readonly 'pkcs11-key'?: string | undefined;
+  readonly 'pkcs11-key-label'?: string | undefined;
+  readonly 'pkcs11-pin-env': string;
+  readonly 'pkcs11-tool'?: string | undefined;
 }
 
 /** Reads the key files the options name; secrets go into the inputs object and nowhere else. */
 async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promise<KeyInputs> {
-  const sources = ['certificate-path', 'private-key', 'sign-command', 'sign-url'] as const;
+  const sources = [
+    'certificate-path',
+    'private-key',
+    'sign-command',
+    'sign-url',
+    'pkcs11-module',
+  ] as const;
   const given = sources.filter((name) => values[name] !== undefined);
   if (given.length !== 1) {
     throw usage(
-      `Give exactly one of --certificate-path, --private-key, --sign-command and --sign-url (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
+      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url and --pkcs11-module (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
     );
   }
   const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
@@ -140,7 +170,42 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
     ...(values['sign-url'] !== undefined ? { signUrl: values['sign-url'] } : {}),
     ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
     ...(token ? { bearerToken: token } : {}),
+    ...pkcs11Inputs(values, env),
     source: pfxPath ?? keyPath ?? chainPath ?? '',
+  };
+}
+
+/** The PKCS#11 options; the PIN comes from the variable --pkcs11-pin-env names, never argv. */
+function pkcs11Inputs(values: KeyOptions, env: NodeJS.ProcessEnv): Pick<KeyInputs, 'pkcs11'> {
+  const module = values['pkcs11-module'];
+  if (module === undefined) return {};
+  const key = values['pkcs11-key'];
+  const keyLabel = values['pkcs11-key-label'];
+  if ((key === undefined) === (keyLabel === undefined)) {
+    throw usage('Give exactly one of --pkcs11-key (the hex key id) and --pkcs11-key-label.');
+  }
+  if (values['pkcs11-token'] !== undefined && values['pkcs11-slot'] !== undefined) {
+    throw usage('Give --pkcs11-token or --pkcs11-slot, not both.');
+  }
+  const pinVariable = values['pkcs11-pin-env'];
+  const pin = env[pinVariable];
+  if (!pin) {
+    throw usage(
+      `The PKCS#11 PIN variable ${pinVariable} is not set: put the token user PIN in it (or name another variable with --pkcs11-pin-env).`,
+    );
+  }
+  const optional = (name: string, value: string | undefined) =>
+    value === undefined ? {} : { [name]: value };
+  return {
+    pkcs11: {
+      module,
+      pin,
+      ...optional('tokenLabel', values['pkcs11-token']),
+      ...optional('slot', values['pkcs11-slot']),
+      ...optional('keyId', key),
+      ...optional('keyLabel', keyLabel),
+      ...optional('tool', values['pkcs11-tool']),
+    },
   };
 }
 
