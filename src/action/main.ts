@@ -6,7 +6,13 @@ import { execute, findPackages } from './execute.js';
 import * as log from './log.js';
 import { resolveInputs, type ActionInputs } from './inputs.js';
 import { maskSecret } from './mask.js';
-import { annotate, writeCheckRun, writeOutputs, writeSarif, writeSummary } from './publish.js';
+import {
+  annotate,
+  writeCheckRun,
+  writeOutputs,
+  writeReportFileInputs,
+  writeSummary,
+} from './publish.js';
 import { readActionInputs } from './read-inputs.js';
 import { decide } from './verdict.js';
 
@@ -33,7 +39,7 @@ export async function run(
     await writeOutputs(report);
     annotate(report);
     await writeSummary(report);
-    await writeSarif(report);
+    await writeReportFileInputs(report);
     await writeCheckRun(report);
     if (verdict.fail) log.fail(verdict.text);
     else log.info(verdict.text);

@@ -24,6 +24,8 @@ export interface SignRunOptions {
   /** Extra roots (PEM files) for the pre-sign chain check. */
   readonly trustedRoots: readonly string[];
   readonly allowUntrustedRoot: boolean;
+  /** Warn about what nuget.org would reject (default true); off for internal feeds. */
+  readonly nugetOrgAdvice?: boolean;
   readonly now: () => Date;
   readonly cwd?: string;
 }
@@ -76,6 +78,7 @@ export async function runSigning(options: SignRunOptions): Promise<SignOutcome[]
         clock: options.now,
         ...(trustedRoots ? { trustedRoots } : {}),
         allowUntrustedRoot: options.allowUntrustedRoot,
+        ...(options.nugetOrgAdvice === false ? { nugetOrgAdvice: false } : {}),
       });
       outcomes.push({ ...succeeded(file, result), ...cleanup });
     } catch (error) {

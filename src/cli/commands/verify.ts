@@ -6,6 +6,7 @@ import { resolveRevocationMode } from '../../revocation/index.js';
 import { runVerification } from '../../run/verify-run.js';
 import type { CommandOutput } from '../output.js';
 import { parseTime } from '../parse-time.js';
+import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
 export const VERIFY_USAGE = `Usage: nupkg-signing verify [options] FILE|DIR|GLOB...
 
@@ -35,12 +36,21 @@ Options:
                        default: NUGET_CERT_REVOCATION_MODE, else online
   --revocation-dir DIR *.ocsp (DER) and *.crl (DER or PEM) files for files mode (the
                        default mode when only this is given); a cache in online mode
+${reportUsage(23)}
   -h, --help           show this help
 
-Exit codes: 0 every package is valid, 1 some package is not, 2 usage or I/O error.`;
+In Azure Pipelines (TF_BUILD=True), errors and warnings are also pipeline issues.
+
+Exit codes: 0 every package is valid (with --fail-on warning: and has no warning;
+with --fail-on never: always), 1 otherwise, 2 usage or I/O error.`;
 
 /** `nupkg-signing verify`: maps argv to verify options, runs, renders. Returns the exit code. */
-export async function runVerify(argv: string[], out: CommandOutput, now: Date): Promise<number> {
+export async function runVerify(
+  argv: string[],
+  out: CommandOutput,
+  now: Date,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -56,6 +66,7 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       'certificate-fingerprint': { type: 'string', multiple: true, default: [] },
       'revocation-mode': { type: 'string' },
       'revocation-dir': { type: 'string' },
+      ...REPORT_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -69,6 +80,7 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       'verify needs at least one FILE, DIR or GLOB. See --help.',
     );
   }
+  const failOn = parseFailOn(values);
   const results = await runVerification({
     packages: positionals,
     ...(values.policy !== undefined ? { policy: values.policy } : {}),
@@ -89,5 +101,10 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
     },
   });
   out.stdout(values.json ? renderJson(results) : renderText(results));
-  return results.every((r) => r.valid) ? 0 : 1;
+  return publishCliRun(
+    { mode: 'verify', failOn, signing: [], verifications: results, json: values.json },
+    values,
+    out,
+    env,
+  );
 }
