@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporaryNameFor } from '../../src/package/temporary-files.js';
@@ -89,8 +90,25 @@ describe('the action in verify mode', () => {
         inputs: {
           packages: 'fixtures/packages/*.nupkg',
           'sarif-file': join(temp.path(''), 'v.sarif'),
+          'junit-file': join(temp.path(''), 'junit', 'v.xml'),
         },
       });
+    });
+
+    it('writes a JUnit report with one test case per package, the invalid ones failed', () => {
+      const xml = readFileSync(join(temp.path(''), 'junit', 'v.xml'), 'utf8');
+      expect(XMLValidator.validate(xml)).toBe(true);
+      const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+        xml,
+      ) as { testsuites: { testsuite: { testcase: { name: string; failure?: unknown }[] } } };
+      const cases = parsed.testsuites.testsuite.testcase;
+      expect(cases.map((c) => [c.name.split(' ')[0], c.failure !== undefined])).toEqual([
+        [VALID[0], false],
+        [VALID[1], false],
+        [VALID[2], false],
+        [NU3005, true],
+        [NU3004, true],
+      ]);
     });
 
     it('fails the step and sets valid to false', () => {
