@@ -5,6 +5,7 @@ import { renderText } from '../../report/text.js';
 import { resolveRevocationMode } from '../../revocation/index.js';
 import { runVerification } from '../../run/verify-run.js';
 import type { CommandOutput } from '../output.js';
+import { useColor } from '../color.js';
 import { parseTime } from '../parse-time.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
@@ -15,6 +16,8 @@ whether nuget.org would accept the signer (--policy-file).
 
 Options:
   --json               print one JSON document ({"results": [...]}) instead of text
+  -q, --quiet          print only the packages that fail and the total
+  --verbose            print every note (e.g. each chain not checked offline)
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
@@ -56,6 +59,8 @@ export async function runVerify(
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      verbose: { type: 'boolean', default: false },
       policy: { type: 'string' },
       'policy-file': { type: 'string' },
       configfile: { type: 'string' },
@@ -81,6 +86,9 @@ export async function runVerify(
     );
   }
   const failOn = parseFailOn(values);
+  if (values.quiet && values.verbose) {
+    throw new NupkgSigningError('NUPKG003', 'Give --quiet or --verbose, not both.');
+  }
   const results = await runVerification({
     packages: positionals,
     ...(values.policy !== undefined ? { policy: values.policy } : {}),
@@ -100,7 +108,15 @@ export async function runVerify(
       ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
     },
   });
-  out.stdout(values.json ? renderJson(results) : renderText(results));
+  out.stdout(
+    values.json
+      ? renderJson(results)
+      : renderText(results, {
+          quiet: values.quiet,
+          verbose: values.verbose,
+          color: useColor(env, out.stdoutIsTerminal === true),
+        }),
+  );
   return publishCliRun(
     { mode: 'verify', failOn, signing: [], verifications: results, json: values.json },
     values,
