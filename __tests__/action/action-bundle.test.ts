@@ -168,6 +168,13 @@ describe('the action in verify mode', () => {
       expect(rows[4]).toContain('❌ **invalid** | **NU3004** error: The package is not signed.');
     });
 
+    it('states the verdict in the job summary without pointing to the job summary', () => {
+      expect(result.summary).toContain(
+        '3 of 5 package(s) valid. The step fails (fail-on: error): NU3005, NU3004.\n',
+      );
+      expect(result.summary).not.toContain('See the job summary');
+    });
+
     it('writes SARIF 2.1.0 that the schema accepts, with a rule per code', () => {
       const sarif = readJson(join(temp.path(''), 'v.sarif'));
       const validate = sarifValidator();

@@ -41,7 +41,8 @@ export async function run(
     await writeSummary(report);
     await writeReportFileInputs(report);
     await writeCheckRun(report);
-    if (verdict.fail) log.fail(verdict.text);
+    // The log line points to the summary; the summary itself does not.
+    if (verdict.fail) log.fail(`${verdict.text} See the job summary for every finding.`);
     else log.info(verdict.text);
   } catch (error) {
     fail(error);

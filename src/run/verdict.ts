@@ -28,7 +28,7 @@ export interface Verdict {
   /** Whether fail-on makes the run fail. */
   readonly fail: boolean;
   readonly conclusion: Conclusion;
-  /** One line for the log, the summary and a check run's title. */
+  /** One line for the log, the summary and a check run's title (no pointer to the summary). */
   readonly text: string;
 }
 
@@ -64,7 +64,7 @@ function describe(run: RunResults, fail: boolean): string {
     // fail-on: error fails on errors only: the warnings are not why the run failed.
     const causes = run.failOn === 'warning' ? run.findings : run.findings.filter(isError);
     const failing = [...new Set(causes.map((f) => f.code))];
-    return `${sentence} The step fails (fail-on: ${run.failOn}): ${failing.join(', ')}. See the job summary for every finding.`;
+    return `${sentence} The step fails (fail-on: ${run.failOn}): ${failing.join(', ')}.`;
   }
   return codes.length ? `${sentence} Findings: ${codes.join(', ')}.` : sentence;
 }
