@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporaryNameFor } from '../../src/package/temporary-files.js';
@@ -89,8 +90,25 @@ describe('the action in verify mode', () => {
         inputs: {
           packages: 'fixtures/packages/*.nupkg',
           'sarif-file': join(temp.path(''), 'v.sarif'),
+          'junit-file': join(temp.path(''), 'junit', 'v.xml'),
         },
       });
+    });
+
+    it('writes a JUnit report with one test case per package, the invalid ones failed', () => {
+      const xml = readFileSync(join(temp.path(''), 'junit', 'v.xml'), 'utf8');
+      expect(XMLValidator.validate(xml)).toBe(true);
+      const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+        xml,
+      ) as { testsuites: { testsuite: { testcase: { name: string; failure?: unknown }[] } } };
+      const cases = parsed.testsuites.testsuite.testcase;
+      expect(cases.map((c) => [c.name.split(' ')[0], c.failure !== undefined])).toEqual([
+        [VALID[0], false],
+        [VALID[1], false],
+        [VALID[2], false],
+        [NU3005, true],
+        [NU3004, true],
+      ]);
     });
 
     it('fails the step and sets valid to false', () => {
@@ -148,6 +166,13 @@ describe('the action in verify mode', () => {
       );
       expect(rows[2]).toContain('✅ valid');
       expect(rows[4]).toContain('❌ **invalid** | **NU3004** error: The package is not signed.');
+    });
+
+    it('states the verdict in the job summary without pointing to the job summary', () => {
+      expect(result.summary).toContain(
+        '3 of 5 package(s) valid. The step fails (fail-on: error): NU3005, NU3004.\n',
+      );
+      expect(result.summary).not.toContain('See the job summary');
     });
 
     it('writes SARIF 2.1.0 that the schema accepts, with a rule per code', () => {

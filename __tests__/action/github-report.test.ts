@@ -222,6 +222,25 @@ describe('resolveInputs', () => {
     });
   });
 
+  it('resolves junit-file against the working directory and reads nuget-org-advice', async () => {
+    const signing = {
+      ...blank,
+      mode: 'sign',
+      privateKey:
+        '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----',
+      certificateChain: '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----',
+    };
+    const internal = await resolveInputs(
+      { ...signing, junitFile: 'reports/junit.xml', nugetOrgAdvice: 'false' },
+      context,
+    );
+    expect(internal.junitFile).toBe('/ws/reports/junit.xml');
+    expect(internal.mode === 'sign' ? internal.sign.nugetOrgAdvice : 'not sign').toBe(false);
+    const advised = await resolveInputs(signing, context);
+    expect(advised.junitFile).toBeUndefined();
+    expect(advised.mode === 'sign' ? advised.sign.nugetOrgAdvice : 'not sign').toBe(true);
+  });
+
   it('splits list inputs on newlines and commas', async () => {
     const subject = await resolveInputs(
       { ...blank, packages: 'a/*.nupkg, b.nupkg\n\n  c/ \n' },

@@ -1,5 +1,5 @@
 /**
- * Runs the action the way GitHub does: `node <bundle>/index.js` with INPUT_* variables, a
+ * Runs the action the way GitHub does: `node <bundle>/index.js` (NUPKG_SIGNING_NODE picks the node) with INPUT_* variables, a
  * GITHUB_OUTPUT file, a GITHUB_STEP_SUMMARY file and RUNNER_TEMP, and nothing else from the
  * test's own environment (so a CI runner's GITHUB_* variables do not leak in).
  */
@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bundleNode } from '../helpers/bundle-node.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -71,7 +72,7 @@ export async function runAction(bundle: string, options: ActionRunOptions): Prom
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
-  const child = spawn(process.execPath, [bundle], { cwd: options.cwd, env });
+  const child = spawn(bundleNode(), [bundle], { cwd: options.cwd, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -17,6 +17,7 @@ import { temporaryNameFor } from '../../src/package/temporary-files.js';
 import { getPreset } from '../../src/policy/presets.js';
 import { TrustStore } from '../../src/trust/trust-store.js';
 import { verifyPackage } from '../../src/verify/verify-package.js';
+import { bundleNode } from '../helpers/bundle-node.js';
 import { buildCliBundle, type CliBundle } from '../helpers/cli-bundle.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { useTempDir } from '../helpers/temp-files.js';
@@ -103,7 +104,7 @@ async function sign(...argv: string[]) {
 async function signerWaitingOnTimestamp(path: string): Promise<ChildProcess> {
   const requestsBefore = stalledTsa.requests.length;
   const child = spawn(
-    process.execPath,
+    bundleNode(),
     [bundle.path, 'sign', ...key, '--timestamper', stalledTsa.url, path],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -4,6 +4,7 @@ import { NupkgSigningError, describeError } from '../errors.js';
 import type { KeyInputs } from '../run/key-inputs.js';
 import type { SignRunOptions } from '../run/sign-run.js';
 import type { VerifyRunOptions } from '../run/verify-run.js';
+import { FAIL_ON_VALUES, type FailOn } from '../run/verdict.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { pkcs11KeyInputs, type Pkcs11ActionInputs } from './pkcs11-inputs.js';
 
@@ -31,9 +32,13 @@ export interface ActionInputs {
   readonly hashAlgorithm: string;
   readonly timestampHashAlgorithm: string;
   readonly overwrite: string;
+  /** Optional so that callers written before the input existed need not pass it. */
+  readonly nugetOrgAdvice?: string;
   readonly failOn: string;
   readonly allowNoPackages: string;
   readonly sarifFile: string;
+  /** Optional so that callers written before the input existed need not pass it. */
+  readonly junitFile?: string;
   readonly summary: string;
   readonly githubToken: string;
   readonly checkRun: string;
@@ -63,7 +68,7 @@ export interface ActionEnvironment {
 }
 
 export type Mode = 'verify' | 'sign' | 'sign-and-verify';
-export type FailOn = 'error' | 'warning' | 'never';
+export type { FailOn };
 
 export type VerifySettings = Omit<VerifyRunOptions, 'packages' | 'now' | 'cwd'>;
 export type SignSettings = Omit<SignRunOptions, 'packages' | 'now' | 'cwd'>;
@@ -84,6 +89,7 @@ interface CommonPlan {
   readonly failOn: FailOn;
   readonly resultsFile: string;
   readonly sarifFile?: string;
+  readonly junitFile?: string;
   readonly summary: boolean;
   readonly checkRun?: CheckRunTarget;
   /** Inputs that were given but do not apply, to warn about. */
@@ -129,12 +135,13 @@ export async function resolveInputs(
         ...(inputs.revocationDir ? { directory: resolve(env.cwd, inputs.revocationDir) } : {}),
       },
     },
-    failOn: oneOf('fail-on', inputs.failOn, ['error', 'warning', 'never'], 'error'),
+    failOn: oneOf('fail-on', inputs.failOn, FAIL_ON_VALUES, 'error'),
     resultsFile: join(
       env.runnerTemp || env.workspace,
       `nupkg-signing-results-${(env.stepId || 'action').replace(/[^\w.-]+/g, '_')}.json`,
     ),
     ...(inputs.sarifFile ? { sarifFile: resolve(env.cwd, inputs.sarifFile) } : {}),
+    ...(inputs.junitFile ? { junitFile: resolve(env.cwd, inputs.junitFile) } : {}),
     summary: flag('summary', inputs.summary, true),
     ...checkRunTarget(inputs),
     notes: mode === 'verify' ? ignoredSigningInputs(inputs) : [],
@@ -152,6 +159,7 @@ export async function resolveInputs(
         inputs.timestampHashAlgorithm,
       ),
       overwrite: flag('overwrite', inputs.overwrite, false),
+      nugetOrgAdvice: flag('nuget-org-advice', inputs.nugetOrgAdvice ?? '', true),
       // The pre-sign chain check takes PEM files; default/sdk/system are verification stores.
       trustedRoots: trustedRoots.filter((value) => !TRUST_KEYWORDS.has(value)),
       allowUntrustedRoot: false,

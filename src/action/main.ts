@@ -7,7 +7,13 @@ import { execute, findPackages } from './execute.js';
 import * as log from './log.js';
 import { resolveInputs, type ActionInputs } from './inputs.js';
 import { maskSecret } from './mask.js';
-import { annotate, writeCheckRun, writeOutputs, writeSarif, writeSummary } from './publish.js';
+import {
+  annotate,
+  writeCheckRun,
+  writeOutputs,
+  writeReportFileInputs,
+  writeSummary,
+} from './publish.js';
 import { readActionInputs } from './read-inputs.js';
 import { decide } from './verdict.js';
 
@@ -36,9 +42,10 @@ export async function run(
     await writeOutputs(report);
     annotate(report);
     await writeSummary(report);
-    await writeSarif(report);
+    await writeReportFileInputs(report);
     await writeCheckRun(report);
-    if (verdict.fail) log.fail(verdict.text);
+    // The log line points to the summary; the summary itself does not.
+    if (verdict.fail) log.fail(`${verdict.text} See the job summary for every finding.`);
     else log.info(verdict.text);
   } catch (error) {
     fail(error);

@@ -7,8 +7,8 @@ import { renderJson } from '../report/json.js';
 import { hiddenAnnotationCounts, toAnnotations } from '../report/github/annotations.js';
 import { planCheckRun } from '../report/github/check-run.js';
 import type { Finding } from '../report/github/findings.js';
-import { renderSarif } from '../report/github/sarif.js';
 import { renderSummary } from '../report/github/summary.js';
+import { writeReportFiles, type ReportData } from '../run/report-files.js';
 import { VERSION } from '../version.js';
 import { publishCheckRun } from './check-run.js';
 import * as log from './log.js';
@@ -62,11 +62,29 @@ export async function writeSummary({ plan, outcome, verdict }: Report): Promise<
   }
 }
 
-export async function writeSarif({ plan, findings, environment }: Report): Promise<void> {
-  if (!plan.sarifFile) return;
-  const sarif = renderSarif(findings, { version: VERSION, ...environment });
-  await writeText(plan.sarifFile, jsonText(sarif));
-  log.info(`SARIF written to ${plan.sarifFile}.`);
+/** The SARIF and JUnit files, through the CLI's writer (`writeReportFiles`). */
+export async function writeReportFileInputs(report: Report): Promise<void> {
+  const { sarifFile: sarif, junitFile: junit } = report.plan;
+  if (sarif === undefined && junit === undefined) return;
+  await writeReportFiles(
+    { ...(sarif ? { sarif } : {}), ...(junit ? { junit } : {}) },
+    reportData(report),
+  );
+  if (sarif !== undefined) log.info(`SARIF written to ${sarif}.`);
+  if (junit !== undefined) log.info(`JUnit XML written to ${junit}.`);
+}
+
+function reportData({ plan, outcome, findings, verdict, environment }: Report): ReportData {
+  return {
+    mode: plan.mode,
+    verifications: outcome.verifications,
+    signing: outcome.signing,
+    findings,
+    verdict,
+    version: VERSION,
+    workspace: environment.workspace,
+    cwd: environment.cwd,
+  };
 }
 
 /**

@@ -4,7 +4,11 @@ import { main } from './main.js';
 // The CLI entry point: real streams, the real clock, the real exit code.
 void main(
   process.argv.slice(2),
-  { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
+  {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdoutIsTerminal: process.stdout.isTTY,
+  },
   new Date(),
 ).then((code) => {
   process.exitCode = code;

@@ -21,7 +21,12 @@ Options:
  * Runs the CLI and returns the exit code: 0 valid, 1 invalid, 2 usage or I/O error. Errors are
  * printed as one line with their code, never as a stack trace.
  */
-export async function main(argv: string[], out: CommandOutput, now: Date): Promise<number> {
+export async function main(
+  argv: string[],
+  out: CommandOutput,
+  now: Date,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -36,9 +41,9 @@ export async function main(argv: string[], out: CommandOutput, now: Date): Promi
         out.stdout(`${VERSION}\n`);
         return 0;
       case 'sign':
-        return await runSign(rest, out, now);
+        return await runSign(rest, out, now, env);
       case 'verify':
-        return await runVerify(rest, out, now);
+        return await runVerify(rest, out, now, env);
       case 'policy':
         return await runPolicy(rest, out, now);
       default:

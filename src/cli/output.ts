@@ -2,4 +2,6 @@
 export interface CommandOutput {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether stdout is a terminal (colour, see color.ts); absent means not. */
+  readonly stdoutIsTerminal?: boolean;
 }

@@ -112,6 +112,39 @@ export function jsonText(value: unknown): string {
     .replace(COMMAND_ANYWHERE, (marker) => `${marker.slice(0, -1)}\\u005b`);
 }
 
+/**
+ * Text for XML character data or an attribute value (JUnit reports): invisible and control
+ * characters shown escaped (XML 1.0 forbids most C0 controls outright, and a reader should see
+ * them), then the five markup characters written as entity references.
+ */
+export function xmlText(value: string): string {
+  return visibleText(value).replace(/[&<>"']/g, (character) => XML_ENTITIES[character] ?? '');
+}
+
+const XML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+/**
+ * A property value or the message of an Azure Pipelines logging command (`##vso[...]`), escaped
+ * the way the agent unescapes them (`CommandStringConvertor`): `%` as `%AZP25`, then `;`, `\r`,
+ * `\n` and `]` as `%3B`, `%0D`, `%0A` and `%5D`; so a value cannot end its property, the command
+ * or the line. The text is first made a safe log line (`logLine`), so it cannot start a command
+ * of its own either.
+ */
+export function azureCommandText(value: string): string {
+  return logLine(value)
+    .replace(/%/g, '%AZP25')
+    .replace(/;/g, '%3B')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(/]/g, '%5D');
+}
+
 function escapeCharacter(character: string): string {
   const named = NAMED[character];
   if (named) return named;

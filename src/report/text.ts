@@ -1,44 +1,95 @@
 import type { ExpansionSummary } from '../files/expand-packages.js';
+import { OFFLINE_REVOCATION_NOTE } from '../revocation/assess.js';
 import type { Issue } from '../verify/result.js';
 import type { PackageVerification } from '../verify/verify-package.js';
-import { logLines } from './escape.js';
+import { logLine } from './escape.js';
 import { describeExpansion } from './expansion.js';
 
 const MARK: Record<Issue['level'], string> = { error: 'error', warning: 'warn ', info: 'info ' };
 
+export interface TextOptions {
+  /** Only the packages that fail, with their errors and warnings, and the total line. */
+  readonly quiet?: boolean;
+  /** Every note, one offline-revocation note per chain included. */
+  readonly verbose?: boolean;
+  /** ANSI colours on the verdicts and levels (the CLI decides: a terminal, NO_COLOR, FORCE_COLOR). */
+  readonly color?: boolean;
+  /** What expanding the FILE|DIR|GLOB arguments considered, said on the total line. */
+  readonly expansion?: ExpansionSummary;
+}
+
+const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', reset: '\x1b[0m' };
+const PAINT: readonly (readonly [string, string])[] = [
+  ['FAIL', ANSI.red],
+  ['PASS', ANSI.green],
+  [`  ${MARK.error}`, ANSI.red],
+  [`  ${MARK.warning}`, ANSI.yellow],
+];
+
 /**
- * Human-readable lines for a terminal or a CI log: per package the verdict, who signed it and
- * when, which policy rule decided, then every finding with its code; a summary line at the end
- * that also says how many files the arguments' expansion considered and matched. Each line goes
- * through `logLines`: values from packages, certificates and file names cannot start a new line
- * or a CI command.
+ * Human-readable lines for a terminal or a CI log: failures first; per package the verdict, who
+ * signed it and when, which policy rule decided, then every finding with its code; one footer line
+ * for the chains whose revocation was not checked offline (each is listed with --verbose); a
+ * summary line at the end that also says how many files the arguments' expansion considered and
+ * matched. Each line goes through `logLine`: values from packages, certificates
+ * and file names cannot start a new line or a CI command. Colour is added after escaping, only
+ * around this module's own words.
  */
 export function renderText(
   results: readonly PackageVerification[],
-  expansion?: ExpansionSummary,
+  options: TextOptions = {},
 ): string {
   const lines: string[] = [];
-  for (const result of results) {
+  const ordered = [...results.filter((r) => !r.valid), ...results.filter((r) => r.valid)];
+  let offline = 0;
+  for (const result of ordered) {
+    if (options.quiet && result.valid) continue;
     const name = result.package ? ` ${result.package.id} ${result.package.version}` : '';
     lines.push(
       `${result.valid ? 'PASS' : 'FAIL'} ${result.file}${name}  (${describeSignature(result)})`,
     );
-    for (const signature of result.signatures ?? []) {
-      const when = signature.timestamp
-        ? `, timestamped ${signature.timestamp.time}`
-        : ', no valid timestamp';
-      lines.push(
-        `  ${signature.placement} ${signature.type}: ${signature.signer.subject} [SHA-256 ${signature.signer.fingerprintSha256}]${when}`,
-      );
+    if (!options.quiet) {
+      for (const signature of result.signatures ?? []) {
+        const when = signature.timestamp
+          ? `, timestamped ${signature.timestamp.time}`
+          : ', no valid timestamp';
+        lines.push(
+          `  ${signature.placement} ${signature.type}: ${signature.signer.subject} [SHA-256 ${signature.signer.fingerprintSha256}]${when}`,
+        );
+      }
+      if (result.signerPolicy) lines.push(`  policy: ${result.signerPolicy}`);
     }
-    if (result.signerPolicy) lines.push(`  policy: ${result.signerPolicy}`);
-    for (const found of result.issues)
+    const folded = options.verbose ? [] : result.issues.filter(isOfflineNote);
+    if (folded.length > 0) offline++;
+    for (const found of result.issues) {
+      if (folded.includes(found) || (options.quiet && found.level === 'info')) continue;
       lines.push(`  ${MARK[found.level]} ${found.code}: ${found.message}`);
+    }
   }
   const failed = results.filter((r) => !r.valid).length;
-  const searched = expansion ? ` (${describeExpansion(expansion)})` : '';
+  if (offline > 0 && !options.quiet) {
+    lines.push(
+      '',
+      // At most 80 columns up to 99,999 packages; the NU3018/NU3028 lines say the rest. Indented
+      // like every line that is not a verdict or the total.
+      `  note: revocation not checked (offline) for ${offline} package(s); see --verbose`,
+    );
+  }
+  const searched = options.expansion ? ` (${describeExpansion(options.expansion)})` : '';
   lines.push('', `${results.length - failed} valid, ${failed} invalid${searched}`);
-  return logLines(lines);
+  return `${lines.map((line) => paint(logLine(line), options.color === true)).join('\n')}\n`;
+}
+
+function isOfflineNote(found: Issue): boolean {
+  return found.level === 'info' && found.message.includes(OFFLINE_REVOCATION_NOTE);
+}
+
+function paint(line: string, color: boolean): string {
+  if (!color) return line;
+  for (const [prefix, code] of PAINT) {
+    if (line.startsWith(prefix)) return `${code}${prefix}${ANSI.reset}${line.slice(prefix.length)}`;
+  }
+  return line;
 }
 
 function describeSignature(result: PackageVerification): string {

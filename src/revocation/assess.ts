@@ -98,6 +98,9 @@ export async function assessRevocation(
   };
 }
 
+/** The words of the offline note, which the text report folds into one footer line. */
+export const OFFLINE_REVOCATION_NOTE = 'revocation checking is offline';
+
 function unknownIssue(
   checker: RevocationChecker,
   codes: (typeof CODES)[RevocationPurpose],
@@ -110,7 +113,7 @@ function unknownIssue(
     return issue(
       codes.unknown,
       'info',
-      `The revocation status of the ${codes.who} chain (${which}) was not checked: revocation checking is offline (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`,
+      `The revocation status of the ${codes.who} chain (${which}) was not checked: ${OFFLINE_REVOCATION_NOTE} (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`,
     );
   }
   const why = unknown

@@ -25,6 +25,8 @@ export interface SignRunOptions {
   /** Extra roots (PEM files) for the pre-sign chain check. */
   readonly trustedRoots: readonly string[];
   readonly allowUntrustedRoot: boolean;
+  /** Warn about what nuget.org would reject (default true); off for internal feeds. */
+  readonly nugetOrgAdvice?: boolean;
   readonly now: () => Date;
   readonly cwd?: string;
   /** Timestamp time limits; defaults: 10 s per attempt, 60 s per package, LIMITS for the run. */
@@ -100,6 +102,7 @@ export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
         allowUntrustedRoot: options.allowUntrustedRoot,
         timestampMemory,
         ...limits,
+        ...(options.nugetOrgAdvice === false ? { nugetOrgAdvice: false } : {}),
       });
       outcomes.push({ ...succeeded(file, result), ...cleanup });
     } catch (error) {

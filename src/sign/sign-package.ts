@@ -39,6 +39,11 @@ export interface SignPackageOptions {
   readonly trustStores?: TrustStores;
   /** Roots standing in for nuget.org's trust; default: the SDK bundles shipped with the tool. */
   readonly nugetOrgTrustStores?: TrustStores;
+  /**
+   * Warn about what would make nuget.org reject the signature (default true). Off for packages
+   * that only go to internal feeds, e.g. signed with a private CA nuget.org does not trust.
+   */
+  readonly nugetOrgAdvice?: boolean;
   readonly timeoutMs?: number;
   readonly totalTimeoutMs?: number;
   readonly retries?: number;
@@ -99,6 +104,7 @@ export async function signPackage(options: SignPackageOptions): Promise<SignPack
       warnings.push(...signed.warnings);
       timestamp = signed.timestamp;
       // Warnings only, but computed before the package is replaced, as they always were.
+      if (options.nugetOrgAdvice === false) return signed.der;
       const nugetOrg = options.nugetOrgTrustStores ?? loadBundledTrustStores();
       warnings.push(
         ...nugetOrgWarnings(signer.certificate, {

@@ -8,6 +8,7 @@ import { jsonText, logLines } from '../../report/escape.js';
 import { removedTemporariesNote, runSigning, type SignOutcome } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
 import type { CommandOutput } from '../output.js';
+import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
 export const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
 const DEFAULT_TOKEN_VARIABLE = 'NUPKG_SIGNING_TOKEN';
@@ -46,7 +47,9 @@ Options:
   --overwrite                     replace an existing signature
   --trusted-roots FILE.pem        extra trusted roots for the pre-sign chain check (repeatable)
   --allow-untrusted-root          sign although the chain's root is untrusted (NuGet refuses)
+  --no-nuget-org-advice           no "nuget.org would reject this" warnings (internal feeds)
   --json                          print one JSON document ({"results": [...]})
+${reportUsage(34)}
   -h, --help                      show this help
 
 Exit codes: 0 every package was signed, 1 some package was not, 2 usage or I/O error.`;
@@ -84,7 +87,9 @@ export async function runSign(
       overwrite: { type: 'boolean', default: false },
       'trusted-roots': { type: 'string', multiple: true, default: [] },
       'allow-untrusted-root': { type: 'boolean', default: false },
+      'no-nuget-org-advice': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      ...REPORT_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -96,6 +101,7 @@ export async function runSign(
     throw usage('sign needs at least one FILE, DIR or GLOB. See --help.');
   }
   // Options are checked before any key file is read.
+  const failOn = parseFailOn(values);
   const hashAlgorithm = hashOption(values['hash-algorithm'], '--hash-algorithm');
   const timestampHashAlgorithm = hashOption(
     values['timestamp-hash-algorithm'],
@@ -111,6 +117,7 @@ export async function runSign(
     overwrite: values.overwrite,
     trustedRoots: values['trusted-roots'],
     allowUntrustedRoot: values['allow-untrusted-root'],
+    ...(values['no-nuget-org-advice'] ? { nugetOrgAdvice: false } : {}),
     // One signing time for the batch, as the CLI's clock is read once per run.
     now: () => now,
   });
@@ -119,8 +126,14 @@ export async function runSign(
       ? jsonText({ results: outcomes, search: searchDocument(expansion) })
       : renderText(outcomes, expansion),
   );
+  const code = await publishCliRun(
+    { mode: 'sign', failOn, signing: outcomes, verifications: [], json: values.json },
+    values,
+    out,
+    env,
+  );
   if (outcomes.some((o) => o.error?.code === 'NUPKG002')) return 2;
-  return outcomes.every((o) => o.signed) ? 0 : 1;
+  return code;
 }
 
 interface KeyOptions {

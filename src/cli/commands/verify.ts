@@ -5,7 +5,9 @@ import { renderText } from '../../report/text.js';
 import { resolveRevocationMode } from '../../revocation/index.js';
 import { runVerification } from '../../run/verify-run.js';
 import type { CommandOutput } from '../output.js';
+import { useColor } from '../color.js';
 import { parseTime } from '../parse-time.js';
+import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
 export const VERIFY_USAGE = `Usage: nupkg-signing verify [options] FILE|DIR|GLOB...
 
@@ -14,6 +16,8 @@ whether nuget.org would accept the signer (--policy-file).
 
 Options:
   --json               print one JSON document ({"results": [...]}) instead of text
+  -q, --quiet          print only the packages that fail and the total
+  --verbose            print every note (e.g. each chain not checked offline)
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
@@ -35,17 +39,28 @@ Options:
                        default: NUGET_CERT_REVOCATION_MODE, else online
   --revocation-dir DIR *.ocsp (DER) and *.crl (DER or PEM) files for files mode (the
                        default mode when only this is given); a cache in online mode
+${reportUsage(23)}
   -h, --help           show this help
 
-Exit codes: 0 every package is valid, 1 some package is not, 2 usage or I/O error.`;
+In Azure Pipelines (TF_BUILD=True), errors and warnings are also pipeline issues.
+
+Exit codes: 0 every package is valid (with --fail-on warning: and has no warning;
+with --fail-on never: always), 1 otherwise, 2 usage or I/O error.`;
 
 /** `nupkg-signing verify`: maps argv to verify options, runs, renders. Returns the exit code. */
-export async function runVerify(argv: string[], out: CommandOutput, now: Date): Promise<number> {
+export async function runVerify(
+  argv: string[],
+  out: CommandOutput,
+  now: Date,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      verbose: { type: 'boolean', default: false },
       policy: { type: 'string' },
       'policy-file': { type: 'string' },
       configfile: { type: 'string' },
@@ -56,6 +71,7 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       'certificate-fingerprint': { type: 'string', multiple: true, default: [] },
       'revocation-mode': { type: 'string' },
       'revocation-dir': { type: 'string' },
+      ...REPORT_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,6 +84,10 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       'NUPKG003',
       'verify needs at least one FILE, DIR or GLOB. See --help.',
     );
+  }
+  const failOn = parseFailOn(values);
+  if (values.quiet && values.verbose) {
+    throw new NupkgSigningError('NUPKG003', 'Give --quiet or --verbose, not both.');
   }
   const { results, expansion } = await runVerification({
     packages: positionals,
@@ -88,6 +108,20 @@ export async function runVerify(argv: string[], out: CommandOutput, now: Date): 
       ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
     },
   });
-  out.stdout(values.json ? renderJson(results, expansion) : renderText(results, expansion));
-  return results.every((r) => r.valid) ? 0 : 1;
+  out.stdout(
+    values.json
+      ? renderJson(results, expansion)
+      : renderText(results, {
+          expansion,
+          quiet: values.quiet,
+          verbose: values.verbose,
+          color: useColor(env, out.stdoutIsTerminal === true),
+        }),
+  );
+  return publishCliRun(
+    { mode: 'verify', failOn, signing: [], verifications: results, json: values.json },
+    values,
+    out,
+    env,
+  );
 }
