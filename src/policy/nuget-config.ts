@@ -4,6 +4,7 @@ import { issue, type Issue } from '../verify/result.js';
 import { algorithmOf, matchingEntry } from './nuget-config/match.js';
 import {
   ConfigProblem,
+  firstOfEachKey,
   mergeAllowList,
   readTrustedSigners,
   type TrustedSigner,
@@ -71,7 +72,8 @@ export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig 
         `the root element must be <configuration>, not <${root.name}>`,
         root.line,
       );
-    const signers = sections(root, 'trustedSigners').flatMap(readTrustedSigners);
+    const trustedSigners = firstSection(root, 'trustedSigners');
+    const signers = trustedSigners ? readTrustedSigners(trustedSigners) : [];
     const { entries, issues } = mergeAllowList(signers);
     return {
       file,
@@ -91,22 +93,23 @@ export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig 
   }
 }
 
-function sections(root: XmlElement, name: string): XmlElement[] {
-  return root.children.filter((c) => c.name === name);
+/** A file's sections are de-duplicated like any settings: a second section of a name is ignored. */
+function firstSection(root: XmlElement, name: string): XmlElement | undefined {
+  return root.children.find((c) => c.name === name);
 }
 
 /** SettingsUtility.GetSignatureValidationMode: key matched case-insensitively; unparsable → accept. */
 function validationMode(root: XmlElement): SignatureValidationMode {
   let value: string | undefined;
-  for (const section of sections(root, 'config')) {
-    for (const item of section.children) {
-      if (item.name === 'clear') value = undefined;
-      else if (
-        item.name === 'add' &&
-        item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode'
-      ) {
-        value ??= item.attributes.get('value');
-      }
+  const section = firstSection(root, 'config');
+  const items = firstOfEachKey((section?.children ?? []).map((child) => ({ child })));
+  for (const { child: item } of items) {
+    if (item.name === 'clear') value = undefined;
+    else if (
+      item.name === 'add' &&
+      item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode'
+    ) {
+      value ??= item.attributes.get('value');
     }
   }
   const normalized = value?.trim().toLowerCase();
