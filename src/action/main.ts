@@ -24,7 +24,9 @@ export async function run(
     const { cwd } = inputs.environment;
     const packages = await findPackages(plan, cwd);
     log.info(`${packages.length} package(s) matched ${plan.packages.join(', ')}.`);
-    const outcome = await execute(plan, packages, clock, cwd);
+    const outcome = await execute(plan, packages, clock, cwd, (found) =>
+      log.warning(`${found.code}: ${found.message}`),
+    );
     for (const note of outcome.signing.map(removedTemporariesNote)) if (note) log.info(note);
     const findings = collectFindings(outcome.verifications, outcome.signing);
     const verdict = decide(plan, outcome, findings);

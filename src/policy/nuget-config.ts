@@ -182,9 +182,10 @@ export function allowUntrustedRootFor(
 }
 
 /**
- * The same decision for a signing certificate, over every algorithm the config uses. NuGet applies
- * it to the primary signature and to the repository countersignature alike, whatever the entry's
- * target; it also tolerates an expired signature, since allowUntrusted governs expiry too.
+ * The same decision for one signature's own certificate, over every algorithm the config uses.
+ * NuGet asks it separately for the primary signature and for the repository countersignature,
+ * each with its own certificate, whatever the entry's kind (author or repository); an excused
+ * signature also tolerates expiry, since allowUntrusted governs expiry too.
  */
 export function isUntrustedRootAllowed(
   config: NuGetSigningConfig,
