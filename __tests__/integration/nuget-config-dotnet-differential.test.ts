@@ -214,6 +214,17 @@ function scenarios(): Record<string, string[]> {
         author('c', cert(nugetOrg)),
       ),
     ],
+    'element-name-case': [
+      section(
+        `<Author name="a"><CERTIFICATE fingerprint="${hex(nugetOrg.der, 'sha256')}" hashAlgorithm="SHA256" allowUntrustedRoot="false" /></Author>`,
+        '<Clear />',
+        `<AUTHOR name="ms">${cert(microsoft)}</AUTHOR>`,
+      ),
+    ],
+    'section-name-case': [
+      `<TrustedSigners>${author('ms', cert(microsoft))}</TrustedSigners>`,
+      section(author('a', cert(nugetOrg))),
+    ],
     'unknown-elements': [
       section('<unknown a="b" />', author('ms', cert(microsoft)), '<add key="x" value="y" />'),
     ],

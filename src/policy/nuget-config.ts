@@ -5,6 +5,7 @@ import { algorithmOf, matchingEntry } from './nuget-config/match.js';
 import {
   ConfigProblem,
   firstOfEachKey,
+  isItem,
   mergeAllowList,
   readTrustedSigners,
   type TrustedSigner,
@@ -93,9 +94,14 @@ export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig 
   }
 }
 
-/** A file's sections are de-duplicated like any settings: a second section of a name is ignored. */
+/**
+ * A file's sections are de-duplicated like any settings, by a case-insensitive key, keeping the
+ * first; the section is then looked up by its exact name. So a second `<trustedSigners>` is
+ * ignored, and a `<TrustedSigners>` before it hides it without being read itself.
+ */
 function firstSection(root: XmlElement, name: string): XmlElement | undefined {
-  return root.children.find((c) => c.name === name);
+  const kept = firstOfEachKey(root.children.map((child) => ({ child })));
+  return kept.find(({ child }) => child.name === name)?.child;
 }
 
 /** SettingsUtility.GetSignatureValidationMode: key matched case-insensitively; unparsable → accept. */
@@ -104,9 +110,9 @@ function validationMode(root: XmlElement): SignatureValidationMode {
   const section = firstSection(root, 'config');
   const items = firstOfEachKey((section?.children ?? []).map((child) => ({ child })));
   for (const { child: item } of items) {
-    if (item.name === 'clear') value = undefined;
+    if (isItem(item, 'clear')) value = undefined;
     else if (
-      item.name === 'add' &&
+      isItem(item, 'add') &&
       item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode'
     ) {
       value ??= item.attributes.get('value');

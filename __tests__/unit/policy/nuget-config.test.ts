@@ -230,6 +230,23 @@ describe('parseNuGetConfig', () => {
       expect(parsed.trustedSigners.map((s) => s.name)).toEqual(['a']);
     });
 
+    it('recognises item elements in any case (<Author>, <CERTIFICATE>, <Clear/>), as SettingFactory does', () => {
+      const parsed = parse(
+        config(
+          `<Author name="old">${cert(AUTHOR)}</Author><Clear/><AUTHOR name="new"><CERTIFICATE fingerprint="${REPO}" hashAlgorithm="SHA256" allowUntrustedRoot="false" /></AUTHOR>`,
+        ),
+      );
+      expect(parsed.trustedSigners.map((s) => [s.kind, s.name])).toEqual([['author', 'new']]);
+      expect(parsed.allowList.map((e) => e.fingerprint)).toEqual([REPO]);
+    });
+
+    it('looks the section up by its exact name, after a <TrustedSigners> has hidden later ones', () => {
+      const parsed = parse(
+        `<configuration><TrustedSigners><author name="a">${cert(AUTHOR)}</author></TrustedSigners><trustedSigners><author name="b">${cert(REPO)}</author></trustedSigners></configuration>`,
+      );
+      expect(parsed.trustedSigners).toEqual([]);
+    });
+
     it('ignores well-formed <owners> inside an <author>', () => {
       const parsed = parse(config(`<author name="a">${cert(AUTHOR)}<owners>x;y</owners></author>`));
       expect(parsed.trustedSigners[0]?.owners).toEqual([]);

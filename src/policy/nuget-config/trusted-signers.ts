@@ -66,15 +66,23 @@ const HASH_ALGORITHMS: readonly TrustedSignerHashAlgorithm[] = [
 export function readTrustedSigners(section: XmlElement): TrustedSigner[] {
   const parsed = section.children.map((child) => ({
     child,
-    signer: child.name === 'author' || child.name === 'repository' ? readSigner(child) : undefined,
+    signer: isItem(child, 'author') || isItem(child, 'repository') ? readSigner(child) : undefined,
   }));
   let signers: TrustedSigner[] = [];
   for (const { child, signer } of firstOfEachKey(parsed)) {
-    if (child.name === 'clear') signers = [];
+    if (isItem(child, 'clear')) signers = [];
     else if (signer) signers.push(signer);
     // NuGet keeps other elements as unknown items and ignores them for verification.
   }
   return signers;
+}
+
+/**
+ * SettingFactory recognises an item by its element name in any case (Enum.TryParse ignoreCase):
+ * `<Author>`, `<CERTIFICATE>` and `<Clear/>` are items like their lowercase spellings.
+ */
+export function isItem(element: XmlElement, name: string): boolean {
+  return element.name.toLowerCase() === name;
 }
 
 /** The items NuGet keeps from a list of siblings: the first of each settingKey. */
@@ -97,11 +105,11 @@ export function settingKey(element: XmlElement): string {
 }
 
 function readSigner(element: XmlElement): TrustedSigner {
-  const kind = element.name as 'author' | 'repository';
+  const kind = isItem(element, 'author') ? 'author' : 'repository';
   const name = required(element, 'name');
   const serviceIndex = kind === 'repository' ? required(element, 'serviceIndex') : undefined;
   const certificates = element.children
-    .filter((c) => c.name === 'certificate')
+    .filter((c) => isItem(c, 'certificate'))
     .map(readCertificate);
   if (certificates.length === 0) {
     throw new ConfigProblem(
@@ -109,7 +117,7 @@ function readSigner(element: XmlElement): TrustedSigner {
       element.line,
     );
   }
-  const ownersElements = element.children.filter((c) => c.name === 'owners');
+  const ownersElements = element.children.filter((c) => isItem(c, 'owners'));
   // NuGet parses every child, so an <owners> must be well-formed even where it is ignored.
   const owners = ownersElements.map(readOwners);
   if (kind === 'author') {
