@@ -146,6 +146,12 @@ export interface SignedPackageOptions {
   readonly repositoryCountersignature?: boolean | CountersignatureOptions;
   /** Change a byte of a packaged file after signing (NU3008). */
   readonly tamperContentAfterSigning?: boolean;
+  /**
+   * Embed the root of the signing chain too, so that a verifier which does not trust it sees an
+   * untrusted root (NU3018) instead of a partial chain (NU3012), for the primary signature and
+   * the repository countersignature alike (they share the certificate set).
+   */
+  readonly embedRoot?: boolean;
 }
 
 /** The repository countersignature: signed by the good leaf, timestamped by the good TSA. */
@@ -316,7 +322,9 @@ export async function makeSignedPackage(options: SignedPackageOptions): Promise<
     createHash(hashAlgorithm).update(unsigned).digest(),
   );
 
-  const { leaf, chain } = await pki.signingCertificate(options.signingCertificate);
+  const issued = await pki.signingCertificate(options.signingCertificate);
+  const { leaf } = issued;
+  const chain = options.embedRoot ? [...issued.chain, pki.root.certificate] : issued.chain;
   const signed =
     leaf.keyPair.algorithm === 'RSA'
       ? await buildPrimarySignature({

@@ -3,6 +3,7 @@ import { PRESETS } from '../../src/policy/presets.js';
 import { loadBundledTrustStores } from '../../src/trust/bundled-roots.js';
 import { verifyPackage } from '../../src/verify/verify-package.js';
 import { CORPUS_DIR, describeWithCorpus, readDotnetVerdicts, readTsv } from '../helpers/corpus.js';
+import { expectConsistentVerdict } from '../helpers/verdict-consistency.js';
 
 /** The day the dotnet verdicts were recorded: verdicts of untimestamped signatures depend on it. */
 const NOW = new Date('2026-11-25T07:30:00Z');
@@ -20,7 +21,11 @@ const CLIENT_WINS: Record<string, string> = {
   'testsigned.leaf-1.1.0.0__2018-01-05.nupkg': 'NU3003',
 };
 
-const verify = (file: string) => verifyPackage(file, { policy: PRESETS.verify, now: NOW, trust });
+const verify = async (file: string) => {
+  const result = await verifyPackage(file, { policy: PRESETS.verify, now: NOW, trust });
+  expectConsistentVerdict(result);
+  return result;
+};
 
 describeWithCorpus('corpus: verdicts on real and tampered packages', () => {
   describe('against MANIFEST.tsv (expected_structural_result)', () => {

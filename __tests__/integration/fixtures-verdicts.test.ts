@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { PRESETS } from '../../src/policy/presets.js';
 import { loadBundledTrustStores } from '../../src/trust/bundled-roots.js';
 import { verifyPackage } from '../../src/verify/verify-package.js';
+import { expectConsistentVerdict } from '../helpers/verdict-consistency.js';
 
 /**
  * The fixtures (copied from the shared corpus, see fixtures/README.md) with the verdict
@@ -45,6 +46,7 @@ describe('#verifyPackage on the fixtures (verify policy)', () => {
       now: NOW,
       trust,
     });
+    expectConsistentVerdict(subject);
     const found = subject.issues
       .filter((i) => i.level !== 'info')
       .map((i) => `${i.level[0]}${i.code}`);

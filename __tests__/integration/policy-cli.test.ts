@@ -359,4 +359,43 @@ describe('nupkg-signing verify --configfile (nuget.config trustedSigners)', () =
     }[];
     expect(subject!.issues.map((i) => `${i.level}:${i.code}`)).toEqual(['warning:NU3034']);
   });
+
+  const trusting = (name: string, certificates: string) =>
+    temp.write(
+      name,
+      `<configuration><trustedSigners><author name="microsoft">${certificates}</author><repository name="r" serviceIndex="https://r.test/index.json"><certificate fingerprint="${MICROSOFT}" hashAlgorithm="SHA256" allowUntrustedRoot="false" /></repository></trustedSigners></configuration>`,
+    );
+
+  it('prints NU3040 (conflicting allowUntrustedRoot) once per run, not per package', async () => {
+    const config = trusting(
+      'nuget-conflict.config',
+      `<certificate fingerprint="${MICROSOFT}" hashAlgorithm="SHA256" allowUntrustedRoot="true" />`,
+    );
+    const result = await run(
+      'verify',
+      '--configfile',
+      config,
+      'fixtures/packages/system.buffers.4.5.1.nupkg',
+      'fixtures/packages/k4os.hash.xxhash.1.0.6.nupkg',
+    );
+    expect(result.stderr.match(/NU3040/g)).toHaveLength(1);
+    expect(result.stderr).toMatch(/^warning NU3040: There are two certificates/m);
+  });
+
+  it('stops with NUPKG005 (exit 2) on a SHA1 entry, as dotnet stops the run', async () => {
+    const config = trusting(
+      'nuget-sha1.config',
+      `<certificate fingerprint="${'AB'.repeat(20)}" hashAlgorithm="SHA1" allowUntrustedRoot="false" />`,
+    );
+    const result = await run(
+      'verify',
+      '--configfile',
+      config,
+      'fixtures/packages/system.buffers.4.5.1.nupkg',
+    );
+    expect(result.code).toBe(2);
+    expect(result.stdout + result.stderr).toMatch(
+      /NUPKG005[\s\S]*Hash algorithm 'SHA1' is unsupported/,
+    );
+  });
 });

@@ -21,6 +21,7 @@ import {
 import { createRootCa } from '../helpers/pki.js';
 import { makeSignedPackage, signingPki } from '../helpers/signed-package.js';
 import { useTempDir } from '../helpers/temp-files.js';
+import { expectConsistentVerdict } from '../helpers/verdict-consistency.js';
 
 /**
  * Differential test against `dotnet nuget verify --all` (issue 11, finding 9), by generation: from
@@ -209,6 +210,7 @@ describeWithDotnet(
           now: new Date(),
           trust,
         });
+        expectConsistentVerdict(result);
         const codes = (level: string) =>
           [...new Set(result.issues.filter((i) => i.level === level).map((i) => i.code))].sort();
         const ours = { valid: result.valid, errors: codes('error'), warnings: codes('warning') };

@@ -22,6 +22,7 @@ import { useTempDir } from '../helpers/temp-files.js';
 import { createTimestampAuthority } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
+import { expectConsistentVerdict } from '../helpers/verdict-consistency.js';
 
 /**
  * Differential test against the real NuGet client: every package of the defect catalogue
@@ -228,6 +229,7 @@ describeWithDotnet('verdicts of verifyPackage and dotnet nuget verify --all', ()
         now: new Date(),
         trust,
       });
+      expectConsistentVerdict(result);
       const codes = (level: string) =>
         [...new Set(result.issues.filter((i) => i.level === level).map((i) => i.code))].sort();
       const ours = { valid: result.valid, errors: codes('error'), warnings: codes('warning') };

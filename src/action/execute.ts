@@ -2,6 +2,7 @@ import { NupkgSigningError, isNupkgSigningError } from '../errors.js';
 import { expandPackages, type PackageExpansion } from '../files/expand-packages.js';
 import { runSigning, type SignOutcome } from '../run/sign-run.js';
 import { runVerification } from '../run/verify-run.js';
+import type { Issue } from '../verify/result.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import type { ActionPlan } from './inputs.js';
 
@@ -38,12 +39,16 @@ export async function execute(
   packages: readonly string[],
   clock: () => Date,
   cwd: string,
+  onRunIssue?: (issue: Issue) => void,
 ): Promise<RunOutcome> {
+  // Run-level findings (NU3040) are told once: by the verification of the packages, not the pre-check.
+  const tell = onRunIssue ? { onRunIssue } : {};
   const none: RunOutcome = { packages, signing: [], verifications: [] };
   if (packages.length === 0) return none;
   if (plan.mode === 'verify') {
     const { results: verifications } = await runVerification({
       ...plan.verify,
+      ...tell,
       packages,
       now: clock(),
       cwd,
@@ -60,6 +65,7 @@ export async function execute(
   const verifications =
     signed.length === 0
       ? []
-      : (await runVerification({ ...plan.verify, packages: signed, now: clock(), cwd })).results;
+      : (await runVerification({ ...plan.verify, ...tell, packages: signed, now: clock(), cwd }))
+          .results;
   return { ...none, signing, verifications };
 }

@@ -33,7 +33,9 @@ export async function run(
     log.info(
       `${packages.length} package(s) matched ${plan.packages.join(', ')} (${describeExpansion(summary)}).`,
     );
-    const outcome = await execute(plan, packages, clock, cwd);
+    const outcome = await execute(plan, packages, clock, cwd, (found) =>
+      log.warning(`${found.code}: ${found.message}`),
+    );
     for (const note of outcome.signing.map(removedTemporariesNote)) if (note) log.info(note);
     const findings = collectFindings(outcome.verifications, outcome.signing);
     const verdict = decide(plan, outcome, findings);

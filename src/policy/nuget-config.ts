@@ -5,6 +5,8 @@ import { issue, type Issue } from '../verify/result.js';
 import { algorithmOf, matchingEntry } from './nuget-config/match.js';
 import {
   ConfigProblem,
+  firstOfEachKey,
+  isItem,
   mergeAllowList,
   readTrustedSigners,
   type TrustedSigner,
@@ -76,7 +78,8 @@ export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig 
         `the root element must be <configuration>, not <${root.name}>`,
         root.line,
       );
-    const signers = sections(root, 'trustedSigners').flatMap(readTrustedSigners);
+    const trustedSigners = firstSection(root, 'trustedSigners');
+    const signers = trustedSigners ? readTrustedSigners(trustedSigners) : [];
     const { entries, issues } = mergeAllowList(signers);
     return {
       file,
@@ -101,22 +104,28 @@ function configError(error: unknown, file: string): unknown {
   return error;
 }
 
-function sections(root: XmlElement, name: string): XmlElement[] {
-  return root.children.filter((c) => c.name === name);
+/**
+ * A file's sections are de-duplicated like any settings, by a case-insensitive key, keeping the
+ * first; the section is then looked up by its exact name. So a second `<trustedSigners>` is
+ * ignored, and a `<TrustedSigners>` before it hides it without being read itself.
+ */
+function firstSection(root: XmlElement, name: string): XmlElement | undefined {
+  const kept = firstOfEachKey(root.children.map((child) => ({ child })));
+  return kept.find(({ child }) => child.name === name)?.child;
 }
 
 /** SettingsUtility.GetSignatureValidationMode: key matched case-insensitively; unparsable → accept. */
 function validationMode(root: XmlElement): SignatureValidationMode {
   let value: string | undefined;
-  for (const section of sections(root, 'config')) {
-    for (const item of section.children) {
-      if (item.name === 'clear') value = undefined;
-      else if (
-        item.name === 'add' &&
-        item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode'
-      ) {
-        value ??= item.attributes.get('value');
-      }
+  const section = firstSection(root, 'config');
+  const items = firstOfEachKey((section?.children ?? []).map((child) => ({ child })));
+  for (const { child: item } of items) {
+    if (isItem(item, 'clear')) value = undefined;
+    else if (
+      isItem(item, 'add') &&
+      item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode'
+    ) {
+      value ??= item.attributes.get('value');
     }
   }
   const normalized = value?.trim().toLowerCase();
@@ -189,9 +198,10 @@ export function allowUntrustedRootFor(
 }
 
 /**
- * The same decision for a signing certificate, over every algorithm the config uses. NuGet applies
- * it to the primary signature and to the repository countersignature alike, whatever the entry's
- * target; it also tolerates an expired signature, since allowUntrusted governs expiry too.
+ * The same decision for one signature's own certificate, over every algorithm the config uses.
+ * NuGet asks it separately for the primary signature and for the repository countersignature,
+ * each with its own certificate, whatever the entry's kind (author or repository); an excused
+ * signature also tolerates expiry, since allowUntrusted governs expiry too.
  */
 export function isUntrustedRootAllowed(
   config: NuGetSigningConfig,

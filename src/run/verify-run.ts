@@ -1,6 +1,6 @@
 import { NupkgSigningError } from '../errors.js';
 import { expandPackages, type ExpansionSummary } from '../files/expand-packages.js';
-import { loadNuGetConfig, type NuGetSigningConfig } from '../policy/nuget-config.js';
+import { loadNuGetConfig } from '../policy/nuget-config.js';
 import { getPreset, withOverrides } from '../policy/presets.js';
 import {
   loadRepositoryCertificates,
@@ -13,6 +13,7 @@ import {
   type RevocationMode,
 } from '../revocation/index.js';
 import { selectTrustStores } from '../trust/select-trust-stores.js';
+import type { Issue } from '../verify/result.js';
 import { verifyPackage, type PackageVerification } from '../verify/verify-package.js';
 
 /** Everything a verification run needs; the CLI and the action build this from their inputs. */
@@ -21,8 +22,9 @@ export interface VerifyRunOptions {
   readonly packages: readonly string[];
   /**
    * Preset name (verify, accept, require, nuget.org); default: the policy file's, else nuget.org
-   * when a policy file is given (its question is nuget.org's), else what a nuget.config asks for,
-   * else verify.
+   * when a policy file is given (its question is nuget.org's), else verify — also under a
+   * nuget.config in require mode: `nuget verify` uses its own settings in both modes, the mode only
+   * makes an empty trustedSigners list an error (docs/nuget-config-trust.md §1).
    */
   readonly policy?: string;
   /**
@@ -49,6 +51,11 @@ export interface VerifyRunOptions {
    * `*.ocsp`/`*.crl` files for `files` mode and is a cache in `online` mode.
    */
   readonly revocation?: { readonly mode?: RevocationMode; readonly directory?: string };
+  /**
+   * Told once per run about findings that concern the run, not a package: NU3040 for conflicting
+   * allowUntrustedRoot values, as `nuget verify` logs it while reading its settings.
+   */
+  readonly onRunIssue?: (issue: Issue) => void;
 }
 
 /** A run's verdicts, and what expanding its arguments looked at (reported with them). */
@@ -63,11 +70,10 @@ export async function runVerification(options: VerifyRunOptions): Promise<Verifi
     options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
   const nugetConfig =
     options.nugetConfig === undefined ? undefined : loadNuGetConfig(options.nugetConfig);
+  for (const found of nugetConfig?.issues ?? []) options.onRunIssue?.(found);
   const repositoryCertificates = loadRepositoryList(options.repositoryCertificates);
   const preset = getPreset(
-    options.policy ??
-      signerPolicy?.verification?.preset ??
-      (signerPolicy ? 'nuget.org' : presetFromConfig(nugetConfig)),
+    options.policy ?? signerPolicy?.verification?.preset ?? (signerPolicy ? 'nuget.org' : 'verify'),
   );
   if (options.published && preset.nugetOrg === undefined) {
     throw new NupkgSigningError(
@@ -109,11 +115,6 @@ export async function runVerification(options: VerifyRunOptions): Promise<Verifi
     );
   }
   return { results, expansion };
-}
-
-/** A nuget.config in require mode verifies like restore's require mode; otherwise like verify. */
-function presetFromConfig(config: NuGetSigningConfig | undefined): string {
-  return config?.signatureValidationMode === 'require' ? 'require' : 'verify';
 }
 
 function loadRepositoryList(value: string | undefined): RepositoryCertificateList | undefined {

@@ -35,6 +35,11 @@ export interface EvaluationContext {
   readonly trust: TrustStores;
   /** Checks revocation of the signing and TSA chains (spec §8.4); none when absent. */
   readonly revocation?: RevocationChecker;
+  /**
+   * nuget.config's allowUntrustedRoot for this signature's own certificate: the signature is then
+   * judged with allowUntrusted and its untrusted root is not reported at all (no NU3018, no NU3042).
+   */
+  readonly untrustedRootAllowed?: (certificate: CertificateView) => boolean;
 }
 
 /** NuGet's result for one signature: status flags and the issues it logged. */
@@ -108,6 +113,8 @@ export async function evaluateSignature(
   }
 
   // Checks the chain at the timestamp's upper limit (or now), for code signing.
+  const rootExcused = context.untrustedRootAllowed?.(certificate) ?? false;
+  const allowUntrusted = policy.allowUntrusted || rootExcused;
   let untrustedRoot = false;
   const { findings, chain } = checkChain(certificate, subject.certificates, {
     roots: context.trust.codeSigning,
@@ -116,11 +123,12 @@ export async function evaluateSignature(
     nugetOrg: policy.nugetOrg !== undefined,
   });
   for (const found of findings) {
+    if (rootExcused && (found.code === 'NU3042' || found.untrustedRoot)) continue;
     if (found.code === 'NU3042') {
       log(false, found.code, found.message);
     } else if (found.untrustedRoot) {
-      log(!policy.allowUntrusted, found.code, found.message);
-      if (!policy.allowUntrusted) untrustedRoot = true;
+      log(!allowUntrusted, found.code, found.message);
+      if (!allowUntrusted) untrustedRoot = true;
     } else {
       log(!policy.allowIllegal, found.code, found.message);
       valid = false;
@@ -143,8 +151,8 @@ export async function evaluateSignature(
   // Checks that the certificate was valid at the signature's time.
   const expiry = checkValidityPeriod(certificate, timestamp, context.now);
   if (expiry) {
-    log(!policy.allowUntrusted, 'NU3037', expiry);
-    if (!policy.allowUntrusted) valid = false;
+    log(!allowUntrusted, 'NU3037', expiry);
+    if (!allowUntrusted) valid = false;
   }
   return result(valid, {
     untrustedRoot,

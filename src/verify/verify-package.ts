@@ -6,9 +6,9 @@ import type { VerificationPolicy } from '../policy/verification-policy.js';
 import type { RevocationChecker } from '../revocation/index.js';
 import { parsePrimarySignature, type PrimarySignature } from '../signature/primary-signature.js';
 import type { CertificateView } from '../signature/certificate.js';
+import type { EvaluationContext } from './evaluate-signature.js';
 import type { TrustStores } from '../trust/bundled-roots.js';
-import { isUntrustedRootAllowed } from '../policy/nuget-config.js';
-import { withOverrides } from '../policy/presets.js';
+import { isUntrustedRootAllowed, type NuGetSigningConfig } from '../policy/nuget-config.js';
 import { checkAllowedFingerprints } from './checks/allow-list.js';
 import { checkIntegrity } from './checks/integrity.js';
 import { checkNugetOrgRules } from './checks/nuget-org-rules.js';
@@ -138,7 +138,7 @@ async function verifyArchive(
   // Checks the signatures, their timestamps and chains under the policy.
   const trust = await verifyTrustAndValidityOrFail(signature, certificate, {
     ...options,
-    policy: trustedSignerPolicy(options, certificate),
+    ...untrustedRootsFromConfig(options.nugetConfig),
   });
   // Checks what nuget.org checks beyond the client: certificates current now, none self-issued.
   const nugetOrg =
@@ -184,17 +184,17 @@ async function readSignature(archive: PackageArchive) {
 }
 
 /**
- * nuget.config's `allowUntrustedRoot="true"` for the signing certificate turns allowUntrusted on
- * for the package (NuGet applies it per signature; the quirks are in isUntrustedRootAllowed).
+ * nuget.config's `allowUntrustedRoot="true"` entries, asked per signature about that signature's
+ * own certificate, as NuGet's trust-and-validity provider does (docs/nuget-config-trust.md §5).
  */
-function trustedSignerPolicy(
-  options: VerifyOptions,
-  certificate: CertificateView | undefined,
-): VerificationPolicy {
-  if (!options.nugetConfig || !certificate || options.policy.allowUntrusted) return options.policy;
-  return isUntrustedRootAllowed(options.nugetConfig, certificateFacts(certificate, undefined))
-    ? withOverrides(options.policy, { allowUntrusted: true })
-    : options.policy;
+function untrustedRootsFromConfig(
+  config: NuGetSigningConfig | undefined,
+): Pick<EvaluationContext, 'untrustedRootAllowed'> {
+  if (!config?.allowList.some((e) => e.allowUntrustedRoot)) return {};
+  return {
+    untrustedRootAllowed: (certificate) =>
+      isUntrustedRootAllowed(config, certificateFacts(certificate, undefined)),
+  };
 }
 
 /**

@@ -111,7 +111,6 @@ describe('parseNuGetConfig', () => {
     it.each([
       { value: 'SHA384', algorithm: 'SHA384' },
       { value: 'sha512', algorithm: 'SHA512' },
-      { value: 'Sha1', algorithm: 'SHA1' },
     ])('accepts hashAlgorithm $value', ({ value, algorithm }) => {
       expect(
         parse(config(`<author name="a">${cert(AUTHOR, value)}</author>`)).trustedSigners[0]
@@ -175,9 +174,15 @@ describe('parseNuGetConfig', () => {
         says: /more than one <owners>/,
       },
       {
-        situation: 'owners on an author',
-        body: `<author name="a">${cert(AUTHOR)}<owners>a</owners></author>`,
-        says: /only repository signers have owners/,
+        situation:
+          'a SHA1 certificate entry (dotnet stops the run: "Hash algorithm \'SHA1\' is unsupported")',
+        body: `<author name="a">${cert(AUTHOR, 'Sha1')}</author>`,
+        says: /Hash algorithm 'Sha1' is unsupported/,
+      },
+      {
+        situation: 'empty owners on an author (NuGet parses them even there)',
+        body: `<author name="a">${cert(AUTHOR)}<owners> </owners></author>`,
+        says: /<owners> must contain only text/,
       },
       {
         situation: 'empty owners',
@@ -195,6 +200,58 @@ describe('parseNuGetConfig', () => {
         ),
       );
       expect(parsed.trustedSigners.map((s) => s.name)).toEqual(['new']);
+    });
+
+    it('keeps the first of two authors with the same name (any case), as NuGet de-duplicates items', () => {
+      const parsed = parse(
+        config(`<author name="a">${cert(AUTHOR)}</author><author name="A">${cert(REPO)}</author>`),
+      );
+      expect(parsed.trustedSigners.map((s) => s.certificates[0]?.fingerprint)).toEqual([AUTHOR]);
+      expect(parsed.allowList.map((e) => e.fingerprint)).toEqual([AUTHOR]);
+    });
+
+    it('de-duplicates before <clear />: a later duplicate of a cleared item stays cleared', () => {
+      const parsed = parse(
+        config(
+          `<author name="a">${cert(AUTHOR)}</author><clear /><author name="a">${cert(REPO)}</author>`,
+        ),
+      );
+      expect(parsed.trustedSigners).toEqual([]);
+    });
+
+    it('reads only the first <trustedSigners> and the first <config> section of a file', () => {
+      const parsed = parse(`<configuration>
+<config><add key="x" value="y"/></config>
+<config><add key="signatureValidationMode" value="require"/></config>
+<trustedSigners><author name="a">${cert(AUTHOR)}</author></trustedSigners>
+<trustedSigners><author name="b">${cert(REPO)}</author></trustedSigners>
+</configuration>`);
+      expect(parsed.signatureValidationMode).toBe('accept');
+      expect(parsed.trustedSigners.map((s) => s.name)).toEqual(['a']);
+    });
+
+    it('recognises item elements in any case (<Author>, <CERTIFICATE>, <Clear/>), as SettingFactory does', () => {
+      const parsed = parse(
+        config(
+          `<Author name="old">${cert(AUTHOR)}</Author><Clear/><AUTHOR name="new"><CERTIFICATE fingerprint="${REPO}" hashAlgorithm="SHA256" allowUntrustedRoot="false" /></AUTHOR>`,
+        ),
+      );
+      expect(parsed.trustedSigners.map((s) => [s.kind, s.name])).toEqual([['author', 'new']]);
+      expect(parsed.allowList.map((e) => e.fingerprint)).toEqual([REPO]);
+    });
+
+    it('looks the section up by its exact name, after a <TrustedSigners> has hidden later ones', () => {
+      const parsed = parse(
+        `<configuration><TrustedSigners><author name="a">${cert(AUTHOR)}</author></TrustedSigners><trustedSigners><author name="b">${cert(REPO)}</author></trustedSigners></configuration>`,
+      );
+      expect(parsed.trustedSigners).toEqual([]);
+    });
+
+    it('ignores well-formed <owners> inside an <author>', () => {
+      const parsed = parse(config(`<author name="a">${cert(AUTHOR)}<owners>x;y</owners></author>`));
+      expect(parsed.trustedSigners[0]?.owners).toEqual([]);
+      expect(parsed.allowList[0]).toEqual(expect.objectContaining({ targetsAuthor: true }));
+      expect(parsed.allowList[0]?.owners).toBeUndefined();
     });
   });
 

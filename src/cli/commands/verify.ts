@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { NupkgSigningError } from '../../errors.js';
+import { logLines } from '../../report/escape.js';
 import { renderJson } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
 import { resolveRevocationMode } from '../../revocation/index.js';
@@ -98,6 +99,7 @@ export async function runVerify(
       ? { repositoryCertificates: values['repository-certificates'] }
       : {}),
     ...(values.published ? { published: true } : {}),
+    onRunIssue: (found) => out.stderr(logLines([`${found.level} ${found.code}: ${found.message}`])),
     trustedRoots: values['trusted-roots'],
     certificateFingerprints: values['certificate-fingerprint'],
     now: values.at === undefined ? now : parseTime(values.at),

@@ -58,24 +58,58 @@ const HASH_ALGORITHMS: readonly TrustedSignerHashAlgorithm[] = [
   'SHA512',
 ];
 
+/**
+ * SettingFactory.ParseChildren: every child is parsed first (a broken one fails the file even when
+ * it is a duplicate), then duplicates by key are dropped keeping the first, and only then does
+ * `<clear />` drop what came before it — a second `<clear />` being itself a duplicate of the first.
+ */
 export function readTrustedSigners(section: XmlElement): TrustedSigner[] {
+  const parsed = section.children.map((child) => ({
+    child,
+    signer: isItem(child, 'author') || isItem(child, 'repository') ? readSigner(child) : undefined,
+  }));
   let signers: TrustedSigner[] = [];
-  for (const child of section.children) {
-    if (child.name === 'clear')
-      signers = []; // <clear /> drops what came before, as in every NuGet section
-    else if (child.name === 'author' || child.name === 'repository')
-      signers.push(readSigner(child));
+  for (const { child, signer } of firstOfEachKey(parsed)) {
+    if (isItem(child, 'clear')) signers = [];
+    else if (signer) signers.push(signer);
     // NuGet keeps other elements as unknown items and ignores them for verification.
   }
   return signers;
 }
 
+/**
+ * SettingFactory recognises an item by its element name in any case (Enum.TryParse ignoreCase):
+ * `<Author>`, `<CERTIFICATE>` and `<Clear/>` are items like their lowercase spellings.
+ */
+export function isItem(element: XmlElement, name: string): boolean {
+  return element.name.toLowerCase() === name;
+}
+
+/** The items NuGet keeps from a list of siblings: the first of each settingKey. */
+export function firstOfEachKey<T extends { readonly child: XmlElement }>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter(({ child }) => {
+    const key = settingKey(child);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * SettingElementKeyComparer: the element name followed by its attribute values in document order,
+ * compared case-insensitively (so `<author name="A">` and `<author name="a">` are the same item).
+ */
+export function settingKey(element: XmlElement): string {
+  return `${element.name}${[...element.attributes.values()].join('')}`.toUpperCase();
+}
+
 function readSigner(element: XmlElement): TrustedSigner {
-  const kind = element.name as 'author' | 'repository';
+  const kind = isItem(element, 'author') ? 'author' : 'repository';
   const name = required(element, 'name');
   const serviceIndex = kind === 'repository' ? required(element, 'serviceIndex') : undefined;
   const certificates = element.children
-    .filter((c) => c.name === 'certificate')
+    .filter((c) => isItem(c, 'certificate'))
     .map(readCertificate);
   if (certificates.length === 0) {
     throw new ConfigProblem(
@@ -83,12 +117,12 @@ function readSigner(element: XmlElement): TrustedSigner {
       element.line,
     );
   }
-  const ownersElements = element.children.filter((c) => c.name === 'owners');
-  if (ownersElements.length > 0 && kind === 'author') {
-    throw new ConfigProblem(
-      `author "${name}" has <owners>; only repository signers have owners`,
-      element.line,
-    );
+  const ownersElements = element.children.filter((c) => isItem(c, 'owners'));
+  // NuGet parses every child, so an <owners> must be well-formed even where it is ignored.
+  const owners = ownersElements.map(readOwners);
+  if (kind === 'author') {
+    // AuthorItem keeps only the certificates of what it parsed: owners of an author are ignored.
+    return { kind, name, certificates, owners: [], line: element.line };
   }
   if (ownersElements.length > 1) {
     throw new ConfigProblem(
@@ -96,13 +130,12 @@ function readSigner(element: XmlElement): TrustedSigner {
       ownersElements[1]?.line ?? element.line,
     );
   }
-  const owners = ownersElements[0] ? readOwners(ownersElements[0]) : [];
   return {
     kind,
     name,
     ...(serviceIndex !== undefined && { serviceIndex }),
     certificates,
-    owners,
+    owners: owners[0] ?? [],
     line: element.line,
   };
 }
@@ -113,6 +146,14 @@ function readCertificate(element: XmlElement): TrustedSignerCertificate {
   const allowUntrustedRoot = required(element, 'allowUntrustedRoot');
   // Enum.TryParse(ignoreCase): any case, surrounding whitespace tolerated.
   const hashAlgorithm = HASH_ALGORITHMS.find((a) => a === algorithmText.trim().toUpperCase());
+  // NuGet reads SHA1 but throws "Hash algorithm 'SHA1' is unsupported" the first time it hashes a
+  // certificate with it, which stops `nuget verify`: refused here, before any package is judged.
+  if (hashAlgorithm === 'SHA1') {
+    throw new ConfigProblem(
+      `Hash algorithm '${algorithmText}' is unsupported: dotnet nuget verify stops on this entry. Use SHA256, SHA384 or SHA512`,
+      element.line,
+    );
+  }
   if (!hashAlgorithm) {
     throw new ConfigProblem(
       `unsupported hashAlgorithm "${algorithmText}" (use SHA256, SHA384 or SHA512)`,
