@@ -38822,7 +38822,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8652);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(540);
 /* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2316);
 // The entry point GitHub runs (dist/index.js): read the inputs once, then run.
 
@@ -38834,7 +38834,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8652:
+/***/ 540:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39058,34 +39058,8 @@ __nccwpck_require__.d(pkijs_build_namespaceObject, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
 var core = __nccwpck_require__(6257);
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Errors for situations where a package cannot be evaluated at all (bad input, I/O, network).
- * Verification findings are not errors: they are `Issue`s in a result. The verifier converts a
- * `NupkgSigningError` into an issue at one boundary, the way NuGet turns a SignatureException into
- * a logged NU3xxx message.
- */
-class errors_NupkgSigningError extends Error {
-    code;
-    /** The file the error is about, when there is one. */
-    file;
-    constructor(code, message, options = {}) {
-        super(message, options.cause === undefined ? undefined : { cause: options.cause });
-        this.name = 'NupkgSigningError';
-        this.code = code;
-        this.file = options.file;
-    }
-}
-function isNupkgSigningError(value) {
-    return value instanceof errors_NupkgSigningError;
-}
-/** A short, single-line description of any thrown value, for messages (never a stack trace). */
-function describeError(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/report/expansion.ts
 /**
  * What expanding FILE|DIR|GLOB looked at, in one clause for a summary line: how many files were
@@ -39471,9 +39445,9 @@ function lstatOrUndefined(path) {
     }
 }
 function unreadableDirectory(path, error) {
-    if (error instanceof errors_NupkgSigningError)
+    if (error instanceof errors/* NupkgSigningError */.Zu)
         return error;
-    return new errors_NupkgSigningError('NUPKG002', `Cannot read the directory '${path}' (${describeError(error)}): packages in it would go unverified. Make it readable, or name the folders to verify.`, { file: path, cause: error });
+    return new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot read the directory '${path}' (${(0,errors/* describeError */.Uc)(error)}): packages in it would go unverified. Make it readable, or name the folders to verify.`, { file: path, cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/files/expand-packages.ts
@@ -39498,7 +39472,7 @@ async function expandPackages(args, options = {}) {
         const add = (candidate) => void candidates.push(candidate);
         const kind = await expandOne(arg, cwd, counts, add);
         if (candidates.length === before.candidates && !options.allowNoMatch) {
-            throw new errors_NupkgSigningError('NUPKG003', nothingSelected(arg, kind, counts.filesConsidered - before.files, cwd));
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', nothingSelected(arg, kind, counts.filesConsidered - before.files, cwd));
         }
     }
     const files = await oneRealFileEach(candidates);
@@ -39733,7 +39707,7 @@ async function atomic_write_writeFileAtomically(destination, produce) {
         await (0,promises_namespaceObject.rename)(temporaryPath, target.path);
         temporaryPath = undefined;
         await syncDirectory((0,external_node_path_.dirname)(target.path)).catch((error) => {
-            throw new errors_NupkgSigningError('NUPKG002', `'${destination}' was replaced, but its folder could not be flushed to disk: ${describeError(error)}.`, { file: destination, cause: error });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG002', `'${destination}' was replaced, but its folder could not be flushed to disk: ${(0,errors/* describeError */.Uc)(error)}.`, { file: destination, cause: error });
         });
     }
     catch (error) {
@@ -39741,9 +39715,9 @@ async function atomic_write_writeFileAtomically(destination, produce) {
         await handle?.close().catch(() => undefined);
         if (temporaryPath)
             await (0,promises_namespaceObject.rm)(temporaryPath, { force: true }).catch(() => undefined);
-        if (error instanceof errors_NupkgSigningError)
+        if (error instanceof errors/* NupkgSigningError */.Zu)
             throw error;
-        throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': ${describeError(error)}.`, { file: destination, cause: error });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot write '${destination}': ${(0,errors/* describeError */.Uc)(error)}.`, { file: destination, cause: error });
     }
 }
 /**
@@ -39768,14 +39742,14 @@ async function resolveWriteTarget(destination) {
         if (error.code !== 'ENOENT')
             throw error; // ELOOP, EACCES, ...
         if ((await (0,promises_namespaceObject.lstat)(destination).catch(() => undefined))?.isSymbolicLink()) {
-            throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': it is a symbolic link to a file that does not exist. Remove the link or point it at the package.`, { file: destination });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot write '${destination}': it is a symbolic link to a file that does not exist. Remove the link or point it at the package.`, { file: destination });
         }
         // A new file: in the real folder, so the temporary file is found there again.
         return { path: (0,external_node_path_.join)(await (0,promises_namespaceObject.realpath)((0,external_node_path_.dirname)(destination)), (0,external_node_path_.basename)(destination)) };
     }
     const existing = await (0,promises_namespaceObject.stat)(path);
     if (!existing.isFile()) {
-        throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': ${path === destination ? 'it' : `its target '${path}'`} is not a regular file.`, { file: destination });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot write '${destination}': ${path === destination ? 'it' : `its target '${path}'`} is not a regular file.`, { file: destination });
     }
     return { path, existing };
 }
@@ -62443,6 +62417,13 @@ const LIMITS = {
     maxCrlBytes: 10 * 1024 * 1024,
     /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
     maxRemoteSignerAnswerBytes: 64 * 1024,
+    /**
+     * What one pkcs11-tool run may print (an object listing, a certificate, a signature): a token's
+     * certificates are a few KB each.
+     */
+    maxPkcs11ToolOutputBytes: 1024 * 1024,
+    /** Certificate objects on a token searched for the signing certificate's chain. */
+    maxPkcs11TokenCertificates: 32,
     /** Redirects followed for one HTTP request (within the same timeout and size limit). */
     maxHttpRedirects: 5,
     /**
@@ -62514,7 +62495,7 @@ class RandomAccessFile {
         }
         catch (error) {
             const reason = `${ioReason(error)}${await danglingLink(path, error)}`;
-            throw new errors_NupkgSigningError('NUPKG002', `Cannot open '${path}': ${reason}.`, {
+            throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot open '${path}': ${reason}.`, {
                 file: path,
                 cause: error,
             });
@@ -62525,7 +62506,7 @@ class RandomAccessFile {
             const kind = stat.isDirectory()
                 ? 'a directory'
                 : 'not a regular file (a FIFO, device or socket)';
-            throw new errors_NupkgSigningError('NUPKG002', `'${path}' is ${kind}, not a package. Name a regular .nupkg file.`, { file: path });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG002', `'${path}' is ${kind}, not a package. Name a regular .nupkg file.`, { file: path });
         }
         return new RandomAccessFile(path, handle, stat.size);
     }
@@ -62541,7 +62522,7 @@ class RandomAccessFile {
         while (done < length) {
             const { bytesRead } = await this.handle.read(buffer, offset + done, length - done, position + done);
             if (bytesRead === 0) {
-                throw new errors_NupkgSigningError('NUPKG002', `Unexpected end of '${this.path}' at byte ${position + done}: the file is truncated or changed while it was read.`, { file: this.path });
+                throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Unexpected end of '${this.path}' at byte ${position + done}: the file is truncated or changed while it was read.`, { file: this.path });
             }
             done += bytesRead;
         }
@@ -62593,7 +62574,7 @@ async function archive_openPackageArchive(path) {
     }
 }
 async function readArchive(file) {
-    const notZip = (why) => new errors_NupkgSigningError('NUPKG001', `'${file.path}' is not a readable zip archive (${why}). Rebuild the package with 'dotnet pack'.`, { file: file.path });
+    const notZip = (why) => new errors/* NupkgSigningError */.Zu('NUPKG001', `'${file.path}' is not a readable zip archive (${why}). Rebuild the package with 'dotnet pack'.`, { file: file.path });
     if (file.size < END_OF_CENTRAL_DIRECTORY_SIZE)
         throw notZip(`only ${file.size} bytes`);
     const tailLength = Math.min(file.size, MAX_EOCD_SEARCH + ZIP64_LOCATOR_SIZE);
@@ -62610,16 +62591,16 @@ async function readArchive(file) {
     if (location.offset > location.end)
         throw notZip('central directory starts after its end record');
     if (location.end - location.offset > LIMITS.maxCentralDirectoryBytes) {
-        throw new errors_NupkgSigningError('NUPKG004', `'${file.path}' has a central directory of ${location.end - location.offset} bytes, over the limit of ${LIMITS.maxCentralDirectoryBytes}.`, { file: file.path });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `'${file.path}' has a central directory of ${location.end - location.offset} bytes, over the limit of ${LIMITS.maxCentralDirectoryBytes}.`, { file: file.path });
     }
     if (location.entries > LIMITS.maxEntries) {
-        throw new errors_NupkgSigningError('NUPKG004', `'${file.path}' declares ${location.entries} entries, over the limit of ${LIMITS.maxEntries}.`, { file: file.path });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `'${file.path}' declares ${location.entries} entries, over the limit of ${LIMITS.maxEntries}.`, { file: file.path });
     }
     const bytes = await file.read(location.offset, location.end - location.offset);
     const directory = CentralDirectory.walk(bytes, location.offset);
     // NuGet walks on past the declared count; so do we, within the same limit.
     if (directory.length > LIMITS.maxEntries) {
-        throw new errors_NupkgSigningError('NUPKG004', `'${file.path}' holds ${directory.length} central directory entries, over the limit of ${LIMITS.maxEntries}.`, { file: file.path });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `'${file.path}' holds ${directory.length} central directory entries, over the limit of ${LIMITS.maxEntries}.`, { file: file.path });
     }
     // An archive with no entries is readable (.NET opens it); it is simply not a package (NU5037).
     // .NET's ZipArchive refuses an archive whose directory holds fewer entries than declared.
@@ -62664,7 +62645,7 @@ function archive_signatureRecords(archive) {
  */
 async function readSignatureEntry(archive) {
     const path = archive.file.path;
-    const fail = (reasons) => new errors_NupkgSigningError('NU3005', `The package signature file entry is invalid: ${reasons.join('; ')}. Re-sign the package with 'dotnet nuget sign' or 'nupkg-signing sign'.`, { file: path });
+    const fail = (reasons) => new errors/* NupkgSigningError */.Zu('NU3005', `The package signature file entry is invalid: ${reasons.join('; ')}. Re-sign the package with 'dotnet nuget sign' or 'nupkg-signing sign'.`, { file: path });
     const candidates = archive_signatureRecords(archive);
     if (candidates.length === 0) {
         throw fail([
@@ -62709,7 +62690,7 @@ async function readSignatureEntry(archive) {
     const dataOffset = record.localHeaderOffset + LOCAL_FILE_HEADER_SIZE + local.nameLength + local.extraLength;
     const length = local.uncompressedSize;
     if (length > LIMITS.maxSignatureBytes) {
-        throw new errors_NupkgSigningError('NUPKG004', `The signature entry of '${path}' is ${length} bytes, over the limit of ${LIMITS.maxSignatureBytes}.`, { file: path });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `The signature entry of '${path}' is ${length} bytes, over the limit of ${LIMITS.maxSignatureBytes}.`, { file: path });
     }
     if (dataOffset + length > archive.file.size) {
         throw fail([
@@ -62747,7 +62728,7 @@ function unsigned_layout_unsignedLayout(archive) {
     const tail = { position: eocd.position + 20, length: file.size - eocd.position - 20 };
     const signatures = directory.signatureIndexes();
     if (signatures.length > 1) {
-        throw new errors_NupkgSigningError('NU3005', `'${file.path}' contains ${signatures.length} package signature files; there must be at most one.`, { file: file.path });
+        throw new errors/* NupkgSigningError */.Zu('NU3005', `'${file.path}' contains ${signatures.length} package signature files; there must be at most one.`, { file: file.path });
     }
     // The headers are contiguous, so the directory is one view, or two around the signature's.
     const headers = directory.walkedBytes();
@@ -62814,7 +62795,7 @@ function endRecordBytes(archive, change) {
 }
 function refuse(archive, why) {
     const path = archive.file.path;
-    return new errors_NupkgSigningError(LAYOUT_REFUSAL, `Cannot sign or unsign '${path}': ${why}.`, {
+    return new errors/* NupkgSigningError */.Zu(LAYOUT_REFUSAL, `Cannot sign or unsign '${path}': ${why}.`, {
         file: path,
     });
 }
@@ -62851,7 +62832,7 @@ async function detectZip64(archive) {
         const header = parseLocalFileHeader(await window.read(at, LOCAL_FILE_HEADER_SIZE));
         // NuGet fails reading such a package too; a coded error beats a silent "not Zip64".
         if (!header) {
-            throw new errors_NupkgSigningError('NUPKG001', `'${file.path}' is not a readable zip archive (no local file header at offset ${at}, where the central directory points).`, { file: file.path });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG001', `'${file.path}' is not a readable zip archive (no local file header at offset ${at}, where the central directory points).`, { file: file.path });
         }
         if (header.extraLength === 0)
             continue;
@@ -62897,17 +62878,17 @@ const ZIP64_ENTRY_LIMIT = 0xfffe;
 async function assertSignable(archive, options) {
     const path = archive.file.path;
     if (await detectZip64(archive)) {
-        throw new errors_NupkgSigningError('NU3006', `'${path}' is a Zip64 archive; signed Zip64 packages are not supported. Repack it without Zip64 (fewer than 65,535 entries, every entry and the package under 4 GiB, no Zip64 extra fields).`, { file: path });
+        throw new errors/* NupkgSigningError */.Zu('NU3006', `'${path}' is a Zip64 archive; signed Zip64 packages are not supported. Repack it without Zip64 (fewer than 65,535 entries, every entry and the package under 4 GiB, no Zip64 extra fields).`, { file: path });
     }
     if (archive.eocd.totalEntries >= ZIP64_ENTRY_LIMIT) {
-        throw new errors_NupkgSigningError('NU3039', `The package cannot be signed as it would require the Zip64 format: '${path}' has ${archive.eocd.totalEntries} entries, the most a signable package can have is ${ZIP64_ENTRY_LIMIT - 1}.`, { file: path });
+        throw new errors/* NupkgSigningError */.Zu('NU3039', `The package cannot be signed as it would require the Zip64 format: '${path}' has ${archive.eocd.totalEntries} entries, the most a signable package can have is ${ZIP64_ENTRY_LIMIT - 1}.`, { file: path });
     }
     if (!archive.signedByName)
         return;
     // NuGet reads the existing signature before deciding, so a malformed entry fails first (NU3005).
     await readSignatureEntry(archive);
     if (!options.overwrite) {
-        throw new errors_NupkgSigningError('NU3001', `'${path}' is already signed. Use the overwrite option to replace its signature.`, { file: path });
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `'${path}' is already signed. Use the overwrite option to replace its signature.`, { file: path });
     }
 }
 /**
@@ -63385,7 +63366,7 @@ function buildSignatureContent(algorithm, hash) {
  * property of section 2 gives the hash (else NU3000).
  */
 function parseSignatureContent(bytes) {
-    const invalid = (why) => new errors_NupkgSigningError('NU3000', `The package signature content is invalid: ${why}.`);
+    const invalid = (why) => new errors/* NupkgSigningError */.Zu('NU3000', `The package signature content is invalid: ${why}.`);
     const lines = readLines(Buffer.from(bytes).toString('utf8'));
     let index = 0;
     // One section: key:value lines up to an empty line. Reaching the end first is an error.
@@ -63415,7 +63396,7 @@ function parseSignatureContent(bytes) {
     if (version === undefined)
         throw invalid('it has no Version');
     if (version !== '1') {
-        throw new errors_NupkgSigningError('NU3007', `The package signature format version '${truncate(version)}' is not supported; only version 1 is.`);
+        throw new errors/* NupkgSigningError */.Zu('NU3007', `The package signature format version '${truncate(version)}' is not supported; only version 1 is.`);
     }
     const body = readSection();
     for (const [key, value] of body) {
@@ -63568,7 +63549,7 @@ const DECODE_OPTIONS = { maxDepth: 64, maxNodes: 500_000 };
  * input, a decoding error, trailing bytes, an exception from deep inside asn1js) throws `code`.
  */
 function decodeDer(bytes, what, code = 'NU3003') {
-    const fail = (why, cause) => new errors_NupkgSigningError(code, `The ${what} cannot be decoded: ${why}.`, { cause });
+    const fail = (why, cause) => new errors/* NupkgSigningError */.Zu(code, `The ${what} cannot be decoded: ${why}.`, { cause });
     if (bytes.byteLength === 0)
         throw fail('it is empty');
     // asn1js accepts a child element that runs past its parent's end, or an empty INTEGER or OID;
@@ -63581,7 +63562,7 @@ function decodeDer(bytes, what, code = 'NU3003') {
         decoded = fromBER(bytes, DECODE_OPTIONS);
     }
     catch (error) {
-        throw fail(describeError(error), error);
+        throw fail((0,errors/* describeError */.Uc)(error), error);
     }
     // asn1js reports failure through offset -1 rather than by throwing.
     if (decoded.offset === -1)
@@ -63831,9 +63812,9 @@ function certificateFromBlock(block) {
         return readCertificate(block);
     }
     catch (error) {
-        if (error instanceof errors_NupkgSigningError)
+        if (error instanceof errors/* NupkgSigningError */.Zu)
             throw error;
-        throw new errors_NupkgSigningError('NU3003', `A certificate cannot be decoded: ${describeError(error)}.`, {
+        throw new errors/* NupkgSigningError */.Zu('NU3003', `A certificate cannot be decoded: ${(0,errors/* describeError */.Uc)(error)}.`, {
             cause: error,
         });
     }
@@ -64003,9 +63984,9 @@ function readSignedData(bytes, what) {
         return readParts(root, bytes);
     }
     catch (error) {
-        if (error instanceof errors_NupkgSigningError)
+        if (error instanceof errors/* NupkgSigningError */.Zu)
             throw error;
-        throw new errors_NupkgSigningError('NU3003', `The ${what} cannot be decoded: ${describeError(error)}.`, {
+        throw new errors/* NupkgSigningError */.Zu('NU3003', `The ${what} cannot be decoded: ${(0,errors/* describeError */.Uc)(error)}.`, {
             cause: error,
         });
     }
@@ -64108,7 +64089,7 @@ function checkRevocationInfoChoice(choice) {
     throw new StructureError('the crls set holds an element that is not a RevocationInfoChoice');
 }
 function tooManyCertificates(count) {
-    return new errors_NupkgSigningError('NUPKG004', `The signature holds ${count} certificates, over the limit of ${LIMITS.maxCertificates}.`);
+    return new errors/* NupkgSigningError */.Zu('NUPKG004', `The signature holds ${count} certificates, over the limit of ${LIMITS.maxCertificates}.`);
 }
 /**
  * Counts the elements of SignedData.certificates by reading DER headers only (no decoding), so
@@ -64177,7 +64158,7 @@ function decodeCerts(value, what, code, readOne) {
         });
     }
     catch (error) {
-        throw new errors_NupkgSigningError(code, `The ${what} attribute is invalid: ${describeError(error)}.`, {
+        throw new errors/* NupkgSigningError */.Zu(code, `The ${what} attribute is invalid: ${(0,errors/* describeError */.Uc)(error)}.`, {
             cause: error,
         });
     }
@@ -64226,9 +64207,9 @@ function decodeValue(value, what, code, read) {
         return read(root);
     }
     catch (error) {
-        if (error instanceof errors_NupkgSigningError)
+        if (error instanceof errors/* NupkgSigningError */.Zu)
             throw error;
-        throw new errors_NupkgSigningError(code, `The ${what} attribute is invalid: ${describeError(error)}.`, {
+        throw new errors/* NupkgSigningError */.Zu(code, `The ${what} attribute is invalid: ${(0,errors/* describeError */.Uc)(error)}.`, {
             cause: error,
         });
     }
@@ -64319,9 +64300,9 @@ function signerInfoFromBlock(block) {
         view = readSignerInfo(block);
     }
     catch (error) {
-        if (error instanceof errors_NupkgSigningError)
+        if (error instanceof errors/* NupkgSigningError */.Zu)
             throw error;
-        throw new errors_NupkgSigningError('NU3003', `A SignerInfo cannot be decoded: ${describeError(error)}.`, {
+        throw new errors/* NupkgSigningError */.Zu('NU3003', `A SignerInfo cannot be decoded: ${(0,errors/* describeError */.Uc)(error)}.`, {
             cause: error,
         });
     }
@@ -64368,7 +64349,7 @@ function readSignerInfo(block) {
                 pkijsView ??= new (getPkijs().SignerInfo)({ schema: block });
             }
             catch (error) {
-                throw new errors_NupkgSigningError('NU3003', `A SignerInfo cannot be decoded: ${describeError(error)}.`, { cause: error });
+                throw new errors/* NupkgSigningError */.Zu('NU3003', `A SignerInfo cannot be decoded: ${(0,errors/* describeError */.Uc)(error)}.`, { cause: error });
             }
             return pkijsView;
         },
@@ -64443,7 +64424,7 @@ function signatureTypeOf(signedAttributes) {
             kinds.add('repository');
     }
     if (kinds.size > 1) {
-        throw new errors_NupkgSigningError('NU3000', 'The commitment-type-indication attribute claims both an author (proof of origin) and a repository (proof of receipt) signature.');
+        throw new errors/* NupkgSigningError */.Zu('NU3000', 'The commitment-type-indication attribute claims both an author (proof of origin) and a repository (proof of receipt) signature.');
     }
     return kinds.values().next().value ?? 'unknown';
 }
@@ -64462,13 +64443,13 @@ function signatureTypeOf(signedAttributes) {
 function parseTimestampToken(der) {
     const parts = readSignedData(der, 'timestamp token');
     if (parts.signerInfoBlocks.length !== 1) {
-        throw new errors_NupkgSigningError('NU3021', `The timestamp token has ${parts.signerInfoBlocks.length} SignerInfos; it must have exactly one.`);
+        throw new errors/* NupkgSigningError */.Zu('NU3021', `The timestamp token has ${parts.signerInfoBlocks.length} SignerInfos; it must have exactly one.`);
     }
     if (parts.eContentType !== oids_OID.tstInfo) {
-        throw new errors_NupkgSigningError('NU3021', `The timestamp token's content type is ${parts.eContentType}, not id-ct-TSTInfo (${oids_OID.tstInfo}).`);
+        throw new errors/* NupkgSigningError */.Zu('NU3021', `The timestamp token's content type is ${parts.eContentType}, not id-ct-TSTInfo (${oids_OID.tstInfo}).`);
     }
     if (!parts.eContent) {
-        throw new errors_NupkgSigningError('NU3021', 'The timestamp token does not contain its TSTInfo.');
+        throw new errors/* NupkgSigningError */.Zu('NU3021', 'The timestamp token does not contain its TSTInfo.');
     }
     return {
         der: parts.der,
@@ -64488,7 +64469,7 @@ function parseTstInfo(der) {
         return readTstInfo(root);
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NU3003', `The timestamp TSTInfo cannot be decoded: ${describeError(error)}.`, {
+        throw new errors/* NupkgSigningError */.Zu('NU3003', `The timestamp TSTInfo cannot be decoded: ${(0,errors/* describeError */.Uc)(error)}.`, {
             cause: error,
         });
     }
@@ -64743,7 +64724,7 @@ function failureSentence(failure) {
  * Every HTTP failure of every client, as one NUPKG006 error whose message is built here:
  * "<service> <url> [(redirected to <url>)] <sentence> [(<how the retries ended>)][. <advice>]".
  */
-class HttpError extends errors_NupkgSigningError {
+class HttpError extends errors/* NupkgSigningError */.Zu {
     failure;
     context;
     constructor(failure, context) {
@@ -64887,10 +64868,10 @@ const USER_AGENT = `nupkg-signing/${version_VERSION}`;
 function checkHttpUrl(url, what) {
     const parsed = parseHttpUrl(url);
     if (parsed === undefined) {
-        throw new errors_NupkgSigningError('NUPKG003', `${what} ${displayUrl(url)} is not an absolute http or https URL.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `${what} ${displayUrl(url)} is not an absolute http or https URL.`);
     }
     if (hasCredentials(parsed)) {
-        throw new errors_NupkgSigningError('NUPKG003', `${what} ${displayUrl(parsed)} has a user name or password in it; credentials are never sent from a URL.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `${what} ${displayUrl(parsed)} has a user name or password in it; credentials are never sent from a URL.`);
     }
     return parsed;
 }
@@ -65395,7 +65376,7 @@ function tokenSigningCertificateProblem(token, tsa) {
  */
 function checkTimeStampResponse(request, token, url, now) {
     const fail = (code, what) => {
-        throw new errors_NupkgSigningError(code, `The timestamp from ${url} was refused: ${what}.`);
+        throw new errors/* NupkgSigningError */.Zu(code, `The timestamp from ${url} was refused: ${what}.`);
     };
     const { tstInfo } = token;
     const { messageImprint } = tstInfo;
@@ -65438,7 +65419,7 @@ function checkTimeStampResponse(request, token, url, now) {
         ...requirements.filter((problem) => problem.code === 'NU3025'),
     ];
     if (firstProblem !== undefined) {
-        throw new errors_NupkgSigningError(firstProblem.code, `The timestamp from ${url} was refused. ${firstProblem.message}`);
+        throw new errors/* NupkgSigningError */.Zu(firstProblem.code, `The timestamp from ${url} was refused. ${firstProblem.message}`);
     }
     // NuGet's IsDateInsideValidityPeriod: NotBefore ≤ genTime < NotAfter.
     const genTime = tstInfo.genTime.getTime();
@@ -65506,14 +65487,14 @@ function readTimeStampResp(body, url, contentType) {
         : undefined;
     if (statusInfo === undefined) {
         const type = contentType === '' ? 'no content type' : `content type '${contentType}'`;
-        throw new errors_NupkgSigningError('NUPKG006', `The timestamp server ${url} did not return an RFC 3161 TimeStampResp (${body.byteLength} bytes, ${type}). Check that the URL is a timestamp service endpoint.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG006', `The timestamp server ${url} did not return an RFC 3161 TimeStampResp (${body.byteLength} bytes, ${type}). Check that the URL is a timestamp service endpoint.`);
     }
     if (statusInfo.status !== 0 && statusInfo.status !== 1) {
-        throw new errors_NupkgSigningError('NUPKG006', `The timestamp server ${url} refused the request: ${describeStatus(statusInfo)}. Try again later or use another timestamp server.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG006', `The timestamp server ${url} refused the request: ${describeStatus(statusInfo)}. Try again later or use another timestamp server.`);
     }
     const token = response.valueBlock.value[1];
     if (token === undefined) {
-        throw new errors_NupkgSigningError('NUPKG006', `The timestamp server ${url} granted the request but sent no timestamp token.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG006', `The timestamp server ${url} granted the request but sent no timestamp token.`);
     }
     return Uint8Array.from(token.valueBeforeDecodeView);
 }
@@ -65589,7 +65570,7 @@ const DEFAULT_RETRIES = 2;
  */
 async function requestTimestamp(options) {
     if (options.urls.length === 0) {
-        throw new errors_NupkgSigningError('NUPKG003', 'No timestamp server URL was given.');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'No timestamp server URL was given.');
     }
     for (const url of options.urls)
         checkHttpUrl(url, 'The timestamp server URL');
@@ -65620,12 +65601,12 @@ async function requestTimestamp(options) {
             return { tokenDer, token, tsa, url, genTime: token.tstInfo.genTime };
         }
         catch (error) {
-            if (!(error instanceof errors_NupkgSigningError))
+            if (!(error instanceof errors/* NupkgSigningError */.Zu))
                 throw error;
             options.memory?.remember(url, error);
             failures.push({ url, error, earlier: false });
             if (index < options.urls.length - 1) {
-                options.log?.(`${describeError(error)} Trying the next timestamp server.`);
+                options.log?.(`${(0,errors/* describeError */.Uc)(error)} Trying the next timestamp server.`);
             }
         }
     }
@@ -65640,9 +65621,9 @@ function parseToken(tokenDer, url) {
         return parseTimestampToken(tokenDer);
     }
     catch (error) {
-        if (!(error instanceof errors_NupkgSigningError))
+        if (!(error instanceof errors/* NupkgSigningError */.Zu))
             throw error;
-        throw new errors_NupkgSigningError('NU3021', `The timestamp token from ${url} is invalid: ${describeError(error)}`, { cause: error });
+        throw new errors/* NupkgSigningError */.Zu('NU3021', `The timestamp token from ${url} is invalid: ${(0,errors/* describeError */.Uc)(error)}`, { cause: error });
     }
 }
 /**
@@ -65659,7 +65640,7 @@ function allServersFailed(failures) {
         const note = earlier ? ' (failed for an earlier package of this run; not asked again)' : '';
         return `${index + 1}) ${displayUrl(url)}: ${error.code}${note}: ${withoutFinalStop(error.message)}.`;
     });
-    return new errors_NupkgSigningError(last.error.code, `No timestamp server gave a timestamp. ${reasons.join(' ')}`, { cause: last.error });
+    return new errors/* NupkgSigningError */.Zu(last.error.code, `No timestamp server gave a timestamp. ${reasons.join(' ')}`, { cause: last.error });
 }
 function withoutFinalStop(text) {
     return text.replace(/\.\s*$/, '');
@@ -65824,7 +65805,7 @@ function certificateFacts(der, source = 'certificate') {
         facts = certificate_facts_parse(der);
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG005', `${source} is not a valid X.509 certificate.`, {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${source} is not a valid X.509 certificate.`, {
             cause: error,
         });
     }
@@ -65974,7 +65955,7 @@ class TrustStore {
             }
         }
         if (entries.length === 0) {
-            throw new errors_NupkgSigningError('NUPKG005', `No certificates were found in ${paths.join(', ') || '(no paths)'}. Point the trust roots at PEM files containing -----BEGIN CERTIFICATE----- blocks.`, { file: paths[0] });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG005', `No certificates were found in ${paths.join(', ') || '(no paths)'}. Point the trust roots at PEM files containing -----BEGIN CERTIFICATE----- blocks.`, { file: paths[0] });
         }
         return TrustStore.empty().withEntries(entries);
     }
@@ -66044,7 +66025,7 @@ function factsOf(entry) {
 function invalidCertificate(source, error) {
     // certificateFacts says which certificate; its cause says what is wrong with it.
     const reason = error instanceof Error && error.cause !== undefined ? error.cause : error;
-    return new errors_NupkgSigningError('NUPKG005', `${source} is not a valid X.509 certificate (${describeError(reason)}). Remove it from the trust roots.`, { cause: error });
+    return new errors/* NupkgSigningError */.Zu('NUPKG005', `${source} is not a valid X.509 certificate (${(0,errors/* describeError */.Uc)(reason)}). Remove it from the trust roots.`, { cause: error });
 }
 function expandPath(path) {
     let isDirectory;
@@ -66075,15 +66056,15 @@ function readPemOrThrow(text, source, allowEmpty = false) {
         certificates = loadPemCertificates(text);
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG005', `${source} is not a valid PEM certificate bundle (${describeError(error)}). Replace it with PEM CERTIFICATE blocks.`, { file: source, cause: error });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${source} is not a valid PEM certificate bundle (${(0,errors/* describeError */.Uc)(error)}). Replace it with PEM CERTIFICATE blocks.`, { file: source, cause: error });
     }
     if (certificates.length === 0 && !allowEmpty) {
-        throw new errors_NupkgSigningError('NUPKG005', `${source} contains no -----BEGIN CERTIFICATE----- block. Point the trust roots at a PEM bundle of root certificates.`, { file: source });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${source} contains no -----BEGIN CERTIFICATE----- block. Point the trust roots at a PEM bundle of root certificates.`, { file: source });
     }
     return certificates;
 }
 function unreadable(path, error) {
-    return new errors_NupkgSigningError('NUPKG005', `Cannot read trust roots from ${path}: ${describeError(error)}. Check that the path exists and is readable.`, { file: path, cause: error });
+    return new errors/* NupkgSigningError */.Zu('NUPKG005', `Cannot read trust roots from ${path}: ${(0,errors/* describeError */.Uc)(error)}. Check that the path exists and is readable.`, { file: path, cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/trust/bundled-roots.ts
@@ -66118,7 +66099,7 @@ function findTrustedRootsDirectory(start = moduleDirectory()) {
 function loadBundledTrustStores(start) {
     const directory = findTrustedRootsDirectory(start);
     if (directory === undefined) {
-        throw new errors_NupkgSigningError('NUPKG005', `The bundled trust roots (${DIRECTORY}/${CODE_SIGNING_BUNDLE}) were not found above ${start ?? moduleDirectory()}. Reinstall the tool so that ${DIRECTORY}/ ships next to dist/, or pass trust roots explicitly.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `The bundled trust roots (${DIRECTORY}/${CODE_SIGNING_BUNDLE}) were not found above ${start ?? moduleDirectory()}. Reinstall the tool so that ${DIRECTORY}/ ships next to dist/, or pass trust roots explicitly.`);
     }
     return {
         codeSigning: TrustStore.fromPemFiles([(0,external_node_path_.join)(directory, CODE_SIGNING_BUNDLE)]),
@@ -66166,7 +66147,7 @@ function loadObjectSigningTrustStore(path = OBJECT_SIGNING_BUNDLE_PATH) {
     }
     catch (error) {
         // NuGet silently falls through to the next probe when the bundle does not load.
-        if (isNupkgSigningError(error))
+        if ((0,errors/* isNupkgSigningError */.Vc)(error))
             return undefined;
         throw error;
     }
@@ -66217,7 +66198,7 @@ function contextTag(n, constructed) {
     return 0x80 | (constructed ? 0x20 : 0) | n;
 }
 function malformed(why) {
-    return new errors_NupkgSigningError('NU3003', `The signature is not valid DER: ${why}.`);
+    return new errors/* NupkgSigningError */.Zu('NU3003', `The signature is not valid DER: ${why}.`);
 }
 /** Reads the element starting at `offset`. Indefinite lengths are refused: we only splice DER. */
 function readTlv(bytes, offset = 0) {
@@ -66356,7 +66337,7 @@ const cms_parts_CRLS = contextTag(1, true); // crls [1] IMPLICIT RevocationInfoC
 const cms_parts_SIGNED_ATTRS = contextTag(0, true); // signedAttrs [0] IMPLICIT SignedAttributes
 const cms_parts_UNSIGNED_ATTRS = contextTag(1, true); // unsignedAttrs [1] IMPLICIT UnsignedAttributes
 function cms_parts_malformed(why) {
-    return new errors_NupkgSigningError('NU3003', `The package signature is not a valid CMS: ${why}.`);
+    return new errors/* NupkgSigningError */.Zu('NU3003', `The package signature is not a valid CMS: ${why}.`);
 }
 /** Splits a `ContentInfo` of type id-signedData. */
 function cms_parts_decodeSignedData(contentInfoDer) {
@@ -66560,7 +66541,7 @@ function serviceIndexUrlAttribute(serviceIndexUrl) {
         url = undefined;
     }
     if (url?.protocol !== 'https:' || ![...serviceIndexUrl].every((c) => c.charCodeAt(0) < 0x80)) {
-        throw new errors_NupkgSigningError('NUPKG003', `The service index URL '${serviceIndexUrl}' must be an absolute https URL in ASCII characters.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The service index URL '${serviceIndexUrl}' must be an absolute https URL in ASCII characters.`);
     }
     const value = der_encodeTlv(sign_der_TAG.ia5String, Buffer.from(serviceIndexUrl, 'ascii'));
     return { type: oids_OID.nugetV3ServiceIndexUrl, values: [value] };
@@ -66568,7 +66549,7 @@ function serviceIndexUrlAttribute(serviceIndexUrl) {
 /** nuget-package-owners: `SEQUENCE SIZE (1..MAX) OF UTF8String`, none empty or blank. */
 function packageOwnersAttribute(owners) {
     if (owners.length === 0 || owners.some((owner) => owner.trim() === '')) {
-        throw new errors_NupkgSigningError('NUPKG003', 'Package owners must be a non-empty list of non-blank names.');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'Package owners must be a non-empty list of non-blank names.');
     }
     const value = der_sequence(...owners.map((owner) => der_encodeTlv(sign_der_TAG.utf8String, Buffer.from(owner))));
     return { type: oids_OID.nugetPackageOwners, values: [value] };
@@ -66604,7 +66585,7 @@ function readSignerCertificate(der) {
         publicKey = new external_node_crypto_.X509Certificate(der).publicKey;
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG003', 'The signing certificate is not a valid X.509 certificate.', {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The signing certificate is not a valid X.509 certificate.', {
             cause: error,
         });
     }
@@ -66614,7 +66595,7 @@ function readSignerCertificate(der) {
         // extnValue wraps `SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING` (RFC 5280 §4.2.1.2).
         const inner = fromBER(ski.extnValue.valueBlock.valueHexView);
         if (inner.offset === -1 || !(inner.result instanceof OctetString)) {
-            throw new errors_NupkgSigningError('NUPKG003', 'The signing certificate has a malformed Subject Key Identifier extension.');
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The signing certificate has a malformed Subject Key Identifier extension.');
         }
         subjectKeyIdentifier = new Uint8Array(inner.result.valueBlock.valueHexView);
     }
@@ -66646,7 +66627,7 @@ async function buildSignerInfo(request) {
         (certificate.subjectKeyIdentifier ? 'subjectKeyIdentifier' : 'issuerAndSerialNumber');
     if (certificate.publicKey.asymmetricKeyType !== 'rsa') {
         // The SignerInfo names rsaEncryption, and NuGet accepts only RSA signing keys (NU3014).
-        throw new errors_NupkgSigningError('NU3014', 'The signing certificate does not have an RSA public key.');
+        throw new errors/* NupkgSigningError */.Zu('NU3014', 'The signing certificate does not have an RSA public key.');
     }
     const signedAttributes = sortSignedAttributes(request.attributes);
     const signatureValue = await request.signer.sign(signedAttributes.der, hashAlgorithm);
@@ -66666,7 +66647,7 @@ async function buildSignerInfo(request) {
 function signerIdentifier(certificate, kind) {
     if (kind === 'subjectKeyIdentifier') {
         if (!certificate.subjectKeyIdentifier) {
-            throw new errors_NupkgSigningError('NUPKG003', 'The signing certificate has no Subject Key Identifier to identify the signer by.');
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The signing certificate has no Subject Key Identifier to identify the signer by.');
         }
         // subjectKeyIdentifier [0] IMPLICIT SubjectKeyIdentifier: a primitive context tag.
         return der_encodeTlv(contextTag(0, false), certificate.subjectKeyIdentifier);
@@ -66686,7 +66667,7 @@ function checkSignature(certificate, hashAlgorithm, data, signature) {
         ok = false;
     }
     if (!ok) {
-        throw new errors_NupkgSigningError('NUPKG003', 'The signer returned a signature that does not verify with the signing certificate: the key does not match the certificate, or the signature is not RSA PKCS#1 v1.5.');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The signer returned a signature that does not verify with the signing certificate: the key does not match the certificate, or the signature is not RSA PKCS#1 v1.5.');
     }
 }
 
@@ -66742,12 +66723,12 @@ function primaryAttributes(request, certificate) {
     ];
     if (kind === 'author') {
         if (serviceIndexUrl !== undefined || packageOwners !== undefined) {
-            throw new errors_NupkgSigningError('NUPKG003', 'A service index URL and package owners belong to repository signatures, not author signatures.');
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'A service index URL and package owners belong to repository signatures, not author signatures.');
         }
         return attributes;
     }
     if (serviceIndexUrl === undefined) {
-        throw new errors_NupkgSigningError('NUPKG003', 'A repository signature needs a service index URL.');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'A repository signature needs a service index URL.');
     }
     attributes.push(serviceIndexUrlAttribute(serviceIndexUrl));
     if (packageOwners !== undefined)
@@ -67152,7 +67133,7 @@ function checkSigningCertificate(certificate, chain, options) {
     const view = certificate_parseCertificate(certificate);
     const problem = checkCertificateRequirements(view, 'signing', options.now)[0];
     if (problem)
-        throw new errors_NupkgSigningError(problem.code, problem.message);
+        throw new errors/* NupkgSigningError */.Zu(problem.code, problem.message);
     const built = buildChain(certificate, {
         anchors: options.extraRoots ? options.roots.with(options.extraRoots) : options.roots,
         intermediates: chain,
@@ -67167,7 +67148,7 @@ function checkSigningCertificate(certificate, chain, options) {
         const hint = fatal.includes('PartialChain')
             ? ' Give the intermediate certificates (and the root) with the certificate chain.'
             : '';
-        throw new errors_NupkgSigningError('NU3018', `${who} cannot be used: ${chainProblem(built, oids_OID.codeSigning)}.${hint}`);
+        throw new errors/* NupkgSigningError */.Zu('NU3018', `${who} cannot be used: ${chainProblem(built, oids_OID.codeSigning)}.${hint}`);
     }
     if (built.statuses.includes('UntrustedRoot')) {
         const root = rootDescription(built);
@@ -67178,7 +67159,7 @@ function checkSigningCertificate(certificate, chain, options) {
             warnings.push(result_issue('NU3018', 'warning', `${who} chains to ${root}, which is not a trusted root. 'dotnet nuget sign' would refuse to sign with NU3018; signed anyway because untrusted roots are allowed. Consumers must trust that root (or the certificate via trustedSigners allowUntrustedRoot).`));
         }
         else {
-            throw new errors_NupkgSigningError('NU3018', `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with the trusted-roots option or allow untrusted roots for an internal feed.`);
+            throw new errors/* NupkgSigningError */.Zu('NU3018', `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with the trusted-roots option or allow untrusted roots for an internal feed.`);
         }
     }
     return { chain: built.chain, warnings };
@@ -67205,7 +67186,7 @@ function checkTimestampCertificate(tsaCertificate, tokenCertificates, options) {
             result_issue('NU3028', 'warning', `${who} chains to ${rootDescription(built)}, which is not a trusted timestamping root. 'dotnet nuget sign' would fail with NU3028, and 'dotnet nuget verify' will report the timestamp as invalid unless that root is trusted.`),
         ];
     }
-    throw new errors_NupkgSigningError('NU3028', `${who} cannot be used: ${chainProblem(built, oids_OID.timeStamping)}.`);
+    throw new errors/* NupkgSigningError */.Zu('NU3028', `${who} cannot be used: ${chainProblem(built, oids_OID.timeStamping)}.`);
 }
 /**
  * What would make nuget.org reject the author signature (§9.2 end), as warnings: RSA ≥ 2048,
@@ -67287,7 +67268,7 @@ function chainProblem(built, policy) {
 /** The single SignerInfo NuGet requires (nuget-signing-spec.md §4.1, NU3009). */
 function primarySignerInfo(signedData) {
     if (signedData.signerInfos.length !== 1) {
-        throw new errors_NupkgSigningError('NU3009', `The package signature must contain exactly one signer; it contains ${signedData.signerInfos.length}.`);
+        throw new errors/* NupkgSigningError */.Zu('NU3009', `The package signature must contain exactly one signer; it contains ${signedData.signerInfos.length}.`);
     }
     return decodeSignerInfo(signedData.signerInfos[0]);
 }
@@ -67312,7 +67293,7 @@ function commitmentTypeOf(signerInfo) {
         }
     }
     if (found.size > 1) {
-        throw new errors_NupkgSigningError('NU3000', 'The signature has both the author and the repository commitment type.');
+        throw new errors/* NupkgSigningError */.Zu('NU3000', 'The signature has both the author and the repository commitment type.');
     }
     return found.values().next().value ?? 'unknown';
 }
@@ -67333,7 +67314,7 @@ function countersignaturesOf(signerInfo) {
 function repositoryCountersignatureOf(primary) {
     const repository = countersignaturesOf(primary).filter((location) => commitmentTypeOf(location.signerInfo) === 'repository');
     if (repository.length > 1) {
-        throw new errors_NupkgSigningError('NU3032', 'The package signature contains more than one repository countersignature.');
+        throw new errors/* NupkgSigningError */.Zu('NU3032', 'The package signature contains more than one repository countersignature.');
     }
     return repository[0];
 }
@@ -67362,7 +67343,7 @@ function editSignerInfo(signatureDer, target, edit) {
     else {
         const location = repositoryCountersignatureOf(primary);
         if (!location) {
-            throw new errors_NupkgSigningError('NUPKG003', 'The package signature has no repository countersignature.');
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The package signature has no repository countersignature.');
         }
         const unsignedAttrs = [...(primary.unsignedAttrs ?? [])];
         const attribute = decodeAttribute(unsignedAttrs[location.attributeIndex]);
@@ -67465,6 +67446,8 @@ async function signPackage(options) {
             warnings.push(...signed.warnings);
             timestamp = signed.timestamp;
             // Warnings only, but computed before the package is replaced, as they always were.
+            if (options.nugetOrgAdvice === false)
+                return signed.der;
             const nugetOrg = options.nugetOrgTrustStores ?? loadBundledTrustStores();
             warnings.push(...nugetOrgWarnings(signer.certificate, {
                 codeSigningRoots: nugetOrg.codeSigning,
@@ -68194,7 +68177,7 @@ function readSafeContents(bytes, password, contents, depth, macVerified) {
 function loadKeyMaterial(input) {
     const hasPem = input.privateKeyPem !== undefined;
     if ((input.pfx === undefined) === !hasPem) {
-        throw new errors_NupkgSigningError('NUPKG003', 'Give either a PFX/PKCS#12 file or a PEM private key with its certificate chain, not both.');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'Give either a PFX/PKCS#12 file or a PEM private key with its certificate chain, not both.');
     }
     return input.pfx !== undefined
         ? fromPfx(input.pfx, input)
@@ -68202,7 +68185,7 @@ function loadKeyMaterial(input) {
 }
 function fromPfx(pfx, input) {
     const source = input.source ?? 'the PKCS#12 data';
-    const fail = (message) => new errors_NupkgSigningError('NU3001', message, { file: input.source });
+    const fail = (message) => new errors/* NupkgSigningError */.Zu('NU3001', message, { file: input.source });
     let contents;
     try {
         contents = readPkcs12(pfx, input.password ?? '');
@@ -68237,7 +68220,7 @@ function fromPfx(pfx, input) {
 }
 function fromPem(privateKeyPem, input) {
     const source = input.source ?? 'the PEM private key';
-    const fail = (message) => new errors_NupkgSigningError('NU3001', message, { file: input.source });
+    const fail = (message) => new errors/* NupkgSigningError */.Zu('NU3001', message, { file: input.source });
     let key;
     try {
         key = loadPemPrivateKey(privateKeyPem, input.password);
@@ -68342,21 +68325,21 @@ class LocalKeySigner {
     #subject;
     constructor(privateKey, certificate, chain = []) {
         if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa') {
-            throw new errors_NupkgSigningError('NU3014', `The signing key must be an RSA private key (got ${privateKey.type} ${privateKey.asymmetricKeyType ?? 'key'}); NuGet accepts only RSA signatures.`);
+            throw new errors/* NupkgSigningError */.Zu('NU3014', `The signing key must be an RSA private key (got ${privateKey.type} ${privateKey.asymmetricKeyType ?? 'key'}); NuGet accepts only RSA signatures.`);
         }
         let parsed;
         try {
             parsed = new external_node_crypto_.X509Certificate(certificate);
         }
         catch (error) {
-            throw new errors_NupkgSigningError('NUPKG003', 'The signing certificate is not a valid X.509 certificate.', {
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The signing certificate is not a valid X.509 certificate.', {
                 cause: error,
             });
         }
         const fromKey = (0,external_node_crypto_.createPublicKey)(privateKey).export({ type: 'spki', format: 'der' });
         const fromCertificate = parsed.publicKey.export({ type: 'spki', format: 'der' });
         if (!fromKey.equals(fromCertificate)) {
-            throw new errors_NupkgSigningError('NUPKG003', `The private key does not belong to the signing certificate '${parsed.subject}'.`);
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The private key does not belong to the signing certificate '${parsed.subject}'.`);
         }
         this.#key = privateKey;
         this.#subject = parsed.subject.replace(/\n/g, ', ');
@@ -68389,6 +68372,375 @@ class LocalKeySigner {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/sign/pkcs11/pkcs11-tool.ts
+
+
+
+
+/** The variable the child reads its PIN from; set in its environment only. */
+const PIN_VARIABLE = 'NUPKG_SIGNING_PKCS11_PIN';
+/** Our other secrets, which the tool never needs. */
+const WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD', 'NUPKG_SIGNING_TOKEN'];
+const pkcs11_tool_DEFAULT_TIMEOUT_MS = 60_000;
+const STDERR_QUOTE_CHARS = 300;
+/** Checks the target before the first run, so each mistake gets its own message. */
+async function checkTarget(target) {
+    if (target.keyId !== undefined && !/^(?:[0-9a-fA-F]{2})+$/.test(target.keyId)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The PKCS#11 key id '${target.keyId.slice(0, 80)}' is not hex (CKA_ID bytes, e.g. 01 or a1b2): give the id pkcs11-tool --list-objects prints, or the key's label instead.`);
+    }
+    if (target.slot !== undefined && !/^(?:0x[0-9a-fA-F]{1,16}|\d{1,20})$/.test(target.slot)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The PKCS#11 slot '${target.slot.slice(0, 80)}' is not a slot id: give the number 'pkcs11-tool -L' prints, or the token's label instead.`);
+    }
+    if (target.pin === '') {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The PKCS#11 PIN is empty: pass the token user PIN from a secret.');
+    }
+    const info = await (0,promises_namespaceObject.stat)(target.module).catch((error) => {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG002', `The PKCS#11 module '${target.module}' cannot be read (${(0,errors/* describeError */.Uc)(error)}): install the token's module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so; a vendor HSM: its client package) and give its path.`, { file: target.module, cause: error });
+    });
+    if (!info.isFile()) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG002', `The PKCS#11 module '${target.module}' is not a file: give the path of the module library itself.`, { file: target.module });
+    }
+}
+/** The options that select the token and log in (the key options are added per call). */
+function tokenArguments(target) {
+    const selection = target.tokenLabel !== undefined
+        ? ['--token-label', target.tokenLabel]
+        : target.slot !== undefined
+            ? ['--slot', target.slot]
+            : [];
+    return ['--module', target.module, ...selection, '--login', '--pin', `env:${PIN_VARIABLE}`];
+}
+/** `--id 01` or `--label name`: the key, and its certificate object, which shares the id. */
+function keyArguments(target) {
+    if (target.keyId !== undefined)
+        return ['--id', target.keyId];
+    if (target.keyLabel !== undefined)
+        return ['--label', target.keyLabel];
+    throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'Name the PKCS#11 key: its id (hex CKA_ID, e.g. 01) or its label.');
+}
+/** Describes the token for messages (never the PIN). */
+function describeToken(target) {
+    if (target.tokenLabel !== undefined)
+        return `token '${target.tokenLabel}'`;
+    if (target.slot !== undefined)
+        return `the token in slot ${target.slot}`;
+    return `the first token of module '${target.module}'`;
+}
+function describeKey(target) {
+    return target.keyId !== undefined ? `id ${target.keyId}` : `label '${target.keyLabel ?? ''}'`;
+}
+/**
+ * Runs the tool with `args` after the token options, `input` on stdin; resolves with stdout.
+ * A failure becomes a NU3001 error that names what to fix.
+ */
+function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
+    const program = target.tool ?? 'pkcs11-tool';
+    const env = { ...process.env };
+    for (const name of WITHHELD_VARIABLES)
+        delete env[name];
+    env[PIN_VARIABLE] = target.pin;
+    const limit = LIMITS.maxPkcs11ToolOutputBytes;
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, [...tokenArguments(target), ...args], {
+            env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            windowsHide: true,
+        });
+        const stdout = [];
+        const stderr = [];
+        let size = 0;
+        let stderrSize = 0;
+        let settled = false;
+        const finish = (error, value) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            if (error) {
+                child.kill('SIGKILL');
+                reject(error);
+            }
+            else
+                resolve(value);
+        };
+        const timeoutMs = target.timeoutMs ?? pkcs11_tool_DEFAULT_TIMEOUT_MS;
+        const timer = setTimeout(() => finish(failure(`${program} did not finish within ${timeoutMs / 1000} s on ${describeToken(target)}: check that the token is connected and not waiting for a touch or a PIN pad.`)), timeoutMs);
+        child.on('error', (error) => {
+            const hint = error.code === 'ENOENT'
+                ? `: install OpenSC (apt-get install opensc, brew install opensc, or the OpenSC installer on Windows), or give the path of pkcs11-tool`
+                : '';
+            finish(failure(`Cannot run '${program}' (${(0,errors/* describeError */.Uc)(error)})${hint}.`, error));
+        });
+        child.stdout.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limit)
+                finish(new errors/* NupkgSigningError */.Zu('NUPKG004', `${program} printed more than ${limit} bytes (limit maxPkcs11ToolOutputBytes) on ${describeToken(target)}.`));
+            else
+                stdout.push(chunk);
+        });
+        child.stderr.on('data', (chunk) => {
+            stderrSize += chunk.length;
+            if (stderrSize <= 64 * 1024)
+                stderr.push(chunk);
+        });
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                return finish(undefined, Buffer.concat(stdout));
+            const text = redact(Buffer.concat(stderr).toString('utf8'), target.pin);
+            const status = signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`;
+            finish(failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`));
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(input);
+    });
+}
+/** Known answers of pkcs11-tool and the module, turned into what the user must change. */
+function explain(stderr, target) {
+    const token = describeToken(target);
+    if (/CKR_PIN_INCORRECT/.test(stderr)) {
+        return `The PIN was rejected by ${token} (CKR_PIN_INCORRECT): check the PIN secret. Tokens lock the user PIN after a few wrong tries.`;
+    }
+    if (/CKR_PIN_LOCKED/.test(stderr)) {
+        return `The user PIN of ${token} is locked (CKR_PIN_LOCKED): unlock it with the SO PIN (pkcs11-tool --unlock-pin) before signing again.`;
+    }
+    if (/CKR_PIN_LEN_RANGE/.test(stderr)) {
+        return `The PIN has a length ${token} does not accept (CKR_PIN_LEN_RANGE): check the PIN secret.`;
+    }
+    if (/No slot with token named/.test(stderr)) {
+        return `No token labelled '${target.tokenLabel ?? ''}' in module '${target.module}': list the tokens with 'pkcs11-tool --module ${target.module} -L' and give one of their labels.`;
+    }
+    if (/CKR_SLOT_ID_INVALID|CKR_TOKEN_NOT_PRESENT/.test(stderr)) {
+        return `There is no token in slot ${target.slot ?? '(first)'} of module '${target.module}': list the slots with 'pkcs11-tool --module ${target.module} -L'.`;
+    }
+    if (/Failed to load pkcs11 module/.test(stderr)) {
+        return `pkcs11-tool cannot load the PKCS#11 module '${target.module}'${quote(stderr)}: give the path of the token's module built for this machine.`;
+    }
+    if (/Private key not found/.test(stderr)) {
+        return `There is no private key with ${describeKey(target)} on ${token}: list the keys with 'pkcs11-tool --module ${target.module} --login --list-objects --type privkey' and give the key's id or label.`;
+    }
+    return undefined;
+}
+function failure(message, cause) {
+    return new errors/* NupkgSigningError */.Zu('NU3001', message, cause === undefined ? {} : { cause });
+}
+/** The tool's last message, for errors we have no better words for. */
+function quote(stderr) {
+    const lines = stderr
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && line !== 'Aborting.' && !line.startsWith('Using '));
+    const last = lines[lines.length - 1];
+    return last ? `: ${last.slice(0, STDERR_QUOTE_CHARS)}` : '';
+}
+/** A module could echo what it was given; the PIN never reaches a message. */
+function redact(text, pin) {
+    return pin.length > 0 ? text.split(pin).join('[PIN]') : text;
+}
+
+;// CONCATENATED MODULE: ./src/sign/pkcs11/token-objects.ts
+
+const HEADINGS = { cert: 'Certificate Object', privkey: 'Private Key Object' };
+/** The token's objects of one type (after login, so private objects are listed too). */
+async function listTokenObjects(target, type) {
+    const listing = await runPkcs11Tool(target, ['--list-objects', '--type', type]);
+    return parseObjectListing(listing.toString('utf8'), HEADINGS[type]);
+}
+/**
+ * Reads the `ID:` and `label:` lines of the blocks that start with `heading` (pkcs11-tool prints
+ * one block per object: a heading at column 0, then indented attributes).
+ */
+function parseObjectListing(listing, heading) {
+    const objects = [];
+    let current;
+    for (const line of listing.split(/\r?\n/)) {
+        if (/^\S/.test(line)) {
+            current = line.startsWith(heading) ? {} : undefined;
+            if (current)
+                objects.push(current);
+            continue;
+        }
+        if (!current)
+            continue;
+        const id = /^\s+ID:\s+([0-9a-fA-F]+)\s*$/.exec(line)?.[1];
+        if (id !== undefined)
+            current.id = id.toLowerCase();
+        const label = /^\s+label:\s+(.*?)\s*$/.exec(line)?.[1];
+        if (label !== undefined)
+            current.label = label;
+    }
+    return objects;
+}
+/** Whether `object` is the one the target names by id or label. */
+function isTargetObject(object, target) {
+    return target.keyId !== undefined
+        ? object.id === target.keyId.toLowerCase()
+        : object.label === target.keyLabel;
+}
+/** `id 01 ('signing key')`, for messages that list what the token holds. */
+function describeObjects(objects) {
+    if (objects.length === 0)
+        return 'none';
+    // Sorted: a token lists its objects in no particular order.
+    const sorted = [...objects].sort((a, b) => (a.id ?? '').localeCompare(b.id ?? ''));
+    const shown = sorted.slice(0, 10).map((object) => {
+        const label = object.label === undefined ? '' : ` '${object.label.slice(0, 64)}'`;
+        return `${object.id === undefined ? 'no id' : `id ${object.id}`}${label}`;
+    });
+    return `${shown.join(', ')}${objects.length > 10 ? `, and ${objects.length - 10} more` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/sign/pkcs11/token-certificates.ts
+
+
+
+
+
+/**
+ * Reads the certificate object that shares the key's id (or label), then follows its issuers
+ * among the token's other certificate objects. Unrelated certificates on the token are left out.
+ * Returns undefined when the token has no certificate for the key.
+ */
+async function readTokenCertificates(target) {
+    const objects = await listTokenObjects(target, 'cert');
+    if (!objects.some((object) => isTargetObject(object, target)))
+        return undefined;
+    const leaf = await token_certificates_readCertificate(target, keyArguments(target));
+    if (leaf === undefined)
+        return undefined;
+    const others = [];
+    const ids = objects
+        .filter((object) => !isTargetObject(object, target))
+        .flatMap((object) => (object.id === undefined ? [] : [object.id]));
+    for (const id of [...new Set(ids)].slice(0, LIMITS.maxPkcs11TokenCertificates)) {
+        const der = await token_certificates_readCertificate(target, ['--id', id]);
+        if (der)
+            others.push(token_certificates_parse(der, target, `id ${id}`));
+    }
+    const chain = [];
+    let current = token_certificates_parse(leaf, target, describeKey(target));
+    for (;;) {
+        if (current.checkIssued(current))
+            break;
+        const child = current;
+        const issuer = others.find((candidate) => !chain.includes(candidate) &&
+            child.checkIssued(candidate) &&
+            child.verify(candidate.publicKey));
+        if (issuer === undefined)
+            break;
+        chain.push(issuer);
+        current = issuer;
+    }
+    return { certificate: leaf, chain: chain.map((c) => new Uint8Array(c.raw)) };
+}
+async function token_certificates_readCertificate(target, selection) {
+    const der = await runPkcs11Tool(target, ['--read-object', '--type', 'cert', ...selection]);
+    return der.length > 0 ? new Uint8Array(der) : undefined;
+}
+function token_certificates_parse(der, target, which) {
+    try {
+        return new external_node_crypto_.X509Certificate(der);
+    }
+    catch (error) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `The certificate object with ${which} on ${describeToken(target)} is not a valid X.509 certificate: write the DER certificate again with 'pkcs11-tool --write-object cert.der --type cert'.`, { cause: error });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sign/pkcs11/pkcs11-signer.ts
+
+
+
+
+
+
+
+/**
+ * Signs with an RSA key inside a PKCS#11 token (docs/pkcs11.md). The key is used through the
+ * token's module and never leaves it: we send the DigestInfo of each digest with mechanism
+ * CKM_RSA_PKCS, which the token pads and encrypts, i.e. RSASSA-PKCS1-v1_5 (RFC 8017 §8.2).
+ */
+class Pkcs11Signer {
+    certificate;
+    chain;
+    #target;
+    constructor(target, certificate, chain) {
+        this.certificate = certificate;
+        this.chain = chain;
+        this.#target = target;
+    }
+    async signDigest(digest, hashAlgorithm) {
+        const block = digestInfo(hashAlgorithm, digest);
+        const signature = await runPkcs11Tool(this.#target, ['--sign', '--mechanism', 'RSA-PKCS', ...keyArguments(this.#target)], block);
+        if (signature.length === 0) {
+            throw new errors/* NupkgSigningError */.Zu('NU3001', `pkcs11-tool returned no signature from the key with ${describeKey(this.#target)} on ${describeToken(this.#target)}.`);
+        }
+        return new Uint8Array(signature);
+    }
+    toString() {
+        return `Pkcs11Signer(${describeKey(this.#target)} on ${describeToken(this.#target)}, PIN redacted)`;
+    }
+    toJSON() {
+        return { type: 'Pkcs11Signer', key: describeKey(this.#target), pin: '[redacted]' };
+    }
+    [external_node_util_.inspect.custom]() {
+        return this.toString();
+    }
+}
+/**
+ * Opens the token, reads the signing certificate (the certificate object with the key's id or
+ * label) and its chain, and returns a Signer. Each setup mistake gets its own coded message.
+ */
+async function createPkcs11Signer(options) {
+    const { certificateChainPem, ...given } = options;
+    keyArguments(given);
+    await checkTarget(given);
+    const extra = certificateChainPem === undefined ? [] : pkcs11_signer_pemCertificates(certificateChainPem);
+    const target = await resolveKeyId(given);
+    const fromToken = await readTokenCertificates(target);
+    const certificate = fromToken?.certificate ?? extra[0];
+    if (certificate === undefined) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `${capitalize(describeToken(target))} has no certificate object with ${describeKey(target)}, so the signing certificate is unknown: write it next to the key ('pkcs11-tool --module ${target.module} --login --write-object cert.der --type cert ${keyArguments(target).join(' ')}'), or give the certificate chain (PEM, signing certificate first).`);
+    }
+    const chain = [...(fromToken?.chain ?? [])];
+    for (const der of fromToken ? extra : extra.slice(1)) {
+        const same = (other) => Buffer.from(other).equals(Buffer.from(der));
+        if (!same(certificate) && !chain.some(same))
+            chain.push(der);
+    }
+    return signerFromDigestSigner(new Pkcs11Signer(target, certificate, chain));
+}
+/**
+ * Finds the key (logging in, so a wrong PIN fails here) and returns a target that names it by
+ * id. Every later run selects by id: pkcs11-tool's --sign ignores --label (OpenSC 0.23) and would
+ * sign with the token's first private key, which a certificate check would only catch later.
+ */
+async function resolveKeyId(target) {
+    const keys = await listTokenObjects(target, 'privkey');
+    const matches = keys.filter((key) => isTargetObject(key, target));
+    const [key] = matches;
+    if (key === undefined) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `There is no private key with ${describeKey(target)} on ${describeToken(target)} (its private keys: ${describeObjects(keys)}): give the id or label of the signing key, or generate one in the token.`);
+    }
+    if (target.keyId !== undefined)
+        return target;
+    if (matches.length > 1 || key.id === undefined) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `${capitalize(describeToken(target))} ${matches.length > 1 ? `has ${matches.length} private keys` : 'has a private key without an id'} with ${describeKey(target)} (its private keys: ${describeObjects(keys)}): name the key by its id instead.`);
+    }
+    const resolved = { ...target };
+    delete resolved.keyLabel;
+    return { ...resolved, keyId: key.id };
+}
+function pkcs11_signer_pemCertificates(pem) {
+    try {
+        return loadPemCertificates(pem);
+    }
+    catch {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', 'The certificate chain given with PKCS#11 is not PEM.');
+    }
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 ;// CONCATENATED MODULE: ./src/sign/remote/command-line.ts
 
 /**
@@ -68403,7 +68755,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 function splitCommandLine(text, platform = process.platform) {
     const words = platform === 'win32' ? splitWindowsWords(text) : splitPosixWords(text);
     if (words.length === 0)
-        throw new errors_NupkgSigningError('NUPKG003', 'The sign command is empty.');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The sign command is empty.');
     return words;
 }
 function splitPosixWords(text) {
@@ -68512,7 +68864,7 @@ function splitWindowsWords(text) {
     return words;
 }
 function unterminated(quote) {
-    return new errors_NupkgSigningError('NUPKG003', `The sign command has an unterminated ${quote} quote.`);
+    return new errors/* NupkgSigningError */.Zu('NUPKG003', `The sign command has an unterminated ${quote} quote.`);
 }
 
 ;// CONCATENATED MODULE: ./src/sign/remote/command-spawn.ts
@@ -68538,7 +68890,7 @@ const DEFAULT_PATHEXT = '.COM;.EXE;.BAT;.CMD';
 function planCommandSpawn(argv, host = CURRENT_HOST) {
     const [program, ...args] = argv;
     if (program === undefined)
-        throw new errors_NupkgSigningError('NUPKG003', 'The sign command is empty.');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The sign command is empty.');
     if (host.platform !== 'win32')
         return { file: program, args, windowsVerbatimArguments: false };
     const resolved = resolveWindowsProgram(program, host) ?? program;
@@ -68589,7 +68941,7 @@ function variable(env, name) {
  */
 function checkBatchWord(word) {
     if (/["\r\n\0]/.test(word)) {
-        throw new errors_NupkgSigningError('NUPKG003', 'An argument of a .cmd or .bat sign command contains a double quote, a line break or NUL, which cmd.exe cannot pass to a batch file safely. Call the program the batch file wraps directly, or move the value into an environment variable.');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'An argument of a .cmd or .bat sign command contains a double quote, a line break or NUL, which cmd.exe cannot pass to a batch file safely. Call the program the batch file wraps directly, or move the value into an environment variable.');
     }
 }
 /** The batch file's path: cmd.exe's special characters (spaces too) escaped with ^. */
@@ -68628,7 +68980,7 @@ function buildRemoteSignRequest(digest, hashAlgorithm, certificateFingerprint, k
  * is never quoted in errors: it may be anything the remote side printed.
  */
 function parseSignatureAnswer(text, source) {
-    const fail = (why) => new errors_NupkgSigningError('NU3001', `The remote signer ${source} ${why}.`);
+    const fail = (why) => new errors/* NupkgSigningError */.Zu('NU3001', `The remote signer ${source} ${why}.`);
     const trimmed = text.trim();
     let encoded = trimmed;
     if (trimmed.startsWith('{')) {
@@ -68660,10 +69012,10 @@ function parseSignatureAnswer(text, source) {
  * Our own secrets, which a sign command never needs; so are a GitHub Action step's inputs
  * (INPUT_*: the key, its password, the sign token), withheld by prefix.
  */
-const WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD'];
+const command_signer_WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD'];
 const command_signer_DEFAULT_TIMEOUT_MS = 60_000;
 /** How much of the command's stderr an error message quotes (its last line). */
-const STDERR_QUOTE_CHARS = 300;
+const command_signer_STDERR_QUOTE_CHARS = 300;
 /**
  * Signs digests by running a command once per signature (docs/remote-signing.md): the request goes
  * to its stdin as one JSON line and into NUPKG_SIGNING_* environment variables; the signature
@@ -68697,7 +69049,7 @@ class CommandSigner {
         const plan = planCommandSpawn(this.argv, this.host);
         const env = { ...(this.options.env ?? process.env) };
         for (const name of Object.keys(env)) {
-            if (WITHHELD_VARIABLES.includes(name) || /^INPUT_/i.test(name))
+            if (command_signer_WITHHELD_VARIABLES.includes(name) || /^INPUT_/i.test(name))
                 delete env[name];
         }
         Object.assign(env, {
@@ -68708,7 +69060,7 @@ class CommandSigner {
             NUPKG_SIGNING_CERTIFICATE_FINGERPRINT: request.certificateFingerprint,
             ...(request.keyId === undefined ? {} : { NUPKG_SIGNING_KEY_ID: request.keyId }),
         });
-        const fail = (why, cause) => new errors_NupkgSigningError('NU3001', `The sign command '${program}' ${why}.`, { cause });
+        const fail = (why, cause) => new errors/* NupkgSigningError */.Zu('NU3001', `The sign command '${program}' ${why}.`, { cause });
         return new Promise((resolve, reject) => {
             const child = (0,external_node_child_process_namespaceObject.spawn)(plan.file, plan.args, {
                 env,
@@ -68764,7 +69116,7 @@ class CommandSigner {
 }
 function lastLine(text) {
     const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-    return (lines[lines.length - 1] ?? '').trim().slice(0, STDERR_QUOTE_CHARS);
+    return (lines[lines.length - 1] ?? '').trim().slice(0, command_signer_STDERR_QUOTE_CHARS);
 }
 
 ;// CONCATENATED MODULE: ./src/sign/remote/http-signer.ts
@@ -68829,7 +69181,7 @@ class HttpSigner {
         catch (error) {
             // A 2xx answer that is no signature is NU3001 (docs/remote-signing.md), a huge one too.
             if (error instanceof HttpError && error.failure.kind === 'too-large') {
-                throw new errors_NupkgSigningError('NU3001', error.message, { cause: error });
+                throw new errors/* NupkgSigningError */.Zu('NU3001', error.message, { cause: error });
             }
             throw error;
         }
@@ -68848,11 +69200,11 @@ class HttpSigner {
 function checkUrl(url) {
     const parsed = parseHttpUrl(url);
     if (parsed === undefined) {
-        throw new errors_NupkgSigningError('NUPKG003', `The sign URL ${displayUrl(url)} is not an absolute http or https URL.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The sign URL ${displayUrl(url)} is not an absolute http or https URL.`);
     }
     const label = displayUrl(parsed);
     if (parsed.protocol !== 'https:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
-        throw new errors_NupkgSigningError('NUPKG003', `The sign URL ${label} must use https (plain http is accepted only for 127.0.0.1, localhost and [::1]).`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The sign URL ${label} must use https (plain http is accepted only for 127.0.0.1, localhost and [::1]).`);
     }
     return label;
 }
@@ -68874,7 +69226,7 @@ function checkUrl(url) {
  */
 function createRemoteSigner(options) {
     if ((options.command === undefined) === (options.url === undefined)) {
-        throw new errors_NupkgSigningError('NUPKG003', 'Give exactly one of a sign command and a sign URL.');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'Give exactly one of a sign command and a sign URL.');
     }
     const source = options.certificateChainSource ?? 'the certificate chain';
     let certificates;
@@ -68882,11 +69234,11 @@ function createRemoteSigner(options) {
         certificates = loadPemCertificates(options.certificateChainPem);
     }
     catch {
-        throw new errors_NupkgSigningError('NU3001', `${source} is not valid PEM.`);
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `${source} is not valid PEM.`);
     }
     const [certificate, ...chain] = certificates;
     if (certificate === undefined) {
-        throw new errors_NupkgSigningError('NU3001', `No certificate found in ${source}: remote signing needs the signing certificate (first) and its chain as PEM.`);
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `No certificate found in ${source}: remote signing needs the signing certificate (first) and its chain as PEM.`);
     }
     const common = {
         certificate,
@@ -68909,22 +69261,24 @@ function createRemoteSigner(options) {
 
 
 
+
 /** Builds the one signer the inputs describe: a local key or a remote one (docs/remote-signing.md). */
-function createSigner(inputs) {
+async function createSigner(inputs) {
     const kinds = [
         inputs.pfx && 'a PFX',
         inputs.privateKeyPem && 'a PEM private key',
         inputs.signCommand !== undefined && 'a signing command',
         inputs.signUrl && 'a signing URL',
+        inputs.pkcs11 && 'a PKCS#11 token key',
     ].filter(Boolean);
     if (kinds.length !== 1) {
-        throw new errors_NupkgSigningError('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command or a signing URL (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL or a PKCS#11 token key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
     }
     if (inputs.pfx || inputs.privateKeyPem) {
         if (inputs.privateKeyPem &&
             !inputs.certificateChainPem &&
             !inputs.privateKeyPem.includes('CERTIFICATE')) {
-            throw new errors_NupkgSigningError('NUPKG003', 'A PEM private key needs the certificate chain (signing certificate first).');
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'A PEM private key needs the certificate chain (signing certificate first).');
         }
         const material = loadKeyMaterial({
             ...(inputs.pfx ? { pfx: inputs.pfx } : {}),
@@ -68935,8 +69289,14 @@ function createSigner(inputs) {
         });
         return new LocalKeySigner(material.privateKey, material.certificate, material.chain);
     }
+    if (inputs.pkcs11) {
+        return createPkcs11Signer({
+            ...inputs.pkcs11,
+            ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
+        });
+    }
     if (!inputs.certificateChainPem) {
-        throw new errors_NupkgSigningError('NUPKG003', 'A signing command or URL needs the certificate chain (signing certificate first).');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'A signing command or URL needs the certificate chain (signing certificate first).');
     }
     return createRemoteSigner({
         ...(inputs.signCommand !== undefined ? { command: inputs.signCommand } : {}),
@@ -68964,7 +69324,7 @@ function createSigner(inputs) {
  * exception; a key or argument problem throws (nothing is signed then).
  */
 async function runSigning(options) {
-    const signer = createSigner(options.key);
+    const signer = await createSigner(options.key);
     const trustedRoots = options.trustedRoots.length > 0
         ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]
         : undefined;
@@ -68994,16 +69354,17 @@ async function runSigning(options) {
                 allowUntrustedRoot: options.allowUntrustedRoot,
                 timestampMemory,
                 ...limits,
+                ...(options.nugetOrgAdvice === false ? { nugetOrgAdvice: false } : {}),
             });
             outcomes.push({ ...succeeded(file, result), ...cleanup });
         }
         catch (error) {
-            const code = isNupkgSigningError(error) ? error.code : 'NUPKG002';
+            const code = (0,errors/* isNupkgSigningError */.Vc)(error) ? error.code : 'NUPKG002';
             outcomes.push({
                 file,
                 signed: false,
                 warnings: [],
-                error: { code, message: describeError(error) },
+                error: { code, message: (0,errors/* describeError */.Uc)(error) },
                 ...cleanup,
             });
         }
@@ -69016,7 +69377,7 @@ async function createOutputDirectory(directory) {
         await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG002', `Cannot use '${directory}' as the output folder: ${describeError(error)}. Name a folder, or a path where one can be created.`, { file: directory, cause: error });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot use '${directory}' as the output folder: ${(0,errors/* describeError */.Uc)(error)}. Name a folder, or a path where one can be created.`, { file: directory, cause: error });
     }
 }
 /**
@@ -69085,7 +69446,7 @@ function readBoundedFileSync(path, read) {
         return Buffer.concat(chunks, total);
     }
     catch (error) {
-        if (error instanceof errors_NupkgSigningError)
+        if (error instanceof errors/* NupkgSigningError */.Zu)
             throw error;
         throw read_bounded_file_unreadable(path, read, error);
     }
@@ -69133,13 +69494,13 @@ function checkRegularFile(stats, path, read) {
     const kind = stats.isDirectory()
         ? 'a directory'
         : 'not a regular file (a FIFO, device or socket)';
-    throw new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' is ${kind}. Name a regular file.`, { file: path });
+    throw new errors/* NupkgSigningError */.Zu(read.code, `The ${read.what} '${path}' is ${kind}. Name a regular file.`, { file: path });
 }
 function tooLarge(path, read) {
-    return new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' is larger than ${read.maxBytes} bytes, the limit for it. Check that it is the right file.`, { file: path });
+    return new errors/* NupkgSigningError */.Zu(read.code, `The ${read.what} '${path}' is larger than ${read.maxBytes} bytes, the limit for it. Check that it is the right file.`, { file: path });
 }
 function read_bounded_file_unreadable(path, read, error) {
-    return new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' cannot be read (${describeError(error)}).`, { file: path, cause: error });
+    return new errors/* NupkgSigningError */.Zu(read.code, `The ${read.what} '${path}' cannot be read (${(0,errors/* describeError */.Uc)(error)}).`, { file: path, cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/facts.ts
@@ -69227,41 +69588,77 @@ const trusted_signers_HASH_ALGORITHMS = [
     'SHA384',
     'SHA512',
 ];
+/**
+ * SettingFactory.ParseChildren: every child is parsed first (a broken one fails the file even when
+ * it is a duplicate), then duplicates by key are dropped keeping the first, and only then does
+ * `<clear />` drop what came before it — a second `<clear />` being itself a duplicate of the first.
+ */
 function readTrustedSigners(section) {
+    const parsed = section.children.map((child) => ({
+        child,
+        signer: isItem(child, 'author') || isItem(child, 'repository') ? readSigner(child) : undefined,
+    }));
     let signers = [];
-    for (const child of section.children) {
-        if (child.name === 'clear')
-            signers = []; // <clear /> drops what came before, as in every NuGet section
-        else if (child.name === 'author' || child.name === 'repository')
-            signers.push(readSigner(child));
+    for (const { child, signer } of firstOfEachKey(parsed)) {
+        if (isItem(child, 'clear'))
+            signers = [];
+        else if (signer)
+            signers.push(signer);
         // NuGet keeps other elements as unknown items and ignores them for verification.
     }
     return signers;
 }
+/**
+ * SettingFactory recognises an item by its element name in any case (Enum.TryParse ignoreCase):
+ * `<Author>`, `<CERTIFICATE>` and `<Clear/>` are items like their lowercase spellings.
+ */
+function isItem(element, name) {
+    return element.name.toLowerCase() === name;
+}
+/** The items NuGet keeps from a list of siblings: the first of each settingKey. */
+function firstOfEachKey(items) {
+    const seen = new Set();
+    return items.filter(({ child }) => {
+        const key = settingKey(child);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/**
+ * SettingElementKeyComparer: the element name followed by its attribute values in document order,
+ * compared case-insensitively (so `<author name="A">` and `<author name="a">` are the same item).
+ */
+function settingKey(element) {
+    return `${element.name}${[...element.attributes.values()].join('')}`.toUpperCase();
+}
 function readSigner(element) {
-    const kind = element.name;
+    const kind = isItem(element, 'author') ? 'author' : 'repository';
     const name = required(element, 'name');
     const serviceIndex = kind === 'repository' ? required(element, 'serviceIndex') : undefined;
     const certificates = element.children
-        .filter((c) => c.name === 'certificate')
+        .filter((c) => isItem(c, 'certificate'))
         .map(trusted_signers_readCertificate);
     if (certificates.length === 0) {
         throw new ConfigProblem(`trusted signer "${name}" has no <certificate>; a trusted signer must have at least one`, element.line);
     }
-    const ownersElements = element.children.filter((c) => c.name === 'owners');
-    if (ownersElements.length > 0 && kind === 'author') {
-        throw new ConfigProblem(`author "${name}" has <owners>; only repository signers have owners`, element.line);
+    const ownersElements = element.children.filter((c) => isItem(c, 'owners'));
+    // NuGet parses every child, so an <owners> must be well-formed even where it is ignored.
+    const owners = ownersElements.map(readOwners);
+    if (kind === 'author') {
+        // AuthorItem keeps only the certificates of what it parsed: owners of an author are ignored.
+        return { kind, name, certificates, owners: [], line: element.line };
     }
     if (ownersElements.length > 1) {
         throw new ConfigProblem(`repository "${name}" has more than one <owners> element`, ownersElements[1]?.line ?? element.line);
     }
-    const owners = ownersElements[0] ? readOwners(ownersElements[0]) : [];
     return {
         kind,
         name,
         ...(serviceIndex !== undefined && { serviceIndex }),
         certificates,
-        owners,
+        owners: owners[0] ?? [],
         line: element.line,
     };
 }
@@ -69271,6 +69668,11 @@ function trusted_signers_readCertificate(element) {
     const allowUntrustedRoot = required(element, 'allowUntrustedRoot');
     // Enum.TryParse(ignoreCase): any case, surrounding whitespace tolerated.
     const hashAlgorithm = trusted_signers_HASH_ALGORITHMS.find((a) => a === algorithmText.trim().toUpperCase());
+    // NuGet reads SHA1 but throws "Hash algorithm 'SHA1' is unsupported" the first time it hashes a
+    // certificate with it, which stops `nuget verify`: refused here, before any package is judged.
+    if (hashAlgorithm === 'SHA1') {
+        throw new ConfigProblem(`Hash algorithm '${algorithmText}' is unsupported: dotnet nuget verify stops on this entry. Use SHA256, SHA384 or SHA512`, element.line);
+    }
     if (!hashAlgorithm) {
         throw new ConfigProblem(`unsupported hashAlgorithm "${algorithmText}" (use SHA256, SHA384 or SHA512)`, element.line);
     }
@@ -69770,7 +70172,8 @@ function parseNuGetConfig(xml, file) {
         const root = readXmlTree(xml);
         if (root.name !== 'configuration')
             throw new ConfigProblem(`the root element must be <configuration>, not <${root.name}>`, root.line);
-        const signers = sections(root, 'trustedSigners').flatMap(readTrustedSigners);
+        const trustedSigners = firstSection(root, 'trustedSigners');
+        const signers = trustedSigners ? readTrustedSigners(trustedSigners) : [];
         const { entries, issues } = mergeAllowList(signers);
         return {
             file,
@@ -69787,27 +70190,33 @@ function parseNuGetConfig(xml, file) {
 /** A file NuGet would refuse (or one over our limits) is NUPKG005, naming the file and the line. */
 function configError(error, file) {
     if (error instanceof XmlSyntaxError || error instanceof ConfigProblem) {
-        return new errors_NupkgSigningError('NUPKG005', `${file}:${error.line}: ${error.message}`, {
+        return new errors/* NupkgSigningError */.Zu('NUPKG005', `${file}:${error.line}: ${error.message}`, {
             file,
             cause: error,
         });
     }
     return error;
 }
-function sections(root, name) {
-    return root.children.filter((c) => c.name === name);
+/**
+ * A file's sections are de-duplicated like any settings, by a case-insensitive key, keeping the
+ * first; the section is then looked up by its exact name. So a second `<trustedSigners>` is
+ * ignored, and a `<TrustedSigners>` before it hides it without being read itself.
+ */
+function firstSection(root, name) {
+    const kept = firstOfEachKey(root.children.map((child) => ({ child })));
+    return kept.find(({ child }) => child.name === name)?.child;
 }
 /** SettingsUtility.GetSignatureValidationMode: key matched case-insensitively; unparsable → accept. */
 function validationMode(root) {
     let value;
-    for (const section of sections(root, 'config')) {
-        for (const item of section.children) {
-            if (item.name === 'clear')
-                value = undefined;
-            else if (item.name === 'add' &&
-                item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode') {
-                value ??= item.attributes.get('value');
-            }
+    const section = firstSection(root, 'config');
+    const items = firstOfEachKey((section?.children ?? []).map((child) => ({ child })));
+    for (const { child: item } of items) {
+        if (isItem(item, 'clear'))
+            value = undefined;
+        else if (isItem(item, 'add') &&
+            item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode') {
+            value ??= item.attributes.get('value');
         }
     }
     const normalized = value?.trim().toLowerCase();
@@ -69852,9 +70261,10 @@ function allowUntrustedRootFor(config, fingerprintSha256Upper) {
         e.fingerprint === fingerprintSha256Upper);
 }
 /**
- * The same decision for a signing certificate, over every algorithm the config uses. NuGet applies
- * it to the primary signature and to the repository countersignature alike, whatever the entry's
- * target; it also tolerates an expired signature, since allowUntrusted governs expiry too.
+ * The same decision for one signature's own certificate, over every algorithm the config uses.
+ * NuGet asks it separately for the primary signature and for the repository countersignature,
+ * each with its own certificate, whatever the entry's kind (author or repository); an excused
+ * signature also tolerates expiry, since allowUntrusted governs expiry too.
  */
 function isUntrustedRootAllowed(config, certificate) {
     return config.allowList.some((e) => {
@@ -69948,7 +70358,7 @@ const PRESETS = {
 const PRESET_NAMES = Object.keys(PRESETS);
 function getPreset(name) {
     if (!(name in PRESETS)) {
-        throw new errors_NupkgSigningError('NUPKG003', `Unknown policy '${name}'. Use one of: ${PRESET_NAMES.join(', ')}.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Unknown policy '${name}'. Use one of: ${PRESET_NAMES.join(', ')}.`);
     }
     return PRESETS[name];
 }
@@ -70015,7 +70425,7 @@ const FINGERPRINT_OIDS = {
  */
 function parseRepositoryCertificates(json, source) {
     const fail = (message) => {
-        throw new errors_NupkgSigningError('NUPKG005', `${source}: ${message}`, { file: source });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${source}: ${message}`, { file: source });
     };
     if (!isObject(json))
         return fail('the RepositorySignatures resource must be a JSON object');
@@ -70062,14 +70472,14 @@ function loadRepositoryCertificates(options = {}) {
     }).toString('utf8');
     const deep = findJsonNestingOverflow(text, LIMITS.maxConfigNesting);
     if (deep) {
-        throw new errors_NupkgSigningError('NUPKG005', `${options.file}:${deep.line}: arrays and objects are nested more than ${LIMITS.maxConfigNesting} levels deep (a RepositorySignatures resource needs 4); check that it is the right file`, { file: options.file });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${options.file}:${deep.line}: arrays and objects are nested more than ${LIMITS.maxConfigNesting} levels deep (a RepositorySignatures resource needs 4); check that it is the right file`, { file: options.file });
     }
     let parsed;
     try {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG005', `cannot load ${options.file}: ${describeError(error)}`, { file: options.file, cause: error });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `cannot load ${options.file}: ${(0,errors/* describeError */.Uc)(error)}`, { file: options.file, cause: error });
     }
     return parseRepositoryCertificates(parsed, options.file);
 }
@@ -70878,7 +71288,7 @@ function parseBoundedPolicy(text, options) {
         data = doc.toJS();
     }
     catch (error) {
-        parse_policy_refuse(options.fileName, [`${options.fileName}: ${describeError(error)}`]);
+        parse_policy_refuse(options.fileName, [`${options.fileName}: ${(0,errors/* describeError */.Uc)(error)}`]);
     }
     if (data === null || data === undefined)
         parse_policy_refuse(options.fileName, [`${options.fileName}: the file is empty`]);
@@ -70897,7 +71307,7 @@ function parse_policy_refuse(fileName, problems) {
     const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
     if (problems.length > listed.length)
         listed.push(`… and ${problems.length - listed.length} more`);
-    throw new errors_NupkgSigningError('NUPKG005', `policy file ${fileName} has ${count}:\n${listed.join('\n')}`, { file: fileName });
+    throw new errors/* NupkgSigningError */.Zu('NUPKG005', `policy file ${fileName} has ${count}:\n${listed.join('\n')}`, { file: fileName });
 }
 function yamlProblem(fileName, counter, error) {
     return `${fileName}:${counter.linePos(error.pos[0]).line}: ${firstLine(error.message)}`;
@@ -70969,7 +71379,7 @@ function loadPolicyFile(path) {
         }).toString('utf8');
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG005', `cannot read policy file ${path}: ${describeError(error)}`, {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `cannot read policy file ${path}: ${(0,errors/* describeError */.Uc)(error)}`, {
             file: path,
             cause: error,
         });
@@ -71284,7 +71694,7 @@ function authorDecision(context, certificate) {
             : candidates.length === 1
                 ? `its sole owner ${candidates[0]?.name ?? ''} has no registered certificate`
                 : 'no owner has a registered certificate';
-        const message = `${facts.packageId} is signed by ${signer}, but ${who}, so nuget.org rejects signed uploads (${where}). ${capitalize(REGISTER_HINT)} for ${namesList(candidates)}, or upload the package unsigned`;
+        const message = `${facts.packageId} is signed by ${signer}, but ${who}, so nuget.org rejects signed uploads (${where}). ${evaluate_capitalize(REGISTER_HINT)} for ${namesList(candidates)}, or upload the package unsigned`;
         return reject('NU3034', message, `signed by ${fingerprint_shortFingerprint(certificate.fingerprintSha256)}, but signing is not allowed: ${who}`);
     }
     const matches = candidates
@@ -71360,7 +71770,7 @@ function publishedDecision(context) {
 function reject(code, message, rule) {
     return { accepted: false, issues: [result_issue(code, 'error', message)], rule };
 }
-function capitalize(text) {
+function evaluate_capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -71490,7 +71900,7 @@ function resolveRevocationMode(requested, environment = process.env) {
     if (requested !== undefined) {
         const mode = requested.trim().toLowerCase();
         if (!REVOCATION_MODES.includes(mode)) {
-            throw new errors_NupkgSigningError('NUPKG003', `Unknown revocation mode '${requested}'. Use one of: ${REVOCATION_MODES.join(', ')}.`);
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Unknown revocation mode '${requested}'. Use one of: ${REVOCATION_MODES.join(', ')}.`);
         }
         return mode;
     }
@@ -71558,10 +71968,12 @@ async function assessRevocation(checker, chain, options) {
         result,
     };
 }
+/** The words of the offline note, which the text report folds into one footer line. */
+const OFFLINE_REVOCATION_NOTE = 'revocation checking is offline';
 function unknownIssue(checker, codes, unknown, all, policy) {
     const which = unknown.map((r) => assess_describe(r.certificate, all.indexOf(r))).join(', ');
     if (checker.mode === 'offline') {
-        return result_issue(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: revocation checking is offline (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
+        return result_issue(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: ${OFFLINE_REVOCATION_NOTE} (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
     }
     const why = unknown
         .map((r) => (r.revocation.status === 'unknown' ? r.revocation.why : ''))
@@ -72187,10 +72599,10 @@ function createRevocationChecker(options) {
     const settings = { ...DEFAULTS, ...options };
     const { mode, directory, now } = settings;
     if (mode === 'files' && directory === undefined) {
-        throw new errors_NupkgSigningError('NUPKG003', 'Revocation mode files needs a directory (--revocation-dir).');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'Revocation mode files needs a directory (--revocation-dir).');
     }
     if (mode === 'files' && directory !== undefined && !isDirectory(directory)) {
-        throw new errors_NupkgSigningError('NUPKG003', `The revocation directory '${directory}' does not exist.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The revocation directory '${directory}' does not exist.`);
     }
     let deadline;
     const maxOcspBytes = settings.maxResponseBytes ?? LIMITS.maxOcspResponseBytes;
@@ -72416,7 +72828,7 @@ function checkTimestampChainRevocation(checker, token, options) {
 function selectTrustStores(values) {
     const named = values.filter((v) => v === 'default' || v === 'sdk' || v === 'system');
     if (named.length > 1) {
-        throw new errors_NupkgSigningError('NUPKG003', `Choose one of default, sdk or system for --trusted-roots, not ${named.join(' and ')}.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Choose one of default, sdk or system for --trusted-roots, not ${named.join(' and ')}.`);
     }
     const base = baseStores(named[0] ?? 'default');
     const files = values.filter((v) => !named.includes(v));
@@ -72431,7 +72843,7 @@ function baseStores(name) {
     if (name === 'system') {
         const system = loadSystemTrustStore();
         if (!system) {
-            throw new errors_NupkgSigningError('NUPKG005', 'No system certificate bundle was found (looked in the usual /etc/ssl and /etc/pki locations). Use --trusted-roots sdk or a PEM file.');
+            throw new errors/* NupkgSigningError */.Zu('NUPKG005', 'No system certificate bundle was found (looked in the usual /etc/ssl and /etc/pki locations). Use --trusted-roots sdk or a PEM file.');
         }
         return { codeSigning: system, timestamping: system };
     }
@@ -72460,10 +72872,10 @@ const nuspec_entry_READ_CHUNK = 64 * 1024;
  */
 async function openNuspecEntry(archive) {
     const { file, eocd, directory } = archive;
-    const notZip = (why) => new errors_NupkgSigningError('NUPKG001', `'${file.path}' is not a readable zip archive (${why}).`, {
+    const notZip = (why) => new errors/* NupkgSigningError */.Zu('NUPKG001', `'${file.path}' is not a readable zip archive (${why}).`, {
         file: file.path,
     });
-    const unreadable = (why) => new errors_NupkgSigningError('NUPKG001', `'${file.path}' has an unreadable entry (${why}).`, {
+    const unreadable = (why) => new errors/* NupkgSigningError */.Zu('NUPKG001', `'${file.path}' has an unreadable entry (${why}).`, {
         file: file.path,
     });
     // What yauzl sees: the file up to the end record's comment (.NET ignores bytes after it).
@@ -72865,9 +73277,9 @@ async function readPackageIdentity(archive) {
         return nuspec_identityOf(bytes, path, entry.name);
     }
     catch (error) {
-        if (error instanceof errors_NupkgSigningError)
+        if (error instanceof errors/* NupkgSigningError */.Zu)
             throw error;
-        throw new errors_NupkgSigningError('NUPKG001', `'${path}' has an unreadable entry (${error.message}).`, {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG001', `'${path}' has an unreadable entry (${error.message}).`, {
             file: path,
             cause: error,
         });
@@ -72880,7 +73292,7 @@ async function readLimited(stream, path, name) {
         total += chunk.length;
         if (total > LIMITS.maxInflatedEntryBytes) {
             stream.destroy();
-            throw new errors_NupkgSigningError('NUPKG004', `The entry '${name}' of '${path}' inflates to more than ${LIMITS.maxInflatedEntryBytes} bytes.`, { file: path });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG004', `The entry '${name}' of '${path}' inflates to more than ${LIMITS.maxInflatedEntryBytes} bytes.`, { file: path });
         }
         chunks.push(chunk);
     }
@@ -72898,11 +73310,11 @@ function nuspec_identityOf(bytes, path, name) {
     }
     catch (error) {
         if (error instanceof XmlLimitError) {
-            throw new errors_NupkgSigningError('NUPKG004', `The nuspec '${name}' of '${path}' exceeds an XML limit at line ${error.line}: ${error.message}.`, { file: path, cause: error });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG004', `The nuspec '${name}' of '${path}' exceeds an XML limit at line ${error.line}: ${error.message}.`, { file: path, cause: error });
         }
         if (error instanceof XmlSyntaxError || error instanceof NuspecContentError) {
             const what = error instanceof XmlSyntaxError ? 'is not well-formed XML' : 'is not a valid manifest';
-            throw new errors_NupkgSigningError('NUPKG001', `'${path}' is not a valid package: its nuspec '${name}' ${what} (line ${error.line}: ${error.message}). Rebuild the package with dotnet pack.`, { file: path, cause: error });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG001', `'${path}' is not a valid package: its nuspec '${name}' ${what} (line ${error.line}: ${error.message}). Rebuild the package with dotnet pack.`, { file: path, cause: error });
         }
         throw error;
     }
@@ -72927,7 +73339,7 @@ function parsePrimarySignature(bytes) {
     const element = readElement(bytes, 0, bytes.byteLength);
     const parts = readSignedData(element ? bytes.subarray(0, element.end) : bytes, 'package signature');
     if (parts.signerInfoBlocks.length !== 1) {
-        throw new errors_NupkgSigningError('NU3009', `The package signature has ${parts.signerInfoBlocks.length} SignerInfos; NuGet requires exactly one.`);
+        throw new errors/* NupkgSigningError */.Zu('NU3009', `The package signature has ${parts.signerInfoBlocks.length} SignerInfos; NuGet requires exactly one.`);
     }
     const signer = signerInfoFromBlock(parts.signerInfoBlocks[0]);
     const countersignatures = unsignedValues(signer.unsignedAttributes, oids_OID.countersignature).map((value) => {
@@ -72997,7 +73409,7 @@ const STAGING_SIZE = 1024 * 1024;
  */
 async function computeSignedPackageHash(archive, signature, algorithm, options = {}) {
     const { file, directory } = archive;
-    const broken = (why) => new errors_NupkgSigningError('NU3008', `The package integrity check failed: ${why}.`, {
+    const broken = (why) => new errors/* NupkgSigningError */.Zu('NU3008', `The package integrity check failed: ${why}.`, {
         file: file.path,
     });
     const count = directory.length;
@@ -73228,7 +73640,7 @@ const ADVICE = 'The package has changed since it was signed: rebuild and re-sign
  */
 async function checkIntegrity(archive, signatureRecord, content) {
     if (!content) {
-        throw new errors_NupkgSigningError('NU3000', 'The package signature has no content (a detached signature); NuGet cannot read its package hash.');
+        throw new errors/* NupkgSigningError */.Zu('NU3000', 'The package signature has no content (a detached signature); NuGet cannot read its package hash.');
     }
     const parsed = parseSignatureContent(content);
     const expected = decodeContentHash(parsed);
@@ -73251,7 +73663,7 @@ async function checkIntegrity(archive, signatureRecord, content) {
         });
     }
     catch (error) {
-        if (error instanceof errors_NupkgSigningError && error.code === 'NU3008')
+        if (error instanceof errors/* NupkgSigningError */.Zu && error.code === 'NU3008')
             return tampered(error.message);
         throw error;
     }
@@ -73348,7 +73760,7 @@ function selfIssuedMessage(finding, role, stage) {
  */
 function readSignerAttributes(signer, certificate, code) {
     const what = code === 'NU3011' ? 'primary signature' : 'repository countersignature';
-    const fail = (why) => new errors_NupkgSigningError(code, `The ${what} is invalid: ${why}.`);
+    const fail = (why) => new errors/* NupkgSigningError */.Zu(code, `The ${what} is invalid: ${why}.`);
     const attributes = signer.signedAttributes;
     if (signer.signatureType === 'unknown')
         return {};
@@ -73401,7 +73813,7 @@ function checkSigningCertificateV2(attributes, certificate, fail) {
 function readRepositoryAttributes(attributes) {
     const urls = attributesByOid(attributes, oids_OID.nugetV3ServiceIndexUrl);
     if (urls.length !== 1 || urls[0]?.values.length !== 1) {
-        throw new errors_NupkgSigningError('NU3000', urls.length === 0
+        throw new errors/* NupkgSigningError */.Zu('NU3000', urls.length === 0
             ? 'The repository signature has no nuget-v3-service-index-url attribute.'
             : 'The repository signature has multiple nuget-v3-service-index-url attributes or values.');
     }
@@ -73410,7 +73822,7 @@ function readRepositoryAttributes(attributes) {
     if (owners.length === 0)
         return { serviceIndexUrl };
     if (owners.length > 1 || owners[0]?.values.length !== 1) {
-        throw new errors_NupkgSigningError('NU3000', 'The repository signature has multiple nuget-package-owners attributes or values.');
+        throw new errors/* NupkgSigningError */.Zu('NU3000', 'The repository signature has multiple nuget-package-owners attributes or values.');
     }
     try {
         return {
@@ -73419,7 +73831,7 @@ function readRepositoryAttributes(attributes) {
         };
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NU3000', describeError(error));
+        throw new errors/* NupkgSigningError */.Zu('NU3000', (0,errors/* describeError */.Uc)(error));
     }
 }
 
@@ -73626,10 +74038,10 @@ function checkTimestamp(token, timestampedSignatureValue, options) {
     // NuGet checks these while loading the token, and a failure ends verification (TimestampException).
     const essProblem = tokenSigningCertificateProblem(token, tsa);
     if (essProblem)
-        throw new errors_NupkgSigningError('NU3021', `The timestamp signature is invalid: ${essProblem}.`);
+        throw new errors/* NupkgSigningError */.Zu('NU3021', `The timestamp signature is invalid: ${essProblem}.`);
     const signatureProblem = checkSignerSignature(token.signer, tsa, token.tstInfoDer);
     if (signatureProblem) {
-        throw new errors_NupkgSigningError('NU3021', `The timestamp signature validation failed: ${signatureProblem}.`);
+        throw new errors/* NupkgSigningError */.Zu('NU3021', `The timestamp signature validation failed: ${signatureProblem}.`);
     }
     for (const problem of checkCertificateRequirements(tsa, 'timestamping', options.now))
         findings.push(problem);
@@ -73737,6 +74149,8 @@ async function evaluateSignature(subject, context) {
         return result(false);
     }
     // Checks the chain at the timestamp's upper limit (or now), for code signing.
+    const rootExcused = context.untrustedRootAllowed?.(certificate) ?? false;
+    const allowUntrusted = policy.allowUntrusted || rootExcused;
     let untrustedRoot = false;
     const { findings, chain } = checkChain(certificate, subject.certificates, {
         roots: context.trust.codeSigning,
@@ -73745,12 +74159,14 @@ async function evaluateSignature(subject, context) {
         nugetOrg: policy.nugetOrg !== undefined,
     });
     for (const found of findings) {
+        if (rootExcused && (found.code === 'NU3042' || found.untrustedRoot))
+            continue;
         if (found.code === 'NU3042') {
             log(false, found.code, found.message);
         }
         else if (found.untrustedRoot) {
-            log(!policy.allowUntrusted, found.code, found.message);
-            if (!policy.allowUntrusted)
+            log(!allowUntrusted, found.code, found.message);
+            if (!allowUntrusted)
                 untrustedRoot = true;
         }
         else {
@@ -73776,8 +74192,8 @@ async function evaluateSignature(subject, context) {
     // Checks that the certificate was valid at the signature's time.
     const expiry = checkValidityPeriod(certificate, timestamp, context.now);
     if (expiry) {
-        log(!policy.allowUntrusted, 'NU3037', expiry);
-        if (!policy.allowUntrusted)
+        log(!allowUntrusted, 'NU3037', expiry);
+        if (!allowUntrusted)
             valid = false;
     }
     return result(valid, {
@@ -73941,21 +74357,21 @@ async function evaluateCountersignature(signature, primary, context) {
         };
     }
     catch (error) {
-        if (!(error instanceof errors_NupkgSigningError))
+        if (!(error instanceof errors/* NupkgSigningError */.Zu))
             throw error;
         return {
             valid: policy.allowIllegal,
-            issues: [result_issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error))],
+            issues: [result_issue(error.code, policy.allowIllegal ? 'warning' : 'error', (0,errors/* describeError */.Uc)(error))],
         };
     }
 }
 /** Looks the repository countersignature up as NuGet does: NU3032, NU3033, NU3031. */
 function readRepositoryCountersignature(signature) {
     if (signature.repositoryCountersignatures.length > 1) {
-        throw new errors_NupkgSigningError('NU3032', 'The package has more than one repository countersignature.');
+        throw new errors/* NupkgSigningError */.Zu('NU3032', 'The package has more than one repository countersignature.');
     }
     if (signature.signatureType === 'repository') {
-        throw new errors_NupkgSigningError('NU3033', 'A repository primary signature must not have a repository countersignature.');
+        throw new errors/* NupkgSigningError */.Zu('NU3033', 'A repository primary signature must not have a repository countersignature.');
     }
     const view = signature.repositoryCountersignatures[0];
     // The client checks signing-time and the repository attributes here; ESS only on nuget.org.
@@ -74001,7 +74417,6 @@ function rescuedIssues(primary, counter, primaryCertificate, context) {
 
 
 
-
 /**
  * Verifies one package like `dotnet nuget verify --all`: read the archive, decide signed or
  * unsigned as NuGet does, read the signature (errors here end verification with one code), then
@@ -74015,7 +74430,7 @@ async function verifyPackage(path, options) {
         archive = await archive_openPackageArchive(path);
     }
     catch (error) {
-        if (error instanceof errors_NupkgSigningError && error.code !== 'NUPKG002')
+        if (error instanceof errors/* NupkgSigningError */.Zu && error.code !== 'NUPKG002')
             return verify_package_unreadable(path, error);
         throw error;
     }
@@ -74023,7 +74438,7 @@ async function verifyPackage(path, options) {
         return await verifyArchive(archive, options);
     }
     catch (error) {
-        if (error instanceof errors_NupkgSigningError && error.code !== 'NUPKG002')
+        if (error instanceof errors/* NupkgSigningError */.Zu && error.code !== 'NUPKG002')
             return verify_package_unreadable(path, error);
         throw error;
     }
@@ -74064,9 +74479,9 @@ async function verifyArchive(archive, options) {
         read = await readSignature(archive);
     }
     catch (error) {
-        if (!(error instanceof errors_NupkgSigningError) || error.code.startsWith('NUPKG'))
+        if (!(error instanceof errors/* NupkgSigningError */.Zu) || error.code.startsWith('NUPKG'))
             throw error;
-        issues.push(result_issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error)));
+        issues.push(result_issue(error.code, policy.allowIllegal ? 'warning' : 'error', (0,errors/* describeError */.Uc)(error)));
         return {
             ...base,
             valid: policy.allowIllegal && !!identity,
@@ -74081,7 +74496,7 @@ async function verifyArchive(archive, options) {
     // Checks the signatures, their timestamps and chains under the policy.
     const trust = await verifyTrustAndValidityOrFail(signature, certificate, {
         ...options,
-        policy: trustedSignerPolicy(options, certificate),
+        ...untrustedRootsFromConfig(options.nugetConfig),
     });
     // Checks what nuget.org checks beyond the client: certificates current now, none self-issued.
     const nugetOrg = policy.nugetOrg && certificate && signature.signatureType === 'author'
@@ -74122,15 +74537,15 @@ async function readSignature(archive) {
     return { entryRecord: entry.record, signature, certificate, attributes };
 }
 /**
- * nuget.config's `allowUntrustedRoot="true"` for the signing certificate turns allowUntrusted on
- * for the package (NuGet applies it per signature; the quirks are in isUntrustedRootAllowed).
+ * nuget.config's `allowUntrustedRoot="true"` entries, asked per signature about that signature's
+ * own certificate, as NuGet's trust-and-validity provider does (docs/nuget-config-trust.md §5).
  */
-function trustedSignerPolicy(options, certificate) {
-    if (!options.nugetConfig || !certificate || options.policy.allowUntrusted)
-        return options.policy;
-    return isUntrustedRootAllowed(options.nugetConfig, signature_facts_certificateFacts(certificate, undefined))
-        ? withOverrides(options.policy, { allowUntrusted: true })
-        : options.policy;
+function untrustedRootsFromConfig(config) {
+    if (!config?.allowList.some((e) => e.allowUntrustedRoot))
+        return {};
+    return {
+        untrustedRootAllowed: (certificate) => isUntrustedRootAllowed(config, signature_facts_certificateFacts(certificate, undefined)),
+    };
 }
 /**
  * Some problems make NuGet throw in the middle of verification (a timestamp token whose signature
@@ -74141,12 +74556,12 @@ async function verifyTrustAndValidityOrFail(signature, certificate, options) {
         return await verifyTrustAndValidity(signature, certificate, options);
     }
     catch (error) {
-        if (!(error instanceof errors_NupkgSigningError) || error.code.startsWith('NUPKG'))
+        if (!(error instanceof errors/* NupkgSigningError */.Zu) || error.code.startsWith('NUPKG'))
             throw error;
         const allowed = options.policy.allowIllegal;
         return {
             valid: allowed,
-            issues: [result_issue(error.code, allowed ? 'warning' : 'error', describeError(error))],
+            issues: [result_issue(error.code, allowed ? 'warning' : 'error', (0,errors/* describeError */.Uc)(error))],
             signatures: [],
         };
     }
@@ -74175,12 +74590,12 @@ function verify_package_unreadable(file, error) {
 async function runVerification(options) {
     const signerPolicy = options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
     const nugetConfig = options.nugetConfig === undefined ? undefined : loadNuGetConfig(options.nugetConfig);
+    for (const found of nugetConfig?.issues ?? [])
+        options.onRunIssue?.(found);
     const repositoryCertificates = loadRepositoryList(options.repositoryCertificates);
-    const preset = getPreset(options.policy ??
-        signerPolicy?.verification?.preset ??
-        (signerPolicy ? 'nuget.org' : presetFromConfig(nugetConfig)));
+    const preset = getPreset(options.policy ?? signerPolicy?.verification?.preset ?? (signerPolicy ? 'nuget.org' : 'verify'));
     if (options.published && preset.nugetOrg === undefined) {
-        throw new errors_NupkgSigningError('NUPKG003', `--published asks nuget.org's rules about a version it already serves, but the policy '${preset.name}' does not apply them: add --policy nuget.org.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `--published asks nuget.org's rules about a version it already serves, but the policy '${preset.name}' does not apply them: add --policy nuget.org.`);
     }
     const fingerprints = options.certificateFingerprints.map(parseFingerprint);
     const policy = withOverrides(preset, {
@@ -74209,10 +74624,6 @@ async function runVerification(options) {
     }
     return { results, expansion };
 }
-/** A nuget.config in require mode verifies like restore's require mode; otherwise like verify. */
-function presetFromConfig(config) {
-    return config?.signatureValidationMode === 'require' ? 'require' : 'verify';
-}
 function loadRepositoryList(value) {
     if (value === undefined)
         return undefined;
@@ -74224,7 +74635,7 @@ function loadRepositoryList(value) {
 function parseFingerprint(text) {
     const hex = text.replace(/[:\s]/g, '').toUpperCase();
     if (!/^[0-9A-F]{64}$/.test(hex)) {
-        throw new errors_NupkgSigningError('NUPKG003', `'${text}' is not a SHA-256 fingerprint (64 hexadecimal digits).`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `'${text}' is not a SHA-256 fingerprint (64 hexadecimal digits).`);
     }
     return hex;
 }
@@ -74244,22 +74655,25 @@ async function findPackages(plan, cwd) {
         return await expandPackages(plan.packages, { cwd, allowNoMatch: plan.allowNoPackages });
     }
     catch (error) {
-        if (!isNupkgSigningError(error) || error.code !== 'NUPKG003')
+        if (!(0,errors/* isNupkgSigningError */.Vc)(error) || error.code !== 'NUPKG003')
             throw error;
-        throw new errors_NupkgSigningError('NUPKG003', `${error.message} Set allow-no-packages: true if a run without packages is expected.`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `${error.message} Set allow-no-packages: true if a run without packages is expected.`);
     }
 }
 /**
  * Signs and/or verifies through the same code path as the CLI (runSigning, runVerification).
  * In sign-and-verify, the signed files are what is verified.
  */
-async function execute(plan, packages, clock, cwd) {
+async function execute(plan, packages, clock, cwd, onRunIssue) {
+    // Run-level findings (NU3040) are told once: by the verification of the packages, not the pre-check.
+    const tell = onRunIssue ? { onRunIssue } : {};
     const none = { packages, signing: [], verifications: [] };
     if (packages.length === 0)
         return none;
     if (plan.mode === 'verify') {
         const { results: verifications } = await runVerification({
             ...plan.verify,
+            ...tell,
             packages,
             now: clock(),
             cwd,
@@ -74276,7 +74690,8 @@ async function execute(plan, packages, clock, cwd) {
     const signed = signing.filter((o) => o.signed).map((o) => o.outputPath ?? o.file);
     const verifications = signed.length === 0
         ? []
-        : (await runVerification({ ...plan.verify, packages: signed, now: clock(), cwd })).results;
+        : (await runVerification({ ...plan.verify, ...tell, packages: signed, now: clock(), cwd }))
+            .results;
     return { ...none, signing, verifications };
 }
 
@@ -74374,6 +74789,36 @@ function jsonText(value) {
         .replace(INVISIBLE, (character) => (character === '\n' ? character : jsonEscape(character)))
         .replace(COMMAND_ANYWHERE, (marker) => `${marker.slice(0, -1)}\\u005b`);
 }
+/**
+ * Text for XML character data or an attribute value (JUnit reports): invisible and control
+ * characters shown escaped (XML 1.0 forbids most C0 controls outright, and a reader should see
+ * them), then the five markup characters written as entity references.
+ */
+function xmlText(value) {
+    return visibleText(value).replace(/[&<>"']/g, (character) => XML_ENTITIES[character] ?? '');
+}
+const XML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+};
+/**
+ * A property value or the message of an Azure Pipelines logging command (`##vso[...]`), escaped
+ * the way the agent unescapes them (`CommandStringConvertor`): `%` as `%AZP25`, then `;`, `\r`,
+ * `\n` and `]` as `%3B`, `%0D`, `%0A` and `%5D`; so a value cannot end its property, the command
+ * or the line. The text is first made a safe log line (`logLine`), so it cannot start a command
+ * of its own either.
+ */
+function azureCommandText(value) {
+    return logLine(value)
+        .replace(/%/g, '%AZP25')
+        .replace(/;/g, '%3B')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/]/g, '%5D');
+}
 function escapeCharacter(character) {
     const named = NAMED[character];
     if (named)
@@ -74420,7 +74865,52 @@ function fail(message) {
     core.setFailed(logLine(message));
 }
 
+;// CONCATENATED MODULE: ./src/run/verdict.ts
+const FAIL_ON_VALUES = ['error', 'warning', 'never'];
+/**
+ * The run's outcome under `fail-on`, shared by the CLI (its exit code) and the action (the step's
+ * result), so both fail for the same reasons and say so in the same words.
+ */
+function decideVerdict(run) {
+    const signedAll = run.signing.every((o) => o.signed);
+    const validAll = run.verifications.every((r) => r.valid);
+    const valid = signedAll && validAll;
+    const warned = run.findings.some((f) => f.level === 'warning');
+    const fail = run.failOn === 'error' ? !valid : run.failOn === 'warning' ? !valid || warned : false;
+    const conclusion = fail ? 'failure' : valid ? 'success' : 'neutral';
+    return { valid, fail, conclusion, text: verdict_describe(run, fail) };
+}
+function verdict_describe(run, fail) {
+    if (run.packageCount === 0)
+        return 'No package matched (allow-no-packages: true).';
+    const parts = [];
+    if (run.mode !== 'verify') {
+        const signed = run.signing.filter((o) => o.signed).length;
+        parts.push(`${signed} of ${run.signing.length} package(s) signed`);
+    }
+    if (run.mode !== 'sign') {
+        const valid = run.verifications.filter((r) => r.valid).length;
+        parts.push(`${valid} of ${run.verifications.length} package(s) valid`);
+    }
+    const sentence = `${parts.join('; ')}.`;
+    const codes = [...new Set(run.findings.map((f) => f.code))];
+    if (fail) {
+        // fail-on: error fails on errors only: the warnings are not why the run failed.
+        const causes = run.failOn === 'warning' ? run.findings : run.findings.filter(isError);
+        const failing = [...new Set(causes.map((f) => f.code))];
+        return `${sentence} The step fails (fail-on: ${run.failOn}): ${failing.join(', ')}.`;
+    }
+    return codes.length ? `${sentence} Findings: ${codes.join(', ')}.` : sentence;
+}
+function isError(finding) {
+    return finding.level === 'error';
+}
+
+// EXTERNAL MODULE: ./src/action/pkcs11-inputs.ts
+var pkcs11_inputs = __nccwpck_require__(8787);
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
+
+
 
 
 
@@ -74446,9 +74936,10 @@ async function resolveInputs(inputs, context) {
                 ...(inputs.revocationDir ? { directory: (0,external_node_path_.resolve)(env.cwd, inputs.revocationDir) } : {}),
             },
         },
-        failOn: oneOf('fail-on', inputs.failOn, ['error', 'warning', 'never'], 'error'),
+        failOn: oneOf('fail-on', inputs.failOn, FAIL_ON_VALUES, 'error'),
         resultsFile: (0,external_node_path_.join)(env.runnerTemp || env.workspace, `nupkg-signing-results-${(env.stepId || 'action').replace(/[^\w.-]+/g, '_')}.json`),
         ...(inputs.sarifFile ? { sarifFile: (0,external_node_path_.resolve)(env.cwd, inputs.sarifFile) } : {}),
+        ...(inputs.junitFile ? { junitFile: (0,external_node_path_.resolve)(env.cwd, inputs.junitFile) } : {}),
         summary: flag('summary', inputs.summary, true),
         ...checkRunTarget(inputs),
         notes: mode === 'verify' ? ignoredSigningInputs(inputs) : [],
@@ -74464,6 +74955,7 @@ async function resolveInputs(inputs, context) {
             timestampUrls: list(inputs.timestampUrls),
             timestampHashAlgorithm: hashAlgorithm('timestamp-hash-algorithm', inputs.timestampHashAlgorithm),
             overwrite: flag('overwrite', inputs.overwrite, false),
+            nugetOrgAdvice: flag('nuget-org-advice', inputs.nugetOrgAdvice ?? '', true),
             // The pre-sign chain check takes PEM files; default/sdk/system are verification stores.
             trustedRoots: trustedRoots.filter((value) => !TRUST_KEYWORDS.has(value)),
             allowUntrustedRoot: false,
@@ -74540,6 +75032,7 @@ function ignoredSigningInputs(inputs) {
         ['sign-command', inputs.signCommand],
         ['sign-url', inputs.signUrl],
         ['timestamp-urls', inputs.timestampUrls],
+        ['pkcs11-module', inputs.pkcs11?.module ?? ''],
     ].filter(([, value]) => value !== '');
     return given.map(([name]) => `Input '${name}' is ignored in mode verify. Set mode: sign-and-verify to sign the packages first.`);
 }
@@ -74550,6 +75043,19 @@ const KEY_SOURCES = ['certificate', 'private-key', 'sign-command', 'sign-url'];
  */
 async function keyInputs(inputs, context) {
     const { certificate, privateKey } = inputs;
+    // PKCS#11: the key stays in the token; the chain input only adds certificates.
+    if (inputs.pkcs11 && inputs.pkcs11.module !== '') {
+        const others = [
+            certificate !== '' && 'certificate',
+            privateKey !== '' && 'private-key',
+            inputs.signCommand.trim() !== '' && 'sign-command',
+            inputs.signUrl.trim() !== '' && 'sign-url',
+        ];
+        const chainPem = inputs.certificateChain
+            ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd)
+            : undefined;
+        return (0,pkcs11_inputs/* pkcs11KeyInputs */.w)(inputs.pkcs11, others.filter((name) => name !== false), chainPem);
+    }
     const values = {
         certificate,
         'private-key': privateKey,
@@ -74648,7 +75154,7 @@ async function readInput(name, path) {
         return await (0,promises_namespaceObject.readFile)(path);
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG002', `Cannot read '${path}' (input '${name}'): ${describeError(error)}`, {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot read '${path}' (input '${name}'): ${(0,errors/* describeError */.Uc)(error)}`, {
             file: path,
             cause: error,
         });
@@ -74658,7 +75164,7 @@ function describeChoices(values) {
     return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1] ?? ''}`;
 }
 function usage(message) {
-    return new errors_NupkgSigningError('NUPKG003', message);
+    return new errors/* NupkgSigningError */.Zu('NUPKG003', message);
 }
 
 // EXTERNAL MODULE: ./src/action/mask.ts
@@ -74758,6 +75264,76 @@ function check_run_truncate(text) {
         return text;
     const note = '\n\n… (cut; see the job summary for the complete report)';
     return text.slice(0, OUTPUT_LIMIT - note.length) + note;
+}
+
+;// CONCATENATED MODULE: ./src/report/github/summary.ts
+
+/**
+ * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run
+ * with every issue in full (annotations stop at ten per type; the summary never does). Every value
+ * from a package, a certificate, a file name or a message goes through `escape` (markdownText), so
+ * none can leave its cell or become Markdown or HTML; the rest is this module's own vocabulary.
+ */
+function renderSummary(input) {
+    const parts = [`## nupkg-signing (${input.mode})`, '', input.verdict, ''];
+    if (input.signing.length > 0)
+        parts.push('### Signing', '', signingTable(input.signing), '');
+    if (input.verifications.length > 0)
+        parts.push('### Verification', '', verificationTable(input.verifications), '');
+    return `${parts.join('\n')}\n`;
+}
+function signingTable(outcomes) {
+    const rows = outcomes.map((o) => [
+        packageCell(o.file),
+        o.signed ? 'signed' : '**not signed**',
+        o.certificateFingerprint ? code(o.certificateFingerprint) : '—',
+        o.timestampTime ?? 'none',
+        issuesCell([...(o.error ? [{ ...o.error, level: 'error' }] : []), ...o.warnings]),
+    ]);
+    return summary_table(['Package', 'Result', 'Certificate SHA-256', 'Timestamp', 'Issues'], rows);
+}
+function verificationTable(results) {
+    const rows = results.map((r) => {
+        const signatures = r.signatures ?? [];
+        return [
+            packageCell(r.file, r.package),
+            r.signature + (r.countersigned ? ' + repository countersignature' : ''),
+            signatures.map(signerCell).join('<br>') || '—',
+            signatures.map((s) => s.timestamp?.time ?? 'none').join('<br>') || '—',
+            r.valid ? '✅ valid' : '❌ **invalid**',
+            issuesCell(r.issues),
+        ];
+    });
+    return summary_table(['Package', 'Signature', 'Signer', 'Timestamp', 'Verdict', 'Issues'], rows);
+}
+function packageCell(file, identity) {
+    return code(file) + (identity ? `<br>${summary_escape(`${identity.id} ${identity.version}`)}` : '');
+}
+function signerCell(signature) {
+    const who = commonName(signature.signer.subject);
+    const role = signature.placement === 'countersignature' ? ' (countersignature)' : '';
+    return `${summary_escape(who)}${role}<br>${code(signature.signer.fingerprintSha256)}`;
+}
+function issuesCell(issues) {
+    if (issues.length === 0)
+        return '—';
+    return issues.map((i) => `**${i.code}** ${i.level}: ${summary_escape(i.message)}`).join('<br>');
+}
+/** The CN of a distinguished name as .NET prints it, else the whole name. */
+function commonName(subject) {
+    const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
+    return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
+}
+function summary_table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function code(text) {
+    return `<code>${summary_escape(text)}</code>`;
+}
+/** Keeps a value inside its table cell, out of Markdown syntax and out of HTML. */
+function summary_escape(text) {
+    return markdownText(text);
 }
 
 ;// CONCATENATED MODULE: ./src/verify/codes.ts
@@ -74879,74 +75455,118 @@ function sarif_location(file, options) {
     return { physicalLocation: { artifactLocation } };
 }
 
-;// CONCATENATED MODULE: ./src/report/github/summary.ts
+;// CONCATENATED MODULE: ./src/report/junit.ts
 
 /**
- * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run
- * with every issue in full (annotations stop at ten per type; the summary never does). Every value
- * from a package, a certificate, a file name or a message goes through `escape` (markdownText), so
- * none can leave its cell or become Markdown or HTML; the rest is this module's own vocabulary.
+ * A JUnit XML report (the Ant/Jenkins schema that Azure Pipelines, GitLab and Jenkins display):
+ * one test suite per part of the run (signing, verification), one test case per package, failed
+ * when the package is invalid or was not signed, with every error in the failure and the warnings
+ * and notes in `system-out`. Every value goes through `xmlText`.
  */
-function renderSummary(input) {
-    const parts = [`## nupkg-signing (${input.mode})`, '', input.verdict, ''];
+function renderJunit(input) {
+    const suites = [];
     if (input.signing.length > 0)
-        parts.push('### Signing', '', signingTable(input.signing), '');
-    if (input.verifications.length > 0)
-        parts.push('### Verification', '', verificationTable(input.verifications), '');
-    return `${parts.join('\n')}\n`;
+        suites.push(suite('nupkg-signing sign', input.signing.map(signCase)));
+    if (input.verifications.length > 0 || input.signing.length === 0)
+        suites.push(suite('nupkg-signing verify', input.verifications.map(verifyCase)));
+    const tests = input.signing.length + input.verifications.length;
+    const failures = input.signing.filter((o) => !o.signed).length +
+        input.verifications.filter((r) => !r.valid).length;
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites name="nupkg-signing" tests="${tests}" failures="${failures}" errors="0">`,
+        ...suites,
+        '</testsuites>',
+        '',
+    ].join('\n');
 }
-function signingTable(outcomes) {
-    const rows = outcomes.map((o) => [
-        packageCell(o.file),
-        o.signed ? 'signed' : '**not signed**',
-        o.certificateFingerprint ? code(o.certificateFingerprint) : '—',
-        o.timestampTime ?? 'none',
-        issuesCell([...(o.error ? [{ ...o.error, level: 'error' }] : []), ...o.warnings]),
-    ]);
-    return summary_table(['Package', 'Result', 'Certificate SHA-256', 'Timestamp', 'Issues'], rows);
+function verifyCase(result) {
+    const identity = result.package ? ` (${result.package.id} ${result.package.version})` : '';
+    const errors = result.issues.filter((i) => i.level === 'error');
+    return {
+        name: `${result.file}${identity}`,
+        classname: 'nupkg-signing.verify',
+        // An invalid package always has an error; the fallback keeps a failure from being empty.
+        failures: result.valid
+            ? []
+            : errors.length > 0
+                ? errors
+                : [{ code: 'invalid', level: 'error', message: 'The package is not valid.' }],
+        notes: result.issues.filter((i) => i.level !== 'error'),
+    };
 }
-function verificationTable(results) {
-    const rows = results.map((r) => {
-        const signatures = r.signatures ?? [];
-        return [
-            packageCell(r.file, r.package),
-            r.signature + (r.countersigned ? ' + repository countersignature' : ''),
-            signatures.map(signerCell).join('<br>') || '—',
-            signatures.map((s) => s.timestamp?.time ?? 'none').join('<br>') || '—',
-            r.valid ? '✅ valid' : '❌ **invalid**',
-            issuesCell(r.issues),
-        ];
+function signCase(outcome) {
+    return {
+        name: outcome.file,
+        classname: 'nupkg-signing.sign',
+        failures: outcome.error ? [{ ...outcome.error, level: 'error' }] : [],
+        notes: outcome.warnings,
+    };
+}
+function suite(name, cases) {
+    const failures = cases.filter((c) => c.failures.length > 0).length;
+    return [
+        `  <testsuite name="${name}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0">`,
+        ...cases.map(testCase),
+        '  </testsuite>',
+    ].join('\n');
+}
+function testCase(test) {
+    const open = `    <testcase name="${xmlText(test.name)}" classname="${test.classname}"`;
+    if (test.failures.length === 0 && test.notes.length === 0)
+        return `${open}/>`;
+    const lines = [`${open}>`];
+    if (test.failures.length > 0) {
+        const codes = [...new Set(test.failures.map((f) => f.code))].join(', ');
+        lines.push(`      <failure message="${xmlText(codes)}" type="${xmlText(test.failures[0]?.code ?? '')}">${test.failures.map(issueLine).join('\n')}</failure>`);
+    }
+    if (test.notes.length > 0)
+        lines.push(`      <system-out>${test.notes.map(issueLine).join('\n')}</system-out>`);
+    lines.push('    </testcase>');
+    return lines.join('\n');
+}
+function issueLine(issue) {
+    return xmlText(`${issue.level} ${issue.code}: ${issue.message}`);
+}
+
+;// CONCATENATED MODULE: ./src/run/report-files.ts
+
+
+
+
+
+
+/** The job summary's Markdown: the verdict line, then the tables of the run. */
+function summaryMarkdown(data) {
+    return renderSummary({
+        mode: data.mode,
+        verifications: data.verifications,
+        signing: data.signing,
+        verdict: data.verdict.text,
     });
-    return summary_table(['Package', 'Signature', 'Signer', 'Timestamp', 'Verdict', 'Issues'], rows);
 }
-function packageCell(file, identity) {
-    return code(file) + (identity ? `<br>${summary_escape(`${identity.id} ${identity.version}`)}` : '');
-}
-function signerCell(signature) {
-    const who = commonName(signature.signer.subject);
-    const role = signature.placement === 'countersignature' ? ' (countersignature)' : '';
-    return `${summary_escape(who)}${role}<br>${code(signature.signer.fingerprintSha256)}`;
-}
-function issuesCell(issues) {
-    if (issues.length === 0)
-        return '—';
-    return issues.map((i) => `**${i.code}** ${i.level}: ${summary_escape(i.message)}`).join('<br>');
-}
-/** The CN of a distinguished name as .NET prints it, else the whole name. */
-function commonName(subject) {
-    const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
-    return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
-}
-function summary_table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-function code(text) {
-    return `<code>${summary_escape(text)}</code>`;
-}
-/** Keeps a value inside its table cell, out of Markdown syntax and out of HTML. */
-function summary_escape(text) {
-    return markdownText(text);
+/**
+ * Renders and writes each requested report file (parent folders created), the same way for the
+ * CLI and the action. Returns the paths written, in the order sarif, junit, summary.
+ */
+async function writeReportFiles(files, data) {
+    const written = [];
+    const write = async (path, render) => {
+        if (path === undefined)
+            return;
+        const absolute = (0,external_node_path_.resolve)(data.cwd, path);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(absolute), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(absolute, render());
+        written.push(path);
+    };
+    await write(files.sarif, () => jsonText(renderSarif(data.findings, {
+        version: data.version,
+        workspace: data.workspace,
+        cwd: data.cwd,
+    })));
+    await write(files.junit, () => renderJunit(data));
+    await write(files.summary, () => summaryMarkdown(data));
+    return written;
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
@@ -75019,19 +75639,35 @@ async function writeSummary({ plan, outcome, verdict }) {
     if (!plan.summary)
         return;
     try {
-        await core.summary.addRaw(summaryMarkdown(plan, outcome, verdict)).write();
+        await core.summary.addRaw(publish_summaryMarkdown(plan, outcome, verdict)).write();
     }
     catch (error) {
         // Outside GitHub Actions there is no GITHUB_STEP_SUMMARY file; the log still has everything.
-        warning(`No job summary written: ${describeError(error)}`);
+        warning(`No job summary written: ${(0,errors/* describeError */.Uc)(error)}`);
     }
 }
-async function writeSarif({ plan, findings, environment }) {
-    if (!plan.sarifFile)
+/** The SARIF and JUnit files, through the CLI's writer (`writeReportFiles`). */
+async function writeReportFileInputs(report) {
+    const { sarifFile: sarif, junitFile: junit } = report.plan;
+    if (sarif === undefined && junit === undefined)
         return;
-    const sarif = renderSarif(findings, { version: version_VERSION, ...environment });
-    await writeText(plan.sarifFile, jsonText(sarif));
-    info(`SARIF written to ${plan.sarifFile}.`);
+    await writeReportFiles({ ...(sarif ? { sarif } : {}), ...(junit ? { junit } : {}) }, reportData(report));
+    if (sarif !== undefined)
+        info(`SARIF written to ${sarif}.`);
+    if (junit !== undefined)
+        info(`JUnit XML written to ${junit}.`);
+}
+function reportData({ plan, outcome, findings, verdict, environment }) {
+    return {
+        mode: plan.mode,
+        verifications: outcome.verifications,
+        signing: outcome.signing,
+        findings,
+        verdict,
+        version: version_VERSION,
+        workspace: environment.workspace,
+        cwd: environment.cwd,
+    };
 }
 /**
  * Publishes the check run. A refused request (a read-only token on a fork's pull request) is a
@@ -75045,7 +75681,7 @@ async function writeCheckRun(report) {
         findings,
         conclusion: verdict.conclusion,
         title: verdict.text.split('. ')[0]?.replace(/\.$/, '') ?? 'nupkg-signing',
-        text: summaryMarkdown(plan, outcome, verdict),
+        text: publish_summaryMarkdown(plan, outcome, verdict),
         ...environment,
     });
     try {
@@ -75054,10 +75690,10 @@ async function writeCheckRun(report) {
     }
     catch (error) {
         const status = error.status;
-        warning(`Could not publish the check run${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${describeError(error)}. The token needs 'permissions: checks: write'; pull requests from forks get a read-only token.`);
+        warning(`Could not publish the check run${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${(0,errors/* describeError */.Uc)(error)}. The token needs 'permissions: checks: write'; pull requests from forks get a read-only token.`);
     }
 }
-function summaryMarkdown(plan, outcome, verdict) {
+function publish_summaryMarkdown(plan, outcome, verdict) {
     return renderSummary({
         mode: plan.mode,
         verifications: outcome.verifications,
@@ -75091,34 +75727,17 @@ async function writeText(path, text) {
 // EXTERNAL MODULE: ./src/action/read-inputs.ts
 var read_inputs = __nccwpck_require__(2316);
 ;// CONCATENATED MODULE: ./src/action/verdict.ts
+
 /** Decides the step's outcome: `fail-on` says whether invalid results (or warnings) fail it. */
 function decide(plan, outcome, findings) {
-    const signedAll = outcome.signing.every((o) => o.signed);
-    const validAll = outcome.verifications.every((r) => r.valid);
-    const valid = signedAll && validAll;
-    const warned = findings.some((f) => f.level === 'warning');
-    const fail = plan.failOn === 'error' ? !valid : plan.failOn === 'warning' ? !valid || warned : false;
-    const conclusion = fail ? 'failure' : valid ? 'success' : 'neutral';
-    return { valid, fail, conclusion, text: verdict_describe(plan, outcome, findings, fail) };
-}
-function verdict_describe(plan, outcome, findings, fail) {
-    if (outcome.packages.length === 0)
-        return 'No package matched (allow-no-packages: true).';
-    const parts = [];
-    if (plan.mode !== 'verify') {
-        const signed = outcome.signing.filter((o) => o.signed).length;
-        parts.push(`${signed} of ${outcome.signing.length} package(s) signed`);
-    }
-    if (plan.mode !== 'sign') {
-        const valid = outcome.verifications.filter((r) => r.valid).length;
-        parts.push(`${valid} of ${outcome.verifications.length} package(s) valid`);
-    }
-    const sentence = `${parts.join('; ')}.`;
-    const codes = [...new Set(findings.filter((f) => f.level !== 'info').map((f) => f.code))];
-    if (fail) {
-        return `${sentence} The step fails (fail-on: ${plan.failOn}): ${codes.join(', ')}. See the job summary for every finding.`;
-    }
-    return codes.length ? `${sentence} Findings: ${codes.join(', ')}.` : sentence;
+    return decideVerdict({
+        mode: plan.mode,
+        failOn: plan.failOn,
+        packageCount: outcome.packages.length,
+        signing: outcome.signing,
+        verifications: outcome.verifications,
+        findings,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
@@ -75146,7 +75765,7 @@ async function run(inputs = (0,read_inputs/* readActionInputs */.U)(), clock = (
         const { cwd } = inputs.environment;
         const { files: packages, summary } = await findPackages(plan, cwd);
         info(`${packages.length} package(s) matched ${plan.packages.join(', ')} (${describeExpansion(summary)}).`);
-        const outcome = await execute(plan, packages, clock, cwd);
+        const outcome = await execute(plan, packages, clock, cwd, (found) => warning(`${found.code}: ${found.message}`));
         for (const note of outcome.signing.map(removedTemporariesNote))
             if (note)
                 info(note);
@@ -75156,10 +75775,11 @@ async function run(inputs = (0,read_inputs/* readActionInputs */.U)(), clock = (
         await writeOutputs(report);
         publish_annotate(report);
         await writeSummary(report);
-        await writeSarif(report);
+        await writeReportFileInputs(report);
         await writeCheckRun(report);
+        // The log line points to the summary; the summary itself does not.
         if (verdict.fail)
-            fail(verdict.text);
+            fail(`${verdict.text} See the job summary for every finding.`);
         else
             info(verdict.text);
     }
@@ -75169,10 +75789,10 @@ async function run(inputs = (0,read_inputs/* readActionInputs */.U)(), clock = (
 }
 /** One `::error::` line with the code and message; the cause on its own line; no stack trace. */
 function main_fail(error) {
-    fail(isNupkgSigningError(error) ? `${error.code}: ${error.message}` : describeError(error));
+    fail((0,errors/* isNupkgSigningError */.Vc)(error) ? `${error.code}: ${error.message}` : (0,errors/* describeError */.Uc)(error));
     const cause = error instanceof Error ? error.cause : undefined;
     if (cause !== undefined)
-        info(`Caused by: ${describeError(cause)}`);
+        info(`Caused by: ${(0,errors/* describeError */.Uc)(cause)}`);
     if (core.isDebug() && error instanceof Error && error.stack) {
         for (const line of error.stack.split('\n'))
             debug(line);
@@ -75209,6 +75829,68 @@ function maskSecret(secret) {
 
 /***/ }),
 
+/***/ 8787:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ readPkcs11Inputs),
+/* harmony export */   w: () => (/* binding */ pkcs11KeyInputs)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+/** Reads the PKCS#11 inputs once; the only place besides read-inputs.ts that knows their names. */
+function readPkcs11Inputs(get) {
+    return {
+        module: get('pkcs11-module'),
+        tokenLabel: get('pkcs11-token-label'),
+        slot: get('pkcs11-slot'),
+        keyId: get('pkcs11-key-id'),
+        keyLabel: get('pkcs11-key-label'),
+        pin: get('pkcs11-pin'),
+        tool: get('pkcs11-tool'),
+    };
+}
+/**
+ * The key inputs for a key in a PKCS#11 token; `otherKeys` names the local-key inputs that were
+ * also given (they exclude each other). `certificateChainPem` adds certificates the token lacks.
+ */
+function pkcs11KeyInputs(inputs, otherKeys, certificateChainPem) {
+    const fail = (message) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NUPKG003', message);
+    if (otherKeys.length > 0) {
+        throw fail(`Set either 'pkcs11-module' or ${otherKeys.map((name) => `'${name}'`).join(' and ')}, not both.`);
+    }
+    const keyId = inputs.keyId.trim();
+    const keyLabel = inputs.keyLabel.trim();
+    if ((keyId === '') === (keyLabel === '')) {
+        throw fail("Input 'pkcs11-module' needs exactly one of 'pkcs11-key-id' (the key's hex id, e.g. 01) and 'pkcs11-key-label'.");
+    }
+    const tokenLabel = inputs.tokenLabel.trim();
+    const slot = inputs.slot.trim();
+    if (tokenLabel !== '' && slot !== '') {
+        throw fail("Set either 'pkcs11-token-label' or 'pkcs11-slot', not both.");
+    }
+    if (inputs.pin === '') {
+        throw fail("Input 'pkcs11-module' needs 'pkcs11-pin': pass the token user PIN from a secret (pkcs11-pin: ${{ secrets.PKCS11_PIN }}).");
+    }
+    const optional = (name, value) => (value === '' ? {} : { [name]: value });
+    return {
+        pkcs11: {
+            module: inputs.module.trim(),
+            pin: inputs.pin,
+            ...optional('tokenLabel', tokenLabel),
+            ...optional('slot', slot),
+            ...optional('keyId', keyId),
+            ...optional('keyLabel', keyLabel),
+            ...optional('tool', inputs.tool.trim()),
+        },
+        ...(certificateChainPem === undefined ? {} : { certificateChainPem }),
+        source: "the 'pkcs11-module' input",
+    };
+}
+
+
+/***/ }),
+
 /***/ 2316:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -75222,6 +75904,8 @@ function maskSecret(secret) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6257);
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2413);
 /* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1368);
+/* harmony import */ var _pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8787);
+
 
 
 
@@ -75259,12 +75943,15 @@ function readActionInputs(env = process.env) {
         hashAlgorithm: get('hash-algorithm'),
         timestampHashAlgorithm: get('timestamp-hash-algorithm'),
         overwrite: get('overwrite'),
+        nugetOrgAdvice: get('nuget-org-advice'),
         failOn: get('fail-on'),
         allowNoPackages: get('allow-no-packages'),
         sarifFile: get('sarif-file'),
+        junitFile: get('junit-file'),
         summary: get('summary'),
         githubToken: get('github-token'),
         checkRun: get('check-run'),
+        pkcs11: (0,_pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readPkcs11Inputs */ .P)(get),
         environment: {
             workspace: env.GITHUB_WORKSPACE || cwd,
             cwd,
@@ -75284,6 +75971,7 @@ function readActionInputs(env = process.env) {
     (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.certificatePassword);
     (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.githubToken);
     (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.signToken);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.pkcs11?.pin ?? '');
     return inputs;
 }
 /** On pull_request events GITHUB_SHA is the merge commit; the check belongs to the PR head. */
@@ -75304,6 +75992,44 @@ function isFile(value, cwd) {
 }
 function optional(key, value) {
     return value ? { [key]: value } : {};
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Uc: () => (/* binding */ describeError),
+/* harmony export */   Vc: () => (/* binding */ isNupkgSigningError),
+/* harmony export */   Zu: () => (/* binding */ NupkgSigningError)
+/* harmony export */ });
+/**
+ * Errors for situations where a package cannot be evaluated at all (bad input, I/O, network).
+ * Verification findings are not errors: they are `Issue`s in a result. The verifier converts a
+ * `NupkgSigningError` into an issue at one boundary, the way NuGet turns a SignatureException into
+ * a logged NU3xxx message.
+ */
+class NupkgSigningError extends Error {
+    code;
+    /** The file the error is about, when there is one. */
+    file;
+    constructor(code, message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.name = 'NupkgSigningError';
+        this.code = code;
+        this.file = options.file;
+    }
+}
+function isNupkgSigningError(value) {
+    return value instanceof NupkgSigningError;
+}
+/** A short, single-line description of any thrown value, for messages (never a stack trace). */
+function describeError(error) {
+    if (error instanceof Error)
+        return error.message;
+    return String(error);
 }
 
 

@@ -20444,6 +20444,36 @@ function jsonText(value) {
         .replace(INVISIBLE, (character) => (character === '\n' ? character : jsonEscape(character)))
         .replace(COMMAND_ANYWHERE, (marker) => `${marker.slice(0, -1)}\\u005b`);
 }
+/**
+ * Text for XML character data or an attribute value (JUnit reports): invisible and control
+ * characters shown escaped (XML 1.0 forbids most C0 controls outright, and a reader should see
+ * them), then the five markup characters written as entity references.
+ */
+function xmlText(value) {
+    return visibleText(value).replace(/[&<>"']/g, (character) => XML_ENTITIES[character] ?? '');
+}
+const XML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&apos;',
+};
+/**
+ * A property value or the message of an Azure Pipelines logging command (`##vso[...]`), escaped
+ * the way the agent unescapes them (`CommandStringConvertor`): `%` as `%AZP25`, then `;`, `\r`,
+ * `\n` and `]` as `%3B`, `%0D`, `%0A` and `%5D`; so a value cannot end its property, the command
+ * or the line. The text is first made a safe log line (`logLine`), so it cannot start a command
+ * of its own either.
+ */
+function azureCommandText(value) {
+    return logLine(value)
+        .replace(/%/g, '%AZP25')
+        .replace(/;/g, '%3B')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/]/g, '%5D');
+}
 function escapeCharacter(character) {
     const named = NAMED[character];
     if (named)
@@ -21263,6 +21293,13 @@ const LIMITS = {
     maxCrlBytes: 10 * 1024 * 1024,
     /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
     maxRemoteSignerAnswerBytes: 64 * 1024,
+    /**
+     * What one pkcs11-tool run may print (an object listing, a certificate, a signature): a token's
+     * certificates are a few KB each.
+     */
+    maxPkcs11ToolOutputBytes: 1024 * 1024,
+    /** Certificate objects on a token searched for the signing certificate's chain. */
+    maxPkcs11TokenCertificates: 32,
     /** Redirects followed for one HTTP request (within the same timeout and size limit). */
     maxHttpRedirects: 5,
     /**
@@ -51155,6 +51192,8 @@ async function signPackage(options) {
             warnings.push(...signed.warnings);
             timestamp = signed.timestamp;
             // Warnings only, but computed before the package is replaced, as they always were.
+            if (options.nugetOrgAdvice === false)
+                return signed.der;
             const nugetOrg = options.nugetOrgTrustStores ?? loadBundledTrustStores();
             warnings.push(...nugetOrgWarnings(signer.certificate, {
                 codeSigningRoots: nugetOrg.codeSigning,
@@ -52077,6 +52116,375 @@ class LocalKeySigner {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/sign/pkcs11/pkcs11-tool.ts
+
+
+
+
+/** The variable the child reads its PIN from; set in its environment only. */
+const PIN_VARIABLE = 'NUPKG_SIGNING_PKCS11_PIN';
+/** Our other secrets, which the tool never needs. */
+const WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD', 'NUPKG_SIGNING_TOKEN'];
+const pkcs11_tool_DEFAULT_TIMEOUT_MS = 60_000;
+const STDERR_QUOTE_CHARS = 300;
+/** Checks the target before the first run, so each mistake gets its own message. */
+async function checkTarget(target) {
+    if (target.keyId !== undefined && !/^(?:[0-9a-fA-F]{2})+$/.test(target.keyId)) {
+        throw new errors_NupkgSigningError('NUPKG003', `The PKCS#11 key id '${target.keyId.slice(0, 80)}' is not hex (CKA_ID bytes, e.g. 01 or a1b2): give the id pkcs11-tool --list-objects prints, or the key's label instead.`);
+    }
+    if (target.slot !== undefined && !/^(?:0x[0-9a-fA-F]{1,16}|\d{1,20})$/.test(target.slot)) {
+        throw new errors_NupkgSigningError('NUPKG003', `The PKCS#11 slot '${target.slot.slice(0, 80)}' is not a slot id: give the number 'pkcs11-tool -L' prints, or the token's label instead.`);
+    }
+    if (target.pin === '') {
+        throw new errors_NupkgSigningError('NUPKG003', 'The PKCS#11 PIN is empty: pass the token user PIN from a secret.');
+    }
+    const info = await (0,promises_namespaceObject.stat)(target.module).catch((error) => {
+        throw new errors_NupkgSigningError('NUPKG002', `The PKCS#11 module '${target.module}' cannot be read (${describeError(error)}): install the token's module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so; a vendor HSM: its client package) and give its path.`, { file: target.module, cause: error });
+    });
+    if (!info.isFile()) {
+        throw new errors_NupkgSigningError('NUPKG002', `The PKCS#11 module '${target.module}' is not a file: give the path of the module library itself.`, { file: target.module });
+    }
+}
+/** The options that select the token and log in (the key options are added per call). */
+function tokenArguments(target) {
+    const selection = target.tokenLabel !== undefined
+        ? ['--token-label', target.tokenLabel]
+        : target.slot !== undefined
+            ? ['--slot', target.slot]
+            : [];
+    return ['--module', target.module, ...selection, '--login', '--pin', `env:${PIN_VARIABLE}`];
+}
+/** `--id 01` or `--label name`: the key, and its certificate object, which shares the id. */
+function keyArguments(target) {
+    if (target.keyId !== undefined)
+        return ['--id', target.keyId];
+    if (target.keyLabel !== undefined)
+        return ['--label', target.keyLabel];
+    throw new errors_NupkgSigningError('NUPKG003', 'Name the PKCS#11 key: its id (hex CKA_ID, e.g. 01) or its label.');
+}
+/** Describes the token for messages (never the PIN). */
+function describeToken(target) {
+    if (target.tokenLabel !== undefined)
+        return `token '${target.tokenLabel}'`;
+    if (target.slot !== undefined)
+        return `the token in slot ${target.slot}`;
+    return `the first token of module '${target.module}'`;
+}
+function describeKey(target) {
+    return target.keyId !== undefined ? `id ${target.keyId}` : `label '${target.keyLabel ?? ''}'`;
+}
+/**
+ * Runs the tool with `args` after the token options, `input` on stdin; resolves with stdout.
+ * A failure becomes a NU3001 error that names what to fix.
+ */
+function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
+    const program = target.tool ?? 'pkcs11-tool';
+    const env = { ...process.env };
+    for (const name of WITHHELD_VARIABLES)
+        delete env[name];
+    env[PIN_VARIABLE] = target.pin;
+    const limit = LIMITS.maxPkcs11ToolOutputBytes;
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, [...tokenArguments(target), ...args], {
+            env,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            windowsHide: true,
+        });
+        const stdout = [];
+        const stderr = [];
+        let size = 0;
+        let stderrSize = 0;
+        let settled = false;
+        const finish = (error, value) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            if (error) {
+                child.kill('SIGKILL');
+                reject(error);
+            }
+            else
+                resolve(value);
+        };
+        const timeoutMs = target.timeoutMs ?? pkcs11_tool_DEFAULT_TIMEOUT_MS;
+        const timer = setTimeout(() => finish(failure(`${program} did not finish within ${timeoutMs / 1000} s on ${describeToken(target)}: check that the token is connected and not waiting for a touch or a PIN pad.`)), timeoutMs);
+        child.on('error', (error) => {
+            const hint = error.code === 'ENOENT'
+                ? `: install OpenSC (apt-get install opensc, brew install opensc, or the OpenSC installer on Windows), or give the path of pkcs11-tool`
+                : '';
+            finish(failure(`Cannot run '${program}' (${describeError(error)})${hint}.`, error));
+        });
+        child.stdout.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > limit)
+                finish(new errors_NupkgSigningError('NUPKG004', `${program} printed more than ${limit} bytes (limit maxPkcs11ToolOutputBytes) on ${describeToken(target)}.`));
+            else
+                stdout.push(chunk);
+        });
+        child.stderr.on('data', (chunk) => {
+            stderrSize += chunk.length;
+            if (stderrSize <= 64 * 1024)
+                stderr.push(chunk);
+        });
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                return finish(undefined, Buffer.concat(stdout));
+            const text = redact(Buffer.concat(stderr).toString('utf8'), target.pin);
+            const status = signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`;
+            finish(failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`));
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(input);
+    });
+}
+/** Known answers of pkcs11-tool and the module, turned into what the user must change. */
+function explain(stderr, target) {
+    const token = describeToken(target);
+    if (/CKR_PIN_INCORRECT/.test(stderr)) {
+        return `The PIN was rejected by ${token} (CKR_PIN_INCORRECT): check the PIN secret. Tokens lock the user PIN after a few wrong tries.`;
+    }
+    if (/CKR_PIN_LOCKED/.test(stderr)) {
+        return `The user PIN of ${token} is locked (CKR_PIN_LOCKED): unlock it with the SO PIN (pkcs11-tool --unlock-pin) before signing again.`;
+    }
+    if (/CKR_PIN_LEN_RANGE/.test(stderr)) {
+        return `The PIN has a length ${token} does not accept (CKR_PIN_LEN_RANGE): check the PIN secret.`;
+    }
+    if (/No slot with token named/.test(stderr)) {
+        return `No token labelled '${target.tokenLabel ?? ''}' in module '${target.module}': list the tokens with 'pkcs11-tool --module ${target.module} -L' and give one of their labels.`;
+    }
+    if (/CKR_SLOT_ID_INVALID|CKR_TOKEN_NOT_PRESENT/.test(stderr)) {
+        return `There is no token in slot ${target.slot ?? '(first)'} of module '${target.module}': list the slots with 'pkcs11-tool --module ${target.module} -L'.`;
+    }
+    if (/Failed to load pkcs11 module/.test(stderr)) {
+        return `pkcs11-tool cannot load the PKCS#11 module '${target.module}'${quote(stderr)}: give the path of the token's module built for this machine.`;
+    }
+    if (/Private key not found/.test(stderr)) {
+        return `There is no private key with ${describeKey(target)} on ${token}: list the keys with 'pkcs11-tool --module ${target.module} --login --list-objects --type privkey' and give the key's id or label.`;
+    }
+    return undefined;
+}
+function failure(message, cause) {
+    return new errors_NupkgSigningError('NU3001', message, cause === undefined ? {} : { cause });
+}
+/** The tool's last message, for errors we have no better words for. */
+function quote(stderr) {
+    const lines = stderr
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && line !== 'Aborting.' && !line.startsWith('Using '));
+    const last = lines[lines.length - 1];
+    return last ? `: ${last.slice(0, STDERR_QUOTE_CHARS)}` : '';
+}
+/** A module could echo what it was given; the PIN never reaches a message. */
+function redact(text, pin) {
+    return pin.length > 0 ? text.split(pin).join('[PIN]') : text;
+}
+
+;// CONCATENATED MODULE: ./src/sign/pkcs11/token-objects.ts
+
+const HEADINGS = { cert: 'Certificate Object', privkey: 'Private Key Object' };
+/** The token's objects of one type (after login, so private objects are listed too). */
+async function listTokenObjects(target, type) {
+    const listing = await runPkcs11Tool(target, ['--list-objects', '--type', type]);
+    return parseObjectListing(listing.toString('utf8'), HEADINGS[type]);
+}
+/**
+ * Reads the `ID:` and `label:` lines of the blocks that start with `heading` (pkcs11-tool prints
+ * one block per object: a heading at column 0, then indented attributes).
+ */
+function parseObjectListing(listing, heading) {
+    const objects = [];
+    let current;
+    for (const line of listing.split(/\r?\n/)) {
+        if (/^\S/.test(line)) {
+            current = line.startsWith(heading) ? {} : undefined;
+            if (current)
+                objects.push(current);
+            continue;
+        }
+        if (!current)
+            continue;
+        const id = /^\s+ID:\s+([0-9a-fA-F]+)\s*$/.exec(line)?.[1];
+        if (id !== undefined)
+            current.id = id.toLowerCase();
+        const label = /^\s+label:\s+(.*?)\s*$/.exec(line)?.[1];
+        if (label !== undefined)
+            current.label = label;
+    }
+    return objects;
+}
+/** Whether `object` is the one the target names by id or label. */
+function isTargetObject(object, target) {
+    return target.keyId !== undefined
+        ? object.id === target.keyId.toLowerCase()
+        : object.label === target.keyLabel;
+}
+/** `id 01 ('signing key')`, for messages that list what the token holds. */
+function describeObjects(objects) {
+    if (objects.length === 0)
+        return 'none';
+    // Sorted: a token lists its objects in no particular order.
+    const sorted = [...objects].sort((a, b) => (a.id ?? '').localeCompare(b.id ?? ''));
+    const shown = sorted.slice(0, 10).map((object) => {
+        const label = object.label === undefined ? '' : ` '${object.label.slice(0, 64)}'`;
+        return `${object.id === undefined ? 'no id' : `id ${object.id}`}${label}`;
+    });
+    return `${shown.join(', ')}${objects.length > 10 ? `, and ${objects.length - 10} more` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/sign/pkcs11/token-certificates.ts
+
+
+
+
+
+/**
+ * Reads the certificate object that shares the key's id (or label), then follows its issuers
+ * among the token's other certificate objects. Unrelated certificates on the token are left out.
+ * Returns undefined when the token has no certificate for the key.
+ */
+async function readTokenCertificates(target) {
+    const objects = await listTokenObjects(target, 'cert');
+    if (!objects.some((object) => isTargetObject(object, target)))
+        return undefined;
+    const leaf = await token_certificates_readCertificate(target, keyArguments(target));
+    if (leaf === undefined)
+        return undefined;
+    const others = [];
+    const ids = objects
+        .filter((object) => !isTargetObject(object, target))
+        .flatMap((object) => (object.id === undefined ? [] : [object.id]));
+    for (const id of [...new Set(ids)].slice(0, LIMITS.maxPkcs11TokenCertificates)) {
+        const der = await token_certificates_readCertificate(target, ['--id', id]);
+        if (der)
+            others.push(token_certificates_parse(der, target, `id ${id}`));
+    }
+    const chain = [];
+    let current = token_certificates_parse(leaf, target, describeKey(target));
+    for (;;) {
+        if (current.checkIssued(current))
+            break;
+        const child = current;
+        const issuer = others.find((candidate) => !chain.includes(candidate) &&
+            child.checkIssued(candidate) &&
+            child.verify(candidate.publicKey));
+        if (issuer === undefined)
+            break;
+        chain.push(issuer);
+        current = issuer;
+    }
+    return { certificate: leaf, chain: chain.map((c) => new Uint8Array(c.raw)) };
+}
+async function token_certificates_readCertificate(target, selection) {
+    const der = await runPkcs11Tool(target, ['--read-object', '--type', 'cert', ...selection]);
+    return der.length > 0 ? new Uint8Array(der) : undefined;
+}
+function token_certificates_parse(der, target, which) {
+    try {
+        return new external_node_crypto_namespaceObject.X509Certificate(der);
+    }
+    catch (error) {
+        throw new errors_NupkgSigningError('NU3001', `The certificate object with ${which} on ${describeToken(target)} is not a valid X.509 certificate: write the DER certificate again with 'pkcs11-tool --write-object cert.der --type cert'.`, { cause: error });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sign/pkcs11/pkcs11-signer.ts
+
+
+
+
+
+
+
+/**
+ * Signs with an RSA key inside a PKCS#11 token (docs/pkcs11.md). The key is used through the
+ * token's module and never leaves it: we send the DigestInfo of each digest with mechanism
+ * CKM_RSA_PKCS, which the token pads and encrypts, i.e. RSASSA-PKCS1-v1_5 (RFC 8017 §8.2).
+ */
+class Pkcs11Signer {
+    certificate;
+    chain;
+    #target;
+    constructor(target, certificate, chain) {
+        this.certificate = certificate;
+        this.chain = chain;
+        this.#target = target;
+    }
+    async signDigest(digest, hashAlgorithm) {
+        const block = digestInfo(hashAlgorithm, digest);
+        const signature = await runPkcs11Tool(this.#target, ['--sign', '--mechanism', 'RSA-PKCS', ...keyArguments(this.#target)], block);
+        if (signature.length === 0) {
+            throw new errors_NupkgSigningError('NU3001', `pkcs11-tool returned no signature from the key with ${describeKey(this.#target)} on ${describeToken(this.#target)}.`);
+        }
+        return new Uint8Array(signature);
+    }
+    toString() {
+        return `Pkcs11Signer(${describeKey(this.#target)} on ${describeToken(this.#target)}, PIN redacted)`;
+    }
+    toJSON() {
+        return { type: 'Pkcs11Signer', key: describeKey(this.#target), pin: '[redacted]' };
+    }
+    [external_node_util_namespaceObject.inspect.custom]() {
+        return this.toString();
+    }
+}
+/**
+ * Opens the token, reads the signing certificate (the certificate object with the key's id or
+ * label) and its chain, and returns a Signer. Each setup mistake gets its own coded message.
+ */
+async function createPkcs11Signer(options) {
+    const { certificateChainPem, ...given } = options;
+    keyArguments(given);
+    await checkTarget(given);
+    const extra = certificateChainPem === undefined ? [] : pkcs11_signer_pemCertificates(certificateChainPem);
+    const target = await resolveKeyId(given);
+    const fromToken = await readTokenCertificates(target);
+    const certificate = fromToken?.certificate ?? extra[0];
+    if (certificate === undefined) {
+        throw new errors_NupkgSigningError('NU3001', `${pkcs11_signer_capitalize(describeToken(target))} has no certificate object with ${describeKey(target)}, so the signing certificate is unknown: write it next to the key ('pkcs11-tool --module ${target.module} --login --write-object cert.der --type cert ${keyArguments(target).join(' ')}'), or give the certificate chain (PEM, signing certificate first).`);
+    }
+    const chain = [...(fromToken?.chain ?? [])];
+    for (const der of fromToken ? extra : extra.slice(1)) {
+        const same = (other) => Buffer.from(other).equals(Buffer.from(der));
+        if (!same(certificate) && !chain.some(same))
+            chain.push(der);
+    }
+    return signerFromDigestSigner(new Pkcs11Signer(target, certificate, chain));
+}
+/**
+ * Finds the key (logging in, so a wrong PIN fails here) and returns a target that names it by
+ * id. Every later run selects by id: pkcs11-tool's --sign ignores --label (OpenSC 0.23) and would
+ * sign with the token's first private key, which a certificate check would only catch later.
+ */
+async function resolveKeyId(target) {
+    const keys = await listTokenObjects(target, 'privkey');
+    const matches = keys.filter((key) => isTargetObject(key, target));
+    const [key] = matches;
+    if (key === undefined) {
+        throw new errors_NupkgSigningError('NU3001', `There is no private key with ${describeKey(target)} on ${describeToken(target)} (its private keys: ${describeObjects(keys)}): give the id or label of the signing key, or generate one in the token.`);
+    }
+    if (target.keyId !== undefined)
+        return target;
+    if (matches.length > 1 || key.id === undefined) {
+        throw new errors_NupkgSigningError('NU3001', `${pkcs11_signer_capitalize(describeToken(target))} ${matches.length > 1 ? `has ${matches.length} private keys` : 'has a private key without an id'} with ${describeKey(target)} (its private keys: ${describeObjects(keys)}): name the key by its id instead.`);
+    }
+    const resolved = { ...target };
+    delete resolved.keyLabel;
+    return { ...resolved, keyId: key.id };
+}
+function pkcs11_signer_pemCertificates(pem) {
+    try {
+        return loadPemCertificates(pem);
+    }
+    catch {
+        throw new errors_NupkgSigningError('NU3001', 'The certificate chain given with PKCS#11 is not PEM.');
+    }
+}
+function pkcs11_signer_capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 ;// CONCATENATED MODULE: ./src/sign/remote/command-line.ts
 
 /**
@@ -52348,10 +52756,10 @@ function parseSignatureAnswer(text, source) {
  * Our own secrets, which a sign command never needs; so are a GitHub Action step's inputs
  * (INPUT_*: the key, its password, the sign token), withheld by prefix.
  */
-const WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD'];
+const command_signer_WITHHELD_VARIABLES = ['NUPKG_SIGNING_CERTIFICATE_PASSWORD'];
 const command_signer_DEFAULT_TIMEOUT_MS = 60_000;
 /** How much of the command's stderr an error message quotes (its last line). */
-const STDERR_QUOTE_CHARS = 300;
+const command_signer_STDERR_QUOTE_CHARS = 300;
 /**
  * Signs digests by running a command once per signature (docs/remote-signing.md): the request goes
  * to its stdin as one JSON line and into NUPKG_SIGNING_* environment variables; the signature
@@ -52385,7 +52793,7 @@ class CommandSigner {
         const plan = planCommandSpawn(this.argv, this.host);
         const env = { ...(this.options.env ?? process.env) };
         for (const name of Object.keys(env)) {
-            if (WITHHELD_VARIABLES.includes(name) || /^INPUT_/i.test(name))
+            if (command_signer_WITHHELD_VARIABLES.includes(name) || /^INPUT_/i.test(name))
                 delete env[name];
         }
         Object.assign(env, {
@@ -52452,7 +52860,7 @@ class CommandSigner {
 }
 function lastLine(text) {
     const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-    return (lines[lines.length - 1] ?? '').trim().slice(0, STDERR_QUOTE_CHARS);
+    return (lines[lines.length - 1] ?? '').trim().slice(0, command_signer_STDERR_QUOTE_CHARS);
 }
 
 ;// CONCATENATED MODULE: ./src/sign/remote/http-signer.ts
@@ -52597,16 +53005,18 @@ function createRemoteSigner(options) {
 
 
 
+
 /** Builds the one signer the inputs describe: a local key or a remote one (docs/remote-signing.md). */
-function createSigner(inputs) {
+async function createSigner(inputs) {
     const kinds = [
         inputs.pfx && 'a PFX',
         inputs.privateKeyPem && 'a PEM private key',
         inputs.signCommand !== undefined && 'a signing command',
         inputs.signUrl && 'a signing URL',
+        inputs.pkcs11 && 'a PKCS#11 token key',
     ].filter(Boolean);
     if (kinds.length !== 1) {
-        throw new errors_NupkgSigningError('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command or a signing URL (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
+        throw new errors_NupkgSigningError('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL or a PKCS#11 token key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
     }
     if (inputs.pfx || inputs.privateKeyPem) {
         if (inputs.privateKeyPem &&
@@ -52622,6 +53032,12 @@ function createSigner(inputs) {
             source: inputs.source,
         });
         return new LocalKeySigner(material.privateKey, material.certificate, material.chain);
+    }
+    if (inputs.pkcs11) {
+        return createPkcs11Signer({
+            ...inputs.pkcs11,
+            ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
+        });
     }
     if (!inputs.certificateChainPem) {
         throw new errors_NupkgSigningError('NUPKG003', 'A signing command or URL needs the certificate chain (signing certificate first).');
@@ -52652,7 +53068,7 @@ function createSigner(inputs) {
  * exception; a key or argument problem throws (nothing is signed then).
  */
 async function runSigning(options) {
-    const signer = createSigner(options.key);
+    const signer = await createSigner(options.key);
     const trustedRoots = options.trustedRoots.length > 0
         ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]
         : undefined;
@@ -52682,6 +53098,7 @@ async function runSigning(options) {
                 allowUntrustedRoot: options.allowUntrustedRoot,
                 timestampMemory,
                 ...limits,
+                ...(options.nugetOrgAdvice === false ? { nugetOrgAdvice: false } : {}),
             });
             outcomes.push({ ...succeeded(file, result), ...cleanup });
         }
@@ -52737,7 +53154,504 @@ function succeeded(file, result) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/azure.ts
+
+/**
+ * Whether this process runs in an Azure Pipelines job: the agent sets TF_BUILD=True for every
+ * task (the documented way for a tool to detect it).
+ */
+function inAzurePipelines(env = process.env) {
+    return env.TF_BUILD?.toLowerCase() === 'true';
+}
+/**
+ * One `##vso[task.logissue]` command per finding (errors and warnings), which Azure Pipelines
+ * shows on the run's summary page. Every property value and message is escaped with
+ * `azureCommandText`, so nothing from a package can end the command or start another.
+ */
+function azureLogIssues(findings) {
+    return findings.flatMap((finding) => {
+        if (finding.level === 'info')
+            return [];
+        const properties = [
+            `type=${finding.level}`,
+            `sourcepath=${azureCommandText(finding.file)}`,
+            `code=${azureCommandText(finding.code)}`,
+        ].join(';');
+        return [
+            `##vso[task.logissue ${properties}]${azureCommandText(`${finding.file}: ${finding.message}`)}`,
+        ];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/github/findings.ts
+const SEVERITY = { error: 0, warning: 1, info: 2 };
+/**
+ * The findings of a run worth an annotation, a SARIF result and a check-run annotation: errors
+ * first, then warnings, grouped by package within a level. GitHub shows only the first ten
+ * annotations of each type per step, so this order puts the ones that decide the verdict where a
+ * reader sees them. Information-level notes (an unsigned package the policy allows, revocation not
+ * checked offline) stay in the job summary and the results file, not in these channels.
+ */
+function collectFindings(verifications, signing = []) {
+    const findings = [];
+    for (const outcome of signing) {
+        for (const warning of outcome.warnings)
+            findings.push({ file: outcome.file, ...warning });
+        if (outcome.error)
+            findings.push({ file: outcome.file, level: 'error', ...outcome.error });
+    }
+    for (const result of verifications) {
+        for (const issue of result.issues) {
+            if (issue.level !== 'info')
+                findings.push({ file: result.file, ...issue });
+        }
+    }
+    // Array.prototype.sort is stable: the run's own order stays within a level and package.
+    return findings.sort((a, b) => SEVERITY[a.level] - SEVERITY[b.level] || findings_compare(a.file, b.file));
+}
+function findings_compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/verify/codes.ts
+/**
+ * What each code means, in NuGet's words where NuGet has the code (nuget-signing-spec.md §7), so a
+ * report can say it and users can search it. Codes of our own (NUPKG*) cover what NuGet has no
+ * code for.
+ */
+const CODE_TITLES = {
+    NU3000: 'Signature error',
+    NU3001: 'Invalid signing input',
+    NU3002: 'No timestamp server given',
+    NU3003: 'The package signature is invalid',
+    NU3004: 'The package is not signed',
+    NU3005: 'Invalid package signature file entry',
+    NU3006: 'Signed Zip64 packages are not supported',
+    NU3007: 'Unsupported signature format version',
+    NU3008: 'Package integrity check failed',
+    NU3009: 'Not exactly one primary signature',
+    NU3010: 'Signature has no signing certificate',
+    NU3011: 'Primary signature is invalid',
+    NU3012: 'Signature validation failed',
+    NU3013: 'Signing certificate has an unsupported signature algorithm',
+    NU3014: 'Signing certificate key is not RSA 2048 or larger',
+    NU3015: 'Lifetime signing EKU is not supported',
+    NU3016: 'Package hash algorithm is not supported',
+    NU3017: 'Signing certificate is not yet valid',
+    NU3018: 'Certificate chain is not trusted',
+    NU3019: 'Timestamp integrity check failed',
+    NU3020: 'Timestamp has no signing certificate',
+    NU3021: 'Timestamp signature validation failed',
+    NU3022: 'Timestamp certificate has an unsupported signature algorithm',
+    NU3023: 'Timestamp certificate key is too short',
+    NU3024: 'Timestamp uses an unsupported digest algorithm',
+    NU3025: 'Timestamp certificate is not yet valid',
+    NU3026: 'Timestamp nonce mismatch',
+    NU3027: 'Signature is not timestamped',
+    NU3028: 'Timestamp chain is not trusted',
+    NU3029: 'Timestamp signature is invalid',
+    NU3030: 'Timestamp message imprint uses an unsupported hash algorithm',
+    NU3031: 'Repository countersignature is invalid',
+    NU3032: 'Multiple repository countersignatures',
+    NU3033: 'Repository primary signature has a repository countersignature',
+    NU3034: 'Signer is not trusted or registered',
+    NU3035: 'Repository countersignature chain building failed',
+    NU3036: 'Timestamp time is outside the timestamp certificate validity',
+    NU3037: 'Signature validity period has expired',
+    NU3038: 'Repository countersignature is required but missing',
+    NU3039: 'Signing would require Zip64',
+    NU3040: 'Conflicting allowUntrustedRoot settings',
+    NU3042: 'Root certificate is not in the trusted bundle',
+    NU5037: 'The package is missing the required nuspec file',
+    NUPKG001: 'Not a readable zip archive',
+    NUPKG002: 'File cannot be read',
+    NUPKG003: 'Usage error',
+    NUPKG004: 'Input exceeds a safety limit',
+    NUPKG005: 'Configuration cannot be loaded',
+    NUPKG006: 'Network error',
+    NUPKG007: 'Signer policy notice',
+    NUPKG008: 'Central directory and local headers disagree',
+};
+function codeTitle(code) {
+    return CODE_TITLES[code] ?? 'Signature finding';
+}
+
+;// CONCATENATED MODULE: ./src/report/github/paths.ts
+
+/**
+ * The path GitHub wants in annotations, check runs and SARIF: relative to the repository root
+ * (the workspace), with forward slashes. A package outside the workspace keeps its absolute path.
+ */
+function workspacePath(file, workspace, cwd) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(cwd, file);
+    const inside = (0,external_node_path_namespaceObject.relative)(workspace, absolute);
+    if (inside === '' || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside))
+        return absolute;
+    return inside.split(external_node_path_namespaceObject.sep).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/report/github/sarif.ts
+
+
+
+
+
+/** SARIF 2.1.0 (OASIS), the format GitHub code scanning reads. */
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const NUGET_CODES_URI = 'https://learn.microsoft.com/nuget/reference/errors-and-warnings/';
+/**
+ * A SARIF log with one run: one rule per code that occurs (titled with `codeTitle`), one result
+ * per finding, located at the package file relative to the repository root (`%SRCROOT%`).
+ */
+function renderSarif(findings, options) {
+    const codes = [...new Set(findings.map((f) => f.code))].sort();
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'nupkg-signing',
+                        version: options.version,
+                        rules: codes.map(rule),
+                    },
+                },
+                results: findings.map((finding) => ({
+                    ruleId: finding.code,
+                    ruleIndex: codes.indexOf(finding.code),
+                    level: finding.level === 'info' ? 'note' : finding.level,
+                    message: { text: sarifText(finding.message) },
+                    locations: [sarif_location(finding.file, options)],
+                })),
+            },
+        ],
+    };
+}
+function rule(code) {
+    const title = codeTitle(code);
+    return {
+        id: code,
+        name: title.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => c?.toUpperCase() ?? ''),
+        shortDescription: { text: title },
+        // NuGet documents its NU codes; ours (NUPKG*) are in the README's Codes table.
+        ...(code.startsWith('NU3') || code.startsWith('NU5') ? { helpUri: NUGET_CODES_URI } : {}),
+    };
+}
+function sarif_location(file, options) {
+    const path = workspacePath(file, options.workspace, options.cwd);
+    const artifactLocation = (0,external_node_path_namespaceObject.isAbsolute)(path)
+        ? { uri: (0,external_node_url_namespaceObject.pathToFileURL)(path).href }
+        : { uri: encodeURI(path), uriBaseId: '%SRCROOT%' };
+    return { physicalLocation: { artifactLocation } };
+}
+
+;// CONCATENATED MODULE: ./src/report/github/summary.ts
+
+/**
+ * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run
+ * with every issue in full (annotations stop at ten per type; the summary never does). Every value
+ * from a package, a certificate, a file name or a message goes through `escape` (markdownText), so
+ * none can leave its cell or become Markdown or HTML; the rest is this module's own vocabulary.
+ */
+function renderSummary(input) {
+    const parts = [`## nupkg-signing (${input.mode})`, '', input.verdict, ''];
+    if (input.signing.length > 0)
+        parts.push('### Signing', '', signingTable(input.signing), '');
+    if (input.verifications.length > 0)
+        parts.push('### Verification', '', verificationTable(input.verifications), '');
+    return `${parts.join('\n')}\n`;
+}
+function signingTable(outcomes) {
+    const rows = outcomes.map((o) => [
+        packageCell(o.file),
+        o.signed ? 'signed' : '**not signed**',
+        o.certificateFingerprint ? code(o.certificateFingerprint) : '—',
+        o.timestampTime ?? 'none',
+        issuesCell([...(o.error ? [{ ...o.error, level: 'error' }] : []), ...o.warnings]),
+    ]);
+    return summary_table(['Package', 'Result', 'Certificate SHA-256', 'Timestamp', 'Issues'], rows);
+}
+function verificationTable(results) {
+    const rows = results.map((r) => {
+        const signatures = r.signatures ?? [];
+        return [
+            packageCell(r.file, r.package),
+            r.signature + (r.countersigned ? ' + repository countersignature' : ''),
+            signatures.map(signerCell).join('<br>') || '—',
+            signatures.map((s) => s.timestamp?.time ?? 'none').join('<br>') || '—',
+            r.valid ? '✅ valid' : '❌ **invalid**',
+            issuesCell(r.issues),
+        ];
+    });
+    return summary_table(['Package', 'Signature', 'Signer', 'Timestamp', 'Verdict', 'Issues'], rows);
+}
+function packageCell(file, identity) {
+    return code(file) + (identity ? `<br>${summary_escape(`${identity.id} ${identity.version}`)}` : '');
+}
+function signerCell(signature) {
+    const who = commonName(signature.signer.subject);
+    const role = signature.placement === 'countersignature' ? ' (countersignature)' : '';
+    return `${summary_escape(who)}${role}<br>${code(signature.signer.fingerprintSha256)}`;
+}
+function issuesCell(issues) {
+    if (issues.length === 0)
+        return '—';
+    return issues.map((i) => `**${i.code}** ${i.level}: ${summary_escape(i.message)}`).join('<br>');
+}
+/** The CN of a distinguished name as .NET prints it, else the whole name. */
+function commonName(subject) {
+    const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
+    return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
+}
+function summary_table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+function code(text) {
+    return `<code>${summary_escape(text)}</code>`;
+}
+/** Keeps a value inside its table cell, out of Markdown syntax and out of HTML. */
+function summary_escape(text) {
+    return markdownText(text);
+}
+
+;// CONCATENATED MODULE: ./src/report/junit.ts
+
+/**
+ * A JUnit XML report (the Ant/Jenkins schema that Azure Pipelines, GitLab and Jenkins display):
+ * one test suite per part of the run (signing, verification), one test case per package, failed
+ * when the package is invalid or was not signed, with every error in the failure and the warnings
+ * and notes in `system-out`. Every value goes through `xmlText`.
+ */
+function renderJunit(input) {
+    const suites = [];
+    if (input.signing.length > 0)
+        suites.push(suite('nupkg-signing sign', input.signing.map(signCase)));
+    if (input.verifications.length > 0 || input.signing.length === 0)
+        suites.push(suite('nupkg-signing verify', input.verifications.map(verifyCase)));
+    const tests = input.signing.length + input.verifications.length;
+    const failures = input.signing.filter((o) => !o.signed).length +
+        input.verifications.filter((r) => !r.valid).length;
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites name="nupkg-signing" tests="${tests}" failures="${failures}" errors="0">`,
+        ...suites,
+        '</testsuites>',
+        '',
+    ].join('\n');
+}
+function verifyCase(result) {
+    const identity = result.package ? ` (${result.package.id} ${result.package.version})` : '';
+    const errors = result.issues.filter((i) => i.level === 'error');
+    return {
+        name: `${result.file}${identity}`,
+        classname: 'nupkg-signing.verify',
+        // An invalid package always has an error; the fallback keeps a failure from being empty.
+        failures: result.valid
+            ? []
+            : errors.length > 0
+                ? errors
+                : [{ code: 'invalid', level: 'error', message: 'The package is not valid.' }],
+        notes: result.issues.filter((i) => i.level !== 'error'),
+    };
+}
+function signCase(outcome) {
+    return {
+        name: outcome.file,
+        classname: 'nupkg-signing.sign',
+        failures: outcome.error ? [{ ...outcome.error, level: 'error' }] : [],
+        notes: outcome.warnings,
+    };
+}
+function suite(name, cases) {
+    const failures = cases.filter((c) => c.failures.length > 0).length;
+    return [
+        `  <testsuite name="${name}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0">`,
+        ...cases.map(testCase),
+        '  </testsuite>',
+    ].join('\n');
+}
+function testCase(test) {
+    const open = `    <testcase name="${xmlText(test.name)}" classname="${test.classname}"`;
+    if (test.failures.length === 0 && test.notes.length === 0)
+        return `${open}/>`;
+    const lines = [`${open}>`];
+    if (test.failures.length > 0) {
+        const codes = [...new Set(test.failures.map((f) => f.code))].join(', ');
+        lines.push(`      <failure message="${xmlText(codes)}" type="${xmlText(test.failures[0]?.code ?? '')}">${test.failures.map(issueLine).join('\n')}</failure>`);
+    }
+    if (test.notes.length > 0)
+        lines.push(`      <system-out>${test.notes.map(issueLine).join('\n')}</system-out>`);
+    lines.push('    </testcase>');
+    return lines.join('\n');
+}
+function issueLine(issue) {
+    return xmlText(`${issue.level} ${issue.code}: ${issue.message}`);
+}
+
+;// CONCATENATED MODULE: ./src/run/report-files.ts
+
+
+
+
+
+
+/** The job summary's Markdown: the verdict line, then the tables of the run. */
+function summaryMarkdown(data) {
+    return renderSummary({
+        mode: data.mode,
+        verifications: data.verifications,
+        signing: data.signing,
+        verdict: data.verdict.text,
+    });
+}
+/**
+ * Renders and writes each requested report file (parent folders created), the same way for the
+ * CLI and the action. Returns the paths written, in the order sarif, junit, summary.
+ */
+async function writeReportFiles(files, data) {
+    const written = [];
+    const write = async (path, render) => {
+        if (path === undefined)
+            return;
+        const absolute = (0,external_node_path_namespaceObject.resolve)(data.cwd, path);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(absolute), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(absolute, render());
+        written.push(path);
+    };
+    await write(files.sarif, () => jsonText(renderSarif(data.findings, {
+        version: data.version,
+        workspace: data.workspace,
+        cwd: data.cwd,
+    })));
+    await write(files.junit, () => renderJunit(data));
+    await write(files.summary, () => summaryMarkdown(data));
+    return written;
+}
+
+;// CONCATENATED MODULE: ./src/run/verdict.ts
+const FAIL_ON_VALUES = ['error', 'warning', 'never'];
+/**
+ * The run's outcome under `fail-on`, shared by the CLI (its exit code) and the action (the step's
+ * result), so both fail for the same reasons and say so in the same words.
+ */
+function decideVerdict(run) {
+    const signedAll = run.signing.every((o) => o.signed);
+    const validAll = run.verifications.every((r) => r.valid);
+    const valid = signedAll && validAll;
+    const warned = run.findings.some((f) => f.level === 'warning');
+    const fail = run.failOn === 'error' ? !valid : run.failOn === 'warning' ? !valid || warned : false;
+    const conclusion = fail ? 'failure' : valid ? 'success' : 'neutral';
+    return { valid, fail, conclusion, text: verdict_describe(run, fail) };
+}
+function verdict_describe(run, fail) {
+    if (run.packageCount === 0)
+        return 'No package matched (allow-no-packages: true).';
+    const parts = [];
+    if (run.mode !== 'verify') {
+        const signed = run.signing.filter((o) => o.signed).length;
+        parts.push(`${signed} of ${run.signing.length} package(s) signed`);
+    }
+    if (run.mode !== 'sign') {
+        const valid = run.verifications.filter((r) => r.valid).length;
+        parts.push(`${valid} of ${run.verifications.length} package(s) valid`);
+    }
+    const sentence = `${parts.join('; ')}.`;
+    const codes = [...new Set(run.findings.map((f) => f.code))];
+    if (fail) {
+        // fail-on: error fails on errors only: the warnings are not why the run failed.
+        const causes = run.failOn === 'warning' ? run.findings : run.findings.filter(isError);
+        const failing = [...new Set(causes.map((f) => f.code))];
+        return `${sentence} The step fails (fail-on: ${run.failOn}): ${failing.join(', ')}.`;
+    }
+    return codes.length ? `${sentence} Findings: ${codes.join(', ')}.` : sentence;
+}
+function isError(finding) {
+    return finding.level === 'error';
+}
+
+;// CONCATENATED MODULE: ./src/cli/report-options.ts
+
+
+
+
+
+
+
+/** The report options `verify` and `sign` share, for parseArgs. */
+const REPORT_OPTIONS = {
+    sarif: { type: 'string' },
+    junit: { type: 'string' },
+    summary: { type: 'string' },
+    'fail-on': { type: 'string', default: 'error' },
+};
+// Each line at most 46 characters: the help of `sign` starts descriptions at column 34.
+const REPORT_HELP = [
+    ['--sarif FILE', 'write errors and warnings as SARIF 2.1.0'],
+    [
+        '--junit FILE',
+        'write JUnit XML, one test case per package',
+        '(Azure Pipelines, GitLab, Jenkins)',
+    ],
+    ['--summary FILE', 'write the job summary as Markdown', '(e.g. "$GITHUB_STEP_SUMMARY")'],
+    [
+        '--fail-on LEVEL',
+        'exit 1 on: error (default; a package is',
+        'invalid or not signed), warning (also on',
+        'any warning) or never (report only)',
+    ],
+];
+/** The help lines of the report options, descriptions starting at `column` (as each command's). */
+function reportUsage(column) {
+    return REPORT_HELP.map(([option, first, ...more]) => [
+        `  ${option.padEnd(column - 2)}${first}`,
+        ...more.map((line) => `${' '.repeat(column)}${line}`),
+    ].join('\n')).join('\n');
+}
+/** Checks --fail-on before any work is done. */
+function parseFailOn(values) {
+    const given = values['fail-on'];
+    if (FAIL_ON_VALUES.includes(given))
+        return given;
+    throw new errors_NupkgSigningError('NUPKG003', `--fail-on must be error, warning or never, not '${given}'.`);
+}
+/**
+ * After the command printed its results: the report files, Azure Pipelines issues when running
+ * there (TF_BUILD), the fail-on verdict. Returns the exit code: 1 when fail-on fails the run.
+ * The same verdict and writers as the action's (src/run/).
+ */
+async function publishCliRun(run, values, out, env, cwd = process.cwd()) {
+    const findings = collectFindings(run.verifications, run.signing);
+    const verdict = decideVerdict({
+        mode: run.mode,
+        failOn: run.failOn,
+        packageCount: run.signing.length + run.verifications.length,
+        signing: run.signing,
+        verifications: run.verifications,
+        findings,
+    });
+    await writeReportFiles({
+        ...(values.sarif !== undefined ? { sarif: values.sarif } : {}),
+        ...(values.junit !== undefined ? { junit: values.junit } : {}),
+        ...(values.summary !== undefined ? { summary: values.summary } : {}),
+    }, { ...run, findings, verdict, version: VERSION, workspace: cwd, cwd });
+    if (inAzurePipelines(env)) {
+        // Built from escaped values (azureCommandText); logLines would neutralise the command itself.
+        const commands = azureLogIssues(findings);
+        if (commands.length > 0)
+            (run.json ? out.stderr : out.stdout)(`${commands.join('\n')}\n`);
+    }
+    // Results are valid but warnings fail the run: say why the exit code is 1.
+    if (verdict.fail && verdict.valid) {
+        const codes = [...new Set(findings.map((f) => f.code))].join(', ');
+        out.stderr(logLines([`fail-on warning: the run fails on warnings (${codes}).`]));
+    }
+    return verdict.fail ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/commands/sign.ts
+
 
 
 
@@ -52747,6 +53661,7 @@ function succeeded(file, result) {
 
 const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
 const DEFAULT_TOKEN_VARIABLE = 'NUPKG_SIGNING_TOKEN';
+const DEFAULT_PKCS11_PIN_VARIABLE = 'NUPKG_SIGNING_PKCS11_PIN';
 const SIGN_USAGE = `Usage: nupkg-signing sign [options] FILE|DIR|GLOB...
 
 Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key source:
@@ -52757,6 +53672,8 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
                                   POSIX rules (Windows: C runtime rules; no shell either
                                   way; docs/remote-signing.md)
   --sign-url URL                  POST each digest to a key service (docs/remote-signing.md)
+  --pkcs11-module FILE            sign with a key in an HSM or token through its PKCS#11
+                                  module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
 
 Options:
   --certificate-chain FILE.pem    signing certificate first, then intermediates
@@ -52764,6 +53681,13 @@ Options:
   --sign-token-env NAME           env var holding the --sign-url bearer token
                                   (default ${DEFAULT_TOKEN_VARIABLE})
   --key-id ID                     passed to the remote signer
+  --pkcs11-token LABEL            token label (else --pkcs11-slot, else the first token)
+  --pkcs11-slot ID                slot id as 'pkcs11-tool -L' prints it
+  --pkcs11-key ID                 key id (hex CKA_ID; the certificate object shares it)
+  --pkcs11-key-label LABEL        key label, instead of --pkcs11-key
+  --pkcs11-pin-env NAME           env var holding the token user PIN
+                                  (default ${DEFAULT_PKCS11_PIN_VARIABLE})
+  --pkcs11-tool PATH              pkcs11-tool program (default: from PATH)
   --hash-algorithm ALG            SHA256 (default), SHA384 or SHA512
   --timestamper URL               RFC 3161 server; repeat to give fallbacks (tried in order)
   --timestamp-hash-algorithm ALG  SHA256 (default), SHA384 or SHA512
@@ -52771,7 +53695,9 @@ Options:
   --overwrite                     replace an existing signature
   --trusted-roots FILE.pem        extra trusted roots for the pre-sign chain check (repeatable)
   --allow-untrusted-root          sign although the chain's root is untrusted (NuGet refuses)
+  --no-nuget-org-advice           no "nuget.org would reject this" warnings (internal feeds)
   --json                          print one JSON document ({"results": [...]})
+${reportUsage(34)}
   -h, --help                      show this help
 
 Exit codes: 0 every package was signed, 1 some package was not, 2 usage or I/O error.`;
@@ -52789,6 +53715,13 @@ async function runSign(argv, out, now, env = process.env) {
             'sign-url': { type: 'string' },
             'sign-token-env': { type: 'string', default: DEFAULT_TOKEN_VARIABLE },
             'key-id': { type: 'string' },
+            'pkcs11-module': { type: 'string' },
+            'pkcs11-token': { type: 'string' },
+            'pkcs11-slot': { type: 'string' },
+            'pkcs11-key': { type: 'string' },
+            'pkcs11-key-label': { type: 'string' },
+            'pkcs11-pin-env': { type: 'string', default: DEFAULT_PKCS11_PIN_VARIABLE },
+            'pkcs11-tool': { type: 'string' },
             'hash-algorithm': { type: 'string', default: 'SHA256' },
             timestamper: { type: 'string', multiple: true, default: [] },
             'timestamp-hash-algorithm': { type: 'string', default: 'SHA256' },
@@ -52796,7 +53729,9 @@ async function runSign(argv, out, now, env = process.env) {
             overwrite: { type: 'boolean', default: false },
             'trusted-roots': { type: 'string', multiple: true, default: [] },
             'allow-untrusted-root': { type: 'boolean', default: false },
+            'no-nuget-org-advice': { type: 'boolean', default: false },
             json: { type: 'boolean', default: false },
+            ...REPORT_OPTIONS,
             help: { type: 'boolean', short: 'h', default: false },
         },
     });
@@ -52808,6 +53743,7 @@ async function runSign(argv, out, now, env = process.env) {
         throw usage('sign needs at least one FILE, DIR or GLOB. See --help.');
     }
     // Options are checked before any key file is read.
+    const failOn = parseFailOn(values);
     const hashAlgorithm = hashOption(values['hash-algorithm'], '--hash-algorithm');
     const timestampHashAlgorithm = hashOption(values['timestamp-hash-algorithm'], '--timestamp-hash-algorithm');
     const { outcomes, expansion } = await runSigning({
@@ -52820,22 +53756,30 @@ async function runSign(argv, out, now, env = process.env) {
         overwrite: values.overwrite,
         trustedRoots: values['trusted-roots'],
         allowUntrustedRoot: values['allow-untrusted-root'],
+        ...(values['no-nuget-org-advice'] ? { nugetOrgAdvice: false } : {}),
         // One signing time for the batch, as the CLI's clock is read once per run.
         now: () => now,
     });
     out.stdout(values.json
         ? jsonText({ results: outcomes, search: searchDocument(expansion) })
         : renderText(outcomes, expansion));
+    const code = await publishCliRun({ mode: 'sign', failOn, signing: outcomes, verifications: [], json: values.json }, values, out, env);
     if (outcomes.some((o) => o.error?.code === 'NUPKG002'))
         return 2;
-    return outcomes.every((o) => o.signed) ? 0 : 1;
+    return code;
 }
 /** Reads the key files the options name; secrets go into the inputs object and nowhere else. */
 async function readKeyInputs(values, env) {
-    const sources = ['certificate-path', 'private-key', 'sign-command', 'sign-url'];
+    const sources = [
+        'certificate-path',
+        'private-key',
+        'sign-command',
+        'sign-url',
+        'pkcs11-module',
+    ];
     const given = sources.filter((name) => values[name] !== undefined);
     if (given.length !== 1) {
-        throw usage(`Give exactly one of --certificate-path, --private-key, --sign-command and --sign-url (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`);
+        throw usage(`Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url and --pkcs11-module (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`);
     }
     const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
     const chainPath = values['certificate-chain'];
@@ -52851,7 +53795,39 @@ async function readKeyInputs(values, env) {
         ...(values['sign-url'] !== undefined ? { signUrl: values['sign-url'] } : {}),
         ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
         ...(token ? { bearerToken: token } : {}),
+        ...pkcs11Inputs(values, env),
         source: pfxPath ?? keyPath ?? chainPath ?? '',
+    };
+}
+/** The PKCS#11 options; the PIN comes from the variable --pkcs11-pin-env names, never argv. */
+function pkcs11Inputs(values, env) {
+    const module = values['pkcs11-module'];
+    if (module === undefined)
+        return {};
+    const key = values['pkcs11-key'];
+    const keyLabel = values['pkcs11-key-label'];
+    if ((key === undefined) === (keyLabel === undefined)) {
+        throw usage('Give exactly one of --pkcs11-key (the hex key id) and --pkcs11-key-label.');
+    }
+    if (values['pkcs11-token'] !== undefined && values['pkcs11-slot'] !== undefined) {
+        throw usage('Give --pkcs11-token or --pkcs11-slot, not both.');
+    }
+    const pinVariable = values['pkcs11-pin-env'];
+    const pin = env[pinVariable];
+    if (!pin) {
+        throw usage(`The PKCS#11 PIN variable ${pinVariable} is not set: put the token user PIN in it (or name another variable with --pkcs11-pin-env).`);
+    }
+    const optional = (name, value) => value === undefined ? {} : { [name]: value };
+    return {
+        pkcs11: {
+            module,
+            pin,
+            ...optional('tokenLabel', values['pkcs11-token']),
+            ...optional('slot', values['pkcs11-slot']),
+            ...optional('keyId', key),
+            ...optional('keyLabel', keyLabel),
+            ...optional('tool', values['pkcs11-tool']),
+        },
     };
 }
 function renderText(outcomes, expansion) {
@@ -52908,45 +53884,6 @@ function usage(message) {
 function renderJson(results, expansion) {
     const document = expansion ? { results, search: searchDocument(expansion) } : { results };
     return jsonText(document);
-}
-
-;// CONCATENATED MODULE: ./src/report/text.ts
-
-
-const MARK = { error: 'error', warning: 'warn ', info: 'info ' };
-/**
- * Human-readable lines for a terminal or a CI log: per package the verdict, who signed it and
- * when, which policy rule decided, then every finding with its code; a summary line at the end
- * that also says how many files the arguments' expansion considered and matched. Each line goes
- * through `logLines`: values from packages, certificates and file names cannot start a new line
- * or a CI command.
- */
-function text_renderText(results, expansion) {
-    const lines = [];
-    for (const result of results) {
-        const name = result.package ? ` ${result.package.id} ${result.package.version}` : '';
-        lines.push(`${result.valid ? 'PASS' : 'FAIL'} ${result.file}${name}  (${describeSignature(result)})`);
-        for (const signature of result.signatures ?? []) {
-            const when = signature.timestamp
-                ? `, timestamped ${signature.timestamp.time}`
-                : ', no valid timestamp';
-            lines.push(`  ${signature.placement} ${signature.type}: ${signature.signer.subject} [SHA-256 ${signature.signer.fingerprintSha256}]${when}`);
-        }
-        if (result.signerPolicy)
-            lines.push(`  policy: ${result.signerPolicy}`);
-        for (const found of result.issues)
-            lines.push(`  ${MARK[found.level]} ${found.code}: ${found.message}`);
-    }
-    const failed = results.filter((r) => !r.valid).length;
-    const searched = expansion ? ` (${describeExpansion(expansion)})` : '';
-    lines.push('', `${results.length - failed} valid, ${failed} invalid${searched}`);
-    return logLines(lines);
-}
-function describeSignature(result) {
-    if (result.signature === 'unsigned')
-        return 'unsigned';
-    const kind = result.signature === 'unknown' ? 'unreadable signature' : `${result.signature} signed`;
-    return result.countersigned ? `${kind}, repository countersigned` : kind;
 }
 
 ;// CONCATENATED MODULE: ./src/revocation/types.ts
@@ -53051,10 +53988,12 @@ async function assessRevocation(checker, chain, options) {
         result,
     };
 }
+/** The words of the offline note, which the text report folds into one footer line. */
+const OFFLINE_REVOCATION_NOTE = 'revocation checking is offline';
 function unknownIssue(checker, codes, unknown, all, policy) {
     const which = unknown.map((r) => assess_describe(r.certificate, all.indexOf(r))).join(', ');
     if (checker.mode === 'offline') {
-        return issue(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: revocation checking is offline (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
+        return issue(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: ${OFFLINE_REVOCATION_NOTE} (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
     }
     const why = unknown
         .map((r) => (r.revocation.status === 'unknown' ? r.revocation.why : ''))
@@ -53066,6 +54005,85 @@ function unknownIssue(checker, codes, unknown, all, policy) {
 function assess_describe(certificate, index) {
     const name = certificate.commonName ?? certificate.subject;
     return index === 0 ? `'${name}'` : `'${name}' (issuer in the chain)`;
+}
+
+;// CONCATENATED MODULE: ./src/report/text.ts
+
+
+
+const MARK = { error: 'error', warning: 'warn ', info: 'info ' };
+const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', reset: '\x1b[0m' };
+const PAINT = [
+    ['FAIL', ANSI.red],
+    ['PASS', ANSI.green],
+    [`  ${MARK.error}`, ANSI.red],
+    [`  ${MARK.warning}`, ANSI.yellow],
+];
+/**
+ * Human-readable lines for a terminal or a CI log: failures first; per package the verdict, who
+ * signed it and when, which policy rule decided, then every finding with its code; one footer line
+ * for the chains whose revocation was not checked offline (each is listed with --verbose); a
+ * summary line at the end that also says how many files the arguments' expansion considered and
+ * matched. Each line goes through `logLine`: values from packages, certificates
+ * and file names cannot start a new line or a CI command. Colour is added after escaping, only
+ * around this module's own words.
+ */
+function text_renderText(results, options = {}) {
+    const lines = [];
+    const ordered = [...results.filter((r) => !r.valid), ...results.filter((r) => r.valid)];
+    let offline = 0;
+    for (const result of ordered) {
+        if (options.quiet && result.valid)
+            continue;
+        const name = result.package ? ` ${result.package.id} ${result.package.version}` : '';
+        lines.push(`${result.valid ? 'PASS' : 'FAIL'} ${result.file}${name}  (${describeSignature(result)})`);
+        if (!options.quiet) {
+            for (const signature of result.signatures ?? []) {
+                const when = signature.timestamp
+                    ? `, timestamped ${signature.timestamp.time}`
+                    : ', no valid timestamp';
+                lines.push(`  ${signature.placement} ${signature.type}: ${signature.signer.subject} [SHA-256 ${signature.signer.fingerprintSha256}]${when}`);
+            }
+            if (result.signerPolicy)
+                lines.push(`  policy: ${result.signerPolicy}`);
+        }
+        const folded = options.verbose ? [] : result.issues.filter(isOfflineNote);
+        if (folded.length > 0)
+            offline++;
+        for (const found of result.issues) {
+            if (folded.includes(found) || (options.quiet && found.level === 'info'))
+                continue;
+            lines.push(`  ${MARK[found.level]} ${found.code}: ${found.message}`);
+        }
+    }
+    const failed = results.filter((r) => !r.valid).length;
+    if (offline > 0 && !options.quiet) {
+        lines.push('', 
+        // At most 80 columns up to 99,999 packages; the NU3018/NU3028 lines say the rest. Indented
+        // like every line that is not a verdict or the total.
+        `  note: revocation not checked (offline) for ${offline} package(s); see --verbose`);
+    }
+    const searched = options.expansion ? ` (${describeExpansion(options.expansion)})` : '';
+    lines.push('', `${results.length - failed} valid, ${failed} invalid${searched}`);
+    return `${lines.map((line) => paint(logLine(line), options.color === true)).join('\n')}\n`;
+}
+function isOfflineNote(found) {
+    return found.level === 'info' && found.message.includes(OFFLINE_REVOCATION_NOTE);
+}
+function paint(line, color) {
+    if (!color)
+        return line;
+    for (const [prefix, code] of PAINT) {
+        if (line.startsWith(prefix))
+            return `${code}${prefix}${ANSI.reset}${line.slice(prefix.length)}`;
+    }
+    return line;
+}
+function describeSignature(result) {
+    if (result.signature === 'unsigned')
+        return 'unsigned';
+    const kind = result.signature === 'unknown' ? 'unreadable signature' : `${result.signature} signed`;
+    return result.countersigned ? `${kind}, repository countersigned` : kind;
 }
 
 ;// CONCATENATED MODULE: ./src/revocation/asn1.ts
@@ -53962,41 +54980,77 @@ const trusted_signers_HASH_ALGORITHMS = [
     'SHA384',
     'SHA512',
 ];
+/**
+ * SettingFactory.ParseChildren: every child is parsed first (a broken one fails the file even when
+ * it is a duplicate), then duplicates by key are dropped keeping the first, and only then does
+ * `<clear />` drop what came before it — a second `<clear />` being itself a duplicate of the first.
+ */
 function readTrustedSigners(section) {
+    const parsed = section.children.map((child) => ({
+        child,
+        signer: isItem(child, 'author') || isItem(child, 'repository') ? readSigner(child) : undefined,
+    }));
     let signers = [];
-    for (const child of section.children) {
-        if (child.name === 'clear')
-            signers = []; // <clear /> drops what came before, as in every NuGet section
-        else if (child.name === 'author' || child.name === 'repository')
-            signers.push(readSigner(child));
+    for (const { child, signer } of firstOfEachKey(parsed)) {
+        if (isItem(child, 'clear'))
+            signers = [];
+        else if (signer)
+            signers.push(signer);
         // NuGet keeps other elements as unknown items and ignores them for verification.
     }
     return signers;
 }
+/**
+ * SettingFactory recognises an item by its element name in any case (Enum.TryParse ignoreCase):
+ * `<Author>`, `<CERTIFICATE>` and `<Clear/>` are items like their lowercase spellings.
+ */
+function isItem(element, name) {
+    return element.name.toLowerCase() === name;
+}
+/** The items NuGet keeps from a list of siblings: the first of each settingKey. */
+function firstOfEachKey(items) {
+    const seen = new Set();
+    return items.filter(({ child }) => {
+        const key = settingKey(child);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/**
+ * SettingElementKeyComparer: the element name followed by its attribute values in document order,
+ * compared case-insensitively (so `<author name="A">` and `<author name="a">` are the same item).
+ */
+function settingKey(element) {
+    return `${element.name}${[...element.attributes.values()].join('')}`.toUpperCase();
+}
 function readSigner(element) {
-    const kind = element.name;
+    const kind = isItem(element, 'author') ? 'author' : 'repository';
     const name = required(element, 'name');
     const serviceIndex = kind === 'repository' ? required(element, 'serviceIndex') : undefined;
     const certificates = element.children
-        .filter((c) => c.name === 'certificate')
+        .filter((c) => isItem(c, 'certificate'))
         .map(trusted_signers_readCertificate);
     if (certificates.length === 0) {
         throw new ConfigProblem(`trusted signer "${name}" has no <certificate>; a trusted signer must have at least one`, element.line);
     }
-    const ownersElements = element.children.filter((c) => c.name === 'owners');
-    if (ownersElements.length > 0 && kind === 'author') {
-        throw new ConfigProblem(`author "${name}" has <owners>; only repository signers have owners`, element.line);
+    const ownersElements = element.children.filter((c) => isItem(c, 'owners'));
+    // NuGet parses every child, so an <owners> must be well-formed even where it is ignored.
+    const owners = ownersElements.map(readOwners);
+    if (kind === 'author') {
+        // AuthorItem keeps only the certificates of what it parsed: owners of an author are ignored.
+        return { kind, name, certificates, owners: [], line: element.line };
     }
     if (ownersElements.length > 1) {
         throw new ConfigProblem(`repository "${name}" has more than one <owners> element`, ownersElements[1]?.line ?? element.line);
     }
-    const owners = ownersElements[0] ? readOwners(ownersElements[0]) : [];
     return {
         kind,
         name,
         ...(serviceIndex !== undefined && { serviceIndex }),
         certificates,
-        owners,
+        owners: owners[0] ?? [],
         line: element.line,
     };
 }
@@ -54006,6 +55060,11 @@ function trusted_signers_readCertificate(element) {
     const allowUntrustedRoot = required(element, 'allowUntrustedRoot');
     // Enum.TryParse(ignoreCase): any case, surrounding whitespace tolerated.
     const hashAlgorithm = trusted_signers_HASH_ALGORITHMS.find((a) => a === algorithmText.trim().toUpperCase());
+    // NuGet reads SHA1 but throws "Hash algorithm 'SHA1' is unsupported" the first time it hashes a
+    // certificate with it, which stops `nuget verify`: refused here, before any package is judged.
+    if (hashAlgorithm === 'SHA1') {
+        throw new ConfigProblem(`Hash algorithm '${algorithmText}' is unsupported: dotnet nuget verify stops on this entry. Use SHA256, SHA384 or SHA512`, element.line);
+    }
     if (!hashAlgorithm) {
         throw new ConfigProblem(`unsupported hashAlgorithm "${algorithmText}" (use SHA256, SHA384 or SHA512)`, element.line);
     }
@@ -54152,7 +55211,8 @@ function parseNuGetConfig(xml, file) {
         const root = readXmlTree(xml);
         if (root.name !== 'configuration')
             throw new ConfigProblem(`the root element must be <configuration>, not <${root.name}>`, root.line);
-        const signers = sections(root, 'trustedSigners').flatMap(readTrustedSigners);
+        const trustedSigners = firstSection(root, 'trustedSigners');
+        const signers = trustedSigners ? readTrustedSigners(trustedSigners) : [];
         const { entries, issues } = mergeAllowList(signers);
         return {
             file,
@@ -54176,20 +55236,26 @@ function configError(error, file) {
     }
     return error;
 }
-function sections(root, name) {
-    return root.children.filter((c) => c.name === name);
+/**
+ * A file's sections are de-duplicated like any settings, by a case-insensitive key, keeping the
+ * first; the section is then looked up by its exact name. So a second `<trustedSigners>` is
+ * ignored, and a `<TrustedSigners>` before it hides it without being read itself.
+ */
+function firstSection(root, name) {
+    const kept = firstOfEachKey(root.children.map((child) => ({ child })));
+    return kept.find(({ child }) => child.name === name)?.child;
 }
 /** SettingsUtility.GetSignatureValidationMode: key matched case-insensitively; unparsable → accept. */
 function validationMode(root) {
     let value;
-    for (const section of sections(root, 'config')) {
-        for (const item of section.children) {
-            if (item.name === 'clear')
-                value = undefined;
-            else if (item.name === 'add' &&
-                item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode') {
-                value ??= item.attributes.get('value');
-            }
+    const section = firstSection(root, 'config');
+    const items = firstOfEachKey((section?.children ?? []).map((child) => ({ child })));
+    for (const { child: item } of items) {
+        if (isItem(item, 'clear'))
+            value = undefined;
+        else if (isItem(item, 'add') &&
+            item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode') {
+            value ??= item.attributes.get('value');
         }
     }
     const normalized = value?.trim().toLowerCase();
@@ -54234,9 +55300,10 @@ function allowUntrustedRootFor(config, fingerprintSha256Upper) {
         e.fingerprint === fingerprintSha256Upper);
 }
 /**
- * The same decision for a signing certificate, over every algorithm the config uses. NuGet applies
- * it to the primary signature and to the repository countersignature alike, whatever the entry's
- * target; it also tolerates an expired signature, since allowUntrusted governs expiry too.
+ * The same decision for one signature's own certificate, over every algorithm the config uses.
+ * NuGet asks it separately for the primary signature and for the repository countersignature,
+ * each with its own certificate, whatever the entry's kind (author or repository); an excused
+ * signature also tolerates expiry, since allowUntrusted governs expiry too.
  */
 function isUntrustedRootAllowed(config, certificate) {
     return config.allowList.some((e) => {
@@ -55388,6 +56455,8 @@ async function evaluateSignature(subject, context) {
         return result(false);
     }
     // Checks the chain at the timestamp's upper limit (or now), for code signing.
+    const rootExcused = context.untrustedRootAllowed?.(certificate) ?? false;
+    const allowUntrusted = policy.allowUntrusted || rootExcused;
     let untrustedRoot = false;
     const { findings, chain } = checkChain(certificate, subject.certificates, {
         roots: context.trust.codeSigning,
@@ -55396,12 +56465,14 @@ async function evaluateSignature(subject, context) {
         nugetOrg: policy.nugetOrg !== undefined,
     });
     for (const found of findings) {
+        if (rootExcused && (found.code === 'NU3042' || found.untrustedRoot))
+            continue;
         if (found.code === 'NU3042') {
             log(false, found.code, found.message);
         }
         else if (found.untrustedRoot) {
-            log(!policy.allowUntrusted, found.code, found.message);
-            if (!policy.allowUntrusted)
+            log(!allowUntrusted, found.code, found.message);
+            if (!allowUntrusted)
                 untrustedRoot = true;
         }
         else {
@@ -55427,8 +56498,8 @@ async function evaluateSignature(subject, context) {
     // Checks that the certificate was valid at the signature's time.
     const expiry = checkValidityPeriod(certificate, timestamp, context.now);
     if (expiry) {
-        log(!policy.allowUntrusted, 'NU3037', expiry);
-        if (!policy.allowUntrusted)
+        log(!allowUntrusted, 'NU3037', expiry);
+        if (!allowUntrusted)
             valid = false;
     }
     return result(valid, {
@@ -55652,7 +56723,6 @@ function rescuedIssues(primary, counter, primaryCertificate, context) {
 
 
 
-
 /**
  * Verifies one package like `dotnet nuget verify --all`: read the archive, decide signed or
  * unsigned as NuGet does, read the signature (errors here end verification with one code), then
@@ -55732,7 +56802,7 @@ async function verifyArchive(archive, options) {
     // Checks the signatures, their timestamps and chains under the policy.
     const trust = await verifyTrustAndValidityOrFail(signature, certificate, {
         ...options,
-        policy: trustedSignerPolicy(options, certificate),
+        ...untrustedRootsFromConfig(options.nugetConfig),
     });
     // Checks what nuget.org checks beyond the client: certificates current now, none self-issued.
     const nugetOrg = policy.nugetOrg && certificate && signature.signatureType === 'author'
@@ -55773,15 +56843,15 @@ async function readSignature(archive) {
     return { entryRecord: entry.record, signature, certificate, attributes };
 }
 /**
- * nuget.config's `allowUntrustedRoot="true"` for the signing certificate turns allowUntrusted on
- * for the package (NuGet applies it per signature; the quirks are in isUntrustedRootAllowed).
+ * nuget.config's `allowUntrustedRoot="true"` entries, asked per signature about that signature's
+ * own certificate, as NuGet's trust-and-validity provider does (docs/nuget-config-trust.md §5).
  */
-function trustedSignerPolicy(options, certificate) {
-    if (!options.nugetConfig || !certificate || options.policy.allowUntrusted)
-        return options.policy;
-    return isUntrustedRootAllowed(options.nugetConfig, signature_facts_certificateFacts(certificate, undefined))
-        ? withOverrides(options.policy, { allowUntrusted: true })
-        : options.policy;
+function untrustedRootsFromConfig(config) {
+    if (!config?.allowList.some((e) => e.allowUntrustedRoot))
+        return {};
+    return {
+        untrustedRootAllowed: (certificate) => isUntrustedRootAllowed(config, signature_facts_certificateFacts(certificate, undefined)),
+    };
 }
 /**
  * Some problems make NuGet throw in the middle of verification (a timestamp token whose signature
@@ -55826,10 +56896,10 @@ function verify_package_unreadable(file, error) {
 async function runVerification(options) {
     const signerPolicy = options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
     const nugetConfig = options.nugetConfig === undefined ? undefined : loadNuGetConfig(options.nugetConfig);
+    for (const found of nugetConfig?.issues ?? [])
+        options.onRunIssue?.(found);
     const repositoryCertificates = loadRepositoryList(options.repositoryCertificates);
-    const preset = getPreset(options.policy ??
-        signerPolicy?.verification?.preset ??
-        (signerPolicy ? 'nuget.org' : presetFromConfig(nugetConfig)));
+    const preset = getPreset(options.policy ?? signerPolicy?.verification?.preset ?? (signerPolicy ? 'nuget.org' : 'verify'));
     if (options.published && preset.nugetOrg === undefined) {
         throw new errors_NupkgSigningError('NUPKG003', `--published asks nuget.org's rules about a version it already serves, but the policy '${preset.name}' does not apply them: add --policy nuget.org.`);
     }
@@ -55860,10 +56930,6 @@ async function runVerification(options) {
     }
     return { results, expansion };
 }
-/** A nuget.config in require mode verifies like restore's require mode; otherwise like verify. */
-function presetFromConfig(config) {
-    return config?.signatureValidationMode === 'require' ? 'require' : 'verify';
-}
 function loadRepositoryList(value) {
     if (value === undefined)
         return undefined;
@@ -55878,6 +56944,21 @@ function parseFingerprint(text) {
         throw new errors_NupkgSigningError('NUPKG003', `'${text}' is not a SHA-256 fingerprint (64 hexadecimal digits).`);
     }
     return hex;
+}
+
+;// CONCATENATED MODULE: ./src/cli/color.ts
+/**
+ * Whether text output gets ANSI colours: never with NO_COLOR set to anything but the empty string
+ * (no-color.org), always with FORCE_COLOR set to anything but `0` or `false` (a CI log that
+ * renders colours), else only on a terminal.
+ */
+function useColor(env, isTerminal) {
+    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
+        return false;
+    const force = env.FORCE_COLOR;
+    if (force !== undefined)
+        return force !== '0' && force.toLowerCase() !== 'false';
+    return isTerminal;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/parse-time.ts
@@ -55900,6 +56981,9 @@ function parseTime(text) {
 
 
 
+
+
+
 const VERIFY_USAGE = `Usage: nupkg-signing verify [options] FILE|DIR|GLOB...
 
 Verifies NuGet package signatures the way 'dotnet nuget verify --all' does, and optionally
@@ -55907,6 +56991,8 @@ whether nuget.org would accept the signer (--policy-file).
 
 Options:
   --json               print one JSON document ({"results": [...]}) instead of text
+  -q, --quiet          print only the packages that fail and the total
+  --verbose            print every note (e.g. each chain not checked offline)
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
@@ -55928,16 +57014,22 @@ Options:
                        default: NUGET_CERT_REVOCATION_MODE, else online
   --revocation-dir DIR *.ocsp (DER) and *.crl (DER or PEM) files for files mode (the
                        default mode when only this is given); a cache in online mode
+${reportUsage(23)}
   -h, --help           show this help
 
-Exit codes: 0 every package is valid, 1 some package is not, 2 usage or I/O error.`;
+In Azure Pipelines (TF_BUILD=True), errors and warnings are also pipeline issues.
+
+Exit codes: 0 every package is valid (with --fail-on warning: and has no warning;
+with --fail-on never: always), 1 otherwise, 2 usage or I/O error.`;
 /** `nupkg-signing verify`: maps argv to verify options, runs, renders. Returns the exit code. */
-async function runVerify(argv, out, now) {
+async function runVerify(argv, out, now, env = process.env) {
     const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
         args: argv,
         allowPositionals: true,
         options: {
             json: { type: 'boolean', default: false },
+            quiet: { type: 'boolean', short: 'q', default: false },
+            verbose: { type: 'boolean', default: false },
             policy: { type: 'string' },
             'policy-file': { type: 'string' },
             configfile: { type: 'string' },
@@ -55948,6 +57040,7 @@ async function runVerify(argv, out, now) {
             'certificate-fingerprint': { type: 'string', multiple: true, default: [] },
             'revocation-mode': { type: 'string' },
             'revocation-dir': { type: 'string' },
+            ...REPORT_OPTIONS,
             help: { type: 'boolean', short: 'h', default: false },
         },
     });
@@ -55958,6 +57051,10 @@ async function runVerify(argv, out, now) {
     if (positionals.length === 0) {
         throw new errors_NupkgSigningError('NUPKG003', 'verify needs at least one FILE, DIR or GLOB. See --help.');
     }
+    const failOn = parseFailOn(values);
+    if (values.quiet && values.verbose) {
+        throw new errors_NupkgSigningError('NUPKG003', 'Give --quiet or --verbose, not both.');
+    }
     const { results, expansion } = await runVerification({
         packages: positionals,
         ...(values.policy !== undefined ? { policy: values.policy } : {}),
@@ -55967,6 +57064,7 @@ async function runVerify(argv, out, now) {
             ? { repositoryCertificates: values['repository-certificates'] }
             : {}),
         ...(values.published ? { published: true } : {}),
+        onRunIssue: (found) => out.stderr(logLines([`${found.level} ${found.code}: ${found.message}`])),
         trustedRoots: values['trusted-roots'],
         certificateFingerprints: values['certificate-fingerprint'],
         now: values.at === undefined ? now : parseTime(values.at),
@@ -55977,8 +57075,15 @@ async function runVerify(argv, out, now) {
             ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
         },
     });
-    out.stdout(values.json ? renderJson(results, expansion) : text_renderText(results, expansion));
-    return results.every((r) => r.valid) ? 0 : 1;
+    out.stdout(values.json
+        ? renderJson(results, expansion)
+        : text_renderText(results, {
+            expansion,
+            quiet: values.quiet,
+            verbose: values.verbose,
+            color: useColor(env, out.stdoutIsTerminal === true),
+        }));
+    return publishCliRun({ mode: 'verify', failOn, signing: [], verifications: results, json: values.json }, values, out, env);
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
@@ -56002,7 +57107,7 @@ Options:
  * Runs the CLI and returns the exit code: 0 valid, 1 invalid, 2 usage or I/O error. Errors are
  * printed as one line with their code, never as a stack trace.
  */
-async function main(argv, out, now) {
+async function main(argv, out, now, env = process.env) {
     const [command, ...rest] = argv;
     try {
         switch (command) {
@@ -56017,9 +57122,9 @@ async function main(argv, out, now) {
                 out.stdout(`${VERSION}\n`);
                 return 0;
             case 'sign':
-                return await runSign(rest, out, now);
+                return await runSign(rest, out, now, env);
             case 'verify':
-                return await runVerify(rest, out, now);
+                return await runVerify(rest, out, now, env);
             case 'policy':
                 return await runPolicy(rest, out, now);
             default:
@@ -56045,7 +57150,11 @@ function formatError(error) {
 ;// CONCATENATED MODULE: ./src/cli/index.ts
 
 // The CLI entry point: real streams, the real clock, the real exit code.
-void main(process.argv.slice(2), { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) }, new Date()).then((code) => {
+void main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdoutIsTerminal: process.stdout.isTTY,
+}, new Date()).then((code) => {
     process.exitCode = code;
 });
 
