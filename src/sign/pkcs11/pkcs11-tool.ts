@@ -1,7 +1,11 @@
-import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { describeError, NupkgSigningError } from '../../errors.js';
 import { LIMITS } from '../../package/limits.js';
+import {
+  BoundedProcessError,
+  runBoundedProcess,
+  type BoundedProcessResult,
+} from '../run-bounded-process.js';
 
 /**
  * Runs OpenSC's `pkcs11-tool` against one token. We drive the packaged tool rather than a native
@@ -111,7 +115,7 @@ export function describeKey(target: Pkcs11Target): string {
  * Runs the tool with `args` after the token options, `input` on stdin; resolves with stdout.
  * A failure becomes a NU3001 error that names what to fix.
  */
-export function runPkcs11Tool(
+export async function runPkcs11Tool(
   target: Pkcs11Target,
   args: readonly string[],
   input: Uint8Array = new Uint8Array(0),
@@ -122,67 +126,43 @@ export function runPkcs11Tool(
   env[PIN_VARIABLE] = target.pin;
   const limit = LIMITS.maxPkcs11ToolOutputBytes;
 
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, [...tokenArguments(target), ...args], {
+  const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let result: BoundedProcessResult;
+  try {
+    result = await runBoundedProcess({
+      file: program,
+      args: [...tokenArguments(target), ...args],
       env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    let size = 0;
-    let stderrSize = 0;
-    let settled = false;
-    const finish = (error: Error | undefined, value?: Buffer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error) {
-        child.kill('SIGKILL');
-        reject(error);
-      } else resolve(value as Buffer);
-    };
-    const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timer = setTimeout(
-      () =>
-        finish(
-          failure(
-            `${program} did not finish within ${timeoutMs / 1000} s on ${describeToken(target)}: check that the token is connected and not waiting for a touch or a PIN pad.`,
-          ),
-        ),
+      input,
       timeoutMs,
-    );
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      const hint =
-        error.code === 'ENOENT'
-          ? `: install OpenSC (apt-get install opensc, brew install opensc, or the OpenSC installer on Windows), or give the path of pkcs11-tool`
-          : '';
-      finish(failure(`Cannot run '${program}' (${describeError(error)})${hint}.`, error));
+      maxStdoutBytes: limit,
     });
-    child.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit)
-        finish(
-          new NupkgSigningError(
-            'NUPKG004',
-            `${program} printed more than ${limit} bytes (limit maxPkcs11ToolOutputBytes) on ${describeToken(target)}.`,
-          ),
-        );
-      else stdout.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderrSize += chunk.length;
-      if (stderrSize <= 64 * 1024) stderr.push(chunk);
-    });
-    child.on('close', (code, signal) => {
-      if (code === 0) return finish(undefined, Buffer.concat(stdout));
-      const text = redact(Buffer.concat(stderr).toString('utf8'), target.pin);
-      const status = signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`;
-      finish(failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`));
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
+  } catch (error) {
+    if (!(error instanceof BoundedProcessError)) throw error;
+    if (error.failure === 'timeout') {
+      throw failure(
+        `${program} did not finish within ${timeoutMs / 1000} s on ${describeToken(target)}: check that the token is connected and not waiting for a touch or a PIN pad.`,
+      );
+    }
+    if (error.failure === 'output') {
+      throw new NupkgSigningError(
+        'NUPKG004',
+        `${program} printed more than ${limit} bytes (limit maxPkcs11ToolOutputBytes) on ${describeToken(target)}.`,
+      );
+    }
+    const cause = error.cause as NodeJS.ErrnoException;
+    const hint =
+      cause.code === 'ENOENT'
+        ? `: install OpenSC (apt-get install opensc, brew install opensc, or the OpenSC installer on Windows), or give the path of pkcs11-tool`
+        : '';
+    throw failure(`Cannot run '${program}' (${describeError(cause)})${hint}.`, cause);
+  }
+  if (result.code === 0) return result.stdout;
+  const text = redact(result.stderr.toString('utf8'), target.pin);
+  const status = result.signal
+    ? `was killed by ${result.signal}`
+    : `exited with code ${result.code ?? '?'}`;
+  throw failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`);
 }
 
 /** Known answers of pkcs11-tool and the module, turned into what the user must change. */

@@ -1,7 +1,11 @@
-import { spawn } from 'node:child_process';
 import { sha256Fingerprint } from '../../crypto.js';
 import { NupkgSigningError } from '../../errors.js';
 import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import {
+  BoundedProcessError,
+  runBoundedProcess,
+  type BoundedProcessResult,
+} from '../run-bounded-process.js';
 import type { DigestSigner } from '../signer.js';
 import { splitCommandLine } from './command-line.js';
 import { CURRENT_HOST, planCommandSpawn, type SpawnHost } from './command-spawn.js';
@@ -73,7 +77,7 @@ export class CommandSigner implements DigestSigner {
     return parseSignatureAnswer(stdout, `command '${this.argv[0] ?? ''}'`);
   }
 
-  private run(request: RemoteSignRequest): Promise<string> {
+  private async run(request: RemoteSignRequest): Promise<string> {
     const program = this.argv[0] ?? '';
     const plan = planCommandSpawn(this.argv, this.host);
     const env: NodeJS.ProcessEnv = { ...(this.options.env ?? process.env) };
@@ -91,50 +95,31 @@ export class CommandSigner implements DigestSigner {
     const fail = (why: string, cause?: unknown) =>
       new NupkgSigningError('NU3001', `The sign command '${program}' ${why}.`, { cause });
 
-    return new Promise((resolve, reject) => {
-      const child = spawn(plan.file, plan.args, {
+    let result: BoundedProcessResult;
+    try {
+      result = await runBoundedProcess({
+        file: plan.file,
+        args: plan.args,
         env,
-        windowsVerbatimArguments: plan.windowsVerbatimArguments,
-        cwd: this.options.cwd,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        windowsHide: true,
+        ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }),
+        ...(plan.windowsVerbatimArguments ? { windowsVerbatimArguments: true } : {}),
+        input: `${JSON.stringify(request)}\n`,
+        timeoutMs: this.timeoutMs,
+        maxStdoutBytes: MAX_ANSWER_BYTES,
       });
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      let size = 0;
-      let settled = false;
-      const finish = (error: Error | undefined, value?: string) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error) {
-          child.kill('SIGKILL');
-          reject(error);
-        } else resolve(value ?? '');
-      };
-      const timer = setTimeout(
-        () => finish(fail(`did not finish within ${this.timeoutMs / 1000} s`)),
-        this.timeoutMs,
-      );
-      child.on('error', (error) => finish(fail('could not be started', error)));
-      child.stdout.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_ANSWER_BYTES) finish(fail('printed far more than a signature'));
-        else stdout.push(chunk);
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        if (Buffer.concat(stderr).length < 64 * 1024) stderr.push(chunk);
-      });
-      child.on('close', (code, signal) => {
-        if (code === 0) return finish(undefined, Buffer.concat(stdout).toString('utf8'));
-        const detail = lastLine(Buffer.concat(stderr).toString('utf8'));
-        const status = signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`;
-        finish(fail(`${status}${detail ? `: ${detail}` : ''}`));
-      });
-      // A command that ignores stdin may close it early; that is not an error.
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(`${JSON.stringify(request)}\n`);
-    });
+    } catch (error) {
+      if (!(error instanceof BoundedProcessError)) throw error;
+      if (error.failure === 'timeout')
+        throw fail(`did not finish within ${this.timeoutMs / 1000} s`);
+      if (error.failure === 'output') throw fail('printed far more than a signature');
+      throw fail('could not be started', error.cause);
+    }
+    if (result.code === 0) return result.stdout.toString('utf8');
+    const detail = lastLine(result.stderr.toString('utf8'));
+    const status = result.signal
+      ? `was killed by ${result.signal}`
+      : `exited with code ${result.code ?? '?'}`;
+    throw fail(`${status}${detail ? `: ${detail}` : ''}`);
   }
 
   private get timeoutMs(): number {
