@@ -38822,7 +38822,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(540);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9874);
 /* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2316);
 // The entry point GitHub runs (dist/index.js): read the inputs once, then run.
 
@@ -38834,7 +38834,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 540:
+/***/ 9874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68372,6 +68372,65 @@ class LocalKeySigner {
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/sign/run-bounded-process.ts
+
+class BoundedProcessError extends Error {
+    failure;
+    constructor(failure, options) {
+        super(`process ${failure} failure`, options);
+        this.failure = failure;
+        this.name = 'BoundedProcessError';
+    }
+}
+const DEFAULT_MAX_STDERR_BYTES = 64 * 1024;
+function runBoundedProcess(run) {
+    const maxStderr = run.maxStderrBytes ?? DEFAULT_MAX_STDERR_BYTES;
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(run.file, run.args, {
+            env: run.env,
+            ...(run.cwd === undefined ? {} : { cwd: run.cwd }),
+            ...(run.windowsVerbatimArguments ? { windowsVerbatimArguments: true } : {}),
+            stdio: ['pipe', 'pipe', 'pipe'],
+            windowsHide: true,
+        });
+        const stdout = [];
+        const stderr = [];
+        let stdoutSize = 0;
+        let stderrSize = 0;
+        let settled = false;
+        const finish = (outcome) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            if (outcome instanceof BoundedProcessError) {
+                child.kill('SIGKILL');
+                reject(outcome);
+            }
+            else
+                resolve(outcome);
+        };
+        const timer = setTimeout(() => finish(new BoundedProcessError('timeout')), run.timeoutMs);
+        child.on('error', (error) => finish(new BoundedProcessError('spawn', { cause: error })));
+        child.stdout.on('data', (chunk) => {
+            stdoutSize += chunk.length;
+            if (stdoutSize > run.maxStdoutBytes)
+                finish(new BoundedProcessError('output'));
+            else
+                stdout.push(chunk);
+        });
+        child.stderr.on('data', (chunk) => {
+            stderrSize += chunk.length;
+            if (stderrSize <= maxStderr)
+                stderr.push(chunk);
+        });
+        child.on('close', (code, signal) => finish({ code, signal, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr) }));
+        // A program that ignores stdin may close it early; that is not an error.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(run.input);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/sign/pkcs11/pkcs11-tool.ts
 
 
@@ -68433,66 +68492,47 @@ function describeKey(target) {
  * Runs the tool with `args` after the token options, `input` on stdin; resolves with stdout.
  * A failure becomes a NU3001 error that names what to fix.
  */
-function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
+async function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
     const program = target.tool ?? 'pkcs11-tool';
     const env = { ...process.env };
     for (const name of WITHHELD_VARIABLES)
         delete env[name];
     env[PIN_VARIABLE] = target.pin;
     const limit = LIMITS.maxPkcs11ToolOutputBytes;
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, [...tokenArguments(target), ...args], {
+    const timeoutMs = target.timeoutMs ?? pkcs11_tool_DEFAULT_TIMEOUT_MS;
+    let result;
+    try {
+        result = await runBoundedProcess({
+            file: program,
+            args: [...tokenArguments(target), ...args],
             env,
-            stdio: ['pipe', 'pipe', 'pipe'],
-            windowsHide: true,
+            input,
+            timeoutMs,
+            maxStdoutBytes: limit,
         });
-        const stdout = [];
-        const stderr = [];
-        let size = 0;
-        let stderrSize = 0;
-        let settled = false;
-        const finish = (error, value) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(timer);
-            if (error) {
-                child.kill('SIGKILL');
-                reject(error);
-            }
-            else
-                resolve(value);
-        };
-        const timeoutMs = target.timeoutMs ?? pkcs11_tool_DEFAULT_TIMEOUT_MS;
-        const timer = setTimeout(() => finish(failure(`${program} did not finish within ${timeoutMs / 1000} s on ${describeToken(target)}: check that the token is connected and not waiting for a touch or a PIN pad.`)), timeoutMs);
-        child.on('error', (error) => {
-            const hint = error.code === 'ENOENT'
-                ? `: install OpenSC (apt-get install opensc, brew install opensc, or the OpenSC installer on Windows), or give the path of pkcs11-tool`
-                : '';
-            finish(failure(`Cannot run '${program}' (${(0,errors/* describeError */.Uc)(error)})${hint}.`, error));
-        });
-        child.stdout.on('data', (chunk) => {
-            size += chunk.length;
-            if (size > limit)
-                finish(new errors/* NupkgSigningError */.Zu('NUPKG004', `${program} printed more than ${limit} bytes (limit maxPkcs11ToolOutputBytes) on ${describeToken(target)}.`));
-            else
-                stdout.push(chunk);
-        });
-        child.stderr.on('data', (chunk) => {
-            stderrSize += chunk.length;
-            if (stderrSize <= 64 * 1024)
-                stderr.push(chunk);
-        });
-        child.on('close', (code, signal) => {
-            if (code === 0)
-                return finish(undefined, Buffer.concat(stdout));
-            const text = redact(Buffer.concat(stderr).toString('utf8'), target.pin);
-            const status = signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`;
-            finish(failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`));
-        });
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(input);
-    });
+    }
+    catch (error) {
+        if (!(error instanceof BoundedProcessError))
+            throw error;
+        if (error.failure === 'timeout') {
+            throw failure(`${program} did not finish within ${timeoutMs / 1000} s on ${describeToken(target)}: check that the token is connected and not waiting for a touch or a PIN pad.`);
+        }
+        if (error.failure === 'output') {
+            throw new errors/* NupkgSigningError */.Zu('NUPKG004', `${program} printed more than ${limit} bytes (limit maxPkcs11ToolOutputBytes) on ${describeToken(target)}.`);
+        }
+        const cause = error.cause;
+        const hint = cause.code === 'ENOENT'
+            ? `: install OpenSC (apt-get install opensc, brew install opensc, or the OpenSC installer on Windows), or give the path of pkcs11-tool`
+            : '';
+        throw failure(`Cannot run '${program}' (${(0,errors/* describeError */.Uc)(cause)})${hint}.`, cause);
+    }
+    if (result.code === 0)
+        return result.stdout;
+    const text = redact(result.stderr.toString('utf8'), target.pin);
+    const status = result.signal
+        ? `was killed by ${result.signal}`
+        : `exited with code ${result.code ?? '?'}`;
+    throw failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`);
 }
 /** Known answers of pkcs11-tool and the module, turned into what the user must change. */
 function explain(stderr, target) {
@@ -69044,7 +69084,7 @@ class CommandSigner {
         const stdout = await this.run(request);
         return parseSignatureAnswer(stdout, `command '${this.argv[0] ?? ''}'`);
     }
-    run(request) {
+    async run(request) {
         const program = this.argv[0] ?? '';
         const plan = planCommandSpawn(this.argv, this.host);
         const env = { ...(this.options.env ?? process.env) };
@@ -69061,54 +69101,35 @@ class CommandSigner {
             ...(request.keyId === undefined ? {} : { NUPKG_SIGNING_KEY_ID: request.keyId }),
         });
         const fail = (why, cause) => new errors/* NupkgSigningError */.Zu('NU3001', `The sign command '${program}' ${why}.`, { cause });
-        return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)(plan.file, plan.args, {
+        let result;
+        try {
+            result = await runBoundedProcess({
+                file: plan.file,
+                args: plan.args,
                 env,
-                windowsVerbatimArguments: plan.windowsVerbatimArguments,
-                cwd: this.options.cwd,
-                stdio: ['pipe', 'pipe', 'pipe'],
-                windowsHide: true,
+                ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }),
+                ...(plan.windowsVerbatimArguments ? { windowsVerbatimArguments: true } : {}),
+                input: `${JSON.stringify(request)}\n`,
+                timeoutMs: this.timeoutMs,
+                maxStdoutBytes: MAX_ANSWER_BYTES,
             });
-            const stdout = [];
-            const stderr = [];
-            let size = 0;
-            let settled = false;
-            const finish = (error, value) => {
-                if (settled)
-                    return;
-                settled = true;
-                clearTimeout(timer);
-                if (error) {
-                    child.kill('SIGKILL');
-                    reject(error);
-                }
-                else
-                    resolve(value ?? '');
-            };
-            const timer = setTimeout(() => finish(fail(`did not finish within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
-            child.on('error', (error) => finish(fail('could not be started', error)));
-            child.stdout.on('data', (chunk) => {
-                size += chunk.length;
-                if (size > MAX_ANSWER_BYTES)
-                    finish(fail('printed far more than a signature'));
-                else
-                    stdout.push(chunk);
-            });
-            child.stderr.on('data', (chunk) => {
-                if (Buffer.concat(stderr).length < 64 * 1024)
-                    stderr.push(chunk);
-            });
-            child.on('close', (code, signal) => {
-                if (code === 0)
-                    return finish(undefined, Buffer.concat(stdout).toString('utf8'));
-                const detail = lastLine(Buffer.concat(stderr).toString('utf8'));
-                const status = signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`;
-                finish(fail(`${status}${detail ? `: ${detail}` : ''}`));
-            });
-            // A command that ignores stdin may close it early; that is not an error.
-            child.stdin.on('error', () => undefined);
-            child.stdin.end(`${JSON.stringify(request)}\n`);
-        });
+        }
+        catch (error) {
+            if (!(error instanceof BoundedProcessError))
+                throw error;
+            if (error.failure === 'timeout')
+                throw fail(`did not finish within ${this.timeoutMs / 1000} s`);
+            if (error.failure === 'output')
+                throw fail('printed far more than a signature');
+            throw fail('could not be started', error.cause);
+        }
+        if (result.code === 0)
+            return result.stdout.toString('utf8');
+        const detail = lastLine(result.stderr.toString('utf8'));
+        const status = result.signal
+            ? `was killed by ${result.signal}`
+            : `exited with code ${result.code ?? '?'}`;
+        throw fail(`${status}${detail ? `: ${detail}` : ''}`);
     }
     get timeoutMs() {
         return this.options.timeoutMs ?? command_signer_DEFAULT_TIMEOUT_MS;
@@ -84267,7 +84288,7 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 7493:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -84327,7 +84348,7 @@ var seq = __nccwpck_require__(1706);
 var string = __nccwpck_require__(6464);
 var bool = __nccwpck_require__(3959);
 var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var int = __nccwpck_require__(7493);
 
 const schema = [
     map.map,
@@ -84430,7 +84451,7 @@ var seq = __nccwpck_require__(1706);
 var string = __nccwpck_require__(6464);
 var bool = __nccwpck_require__(3959);
 var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var int = __nccwpck_require__(7493);
 var schema = __nccwpck_require__(896);
 var schema$1 = __nccwpck_require__(3559);
 var binary = __nccwpck_require__(6083);
