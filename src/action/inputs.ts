@@ -68,7 +68,7 @@ export interface ActionEnvironment {
   /** NUGET_CERT_REVOCATION_MODE, which NuGet honours: `offline` turns network checks off. */
   readonly revocationModeVariable?: string;
   /**
-   * The variables NuGet finds its user-wide and machine-wide nuget.config with (HOME, APPDATA,
+   * The variables NuGet finds its user-wide and machine-wide nuget.config with (DOTNET_CLI_HOME, HOME, APPDATA,
    * NUGET_COMMON_APPLICATION_DATA, ProgramFiles(x86), ProgramFiles); absent: none of them set.
    */
   readonly nugetConfigVariables?: Readonly<Record<string, string | undefined>>;

@@ -58,6 +58,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
       ...optional('apiUrl', env.GITHUB_API_URL),
       ...optional('revocationModeVariable', env.NUGET_CERT_REVOCATION_MODE),
       nugetConfigVariables: {
+        DOTNET_CLI_HOME: env.DOTNET_CLI_HOME,
         HOME: env.HOME,
         APPDATA: env.APPDATA,
         NUGET_COMMON_APPLICATION_DATA: env.NUGET_COMMON_APPLICATION_DATA,

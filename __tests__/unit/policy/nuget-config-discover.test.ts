@@ -94,6 +94,17 @@ describe('nuget.config discovery without --configfile', () => {
     expect(found.config?.allowList).toHaveLength(2);
   });
 
+  it('DOTNET_CLI_HOME replaces HOME as the home of the user-wide file, as the dotnet CLI does', () => {
+    place('t4b-home/.nuget/NuGet/NuGet.Config', config(author('H', X)));
+    const cli = place('t4b-cli/.nuget/NuGet/NuGet.Config', config(author('C', Y)));
+    const found = discover('t4b', {
+      HOME: temp.path('t4b-home'),
+      DOTNET_CLI_HOME: temp.path('t4b-cli'),
+    });
+    expect(found.files).toEqual([cli]);
+    expect(signersOf(found)).toEqual(['C:BB']);
+  });
+
   it('reads the machine-wide folder last (NUGET_COMMON_APPLICATION_DATA on Linux)', () => {
     const env = { HOME: temp.path('t5home'), NUGET_COMMON_APPLICATION_DATA: temp.path('t5etc') };
     const machine = place('t5etc/NuGet/Config/machine.config', config(author('M', X)));

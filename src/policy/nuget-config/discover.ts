@@ -16,7 +16,7 @@ import {
 export interface NuGetConfigDiscoveryOptions {
   /** Where the search starts (NuGet uses the process's working directory). */
   readonly workingDirectory: string;
-  /** HOME, USERPROFILE, APPDATA, NUGET_COMMON_APPLICATION_DATA, ProgramFiles(x86), ProgramFiles. */
+  /** DOTNET_CLI_HOME, HOME, APPDATA, NUGET_COMMON_APPLICATION_DATA, ProgramFiles(x86), ProgramFiles. */
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** Default: process.platform. Decides the folders, path syntax and file-name case. */
   readonly platform?: NodeJS.Platform;
@@ -84,13 +84,17 @@ export function nugetConfigFiles(options: NuGetConfigDiscoveryOptions): string[]
   return files;
 }
 
-/** NuGetFolderPath.UserSettingsDirectory: %APPDATA%\NuGet, else $HOME/.nuget/NuGet. */
+/**
+ * NuGetFolderPath.UserSettingsDirectory: %APPDATA%\NuGet, else $HOME/.nuget/NuGet. The dotnet CLI
+ * runs NuGet with DOTNET_CLI_HOME as its home when that is set (tried: with both set, only
+ * $DOTNET_CLI_HOME/.nuget/NuGet/NuGet.Config is read).
+ */
 function userSettingsDirectory(
   env: NuGetConfigDiscoveryOptions['environment'],
   windows: boolean,
   path: typeof posix,
 ): string | undefined {
-  const base = windows ? env.APPDATA : env.HOME;
+  const base = windows ? env.APPDATA : env.DOTNET_CLI_HOME || env.HOME;
   if (!base) return undefined;
   return windows ? path.join(base, 'NuGet') : path.join(base, '.nuget', 'NuGet');
 }
