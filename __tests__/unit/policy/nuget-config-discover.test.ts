@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { discoverNuGetConfig } from '../../../src/policy/nuget-config/discover.js';
@@ -156,6 +157,17 @@ describe('nuget.config discovery without --configfile', () => {
     const found = discover('t9/repo');
     expect(found.config?.issues.map((i) => i.code)).toEqual(['NU3040']);
     expect(found.config?.allowList.map((e) => e.allowUntrustedRoot)).toEqual([false]);
+  });
+
+  it('a FIFO named nuget.config is found and refused (NUPKG005), not skipped and not waited on', () => {
+    mkdirSync(temp.path('t11/repo'), { recursive: true });
+    const fifo = temp.path('t11/nuget.config');
+    execFileSync('mkfifo', [fifo]);
+    const started = performance.now();
+    expect(() => discover('t11/repo')).toThrow(
+      expect.objectContaining({ code: 'NUPKG005', message: expect.stringContaining(fifo) }),
+    );
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('a broken file anywhere in the hierarchy is NUPKG005 naming it', () => {

@@ -139,10 +139,14 @@ function ordinal(ignoreCase: boolean): (a: string, b: string) => number {
   };
 }
 
-/** File.Exists: a regular file (symbolic links followed); a directory or nothing is not one. */
+/**
+ * File.Exists: anything but a directory (symbolic links followed). A FIFO or device named
+ * nuget.config is therefore found, and then refused by the bounded reader (NUPKG005) instead of
+ * being skipped silently.
+ */
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return !statSync(path).isDirectory();
   } catch {
     return false;
   }
