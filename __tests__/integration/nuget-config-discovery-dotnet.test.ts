@@ -174,6 +174,35 @@ describeWithDotnet(
       console.log(`nuget.config discovery: ${compared} verdicts compared with dotnet`);
     });
 
+    it('a broken file in the hierarchy stops both runs (dotnet: not valid XML; ours: NUPKG005)', async () => {
+      const tree = 'broken';
+      const cwd = temp.path(`${tree}/w/a`);
+      mkdirSync(cwd, { recursive: true });
+      mkdirSync(temp.path(`${tree}/home`), { recursive: true });
+      const broken = temp.path(`${tree}/nuget.config`);
+      writeFileSync(broken, '<configuration><trustedSigners><author name="A">\n');
+      const env = environmentFor(tree);
+      const run = spawnSync('dotnet', ['nuget', 'verify', '--all', PACKAGES.unsigned], {
+        cwd,
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      const output = `${run.stdout}\n${run.stderr}`;
+      expect(output).toContain(`NuGet.Config is not valid XML. Path: '${broken}'`);
+      expect(output).not.toMatch(/Successfully verified|NU3004/);
+      await expect(
+        runVerification({
+          packages: [PACKAGES.unsigned],
+          nugetConfigDiscovery: { workingDirectory: cwd, environment: env },
+          trustedRoots: ['default'],
+          certificateFingerprints: [],
+          now: new Date(),
+          revocation: { mode: 'offline' },
+        }),
+      ).rejects.toMatchObject({ code: 'NUPKG005', message: expect.stringContaining(broken) });
+    });
+
     it('the trees decide: a closer item wins, a closer <clear /> and the machine-wide file refuse', () => {
       expect(dotnetVerdicts.get('closest-wins')?.buffers).toMatchObject({ valid: true });
       expect(dotnetVerdicts.get('closer-clear')?.buffers).toMatchObject({ errors: ['NU3034'] });
