@@ -124,13 +124,16 @@ export function mergeNuGetConfigLayers(
   closestFirst: readonly NuGetConfigLayer[],
   file: string,
 ): NuGetSigningConfig {
-  let signers: TrustedSigner[] = [];
+  // Keyed by item identity; a replaced item moves to the end. Linear in the number of items.
+  const signers = new Map<string, TrustedSigner>();
   let mode: string | undefined;
   for (const layer of [...closestFirst].reverse()) {
     if (layer.trustedSigners) {
-      if (layer.trustedSigners.cleared) signers = [];
+      if (layer.trustedSigners.cleared) signers.clear();
       for (const signer of layer.trustedSigners.signers) {
-        signers = [...signers.filter((s) => !sameItem(s, signer)), signer];
+        const key = itemKey(signer);
+        signers.delete(key);
+        signers.set(key, signer);
       }
     }
     if (layer.validationMode) {
@@ -138,18 +141,20 @@ export function mergeNuGetConfigLayers(
       if (layer.validationMode.value !== undefined) mode = layer.validationMode.value;
     }
   }
-  const { entries, issues } = mergeAllowList(signers);
+  const merged = [...signers.values()];
+  const { entries, issues } = mergeAllowList(merged);
   return {
     file,
     signatureValidationMode: parseValidationMode(mode),
-    trustedSigners: signers,
+    trustedSigners: merged,
     allowList: entries,
     issues,
   };
 }
 
-function sameItem(a: TrustedSigner, b: TrustedSigner): boolean {
-  return a.kind === b.kind && a.name === b.name && a.serviceIndex === b.serviceIndex;
+/** AuthorItem/RepositoryItem equality: kind, then name and serviceIndex, ordinal (JSON keeps them apart). */
+function itemKey(signer: TrustedSigner): string {
+  return JSON.stringify([signer.kind, signer.name, signer.serviceIndex ?? null]);
 }
 
 /** A file NuGet would refuse (or one over our limits) is NUPKG005, naming the file and the line. */

@@ -170,6 +170,18 @@ describe('nuget.config discovery without --configfile', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
+  it('merges two files of 20,000 authors each (the same names) in bounded time', () => {
+    const many = (fingerprint: string) =>
+      config(Array.from({ length: 20_000 }, (_, i) => author(`author-${i}`, fingerprint)).join(''));
+    place('t12/nuget.config', many(X));
+    place('t12/repo/nuget.config', many(Y));
+    const started = performance.now();
+    const found = discover('t12/repo');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(found.config?.trustedSigners).toHaveLength(20_000);
+    expect(found.config?.allowList.map((e) => e.fingerprint)).toEqual([Y]);
+  });
+
   it('a broken file anywhere in the hierarchy is NUPKG005 naming it', () => {
     const broken = place('t10/nuget.config', '<configuration><trustedSigners><author name="A">');
     place('t10/repo/nuget.config', config(author('B', Y)));
