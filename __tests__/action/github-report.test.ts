@@ -214,12 +214,36 @@ describe('resolveInputs', () => {
       mode: 'verify',
       packages: ['**/*.nupkg'],
       allowNoPackages: false,
-      verify: { trustedRoots: [], certificateFingerprints: [], revocation: { mode: 'online' } },
+      verify: {
+        trustedRoots: [],
+        certificateFingerprints: [],
+        revocation: { mode: 'online' },
+        // nuget-config-discovery defaults to true: the nuget.config files dotnet would read.
+        nugetConfigDiscovery: { workingDirectory: '/ws', environment: {} },
+      },
       failOn: 'error',
       resultsFile: '/tmp/runner/nupkg-signing-results-verify-step.json',
       summary: true,
       notes: [],
     });
+  });
+
+  it('nuget-config-discovery: false turns discovery off; nuget-config wins over it', async () => {
+    const variables = { HOME: '/home/runner' };
+    const environment = { ...blank.environment, nugetConfigVariables: variables };
+    const on = await resolveInputs({ ...blank, environment }, context);
+    expect(on.verify.nugetConfigDiscovery).toEqual({
+      workingDirectory: '/ws',
+      environment: variables,
+    });
+    const off = await resolveInputs({ ...blank, nugetConfigDiscovery: 'false' }, context);
+    expect(off.verify.nugetConfigDiscovery).toBeUndefined();
+    const given = await resolveInputs({ ...blank, nugetConfig: 'nuget.config' }, context);
+    expect(given.verify).toMatchObject({ nugetConfig: 'nuget.config' });
+    expect(given.verify.nugetConfigDiscovery).toBeUndefined();
+    await expect(resolveInputs({ ...blank, nugetConfigDiscovery: 'no' }, context)).rejects.toThrow(
+      "Input 'nuget-config-discovery' must be true or false, not 'no'.",
+    );
   });
 
   it('resolves junit-file against the working directory and reads nuget-org-advice', async () => {

@@ -14,8 +14,9 @@ const temp = useTempDir();
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
+  // Discovery off: a nuget.config above the checkout or in the real home must not change verdicts.
   const code = await main(
-    argv,
+    argv[0] === 'verify' ? ['verify', '--no-nuget-config-discovery', ...argv.slice(1)] : argv,
     { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
     NOW,
   );

@@ -54,7 +54,8 @@ async function verify(...args: string[]) {
   let stderr = '';
   const started = performance.now();
   const code = await main(
-    ['verify', '--revocation-mode', 'offline', ...args],
+    // Discovery off: a nuget.config above the checkout or in the real home must not change verdicts.
+    ['verify', '--no-nuget-config-discovery', '--revocation-mode', 'offline', ...args],
     { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) },
     NOW,
   );

@@ -11,6 +11,8 @@ export interface RunOutcome {
   readonly packages: readonly string[];
   readonly signing: readonly SignOutcome[];
   readonly verifications: readonly PackageVerification[];
+  /** The nuget.config files the verification applied, closest first (as the CLI reports them). */
+  readonly nugetConfigFiles?: readonly string[];
 }
 
 /**
@@ -46,14 +48,14 @@ export async function execute(
   const none: RunOutcome = { packages, signing: [], verifications: [] };
   if (packages.length === 0) return none;
   if (plan.mode === 'verify') {
-    const { results: verifications } = await runVerification({
+    const { results: verifications, nugetConfigFiles } = await runVerification({
       ...plan.verify,
       ...tell,
       packages,
       now: clock(),
       cwd,
     });
-    return { ...none, verifications };
+    return { ...none, verifications, ...(nugetConfigFiles && { nugetConfigFiles }) };
   }
   if (plan.mode === 'sign-and-verify') {
     // Checks that the policy, nuget.config and trust roots load before anything is signed.
@@ -62,10 +64,13 @@ export async function execute(
   const { outcomes: signing } = await runSigning({ ...plan.sign, packages, now: clock, cwd });
   if (plan.mode === 'sign') return { ...none, signing };
   const signed = signing.filter((o) => o.signed).map((o) => o.outputPath ?? o.file);
-  const verifications =
-    signed.length === 0
-      ? []
-      : (await runVerification({ ...plan.verify, ...tell, packages: signed, now: clock(), cwd }))
-          .results;
-  return { ...none, signing, verifications };
+  if (signed.length === 0) return { ...none, signing };
+  const { results: verifications, nugetConfigFiles } = await runVerification({
+    ...plan.verify,
+    ...tell,
+    packages: signed,
+    now: clock(),
+    cwd,
+  });
+  return { ...none, signing, verifications, ...(nugetConfigFiles && { nugetConfigFiles }) };
 }

@@ -16,6 +16,8 @@ export interface ActionInputs {
   readonly policyFile: string;
   readonly published: string;
   readonly nugetConfig: string;
+  /** Optional so that callers written before the input existed need not pass it. */
+  readonly nugetConfigDiscovery?: string;
   readonly trustedRoots: string;
   readonly certificateFingerprints: string;
   readonly revocationMode: string;
@@ -65,6 +67,11 @@ export interface ActionEnvironment {
   readonly apiUrl?: string;
   /** NUGET_CERT_REVOCATION_MODE, which NuGet honours: `offline` turns network checks off. */
   readonly revocationModeVariable?: string;
+  /**
+   * The variables NuGet finds its user-wide and machine-wide nuget.config with (DOTNET_CLI_HOME, HOME, APPDATA,
+   * NUGET_COMMON_APPLICATION_DATA, ProgramFiles(x86), ProgramFiles); absent: none of them set.
+   */
+  readonly nugetConfigVariables?: Readonly<Record<string, string | undefined>>;
 }
 
 export type Mode = 'verify' | 'sign' | 'sign-and-verify';
@@ -123,6 +130,16 @@ export async function resolveInputs(
       ...(inputs.policyFile ? { policyFile: inputs.policyFile } : {}),
       ...(flag('published', inputs.published, false) ? { published: true } : {}),
       ...(inputs.nugetConfig ? { nugetConfig: inputs.nugetConfig } : {}),
+      // nuget-config wins over discovery, as --configfile does in dotnet.
+      ...(!inputs.nugetConfig &&
+      flag('nuget-config-discovery', inputs.nugetConfigDiscovery ?? '', true)
+        ? {
+            nugetConfigDiscovery: {
+              workingDirectory: env.cwd,
+              environment: env.nugetConfigVariables ?? {},
+            },
+          }
+        : {}),
       trustedRoots,
       certificateFingerprints: list(inputs.certificateFingerprints),
       revocation: {

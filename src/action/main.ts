@@ -37,6 +37,10 @@ export async function run(
       log.warning(`${found.code}: ${found.message}`),
     );
     for (const note of outcome.signing.map(removedTemporariesNote)) if (note) log.info(note);
+    if (outcome.nugetConfigFiles) {
+      const files = outcome.nugetConfigFiles;
+      log.info(`nuget.config: ${files.length > 0 ? files.join(', ') : 'none found'}`);
+    }
     const findings = collectFindings(outcome.verifications, outcome.signing);
     const verdict = decide(plan, outcome, findings);
     const report = { plan, outcome, findings, verdict, environment: inputs.environment };

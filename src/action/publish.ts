@@ -123,7 +123,9 @@ function summaryMarkdown(plan: ActionPlan, outcome: RunOutcome, verdict: Verdict
 
 /** verify: the CLI's `verify --json`; sign: the CLI's `sign --json`; both: verify's plus `signing`. */
 function resultsDocument(plan: ActionPlan, outcome: RunOutcome): string {
-  if (plan.mode === 'verify') return renderJson(outcome.verifications);
+  if (plan.mode === 'verify') {
+    return renderJson(outcome.verifications, undefined, outcome.nugetConfigFiles);
+  }
   if (plan.mode === 'sign') return jsonText({ results: outcome.signing });
   return jsonText({ results: outcome.verifications, signing: outcome.signing });
 }

@@ -21,6 +21,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
     policyFile: get('policy-file'),
     published: get('published'),
     nugetConfig: get('nuget-config'),
+    nugetConfigDiscovery: get('nuget-config-discovery'),
     trustedRoots: get('trusted-roots'),
     certificateFingerprints: get('certificate-fingerprints'),
     revocationMode: get('revocation-mode'),
@@ -56,6 +57,14 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
       ...optional('headSha', pullRequestHead() ?? env.GITHUB_SHA),
       ...optional('apiUrl', env.GITHUB_API_URL),
       ...optional('revocationModeVariable', env.NUGET_CERT_REVOCATION_MODE),
+      nugetConfigVariables: {
+        DOTNET_CLI_HOME: env.DOTNET_CLI_HOME,
+        HOME: env.HOME,
+        APPDATA: env.APPDATA,
+        NUGET_COMMON_APPLICATION_DATA: env.NUGET_COMMON_APPLICATION_DATA,
+        'ProgramFiles(x86)': env['ProgramFiles(x86)'],
+        ProgramFiles: env.ProgramFiles,
+      },
     },
   };
   // A path is not secret; a key or its base64 is. File contents are masked when read (inputs.ts).

@@ -55,6 +55,11 @@ export const LIMITS = {
   /** Size of a nuget.config file, checked while reading it. */
   maxNuGetConfigBytes: 4 * 1024 * 1024,
   /**
+   * nuget.config files read when discovering the hierarchy (one per directory up to the root, the
+   * user-wide and machine-wide folders): with maxNuGetConfigBytes, this bounds the memory spent.
+   */
+  maxNuGetConfigFiles: 256,
+  /**
    * A signer policy file (NUPKG005): one with thousands of accounts is under 1 MB. The YAML
    * document model costs about 80 bytes of memory per byte of text, so this also bounds memory.
    */

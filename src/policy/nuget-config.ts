@@ -8,7 +8,7 @@ import {
   firstOfEachKey,
   isItem,
   mergeAllowList,
-  readTrustedSigners,
+  readTrustedSignerItems,
   type TrustedSigner,
   type TrustedSignerEntry,
 } from './nuget-config/trusted-signers.js';
@@ -31,8 +31,8 @@ export type {
 
 /**
  * The signing part of one nuget.config file: `signatureValidationMode` and `trustedSigners`, read
- * and applied with NuGet's semantics (nuget-signing-spec.md §6.8). Hierarchical merging of several
- * config files is not done here: pass the file that holds the settings.
+ * and applied with NuGet's semantics (nuget-signing-spec.md §6.8). Several files (the hierarchy
+ * NuGet reads without --configfile, found by nuget-config/discover.ts) merge as NuGet merges them.
  *
  * Certificate hashes other than SHA-256 come from CertificateFacts.fingerprints, or are computed
  * from CertificateFacts.der; without either, SHA-384/512/1 entries cannot match.
@@ -55,6 +55,30 @@ export interface NuGetSigningConfig {
  * while reading), decoded by its byte order mark or XML declaration as NuGet's XmlReader does.
  */
 export function loadNuGetConfig(path: string): NuGetSigningConfig {
+  return mergeNuGetConfigLayers([loadNuGetConfigLayer(path)], path);
+}
+
+/** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
+export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig {
+  return mergeNuGetConfigLayers([parseNuGetConfigLayer(xml, file)], file);
+}
+
+/**
+ * What one file contributes to the merged settings (docs/nuget-config-trust.md §7): its
+ * `signatureValidationMode` and its `trustedSigners` items, each with whether the section holds a
+ * `<clear />` (which, in a file closer to the working directory, drops what further files gave).
+ */
+export interface NuGetConfigLayer {
+  readonly file: string;
+  readonly validationMode?: { readonly cleared: boolean; readonly value?: string };
+  readonly trustedSigners?: {
+    readonly cleared: boolean;
+    readonly signers: readonly TrustedSigner[];
+  };
+}
+
+/** Reads one file of the hierarchy like loadNuGetConfig, without merging it with anything. */
+export function loadNuGetConfigLayer(path: string): NuGetConfigLayer {
   const bytes = readBoundedFileSync(path, {
     maxBytes: LIMITS.maxNuGetConfigBytes,
     code: 'NUPKG005',
@@ -66,11 +90,11 @@ export function loadNuGetConfig(path: string): NuGetSigningConfig {
   } catch (error) {
     throw configError(error, path);
   }
-  return parseNuGetConfig(text, path);
+  return parseNuGetConfigLayer(text, path);
 }
 
-/** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
-export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig {
+/** Parses one file's signing sections; a file NuGet would refuse throws NUPKG005. */
+export function parseNuGetConfigLayer(xml: string, file: string): NuGetConfigLayer {
   try {
     const root = readXmlTree(xml);
     if (root.name !== 'configuration')
@@ -79,18 +103,58 @@ export function parseNuGetConfig(xml: string, file: string): NuGetSigningConfig 
         root.line,
       );
     const trustedSigners = firstSection(root, 'trustedSigners');
-    const signers = trustedSigners ? readTrustedSigners(trustedSigners) : [];
-    const { entries, issues } = mergeAllowList(signers);
+    const config = firstSection(root, 'config');
     return {
       file,
-      signatureValidationMode: validationMode(root),
-      trustedSigners: signers,
-      allowList: entries,
-      issues,
+      ...(config && { validationMode: validationModeItem(config) }),
+      ...(trustedSigners && { trustedSigners: readTrustedSignerItems(trustedSigners) }),
     };
   } catch (error) {
     throw configError(error, file);
   }
+}
+
+/**
+ * Settings' merge (VirtualSettingSection.Merge), from the furthest file to the closest: a closer
+ * item replaces the same item (an author by its name, a repository by name and serviceIndex, both
+ * compared ordinally as AuthorItem/RepositoryItem.Equals do), and a closer `<clear />` drops every
+ * item merged before it. `file` names the merged settings in messages.
+ */
+export function mergeNuGetConfigLayers(
+  closestFirst: readonly NuGetConfigLayer[],
+  file: string,
+): NuGetSigningConfig {
+  // Keyed by item identity; a replaced item moves to the end. Linear in the number of items.
+  const signers = new Map<string, TrustedSigner>();
+  let mode: string | undefined;
+  for (const layer of [...closestFirst].reverse()) {
+    if (layer.trustedSigners) {
+      if (layer.trustedSigners.cleared) signers.clear();
+      for (const signer of layer.trustedSigners.signers) {
+        const key = itemKey(signer);
+        signers.delete(key);
+        signers.set(key, signer);
+      }
+    }
+    if (layer.validationMode) {
+      if (layer.validationMode.cleared) mode = undefined;
+      if (layer.validationMode.value !== undefined) mode = layer.validationMode.value;
+    }
+  }
+  const merged = [...signers.values()];
+  const { entries, issues } = mergeAllowList(merged);
+  return {
+    file,
+    signatureValidationMode: parseValidationMode(mode),
+    trustedSigners: merged,
+    allowList: entries,
+    issues,
+  };
+}
+
+/** AuthorItem/RepositoryItem equality: kind, then name and serviceIndex, ordinal (JSON keeps them apart). */
+function itemKey(signer: TrustedSigner): string {
+  return JSON.stringify([signer.kind, signer.name, signer.serviceIndex ?? null]);
 }
 
 /** A file NuGet would refuse (or one over our limits) is NUPKG005, naming the file and the line. */
@@ -114,20 +178,27 @@ function firstSection(root: XmlElement, name: string): XmlElement | undefined {
   return kept.find(({ child }) => child.name === name)?.child;
 }
 
-/** SettingsUtility.GetSignatureValidationMode: key matched case-insensitively; unparsable → accept. */
-function validationMode(root: XmlElement): SignatureValidationMode {
+/** The `<config>` section's signatureValidationMode item: key matched case-insensitively. */
+function validationModeItem(section: XmlElement): { cleared: boolean; value?: string } {
   let value: string | undefined;
-  const section = firstSection(root, 'config');
-  const items = firstOfEachKey((section?.children ?? []).map((child) => ({ child })));
+  let cleared = false;
+  const items = firstOfEachKey(section.children.map((child) => ({ child })));
   for (const { child: item } of items) {
-    if (isItem(item, 'clear')) value = undefined;
-    else if (
+    if (isItem(item, 'clear')) {
+      value = undefined;
+      cleared = true;
+    } else if (
       isItem(item, 'add') &&
       item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode'
     ) {
       value ??= item.attributes.get('value');
     }
   }
+  return value === undefined ? { cleared } : { cleared, value };
+}
+
+/** SettingsUtility.GetSignatureValidationMode: unparsable or absent → accept. */
+function parseValidationMode(value: string | undefined): SignatureValidationMode {
   const normalized = value?.trim().toLowerCase();
   // Enum.TryParse also takes the numeric values of SignatureValidationMode (Accept = 0, Require = 1).
   return normalized === 'require' || normalized === '1' ? 'require' : 'accept';

@@ -11,7 +11,13 @@ import { searchDocument } from './expansion.js';
 export function renderJson(
   results: readonly PackageResult[],
   expansion?: ExpansionSummary,
+  nugetConfigFiles?: readonly string[],
 ): string {
-  const document = expansion ? { results, search: searchDocument(expansion) } : { results };
+  const document = {
+    results,
+    ...(expansion && { search: searchDocument(expansion) }),
+    // The nuget.config files whose trust settings applied, closest first (none: discovery found none).
+    ...(nugetConfigFiles && { nugetConfig: { files: nugetConfigFiles } }),
+  };
   return jsonText(document);
 }

@@ -16,6 +16,8 @@ export interface TextOptions {
   readonly color?: boolean;
   /** What expanding the FILE|DIR|GLOB arguments considered, said on the total line. */
   readonly expansion?: ExpansionSummary;
+  /** The nuget.config files applied (closest first), said in one line; undefined: no line. */
+  readonly nugetConfigFiles?: readonly string[];
 }
 
 const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', reset: '\x1b[0m' };
@@ -74,6 +76,10 @@ export function renderText(
       // like every line that is not a verdict or the total.
       `  note: revocation not checked (offline) for ${offline} package(s); see --verbose`,
     );
+  }
+  if (options.nugetConfigFiles && !options.quiet) {
+    const files = options.nugetConfigFiles;
+    lines.push(`  nuget.config: ${files.length > 0 ? files.join(', ') : 'none found'}`);
   }
   const searched = options.expansion ? ` (${describeExpansion(options.expansion)})` : '';
   lines.push('', `${results.length - failed} valid, ${failed} invalid${searched}`);

@@ -1,6 +1,10 @@
 import { NupkgSigningError } from '../errors.js';
 import { expandPackages, type ExpansionSummary } from '../files/expand-packages.js';
-import { loadNuGetConfig } from '../policy/nuget-config.js';
+import { loadNuGetConfig, type NuGetSigningConfig } from '../policy/nuget-config.js';
+import {
+  discoverNuGetConfig,
+  type NuGetConfigDiscoveryOptions,
+} from '../policy/nuget-config/discover.js';
 import { getPreset, withOverrides } from '../policy/presets.js';
 import {
   loadRepositoryCertificates,
@@ -34,8 +38,13 @@ export interface VerifyRunOptions {
   readonly published?: boolean;
   /** A signer policy file (registered certificates, owners, required signer). */
   readonly policyFile?: string;
-  /** A nuget.config whose trustedSigners and signatureValidationMode apply. */
+  /** A nuget.config whose trustedSigners and signatureValidationMode apply (alone, as --configfile). */
   readonly nugetConfig?: string;
+  /**
+   * Without nugetConfig: find the nuget.config files NuGet would read from this working directory
+   * (the hierarchy, the user-wide and machine-wide files) and apply them merged. Absent: none.
+   */
+  readonly nugetConfigDiscovery?: NuGetConfigDiscoveryOptions;
   /** A RepositorySignatures document (file), or `nuget.org` for the shipped snapshot. */
   readonly repositoryCertificates?: string;
   /** `--trusted-roots` values: default, sdk, system, or PEM files; plus the policy file's roots. */
@@ -62,14 +71,15 @@ export interface VerifyRunOptions {
 export interface VerificationRun {
   readonly results: PackageVerification[];
   readonly expansion: ExpansionSummary;
+  /** The nuget.config files applied, closest first; undefined when none was asked for. */
+  readonly nugetConfigFiles?: readonly string[];
 }
 
 /** Loads the run's configuration once, then verifies each package. */
 export async function runVerification(options: VerifyRunOptions): Promise<VerificationRun> {
   const signerPolicy =
     options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
-  const nugetConfig =
-    options.nugetConfig === undefined ? undefined : loadNuGetConfig(options.nugetConfig);
+  const { config: nugetConfig, files: nugetConfigFiles } = nugetConfigOf(options);
   for (const found of nugetConfig?.issues ?? []) options.onRunIssue?.(found);
   const repositoryCertificates = loadRepositoryList(options.repositoryCertificates);
   const preset = getPreset(
@@ -114,7 +124,19 @@ export async function runVerification(options: VerifyRunOptions): Promise<Verifi
       }),
     );
   }
-  return { results, expansion };
+  return { results, expansion, ...(nugetConfigFiles && { nugetConfigFiles }) };
+}
+
+/** --configfile alone, as NuGet reads it; else the discovered hierarchy, if asked for. */
+function nugetConfigOf(options: VerifyRunOptions): {
+  config?: NuGetSigningConfig;
+  files?: readonly string[];
+} {
+  if (options.nugetConfig !== undefined) {
+    return { config: loadNuGetConfig(options.nugetConfig), files: [options.nugetConfig] };
+  }
+  if (options.nugetConfigDiscovery === undefined) return {};
+  return discoverNuGetConfig(options.nugetConfigDiscovery);
 }
 
 function loadRepositoryList(value: string | undefined): RepositoryCertificateList | undefined {

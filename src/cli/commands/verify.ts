@@ -22,7 +22,11 @@ Options:
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
-  --configfile FILE    apply the trustedSigners and signatureValidationMode of a nuget.config
+  --configfile FILE    apply the trustedSigners and signatureValidationMode of this nuget.config
+                       only; without it, those of the nuget.config files dotnet would read
+                       (from the working directory up, user-wide, machine-wide), merged
+  --no-nuget-config-discovery
+                       without --configfile, apply no nuget.config at all
   --repository-certificates FILE|nuget.org
                        check repository signatures against a RepositorySignatures list
   --published          with nuget.org's rules: judge a version nuget.org already serves
@@ -65,6 +69,7 @@ export async function runVerify(
       policy: { type: 'string' },
       'policy-file': { type: 'string' },
       configfile: { type: 'string' },
+      'no-nuget-config-discovery': { type: 'boolean', default: false },
       'repository-certificates': { type: 'string' },
       at: { type: 'string' },
       published: { type: 'boolean', default: false },
@@ -90,11 +95,14 @@ export async function runVerify(
   if (values.quiet && values.verbose) {
     throw new NupkgSigningError('NUPKG003', 'Give --quiet or --verbose, not both.');
   }
-  const { results, expansion } = await runVerification({
+  const { results, expansion, nugetConfigFiles } = await runVerification({
     packages: positionals,
     ...(values.policy !== undefined ? { policy: values.policy } : {}),
     ...(values['policy-file'] !== undefined ? { policyFile: values['policy-file'] } : {}),
     ...(values.configfile !== undefined ? { nugetConfig: values.configfile } : {}),
+    ...(values['no-nuget-config-discovery']
+      ? {}
+      : { nugetConfigDiscovery: { workingDirectory: process.cwd(), environment: env } }),
     ...(values['repository-certificates'] !== undefined
       ? { repositoryCertificates: values['repository-certificates'] }
       : {}),
@@ -112,9 +120,10 @@ export async function runVerify(
   });
   out.stdout(
     values.json
-      ? renderJson(results, expansion)
+      ? renderJson(results, expansion, nugetConfigFiles)
       : renderText(results, {
           expansion,
+          ...(nugetConfigFiles && { nugetConfigFiles }),
           quiet: values.quiet,
           verbose: values.verbose,
           color: useColor(env, out.stdoutIsTerminal === true),

@@ -64,17 +64,28 @@ const HASH_ALGORITHMS: readonly TrustedSignerHashAlgorithm[] = [
  * `<clear />` drop what came before it — a second `<clear />` being itself a duplicate of the first.
  */
 export function readTrustedSigners(section: XmlElement): TrustedSigner[] {
+  return readTrustedSignerItems(section).signers;
+}
+
+/** The same, saying whether the section kept a `<clear />` (it clears further files' items). */
+export function readTrustedSignerItems(section: XmlElement): {
+  cleared: boolean;
+  signers: TrustedSigner[];
+} {
   const parsed = section.children.map((child) => ({
     child,
     signer: isItem(child, 'author') || isItem(child, 'repository') ? readSigner(child) : undefined,
   }));
   let signers: TrustedSigner[] = [];
+  let cleared = false;
   for (const { child, signer } of firstOfEachKey(parsed)) {
-    if (isItem(child, 'clear')) signers = [];
-    else if (signer) signers.push(signer);
+    if (isItem(child, 'clear')) {
+      signers = [];
+      cleared = true;
+    } else if (signer) signers.push(signer);
     // NuGet keeps other elements as unknown items and ignores them for verification.
   }
-  return signers;
+  return { cleared, signers };
 }
 
 /**

@@ -1,0 +1,120 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { jest } from '@jest/globals';
+import type { ActionInputs } from '../../src/action/inputs.js';
+import { run } from '../../src/action/main.js';
+import { useTempDir } from '../helpers/temp-files.js';
+
+/**
+ * The action without `nuget-config` (issue 13): the nuget.config files dotnet would read from the
+ * step's working directory apply, the log names them in one line and the results file in
+ * `nugetConfig.files`; `nuget-config-discovery: false` applies none. The home is a temporary
+ * folder given as the runner's variables, never the real one.
+ */
+const OTHER = 'AA'.repeat(32);
+const BUFFERS = resolve('fixtures/packages/system.buffers.4.5.1.nupkg');
+const temp = useTempDir();
+let counter = 0;
+
+function workspace(): { workspace: string; runnerTemp: string; config: string } {
+  const dir = temp.path(`workspace-${++counter}`);
+  const runnerTemp = temp.path(`runner-${counter}`);
+  mkdirSync(join(dir, 'pkgs'), { recursive: true });
+  mkdirSync(runnerTemp, { recursive: true });
+  copyFileSync(BUFFERS, join(dir, 'pkgs', 'system.buffers.4.5.1.nupkg'));
+  const config = join(dir, 'nuget.config');
+  writeFileSync(
+    config,
+    `<configuration><trustedSigners><author name="other"><certificate fingerprint="${OTHER}" hashAlgorithm="SHA256" allowUntrustedRoot="false" /></author></trustedSigners></configuration>`,
+  );
+  return { workspace: dir, runnerTemp, config };
+}
+
+function inputs(dir: string, runnerTemp: string, discovery: string): ActionInputs {
+  return {
+    mode: 'verify',
+    packages: 'pkgs/*.nupkg',
+    policy: '',
+    policyFile: '',
+    published: '',
+    nugetConfig: '',
+    nugetConfigDiscovery: discovery,
+    trustedRoots: '',
+    certificateFingerprints: '',
+    revocationMode: 'offline',
+    revocationDir: '',
+    certificate: '',
+    certificatePassword: '',
+    privateKey: '',
+    certificateChain: '',
+    signCommand: '',
+    signUrl: '',
+    signKeyId: '',
+    signToken: '',
+    timestampUrls: '',
+    hashAlgorithm: '',
+    timestampHashAlgorithm: '',
+    overwrite: '',
+    failOn: '',
+    allowNoPackages: '',
+    sarifFile: '',
+    summary: 'false',
+    githubToken: '',
+    checkRun: '',
+    environment: {
+      workspace: dir,
+      cwd: dir,
+      runnerTemp,
+      stepId: 'discovery',
+      nugetConfigVariables: {
+        HOME: temp.path('home'),
+        NUGET_COMMON_APPLICATION_DATA: temp.path('etc'),
+      },
+    },
+  };
+}
+
+async function runAction(discovery: string) {
+  const { workspace: dir, runnerTemp, config } = workspace();
+  const saved = { ...process.env };
+  process.env.GITHUB_OUTPUT = join(runnerTemp, 'github_output');
+  writeFileSync(process.env.GITHUB_OUTPUT, '');
+  const written: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  const exitCode = process.exitCode;
+  // The runner starts the action in the workspace.
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    await run(inputs(dir, runnerTemp, discovery), () => new Date('2020-06-01T00:00:00Z'));
+  } finally {
+    write.mockRestore();
+    process.chdir(cwd);
+    process.exitCode = exitCode;
+    process.env = saved;
+  }
+  const results = JSON.parse(
+    readFileSync(join(runnerTemp, 'nupkg-signing-results-discovery.json'), 'utf8'),
+  ) as { results: { valid: boolean; issues: { code: string }[] }[]; nugetConfig?: unknown };
+  return { stdout: written.join(''), results, config };
+}
+
+describe('action: nuget.config discovery', () => {
+  it('applies the workspace nuget.config by default and names it', async () => {
+    const { stdout, results, config } = await runAction('');
+    expect(stdout).toContain(`nuget.config: ${config}\n`);
+    expect(results.nugetConfig).toEqual({ files: [config] });
+    expect(results.results[0]?.valid).toBe(false);
+    expect(results.results[0]?.issues.map((i) => i.code)).toContain('NU3034');
+  });
+
+  it('nuget-config-discovery: false applies none', async () => {
+    const { stdout, results } = await runAction('false');
+    expect(stdout).not.toContain('nuget.config:');
+    expect(results).not.toHaveProperty('nugetConfig');
+    expect(results.results[0]?.issues.map((i) => i.code)).not.toContain('NU3034');
+  });
+});
