@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { resolveInputs, type ActionInputs } from '../../src/action/inputs.js';
 import { toAnnotations } from '../../src/report/github/annotations.js';
 import { planCheckRun } from '../../src/report/github/check-run.js';
@@ -222,7 +223,7 @@ describe('resolveInputs', () => {
         nugetConfigDiscovery: { workingDirectory: '/ws', environment: {} },
       },
       failOn: 'error',
-      resultsFile: '/tmp/runner/nupkg-signing-results-verify-step.json',
+      resultsFile: join('/tmp/runner', 'nupkg-signing-results-verify-step.json'),
       summary: true,
       notes: [],
     });
@@ -258,7 +259,7 @@ describe('resolveInputs', () => {
       { ...signing, junitFile: 'reports/junit.xml', nugetOrgAdvice: 'false' },
       context,
     );
-    expect(internal.junitFile).toBe('/ws/reports/junit.xml');
+    expect(internal.junitFile).toBe(resolve('/ws', 'reports', 'junit.xml'));
     expect(internal.mode === 'sign' ? internal.sign.nugetOrgAdvice : 'not sign').toBe(false);
     const advised = await resolveInputs(signing, context);
     expect(advised.junitFile).toBeUndefined();

@@ -15,6 +15,7 @@ import {
   writeSummary,
 } from './publish.js';
 import { readActionInputs } from './read-inputs.js';
+import { withForwardSlashes } from './report-paths.js';
 import { decide } from './verdict.js';
 
 /**
@@ -33,8 +34,10 @@ export async function run(
     log.info(
       `${packages.length} package(s) matched ${plan.packages.join(', ')} (${describeExpansion(summary)}).`,
     );
-    const outcome = await execute(plan, packages, clock, cwd, (found) =>
-      log.warning(`${found.code}: ${found.message}`),
+    const outcome = withForwardSlashes(
+      await execute(plan, packages, clock, cwd, (found) =>
+        log.warning(`${found.code}: ${found.message}`),
+      ),
     );
     for (const note of outcome.signing.map(removedTemporariesNote)) if (note) log.info(note);
     if (outcome.nugetConfigFiles) {

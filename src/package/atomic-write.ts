@@ -1,7 +1,8 @@
 import type { Stats } from 'node:fs';
-import { lstat, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, realpath, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeError, NupkgSigningError } from '../errors.js';
+import { replaceFile, type ReplaceOptions } from './replace-file.js';
 import { temporaryNameFor } from './temporary-files.js';
 
 /** The temporary file `produce` fills: created exclusively, owned by the write. */
@@ -24,10 +25,14 @@ export interface TemporaryFile {
  * On any failure the temporary file is deleted and `destination` is left as it was; this also
  * holds when `produce` reads `destination` itself (signing in place). A killed process leaves its
  * temporary file, named so that `removeStaleTemporaries` recognises it later.
+ *
+ * `options` name the platform and the rename's file-system calls (`replaceFile`: retries and
+ * read-only destinations on Windows); tests set them to act as Windows does.
  */
 export async function writeFileAtomically(
   destination: string,
   produce: (temporary: TemporaryFile) => Promise<void>,
+  options: ReplaceOptions = {},
 ): Promise<void> {
   let temporaryPath: string | undefined;
   let handle: FileHandle | undefined;
@@ -47,15 +52,17 @@ export async function writeFileAtomically(
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await rename(temporaryPath, target.path);
+    await replaceFile(temporaryPath, target.path, target.existing?.mode, options);
     temporaryPath = undefined;
-    await syncDirectory(dirname(target.path)).catch((error: unknown) => {
-      throw new NupkgSigningError(
-        'NUPKG002',
-        `'${destination}' was replaced, but its folder could not be flushed to disk: ${describeError(error)}.`,
-        { file: destination, cause: error },
-      );
-    });
+    await syncDirectory(dirname(target.path), options.platform ?? process.platform).catch(
+      (error: unknown) => {
+        throw new NupkgSigningError(
+          'NUPKG002',
+          `'${destination}' was replaced, but its folder could not be flushed to disk: ${describeError(error)}.`,
+          { file: destination, cause: error },
+        );
+      },
+    );
   } catch (error) {
     // Cleanup must not hide the real failure (e.g. ENOTDIR when the parent is a file).
     await handle?.close().catch(() => undefined);
@@ -136,8 +143,8 @@ async function keepOwnerAndMode(handle: FileHandle, original: Stats): Promise<vo
  * folder for this (NTFS journals the rename); some file systems refuse it (EINVAL), and a folder
  * we may write but not read cannot be opened: the rename has happened either way.
  */
-async function syncDirectory(directory: string): Promise<void> {
-  if (process.platform === 'win32') return;
+async function syncDirectory(directory: string, platform: NodeJS.Platform): Promise<void> {
+  if (platform === 'win32') return;
   let handle: FileHandle;
   try {
     handle = await open(directory, 'r');

@@ -9,8 +9,14 @@ import { TrustStore } from './trust-store.js';
  * uses here (the OS object-signing bundle when present, else the SDK bundles); `sdk` is the SDK
  * bundles shipped with this tool; `system` is the OS TLS bundle for both purposes. Any other
  * value is a PEM file or directory whose certificates are added as roots for both purposes.
+ *
+ * `system` reads the Linux/BSD bundle paths under /etc; on Windows those resolve to a folder at
+ * the root of the current drive (C:\etc), which any local user can create, so it is refused there.
  */
-export function selectTrustStores(values: readonly string[]): TrustStores {
+export function selectTrustStores(
+  values: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): TrustStores {
   const named = values.filter(
     (v): v is 'default' | 'sdk' | 'system' => v === 'default' || v === 'sdk' || v === 'system',
   );
@@ -18,6 +24,12 @@ export function selectTrustStores(values: readonly string[]): TrustStores {
     throw new NupkgSigningError(
       'NUPKG003',
       `Choose one of default, sdk or system for --trusted-roots, not ${named.join(' and ')}.`,
+    );
+  }
+  if (named[0] === 'system' && platform === 'win32') {
+    throw new NupkgSigningError(
+      'NUPKG003',
+      "--trusted-roots system is not available on Windows: it reads the OS bundles under /etc, which on Windows is a folder at the drive root (C:\\etc) that any local user can create. Use --trusted-roots default (the .NET SDK's root bundles; dotnet itself uses the Windows certificate stores) or --trusted-roots FILE.pem with the roots to trust.",
     );
   }
   const base = baseStores(named[0] ?? 'default');

@@ -1,4 +1,4 @@
-import { isAbsolute } from 'node:path';
+import { posix, win32 } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ErrorCode } from '../../errors.js';
 import { sarifText } from '../escape.js';
@@ -14,6 +14,8 @@ export interface SarifOptions {
   readonly version: string;
   readonly workspace: string;
   readonly cwd: string;
+  /** Whose path rules apply (default: the running platform). */
+  readonly platform?: NodeJS.Platform;
 }
 
 /**
@@ -58,9 +60,24 @@ function rule(code: string): object {
 }
 
 function location(file: string, options: SarifOptions): object {
-  const path = workspacePath(file, options.workspace, options.cwd);
-  const artifactLocation = isAbsolute(path)
-    ? { uri: pathToFileURL(path).href }
-    : { uri: encodeURI(path), uriBaseId: '%SRCROOT%' };
+  const platform = options.platform ?? process.platform;
+  const path = workspacePath(file, options.workspace, options.cwd, platform);
+  const isAbsolute = (platform === 'win32' ? win32 : posix).isAbsolute(path);
+  const artifactLocation = isAbsolute
+    ? { uri: pathToFileURL(path, { windows: platform === 'win32' }).href }
+    : { uri: relativeUri(path), uriBaseId: '%SRCROOT%' };
   return { physicalLocation: { artifactLocation } };
+}
+
+/**
+ * A relative URI reference for a `/`-separated path: each segment percent-encoded on its own, so
+ * `#`, `?`, `%` and `:` in a file name stay part of the name (encodeURI keeps `#` and `?`, which
+ * would end the path there). A lone UTF-16 surrogate (possible in Windows names) becomes U+FFFD,
+ * as encodeURIComponent cannot encode it.
+ */
+export function relativeUri(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment.replace(/\p{Cs}/gu, '\uFFFD')))
+    .join('/');
 }
