@@ -38822,7 +38822,7 @@ function defaultCallback(err) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9874);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(228);
 /* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2316);
 // The entry point GitHub runs (dist/index.js): read the inputs once, then run.
 
@@ -38834,7 +38834,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9874:
+/***/ 228:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39543,6 +39543,73 @@ function preferred(candidate, kept) {
     return candidate.display < kept.display;
 }
 
+;// CONCATENATED MODULE: ./src/package/replace-file.ts
+
+/**
+ * Waits between rename attempts on Windows, 2.2 s in total: long enough for an antivirus scan or
+ * the search indexer to release a freshly written package, short enough that a file held for good
+ * (an open editor, a running process) fails the step soon.
+ */
+const WINDOWS_RENAME_BACKOFF_MS = [
+    10, 20, 40, 80, 160, 320, 500, 500, 500,
+];
+/**
+ * Errors Windows gives while another process briefly holds the file: a sharing violation (EBUSY),
+ * or an access denial (EPERM, EACCES) that MoveFileEx also reports for a pending delete or a scan.
+ */
+const TRANSIENT_WINDOWS_CODES = new Set(['EPERM', 'EBUSY', 'EACCES']);
+const defaultFileSystem = {
+    rename: promises_namespaceObject.rename,
+    chmod: promises_namespaceObject.chmod,
+    sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+};
+/**
+ * Renames `temporary` over `destination` (whose mode is `existingMode` when it exists). POSIX
+ * renames over any file the folder lets us write; Windows refuses while another process holds the
+ * file and refuses a read-only destination, so there the read-only attribute is cleared first (and
+ * put back afterwards, or on failure) and the rename is retried with the backoff above. On failure
+ * the destination keeps its bytes and its mode.
+ */
+async function replaceFile(temporary, destination, existingMode, options = {}) {
+    const fs = { ...defaultFileSystem, ...options.fs };
+    if ((options.platform ?? process.platform) !== 'win32') {
+        await fs.rename(temporary, destination);
+        return;
+    }
+    // Node maps the owner write bit to the read-only attribute on Windows.
+    const readOnly = existingMode !== undefined && (existingMode & 0o200) === 0;
+    if (readOnly)
+        await fs.chmod(destination, (existingMode & 0o777) | 0o200);
+    try {
+        await renameWithRetries(temporary, destination, fs);
+    }
+    catch (error) {
+        if (readOnly)
+            await fs.chmod(destination, existingMode & 0o777).catch(() => undefined);
+        throw error;
+    }
+    // The renamed file carries the original's mode already (set on the temporary); this keeps the
+    // attribute even where the rename did not carry it over.
+    if (readOnly)
+        await fs.chmod(destination, existingMode & 0o777);
+}
+async function renameWithRetries(temporary, destination, fs) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            await fs.rename(temporary, destination);
+            return;
+        }
+        catch (error) {
+            const delay = WINDOWS_RENAME_BACKOFF_MS[attempt];
+            const code = error.code;
+            if (delay === undefined || code === undefined || !TRANSIENT_WINDOWS_CODES.has(code)) {
+                throw error;
+            }
+            await fs.sleep(delay);
+        }
+    }
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
@@ -39674,6 +39741,7 @@ function truncateUtf8(text, maxBytes) {
 
 
 
+
 /**
  * Writes `destination` all at once: `produce` fills a temporary file next to the file that is
  * replaced (so the final rename stays on one file system and is atomic), which is flushed to disk
@@ -39687,8 +39755,11 @@ function truncateUtf8(text, maxBytes) {
  * On any failure the temporary file is deleted and `destination` is left as it was; this also
  * holds when `produce` reads `destination` itself (signing in place). A killed process leaves its
  * temporary file, named so that `removeStaleTemporaries` recognises it later.
+ *
+ * `options` name the platform and the rename's file-system calls (`replaceFile`: retries and
+ * read-only destinations on Windows); tests set them to act as Windows does.
  */
-async function atomic_write_writeFileAtomically(destination, produce) {
+async function atomic_write_writeFileAtomically(destination, produce, options = {}) {
     let temporaryPath;
     let handle;
     try {
@@ -39704,9 +39775,9 @@ async function atomic_write_writeFileAtomically(destination, produce) {
         await handle.sync();
         await handle.close();
         handle = undefined;
-        await (0,promises_namespaceObject.rename)(temporaryPath, target.path);
+        await replaceFile(temporaryPath, target.path, target.existing?.mode, options);
         temporaryPath = undefined;
-        await syncDirectory((0,external_node_path_.dirname)(target.path)).catch((error) => {
+        await syncDirectory((0,external_node_path_.dirname)(target.path), options.platform ?? process.platform).catch((error) => {
             throw new errors/* NupkgSigningError */.Zu('NUPKG002', `'${destination}' was replaced, but its folder could not be flushed to disk: ${(0,errors/* describeError */.Uc)(error)}.`, { file: destination, cause: error });
         });
     }
@@ -39772,8 +39843,8 @@ async function keepOwnerAndMode(handle, original) {
  * folder for this (NTFS journals the rename); some file systems refuse it (EINVAL), and a folder
  * we may write but not read cannot be opened: the rename has happened either way.
  */
-async function syncDirectory(directory) {
-    if (process.platform === 'win32')
+async function syncDirectory(directory, platform) {
+    if (platform === 'win32')
         return;
     let handle;
     try {
@@ -62441,6 +62512,11 @@ const LIMITS = {
     /** Size of a nuget.config file, checked while reading it. */
     maxNuGetConfigBytes: 4 * 1024 * 1024,
     /**
+     * nuget.config files read when discovering the hierarchy (one per directory up to the root, the
+     * user-wide and machine-wide folders): with maxNuGetConfigBytes, this bounds the memory spent.
+     */
+    maxNuGetConfigFiles: 256,
+    /**
      * A signer policy file (NUPKG005): one with thousands of accounts is under 1 MB. The YAML
      * document model costs about 80 bytes of memory per byte of text, so this also bounds memory.
      */
@@ -69615,19 +69691,26 @@ const trusted_signers_HASH_ALGORITHMS = [
  * `<clear />` drop what came before it — a second `<clear />` being itself a duplicate of the first.
  */
 function readTrustedSigners(section) {
+    return readTrustedSignerItems(section).signers;
+}
+/** The same, saying whether the section kept a `<clear />` (it clears further files' items). */
+function readTrustedSignerItems(section) {
     const parsed = section.children.map((child) => ({
         child,
         signer: isItem(child, 'author') || isItem(child, 'repository') ? readSigner(child) : undefined,
     }));
     let signers = [];
+    let cleared = false;
     for (const { child, signer } of firstOfEachKey(parsed)) {
-        if (isItem(child, 'clear'))
+        if (isItem(child, 'clear')) {
             signers = [];
+            cleared = true;
+        }
         else if (signer)
             signers.push(signer);
         // NuGet keeps other elements as unknown items and ignores them for verification.
     }
-    return signers;
+    return { cleared, signers };
 }
 /**
  * SettingFactory recognises an item by its element name in any case (Enum.TryParse ignoreCase):
@@ -70173,6 +70256,14 @@ function readXmlTree(source) {
  * while reading), decoded by its byte order mark or XML declaration as NuGet's XmlReader does.
  */
 function loadNuGetConfig(path) {
+    return mergeNuGetConfigLayers([loadNuGetConfigLayer(path)], path);
+}
+/** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
+function parseNuGetConfig(xml, file) {
+    return mergeNuGetConfigLayers([parseNuGetConfigLayer(xml, file)], file);
+}
+/** Reads one file of the hierarchy like loadNuGetConfig, without merging it with anything. */
+function loadNuGetConfigLayer(path) {
     const bytes = readBoundedFileSync(path, {
         maxBytes: LIMITS.maxNuGetConfigBytes,
         code: 'NUPKG005',
@@ -70185,28 +70276,66 @@ function loadNuGetConfig(path) {
     catch (error) {
         throw configError(error, path);
     }
-    return parseNuGetConfig(text, path);
+    return parseNuGetConfigLayer(text, path);
 }
-/** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
-function parseNuGetConfig(xml, file) {
+/** Parses one file's signing sections; a file NuGet would refuse throws NUPKG005. */
+function parseNuGetConfigLayer(xml, file) {
     try {
         const root = readXmlTree(xml);
         if (root.name !== 'configuration')
             throw new ConfigProblem(`the root element must be <configuration>, not <${root.name}>`, root.line);
         const trustedSigners = firstSection(root, 'trustedSigners');
-        const signers = trustedSigners ? readTrustedSigners(trustedSigners) : [];
-        const { entries, issues } = mergeAllowList(signers);
+        const config = firstSection(root, 'config');
         return {
             file,
-            signatureValidationMode: validationMode(root),
-            trustedSigners: signers,
-            allowList: entries,
-            issues,
+            ...(config && { validationMode: validationModeItem(config) }),
+            ...(trustedSigners && { trustedSigners: readTrustedSignerItems(trustedSigners) }),
         };
     }
     catch (error) {
         throw configError(error, file);
     }
+}
+/**
+ * Settings' merge (VirtualSettingSection.Merge), from the furthest file to the closest: a closer
+ * item replaces the same item (an author by its name, a repository by name and serviceIndex, both
+ * compared ordinally as AuthorItem/RepositoryItem.Equals do), and a closer `<clear />` drops every
+ * item merged before it. `file` names the merged settings in messages.
+ */
+function mergeNuGetConfigLayers(closestFirst, file) {
+    // Keyed by item identity; a replaced item moves to the end. Linear in the number of items.
+    const signers = new Map();
+    let mode;
+    for (const layer of [...closestFirst].reverse()) {
+        if (layer.trustedSigners) {
+            if (layer.trustedSigners.cleared)
+                signers.clear();
+            for (const signer of layer.trustedSigners.signers) {
+                const key = itemKey(signer);
+                signers.delete(key);
+                signers.set(key, signer);
+            }
+        }
+        if (layer.validationMode) {
+            if (layer.validationMode.cleared)
+                mode = undefined;
+            if (layer.validationMode.value !== undefined)
+                mode = layer.validationMode.value;
+        }
+    }
+    const merged = [...signers.values()];
+    const { entries, issues } = mergeAllowList(merged);
+    return {
+        file,
+        signatureValidationMode: parseValidationMode(mode),
+        trustedSigners: merged,
+        allowList: entries,
+        issues,
+    };
+}
+/** AuthorItem/RepositoryItem equality: kind, then name and serviceIndex, ordinal (JSON keeps them apart). */
+function itemKey(signer) {
+    return JSON.stringify([signer.kind, signer.name, signer.serviceIndex ?? null]);
 }
 /** A file NuGet would refuse (or one over our limits) is NUPKG005, naming the file and the line. */
 function configError(error, file) {
@@ -70227,19 +70356,25 @@ function firstSection(root, name) {
     const kept = firstOfEachKey(root.children.map((child) => ({ child })));
     return kept.find(({ child }) => child.name === name)?.child;
 }
-/** SettingsUtility.GetSignatureValidationMode: key matched case-insensitively; unparsable → accept. */
-function validationMode(root) {
+/** The `<config>` section's signatureValidationMode item: key matched case-insensitively. */
+function validationModeItem(section) {
     let value;
-    const section = firstSection(root, 'config');
-    const items = firstOfEachKey((section?.children ?? []).map((child) => ({ child })));
+    let cleared = false;
+    const items = firstOfEachKey(section.children.map((child) => ({ child })));
     for (const { child: item } of items) {
-        if (isItem(item, 'clear'))
+        if (isItem(item, 'clear')) {
             value = undefined;
+            cleared = true;
+        }
         else if (isItem(item, 'add') &&
             item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode') {
             value ??= item.attributes.get('value');
         }
     }
+    return value === undefined ? { cleared } : { cleared, value };
+}
+/** SettingsUtility.GetSignatureValidationMode: unparsable or absent → accept. */
+function parseValidationMode(value) {
     const normalized = value?.trim().toLowerCase();
     // Enum.TryParse also takes the numeric values of SignatureValidationMode (Accept = 0, Require = 1).
     return normalized === 'require' || normalized === '1' ? 'require' : 'accept';
@@ -70294,6 +70429,126 @@ function isUntrustedRootAllowed(config, certificate) {
         const hash = certificateHash(certificate, algorithmOf(e.hashAlgorithm));
         return hash !== undefined && e.fingerprint === hash;
     });
+}
+
+;// CONCATENATED MODULE: ./src/policy/nuget-config/discover.ts
+
+
+
+
+
+/** Finds, reads (each bounded, NUPKG005 for a file NuGet refuses) and merges the hierarchy. */
+function discoverNuGetConfig(options) {
+    const files = nugetConfigFiles(options);
+    if (files.length > LIMITS.maxNuGetConfigFiles) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${files.length} nuget.config files would be read (more than ${LIMITS.maxNuGetConfigFiles}), starting with ${files[0] ?? ''}: pass --configfile, or turn discovery off`);
+    }
+    if (files.length === 0)
+        return { files };
+    const layers = files.map(loadNuGetConfigLayer);
+    return { config: mergeNuGetConfigLayers(layers, files.join(', ')), files };
+}
+/** The paths NuGet would read, closest first; only files that exist. */
+function nugetConfigFiles(options) {
+    const platform = options.platform ?? process.platform;
+    const windows = platform === 'win32';
+    const path = windows ? external_node_path_.win32 : external_node_path_.posix;
+    // PathUtility.IsFileSystemCaseInsensitive: one spelling there (the system matches any case);
+    // on a case-sensitive system the first existing of three spellings.
+    const caseInsensitive = windows || platform === 'darwin';
+    const names = caseInsensitive
+        ? ['NuGet.Config']
+        : ['nuget.config', 'NuGet.config', 'NuGet.Config'];
+    const files = [];
+    for (let directory = path.resolve(options.workingDirectory);;) {
+        const found = names.map((name) => path.join(directory, name)).find(isFile);
+        if (found)
+            files.push(found);
+        const parent = path.dirname(directory);
+        if (parent === directory)
+            break;
+        directory = parent;
+    }
+    const user = userSettingsDirectory(options.environment, windows, path);
+    if (user !== undefined) {
+        const userFile = path.join(user, 'NuGet.Config');
+        if (isFile(userFile))
+            files.push(userFile);
+        // The additional user-wide files, sorted with the system's comparer, NuGet.Config excepted.
+        const extra = path.join(user, 'config');
+        const same = (a, b) => caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
+        files.push(...configFilesIn(extra, windows)
+            .filter((name) => !same(name, 'NuGet.Config'))
+            .sort(ordinal(caseInsensitive))
+            .map((name) => path.join(extra, name)));
+    }
+    const machine = machineWideDirectory(options.environment, platform, path);
+    if (machine !== undefined) {
+        files.push(...configFilesIn(machine, windows).map((name) => path.join(machine, name)));
+    }
+    return files;
+}
+/**
+ * NuGetFolderPath.UserSettingsDirectory: %APPDATA%\NuGet, else $HOME/.nuget/NuGet. The dotnet CLI
+ * runs NuGet with DOTNET_CLI_HOME as its home when that is set (tried: with both set, only
+ * $DOTNET_CLI_HOME/.nuget/NuGet/NuGet.Config is read).
+ */
+function userSettingsDirectory(env, windows, path) {
+    const base = windows ? env.APPDATA : env.DOTNET_CLI_HOME || env.HOME;
+    if (!base)
+        return undefined;
+    return windows ? path.join(base, 'NuGet') : path.join(base, '.nuget', 'NuGet');
+}
+/** NuGetFolderPath.MachineWideConfigDirectory. */
+function machineWideDirectory(env, platform, path) {
+    let base;
+    if (platform === 'win32')
+        base = env['ProgramFiles(x86)'] || env.ProgramFiles;
+    else if (platform === 'darwin')
+        base = '/Library/Application Support';
+    else
+        base = env.NUGET_COMMON_APPLICATION_DATA || '/etc/opt';
+    return base ? path.join(base, 'NuGet', 'Config') : undefined;
+}
+/**
+ * The `*.config` files of a folder (and `*.Config` on Linux and macOS, listed first, as NuGet's
+ * SupportedMachineWideConfigExtension orders its two patterns); each pattern's files in ordinal
+ * order (NuGet takes the directory's enumeration order, which is not defined).
+ */
+function configFilesIn(directory, windows) {
+    let names;
+    try {
+        names = (0,external_node_fs_.readdirSync)(directory);
+    }
+    catch {
+        return [];
+    }
+    const files = names.filter((name) => isFile(`${directory}/${name}`)).sort(ordinal(false));
+    if (windows)
+        return files.filter((name) => name.toLowerCase().endsWith('.config'));
+    return [
+        ...files.filter((name) => name.endsWith('.Config')),
+        ...files.filter((name) => name.endsWith('.config')),
+    ];
+}
+function ordinal(ignoreCase) {
+    return (a, b) => {
+        const [x, y] = ignoreCase ? [a.toUpperCase(), b.toUpperCase()] : [a, b];
+        return x < y ? -1 : x > y ? 1 : 0;
+    };
+}
+/**
+ * File.Exists: anything but a directory (symbolic links followed). A FIFO or device named
+ * nuget.config is therefore found, and then refused by the bounded reader (NUPKG005) instead of
+ * being skipped silently.
+ */
+function isFile(path) {
+    try {
+        return !(0,external_node_fs_.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/policy/presets.ts
@@ -72845,11 +73100,17 @@ function checkTimestampChainRevocation(checker, token, options) {
  * uses here (the OS object-signing bundle when present, else the SDK bundles); `sdk` is the SDK
  * bundles shipped with this tool; `system` is the OS TLS bundle for both purposes. Any other
  * value is a PEM file or directory whose certificates are added as roots for both purposes.
+ *
+ * `system` reads the Linux/BSD bundle paths under /etc; on Windows those resolve to a folder at
+ * the root of the current drive (C:\etc), which any local user can create, so it is refused there.
  */
-function selectTrustStores(values) {
+function selectTrustStores(values, platform = process.platform) {
     const named = values.filter((v) => v === 'default' || v === 'sdk' || v === 'system');
     if (named.length > 1) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Choose one of default, sdk or system for --trusted-roots, not ${named.join(' and ')}.`);
+    }
+    if (named[0] === 'system' && platform === 'win32') {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', "--trusted-roots system is not available on Windows: it reads the OS bundles under /etc, which on Windows is a folder at the drive root (C:\\etc) that any local user can create. Use --trusted-roots default (the .NET SDK's root bundles; dotnet itself uses the Windows certificate stores) or --trusted-roots FILE.pem with the roots to trust.");
     }
     const base = baseStores(named[0] ?? 'default');
     const files = values.filter((v) => !named.includes(v));
@@ -74607,10 +74868,11 @@ function verify_package_unreadable(file, error) {
 
 
 
+
 /** Loads the run's configuration once, then verifies each package. */
 async function runVerification(options) {
     const signerPolicy = options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
-    const nugetConfig = options.nugetConfig === undefined ? undefined : loadNuGetConfig(options.nugetConfig);
+    const { config: nugetConfig, files: nugetConfigFiles } = nugetConfigOf(options);
     for (const found of nugetConfig?.issues ?? [])
         options.onRunIssue?.(found);
     const repositoryCertificates = loadRepositoryList(options.repositoryCertificates);
@@ -74643,7 +74905,16 @@ async function runVerification(options) {
             ...(repositoryCertificates ? { repositoryCertificates } : {}),
         }));
     }
-    return { results, expansion };
+    return { results, expansion, ...(nugetConfigFiles && { nugetConfigFiles }) };
+}
+/** --configfile alone, as NuGet reads it; else the discovered hierarchy, if asked for. */
+function nugetConfigOf(options) {
+    if (options.nugetConfig !== undefined) {
+        return { config: loadNuGetConfig(options.nugetConfig), files: [options.nugetConfig] };
+    }
+    if (options.nugetConfigDiscovery === undefined)
+        return {};
+    return discoverNuGetConfig(options.nugetConfigDiscovery);
 }
 function loadRepositoryList(value) {
     if (value === undefined)
@@ -74692,14 +74963,14 @@ async function execute(plan, packages, clock, cwd, onRunIssue) {
     if (packages.length === 0)
         return none;
     if (plan.mode === 'verify') {
-        const { results: verifications } = await runVerification({
+        const { results: verifications, nugetConfigFiles } = await runVerification({
             ...plan.verify,
             ...tell,
             packages,
             now: clock(),
             cwd,
         });
-        return { ...none, verifications };
+        return { ...none, verifications, ...(nugetConfigFiles && { nugetConfigFiles }) };
     }
     if (plan.mode === 'sign-and-verify') {
         // Checks that the policy, nuget.config and trust roots load before anything is signed.
@@ -74709,11 +74980,16 @@ async function execute(plan, packages, clock, cwd, onRunIssue) {
     if (plan.mode === 'sign')
         return { ...none, signing };
     const signed = signing.filter((o) => o.signed).map((o) => o.outputPath ?? o.file);
-    const verifications = signed.length === 0
-        ? []
-        : (await runVerification({ ...plan.verify, ...tell, packages: signed, now: clock(), cwd }))
-            .results;
-    return { ...none, signing, verifications };
+    if (signed.length === 0)
+        return { ...none, signing };
+    const { results: verifications, nugetConfigFiles } = await runVerification({
+        ...plan.verify,
+        ...tell,
+        packages: signed,
+        now: clock(),
+        cwd,
+    });
+    return { ...none, signing, verifications, ...(nugetConfigFiles && { nugetConfigFiles }) };
 }
 
 ;// CONCATENATED MODULE: ./src/report/escape.ts
@@ -74950,6 +75226,16 @@ async function resolveInputs(inputs, context) {
             ...(inputs.policyFile ? { policyFile: inputs.policyFile } : {}),
             ...(flag('published', inputs.published, false) ? { published: true } : {}),
             ...(inputs.nugetConfig ? { nugetConfig: inputs.nugetConfig } : {}),
+            // nuget-config wins over discovery, as --configfile does in dotnet.
+            ...(!inputs.nugetConfig &&
+                flag('nuget-config-discovery', inputs.nugetConfigDiscovery ?? '', true)
+                ? {
+                    nugetConfigDiscovery: {
+                        workingDirectory: env.cwd,
+                        environment: env.nugetConfigVariables ?? {},
+                    },
+                }
+                : {}),
             trustedRoots,
             certificateFingerprints: list(inputs.certificateFingerprints),
             revocation: {
@@ -75198,8 +75484,13 @@ var mask = __nccwpck_require__(1368);
  * (what expanding FILE|DIR|GLOB considered) when the run has one. It parses to exactly these
  * values; `jsonText` only writes log-active characters as `\\u` escapes.
  */
-function renderJson(results, expansion) {
-    const document = expansion ? { results, search: searchDocument(expansion) } : { results };
+function renderJson(results, expansion, nugetConfigFiles) {
+    const document = {
+        results,
+        ...(expansion && { search: searchDocument(expansion) }),
+        // The nuget.config files whose trust settings applied, closest first (none: discovery found none).
+        ...(nugetConfigFiles && { nugetConfig: { files: nugetConfigFiles } }),
+    };
     return jsonText(document);
 }
 
@@ -75207,14 +75498,17 @@ function renderJson(results, expansion) {
 
 /**
  * The path GitHub wants in annotations, check runs and SARIF: relative to the repository root
- * (the workspace), with forward slashes. A package outside the workspace keeps its absolute path.
+ * (the workspace), with forward slashes on every platform (Windows gives backslashes from globs
+ * and directories). A package outside the workspace keeps its absolute path, in the platform's
+ * own spelling. `platform` (default: the running one) picks the path rules, so both are tested.
  */
-function workspacePath(file, workspace, cwd) {
-    const absolute = (0,external_node_path_.resolve)(cwd, file);
-    const inside = (0,external_node_path_.relative)(workspace, absolute);
-    if (inside === '' || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside))
+function workspacePath(file, workspace, cwd, platform = process.platform) {
+    const path = platform === 'win32' ? external_node_path_.win32 : external_node_path_.posix;
+    const absolute = path.resolve(cwd, file);
+    const inside = path.relative(workspace, absolute);
+    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))
         return absolute;
-    return inside.split(external_node_path_.sep).join('/');
+    return inside.split(path.sep).join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/report/github/annotations.ts
@@ -75469,11 +75763,25 @@ function rule(code) {
     };
 }
 function sarif_location(file, options) {
-    const path = workspacePath(file, options.workspace, options.cwd);
-    const artifactLocation = (0,external_node_path_.isAbsolute)(path)
-        ? { uri: (0,external_node_url_.pathToFileURL)(path).href }
-        : { uri: encodeURI(path), uriBaseId: '%SRCROOT%' };
+    const platform = options.platform ?? process.platform;
+    const path = workspacePath(file, options.workspace, options.cwd, platform);
+    const isAbsolute = (platform === 'win32' ? external_node_path_.win32 : external_node_path_.posix).isAbsolute(path);
+    const artifactLocation = isAbsolute
+        ? { uri: (0,external_node_url_.pathToFileURL)(path, { windows: platform === 'win32' }).href }
+        : { uri: relativeUri(path), uriBaseId: '%SRCROOT%' };
     return { physicalLocation: { artifactLocation } };
+}
+/**
+ * A relative URI reference for a `/`-separated path: each segment percent-encoded on its own, so
+ * `#`, `?`, `%` and `:` in a file name stay part of the name (encodeURI keeps `#` and `?`, which
+ * would end the path there). A lone UTF-16 surrogate (possible in Windows names) becomes U+FFFD,
+ * as encodeURIComponent cannot encode it.
+ */
+function relativeUri(path) {
+    return path
+        .split('/')
+        .map((segment) => encodeURIComponent(segment.replace(/\p{Cs}/gu, '\uFFFD')))
+        .join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/report/junit.ts
@@ -75724,8 +76032,9 @@ function publish_summaryMarkdown(plan, outcome, verdict) {
 }
 /** verify: the CLI's `verify --json`; sign: the CLI's `sign --json`; both: verify's plus `signing`. */
 function resultsDocument(plan, outcome) {
-    if (plan.mode === 'verify')
-        return renderJson(outcome.verifications);
+    if (plan.mode === 'verify') {
+        return renderJson(outcome.verifications, undefined, outcome.nugetConfigFiles);
+    }
     if (plan.mode === 'sign')
         return jsonText({ results: outcome.signing });
     return jsonText({ results: outcome.verifications, signing: outcome.signing });
@@ -75747,6 +76056,28 @@ async function writeText(path, text) {
 
 // EXTERNAL MODULE: ./src/action/read-inputs.ts
 var read_inputs = __nccwpck_require__(2316);
+;// CONCATENATED MODULE: ./src/action/report-paths.ts
+/**
+ * The outcome with every package path spelled with `/`, for the outputs, the results file, the job
+ * summary and the report files. On Windows a glob or a folder yields `artifacts\Foo.nupkg` while a
+ * named file keeps the user's `artifacts/Foo.nupkg`; Windows accepts both, and one spelling keeps
+ * the lists readable and comparable. Elsewhere a backslash is part of a file name and is kept.
+ */
+function withForwardSlashes(outcome, platform = process.platform) {
+    if (platform !== 'win32')
+        return outcome;
+    const slashes = (path) => path.replaceAll('\\', '/');
+    return {
+        packages: outcome.packages.map(slashes),
+        signing: outcome.signing.map((o) => ({
+            ...o,
+            file: slashes(o.file),
+            ...(o.outputPath === undefined ? {} : { outputPath: slashes(o.outputPath) }),
+        })),
+        verifications: outcome.verifications.map((r) => ({ ...r, file: slashes(r.file) })),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/verdict.ts
 
 /** Decides the step's outcome: `fail-on` says whether invalid results (or warnings) fail it. */
@@ -75774,6 +76105,7 @@ function decide(plan, outcome, findings) {
 
 
 
+
 /**
  * The action: validate the inputs, find the packages, sign and/or verify them with the CLI's code
  * path, then report everywhere GitHub looks. Bad inputs fail the step with one message.
@@ -75786,10 +76118,14 @@ async function run(inputs = (0,read_inputs/* readActionInputs */.U)(), clock = (
         const { cwd } = inputs.environment;
         const { files: packages, summary } = await findPackages(plan, cwd);
         info(`${packages.length} package(s) matched ${plan.packages.join(', ')} (${describeExpansion(summary)}).`);
-        const outcome = await execute(plan, packages, clock, cwd, (found) => warning(`${found.code}: ${found.message}`));
+        const outcome = withForwardSlashes(await execute(plan, packages, clock, cwd, (found) => warning(`${found.code}: ${found.message}`)));
         for (const note of outcome.signing.map(removedTemporariesNote))
             if (note)
                 info(note);
+        if (outcome.nugetConfigFiles) {
+            const files = outcome.nugetConfigFiles;
+            info(`nuget.config: ${files.length > 0 ? files.join(', ') : 'none found'}`);
+        }
         const findings = collectFindings(outcome.verifications, outcome.signing);
         const verdict = decide(plan, outcome, findings);
         const report = { plan, outcome, findings, verdict, environment: inputs.environment };
@@ -75947,6 +76283,7 @@ function readActionInputs(env = process.env) {
         policyFile: get('policy-file'),
         published: get('published'),
         nugetConfig: get('nuget-config'),
+        nugetConfigDiscovery: get('nuget-config-discovery'),
         trustedRoots: get('trusted-roots'),
         certificateFingerprints: get('certificate-fingerprints'),
         revocationMode: get('revocation-mode'),
@@ -75982,6 +76319,14 @@ function readActionInputs(env = process.env) {
             ...optional('headSha', pullRequestHead() ?? env.GITHUB_SHA),
             ...optional('apiUrl', env.GITHUB_API_URL),
             ...optional('revocationModeVariable', env.NUGET_CERT_REVOCATION_MODE),
+            nugetConfigVariables: {
+                DOTNET_CLI_HOME: env.DOTNET_CLI_HOME,
+                HOME: env.HOME,
+                APPDATA: env.APPDATA,
+                NUGET_COMMON_APPLICATION_DATA: env.NUGET_COMMON_APPLICATION_DATA,
+                'ProgramFiles(x86)': env['ProgramFiles(x86)'],
+                ProgramFiles: env.ProgramFiles,
+            },
         },
     };
     // A path is not secret; a key or its base64 is. File contents are masked when read (inputs.ts).
@@ -84288,7 +84633,7 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 7493:
+/***/ 9874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -84348,7 +84693,7 @@ var seq = __nccwpck_require__(1706);
 var string = __nccwpck_require__(6464);
 var bool = __nccwpck_require__(3959);
 var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(7493);
+var int = __nccwpck_require__(9874);
 
 const schema = [
     map.map,
@@ -84451,7 +84796,7 @@ var seq = __nccwpck_require__(1706);
 var string = __nccwpck_require__(6464);
 var bool = __nccwpck_require__(3959);
 var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(7493);
+var int = __nccwpck_require__(9874);
 var schema = __nccwpck_require__(896);
 var schema$1 = __nccwpck_require__(3559);
 var binary = __nccwpck_require__(6083);

@@ -21317,6 +21317,11 @@ const LIMITS = {
     /** Size of a nuget.config file, checked while reading it. */
     maxNuGetConfigBytes: 4 * 1024 * 1024,
     /**
+     * nuget.config files read when discovering the hierarchy (one per directory up to the root, the
+     * user-wide and machine-wide folders): with maxNuGetConfigBytes, this bounds the memory spent.
+     */
+    maxNuGetConfigFiles: 256,
+    /**
      * A signer policy file (NUPKG005): one with thousands of accounts is under 1 MB. The YAML
      * document model costs about 80 bytes of memory per byte of text, so this also bounds memory.
      */
@@ -46876,6 +46881,73 @@ function count(n, singular, plural = `${singular}s`) {
     return `${n} ${n === 1 ? singular : plural}`;
 }
 
+;// CONCATENATED MODULE: ./src/package/replace-file.ts
+
+/**
+ * Waits between rename attempts on Windows, 2.2 s in total: long enough for an antivirus scan or
+ * the search indexer to release a freshly written package, short enough that a file held for good
+ * (an open editor, a running process) fails the step soon.
+ */
+const WINDOWS_RENAME_BACKOFF_MS = [
+    10, 20, 40, 80, 160, 320, 500, 500, 500,
+];
+/**
+ * Errors Windows gives while another process briefly holds the file: a sharing violation (EBUSY),
+ * or an access denial (EPERM, EACCES) that MoveFileEx also reports for a pending delete or a scan.
+ */
+const TRANSIENT_WINDOWS_CODES = new Set(['EPERM', 'EBUSY', 'EACCES']);
+const defaultFileSystem = {
+    rename: promises_namespaceObject.rename,
+    chmod: promises_namespaceObject.chmod,
+    sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
+};
+/**
+ * Renames `temporary` over `destination` (whose mode is `existingMode` when it exists). POSIX
+ * renames over any file the folder lets us write; Windows refuses while another process holds the
+ * file and refuses a read-only destination, so there the read-only attribute is cleared first (and
+ * put back afterwards, or on failure) and the rename is retried with the backoff above. On failure
+ * the destination keeps its bytes and its mode.
+ */
+async function replaceFile(temporary, destination, existingMode, options = {}) {
+    const fs = { ...defaultFileSystem, ...options.fs };
+    if ((options.platform ?? process.platform) !== 'win32') {
+        await fs.rename(temporary, destination);
+        return;
+    }
+    // Node maps the owner write bit to the read-only attribute on Windows.
+    const readOnly = existingMode !== undefined && (existingMode & 0o200) === 0;
+    if (readOnly)
+        await fs.chmod(destination, (existingMode & 0o777) | 0o200);
+    try {
+        await renameWithRetries(temporary, destination, fs);
+    }
+    catch (error) {
+        if (readOnly)
+            await fs.chmod(destination, existingMode & 0o777).catch(() => undefined);
+        throw error;
+    }
+    // The renamed file carries the original's mode already (set on the temporary); this keeps the
+    // attribute even where the rename did not carry it over.
+    if (readOnly)
+        await fs.chmod(destination, existingMode & 0o777);
+}
+async function renameWithRetries(temporary, destination, fs) {
+    for (let attempt = 0;; attempt++) {
+        try {
+            await fs.rename(temporary, destination);
+            return;
+        }
+        catch (error) {
+            const delay = WINDOWS_RENAME_BACKOFF_MS[attempt];
+            const code = error.code;
+            if (delay === undefined || code === undefined || !TRANSIENT_WINDOWS_CODES.has(code)) {
+                throw error;
+            }
+            await fs.sleep(delay);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/package/temporary-files.ts
@@ -47005,6 +47077,7 @@ function truncateUtf8(text, maxBytes) {
 
 
 
+
 /**
  * Writes `destination` all at once: `produce` fills a temporary file next to the file that is
  * replaced (so the final rename stays on one file system and is atomic), which is flushed to disk
@@ -47018,8 +47091,11 @@ function truncateUtf8(text, maxBytes) {
  * On any failure the temporary file is deleted and `destination` is left as it was; this also
  * holds when `produce` reads `destination` itself (signing in place). A killed process leaves its
  * temporary file, named so that `removeStaleTemporaries` recognises it later.
+ *
+ * `options` name the platform and the rename's file-system calls (`replaceFile`: retries and
+ * read-only destinations on Windows); tests set them to act as Windows does.
  */
-async function atomic_write_writeFileAtomically(destination, produce) {
+async function atomic_write_writeFileAtomically(destination, produce, options = {}) {
     let temporaryPath;
     let handle;
     try {
@@ -47035,9 +47111,9 @@ async function atomic_write_writeFileAtomically(destination, produce) {
         await handle.sync();
         await handle.close();
         handle = undefined;
-        await (0,promises_namespaceObject.rename)(temporaryPath, target.path);
+        await replaceFile(temporaryPath, target.path, target.existing?.mode, options);
         temporaryPath = undefined;
-        await syncDirectory((0,external_node_path_namespaceObject.dirname)(target.path)).catch((error) => {
+        await syncDirectory((0,external_node_path_namespaceObject.dirname)(target.path), options.platform ?? process.platform).catch((error) => {
             throw new errors_NupkgSigningError('NUPKG002', `'${destination}' was replaced, but its folder could not be flushed to disk: ${describeError(error)}.`, { file: destination, cause: error });
         });
     }
@@ -47103,8 +47179,8 @@ async function keepOwnerAndMode(handle, original) {
  * folder for this (NTFS journals the rename); some file systems refuse it (EINVAL), and a folder
  * we may write but not read cannot be opened: the rename has happened either way.
  */
-async function syncDirectory(directory) {
-    if (process.platform === 'win32')
+async function syncDirectory(directory, platform) {
+    if (platform === 'win32')
         return;
     let handle;
     try {
@@ -53301,14 +53377,17 @@ function codeTitle(code) {
 
 /**
  * The path GitHub wants in annotations, check runs and SARIF: relative to the repository root
- * (the workspace), with forward slashes. A package outside the workspace keeps its absolute path.
+ * (the workspace), with forward slashes on every platform (Windows gives backslashes from globs
+ * and directories). A package outside the workspace keeps its absolute path, in the platform's
+ * own spelling. `platform` (default: the running one) picks the path rules, so both are tested.
  */
-function workspacePath(file, workspace, cwd) {
-    const absolute = (0,external_node_path_namespaceObject.resolve)(cwd, file);
-    const inside = (0,external_node_path_namespaceObject.relative)(workspace, absolute);
-    if (inside === '' || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside))
+function workspacePath(file, workspace, cwd, platform = process.platform) {
+    const path = platform === 'win32' ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
+    const absolute = path.resolve(cwd, file);
+    const inside = path.relative(workspace, absolute);
+    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))
         return absolute;
-    return inside.split(external_node_path_namespaceObject.sep).join('/');
+    return inside.split(path.sep).join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/report/github/sarif.ts
@@ -53360,11 +53439,25 @@ function rule(code) {
     };
 }
 function sarif_location(file, options) {
-    const path = workspacePath(file, options.workspace, options.cwd);
-    const artifactLocation = (0,external_node_path_namespaceObject.isAbsolute)(path)
-        ? { uri: (0,external_node_url_namespaceObject.pathToFileURL)(path).href }
-        : { uri: encodeURI(path), uriBaseId: '%SRCROOT%' };
+    const platform = options.platform ?? process.platform;
+    const path = workspacePath(file, options.workspace, options.cwd, platform);
+    const isAbsolute = (platform === 'win32' ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix).isAbsolute(path);
+    const artifactLocation = isAbsolute
+        ? { uri: (0,external_node_url_namespaceObject.pathToFileURL)(path, { windows: platform === 'win32' }).href }
+        : { uri: relativeUri(path), uriBaseId: '%SRCROOT%' };
     return { physicalLocation: { artifactLocation } };
+}
+/**
+ * A relative URI reference for a `/`-separated path: each segment percent-encoded on its own, so
+ * `#`, `?`, `%` and `:` in a file name stay part of the name (encodeURI keeps `#` and `?`, which
+ * would end the path there). A lone UTF-16 surrogate (possible in Windows names) becomes U+FFFD,
+ * as encodeURIComponent cannot encode it.
+ */
+function relativeUri(path) {
+    return path
+        .split('/')
+        .map((segment) => encodeURIComponent(segment.replace(/\p{Cs}/gu, '\uFFFD')))
+        .join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/report/github/summary.ts
@@ -53902,8 +53995,13 @@ function usage(message) {
  * (what expanding FILE|DIR|GLOB considered) when the run has one. It parses to exactly these
  * values; `jsonText` only writes log-active characters as `\\u` escapes.
  */
-function renderJson(results, expansion) {
-    const document = expansion ? { results, search: searchDocument(expansion) } : { results };
+function renderJson(results, expansion, nugetConfigFiles) {
+    const document = {
+        results,
+        ...(expansion && { search: searchDocument(expansion) }),
+        // The nuget.config files whose trust settings applied, closest first (none: discovery found none).
+        ...(nugetConfigFiles && { nugetConfig: { files: nugetConfigFiles } }),
+    };
     return jsonText(document);
 }
 
@@ -54083,6 +54181,10 @@ function text_renderText(results, options = {}) {
         // At most 80 columns up to 99,999 packages; the NU3018/NU3028 lines say the rest. Indented
         // like every line that is not a verdict or the total.
         `  note: revocation not checked (offline) for ${offline} package(s); see --verbose`);
+    }
+    if (options.nugetConfigFiles && !options.quiet) {
+        const files = options.nugetConfigFiles;
+        lines.push(`  nuget.config: ${files.length > 0 ? files.join(', ') : 'none found'}`);
     }
     const searched = options.expansion ? ` (${describeExpansion(options.expansion)})` : '';
     lines.push('', `${results.length - failed} valid, ${failed} invalid${searched}`);
@@ -55007,19 +55109,26 @@ const trusted_signers_HASH_ALGORITHMS = [
  * `<clear />` drop what came before it — a second `<clear />` being itself a duplicate of the first.
  */
 function readTrustedSigners(section) {
+    return readTrustedSignerItems(section).signers;
+}
+/** The same, saying whether the section kept a `<clear />` (it clears further files' items). */
+function readTrustedSignerItems(section) {
     const parsed = section.children.map((child) => ({
         child,
         signer: isItem(child, 'author') || isItem(child, 'repository') ? readSigner(child) : undefined,
     }));
     let signers = [];
+    let cleared = false;
     for (const { child, signer } of firstOfEachKey(parsed)) {
-        if (isItem(child, 'clear'))
+        if (isItem(child, 'clear')) {
             signers = [];
+            cleared = true;
+        }
         else if (signer)
             signers.push(signer);
         // NuGet keeps other elements as unknown items and ignores them for verification.
     }
-    return signers;
+    return { cleared, signers };
 }
 /**
  * SettingFactory recognises an item by its element name in any case (Enum.TryParse ignoreCase):
@@ -55212,6 +55321,14 @@ function readXmlTree(source) {
  * while reading), decoded by its byte order mark or XML declaration as NuGet's XmlReader does.
  */
 function loadNuGetConfig(path) {
+    return mergeNuGetConfigLayers([loadNuGetConfigLayer(path)], path);
+}
+/** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
+function parseNuGetConfig(xml, file) {
+    return mergeNuGetConfigLayers([parseNuGetConfigLayer(xml, file)], file);
+}
+/** Reads one file of the hierarchy like loadNuGetConfig, without merging it with anything. */
+function loadNuGetConfigLayer(path) {
     const bytes = readBoundedFileSync(path, {
         maxBytes: LIMITS.maxNuGetConfigBytes,
         code: 'NUPKG005',
@@ -55224,28 +55341,66 @@ function loadNuGetConfig(path) {
     catch (error) {
         throw configError(error, path);
     }
-    return parseNuGetConfig(text, path);
+    return parseNuGetConfigLayer(text, path);
 }
-/** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
-function parseNuGetConfig(xml, file) {
+/** Parses one file's signing sections; a file NuGet would refuse throws NUPKG005. */
+function parseNuGetConfigLayer(xml, file) {
     try {
         const root = readXmlTree(xml);
         if (root.name !== 'configuration')
             throw new ConfigProblem(`the root element must be <configuration>, not <${root.name}>`, root.line);
         const trustedSigners = firstSection(root, 'trustedSigners');
-        const signers = trustedSigners ? readTrustedSigners(trustedSigners) : [];
-        const { entries, issues } = mergeAllowList(signers);
+        const config = firstSection(root, 'config');
         return {
             file,
-            signatureValidationMode: validationMode(root),
-            trustedSigners: signers,
-            allowList: entries,
-            issues,
+            ...(config && { validationMode: validationModeItem(config) }),
+            ...(trustedSigners && { trustedSigners: readTrustedSignerItems(trustedSigners) }),
         };
     }
     catch (error) {
         throw configError(error, file);
     }
+}
+/**
+ * Settings' merge (VirtualSettingSection.Merge), from the furthest file to the closest: a closer
+ * item replaces the same item (an author by its name, a repository by name and serviceIndex, both
+ * compared ordinally as AuthorItem/RepositoryItem.Equals do), and a closer `<clear />` drops every
+ * item merged before it. `file` names the merged settings in messages.
+ */
+function mergeNuGetConfigLayers(closestFirst, file) {
+    // Keyed by item identity; a replaced item moves to the end. Linear in the number of items.
+    const signers = new Map();
+    let mode;
+    for (const layer of [...closestFirst].reverse()) {
+        if (layer.trustedSigners) {
+            if (layer.trustedSigners.cleared)
+                signers.clear();
+            for (const signer of layer.trustedSigners.signers) {
+                const key = itemKey(signer);
+                signers.delete(key);
+                signers.set(key, signer);
+            }
+        }
+        if (layer.validationMode) {
+            if (layer.validationMode.cleared)
+                mode = undefined;
+            if (layer.validationMode.value !== undefined)
+                mode = layer.validationMode.value;
+        }
+    }
+    const merged = [...signers.values()];
+    const { entries, issues } = mergeAllowList(merged);
+    return {
+        file,
+        signatureValidationMode: parseValidationMode(mode),
+        trustedSigners: merged,
+        allowList: entries,
+        issues,
+    };
+}
+/** AuthorItem/RepositoryItem equality: kind, then name and serviceIndex, ordinal (JSON keeps them apart). */
+function itemKey(signer) {
+    return JSON.stringify([signer.kind, signer.name, signer.serviceIndex ?? null]);
 }
 /** A file NuGet would refuse (or one over our limits) is NUPKG005, naming the file and the line. */
 function configError(error, file) {
@@ -55266,19 +55421,25 @@ function firstSection(root, name) {
     const kept = firstOfEachKey(root.children.map((child) => ({ child })));
     return kept.find(({ child }) => child.name === name)?.child;
 }
-/** SettingsUtility.GetSignatureValidationMode: key matched case-insensitively; unparsable → accept. */
-function validationMode(root) {
+/** The `<config>` section's signatureValidationMode item: key matched case-insensitively. */
+function validationModeItem(section) {
     let value;
-    const section = firstSection(root, 'config');
-    const items = firstOfEachKey((section?.children ?? []).map((child) => ({ child })));
+    let cleared = false;
+    const items = firstOfEachKey(section.children.map((child) => ({ child })));
     for (const { child: item } of items) {
-        if (isItem(item, 'clear'))
+        if (isItem(item, 'clear')) {
             value = undefined;
+            cleared = true;
+        }
         else if (isItem(item, 'add') &&
             item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode') {
             value ??= item.attributes.get('value');
         }
     }
+    return value === undefined ? { cleared } : { cleared, value };
+}
+/** SettingsUtility.GetSignatureValidationMode: unparsable or absent → accept. */
+function parseValidationMode(value) {
     const normalized = value?.trim().toLowerCase();
     // Enum.TryParse also takes the numeric values of SignatureValidationMode (Accept = 0, Require = 1).
     return normalized === 'require' || normalized === '1' ? 'require' : 'accept';
@@ -55333,6 +55494,126 @@ function isUntrustedRootAllowed(config, certificate) {
         const hash = certificateHash(certificate, algorithmOf(e.hashAlgorithm));
         return hash !== undefined && e.fingerprint === hash;
     });
+}
+
+;// CONCATENATED MODULE: ./src/policy/nuget-config/discover.ts
+
+
+
+
+
+/** Finds, reads (each bounded, NUPKG005 for a file NuGet refuses) and merges the hierarchy. */
+function discoverNuGetConfig(options) {
+    const files = nugetConfigFiles(options);
+    if (files.length > LIMITS.maxNuGetConfigFiles) {
+        throw new errors_NupkgSigningError('NUPKG005', `${files.length} nuget.config files would be read (more than ${LIMITS.maxNuGetConfigFiles}), starting with ${files[0] ?? ''}: pass --configfile, or turn discovery off`);
+    }
+    if (files.length === 0)
+        return { files };
+    const layers = files.map(loadNuGetConfigLayer);
+    return { config: mergeNuGetConfigLayers(layers, files.join(', ')), files };
+}
+/** The paths NuGet would read, closest first; only files that exist. */
+function nugetConfigFiles(options) {
+    const platform = options.platform ?? process.platform;
+    const windows = platform === 'win32';
+    const path = windows ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
+    // PathUtility.IsFileSystemCaseInsensitive: one spelling there (the system matches any case);
+    // on a case-sensitive system the first existing of three spellings.
+    const caseInsensitive = windows || platform === 'darwin';
+    const names = caseInsensitive
+        ? ['NuGet.Config']
+        : ['nuget.config', 'NuGet.config', 'NuGet.Config'];
+    const files = [];
+    for (let directory = path.resolve(options.workingDirectory);;) {
+        const found = names.map((name) => path.join(directory, name)).find(isFile);
+        if (found)
+            files.push(found);
+        const parent = path.dirname(directory);
+        if (parent === directory)
+            break;
+        directory = parent;
+    }
+    const user = userSettingsDirectory(options.environment, windows, path);
+    if (user !== undefined) {
+        const userFile = path.join(user, 'NuGet.Config');
+        if (isFile(userFile))
+            files.push(userFile);
+        // The additional user-wide files, sorted with the system's comparer, NuGet.Config excepted.
+        const extra = path.join(user, 'config');
+        const same = (a, b) => caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
+        files.push(...configFilesIn(extra, windows)
+            .filter((name) => !same(name, 'NuGet.Config'))
+            .sort(ordinal(caseInsensitive))
+            .map((name) => path.join(extra, name)));
+    }
+    const machine = machineWideDirectory(options.environment, platform, path);
+    if (machine !== undefined) {
+        files.push(...configFilesIn(machine, windows).map((name) => path.join(machine, name)));
+    }
+    return files;
+}
+/**
+ * NuGetFolderPath.UserSettingsDirectory: %APPDATA%\NuGet, else $HOME/.nuget/NuGet. The dotnet CLI
+ * runs NuGet with DOTNET_CLI_HOME as its home when that is set (tried: with both set, only
+ * $DOTNET_CLI_HOME/.nuget/NuGet/NuGet.Config is read).
+ */
+function userSettingsDirectory(env, windows, path) {
+    const base = windows ? env.APPDATA : env.DOTNET_CLI_HOME || env.HOME;
+    if (!base)
+        return undefined;
+    return windows ? path.join(base, 'NuGet') : path.join(base, '.nuget', 'NuGet');
+}
+/** NuGetFolderPath.MachineWideConfigDirectory. */
+function machineWideDirectory(env, platform, path) {
+    let base;
+    if (platform === 'win32')
+        base = env['ProgramFiles(x86)'] || env.ProgramFiles;
+    else if (platform === 'darwin')
+        base = '/Library/Application Support';
+    else
+        base = env.NUGET_COMMON_APPLICATION_DATA || '/etc/opt';
+    return base ? path.join(base, 'NuGet', 'Config') : undefined;
+}
+/**
+ * The `*.config` files of a folder (and `*.Config` on Linux and macOS, listed first, as NuGet's
+ * SupportedMachineWideConfigExtension orders its two patterns); each pattern's files in ordinal
+ * order (NuGet takes the directory's enumeration order, which is not defined).
+ */
+function configFilesIn(directory, windows) {
+    let names;
+    try {
+        names = (0,external_node_fs_namespaceObject.readdirSync)(directory);
+    }
+    catch {
+        return [];
+    }
+    const files = names.filter((name) => isFile(`${directory}/${name}`)).sort(ordinal(false));
+    if (windows)
+        return files.filter((name) => name.toLowerCase().endsWith('.config'));
+    return [
+        ...files.filter((name) => name.endsWith('.Config')),
+        ...files.filter((name) => name.endsWith('.config')),
+    ];
+}
+function ordinal(ignoreCase) {
+    return (a, b) => {
+        const [x, y] = ignoreCase ? [a.toUpperCase(), b.toUpperCase()] : [a, b];
+        return x < y ? -1 : x > y ? 1 : 0;
+    };
+}
+/**
+ * File.Exists: anything but a directory (symbolic links followed). A FIFO or device named
+ * nuget.config is therefore found, and then refused by the bounded reader (NUPKG005) instead of
+ * being skipped silently.
+ */
+function isFile(path) {
+    try {
+        return !(0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+    }
+    catch {
+        return false;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/policy/presets.ts
@@ -55621,11 +55902,17 @@ function optionalDate(key, value) {
  * uses here (the OS object-signing bundle when present, else the SDK bundles); `sdk` is the SDK
  * bundles shipped with this tool; `system` is the OS TLS bundle for both purposes. Any other
  * value is a PEM file or directory whose certificates are added as roots for both purposes.
+ *
+ * `system` reads the Linux/BSD bundle paths under /etc; on Windows those resolve to a folder at
+ * the root of the current drive (C:\etc), which any local user can create, so it is refused there.
  */
-function selectTrustStores(values) {
+function selectTrustStores(values, platform = process.platform) {
     const named = values.filter((v) => v === 'default' || v === 'sdk' || v === 'system');
     if (named.length > 1) {
         throw new errors_NupkgSigningError('NUPKG003', `Choose one of default, sdk or system for --trusted-roots, not ${named.join(' and ')}.`);
+    }
+    if (named[0] === 'system' && platform === 'win32') {
+        throw new errors_NupkgSigningError('NUPKG003', "--trusted-roots system is not available on Windows: it reads the OS bundles under /etc, which on Windows is a folder at the drive root (C:\\etc) that any local user can create. Use --trusted-roots default (the .NET SDK's root bundles; dotnet itself uses the Windows certificate stores) or --trusted-roots FILE.pem with the roots to trust.");
     }
     const base = baseStores(named[0] ?? 'default');
     const files = values.filter((v) => !named.includes(v));
@@ -56913,10 +57200,11 @@ function verify_package_unreadable(file, error) {
 
 
 
+
 /** Loads the run's configuration once, then verifies each package. */
 async function runVerification(options) {
     const signerPolicy = options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
-    const nugetConfig = options.nugetConfig === undefined ? undefined : loadNuGetConfig(options.nugetConfig);
+    const { config: nugetConfig, files: nugetConfigFiles } = nugetConfigOf(options);
     for (const found of nugetConfig?.issues ?? [])
         options.onRunIssue?.(found);
     const repositoryCertificates = loadRepositoryList(options.repositoryCertificates);
@@ -56949,7 +57237,16 @@ async function runVerification(options) {
             ...(repositoryCertificates ? { repositoryCertificates } : {}),
         }));
     }
-    return { results, expansion };
+    return { results, expansion, ...(nugetConfigFiles && { nugetConfigFiles }) };
+}
+/** --configfile alone, as NuGet reads it; else the discovered hierarchy, if asked for. */
+function nugetConfigOf(options) {
+    if (options.nugetConfig !== undefined) {
+        return { config: loadNuGetConfig(options.nugetConfig), files: [options.nugetConfig] };
+    }
+    if (options.nugetConfigDiscovery === undefined)
+        return {};
+    return discoverNuGetConfig(options.nugetConfigDiscovery);
 }
 function loadRepositoryList(value) {
     if (value === undefined)
@@ -57017,7 +57314,11 @@ Options:
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
-  --configfile FILE    apply the trustedSigners and signatureValidationMode of a nuget.config
+  --configfile FILE    apply the trustedSigners and signatureValidationMode of this nuget.config
+                       only; without it, those of the nuget.config files dotnet would read
+                       (from the working directory up, user-wide, machine-wide), merged
+  --no-nuget-config-discovery
+                       without --configfile, apply no nuget.config at all
   --repository-certificates FILE|nuget.org
                        check repository signatures against a RepositorySignatures list
   --published          with nuget.org's rules: judge a version nuget.org already serves
@@ -57054,6 +57355,7 @@ async function runVerify(argv, out, now, env = process.env) {
             policy: { type: 'string' },
             'policy-file': { type: 'string' },
             configfile: { type: 'string' },
+            'no-nuget-config-discovery': { type: 'boolean', default: false },
             'repository-certificates': { type: 'string' },
             at: { type: 'string' },
             published: { type: 'boolean', default: false },
@@ -57076,11 +57378,14 @@ async function runVerify(argv, out, now, env = process.env) {
     if (values.quiet && values.verbose) {
         throw new errors_NupkgSigningError('NUPKG003', 'Give --quiet or --verbose, not both.');
     }
-    const { results, expansion } = await runVerification({
+    const { results, expansion, nugetConfigFiles } = await runVerification({
         packages: positionals,
         ...(values.policy !== undefined ? { policy: values.policy } : {}),
         ...(values['policy-file'] !== undefined ? { policyFile: values['policy-file'] } : {}),
         ...(values.configfile !== undefined ? { nugetConfig: values.configfile } : {}),
+        ...(values['no-nuget-config-discovery']
+            ? {}
+            : { nugetConfigDiscovery: { workingDirectory: process.cwd(), environment: env } }),
         ...(values['repository-certificates'] !== undefined
             ? { repositoryCertificates: values['repository-certificates'] }
             : {}),
@@ -57097,9 +57402,10 @@ async function runVerify(argv, out, now, env = process.env) {
         },
     });
     out.stdout(values.json
-        ? renderJson(results, expansion)
+        ? renderJson(results, expansion, nugetConfigFiles)
         : text_renderText(results, {
             expansion,
+            ...(nugetConfigFiles && { nugetConfigFiles }),
             quiet: values.quiet,
             verbose: values.verbose,
             color: useColor(env, out.stdoutIsTerminal === true),
