@@ -241,6 +241,63 @@ describe('nupkg-signing sign', () => {
     });
   });
 
+  describe('messages name the flags as users type them', () => {
+    const pemKey = () => ['--private-key', files.key, '--certificate-chain', files.chain];
+
+    it('an already signed package without --overwrite says to use --overwrite', async () => {
+      const path = newPackage();
+      expect((await run(...pemKey(), ...common(), path)).code).toBe(0);
+      const subject = await run(...pemKey(), ...common(), path);
+      expect(subject.code).toBe(1);
+      expect(subject.stdout).toMatch(/error NU3001: .* is already signed\. Use --overwrite /);
+      expect(subject.stdout).not.toMatch(/overwrite option/);
+    });
+
+    it('an untrusted root says to add it with --trusted-roots or use --allow-untrusted-root', async () => {
+      const otherRoots = temp.write(`other-roots-${++counter}.pem`, `${pki.tsaRoot.pem}\n`);
+      const fullChain = temp.write(
+        `full-chain-${counter}.pem`,
+        `${pki.leaf.pem}\n${pki.intermediate.pem}\n${pki.root.pem}\n`,
+      );
+      const subject = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        fullChain,
+        '--trusted-roots',
+        otherRoots,
+        newPackage(),
+      );
+      expect(subject.code).toBe(1);
+      expect(subject.stdout).toMatch(
+        /error NU3018: .*not a trusted root.* --trusted-roots FILE .* --allow-untrusted-root\./,
+      );
+      expect(subject.stdout).not.toMatch(/trusted-roots option/);
+    });
+
+    it('a chain that does not reach a root says to give it with --certificate-chain', async () => {
+      const leafOnly = temp.write(`leaf-only-${++counter}.pem`, `${pki.leaf.pem}\n`);
+      const subject = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        leafOnly,
+        ...common(),
+        newPackage(),
+      );
+      expect(subject.code).toBe(1);
+      expect(subject.stdout).toMatch(/error NU3018: .*PartialChain.* with --certificate-chain /);
+    });
+
+    it('a signing URL without a chain names --certificate-chain', async () => {
+      const subject = await run('--sign-url', 'https://k.example.test/', 'x.nupkg');
+      expect(subject.code).toBe(2);
+      expect(subject.stderr).toMatch(
+        /needs the certificate chain: give it with --certificate-chain/,
+      );
+    });
+  });
+
   describe('usage errors', () => {
     it.each([
       [['x.nupkg'], /exactly one of --certificate-path/],
