@@ -7,6 +7,7 @@ import type { KeyInputs } from '../../run/key-inputs.js';
 import { jsonText, logLines } from '../../report/escape.js';
 import { removedTemporariesNote, runSigning, type SignOutcome } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import { certificateChainText } from '../../trust/pem.js';
 import type { CommandOutput } from '../output.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
@@ -178,7 +179,7 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
     ...(pfxPath !== undefined ? { pfx: await readFile(pfxPath).catch(unreadable(pfxPath)) } : {}),
     ...(keyPath !== undefined ? { privateKeyPem: await readText(keyPath) } : {}),
     ...(password !== undefined ? { password } : {}),
-    ...(chainPath !== undefined ? { certificateChainPem: await readText(chainPath) } : {}),
+    ...(chainPath !== undefined ? { certificateChainPem: await readChain(chainPath) } : {}),
     ...(values['sign-command'] !== undefined ? { signCommand: values['sign-command'] } : {}),
     ...(values['sign-url'] !== undefined ? { signUrl: values['sign-url'] } : {}),
     ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
@@ -253,6 +254,11 @@ function hashOption(value: string, option: string): HashAlgorithmName {
   const parsed = parseHashAlgorithmName(value);
   if (!parsed) throw usage(`${option} must be SHA256, SHA384 or SHA512, not '${value}'.`);
   return parsed;
+}
+
+/** A chain file, PEM or DER (a Windows .cer export), as PEM text. */
+async function readChain(path: string): Promise<string> {
+  return certificateChainText(await readFile(path).catch(unreadable(path)), path);
 }
 
 async function readText(path: string): Promise<string> {
