@@ -298,6 +298,60 @@ describe('nupkg-signing sign', () => {
     });
   });
 
+  describe('with DER certificate files (the Windows .cer export default)', () => {
+    it('signs with a DER --certificate-chain and DER --trusted-roots, and verify accepts DER roots', async () => {
+      const chain = temp.write(
+        `chain-${++counter}.cer`,
+        Buffer.concat([pki.leaf.certificate, pki.intermediate.certificate]),
+      );
+      const root = temp.write(`root-${counter}.cer`, pki.root.certificate);
+      const tsaRoot = temp.write(`tsa-root-${counter}.cer`, pki.tsaRoot.certificate);
+      const path = newPackage();
+      const roots = ['--trusted-roots', root, '--trusted-roots', tsaRoot];
+      const signed = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        chain,
+        ...roots,
+        '--timestamper',
+        tsa.url,
+        path,
+      );
+      expect(signed.stderr).toBe('');
+      expect(signed.code).toBe(0);
+      expect(signed.stdout).toContain(`signed (certificate SHA-256 ${pki.leaf.fingerprintSha256}`);
+
+      let stdout = '';
+      const verified = await main(
+        ['verify', '--json', '--revocation-mode', 'offline', ...roots, path],
+        { stdout: (text) => (stdout += text), stderr: () => undefined },
+        NOW,
+        {},
+      );
+      const [result] = (JSON.parse(stdout) as { results: { valid: boolean; signature: string }[] })
+        .results;
+      expect(result).toMatchObject({ valid: true, signature: 'author' });
+      expect(verified).toBe(0);
+    });
+
+    it('refuses a truncated DER chain with NU3001 naming the file', async () => {
+      const chain = temp.write(`cut-${++counter}.cer`, pki.leaf.certificate.subarray(0, 200));
+      const subject = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        chain,
+        ...common(),
+        newPackage(),
+      );
+      expect(subject.code).toBe(2);
+      expect(subject.stderr).toMatch(
+        /^error NU3001: The certificate chain .*cut-\d+\.cer is not a valid DER certificate file \(.*truncated\)/,
+      );
+    });
+  });
+
   describe('usage errors', () => {
     it.each([
       [['x.nupkg'], /exactly one of --certificate-path/],

@@ -29,7 +29,7 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
                                   module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
 
 Options:
-  --certificate-chain FILE.pem    signing certificate first, then intermediates
+  --certificate-chain FILE        PEM or DER (.cer): signing certificate first, then intermediates
   --certificate-password PASS     PFX password or PEM key passphrase
   --sign-token-env NAME           env var holding the --sign-url bearer token
                                   (default ${DEFAULT_TOKEN_VARIABLE})
@@ -46,7 +46,8 @@ Options:
   --timestamp-hash-algorithm ALG  SHA256 (default), SHA384 or SHA512
   -o, --output DIR                write signed packages to DIR (default: replace in place)
   --overwrite                     replace an existing signature
-  --trusted-roots FILE.pem        extra trusted roots for the pre-sign chain check (repeatable)
+  --trusted-roots FILE            extra roots for the pre-sign chain check, PEM or
+                                  DER .cer (repeatable)
   --allow-untrusted-root          sign although the chain's root is untrusted (NuGet refuses)
   --no-nuget-org-advice           no "nuget.org would reject this" warnings (internal feeds)
   --json                          print one JSON document ({"results": [...]})
