@@ -300,12 +300,13 @@ describe('nupkg-signing sign', () => {
 
   describe('with DER certificate files (the Windows .cer export default)', () => {
     it('signs with a DER --certificate-chain and DER --trusted-roots, and verify accepts DER roots', async () => {
+      const id = ++counter;
       const chain = temp.write(
-        `chain-${++counter}.cer`,
+        `chain-${id}.cer`,
         Buffer.concat([pki.leaf.certificate, pki.intermediate.certificate]),
       );
-      const root = temp.write(`root-${counter}.cer`, pki.root.certificate);
-      const tsaRoot = temp.write(`tsa-root-${counter}.cer`, pki.tsaRoot.certificate);
+      const root = temp.write(`root-${id}.cer`, pki.root.certificate);
+      const tsaRoot = temp.write(`tsa-root-${id}.cer`, pki.tsaRoot.certificate);
       const path = newPackage();
       const roots = ['--trusted-roots', root, '--trusted-roots', tsaRoot];
       const signed = await run(
@@ -333,6 +334,21 @@ describe('nupkg-signing sign', () => {
         .results;
       expect(result).toMatchObject({ valid: true, signature: 'author' });
       expect(verified).toBe(0);
+
+      // The same DER roots named by a policy file's trustedRoots (relative to the policy file).
+      const policy = temp.write(
+        `der-roots-${id}.yml`,
+        `version: 1\naccounts:\n  a: {}\npackages: []\nunmatchedPackages: allow\ntrustedRoots: [root-${id}.cer, tsa-root-${id}.cer]\n`,
+      );
+      stdout = '';
+      const byPolicy = await main(
+        ['verify', '--json', '--revocation-mode', 'offline', '--policy-file', policy, path],
+        { stdout: (text) => (stdout += text), stderr: () => undefined },
+        NOW,
+        {},
+      );
+      expect(JSON.parse(stdout)).toMatchObject({ results: [{ valid: true, signature: 'author' }] });
+      expect(byPolicy).toBe(0);
     });
 
     it('refuses a truncated DER chain with NU3001 naming the file', async () => {
