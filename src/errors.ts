@@ -25,12 +25,19 @@ export class NupkgSigningError extends Error {
   readonly code: ErrorCode;
   /** The file the error is about, when there is one. */
   readonly file: string | undefined;
+  /** A few words for a label in place of a verdict ("empty file"), when the code alone is vague. */
+  readonly summary: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { file?: string; cause?: unknown; summary?: string } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NupkgSigningError';
     this.code = code;
     this.file = options.file;
+    this.summary = options.summary;
   }
 }
 

@@ -151,6 +151,8 @@ describe('verify --fail-on', () => {
     const strict = await cli([...verify, '--fail-on', 'warning']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain('fail-on warning: the run fails on warnings (NU3027)');
+    // The flag as the user typed it.
+    expect(strict.stderr).toMatch(/^--fail-on warning: /m);
   });
 });
 

@@ -1,4 +1,5 @@
 import { main } from '../../src/cli/main.js';
+import { LIMITS } from '../../src/package/limits.js';
 import { useTempDir } from '../helpers/temp-files.js';
 
 /**
@@ -307,6 +308,34 @@ describe('nupkg-signing policy check', () => {
     const result = await run('policy', 'check', file);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/error NUPKG005: [\s\S]*dup\.yml:\d+/);
+  });
+
+  it('exits 2 (I/O error, as its help says) for a policy file that does not exist', async () => {
+    const result = await run('policy', 'check', temp.path('missing-policy.yml'));
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error NUPKG005: .*missing-policy\.yml.*cannot be read/);
+  });
+
+  it('exits 2 with a JSON error document for a missing policy file with --json', async () => {
+    const result = await run('policy', 'check', '--json', temp.path('missing-policy.yml'));
+    expect(result.code).toBe(2);
+    const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string } };
+    expect(error.code).toBe('NUPKG005');
+    expect(error.message).toMatch(/missing-policy\.yml/);
+  });
+
+  it('exits 2 for a directory given as the policy file', async () => {
+    const result = await run('policy', 'check', 'examples');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error NUPKG005: .*'examples' is a directory/);
+  });
+
+  it('still exits 1 for a policy file over the size limit (read, then refused)', async () => {
+    const file = policy('huge.yml', `# ${'x'.repeat(LIMITS.maxPolicyFileBytes)}\n`);
+    const result = await run('policy', 'check', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/error NUPKG005: .*huge\.yml.* is larger than/);
   });
 });
 

@@ -241,6 +241,133 @@ describe('nupkg-signing sign', () => {
     });
   });
 
+  describe('messages name the flags as users type them', () => {
+    const pemKey = () => ['--private-key', files.key, '--certificate-chain', files.chain];
+
+    it('an already signed package without --overwrite says to use --overwrite', async () => {
+      const path = newPackage();
+      expect((await run(...pemKey(), ...common(), path)).code).toBe(0);
+      const subject = await run(...pemKey(), ...common(), path);
+      expect(subject.code).toBe(1);
+      expect(subject.stdout).toMatch(/error NU3001: .* is already signed\. Use --overwrite /);
+      expect(subject.stdout).not.toMatch(/overwrite option/);
+    });
+
+    it('an untrusted root says to add it with --trusted-roots or use --allow-untrusted-root', async () => {
+      const otherRoots = temp.write(`other-roots-${++counter}.pem`, `${pki.tsaRoot.pem}\n`);
+      const fullChain = temp.write(
+        `full-chain-${counter}.pem`,
+        `${pki.leaf.pem}\n${pki.intermediate.pem}\n${pki.root.pem}\n`,
+      );
+      const subject = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        fullChain,
+        '--trusted-roots',
+        otherRoots,
+        newPackage(),
+      );
+      expect(subject.code).toBe(1);
+      expect(subject.stdout).toMatch(
+        /error NU3018: .*not a trusted root.* --trusted-roots FILE .* --allow-untrusted-root\./,
+      );
+      expect(subject.stdout).not.toMatch(/trusted-roots option/);
+    });
+
+    it('a chain that does not reach a root says to give it with --certificate-chain', async () => {
+      const leafOnly = temp.write(`leaf-only-${++counter}.pem`, `${pki.leaf.pem}\n`);
+      const subject = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        leafOnly,
+        ...common(),
+        newPackage(),
+      );
+      expect(subject.code).toBe(1);
+      expect(subject.stdout).toMatch(/error NU3018: .*PartialChain.* with --certificate-chain /);
+    });
+
+    it('a signing URL without a chain names --certificate-chain', async () => {
+      const subject = await run('--sign-url', 'https://k.example.test/', 'x.nupkg');
+      expect(subject.code).toBe(2);
+      expect(subject.stderr).toMatch(
+        /needs the certificate chain: give it with --certificate-chain/,
+      );
+    });
+  });
+
+  describe('with DER certificate files (the Windows .cer export default)', () => {
+    it('signs with a DER --certificate-chain and DER --trusted-roots, and verify accepts DER roots', async () => {
+      const id = ++counter;
+      const chain = temp.write(
+        `chain-${id}.cer`,
+        Buffer.concat([pki.leaf.certificate, pki.intermediate.certificate]),
+      );
+      const root = temp.write(`root-${id}.cer`, pki.root.certificate);
+      const tsaRoot = temp.write(`tsa-root-${id}.cer`, pki.tsaRoot.certificate);
+      const path = newPackage();
+      const roots = ['--trusted-roots', root, '--trusted-roots', tsaRoot];
+      const signed = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        chain,
+        ...roots,
+        '--timestamper',
+        tsa.url,
+        path,
+      );
+      expect(signed.stderr).toBe('');
+      expect(signed.code).toBe(0);
+      expect(signed.stdout).toContain(`signed (certificate SHA-256 ${pki.leaf.fingerprintSha256}`);
+
+      let stdout = '';
+      const verified = await main(
+        ['verify', '--json', '--revocation-mode', 'offline', ...roots, path],
+        { stdout: (text) => (stdout += text), stderr: () => undefined },
+        NOW,
+        {},
+      );
+      const [result] = (JSON.parse(stdout) as { results: { valid: boolean; signature: string }[] })
+        .results;
+      expect(result).toMatchObject({ valid: true, signature: 'author' });
+      expect(verified).toBe(0);
+
+      // The same DER roots named by a policy file's trustedRoots (relative to the policy file).
+      const policy = temp.write(
+        `der-roots-${id}.yml`,
+        `version: 1\naccounts:\n  a: {}\npackages: []\nunmatchedPackages: allow\ntrustedRoots: [root-${id}.cer, tsa-root-${id}.cer]\n`,
+      );
+      stdout = '';
+      const byPolicy = await main(
+        ['verify', '--json', '--revocation-mode', 'offline', '--policy-file', policy, path],
+        { stdout: (text) => (stdout += text), stderr: () => undefined },
+        NOW,
+        {},
+      );
+      expect(JSON.parse(stdout)).toMatchObject({ results: [{ valid: true, signature: 'author' }] });
+      expect(byPolicy).toBe(0);
+    });
+
+    it('refuses a truncated DER chain with NU3001 naming the file', async () => {
+      const chain = temp.write(`cut-${++counter}.cer`, pki.leaf.certificate.subarray(0, 200));
+      const subject = await run(
+        '--private-key',
+        files.key,
+        '--certificate-chain',
+        chain,
+        ...common(),
+        newPackage(),
+      );
+      expect(subject.code).toBe(2);
+      expect(subject.stderr).toMatch(
+        /^error NU3001: The certificate chain .*cut-\d+\.cer is not a valid DER certificate file \(.*truncated\)/,
+      );
+    });
+  });
+
   describe('usage errors', () => {
     it.each([
       [['x.nupkg'], /exactly one of --certificate-path/],

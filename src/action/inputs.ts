@@ -6,6 +6,7 @@ import type { SignRunOptions } from '../run/sign-run.js';
 import type { VerifyRunOptions } from '../run/verify-run.js';
 import { FAIL_ON_VALUES, type FailOn } from '../run/verdict.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { certificateChainText } from '../trust/pem.js';
 import { pkcs11KeyInputs, type Pkcs11ActionInputs } from './pkcs11-inputs.js';
 
 /** The action's inputs as GitHub passes them (strings, '' when not set), read once by index.ts. */
@@ -316,7 +317,14 @@ async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise
   const cwd = inputs.environment.cwd;
   const password = inputs.certificatePassword ? { password: inputs.certificatePassword } : {};
   const chain = inputs.certificateChain
-    ? { certificateChainPem: await pemInput('certificate-chain', inputs.certificateChain, cwd) }
+    ? {
+        certificateChainPem: await pemInput(
+          'certificate-chain',
+          inputs.certificateChain,
+          cwd,
+          true,
+        ),
+      }
     : {};
   if (remote) {
     if (!inputs.certificateChain) {
@@ -381,9 +389,16 @@ async function pfxInput(
 }
 
 /** A PEM input: the PEM text itself, or the path of a PEM file. */
-async function pemInput(name: string, value: string, cwd: string): Promise<string> {
+/** PEM text or a file holding it; a certificate file (`certificates`) may also be DER (.cer). */
+async function pemInput(
+  name: string,
+  value: string,
+  cwd: string,
+  certificates = false,
+): Promise<string> {
   if (value.includes('-----BEGIN')) return value;
   const path = await existingFile(value, cwd);
+  if (path && certificates) return certificateChainText(await readInput(name, path), path);
   if (path) return (await readInput(name, path)).toString('utf8');
   throw usage(
     `Input '${name}' is neither PEM text (-----BEGIN …-----) nor an existing file (relative to ${cwd}).`,

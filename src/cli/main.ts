@@ -1,5 +1,5 @@
 import { NupkgSigningError, describeError } from '../errors.js';
-import { logLines } from '../report/escape.js';
+import { jsonText, logLines } from '../report/escape.js';
 import { VERSION } from '../version.js';
 import { runPolicy } from './commands/policy.js';
 import { runSign } from './commands/sign.js';
@@ -19,15 +19,26 @@ Options:
 
 /**
  * Runs the CLI and returns the exit code: 0 valid, 1 invalid, 2 usage or I/O error. Errors are
- * printed as one line with their code, never as a stack trace.
+ * printed as one line with their code, never as a stack trace. With --json, stdout must stay one
+ * JSON document a program can parse: an error is also written there as
+ * `{"error": {"code", "message"}}`, unless the command already printed its results.
  */
 export async function main(
   argv: string[],
-  out: CommandOutput,
+  commandOut: CommandOutput,
   now: Date,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const [command, ...rest] = argv;
+  let printed = false;
+  const out: CommandOutput = {
+    ...commandOut,
+    stdout: (text) => {
+      printed = true;
+      commandOut.stdout(text);
+    },
+    stderr: (text) => commandOut.stderr(text),
+  };
   try {
     switch (command) {
       case undefined:
@@ -53,17 +64,26 @@ export async function main(
         );
     }
   } catch (error) {
+    const { code, message } = classifyError(error);
     // Error messages quote file names, package ids and server replies.
-    out.stderr(logLines([formatError(error)]));
+    out.stderr(logLines([code ? `error ${code}: ${message}` : `error: ${message}`]));
+    if (asksForJson(rest) && !printed)
+      out.stdout(jsonText({ error: { code: code ?? null, message } }));
     return 2;
   }
 }
 
-function formatError(error: unknown): string {
-  if (error instanceof NupkgSigningError) return `error ${error.code}: ${error.message}`;
+function classifyError(error: unknown): { code?: string; message: string } {
+  if (error instanceof NupkgSigningError) return { code: error.code, message: error.message };
   // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
   const code = (error as { code?: string } | undefined)?.code;
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
-    return `error NUPKG003: ${describeError(error)}`;
-  return `error: ${describeError(error)}`;
+    return { code: 'NUPKG003', message: describeError(error) };
+  return { message: describeError(error) };
+}
+
+/** `--json` among the options (not after `--`, where it would be a file name). */
+function asksForJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
 }

@@ -107,7 +107,7 @@ export async function publishCliRun(
   // Results are valid but warnings fail the run: say why the exit code is 1.
   if (verdict.fail && verdict.valid) {
     const codes = [...new Set(findings.map((f) => f.code))].join(', ');
-    out.stderr(logLines([`fail-on warning: the run fails on warnings (${codes}).`]));
+    out.stderr(logLines([`--fail-on warning: the run fails on warnings (${codes}).`]));
   }
   return verdict.fail ? 1 : 0;
 }

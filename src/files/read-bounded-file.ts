@@ -15,6 +15,13 @@ export interface BoundedRead {
 const CHUNK = 64 * 1024;
 
 /**
+ * The file could not be read at all (missing, no permission, a directory, a FIFO): an I/O
+ * failure, as opposed to a file that was read and refused (too large) or whose content is wrong.
+ * Commands that report a bad file as a finding (exit 1) still end with exit 2 on this one.
+ */
+export class FileAccessError extends NupkgSigningError {}
+
+/**
  * Reads a whole file that a user (or a pull request) named, in bounded time and memory: only a
  * regular file is read (a FIFO, a device such as /dev/zero, a socket or a directory is refused at
  * once instead of blocking or reading forever), it is opened without blocking on a FIFO, and the
@@ -86,7 +93,7 @@ function checkRegularFile(
   const kind = stats.isDirectory()
     ? 'a directory'
     : 'not a regular file (a FIFO, device or socket)';
-  throw new NupkgSigningError(
+  throw new FileAccessError(
     read.code,
     `The ${read.what} '${path}' is ${kind}. Name a regular file.`,
     { file: path },
@@ -102,7 +109,7 @@ function tooLarge(path: string, read: BoundedRead): NupkgSigningError {
 }
 
 function unreadable(path: string, read: BoundedRead, error: unknown): NupkgSigningError {
-  return new NupkgSigningError(
+  return new FileAccessError(
     read.code,
     `The ${read.what} '${path}' cannot be read (${describeError(error)}).`,
     { file: path, cause: error },

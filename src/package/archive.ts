@@ -49,8 +49,9 @@ async function readArchive(file: RandomAccessFile): Promise<PackageArchive> {
     new NupkgSigningError(
       'NUPKG001',
       `'${file.path}' is not a readable zip archive (${why}). Rebuild the package with 'dotnet pack'.`,
-      { file: file.path },
+      { file: file.path, summary: file.size === 0 ? 'empty file' : 'not a zip archive' },
     );
+  if (file.size === 0) throw notZip('the file is empty');
   if (file.size < END_OF_CENTRAL_DIRECTORY_SIZE) throw notZip(`only ${file.size} bytes`);
 
   const tailLength = Math.min(file.size, MAX_EOCD_SEARCH + ZIP64_LOCATOR_SIZE);

@@ -37,7 +37,7 @@ export async function assertSignable(
   if (!options.overwrite) {
     throw new NupkgSigningError(
       'NU3001',
-      `'${path}' is already signed. Use the overwrite option to replace its signature.`,
+      `'${path}' is already signed. Use --overwrite (the action's overwrite: true) to replace its signature.`,
       { file: path },
     );
   }

@@ -101,6 +101,8 @@ function paint(line: string, color: boolean): string {
 function describeSignature(result: PackageVerification): string {
   if (result.signature === 'unsigned') return 'unsigned';
   const kind =
-    result.signature === 'unknown' ? 'unreadable signature' : `${result.signature} signed`;
+    result.signature === 'unknown'
+      ? (result.unreadable ?? 'unreadable signature')
+      : `${result.signature} signed`;
   return result.countersigned ? `${kind}, repository countersigned` : kind;
 }

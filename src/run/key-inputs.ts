@@ -50,7 +50,7 @@ export async function createSigner(inputs: KeyInputs): Promise<Signer> {
     ) {
       throw new NupkgSigningError(
         'NUPKG003',
-        'A PEM private key needs the certificate chain (signing certificate first).',
+        "A PEM private key needs the certificate chain: give it with --certificate-chain (the action's certificate-chain input), signing certificate first.",
       );
     }
     const material = loadKeyMaterial({
@@ -71,7 +71,7 @@ export async function createSigner(inputs: KeyInputs): Promise<Signer> {
   if (!inputs.certificateChainPem) {
     throw new NupkgSigningError(
       'NUPKG003',
-      'A signing command or URL needs the certificate chain (signing certificate first).',
+      "A signing command or URL needs the certificate chain: give it with --certificate-chain (the action's certificate-chain input), signing certificate first.",
     );
   }
   return createRemoteSigner({

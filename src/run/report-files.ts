@@ -1,3 +1,4 @@
+import { NupkgSigningError, describeError } from '../errors.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { jsonText } from '../report/escape.js';
@@ -50,8 +51,18 @@ export async function writeReportFiles(files: ReportFiles, data: ReportData): Pr
   const write = async (path: string | undefined, render: () => string) => {
     if (path === undefined) return;
     const absolute = resolve(data.cwd, path);
-    await mkdir(dirname(absolute), { recursive: true });
-    await writeFile(absolute, render());
+    try {
+      await mkdir(dirname(absolute), { recursive: true });
+      await writeFile(absolute, render());
+    } catch (error) {
+      // An I/O error gets a code like every other one (exit 2, and the --json error document).
+      const why = (error as { code?: unknown }).code ?? describeError(error);
+      throw new NupkgSigningError(
+        'NUPKG002',
+        `The report file '${path}' cannot be written (${String(why)}). Check that its folder can be created and written.`,
+        { file: path, cause: error },
+      );
+    }
     written.push(path);
   };
   await write(files.sarif, () =>

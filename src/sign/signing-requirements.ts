@@ -60,7 +60,7 @@ export function checkSigningCertificate(
   const fatal = built.statuses.filter((status) => status !== 'UntrustedRoot');
   if (fatal.length > 0) {
     const hint = fatal.includes('PartialChain')
-      ? ' Give the intermediate certificates (and the root) with the certificate chain.'
+      ? " Give the intermediate certificates (and the root) with --certificate-chain (the action's certificate-chain input)."
       : '';
     throw new NupkgSigningError(
       'NU3018',
@@ -88,7 +88,7 @@ export function checkSigningCertificate(
     } else {
       throw new NupkgSigningError(
         'NU3018',
-        `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with the trusted-roots option or allow untrusted roots for an internal feed.`,
+        `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with --trusted-roots FILE (the action's trusted-roots input), or for an internal feed sign anyway with --allow-untrusted-root.`,
       );
     }
   }

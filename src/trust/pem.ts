@@ -1,3 +1,6 @@
+import { describeError, NupkgSigningError } from '../errors.js';
+import { toPem } from '../signature/certificate.js';
+
 /**
  * Extracts the DER of every `-----BEGIN CERTIFICATE-----` block (and the legacy
  * `X509 CERTIFICATE` label) in PEM text. Text outside the blocks — comments, other PEM types — is
@@ -16,4 +19,73 @@ export function loadPemCertificates(text: string): Uint8Array[] {
     certificates.push(new Uint8Array(Buffer.from(body, 'base64')));
   }
   return certificates;
+}
+
+const PEM_MARKER = Buffer.from('-----BEGIN', 'latin1');
+const SEQUENCE = 0x30;
+
+/**
+ * Whether a certificate file is DER — what Windows exports as `.cer` by default — rather than
+ * PEM: it starts with an ASN.1 SEQUENCE and holds no `-----BEGIN` marker.
+ */
+export function isDerCertificateFile(bytes: Uint8Array): boolean {
+  return bytes[0] === SEQUENCE && Buffer.from(bytes).indexOf(PEM_MARKER) === -1;
+}
+
+/**
+ * The certificates of a file named as trust roots or a chain, PEM (any number of blocks) or DER
+ * (one certificate, or several written back to back). Each DER certificate's declared length
+ * must fit the file and the file must end with the last one, so a truncated or padded export is
+ * refused instead of read in part. The certificates themselves are checked by their consumers.
+ */
+export function loadCertificateFile(bytes: Uint8Array): Uint8Array[] {
+  if (!isDerCertificateFile(bytes))
+    return loadPemCertificates(Buffer.from(bytes).toString('latin1'));
+  const certificates: Uint8Array[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const which = `DER certificate ${certificates.length + 1}`;
+    if (bytes[offset] !== SEQUENCE) {
+      throw new Error(`${which} at byte ${offset} does not start with an ASN.1 SEQUENCE`);
+    }
+    const end = offset + derElementLength(bytes, offset, which);
+    if (end > bytes.length) {
+      throw new Error(
+        `${which} declares ${end - offset} bytes but only ${bytes.length - offset} remain (truncated)`,
+      );
+    }
+    certificates.push(bytes.slice(offset, end));
+    offset = end;
+  }
+  return certificates;
+}
+
+/**
+ * A certificate chain file as PEM text, for the signing inputs that carry the chain as text: a DER
+ * file is converted, PEM is returned as it is. Throws NU3001 naming `source` for a damaged DER file.
+ */
+export function certificateChainText(bytes: Uint8Array, source: string): string {
+  if (!isDerCertificateFile(bytes)) return Buffer.from(bytes).toString('utf8');
+  try {
+    return loadCertificateFile(bytes).map(toPem).join('');
+  } catch (error) {
+    throw new NupkgSigningError(
+      'NU3001',
+      `The certificate chain ${source} is not a valid DER certificate file (${describeError(error)}). Export it again, as DER (.cer) or PEM.`,
+      { file: source },
+    );
+  }
+}
+
+/** Header plus content length of the DER element at `offset` (definite lengths up to 4 bytes). */
+function derElementLength(bytes: Uint8Array, offset: number, which: string): number {
+  const first = bytes[offset + 1];
+  if (first === undefined) throw new Error(`${which} is truncated in its length`);
+  if (first < 0x80) return 2 + first;
+  const count = first & 0x7f;
+  if (count === 0 || count > 4) throw new Error(`${which} has no definite length`);
+  if (offset + 2 + count > bytes.length) throw new Error(`${which} is truncated in its length`);
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + (bytes[offset + 2 + i] ?? 0);
+  return 2 + count + length;
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { outlineCertificate } from '../signature/certificate-outline.js';
 import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
 import { canonicalNameKey } from './name.js';
-import { loadPemCertificates } from './pem.js';
+import { loadCertificateFile, loadPemCertificates } from './pem.js';
 
 export { loadPemCertificates } from './pem.js';
 
@@ -53,7 +53,8 @@ export class TrustStore {
   }
 
   /**
-   * Loads every certificate from PEM files, or from the `.pem`/`.crt`/`.cer` files of directories.
+   * Loads every certificate from PEM or DER files (a Windows `.cer` export is DER), or from the
+   * `.pem`/`.crt`/`.cer` files of directories.
    * Throws NUPKG005 when a path cannot be read, a named file holds no certificate, or the whole
    * set is empty.
    */
@@ -62,14 +63,14 @@ export class TrustStore {
     for (const path of paths) {
       for (const file of expandPath(path)) {
         // Inside a directory, files without certificates (keys, CRLs) are skipped.
-        const certificates = readPemOrThrow(readTextOrThrow(file), file, file !== path);
+        const certificates = readPemOrThrow(readBytesOrThrow(file), file, file !== path);
         entries.push(...certificates.map((der) => storeEntry(der, `A certificate in ${file}`)));
       }
     }
     if (entries.length === 0) {
       throw new NupkgSigningError(
         'NUPKG005',
-        `No certificates were found in ${paths.join(', ') || '(no paths)'}. Point the trust roots at PEM files containing -----BEGIN CERTIFICATE----- blocks.`,
+        `No certificates were found in ${paths.join(', ') || '(no paths)'}. Point the trust roots at PEM files containing -----BEGIN CERTIFICATE----- blocks or DER .cer files.`,
         { file: paths[0] },
       );
     }
@@ -179,29 +180,35 @@ function expandPath(path: string): string[] {
     .map((name) => join(path, name));
 }
 
-function readTextOrThrow(file: string): string {
+function readBytesOrThrow(file: string): Uint8Array {
   try {
-    return readFileSync(file, 'latin1');
+    return readFileSync(file);
   } catch (error) {
     throw unreadable(file, error);
   }
 }
 
-function readPemOrThrow(text: string, source: string, allowEmpty = false): Uint8Array[] {
+/** PEM text (an input's value) or a file's bytes, PEM or DER. */
+function readPemOrThrow(
+  content: string | Uint8Array,
+  source: string,
+  allowEmpty = false,
+): Uint8Array[] {
   let certificates: Uint8Array[];
   try {
-    certificates = loadPemCertificates(text);
+    certificates =
+      typeof content === 'string' ? loadPemCertificates(content) : loadCertificateFile(content);
   } catch (error) {
     throw new NupkgSigningError(
       'NUPKG005',
-      `${source} is not a valid PEM certificate bundle (${describeError(error)}). Replace it with PEM CERTIFICATE blocks.`,
+      `${source} is not a valid PEM certificate bundle or DER certificate (${describeError(error)}). Replace it with PEM CERTIFICATE blocks or a DER .cer export.`,
       { file: source, cause: error },
     );
   }
   if (certificates.length === 0 && !allowEmpty) {
     throw new NupkgSigningError(
       'NUPKG005',
-      `${source} contains no -----BEGIN CERTIFICATE----- block. Point the trust roots at a PEM bundle of root certificates.`,
+      `${source} contains no -----BEGIN CERTIFICATE----- block. Point the trust roots at a PEM bundle of root certificates or a DER .cer file.`,
       { file: source },
     );
   }

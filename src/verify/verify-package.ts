@@ -35,6 +35,24 @@ export interface PackageVerification extends PackageResult {
   readonly signatures?: readonly SignatureSummary[];
   /** Which signer-policy rule decided, when a policy file was given. */
   readonly signerPolicy?: string;
+  /** What is wrong, in a few words, when `signature` is 'unknown' ("empty file", "not a zip archive"). */
+  readonly unreadable?: string;
+}
+
+/** Labels for the codes that end verification before a signature is known. */
+const UNREADABLE: Partial<Record<string, string>> = {
+  NUPKG001: 'not a zip archive',
+  NUPKG004: 'a hostile-input limit was exceeded',
+  NUPKG008: 'damaged zip archive',
+  NU3005: 'signature entry cannot be read',
+  NU3003: 'signature cannot be read',
+  NU3009: 'signature cannot be read',
+  NU3000: 'signature cannot be read',
+  NU3011: 'signature attributes are invalid',
+};
+
+function whatIsUnreadable(error: NupkgSigningError): string {
+  return `${error.summary ?? UNREADABLE[error.code] ?? 'cannot be read'} (${error.code})`;
 }
 
 /**
@@ -129,6 +147,7 @@ async function verifyArchive(
       signature: 'unknown',
       countersigned: false,
       issues,
+      unreadable: whatIsUnreadable(error),
     };
   }
   const { signature, certificate } = read;
@@ -226,5 +245,6 @@ function unreadable(file: string, error: NupkgSigningError): PackageVerification
     signature: 'unknown',
     countersigned: false,
     issues: [issue(error.code, 'error', error.message)],
+    unreadable: whatIsUnreadable(error),
   };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { certificateFacts } from '../../../src/trust/certificate-facts.js';
 import { toPem } from '../../../src/signature/certificate.js';
+import { certificateChainText } from '../../../src/trust/pem.js';
 import { loadPemCertificates, TrustStore } from '../../../src/trust/trust-store.js';
 import { createRoot, type TestCert } from './chain-pki.js';
 
@@ -89,6 +90,81 @@ describe('TrustStore', () => {
       const bad = write('bad.pem', toPem(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00])));
       expect(() => TrustStore.fromPemFiles([bad])).toThrow(
         expect.objectContaining({ code: 'NUPKG005' }),
+      );
+    });
+  });
+
+  describe('.fromPemFiles with DER files (the Windows .cer export default)', () => {
+    const writeBytes = (name: string, bytes: Uint8Array) => {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      return path;
+    };
+
+    it('loads a DER .cer file as its one certificate', () => {
+      const subject = TrustStore.fromPemFiles([writeBytes('root-a.cer', rootA.der)]);
+      expect(subject.certificates).toEqual([rootA.der]);
+    });
+
+    it('loads DER certificates written back to back', () => {
+      const both = Buffer.concat([rootA.der, rootB.der]);
+      expect(TrustStore.fromPemFiles([writeBytes('two.der', both)]).certificates).toEqual([
+        rootA.der,
+        rootB.der,
+      ]);
+    });
+
+    it('loads DER and PEM files side by side from a directory', () => {
+      const sub = join(dir, 'mixed.d');
+      mkdirSync(sub);
+      writeFileSync(join(sub, 'a.cer'), rootA.der);
+      writeFileSync(join(sub, 'b.pem'), toPem(rootB.der));
+      expect(TrustStore.fromPemFiles([sub]).size).toBe(2);
+    });
+
+    it('refuses a truncated DER file with NUPKG005 saying it is truncated', () => {
+      const cut = writeBytes('cut.cer', rootA.der.subarray(0, rootA.der.length - 10));
+      expect(() => TrustStore.fromPemFiles([cut])).toThrow(
+        expect.objectContaining({
+          code: 'NUPKG005',
+          file: cut,
+          message: expect.stringMatching(/cut\.cer is not a valid .*DER .*truncated/),
+        }),
+      );
+    });
+
+    it('refuses bytes after the last DER certificate with NUPKG005', () => {
+      const padded = writeBytes('padded.cer', Buffer.concat([rootA.der, Buffer.from([0, 0])]));
+      expect(() => TrustStore.fromPemFiles([padded])).toThrow(
+        expect.objectContaining({
+          code: 'NUPKG005',
+          message: expect.stringMatching(/does not start with an ASN\.1 SEQUENCE/),
+        }),
+      );
+    });
+
+    it('refuses a DER SEQUENCE that is not a certificate with NUPKG005', () => {
+      const bad = writeBytes('not-a-cert.cer', new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]));
+      expect(() => TrustStore.fromPemFiles([bad])).toThrow(
+        expect.objectContaining({ code: 'NUPKG005' }),
+      );
+    });
+  });
+
+  describe('certificateChainText', () => {
+    it('turns a DER chain file into PEM text and leaves PEM as it is', () => {
+      const der = Buffer.concat([intermediate.der, rootA.der]);
+      expect(loadPemCertificates(certificateChainText(der, 'chain.cer'))).toEqual([
+        intermediate.der,
+        rootA.der,
+      ]);
+      const pem = toPem(rootB.der);
+      expect(certificateChainText(Buffer.from(pem), 'chain.pem')).toBe(pem);
+    });
+
+    it('throws NU3001 naming the file for a truncated DER chain', () => {
+      expect(() => certificateChainText(rootA.der.subarray(0, 100), 'chain.cer')).toThrow(
+        expect.objectContaining({ code: 'NU3001', message: expect.stringContaining('chain.cer') }),
       );
     });
   });

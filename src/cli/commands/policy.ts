@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { NupkgSigningError, isNupkgSigningError } from '../../errors.js';
 import { expandPackageArguments } from '../../files/expand-packages.js';
+import { FileAccessError } from '../../files/read-bounded-file.js';
 import { openPackageArchive } from '../../package/archive.js';
 import { readPackageIdentity } from '../../package/nuspec.js';
 import { checkPolicyFile, loadPolicyFile } from '../../policy/signer-policy/index.js';
@@ -68,7 +69,9 @@ async function checkFile(file: string, packages: readonly string[], now: Date): 
   try {
     policy = loadPolicyFile(file);
   } catch (error) {
-    // A file that does not load is the finding itself, not a failure to run.
+    // A file that does not load is the finding itself, not a failure to run; a file that cannot
+    // be opened at all (missing, a directory, no permission) is an I/O error: exit 2, as --help says.
+    if (isNupkgSigningError(error) && error.cause instanceof FileAccessError) throw error;
     if (isNupkgSigningError(error) && error.code === 'NUPKG005')
       return [issue('NUPKG005', 'error', error.message)];
     throw error;

@@ -7,6 +7,7 @@ import type { KeyInputs } from '../../run/key-inputs.js';
 import { jsonText, logLines } from '../../report/escape.js';
 import { removedTemporariesNote, runSigning, type SignOutcome } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import { certificateChainText } from '../../trust/pem.js';
 import type { CommandOutput } from '../output.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
@@ -28,7 +29,7 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
                                   module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
 
 Options:
-  --certificate-chain FILE.pem    signing certificate first, then intermediates
+  --certificate-chain FILE        PEM or DER (.cer): signing certificate first, then intermediates
   --certificate-password PASS     PFX password or PEM key passphrase
   --sign-token-env NAME           env var holding the --sign-url bearer token
                                   (default ${DEFAULT_TOKEN_VARIABLE})
@@ -45,7 +46,8 @@ Options:
   --timestamp-hash-algorithm ALG  SHA256 (default), SHA384 or SHA512
   -o, --output DIR                write signed packages to DIR (default: replace in place)
   --overwrite                     replace an existing signature
-  --trusted-roots FILE.pem        extra trusted roots for the pre-sign chain check (repeatable)
+  --trusted-roots FILE            extra roots for the pre-sign chain check, PEM or
+                                  DER .cer (repeatable)
   --allow-untrusted-root          sign although the chain's root is untrusted (NuGet refuses)
   --no-nuget-org-advice           no "nuget.org would reject this" warnings (internal feeds)
   --json                          print one JSON document ({"results": [...]})
@@ -178,7 +180,7 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
     ...(pfxPath !== undefined ? { pfx: await readFile(pfxPath).catch(unreadable(pfxPath)) } : {}),
     ...(keyPath !== undefined ? { privateKeyPem: await readText(keyPath) } : {}),
     ...(password !== undefined ? { password } : {}),
-    ...(chainPath !== undefined ? { certificateChainPem: await readText(chainPath) } : {}),
+    ...(chainPath !== undefined ? { certificateChainPem: await readChain(chainPath) } : {}),
     ...(values['sign-command'] !== undefined ? { signCommand: values['sign-command'] } : {}),
     ...(values['sign-url'] !== undefined ? { signUrl: values['sign-url'] } : {}),
     ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
@@ -253,6 +255,11 @@ function hashOption(value: string, option: string): HashAlgorithmName {
   const parsed = parseHashAlgorithmName(value);
   if (!parsed) throw usage(`${option} must be SHA256, SHA384 or SHA512, not '${value}'.`);
   return parsed;
+}
+
+/** A chain file, PEM or DER (a Windows .cer export), as PEM text. */
+async function readChain(path: string): Promise<string> {
+  return certificateChainText(await readFile(path).catch(unreadable(path)), path);
 }
 
 async function readText(path: string): Promise<string> {

@@ -3,7 +3,7 @@ import { NupkgSigningError } from '../../errors.js';
 import { Pkcs12FormatError } from './asn1.js';
 import { UnsupportedAlgorithmError } from './pbe.js';
 import { loadPemPrivateKey, pemCertificates, PemKeyError } from './pem.js';
-import { readPkcs12, WrongPasswordError } from './pfx.js';
+import { pfxShapeProblem, readPkcs12, WrongPasswordError } from './pfx.js';
 
 /**
  * Loads the signing key and certificates from a PFX/PKCS#12 file or from PEM, and picks the
@@ -50,6 +50,18 @@ function fromPfx(pfx: Uint8Array, input: KeyMaterialInput): KeyMaterial {
   const source = input.source ?? 'the PKCS#12 data';
   const fail = (message: string) =>
     new NupkgSigningError('NU3001', message, { file: input.source });
+  const shape = pfxShapeProblem(pfx);
+  if (shape === 'empty') throw fail(`The PKCS#12 (PFX) file ${source} is empty.`);
+  if (shape === 'pem') {
+    throw fail(
+      `${source} is a PEM file, not a PKCS#12 (PFX) file: give a PEM private key with --private-key and its certificates with --certificate-chain (the action's private-key and certificate-chain inputs).`,
+    );
+  }
+  if (shape) {
+    throw fail(
+      `The PKCS#12 (PFX) file ${source} is truncated: it declares ${shape.truncated.declared} bytes but has ${shape.truncated.actual}. Copy or export it again.`,
+    );
+  }
   let contents;
   try {
     contents = readPkcs12(pfx, input.password ?? '');
@@ -59,8 +71,14 @@ function fromPfx(pfx: Uint8Array, input: KeyMaterialInput): KeyMaterial {
         `The PKCS#12 file ${source} uses ${error.message}, which is not supported. Re-export it with AES-256 (PBES2) or 3DES encryption.`,
       );
     }
-    if (error instanceof WrongPasswordError || error instanceof Pkcs12FormatError) {
+    if (error instanceof WrongPasswordError) {
       throw fail(`The certificate password is wrong or the file is not a PKCS#12 file: ${source}`);
+    }
+    if (error instanceof Pkcs12FormatError) {
+      // The structural labels only ("authSafe is not a data ContentInfo"), never file bytes.
+      throw fail(
+        `${source} is damaged or not a PKCS#12 (PFX) file (${error.message}). Export the certificate with its private key as a .pfx again.`,
+      );
     }
     throw error;
   }

@@ -27,6 +27,32 @@ import { KDF_PURPOSE, pkcs12Kdf, pkcs12Password, type Pkcs12Hash } from './pkcs1
 /** The password does not open the file (MAC mismatch, or no MAC and decryption fails). */
 export class WrongPasswordError extends Error {}
 
+/**
+ * What is visibly wrong with bytes given as a PFX before any parsing, for a message that says so:
+ * nothing, PEM text (a key or certificate given as the PFX), or a DER SEQUENCE whose declared
+ * length runs past the end of the file (a truncated copy or download).
+ */
+export function pfxShapeProblem(
+  bytes: Uint8Array,
+): 'empty' | 'pem' | { truncated: { declared: number; actual: number } } | undefined {
+  if (bytes.length === 0) return 'empty';
+  const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
+  if (/^(\xEF\xBB\xBF)?\s*-----BEGIN /.test(head)) return 'pem';
+  if (bytes[0] !== 0x30 || bytes.length < 2) return undefined;
+  const first = bytes[1] ?? 0;
+  let length = first;
+  let header = 2;
+  if (first >= 0x80) {
+    const count = first & 0x7f;
+    if (count === 0 || count > 4 || bytes.length < 2 + count) return undefined;
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (bytes[2 + i] ?? 0);
+    header += count;
+  }
+  const declared = header + length;
+  return declared > bytes.length ? { truncated: { declared, actual: bytes.length } } : undefined;
+}
+
 export interface Pkcs12Contents {
   /** PKCS#8 PrivateKeyInfo DER, in file order. The caller should wipe them after use. */
   readonly privateKeys: Buffer[];

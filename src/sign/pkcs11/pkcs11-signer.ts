@@ -84,7 +84,7 @@ export async function createPkcs11Signer(options: Pkcs11SignerOptions): Promise<
   if (certificate === undefined) {
     throw new NupkgSigningError(
       'NU3001',
-      `${capitalize(describeToken(target))} has no certificate object with ${describeKey(target)}, so the signing certificate is unknown: write it next to the key ('pkcs11-tool --module ${target.module} --login --write-object cert.der --type cert ${keyArguments(target).join(' ')}'), or give the certificate chain (PEM, signing certificate first).`,
+      `${capitalize(describeToken(target))} has no certificate object with ${describeKey(target)}, so the signing certificate is unknown: write it next to the key ('pkcs11-tool --module ${target.module} --login --write-object cert.der --type cert ${keyArguments(target).join(' ')}'), or give the certificate chain with --certificate-chain (PEM, signing certificate first).`,
     );
   }
   const chain = [...(fromToken?.chain ?? [])];

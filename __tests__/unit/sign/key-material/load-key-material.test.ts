@@ -222,6 +222,57 @@ describeWithOpenSsl('#loadKeyMaterial', () => {
       expect(subject.code).toBe('NU3001');
     });
 
+    describe('tells the user which of wrong password, truncated, damaged or PEM it is', () => {
+      const messageFor = (bytes: Buffer | undefined, password = PASSWORD) =>
+        thrown(() => loadKeyMaterial({ pfx: bytes, password, source: 'signing.pfx' }));
+      const good = () => pfx('distinct', '-passout', `pass:${PASSWORD}`);
+
+      it('a wrong password says the password is wrong', () => {
+        const subject = messageFor(good(), WRONG);
+        expect(subject.code).toBe('NU3001');
+        expect(subject.message).toMatch(/^The certificate password is wrong/);
+      });
+
+      it('a truncated PFX says it is truncated, with the declared and actual sizes', () => {
+        const bytes = good()!;
+        const subject = messageFor(bytes.subarray(0, Math.floor(bytes.length / 2)));
+        expect(subject.code).toBe('NU3001');
+        expect(subject.message).toBe(
+          `The PKCS#12 (PFX) file signing.pfx is truncated: it declares ${bytes.length} bytes but has ${Math.floor(bytes.length / 2)}. Copy or export it again.`,
+        );
+      });
+
+      it('a corrupt PFX (bytes overwritten inside) says it is damaged, not the password', () => {
+        const bytes = Buffer.from(good()!);
+        bytes.fill(0xff, 4, 40);
+        const subject = messageFor(bytes);
+        expect(subject.code).toBe('NU3001');
+        expect(subject.message).toMatch(
+          /^signing\.pfx is damaged or not a PKCS#12 \(PFX\) file \(.+\)\. Export the certificate/,
+        );
+        expect(everythingIn(subject)).not.toContain(PASSWORD);
+      });
+
+      it.each([
+        ['a PEM certificate', 'leaf.pem'],
+        ['a PEM private key', 'leaf.key'],
+      ])('%s given as the PFX says it is PEM and names the flags to use', (_name, file) => {
+        const subject = messageFor(read(file));
+        expect(subject.code).toBe('NU3001');
+        expect(subject.message).toMatch(
+          /^signing\.pfx is a PEM file, not a PKCS#12 \(PFX\) file: .*--private-key .*--certificate-chain/,
+        );
+        for (const fragment of keyFragments())
+          expect(everythingIn(subject)).not.toContain(fragment);
+      });
+
+      it('an empty file says it is empty', () => {
+        expect(messageFor(Buffer.alloc(0)).message).toBe(
+          'The PKCS#12 (PFX) file signing.pfx is empty.',
+        );
+      });
+    });
+
     it('reports NU3001 naming the problem when the file holds no private key', () => {
       const bytes = pfx('nokeys', '-passout', `pass:${PASSWORD}`, '-nokeys');
       const subject = thrown(() => loadKeyMaterial({ pfx: bytes, password: PASSWORD }));
