@@ -62650,7 +62650,9 @@ async function archive_openPackageArchive(path) {
     }
 }
 async function readArchive(file) {
-    const notZip = (why) => new errors/* NupkgSigningError */.Zu('NUPKG001', `'${file.path}' is not a readable zip archive (${why}). Rebuild the package with 'dotnet pack'.`, { file: file.path });
+    const notZip = (why) => new errors/* NupkgSigningError */.Zu('NUPKG001', `'${file.path}' is not a readable zip archive (${why}). Rebuild the package with 'dotnet pack'.`, { file: file.path, summary: file.size === 0 ? 'empty file' : 'not a zip archive' });
+    if (file.size === 0)
+        throw notZip('the file is empty');
     if (file.size < END_OF_CENTRAL_DIRECTORY_SIZE)
         throw notZip(`only ${file.size} bytes`);
     const tailLength = Math.min(file.size, MAX_EOCD_SEARCH + ZIP64_LOCATOR_SIZE);
@@ -62964,7 +62966,7 @@ async function assertSignable(archive, options) {
     // NuGet reads the existing signature before deciding, so a malformed entry fails first (NU3005).
     await readSignatureEntry(archive);
     if (!options.overwrite) {
-        throw new errors/* NupkgSigningError */.Zu('NU3001', `'${path}' is already signed. Use the overwrite option to replace its signature.`, { file: path });
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `'${path}' is already signed. Use --overwrite (the action's overwrite: true) to replace its signature.`, { file: path });
     }
 }
 /**
@@ -65948,6 +65950,8 @@ function certificate_facts_hex(bytes) {
 }
 
 ;// CONCATENATED MODULE: ./src/trust/pem.ts
+
+
 /**
  * Extracts the DER of every `-----BEGIN CERTIFICATE-----` block (and the legacy
  * `X509 CERTIFICATE` label) in PEM text. Text outside the blocks — comments, other PEM types — is
@@ -65965,6 +65969,71 @@ function loadPemCertificates(text) {
         certificates.push(new Uint8Array(Buffer.from(body, 'base64')));
     }
     return certificates;
+}
+const PEM_MARKER = Buffer.from('-----BEGIN', 'latin1');
+const SEQUENCE = 0x30;
+/**
+ * Whether a certificate file is DER — what Windows exports as `.cer` by default — rather than
+ * PEM: it starts with an ASN.1 SEQUENCE and holds no `-----BEGIN` marker.
+ */
+function isDerCertificateFile(bytes) {
+    return bytes[0] === SEQUENCE && Buffer.from(bytes).indexOf(PEM_MARKER) === -1;
+}
+/**
+ * The certificates of a file named as trust roots or a chain, PEM (any number of blocks) or DER
+ * (one certificate, or several written back to back). Each DER certificate's declared length
+ * must fit the file and the file must end with the last one, so a truncated or padded export is
+ * refused instead of read in part. The certificates themselves are checked by their consumers.
+ */
+function loadCertificateFile(bytes) {
+    if (!isDerCertificateFile(bytes))
+        return loadPemCertificates(Buffer.from(bytes).toString('latin1'));
+    const certificates = [];
+    let offset = 0;
+    while (offset < bytes.length) {
+        const which = `DER certificate ${certificates.length + 1}`;
+        if (bytes[offset] !== SEQUENCE) {
+            throw new Error(`${which} at byte ${offset} does not start with an ASN.1 SEQUENCE`);
+        }
+        const end = offset + derElementLength(bytes, offset, which);
+        if (end > bytes.length) {
+            throw new Error(`${which} declares ${end - offset} bytes but only ${bytes.length - offset} remain (truncated)`);
+        }
+        certificates.push(bytes.slice(offset, end));
+        offset = end;
+    }
+    return certificates;
+}
+/**
+ * A certificate chain file as PEM text, for the signing inputs that carry the chain as text: a DER
+ * file is converted, PEM is returned as it is. Throws NU3001 naming `source` for a damaged DER file.
+ */
+function certificateChainText(bytes, source) {
+    if (!isDerCertificateFile(bytes))
+        return Buffer.from(bytes).toString('utf8');
+    try {
+        return loadCertificateFile(bytes).map(toPem).join('');
+    }
+    catch (error) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `The certificate chain ${source} is not a valid DER certificate file (${(0,errors/* describeError */.Uc)(error)}). Export it again, as DER (.cer) or PEM.`, { file: source });
+    }
+}
+/** Header plus content length of the DER element at `offset` (definite lengths up to 4 bytes). */
+function derElementLength(bytes, offset, which) {
+    const first = bytes[offset + 1];
+    if (first === undefined)
+        throw new Error(`${which} is truncated in its length`);
+    if (first < 0x80)
+        return 2 + first;
+    const count = first & 0x7f;
+    if (count === 0 || count > 4)
+        throw new Error(`${which} has no definite length`);
+    if (offset + 2 + count > bytes.length)
+        throw new Error(`${which} is truncated in its length`);
+    let length = 0;
+    for (let i = 0; i < count; i++)
+        length = length * 256 + (bytes[offset + 2 + i] ?? 0);
+    return 2 + count + length;
 }
 
 ;// CONCATENATED MODULE: ./src/trust/trust-store.ts
@@ -66017,7 +66086,8 @@ class TrustStore {
         return TrustStore.fromCertificates(readPemOrThrow(text, source), source);
     }
     /**
-     * Loads every certificate from PEM files, or from the `.pem`/`.crt`/`.cer` files of directories.
+     * Loads every certificate from PEM or DER files (a Windows `.cer` export is DER), or from the
+     * `.pem`/`.crt`/`.cer` files of directories.
      * Throws NUPKG005 when a path cannot be read, a named file holds no certificate, or the whole
      * set is empty.
      */
@@ -66026,12 +66096,12 @@ class TrustStore {
         for (const path of paths) {
             for (const file of expandPath(path)) {
                 // Inside a directory, files without certificates (keys, CRLs) are skipped.
-                const certificates = readPemOrThrow(readTextOrThrow(file), file, file !== path);
+                const certificates = readPemOrThrow(readBytesOrThrow(file), file, file !== path);
                 entries.push(...certificates.map((der) => storeEntry(der, `A certificate in ${file}`)));
             }
         }
         if (entries.length === 0) {
-            throw new errors/* NupkgSigningError */.Zu('NUPKG005', `No certificates were found in ${paths.join(', ') || '(no paths)'}. Point the trust roots at PEM files containing -----BEGIN CERTIFICATE----- blocks.`, { file: paths[0] });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG005', `No certificates were found in ${paths.join(', ') || '(no paths)'}. Point the trust roots at PEM files containing -----BEGIN CERTIFICATE----- blocks or DER .cer files.`, { file: paths[0] });
         }
         return TrustStore.empty().withEntries(entries);
     }
@@ -66118,24 +66188,26 @@ function expandPath(path) {
         .sort()
         .map((name) => (0,external_node_path_.join)(path, name));
 }
-function readTextOrThrow(file) {
+function readBytesOrThrow(file) {
     try {
-        return (0,external_node_fs_.readFileSync)(file, 'latin1');
+        return (0,external_node_fs_.readFileSync)(file);
     }
     catch (error) {
         throw unreadable(file, error);
     }
 }
-function readPemOrThrow(text, source, allowEmpty = false) {
+/** PEM text (an input's value) or a file's bytes, PEM or DER. */
+function readPemOrThrow(content, source, allowEmpty = false) {
     let certificates;
     try {
-        certificates = loadPemCertificates(text);
+        certificates =
+            typeof content === 'string' ? loadPemCertificates(content) : loadCertificateFile(content);
     }
     catch (error) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${source} is not a valid PEM certificate bundle (${(0,errors/* describeError */.Uc)(error)}). Replace it with PEM CERTIFICATE blocks.`, { file: source, cause: error });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${source} is not a valid PEM certificate bundle or DER certificate (${(0,errors/* describeError */.Uc)(error)}). Replace it with PEM CERTIFICATE blocks or a DER .cer export.`, { file: source, cause: error });
     }
     if (certificates.length === 0 && !allowEmpty) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${source} contains no -----BEGIN CERTIFICATE----- block. Point the trust roots at a PEM bundle of root certificates.`, { file: source });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${source} contains no -----BEGIN CERTIFICATE----- block. Point the trust roots at a PEM bundle of root certificates or a DER .cer file.`, { file: source });
     }
     return certificates;
 }
@@ -67222,7 +67294,7 @@ function checkSigningCertificate(certificate, chain, options) {
     const fatal = built.statuses.filter((status) => status !== 'UntrustedRoot');
     if (fatal.length > 0) {
         const hint = fatal.includes('PartialChain')
-            ? ' Give the intermediate certificates (and the root) with the certificate chain.'
+            ? " Give the intermediate certificates (and the root) with --certificate-chain (the action's certificate-chain input)."
             : '';
         throw new errors/* NupkgSigningError */.Zu('NU3018', `${who} cannot be used: ${chainProblem(built, oids_OID.codeSigning)}.${hint}`);
     }
@@ -67235,7 +67307,7 @@ function checkSigningCertificate(certificate, chain, options) {
             warnings.push(result_issue('NU3018', 'warning', `${who} chains to ${root}, which is not a trusted root. 'dotnet nuget sign' would refuse to sign with NU3018; signed anyway because untrusted roots are allowed. Consumers must trust that root (or the certificate via trustedSigners allowUntrustedRoot).`));
         }
         else {
-            throw new errors/* NupkgSigningError */.Zu('NU3018', `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with the trusted-roots option or allow untrusted roots for an internal feed.`);
+            throw new errors/* NupkgSigningError */.Zu('NU3018', `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with --trusted-roots FILE (the action's trusted-roots input), or for an internal feed sign anyway with --allow-untrusted-root.`);
         }
     }
     return { chain: built.chain, warnings };
@@ -68099,6 +68171,34 @@ function decryptPkcs8(der, password) {
 /** The password does not open the file (MAC mismatch, or no MAC and decryption fails). */
 class WrongPasswordError extends Error {
 }
+/**
+ * What is visibly wrong with bytes given as a PFX before any parsing, for a message that says so:
+ * nothing, PEM text (a key or certificate given as the PFX), or a DER SEQUENCE whose declared
+ * length runs past the end of the file (a truncated copy or download).
+ */
+function pfxShapeProblem(bytes) {
+    if (bytes.length === 0)
+        return 'empty';
+    const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
+    if (/^(\xEF\xBB\xBF)?\s*-----BEGIN /.test(head))
+        return 'pem';
+    if (bytes[0] !== 0x30 || bytes.length < 2)
+        return undefined;
+    const first = bytes[1] ?? 0;
+    let length = first;
+    let header = 2;
+    if (first >= 0x80) {
+        const count = first & 0x7f;
+        if (count === 0 || count > 4 || bytes.length < 2 + count)
+            return undefined;
+        length = 0;
+        for (let i = 0; i < count; i++)
+            length = length * 256 + (bytes[2 + i] ?? 0);
+        header += count;
+    }
+    const declared = header + length;
+    return declared > bytes.length ? { truncated: { declared, actual: bytes.length } } : undefined;
+}
 const OIDS = {
     data: '1.2.840.113549.1.7.1',
     encryptedData: '1.2.840.113549.1.7.6',
@@ -68262,6 +68362,15 @@ function loadKeyMaterial(input) {
 function fromPfx(pfx, input) {
     const source = input.source ?? 'the PKCS#12 data';
     const fail = (message) => new errors/* NupkgSigningError */.Zu('NU3001', message, { file: input.source });
+    const shape = pfxShapeProblem(pfx);
+    if (shape === 'empty')
+        throw fail(`The PKCS#12 (PFX) file ${source} is empty.`);
+    if (shape === 'pem') {
+        throw fail(`${source} is a PEM file, not a PKCS#12 (PFX) file: give a PEM private key with --private-key and its certificates with --certificate-chain (the action's private-key and certificate-chain inputs).`);
+    }
+    if (shape) {
+        throw fail(`The PKCS#12 (PFX) file ${source} is truncated: it declares ${shape.truncated.declared} bytes but has ${shape.truncated.actual}. Copy or export it again.`);
+    }
     let contents;
     try {
         contents = readPkcs12(pfx, input.password ?? '');
@@ -68270,8 +68379,12 @@ function fromPfx(pfx, input) {
         if (error instanceof UnsupportedAlgorithmError) {
             throw fail(`The PKCS#12 file ${source} uses ${error.message}, which is not supported. Re-export it with AES-256 (PBES2) or 3DES encryption.`);
         }
-        if (error instanceof WrongPasswordError || error instanceof Pkcs12FormatError) {
+        if (error instanceof WrongPasswordError) {
             throw fail(`The certificate password is wrong or the file is not a PKCS#12 file: ${source}`);
+        }
+        if (error instanceof Pkcs12FormatError) {
+            // The structural labels only ("authSafe is not a data ContentInfo"), never file bytes.
+            throw fail(`${source} is damaged or not a PKCS#12 (PFX) file (${error.message}). Export the certificate with its private key as a .pfx again.`);
         }
         throw error;
     }
@@ -68814,7 +68927,7 @@ async function createPkcs11Signer(options) {
     const fromToken = await readTokenCertificates(target);
     const certificate = fromToken?.certificate ?? extra[0];
     if (certificate === undefined) {
-        throw new errors/* NupkgSigningError */.Zu('NU3001', `${capitalize(describeToken(target))} has no certificate object with ${describeKey(target)}, so the signing certificate is unknown: write it next to the key ('pkcs11-tool --module ${target.module} --login --write-object cert.der --type cert ${keyArguments(target).join(' ')}'), or give the certificate chain (PEM, signing certificate first).`);
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `${capitalize(describeToken(target))} has no certificate object with ${describeKey(target)}, so the signing certificate is unknown: write it next to the key ('pkcs11-tool --module ${target.module} --login --write-object cert.der --type cert ${keyArguments(target).join(' ')}'), or give the certificate chain with --certificate-chain (PEM, signing certificate first).`);
     }
     const chain = [...(fromToken?.chain ?? [])];
     for (const der of fromToken ? extra : extra.slice(1)) {
@@ -69375,7 +69488,7 @@ async function createSigner(inputs) {
         if (inputs.privateKeyPem &&
             !inputs.certificateChainPem &&
             !inputs.privateKeyPem.includes('CERTIFICATE')) {
-            throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'A PEM private key needs the certificate chain (signing certificate first).');
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', "A PEM private key needs the certificate chain: give it with --certificate-chain (the action's certificate-chain input), signing certificate first.");
         }
         const material = loadKeyMaterial({
             ...(inputs.pfx ? { pfx: inputs.pfx } : {}),
@@ -69393,7 +69506,7 @@ async function createSigner(inputs) {
         });
     }
     if (!inputs.certificateChainPem) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'A signing command or URL needs the certificate chain (signing certificate first).');
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', "A signing command or URL needs the certificate chain: give it with --certificate-chain (the action's certificate-chain input), signing certificate first.");
     }
     return createRemoteSigner({
         ...(inputs.signCommand !== undefined ? { command: inputs.signCommand } : {}),
@@ -69513,6 +69626,13 @@ function succeeded(file, result) {
 
 const CHUNK = 64 * 1024;
 /**
+ * The file could not be read at all (missing, no permission, a directory, a FIFO): an I/O
+ * failure, as opposed to a file that was read and refused (too large) or whose content is wrong.
+ * Commands that report a bad file as a finding (exit 1) still end with exit 2 on this one.
+ */
+class FileAccessError extends errors/* NupkgSigningError */.Zu {
+}
+/**
  * Reads a whole file that a user (or a pull request) named, in bounded time and memory: only a
  * regular file is read (a FIFO, a device such as /dev/zero, a socket or a directory is refused at
  * once instead of blocking or reading forever), it is opened without blocking on a FIFO, and the
@@ -69591,13 +69711,13 @@ function checkRegularFile(stats, path, read) {
     const kind = stats.isDirectory()
         ? 'a directory'
         : 'not a regular file (a FIFO, device or socket)';
-    throw new errors/* NupkgSigningError */.Zu(read.code, `The ${read.what} '${path}' is ${kind}. Name a regular file.`, { file: path });
+    throw new FileAccessError(read.code, `The ${read.what} '${path}' is ${kind}. Name a regular file.`, { file: path });
 }
 function tooLarge(path, read) {
     return new errors/* NupkgSigningError */.Zu(read.code, `The ${read.what} '${path}' is larger than ${read.maxBytes} bytes, the limit for it. Check that it is the right file.`, { file: path });
 }
 function read_bounded_file_unreadable(path, read, error) {
-    return new errors/* NupkgSigningError */.Zu(read.code, `The ${read.what} '${path}' cannot be read (${(0,errors/* describeError */.Uc)(error)}).`, { file: path, cause: error });
+    return new FileAccessError(read.code, `The ${read.what} '${path}' cannot be read (${(0,errors/* describeError */.Uc)(error)}).`, { file: path, cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/facts.ts
@@ -74699,6 +74819,20 @@ function rescuedIssues(primary, counter, primaryCertificate, context) {
 
 
 
+/** Labels for the codes that end verification before a signature is known. */
+const UNREADABLE = {
+    NUPKG001: 'not a zip archive',
+    NUPKG004: 'a hostile-input limit was exceeded',
+    NUPKG008: 'damaged zip archive',
+    NU3005: 'signature entry cannot be read',
+    NU3003: 'signature cannot be read',
+    NU3009: 'signature cannot be read',
+    NU3000: 'signature cannot be read',
+    NU3011: 'signature attributes are invalid',
+};
+function whatIsUnreadable(error) {
+    return `${error.summary ?? UNREADABLE[error.code] ?? 'cannot be read'} (${error.code})`;
+}
 /**
  * Verifies one package like `dotnet nuget verify --all`: read the archive, decide signed or
  * unsigned as NuGet does, read the signature (errors here end verification with one code), then
@@ -74770,6 +74904,7 @@ async function verifyArchive(archive, options) {
             signature: 'unknown',
             countersigned: false,
             issues,
+            unreadable: whatIsUnreadable(error),
         };
     }
     const { signature, certificate } = read;
@@ -74855,6 +74990,7 @@ function verify_package_unreadable(file, error) {
         signature: 'unknown',
         countersigned: false,
         issues: [result_issue(error.code, 'error', error.message)],
+        unreadable: whatIsUnreadable(error),
     };
 }
 
@@ -75212,6 +75348,7 @@ var pkcs11_inputs = __nccwpck_require__(8787);
 
 
 
+
 const TRUST_KEYWORDS = new Set(['default', 'sdk', 'system']);
 /** Validates the inputs and turns them into run options; every error says how to fix it. */
 async function resolveInputs(inputs, context) {
@@ -75385,7 +75522,9 @@ async function keyInputs(inputs, context) {
     const cwd = inputs.environment.cwd;
     const password = inputs.certificatePassword ? { password: inputs.certificatePassword } : {};
     const chain = inputs.certificateChain
-        ? { certificateChainPem: await pemInput('certificate-chain', inputs.certificateChain, cwd) }
+        ? {
+            certificateChainPem: await pemInput('certificate-chain', inputs.certificateChain, cwd, true),
+        }
         : {};
     if (remote) {
         if (!inputs.certificateChain) {
@@ -75441,10 +75580,13 @@ async function pfxInput(value, cwd) {
     throw usage(`Input 'certificate' is neither an existing file (relative to ${cwd}) nor base64 PFX data. Give the path of a .pfx file, or store the output of 'base64 -w0 signing.pfx' in a secret and pass that.`);
 }
 /** A PEM input: the PEM text itself, or the path of a PEM file. */
-async function pemInput(name, value, cwd) {
+/** PEM text or a file holding it; a certificate file (`certificates`) may also be DER (.cer). */
+async function pemInput(name, value, cwd, certificates = false) {
     if (value.includes('-----BEGIN'))
         return value;
     const path = await existingFile(value, cwd);
+    if (path && certificates)
+        return certificateChainText(await readInput(name, path), path);
     if (path)
         return (await readInput(name, path)).toString('utf8');
     throw usage(`Input '${name}' is neither PEM text (-----BEGIN …-----) nor an existing file (relative to ${cwd}).`);
@@ -75865,6 +76007,7 @@ function issueLine(issue) {
 
 
 
+
 /** The job summary's Markdown: the verdict line, then the tables of the run. */
 function summaryMarkdown(data) {
     return renderSummary({
@@ -75884,8 +76027,15 @@ async function writeReportFiles(files, data) {
         if (path === undefined)
             return;
         const absolute = (0,external_node_path_.resolve)(data.cwd, path);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(absolute), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(absolute, render());
+        try {
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(absolute), { recursive: true });
+            await (0,promises_namespaceObject.writeFile)(absolute, render());
+        }
+        catch (error) {
+            // An I/O error gets a code like every other one (exit 2, and the --json error document).
+            const why = error.code ?? (0,errors/* describeError */.Uc)(error);
+            throw new errors/* NupkgSigningError */.Zu('NUPKG002', `The report file '${path}' cannot be written (${String(why)}). Check that its folder can be created and written.`, { file: path, cause: error });
+        }
         written.push(path);
     };
     await write(files.sarif, () => jsonText(renderSarif(data.findings, {
@@ -76381,11 +76531,14 @@ class NupkgSigningError extends Error {
     code;
     /** The file the error is about, when there is one. */
     file;
+    /** A few words for a label in place of a verdict ("empty file"), when the code alone is vague. */
+    summary;
     constructor(code, message, options = {}) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.name = 'NupkgSigningError';
         this.code = code;
         this.file = options.file;
+        this.summary = options.summary;
     }
 }
 function isNupkgSigningError(value) {

@@ -20333,11 +20333,14 @@ class errors_NupkgSigningError extends Error {
     code;
     /** The file the error is about, when there is one. */
     file;
+    /** A few words for a label in place of a verdict ("empty file"), when the code alone is vague. */
+    summary;
     constructor(code, message, options = {}) {
         super(message, options.cause === undefined ? undefined : { cause: options.cause });
         this.name = 'NupkgSigningError';
         this.code = code;
         this.file = options.file;
+        this.summary = options.summary;
     }
 }
 function isNupkgSigningError(value) {
@@ -20920,6 +20923,106 @@ function preferred(candidate, kept) {
     return candidate.display < kept.display;
 }
 
+;// CONCATENATED MODULE: ./src/files/read-bounded-file.ts
+
+
+
+const CHUNK = 64 * 1024;
+/**
+ * The file could not be read at all (missing, no permission, a directory, a FIFO): an I/O
+ * failure, as opposed to a file that was read and refused (too large) or whose content is wrong.
+ * Commands that report a bad file as a finding (exit 1) still end with exit 2 on this one.
+ */
+class FileAccessError extends errors_NupkgSigningError {
+}
+/**
+ * Reads a whole file that a user (or a pull request) named, in bounded time and memory: only a
+ * regular file is read (a FIFO, a device such as /dev/zero, a socket or a directory is refused at
+ * once instead of blocking or reading forever), it is opened without blocking on a FIFO, and the
+ * size limit is checked while reading.
+ */
+function readBoundedFileSync(path, read) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    }
+    catch (error) {
+        throw unreadable(path, read, error);
+    }
+    try {
+        checkRegularFile((0,external_node_fs_namespaceObject.fstatSync)(fd), path, read);
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(CHUNK);
+            const n = (0,external_node_fs_namespaceObject.readSync)(fd, chunk, 0, CHUNK, null);
+            if (n === 0)
+                break;
+            total += n;
+            if (total > read.maxBytes)
+                throw tooLarge(path, read);
+            chunks.push(chunk.subarray(0, n));
+        }
+        return Buffer.concat(chunks, total);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw unreadable(path, read, error);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** The same as {@link readBoundedFileSync}, without blocking the event loop. */
+async function readBoundedFile(path, read) {
+    let handle;
+    try {
+        handle = await open(path, fs.O_RDONLY | fs.O_NONBLOCK);
+    }
+    catch (error) {
+        throw unreadable(path, read, error);
+    }
+    try {
+        checkRegularFile(await handle.stat(), path, read);
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(CHUNK);
+            const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
+            if (bytesRead === 0)
+                break;
+            total += bytesRead;
+            if (total > read.maxBytes)
+                throw tooLarge(path, read);
+            chunks.push(chunk.subarray(0, bytesRead));
+        }
+        return Buffer.concat(chunks, total);
+    }
+    catch (error) {
+        if (error instanceof NupkgSigningError)
+            throw error;
+        throw unreadable(path, read, error);
+    }
+    finally {
+        await handle.close();
+    }
+}
+function checkRegularFile(stats, path, read) {
+    if (stats.isFile())
+        return;
+    const kind = stats.isDirectory()
+        ? 'a directory'
+        : 'not a regular file (a FIFO, device or socket)';
+    throw new FileAccessError(read.code, `The ${read.what} '${path}' is ${kind}. Name a regular file.`, { file: path });
+}
+function tooLarge(path, read) {
+    return new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' is larger than ${read.maxBytes} bytes, the limit for it. Check that it is the right file.`, { file: path });
+}
+function unreadable(path, read, error) {
+    return new FileAccessError(read.code, `The ${read.what} '${path}' cannot be read (${describeError(error)}).`, { file: path, cause: error });
+}
+
 ;// CONCATENATED MODULE: ./src/package/zip-format.ts
 /**
  * Raw ZIP records, read the way NuGet's signing code reads them (nuget-signing-spec.md §1 and §3):
@@ -21455,7 +21558,9 @@ async function archive_openPackageArchive(path) {
     }
 }
 async function readArchive(file) {
-    const notZip = (why) => new errors_NupkgSigningError('NUPKG001', `'${file.path}' is not a readable zip archive (${why}). Rebuild the package with 'dotnet pack'.`, { file: file.path });
+    const notZip = (why) => new errors_NupkgSigningError('NUPKG001', `'${file.path}' is not a readable zip archive (${why}). Rebuild the package with 'dotnet pack'.`, { file: file.path, summary: file.size === 0 ? 'empty file' : 'not a zip archive' });
+    if (file.size === 0)
+        throw notZip('the file is empty');
     if (file.size < END_OF_CENTRAL_DIRECTORY_SIZE)
         throw notZip(`only ${file.size} bytes`);
     const tailLength = Math.min(file.size, MAX_EOCD_SEARCH + ZIP64_LOCATOR_SIZE);
@@ -23171,99 +23276,6 @@ function keepFingerprintsAsText(doc) {
             }
         },
     });
-}
-
-;// CONCATENATED MODULE: ./src/files/read-bounded-file.ts
-
-
-
-const CHUNK = 64 * 1024;
-/**
- * Reads a whole file that a user (or a pull request) named, in bounded time and memory: only a
- * regular file is read (a FIFO, a device such as /dev/zero, a socket or a directory is refused at
- * once instead of blocking or reading forever), it is opened without blocking on a FIFO, and the
- * size limit is checked while reading.
- */
-function readBoundedFileSync(path, read) {
-    let fd;
-    try {
-        fd = (0,external_node_fs_namespaceObject.openSync)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
-    }
-    catch (error) {
-        throw unreadable(path, read, error);
-    }
-    try {
-        checkRegularFile((0,external_node_fs_namespaceObject.fstatSync)(fd), path, read);
-        const chunks = [];
-        let total = 0;
-        for (;;) {
-            const chunk = Buffer.allocUnsafe(CHUNK);
-            const n = (0,external_node_fs_namespaceObject.readSync)(fd, chunk, 0, CHUNK, null);
-            if (n === 0)
-                break;
-            total += n;
-            if (total > read.maxBytes)
-                throw tooLarge(path, read);
-            chunks.push(chunk.subarray(0, n));
-        }
-        return Buffer.concat(chunks, total);
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw unreadable(path, read, error);
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-/** The same as {@link readBoundedFileSync}, without blocking the event loop. */
-async function readBoundedFile(path, read) {
-    let handle;
-    try {
-        handle = await open(path, fs.O_RDONLY | fs.O_NONBLOCK);
-    }
-    catch (error) {
-        throw unreadable(path, read, error);
-    }
-    try {
-        checkRegularFile(await handle.stat(), path, read);
-        const chunks = [];
-        let total = 0;
-        for (;;) {
-            const chunk = Buffer.allocUnsafe(CHUNK);
-            const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
-            if (bytesRead === 0)
-                break;
-            total += bytesRead;
-            if (total > read.maxBytes)
-                throw tooLarge(path, read);
-            chunks.push(chunk.subarray(0, bytesRead));
-        }
-        return Buffer.concat(chunks, total);
-    }
-    catch (error) {
-        if (error instanceof NupkgSigningError)
-            throw error;
-        throw unreadable(path, read, error);
-    }
-    finally {
-        await handle.close();
-    }
-}
-function checkRegularFile(stats, path, read) {
-    if (stats.isFile())
-        return;
-    const kind = stats.isDirectory()
-        ? 'a directory'
-        : 'not a regular file (a FIFO, device or socket)';
-    throw new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' is ${kind}. Name a regular file.`, { file: path });
-}
-function tooLarge(path, read) {
-    return new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' is larger than ${read.maxBytes} bytes, the limit for it. Check that it is the right file.`, { file: path });
-}
-function unreadable(path, read, error) {
-    return new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' cannot be read (${describeError(error)}).`, { file: path, cause: error });
 }
 
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/load-policy.ts
@@ -46766,6 +46778,7 @@ function lastActiveWarning(account, certificate) {
 
 
 
+
 const POLICY_USAGE = `Usage: nupkg-signing policy check [options] FILE
 
 Validates a signer policy file (schema/policy-file.schema.json): syntax, fields, fingerprints,
@@ -46822,7 +46835,10 @@ async function checkFile(file, packages, now) {
         policy = loadPolicyFile(file);
     }
     catch (error) {
-        // A file that does not load is the finding itself, not a failure to run.
+        // A file that does not load is the finding itself, not a failure to run; a file that cannot
+        // be opened at all (missing, a directory, no permission) is an I/O error: exit 2, as --help says.
+        if (isNupkgSigningError(error) && error.cause instanceof FileAccessError)
+            throw error;
         if (isNupkgSigningError(error) && error.code === 'NUPKG005')
             return [issue('NUPKG005', 'error', error.message)];
         throw error;
@@ -47456,7 +47472,7 @@ async function assertSignable(archive, options) {
     // NuGet reads the existing signature before deciding, so a malformed entry fails first (NU3005).
     await readSignatureEntry(archive);
     if (!options.overwrite) {
-        throw new errors_NupkgSigningError('NU3001', `'${path}' is already signed. Use the overwrite option to replace its signature.`, { file: path });
+        throw new errors_NupkgSigningError('NU3001', `'${path}' is already signed. Use --overwrite (the action's overwrite: true) to replace its signature.`, { file: path });
     }
 }
 /**
@@ -49780,6 +49796,8 @@ function certificate_facts_hex(bytes) {
 }
 
 ;// CONCATENATED MODULE: ./src/trust/pem.ts
+
+
 /**
  * Extracts the DER of every `-----BEGIN CERTIFICATE-----` block (and the legacy
  * `X509 CERTIFICATE` label) in PEM text. Text outside the blocks — comments, other PEM types — is
@@ -49797,6 +49815,71 @@ function loadPemCertificates(text) {
         certificates.push(new Uint8Array(Buffer.from(body, 'base64')));
     }
     return certificates;
+}
+const PEM_MARKER = Buffer.from('-----BEGIN', 'latin1');
+const SEQUENCE = 0x30;
+/**
+ * Whether a certificate file is DER — what Windows exports as `.cer` by default — rather than
+ * PEM: it starts with an ASN.1 SEQUENCE and holds no `-----BEGIN` marker.
+ */
+function isDerCertificateFile(bytes) {
+    return bytes[0] === SEQUENCE && Buffer.from(bytes).indexOf(PEM_MARKER) === -1;
+}
+/**
+ * The certificates of a file named as trust roots or a chain, PEM (any number of blocks) or DER
+ * (one certificate, or several written back to back). Each DER certificate's declared length
+ * must fit the file and the file must end with the last one, so a truncated or padded export is
+ * refused instead of read in part. The certificates themselves are checked by their consumers.
+ */
+function loadCertificateFile(bytes) {
+    if (!isDerCertificateFile(bytes))
+        return loadPemCertificates(Buffer.from(bytes).toString('latin1'));
+    const certificates = [];
+    let offset = 0;
+    while (offset < bytes.length) {
+        const which = `DER certificate ${certificates.length + 1}`;
+        if (bytes[offset] !== SEQUENCE) {
+            throw new Error(`${which} at byte ${offset} does not start with an ASN.1 SEQUENCE`);
+        }
+        const end = offset + derElementLength(bytes, offset, which);
+        if (end > bytes.length) {
+            throw new Error(`${which} declares ${end - offset} bytes but only ${bytes.length - offset} remain (truncated)`);
+        }
+        certificates.push(bytes.slice(offset, end));
+        offset = end;
+    }
+    return certificates;
+}
+/**
+ * A certificate chain file as PEM text, for the signing inputs that carry the chain as text: a DER
+ * file is converted, PEM is returned as it is. Throws NU3001 naming `source` for a damaged DER file.
+ */
+function certificateChainText(bytes, source) {
+    if (!isDerCertificateFile(bytes))
+        return Buffer.from(bytes).toString('utf8');
+    try {
+        return loadCertificateFile(bytes).map(toPem).join('');
+    }
+    catch (error) {
+        throw new errors_NupkgSigningError('NU3001', `The certificate chain ${source} is not a valid DER certificate file (${describeError(error)}). Export it again, as DER (.cer) or PEM.`, { file: source });
+    }
+}
+/** Header plus content length of the DER element at `offset` (definite lengths up to 4 bytes). */
+function derElementLength(bytes, offset, which) {
+    const first = bytes[offset + 1];
+    if (first === undefined)
+        throw new Error(`${which} is truncated in its length`);
+    if (first < 0x80)
+        return 2 + first;
+    const count = first & 0x7f;
+    if (count === 0 || count > 4)
+        throw new Error(`${which} has no definite length`);
+    if (offset + 2 + count > bytes.length)
+        throw new Error(`${which} is truncated in its length`);
+    let length = 0;
+    for (let i = 0; i < count; i++)
+        length = length * 256 + (bytes[offset + 2 + i] ?? 0);
+    return 2 + count + length;
 }
 
 ;// CONCATENATED MODULE: ./src/trust/trust-store.ts
@@ -49849,7 +49932,8 @@ class TrustStore {
         return TrustStore.fromCertificates(readPemOrThrow(text, source), source);
     }
     /**
-     * Loads every certificate from PEM files, or from the `.pem`/`.crt`/`.cer` files of directories.
+     * Loads every certificate from PEM or DER files (a Windows `.cer` export is DER), or from the
+     * `.pem`/`.crt`/`.cer` files of directories.
      * Throws NUPKG005 when a path cannot be read, a named file holds no certificate, or the whole
      * set is empty.
      */
@@ -49858,12 +49942,12 @@ class TrustStore {
         for (const path of paths) {
             for (const file of expandPath(path)) {
                 // Inside a directory, files without certificates (keys, CRLs) are skipped.
-                const certificates = readPemOrThrow(readTextOrThrow(file), file, file !== path);
+                const certificates = readPemOrThrow(readBytesOrThrow(file), file, file !== path);
                 entries.push(...certificates.map((der) => storeEntry(der, `A certificate in ${file}`)));
             }
         }
         if (entries.length === 0) {
-            throw new errors_NupkgSigningError('NUPKG005', `No certificates were found in ${paths.join(', ') || '(no paths)'}. Point the trust roots at PEM files containing -----BEGIN CERTIFICATE----- blocks.`, { file: paths[0] });
+            throw new errors_NupkgSigningError('NUPKG005', `No certificates were found in ${paths.join(', ') || '(no paths)'}. Point the trust roots at PEM files containing -----BEGIN CERTIFICATE----- blocks or DER .cer files.`, { file: paths[0] });
         }
         return TrustStore.empty().withEntries(entries);
     }
@@ -49950,24 +50034,26 @@ function expandPath(path) {
         .sort()
         .map((name) => (0,external_node_path_namespaceObject.join)(path, name));
 }
-function readTextOrThrow(file) {
+function readBytesOrThrow(file) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'latin1');
+        return (0,external_node_fs_namespaceObject.readFileSync)(file);
     }
     catch (error) {
         throw trust_store_unreadable(file, error);
     }
 }
-function readPemOrThrow(text, source, allowEmpty = false) {
+/** PEM text (an input's value) or a file's bytes, PEM or DER. */
+function readPemOrThrow(content, source, allowEmpty = false) {
     let certificates;
     try {
-        certificates = loadPemCertificates(text);
+        certificates =
+            typeof content === 'string' ? loadPemCertificates(content) : loadCertificateFile(content);
     }
     catch (error) {
-        throw new errors_NupkgSigningError('NUPKG005', `${source} is not a valid PEM certificate bundle (${describeError(error)}). Replace it with PEM CERTIFICATE blocks.`, { file: source, cause: error });
+        throw new errors_NupkgSigningError('NUPKG005', `${source} is not a valid PEM certificate bundle or DER certificate (${describeError(error)}). Replace it with PEM CERTIFICATE blocks or a DER .cer export.`, { file: source, cause: error });
     }
     if (certificates.length === 0 && !allowEmpty) {
-        throw new errors_NupkgSigningError('NUPKG005', `${source} contains no -----BEGIN CERTIFICATE----- block. Point the trust roots at a PEM bundle of root certificates.`, { file: source });
+        throw new errors_NupkgSigningError('NUPKG005', `${source} contains no -----BEGIN CERTIFICATE----- block. Point the trust roots at a PEM bundle of root certificates or a DER .cer file.`, { file: source });
     }
     return certificates;
 }
@@ -50968,7 +51054,7 @@ function checkSigningCertificate(certificate, chain, options) {
     const fatal = built.statuses.filter((status) => status !== 'UntrustedRoot');
     if (fatal.length > 0) {
         const hint = fatal.includes('PartialChain')
-            ? ' Give the intermediate certificates (and the root) with the certificate chain.'
+            ? " Give the intermediate certificates (and the root) with --certificate-chain (the action's certificate-chain input)."
             : '';
         throw new errors_NupkgSigningError('NU3018', `${who} cannot be used: ${chainProblem(built, oids_OID.codeSigning)}.${hint}`);
     }
@@ -50981,7 +51067,7 @@ function checkSigningCertificate(certificate, chain, options) {
             warnings.push(issue('NU3018', 'warning', `${who} chains to ${root}, which is not a trusted root. 'dotnet nuget sign' would refuse to sign with NU3018; signed anyway because untrusted roots are allowed. Consumers must trust that root (or the certificate via trustedSigners allowUntrustedRoot).`));
         }
         else {
-            throw new errors_NupkgSigningError('NU3018', `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with the trusted-roots option or allow untrusted roots for an internal feed.`);
+            throw new errors_NupkgSigningError('NU3018', `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with --trusted-roots FILE (the action's trusted-roots input), or for an internal feed sign anyway with --allow-untrusted-root.`);
         }
     }
     return { chain: built.chain, warnings };
@@ -51845,6 +51931,34 @@ function decryptPkcs8(der, password) {
 /** The password does not open the file (MAC mismatch, or no MAC and decryption fails). */
 class WrongPasswordError extends Error {
 }
+/**
+ * What is visibly wrong with bytes given as a PFX before any parsing, for a message that says so:
+ * nothing, PEM text (a key or certificate given as the PFX), or a DER SEQUENCE whose declared
+ * length runs past the end of the file (a truncated copy or download).
+ */
+function pfxShapeProblem(bytes) {
+    if (bytes.length === 0)
+        return 'empty';
+    const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
+    if (/^(\xEF\xBB\xBF)?\s*-----BEGIN /.test(head))
+        return 'pem';
+    if (bytes[0] !== 0x30 || bytes.length < 2)
+        return undefined;
+    const first = bytes[1] ?? 0;
+    let length = first;
+    let header = 2;
+    if (first >= 0x80) {
+        const count = first & 0x7f;
+        if (count === 0 || count > 4 || bytes.length < 2 + count)
+            return undefined;
+        length = 0;
+        for (let i = 0; i < count; i++)
+            length = length * 256 + (bytes[2 + i] ?? 0);
+        header += count;
+    }
+    const declared = header + length;
+    return declared > bytes.length ? { truncated: { declared, actual: bytes.length } } : undefined;
+}
 const OIDS = {
     data: '1.2.840.113549.1.7.1',
     encryptedData: '1.2.840.113549.1.7.6',
@@ -52008,6 +52122,15 @@ function loadKeyMaterial(input) {
 function fromPfx(pfx, input) {
     const source = input.source ?? 'the PKCS#12 data';
     const fail = (message) => new errors_NupkgSigningError('NU3001', message, { file: input.source });
+    const shape = pfxShapeProblem(pfx);
+    if (shape === 'empty')
+        throw fail(`The PKCS#12 (PFX) file ${source} is empty.`);
+    if (shape === 'pem') {
+        throw fail(`${source} is a PEM file, not a PKCS#12 (PFX) file: give a PEM private key with --private-key and its certificates with --certificate-chain (the action's private-key and certificate-chain inputs).`);
+    }
+    if (shape) {
+        throw fail(`The PKCS#12 (PFX) file ${source} is truncated: it declares ${shape.truncated.declared} bytes but has ${shape.truncated.actual}. Copy or export it again.`);
+    }
     let contents;
     try {
         contents = readPkcs12(pfx, input.password ?? '');
@@ -52016,8 +52139,12 @@ function fromPfx(pfx, input) {
         if (error instanceof UnsupportedAlgorithmError) {
             throw fail(`The PKCS#12 file ${source} uses ${error.message}, which is not supported. Re-export it with AES-256 (PBES2) or 3DES encryption.`);
         }
-        if (error instanceof WrongPasswordError || error instanceof Pkcs12FormatError) {
+        if (error instanceof WrongPasswordError) {
             throw fail(`The certificate password is wrong or the file is not a PKCS#12 file: ${source}`);
+        }
+        if (error instanceof Pkcs12FormatError) {
+            // The structural labels only ("authSafe is not a data ContentInfo"), never file bytes.
+            throw fail(`${source} is damaged or not a PKCS#12 (PFX) file (${error.message}). Export the certificate with its private key as a .pfx again.`);
         }
         throw error;
     }
@@ -52558,7 +52685,7 @@ async function createPkcs11Signer(options) {
     const fromToken = await readTokenCertificates(target);
     const certificate = fromToken?.certificate ?? extra[0];
     if (certificate === undefined) {
-        throw new errors_NupkgSigningError('NU3001', `${pkcs11_signer_capitalize(describeToken(target))} has no certificate object with ${describeKey(target)}, so the signing certificate is unknown: write it next to the key ('pkcs11-tool --module ${target.module} --login --write-object cert.der --type cert ${keyArguments(target).join(' ')}'), or give the certificate chain (PEM, signing certificate first).`);
+        throw new errors_NupkgSigningError('NU3001', `${pkcs11_signer_capitalize(describeToken(target))} has no certificate object with ${describeKey(target)}, so the signing certificate is unknown: write it next to the key ('pkcs11-tool --module ${target.module} --login --write-object cert.der --type cert ${keyArguments(target).join(' ')}'), or give the certificate chain with --certificate-chain (PEM, signing certificate first).`);
     }
     const chain = [...(fromToken?.chain ?? [])];
     for (const der of fromToken ? extra : extra.slice(1)) {
@@ -53119,7 +53246,7 @@ async function createSigner(inputs) {
         if (inputs.privateKeyPem &&
             !inputs.certificateChainPem &&
             !inputs.privateKeyPem.includes('CERTIFICATE')) {
-            throw new errors_NupkgSigningError('NUPKG003', 'A PEM private key needs the certificate chain (signing certificate first).');
+            throw new errors_NupkgSigningError('NUPKG003', "A PEM private key needs the certificate chain: give it with --certificate-chain (the action's certificate-chain input), signing certificate first.");
         }
         const material = loadKeyMaterial({
             ...(inputs.pfx ? { pfx: inputs.pfx } : {}),
@@ -53137,7 +53264,7 @@ async function createSigner(inputs) {
         });
     }
     if (!inputs.certificateChainPem) {
-        throw new errors_NupkgSigningError('NUPKG003', 'A signing command or URL needs the certificate chain (signing certificate first).');
+        throw new errors_NupkgSigningError('NUPKG003', "A signing command or URL needs the certificate chain: give it with --certificate-chain (the action's certificate-chain input), signing certificate first.");
     }
     return createRemoteSigner({
         ...(inputs.signCommand !== undefined ? { command: inputs.signCommand } : {}),
@@ -53611,6 +53738,7 @@ function issueLine(issue) {
 
 
 
+
 /** The job summary's Markdown: the verdict line, then the tables of the run. */
 function summaryMarkdown(data) {
     return renderSummary({
@@ -53630,8 +53758,15 @@ async function writeReportFiles(files, data) {
         if (path === undefined)
             return;
         const absolute = (0,external_node_path_namespaceObject.resolve)(data.cwd, path);
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(absolute), { recursive: true });
-        await (0,promises_namespaceObject.writeFile)(absolute, render());
+        try {
+            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(absolute), { recursive: true });
+            await (0,promises_namespaceObject.writeFile)(absolute, render());
+        }
+        catch (error) {
+            // An I/O error gets a code like every other one (exit 2, and the --json error document).
+            const why = error.code ?? describeError(error);
+            throw new errors_NupkgSigningError('NUPKG002', `The report file '${path}' cannot be written (${String(why)}). Check that its folder can be created and written.`, { file: path, cause: error });
+        }
         written.push(path);
     };
     await write(files.sarif, () => jsonText(renderSarif(data.findings, {
@@ -53759,12 +53894,13 @@ async function publishCliRun(run, values, out, env, cwd = process.cwd()) {
     // Results are valid but warnings fail the run: say why the exit code is 1.
     if (verdict.fail && verdict.valid) {
         const codes = [...new Set(findings.map((f) => f.code))].join(', ');
-        out.stderr(logLines([`fail-on warning: the run fails on warnings (${codes}).`]));
+        out.stderr(logLines([`--fail-on warning: the run fails on warnings (${codes}).`]));
     }
     return verdict.fail ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/sign.ts
+
 
 
 
@@ -53790,7 +53926,7 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
                                   module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
 
 Options:
-  --certificate-chain FILE.pem    signing certificate first, then intermediates
+  --certificate-chain FILE        PEM or DER (.cer): signing certificate first, then intermediates
   --certificate-password PASS     PFX password or PEM key passphrase
   --sign-token-env NAME           env var holding the --sign-url bearer token
                                   (default ${DEFAULT_TOKEN_VARIABLE})
@@ -53807,7 +53943,8 @@ Options:
   --timestamp-hash-algorithm ALG  SHA256 (default), SHA384 or SHA512
   -o, --output DIR                write signed packages to DIR (default: replace in place)
   --overwrite                     replace an existing signature
-  --trusted-roots FILE.pem        extra trusted roots for the pre-sign chain check (repeatable)
+  --trusted-roots FILE            extra roots for the pre-sign chain check, PEM or
+                                  DER .cer (repeatable)
   --allow-untrusted-root          sign although the chain's root is untrusted (NuGet refuses)
   --no-nuget-org-advice           no "nuget.org would reject this" warnings (internal feeds)
   --json                          print one JSON document ({"results": [...]})
@@ -53904,7 +54041,7 @@ async function readKeyInputs(values, env) {
         ...(pfxPath !== undefined ? { pfx: await (0,promises_namespaceObject.readFile)(pfxPath).catch(sign_unreadable(pfxPath)) } : {}),
         ...(keyPath !== undefined ? { privateKeyPem: await readText(keyPath) } : {}),
         ...(password !== undefined ? { password } : {}),
-        ...(chainPath !== undefined ? { certificateChainPem: await readText(chainPath) } : {}),
+        ...(chainPath !== undefined ? { certificateChainPem: await readChain(chainPath) } : {}),
         ...(values['sign-command'] !== undefined ? { signCommand: values['sign-command'] } : {}),
         ...(values['sign-url'] !== undefined ? { signUrl: values['sign-url'] } : {}),
         ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
@@ -53971,6 +54108,10 @@ function hashOption(value, option) {
     if (!parsed)
         throw usage(`${option} must be SHA256, SHA384 or SHA512, not '${value}'.`);
     return parsed;
+}
+/** A chain file, PEM or DER (a Windows .cer export), as PEM text. */
+async function readChain(path) {
+    return certificateChainText(await (0,promises_namespaceObject.readFile)(path).catch(sign_unreadable(path)), path);
 }
 async function readText(path) {
     return (0,promises_namespaceObject.readFile)(path, 'utf8').catch(sign_unreadable(path));
@@ -54205,7 +54346,9 @@ function paint(line, color) {
 function describeSignature(result) {
     if (result.signature === 'unsigned')
         return 'unsigned';
-    const kind = result.signature === 'unknown' ? 'unreadable signature' : `${result.signature} signed`;
+    const kind = result.signature === 'unknown'
+        ? (result.unreadable ?? 'unreadable signature')
+        : `${result.signature} signed`;
     return result.countersigned ? `${kind}, repository countersigned` : kind;
 }
 
@@ -57031,6 +57174,20 @@ function rescuedIssues(primary, counter, primaryCertificate, context) {
 
 
 
+/** Labels for the codes that end verification before a signature is known. */
+const UNREADABLE = {
+    NUPKG001: 'not a zip archive',
+    NUPKG004: 'a hostile-input limit was exceeded',
+    NUPKG008: 'damaged zip archive',
+    NU3005: 'signature entry cannot be read',
+    NU3003: 'signature cannot be read',
+    NU3009: 'signature cannot be read',
+    NU3000: 'signature cannot be read',
+    NU3011: 'signature attributes are invalid',
+};
+function whatIsUnreadable(error) {
+    return `${error.summary ?? UNREADABLE[error.code] ?? 'cannot be read'} (${error.code})`;
+}
 /**
  * Verifies one package like `dotnet nuget verify --all`: read the archive, decide signed or
  * unsigned as NuGet does, read the signature (errors here end verification with one code), then
@@ -57102,6 +57259,7 @@ async function verifyArchive(archive, options) {
             signature: 'unknown',
             countersigned: false,
             issues,
+            unreadable: whatIsUnreadable(error),
         };
     }
     const { signature, certificate } = read;
@@ -57187,6 +57345,7 @@ function verify_package_unreadable(file, error) {
         signature: 'unknown',
         countersigned: false,
         issues: [issue(error.code, 'error', error.message)],
+        unreadable: whatIsUnreadable(error),
     };
 }
 
@@ -57432,10 +57591,21 @@ Options:
   -v, --version             print the version`;
 /**
  * Runs the CLI and returns the exit code: 0 valid, 1 invalid, 2 usage or I/O error. Errors are
- * printed as one line with their code, never as a stack trace.
+ * printed as one line with their code, never as a stack trace. With --json, stdout must stay one
+ * JSON document a program can parse: an error is also written there as
+ * `{"error": {"code", "message"}}`, unless the command already printed its results.
  */
-async function main(argv, out, now, env = process.env) {
+async function main(argv, commandOut, now, env = process.env) {
     const [command, ...rest] = argv;
+    let printed = false;
+    const out = {
+        ...commandOut,
+        stdout: (text) => {
+            printed = true;
+            commandOut.stdout(text);
+        },
+        stderr: (text) => commandOut.stderr(text),
+    };
     try {
         switch (command) {
             case undefined:
@@ -57459,19 +57629,27 @@ async function main(argv, out, now, env = process.env) {
         }
     }
     catch (error) {
+        const { code, message } = classifyError(error);
         // Error messages quote file names, package ids and server replies.
-        out.stderr(logLines([formatError(error)]));
+        out.stderr(logLines([code ? `error ${code}: ${message}` : `error: ${message}`]));
+        if (asksForJson(rest) && !printed)
+            out.stdout(jsonText({ error: { code: code ?? null, message } }));
         return 2;
     }
 }
-function formatError(error) {
+function classifyError(error) {
     if (error instanceof errors_NupkgSigningError)
-        return `error ${error.code}: ${error.message}`;
+        return { code: error.code, message: error.message };
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
     const code = error?.code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
-        return `error NUPKG003: ${describeError(error)}`;
-    return `error: ${describeError(error)}`;
+        return { code: 'NUPKG003', message: describeError(error) };
+    return { message: describeError(error) };
+}
+/** `--json` among the options (not after `--`, where it would be a file name). */
+function asksForJson(args) {
+    const end = args.indexOf('--');
+    return (end === -1 ? args : args.slice(0, end)).includes('--json');
 }
 
 ;// CONCATENATED MODULE: ./src/cli/index.ts
