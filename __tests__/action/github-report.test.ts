@@ -7,6 +7,7 @@ import { renderSarif } from '../../src/report/github/sarif.js';
 import { renderSummary } from '../../src/report/github/summary.js';
 import type { PackageVerification } from '../../src/verify/verify-package.js';
 import { sarifValidator } from './sarif-schema.js';
+import { actionInputs } from '../helpers/action-inputs.js';
 
 /** The GitHub renderers and input validation, called directly with plain objects. */
 const paths = { workspace: '/ws', cwd: '/ws' };
@@ -175,37 +176,12 @@ describe('renderSummary', () => {
 });
 
 describe('resolveInputs', () => {
-  const blank: ActionInputs = {
-    mode: '',
-    packages: '',
-    policy: '',
-    policyFile: '',
-    nugetConfig: '',
-    trustedRoots: '',
-    certificateFingerprints: '',
-    revocationMode: '',
-    revocationDir: '',
-    certificate: '',
-    certificatePassword: '',
-    privateKey: '',
-    certificateChain: '',
-    signCommand: '',
-    signUrl: '',
-    signKeyId: '',
-    signToken: '',
-    timestampUrls: '',
-    hashAlgorithm: '',
-    timestampHashAlgorithm: '',
-    overwrite: '',
-    failOn: '',
-    allowNoPackages: '',
-    published: '',
-    sarifFile: '',
-    summary: '',
-    githubToken: '',
-    checkRun: '',
-    environment: { workspace: '/ws', cwd: '/ws', runnerTemp: '/tmp/runner', stepId: 'verify-step' },
-  };
+  const blank: ActionInputs = actionInputs({
+    workspace: '/ws',
+    cwd: '/ws',
+    runnerTemp: '/tmp/runner',
+    stepId: 'verify-step',
+  });
   const masked: string[] = [];
   const context = { mask: (secret: string) => void masked.push(secret) };
 

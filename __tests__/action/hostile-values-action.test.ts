@@ -5,6 +5,7 @@ import MarkdownIt from 'markdown-it';
 import type { ActionInputs } from '../../src/action/inputs.js';
 import { run } from '../../src/action/main.js';
 import { createRootCa, type TestCa, type TestCertificate } from '../helpers/pki.js';
+import { actionInputs } from '../helpers/action-inputs.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip } from '../helpers/zip-builder.js';
 
@@ -57,38 +58,17 @@ function workspaceWithHostilePackage(): { workspace: string; runnerTemp: string 
 }
 
 function inputs(workspace: string, runnerTemp: string, given: Partial<ActionInputs>): ActionInputs {
-  return {
-    mode: 'verify',
-    packages: 'pkgs/*.nupkg',
-    policy: '',
-    policyFile: '',
-    published: '',
-    nugetConfig: '',
-    trustedRoots: '',
-    certificateFingerprints: '',
-    revocationMode: 'offline',
-    revocationDir: '',
-    certificate: '',
-    certificatePassword: '',
-    privateKey: '',
-    certificateChain: '',
-    signCommand: '',
-    signUrl: '',
-    signKeyId: '',
-    signToken: '',
-    timestampUrls: '',
-    hashAlgorithm: '',
-    timestampHashAlgorithm: '',
-    overwrite: '',
-    failOn: '',
-    allowNoPackages: '',
-    sarifFile: 'results.sarif',
-    summary: 'true',
-    githubToken: '',
-    checkRun: '',
-    environment: { workspace, cwd: workspace, runnerTemp, stepId: 'hostile' },
-    ...given,
-  };
+  return actionInputs(
+    { workspace, cwd: workspace, runnerTemp, stepId: 'hostile' },
+    {
+      mode: 'verify',
+      packages: 'pkgs/*.nupkg',
+      revocationMode: 'offline',
+      sarifFile: 'results.sarif',
+      summary: 'true',
+      ...given,
+    },
+  );
 }
 
 interface ActionLog {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { jest } from '@jest/globals';
 import type { ActionInputs } from '../../src/action/inputs.js';
 import { run } from '../../src/action/main.js';
+import { actionInputs } from '../helpers/action-inputs.js';
 import { useTempDir } from '../helpers/temp-files.js';
 
 /**
@@ -31,37 +32,8 @@ function workspace(): { workspace: string; runnerTemp: string; config: string } 
 }
 
 function inputs(dir: string, runnerTemp: string, discovery: string): ActionInputs {
-  return {
-    mode: 'verify',
-    packages: 'pkgs/*.nupkg',
-    policy: '',
-    policyFile: '',
-    published: '',
-    nugetConfig: '',
-    nugetConfigDiscovery: discovery,
-    trustedRoots: '',
-    certificateFingerprints: '',
-    revocationMode: 'offline',
-    revocationDir: '',
-    certificate: '',
-    certificatePassword: '',
-    privateKey: '',
-    certificateChain: '',
-    signCommand: '',
-    signUrl: '',
-    signKeyId: '',
-    signToken: '',
-    timestampUrls: '',
-    hashAlgorithm: '',
-    timestampHashAlgorithm: '',
-    overwrite: '',
-    failOn: '',
-    allowNoPackages: '',
-    sarifFile: '',
-    summary: 'false',
-    githubToken: '',
-    checkRun: '',
-    environment: {
+  return actionInputs(
+    {
       workspace: dir,
       cwd: dir,
       runnerTemp,
@@ -71,7 +43,14 @@ function inputs(dir: string, runnerTemp: string, discovery: string): ActionInput
         NUGET_COMMON_APPLICATION_DATA: temp.path('etc'),
       },
     },
-  };
+    {
+      mode: 'verify',
+      packages: 'pkgs/*.nupkg',
+      nugetConfigDiscovery: discovery,
+      revocationMode: 'offline',
+      summary: 'false',
+    },
+  );
 }
 
 async function runAction(discovery: string) {
