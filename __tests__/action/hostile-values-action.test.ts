@@ -1,11 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import MarkdownIt from 'markdown-it';
 import type { ActionInputs } from '../../src/action/inputs.js';
-import { run } from '../../src/action/main.js';
 import { createRootCa, type TestCa, type TestCertificate } from '../helpers/pki.js';
-import { actionInputs } from '../helpers/action-inputs.js';
+import { actionInputs, runActionInProcess } from '../helpers/action-inputs.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip } from '../helpers/zip-builder.js';
 
@@ -83,28 +81,13 @@ async function runAction(workspace: string, runnerTemp: string, given: Partial<A
   const outputFile = join(runnerTemp, 'github_output');
   writeFileSync(summaryFile, '');
   writeFileSync(outputFile, '');
-  const saved = { ...process.env };
-  process.env.GITHUB_STEP_SUMMARY = summaryFile;
-  process.env.GITHUB_OUTPUT = outputFile;
-  const written: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    written.push(String(chunk));
-    return true;
-  });
-  const exitCode = process.exitCode;
-  // The runner starts the action in the workspace (signing opens relative paths from there).
-  const cwd = process.cwd();
-  process.chdir(workspace);
-  try {
-    await run(inputs(workspace, runnerTemp, given), () => new Date('2025-06-01T12:00:00Z'));
-  } finally {
-    write.mockRestore();
-    process.chdir(cwd);
-    process.exitCode = exitCode;
-    process.env = saved;
-  }
+  const stdout = await runActionInProcess(
+    inputs(workspace, runnerTemp, given),
+    () => new Date('2025-06-01T12:00:00Z'),
+    { GITHUB_STEP_SUMMARY: summaryFile, GITHUB_OUTPUT: outputFile },
+  );
   const log: ActionLog = {
-    stdout: written.join(''),
+    stdout,
     summary: readFileSync(summaryFile, 'utf8'),
     outputs: readFileSync(outputFile, 'utf8'),
   };

@@ -1,9 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { jest } from '@jest/globals';
 import type { ActionInputs } from '../../src/action/inputs.js';
-import { run } from '../../src/action/main.js';
-import { actionInputs } from '../helpers/action-inputs.js';
+import { actionInputs, runActionInProcess } from '../helpers/action-inputs.js';
 import { useTempDir } from '../helpers/temp-files.js';
 
 /**
@@ -55,30 +53,17 @@ function inputs(dir: string, runnerTemp: string, discovery: string): ActionInput
 
 async function runAction(discovery: string) {
   const { workspace: dir, runnerTemp, config } = workspace();
-  const saved = { ...process.env };
-  process.env.GITHUB_OUTPUT = join(runnerTemp, 'github_output');
-  writeFileSync(process.env.GITHUB_OUTPUT, '');
-  const written: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    written.push(String(chunk));
-    return true;
-  });
-  const exitCode = process.exitCode;
-  // The runner starts the action in the workspace.
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try {
-    await run(inputs(dir, runnerTemp, discovery), () => new Date('2020-06-01T00:00:00Z'));
-  } finally {
-    write.mockRestore();
-    process.chdir(cwd);
-    process.exitCode = exitCode;
-    process.env = saved;
-  }
+  const output = join(runnerTemp, 'github_output');
+  writeFileSync(output, '');
+  const stdout = await runActionInProcess(
+    inputs(dir, runnerTemp, discovery),
+    () => new Date('2020-06-01T00:00:00Z'),
+    { GITHUB_OUTPUT: output },
+  );
   const results = JSON.parse(
     readFileSync(join(runnerTemp, 'nupkg-signing-results-discovery.json'), 'utf8'),
   ) as { results: { valid: boolean; issues: { code: string }[] }[]; nugetConfig?: unknown };
-  return { stdout: written.join(''), results, config };
+  return { stdout, results, config };
 }
 
 describe('action: nuget.config discovery', () => {

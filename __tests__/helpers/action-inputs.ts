@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import type { ActionEnvironment, ActionInputs } from '../../src/action/inputs.js';
+import { run } from '../../src/action/main.js';
 
 /**
  * Every action input as GitHub passes an unset one (''), with the given environment and
@@ -41,4 +43,35 @@ export function actionInputs(
     environment,
     ...given,
   };
+}
+
+/**
+ * Runs the action in this process as the runner would start it: in `inputs.environment.cwd`
+ * (signing opens relative paths from there), with the given `GITHUB_*` variables, capturing
+ * stdout; the process's directory, environment and exit code are restored afterwards.
+ */
+export async function runActionInProcess(
+  inputs: ActionInputs,
+  clock: () => Date,
+  variables: Readonly<Record<string, string>>,
+): Promise<string> {
+  const saved = { ...process.env };
+  Object.assign(process.env, variables);
+  const written: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  const exitCode = process.exitCode;
+  const cwd = process.cwd();
+  process.chdir(inputs.environment.cwd);
+  try {
+    await run(inputs, clock);
+  } finally {
+    write.mockRestore();
+    process.chdir(cwd);
+    process.exitCode = exitCode;
+    process.env = saved;
+  }
+  return written.join('');
 }
