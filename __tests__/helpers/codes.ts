@@ -9,3 +9,14 @@ export function codeOf(fn: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The coded error a promise rejects with; fails the test when it resolves or rejects uncoded. */
+export async function codedFailureOf(promise: Promise<unknown>): Promise<NupkgSigningError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof NupkgSigningError) return error;
+    throw error;
+  }
+  throw new Error('expected a NupkgSigningError');
+}

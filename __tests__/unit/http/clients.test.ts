@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { NupkgSigningError } from '../../../src/errors.js';
 import { LIMITS } from '../../../src/package/limits.js';
+import { codedFailureOf } from '../../helpers/codes.js';
+import { peakRssGrowth } from '../../helpers/memory.js';
 import { createRevocationChecker } from '../../../src/revocation/index.js';
 import { HttpSigner } from '../../../src/sign/remote/index.js';
 import { parseCertificate } from '../../../src/signature/certificate.js';
@@ -54,28 +55,11 @@ async function tsaServer(): Promise<TsaServer> {
   return server;
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<NupkgSigningError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NupkgSigningError) return error;
-    throw error;
-  }
-  throw new Error('expected a NupkgSigningError');
-}
-
 /** Time and the largest RSS growth of this process while `work` runs (sampled every 10 ms). */
 async function measured<T>(work: () => Promise<T>) {
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   const started = performance.now();
-  try {
-    const result = await work();
-    return { result, ms: performance.now() - started, growth: peak - before };
-  } finally {
-    clearInterval(sampler);
-  }
+  const { result, growth } = await peakRssGrowth(work);
+  return { result, ms: performance.now() - started, growth };
 }
 
 const timestampOptions = (urls: string[]) => ({
@@ -95,7 +79,7 @@ describe('timestamp client', () => {
       result: error,
       ms,
       growth,
-    } = await measured(() => failureOf(requestTimestamp(timestampOptions([server.url]))));
+    } = await measured(() => codedFailureOf(requestTimestamp(timestampOptions([server.url]))));
     expect(error.code).toBe('NUPKG006');
     expect(error.message).toContain(`The timestamp server ${server.url} sent more than`);
     expect(error.message).toContain(
@@ -134,7 +118,7 @@ describe('timestamp client', () => {
     const a = await hostile(redirectTo(307, () => b.url));
     const b: HostileServer = await hostile(redirectTo(308, a.url));
     const { result: error, ms } = await measured(() =>
-      failureOf(requestTimestamp(timestampOptions([a.url]))),
+      codedFailureOf(requestTimestamp(timestampOptions([a.url]))),
     );
     expect(error.code).toBe('NUPKG006');
     expect(error.message).toContain('a loop');
@@ -159,7 +143,7 @@ describe('remote signer (--sign-url)', () => {
       result: error,
       ms,
       growth,
-    } = await measured(() => failureOf(signer(server.url).signDigest(digest, 'sha256')));
+    } = await measured(() => codedFailureOf(signer(server.url).signDigest(digest, 'sha256')));
     expect(error.code).toBe('NU3001');
     expect(error.message).toBe(
       `The remote signer ${server.url} sent more than ${LIMITS.maxRemoteSignerAnswerBytes} bytes, the limit for a remote signer answer; reading stopped there`,
@@ -171,7 +155,7 @@ describe('remote signer (--sign-url)', () => {
   it('refuses a redirect, so that the bearer token goes nowhere else', async () => {
     const elsewhere = await hostile(streamBody({ total: 10 }));
     const front = await hostile(redirectTo(307, elsewhere.url));
-    const error = await failureOf(signer(front.url).signDigest(digest, 'sha256'));
+    const error = await codedFailureOf(signer(front.url).signDigest(digest, 'sha256'));
     expect(error.code).toBe('NUPKG006');
     expect(error.message).toContain(`redirected with HTTP 307 to ${elsewhere.url}`);
     expect(error.message).toContain('give the final URL with --sign-url');

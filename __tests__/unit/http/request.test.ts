@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { NupkgSigningError } from '../../../src/errors.js';
 import { HttpError } from '../../../src/http/failure.js';
 import { sendHttpRequest, type HttpRequest } from '../../../src/http/request.js';
 import { sendWithRetries } from '../../../src/http/retry.js';
 import { LIMITS } from '../../../src/package/limits.js';
+import { codedFailureOf } from '../../helpers/codes.js';
+import { peakRssGrowth } from '../../helpers/memory.js';
 import {
   answer,
   failThen,
@@ -43,37 +44,13 @@ function post(url: string, overrides: Partial<HttpRequest> = {}): HttpRequest {
   };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<NupkgSigningError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NupkgSigningError) return error;
-    throw error;
-  }
-  throw new Error('expected a NupkgSigningError');
-}
-
-/** Runs `work` and samples this process's RSS every 10 ms: returns the largest growth. */
-async function peakRssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growth: number }> {
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-  try {
-    const result = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, growth: peak - before };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
 describe('#sendHttpRequest', () => {
   describe('when the server sends more than the limit', () => {
     it('stops reading an endless body without Content-Length at the limit (NUPKG006, < 10 s, < 200 MiB)', async () => {
       const server = await serve(streamBody());
       const started = performance.now();
       const { result: error, growth } = await peakRssGrowth(() =>
-        failureOf(sendHttpRequest(post(server.url))),
+        codedFailureOf(sendHttpRequest(post(server.url))),
       );
       expect(error).toBeInstanceOf(HttpError);
       expect(error.code).toBe('NUPKG006');
@@ -103,7 +80,7 @@ describe('#sendHttpRequest', () => {
 
     it('refuses a Content-Length above the limit before reading the body', async () => {
       const server = await serve(streamBody({ headers: { 'Content-Length': String(1024 * MiB) } }));
-      const error = await failureOf(sendHttpRequest(post(server.url)));
+      const error = await codedFailureOf(sendHttpRequest(post(server.url)));
       expect(error.code).toBe('NUPKG006');
       expect(error.message).toContain(`its Content-Length says ${1024 * MiB}`);
       expect(error.message).toContain(`limit for a timestamp response`);
@@ -115,7 +92,7 @@ describe('#sendHttpRequest', () => {
         response.write(Buffer.alloc(10));
       });
       const started = performance.now();
-      const error = await failureOf(sendHttpRequest(post(server.url, { timeoutMs: 300 })));
+      const error = await codedFailureOf(sendHttpRequest(post(server.url, { timeoutMs: 300 })));
       expect(error.message).toBe(`The timestamp server ${server.url} did not answer within 300 ms`);
       expect(performance.now() - started).toBeLessThan(2_000);
     });
@@ -131,7 +108,7 @@ describe('#sendHttpRequest', () => {
     it('times out a server that hangs after the headers', async () => {
       const server = await serve(hangAfterHeaders());
       const started = performance.now();
-      const error = await failureOf(sendHttpRequest(post(server.url, { timeoutMs: 300 })));
+      const error = await codedFailureOf(sendHttpRequest(post(server.url, { timeoutMs: 300 })));
       expect(error.code).toBe('NUPKG006');
       expect(error.message).toBe(`The timestamp server ${server.url} did not answer within 300 ms`);
       expect(performance.now() - started).toBeLessThan(2_000);
@@ -141,13 +118,13 @@ describe('#sendHttpRequest', () => {
       const server = await serve(hangAfterHeaders());
       const started = performance.now();
       const deadline = performance.now() + 250;
-      const error = await failureOf(
+      const error = await codedFailureOf(
         sendHttpRequest(post(server.url, { timeoutMs: 60_000, deadline })),
       );
       expect(error.message).toMatch(/did not answer within 2\d\d ms$/);
       expect(performance.now() - started).toBeLessThan(2_000);
       const past = performance.now() - 1;
-      const late = await failureOf(sendHttpRequest(post(server.url, { deadline: past })));
+      const late = await codedFailureOf(sendHttpRequest(post(server.url, { deadline: past })));
       expect(late.message).toContain('was not asked: the total time limit was reached');
     });
 
@@ -155,7 +132,7 @@ describe('#sendHttpRequest', () => {
       const server = await serve(hangAfterHeaders());
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 100);
-      const error = await failureOf(
+      const error = await codedFailureOf(
         sendHttpRequest(post(server.url, { signal: controller.signal })),
       );
       expect(error.message).toContain('the operation was cancelled');
@@ -198,7 +175,7 @@ describe('#sendHttpRequest', () => {
       async (status) => {
         const target = await serve(answer('token'));
         const front = await serve(redirectTo(status, target.url));
-        const error = await failureOf(sendHttpRequest(post(front.url)));
+        const error = await codedFailureOf(sendHttpRequest(post(front.url)));
         expect(error.code).toBe('NUPKG006');
         expect(error.message).toBe(
           `The timestamp server ${front.url} redirected with HTTP ${status} to ${target.url}, which was not followed: HTTP ${status} would turn the POST into a GET without its request body (only 307 and 308 resend it); use the final URL instead`,
@@ -218,7 +195,9 @@ describe('#sendHttpRequest', () => {
     it('keeps the size limit and names both URLs when the redirect target streams without end', async () => {
       const endless = await serve(streamBody());
       const front = await serve(redirectTo(308, endless.url));
-      const error = await failureOf(sendHttpRequest(post(front.url, { maxResponseBytes: 1000 })));
+      const error = await codedFailureOf(
+        sendHttpRequest(post(front.url, { maxResponseBytes: 1000 })),
+      );
       expect(error.message).toBe(
         `The timestamp server ${front.url} (redirected to ${endless.url}) sent more than 1000 bytes, the limit for a timestamp response; reading stopped there`,
       );
@@ -228,7 +207,7 @@ describe('#sendHttpRequest', () => {
       const hanging = await serve(hangAfterHeaders());
       const front = await serve(redirectTo(307, hanging.url));
       const started = performance.now();
-      const error = await failureOf(sendHttpRequest(post(front.url, { timeoutMs: 300 })));
+      const error = await codedFailureOf(sendHttpRequest(post(front.url, { timeoutMs: 300 })));
       expect(error.message).toContain(
         `(redirected to ${hanging.url}) did not answer within 300 ms`,
       );
@@ -239,7 +218,7 @@ describe('#sendHttpRequest', () => {
       const a = await serve(redirectTo(307, () => b.url));
       const b: HostileServer = await serve(redirectTo(307, a.url));
       const started = performance.now();
-      const error = await failureOf(sendHttpRequest(post(a.url)));
+      const error = await codedFailureOf(sendHttpRequest(post(a.url)));
       expect(error.message).toContain(
         `redirected with HTTP 307 to ${a.url}, which was not followed`,
       );
@@ -254,7 +233,7 @@ describe('#sendHttpRequest', () => {
         const hop = Number(request.path.replace(/\D/g, '') || '0');
         redirectTo(307, `/hop${hop + 1}`)(request, response, sent);
       });
-      const error = await failureOf(sendHttpRequest(post(server.url)));
+      const error = await codedFailureOf(sendHttpRequest(post(server.url)));
       expect(error.message).toContain(`more than ${LIMITS.maxHttpRedirects} redirects`);
       expect(server.requests).toHaveLength(LIMITS.maxHttpRedirects + 1);
     });
@@ -265,14 +244,14 @@ describe('#sendHttpRequest', () => {
       ['data:text/plain,hello', 'data:…'],
     ])('refuses a redirect to %s', async (location, shown) => {
       const front = await serve(redirectTo(307, location));
-      const error = await failureOf(sendHttpRequest(post(front.url)));
+      const error = await codedFailureOf(sendHttpRequest(post(front.url)));
       expect(error.message).toContain(`to ${shown}, which was not followed`);
       expect(error.message).toContain('only http and https URLs are requested');
     });
 
     it('refuses a redirect whose URL carries credentials, without printing them', async () => {
       const front = await serve(redirectTo(307, 'http://user:hunter2@127.0.0.1:1/x?key=abc'));
-      const error = await failureOf(sendHttpRequest(post(front.url)));
+      const error = await codedFailureOf(sendHttpRequest(post(front.url)));
       expect(error.message).toContain('carries a user name or password');
       expect(error.message).not.toMatch(/hunter2|user:|key=abc/);
     });
@@ -280,7 +259,7 @@ describe('#sendHttpRequest', () => {
     it('refuses every redirect with the reason given by a client that follows none', async () => {
       const target = await serve(answer('signature'));
       const front = await serve(redirectTo(307, target.url));
-      const error = await failureOf(
+      const error = await codedFailureOf(
         sendHttpRequest(post(front.url, { redirects: { refuse: 'the token stays here' } })),
       );
       expect(error.message).toContain(`redirected with HTTP 307 to ${target.url}`);
@@ -293,13 +272,13 @@ describe('#sendHttpRequest', () => {
     it.each(['ftp://127.0.0.1/tsa', 'file:///etc/passwd', 'not a url'])(
       'refuses %s with NUPKG003 before sending anything',
       async (url) => {
-        const error = await failureOf(sendHttpRequest(post(url)));
+        const error = await codedFailureOf(sendHttpRequest(post(url)));
         expect(error.code).toBe('NUPKG003');
       },
     );
 
     it('refuses credentials in the URL and never prints them or the query', async () => {
-      const error = await failureOf(
+      const error = await codedFailureOf(
         sendHttpRequest(post('https://user:hunter2@127.0.0.1:1/tsa?sig=abc')),
       );
       expect(error.code).toBe('NUPKG003');
@@ -314,7 +293,7 @@ describe('#sendHttpRequest', () => {
         response.statusMessage = 'Down\tfor maintenance';
         response.writeHead(503).end();
       });
-      const error = await failureOf(sendHttpRequest(post(server.url)));
+      const error = await codedFailureOf(sendHttpRequest(post(server.url)));
       expect(error.message).toBe(
         `The timestamp server ${server.url} answered HTTP 503 Downfor maintenance`,
       );
@@ -322,7 +301,7 @@ describe('#sendHttpRequest', () => {
 
     it('starts the message with the URL when no service is named', async () => {
       const server = await serve((_request, response) => response.writeHead(404).end());
-      const error = await failureOf(sendHttpRequest(post(server.url, { service: undefined })));
+      const error = await codedFailureOf(sendHttpRequest(post(server.url, { service: undefined })));
       expect(error.message).toBe(`${server.url} answered HTTP 404 Not Found`);
     });
   });
@@ -366,7 +345,7 @@ describe('#sendWithRetries', () => {
   it('backs off exponentially and names the attempts when it gives up', async () => {
     const server = await serve(failThen(10, 503, undefined, answer('never')));
     const sleeps: number[] = [];
-    const error = await failureOf(sendWithRetries(post(server.url), policy(sleeps, 2)));
+    const error = await codedFailureOf(sendWithRetries(post(server.url), policy(sleeps, 2)));
     expect(sleeps).toEqual([250, 500]);
     expect(error.message).toBe(
       `The timestamp server ${server.url} answered HTTP 503 Service Unavailable (gave up after 3 attempts)`,
@@ -376,7 +355,7 @@ describe('#sendWithRetries', () => {
   it('does not retry a refusal of ours (size limit)', async () => {
     const server = await serve(streamBody());
     const sleeps: number[] = [];
-    const error = await failureOf(
+    const error = await codedFailureOf(
       sendWithRetries(post(server.url, { maxResponseBytes: 1000 }), policy(sleeps)),
     );
     expect(error.message).toContain('sent more than 1000 bytes');
@@ -386,7 +365,7 @@ describe('#sendWithRetries', () => {
 
   it('stops retrying when the deadline leaves no time, and says so', async () => {
     const server = await serve(failThen(10, 503, '3', answer('never')));
-    const error = await failureOf(
+    const error = await codedFailureOf(
       sendWithRetries(post(server.url, { deadline: performance.now() + 1000 }), policy([])),
     );
     expect(error.message).toContain('the total time limit leaves no time for another attempt');

@@ -1,5 +1,5 @@
 import { requestTimestamp, type RequestTimestampOptions } from '../../../src/timestamp/client.js';
-import { NupkgSigningError } from '../../../src/errors.js';
+import { codedFailureOf } from '../../helpers/codes.js';
 import { createRootCa, type TestCertificate } from '../../helpers/pki.js';
 import { createTimestampAuthority, type TimestampAuthority } from '../../helpers/tsa.js';
 import { startTsaServer, type TsaServer, type TsaServerOptions } from '../../helpers/tsa-server.js';
@@ -44,16 +44,6 @@ function options(urls: string[], overrides: Partial<RequestTimestampOptions> = {
     sleep: () => Promise.resolve(),
     ...overrides,
   } satisfies RequestTimestampOptions;
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<NupkgSigningError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NupkgSigningError) return error;
-    throw error;
-  }
-  throw new Error('expected a NupkgSigningError');
 }
 
 describe('#requestTimestamp', () => {
@@ -110,7 +100,7 @@ describe('#requestTimestamp', () => {
       ['a SHA-1 token digest', 'NU3024', { hashAlgorithm: 'sha1' }],
     ] as const)('with %s it throws %s', async (_situation, code, defect) => {
       const server = await serve(authority.with(defect));
-      const error = await errorOf(requestTimestamp(options([server.url])));
+      const error = await codedFailureOf(requestTimestamp(options([server.url])));
       expect(error.code).toBe(code);
       expect(error.message).toContain(server.url);
     });
@@ -137,7 +127,7 @@ describe('#requestTimestamp', () => {
       ],
     ] as const)('when %s it throws %s', async (_situation, code, certificateOptions) => {
       const server = await serve(await withTsa(certificateOptions));
-      const error = await errorOf(requestTimestamp(options([server.url])));
+      const error = await codedFailureOf(requestTimestamp(options([server.url])));
       expect(error.code).toBe(code);
     });
   });
@@ -147,7 +137,7 @@ describe('#requestTimestamp', () => {
       const server = await serve(
         authority.with({ status: 2, statusString: 'unsupported algorithm', failInfo: 0 }),
       );
-      const error = await errorOf(requestTimestamp(options([server.url])));
+      const error = await codedFailureOf(requestTimestamp(options([server.url])));
       expect(error.code).toBe('NUPKG006');
       expect(error.message).toContain('status 2 (rejection)');
       expect(error.message).toContain('unsupported algorithm');
@@ -164,7 +154,7 @@ describe('#requestTimestamp', () => {
     it('times out a slow server within the bound', async () => {
       const server = await serve(authority, { mode: 'slow', delayMs: 5000 });
       const started = performance.now();
-      const error = await errorOf(
+      const error = await codedFailureOf(
         requestTimestamp(
           options([server.url], { timeoutMs: 200, totalTimeoutMs: 700, retries: 5 }),
         ),
@@ -176,7 +166,7 @@ describe('#requestTimestamp', () => {
 
     it('retries HTTP 500 and then throws NUPKG006', async () => {
       const server = await serve(authority, { mode: 'http500' });
-      const error = await errorOf(requestTimestamp(options([server.url], { retries: 2 })));
+      const error = await codedFailureOf(requestTimestamp(options([server.url], { retries: 2 })));
       expect(error.code).toBe('NUPKG006');
       expect(error.message).toContain('HTTP 500');
       expect(error.message).toContain('after 3 attempts');
@@ -206,21 +196,21 @@ describe('#requestTimestamp', () => {
 
     it('does not retry HTTP 404', async () => {
       const server = await serve(authority, { mode: 'fail-then-ok', failureStatus: 404 });
-      const error = await errorOf(requestTimestamp(options([server.url])));
+      const error = await codedFailureOf(requestTimestamp(options([server.url])));
       expect(error.code).toBe('NUPKG006');
       expect(server.requests).toHaveLength(1);
     });
 
     it('reports a body that is not a TimeStampResp as NUPKG006', async () => {
       const server = await serve(authority, { mode: 'malformed' });
-      const error = await errorOf(requestTimestamp(options([server.url])));
+      const error = await codedFailureOf(requestTimestamp(options([server.url])));
       expect(error.code).toBe('NUPKG006');
       expect(error.message).toContain('did not return an RFC 3161 TimeStampResp');
     });
 
     it('treats a dropped connection as a retryable network error', async () => {
       const server = await serve(authority, { mode: 'reset' });
-      const error = await errorOf(requestTimestamp(options([server.url], { retries: 1 })));
+      const error = await codedFailureOf(requestTimestamp(options([server.url], { retries: 1 })));
       expect(error.code).toBe('NUPKG006');
       expect(error.message).toContain('network error');
       expect(server.requests).toHaveLength(2);
@@ -242,7 +232,7 @@ describe('#requestTimestamp', () => {
     it('names the earlier failures when all fail', async () => {
       const first = await serve(authority, { mode: 'http500' });
       const second = await serve(authority.with({ wrongNonce: true }));
-      const error = await errorOf(
+      const error = await codedFailureOf(
         requestTimestamp(options([first.url, second.url], { retries: 0 })),
       );
       expect(error.code).toBe('NU3026');
@@ -254,7 +244,7 @@ describe('#requestTimestamp', () => {
     it.each([[[]], [['ftp://example.test/tsa']], [['not a url']]])(
       'rejects %j with NUPKG003',
       async (urls) => {
-        const error = await errorOf(requestTimestamp(options(urls)));
+        const error = await codedFailureOf(requestTimestamp(options(urls)));
         expect(error.code).toBe('NUPKG003');
       },
     );
