@@ -8,7 +8,7 @@ import { signPackage, type SignPackageResult } from '../sign/sign-package.js';
 import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
 import { TimestampServerMemory } from '../timestamp/server-memory.js';
 import { TrustStore } from '../trust/trust-store.js';
-import type { Issue } from '../verify/result.js';
+import type { Issue } from '../issues.js';
 import { createSigner, type KeyInputs } from './key-inputs.js';
 
 /** Everything a signing run needs; the CLI and the action build this from their inputs. */

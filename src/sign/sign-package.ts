@@ -6,7 +6,7 @@ import { requestTimestamp, type TimestampResult } from '../timestamp/client.js';
 import type { TimestampServerMemory } from '../timestamp/server-memory.js';
 import { loadBundledTrustStores, type TrustStores } from '../trust/bundled-roots.js';
 import { loadDefaultTrustStores } from '../trust/default-stores.js';
-import { issue, type Issue } from '../verify/result.js';
+import { issue, type Issue } from '../issues.js';
 import { buildPrimarySignature } from './signature-builder.js';
 import type { Signer } from './signer.js';
 import {

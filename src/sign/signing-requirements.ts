@@ -8,7 +8,7 @@ import type { TrustStore } from '../trust/trust-store.js';
 import { checkCertificateRequirements } from '../verify/checks/certificate-requirements.js';
 import { checkNugetOrgCertificate } from '../verify/checks/nuget-org-certificate.js';
 import { describeCertificate } from '../verify/describe-certificate.js';
-import { issue, type Issue } from '../verify/result.js';
+import { issue, type Issue } from '../issues.js';
 
 /**
  * What the signing certificate (and the TSA's) must satisfy before a package is signed: first

@@ -14,7 +14,7 @@ import { checkChain } from './checks/chain.js';
 import { checkSignerSignature } from './checks/signer-signature.js';
 import { checkTimestamp, type TimestampWindow } from './checks/timestamp.js';
 import { checkValidityPeriod } from './checks/validity-period.js';
-import { issue, type Issue } from './result.js';
+import { issue, type Issue } from '../issues.js';
 
 /** One signature to evaluate: the primary signature or the repository countersignature. */
 export interface SignatureUnderTest {

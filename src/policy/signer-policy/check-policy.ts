@@ -1,4 +1,4 @@
-import { issue, type Issue } from '../../verify/result.js';
+import { issue, type Issue } from '../../issues.js';
 import { daysUntil, EXPIRY_WARNING_DAYS, isoDate, POLICY_NOTICE_CODE } from './explain.js';
 import { shortFingerprint } from './fingerprint.js';
 import { parseCertificate } from '../../signature/certificate.js';

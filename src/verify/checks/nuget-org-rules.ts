@@ -1,6 +1,6 @@
 import type { NugetOrgStage } from '../../policy/verification-policy.js';
 import type { CertificateView } from '../../signature/certificate.js';
-import { issue, type Issue } from '../result.js';
+import { issue, type Issue } from '../../issues.js';
 import type { TimestampWindow } from './timestamp.js';
 import { checkNugetOrgCertificate, type NugetOrgRule } from './nuget-org-certificate.js';
 
