@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { NupkgSigningError } from '../errors.js';
-import { LIMITS } from '../package/limits.js';
+import { LIMITS } from '../limits.js';
 import { VERSION } from '../version.js';
 import { exchange, ExchangeFailure, type Hop } from './exchange.js';
 import { HttpError, type HttpFailure } from './failure.js';

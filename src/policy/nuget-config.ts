@@ -1,6 +1,6 @@
 import { NupkgSigningError } from '../errors.js';
 import { readBoundedFileSync } from '../files/read-bounded-file.js';
-import { LIMITS } from '../package/limits.js';
+import { LIMITS } from '../limits.js';
 import { issue, type Issue } from '../issues.js';
 import { algorithmOf, matchingEntry } from './nuget-config/match.js';
 import {

@@ -11,7 +11,7 @@ import {
   type DirectoryContents,
 } from './directory-store.js';
 import { displayUrl } from '../http/url.js';
-import { LIMITS } from '../package/limits.js';
+import { LIMITS } from '../limits.js';
 import { fetchBounded, type NetworkBudget } from './http.js';
 import { revocationLocations } from './locations.js';
 import { buildOcspRequest, checkOcspResponse, type OcspOutcome } from './ocsp.js';

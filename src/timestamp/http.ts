@@ -1,5 +1,5 @@
 import { sendWithRetries } from '../http/retry.js';
-import { LIMITS } from '../package/limits.js';
+import { LIMITS } from '../limits.js';
 
 export { defaultSleep } from '../http/retry.js';
 

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { HttpError } from '../../../src/http/failure.js';
 import { sendHttpRequest, type HttpRequest } from '../../../src/http/request.js';
 import { sendWithRetries } from '../../../src/http/retry.js';
-import { LIMITS } from '../../../src/package/limits.js';
+import { LIMITS } from '../../../src/limits.js';
 import { codedFailureOf } from '../../helpers/codes.js';
 import { peakRssGrowth } from '../../helpers/memory.js';
 import {
