@@ -5,7 +5,7 @@ import { expandPackages, type ExpansionSummary } from '../files/expand-packages.
 import { writeDirectoryOf } from '../package/atomic-write.js';
 import { removeStaleTemporaries } from '../package/temporary-files.js';
 import { signPackage, type SignPackageResult } from '../sign/sign-package.js';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { TimestampServerMemory } from '../timestamp/server-memory.js';
 import { TrustStore } from '../trust/trust-store.js';
 import type { Issue } from '../issues.js';

@@ -1,6 +1,6 @@
 import { sha256Fingerprint } from '../crypto.js';
 import { writeSignedPackageInOnePass } from '../package/writer.js';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { buildSignatureContent } from '../signature/signature-content.js';
 import { requestTimestamp, type TimestampResult } from '../timestamp/client.js';
 import type { TimestampServerMemory } from '../timestamp/server-memory.js';

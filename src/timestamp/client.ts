@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { digest } from '../crypto.js';
 import { describeError, NupkgSigningError } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { parseTimestampToken, type TimestampTokenView } from '../signature/timestamp-token.js';
 import { checkHttpUrl } from '../http/request.js';
 import { displayUrl } from '../http/url.js';

@@ -1,7 +1,7 @@
 import { NupkgSigningError, type NuGetCode } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
 import { bytesEqual } from '../signature/der.js';
-import { HASH_ALGORITHMS, hashAlgorithmFromOid } from '../signature/hash-algorithms.js';
+import { HASH_ALGORITHMS, hashAlgorithmFromOid } from '../hash-algorithms.js';
 import { OID } from '../signature/oids.js';
 import type { TimestampTokenView } from '../signature/timestamp-token.js';
 import { checkCertificateRequirements } from '../verify/checks/certificate-requirements.js';

@@ -6,7 +6,7 @@ import { describeExpansion, searchDocument } from '../../report/expansion.js';
 import type { KeyInputs } from '../../run/key-inputs.js';
 import { jsonText, logLines } from '../../report/escape.js';
 import { removedTemporariesNote, runSigning, type SignOutcome } from '../../run/sign-run.js';
-import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import { parseHashAlgorithmName, type HashAlgorithmName } from '../../hash-algorithms.js';
 import { certificateChainText } from '../../trust/pem.js';
 import type { CommandOutput } from '../output.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';

@@ -6,7 +6,7 @@ import type { HttpAnswer } from '../../http/request.js';
 import { sendWithRetries } from '../../http/retry.js';
 import { displayUrl, parseHttpUrl } from '../../http/url.js';
 import { LIMITS } from '../../limits.js';
-import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../../hash-algorithms.js';
 import type { DigestSigner } from '../signer.js';
 import { buildRemoteSignRequest, parseSignatureAnswer } from './protocol.js';
 

@@ -10,7 +10,7 @@ import {
   isNullOrAbsentParameters,
   readOid,
 } from '../../signature/der.js';
-import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../../hash-algorithms.js';
 import { OID } from '../../signature/oids.js';
 import type { SignerInfoView } from '../../signature/signer-info.js';
 
