@@ -1,4 +1,5 @@
-import { NupkgSigningError, type NuGetCode } from '../errors.js';
+import type { NuGetCode } from '../codes.js';
+import { NupkgSigningError } from '../errors.js';
 import { parseCertificate } from '../signature/certificate.js';
 import { OID } from '../signature/oids.js';
 import { buildChain, type ChainResult } from '../trust/chain-builder.js';

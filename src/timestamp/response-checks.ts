@@ -1,4 +1,5 @@
-import { NupkgSigningError, type NuGetCode } from '../errors.js';
+import type { NuGetCode } from '../codes.js';
+import { NupkgSigningError } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
 import { bytesEqual } from '../signature/der.js';
 import { HASH_ALGORITHMS, hashAlgorithmFromOid } from '../hash-algorithms.js';

@@ -1,4 +1,4 @@
-import type { NuGetCode } from '../errors.js';
+import type { NuGetCode } from '../codes.js';
 import type { VerificationPolicy } from '../policy/verification-policy.js';
 import {
   assessRevocation,

@@ -1,4 +1,4 @@
-import type { NuGetCode } from '../../errors.js';
+import type { NuGetCode } from '../../codes.js';
 import type { CertificateView } from '../../signature/certificate.js';
 import { OID } from '../../signature/oids.js';
 import { buildChain } from '../../trust/chain-builder.js';

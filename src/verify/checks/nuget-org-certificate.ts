@@ -1,4 +1,4 @@
-import type { NuGetCode } from '../../errors.js';
+import type { NuGetCode } from '../../codes.js';
 import type { CertificateView } from '../../signature/certificate.js';
 import { describeMissingUsage, OID } from '../../signature/oids.js';
 import { describeCertificate } from '../describe-certificate.js';

@@ -1,5 +1,6 @@
 import { digest } from '../../crypto.js';
-import { NupkgSigningError, type NuGetCode } from '../../errors.js';
+import type { NuGetCode } from '../../codes.js';
+import { NupkgSigningError } from '../../errors.js';
 import type { CertificateView } from '../../signature/certificate.js';
 import { bytesEqual } from '../../signature/der.js';
 import { hashAlgorithmFromOid } from '../../hash-algorithms.js';
