@@ -6,9 +6,9 @@ import { buildChain, type ChainResult } from '../trust/chain-builder.js';
 import { certificateFacts } from '../trust/certificate-facts.js';
 import { describeUntrustedRoot, describeUsageProblem } from '../trust/describe.js';
 import type { TrustStore } from '../trust/trust-store.js';
-import { checkCertificateRequirements } from '../verify/checks/certificate-requirements.js';
-import { checkNugetOrgCertificate } from '../verify/checks/nuget-org-certificate.js';
-import { describeCertificate } from '../verify/describe-certificate.js';
+import { checkCertificateRequirements } from '../certificate-rules/certificate-requirements.js';
+import { checkNugetOrgCertificate } from '../certificate-rules/nuget-org-certificate.js';
+import { describeCertificate } from '../certificate-rules/describe-certificate.js';
 import { issue, type Issue } from '../issues.js';
 
 /**

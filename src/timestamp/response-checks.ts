@@ -5,9 +5,9 @@ import { bytesEqual } from '../signature/der.js';
 import { HASH_ALGORITHMS, hashAlgorithmFromOid } from '../hash-algorithms.js';
 import { OID } from '../signature/oids.js';
 import type { TimestampTokenView } from '../signature/timestamp-token.js';
-import { checkCertificateRequirements } from '../verify/checks/certificate-requirements.js';
-import { checkSignerSignature } from '../verify/checks/signer-signature.js';
-import { tokenSigningCertificateProblem } from '../verify/checks/token-signing-certificate.js';
+import { checkCertificateRequirements } from '../certificate-rules/certificate-requirements.js';
+import { checkSignerSignature } from '../certificate-rules/signer-signature.js';
+import { tokenSigningCertificateProblem } from '../certificate-rules/token-signing-certificate.js';
 import type { TimeStampRequest } from './request.js';
 
 /**
