@@ -1,15 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import type { HttpRequest } from '../../../src/http/request.js';
 import { sendWithRetries, STANDARD_BACKOFF, type RetryPolicy } from '../../../src/http/retry.js';
-import { LIMITS } from '../../../src/package/limits.js';
 import { codedFailureOf } from '../../helpers/codes.js';
 import {
   answer,
   failThen,
   hangAfterHeaders,
-  startHostileServer,
+  serversClosedAfterEach,
+  timestampPost,
   type HostileHandler,
-  type HostileServer,
 } from '../../helpers/hostile-http-server.js';
 
 /**
@@ -17,30 +15,8 @@ import {
  * 5xx heal by themselves and are retried; other 4xx are answers and are not. Retry-After in
  * either form replaces the backoff, which doubles from 250 ms and never exceeds 4 s.
  */
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: HostileHandler): Promise<HostileServer> {
-  const server = await startHostileServer(handler);
-  servers.push(server);
-  return server;
-}
-
-function post(url: string, overrides: Partial<HttpRequest> = {}): HttpRequest {
-  return {
-    url,
-    method: 'POST',
-    body: Buffer.from('the request'),
-    maxResponseBytes: LIMITS.maxTimestampResponseBytes,
-    responseName: 'a timestamp response',
-    timeoutMs: 5_000,
-    redirects: 'follow',
-    service: 'The timestamp server',
-    ...overrides,
-  };
-}
+const serve = serversClosedAfterEach();
+const post = timestampPost;
 
 function recording(retries: number, sleeps: number[], log?: string[]): RetryPolicy {
   return {
