@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { NupkgSigningError } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
-import { toHex } from '../signature/der.js';
+import { toHex } from '../asn1/bytes.js';
 import { checkCrl, parseCrl, type ParsedCrl } from './crl.js';
 import {
   readRevocationDirectory,

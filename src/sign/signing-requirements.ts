@@ -1,6 +1,6 @@
 import { NupkgSigningError, type NuGetCode } from '../errors.js';
 import { parseCertificate } from '../signature/certificate.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
 import { buildChain, type ChainResult } from '../trust/chain-builder.js';
 import { certificateFacts } from '../trust/certificate-facts.js';
 import { describeUntrustedRoot, describeUsageProblem } from '../trust/describe.js';

@@ -1,8 +1,8 @@
 import { NupkgSigningError, type NuGetCode } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
-import { bytesEqual } from '../signature/der.js';
+import { bytesEqual } from '../asn1/bytes.js';
+import { OID } from '../asn1/oids.js';
 import { HASH_ALGORITHMS, hashAlgorithmFromOid } from '../signature/hash-algorithms.js';
-import { OID } from '../signature/oids.js';
 import type { TimestampTokenView } from '../signature/timestamp-token.js';
 import { checkCertificateRequirements } from '../verify/checks/certificate-requirements.js';
 import { checkSignerSignature } from '../verify/checks/signer-signature.js';
