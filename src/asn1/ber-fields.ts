@@ -11,9 +11,9 @@ import { TAG } from './tags.js';
 
 /** The first element of `bytes`; trailing bytes are ignored, as PKCS#12 readers do. */
 export function decodeRequired(bytes: Uint8Array, what: string): AsnBlock {
-  const decoded = decodeBer(bytes);
+  const decoded = decodeBer(bytes, 'pkcs12');
   if (!decoded) throw new StructureError(`${what} is not valid ASN.1`);
-  return decoded;
+  return decoded.block;
 }
 
 /** Children of a SEQUENCE/SET or of a constructed context tag; `what` names it in errors. */

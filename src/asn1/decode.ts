@@ -22,9 +22,12 @@ export type AsnBlock = asn1js.AsnType;
 
 /** asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. */
 const DECODE_OPTIONS = { maxDepth: LIMITS.maxAsn1Depth, maxNodes: LIMITS.maxAsn1Elements } as const;
-const BER_OPTIONS = {
-  maxDepth: LIMITS.maxAsn1Depth,
-  maxNodes: LIMITS.maxPkcs12Asn1Elements,
+
+/** asn1js budgets for `decodeBer`, named by what is decoded. */
+export const BER_BUDGET = {
+  pkcs12: { maxDepth: LIMITS.maxAsn1Depth, maxNodes: LIMITS.maxPkcs12Asn1Elements },
+  /** asn1js's own defaults, which the TimeStampResp reader has always had. */
+  timestampResponse: { maxDepth: 100, maxNodes: 10_000 },
 } as const;
 
 /**
@@ -57,15 +60,24 @@ export function decodeDer(bytes: Uint8Array, what: string, code: ErrorCode = 'NU
   return decoded.result;
 }
 
+/** The first element of `bytes` and the offset just past it, as asn1js reads BER. */
+export interface BerDecoded {
+  readonly block: AsnBlock;
+  readonly end: number;
+}
+
 /** The first element of `bytes` as asn1js reads BER, or undefined when it does not decode. */
-export function decodeBer(bytes: Uint8Array): AsnBlock | undefined {
+export function decodeBer(
+  bytes: Uint8Array,
+  budget: keyof typeof BER_BUDGET,
+): BerDecoded | undefined {
   let decoded: asn1js.FromBerResult;
   try {
-    decoded = asn1js.fromBER(bytes, BER_OPTIONS);
+    decoded = asn1js.fromBER(bytes, BER_BUDGET[budget]);
   } catch {
     return undefined;
   }
-  return decoded.offset === -1 ? undefined : decoded.result;
+  return decoded.offset === -1 ? undefined : { block: decoded.result, end: decoded.offset };
 }
 
 /** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */

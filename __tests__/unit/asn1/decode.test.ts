@@ -84,15 +84,24 @@ describe('#decodeDer', () => {
 
 describe('#decodeBer', () => {
   describe('when bytes follow the element', () => {
-    it('ignores them, as PKCS#12 readers do', () => {
-      expect(decodeBer(bytes(0x05, 0x00, 0xff))).toBeDefined();
+    it('decodes the first element and says where it ends, for the caller to judge', () => {
+      expect(decodeBer(bytes(0x05, 0x00, 0xff), 'pkcs12')?.end).toBe(2);
     });
   });
 
   describe('when the input is not ASN.1', () => {
     it('gives undefined', () => {
-      expect(decodeBer(bytes(0x30, 0x05, 0x02))).toBeUndefined();
-      expect(decodeBer(new Uint8Array())).toBeUndefined();
+      expect(decodeBer(bytes(0x30, 0x05, 0x02), 'pkcs12')).toBeUndefined();
+      expect(decodeBer(new Uint8Array(), 'timestampResponse')).toBeUndefined();
+    });
+  });
+
+  describe('when elements nest past the budget', () => {
+    it('gives undefined: PKCS#12 at the shared depth limit, TimeStampResp at the asn1js default of 100', () => {
+      let nested: Uint8Array = bytes(0x05, 0x00);
+      for (let i = 0; i < 80; i++) nested = sequence(nested);
+      expect(decodeBer(nested, 'pkcs12')).toBeUndefined();
+      expect(decodeBer(nested, 'timestampResponse')?.end).toBe(nested.length);
     });
   });
 });
