@@ -6,6 +6,7 @@ import {
   isContextTag,
   isUniversal,
   primitiveContent,
+  readBitString,
   readIntegerBytes,
   readOid,
   type AsnBlock,
@@ -98,7 +99,7 @@ export function parseCrl(bytes: Uint8Array): ParsedCrl {
     extensions: readExtensions(extensionsWrapper ? childrenOf(extensionsWrapper)[0] : undefined),
     tbsDer: encodedBytes(tbs),
     signatureAlgorithmOid: readOid(childrenOf(algorithm)[0], 'signatureAlgorithm'),
-    signature: primitiveContent(signatureBits).subarray(1),
+    signature: readBitString(signatureBits),
   };
 }
 
