@@ -24,6 +24,14 @@ export function hasCredentials(url: URL): boolean {
   return url.username !== '' || url.password !== '';
 }
 
+/**
+ * Hosts where plain http is accepted for a request that carries a token: traffic to them never
+ * leaves the machine (tests, a local signing proxy). Everything else must use https.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
 export function isHttpUrl(text: string): boolean {
   return parseHttpUrl(text) !== undefined;
 }

@@ -4,7 +4,7 @@ import { NupkgSigningError } from '../../errors.js';
 import { HttpError } from '../../http/failure.js';
 import type { HttpAnswer } from '../../http/request.js';
 import { sendWithRetries } from '../../http/retry.js';
-import { displayUrl, parseHttpUrl } from '../../http/url.js';
+import { displayUrl, isLoopbackHost, parseHttpUrl } from '../../http/url.js';
 import { LIMITS } from '../../package/limits.js';
 import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
 import type { DigestSigner } from '../signer.js';
@@ -24,8 +24,6 @@ export interface HttpSignerOptions {
   readonly retries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * Signs digests by POSTing the remote signing request as JSON to a key service
@@ -117,7 +115,7 @@ function checkUrl(url: string): string {
     );
   }
   const label = displayUrl(parsed);
-  if (parsed.protocol !== 'https:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
+  if (parsed.protocol !== 'https:' && !isLoopbackHost(parsed.hostname)) {
     throw new NupkgSigningError(
       'NUPKG003',
       `The sign URL ${label} must use https (plain http is accepted only for 127.0.0.1, localhost and [::1]).`,
