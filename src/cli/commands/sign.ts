@@ -8,6 +8,12 @@ import { jsonText, logLines } from '../../report/escape.js';
 import { removedTemporariesNote, runSigning, type SignOutcome } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
 import { certificateChainText } from '../../trust/pem.js';
+import {
+  AZURE_KEY_VAULT_OPTIONS,
+  AZURE_KEY_VAULT_USAGE,
+  azureKeyVaultInputs,
+  type AzureKeyVaultOptionValues,
+} from '../azure-options.js';
 import type { CommandOutput } from '../output.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
@@ -27,6 +33,8 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
   --sign-url URL                  POST each digest to a key service (docs/remote-signing.md)
   --pkcs11-module FILE            sign with a key in an HSM or token through its PKCS#11
                                   module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
+  --azure-key-vault URL           sign with a certificate's key in Azure Key Vault
+                                  (https://NAME.vault.azure.net; options below)
 
 Options:
   --certificate-chain FILE        PEM or DER (.cer): signing certificate first, then intermediates
@@ -53,6 +61,8 @@ Options:
   --json                          print one JSON document ({"results": [...]})
 ${reportUsage(34)}
   -h, --help                      show this help
+
+${AZURE_KEY_VAULT_USAGE}
 
 Exit codes: 0 every package was signed, 1 some package was not, 2 usage or I/O error.`;
 
@@ -82,6 +92,7 @@ export async function runSign(
       'pkcs11-key-label': { type: 'string' },
       'pkcs11-pin-env': { type: 'string', default: DEFAULT_PKCS11_PIN_VARIABLE },
       'pkcs11-tool': { type: 'string' },
+      ...AZURE_KEY_VAULT_OPTIONS,
       'hash-algorithm': { type: 'string', default: 'SHA256' },
       timestamper: { type: 'string', multiple: true, default: [] },
       'timestamp-hash-algorithm': { type: 'string', default: 'SHA256' },
@@ -138,7 +149,7 @@ export async function runSign(
   return code;
 }
 
-interface KeyOptions {
+interface KeyOptions extends AzureKeyVaultOptionValues {
   readonly 'certificate-path'?: string | undefined;
   readonly 'certificate-password'?: string | undefined;
   readonly 'private-key'?: string | undefined;
@@ -164,11 +175,12 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
     'sign-command',
     'sign-url',
     'pkcs11-module',
+    'azure-key-vault',
   ] as const;
   const given = sources.filter((name) => values[name] !== undefined);
   if (given.length !== 1) {
     throw usage(
-      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url and --pkcs11-module (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
+      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url, --pkcs11-module and --azure-key-vault (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
     );
   }
   const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
@@ -186,6 +198,7 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
     ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
     ...(token ? { bearerToken: token } : {}),
     ...pkcs11Inputs(values, env),
+    ...azureKeyVaultInputs(values, env),
     source: pfxPath ?? keyPath ?? chainPath ?? '',
   };
 }
