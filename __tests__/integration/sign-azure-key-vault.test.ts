@@ -393,7 +393,7 @@ describe('signing with a key in Azure Key Vault', () => {
     },
   );
 
-  it('a certificate without a private key (no kid in the vault's answer): NU3001 saying so', async () => {
+  it("a certificate without a private key (no kid in the vault's answer): NU3001 saying so", async () => {
     await expect(
       runSigning(signOptions(keyVault(clientSecret(), 'no-kid'), [newPackage('Vault.NoKid')])),
     ).rejects.toMatchObject({
