@@ -97,7 +97,7 @@ export async function createKeyVaultSigner(options: AzureKeyVaultSignerOptions):
   const bundle = await client.send('GET', client.url(path), {
     what: `certificate '${options.certificateName}'`,
     permission: 'certificates/get',
-    role: 'Key Vault Certificate User',
+    role: 'Key Vault Reader',
   });
 
   const certificate = decodeBase64(stringField(bundle, 'cer'));
