@@ -144,6 +144,20 @@ function keyVault(credential: AzureCredential, certificateName = CERTIFICATE): K
   };
 }
 
+/** The CLI options naming the vault certificate and the application. */
+function vaultArguments(): string[] {
+  return [
+    '--azure-key-vault',
+    azure.url,
+    '--azure-key-vault-certificate',
+    CERTIFICATE,
+    '--azure-tenant-id',
+    TENANT,
+    '--azure-client-id',
+    CLIENT,
+  ];
+}
+
 function clientSecret(secret = SECRET): AzureCredential {
   return {
     kind: 'client-secret',
@@ -180,14 +194,7 @@ describe('signing with a key in Azure Key Vault', () => {
     azure.requests.length = 0;
     const code = await runSign(
       [
-        '--azure-key-vault',
-        azure.url,
-        '--azure-key-vault-certificate',
-        CERTIFICATE,
-        '--azure-tenant-id',
-        TENANT,
-        '--azure-client-id',
-        CLIENT,
+        ...vaultArguments(),
         '--azure-authority',
         azure.url,
         '--certificate-chain',
@@ -440,17 +447,7 @@ describe('signing with a key in Azure Key Vault', () => {
   it('the CLI without any Azure credential: exit 2 and a usage error naming id-token: write', async () => {
     const out = collector();
     const failure = runSign(
-      [
-        '--azure-key-vault',
-        azure.url,
-        '--azure-key-vault-certificate',
-        CERTIFICATE,
-        '--azure-tenant-id',
-        TENANT,
-        '--azure-client-id',
-        CLIENT,
-        newPackage('Vault.NoCredential'),
-      ],
+      [...vaultArguments(), newPackage('Vault.NoCredential')],
       out,
       new Date(),
       {},

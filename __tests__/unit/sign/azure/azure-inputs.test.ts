@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { readActionInputs } from '../../../../src/action/read-inputs.js';
 import {
   azureKeyVaultKeyInputs,
   azureKeyVaultSecrets,
@@ -126,6 +128,48 @@ describe('the action Key Vault inputs', () => {
     await expect(resolveInputs(inputs, { mask: () => undefined })).rejects.toMatchObject({
       code: 'NUPKG003',
       message: "Set either 'azure-key-vault-url' or 'certificate', not both.",
+    });
+  });
+});
+
+describe('reading the action inputs', () => {
+  it('registers the client secret, the access token and the OIDC request token as secrets before anything else', () => {
+    const saved = { ...process.env };
+    const printed: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    let inputs;
+    try {
+      Object.assign(process.env, {
+        'INPUT_AZURE-KEY-VAULT-URL': 'https://contoso.vault.azure.net',
+        'INPUT_AZURE-CLIENT-SECRET': 'cs-2f8e-secret',
+        'INPUT_AZURE-ACCESS-TOKEN': 'at-9c1d-token',
+        ACTIONS_ID_TOKEN_REQUEST_URL: OIDC.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt-5b7a-request',
+      });
+      inputs = readActionInputs();
+    } finally {
+      write.mockRestore();
+      process.env = saved;
+    }
+    const masks = printed
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('::add-mask::'));
+    expect(masks).toEqual(
+      expect.arrayContaining([
+        '::add-mask::cs-2f8e-secret',
+        '::add-mask::at-9c1d-token',
+        '::add-mask::rt-5b7a-request',
+      ]),
+    );
+    expect(inputs.azureKeyVault).toMatchObject({
+      vaultUrl: 'https://contoso.vault.azure.net',
+      clientSecret: 'cs-2f8e-secret',
+      accessToken: 'at-9c1d-token',
+      oidc: { requestUrl: OIDC.requestUrl, requestToken: 'rt-5b7a-request' },
     });
   });
 });
