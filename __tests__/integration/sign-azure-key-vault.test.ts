@@ -249,6 +249,19 @@ describe('signing with a key in Azure Key Vault', () => {
     120_000,
   );
 
+  it('three packages take one token, one certificate and key read, and one sign operation each', async () => {
+    const paths = ['Vault.Many.A', 'Vault.Many.B', 'Vault.Many.C'].map(newPackage);
+    azure.requests.length = 0;
+    const { outcomes } = await runSigning(signOptions(keyVault(clientSecret()), paths));
+    expect(outcomes.map((o) => o.signed)).toEqual([true, true, true]);
+    const count = (pattern: RegExp) => azure.requests.filter((r) => pattern.test(r)).length;
+    expect(count(/oauth2\/v2\.0\/token$/)).toBe(1);
+    expect(count(/^GET \/certificates\//)).toBe(1);
+    expect(count(/^GET \/keys\//)).toBe(1);
+    expect(count(/\/sign$/)).toBe(3);
+    for (const path of paths) expect(await verifiedByUs(path)).toBe(true);
+  }, 120_000);
+
   it('the action reads the azure inputs, masks the access token, and signs and verifies', async () => {
     const workspace = temp.path(`action-${++counter}`);
     const runnerTemp = temp.path(`runner-${counter}`);

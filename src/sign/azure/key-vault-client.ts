@@ -6,8 +6,21 @@ import type { TokenSource } from './azure-credential.js';
 
 /** The Key Vault REST API version used for every request (certificates, keys, sign). */
 export const KEY_VAULT_API_VERSION = '7.4';
-/** The token scope of Key Vault's data plane. */
+/** The token scope of Key Vault's data plane in Azure's public cloud. */
 export const KEY_VAULT_SCOPE = 'https://vault.azure.net/.default';
+
+/**
+ * The token scope for a vault: its host without the vault's name (`contoso.vault.azure.net` →
+ * `https://vault.azure.net/.default`; `….vault.usgovcloudapi.net` and `….vault.azure.cn` for
+ * the national clouds, whose Entra ID issues tokens only for their own vault resource). Other
+ * hosts (a local test server) get the public cloud's scope.
+ */
+export function keyVaultScope(vault: URL): string {
+  const [, second, ...rest] = vault.hostname.split('.');
+  return second === 'vault' && rest.length >= 1
+    ? `https://vault.${rest.join('.')}/.default`
+    : KEY_VAULT_SCOPE;
+}
 
 /** What a refused request was about, for the message that says what to fix. */
 export interface KeyVaultRequestSubject {
@@ -28,8 +41,8 @@ export class KeyVaultClient {
   readonly vault: URL;
   readonly #tokens: TokenSource;
 
-  constructor(vaultUrl: string, tokens: TokenSource) {
-    this.vault = checkVaultUrl(vaultUrl);
+  constructor(vault: URL, tokens: TokenSource) {
+    this.vault = vault;
     this.#tokens = tokens;
   }
 
@@ -98,7 +111,8 @@ export class KeyVaultClient {
   }
 }
 
-function checkVaultUrl(text: string): URL {
+/** An https vault URL without path or query (plain http only for loopback tests). */
+export function checkVaultUrl(text: string): URL {
   const url = checkHttpUrl(text.trim(), 'The Key Vault URL');
   if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
     throw new NupkgSigningError(

@@ -8,7 +8,7 @@ import { loadPemCertificates } from '../../trust/pem.js';
 import { signerFromDigestSigner, type DigestSigner, type Signer } from '../signer.js';
 import { tokenSource, type AzureCredential } from './azure-credential.js';
 import { decodeBase64, stringField } from './azure-http.js';
-import { KEY_VAULT_SCOPE, KeyVaultClient } from './key-vault-client.js';
+import { checkVaultUrl, keyVaultScope, KeyVaultClient } from './key-vault-client.js';
 
 /** A certificate in Azure Key Vault whose key signs (docs/azure-key-vault.md). */
 export interface AzureKeyVaultTarget {
@@ -88,10 +88,8 @@ export async function createKeyVaultSigner(options: AzureKeyVaultSignerOptions):
     checkName(options.certificateVersion, 'certificate version');
   }
   const issuers = pemIssuers(options.certificateChainPem);
-  const client = new KeyVaultClient(
-    options.vaultUrl,
-    tokenSource(options.credential, KEY_VAULT_SCOPE),
-  );
+  const vault = checkVaultUrl(options.vaultUrl);
+  const client = new KeyVaultClient(vault, tokenSource(options.credential, keyVaultScope(vault)));
   const label = `certificate '${options.certificateName}'${options.certificateVersion ? ` version ${options.certificateVersion}` : ''} in ${displayUrl(client.vault)}`;
   const path = `/certificates/${options.certificateName}${options.certificateVersion ? `/${options.certificateVersion}` : ''}`;
   const bundle = await client.send('GET', client.url(path), {

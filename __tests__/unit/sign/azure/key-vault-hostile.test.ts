@@ -1,5 +1,6 @@
 import { createSigner } from '../../../../src/run/key-inputs.js';
 import { MAX_AZURE_ANSWER_BYTES } from '../../../../src/sign/azure/azure-http.js';
+import { keyVaultScope } from '../../../../src/sign/azure/key-vault-client.js';
 import {
   answer,
   redirectTo,
@@ -123,5 +124,16 @@ describe('the Key Vault URL', () => {
         source: 'test',
       }),
     ).rejects.toMatchObject({ code: 'NUPKG003' });
+  });
+});
+
+describe('the token scope', () => {
+  it.each([
+    ['https://contoso.vault.azure.net', 'https://vault.azure.net/.default'],
+    ['https://contoso.vault.usgovcloudapi.net', 'https://vault.usgovcloudapi.net/.default'],
+    ['https://contoso.vault.azure.cn', 'https://vault.azure.cn/.default'],
+    ['http://127.0.0.1:8080', 'https://vault.azure.net/.default'],
+  ])('of %s is %s', (vault, scope) => {
+    expect(keyVaultScope(new URL(vault))).toBe(scope);
   });
 });
