@@ -262,6 +262,18 @@ describe('signing with a key in Azure Key Vault', () => {
     for (const path of paths) expect(await verifiedByUs(path)).toBe(true);
   }, 120_000);
 
+  it('a chain file that starts with the signing certificate (as remote signing wants) embeds it once', async () => {
+    const path = newPackage('Vault.LeafFirst');
+    const key = {
+      ...keyVault(clientSecret()),
+      certificateChainPem: `${vaultLeaf.pem}\n${pki.intermediate.pem}`,
+    };
+    expect((await createSigner(key)).chain).toEqual([pki.intermediate.certificate]);
+    const { outcomes } = await runSigning(signOptions(key, [path]));
+    expect(outcomes).toEqual([expect.objectContaining({ signed: true })]);
+    expect(await verifiedByUs(path)).toBe(true);
+  }, 60_000);
+
   it('the action reads the azure inputs, masks the access token, and signs and verifies', async () => {
     const workspace = temp.path(`action-${++counter}`);
     const runnerTemp = temp.path(`runner-${counter}`);
@@ -389,7 +401,7 @@ describe('signing with a key in Azure Key Vault', () => {
       'a certificate whose key is gone',
       'key-deleted',
       'NU3001',
-      "has no key of certificate 'key-deleted' in http://127.0.0.1:",
+      "(HTTP 404): the certificate's private key was deleted or purged; sign with a certificate whose key is in the vault.",
     ],
     [
       'a key that may not sign',

@@ -38,6 +38,8 @@ export interface TokenSource {
   renew(): Promise<string> | undefined;
   /** For messages: which credential, never its secret. */
   readonly description: string;
+  /** Whether `renew` can get a new token (false for a token given by the workflow). */
+  readonly renewable: boolean;
 }
 
 export function tokenSource(credential: AzureCredential, scope: string): TokenSource {
@@ -46,6 +48,7 @@ export function tokenSource(credential: AzureCredential, scope: string): TokenSo
       token: () => Promise.resolve(credential.accessToken),
       renew: () => undefined,
       description: 'the given access token',
+      renewable: false,
     };
   }
   let current: Promise<string> | undefined;
@@ -54,6 +57,7 @@ export function tokenSource(credential: AzureCredential, scope: string): TokenSo
     token: () => (current ??= fetchToken()),
     renew: () => (current = fetchToken()),
     description: describeApplication(credential),
+    renewable: true,
   };
 }
 

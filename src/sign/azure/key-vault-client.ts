@@ -30,6 +30,8 @@ export interface KeyVaultRequestSubject {
   readonly permission: string;
   /** RBAC role with that permission. */
   readonly role: string;
+  /** What a 404 means and what to do, when not a wrong name (default: check the name). */
+  readonly notFound?: string;
 }
 
 /**
@@ -95,7 +97,11 @@ export class KeyVaultClient {
     switch (status) {
       case 401:
         return fail(
-          `Azure Key Vault ${vault} refused ${this.#tokens.description} (HTTP 401) for the ${subject.what}: the token has expired or is not for Key Vault. A token from 'az account get-access-token --resource https://vault.azure.net' lasts about an hour: get it in the step before signing.`,
+          `Azure Key Vault ${vault} refused ${this.#tokens.description} (HTTP 401) for the ${subject.what}: ${
+            this.#tokens.renewable
+              ? "the token Entra ID issued is not accepted even when renewed: check that the identity is in the vault's tenant."
+              : "the token has expired or is not for Key Vault. A token from 'az account get-access-token --resource https://vault.azure.net' lasts about an hour: get it in the step before signing."
+          }`,
         );
       case 403:
         return fail(
@@ -103,7 +109,7 @@ export class KeyVaultClient {
         );
       case 404:
         return fail(
-          `Azure Key Vault ${vault} has no ${subject.what} (HTTP 404): check the name and version ('az keyvault certificate list --vault-name NAME').`,
+          `Azure Key Vault ${vault} has no ${subject.what} (HTTP 404): ${subject.notFound ?? "check the name and version ('az keyvault certificate list --vault-name NAME')."}`,
         );
       default:
         return error;

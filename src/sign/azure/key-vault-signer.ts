@@ -110,9 +110,13 @@ export async function createKeyVaultSigner(options: AzureKeyVaultSignerOptions):
     what: `key of ${label}`,
     permission: 'keys/get',
     role: 'Key Vault Crypto User',
+    notFound:
+      "the certificate's private key was deleted or purged; sign with a certificate whose key is in the vault.",
   });
   checkKey(key, label);
-  return signerFromDigestSigner(new KeyVaultSigner(certificate, issuers, client, keyId, label));
+  // A chain file written "signing certificate first" (as remote signing wants) may hold the leaf.
+  const chain = issuers.filter((der) => !Buffer.from(der).equals(Buffer.from(certificate)));
+  return signerFromDigestSigner(new KeyVaultSigner(certificate, chain, client, keyId, label));
 }
 
 /** The certificate's `kid`, which must name a key version in the same vault (the token goes there). */
