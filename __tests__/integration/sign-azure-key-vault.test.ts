@@ -469,6 +469,23 @@ describe('signing with a key in Azure Key Vault', () => {
     });
   });
 
+  it("a refused OIDC token request: NU3001 naming 'id-token: write'", async () => {
+    const credential: AzureCredential = {
+      kind: 'github-oidc',
+      tenantId: TENANT,
+      clientId: CLIENT,
+      authorityHost: azure.url,
+      oidc: { requestUrl: azure.oidcRequestUrl, requestToken: 'not-the-request-token' },
+    };
+    await expect(
+      runSigning(signOptions(keyVault(credential), [newPackage('Vault.NoIdToken')])),
+    ).rejects.toMatchObject({
+      code: 'NU3001',
+      message:
+        "GitHub refused the job's OIDC token request (HTTP 401): the job needs 'permissions: id-token: write' (workflows from forks never get it).",
+    });
+  });
+
   it('the CLI without any Azure credential: exit 2 and a usage error naming id-token: write', async () => {
     const out = collector();
     const failure = runSign(

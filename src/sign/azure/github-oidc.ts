@@ -1,5 +1,5 @@
 import { NupkgSigningError } from '../../errors.js';
-import { requestJson, stringField } from './azure-http.js';
+import { httpStatus, requestJson, stringField } from './azure-http.js';
 
 /** The audience Entra ID expects in a federated credential's token (workload identity federation). */
 export const AZURE_FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
@@ -29,13 +29,26 @@ export async function requestGithubIdToken(
 ): Promise<string> {
   const url = new URL(endpoint.requestUrl);
   url.searchParams.set('audience', audience);
-  const answer = await requestJson({
-    url: url.href,
-    method: 'GET',
-    headers: { Authorization: `Bearer ${endpoint.requestToken}` },
-    service: "GitHub's OIDC token service",
-    responseName: 'an OIDC token answer',
-  });
+  let answer: Record<string, unknown>;
+  try {
+    answer = await requestJson({
+      url: url.href,
+      method: 'GET',
+      headers: { Authorization: `Bearer ${endpoint.requestToken}` },
+      service: "GitHub's OIDC token service",
+      responseName: 'an OIDC token answer',
+    });
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === 401 || status === 403) {
+      throw new NupkgSigningError(
+        'NU3001',
+        `GitHub refused the job's OIDC token request (HTTP ${status}): the job needs 'permissions: id-token: write' (workflows from forks never get it).`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   const token = stringField(answer, 'value');
   if (token === undefined || token.split('.').length !== 3) {
     throw new NupkgSigningError(
