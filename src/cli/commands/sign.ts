@@ -5,8 +5,9 @@ import type { ExpansionSummary } from '../../files/expand-packages.js';
 import { describeExpansion, searchDocument } from '../../report/expansion.js';
 import type { KeyInputs } from '../../run/key-inputs.js';
 import { jsonText, logLines } from '../../report/escape.js';
-import { removedTemporariesNote, runSigning, type SignOutcome } from '../../run/sign-run.js';
-import { parseHashAlgorithmName, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import type { SignOutcome } from '../../sign/sign-outcome.js';
+import { removedTemporariesNote, runSigning } from '../../run/sign-run.js';
+import { parseHashAlgorithmName, type HashAlgorithmName } from '../../hash-algorithms.js';
 import { certificateChainText } from '../../trust/pem.js';
 import {
   AZURE_KEY_VAULT_OPTIONS,

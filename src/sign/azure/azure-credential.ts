@@ -1,6 +1,5 @@
 import { NupkgSigningError } from '../../errors.js';
-import { checkHttpUrl } from '../../http/request.js';
-import { isLoopbackHost } from '../../http/url.js';
+import { checkHttpUrl } from '../../http/url.js';
 import { httpStatus, requestJson, stringField } from './azure-http.js';
 import {
   AZURE_FEDERATION_AUDIENCE,
@@ -114,13 +113,8 @@ async function requestEntraToken(
 
 function tokenEndpoint(credential: EntraApplication): string {
   const authority = (credential.authorityHost ?? DEFAULT_AZURE_AUTHORITY).replace(/\/+$/, '');
-  const parsed = checkHttpUrl(authority, 'The Entra ID authority');
-  if (parsed.protocol !== 'https:' && !isLoopbackHost(parsed.hostname)) {
-    throw new NupkgSigningError(
-      'NUPKG003',
-      `The Entra ID authority ${parsed.origin} must use https: a client secret or assertion is sent to it.`,
-    );
-  }
+  // A client secret or assertion is sent there: https only (plain http for loopback tests).
+  checkHttpUrl(authority, 'The Entra ID authority', { httpsUnlessLoopback: true });
   if (!/^[A-Za-z0-9.-]+$/.test(credential.tenantId)) {
     throw new NupkgSigningError(
       'NUPKG003',

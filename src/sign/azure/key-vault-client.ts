@@ -1,6 +1,5 @@
 import { NupkgSigningError } from '../../errors.js';
-import { checkHttpUrl } from '../../http/request.js';
-import { displayUrl, isLoopbackHost } from '../../http/url.js';
+import { checkHttpUrl, displayUrl } from '../../http/url.js';
 import { httpStatus, requestJson } from './azure-http.js';
 import type { TokenSource } from './azure-credential.js';
 
@@ -119,13 +118,7 @@ export class KeyVaultClient {
 
 /** An https vault URL without path or query (plain http only for loopback tests). */
 export function checkVaultUrl(text: string): URL {
-  const url = checkHttpUrl(text.trim(), 'The Key Vault URL');
-  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
-    throw new NupkgSigningError(
-      'NUPKG003',
-      `The Key Vault URL ${displayUrl(url)} must use https (https://NAME.vault.azure.net).`,
-    );
-  }
+  const url = checkHttpUrl(text.trim(), 'The Key Vault URL', { httpsUnlessLoopback: true });
   if (url.pathname !== '/' || url.search !== '') {
     throw new NupkgSigningError(
       'NUPKG003',

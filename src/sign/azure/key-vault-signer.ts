@@ -2,8 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { inspect } from 'node:util';
 import { NupkgSigningError } from '../../errors.js';
 import { displayUrl } from '../../http/url.js';
-import { visibleText } from '../../report/escape.js';
-import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../../hash-algorithms.js';
 import { loadPemCertificates } from '../../trust/pem.js';
 import { signerFromDigestSigner, type DigestSigner, type Signer } from '../signer.js';
 import { tokenSource, type AzureCredential } from './azure-credential.js';
@@ -204,7 +203,7 @@ function checkName(name: string, what: string): void {
   }
 }
 
-/** Server text in a message: control characters shown as escapes, short. */
+/** Server text in a message: printable ASCII only, short (the report layer escapes the rest). */
 function printable(text: string): string {
-  return visibleText(text).slice(0, 32);
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 32);
 }
