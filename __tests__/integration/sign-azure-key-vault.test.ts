@@ -5,17 +5,15 @@
  * reading, with each credential kind; the packages pass our verify and `dotnet nuget verify
  * --all`; no secret or token reaches any output; the service's refusals become coded messages.
  */
-import { jest } from '@jest/globals';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readActionInputs } from '../../src/action/read-inputs.js';
 import { runSign } from '../../src/cli/commands/sign.js';
 import { runVerify } from '../../src/cli/commands/verify.js';
 import type { CommandOutput } from '../../src/cli/output.js';
 import { createSigner, type KeyInputs } from '../../src/run/key-inputs.js';
 import { runSigning, type SignRunOptions } from '../../src/run/sign-run.js';
 import type { AzureCredential } from '../../src/sign/azure/azure-credential.js';
-import { runActionInProcess } from '../helpers/action-inputs.js';
+import { readActionInputsInProcess, runActionInProcess } from '../helpers/action-inputs.js';
 import { createShadowSdk, haveDotnet, runDotnetAsync } from '../helpers/dotnet-shadow-sdk.js';
 import { startFakeAzure, type FakeAzure } from '../helpers/fake-azure.js';
 import {
@@ -301,25 +299,9 @@ describe('signing with a key in Azure Key Vault', () => {
       GITHUB_ACTION: 'azure',
       ...Object.fromEntries(Object.entries(given).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     };
-    const saved = { ...process.env };
-    const cwd = process.cwd();
-    const printed: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      printed.push(String(chunk));
-      return true;
-    });
-    let inputs;
-    try {
-      Object.assign(process.env, variables);
-      process.chdir(workspace);
-      inputs = readActionInputs();
-    } finally {
-      write.mockRestore();
-      process.chdir(cwd);
-      process.env = saved;
-    }
+    const { inputs, printed } = readActionInputsInProcess(variables, workspace);
     // Masked before anything else runs.
-    expect(printed.join('')).toContain(`::add-mask::${accessToken}\n`);
+    expect(printed).toContain(`::add-mask::${accessToken}\n`);
     const stdout = await runActionInProcess(inputs, () => new Date(), variables);
     expect(stdout).not.toContain(accessToken);
     expect(stdout).not.toMatch(/^::error/m);

@@ -1,5 +1,3 @@
-import { jest } from '@jest/globals';
-import { readActionInputs } from '../../../../src/action/read-inputs.js';
 import {
   azureKeyVaultKeyInputs,
   azureKeyVaultSecrets,
@@ -8,7 +6,7 @@ import {
 import { resolveInputs } from '../../../../src/action/inputs.js';
 import { azureKeyVaultInputs } from '../../../../src/cli/azure-options.js';
 import { chooseAzureCredential } from '../../../../src/sign/azure/choose-credential.js';
-import { actionInputs } from '../../../helpers/action-inputs.js';
+import { actionInputs, readActionInputsInProcess } from '../../../helpers/action-inputs.js';
 
 const OIDC = {
   requestUrl: 'https://pipelines.example/idtoken?api-version=2.0',
@@ -134,30 +132,14 @@ describe('the action Key Vault inputs', () => {
 
 describe('reading the action inputs', () => {
   it('registers the client secret, the access token and the OIDC request token as secrets before anything else', () => {
-    const saved = { ...process.env };
-    const printed: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      printed.push(String(chunk));
-      return true;
+    const { inputs, printed } = readActionInputsInProcess({
+      'INPUT_AZURE-KEY-VAULT-URL': 'https://contoso.vault.azure.net',
+      'INPUT_AZURE-CLIENT-SECRET': 'cs-2f8e-secret',
+      'INPUT_AZURE-ACCESS-TOKEN': 'at-9c1d-token',
+      ACTIONS_ID_TOKEN_REQUEST_URL: OIDC.requestUrl,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt-5b7a-request',
     });
-    let inputs;
-    try {
-      Object.assign(process.env, {
-        'INPUT_AZURE-KEY-VAULT-URL': 'https://contoso.vault.azure.net',
-        'INPUT_AZURE-CLIENT-SECRET': 'cs-2f8e-secret',
-        'INPUT_AZURE-ACCESS-TOKEN': 'at-9c1d-token',
-        ACTIONS_ID_TOKEN_REQUEST_URL: OIDC.requestUrl,
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt-5b7a-request',
-      });
-      inputs = readActionInputs();
-    } finally {
-      write.mockRestore();
-      process.env = saved;
-    }
-    const masks = printed
-      .join('')
-      .split('\n')
-      .filter((line) => line.startsWith('::add-mask::'));
+    const masks = printed.split('\n').filter((line) => line.startsWith('::add-mask::'));
     expect(masks).toEqual(
       expect.arrayContaining([
         '::add-mask::cs-2f8e-secret',
