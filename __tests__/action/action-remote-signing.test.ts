@@ -14,7 +14,12 @@ import { createTimestampAuthority } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
-import { buildActionBundle, commandLines, runAction, type ActionRun } from './run-action.js';
+import {
+  buildActionBundle,
+  commandLines,
+  runAction,
+  type ActionRun,
+} from '../helpers/action-bundle.js';
 
 /**
  * The bundled action signing with keys it never holds (docs/remote-signing.md): `sign-url` against

@@ -6,7 +6,7 @@ import { collectFindings, type Finding } from '../../src/report/github/findings.
 import { renderSarif } from '../../src/report/github/sarif.js';
 import { renderSummary } from '../../src/report/github/summary.js';
 import type { PackageVerification } from '../../src/verify/verify-package.js';
-import { sarifValidator } from './sarif-schema.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 import { actionInputs } from '../helpers/action-inputs.js';
 
 /** The GitHub renderers and input validation, called directly with plain objects. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import MarkdownIt from 'markdown-it';
 import { main } from '../../src/cli/main.js';
-import { sarifValidator } from '../action/sarif-schema.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { createTimestampAuthority } from '../helpers/tsa.js';

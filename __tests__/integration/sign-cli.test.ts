@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { createTimestampAuthority } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
+import { exportPfx, haveOpenssl } from '../helpers/pfx.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 
@@ -15,8 +15,6 @@ let pki: TestPki;
 let tsa: TsaServer;
 let files: { pfx: string; key: string; chain: string; roots: string; keyPem: string };
 let counter = 0;
-
-const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 beforeAll(async () => {
   pki = await createTestPki();
@@ -37,19 +35,11 @@ beforeAll(async () => {
     pfx: temp.path('leaf.pfx'),
   };
   if (haveOpenssl) {
-    const result = spawnSync('openssl', [
-      'pkcs12',
-      '-export',
-      '-out',
-      files.pfx,
-      '-inkey',
-      files.key,
-      '-in',
-      files.chain,
-      '-passout',
-      `pass:${PASSWORD}`,
-    ]);
-    if (result.status !== 0) throw new Error(result.stderr.toString());
+    exportPfx(files.pfx, {
+      key: pki.leaf.keyObject,
+      chainPem: `${pki.leaf.pem}\n${pki.intermediate.pem}\n`,
+      password: PASSWORD,
+    });
   }
 });
 

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { LocalKeySigner } from '../../src/sign/local-key-signer.js';
 import { signPackage } from '../../src/sign/sign-package.js';
 import { getPreset } from '../../src/policy/presets.js';
@@ -8,6 +7,7 @@ import { openPackageArchive } from '../../src/package/archive.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { createTimestampAuthority } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
+import { exportPfx } from '../helpers/pfx.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 import {
@@ -103,25 +103,11 @@ describeWithDotnet('round trip with the .NET SDK', () => {
 
   describe('a package signed by dotnet nuget sign', () => {
     it('is accepted by our verifier and laid out like ours', async () => {
-      const pfx = temp.path('leaf.pfx');
-      const chainPem = temp.write('leaf-chain.pem', `${pki.leaf.pem}\n${pki.intermediate.pem}\n`);
-      const keyPem = temp.write(
-        'leaf.key',
-        pki.leaf.keyObject.export({ format: 'pem', type: 'pkcs8' }),
-      );
-      const exported = spawnSync('openssl', [
-        'pkcs12',
-        '-export',
-        '-out',
-        pfx,
-        '-inkey',
-        keyPem,
-        '-in',
-        chainPem,
-        '-passout',
-        'pass:test',
-      ]);
-      expect(exported.status).toBe(0);
+      const pfx = exportPfx(temp.path('leaf.pfx'), {
+        key: pki.leaf.keyObject,
+        chainPem: `${pki.leaf.pem}\n${pki.intermediate.pem}\n`,
+        password: 'test',
+      });
       const path = temp.write(
         'Theirs.nupkg',
         buildZip({ entries: [nuspecEntry('Theirs', '1.0.0')] }),

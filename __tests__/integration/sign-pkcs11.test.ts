@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { runSigning, type SignRunOptions } from '../../src/run/sign-run.js';
 import type { Pkcs11Target } from '../../src/sign/pkcs11/pkcs11-signer.js';
-import { buildActionBundle, commandLines, runAction } from '../action/run-action.js';
+import { buildActionBundle, commandLines, runAction } from '../helpers/action-bundle.js';
 import { buildCliBundle, type CliBundle } from '../helpers/cli-bundle.js';
 import {
   createShadowSdk,

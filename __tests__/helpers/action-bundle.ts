@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundleNode } from '../helpers/bundle-node.js';
+import { bundleNode } from './bundle-node.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -89,7 +89,7 @@ export async function runAction(bundle: string, options: ActionRunOptions): Prom
 }
 
 /** GITHUB_OUTPUT's `name<<delimiter` blocks, as @actions/core writes them. */
-function parseOutputs(text: string): Record<string, string> {
+export function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm;
   for (const match of text.matchAll(pattern)) outputs[match[1] as string] = match[3] as string;
