@@ -1,5 +1,5 @@
 import { constants, privateEncrypt } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,16 +13,12 @@ import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { createTimestampAuthority } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { useTempDir } from '../helpers/temp-files.js';
-import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
-import {
-  buildActionBundle,
-  commandLines,
-  runAction,
-  type ActionRun,
-} from '../helpers/action-bundle.js';
+import { workspaceWithPackages } from '../helpers/workspace.js';
+import { commandLines } from '../helpers/action-bundle.js';
+import { runActionAsRunner as runAction, type RunnerRun } from '../helpers/action-inputs.js';
 
 /**
- * The bundled action signing with keys it never holds (docs/remote-signing.md): `sign-url` against
+ * The action (run in-process as the runner starts it) signing with keys it never holds (docs/remote-signing.md): `sign-url` against
  * a key service on 127.0.0.1 that speaks the documented protocol and wants a bearer token, and
  * `sign-command` given as lines (one argument each) running a small node script. The packages pass
  * our verify (sign-and-verify) and `dotnet nuget verify --all`; the token and the key never
@@ -32,7 +28,6 @@ const temp = useTempDir();
 const TOKEN = 'sign-token-7f3a9c-never-printed';
 const KEY_ID = 'projects/p/keys/release';
 
-let bundle: string;
 let pki: TestPki;
 let tsa: TsaServer;
 let service: KeyService;
@@ -93,7 +88,6 @@ process.stdout.write(crypto.privateEncrypt({ key, padding: crypto.constants.RSA_
 `;
 
 beforeAll(async () => {
-  bundle = buildActionBundle();
   pki = await createTestPki();
   tsa = await startTsaServer(
     createTimestampAuthority({
@@ -119,22 +113,14 @@ afterAll(async () => {
 });
 
 function workspaceWith(count: number, name: string): string {
-  const dir = temp.path(`workspace-${++counter}`);
-  mkdirSync(join(dir, 'out'), { recursive: true });
-  for (let i = 0; i < count; i++) {
-    writeFileSync(
-      join(dir, 'out', `${name}.${i}.1.0.0.nupkg`),
-      buildZip({ entries: [nuspecEntry(`${name}.${i}`, '1.0.0')] }),
-    );
-  }
-  return dir;
+  return workspaceWithPackages(temp.path(`workspace-${++counter}`), count, name);
 }
 
 /**
  * Everything the step left for people to read: stdout except the ::add-mask:: commands (the
  * runner consumes those), stderr, the outputs, the job summary and the results file.
  */
-function everythingPrinted(run: ActionRun): string {
+function everythingPrinted(run: RunnerRun): string {
   const stdout = run.stdout
     .split('\n')
     .filter((line) => !line.startsWith('::add-mask::'))
@@ -143,7 +129,7 @@ function everythingPrinted(run: ActionRun): string {
   return [stdout, run.stderr, JSON.stringify(run.outputs), run.summary, results].join('\n');
 }
 
-function expectNoSecretIn(run: ActionRun): void {
+function expectNoSecretIn(run: RunnerRun): void {
   const printed = everythingPrinted(run);
   expect(printed).not.toContain(TOKEN);
   expect(printed).not.toContain('PRIVATE KEY');
@@ -168,7 +154,7 @@ describe('the action in sign-and-verify mode with a remote signer', () => {
   it('signs through sign-url with the token, timestamps, verifies, and never shows the token', async () => {
     const workspace = workspaceWith(2, 'Remote.Url');
     const asked = service.requests.length;
-    const result = await runAction(bundle, {
+    const result = await runAction({
       cwd: workspace,
       inputs: {
         mode: 'sign-and-verify',
@@ -206,7 +192,7 @@ describe('the action in sign-and-verify mode with a remote signer', () => {
 
   it('signs through sign-command lines, one argument per line, with no INPUT_* variable', async () => {
     const workspace = workspaceWith(1, 'Remote.Command');
-    const result = await runAction(bundle, {
+    const result = await runAction({
       cwd: workspace,
       inputs: {
         mode: 'sign-and-verify',
@@ -229,7 +215,7 @@ describe('the action in sign-and-verify mode with a remote signer', () => {
   it('fails the package with NUPKG006 naming the token, not showing it, when the service refuses it', async () => {
     const workspace = workspaceWith(1, 'Remote.Refused');
     const wrong = `${TOKEN}-revoked`;
-    const result = await runAction(bundle, {
+    const result = await runAction({
       cwd: workspace,
       inputs: {
         mode: 'sign-and-verify',
@@ -272,7 +258,7 @@ describe('the action with bad remote-signing inputs', () => {
     'fails with one NUPKG003 message for %s',
     async (_, given, message) => {
       const workspace = workspaceWith(1, 'Remote.Bad');
-      const result = await runAction(bundle, {
+      const result = await runAction({
         cwd: workspace,
         inputs: { mode: 'sign', packages: 'out/*.nupkg', ...given },
       });
