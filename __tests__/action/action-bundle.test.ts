@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildActionBundle, commandLines, REPO_ROOT, runAction } from '../helpers/action-bundle.js';
-import { startFakeGitHubApi } from '../helpers/fake-github-api.js';
+import { checkRunVariables, startFakeGitHubApi } from '../helpers/fake-github-api.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { sarifValidator } from '../helpers/sarif-schema.js';
 import { useTempDir } from '../helpers/temp-files.js';
@@ -173,13 +173,6 @@ describe('the action in verify mode', () => {
 });
 
 describe('the action with check-run: true', () => {
-  const checkEnv = (url: string, extra: Record<string, string> = {}) => ({
-    GITHUB_API_URL: url,
-    GITHUB_REPOSITORY: 'contoso/widgets',
-    GITHUB_SHA: 'a'.repeat(40),
-    ...extra,
-  });
-
   it('uses the pull request head commit from the event payload', async () => {
     const api = await startFakeGitHubApi();
     const event = temp.write(
@@ -190,7 +183,10 @@ describe('the action with check-run: true', () => {
       await runAction(bundle, {
         cwd: REPO_ROOT,
         inputs: { packages: VALID[0] as string, 'check-run': 'true', 'github-token': 'ghs_x' },
-        env: checkEnv(api.url, { GITHUB_EVENT_PATH: event, GITHUB_EVENT_NAME: 'pull_request' }),
+        env: checkRunVariables(api.url, {
+          GITHUB_EVENT_PATH: event,
+          GITHUB_EVENT_NAME: 'pull_request',
+        }),
       });
       expect(api.requests[0]?.body).toMatchObject({
         head_sha: 'b'.repeat(40),

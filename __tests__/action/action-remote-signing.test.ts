@@ -10,7 +10,7 @@ import {
   runDotnetAsync,
 } from '../helpers/dotnet-shadow-sdk.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { workspaceWithPackages } from '../helpers/workspace.js';
@@ -89,14 +89,7 @@ process.stdout.write(crypto.privateEncrypt({ key, padding: crypto.constants.RSA_
 
 beforeAll(async () => {
   pki = await createTestPki();
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
   service = await startKeyService();
   const keyPem = pki.leaf.keyObject.export({ format: 'pem', type: 'pkcs8' }).toString();
   files = {

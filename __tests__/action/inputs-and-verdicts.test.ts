@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { temporaryNameFor } from '../../src/package/temporary-files.js';
 import { REPO_ROOT, commandLines } from '../helpers/action-bundle.js';
 import { runActionAsRunner as runAction } from '../helpers/action-inputs.js';
-import { startFakeGitHubApi } from '../helpers/fake-github-api.js';
+import { checkRunVariables, startFakeGitHubApi } from '../helpers/fake-github-api.js';
 import { exportPfx, haveOpenssl } from '../helpers/pfx.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { useTempDir } from '../helpers/temp-files.js';
@@ -101,13 +101,6 @@ describe('the action in verify mode', () => {
 });
 
 describe('the action with check-run: true', () => {
-  const checkEnv = (url: string, extra: Record<string, string> = {}) => ({
-    GITHUB_API_URL: url,
-    GITHUB_REPOSITORY: 'contoso/widgets',
-    GITHUB_SHA: 'a'.repeat(40),
-    ...extra,
-  });
-
   it('creates a completed check run on GITHUB_SHA with one annotation per issue', async () => {
     const api = await startFakeGitHubApi();
     try {
@@ -118,7 +111,7 @@ describe('the action with check-run: true', () => {
           'check-run': 'true',
           'github-token': 'ghs_fake-token-1',
         },
-        env: checkEnv(api.url),
+        env: checkRunVariables(api.url),
       });
       expect(result.code).toBe(1);
       expect(api.requests).toHaveLength(1);
@@ -164,7 +157,7 @@ describe('the action with check-run: true', () => {
       const result = await runAction({
         cwd: workspace,
         inputs: { 'check-run': 'true', 'github-token': 'ghs_x' },
-        env: checkEnv(api.url),
+        env: checkRunVariables(api.url),
       });
       expect(result.code).toBe(1);
       expect(api.requests.map((r) => [r.method, r.path])).toEqual([
@@ -191,7 +184,7 @@ describe('the action with check-run: true', () => {
       const result = await runAction({
         cwd: REPO_ROOT,
         inputs: { packages: VALID[0] as string, 'check-run': 'true', 'github-token': 'ghs_x' },
-        env: checkEnv(api.url),
+        env: checkRunVariables(api.url),
       });
       expect(result.code).toBe(0);
       expect(commandLines(result.stdout, 'warning')).toEqual([

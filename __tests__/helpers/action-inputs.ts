@@ -1,11 +1,11 @@
 import { jest } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionEnvironment, ActionInputs } from '../../src/action/inputs.js';
 import { run } from '../../src/action/main.js';
 import { readActionInputs } from '../../src/action/read-inputs.js';
-import { parseOutputs } from './action-bundle.js';
+import { readRunnerFiles, runnerFiles, type ActionRunOptions } from './action-bundle.js';
 
 /**
  * Every action input as GitHub passes an unset one (''), with the given environment and
@@ -64,14 +64,6 @@ export async function runActionInProcess(
   return stdout;
 }
 
-export interface RunnerRunOptions {
-  /** Input names as in action.yml (`policy-file`); become INPUT_POLICY-FILE. */
-  readonly inputs: Readonly<Record<string, string>>;
-  /** The step's working directory and GITHUB_WORKSPACE. */
-  readonly cwd: string;
-  readonly env?: Readonly<Record<string, string>>;
-}
-
 /** What a step leaves behind: exit code, log, outputs, job summary. */
 export interface RunnerRun {
   readonly code: number;
@@ -87,40 +79,21 @@ export interface RunnerRun {
 const summaryFile = join(mkdtempSync(join(tmpdir(), 'nupkg-signing-summary-')), 'step_summary');
 
 /**
- * Runs the action in this process the way the runner starts the bundle: INPUT_* variables read by
- * `readActionInputs`, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and RUNNER_TEMP files, revocation
- * offline, and no GITHUB_*, RUNNER_* or INPUT_* variable of the test's own environment. The
- * pull-request payload (GITHUB_EVENT_PATH) is read when @actions/github loads, so it does not
- * apply here: the bundle tests cover it.
+ * Runs the action in this process the way the runner starts the bundle (runAction in
+ * action-bundle.ts): INPUT_* variables read by `readActionInputs`, GITHUB_OUTPUT,
+ * GITHUB_STEP_SUMMARY and RUNNER_TEMP files, revocation offline, and no GITHUB_*, RUNNER_* or
+ * INPUT_* variable of the test's own environment. The pull-request payload (GITHUB_EVENT_PATH) is
+ * read when @actions/github loads, so it does not apply here: the bundle tests cover it.
  */
-export async function runActionAsRunner(options: RunnerRunOptions): Promise<RunnerRun> {
-  const runnerTemp = mkdtempSync(join(tmpdir(), 'nupkg-signing-runner-'));
-  const outputFile = join(runnerTemp, 'github_output');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const variables: Record<string, string> = {
-    GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_WORKSPACE: options.cwd,
-    RUNNER_TEMP: runnerTemp,
-    NUGET_CERT_REVOCATION_MODE: 'offline',
-    ...options.env,
-  };
-  for (const [name, value] of Object.entries(options.inputs)) {
-    variables[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
-  }
-  const { stdout, stderr, code } = await captured(options.cwd, variables, () =>
-    run(readActionInputs()),
+export async function runActionAsRunner(options: ActionRunOptions): Promise<RunnerRun> {
+  const files = runnerFiles(options, summaryFile);
+  const variables = { NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' };
+  const { stdout, stderr, code } = await captured(
+    options.cwd,
+    { ...variables, ...files.variables },
+    () => run(readActionInputs()),
   );
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
-    runnerTemp,
-  };
+  return { code, stdout, stderr, ...readRunnerFiles(files), runnerTemp: files.runnerTemp };
 }
 
 const RUNNER_VARIABLE = /^(?:GITHUB_|RUNNER_|INPUT_)/;
@@ -154,7 +127,7 @@ async function captured(
   process.exitCode = undefined;
   const before = process.cwd();
   process.chdir(cwd);
-  let code = 0;
+  let code: number;
   try {
     await body();
     code = Number(process.exitCode ?? 0);

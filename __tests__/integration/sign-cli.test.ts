@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { exportPfx, haveOpenssl } from '../helpers/pfx.js';
 import { useTempDir } from '../helpers/temp-files.js';
@@ -18,14 +18,7 @@ let counter = 0;
 
 beforeAll(async () => {
   pki = await createTestPki();
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => NOW,
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki, () => NOW));
   const keyPem = pki.leaf.keyObject.export({ format: 'pem', type: 'pkcs8' }).toString();
   files = {
     keyPem,

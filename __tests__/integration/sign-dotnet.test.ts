@@ -5,7 +5,7 @@ import { TrustStore } from '../../src/trust/trust-store.js';
 import { verifyPackage } from '../../src/verify/verify-package.js';
 import { openPackageArchive } from '../../src/package/archive.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { exportPfx } from '../helpers/pfx.js';
 import { useTempDir } from '../helpers/temp-files.js';
@@ -27,14 +27,7 @@ let shadowDotnet: string;
 
 beforeAll(async () => {
   pki = await createTestPki();
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
   if (haveDotnet)
     shadowDotnet = createShadowSdk(
       temp.path('sdk'),

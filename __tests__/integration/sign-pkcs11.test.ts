@@ -18,7 +18,7 @@ import {
   type DotnetRun,
 } from '../helpers/dotnet-shadow-sdk.js';
 import { createTestPki, type TestCertificate, type TestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
@@ -100,14 +100,7 @@ beforeAll(async () => {
   writeObject(tokenLeaf.certificate, KEY_ID, 'signing key');
   writeObject(pki.intermediate.certificate, INTERMEDIATE_ID, 'intermediate');
 
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
   roots = temp.write('roots.pem', `${pki.root.pem}\n${pki.tsaRoot.pem}\n`);
   cli = buildCliBundle();
   actionBundle = buildActionBundle();

@@ -19,7 +19,7 @@ import {
 } from '../helpers/signed-package.js';
 import { exportPfx } from '../helpers/pfx.js';
 import { useTempDir } from '../helpers/temp-files.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 import { expectConsistentVerdict } from '../helpers/verdict-consistency.js';
@@ -122,14 +122,7 @@ async function signWithDotnet(): Promise<[string, string][]> {
     password: 'test',
     aes: true,
   });
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
 
   const runs: { ids: string[]; args: string[] }[] = [
     {

@@ -4,7 +4,7 @@ import { signPackage, type SignPackageOptions } from '../../../src/sign/sign-pac
 import type { Signer } from '../../../src/sign/signer.js';
 import { TrustStore } from '../../../src/trust/trust-store.js';
 import { createRootCa, createTestPki, type TestPki } from '../../helpers/pki.js';
-import { createTimestampAuthority } from '../../helpers/tsa.js';
+import { timestampAuthorityOf } from '../../helpers/tsa.js';
 import { startTsaServer, type TsaServer, type TsaServerOptions } from '../../helpers/tsa-server.js';
 import { useTempDir } from '../../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../../helpers/zip-builder.js';
@@ -32,12 +32,7 @@ function freshPackage(bytes: Uint8Array = unsigned): string {
 }
 
 async function tsaUrl(options: TsaServerOptions = {}): Promise<TsaServer> {
-  const authority = createTimestampAuthority({
-    certificate: pki.tsa.certificate,
-    privateKey: pki.tsa.keyObject,
-    chain: [pki.tsaRoot.certificate],
-    clock: () => NOW,
-  });
+  const authority = timestampAuthorityOf(pki, () => NOW);
   const server = await startTsaServer(authority, options);
   servers.push(server);
   return server;
