@@ -2,7 +2,7 @@ import { TrustStore } from '../../../../src/trust/trust-store.js';
 import { checkTimestamp } from '../../../../src/verify/checks/timestamp.js';
 import { codeOf } from '../../../helpers/codes.js';
 import { signingPki, type SigningPki } from '../../../helpers/signed-package.js';
-import { GEN_TIME, SIGNATURE_VALUE, tokenFrom } from './timestamp-fixtures.js';
+import { GEN_TIME, SIGNATURE_VALUE, tokenFrom } from '../../../helpers/timestamp-token.js';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 let pki: SigningPki;

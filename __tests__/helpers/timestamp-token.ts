@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { OID } from '../../../../src/signature/oids.js';
+import { OID } from '../../src/signature/oids.js';
 import {
   parseTimestampToken,
   type TimestampTokenView,
-} from '../../../../src/signature/timestamp-token.js';
-import type { TestCertificate } from '../../../helpers/pki.js';
-import type { SigningPki } from '../../../helpers/signed-package.js';
-import { createTimestampAuthority, type TimestampAuthorityOptions } from '../../../helpers/tsa.js';
+} from '../../src/signature/timestamp-token.js';
+import type { TestCertificate } from './pki.js';
+import type { SigningPki } from './signed-package.js';
+import { createTimestampAuthority, type TimestampAuthorityOptions } from './tsa.js';
 
 /** The signature value a token timestamps in the timestamp check tests. */
 export const SIGNATURE_VALUE = Buffer.from('the signature value being timestamped');
