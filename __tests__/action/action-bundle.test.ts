@@ -6,6 +6,7 @@ import { checkRunVariables, startFakeGitHubApi } from '../helpers/fake-github-ap
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { sarifValidator } from '../helpers/sarif-schema.js';
 import { useTempDir } from '../helpers/temp-files.js';
+import { FIXTURE_NU3004, FIXTURE_NU3005, FIXTURE_VALID } from '../helpers/fixture-packages.js';
 import { workspaceWithPackages } from '../helpers/workspace.js';
 
 /**
@@ -14,13 +15,9 @@ import { workspaceWithPackages } from '../helpers/workspace.js';
  * sign-and-verify. inputs-and-verdicts.test.ts covers the input and verdict matrix in-process.
  */
 const temp = useTempDir();
-const VALID = [
-  'fixtures/packages/k4os.hash.xxhash.1.0.6.nupkg',
-  'fixtures/packages/messagepack.annotations.2.5.192.nupkg',
-  'fixtures/packages/system.buffers.4.5.1.nupkg',
-];
-const NU3005 = 'fixtures/packages/testsigned.leaf-1.1.0.0__2017-12-11-deflated-signature.nupkg';
-const NU3004 = 'fixtures/packages/testunsigned.1.0.0.nupkg';
+const VALID = FIXTURE_VALID;
+const NU3005 = FIXTURE_NU3005;
+const NU3004 = FIXTURE_NU3004;
 
 let bundle: string;
 let pki: TestPki;

@@ -8,6 +8,7 @@ import { checkRunVariables, startFakeGitHubApi } from '../helpers/fake-github-ap
 import { exportPfx, haveOpenssl } from '../helpers/pfx.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { useTempDir } from '../helpers/temp-files.js';
+import { FIXTURE_NU3004, FIXTURE_NU3005, FIXTURE_VALID } from '../helpers/fixture-packages.js';
 import { workspaceWithPackages } from '../helpers/workspace.js';
 
 /**
@@ -17,13 +18,9 @@ import { workspaceWithPackages } from '../helpers/workspace.js';
  */
 const temp = useTempDir();
 const PASSWORD = 'Action-Pfx-Pa55';
-const VALID = [
-  'fixtures/packages/k4os.hash.xxhash.1.0.6.nupkg',
-  'fixtures/packages/messagepack.annotations.2.5.192.nupkg',
-  'fixtures/packages/system.buffers.4.5.1.nupkg',
-];
-const NU3005 = 'fixtures/packages/testsigned.leaf-1.1.0.0__2017-12-11-deflated-signature.nupkg';
-const NU3004 = 'fixtures/packages/testunsigned.1.0.0.nupkg';
+const VALID = FIXTURE_VALID;
+const NU3005 = FIXTURE_NU3005;
+const NU3004 = FIXTURE_NU3004;
 
 let pki: TestPki;
 let files: { key: string; keyPem: string; chainPem: string; roots: string; pfx: string };
