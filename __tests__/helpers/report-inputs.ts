@@ -1,4 +1,4 @@
-import type { Issue } from '../../src/verify/result.js';
+import type { Issue } from '../../src/issues.js';
 import type { PackageVerification } from '../../src/verify/verify-package.js';
 
 /** A verification result for the renderers: an author signature, valid unless an issue is an error. */

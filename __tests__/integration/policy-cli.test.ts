@@ -1,4 +1,4 @@
-import { LIMITS } from '../../src/package/limits.js';
+import { LIMITS } from '../../src/limits.js';
 import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { useTempDir } from '../helpers/temp-files.js';
 

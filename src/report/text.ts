@@ -1,6 +1,6 @@
 import type { ExpansionSummary } from '../files/expand-packages.js';
 import { OFFLINE_REVOCATION_NOTE } from '../revocation/assess.js';
-import type { Issue } from '../verify/result.js';
+import type { Issue } from '../issues.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { logLine } from './escape.js';
 import { describeExpansion } from './expansion.js';

@@ -1,6 +1,6 @@
 import { collectFindings } from '../../../src/report/github/findings.js';
 import { decideVerdict, type FailOn, type RunMode } from '../../../src/run/verdict.js';
-import type { SignOutcome } from '../../../src/run/sign-run.js';
+import type { SignOutcome } from '../../../src/sign/sign-outcome.js';
 import type { PackageVerification } from '../../../src/verify/verify-package.js';
 import { packageResult } from '../../helpers/report-inputs.js';
 

@@ -1,4 +1,4 @@
-import type { SignOutcome } from '../../run/sign-run.js';
+import type { SignOutcome } from '../../sign/sign-outcome.js';
 import type { SignatureSummary } from '../../verify/signature-summary.js';
 import type { PackageVerification } from '../../verify/verify-package.js';
 import { markdownText } from '../escape.js';

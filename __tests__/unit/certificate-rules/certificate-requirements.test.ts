@@ -1,6 +1,6 @@
-import { parseCertificate, type CertificateView } from '../../../../src/signature/certificate.js';
-import { checkCertificateRequirements } from '../../../../src/verify/checks/certificate-requirements.js';
-import { signingPki, type SigningCertificateDefect } from '../../../helpers/signed-package.js';
+import { parseCertificate, type CertificateView } from '../../../src/signature/certificate.js';
+import { checkCertificateRequirements } from '../../../src/certificate-rules/certificate-requirements.js';
+import { signingPki, type SigningCertificateDefect } from '../../helpers/signed-package.js';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 

@@ -1,7 +1,7 @@
-import { parseCertificate } from '../../../../src/signature/certificate.js';
-import { tokenSigningCertificateProblem } from '../../../../src/verify/checks/token-signing-certificate.js';
-import { signingPki, type SigningPki } from '../../../helpers/signed-package.js';
-import { tokenFrom } from '../../../helpers/timestamp-token.js';
+import { parseCertificate } from '../../../src/signature/certificate.js';
+import { tokenSigningCertificateProblem } from '../../../src/certificate-rules/token-signing-certificate.js';
+import { signingPki, type SigningPki } from '../../helpers/signed-package.js';
+import { tokenFrom } from '../../helpers/timestamp-token.js';
 
 let pki: SigningPki;
 

@@ -1,7 +1,7 @@
-import { parseCertificate } from '../../../../src/signature/certificate.js';
-import { checkSignerSignature } from '../../../../src/verify/checks/signer-signature.js';
-import { signingPki, type SigningPki } from '../../../helpers/signed-package.js';
-import { tokenFrom } from '../../../helpers/timestamp-token.js';
+import { parseCertificate } from '../../../src/signature/certificate.js';
+import { checkSignerSignature } from '../../../src/certificate-rules/signer-signature.js';
+import { signingPki, type SigningPki } from '../../helpers/signed-package.js';
+import { tokenFrom } from '../../helpers/timestamp-token.js';
 
 let pki: SigningPki;
 

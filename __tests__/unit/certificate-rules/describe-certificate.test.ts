@@ -1,5 +1,5 @@
 import { parseCertificate } from '../../../src/signature/certificate.js';
-import { describeCertificate } from '../../../src/verify/describe-certificate.js';
+import { describeCertificate } from '../../../src/certificate-rules/describe-certificate.js';
 import { createRootCa } from '../../helpers/pki.js';
 
 describe('#describeCertificate', () => {

@@ -1,14 +1,14 @@
-import { parseCertificate, type CertificateView } from '../../../../src/signature/certificate.js';
+import { parseCertificate, type CertificateView } from '../../../src/signature/certificate.js';
 import {
   checkNugetOrgCertificate,
   isSelfIssuedCertificate,
   NUGET_ORG_RULES,
-} from '../../../../src/verify/checks/nuget-org-certificate.js';
+} from '../../../src/certificate-rules/nuget-org-certificate.js';
 import {
   signingPki,
   type SigningCertificateDefect,
   type TimestampAuthorityDefect,
-} from '../../../helpers/signed-package.js';
+} from '../../helpers/signed-package.js';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 
