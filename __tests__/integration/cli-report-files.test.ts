@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import MarkdownIt from 'markdown-it';
-import { main } from '../../src/cli/main.js';
-import { sarifValidator } from '../action/sarif-schema.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { useTempDir } from '../helpers/temp-files.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 
@@ -25,14 +25,7 @@ let files: { key: string; chain: string; roots: string };
 
 beforeAll(async () => {
   pki = await createTestPki();
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
   files = {
     key: temp.write(
       'leaf.key.pem',
@@ -46,20 +39,9 @@ afterAll(async () => {
   await tsa?.close();
 });
 
-async function cli(
-  argv: string[],
-  env: NodeJS.ProcessEnv = { NUGET_CERT_REVOCATION_MODE: 'offline' },
-) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: (t: string) => void (stdout += t),
-    stderr: (t: string) => void (stderr += t),
-  };
-  // Each run sees only the environment given (no TF_BUILD from a CI running these tests).
-  const code = await main(argv, io, new Date(), env);
-  return { code, stdout, stderr };
-}
+// Each run sees only the environment given (no TF_BUILD from a CI running these tests).
+const cli = (argv: string[], env: NodeJS.ProcessEnv = { NUGET_CERT_REVOCATION_MODE: 'offline' }) =>
+  runCliInProcess(argv, { now: new Date(), env });
 
 const OFFLINE = ['--revocation-mode', 'offline'];
 

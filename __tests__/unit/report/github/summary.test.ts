@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
-import { renderSummary } from '../../../src/report/github/summary.js';
-import type { SignOutcome } from '../../../src/sign/sign-outcome.js';
-import type { PackageVerification } from '../../../src/verify/verify-package.js';
+import { renderSummary } from '../../../../src/report/github/summary.js';
+import type { SignOutcome } from '../../../../src/sign/sign-outcome.js';
+import type { PackageVerification } from '../../../../src/verify/verify-package.js';
+import { packageResult as result } from '../../../helpers/report-inputs.js';
 
 /**
  * The job summary rendered by a CommonMark renderer with GitHub's table extension, raw HTML and
@@ -203,5 +204,19 @@ describe('job summary rendered as Markdown', () => {
       fc.property(hostile, (parts) => expectSafe(render(summaryOf(parts.join(''))))),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('renderSummary', () => {
+  it('keeps a message with a pipe and a newline inside its table cell', () => {
+    const subject = renderSummary({
+      mode: 'verify',
+      verifications: [
+        result('a.nupkg', [{ code: 'NU3008', level: 'error', message: 'a | b\nc <d>' }]),
+      ],
+      signing: [],
+      verdict: 'v',
+    });
+    expect(subject).toContain('| ❌ **invalid** | **NU3008** error: a &#124; b c &lt;d&gt; |');
   });
 });
