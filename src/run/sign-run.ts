@@ -30,6 +30,8 @@ export interface SignRunOptions {
   /** Warn about what nuget.org would reject (default true); off for internal feeds. */
   readonly nugetOrgAdvice?: boolean;
   readonly now: () => Date;
+  /** Told after each package: how many of the run's packages are done (a progress display). */
+  readonly onProgress?: (done: number, total: number) => void;
   readonly cwd?: string;
   /** Timestamp time limits; defaults: 10 s per attempt, 60 s per package, LIMITS for the run. */
   readonly timestampLimits?: TimestampLimits;
@@ -120,6 +122,7 @@ export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
         ...cleanup,
       });
     }
+    options.onProgress?.(outcomes.length, files.length);
   }
   return { outcomes, expansion };
 }
