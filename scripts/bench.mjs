@@ -144,49 +144,10 @@ function makeKeys() {
     '-config',
     ext,
   );
-  run(
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    f('leaf.key'),
-    '-out',
-    f('leaf.csr'),
-    '-subj',
-    '/CN=Bench Signer',
-  );
-  run(
-    'x509',
-    '-req',
-    '-in',
-    f('leaf.csr'),
-    '-CA',
-    f('root.pem'),
-    '-CAkey',
-    f('root.key'),
-    '-set_serial',
-    '2',
-    '-days',
-    '3650',
-    '-extfile',
-    ext,
-    '-extensions',
-    'leaf',
-    '-out',
-    f('leaf.pem'),
-  );
-  writeFileSync(f('chain.pem'), execFileSync('cat', [f('leaf.pem'), f('root.pem')]));
+  const leaf = makeLeaf('Bench Signer');
   // Sign one second later: openssl stamps notBefore with the current second.
   spawnSync('sleep', ['1.1']);
-  return [
-    '--private-key',
-    f('leaf.key'),
-    '--certificate-chain',
-    f('chain.pem'),
-    '--trusted-roots',
-    f('root.pem'),
-  ];
+  return leaf;
 }
 const keyArgs = makeKeys();
 
