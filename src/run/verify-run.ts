@@ -65,6 +65,8 @@ export interface VerifyRunOptions {
    * allowUntrustedRoot values, as `nuget verify` logs it while reading its settings.
    */
   readonly onRunIssue?: (issue: Issue) => void;
+  /** Told after each package: how many of the run's packages are done (a progress display). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** A run's verdicts, and what expanding its arguments looked at (reported with them). */
@@ -123,6 +125,7 @@ export async function runVerification(options: VerifyRunOptions): Promise<Verifi
         ...(repositoryCertificates ? { repositoryCertificates } : {}),
       }),
     );
+    options.onProgress?.(results.length, files.length);
   }
   return { results, expansion, ...(nugetConfigFiles && { nugetConfigFiles }) };
 }

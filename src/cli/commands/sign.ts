@@ -16,6 +16,7 @@ import {
   type AzureKeyVaultOptionValues,
 } from '../azure-options.js';
 import type { CommandOutput } from '../output.js';
+import { createProgress } from '../progress.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
 export const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
@@ -121,6 +122,7 @@ export async function runSign(
     values['timestamp-hash-algorithm'],
     '--timestamp-hash-algorithm',
   );
+  const progress = createProgress(out, { verb: 'Signed', json: values.json });
   const { outcomes, expansion } = await runSigning({
     packages: positionals,
     key: await readKeyInputs(values, env),
@@ -134,7 +136,8 @@ export async function runSign(
     ...(values['no-nuget-org-advice'] ? { nugetOrgAdvice: false } : {}),
     // One signing time for the batch, as the CLI's clock is read once per run.
     now: () => now,
-  });
+    onProgress: progress.update,
+  }).finally(progress.finish);
   out.stdout(
     values.json
       ? jsonText({ results: outcomes, search: searchDocument(expansion) })

@@ -6,6 +6,7 @@ import { renderText } from '../../report/text.js';
 import { resolveRevocationMode } from '../../revocation/index.js';
 import { runVerification } from '../../run/verify-run.js';
 import type { CommandOutput } from '../output.js';
+import { createProgress } from '../progress.js';
 import { useColor } from '../color.js';
 import { parseTime } from '../parse-time.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
@@ -95,6 +96,7 @@ export async function runVerify(
   if (values.quiet && values.verbose) {
     throw new NupkgSigningError('NUPKG003', 'Give --quiet or --verbose, not both.');
   }
+  const progress = createProgress(out, { verb: 'Verified', json: values.json });
   const { results, expansion, nugetConfigFiles } = await runVerification({
     packages: positionals,
     ...(values.policy !== undefined ? { policy: values.policy } : {}),
@@ -108,6 +110,7 @@ export async function runVerify(
       : {}),
     ...(values.published ? { published: true } : {}),
     onRunIssue: (found) => out.stderr(logLines([`${found.level} ${found.code}: ${found.message}`])),
+    onProgress: progress.update,
     trustedRoots: values['trusted-roots'],
     certificateFingerprints: values['certificate-fingerprint'],
     now: values.at === undefined ? now : parseTime(values.at),
@@ -117,7 +120,7 @@ export async function runVerify(
         : {}),
       ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
     },
-  });
+  }).finally(progress.finish);
   out.stdout(
     values.json
       ? renderJson(results, expansion, nugetConfigFiles)
