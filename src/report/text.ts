@@ -1,9 +1,10 @@
 import type { ExpansionSummary } from '../files/expand-packages.js';
 import { OFFLINE_REVOCATION_NOTE } from '../revocation/assess.js';
-import type { Issue } from '../verify/result.js';
+import type { Issue, SignatureKind } from '../verify/result.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { logLine } from './escape.js';
 import { describeExpansion } from './expansion.js';
+import { SIGNATURE_ORDER, signatureName } from './names.js';
 
 const MARK: Record<Issue['level'], string> = { error: 'error', warning: 'warn ', info: 'info ' };
 
@@ -63,10 +64,10 @@ export function renderText(
     }
     const folded = options.verbose ? [] : result.issues.filter(isOfflineNote);
     if (folded.length > 0) offline++;
-    for (const found of result.issues) {
-      if (folded.includes(found) || (options.quiet && found.level === 'info')) continue;
-      lines.push(`  ${MARK[found.level]} ${found.code}: ${found.message}`);
-    }
+    const shown = result.issues.filter(
+      (found) => !folded.includes(found) && !(options.quiet && found.level === 'info'),
+    );
+    lines.push(...issueLines(shown, result.signature));
   }
   const failed = results.filter((r) => !r.valid).length;
   if (offline > 0 && !options.quiet) {
@@ -86,14 +87,34 @@ export function renderText(
   return `${lines.map((line) => paint(logLine(line), options.color === true)).join('\n')}\n`;
 }
 
+/**
+ * The issues of one package: those about the package as a whole first, indented like the other
+ * detail lines; then those of each signature under a heading line naming it, one step deeper.
+ */
+function issueLines(issues: readonly Issue[], kind: SignatureKind): string[] {
+  const line = (found: Issue, indent: string) =>
+    `${indent}${MARK[found.level]} ${found.code}: ${found.message}`;
+  const lines = issues.filter((i) => i.signature === undefined).map((i) => line(i, '  '));
+  for (const signature of SIGNATURE_ORDER) {
+    const own = issues.filter((i) => i.signature === signature);
+    if (own.length === 0) continue;
+    lines.push(`  ${signatureName(signature, kind)}:`, ...own.map((i) => line(i, '    ')));
+  }
+  return lines;
+}
+
 function isOfflineNote(found: Issue): boolean {
   return found.level === 'info' && found.message.includes(OFFLINE_REVOCATION_NOTE);
 }
 
 function paint(line: string, color: boolean): string {
   if (!color) return line;
+  // Issues under a signature heading are indented two more columns; they are painted alike.
+  const deeper = line.startsWith('    ') ? '  ' : '';
+  const rest = line.slice(deeper.length);
   for (const [prefix, code] of PAINT) {
-    if (line.startsWith(prefix)) return `${code}${prefix}${ANSI.reset}${line.slice(prefix.length)}`;
+    if (rest.startsWith(prefix))
+      return `${deeper}${code}${prefix}${ANSI.reset}${rest.slice(prefix.length)}`;
   }
   return line;
 }

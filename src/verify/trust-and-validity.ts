@@ -8,7 +8,7 @@ import {
   type EvaluationContext,
   type SignatureEvaluation,
 } from './evaluate-signature.js';
-import { issue, type Issue } from './result.js';
+import { aboutSignature, issue, type Issue } from './result.js';
 import { summarizeSignature, type SignatureSummary } from './signature-summary.js';
 
 export interface TrustAndValidity {
@@ -81,6 +81,7 @@ export async function verifyTrustAndValidity(
         signature.signatureType,
         primaryCertificate,
         primary?.timestamp,
+        primary?.chain,
       ),
     );
   if (counter?.summary) summaries.push(counter.summary);
@@ -119,11 +120,14 @@ async function evaluateCountersignature(
       ? {
           valid: false,
           issues: [
-            issue(
-              'NU3038',
-              'error',
-              'The package has no repository countersignature, which the policy requires.',
-            ),
+            {
+              ...issue(
+                'NU3038',
+                'error',
+                'The package has no repository countersignature, which the policy requires.',
+              ),
+              signature: 'countersignature',
+            },
           ],
         }
       : undefined;
@@ -155,6 +159,7 @@ async function evaluateCountersignature(
               'repository',
               counter.certificate,
               evaluation.timestamp,
+              evaluation.chain,
             ),
           }
         : {}),
@@ -163,7 +168,10 @@ async function evaluateCountersignature(
     if (!(error instanceof NupkgSigningError)) throw error;
     return {
       valid: policy.allowIllegal,
-      issues: [issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error))],
+      issues: aboutSignature(
+        [issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error))],
+        'countersignature',
+      ),
     };
   }
 }
