@@ -115,10 +115,10 @@ function render(source: string): Rendered {
 
 const SAFE_SHAPE = {
   headings: ['nupkg-signing (sign-and-verify)', 'Signing', 'Verification'],
-  // Header row plus one row per outcome: 5 columns for signing, 6 for verification.
+  // Header row plus one row per outcome: 5 columns for signing, 7 for verification.
   tables: [
     [5, 5],
-    [6, 6, 6],
+    [7, 7, 7],
   ],
 };
 

@@ -90,8 +90,11 @@ function flowchart(chain: readonly ChainCertificate[]): string[] {
   return lines;
 }
 
-/** Characters a label keeps as they are; everything else becomes a Mermaid entity code. */
-const SAFE = /[A-Za-z0-9 ,.=_:/()+-]/;
+/**
+ * Characters a label keeps as they are; everything else becomes a Mermaid entity code. Not ':'
+ * either: Mermaid rewrites any line matching `style…:…#…;` or `classDef…:…#…;` before parsing.
+ */
+const SAFE = /[A-Za-z0-9 ,.=_/()+-]/;
 
 /**
  * A certificate's text as the inside of a quoted Mermaid label: at most MAX_LABEL characters
