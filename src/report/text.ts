@@ -59,6 +59,8 @@ export function renderText(
         lines.push(
           `  ${signature.placement} ${signature.type}: ${signature.signer.subject} [SHA-256 ${signature.signer.fingerprintSha256}]${when}`,
         );
+        // Where the certificate's validity decides, the phrase that says how, under its signer.
+        if (signature.validity) lines.push(`    ${signature.validity}`);
       }
       if (result.signerPolicy) lines.push(`  policy: ${result.signerPolicy}`);
     }

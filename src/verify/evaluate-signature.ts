@@ -119,7 +119,8 @@ export async function evaluateSignature(
   const requirements = checkCertificateRequirements(certificate, 'signing', context.now);
   if (requirements.length > 0) {
     for (const found of requirements) log(!policy.allowIllegal, found.code, found.message);
-    return result(false);
+    // The timestamp is kept for the reports (the validity phrase says the signature has one).
+    return result(false, timestamp ? { timestamp } : {});
   }
 
   // Checks the chain at the timestamp's upper limit (or now), for code signing.

@@ -12,6 +12,11 @@ export interface SignatureSummary {
     readonly notBefore: string;
     readonly notAfter: string;
   };
+  /**
+   * The certificate's validity in one phrase when it decides or nearly decides the verdict, e.g.
+   * "certificate expired 2021-10-29; valid because timestamped 2019-11-09".
+   */
+  readonly validity?: string;
   /** The signing certificate's chain, leaf first, as built (the leaf alone when none was). */
   readonly chain?: readonly ChainCertificate[];
   readonly timestamp?: {

@@ -1,7 +1,7 @@
 import { NupkgSigningError, describeError } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
 import type { CountersignatureView, PrimarySignature } from '../signature/primary-signature.js';
-import { checkValidityPeriod } from './checks/validity-period.js';
+import { checkValidityPeriod, describeValidity } from './checks/validity-period.js';
 import { readSignerAttributes, type SignerAttributes } from './checks/signature-attributes.js';
 import {
   evaluateSignature,
@@ -74,16 +74,19 @@ export async function verifyTrustAndValidity(
     : { valid: true, issues: [] };
   issues.push(...primaryIssues.issues, ...(counter?.issues ?? []));
   const summaries: SignatureSummary[] = [];
-  if (primaryCertificate)
-    summaries.push(
-      summarizeSignature(
+  if (primaryCertificate) {
+    const validity = primary && primaryValidity(primary, counter, primaryCertificate, context.now);
+    summaries.push({
+      ...summarizeSignature(
         'primary',
         signature.signatureType,
         primaryCertificate,
         primary?.timestamp,
         primary?.chain,
       ),
-    );
+      ...(validity ? { validity } : {}),
+    });
+  }
   if (counter?.summary) summaries.push(counter.summary);
   return {
     valid: (primary ? primaryIssues.valid : issues.length === 0) && (counter?.valid ?? true),
@@ -154,12 +157,15 @@ async function evaluateCountersignature(
       evaluated: { evaluation, certificate: counter.certificate, attributes: counter.attributes },
       ...(counter.certificate
         ? {
-            summary: summarizeSignature(
-              'countersignature',
-              'repository',
-              counter.certificate,
-              evaluation.timestamp,
-              evaluation.chain,
+            summary: withValidity(
+              summarizeSignature(
+                'countersignature',
+                'repository',
+                counter.certificate,
+                evaluation.timestamp,
+                evaluation.chain,
+              ),
+              describeValidity(counter.certificate, evaluation.timestamp, context.now),
             ),
           }
         : {}),
@@ -174,6 +180,31 @@ async function evaluateCountersignature(
       ),
     };
   }
+}
+
+function withValidity(summary: SignatureSummary, validity: string | undefined): SignatureSummary {
+  return validity ? { ...summary, validity } : summary;
+}
+
+/**
+ * The primary certificate's validity phrase: by its own timestamp, or, when a valid repository
+ * countersignature's timestamp is what keeps an expired certificate valid (§6.5), by that one.
+ */
+function primaryValidity(
+  primary: SignatureEvaluation,
+  counter: CountersignatureResult | undefined,
+  certificate: CertificateView,
+  now: Date,
+): string | undefined {
+  const counterStamp = counter?.valid ? counter.evaluated?.evaluation.timestamp : undefined;
+  if (
+    primary.expired &&
+    counterStamp &&
+    checkValidityPeriod(certificate, counterStamp, now) === undefined
+  ) {
+    return describeValidity(certificate, counterStamp, now, 'countersigned');
+  }
+  return describeValidity(certificate, primary.timestamp, now);
 }
 
 /** Looks the repository countersignature up as NuGet does: NU3032, NU3033, NU3031. */

@@ -85,7 +85,8 @@ function packageCell(file: string, identity?: { id: string; version: string }): 
 function signerCell(signature: SignatureSummary): string {
   const who = commonName(signature.signer.subject);
   const role = signature.placement === 'countersignature' ? ' (countersignature)' : '';
-  return `${escape(who)}${role}<br>${code(signature.signer.fingerprintSha256)}`;
+  const validity = signature.validity ? `<br>${escape(signature.validity)}` : '';
+  return `${escape(who)}${role}<br>${code(signature.signer.fingerprintSha256)}${validity}`;
 }
 
 /** Each issue with its code and level, and the signature it is about when it is about one. */
