@@ -34,8 +34,8 @@ Options:
                        of a new push
   --at TIME            evaluate at this ISO 8601 time instead of now
   --trusted-roots X    default (what dotnet uses here), sdk (the .NET SDK bundles shipped
-                       with this tool), system (the OS bundle), or a PEM file or directory
-                       of extra roots; repeatable
+                       with this tool), system (the OS store as trusted for TLS), or a PEM
+                       file or directory of extra roots; repeatable
   --certificate-fingerprint HEX
                        accept only packages whose primary signing certificate has this
                        SHA-256 fingerprint; repeatable (like dotnet nuget verify)
