@@ -171,7 +171,8 @@ describe('renderSummary', () => {
       signing: [],
       verdict: 'v',
     });
-    expect(subject).toContain('| ❌ **invalid** | **NU3008** error: a &#124; b c &lt;d&gt; |');
+    // The policy column is empty (—) when the result does not say which policy decided.
+    expect(subject).toContain('| ❌ **invalid** | — | **NU3008** error: a &#124; b c &lt;d&gt; |');
   });
 });
 
