@@ -20,7 +20,7 @@ export function checkValidityPeriod(
   const phrase = describeValidity(certificate, timestamp, now) ?? 'certificate not valid';
   const when = timestamp
     ? `at its timestamp ${timestamp.genTime.toISOString()}`
-    : `now (${now.toISOString()}) and the signature has no valid timestamp`;
+    : `now (${now.toISOString()})`;
   return `The signature validity period has expired: ${phrase}. The signing certificate ${describeCertificate(certificate)} was not valid ${when}.`;
 }
 
