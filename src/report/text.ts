@@ -1,17 +1,18 @@
 import type { ExpansionSummary } from '../files/expand-packages.js';
 import { OFFLINE_REVOCATION_NOTE } from '../revocation/assess.js';
 import type { Issue, SignatureKind } from '../verify/result.js';
+import type { SignatureSummary } from '../verify/signature-summary.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { logLine } from './escape.js';
 import { describeExpansion } from './expansion.js';
-import { SIGNATURE_ORDER, signatureName } from './names.js';
+import { commonName, SIGNATURE_ORDER, signatureName } from './names.js';
 
 const MARK: Record<Issue['level'], string> = { error: 'error', warning: 'warn ', info: 'info ' };
 
 export interface TextOptions {
   /** Only the packages that fail, with their errors and warnings, and the total line. */
   readonly quiet?: boolean;
-  /** Every note, one offline-revocation note per chain included. */
+  /** Every note, one offline-revocation note per chain included; signers in full. */
   readonly verbose?: boolean;
   /** ANSI colours on the verdicts and levels (the CLI decides: a terminal, NO_COLOR, FORCE_COLOR). */
   readonly color?: boolean;
@@ -31,7 +32,9 @@ const PAINT: readonly (readonly [string, string])[] = [
 
 /**
  * Human-readable lines for a terminal or a CI log: failures first; per package the verdict, who
- * signed it and when, which policy rule decided, then every finding with its code; one footer line
+ * signed it and when (and the certificate's validity where it decides), which policy rule
+ * decided, then every finding with its code, those about one signature under a heading naming
+ * it; the lines this module writes fit 80 columns (values are as long as they are); one footer line
  * for the chains whose revocation was not checked offline (each is listed with --verbose); a
  * summary line at the end that also says how many files the arguments' expansion considered and
  * matched. Each line goes through `logLine`: values from packages, certificates
@@ -52,16 +55,8 @@ export function renderText(
       `${result.valid ? 'PASS' : 'FAIL'} ${result.file}${name}  (${describeSignature(result)})`,
     );
     if (!options.quiet) {
-      for (const signature of result.signatures ?? []) {
-        const when = signature.timestamp
-          ? `, timestamped ${signature.timestamp.time}`
-          : ', no valid timestamp';
-        lines.push(
-          `  ${signature.placement} ${signature.type}: ${signature.signer.subject} [SHA-256 ${signature.signer.fingerprintSha256}]${when}`,
-        );
-        // Where the certificate's validity decides, the phrase that says how, under its signer.
-        if (signature.validity) lines.push(`    ${signature.validity}`);
-      }
+      for (const signature of result.signatures ?? [])
+        lines.push(...signerLines(signature, options));
       if (result.signerPolicy) lines.push(`  policy: ${result.signerPolicy}`);
     }
     const folded = options.verbose ? [] : result.issues.filter(isOfflineNote);
@@ -87,6 +82,23 @@ export function renderText(
   const searched = options.expansion ? ` (${describeExpansion(options.expansion)})` : '';
   lines.push('', `${results.length - failed} valid, ${failed} invalid${searched}`);
   return `${lines.map((line) => paint(logLine(line), options.color === true)).join('\n')}\n`;
+}
+
+/**
+ * Who signed and when, in one line: the signer's CN and the timestamp's date, which fit 80
+ * columns for common names; with --verbose the whole subject, the SHA-256 fingerprint and the
+ * timestamp to the second. Under it, where the certificate's validity decides, the phrase that
+ * says how.
+ */
+function signerLines(signature: SignatureSummary, options: TextOptions): string[] {
+  const { signer, timestamp } = signature;
+  const who = options.verbose
+    ? `${signer.subject} [SHA-256 ${signer.fingerprintSha256}]`
+    : commonName(signer.subject);
+  const time = timestamp && (options.verbose ? timestamp.time : timestamp.time.slice(0, 10));
+  const when = time ? `timestamped ${time}` : 'no valid timestamp';
+  const line = `  ${signature.placement} ${signature.type}: ${who}, ${when}`;
+  return signature.validity ? [line, `    ${signature.validity}`] : [line];
 }
 
 /**

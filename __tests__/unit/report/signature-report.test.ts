@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import { renderSummary } from '../../../src/report/github/summary.js';
 import { renderJson } from '../../../src/report/json.js';
+import { commonName } from '../../../src/report/names.js';
 import { renderText } from '../../../src/report/text.js';
 import { PRESETS, type PresetName } from '../../../src/policy/presets.js';
 import { parseCertificate } from '../../../src/signature/certificate.js';
@@ -269,21 +270,31 @@ describe('reports of real signatures', () => {
     });
   });
 
-  it('keeps every line it writes for these packages within 80 columns but the signer lines', async () => {
+  it('fits every line within 80 columns for these packages, messages aside', async () => {
     const all = await Promise.all(CASES.map((id) => verified(id)));
-    const text = renderText(all, { verbose: true });
-    const own = text
-      .split('\n')
-      // Signer lines carry a certificate subject and fingerprint; messages carry certificate
-      // descriptions: both are as long as the certificate makes them.
-      .filter(
-        (line) =>
-          !/^ {2}(primary|countersignature) (author|repository|unknown): /.test(line) &&
-          !/NU\d{4}: /.test(line),
-      )
-      .filter((line) => !line.startsWith('FAIL ') && !line.startsWith('PASS '));
-    for (const line of own) expect(line.length).toBeLessThanOrEqual(80);
+    // Values (the temporary folder, package ids and file names, signer names) are as long as they
+    // are: each is measured as one character, so that what is left is the report's own text.
+    let text = renderText(all).replaceAll(temp.path(''), '');
+    const names = all.flatMap((r) => (r.signatures ?? []).map((g) => commonName(g.signer.subject)));
+    for (const value of [...CASES, ...names].sort((a, b) => b.length - a.length))
+      text = text.replaceAll(value, 'X');
+    const lines = text.split('\n');
+    // Messages quote certificate descriptions: as long as those make them.
+    const own = lines.filter((line) => !/NU\d{4}: /.test(line));
+    expect(own.filter((line) => line.length > 80)).toEqual([]);
     expect(own).toContain('  primary (author) signature:');
+    expect(
+      own.filter((line) => /^ {2}primary author: X, timestamped \d{4}-\d\d-\d\d$/.test(line))
+        .length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('names the signer in full, with its fingerprint, with --verbose', async () => {
+    const result = await verified('Good');
+    const signer = result.signatures?.[0]?.signer;
+    expect(renderText([result], { verbose: true })).toContain(
+      `  primary author: ${signer?.subject} [SHA-256 ${signer?.fingerprintSha256}], timestamped ${result.signatures?.[0]?.timestamp?.time}\n`,
+    );
   });
 });
 
