@@ -18,8 +18,8 @@ whether nuget.org would accept the signer (--policy-file).
 Options:
   --json               print one JSON document ({"results": [...]}) instead of text
   -q, --quiet          print only the packages that fail and the total
-  --verbose            print every note (each chain not checked offline) and each
-                       signer's subject, SHA-256 fingerprint and timestamp time
+  --verbose            print every note (each chain not checked offline) and the
+                       signers' subjects, SHA-256 fingerprints and timestamp times
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
