@@ -19,7 +19,7 @@ Options:
   --json               print one JSON document ({"results": [...]}) instead of text
   -q, --quiet          print only the packages that fail and the total
   --verbose            print every note (each chain not checked offline) and the
-                       signers' subjects, SHA-256 fingerprints and timestamp times
+                       signers' subjects, SHA-256 fingerprints and times
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
