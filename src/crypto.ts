@@ -1,6 +1,6 @@
 import { createHash, webcrypto } from 'node:crypto';
 import * as pkijs from 'pkijs';
-import type { HashAlgorithmName } from './signature/hash-algorithms.js';
+import type { HashAlgorithmName } from './hash-algorithms.js';
 
 /**
  * The single place that configures pkijs's crypto engine: Node's WebCrypto, on Node 20 and 24

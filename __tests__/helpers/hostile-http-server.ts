@@ -8,6 +8,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HttpRequest } from '../../src/http/request.js';
+import { LIMITS } from '../../src/limits.js';
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -66,6 +68,40 @@ export async function startHostileServer(handler: HostileHandler): Promise<Hosti
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * For a test file: `serve(handler)` starts a hostile server that is closed after each test.
+ *
+ *   const serve = serversClosedAfterEach();
+ *   const server = await serve(streamBody());
+ */
+export function serversClosedAfterEach(): (handler: HostileHandler) => Promise<HostileServer> {
+  const started: HostileServer[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const server = await startHostileServer(handler);
+    started.push(server);
+    return server;
+  };
+}
+
+/** A TimeStampReq POST to `url` as the timestamp client sends it, for tests of the edge. */
+export function timestampPost(url: string, overrides: Partial<HttpRequest> = {}): HttpRequest {
+  return {
+    url,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/timestamp-query' },
+    body: Buffer.from('the request'),
+    maxResponseBytes: LIMITS.maxTimestampResponseBytes,
+    responseName: 'a timestamp response',
+    timeoutMs: 5_000,
+    redirects: 'follow',
+    service: 'The timestamp server',
+    ...overrides,
   };
 }
 

@@ -7,7 +7,7 @@ import { readSignatureEntry } from '../../src/package/signature-entry.js';
 import { runVerification } from '../../src/run/verify-run.js';
 import { parsePrimarySignature } from '../../src/signature/primary-signature.js';
 import { readSignerAttributes } from '../../src/verify/checks/signature-attributes.js';
-import type { Issue } from '../../src/verify/result.js';
+import type { Issue } from '../../src/issues.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
 import {
   DOTNET_ENV,

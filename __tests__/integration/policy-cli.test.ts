@@ -1,5 +1,5 @@
 import { main } from '../../src/cli/main.js';
-import { LIMITS } from '../../src/package/limits.js';
+import { LIMITS } from '../../src/limits.js';
 import { useTempDir } from '../helpers/temp-files.js';
 
 /**

@@ -1,8 +1,9 @@
 import { NupkgSigningError, isNupkgSigningError } from '../errors.js';
 import { expandPackages, type PackageExpansion } from '../files/expand-packages.js';
-import { runSigning, type SignOutcome } from '../run/sign-run.js';
+import type { SignOutcome } from '../sign/sign-outcome.js';
+import { runSigning } from '../run/sign-run.js';
 import { runVerification } from '../run/verify-run.js';
-import type { Issue } from '../verify/result.js';
+import type { Issue } from '../issues.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import type { ActionPlan } from './inputs.js';
 

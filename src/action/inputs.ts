@@ -5,7 +5,7 @@ import type { KeyInputs } from '../run/key-inputs.js';
 import type { SignRunOptions } from '../run/sign-run.js';
 import type { VerifyRunOptions } from '../run/verify-run.js';
 import { FAIL_ON_VALUES, type FailOn } from '../run/verdict.js';
-import { parseHashAlgorithmName, type HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { parseHashAlgorithmName, type HashAlgorithmName } from '../hash-algorithms.js';
 import { certificateChainText } from '../trust/pem.js';
 import { pkcs11KeyInputs, type Pkcs11ActionInputs } from './pkcs11-inputs.js';
 

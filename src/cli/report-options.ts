@@ -3,7 +3,7 @@ import { azureLogIssues, inAzurePipelines } from '../report/azure.js';
 import { logLines } from '../report/escape.js';
 import { collectFindings } from '../report/github/findings.js';
 import { writeReportFiles } from '../run/report-files.js';
-import type { SignOutcome } from '../run/sign-run.js';
+import type { SignOutcome } from '../sign/sign-outcome.js';
 import { decideVerdict, FAIL_ON_VALUES, type FailOn, type RunMode } from '../run/verdict.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { VERSION } from '../version.js';

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, constants as fs } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { type ErrorCode, NupkgSigningError, describeError } from '../errors.js';
+import type { ErrorCode } from '../codes.js';
+import { NupkgSigningError, describeError } from '../errors.js';
 
 /** What to read and how to say it failed. */
 export interface BoundedRead {

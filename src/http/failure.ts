@@ -16,7 +16,7 @@ export type HttpFailure =
       readonly status: number;
       /** The reason phrase, reduced to printable ASCII. */
       readonly statusText: string;
-      /** Retry-After in delta-seconds, as milliseconds; the HTTP-date form is ignored. */
+      /** Retry-After as milliseconds to wait, from either form (retry-after.ts). */
       readonly retryAfterMs: number | undefined;
       /** Whether the request carried an Authorization header (401/403 then hint at it). */
       readonly credentialsSent: boolean;

@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { NupkgSigningError } from '../errors.js';
-import { LIMITS } from '../package/limits.js';
+import { LIMITS } from '../limits.js';
 import { VERSION } from '../version.js';
 import { exchange, ExchangeFailure, type Hop } from './exchange.js';
 import { HttpError, type HttpFailure } from './failure.js';
 import { isRedirect, nextHop } from './redirect.js';
-import { displayUrl, hasCredentials, parseHttpUrl } from './url.js';
+import { retryAfterMs } from './retry-after.js';
+import { checkHttpUrl, displayUrl } from './url.js';
 
 /**
  * The HTTP edge: every request the tool makes (timestamp servers, the remote signer, OCSP
@@ -44,27 +44,6 @@ export interface HttpAnswer {
 }
 
 const USER_AGENT = `nupkg-signing/${VERSION}`;
-
-/**
- * The URL check every request passes: an absolute http(s) URL without user name or password.
- * Throws NUPKG003 naming it as `what` ("The timestamp server URL").
- */
-export function checkHttpUrl(url: string, what: string): URL {
-  const parsed = parseHttpUrl(url);
-  if (parsed === undefined) {
-    throw new NupkgSigningError(
-      'NUPKG003',
-      `${what} ${displayUrl(url)} is not an absolute http or https URL.`,
-    );
-  }
-  if (hasCredentials(parsed)) {
-    throw new NupkgSigningError(
-      'NUPKG003',
-      `${what} ${displayUrl(parsed)} has a user name or password in it; credentials are never sent from a URL.`,
-    );
-  }
-  return parsed;
-}
 
 /**
  * Sends one request, follows the redirects its policy allows, and returns a 2xx answer with its
@@ -135,7 +114,7 @@ async function follow(request: HttpRequest, first: URL, signal: AbortSignal): Pr
           kind: 'status',
           status: answer.status,
           statusText: answer.statusText,
-          retryAfterMs: retryAfterMs(answer.headers['retry-after']),
+          retryAfterMs: retryAfterMs(answer.headers['retry-after'], answer.headers.date),
           credentialsSent: Object.keys(hop.headers).some(
             (h) => h.toLowerCase() === 'authorization',
           ),
@@ -146,10 +125,4 @@ async function follow(request: HttpRequest, first: URL, signal: AbortSignal): Pr
     const contentType = answer.headers['content-type'] ?? '';
     return { status: answer.status, headers: answer.headers, body: answer.body, contentType };
   }
-}
-
-/** Retry-After in delta-seconds; the HTTP-date form is ignored (it would need the wall clock). */
-function retryAfterMs(header: string | undefined): number | undefined {
-  if (header === undefined || !/^\d+$/.test(header.trim())) return undefined;
-  return Number(header.trim()) * 1000;
 }

@@ -9,12 +9,15 @@ export interface RetryPolicy {
   /** Backoff before retry n (from 0) is baseDelayMs·2ⁿ, at most maxDelayMs. */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
-  /** Whether a Retry-After (delta-seconds) replaces the backoff; it is still capped at maxDelayMs. */
+  /** Whether a Retry-After (seconds or date) replaces the backoff; it is still capped at maxDelayMs. */
   readonly honourRetryAfter: boolean;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Told about each retry; never receives a body. */
   readonly log?: (message: string) => void;
 }
+
+/** The backoff every client uses: 250 ms, 500 ms, 1 s … never more than 4 s between attempts. */
+export const STANDARD_BACKOFF = { baseDelayMs: 250, maxDelayMs: 4000 } as const;
 
 export const defaultSleep = (ms: number): Promise<void> => delay(ms);
 

@@ -1,6 +1,6 @@
 import { NupkgSigningError } from '../errors.js';
 import { CentralDirectory } from './central-directory.js';
-import { LIMITS } from './limits.js';
+import { LIMITS } from '../limits.js';
 import { RandomAccessFile } from './random-access-file.js';
 import {
   END_OF_CENTRAL_DIRECTORY_SIZE,

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { NupkgSigningError } from '../errors.js';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import type { PackageArchive } from './archive.js';
 import type { RandomAccessFile } from './random-access-file.js';
 import {

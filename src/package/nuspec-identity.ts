@@ -1,4 +1,4 @@
-import { LIMITS } from './limits.js';
+import { LIMITS } from '../limits.js';
 import { isNuGetVersion } from './nuget-version.js';
 import { XmlLimitError } from '../xml/errors.js';
 import { readXml, type XmlStartTag } from '../xml/read-xml.js';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { NupkgSigningError } from '../errors.js';
 import type { PackageArchive } from './archive.js';
-import { LIMITS } from './limits.js';
+import { LIMITS } from '../limits.js';
 import { openNuspecEntry } from './nuspec-entry.js';
 import { NuspecContentError, readNuspecIdentity, type PackageIdentity } from './nuspec-identity.js';
 import { decodeXml } from '../xml/decode.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { openPackageArchive } from './archive.js';
 import { writeFileAtomically } from './atomic-write.js';
 import { emit, withBufferedOutput, type Part, type Piece } from './piece-stream.js';

@@ -1,7 +1,7 @@
 import { NupkgSigningError } from '../errors.js';
 import type { PackageArchive } from './archive.js';
 import { signatureRecords } from './archive.js';
-import { LIMITS } from './limits.js';
+import { LIMITS } from '../limits.js';
 import {
   LOCAL_FILE_HEADER_SIZE,
   parseLocalFileHeader,

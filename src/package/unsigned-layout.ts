@@ -1,4 +1,5 @@
-import { NupkgSigningError, type ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../codes.js';
+import { NupkgSigningError } from '../errors.js';
 import type { PackageArchive } from './archive.js';
 import type { FileRange, Part } from './piece-stream.js';
 import { END_OF_CENTRAL_DIRECTORY_SIGNATURE } from './zip-format.js';

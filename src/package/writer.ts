@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NupkgSigningError } from '../errors.js';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { openPackageArchive, signatureRecords, type PackageArchive } from './archive.js';
 import { writeFileAtomically } from './atomic-write.js';
 import { emit, withBufferedOutput, type Part, type Piece } from './piece-stream.js';

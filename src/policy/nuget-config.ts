@@ -1,7 +1,7 @@
 import { NupkgSigningError } from '../errors.js';
 import { readBoundedFileSync } from '../files/read-bounded-file.js';
-import { LIMITS } from '../package/limits.js';
-import { issue, type Issue } from '../verify/result.js';
+import { LIMITS } from '../limits.js';
+import { issue, type Issue } from '../issues.js';
 import { algorithmOf, matchingEntry } from './nuget-config/match.js';
 import {
   ConfigProblem,

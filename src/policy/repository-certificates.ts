@@ -1,8 +1,8 @@
 import snapshot from '../../data/nuget-org-repository-certificates.json' with { type: 'json' };
 import { describeError, NupkgSigningError } from '../errors.js';
 import { readBoundedFileSync } from '../files/read-bounded-file.js';
-import { LIMITS } from '../package/limits.js';
-import { issue, type Issue } from '../verify/result.js';
+import { LIMITS } from '../limits.js';
+import { issue, type Issue } from '../issues.js';
 import {
   certificateHash,
   type CertificateFacts,

@@ -1,5 +1,5 @@
 import type { ExpansionSummary } from '../files/expand-packages.js';
-import type { PackageResult } from '../verify/result.js';
+import type { PackageResult } from '../issues.js';
 import { jsonText } from './escape.js';
 import { searchDocument } from './expansion.js';
 

@@ -1,5 +1,5 @@
-import type { SignOutcome } from '../run/sign-run.js';
-import type { Level } from '../verify/result.js';
+import type { SignOutcome } from '../sign/sign-outcome.js';
+import type { Level } from '../issues.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { xmlText } from './escape.js';
 

@@ -1,4 +1,4 @@
-import type { IssueSignature, SignatureKind } from '../verify/result.js';
+import type { IssueSignature, SignatureKind } from '../issues.js';
 
 /** A short name for a signature of a package, e.g. "primary (author) signature". */
 export function signatureName(signature: IssueSignature, kind: SignatureKind): string {

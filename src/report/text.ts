@@ -1,6 +1,6 @@
 import type { ExpansionSummary } from '../files/expand-packages.js';
 import { OFFLINE_REVOCATION_NOTE } from '../revocation/assess.js';
-import type { Issue, SignatureKind } from '../verify/result.js';
+import type { Issue, SignatureKind } from '../issues.js';
 import type { SignatureSummary } from '../verify/signature-summary.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { logLine } from './escape.js';

@@ -1,6 +1,6 @@
-import type { NuGetCode } from '../errors.js';
+import type { NuGetCode } from '../codes.js';
 import { parseCertificate, type CertificateView } from '../signature/certificate.js';
-import { issue, type Issue } from '../verify/result.js';
+import { issue, type Issue } from '../issues.js';
 import { REVOCATION_MODE_VARIABLE } from './mode.js';
 import type {
   CertificateRevocation,

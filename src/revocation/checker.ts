@@ -1,24 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { NupkgSigningError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { CertificateView } from '../signature/certificate.js';
 import { toHex } from '../signature/der.js';
-import { checkCrl, parseCrl, type ParsedCrl } from './crl.js';
-import {
-  readRevocationDirectory,
-  saveToDirectory,
-  type DirectoryContents,
-} from './directory-store.js';
-import { displayUrl } from '../http/url.js';
-import { LIMITS } from '../package/limits.js';
-import { fetchBounded, type NetworkBudget } from './http.js';
+import { NetworkBudget } from './http.js';
 import { revocationLocations } from './locations.js';
-import { buildOcspRequest, checkOcspResponse, type OcspOutcome } from './ocsp.js';
+import type { OcspOutcome } from './ocsp.js';
+import { RevocationSources } from './sources.js';
 import type {
   CertificateRevocation,
   RevocationChecker,
   RevocationMode,
+  RevocationResult,
   RevocationStatus,
 } from './types.js';
 
@@ -45,8 +39,7 @@ const DEFAULTS = { timeoutMs: 5_000, totalTimeoutMs: 30_000 };
  * failures, timeouts and responses that cannot be trusted give `unknown`, never an exception.
  */
 export function createRevocationChecker(options: RevocationCheckerOptions): RevocationChecker {
-  const settings = { ...DEFAULTS, ...options };
-  const { mode, directory, now } = settings;
+  const { mode, directory } = options;
   if (mode === 'files' && directory === undefined) {
     throw new NupkgSigningError(
       'NUPKG003',
@@ -59,186 +52,119 @@ export function createRevocationChecker(options: RevocationCheckerOptions): Revo
       `The revocation directory '${directory}' does not exist.`,
     );
   }
-  let deadline: number | undefined;
-  const maxOcspBytes = settings.maxResponseBytes ?? LIMITS.maxOcspResponseBytes;
-  const maxCrlBytes = settings.maxResponseBytes ?? LIMITS.maxCrlBytes;
-  const budget: NetworkBudget = {
-    timeoutMs: settings.timeoutMs,
-    remainingMs: () => {
-      deadline ??= performance.now() + settings.totalTimeoutMs;
-      return Math.floor(deadline - performance.now());
-    },
-  };
-  const statuses = new Map<string, Promise<RevocationStatus>>();
-  const crlsByUrl = new Map<string, Promise<ParsedCrl>>();
-  let stored: Promise<DirectoryContents> | undefined;
-  const storedContents = () => {
-    if (directory === undefined || mode === 'offline') return undefined;
-    stored ??= readRevocationDirectory(directory, Math.max(maxOcspBytes, maxCrlBytes)).catch(
-      () => ({
-        ocspResponses: [],
-        crls: [],
-      }),
-    );
-    return stored;
-  };
-
-  const fromDirectory = async (
-    certificate: CertificateView,
-    issuer: CertificateView,
-    problems: string[],
-  ): Promise<RevocationStatus | undefined> => {
-    const contents = await storedContents();
-    if (!contents) return undefined;
-    const outcomes = [
-      ...contents.ocspResponses.map((der) => checkOcspResponse(der, certificate, issuer, { now })),
-      ...contents.crls.map((crl) => checkCrl(crl, certificate, issuer, now)),
-    ];
-    return firstDefinitive(outcomes, problems, /* quiet */ true);
-  };
-
-  const fromOcsp = async (
-    url: string,
-    certificate: CertificateView,
-    issuer: CertificateView,
-  ): Promise<OcspOutcome> => {
-    const nonce = randomBytes(16);
-    try {
-      const der = await fetchBounded(
-        url,
-        {
-          body: buildOcspRequest(certificate, issuer, nonce),
-          contentType: 'application/ocsp-request',
-          accept: 'application/ocsp-response',
-          maxBytes: maxOcspBytes,
-          responseName: 'an OCSP response',
-        },
-        budget,
-      );
-      const outcome = checkOcspResponse(der, certificate, issuer, { now, nonce });
-      if (outcome.status && outcome.status.status !== 'unknown' && directory !== undefined) {
-        await saveToDirectory(directory, `${cacheKey(certificate, issuer)} ${url}`, 'ocsp', der);
-      }
-      return outcome;
-    } catch (error) {
-      return { problem: (error as Error).message };
-    }
-  };
-
-  const fromCrl = async (
-    url: string,
-    certificate: CertificateView,
-    issuer: CertificateView,
-  ): Promise<OcspOutcome> => {
-    let pending = crlsByUrl.get(url);
-    if (!pending) {
-      pending = fetchCrl(url);
-      crlsByUrl.set(url, pending);
-    }
-    try {
-      return checkCrl(await pending, certificate, issuer, now);
-    } catch (error) {
-      return { problem: (error as Error).message };
-    }
-  };
-
-  /** Download errors name the URL already ("CRL http://… answered HTTP 404"); parse errors get it here. */
-  const fetchCrl = async (url: string): Promise<ParsedCrl> => {
-    const bytes = await fetchBounded(
-      url,
-      {
-        accept: 'application/pkix-crl',
-        maxBytes: maxCrlBytes,
-        responseName: 'a CRL',
-        service: 'CRL',
-      },
-      budget,
-    );
-    let crl: ParsedCrl;
-    try {
-      crl = parseCrl(bytes);
-    } catch (error) {
-      throw new Error(`CRL ${displayUrl(url)}: ${(error as Error).message}`, { cause: error });
-    }
-    if (directory !== undefined) await saveToDirectory(directory, url, 'crl', bytes);
-    return crl;
-  };
-
-  const lookUp = async (
-    certificate: CertificateView,
-    issuer: CertificateView,
-  ): Promise<RevocationStatus> => {
-    if (mode === 'offline') return { status: 'unknown', why: 'revocation checking is offline' };
-    const problems: string[] = [];
-    const stored = await fromDirectory(certificate, issuer, problems);
-    if (stored) return stored;
-    if (mode === 'online') {
-      const locations = revocationLocations(certificate);
-      for (const url of locations.ocsp) {
-        const found = firstDefinitive([await fromOcsp(url, certificate, issuer)], problems, false);
-        if (found) return found;
-      }
-      for (const url of locations.crl) {
-        const found = firstDefinitive([await fromCrl(url, certificate, issuer)], problems, false);
-        if (found) return found;
-      }
-      if (locations.ocsp.length + locations.crl.length === 0) {
-        problems.push('the certificate names no http OCSP responder or CRL distribution point');
-      }
-    } else if (problems.length === 0) {
-      problems.push(`no OCSP response or CRL in '${directory ?? ''}' covers the certificate`);
-    }
-    return { status: 'unknown', why: problems.join('; ') };
-  };
-
-  return {
-    mode,
-    async check(chain) {
-      const certificates: CertificateRevocation[] = [];
-      for (let i = 0; i < chain.length; i++) {
-        const certificate = chain[i] as CertificateView;
-        const issuer = chain[i + 1];
-        if (!issuer) {
-          // The root is excluded, as NuGet asks of the chain engine; a chain that stops short of
-          // a root leaves its last certificate without an issuer to ask about it.
-          if (!certificate.isSelfIssued) {
-            certificates.push({
-              certificate,
-              revocation: { status: 'unknown', why: 'its issuer is not in the chain' },
-            });
-          }
-          break;
-        }
-        const key = cacheKey(certificate, issuer);
-        let status = statuses.get(key);
-        if (!status) {
-          status = lookUp(certificate, issuer);
-          statuses.set(key, status);
-        }
-        certificates.push({ certificate, revocation: await status });
-      }
-      return { certificates };
-    },
-  };
+  return new ChainRevocationChecker(options);
 }
 
-/**
- * The first good or revoked answer; a responder's "unknown" or an unusable response is kept as a
- * reason. With `quiet`, responses about other certificates (a directory holds many) are not.
- */
-function firstDefinitive(
-  outcomes: readonly OcspOutcome[],
-  problems: string[],
-  quiet: boolean,
-): RevocationStatus | undefined {
-  for (const outcome of outcomes) {
-    if (outcome.status && outcome.status.status !== 'unknown') return outcome.status;
-    const why = outcome.status?.status === 'unknown' ? outcome.status.why : outcome.problem;
-    if (!why) continue;
-    if (quiet && /does not cover|not signed by the issuer/.test(why)) continue;
-    if (!problems.includes(why)) problems.push(why);
+class ChainRevocationChecker implements RevocationChecker {
+  readonly mode: RevocationMode;
+  readonly #directory: string | undefined;
+  readonly #sources: RevocationSources;
+  /** One lookup per issuer and serial number for the whole run, shared by every chain. */
+  readonly #statuses = new Map<string, Promise<RevocationStatus>>();
+
+  constructor(options: RevocationCheckerOptions) {
+    const settings = { ...DEFAULTS, ...options };
+    this.mode = settings.mode;
+    this.#directory = settings.directory;
+    this.#sources = new RevocationSources({
+      now: settings.now,
+      directory: settings.mode === 'offline' ? undefined : settings.directory,
+      budget: new NetworkBudget(settings.timeoutMs, settings.totalTimeoutMs),
+      maxOcspBytes: settings.maxResponseBytes ?? LIMITS.maxOcspResponseBytes,
+      maxCrlBytes: settings.maxResponseBytes ?? LIMITS.maxCrlBytes,
+    });
   }
-  return undefined;
+
+  async check(chain: readonly CertificateView[]): Promise<RevocationResult> {
+    const certificates: CertificateRevocation[] = [];
+    for (const [index, certificate] of chain.entries()) {
+      const issuer = chain[index + 1];
+      if (!issuer) {
+        // The root is excluded, as NuGet asks of the chain engine; a chain that stops short of
+        // a root leaves its last certificate without an issuer to ask about it.
+        if (!certificate.isSelfIssued) {
+          certificates.push({
+            certificate,
+            revocation: { status: 'unknown', why: 'its issuer is not in the chain' },
+          });
+        }
+        break;
+      }
+      const key = cacheKey(certificate, issuer);
+      let status = this.#statuses.get(key);
+      if (!status) {
+        status = this.#lookUp(certificate, issuer, key);
+        this.#statuses.set(key, status);
+      }
+      certificates.push({ certificate, revocation: await status });
+    }
+    return { certificates };
+  }
+
+  /** Stored responses first, then (online) each OCSP responder, then each CRL, until one answers. */
+  async #lookUp(
+    certificate: CertificateView,
+    issuer: CertificateView,
+    key: string,
+  ): Promise<RevocationStatus> {
+    if (this.mode === 'offline')
+      return { status: 'unknown', why: 'revocation checking is offline' };
+    const reasons = new Reasons();
+    // A directory holds responses about many certificates: those about others are no reason.
+    const stored = await this.#sources.fromDirectory(certificate, issuer);
+    const found = reasons.firstAnswer(stored.filter((outcome) => !outcome.aboutOtherCertificates));
+    if (found) return found;
+
+    if (this.mode === 'online') {
+      const locations = revocationLocations(certificate);
+      for (const url of locations.ocsp) {
+        const answer = reasons.firstAnswer([
+          await this.#sources.fromOcsp(url, certificate, issuer, key),
+        ]);
+        if (answer) return answer;
+      }
+      for (const url of locations.crl) {
+        const answer = reasons.firstAnswer([await this.#sources.fromCrl(url, certificate, issuer)]);
+        if (answer) return answer;
+      }
+      if (locations.ocsp.length + locations.crl.length === 0) {
+        reasons.add('the certificate names no http OCSP responder or CRL distribution point');
+      }
+    } else if (reasons.none) {
+      reasons.add(`no OCSP response or CRL in '${this.#directory ?? ''}' covers the certificate`);
+    }
+    return { status: 'unknown', why: reasons.joined() };
+  }
+}
+
+/** Why no answer was found: each reason once, in the order met. */
+class Reasons {
+  readonly #list: string[] = [];
+
+  get none(): boolean {
+    return this.#list.length === 0;
+  }
+
+  add(why: string): void {
+    if (why && !this.#list.includes(why)) this.#list.push(why);
+  }
+
+  /**
+   * The first good or revoked answer; a responder's "unknown" and an unusable response are kept
+   * as reasons.
+   */
+  firstAnswer(outcomes: readonly OcspOutcome[]): RevocationStatus | undefined {
+    for (const outcome of outcomes) {
+      if (outcome.status === undefined) this.add(outcome.problem);
+      else if (outcome.status.status === 'unknown') this.add(outcome.status.why);
+      else return outcome.status;
+    }
+    return undefined;
+  }
+
+  joined(): string {
+    return this.#list.join('; ');
+  }
 }
 
 /** Issuer (name and key) and serial number: what identifies a certificate to a responder. */

@@ -126,7 +126,10 @@ export function checkCrl(
   now: Date,
 ): OcspOutcome {
   if (!isIssuedBy(crl, issuer)) {
-    return { problem: `the CRL is not signed by the issuer '${issuer.subject}'` };
+    return {
+      problem: `the CRL is not signed by the issuer '${issuer.subject}'`,
+      aboutOtherCertificates: true,
+    };
   }
   if (!maySignCrls(issuer)) {
     return { problem: `the issuer '${issuer.subject}' is not allowed to sign CRLs (key usage)` };

@@ -1,14 +1,28 @@
+import { performance } from 'node:perf_hooks';
 import { sendHttpRequest } from '../http/request.js';
 
-/** Limits for one run: each request, and all revocation requests together. */
-export interface NetworkBudget {
-  readonly timeoutMs: number;
-  /** Milliseconds left for the whole run (shrinks as requests are made). */
-  remainingMs(): number;
-}
+/**
+ * The time revocation requests may take: `timeoutMs` each, and `totalMs` for all of them in a
+ * run together, counted from the first request (a run that needs none spends nothing).
+ */
+export class NetworkBudget {
+  #deadline: number | undefined;
 
-/** Why a download was not even tried; other failures are the edge's HttpError (NUPKG006). */
-export class RevocationFetchError extends Error {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly totalMs: number,
+  ) {}
+
+  /**
+   * The time the next request may take: the per-request timeout, or what is left of the run's
+   * budget if that is less; undefined once the budget is spent. The run's clock starts here.
+   */
+  nextTimeoutMs(): number | undefined {
+    this.#deadline ??= performance.now() + this.totalMs;
+    const remainingMs = Math.floor(this.#deadline - performance.now());
+    return remainingMs <= 0 ? undefined : Math.min(this.timeoutMs, remainingMs);
+  }
+}
 
 export interface RevocationRequest {
   /** An OCSP request, POSTed; none for a CRL (GET). */
@@ -24,19 +38,15 @@ export interface RevocationRequest {
 }
 
 /**
- * GETs or POSTs `url` through the HTTP edge within the per-request timeout and what is left of
- * the run's budget. Redirects are followed (a POST only on 307/308). The caller turns any error
- * into an `unknown` status whose reason is the error's message, which names the URL once.
+ * GETs or POSTs `url` through the HTTP edge within `timeoutMs` (NetworkBudget.nextTimeoutMs). Redirects are followed (a POST only
+ * on 307/308); no retries, the budget is for the whole chain. Failures are the edge's HttpError,
+ * whose message names the URL once.
  */
-export async function fetchBounded(
+export async function fetchRevocationData(
   url: string,
   request: RevocationRequest,
-  budget: NetworkBudget,
+  timeoutMs: number,
 ): Promise<Uint8Array> {
-  const remainingMs = budget.remainingMs();
-  if (remainingMs <= 0) {
-    throw new RevocationFetchError('the revocation time budget for this run is spent');
-  }
   const headers: Record<string, string> = { Accept: request.accept };
   if (request.contentType) headers['Content-Type'] = request.contentType;
   const answer = await sendHttpRequest({
@@ -46,7 +56,7 @@ export async function fetchBounded(
     ...(request.body ? { body: request.body } : {}),
     maxResponseBytes: request.maxBytes,
     responseName: request.responseName,
-    timeoutMs: Math.min(budget.timeoutMs, remainingMs),
+    timeoutMs,
     redirects: 'follow',
     ...(request.service === undefined ? {} : { service: request.service }),
   });

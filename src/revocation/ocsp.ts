@@ -83,10 +83,22 @@ export interface OcspCheckOptions {
   readonly nonce?: Uint8Array;
 }
 
-/** A usable answer, or why the response cannot be relied on. */
+/**
+ * A usable answer, or why the response cannot be relied on. `aboutOtherCertificates` marks a
+ * response that is fine but answers for other certificates only (another issuer's CRL, an OCSP
+ * response for other serial numbers): among the many responses of a directory that is no reason.
+ */
 export type OcspOutcome =
-  | { readonly status: RevocationStatus; readonly problem?: undefined }
-  | { readonly problem: string; readonly status?: undefined };
+  | {
+      readonly status: RevocationStatus;
+      readonly problem?: undefined;
+      readonly aboutOtherCertificates?: undefined;
+    }
+  | {
+      readonly problem: string;
+      readonly status?: undefined;
+      readonly aboutOtherCertificates?: true;
+    };
 
 /**
  * Reads and validates an OCSPResponse (RFC 6960 §4.2) for `certificate`: a successful basic
@@ -151,7 +163,12 @@ function readAndCheck(
     const [certId] = childrenOf(candidate);
     return certId !== undefined && matchesCertId(certId, certificate, issuer);
   });
-  if (!single) return { problem: 'the OCSP response does not cover the certificate' };
+  if (!single) {
+    return {
+      problem: 'the OCSP response does not cover the certificate',
+      aboutOtherCertificates: true,
+    };
+  }
 
   // Checks who signed: the issuer itself, or a delegated responder the issuer certified.
   const tbsDer = encodedBytes(tbs);

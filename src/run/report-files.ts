@@ -7,7 +7,7 @@ import { renderSarif } from '../report/github/sarif.js';
 import { renderSummary } from '../report/github/summary.js';
 import { renderJunit } from '../report/junit.js';
 import type { PackageVerification } from '../verify/verify-package.js';
-import type { SignOutcome } from './sign-run.js';
+import type { SignOutcome } from '../sign/sign-outcome.js';
 import type { RunMode, Verdict } from './verdict.js';
 
 /** Report files a run can write (CLI `--sarif`/`--junit`/`--summary`, action inputs). */

@@ -5,10 +5,10 @@ import { expandPackages, type ExpansionSummary } from '../files/expand-packages.
 import { writeDirectoryOf } from '../package/atomic-write.js';
 import { removeStaleTemporaries } from '../package/temporary-files.js';
 import { signPackage, type SignPackageResult } from '../sign/sign-package.js';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { TimestampServerMemory } from '../timestamp/server-memory.js';
 import { TrustStore } from '../trust/trust-store.js';
-import type { Issue } from '../verify/result.js';
+import type { SignOutcome } from '../sign/sign-outcome.js';
 import { createSigner, type KeyInputs } from './key-inputs.js';
 
 /** Everything a signing run needs; the CLI and the action build this from their inputs. */
@@ -38,22 +38,6 @@ export interface TimestampLimits {
   readonly totalTimeoutMs?: number;
   readonly retries?: number;
   readonly runTimeoutMs?: number;
-}
-
-/** The outcome for one package (the `sign --json` contract). */
-export interface SignOutcome {
-  readonly file: string;
-  readonly signed: boolean;
-  readonly outputPath?: string;
-  readonly certificateFingerprint?: string;
-  readonly timestampTime?: string;
-  readonly warnings: readonly Issue[];
-  readonly error?: { readonly code: string; readonly message: string };
-  /**
-   * Temporary files of earlier runs that were killed while writing into this package's folder,
-   * removed before this package was written (once per folder and run).
-   */
-  readonly removedTemporaries?: readonly string[];
 }
 
 /** A run's outcomes, and what expanding its arguments looked at (reported with them). */

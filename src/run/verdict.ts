@@ -1,6 +1,6 @@
 import type { Finding } from '../report/github/findings.js';
 import type { PackageVerification } from '../verify/verify-package.js';
-import type { SignOutcome } from './sign-run.js';
+import type { SignOutcome } from '../sign/sign-outcome.js';
 
 /** When results fail the run: invalid packages (error), also warnings (warning), or never. */
 export type FailOn = 'error' | 'warning' | 'never';

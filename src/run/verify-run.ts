@@ -17,7 +17,7 @@ import {
   type RevocationMode,
 } from '../revocation/index.js';
 import { selectTrustStores } from '../trust/select-trust-stores.js';
-import type { Issue } from '../verify/result.js';
+import type { Issue } from '../issues.js';
 import { verifyPackage, type PackageVerification } from '../verify/verify-package.js';
 
 /** Everything a verification run needs; the CLI and the action build this from their inputs. */

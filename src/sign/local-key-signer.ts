@@ -8,7 +8,7 @@ import {
 } from 'node:crypto';
 import { inspect } from 'node:util';
 import { NupkgSigningError } from '../errors.js';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { digestInfo, type DigestSigner, type Signer } from './signer.js';
 
 /**

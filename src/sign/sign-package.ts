@@ -1,12 +1,12 @@
 import { sha256Fingerprint } from '../crypto.js';
 import { writeSignedPackageInOnePass } from '../package/writer.js';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { buildSignatureContent } from '../signature/signature-content.js';
 import { requestTimestamp, type TimestampResult } from '../timestamp/client.js';
 import type { TimestampServerMemory } from '../timestamp/server-memory.js';
 import { loadBundledTrustStores, type TrustStores } from '../trust/bundled-roots.js';
 import { loadDefaultTrustStores } from '../trust/default-stores.js';
-import { issue, type Issue } from '../verify/result.js';
+import { issue, type Issue } from '../issues.js';
 import { buildPrimarySignature } from './signature-builder.js';
 import type { Signer } from './signer.js';
 import {

@@ -1,6 +1,6 @@
 import { digest } from '../crypto.js';
 import { NupkgSigningError } from '../errors.js';
-import { HASH_ALGORITHMS, type HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
 import { OID } from '../signature/oids.js';
 import type { Attribute } from './attribute.js';
 import { encodeSignedData } from './cms-parts.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { digest } from '../crypto.js';
 import { NupkgSigningError } from '../errors.js';
-import { HASH_ALGORITHMS, type HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
 import { OID } from '../signature/oids.js';
 import { encodeAttribute, type Attribute } from './attribute.js';
 import {

@@ -1,6 +1,6 @@
 import { constants, verify } from 'node:crypto';
 import { NupkgSigningError } from '../errors.js';
-import { HASH_ALGORITHMS, type HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
 import { OID } from '../signature/oids.js';
 import type { Attribute } from './attribute.js';
 import { encodeSignerInfo } from './cms-parts.js';

@@ -1,5 +1,5 @@
 import { digest } from '../crypto.js';
-import { HASH_ALGORITHMS, type HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
 import { objectIdentifier, octetString, sequence } from './der.js';
 
 /**

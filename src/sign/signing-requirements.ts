@@ -1,14 +1,15 @@
-import { NupkgSigningError, type NuGetCode } from '../errors.js';
+import type { NuGetCode } from '../codes.js';
+import { NupkgSigningError } from '../errors.js';
 import { parseCertificate } from '../signature/certificate.js';
 import { OID } from '../signature/oids.js';
 import { buildChain, type ChainResult } from '../trust/chain-builder.js';
 import { certificateFacts } from '../trust/certificate-facts.js';
 import { describeUntrustedRoot, describeUsageProblem } from '../trust/describe.js';
 import type { TrustStore } from '../trust/trust-store.js';
-import { checkCertificateRequirements } from '../verify/checks/certificate-requirements.js';
-import { checkNugetOrgCertificate } from '../verify/checks/nuget-org-certificate.js';
-import { describeCertificate } from '../verify/describe-certificate.js';
-import { issue, type Issue } from '../verify/result.js';
+import { checkCertificateRequirements } from '../certificate-rules/certificate-requirements.js';
+import { checkNugetOrgCertificate } from '../certificate-rules/nuget-org-certificate.js';
+import { describeCertificate } from '../certificate-rules/describe-certificate.js';
+import { issue, type Issue } from '../issues.js';
 
 /**
  * What the signing certificate (and the TSA's) must satisfy before a package is signed: first

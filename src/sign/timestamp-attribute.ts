@@ -1,5 +1,5 @@
 import { digest } from '../crypto.js';
-import type { HashAlgorithmName } from '../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { OID } from '../signature/oids.js';
 import { signatureValueOfParts } from './cms-parts.js';
 import {

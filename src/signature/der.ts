@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
-import { NupkgSigningError, describeError, type ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../codes.js';
+import { NupkgSigningError, describeError } from '../errors.js';
 import { findMisnestedElement } from './der-headers.js';
 
 /**

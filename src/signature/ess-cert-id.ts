@@ -1,4 +1,5 @@
-import { NupkgSigningError, describeError, type ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../codes.js';
+import { NupkgSigningError, describeError } from '../errors.js';
 import {
   StructureError,
   childrenOf,

@@ -3,7 +3,7 @@ import {
   HASH_ALGORITHMS,
   hashAlgorithmFromOid,
   type HashAlgorithmName,
-} from './hash-algorithms.js';
+} from '../hash-algorithms.js';
 
 /** The "key: value" document inside the CMS that carries the package hash (nuget-signing-spec.md §2.2). */
 export interface SignatureContent {

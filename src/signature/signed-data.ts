@@ -14,7 +14,7 @@ import {
   TAG,
   type AsnBlock,
 } from './der.js';
-import { LIMITS } from '../package/limits.js';
+import { LIMITS } from '../limits.js';
 import { childElements, readElement } from './der-headers.js';
 import { OID } from './oids.js';
 

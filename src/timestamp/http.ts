@@ -1,5 +1,5 @@
-import { sendWithRetries } from '../http/retry.js';
-import { LIMITS } from '../package/limits.js';
+import { sendWithRetries, STANDARD_BACKOFF } from '../http/retry.js';
+import { LIMITS } from '../limits.js';
 
 export { defaultSleep } from '../http/retry.js';
 
@@ -47,8 +47,7 @@ export async function postTimeStampQuery(
     },
     {
       retries: options.retries,
-      baseDelayMs: 250,
-      maxDelayMs: 4000,
+      ...STANDARD_BACKOFF,
       honourRetryAfter: true,
       sleep: options.sleep,
       log: options.log,

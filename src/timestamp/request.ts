@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { HASH_ALGORITHMS, type HashAlgorithmName } from '../signature/hash-algorithms.js';
+import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
 
 /** A DER TimeStampReq and the nonce it carries, for matching the response. */
 export interface TimeStampRequest {

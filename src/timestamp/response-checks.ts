@@ -1,12 +1,13 @@
-import { NupkgSigningError, type NuGetCode } from '../errors.js';
+import type { NuGetCode } from '../codes.js';
+import { NupkgSigningError } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
 import { bytesEqual } from '../signature/der.js';
-import { HASH_ALGORITHMS, hashAlgorithmFromOid } from '../signature/hash-algorithms.js';
+import { HASH_ALGORITHMS, hashAlgorithmFromOid } from '../hash-algorithms.js';
 import { OID } from '../signature/oids.js';
 import type { TimestampTokenView } from '../signature/timestamp-token.js';
-import { checkCertificateRequirements } from '../verify/checks/certificate-requirements.js';
-import { checkSignerSignature } from '../verify/checks/signer-signature.js';
-import { tokenSigningCertificateProblem } from '../verify/checks/token-signing-certificate.js';
+import { checkCertificateRequirements } from '../certificate-rules/certificate-requirements.js';
+import { checkSignerSignature } from '../certificate-rules/signer-signature.js';
+import { tokenSigningCertificateProblem } from '../certificate-rules/token-signing-certificate.js';
 import type { TimeStampRequest } from './request.js';
 
 /**

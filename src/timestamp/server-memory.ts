@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { NupkgSigningError } from '../errors.js';
 import { HttpError } from '../http/failure.js';
-import { LIMITS } from '../package/limits.js';
+import { LIMITS } from '../limits.js';
 
 /**
  * What one signing run learns about its timestamp servers: a server that failed is not asked

@@ -1,4 +1,4 @@
-import type { NuGetCode } from '../errors.js';
+import type { NuGetCode } from '../codes.js';
 import type { VerificationPolicy } from '../policy/verification-policy.js';
 import {
   assessRevocation,
@@ -9,12 +9,12 @@ import type { CertificateView } from '../signature/certificate.js';
 import type { SignerInfoView } from '../signature/signer-info.js';
 import type { TimestampTokenView } from '../signature/timestamp-token.js';
 import type { TrustStores } from '../trust/bundled-roots.js';
-import { checkCertificateRequirements } from './checks/certificate-requirements.js';
+import { checkCertificateRequirements } from '../certificate-rules/certificate-requirements.js';
 import { checkChain } from './checks/chain.js';
-import { checkSignerSignature } from './checks/signer-signature.js';
+import { checkSignerSignature } from '../certificate-rules/signer-signature.js';
 import { checkTimestamp, type TimestampWindow } from './checks/timestamp.js';
 import { checkValidityPeriod } from './checks/validity-period.js';
-import { aboutSignature, issue, type Issue, type IssueSignature } from './result.js';
+import { aboutSignature, issue, type Issue, type IssueSignature } from '../issues.js';
 
 /** One signature to evaluate: the primary signature or the repository countersignature. */
 export interface SignatureUnderTest {

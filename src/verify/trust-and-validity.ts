@@ -8,7 +8,7 @@ import {
   type EvaluationContext,
   type SignatureEvaluation,
 } from './evaluate-signature.js';
-import { aboutSignature, issue, type Issue } from './result.js';
+import { aboutSignature, issue, type Issue } from '../issues.js';
 import { summarizeSignature, type SignatureSummary } from './signature-summary.js';
 
 export interface TrustAndValidity {

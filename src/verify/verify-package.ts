@@ -14,7 +14,7 @@ import { checkIntegrity } from './checks/integrity.js';
 import { checkNugetOrgRules } from './checks/nuget-org-rules.js';
 import { readSignerAttributes } from './checks/signature-attributes.js';
 import { checkSignerPolicies, type SignerPolicies } from './checks/signer-policies.js';
-import { aboutSignature, hasErrors, issue, type Issue, type PackageResult } from './result.js';
+import { aboutSignature, hasErrors, issue, type Issue, type PackageResult } from '../issues.js';
 import { certificateFacts, signatureFacts } from './signature-facts.js';
 import type { SignatureSummary } from './signature-summary.js';
 import { verifyTrustAndValidity, type TrustAndValidity } from './trust-and-validity.js';

@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { LIMITS } from '../package/limits.js';
+import { LIMITS } from '../limits.js';
 import { XmlLimitError, XmlSyntaxError } from './errors.js';
 import { LineCounter } from './line-counter.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { LIMITS } from '../../../src/package/limits.js';
+import { LIMITS } from '../../../src/limits.js';
 import { codedFailureOf } from '../../helpers/codes.js';
 import { peakRssGrowth } from '../../helpers/memory.js';
 import { createRevocationChecker } from '../../../src/revocation/index.js';

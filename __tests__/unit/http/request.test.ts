@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { HttpError } from '../../../src/http/failure.js';
-import { sendHttpRequest, type HttpRequest } from '../../../src/http/request.js';
+import { sendHttpRequest } from '../../../src/http/request.js';
 import { sendWithRetries } from '../../../src/http/retry.js';
-import { LIMITS } from '../../../src/package/limits.js';
+import { LIMITS } from '../../../src/limits.js';
 import { codedFailureOf } from '../../helpers/codes.js';
 import { peakRssGrowth } from '../../helpers/memory.js';
 import {
@@ -10,39 +10,16 @@ import {
   failThen,
   hangAfterHeaders,
   redirectTo,
-  startHostileServer,
+  serversClosedAfterEach,
   streamBody,
-  type HostileHandler,
+  timestampPost,
   type HostileServer,
 } from '../../helpers/hostile-http-server.js';
 
 /** The HTTP edge against real misbehaving servers on 127.0.0.1. */
 const MiB = 1024 * 1024;
-const servers: HostileServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: HostileHandler): Promise<HostileServer> {
-  const server = await startHostileServer(handler);
-  servers.push(server);
-  return server;
-}
-
-function post(url: string, overrides: Partial<HttpRequest> = {}): HttpRequest {
-  return {
-    url,
-    method: 'POST',
-    headers: { 'Content-Type': 'application/timestamp-query' },
-    body: Buffer.from('the request'),
-    maxResponseBytes: LIMITS.maxTimestampResponseBytes,
-    responseName: 'a timestamp response',
-    timeoutMs: 5_000,
-    redirects: 'follow',
-    service: 'The timestamp server',
-    ...overrides,
-  };
-}
+const serve = serversClosedAfterEach();
+const post = timestampPost;
 
 describe('#sendHttpRequest', () => {
   describe('when the server sends more than the limit', () => {

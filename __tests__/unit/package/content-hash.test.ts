@@ -4,7 +4,7 @@ import { openPackageArchive } from '../../../src/package/archive.js';
 import { computeSignedPackageHash } from '../../../src/package/content-hash.js';
 import { localHeaderMismatch } from '../../../src/package/local-header-check.js';
 import { readSignatureEntry } from '../../../src/package/signature-entry.js';
-import type { HashAlgorithmName } from '../../../src/signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../../../src/hash-algorithms.js';
 import {
   appendSignatureEntry,
   buildZip,

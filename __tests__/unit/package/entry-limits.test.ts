@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPackageArchive } from '../../../src/package/archive.js';
-import { LIMITS } from '../../../src/package/limits.js';
+import { LIMITS } from '../../../src/limits.js';
 import { readSignatureEntry } from '../../../src/package/signature-entry.js';
 import { PRESETS } from '../../../src/policy/presets.js';
 import { TrustStore } from '../../../src/trust/trust-store.js';

@@ -4,7 +4,7 @@
  */
 import { closeSync, openSync, truncateSync, writeSync } from 'node:fs';
 import { deflateRawSync } from 'node:zlib';
-import { LIMITS } from '../../../src/package/limits.js';
+import { LIMITS } from '../../../src/limits.js';
 import { PRESETS } from '../../../src/policy/presets.js';
 import { TrustStore } from '../../../src/trust/trust-store.js';
 import { verifyPackage, type PackageVerification } from '../../../src/verify/verify-package.js';

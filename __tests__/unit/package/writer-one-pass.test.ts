@@ -12,7 +12,7 @@ import {
   writeSignedPackage,
   writeSignedPackageInOnePass,
 } from '../../../src/package/writer.js';
-import type { HashAlgorithmName } from '../../../src/signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../../../src/hash-algorithms.js';
 
 const SIGNATURE = Buffer.from('3082000a06092a864886f70d010702a000', 'hex');
 const OTHER_SIGNATURE = Buffer.concat([SIGNATURE, Buffer.alloc(300, 1)]);

@@ -8,7 +8,7 @@ import { mkdirSync, truncateSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NupkgSigningError } from '../../../src/errors.js';
-import { LIMITS } from '../../../src/package/limits.js';
+import { LIMITS } from '../../../src/limits.js';
 import { loadRepositoryCertificates } from '../../../src/policy/repository-certificates.js';
 import { loadPolicyFile } from '../../../src/policy/signer-policy/load-policy.js';
 import { parsePolicy } from '../../../src/policy/signer-policy/parse-policy.js';

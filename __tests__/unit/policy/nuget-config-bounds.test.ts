@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { NupkgSigningError } from '../../../src/errors.js';
-import { LIMITS } from '../../../src/package/limits.js';
+import { LIMITS } from '../../../src/limits.js';
 import { loadNuGetConfig } from '../../../src/policy/nuget-config.js';
 import { useTempDir } from '../../helpers/temp-files.js';
 

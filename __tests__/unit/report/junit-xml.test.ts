@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { visibleText } from '../../../src/report/escape.js';
 import { renderJunit } from '../../../src/report/junit.js';
-import type { SignOutcome } from '../../../src/run/sign-run.js';
+import type { SignOutcome } from '../../../src/sign/sign-outcome.js';
 import type { PackageVerification } from '../../../src/verify/verify-package.js';
 
 /**

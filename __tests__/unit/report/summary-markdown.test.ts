@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import { renderSummary } from '../../../src/report/github/summary.js';
-import type { SignOutcome } from '../../../src/run/sign-run.js';
+import type { SignOutcome } from '../../../src/sign/sign-outcome.js';
 import type { PackageVerification } from '../../../src/verify/verify-package.js';
 
 /**

@@ -12,7 +12,7 @@ import {
   decodeNuGetV3ServiceIndexUrl,
   type AttributeView,
 } from '../../../src/signature/attributes.js';
-import { hashAlgorithmFromOid, HASH_ALGORITHMS } from '../../../src/signature/hash-algorithms.js';
+import { hashAlgorithmFromOid, HASH_ALGORITHMS } from '../../../src/hash-algorithms.js';
 import { OID } from '../../../src/signature/oids.js';
 import {
   parsePrimarySignature,

@@ -2,7 +2,7 @@
  * The XML reader's bounds (issue 11): linear time on the shapes that made the old regular
  * expressions backtrack, the depth, value and element limits, and no DTD processing at all.
  */
-import { LIMITS } from '../../../src/package/limits.js';
+import { LIMITS } from '../../../src/limits.js';
 import { readXmlTree } from '../../../src/xml/element-tree.js';
 import { XmlLimitError, XmlSyntaxError } from '../../../src/xml/errors.js';
 import { readXml, type XmlStartTag } from '../../../src/xml/read-xml.js';

@@ -6,7 +6,7 @@ import { openPackageArchive } from '../../package/archive.js';
 import { readPackageIdentity } from '../../package/nuspec.js';
 import { checkPolicyFile, loadPolicyFile } from '../../policy/signer-policy/index.js';
 import { jsonText, logLines } from '../../report/escape.js';
-import { issue, type Issue } from '../../verify/result.js';
+import { issue, type Issue } from '../../issues.js';
 import type { CommandOutput } from '../output.js';
 
 export const POLICY_USAGE = `Usage: nupkg-signing policy check [options] FILE

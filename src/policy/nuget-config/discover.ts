@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
 import { NupkgSigningError } from '../../errors.js';
-import { LIMITS } from '../../package/limits.js';
+import { LIMITS } from '../../limits.js';
 import {
   loadNuGetConfigLayer,
   mergeNuGetConfigLayers,

@@ -1,4 +1,4 @@
-import { issue, type Issue } from '../../verify/result.js';
+import { issue, type Issue } from '../../issues.js';
 import type { XmlElement } from '../../xml/element-tree.js';
 
 /**

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { issue, type Issue } from '../../verify/result.js';
+import { issue, type Issue } from '../../issues.js';
 import { inspectCertificateFile } from './der-certificate.js';
 import { normalizeFingerprint, shortFingerprint } from './fingerprint.js';
 import {

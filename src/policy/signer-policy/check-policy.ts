@@ -1,8 +1,8 @@
-import { issue, type Issue } from '../../verify/result.js';
+import { issue, type Issue } from '../../issues.js';
 import { daysUntil, EXPIRY_WARNING_DAYS, isoDate, POLICY_NOTICE_CODE } from './explain.js';
 import { shortFingerprint } from './fingerprint.js';
 import { parseCertificate } from '../../signature/certificate.js';
-import { checkNugetOrgCertificate } from '../../verify/checks/nuget-org-certificate.js';
+import { checkNugetOrgCertificate } from '../../certificate-rules/nuget-org-certificate.js';
 import type { Account, RegisteredCertificate, SignerPolicy } from './model.js';
 import { findPackageRule, rulesMatchingNothing } from './package-rules.js';
 import { activeCertificates } from './registration.js';

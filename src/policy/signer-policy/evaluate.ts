@@ -1,5 +1,5 @@
 import type { NugetOrgStage } from '../verification-policy.js';
-import { issue, type Issue } from '../../verify/result.js';
+import { issue, type Issue } from '../../issues.js';
 import {
   daysUntil,
   EXPIRY_WARNING_DAYS,

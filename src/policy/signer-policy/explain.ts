@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../errors.js';
+import type { ErrorCode } from '../../codes.js';
 import { shortFingerprint } from './fingerprint.js';
 import type { Account, PackageRule } from './model.js';
 import { activeCertificates, describeIdentity } from './registration.js';

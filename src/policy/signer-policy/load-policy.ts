@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { describeError, NupkgSigningError } from '../../errors.js';
 import { readBoundedFileSync } from '../../files/read-bounded-file.js';
-import { LIMITS } from '../../package/limits.js';
+import { LIMITS } from '../../limits.js';
 import type { SignerPolicy } from './model.js';
 import { parsePolicy } from './parse-policy.js';
 

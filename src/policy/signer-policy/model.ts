@@ -1,4 +1,4 @@
-import type { Issue } from '../../verify/result.js';
+import type { Issue } from '../../issues.js';
 
 /**
  * The loaded policy file: the nuget.org accounts we model, the certificates registered to each,

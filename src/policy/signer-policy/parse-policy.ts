@@ -10,7 +10,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import { describeError, NupkgSigningError } from '../../errors.js';
-import { LIMITS } from '../../package/limits.js';
+import { LIMITS } from '../../limits.js';
 import { buildPolicy, type BuildOptions, type RawPolicy } from './build-policy.js';
 import type { SignerPolicy } from './model.js';
 import { schemaProblems } from './schema-errors.js';

@@ -1,4 +1,4 @@
-import { issue } from '../../verify/result.js';
+import { issue } from '../../issues.js';
 import { POLICY_NOTICE_CODE } from './explain.js';
 import type { SignerPolicyDecision } from './evaluate.js';
 import type { SignatureFacts } from './facts.js';

@@ -1,8 +1,7 @@
 import { posix, win32 } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ErrorCode } from '../../errors.js';
 import { sarifText } from '../escape.js';
-import { codeTitle } from '../../verify/codes.js';
+import { codeTitle, type ErrorCode } from '../../codes.js';
 import type { Finding } from './findings.js';
 import { workspacePath } from './paths.js';
 

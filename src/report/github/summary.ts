@@ -1,7 +1,7 @@
-import type { SignOutcome } from '../../run/sign-run.js';
+import type { SignOutcome } from '../../sign/sign-outcome.js';
 import type { SignatureSummary } from '../../verify/signature-summary.js';
 import type { PackageVerification } from '../../verify/verify-package.js';
-import type { IssueSignature, SignatureKind } from '../../verify/result.js';
+import type { IssueSignature, SignatureKind } from '../../issues.js';
 import { markdownText } from '../escape.js';
 import { commonName, signatureName } from '../names.js';
 import { renderChainDiagrams } from './chain-diagrams.js';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { NupkgSigningError } from '../../errors.js';
-import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../../hash-algorithms.js';
 import { loadPemCertificates } from '../../trust/pem.js';
 import { digestInfo, signerFromDigestSigner, type DigestSigner, type Signer } from '../signer.js';
 import {

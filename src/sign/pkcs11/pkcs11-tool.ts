@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { describeError, NupkgSigningError } from '../../errors.js';
-import { LIMITS } from '../../package/limits.js';
+import { LIMITS } from '../../limits.js';
 import {
   BoundedProcessError,
   runBoundedProcess,

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { NupkgSigningError } from '../../errors.js';
-import { LIMITS } from '../../package/limits.js';
+import { LIMITS } from '../../limits.js';
 import {
   describeKey,
   describeToken,

@@ -1,6 +1,6 @@
 import { sha256Fingerprint } from '../../crypto.js';
 import { NupkgSigningError } from '../../errors.js';
-import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../../hash-algorithms.js';
 import {
   BoundedProcessError,
   runBoundedProcess,

@@ -3,10 +3,10 @@ import { sha256Fingerprint } from '../../crypto.js';
 import { NupkgSigningError } from '../../errors.js';
 import { HttpError } from '../../http/failure.js';
 import type { HttpAnswer } from '../../http/request.js';
-import { sendWithRetries } from '../../http/retry.js';
-import { displayUrl, parseHttpUrl } from '../../http/url.js';
-import { LIMITS } from '../../package/limits.js';
-import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import { sendWithRetries, STANDARD_BACKOFF } from '../../http/retry.js';
+import { checkHttpUrl, displayUrl } from '../../http/url.js';
+import { LIMITS } from '../../limits.js';
+import type { HashAlgorithmName } from '../../hash-algorithms.js';
 import type { DigestSigner } from '../signer.js';
 import { buildRemoteSignRequest, parseSignatureAnswer } from './protocol.js';
 
@@ -25,8 +25,6 @@ export interface HttpSignerOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
  * Signs digests by POSTing the remote signing request as JSON to a key service
  * (docs/remote-signing.md) and reading `{"signature": "<base64>"}` back.
@@ -41,7 +39,13 @@ export class HttpSigner implements DigestSigner {
 
   constructor(options: HttpSignerOptions) {
     const { bearerToken, ...rest } = options;
-    this.#label = checkUrl(options.url);
+    // Credentials in the URL are refused when a digest is sent (the edge checks every
+    // request); until then the signer prints itself without them.
+    const url = checkHttpUrl(options.url, 'The sign URL', {
+      httpsUnlessLoopback: true,
+      refuseCredentials: false,
+    });
+    this.#label = displayUrl(url);
     this.#token = bearerToken;
     this.#options = rest;
     this.certificate = options.certificate;
@@ -79,8 +83,7 @@ export class HttpSigner implements DigestSigner {
         },
         {
           retries: this.#options.retries ?? 2,
-          baseDelayMs: 250,
-          maxDelayMs: 4000,
+          ...STANDARD_BACKOFF,
           honourRetryAfter: false,
           ...(this.#options.sleep === undefined ? {} : { sleep: this.#options.sleep }),
         },
@@ -106,22 +109,4 @@ export class HttpSigner implements DigestSigner {
   [inspect.custom](): string {
     return this.toString();
   }
-}
-
-function checkUrl(url: string): string {
-  const parsed = parseHttpUrl(url);
-  if (parsed === undefined) {
-    throw new NupkgSigningError(
-      'NUPKG003',
-      `The sign URL ${displayUrl(url)} is not an absolute http or https URL.`,
-    );
-  }
-  const label = displayUrl(parsed);
-  if (parsed.protocol !== 'https:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
-    throw new NupkgSigningError(
-      'NUPKG003',
-      `The sign URL ${label} must use https (plain http is accepted only for 127.0.0.1, localhost and [::1]).`,
-    );
-  }
-  return label;
 }

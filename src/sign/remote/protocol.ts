@@ -1,6 +1,6 @@
 import { NupkgSigningError } from '../../errors.js';
-import { LIMITS } from '../../package/limits.js';
-import { HASH_ALGORITHMS, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import { LIMITS } from '../../limits.js';
+import { HASH_ALGORITHMS, type HashAlgorithmName } from '../../hash-algorithms.js';
 import { digestInfo } from '../signer.js';
 
 /**

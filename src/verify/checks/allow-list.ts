@@ -1,6 +1,6 @@
 import type { VerificationPolicy } from '../../policy/verification-policy.js';
 import type { CertificateView } from '../../signature/certificate.js';
-import { issue, type Issue } from '../result.js';
+import { issue, type Issue } from '../../issues.js';
 
 /**
  * `--certificate-fingerprint` (spec §6.7): when fingerprints are given, the primary signing

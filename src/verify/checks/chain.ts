@@ -1,10 +1,10 @@
-import type { NuGetCode } from '../../errors.js';
+import type { NuGetCode } from '../../codes.js';
 import type { CertificateView } from '../../signature/certificate.js';
 import { OID } from '../../signature/oids.js';
 import { buildChain } from '../../trust/chain-builder.js';
 import { describeUntrustedRoot, describeUsageProblem } from '../../trust/describe.js';
 import type { TrustStore } from '../../trust/trust-store.js';
-import { describeCertificate } from '../describe-certificate.js';
+import { describeCertificate } from '../../certificate-rules/describe-certificate.js';
 
 export interface ChainFinding {
   readonly code: NuGetCode;

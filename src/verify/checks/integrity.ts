@@ -8,7 +8,7 @@ import {
 } from '../../package/local-header-check.js';
 import type { CentralDirectoryRecord } from '../../package/zip-format.js';
 import { decodeContentHash, parseSignatureContent } from '../../signature/signature-content.js';
-import { issue, type Issue } from '../result.js';
+import { issue, type Issue } from '../../issues.js';
 
 const ADVICE =
   'The package has changed since it was signed: rebuild and re-sign it, or get an untampered copy.';

@@ -1,8 +1,11 @@
 import type { NugetOrgStage } from '../../policy/verification-policy.js';
 import type { CertificateView } from '../../signature/certificate.js';
-import { issue as newIssue, type Issue } from '../result.js';
+import { issue as newIssue, type Issue } from '../../issues.js';
 import type { TimestampWindow } from './timestamp.js';
-import { checkNugetOrgCertificate, type NugetOrgRule } from './nuget-org-certificate.js';
+import {
+  checkNugetOrgCertificate,
+  type NugetOrgRule,
+} from '../../certificate-rules/nuget-org-certificate.js';
 
 /**
  * The rules nuget.org applies on top of the client's verification (seed "Signature requirements

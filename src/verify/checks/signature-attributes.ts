@@ -9,7 +9,7 @@ import {
 } from '../../signature/attributes.js';
 import type { CertificateView } from '../../signature/certificate.js';
 import { bytesEqual, isNullOrAbsentParameters } from '../../signature/der.js';
-import { hashAlgorithmFromOid } from '../../signature/hash-algorithms.js';
+import { hashAlgorithmFromOid } from '../../hash-algorithms.js';
 import { OID } from '../../signature/oids.js';
 import type { SignerInfoView } from '../../signature/signer-info.js';
 

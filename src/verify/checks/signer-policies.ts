@@ -10,7 +10,7 @@ import {
   type SignatureFacts,
   type SignerPolicy,
 } from '../../policy/signer-policy/index.js';
-import type { Issue } from '../result.js';
+import type { Issue } from '../../issues.js';
 
 export interface SignerPolicies {
   /** nuget.config trustedSigners and signatureValidationMode (spec §6.8). */

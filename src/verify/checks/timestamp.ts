@@ -1,15 +1,16 @@
 import { digest } from '../../crypto.js';
-import { NupkgSigningError, type NuGetCode } from '../../errors.js';
+import type { NuGetCode } from '../../codes.js';
+import { NupkgSigningError } from '../../errors.js';
 import type { CertificateView } from '../../signature/certificate.js';
 import { bytesEqual } from '../../signature/der.js';
-import { hashAlgorithmFromOid } from '../../signature/hash-algorithms.js';
+import { hashAlgorithmFromOid } from '../../hash-algorithms.js';
 import type { TimestampTokenView } from '../../signature/timestamp-token.js';
 import type { TrustStore } from '../../trust/trust-store.js';
-import { describeCertificate } from '../describe-certificate.js';
-import { checkCertificateRequirements } from './certificate-requirements.js';
+import { describeCertificate } from '../../certificate-rules/describe-certificate.js';
+import { checkCertificateRequirements } from '../../certificate-rules/certificate-requirements.js';
 import { checkChain } from './chain.js';
-import { checkSignerSignature } from './signer-signature.js';
-import { tokenSigningCertificateProblem } from './token-signing-certificate.js';
+import { checkSignerSignature } from '../../certificate-rules/signer-signature.js';
+import { tokenSigningCertificateProblem } from '../../certificate-rules/token-signing-certificate.js';
 
 /** The time a valid timestamp vouches for, widened by its accuracy (spec §5.5). */
 export interface TimestampWindow {

@@ -1,5 +1,5 @@
 import type { CertificateView } from '../../signature/certificate.js';
-import { describeCertificate } from '../describe-certificate.js';
+import { describeCertificate } from '../../certificate-rules/describe-certificate.js';
 import type { TimestampWindow } from './timestamp.js';
 
 /** A certificate that expires within this many days of the verdict's time nearly decides it. */

@@ -1,14 +1,14 @@
-import { digest } from '../../crypto.js';
+import { digest } from '../crypto.js';
 import {
   attributesByOid,
   decodeSigningCertificate,
   decodeSigningCertificateV2,
-} from '../../signature/attributes.js';
-import type { CertificateView } from '../../signature/certificate.js';
-import { bytesEqual } from '../../signature/der.js';
-import { hashAlgorithmFromOid } from '../../signature/hash-algorithms.js';
-import { OID } from '../../signature/oids.js';
-import type { TimestampTokenView } from '../../signature/timestamp-token.js';
+} from '../signature/attributes.js';
+import type { CertificateView } from '../signature/certificate.js';
+import { bytesEqual } from '../signature/der.js';
+import { hashAlgorithmFromOid } from '../hash-algorithms.js';
+import { OID } from '../signature/oids.js';
+import type { TimestampTokenView } from '../signature/timestamp-token.js';
 
 /**
  * RFC 5816 as .NET reads it (spec §5.2): signing-certificate and/or -v2, each at most once with

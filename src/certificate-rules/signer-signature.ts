@@ -1,7 +1,7 @@
 import { createPublicKey, verify as verifySignature, constants, type KeyObject } from 'node:crypto';
-import { digest } from '../../crypto.js';
-import { attributesByOid, decodeMessageDigest } from '../../signature/attributes.js';
-import type { CertificateView } from '../../signature/certificate.js';
+import { digest } from '../crypto.js';
+import { attributesByOid, decodeMessageDigest } from '../signature/attributes.js';
+import type { CertificateView } from '../signature/certificate.js';
 import {
   bytesEqual,
   childrenOf,
@@ -9,10 +9,10 @@ import {
   encodedBytes,
   isNullOrAbsentParameters,
   readOid,
-} from '../../signature/der.js';
-import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
-import { OID } from '../../signature/oids.js';
-import type { SignerInfoView } from '../../signature/signer-info.js';
+} from '../signature/der.js';
+import type { HashAlgorithmName } from '../hash-algorithms.js';
+import { OID } from '../signature/oids.js';
+import type { SignerInfoView } from '../signature/signer-info.js';
 
 /** Signature algorithms .NET's SignerInfo.CheckSignature understands, with the hash they imply. */
 const SIGNATURE_HASHES: Readonly<Record<string, string | undefined>> = {

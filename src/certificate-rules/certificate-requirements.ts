@@ -1,6 +1,6 @@
-import type { CertificateView } from '../../signature/certificate.js';
-import { OID } from '../../signature/oids.js';
-import { describeCertificate } from '../describe-certificate.js';
+import type { CertificateView } from '../signature/certificate.js';
+import { OID } from '../signature/oids.js';
+import { describeCertificate } from './describe-certificate.js';
 
 const SHA2_RSA_SIGNATURES: ReadonlySet<string> = new Set([
   OID.sha256WithRSAEncryption,

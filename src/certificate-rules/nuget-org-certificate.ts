@@ -1,7 +1,7 @@
-import type { NuGetCode } from '../../errors.js';
-import type { CertificateView } from '../../signature/certificate.js';
-import { describeMissingUsage, OID } from '../../signature/oids.js';
-import { describeCertificate } from '../describe-certificate.js';
+import type { NuGetCode } from '../codes.js';
+import type { CertificateView } from '../signature/certificate.js';
+import { describeMissingUsage, OID } from '../signature/oids.js';
+import { describeCertificate } from './describe-certificate.js';
 import { checkCertificateRequirements, type CertificateRole } from './certificate-requirements.js';
 
 /**

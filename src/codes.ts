@@ -1,4 +1,18 @@
-import type { ErrorCode } from '../errors.js';
+/** Codes of our own, for outcomes NuGet has no NU code for. Documented in README.md. */
+export type ToolErrorCode =
+  | 'NUPKG001' // not a readable zip archive
+  | 'NUPKG002' // file cannot be read (missing, permission, directory)
+  | 'NUPKG003' // usage error (bad argument or option)
+  | 'NUPKG004' // a hostile-input limit was exceeded
+  | 'NUPKG005' // configuration (policy, trust roots, nuget.config) cannot be loaded
+  | 'NUPKG006' // network error (timestamp server, revocation responder)
+  | 'NUPKG007' // signer policy notice (no rule for a package, a certificate about to expire)
+  | 'NUPKG008'; // central directory and local headers disagree (damaged or crafted archive)
+
+/** NuGet's NU3xxx codes; CODE_TITLES below says what each means. */
+export type NuGetCode = `NU3${string}`;
+
+export type ErrorCode = ToolErrorCode | NuGetCode | 'NU5037';
 
 /**
  * What each code means, in NuGet's words where NuGet has the code (nuget-signing-spec.md §7), so a
