@@ -118,9 +118,9 @@ describe('hostile values in the CLI text output', () => {
       for (const line of verified.stdout.trimEnd().split('\n'))
         expect(line).toMatch(/^(?:PASS |FAIL | {2}|$|\d+ valid, \d+ invalid(?: \(.*\))?$)/);
       expect(verified.stdout).toContain(`/pkg\\n${SET_OUTPUT}\\r##vso\\x5btask.setvariable`);
-      // The subject, readable: line breaks and escape sequences spelled out.
+      // The subject's CN, readable: line breaks and escape sequences spelled out.
       expect(verified.stdout).toContain(
-        `CN="Contoso\\r\\n${SET_OUTPUT}\\r##vso\\x5btask.setvariable variable=VALID]true\\n\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e"`,
+        `primary author: Contoso\\r\\n${SET_OUTPUT}\\r##vso\\x5btask.setvariable variable=VALID]true\\n\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e, `,
       );
       // The id and version as the nuspec reader understood them, on the PASS line.
       expect(verified.stdout).toMatch(/^PASS .*\.nupkg Evil(?:\\r|\\n|&#13;|&#10;)/m);

@@ -19,7 +19,8 @@ whether nuget.org would accept the signer (--policy-file).
 Options:
   --json               print one JSON document ({"results": [...]}) instead of text
   -q, --quiet          print only the packages that fail and the total
-  --verbose            print every note (e.g. each chain not checked offline)
+  --verbose            print every note (each chain not checked offline) and the
+                       signers' subjects, SHA-256 fingerprints and times
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
@@ -35,8 +36,8 @@ Options:
                        of a new push
   --at TIME            evaluate at this ISO 8601 time instead of now
   --trusted-roots X    default (what dotnet uses here), sdk (the .NET SDK bundles shipped
-                       with this tool), system (the OS bundle), or a PEM file or directory
-                       of extra roots; repeatable
+                       with this tool), system (the OS store as trusted for TLS), or a PEM
+                       file or directory of extra roots; repeatable
   --certificate-fingerprint HEX
                        accept only packages whose primary signing certificate has this
                        SHA-256 fingerprint; repeatable (like dotnet nuget verify)

@@ -45,4 +45,20 @@ describe('planCheckRun', () => {
     expect(subject.create.text).toMatch(/see the job summary for the complete report\)$/);
     expect(subject.updates).toEqual([]);
   });
+
+  it('drops a Mermaid diagram the cut would leave open, keeping the note outside any block', () => {
+    const diagram = '```mermaid\nflowchart LR\n' + '  c0 --> c1\n'.repeat(3000) + '```\n';
+    const text = `## run\n\n${'z'.repeat(40000)}\n\n${diagram}`;
+    const subject = planCheckRun({
+      findings: [],
+      conclusion: 'success',
+      title: 't',
+      text,
+      ...paths,
+    });
+    const cut = subject.create.text ?? '';
+    expect(cut.length).toBeLessThanOrEqual(65535);
+    expect(cut).not.toContain('```');
+    expect(cut).toMatch(/z\n+… \(cut; see the job summary for the complete report\)$/);
+  });
 });
