@@ -119,15 +119,18 @@ describe('the action in verify mode', () => {
 
     it('writes a job summary table with a row per package', () => {
       expect(result.summary).toContain(
-        '| Package | Signature | Signer | Timestamp | Verdict | Issues |',
+        '| Package | Signature | Signer | Timestamp | Verdict | Policy | Issues |',
       );
+      // Failures first, then the valid packages in the order they were given.
       const rows = result.summary.split('\n').filter((l) => l.startsWith('| <code>'));
       expect(rows).toHaveLength(5);
-      expect(rows[2]).toContain(
+      expect(rows[1]).toContain(
+        '❌ **invalid** | verify | **NU3004** error: The package is not signed.',
+      );
+      expect(rows[4]).toContain(
         'Microsoft Corporation<br><code>3F9001EA83C560D712C24CF213C3D312CB3BFF51EE89435D3430BD06B5D0EECE</code>',
       );
-      expect(rows[2]).toContain('✅ valid');
-      expect(rows[4]).toContain('❌ **invalid** | **NU3004** error: The package is not signed.');
+      expect(rows[4]).toContain('✅ valid');
     });
 
     it('states the verdict in the job summary without pointing to the job summary', () => {
