@@ -7,6 +7,7 @@ import type { VerifyRunOptions } from '../run/verify-run.js';
 import { FAIL_ON_VALUES, type FailOn } from '../run/verdict.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../hash-algorithms.js';
 import { certificateChainText } from '../trust/pem.js';
+import { kmsKeyInputs, kmsKeySources, type KmsActionInputs } from './kms-inputs.js';
 import { pkcs11KeyInputs, type Pkcs11ActionInputs } from './pkcs11-inputs.js';
 
 /** The action's inputs as GitHub passes them (strings, '' when not set), read once by index.ts. */
@@ -47,6 +48,8 @@ export interface ActionInputs {
   readonly checkRun: string;
   /** A key in a PKCS#11 token (docs/pkcs11.md); absent or module '' when not used. */
   readonly pkcs11?: Pkcs11ActionInputs;
+  /** A key in AWS KMS or Google Cloud KMS (docs/aws-kms.md, docs/google-cloud-kms.md). */
+  readonly kms?: KmsActionInputs;
   readonly environment: ActionEnvironment;
 }
 
@@ -260,6 +263,7 @@ function ignoredSigningInputs(inputs: ActionInputs): string[] {
       ['sign-url', inputs.signUrl],
       ['timestamp-urls', inputs.timestampUrls],
       ['pkcs11-module', inputs.pkcs11?.module ?? ''],
+      ...kmsKeySources(inputs.kms).map((name) => [name, 'set'] as const),
     ] as const
   ).filter(([, value]) => value !== '');
   return given.map(
@@ -276,6 +280,24 @@ const KEY_SOURCES = ['certificate', 'private-key', 'sign-command', 'sign-url'] a
  */
 async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise<KeyInputs> {
   const { certificate, privateKey } = inputs;
+  // A cloud KMS key: the chain input is its certificate chain.
+  if (kmsKeySources(inputs.kms).length > 0 && inputs.kms) {
+    const others = [
+      certificate !== '' && 'certificate',
+      privateKey !== '' && 'private-key',
+      inputs.signCommand.trim() !== '' && 'sign-command',
+      inputs.signUrl.trim() !== '' && 'sign-url',
+      (inputs.pkcs11?.module ?? '') !== '' && 'pkcs11-module',
+    ];
+    const chainPem = inputs.certificateChain
+      ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd, true)
+      : undefined;
+    return kmsKeyInputs(
+      inputs.kms,
+      others.filter((name) => name !== false),
+      chainPem,
+    );
+  }
   // PKCS#11: the key stays in the token; the chain input only adds certificates.
   if (inputs.pkcs11 && inputs.pkcs11.module !== '') {
     const others = [
@@ -303,7 +325,7 @@ async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise
   if (given.length !== 1) {
     throw usage(
       given.length === 0
-        ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', or a remote signer 'sign-command' or 'sign-url' with 'certificate-chain'."
+        ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', a remote signer 'sign-command' or 'sign-url' with 'certificate-chain', 'pkcs11-module', or a cloud key 'aws-kms-key-id' or 'gcp-kms-key-version' with 'certificate-chain'."
         : `Set exactly one signing key source, not ${given.map((name) => `'${name}'`).join(' and ')}.`,
     );
   }

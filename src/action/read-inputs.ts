@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { ActionInputs } from './inputs.js';
+import { readKmsInputs } from './kms-inputs.js';
 import { maskSecret } from './mask.js';
 import { readPkcs11Inputs } from './pkcs11-inputs.js';
 
@@ -48,6 +49,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
     githubToken: get('github-token'),
     checkRun: get('check-run'),
     pkcs11: readPkcs11Inputs(get),
+    kms: readKmsInputs(get),
     environment: {
       workspace: env.GITHUB_WORKSPACE || cwd,
       cwd,
@@ -74,6 +76,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
   maskSecret(inputs.githubToken);
   maskSecret(inputs.signToken);
   maskSecret(inputs.pkcs11?.pin ?? '');
+  maskSecret(inputs.kms?.gcpAccessToken ?? '');
   return inputs;
 }
 
