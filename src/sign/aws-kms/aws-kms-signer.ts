@@ -110,6 +110,9 @@ export async function createAwsKmsSigner(options: AwsKmsSignerOptions): Promise<
     target.stsEndpoint === undefined
       ? undefined
       : serviceEndpoint(target.stsEndpoint, 'The AWS STS endpoint');
+  // The SDK warns on Node < 22 that its releases after January 2027 will need Node 22. The copy
+  // bundled here is pinned, so that is the maintainers' concern, not a message for each user.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const credentials = await awsCredentials(target, region, env, stsEndpoint);
   // Loaded here, not at start-up: ncc puts the SDK in a chunk only this path reads.
   const { KMSClient, GetPublicKeyCommand } = await import('@aws-sdk/client-kms');
