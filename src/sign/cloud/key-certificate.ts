@@ -13,7 +13,7 @@ export interface CertificateChain {
  * `provider` names the key source in messages: "AWS KMS".
  */
 export function certificateChainFor(pem: string | undefined, provider: string): CertificateChain {
-  let certificates: Uint8Array[] = [];
+  let certificates: Uint8Array[];
   try {
     certificates = pem === undefined ? [] : loadPemCertificates(pem);
   } catch {
