@@ -7,7 +7,12 @@ import type { VerifyRunOptions } from '../run/verify-run.js';
 import { FAIL_ON_VALUES, type FailOn } from '../run/verdict.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../hash-algorithms.js';
 import { certificateChainText } from '../trust/pem.js';
-import { kmsKeyInputs, kmsKeySources, type KmsActionInputs } from './kms-inputs.js';
+import {
+  kmsKeyInputs,
+  kmsKeySources,
+  orphanKmsInputs,
+  type KmsActionInputs,
+} from './kms-inputs.js';
 import { pkcs11KeyInputs, type Pkcs11ActionInputs } from './pkcs11-inputs.js';
 
 /** The action's inputs as GitHub passes them (strings, '' when not set), read once by index.ts. */
@@ -298,6 +303,8 @@ async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise
       chainPem,
     );
   }
+  const orphan = orphanKmsInputs(inputs.kms);
+  if (orphan !== undefined) throw usage(orphan);
   // PKCS#11: the key stays in the token; the chain input only adds certificates.
   if (inputs.pkcs11 && inputs.pkcs11.module !== '') {
     const others = [

@@ -51,6 +51,21 @@ export function kmsKeySources(inputs: KmsActionInputs | undefined): string[] {
 }
 
 /**
+ * Cloud inputs set without their key input ('aws-region' without 'aws-kms-key-id'): a mistake
+ * to report rather than ignore, as the user meant to sign with a cloud key.
+ */
+export function orphanKmsInputs(inputs: KmsActionInputs | undefined): string | undefined {
+  if (inputs === undefined || kmsKeySources(inputs).length > 0) return undefined;
+  const set = (Object.keys(NAMES) as (keyof KmsActionInputs)[]).filter(
+    (key) => inputs[key].trim() !== '',
+  );
+  const [first] = set;
+  if (first === undefined) return undefined;
+  const key = first.startsWith('aws') ? NAMES.awsKmsKeyId : NAMES.gcpKmsKeyVersion;
+  return `Input '${NAMES[first]}' applies only with '${key}'; set '${key}' or remove it.`;
+}
+
+/**
  * The key inputs for a cloud KMS key; `otherKeys` names the other key-source inputs that were
  * also given (they exclude each other). The certificate chain is required: KMS holds none.
  */
