@@ -332,7 +332,7 @@ async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise
   if (given.length !== 1) {
     throw usage(
       given.length === 0
-        ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', a remote signer 'sign-command' or 'sign-url' with 'certificate-chain', 'pkcs11-module', or a cloud key 'aws-kms-key-id' or 'gcp-kms-key-version' with 'certificate-chain'."
+        ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', or a remote signer 'sign-command' or 'sign-url' with 'certificate-chain'; or a key in a token ('pkcs11-module') or a cloud key service ('aws-kms-key-id', 'gcp-kms-key-version')."
         : `Set exactly one signing key source, not ${given.map((name) => `'${name}'`).join(' and ')}.`,
     );
   }
