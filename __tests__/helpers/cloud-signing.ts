@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SignRunOptions } from '../../src/run/sign-run.js';
+import { runSigning, type SignRunOptions } from '../../src/run/sign-run.js';
 import type { KeyInputs } from '../../src/run/key-inputs.js';
 import { buildActionBundle } from '../action/run-action.js';
 import { buildCliBundle, type CliBundle } from './cli-bundle.js';
@@ -38,11 +38,19 @@ export interface CloudSigningFixture {
   verifiedByUs(path: string): Promise<{ valid: boolean }>;
   /** undefined when dotnet is not installed. */
   verifiedByDotnet(path: string): DotnetRun | undefined;
-  signOptions(
-    key: Omit<KeyInputs, 'source'>,
-    hash?: 'sha256' | 'sha384' | 'sha512',
-  ): SignRunOptions;
+  signOptions(key: Omit<KeyInputs, 'source'>, hash?: HashName): SignRunOptions;
+  /** Signs a new package in process; expects it signed and accepted by both verifiers. */
+  signAndVerify(key: Omit<KeyInputs, 'source'>, hash?: HashName): Promise<void>;
+  /** The coded error signing with `key` ends in: thrown before any package, or the package's. */
+  failure(key: Omit<KeyInputs, 'source'>, hash?: HashName): Promise<CodedFailure>;
   dispose(): Promise<void>;
+}
+
+type HashName = 'sha256' | 'sha384' | 'sha512';
+
+export interface CodedFailure {
+  readonly code: string;
+  readonly message: string;
 }
 
 export async function createCloudSigningFixture(dir: string): Promise<CloudSigningFixture> {
@@ -84,6 +92,27 @@ export async function createCloudSigningFixture(dir: string): Promise<CloudSigni
     return path;
   };
 
+  const verifiedByUs = async (path: string) => {
+    const run = await node(['verify', '--json', '--trusted-roots', roots, path]);
+    const document = JSON.parse(run.stdout) as { results: { valid: boolean }[] };
+    return document.results[0] as { valid: boolean };
+  };
+  const verifiedByDotnet = (path: string) =>
+    shadowDotnet === undefined
+      ? undefined
+      : runDotnet(['nuget', 'verify', '--all', '-v', 'n', path], shadowDotnet);
+  const signOptions = (key: Omit<KeyInputs, 'source'>, hash: HashName = 'sha256') => ({
+    packages: [newPackage('Cloud.Case')],
+    key: { ...key, source: 'test' },
+    hashAlgorithm: hash,
+    timestampUrls: [tsa.url],
+    timestampHashAlgorithm: 'sha256' as const,
+    overwrite: false,
+    trustedRoots: [roots],
+    allowUntrustedRoot: false,
+    now: () => new Date(),
+  });
+
   return {
     pki,
     tsa,
@@ -109,26 +138,25 @@ export async function createCloudSigningFixture(dir: string): Promise<CloudSigni
       return workspace;
     },
     node,
-    verifiedByUs: async (path) => {
-      const run = await node(['verify', '--json', '--trusted-roots', roots, path]);
-      const document = JSON.parse(run.stdout) as { results: { valid: boolean }[] };
-      return document.results[0] as { valid: boolean };
+    verifiedByUs,
+    verifiedByDotnet,
+    signOptions,
+    signAndVerify: async (key, hash) => {
+      const options = signOptions(key, hash);
+      const { outcomes } = await runSigning(options);
+      expect(outcomes[0]).toMatchObject({ signed: true });
+      const path = options.packages[0] ?? '';
+      expect(await verifiedByUs(path)).toMatchObject({ valid: true });
+      expectDotnetAccepts(verifiedByDotnet(path), 'Cloud.Case.1.0.0');
     },
-    verifiedByDotnet: (path) =>
-      shadowDotnet === undefined
-        ? undefined
-        : runDotnet(['nuget', 'verify', '--all', '-v', 'n', path], shadowDotnet),
-    signOptions: (key, hash = 'sha256') => ({
-      packages: [newPackage('Cloud.Case')],
-      key: { ...key, source: 'test' },
-      hashAlgorithm: hash,
-      timestampUrls: [tsa.url],
-      timestampHashAlgorithm: 'sha256',
-      overwrite: false,
-      trustedRoots: [roots],
-      allowUntrustedRoot: false,
-      now: () => new Date(),
-    }),
+    failure: async (key, hash) => {
+      const failure = await runSigning(signOptions(key, hash)).then(
+        ({ outcomes }) => outcomes[0]?.error,
+        (error: unknown) => error as CodedFailure,
+      );
+      expect(failure).toBeDefined();
+      return failure as CodedFailure;
+    },
     dispose: async () => {
       await tsa.close();
       cli.dispose();

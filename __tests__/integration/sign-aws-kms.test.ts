@@ -4,7 +4,6 @@
  * CLI bundle and the action bundle, verified by us and by `dotnet nuget verify --all`, with no
  * secret in any output; and the service's refusals as coded errors.
  */
-import { runSigning } from '../../src/run/sign-run.js';
 import type { AwsKmsTarget } from '../../src/sign/aws-kms/aws-kms-signer.js';
 import { commandLines, runAction } from '../action/run-action.js';
 import {
@@ -155,35 +154,19 @@ describe('signing with an AWS KMS key', () => {
   }, 180_000);
 
   it('SHA-512 signs with RSASSA_PKCS1_V1_5_SHA_512; the package verifies', async () => {
-    const options = fixture.signOptions({ awsKms: target(), certificateChainPem: chain }, 'sha512');
-    const { outcomes } = await runSigning(options);
-    expect(outcomes[0]).toMatchObject({ signed: true });
+    await fixture.signAndVerify({ awsKms: target(), certificateChainPem: chain }, 'sha512');
     expect(aws.signed.at(-1)?.algorithm).toBe('RSASSA_PKCS1_V1_5_SHA_512');
-    const path = options.packages[0] ?? '';
-    expect(await fixture.verifiedByUs(path)).toMatchObject({ valid: true });
-    expectDotnetAccepts(fixture.verifiedByDotnet(path), 'Cloud.Case.1.0.0');
   }, 60_000);
 
   it('a throttled Sign (ThrottlingException) is retried and the package is signed', async () => {
     aws.throttleSigns(1);
-    const { outcomes } = await runSigning(
-      fixture.signOptions({ awsKms: target(), certificateChainPem: chain }),
-    );
-    expect(outcomes[0]).toMatchObject({ signed: true });
+    await fixture.signAndVerify({ awsKms: target(), certificateChainPem: chain });
   }, 60_000);
 });
 
 describe('AWS KMS refusals fail with a coded message that says what to fix', () => {
-  async function failure(key: Partial<AwsKmsTarget> & { env?: NodeJS.ProcessEnv }, pem = chain) {
-    const run = runSigning(
-      fixture.signOptions({ awsKms: { ...target(), ...key }, certificateChainPem: pem }),
-    );
-    const outcome = await run.then(
-      ({ outcomes }) => outcomes[0]?.error,
-      (error: unknown) => error as { code: string; message: string },
-    );
-    expect(outcome).toBeDefined();
-    return outcome as { code: string; message: string };
+  function failure(key: Partial<AwsKmsTarget> & { env?: NodeJS.ProcessEnv }, pem = chain) {
+    return fixture.failure({ awsKms: { ...target(), ...key }, certificateChainPem: pem });
   }
 
   it('throttled on every attempt: NUPKG006 naming ThrottlingException and the attempts', async () => {

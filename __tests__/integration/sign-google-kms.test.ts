@@ -5,7 +5,6 @@
  * has, or by a credentials file: from the CLI bundle and the action bundle, verified by us and
  * by `dotnet nuget verify --all`, with no token in any output; and the service's refusals.
  */
-import { runSigning } from '../../src/run/sign-run.js';
 import type { GoogleKmsTarget } from '../../src/sign/google-kms/google-kms-signer.js';
 import { commandLines, runAction } from '../action/run-action.js';
 import {
@@ -177,16 +176,13 @@ describe('signing with a Google Cloud KMS key version', () => {
         credential_source: { file: tokenFile, format: { type: 'text' } },
       }),
     );
-    const { outcomes } = await runSigning(
-      fixture.signOptions({
-        googleKms: target({
-          accessToken: undefined,
-          env: { GOOGLE_APPLICATION_CREDENTIALS: credentials },
-        }),
-        certificateChainPem: chain,
+    await fixture.signAndVerify({
+      googleKms: target({
+        accessToken: undefined,
+        env: { GOOGLE_APPLICATION_CREDENTIALS: credentials },
       }),
-    );
-    expect(outcomes[0]).toMatchObject({ signed: true });
+      certificateChainPem: chain,
+    });
     expect(google.signed.at(-1)?.token).toBe(SERVICE_ACCOUNT_TOKEN);
   }, 60_000);
 
@@ -196,24 +192,16 @@ describe('signing with a Google Cloud KMS key version', () => {
       addKeyVersion(google, name, { algorithm: 'RSA_SIGN_PKCS1_4096_SHA512' }),
       'CN=Cloud KMS SHA512',
     );
-    const options = fixture.signOptions(
+    await fixture.signAndVerify(
       { googleKms: target({ keyVersion: name }), certificateChainPem: fixture.chainPem(other) },
       'sha512',
     );
-    const { outcomes } = await runSigning(options);
-    expect(outcomes[0]).toMatchObject({ signed: true });
     expect(google.signed.at(-1)).toMatchObject({ name, digestField: 'sha512' });
-    const path = options.packages[0] ?? '';
-    expect(await fixture.verifiedByUs(path)).toMatchObject({ valid: true });
-    expectDotnetAccepts(fixture.verifiedByDotnet(path), 'Cloud.Case.1.0.0');
   }, 60_000);
 
   it('429 RESOURCE_EXHAUSTED once is retried and the package is signed', async () => {
     google.throttle(1);
-    const { outcomes } = await runSigning(
-      fixture.signOptions({ googleKms: target(), certificateChainPem: chain }),
-    );
-    expect(outcomes[0]).toMatchObject({ signed: true });
+    await fixture.signAndVerify({ googleKms: target(), certificateChainPem: chain });
   }, 60_000);
 });
 
@@ -223,15 +211,12 @@ describe('Google Cloud KMS refusals fail with a coded message that says what to 
     pem = chain,
     hash: 'sha256' | 'sha384' = 'sha256',
   ) {
-    const outcome = await runSigning(
-      fixture.signOptions({ googleKms: { ...target(), ...key }, certificateChainPem: pem }, hash),
-    ).then(
-      ({ outcomes }) => outcomes[0]?.error,
-      (error: unknown) => error as { code: string; message: string },
+    const outcome = await fixture.failure(
+      { googleKms: { ...target(), ...key }, certificateChainPem: pem },
+      hash,
     );
-    expect(outcome).toBeDefined();
-    expectNoSecrets(outcome?.message ?? '');
-    return outcome as { code: string; message: string };
+    expectNoSecrets(outcome.message);
+    return outcome;
   }
 
   it('429 RESOURCE_EXHAUSTED on every attempt: NUPKG006 naming the quota', async () => {
