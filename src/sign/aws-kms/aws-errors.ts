@@ -1,4 +1,5 @@
-import { NupkgSigningError, type ErrorCode } from '../../errors.js';
+import type { ErrorCode } from '../../codes.js';
+import { NupkgSigningError } from '../../errors.js';
 
 /** What the AWS SDK throws for a service error: the error code as `name`, the HTTP status. */
 interface AwsServiceError {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { NupkgSigningError } from '../../errors.js';
-import type { HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import type { HashAlgorithmName } from '../../hash-algorithms.js';
 import { checkPublicKeyMatches, certificateChainFor } from '../cloud/key-certificate.js';
 import { serviceEndpoint } from '../cloud/endpoint.js';
 import { signerFromDigestSigner, type DigestSigner, type Signer } from '../signer.js';

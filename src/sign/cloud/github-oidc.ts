@@ -1,5 +1,5 @@
 import { NupkgSigningError } from '../../errors.js';
-import { sendWithRetries } from '../../http/retry.js';
+import { sendWithRetries, STANDARD_BACKOFF } from '../../http/retry.js';
 
 /**
  * GitHub Actions' OIDC token for a cloud's workload identity federation: the runner sets
@@ -34,7 +34,7 @@ export async function requestGitHubOidcToken(
       redirects: { refuse: 'the request token goes only to the URL GitHub set' },
       service: "GitHub's OIDC token service",
     },
-    { retries: 2, baseDelayMs: 500, maxDelayMs: 4000, honourRetryAfter: true },
+    { retries: 2, ...STANDARD_BACKOFF, honourRetryAfter: true },
   );
   const value = parseJsonObject(answer.body)?.value;
   if (typeof value !== 'string' || value === '') {

@@ -1,6 +1,6 @@
 import { NupkgSigningError } from '../../errors.js';
 import { HttpError } from '../../http/failure.js';
-import { sendWithRetries } from '../../http/retry.js';
+import { sendWithRetries, STANDARD_BACKOFF } from '../../http/retry.js';
 import { parseJsonObject } from '../cloud/github-oidc.js';
 
 /** Cloud KMS answers are small JSON documents (a public key PEM is the largest, < 2 KB). */
@@ -37,7 +37,7 @@ export async function callCloudKms(
         service: 'Cloud KMS',
         readErrorBody: true,
       },
-      { retries: 3, baseDelayMs: 500, maxDelayMs: 8000, honourRetryAfter: true },
+      { retries: 3, ...STANDARD_BACKOFF, honourRetryAfter: true },
     );
   } catch (error) {
     throw error instanceof HttpError ? cloudKmsError(error, doing) : error;

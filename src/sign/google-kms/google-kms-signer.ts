@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { inspect } from 'node:util';
 import { NupkgSigningError } from '../../errors.js';
-import { HASH_ALGORITHMS, type HashAlgorithmName } from '../../signature/hash-algorithms.js';
+import { HASH_ALGORITHMS, type HashAlgorithmName } from '../../hash-algorithms.js';
 import { serviceEndpoint } from '../cloud/endpoint.js';
 import { certificateChainFor, checkPublicKeyMatches } from '../cloud/key-certificate.js';
 import { signerFromDigestSigner, type DigestSigner, type Signer } from '../signer.js';
