@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { ActionEnvironment, ActionInputs } from '../../src/action/inputs.js';
 import { run } from '../../src/action/main.js';
+import { readActionInputs } from '../../src/action/read-inputs.js';
 
 /**
  * Every action input as GitHub passes an unset one (''), with the given environment and
@@ -74,4 +75,31 @@ export async function runActionInProcess(
     process.env = saved;
   }
   return written.join('');
+}
+
+/**
+ * `readActionInputs` as the runner would call it: with the given `INPUT_*` and other variables,
+ * in `cwd` (default: this directory), capturing what it prints (the `::add-mask::` lines); the
+ * process's directory and environment are restored afterwards.
+ */
+export function readActionInputsInProcess(
+  variables: Readonly<Record<string, string>>,
+  cwd = process.cwd(),
+): { inputs: ActionInputs; printed: string } {
+  const saved = { ...process.env };
+  const here = process.cwd();
+  const written: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    Object.assign(process.env, variables);
+    process.chdir(cwd);
+    return { inputs: readActionInputs(), printed: written.join('') };
+  } finally {
+    write.mockRestore();
+    process.chdir(here);
+    process.env = saved;
+  }
 }

@@ -10,7 +10,7 @@ import type { webcrypto } from 'node:crypto';
 import { createHash, KeyObject, sign } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { getPkijs, toArrayBuffer } from '../../src/crypto.js';
-import { OID } from '../../src/signature/oids.js';
+import { OID } from '../../src/asn1/oids.js';
 
 const pkijs = getPkijs();
 

@@ -13,6 +13,7 @@ import {
   orphanKmsInputs,
   type KmsActionInputs,
 } from './kms-inputs.js';
+import { azureKeyVaultKeyInputs, type AzureKeyVaultActionInputs } from './azure-inputs.js';
 import { pkcs11KeyInputs, type Pkcs11ActionInputs } from './pkcs11-inputs.js';
 
 /** The action's inputs as GitHub passes them (strings, '' when not set), read once by index.ts. */
@@ -55,6 +56,8 @@ export interface ActionInputs {
   readonly pkcs11?: Pkcs11ActionInputs;
   /** A key in AWS KMS or Google Cloud KMS (docs/aws-kms.md, docs/google-cloud-kms.md). */
   readonly kms?: KmsActionInputs;
+  /** A certificate in Azure Key Vault (docs/azure-key-vault.md); absent or URL '' when not used. */
+  readonly azureKeyVault?: AzureKeyVaultActionInputs;
   readonly environment: ActionEnvironment;
 }
 
@@ -269,6 +272,7 @@ function ignoredSigningInputs(inputs: ActionInputs): string[] {
       ['timestamp-urls', inputs.timestampUrls],
       ['pkcs11-module', inputs.pkcs11?.module ?? ''],
       ...kmsKeySources(inputs.kms).map((name) => [name, 'set'] as const),
+      ['azure-key-vault-url', inputs.azureKeyVault?.vaultUrl ?? ''],
     ] as const
   ).filter(([, value]) => value !== '');
   return given.map(
@@ -292,7 +296,8 @@ async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise
       privateKey !== '' && 'private-key',
       inputs.signCommand.trim() !== '' && 'sign-command',
       inputs.signUrl.trim() !== '' && 'sign-url',
-      (inputs.pkcs11?.module ?? '') !== '' && 'pkcs11-module',
+      inputs.pkcs11 !== undefined && inputs.pkcs11.module !== '' && 'pkcs11-module',
+      (inputs.azureKeyVault?.vaultUrl.trim() ?? '') !== '' && 'azure-key-vault-url',
     ];
     const chainPem = inputs.certificateChain
       ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd, true)
@@ -305,6 +310,24 @@ async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise
   }
   const orphan = orphanKmsInputs(inputs.kms);
   if (orphan !== undefined) throw usage(orphan);
+  // Azure Key Vault: the key stays in the vault; the chain input gives the certificate's issuers.
+  if (inputs.azureKeyVault && inputs.azureKeyVault.vaultUrl.trim() !== '') {
+    const others = [
+      certificate !== '' && 'certificate',
+      privateKey !== '' && 'private-key',
+      inputs.signCommand.trim() !== '' && 'sign-command',
+      inputs.signUrl.trim() !== '' && 'sign-url',
+      inputs.pkcs11 !== undefined && inputs.pkcs11.module !== '' && 'pkcs11-module',
+    ];
+    const chainPem = inputs.certificateChain
+      ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd, true)
+      : undefined;
+    return azureKeyVaultKeyInputs(
+      inputs.azureKeyVault,
+      others.filter((name) => name !== false),
+      chainPem,
+    );
+  }
   // PKCS#11: the key stays in the token; the chain input only adds certificates.
   if (inputs.pkcs11 && inputs.pkcs11.module !== '') {
     const others = [

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { azureKeyVaultSecrets, readAzureKeyVaultInputs } from './azure-inputs.js';
 import type { ActionInputs } from './inputs.js';
 import { readKmsInputs } from './kms-inputs.js';
 import { maskSecret } from './mask.js';
@@ -50,6 +51,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
     checkRun: get('check-run'),
     pkcs11: readPkcs11Inputs(get),
     kms: readKmsInputs(get),
+    azureKeyVault: readAzureKeyVaultInputs(get, env),
     environment: {
       workspace: env.GITHUB_WORKSPACE || cwd,
       cwd,
@@ -77,6 +79,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
   maskSecret(inputs.signToken);
   maskSecret(inputs.pkcs11?.pin ?? '');
   maskSecret(inputs.kms?.gcpAccessToken ?? '');
+  for (const secret of azureKeyVaultSecrets(inputs.azureKeyVault)) maskSecret(secret);
   return inputs;
 }
 

@@ -1,5 +1,5 @@
 import type { CertificateView } from '../signature/certificate.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
 import { describeCertificate } from './describe-certificate.js';
 
 const SHA2_RSA_SIGNATURES: ReadonlySet<string> = new Set([

@@ -6,6 +6,7 @@ import {
   createGoogleKmsSigner,
   type GoogleKmsSignerOptions,
 } from '../sign/google-kms/google-kms-signer.js';
+import { createKeyVaultSigner, type AzureKeyVaultTarget } from '../sign/azure/key-vault-signer.js';
 import { createPkcs11Signer, type Pkcs11Target } from '../sign/pkcs11/pkcs11-signer.js';
 import { createRemoteSigner } from '../sign/remote/index.js';
 import type { Signer } from '../sign/signer.js';
@@ -32,6 +33,8 @@ export interface KeyInputs {
   readonly awsKms?: Omit<AwsKmsSignerOptions, 'certificateChainPem'>;
   /** A key version in Google Cloud KMS (docs/google-cloud-kms.md); with `certificateChainPem`. */
   readonly googleKms?: Omit<GoogleKmsSignerOptions, 'certificateChainPem'>;
+  /** A certificate in Azure Key Vault (docs/azure-key-vault.md); `certificateChainPem` adds its issuers. */
+  readonly azureKeyVault?: AzureKeyVaultTarget;
   /** A name for messages: a file path or an input name, never the secret itself. */
   readonly source: string;
 }
@@ -46,11 +49,12 @@ export async function createSigner(inputs: KeyInputs): Promise<Signer> {
     inputs.pkcs11 && 'a PKCS#11 token key',
     inputs.awsKms && 'an AWS KMS key',
     inputs.googleKms && 'a Google Cloud KMS key',
+    inputs.azureKeyVault && 'an Azure Key Vault certificate',
   ].filter(Boolean);
   if (kinds.length !== 1) {
     throw new NupkgSigningError(
       'NUPKG003',
-      `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL, a PKCS#11 token key or a cloud KMS key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`,
+      `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL, a PKCS#11 token key, an Azure Key Vault certificate or a cloud KMS key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`,
     );
   }
   if (inputs.pfx || inputs.privateKeyPem) {
@@ -90,6 +94,12 @@ export async function createSigner(inputs: KeyInputs): Promise<Signer> {
     return createGoogleKmsSigner({
       ...inputs.googleKms,
       ...(chainPem ? { certificateChainPem: chainPem } : {}),
+    });
+  }
+  if (inputs.azureKeyVault) {
+    return createKeyVaultSigner({
+      ...inputs.azureKeyVault,
+      ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
     });
   }
   if (!inputs.certificateChainPem) {

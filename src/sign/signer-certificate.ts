@@ -2,7 +2,7 @@ import * as asn1js from 'asn1js';
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { getPkijs, toArrayBuffer } from '../crypto.js';
 import { NupkgSigningError } from '../errors.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
 
 /** The parts of a signing certificate that a SignerInfo and an ESSCertIDv2 refer to. */
 export interface SignerCertificate {

@@ -1,7 +1,7 @@
 import type { NuGetCode } from '../codes.js';
 import { NupkgSigningError } from '../errors.js';
 import { parseCertificate } from '../signature/certificate.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
 import { buildChain, type ChainResult } from '../trust/chain-builder.js';
 import { certificateFacts } from '../trust/certificate-facts.js';
 import { describeUntrustedRoot, describeUsageProblem } from '../trust/describe.js';

@@ -9,6 +9,12 @@ import type { SignOutcome } from '../../sign/sign-outcome.js';
 import { removedTemporariesNote, runSigning } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../hash-algorithms.js';
 import { certificateChainText } from '../../trust/pem.js';
+import {
+  AZURE_KEY_VAULT_OPTIONS,
+  AZURE_KEY_VAULT_USAGE,
+  azureKeyVaultInputs,
+  type AzureKeyVaultOptionValues,
+} from '../azure-options.js';
 import type { CommandOutput } from '../output.js';
 import {
   KMS_KEY_SOURCE_USAGE,
@@ -36,6 +42,8 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
   --pkcs11-module FILE            sign with a key in an HSM or token through its PKCS#11
                                   module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
 ${KMS_KEY_SOURCE_USAGE}
+  --azure-key-vault URL           sign with a certificate's key in Azure Key Vault
+                                  (https://NAME.vault.azure.net; options below)
 
 Options:
   --certificate-chain FILE        PEM or DER (.cer): signing certificate first, then intermediates
@@ -63,6 +71,8 @@ ${KMS_OPTIONS_USAGE}
   --json                          print one JSON document ({"results": [...]})
 ${reportUsage(34)}
   -h, --help                      show this help
+
+${AZURE_KEY_VAULT_USAGE}
 
 Exit codes: 0 every package was signed, 1 some package was not, 2 usage or I/O error.`;
 
@@ -93,6 +103,7 @@ export async function runSign(
       'pkcs11-pin-env': { type: 'string', default: DEFAULT_PKCS11_PIN_VARIABLE },
       'pkcs11-tool': { type: 'string' },
       ...KMS_OPTIONS,
+      ...AZURE_KEY_VAULT_OPTIONS,
       'hash-algorithm': { type: 'string', default: 'SHA256' },
       timestamper: { type: 'string', multiple: true, default: [] },
       'timestamp-hash-algorithm': { type: 'string', default: 'SHA256' },
@@ -149,7 +160,7 @@ export async function runSign(
   return code;
 }
 
-interface KeyOptions {
+interface KeyOptions extends AzureKeyVaultOptionValues {
   readonly 'certificate-path'?: string | undefined;
   readonly 'certificate-password'?: string | undefined;
   readonly 'private-key'?: string | undefined;
@@ -181,11 +192,12 @@ async function readKeyInputs(
     'sign-url',
     'pkcs11-module',
     ...KMS_KEY_SOURCES,
+    'azure-key-vault',
   ] as const;
   const given = sources.filter((name) => values[name] !== undefined);
   if (given.length !== 1) {
     throw usage(
-      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url, --pkcs11-module, --aws-kms-key and --gcp-kms-key-version (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
+      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url, --pkcs11-module, --azure-key-vault, --aws-kms-key and --gcp-kms-key-version (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
     );
   }
   const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
@@ -204,6 +216,7 @@ async function readKeyInputs(
     ...(token ? { bearerToken: token } : {}),
     ...pkcs11Inputs(values, env),
     ...kmsKeyInputs(values, env),
+    ...azureKeyVaultInputs(values, env),
     source: pfxPath ?? keyPath ?? chainPath ?? '',
   };
 }

@@ -1,5 +1,5 @@
 import { NupkgSigningError } from '../../errors.js';
-import { sendWithRetries, STANDARD_BACKOFF } from '../../http/retry.js';
+import { githubOidcEndpoint, requestGithubIdToken } from '../azure/github-oidc.js';
 
 /**
  * GitHub Actions' OIDC token for a cloud's workload identity federation: the runner sets
@@ -13,37 +13,15 @@ export async function requestGitHubOidcToken(
   env: NodeJS.ProcessEnv,
   needs: string,
 ): Promise<string> {
-  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!url || !requestToken) {
+  const endpoint = githubOidcEndpoint(env);
+  if (endpoint === undefined) {
     throw new NupkgSigningError(
       'NUPKG003',
       `${needs} needs GitHub's OIDC token, but ACTIONS_ID_TOKEN_REQUEST_URL is not set: give the job 'permissions: id-token: write' (and contents: read), or run where GitHub Actions issues OIDC tokens.`,
     );
   }
-  const target = new URL(url);
-  target.searchParams.set('audience', audience);
-  const answer = await sendWithRetries(
-    {
-      url: target.href,
-      method: 'GET',
-      headers: { Authorization: `Bearer ${requestToken}`, Accept: 'application/json' },
-      maxResponseBytes: 64 * 1024,
-      responseName: 'an OIDC token answer',
-      timeoutMs: 20_000,
-      redirects: { refuse: 'the request token goes only to the URL GitHub set' },
-      service: "GitHub's OIDC token service",
-    },
-    { retries: 2, ...STANDARD_BACKOFF, honourRetryAfter: true },
-  );
-  const value = parseJsonObject(answer.body)?.value;
-  if (typeof value !== 'string' || value === '') {
-    throw new NupkgSigningError(
-      'NUPKG006',
-      "GitHub's OIDC token service answered without a token (no 'value').",
-    );
-  }
-  return value;
+  // One client for GitHub's token service, shared with the Azure provider.
+  return requestGithubIdToken(endpoint, audience);
 }
 
 /** A JSON object from a service's answer, or undefined when the body is not one. */

@@ -2,7 +2,7 @@ import { digest } from '../../crypto.js';
 import type { NuGetCode } from '../../codes.js';
 import { NupkgSigningError } from '../../errors.js';
 import type { CertificateView } from '../../signature/certificate.js';
-import { bytesEqual } from '../../signature/der.js';
+import { bytesEqual } from '../../asn1/bytes.js';
 import { hashAlgorithmFromOid } from '../../hash-algorithms.js';
 import type { TimestampTokenView } from '../../signature/timestamp-token.js';
 import type { TrustStore } from '../../trust/trust-store.js';
