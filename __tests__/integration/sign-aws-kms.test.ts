@@ -145,9 +145,11 @@ describe('signing with an AWS KMS key', () => {
       stsCalls + 1,
     );
     expect(aws.signed.at(-1)?.credential).toContain(`Credential=${ROLE_CREDENTIALS.accessKeyId}/`);
-    expectNoSecrets(
-      result.stdout + result.stderr + result.summary + JSON.stringify(result.outputs),
-    );
+    // Masks are registered first (the OIDC request token among them); nothing else carries a secret.
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(`::add-mask::${OIDC_REQUEST_TOKEN}`);
+    const rest = lines.filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    expectNoSecrets(rest + result.stderr + result.summary + JSON.stringify(result.outputs));
     const signed = `${workspace}/out/Kms.Action.1.0.0.nupkg`;
     expect(await fixture.verifiedByUs(signed)).toMatchObject({ valid: true });
     expectDotnetAccepts(fixture.verifiedByDotnet(signed), 'Kms.Action.1.0.0');
