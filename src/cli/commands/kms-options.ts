@@ -26,23 +26,29 @@ export const KMS_OPTIONS = {
 /** The key-source options these add, for sign.ts's "give exactly one" check. */
 export const KMS_KEY_SOURCES = ['aws-kms-key', 'gcp-kms-key-version'] as const;
 
-export const KMS_KEY_SOURCE_USAGE = `  --aws-kms-key KEY               sign with an RSA key in AWS KMS: key id, ARN or alias/NAME,
-                                  with --certificate-chain (docs/aws-kms.md)
-  --gcp-kms-key-version NAME      sign with an RSA key version in Google Cloud KMS, with
-                                  --certificate-chain (docs/google-cloud-kms.md)`;
+// Descriptions start at column 34 and end by column 80, as the rest of `sign --help`.
+export const KMS_KEY_SOURCE_USAGE = `  --aws-kms-key KEY               sign with an RSA key in AWS KMS (key id, ARN
+                                  or alias/NAME), with --certificate-chain
+                                  (docs/aws-kms.md)
+  --gcp-kms-key-version NAME      sign with an RSA key version in Google Cloud
+                                  KMS, with --certificate-chain
+                                  (docs/google-cloud-kms.md)`;
 
-export const KMS_OPTIONS_USAGE = `  --aws-region REGION             AWS region (default AWS_REGION, or the key ARN's)
-  --aws-role-arn ARN              assume this role with GitHub's OIDC token (else the
-                                  AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables)
-  --aws-kms-endpoint URL          KMS endpoint (VPC endpoint); --aws-sts-endpoint URL for STS
+export const KMS_OPTIONS_USAGE = `  --aws-region REGION             AWS region (default AWS_REGION, or the ARN's)
+  --aws-role-arn ARN              assume this role with GitHub's OIDC token
+                                  (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)
+  --aws-kms-endpoint URL          KMS endpoint (a VPC endpoint)
+  --aws-sts-endpoint URL          STS endpoint for --aws-role-arn
   --gcp-workload-identity-provider NAME
-                                  federate GitHub's OIDC token: projects/N/locations/
-                                  global/workloadIdentityPools/POOL/providers/ID
+                                  federate GitHub's OIDC token: projects/N/
+                                  locations/global/workloadIdentityPools/
+                                  POOL/providers/ID
   --gcp-service-account EMAIL     impersonate it after federation
   --gcp-access-token-env NAME     env var holding a Google access token
-  --gcp-credentials FILE          credentials JSON (default GOOGLE_APPLICATION_CREDENTIALS)
-  --gcp-kms-endpoint URL          Cloud KMS endpoint; also --gcp-sts-endpoint and
-                                  --gcp-iam-credentials-endpoint URL`;
+  --gcp-credentials FILE          credentials JSON (default:
+                                  GOOGLE_APPLICATION_CREDENTIALS)
+  --gcp-kms-endpoint URL          Cloud KMS endpoint; also --gcp-sts-endpoint
+                                  and --gcp-iam-credentials-endpoint URL`;
 
 type KmsValues = { readonly [K in keyof typeof KMS_OPTIONS]?: string | undefined };
 
