@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSigning, type SignRunOptions } from '../../src/run/sign-run.js';
 import type { KeyInputs } from '../../src/run/key-inputs.js';
-import { buildActionBundle } from '../action/run-action.js';
+import { buildActionBundle } from './action-bundle.js';
 import { buildCliBundle, type CliBundle } from './cli-bundle.js';
 import { createShadowSdk, haveDotnet, runDotnet, type DotnetRun } from './dotnet-shadow-sdk.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';

@@ -5,7 +5,7 @@
  * secret in any output; and the service's refusals as coded errors.
  */
 import type { AwsKmsTarget } from '../../src/sign/aws-kms/aws-kms-signer.js';
-import { commandLines, runAction } from '../action/run-action.js';
+import { commandLines, runAction } from '../helpers/action-bundle.js';
 import {
   createCloudSigningFixture,
   expectDotnetAccepts,

@@ -6,7 +6,7 @@
  * by `dotnet nuget verify --all`, with no token in any output; and the service's refusals.
  */
 import type { GoogleKmsTarget } from '../../src/sign/google-kms/google-kms-signer.js';
-import { commandLines, runAction } from '../action/run-action.js';
+import { commandLines, runAction } from '../helpers/action-bundle.js';
 import {
   createCloudSigningFixture,
   expectDotnetAccepts,

@@ -16,7 +16,19 @@ export interface SignerCertificate {
   readonly publicKey: KeyObject;
 }
 
+/**
+ * The last certificate read: a run signs many packages with one certificate, and the parts read
+ * depend on its bytes only. One entry, so memory stays flat whatever a run signs with.
+ */
+let lastRead: SignerCertificate | undefined;
+
 export function readSignerCertificate(der: Uint8Array): SignerCertificate {
+  if (lastRead !== undefined && Buffer.from(der).equals(lastRead.der)) return lastRead;
+  lastRead = parseSignerCertificate(der);
+  return lastRead;
+}
+
+function parseSignerCertificate(der: Uint8Array): SignerCertificate {
   const pkijs = getPkijs();
   let certificate: InstanceType<typeof pkijs.Certificate>;
   let publicKey: KeyObject;

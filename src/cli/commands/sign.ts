@@ -16,6 +16,7 @@ import {
   type AzureKeyVaultOptionValues,
 } from '../azure-options.js';
 import type { CommandOutput } from '../output.js';
+import { createProgress } from '../progress.js';
 import {
   KMS_KEY_SOURCE_USAGE,
   KMS_KEY_SOURCES,
@@ -131,6 +132,7 @@ export async function runSign(
     values['timestamp-hash-algorithm'],
     '--timestamp-hash-algorithm',
   );
+  const progress = createProgress(out, { verb: 'Signed', json: values.json });
   const { outcomes, expansion } = await runSigning({
     packages: positionals,
     key: await readKeyInputs(values, env),
@@ -144,7 +146,8 @@ export async function runSign(
     ...(values['no-nuget-org-advice'] ? { nugetOrgAdvice: false } : {}),
     // One signing time for the batch, as the CLI's clock is read once per run.
     now: () => now,
-  });
+    onProgress: progress.update,
+  }).finally(progress.finish);
   out.stdout(
     values.json
       ? jsonText({ results: outcomes, search: searchDocument(expansion) })
