@@ -17,6 +17,13 @@ import {
 } from '../azure-options.js';
 import type { CommandOutput } from '../output.js';
 import { createProgress } from '../progress.js';
+import {
+  KMS_KEY_SOURCE_USAGE,
+  KMS_KEY_SOURCES,
+  KMS_OPTIONS,
+  KMS_OPTIONS_USAGE,
+  kmsKeyInputs,
+} from './kms-options.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
 export const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
@@ -35,6 +42,7 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
   --sign-url URL                  POST each digest to a key service (docs/remote-signing.md)
   --pkcs11-module FILE            sign with a key in an HSM or token through its PKCS#11
                                   module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
+${KMS_KEY_SOURCE_USAGE}
   --azure-key-vault URL           sign with a certificate's key in Azure Key Vault
                                   (https://NAME.vault.azure.net; options below)
 
@@ -51,6 +59,7 @@ Options:
   --pkcs11-pin-env NAME           env var holding the token user PIN
                                   (default ${DEFAULT_PKCS11_PIN_VARIABLE})
   --pkcs11-tool PATH              pkcs11-tool program (default: from PATH)
+${KMS_OPTIONS_USAGE}
   --hash-algorithm ALG            SHA256 (default), SHA384 or SHA512
   --timestamper URL               RFC 3161 server; repeat to give fallbacks (tried in order)
   --timestamp-hash-algorithm ALG  SHA256 (default), SHA384 or SHA512
@@ -94,6 +103,7 @@ export async function runSign(
       'pkcs11-key-label': { type: 'string' },
       'pkcs11-pin-env': { type: 'string', default: DEFAULT_PKCS11_PIN_VARIABLE },
       'pkcs11-tool': { type: 'string' },
+      ...KMS_OPTIONS,
       ...AZURE_KEY_VAULT_OPTIONS,
       'hash-algorithm': { type: 'string', default: 'SHA256' },
       timestamper: { type: 'string', multiple: true, default: [] },
@@ -169,22 +179,28 @@ interface KeyOptions extends AzureKeyVaultOptionValues {
   readonly 'pkcs11-key-label'?: string | undefined;
   readonly 'pkcs11-pin-env': string;
   readonly 'pkcs11-tool'?: string | undefined;
+  readonly 'aws-kms-key'?: string | undefined;
+  readonly 'gcp-kms-key-version'?: string | undefined;
 }
 
 /** Reads the key files the options name; secrets go into the inputs object and nowhere else. */
-async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promise<KeyInputs> {
+async function readKeyInputs(
+  values: KeyOptions & Parameters<typeof kmsKeyInputs>[0],
+  env: NodeJS.ProcessEnv,
+): Promise<KeyInputs> {
   const sources = [
     'certificate-path',
     'private-key',
     'sign-command',
     'sign-url',
     'pkcs11-module',
+    ...KMS_KEY_SOURCES,
     'azure-key-vault',
   ] as const;
   const given = sources.filter((name) => values[name] !== undefined);
   if (given.length !== 1) {
     throw usage(
-      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url, --pkcs11-module and --azure-key-vault (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
+      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url, --pkcs11-module, --azure-key-vault, --aws-kms-key and --gcp-kms-key-version (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
     );
   }
   const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
@@ -202,6 +218,7 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
     ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
     ...(token ? { bearerToken: token } : {}),
     ...pkcs11Inputs(values, env),
+    ...kmsKeyInputs(values, env),
     ...azureKeyVaultInputs(values, env),
     source: pfxPath ?? keyPath ?? chainPath ?? '',
   };
