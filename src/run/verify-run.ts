@@ -11,14 +11,12 @@ import {
   type RepositoryCertificateList,
 } from '../policy/repository-certificates.js';
 import { loadPolicyFile } from '../policy/signer-policy/index.js';
-import {
-  createRevocationChecker,
-  resolveRevocationMode,
-  type RevocationMode,
-} from '../revocation/index.js';
+import { resolveRevocationMode, type RevocationMode } from '../revocation/index.js';
 import { selectTrustStores } from '../trust/select-trust-stores.js';
 import type { Issue } from '../issues.js';
-import { verifyPackage, type PackageVerification } from '../verify/verify-package.js';
+import type { PackageVerification } from '../verify/verify-package.js';
+import { verifyBatch, type BatchOptions } from './verify-batch.js';
+import { revocationCheckerOf, type VerifySettings } from './verify-settings.js';
 
 /** Everything a verification run needs; the CLI and the action build this from their inputs. */
 export interface VerifyRunOptions {
@@ -65,6 +63,8 @@ export interface VerifyRunOptions {
    * allowUntrustedRoot values, as `nuget verify` logs it while reading its settings.
    */
   readonly onRunIssue?: (issue: Issue) => void;
+  /** How packages are spread over worker threads (results are the same either way). */
+  readonly batch?: BatchOptions;
 }
 
 /** A run's verdicts, and what expanding its arguments looked at (reported with them). */
@@ -102,28 +102,23 @@ export async function runVerification(options: VerifyRunOptions): Promise<Verifi
     options.cwd === undefined ? {} : { cwd: options.cwd },
   );
   const { directory } = options.revocation ?? {};
-  const revocation = createRevocationChecker({
-    mode: resolveRevocationMode(
-      options.revocation?.mode ?? (directory === undefined ? undefined : 'files'),
-    ),
-    ...(directory === undefined ? {} : { directory }),
+  const settings: VerifySettings = {
+    policy,
     now: options.now,
-  });
-
-  const results: PackageVerification[] = [];
-  for (const file of files) {
-    results.push(
-      await verifyPackage(file, {
-        policy,
-        now: options.now,
-        trust,
-        revocation,
-        ...(signerPolicy ? { signerPolicy } : {}),
-        ...(nugetConfig ? { nugetConfig } : {}),
-        ...(repositoryCertificates ? { repositoryCertificates } : {}),
-      }),
-    );
-  }
+    trust,
+    revocation: {
+      mode: resolveRevocationMode(
+        options.revocation?.mode ?? (directory === undefined ? undefined : 'files'),
+      ),
+      ...(directory === undefined ? {} : { directory }),
+    },
+    ...(signerPolicy ? { signerPolicy } : {}),
+    ...(nugetConfig ? { nugetConfig } : {}),
+    ...(repositoryCertificates ? { repositoryCertificates } : {}),
+  };
+  // Checks the revocation settings before any package is read (files mode needs a directory).
+  const revocation = revocationCheckerOf(settings);
+  const results = await verifyBatch(files, settings, options.batch ?? {}, revocation);
   return { results, expansion, ...(nugetConfigFiles && { nugetConfigFiles }) };
 }
 

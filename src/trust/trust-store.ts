@@ -86,6 +86,19 @@ export class TrustStore {
     return this.entries.length;
   }
 
+  /**
+   * The store as plain data (structured-clone safe), to hand to a worker thread: each certificate
+   * with its source and index keys, so the worker neither re-reads files nor re-computes keys.
+   */
+  toTransfer(): TrustStoreTransfer {
+    return this.entries;
+  }
+
+  /** A store rebuilt from `toTransfer()`'s data (already checked when it was first loaded). */
+  static fromTransfer(entries: TrustStoreTransfer): TrustStore {
+    return new TrustStore(entries);
+  }
+
   get certificates(): readonly Uint8Array[] {
     return this.entries.map((entry) => entry.der);
   }
@@ -118,6 +131,9 @@ export class TrustStore {
     return new TrustStore(merged);
   }
 }
+
+/** A trust store as plain data, for a worker thread (see `TrustStore.toTransfer`). */
+export type TrustStoreTransfer = readonly StoreEntry[];
 
 /** A store certificate: indexed by its outline, parsed on first use. */
 interface StoreEntry {

@@ -1,0 +1,118 @@
+import { availableParallelism } from 'node:os';
+import { NupkgSigningError } from '../errors.js';
+import type { RevocationChecker } from '../revocation/index.js';
+import type { PackageVerification, VerifyOptions } from '../verify/verify-package.js';
+import { mapInOrder } from './ordered-map.js';
+import { stopErrorOf, verifyOutcome, type PackageOutcome } from './verify-outcome.js';
+import { revocationCheckerOf, verifyOptionsOf, type VerifySettings } from './verify-settings.js';
+import { VerifyWorkerPool, verifyWorkerEntry } from './verify-worker.js';
+
+/** How a batch is spread: worker threads, and packages in flight in the main thread. */
+export interface BatchOptions {
+  /**
+   * Worker threads verifying packages; 1 verifies in the main thread. Default: the machine's
+   * available parallelism, at most MAX_DEFAULT_JOBS.
+   */
+  readonly jobs?: number;
+  /** Packages in flight in the main thread when it verifies them itself; default 4. */
+  readonly inFlight?: number;
+  /** The module workers start from; default: the entry point that announced itself. */
+  readonly workerEntry?: URL;
+}
+
+/** The default pool: GitHub's Linux runners have 4 cores; more workers cost memory. */
+export const MAX_DEFAULT_JOBS = 4;
+/** Fewer packages per worker than this and starting the workers costs more than it saves. */
+export const PACKAGES_PER_WORKER = 8;
+const DEFAULT_IN_FLIGHT = 4;
+/** More workers than this is a typo, not a machine. */
+const MAX_JOBS = 64;
+/** The environment variable that sets the number of workers (`--jobs` wins over it). */
+export const JOBS_VARIABLE = 'NUPKG_SIGNING_JOBS';
+
+/** `--jobs N` or NUPKG_SIGNING_JOBS: a whole number from 1 (no workers) to 64. */
+export function parseJobs(text: string, source: string): number {
+  const jobs = /^\s*\d{1,3}\s*$/.test(text) ? Number(text) : NaN;
+  if (!(jobs >= 1 && jobs <= MAX_JOBS)) {
+    throw new NupkgSigningError(
+      'NUPKG003',
+      `${source} must be a whole number from 1 (verify in one thread) to ${MAX_JOBS}, not '${text}'.`,
+    );
+  }
+  return jobs;
+}
+
+/**
+ * Verifies the files under one run's settings and returns their results in input order, the
+ * same as a one-at-a-time loop would: the same verdicts, and the same first error thrown when a
+ * file cannot be read at all (later files may already have been read; their results are dropped).
+ *
+ * Online revocation checks stay in the main thread, one package at a time: the run's network
+ * budget and its per-run answers (each certificate asked about once, a failing server given up
+ * on) belong to one checker, and the order packages meet a slow server in decides who sees it.
+ */
+export async function verifyBatch(
+  files: readonly string[],
+  settings: VerifySettings,
+  options: BatchOptions = {},
+  revocation: RevocationChecker = revocationCheckerOf(settings),
+): Promise<PackageVerification[]> {
+  const online = settings.revocation.mode === 'online';
+  const jobs = online
+    ? 1
+    : Math.min(options.jobs ?? defaultJobs(), Math.ceil(files.length / PACKAGES_PER_WORKER));
+  const entry = options.workerEntry ?? verifyWorkerEntry();
+  const outcomes =
+    jobs > 1 && entry !== undefined
+      ? await inWorkers(files, settings, jobs, entry)
+      : await inMainThread(
+          files,
+          verifyOptionsOf(settings, revocation),
+          online ? 1 : (options.inFlight ?? DEFAULT_IN_FLIGHT),
+        );
+  return outcomes.map((outcome) => {
+    if ('stop' in outcome) throw stopErrorOf(outcome.stop);
+    return outcome.result;
+  });
+}
+
+/** The machine's cores, capped: the default number of workers for a large batch. */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_JOBS));
+}
+
+async function inMainThread(
+  files: readonly string[],
+  options: VerifyOptions,
+  inFlight: number,
+): Promise<PackageOutcome[]> {
+  return mapInOrder(
+    files.length,
+    inFlight,
+    (index) => verifyOutcome(files[index] as string, options),
+    isStop,
+  );
+}
+
+async function inWorkers(
+  files: readonly string[],
+  settings: VerifySettings,
+  jobs: number,
+  entry: URL,
+): Promise<PackageOutcome[]> {
+  const pool = new VerifyWorkerPool(entry, settings);
+  try {
+    return await mapInOrder(
+      files.length,
+      jobs,
+      (index) => pool.verify(files[index] as string),
+      isStop,
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
+function isStop(outcome: PackageOutcome): boolean {
+  return 'stop' in outcome;
+}
