@@ -76,8 +76,12 @@ export class VerifyWorkerPool {
   readonly #idle: Worker[] = [];
   readonly #all = new Set<Worker>();
 
-  constructor(entryUrl: URL, settings: VerifySettings) {
+  readonly #heapMb: number;
+
+  /** `heapMb`: each worker's heap limit (tests make it small to watch a worker run out). */
+  constructor(entryUrl: URL, settings: VerifySettings, heapMb = WORKER_HEAP_MB) {
     this.#entry = entryUrl;
+    this.#heapMb = heapMb;
     this.#start = { [MARKER]: true, settings: settingsToTransfer(settings) };
   }
 
@@ -121,7 +125,7 @@ export class VerifyWorkerPool {
   #spawn(): Worker {
     const worker = new Worker(this.#entry, {
       workerData: this.#start,
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
       // The report is the main thread's: anything a worker printed would corrupt --json output.
       stdout: true,
     });
