@@ -62,9 +62,7 @@ export async function verifyBatch(
   revocation: RevocationChecker = revocationCheckerOf(settings),
 ): Promise<PackageVerification[]> {
   const online = settings.revocation.mode === 'online';
-  const jobs = online
-    ? 1
-    : Math.min(options.jobs ?? defaultJobs(), Math.ceil(files.length / PACKAGES_PER_WORKER));
+  const jobs = workersFor(files.length, settings.revocation.mode, options.jobs);
   const entry = options.workerEntry ?? verifyWorkerEntry();
   const outcomes =
     jobs > 1 && entry !== undefined
