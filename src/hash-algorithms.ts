@@ -1,4 +1,4 @@
-import { OID } from './signature/oids.js';
+import { OID } from './asn1/oids.js';
 
 /** The only hash algorithms NuGet accepts anywhere it checks one (nuget-signing-spec.md §2.3). */
 export type HashAlgorithmName = 'sha256' | 'sha384' | 'sha512';

@@ -86,4 +86,17 @@ export const LIMITS = {
    * servers that answer, but slowly.
    */
   maxTimestampRunMs: 5 * 60 * 1000,
+  /**
+   * Nesting of ASN.1 elements followed by every reader (src/asn1): CMS, certificates, CRLs, OCSP
+   * and PKCS#12 nest about 12 deep. Bounds recursion, as .NET's AsnReader does.
+   */
+  maxAsn1Depth: 64,
+  /**
+   * Elements asn1js may build for one decoded signature, certificate or revocation answer. Its own
+   * default (10,000) is close to a signature with a dozen certificates and two timestamp tokens
+   * once embedded OCTET/BIT STRING contents are explored.
+   */
+  maxAsn1Elements: 500_000,
+  /** Elements asn1js may build for one PKCS#12 structure (a PFX holds a few certificates and a key). */
+  maxPkcs12Asn1Elements: 200_000,
 } as const;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
@@ -49,27 +49,12 @@ const LAYERS: readonly Layer[] = [
   { name: 'front ends', units: ['cli', 'action'] },
 ];
 
-/**
- * Files that belong to a unit other than their folder until a move in progress lands: the OIDs
- * and the signing DER writer join src/asn1/ (issue 14, part 2). Each entry must still name an
- * existing file, so the entry is removed when the move lands.
- */
-const MOVING: Readonly<Record<string, string>> = {
-  'signature/oids.ts': 'asn1',
-  'sign/der.ts': 'asn1',
-};
-
 function edgesOf(graph: UnitGraph): string[] {
   return [...graph].flatMap(([from, targets]) => [...targets].map((to) => `${from} -> ${to}`));
 }
 
 describe('folder layers of src/', () => {
-  const { graph, example } = readUnitGraph(SRC, MOVING);
-
-  it('lists only files that still wait for their move', () => {
-    const stale = Object.keys(MOVING).filter((path) => !existsSync(join(SRC, path)));
-    expect(stale).toEqual([]);
-  });
+  const { graph, example } = readUnitGraph(SRC);
 
   it('has no import cycle between folders', () => {
     const cycle = findCycle(graph);
@@ -137,7 +122,7 @@ describe('the layer checker itself', () => {
     ]);
   });
 
-  it('reads import type, export from, dynamic import() and moved files from source', () => {
+  it('reads import type, export from, dynamic import() from source', () => {
     const dir = mkdtempSync(join(tmpdir(), 'layers-'));
     try {
       const write = (path: string, text: string): void => {
@@ -150,10 +135,10 @@ describe('the layer checker itself', () => {
       );
       write('b/two.ts', "const d = await import('../d/four.js');\nimport '@actions/core';\n");
       write('c/three.ts', "import { V } from '../vocab.js';\n");
-      write('d/four.ts', "import { W } from '../c/moving.js';\n");
-      write('c/moving.ts', '');
+      write('d/four.ts', "import { W } from '../e/five.js';\n");
+      write('e/five.ts', '');
       write('vocab.ts', '');
-      const { graph } = readUnitGraph(dir, { 'c/moving.ts': 'e' });
+      const { graph } = readUnitGraph(dir);
       expect(edgesOf(graph).sort()).toEqual([
         'a -> b',
         'a -> c',

@@ -26,18 +26,9 @@ export function listTypeScriptFiles(dir: string): string[] {
   return files;
 }
 
-/**
- * The unit a file belongs to. `moved` names files whose unit is not yet their folder (a move in
- * progress), keyed by their path relative to `srcDir`.
- */
-export function unitOf(
-  file: string,
-  srcDir: string,
-  moved: Readonly<Record<string, string>> = {},
-): string {
+/** The unit a file belongs to: its top-level folder under `srcDir`, or the file itself at the root. */
+export function unitOf(file: string, srcDir: string): string {
   const path = relative(srcDir, file).split(sep).join('/');
-  const override = moved[path];
-  if (override !== undefined) return override;
   const slash = path.indexOf('/');
   return slash === -1 ? path : path.slice(0, slash);
 }
@@ -47,21 +38,21 @@ export function unitOf(
  * and dynamic `import()`, as the TypeScript compiler sees them) and returns the edges between
  * units, keeping for each edge one importing file so a failure can point at it.
  */
-export function readUnitGraph(
-  srcDir: string,
-  moved: Readonly<Record<string, string>> = {},
-): { graph: UnitGraph; example: ReadonlyMap<string, string> } {
+export function readUnitGraph(srcDir: string): {
+  graph: UnitGraph;
+  example: ReadonlyMap<string, string>;
+} {
   const graph = new Map<string, Set<string>>();
   const example = new Map<string, string>();
   for (const file of listTypeScriptFiles(srcDir)) {
-    const from = unitOf(file, srcDir, moved);
+    const from = unitOf(file, srcDir);
     if (!graph.has(from)) graph.set(from, new Set());
     const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
     for (const { fileName } of info.importedFiles) {
       if (!fileName.startsWith('.')) continue;
       const target = resolve(dirname(file), fileName.replace(/\.js$/, '.ts'));
       if (!target.endsWith('.ts') || relative(srcDir, target).startsWith('..')) continue;
-      const to = unitOf(target, srcDir, moved);
+      const to = unitOf(target, srcDir);
       if (to === from) continue;
       graph.get(from)?.add(to);
       const key = `${from} -> ${to}`;

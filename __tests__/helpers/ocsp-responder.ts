@@ -14,7 +14,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contextTag, encodeTlv, objectIdentifier, sequence } from '../../src/sign/der.js';
+import { contextTag } from '../../src/asn1/tags.js';
+import { encodeTlv, objectIdentifier, sequence } from '../../src/asn1/encode.js';
 import { x509, type TestCertificate } from './pki.js';
 
 export interface IndexEntry {

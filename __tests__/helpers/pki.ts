@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import type * as X509 from '@peculiar/x509';
 import './reflect-metadata.js';
 import { sha256Fingerprint } from '../../src/crypto.js';
-import { OID } from '../../src/signature/oids.js';
+import { OID } from '../../src/asn1/oids.js';
 
 /**
  * @peculiar/x509, loaded only after the Reflect polyfill ran (Jest links CommonJS imports before

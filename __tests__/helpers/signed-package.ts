@@ -22,21 +22,21 @@ import { join } from 'node:path';
 import { digest } from '../../src/crypto.js';
 import type { HashAlgorithmName } from '../../src/hash-algorithms.js';
 import { HASH_ALGORITHMS } from '../../src/hash-algorithms.js';
-import { OID } from '../../src/signature/oids.js';
-import { buildSignatureContent } from '../../src/signature/signature-content.js';
-import { encodeSignedData, encodeSignerInfo } from '../../src/sign/cms-parts.js';
-import { addRepositoryCountersignature } from '../../src/sign/countersignature-builder.js';
+import { OID } from '../../src/asn1/oids.js';
 import {
   algorithmIdentifier,
-  concat,
-  contextTag,
   encodeTlv,
   objectIdentifier,
   octetString,
   sequence,
   setOf,
   smallInteger,
-} from '../../src/sign/der.js';
+} from '../../src/asn1/encode.js';
+import { concat } from '../../src/asn1/bytes.js';
+import { contextTag } from '../../src/asn1/tags.js';
+import { buildSignatureContent } from '../../src/signature/signature-content.js';
+import { encodeSignedData, encodeSignerInfo } from '../../src/sign/cms-parts.js';
+import { addRepositoryCountersignature } from '../../src/sign/countersignature-builder.js';
 import { LocalKeySigner } from '../../src/sign/local-key-signer.js';
 import {
   buildPrimarySignature,

@@ -28,7 +28,7 @@ import {
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 import { createRootCa } from '../helpers/pki.js';
-import { OID } from '../../src/signature/oids.js';
+import { OID } from '../../src/asn1/oids.js';
 
 type Question = 'submission' | 'published' | 'verify';
 

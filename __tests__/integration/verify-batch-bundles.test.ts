@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildActionBundle, REPO_ROOT, runAction } from '../action/run-action.js';
+import { buildActionBundle, REPO_ROOT, runAction } from '../helpers/action-bundle.js';
 import { buildCliBundle, type CliBundle } from '../helpers/cli-bundle.js';
 import { useTempDir } from '../helpers/temp-files.js';
 

@@ -8,6 +8,7 @@ import { JOBS_VARIABLE, parseJobs } from '../run/verify-batch.js';
 import { FAIL_ON_VALUES, type FailOn } from '../run/verdict.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../hash-algorithms.js';
 import { certificateChainText } from '../trust/pem.js';
+import { azureKeyVaultKeyInputs, type AzureKeyVaultActionInputs } from './azure-inputs.js';
 import { pkcs11KeyInputs, type Pkcs11ActionInputs } from './pkcs11-inputs.js';
 
 /** The action's inputs as GitHub passes them (strings, '' when not set), read once by index.ts. */
@@ -48,6 +49,8 @@ export interface ActionInputs {
   readonly checkRun: string;
   /** A key in a PKCS#11 token (docs/pkcs11.md); absent or module '' when not used. */
   readonly pkcs11?: Pkcs11ActionInputs;
+  /** A certificate in Azure Key Vault (docs/azure-key-vault.md); absent or URL '' when not used. */
+  readonly azureKeyVault?: AzureKeyVaultActionInputs;
   readonly environment: ActionEnvironment;
 }
 
@@ -264,6 +267,7 @@ function ignoredSigningInputs(inputs: ActionInputs): string[] {
       ['sign-url', inputs.signUrl],
       ['timestamp-urls', inputs.timestampUrls],
       ['pkcs11-module', inputs.pkcs11?.module ?? ''],
+      ['azure-key-vault-url', inputs.azureKeyVault?.vaultUrl ?? ''],
     ] as const
   ).filter(([, value]) => value !== '');
   return given.map(
@@ -280,6 +284,24 @@ const KEY_SOURCES = ['certificate', 'private-key', 'sign-command', 'sign-url'] a
  */
 async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise<KeyInputs> {
   const { certificate, privateKey } = inputs;
+  // Azure Key Vault: the key stays in the vault; the chain input gives the certificate's issuers.
+  if (inputs.azureKeyVault && inputs.azureKeyVault.vaultUrl.trim() !== '') {
+    const others = [
+      certificate !== '' && 'certificate',
+      privateKey !== '' && 'private-key',
+      inputs.signCommand.trim() !== '' && 'sign-command',
+      inputs.signUrl.trim() !== '' && 'sign-url',
+      inputs.pkcs11 !== undefined && inputs.pkcs11.module !== '' && 'pkcs11-module',
+    ];
+    const chainPem = inputs.certificateChain
+      ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd, true)
+      : undefined;
+    return azureKeyVaultKeyInputs(
+      inputs.azureKeyVault,
+      others.filter((name) => name !== false),
+      chainPem,
+    );
+  }
   // PKCS#11: the key stays in the token; the chain input only adds certificates.
   if (inputs.pkcs11 && inputs.pkcs11.module !== '') {
     const others = [

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { JOBS_VARIABLE } from '../run/verify-batch.js';
+import { azureKeyVaultSecrets, readAzureKeyVaultInputs } from './azure-inputs.js';
 import type { ActionInputs } from './inputs.js';
 import { maskSecret } from './mask.js';
 import { readPkcs11Inputs } from './pkcs11-inputs.js';
@@ -49,6 +50,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
     githubToken: get('github-token'),
     checkRun: get('check-run'),
     pkcs11: readPkcs11Inputs(get),
+    azureKeyVault: readAzureKeyVaultInputs(get, env),
     environment: {
       workspace: env.GITHUB_WORKSPACE || cwd,
       cwd,
@@ -76,6 +78,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
   maskSecret(inputs.githubToken);
   maskSecret(inputs.signToken);
   maskSecret(inputs.pkcs11?.pin ?? '');
+  for (const secret of azureKeyVaultSecrets(inputs.azureKeyVault)) maskSecret(secret);
   return inputs;
 }
 

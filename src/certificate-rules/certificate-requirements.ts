@@ -1,5 +1,5 @@
 import type { CertificateView } from '../signature/certificate.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
 import { describeCertificate } from './describe-certificate.js';
 
 const SHA2_RSA_SIGNATURES: ReadonlySet<string> = new Set([
@@ -61,7 +61,10 @@ export function checkCertificateRequirements(
     });
   }
   if (certificate.notBefore.getTime() > now.getTime()) {
-    problems.push({ code: codes.notYetValid, message: `${who} is not yet valid.` });
+    problems.push({
+      code: codes.notYetValid,
+      message: `${who} is not yet valid: certificate not yet valid until ${certificate.notBefore.toISOString().slice(0, 10)}.`,
+    });
   }
   return problems;
 }

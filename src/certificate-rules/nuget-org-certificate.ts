@@ -1,6 +1,6 @@
 import type { NuGetCode } from '../codes.js';
 import type { CertificateView } from '../signature/certificate.js';
-import { describeMissingUsage, OID } from '../signature/oids.js';
+import { describeMissingUsage, OID } from '../asn1/oids.js';
 import { describeCertificate } from './describe-certificate.js';
 import { checkCertificateRequirements, type CertificateRole } from './certificate-requirements.js';
 

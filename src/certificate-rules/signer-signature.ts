@@ -2,16 +2,18 @@ import { createPublicKey, verify as verifySignature, constants, type KeyObject }
 import { digest } from '../crypto.js';
 import { attributesByOid, decodeMessageDigest } from '../signature/attributes.js';
 import type { CertificateView } from '../signature/certificate.js';
+import { bytesEqual, concat } from '../asn1/bytes.js';
 import {
-  bytesEqual,
   childrenOf,
   decodeDer,
   encodedBytes,
   isNullOrAbsentParameters,
   readOid,
-} from '../signature/der.js';
+} from '../asn1/decode.js';
+import { encodeTlv } from '../asn1/encode.js';
+import { OID } from '../asn1/oids.js';
+import { TAG } from '../asn1/tags.js';
 import type { HashAlgorithmName } from '../hash-algorithms.js';
-import { OID } from '../signature/oids.js';
 import type { SignerInfoView } from '../signature/signer-info.js';
 
 /** Signature algorithms .NET's SignerInfo.CheckSignature understands, with the hash they imply. */
@@ -129,18 +131,10 @@ function sortedAttributeSet(set: Uint8Array): Uint8Array | undefined {
   try {
     const elements = childrenOf(decodeDer(set, 'signed attributes')).map(encodedBytes);
     elements.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    const body = Buffer.concat(elements);
-    return Buffer.concat([Buffer.from([0x31]), derLength(body.length), body]);
+    return encodeTlv(TAG.set, concat(elements));
   } catch {
     return undefined;
   }
-}
-
-function derLength(length: number): Buffer {
-  if (length < 0x80) return Buffer.from([length]);
-  const bytes: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
 /** RSASSA-PSS-params (RFC 4055): hash (default SHA-1) and salt length (default 20). */

@@ -5,9 +5,9 @@ import {
   decodeSigningCertificateV2,
 } from '../signature/attributes.js';
 import type { CertificateView } from '../signature/certificate.js';
-import { bytesEqual } from '../signature/der.js';
+import { bytesEqual } from '../asn1/bytes.js';
+import { OID } from '../asn1/oids.js';
 import { hashAlgorithmFromOid } from '../hash-algorithms.js';
-import { OID } from '../signature/oids.js';
 import type { TimestampTokenView } from '../signature/timestamp-token.js';
 
 /**

@@ -11,6 +11,7 @@ if (!serveIfVerifyWorker(import.meta.url)) {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
       stdoutIsTerminal: process.stdout.isTTY,
+      stderrIsTerminal: process.stderr.isTTY,
     },
     new Date(),
   ).then((code) => {

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { NupkgSigningError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import type { CertificateView } from '../signature/certificate.js';
-import { toHex } from '../signature/der.js';
+import { toHex } from '../asn1/bytes.js';
 import { NetworkBudget } from './http.js';
 import { revocationLocations } from './locations.js';
 import type { OcspOutcome } from './ocsp.js';

@@ -6,19 +6,22 @@ import {
   isContextTag,
   isUniversal,
   primitiveContent,
+  readBitString,
   readIntegerBytes,
   readOid,
-  readTime,
-  TAG,
-  toHex,
   type AsnBlock,
-} from '../signature/der.js';
-import { OID } from '../signature/oids.js';
+  readExtensions,
+  type RawExtension,
+} from '../asn1/decode.js';
+import { readTime } from '../asn1/time.js';
+import { TAG } from '../asn1/tags.js';
+import { toHex } from '../asn1/bytes.js';
+import { OID } from '../asn1/oids.js';
+import { checkFreshness } from './freshness.js';
 import { canonicalNameKey } from '../trust/name.js';
-import { checkFreshness, readExtensions, readReason, type RawExtension } from './asn1.js';
 import type { OcspOutcome } from './ocsp.js';
 import { verifySignedData } from './signed-data.js';
-import type { RevocationReason } from './types.js';
+import { readReason, type RevocationReason } from './types.js';
 
 const CRL_REASON = '2.5.29.21';
 const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
@@ -96,7 +99,7 @@ export function parseCrl(bytes: Uint8Array): ParsedCrl {
     extensions: readExtensions(extensionsWrapper ? childrenOf(extensionsWrapper)[0] : undefined),
     tbsDer: encodedBytes(tbs),
     signatureAlgorithmOid: readOid(childrenOf(algorithm)[0], 'signatureAlgorithm'),
-    signature: primitiveContent(signatureBits).subarray(1),
+    signature: readBitString(signatureBits),
   };
 }
 

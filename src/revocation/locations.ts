@@ -7,7 +7,7 @@ import {
   primitiveContent,
   readOid,
   type AsnBlock,
-} from '../signature/der.js';
+} from '../asn1/decode.js';
 
 export const AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
 export const CRL_DISTRIBUTION_POINTS = '2.5.29.31';

@@ -1,32 +1,26 @@
 import { createHash } from 'node:crypto';
 import { parseCertificate, type CertificateView } from '../signature/certificate.js';
+import { bytesEqual } from '../asn1/bytes.js';
 import {
-  bytesEqual,
   childrenOf,
   decodeDer,
   encodedBytes,
   isContextTag,
-  isUniversal,
-  primitiveContent,
+  readBitString,
+  readExtensions,
   readIntegerBytes,
   readOctetString,
   readOid,
-  readTime,
-  TAG,
+  readSmallEnumerated,
   type AsnBlock,
-} from '../signature/der.js';
-import { OID } from '../signature/oids.js';
-import {
-  contextTag,
-  encodeTlv,
-  objectIdentifier,
-  octetString,
-  sequence,
-  TAG as DER_TAG,
-} from '../sign/der.js';
-import { readExtensions, readReason, type Freshness, checkFreshness } from './asn1.js';
+} from '../asn1/decode.js';
+import { readTime } from '../asn1/time.js';
+import { contextTag, TAG } from '../asn1/tags.js';
+import { OID } from '../asn1/oids.js';
+import { encodeTlv, objectIdentifier, octetString, sequence } from '../asn1/encode.js';
+import { type Freshness, checkFreshness } from './freshness.js';
 import { verifySignedData } from './signed-data.js';
-import type { RevocationStatus } from './types.js';
+import { readReason, type RevocationStatus } from './types.js';
 
 /** RFC 6960 §4.2.1 id-pkix-ocsp-basic and §4.4.1 id-pkix-ocsp-nonce. */
 const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
@@ -60,10 +54,10 @@ export function buildOcspRequest(
   nonce?: Uint8Array,
 ): Uint8Array {
   const certId = sequence(
-    sequence(objectIdentifier(OID.sha1), encodeTlv(DER_TAG.null, new Uint8Array())),
+    sequence(objectIdentifier(OID.sha1), encodeTlv(TAG.null, new Uint8Array())),
     octetString(hash('sha1', issuer.subjectDer)),
     octetString(hash('sha1', subjectPublicKeyBits(issuer))),
-    encodeTlv(DER_TAG.integer, certificate.serialNumber),
+    encodeTlv(TAG.integer, certificate.serialNumber),
   );
   const requestList = sequence(sequence(certId));
   const extensions = nonce
@@ -126,7 +120,7 @@ function readAndCheck(
   options: OcspCheckOptions,
 ): OcspOutcome {
   const [statusBlock, bytesWrapper] = childrenOf(decodeDer(der, 'OCSP response', 'NUPKG006'));
-  const responseStatus = enumerated(statusBlock);
+  const responseStatus = readSmallEnumerated(statusBlock, 'responseStatus') ?? -1;
   if (responseStatus !== 0) {
     return {
       problem: `the OCSP responder answered ${RESPONSE_STATUS[responseStatus] ?? responseStatus}`,
@@ -146,7 +140,7 @@ function readAndCheck(
   const [tbs, algorithm, signatureBits, certsWrapper] = childrenOf(basic);
   if (!tbs || !algorithm || !signatureBits) return { problem: 'the OCSP response is incomplete' };
   const signatureAlgorithmOid = readOid(childrenOf(algorithm)[0], 'signatureAlgorithm');
-  const signature = bitStringBytes(signatureBits);
+  const signature = readBitString(signatureBits);
   const certs =
     certsWrapper && isContextTag(certsWrapper, 0)
       ? childrenOf(childrenOf(certsWrapper)[0] ?? certsWrapper)
@@ -292,18 +286,7 @@ function matchesCertId(
 /** The subjectPublicKey BIT STRING contents (without the unused-bits octet), as CertID hashes them. */
 function subjectPublicKeyBits(certificate: CertificateView): Uint8Array {
   const [, key] = childrenOf(decodeDer(certificate.subjectPublicKeyInfoDer, 'public key'));
-  return bitStringBytes(key);
-}
-
-function bitStringBytes(block: AsnBlock | undefined): Uint8Array {
-  if (!block || !isUniversal(block, TAG.bitString)) throw new Error('expected a BIT STRING');
-  return primitiveContent(block).subarray(1);
-}
-
-function enumerated(block: AsnBlock | undefined): number {
-  if (!block || !isUniversal(block, 10)) throw new Error('responseStatus is not an ENUMERATED');
-  const content = primitiveContent(block);
-  return content.length === 1 ? (content[0] as number) : -1;
+  return readBitString(key);
 }
 
 function parseOrSkip(der: Uint8Array): CertificateView[] {

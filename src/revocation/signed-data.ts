@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
 
 /** Signature algorithms of OCSP responses and CRLs we can check, with their hash. */
 const HASHES: Readonly<Record<string, string>> = {

@@ -1,5 +1,5 @@
 import type { CertificateView } from '../signature/certificate.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
 import { buildChain } from '../trust/chain-builder.js';
 import type { TrustStore } from '../trust/trust-store.js';
 import { assessRevocation, type RevocationAssessment, type RevocationPolicy } from './assess.js';

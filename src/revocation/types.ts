@@ -1,3 +1,5 @@
+import { isUniversal, readSmallEnumerated, type AsnBlock } from '../asn1/decode.js';
+import { TAG } from '../asn1/tags.js';
 import type { CertificateView } from '../signature/certificate.js';
 
 /**
@@ -41,6 +43,13 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = [
 export function reasonFromCode(code: number): RevocationReason | undefined {
   if (code === 7 || code < 0 || code > 10) return undefined;
   return REVOCATION_REASONS[code > 7 ? code - 1 : code];
+}
+
+/** CRLReason ::= ENUMERATED (RFC 5280 §5.3.1); undefined when absent or not a known reason. */
+export function readReason(block: AsnBlock | undefined): RevocationReason | undefined {
+  if (!isUniversal(block, TAG.enumerated)) return undefined;
+  const code = readSmallEnumerated(block, 'CRLReason');
+  return code === undefined ? undefined : reasonFromCode(code);
 }
 
 export type RevocationSource = 'ocsp' | 'crl';

@@ -1,6 +1,7 @@
 import { NupkgSigningError } from '../errors.js';
 import { loadKeyMaterial } from '../sign/key-material/index.js';
 import { LocalKeySigner } from '../sign/local-key-signer.js';
+import { createKeyVaultSigner, type AzureKeyVaultTarget } from '../sign/azure/key-vault-signer.js';
 import { createPkcs11Signer, type Pkcs11Target } from '../sign/pkcs11/pkcs11-signer.js';
 import { createRemoteSigner } from '../sign/remote/index.js';
 import type { Signer } from '../sign/signer.js';
@@ -23,6 +24,8 @@ export interface KeyInputs {
   readonly keyId?: string;
   /** A key in a PKCS#11 token (docs/pkcs11.md); `certificateChainPem` adds certificates. */
   readonly pkcs11?: Pkcs11Target;
+  /** A certificate in Azure Key Vault (docs/azure-key-vault.md); `certificateChainPem` adds its issuers. */
+  readonly azureKeyVault?: AzureKeyVaultTarget;
   /** A name for messages: a file path or an input name, never the secret itself. */
   readonly source: string;
 }
@@ -35,11 +38,12 @@ export async function createSigner(inputs: KeyInputs): Promise<Signer> {
     inputs.signCommand !== undefined && 'a signing command',
     inputs.signUrl && 'a signing URL',
     inputs.pkcs11 && 'a PKCS#11 token key',
+    inputs.azureKeyVault && 'an Azure Key Vault certificate',
   ].filter(Boolean);
   if (kinds.length !== 1) {
     throw new NupkgSigningError(
       'NUPKG003',
-      `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL or a PKCS#11 token key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`,
+      `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL, a PKCS#11 token key or an Azure Key Vault certificate (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`,
     );
   }
   if (inputs.pfx || inputs.privateKeyPem) {
@@ -65,6 +69,12 @@ export async function createSigner(inputs: KeyInputs): Promise<Signer> {
   if (inputs.pkcs11) {
     return createPkcs11Signer({
       ...inputs.pkcs11,
+      ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
+    });
+  }
+  if (inputs.azureKeyVault) {
+    return createKeyVaultSigner({
+      ...inputs.azureKeyVault,
       ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
     });
   }

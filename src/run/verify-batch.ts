@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { NupkgSigningError } from '../errors.js';
 import type { RevocationChecker } from '../revocation/index.js';
-import type { PackageVerification, VerifyOptions } from '../verify/verify-package.js';
+import type { PackageVerification } from '../verify/verify-package.js';
 import { mapInOrder } from './ordered-map.js';
 import { stopErrorOf, verifyOutcome, type PackageOutcome } from './verify-outcome.js';
-import { revocationCheckerOf, verifyOptionsOf, type VerifySettings } from './verify-settings.js';
+import { verifyOptionsOf, type VerifySettings } from './verify-settings.js';
 import { VerifyWorkerPool, verifyWorkerEntry } from './verify-worker.js';
 
 /** How a batch is spread: worker threads, and packages in flight in the main thread. */
@@ -18,6 +18,14 @@ export interface BatchOptions {
   readonly inFlight?: number;
   /** The module workers start from; default: the entry point that announced itself. */
   readonly workerEntry?: URL;
+}
+
+/** What the run tells a batch beyond how to spread it. */
+export interface BatchHooks {
+  /** The main thread's revocation checker (created once, where the settings were checked). */
+  readonly revocation?: RevocationChecker;
+  /** Called as each package is done, in any order (a progress count). */
+  readonly onDone?: () => void;
 }
 
 /**
@@ -64,20 +72,41 @@ export function parseJobs(text: string, source: string): number {
 export async function verifyBatch(
   files: readonly string[],
   settings: VerifySettings,
-  options: BatchOptions = {},
-  revocation: RevocationChecker = revocationCheckerOf(settings),
+  options: BatchOptions & BatchHooks = {},
 ): Promise<PackageVerification[]> {
   const online = settings.revocation.mode === 'online';
   const jobs = workersFor(files.length, settings.revocation.mode, options.jobs);
   const entry = options.workerEntry ?? verifyWorkerEntry();
-  const outcomes =
-    jobs > 1 && entry !== undefined
-      ? await inWorkers(files, settings, jobs, entry)
-      : await inMainThread(
-          files,
-          verifyOptionsOf(settings, revocation),
-          online ? 1 : (options.inFlight ?? DEFAULT_IN_FLIGHT),
-        );
+  const counted =
+    (verify: (file: string) => Promise<PackageOutcome>) =>
+    async (index: number): Promise<PackageOutcome> => {
+      const outcome = await verify(files[index] as string);
+      options.onDone?.();
+      return outcome;
+    };
+  let outcomes: PackageOutcome[];
+  if (jobs > 1 && entry !== undefined) {
+    const pool = new VerifyWorkerPool(entry, settings);
+    try {
+      outcomes = await mapInOrder(
+        files.length,
+        jobs,
+        counted((f) => pool.verify(f)),
+        isStop,
+      );
+    } finally {
+      await pool.close();
+    }
+  } else {
+    const verifyOptions = verifyOptionsOf(settings, options.revocation);
+    const inFlight = online ? 1 : (options.inFlight ?? DEFAULT_IN_FLIGHT);
+    outcomes = await mapInOrder(
+      files.length,
+      inFlight,
+      counted((f) => verifyOutcome(f, verifyOptions)),
+      isStop,
+    );
+  }
   return outcomes.map((outcome) => {
     if ('stop' in outcome) throw stopErrorOf(outcome.stop);
     return outcome.result;
@@ -100,38 +129,6 @@ export function workersFor(
 /** The machine's cores, capped: the default number of workers for a large batch. */
 export function defaultJobs(): number {
   return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_JOBS));
-}
-
-async function inMainThread(
-  files: readonly string[],
-  options: VerifyOptions,
-  inFlight: number,
-): Promise<PackageOutcome[]> {
-  return mapInOrder(
-    files.length,
-    inFlight,
-    (index) => verifyOutcome(files[index] as string, options),
-    isStop,
-  );
-}
-
-async function inWorkers(
-  files: readonly string[],
-  settings: VerifySettings,
-  jobs: number,
-  entry: URL,
-): Promise<PackageOutcome[]> {
-  const pool = new VerifyWorkerPool(entry, settings);
-  try {
-    return await mapInOrder(
-      files.length,
-      jobs,
-      (index) => pool.verify(files[index] as string),
-      isStop,
-    );
-  } finally {
-    await pool.close();
-  }
 }
 
 function isStop(outcome: PackageOutcome): boolean {

@@ -63,6 +63,8 @@ export interface VerifyRunOptions {
    * allowUntrustedRoot values, as `nuget verify` logs it while reading its settings.
    */
   readonly onRunIssue?: (issue: Issue) => void;
+  /** Told after each package: how many of the run's packages are done (a progress display). */
+  readonly onProgress?: (done: number, total: number) => void;
   /** How packages are spread over worker threads (results are the same either way). */
   readonly batch?: BatchOptions;
 }
@@ -118,7 +120,19 @@ export async function runVerification(options: VerifyRunOptions): Promise<Verifi
   };
   // Checks the revocation settings before any package is read (files mode needs a directory).
   const revocation = revocationCheckerOf(settings);
-  const results = await verifyBatch(files, settings, options.batch ?? {}, revocation);
+
+  // Which policy decided, said with each result (the job summary's policy column, --json).
+  const decidedBy = {
+    policy: preset.name,
+    ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }),
+  };
+  let done = 0;
+  const verified = await verifyBatch(files, settings, {
+    ...options.batch,
+    revocation,
+    onDone: () => options.onProgress?.(++done, files.length),
+  });
+  const results = verified.map((result) => ({ ...result, ...decidedBy }));
   return { results, expansion, ...(nugetConfigFiles && { nugetConfigFiles }) };
 }
 

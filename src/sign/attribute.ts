@@ -1,13 +1,6 @@
-import {
-  TAG,
-  children,
-  expectTag,
-  objectIdentifier,
-  readObjectIdentifier,
-  readSingle,
-  sequence,
-  setOf,
-} from './der.js';
+import { TAG } from '../asn1/tags.js';
+import { children, expectTag, readObjectIdentifier, readSingle } from '../asn1/der-reader.js';
+import { objectIdentifier, sequence, setOf } from '../asn1/encode.js';
 
 /**
  * RFC 5652 §5.3 `Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }`,
@@ -27,7 +20,7 @@ export function encodeAttribute(attribute: Attribute): Uint8Array {
 export function decodeAttribute(der: Uint8Array): Attribute {
   const [type, values] = children(expectTag(readSingle(der), TAG.sequence, 'Attribute').content);
   return {
-    type: readObjectIdentifier(expectTag(type, TAG.oid, 'attrType')),
+    type: readObjectIdentifier(expectTag(type, TAG.objectIdentifier, 'attrType')),
     values: children(expectTag(values, TAG.set, 'attrValues').content).map((value) => value.bytes),
   };
 }

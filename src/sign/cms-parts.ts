@@ -1,18 +1,15 @@
 import { NupkgSigningError } from '../errors.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
+import { TAG, contextTag } from '../asn1/tags.js';
 import {
-  TAG,
   children,
-  concat,
-  contextTag,
-  encodeTlv,
   expectTag,
-  objectIdentifier,
   readObjectIdentifier,
   readSingle,
-  sequence,
   type Tlv,
-} from './der.js';
+} from '../asn1/der-reader.js';
+import { concat } from '../asn1/bytes.js';
+import { encodeTlv, objectIdentifier, sequence } from '../asn1/encode.js';
 
 /**
  * RFC 5652 `SignedData` (§5.1) and `SignerInfo` (§5.3) split into their fields, each field kept as
@@ -59,7 +56,10 @@ export function decodeSignedData(contentInfoDer: Uint8Array): SignedDataParts {
   const [contentType, content, ...rest] = children(
     expectTag(readSingle(contentInfoDer), TAG.sequence, 'ContentInfo').content,
   );
-  if (readObjectIdentifier(expectTag(contentType, TAG.oid, 'contentType')) !== OID.signedData) {
+  if (
+    readObjectIdentifier(expectTag(contentType, TAG.objectIdentifier, 'contentType')) !==
+    OID.signedData
+  ) {
     throw malformed('the content type is not id-signedData');
   }
   if (rest.length > 0) throw malformed('ContentInfo has extra fields');

@@ -1,5 +1,9 @@
 import { NupkgSigningError } from '../errors.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
+import { TAG } from '../asn1/tags.js';
+import { children, readObjectIdentifier, readSingle } from '../asn1/der-reader.js';
+import { concat } from '../asn1/bytes.js';
+import { encodeTlv, objectIdentifier, sequence } from '../asn1/encode.js';
 import { decodeAttribute } from './attribute.js';
 import {
   decodeSignedData,
@@ -9,16 +13,6 @@ import {
   type SignedDataParts,
   type SignerInfoParts,
 } from './cms-parts.js';
-import {
-  TAG,
-  children,
-  concat,
-  encodeTlv,
-  objectIdentifier,
-  readObjectIdentifier,
-  readSingle,
-  sequence,
-} from './der.js';
 
 /**
  * Finding and replacing the SignerInfos of a NuGet signature: the primary one and the repository
@@ -50,7 +44,7 @@ export function commitmentTypeOf(signerInfo: SignerInfoParts): CommitmentType {
     if (attribute.type !== OID.commitmentTypeIndication) continue;
     for (const value of attribute.values) {
       const [id] = children(readSingle(value).content);
-      if (id === undefined || id.tag !== TAG.oid) continue;
+      if (id === undefined || id.tag !== TAG.objectIdentifier) continue;
       const oid = readObjectIdentifier(id);
       if (oid === OID.proofOfOrigin) found.add('author');
       if (oid === OID.proofOfReceipt) found.add('repository');

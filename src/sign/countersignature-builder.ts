@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { digest } from '../crypto.js';
 import { NupkgSigningError } from '../errors.js';
 import type { HashAlgorithmName } from '../hash-algorithms.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
 import type { Attribute } from './attribute.js';
 import {
   decodeSignedData,

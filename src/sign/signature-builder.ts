@@ -1,19 +1,19 @@
 import { digest } from '../crypto.js';
 import { NupkgSigningError } from '../errors.js';
 import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
-import { OID } from '../signature/oids.js';
-import type { Attribute } from './attribute.js';
-import { encodeSignedData } from './cms-parts.js';
+import { OID } from '../asn1/oids.js';
 import {
   algorithmIdentifier,
-  contextTag,
   encodeTlv,
   objectIdentifier,
   octetString,
   sequence,
   setOf,
   smallInteger,
-} from './der.js';
+} from '../asn1/encode.js';
+import { contextTag } from '../asn1/tags.js';
+import type { Attribute } from './attribute.js';
+import { encodeSignedData } from './cms-parts.js';
 import {
   commitmentTypeIndicationAttribute,
   contentTypeAttribute,

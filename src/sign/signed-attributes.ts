@@ -2,19 +2,18 @@ import { createHash } from 'node:crypto';
 import { digest } from '../crypto.js';
 import { NupkgSigningError } from '../errors.js';
 import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
-import { OID } from '../signature/oids.js';
-import { encodeAttribute, type Attribute } from './attribute.js';
+import { OID } from '../asn1/oids.js';
+import { TAG, contextTag } from '../asn1/tags.js';
 import {
-  TAG,
   algorithmIdentifier,
-  concat,
-  contextTag,
   encodeTlv,
   objectIdentifier,
   octetString,
   sequence,
   sortDer,
-} from './der.js';
+} from '../asn1/encode.js';
+import { concat } from '../asn1/bytes.js';
+import { encodeAttribute, type Attribute } from './attribute.js';
 import type { SignerCertificate } from './signer-certificate.js';
 
 /**

@@ -2,7 +2,7 @@ import * as asn1js from 'asn1js';
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { getPkijs, toArrayBuffer } from '../crypto.js';
 import { NupkgSigningError } from '../errors.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
 
 /** The parts of a signing certificate that a SignerInfo and an ESSCertIDv2 refer to. */
 export interface SignerCertificate {
@@ -16,7 +16,19 @@ export interface SignerCertificate {
   readonly publicKey: KeyObject;
 }
 
+/**
+ * The last certificate read: a run signs many packages with one certificate, and the parts read
+ * depend on its bytes only. One entry, so memory stays flat whatever a run signs with.
+ */
+let lastRead: SignerCertificate | undefined;
+
 export function readSignerCertificate(der: Uint8Array): SignerCertificate {
+  if (lastRead !== undefined && Buffer.from(der).equals(lastRead.der)) return lastRead;
+  lastRead = parseSignerCertificate(der);
+  return lastRead;
+}
+
+function parseSignerCertificate(der: Uint8Array): SignerCertificate {
   const pkijs = getPkijs();
   let certificate: InstanceType<typeof pkijs.Certificate>;
   let publicKey: KeyObject;

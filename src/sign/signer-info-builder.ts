@@ -1,19 +1,18 @@
 import { constants, verify } from 'node:crypto';
 import { NupkgSigningError } from '../errors.js';
 import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
-import { OID } from '../signature/oids.js';
-import type { Attribute } from './attribute.js';
-import { encodeSignerInfo } from './cms-parts.js';
+import { OID } from '../asn1/oids.js';
+import { TAG, contextTag } from '../asn1/tags.js';
 import {
-  TAG,
   algorithmIdentifier,
-  concat,
-  contextTag,
   encodeTlv,
   octetString,
   sequence,
   smallInteger,
-} from './der.js';
+} from '../asn1/encode.js';
+import { concat } from '../asn1/bytes.js';
+import type { Attribute } from './attribute.js';
+import { encodeSignerInfo } from './cms-parts.js';
 import { sortSignedAttributes, type SignedAttributes } from './signed-attributes.js';
 import type { SignerCertificate } from './signer-certificate.js';
 import type { Signer } from './signer.js';

@@ -1,6 +1,6 @@
 import { digest } from '../crypto.js';
 import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
-import { objectIdentifier, octetString, sequence } from './der.js';
+import { objectIdentifier, octetString, sequence } from '../asn1/encode.js';
 
 /**
  * What the signature builders need from whoever holds the private key. Packaging code only sees

@@ -1,6 +1,7 @@
 import { digest } from '../crypto.js';
 import type { HashAlgorithmName } from '../hash-algorithms.js';
-import { OID } from '../signature/oids.js';
+import { OID } from '../asn1/oids.js';
+import { readSingle } from '../asn1/der-reader.js';
 import { signatureValueOfParts } from './cms-parts.js';
 import {
   editSignerInfo,
@@ -8,7 +9,6 @@ import {
   targetSignerInfo,
   type SignerInfoTarget,
 } from './cms-signers.js';
-import { readSingle } from './der.js';
 
 export type { SignerInfoTarget } from './cms-signers.js';
 

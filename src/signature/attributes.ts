@@ -9,10 +9,10 @@ import {
   primitiveContent,
   readOctetString,
   readOid,
-  readTime,
-  TAG,
   type AsnBlock,
-} from './der.js';
+} from '../asn1/decode.js';
+import { readTime } from '../asn1/time.js';
+import { TAG } from '../asn1/tags.js';
 
 export {
   decodeSigningCertificate,

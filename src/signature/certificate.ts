@@ -13,19 +13,15 @@ import {
   readOctetString,
   readOid,
   readSmallInteger,
-  readTime,
-  TAG,
   type AsnBlock,
-} from './der.js';
+  readBitString,
+  readExtensions,
+  type RawExtension,
+} from '../asn1/decode.js';
+import { readTime } from '../asn1/time.js';
+import { TAG } from '../asn1/tags.js';
+import { OID } from '../asn1/oids.js';
 import { commonNameOf, formatDistinguishedName, readNameAttributes } from './names.js';
-import { OID } from './oids.js';
-
-/** One X.509 extension (RFC 5280 §4.1), value kept as the extnValue OCTET STRING contents. */
-export interface ExtensionView {
-  readonly oid: string;
-  readonly critical: boolean;
-  readonly value: Uint8Array;
-}
 
 export interface PublicKeyView {
   readonly algorithmOid: string;
@@ -58,7 +54,7 @@ export interface CertificateView {
   /** TBSCertificate DER and the outer signature bits, for verifying this certificate's issuer signature. */
   readonly tbsCertificateDer: Uint8Array;
   readonly signatureValue: Uint8Array;
-  readonly extensions: readonly ExtensionView[];
+  readonly extensions: readonly RawExtension[];
   /** Undefined when the certificate has no EKU extension (valid for every purpose). */
   readonly extendedKeyUsage: { readonly oids: string[]; readonly critical: boolean } | undefined;
   readonly subjectKeyIdentifier?: Uint8Array;
@@ -106,7 +102,8 @@ function readCertificate(block: AsnBlock): CertificateView {
   const subjectRdns = readNameAttributes(subject);
   const subjectDer = encodedBytes(subject);
   const issuerDer = encodedBytes(issuer);
-  const extensions = readExtensions(fields.find((f) => isContextTag(f, 3)));
+  const extensionsWrapper = fields.find((f) => isContextTag(f, 3));
+  const extensions = readExtensions(extensionsWrapper && childrenOf(extensionsWrapper)[0]);
   const extension = (oid: string) => extensions.find((e) => e.oid === oid);
 
   let pkijsView: pkijs.Certificate | undefined;
@@ -126,7 +123,7 @@ function readCertificate(block: AsnBlock): CertificateView {
     publicKey: readPublicKey(spki),
     subjectPublicKeyInfoDer: encodedBytes(spki),
     tbsCertificateDer: encodedBytes(tbs),
-    signatureValue: bitStringBytes(signatureBits),
+    signatureValue: readBitString(signatureBits),
     extensions,
     extendedKeyUsage: readExtendedKeyUsage(extension(OID.extKeyUsage)),
     subjectKeyIdentifier: readSubjectKeyIdentifier(extension(OID.subjectKeyIdentifier)),
@@ -141,20 +138,13 @@ function readCertificate(block: AsnBlock): CertificateView {
   };
 }
 
-/** BIT STRING contents without the leading unused-bits octet. */
-function bitStringBytes(block: AsnBlock | undefined): Uint8Array {
-  if (!isUniversal(block, TAG.bitString) || !block)
-    throw new StructureError('expected a BIT STRING');
-  return primitiveContent(block).subarray(1);
-}
-
 function readPublicKey(spki: AsnBlock): PublicKeyView {
   const [algorithm, key] = childrenOf(spki);
   const [oidBlock, parameters] = childrenOf(algorithm ?? spki);
   const algorithmOid = readOid(oidBlock, 'SubjectPublicKeyInfo algorithm');
   if (algorithmOid === OID.rsaEncryption) {
     // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
-    const rsaKey = decodeDer(bitStringBytes(key), 'RSA public key');
+    const rsaKey = decodeDer(readBitString(key), 'RSA public key');
     const modulus = readIntegerBytes(childrenOf(rsaKey)[0], 'RSA modulus');
     return { algorithmOid, rsaModulusBits: bitLength(modulus) };
   }
@@ -171,19 +161,7 @@ function bitLength(unsigned: Uint8Array): number {
   return top === undefined ? 0 : (unsigned.length - i - 1) * 8 + (32 - Math.clz32(top));
 }
 
-function readExtensions(wrapper: AsnBlock | undefined): ExtensionView[] {
-  if (!wrapper) return [];
-  const [list] = childrenOf(wrapper);
-  return childrenOf(list ?? wrapper).map((extension) => {
-    const [id, second, third] = childrenOf(extension);
-    const critical =
-      isUniversal(second, TAG.boolean) && second !== undefined && primitiveContent(second)[0] !== 0;
-    const value = readOctetString(isUniversal(second, TAG.boolean) ? third : second, 'extnValue');
-    return { oid: readOid(id, 'extnID'), critical, value };
-  });
-}
-
-function readExtendedKeyUsage(extension: ExtensionView | undefined) {
+function readExtendedKeyUsage(extension: RawExtension | undefined) {
   if (!extension) return undefined;
   const sequence = decodeDer(extension.value, 'extended key usage extension');
   return {
@@ -192,12 +170,12 @@ function readExtendedKeyUsage(extension: ExtensionView | undefined) {
   };
 }
 
-function readSubjectKeyIdentifier(extension: ExtensionView | undefined): Uint8Array | undefined {
+function readSubjectKeyIdentifier(extension: RawExtension | undefined): Uint8Array | undefined {
   if (!extension) return undefined;
   return readOctetString(decodeDer(extension.value, 'subject key identifier extension'), 'SKI');
 }
 
-function readAuthorityKeyIdentifier(extension: ExtensionView | undefined): Uint8Array | undefined {
+function readAuthorityKeyIdentifier(extension: RawExtension | undefined): Uint8Array | undefined {
   if (!extension) return undefined;
   const sequence = decodeDer(extension.value, 'authority key identifier extension');
   // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... }
@@ -205,7 +183,7 @@ function readAuthorityKeyIdentifier(extension: ExtensionView | undefined): Uint8
   return keyIdentifier ? primitiveContent(keyIdentifier) : undefined;
 }
 
-function readBasicConstraints(extension: ExtensionView | undefined) {
+function readBasicConstraints(extension: RawExtension | undefined) {
   if (!extension) return undefined;
   const sequence = decodeDer(extension.value, 'basic constraints extension');
   let ca = false;
@@ -227,7 +205,7 @@ export const KEY_USAGE_BIT = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 }
 export function hasKeyUsage(certificate: CertificateView, bit: number): boolean | undefined {
   const extension = certificate.extensions.find((e) => e.oid === OID.keyUsage);
   if (!extension) return undefined;
-  const bits = bitStringBytes(decodeDer(extension.value, 'key usage extension'));
+  const bits = readBitString(decodeDer(extension.value, 'key usage extension'));
   return ((bits[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0;
 }
 

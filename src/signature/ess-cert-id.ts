@@ -5,14 +5,15 @@ import {
   childrenOf,
   decodeDer,
   encodedBytes,
+  isContextTag,
   isUniversal,
   readIntegerBytes,
   readOctetString,
   readOid,
-  TAG,
   type AsnBlock,
-} from './der.js';
-import { OID } from './oids.js';
+} from '../asn1/decode.js';
+import { TAG } from '../asn1/tags.js';
+import { OID } from '../asn1/oids.js';
 
 /** GeneralName (RFC 5280 §4.2.1.6): its context tag and exact encoding. */
 export interface GeneralNameView {
@@ -121,7 +122,7 @@ function readOptionalIssuerSerial(block: AsnBlock | undefined, extraFields: numb
     throw new StructureError('issuer is not GeneralNames');
   const generalNames = childrenOf(names).map((name): GeneralNameView => {
     const tag = name.idBlock.tagNumber;
-    const nameDer = name.idBlock.tagClass === 3 && tag === 4 ? childrenOf(name)[0] : undefined;
+    const nameDer = isContextTag(name, 4) ? childrenOf(name)[0] : undefined;
     return nameDer
       ? { tag, der: encodedBytes(name), nameDer: encodedBytes(nameDer) }
       : { tag, der: encodedBytes(name) };

@@ -1,13 +1,14 @@
 import {
+  ASN1JS_CLASS,
   childrenOf,
   encodedBytes,
   isUniversal,
   primitiveContent,
   readOid,
-  toHex,
-  TAG,
   type AsnBlock,
-} from './der.js';
+} from '../asn1/decode.js';
+import { toHex } from '../asn1/bytes.js';
+import { TAG } from '../asn1/tags.js';
 
 /**
  * Formats an X.501 Name the way .NET's `X500DistinguishedName.Name` does on Linux, the string
@@ -91,7 +92,7 @@ function quoteIfNeeded(value: string): string {
 /** Decodes the directory string types; anything else is shown as `#` + hex of its DER. */
 function attributeValueText(value: AsnBlock | undefined): string {
   if (!value) return '';
-  if (value.idBlock.tagClass !== 1 || value.idBlock.isConstructed)
+  if (value.idBlock.tagClass !== ASN1JS_CLASS.universal || value.idBlock.isConstructed)
     return `#${toHex(encodedBytes(value))}`;
   const content = Buffer.from(primitiveContent(value));
   switch (value.idBlock.tagNumber) {

@@ -2,9 +2,9 @@ import type * as pkijs from 'pkijs';
 import { NupkgSigningError } from '../errors.js';
 import { attributesByOid, type AttributeView } from './attributes.js';
 import type { CertificateView } from './certificate.js';
-import type { AsnBlock } from './der.js';
-import { readElement } from './der-headers.js';
-import { OID } from './oids.js';
+import type { AsnBlock } from '../asn1/decode.js';
+import { readElement } from '../asn1/der-reader.js';
+import { OID } from '../asn1/oids.js';
 import { readSignedData } from './signed-data.js';
 import {
   parseSignerInfo,

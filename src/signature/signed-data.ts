@@ -11,12 +11,12 @@ import {
   readOctetString,
   readOid,
   readSmallInteger,
-  TAG,
   type AsnBlock,
-} from './der.js';
+} from '../asn1/decode.js';
+import { TAG } from '../asn1/tags.js';
+import { childElements, readElement } from '../asn1/der-reader.js';
+import { OID } from '../asn1/oids.js';
 import { LIMITS } from '../limits.js';
-import { childElements, readElement } from './der-headers.js';
-import { OID } from './oids.js';
 
 /**
  * A CMS ContentInfo holding SignedData (RFC 5652 §3, §5.1), shared by the package signature and

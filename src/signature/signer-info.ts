@@ -11,7 +11,6 @@ import {
 import type { CertificateView } from './certificate.js';
 import {
   StructureError,
-  bytesEqual,
   childrenOf,
   decodeDer,
   encodedBytes,
@@ -22,11 +21,12 @@ import {
   readOctetString,
   readOid,
   readSmallInteger,
-  TAG,
   type AsnBlock,
-} from './der.js';
+} from '../asn1/decode.js';
+import { bytesEqual } from '../asn1/bytes.js';
+import { TAG } from '../asn1/tags.js';
+import { OID } from '../asn1/oids.js';
 import { formatDistinguishedName, readNameAttributes } from './names.js';
-import { OID } from './oids.js';
 
 /** SignerIdentifier (RFC 5652 §5.3): the two ways a SignerInfo names its certificate. */
 export type SignerIdentifier =

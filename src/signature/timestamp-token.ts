@@ -13,11 +13,11 @@ import {
   readOctetString,
   readOid,
   readSmallInteger,
-  readTime,
-  TAG,
   type AsnBlock,
-} from './der.js';
-import { OID } from './oids.js';
+} from '../asn1/decode.js';
+import { readTime } from '../asn1/time.js';
+import { TAG } from '../asn1/tags.js';
+import { OID } from '../asn1/oids.js';
 import { readSignedData } from './signed-data.js';
 import { signerInfoFromBlock, type SignerInfoView } from './signer-info.js';
 

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import * as asn1js from 'asn1js';
+import {
+  encodeTlv,
+  objectIdentifier,
+  octetString,
+  sequence,
+  smallInteger,
+} from '../asn1/encode.js';
+import { TAG } from '../asn1/tags.js';
 import { HASH_ALGORITHMS, type HashAlgorithmName } from '../hash-algorithms.js';
 
 /** A DER TimeStampReq and the nonce it carries, for matching the response. */
@@ -30,28 +37,22 @@ export function buildTimeStampRequest(
   random: (length: number) => Uint8Array = randomBytes,
 ): TimeStampRequest {
   const nonce = normalizeUnsignedInteger(nonceFrom(random(NONCE_LENGTH)));
-  const messageImprint = new asn1js.Sequence({
-    value: [
-      new asn1js.Sequence({
-        value: [
-          new asn1js.ObjectIdentifier({ value: HASH_ALGORITHMS[hashAlgorithm].oid }),
-          // .NET writes the NULL explicitly; some TSAs reject an imprint without it.
-          new asn1js.Null(),
-        ],
-      }),
-      new asn1js.OctetString({ valueHex: copy(hashedMessage) }),
-    ],
-  });
-  const request = new asn1js.Sequence({
-    value: [
-      new asn1js.Integer({ value: 1 }),
-      messageImprint,
-      new asn1js.Integer({ valueHex: copy(nonce) }),
-      new asn1js.Boolean({ value: true }),
-    ],
-  });
+  const messageImprint = sequence(
+    sequence(
+      objectIdentifier(HASH_ALGORITHMS[hashAlgorithm].oid),
+      // .NET writes the NULL explicitly; some TSAs reject an imprint without it.
+      encodeTlv(TAG.null, new Uint8Array()),
+    ),
+    octetString(hashedMessage),
+  );
+  const request = sequence(
+    smallInteger(1),
+    messageImprint,
+    encodeTlv(TAG.integer, nonce),
+    encodeTlv(TAG.boolean, Uint8Array.of(0xff)),
+  );
   return {
-    der: new Uint8Array(request.toBER(false)),
+    der: request,
     nonce,
     hashAlgorithm,
     hashedMessage: Uint8Array.from(hashedMessage),
@@ -82,8 +83,4 @@ export function normalizeUnsignedInteger(bytes: Uint8Array): Uint8Array {
     return padded;
   }
   return Uint8Array.from(trimmed);
-}
-
-function copy(bytes: Uint8Array): ArrayBuffer {
-  return Uint8Array.from(bytes).buffer;
 }

@@ -1,9 +1,9 @@
 import type { NuGetCode } from '../codes.js';
 import { NupkgSigningError } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
-import { bytesEqual } from '../signature/der.js';
+import { bytesEqual } from '../asn1/bytes.js';
+import { OID } from '../asn1/oids.js';
 import { HASH_ALGORITHMS, hashAlgorithmFromOid } from '../hash-algorithms.js';
-import { OID } from '../signature/oids.js';
 import type { TimestampTokenView } from '../signature/timestamp-token.js';
 import { checkCertificateRequirements } from '../certificate-rules/certificate-requirements.js';
 import { checkSignerSignature } from '../certificate-rules/signer-signature.js';

@@ -1,5 +1,5 @@
 import * as asn1js from 'asn1js';
-import { toArrayBuffer } from '../crypto.js';
+import { decodeBer } from '../asn1/decode.js';
 import { NupkgSigningError } from '../errors.js';
 
 /** RFC 3161 §2.4.2 PKIStatus values. */
@@ -38,10 +38,10 @@ export interface PKIStatusInfo {
  *   TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken TimeStampToken OPTIONAL }
  */
 export function readTimeStampResp(body: Uint8Array, url: string, contentType: string): Uint8Array {
-  const decoded = asn1js.fromBER(toArrayBuffer(body));
-  const response = decoded.result;
+  const decoded = decodeBer(body, 'timestampResponse');
+  const response = decoded?.block;
   const statusInfo =
-    decoded.offset === body.byteLength && response instanceof asn1js.Sequence
+    decoded?.end === body.byteLength && response instanceof asn1js.Sequence
       ? readPkiStatusInfo(response.valueBlock.value[0])
       : undefined;
   if (statusInfo === undefined) {

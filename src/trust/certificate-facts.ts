@@ -7,15 +7,10 @@ import {
   parseCertificate,
   type CertificateView,
 } from '../signature/certificate.js';
-import {
-  bytesEqual,
-  childrenOf,
-  decodeDer,
-  expectUniversal,
-  readOid,
-  TAG,
-} from '../signature/der.js';
-import { OID } from '../signature/oids.js';
+import { bytesEqual } from '../asn1/bytes.js';
+import { childrenOf, decodeDer, expectUniversal, readOid } from '../asn1/decode.js';
+import { TAG } from '../asn1/tags.js';
+import { OID } from '../asn1/oids.js';
 import { canonicalNameKey } from './name.js';
 
 /**

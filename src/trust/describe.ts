@@ -1,5 +1,5 @@
 import { toPem } from '../signature/certificate.js';
-import { describeExtendedKeyUsage, describeMissingUsage } from '../signature/oids.js';
+import { describeExtendedKeyUsage, describeMissingUsage } from '../asn1/oids.js';
 import { certificateFacts } from './certificate-facts.js';
 
 /** What NuGet prints about a root it does not trust (NU3042, nuget-signing-spec.md §8.2). */

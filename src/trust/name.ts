@@ -1,4 +1,5 @@
-import { childElements, readElement, type DerElement } from '../signature/der-headers.js';
+import { childElements, readElement, type DerElement } from '../asn1/der-reader.js';
+import { TAG } from '../asn1/tags.js';
 
 /**
  * A comparison key for a DER X.509 Name that matches names the way OpenSSL (the chain engine behind
@@ -14,14 +15,14 @@ export function canonicalNameKey(nameDer: Uint8Array): string {
   const name = readElement(nameDer, 0, nameDer.length);
   // Unparseable names never match anything but their own bytes.
   const raw = `raw:${hex(nameDer)}`;
-  if (name?.tag !== 0x30 || name.end !== nameDer.length) return raw;
+  if (name?.tag !== TAG.sequence || name.end !== nameDer.length) return raw;
   const rdns: string[] = [];
   for (const rdn of childElements(nameDer, name)) {
-    if (rdn.tag !== 0x31) return raw;
+    if (rdn.tag !== TAG.set) return raw;
     const attributes: string[] = [];
     for (const attribute of childElements(nameDer, rdn)) {
       const key =
-        attribute.tag === 0x30
+        attribute.tag === TAG.sequence
           ? attributeKey(nameDer, childElements(nameDer, attribute))
           : undefined;
       if (key === undefined) return raw;
@@ -33,7 +34,7 @@ export function canonicalNameKey(nameDer: Uint8Array): string {
 }
 
 function attributeKey(der: Uint8Array, [type, value, ...rest]: DerElement[]): string | undefined {
-  if (type?.tag !== 0x06 || !value || rest.length > 0) return undefined;
+  if (type?.tag !== TAG.objectIdentifier || !value || rest.length > 0) return undefined;
   const oid = hex(der.subarray(type.start, type.end));
   // Universal, primitive tags only: bits 6-7 clear (universal) and bit 5 clear (primitive).
   const text =

@@ -1,3 +1,5 @@
+import { readHeader } from '../asn1/der-reader.js';
+import { TAG } from '../asn1/tags.js';
 import { describeError, NupkgSigningError } from '../errors.js';
 import { toPem } from '../signature/certificate.js';
 
@@ -22,14 +24,13 @@ export function loadPemCertificates(text: string): Uint8Array[] {
 }
 
 const PEM_MARKER = Buffer.from('-----BEGIN', 'latin1');
-const SEQUENCE = 0x30;
 
 /**
  * Whether a certificate file is DER — what Windows exports as `.cer` by default — rather than
  * PEM: it starts with an ASN.1 SEQUENCE and holds no `-----BEGIN` marker.
  */
 export function isDerCertificateFile(bytes: Uint8Array): boolean {
-  return bytes[0] === SEQUENCE && Buffer.from(bytes).indexOf(PEM_MARKER) === -1;
+  return bytes[0] === TAG.sequence && Buffer.from(bytes).indexOf(PEM_MARKER) === -1;
 }
 
 /**
@@ -45,7 +46,7 @@ export function loadCertificateFile(bytes: Uint8Array): Uint8Array[] {
   let offset = 0;
   while (offset < bytes.length) {
     const which = `DER certificate ${certificates.length + 1}`;
-    if (bytes[offset] !== SEQUENCE) {
+    if (bytes[offset] !== TAG.sequence) {
       throw new Error(`${which} at byte ${offset} does not start with an ASN.1 SEQUENCE`);
     }
     const end = offset + derElementLength(bytes, offset, which);
@@ -79,13 +80,9 @@ export function certificateChainText(bytes: Uint8Array, source: string): string 
 
 /** Header plus content length of the DER element at `offset` (definite lengths up to 4 bytes). */
 function derElementLength(bytes: Uint8Array, offset: number, which: string): number {
-  const first = bytes[offset + 1];
-  if (first === undefined) throw new Error(`${which} is truncated in its length`);
-  if (first < 0x80) return 2 + first;
-  const count = first & 0x7f;
-  if (count === 0 || count > 4) throw new Error(`${which} has no definite length`);
-  if (offset + 2 + count > bytes.length) throw new Error(`${which} is truncated in its length`);
-  let length = 0;
-  for (let i = 0; i < count; i++) length = length * 256 + (bytes[offset + 2 + i] ?? 0);
-  return 2 + count + length;
+  const header = readHeader(bytes, offset, bytes.length, 'der');
+  if (header === 'indefinite length' || header === 'length field too long')
+    throw new Error(`${which} has no definite length`);
+  if (typeof header === 'string') throw new Error(`${which} is truncated in its length`);
+  return header.start - offset + (header.length as number);
 }

@@ -1,4 +1,4 @@
-import type { CertificateView } from '../signature/certificate.js';
+import { parseCertificate, type CertificateView } from '../signature/certificate.js';
 import type { TimestampWindow } from './checks/timestamp.js';
 
 /** What the JSON result says about each signature (added fields; the base contract is unchanged). */
@@ -12,7 +12,25 @@ export interface SignatureSummary {
     readonly notBefore: string;
     readonly notAfter: string;
   };
-  readonly timestamp?: { readonly time: string; readonly tsaSubject: string };
+  /**
+   * The certificate's validity in one phrase when it decides or nearly decides the verdict, e.g.
+   * "certificate expired 2021-10-29; valid because timestamped 2019-11-09".
+   */
+  readonly validity?: string;
+  /** The signing certificate's chain, leaf first, as built (the leaf alone when none was). */
+  readonly chain?: readonly ChainCertificate[];
+  readonly timestamp?: {
+    readonly time: string;
+    readonly tsaSubject: string;
+    /** The TSA certificate's chain, leaf first, when it was built. */
+    readonly chain?: readonly ChainCertificate[];
+  };
+}
+
+/** One certificate of a chain, as reports name it. */
+export interface ChainCertificate {
+  readonly subject: string;
+  readonly fingerprintSha256: string;
 }
 
 export function summarizeSignature(
@@ -20,7 +38,9 @@ export function summarizeSignature(
   type: SignatureSummary['type'],
   certificate: CertificateView,
   timestamp: TimestampWindow | undefined,
+  chain?: readonly Uint8Array[],
 ): SignatureSummary {
+  const signerChain = chain && chain.length > 0 ? chainOf(chain) : [named(certificate)];
   return {
     placement,
     type,
@@ -31,8 +51,25 @@ export function summarizeSignature(
       notBefore: certificate.notBefore.toISOString(),
       notAfter: certificate.notAfter.toISOString(),
     },
+    chain: signerChain,
     ...(timestamp
-      ? { timestamp: { time: timestamp.genTime.toISOString(), tsaSubject: timestamp.tsa.subject } }
+      ? {
+          timestamp: {
+            time: timestamp.genTime.toISOString(),
+            tsaSubject: timestamp.tsa.subject,
+            ...(timestamp.chain && timestamp.chain.length > 0
+              ? { chain: chainOf(timestamp.chain) }
+              : {}),
+          },
+        }
       : {}),
   };
+}
+
+function chainOf(chain: readonly Uint8Array[]): ChainCertificate[] {
+  return chain.map((der) => named(parseCertificate(der)));
+}
+
+function named(certificate: CertificateView): ChainCertificate {
+  return { subject: certificate.subject, fingerprintSha256: certificate.fingerprintSha256 };
 }

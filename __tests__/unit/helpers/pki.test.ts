@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { getPkijs } from '../../../src/crypto.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import {
   createRootCa,
   createTestPki,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { parseTimestampToken } from '../../../src/signature/timestamp-token.js';
 import { readTimeStampResp } from '../../../src/timestamp/response.js';
 import { buildTimeStampRequest } from '../../../src/timestamp/request.js';

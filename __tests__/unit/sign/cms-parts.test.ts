@@ -4,7 +4,8 @@ import {
   encodeSignedData,
   encodeSignerInfo,
 } from '../../../src/sign/cms-parts.js';
-import { encodeTlv, readSingle, readTlv, setOf } from '../../../src/sign/der.js';
+import { encodeTlv, setOf } from '../../../src/asn1/encode.js';
+import { readSingle, readTlv } from '../../../src/asn1/der-reader.js';
 import { buildPrimarySignature } from '../../../src/sign/signature-builder.js';
 import { SAMPLE_CONTENT, SIGNING_TIME, createSigningPki, hex } from './sign-fixtures.js';
 

@@ -6,7 +6,7 @@ import {
   type RepositoryCountersignatureRequest,
 } from '../../../src/sign/countersignature-builder.js';
 import { buildPrimarySignature } from '../../../src/sign/signature-builder.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { useTempDir } from '../../helpers/temp-files.js';
 import {
   SAMPLE_CONTENT,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { addRepositoryCountersignature } from '../../../src/sign/countersignature-builder.js';
 import { buildPrimarySignature } from '../../../src/sign/signature-builder.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { buildSignatureContent } from '../../../src/signature/signature-content.js';
 import { useTempDir } from '../../helpers/temp-files.js';
 import { appendSignatureEntry, buildZip, nuspecEntry } from '../../helpers/zip-builder.js';

@@ -9,7 +9,7 @@ import {
   signingCertificateV1Attribute,
 } from '../../../src/sign/signed-attributes.js';
 import { readSignerCertificate } from '../../../src/sign/signer-certificate.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { useTempDir } from '../../helpers/temp-files.js';
 import {
   SAMPLE_CONTENT,

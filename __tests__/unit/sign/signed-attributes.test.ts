@@ -16,7 +16,7 @@ import {
   readSignerCertificate,
   type SignerCertificate,
 } from '../../../src/sign/signer-certificate.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { createSigningPki, hex } from './sign-fixtures.js';
 
 /** Joins hex fragments written with spaces for readability. */

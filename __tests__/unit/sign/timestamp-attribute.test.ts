@@ -9,7 +9,7 @@ import {
   signatureValueOf,
   timestampImprintOf,
 } from '../../../src/sign/timestamp-attribute.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { useTempDir } from '../../helpers/temp-files.js';
 import {
   SAMPLE_CONTENT,

@@ -9,7 +9,7 @@ import {
   decodeSigningCertificateV2,
   decodeSigningTime,
 } from '../../../src/signature/attributes.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import {
   commitment,
   context,

@@ -1,6 +1,6 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import { parseCertificate, toPem } from '../../../src/signature/certificate.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { createCertificate, encode, integer, sequence } from './helpers/cms.js';
 import { codeOf } from '../../helpers/codes.js';
 

@@ -1,5 +1,5 @@
 import * as asn1js from 'asn1js';
-import { decodeDer } from '../../../src/signature/der.js';
+import { decodeDer } from '../../../src/asn1/decode.js';
 import {
   commonNameOf,
   formatDistinguishedName,

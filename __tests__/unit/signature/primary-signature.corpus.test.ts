@@ -13,7 +13,7 @@ import {
   type AttributeView,
 } from '../../../src/signature/attributes.js';
 import { hashAlgorithmFromOid, HASH_ALGORITHMS } from '../../../src/hash-algorithms.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import {
   parsePrimarySignature,
   type PrimarySignature,

@@ -1,4 +1,4 @@
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { parsePrimarySignature } from '../../../src/signature/primary-signature.js';
 import {
   attribute,

@@ -1,6 +1,6 @@
 import * as asn1js from 'asn1js';
 import { parseCertificate } from '../../../src/signature/certificate.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { parseSignerInfo } from '../../../src/signature/signer-info.js';
 import {
   attribute,

@@ -1,4 +1,4 @@
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { parseTimestampToken } from '../../../src/signature/timestamp-token.js';
 import {
   contentInfo,

@@ -1,5 +1,7 @@
 import * as asn1js from 'asn1js';
+import fc from 'fast-check';
 import { createHash } from 'node:crypto';
+import { HASH_ALGORITHMS } from '../../../src/hash-algorithms.js';
 import { buildTimeStampRequest, normalizeUnsignedInteger } from '../../../src/timestamp/request.js';
 
 const HASH = createHash('sha256').update('signature').digest();
@@ -11,7 +13,41 @@ function decode(der: Uint8Array): asn1js.AsnType[] {
   return (decoded.result as asn1js.Sequence).valueBlock.value;
 }
 
+/** The request as asn1js writes it from an object tree: the oracle for the DER writer. */
+function asn1jsRequest(oid: string, hash: Uint8Array, nonce: Uint8Array): Uint8Array {
+  const sequence = (...value: asn1js.AsnType[]) => new asn1js.Sequence({ value });
+  const request = sequence(
+    new asn1js.Integer({ value: 1 }),
+    sequence(
+      sequence(new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Null()),
+      new asn1js.OctetString({ valueHex: Uint8Array.from(hash).buffer }),
+    ),
+    new asn1js.Integer({ valueHex: Uint8Array.from(nonce).buffer }),
+    new asn1js.Boolean({ value: true }),
+  );
+  return new Uint8Array(request.toBER(false));
+}
+
 describe('#buildTimeStampRequest', () => {
+  describe('for any hash algorithm, hash and nonce', () => {
+    it('writes the bytes asn1js writes for the same request', () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom('sha256', 'sha384', 'sha512' as const),
+          fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          (algorithm, random) => {
+            const hash = createHash(algorithm).update(random).digest();
+            const subject = buildTimeStampRequest(algorithm, hash, () => random);
+            expect(Buffer.from(subject.der)).toEqual(
+              Buffer.from(asn1jsRequest(HASH_ALGORITHMS[algorithm].oid, hash, subject.nonce)),
+            );
+          },
+        ),
+        { numRuns: 50 },
+      );
+    });
+  });
+
   describe('when given a SHA-256 hash', () => {
     const subject = buildTimeStampRequest('sha256', HASH, () => Buffer.alloc(32, 0xff));
     const fields = decode(subject.der);

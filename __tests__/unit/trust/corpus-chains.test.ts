@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 import { loadBundledTrustStores, type TrustStores } from '../../../src/trust/bundled-roots.js';
 import { buildChain } from '../../../src/trust/chain-builder.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 import { readCorpusSignature } from './corpus-signature.js';
 
 const CORPUS = join(CORPUS_DIR, 'real');

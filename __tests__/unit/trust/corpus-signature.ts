@@ -7,7 +7,7 @@ import * as asn1js from 'asn1js';
 import { getPkijs, toArrayBuffer } from '../../../src/crypto.js';
 import { openPackageArchive } from '../../../src/package/archive.js';
 import { readSignatureEntry } from '../../../src/package/signature-entry.js';
-import { OID } from '../../../src/signature/oids.js';
+import { OID } from '../../../src/asn1/oids.js';
 
 export interface SignedCertificates {
   readonly signer: Uint8Array;

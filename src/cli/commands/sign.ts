@@ -9,7 +9,14 @@ import type { SignOutcome } from '../../sign/sign-outcome.js';
 import { removedTemporariesNote, runSigning } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../hash-algorithms.js';
 import { certificateChainText } from '../../trust/pem.js';
+import {
+  AZURE_KEY_VAULT_OPTIONS,
+  AZURE_KEY_VAULT_USAGE,
+  azureKeyVaultInputs,
+  type AzureKeyVaultOptionValues,
+} from '../azure-options.js';
 import type { CommandOutput } from '../output.js';
+import { createProgress } from '../progress.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
 export const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
@@ -28,6 +35,8 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
   --sign-url URL                  POST each digest to a key service (docs/remote-signing.md)
   --pkcs11-module FILE            sign with a key in an HSM or token through its PKCS#11
                                   module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
+  --azure-key-vault URL           sign with a certificate's key in Azure Key Vault
+                                  (https://NAME.vault.azure.net; options below)
 
 Options:
   --certificate-chain FILE        PEM or DER (.cer): signing certificate first, then intermediates
@@ -54,6 +63,8 @@ Options:
   --json                          print one JSON document ({"results": [...]})
 ${reportUsage(34)}
   -h, --help                      show this help
+
+${AZURE_KEY_VAULT_USAGE}
 
 Exit codes: 0 every package was signed, 1 some package was not, 2 usage or I/O error.`;
 
@@ -83,6 +94,7 @@ export async function runSign(
       'pkcs11-key-label': { type: 'string' },
       'pkcs11-pin-env': { type: 'string', default: DEFAULT_PKCS11_PIN_VARIABLE },
       'pkcs11-tool': { type: 'string' },
+      ...AZURE_KEY_VAULT_OPTIONS,
       'hash-algorithm': { type: 'string', default: 'SHA256' },
       timestamper: { type: 'string', multiple: true, default: [] },
       'timestamp-hash-algorithm': { type: 'string', default: 'SHA256' },
@@ -110,6 +122,7 @@ export async function runSign(
     values['timestamp-hash-algorithm'],
     '--timestamp-hash-algorithm',
   );
+  const progress = createProgress(out, { verb: 'Signed', json: values.json });
   const { outcomes, expansion } = await runSigning({
     packages: positionals,
     key: await readKeyInputs(values, env),
@@ -123,7 +136,8 @@ export async function runSign(
     ...(values['no-nuget-org-advice'] ? { nugetOrgAdvice: false } : {}),
     // One signing time for the batch, as the CLI's clock is read once per run.
     now: () => now,
-  });
+    onProgress: progress.update,
+  }).finally(progress.finish);
   out.stdout(
     values.json
       ? jsonText({ results: outcomes, search: searchDocument(expansion) })
@@ -139,7 +153,7 @@ export async function runSign(
   return code;
 }
 
-interface KeyOptions {
+interface KeyOptions extends AzureKeyVaultOptionValues {
   readonly 'certificate-path'?: string | undefined;
   readonly 'certificate-password'?: string | undefined;
   readonly 'private-key'?: string | undefined;
@@ -165,11 +179,12 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
     'sign-command',
     'sign-url',
     'pkcs11-module',
+    'azure-key-vault',
   ] as const;
   const given = sources.filter((name) => values[name] !== undefined);
   if (given.length !== 1) {
     throw usage(
-      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url and --pkcs11-module (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
+      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url, --pkcs11-module and --azure-key-vault (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
     );
   }
   const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
@@ -187,6 +202,7 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
     ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
     ...(token ? { bearerToken: token } : {}),
     ...pkcs11Inputs(values, env),
+    ...azureKeyVaultInputs(values, env),
     source: pfxPath ?? keyPath ?? chainPath ?? '',
   };
 }

@@ -7,6 +7,7 @@ import { resolveRevocationMode } from '../../revocation/index.js';
 import { JOBS_VARIABLE, parseJobs } from '../../run/verify-batch.js';
 import { runVerification } from '../../run/verify-run.js';
 import type { CommandOutput } from '../output.js';
+import { createProgress } from '../progress.js';
 import { useColor } from '../color.js';
 import { parseTime } from '../parse-time.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
@@ -19,7 +20,8 @@ whether nuget.org would accept the signer (--policy-file).
 Options:
   --json               print one JSON document ({"results": [...]}) instead of text
   -q, --quiet          print only the packages that fail and the total
-  --verbose            print every note (e.g. each chain not checked offline)
+  --verbose            print every note (each chain not checked offline) and the
+                       signers' subjects, SHA-256 fingerprints and times
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
@@ -35,8 +37,8 @@ Options:
                        of a new push
   --at TIME            evaluate at this ISO 8601 time instead of now
   --trusted-roots X    default (what dotnet uses here), sdk (the .NET SDK bundles shipped
-                       with this tool), system (the OS bundle), or a PEM file or directory
-                       of extra roots; repeatable
+                       with this tool), system (the OS store as trusted for TLS), or a PEM
+                       file or directory of extra roots; repeatable
   --certificate-fingerprint HEX
                        accept only packages whose primary signing certificate has this
                        SHA-256 fingerprint; repeatable (like dotnet nuget verify)
@@ -102,6 +104,7 @@ export async function runVerify(
   }
   const jobs = values.jobs ?? env[JOBS_VARIABLE];
   const jobsSource = values.jobs === undefined ? JOBS_VARIABLE : '--jobs';
+  const progress = createProgress(out, { verb: 'Verified', json: values.json });
   const { results, expansion, nugetConfigFiles } = await runVerification({
     packages: positionals,
     ...(values.policy !== undefined ? { policy: values.policy } : {}),
@@ -115,6 +118,7 @@ export async function runVerify(
       : {}),
     ...(values.published ? { published: true } : {}),
     onRunIssue: (found) => out.stderr(logLines([`${found.level} ${found.code}: ${found.message}`])),
+    onProgress: progress.update,
     trustedRoots: values['trusted-roots'],
     certificateFingerprints: values['certificate-fingerprint'],
     now: values.at === undefined ? now : parseTime(values.at),
@@ -125,7 +129,7 @@ export async function runVerify(
       ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
     },
     ...(jobs ? { batch: { jobs: parseJobs(jobs, jobsSource) } } : {}),
-  });
+  }).finally(progress.finish);
   out.stdout(
     values.json
       ? renderJson(results, expansion, nugetConfigFiles)

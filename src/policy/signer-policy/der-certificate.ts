@@ -1,4 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { readHeader } from '../../asn1/der-reader.js';
+import { TAG } from '../../asn1/tags.js';
 
 /**
  * A certificate file as nuget.org's "Register new certificate" page takes it (nuget-signing-spec.md
@@ -37,31 +39,17 @@ export function registrationProblem(der: Uint8Array): string | undefined {
   if (der.length > MAX_REGISTERED_CERTIFICATE_BYTES) {
     return `is ${der.length} bytes; nuget.org registers certificate files of at most ${MAX_REGISTERED_CERTIFICATE_BYTES} bytes`;
   }
-  if (der.length < 2 || der[0] !== 0x30)
+  if (der.length < 2 || der[0] !== TAG.sequence)
     return 'is not a DER certificate (must start with a SEQUENCE, byte 0x30)';
-  const outer = readLength(der, 1);
-  if (outer === undefined) return 'is not a DER certificate (bad outer length)';
-  if (outer.headerEnd + outer.length !== der.length) {
-    return `is not a single DER certificate (outer length ${outer.headerEnd + outer.length} bytes, file ${der.length} bytes)`;
+  const outer = readHeader(der, 0, der.length, 'der');
+  if (typeof outer === 'string') return 'is not a DER certificate (bad outer length)';
+  const outerEnd = outer.start + (outer.length as number);
+  if (outerEnd !== der.length) {
+    return `is not a single DER certificate (outer length ${outerEnd} bytes, file ${der.length} bytes)`;
   }
-  if (der[outer.headerEnd] !== 0x30)
+  if (der[outer.start] !== TAG.sequence)
     return 'is not a DER certificate (first inner element is not a SEQUENCE)';
   return undefined;
-}
-
-/** Reads a DER definite length at `offset`; undefined for indefinite or truncated lengths. */
-function readLength(
-  der: Uint8Array,
-  offset: number,
-): { length: number; headerEnd: number } | undefined {
-  const first = der[offset];
-  if (first === undefined || first === 0x80) return undefined;
-  if (first < 0x80) return { length: first, headerEnd: offset + 1 };
-  const count = first & 0x7f;
-  if (count > 4 || offset + 1 + count > der.length) return undefined;
-  let length = 0;
-  for (let i = 0; i < count; i++) length = length * 256 + (der[offset + 1 + i] ?? 0);
-  return { length, headerEnd: offset + 1 + count };
 }
 
 /** Fingerprint, subject and expiry of a certificate file; throws Error with a short reason. */

@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { NupkgSigningError } from '../../errors.js';
-import { Pkcs12FormatError } from './asn1.js';
+import { StructureError } from '../../asn1/decode.js';
 import { UnsupportedAlgorithmError } from './pbe.js';
 import { loadPemPrivateKey, pemCertificates, PemKeyError } from './pem.js';
 import { pfxShapeProblem, readPkcs12, WrongPasswordError } from './pfx.js';
@@ -74,7 +74,7 @@ function fromPfx(pfx: Uint8Array, input: KeyMaterialInput): KeyMaterial {
     if (error instanceof WrongPasswordError) {
       throw fail(`The certificate password is wrong or the file is not a PKCS#12 file: ${source}`);
     }
-    if (error instanceof Pkcs12FormatError) {
+    if (error instanceof StructureError) {
       // The structural labels only ("authSafe is not a data ContentInfo"), never file bytes.
       throw fail(
         `${source} is damaged or not a PKCS#12 (PFX) file (${error.message}). Export the certificate with its private key as a .pfx again.`,

@@ -1,5 +1,6 @@
 import { createDecipheriv, pbkdf2Sync } from 'node:crypto';
-import { child, children, integer, octets, oid, Pkcs12FormatError, type Block } from './asn1.js';
+import { child, children, integer, octets, oid } from '../../asn1/ber-fields.js';
+import { StructureError, type AsnBlock } from '../../asn1/decode.js';
 import { KDF_PURPOSE, pkcs12Kdf, type Pkcs12Hash } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt } from './rc2.js';
 
@@ -72,10 +73,10 @@ function unsupported(algorithm: string): UnsupportedAlgorithmError {
   return new UnsupportedAlgorithmError(`${name} (${algorithm})`);
 }
 
-export function checkedIterations(block: Block | undefined, what: string): number {
+export function checkedIterations(block: AsnBlock | undefined, what: string): number {
   const count = integer(block, what);
   if (count < 1 || count > MAX_ITERATIONS) {
-    throw new Pkcs12FormatError(`${what} ${count} is outside 1..${MAX_ITERATIONS}`);
+    throw new StructureError(`${what} ${count} is outside 1..${MAX_ITERATIONS}`);
   }
   return count;
 }
@@ -85,7 +86,7 @@ export function checkedIterations(block: Block | undefined, what: string): numbe
  * when the padding is wrong, which means a wrong password (or, rarely, a corrupt file).
  */
 export function decryptWithPassword(
-  algorithm: Block,
+  algorithm: AsnBlock,
   data: Uint8Array,
   password: PasswordForms,
 ): Buffer | undefined {
@@ -107,7 +108,7 @@ export function decryptWithPassword(
 }
 
 function decryptPbes2(
-  parameters: Block | undefined,
+  parameters: AsnBlock | undefined,
   data: Uint8Array,
   password: Uint8Array,
 ): Buffer | undefined {
@@ -131,7 +132,7 @@ function decryptPbes2(
     ? integer(keyLengthBlock, 'PBKDF2 key length')
     : cipher.keyLength;
   if (keyLength !== cipher.keyLength)
-    throw new Pkcs12FormatError('PBKDF2 key length does not fit the cipher');
+    throw new StructureError('PBKDF2 key length does not fit the cipher');
   const prfId = rest[0] ? oid(child(rest[0], 0, 'PBKDF2 PRF'), 'PBKDF2 PRF') : '1.2.840.113549.2.7';
   const prf = HMAC_PRFS[prfId];
   if (!prf) throw unsupported(prfId);

@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { child, decode, octets, Pkcs12FormatError } from './asn1.js';
+import { child, decodeRequired, octets } from '../../asn1/ber-fields.js';
+import { StructureError } from '../../asn1/decode.js';
 import { decryptWithPassword, UnsupportedAlgorithmError } from './pbe.js';
 import { pkcs12Password } from './pkcs12-kdf.js';
 
@@ -78,7 +79,7 @@ export function loadPemPrivateKey(text: string, password: string | undefined): K
 function decryptPkcs8(der: Uint8Array, password: string): Buffer {
   let plain: Buffer | undefined;
   try {
-    const info = decode(der, 'the encrypted private key');
+    const info = decodeRequired(der, 'the encrypted private key');
     const algorithm = child(info, 0, 'EncryptedPrivateKeyInfo');
     const data = octets(child(info, 1, 'EncryptedPrivateKeyInfo'), 'encrypted key');
     plain = decryptWithPassword(algorithm, data, {
@@ -86,7 +87,7 @@ function decryptPkcs8(der: Uint8Array, password: string): Buffer {
       bmp: pkcs12Password(password),
     });
   } catch (error) {
-    if (error instanceof Pkcs12FormatError) throw new PemKeyError('invalid');
+    if (error instanceof StructureError) throw new PemKeyError('invalid');
     throw error;
   }
   if (!plain) throw new PemKeyError('wrong-password');

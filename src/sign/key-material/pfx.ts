@@ -1,15 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  child,
-  children,
-  decode,
-  encoded,
-  explicit,
-  octets,
-  oid,
-  Pkcs12FormatError,
-  type Block,
-} from './asn1.js';
+import { child, children, decodeRequired, explicit, octets, oid } from '../../asn1/ber-fields.js';
+import { encodedBytes, StructureError, type AsnBlock } from '../../asn1/decode.js';
+import { readHeader } from '../../asn1/der-reader.js';
+import { TAG } from '../../asn1/tags.js';
 import {
   checkedIterations,
   decryptWithPassword,
@@ -38,18 +31,11 @@ export function pfxShapeProblem(
   if (bytes.length === 0) return 'empty';
   const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
   if (/^(\xEF\xBB\xBF)?\s*-----BEGIN /.test(head)) return 'pem';
-  if (bytes[0] !== 0x30 || bytes.length < 2) return undefined;
-  const first = bytes[1] ?? 0;
-  let length = first;
-  let header = 2;
-  if (first >= 0x80) {
-    const count = first & 0x7f;
-    if (count === 0 || count > 4 || bytes.length < 2 + count) return undefined;
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + (bytes[2 + i] ?? 0);
-    header += count;
-  }
-  const declared = header + length;
+  if (bytes[0] !== TAG.sequence || bytes.length < 2) return undefined;
+  // A BER indefinite length declares no size to compare; the decoder judges such files.
+  const header = readHeader(bytes, 0, bytes.length, 'der');
+  if (typeof header === 'string') return undefined;
+  const declared = header.start + (header.length as number);
   return declared > bytes.length ? { truncated: { declared, actual: bytes.length } } : undefined;
 }
 
@@ -85,14 +71,14 @@ const MAC_HASHES: Record<string, Pkcs12Hash> = {
 const MAX_NESTING = 4;
 
 export function readPkcs12(pfx: Uint8Array, password: string): Pkcs12Contents {
-  const root = decode(pfx, 'the PFX');
+  const root = decodeRequired(pfx, 'the PFX');
   const [version, authSafe, macData] = children(root, 'PFX');
-  if (!version || !authSafe) throw new Pkcs12FormatError('PFX is incomplete');
+  if (!version || !authSafe) throw new StructureError('PFX is incomplete');
   const authSafeType = oid(child(authSafe, 0, 'authSafe'), 'authSafe content type');
   if (authSafeType === OIDS.signedData) {
     throw new UnsupportedAlgorithmError('public-key integrity mode (signedData authSafe)');
   }
-  if (authSafeType !== OIDS.data) throw new Pkcs12FormatError('authSafe is not a data ContentInfo');
+  if (authSafeType !== OIDS.data) throw new StructureError('authSafe is not a data ContentInfo');
   const authSafeBytes = octets(
     explicit(child(authSafe, 1, 'authSafe'), 0, 'authSafe content'),
     'authSafe content',
@@ -123,7 +109,7 @@ function passwordCandidates(password: string): PasswordForms[] {
 
 /** MacData (RFC 7292 §4): HMAC over the authSafe content with a key from the PKCS#12 KDF. */
 function verifyMac(
-  macData: Block,
+  macData: AsnBlock,
   content: Uint8Array,
   candidates: PasswordForms[],
 ): PasswordForms {
@@ -152,7 +138,10 @@ function readAuthenticatedSafe(
   macVerified: boolean,
 ): Pkcs12Contents {
   const contents: Pkcs12Contents = { privateKeys: [], certificates: [] };
-  for (const info of children(decode(bytes, 'the AuthenticatedSafe'), 'AuthenticatedSafe')) {
+  for (const info of children(
+    decodeRequired(bytes, 'the AuthenticatedSafe'),
+    'AuthenticatedSafe',
+  )) {
     const type = oid(child(info, 0, 'ContentInfo'), 'ContentInfo type');
     const content = explicit(child(info, 1, 'ContentInfo'), 0, 'ContentInfo content');
     if (type === OIDS.data) {
@@ -169,7 +158,7 @@ function readAuthenticatedSafe(
   }
   return contents;
 
-  function decrypt(algorithm: Block, data: Uint8Array): Buffer {
+  function decrypt(algorithm: AsnBlock, data: Uint8Array): Buffer {
     const plain = decryptWithPassword(algorithm, data, password);
     if (!plain) throw new WrongPasswordError();
     return plain;
@@ -183,19 +172,19 @@ function readSafeContents(
   depth: number,
   macVerified: boolean,
 ): void {
-  let safeContents: Block[];
+  let safeContents: AsnBlock[];
   try {
-    safeContents = children(decode(bytes, 'the SafeContents'), 'SafeContents');
+    safeContents = children(decodeRequired(bytes, 'the SafeContents'), 'SafeContents');
   } catch (error) {
     // Without a MAC, a wrong password can decrypt to garbage with valid-looking padding.
-    if (!macVerified && error instanceof Pkcs12FormatError) throw new WrongPasswordError();
+    if (!macVerified && error instanceof StructureError) throw new WrongPasswordError();
     throw error;
   }
   for (const bag of safeContents) {
     const bagId = oid(child(bag, 0, 'SafeBag'), 'SafeBag type');
     const value = explicit(child(bag, 1, 'SafeBag'), 0, 'SafeBag value');
     if (bagId === OIDS.keyBag) {
-      contents.privateKeys.push(Buffer.from(encoded(value)));
+      contents.privateKeys.push(Buffer.from(encodedBytes(value)));
     } else if (bagId === OIDS.shroudedKeyBag) {
       const algorithm = child(value, 0, 'EncryptedPrivateKeyInfo');
       const encrypted = octets(child(value, 1, 'EncryptedPrivateKeyInfo'), 'encrypted key');
@@ -208,8 +197,8 @@ function readSafeContents(
         octets(explicit(child(value, 1, 'CertBag'), 0, 'CertBag value'), 'certificate'),
       );
     } else if (bagId === OIDS.safeContentsBag) {
-      if (depth >= MAX_NESTING) throw new Pkcs12FormatError('SafeContents are nested too deeply');
-      readSafeContents(encoded(value), password, contents, depth + 1, macVerified);
+      if (depth >= MAX_NESTING) throw new StructureError('SafeContents are nested too deeply');
+      readSafeContents(encodedBytes(value), password, contents, depth + 1, macVerified);
     }
     // CRL and secret bags carry nothing signing needs.
   }

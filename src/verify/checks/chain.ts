@@ -1,6 +1,6 @@
 import type { NuGetCode } from '../../codes.js';
 import type { CertificateView } from '../../signature/certificate.js';
-import { OID } from '../../signature/oids.js';
+import { OID } from '../../asn1/oids.js';
 import { buildChain } from '../../trust/chain-builder.js';
 import { describeUntrustedRoot, describeUsageProblem } from '../../trust/describe.js';
 import type { TrustStore } from '../../trust/trust-store.js';

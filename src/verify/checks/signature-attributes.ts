@@ -8,9 +8,10 @@ import {
   type AttributeView,
 } from '../../signature/attributes.js';
 import type { CertificateView } from '../../signature/certificate.js';
-import { bytesEqual, isNullOrAbsentParameters } from '../../signature/der.js';
+import { bytesEqual } from '../../asn1/bytes.js';
+import { isNullOrAbsentParameters } from '../../asn1/decode.js';
+import { OID } from '../../asn1/oids.js';
 import { hashAlgorithmFromOid } from '../../hash-algorithms.js';
-import { OID } from '../../signature/oids.js';
 import type { SignerInfoView } from '../../signature/signer-info.js';
 
 /** What NuGet learns from a signature's signed attributes while reading it. */

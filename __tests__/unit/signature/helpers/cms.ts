@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { getPkijs } from '../../../../src/crypto.js';
-import { OID } from '../../../../src/signature/oids.js';
+import { OID } from '../../../../src/asn1/oids.js';
 
 /**
  * Builders for CMS structures, good and bad, written with asn1js so each test states exactly
