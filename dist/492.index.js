@@ -8545,7 +8545,7 @@ exports.GoogleAuth = GoogleAuth;
 
 /***/ }),
 
-/***/ 9390:
+/***/ 7009:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11920,7 +11920,7 @@ async function getCredentials(keyFilePath) {
 
 /***/ }),
 
-/***/ 7362:
+/***/ 4981:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -12229,7 +12229,7 @@ async function revokeToken(accessToken, transporter) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TokenHandler = void 0;
-const getToken_1 = __webpack_require__(7362);
+const getToken_1 = __webpack_require__(4981);
 const getCredentials_1 = __webpack_require__(3165);
 /**
  * Manages the fetching and caching of access tokens.
@@ -12372,7 +12372,7 @@ var computeclient_1 = __webpack_require__(977);
 Object.defineProperty(exports, "Compute", ({ enumerable: true, get: function () { return computeclient_1.Compute; } }));
 var envDetect_1 = __webpack_require__(963);
 Object.defineProperty(exports, "GCPEnv", ({ enumerable: true, get: function () { return envDetect_1.GCPEnv; } }));
-var iam_1 = __webpack_require__(9390);
+var iam_1 = __webpack_require__(7009);
 Object.defineProperty(exports, "IAMAuth", ({ enumerable: true, get: function () { return iam_1.IAMAuth; } }));
 var idtokenclient_1 = __webpack_require__(337);
 Object.defineProperty(exports, "IdTokenClient", ({ enumerable: true, get: function () { return idtokenclient_1.IdTokenClient; } }));

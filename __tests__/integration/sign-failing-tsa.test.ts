@@ -98,10 +98,14 @@ describe('a signing run of three packages', () => {
     expect(hanging.requests.length - asked).toBe(1);
     expect(refusing.requests.length - askedRefusing).toBe(1);
     expect(elapsedMs).toBeLessThan(2 * TIMEOUT_MS + 3000);
+    // Packages are signed a few at a time: whichever reached the servers first asked them, and
+    // the others were shown its failures without asking again.
+    const askedFirst = outcomes.findIndex((o) => !o.error?.message.includes('not asked again'));
+    expect(askedFirst).toBeGreaterThanOrEqual(0);
     for (const [index, outcome] of outcomes.entries()) {
       const message = outcome.error?.message ?? '';
       const again =
-        index === 0 ? '' : ' (failed for an earlier package of this run; not asked again)';
+        index === askedFirst ? '' : ' (failed for an earlier package of this run; not asked again)';
       expect(message).toContain(
         `No timestamp server gave a timestamp. 1) ${hanging.url}: NUPKG006${again}: `,
       );
@@ -110,7 +114,7 @@ describe('a signing run of three packages', () => {
         `2) ${refusing.url}: NUPKG006${again}: The timestamp server ${refusing.url} answered HTTP 500`,
       );
       const remembered = message.match(/not asked again/g) ?? [];
-      expect(remembered).toHaveLength(index === 0 ? 0 : 2);
+      expect(remembered).toHaveLength(index === askedFirst ? 0 : 2);
     }
   }, 20_000);
 

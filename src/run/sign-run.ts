@@ -5,6 +5,7 @@ import { expandPackages, type ExpansionSummary } from '../files/expand-packages.
 import { writeDirectoryOf } from '../package/atomic-write.js';
 import { removeStaleTemporaries } from '../package/temporary-files.js';
 import { signPackage, type SignPackageResult } from '../sign/sign-package.js';
+import { oneAtATime } from '../sign/signer.js';
 import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { TimestampServerMemory } from '../timestamp/server-memory.js';
 import { loadBundledTrustStores, type TrustStores } from '../trust/bundled-roots.js';
@@ -12,6 +13,7 @@ import { loadDefaultTrustStores } from '../trust/default-stores.js';
 import { TrustStore } from '../trust/trust-store.js';
 import type { SignOutcome } from '../sign/sign-outcome.js';
 import { createSigner, type KeyInputs } from './key-inputs.js';
+import { mapInOrder } from './ordered-map.js';
 
 /** Everything a signing run needs; the CLI and the action build this from their inputs. */
 export interface SignRunOptions {
@@ -55,7 +57,8 @@ export interface SigningRun {
  * exception; a key or argument problem throws (nothing is signed then).
  */
 export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
-  const signer = await createSigner(options.key);
+  // Tokens, HSMs and signing commands may not take concurrent requests: one digest at a time.
+  const signer = oneAtATime(await createSigner(options.key));
   const trustedRoots =
     options.trustedRoots.length > 0
       ? [...TrustStore.fromPemFiles(options.trustedRoots).certificates]
@@ -70,11 +73,17 @@ export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
   const { runTimeoutMs, ...limits } = options.timestampLimits ?? {};
   const timestampMemory = new TimestampServerMemory(runTimeoutMs);
   const stores = runTrustStores();
-  const outcomes: SignOutcome[] = [];
   const cleaned = new Set<string>();
-  for (const file of files) {
+  const writing = new OneWriterPerPath();
+  let done = 0;
+  const signOne = async (file: string): Promise<SignOutcome> => {
     const outputPath =
       options.outputDirectory === undefined ? file : join(options.outputDirectory, basename(file));
+    const outcome = await writing.exclusive(outputPath, () => signToOutput(file, outputPath));
+    options.onProgress?.(++done, files.length);
+    return outcome;
+  };
+  const signToOutput = async (file: string, outputPath: string): Promise<SignOutcome> => {
     const removed = await removeStaleTemporariesOnce(outputPath, cleaned);
     const cleanup = removed.length > 0 ? { removedTemporaries: removed } : {};
     try {
@@ -95,20 +104,46 @@ export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
         ...limits,
         ...(options.nugetOrgAdvice === false ? { nugetOrgAdvice: false } : {}),
       });
-      outcomes.push({ ...succeeded(file, result), ...cleanup });
+      return { ...succeeded(file, result), ...cleanup };
     } catch (error) {
       const code = isNupkgSigningError(error) ? error.code : 'NUPKG002';
-      outcomes.push({
+      return {
         file,
         signed: false,
         warnings: [],
         error: { code, message: describeError(error) },
         ...cleanup,
-      });
+      };
     }
-    options.onProgress?.(outcomes.length, files.length);
-  }
+  };
+  // A few packages in flight: while one waits for its timestamp or for the disk to make its
+  // file durable (fsync), the next is hashed and signed. Outcomes keep the order of the files.
+  const outcomes = await mapInOrder(
+    files.length,
+    SIGNING_IN_FLIGHT,
+    (index) => signOne(files[index] as string),
+    () => false,
+  );
   return { outcomes, expansion };
+}
+
+/** Packages signed at once; the key itself signs one digest at a time (see `oneAtATime`). */
+const SIGNING_IN_FLIGHT = 4;
+
+/**
+ * Two packages of a run can be written to one path (`--output` and two packages of the same
+ * name in different folders): the second waits for the first, as in a one-at-a-time run, so it
+ * meets the first one's file (NU3001 without --overwrite).
+ */
+class OneWriterPerPath {
+  readonly #last = new Map<string, Promise<unknown>>();
+
+  async exclusive<T>(path: string, write: () => Promise<T>): Promise<T> {
+    const previous = this.#last.get(path) ?? Promise.resolve();
+    const current = previous.then(write, write);
+    this.#last.set(path, current);
+    return current;
+  }
 }
 
 /**

@@ -31,6 +31,24 @@ export interface DigestSigner {
   signDigest(digest: Uint8Array, hashAlgorithm: HashAlgorithmName): Promise<Uint8Array>;
 }
 
+/**
+ * The same signer, signing one request at a time in the order asked: a run keeps several
+ * packages in flight, and a token, an HSM session or a user's signing command may not take
+ * concurrent requests. A failed request does not block the next.
+ */
+export function oneAtATime(signer: Signer): Signer {
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    certificate: signer.certificate,
+    chain: signer.chain,
+    sign(dataToSign, hashAlgorithm) {
+      const result = queue.then(() => signer.sign(dataToSign, hashAlgorithm));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+  };
+}
+
 /** Adapts a digest-level signer: hashes the data locally and sends only the digest. */
 export function signerFromDigestSigner(remote: DigestSigner): Signer {
   return {

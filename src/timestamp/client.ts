@@ -68,14 +68,16 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
   const failures: ServerFailure[] = [];
 
   for (const [index, url] of options.urls.entries()) {
+    const endTurn = (await options.memory?.turnToAsk(url)) ?? (() => undefined);
     const earlier = options.memory?.failureOf(url);
     if (earlier) {
+      endTurn();
       failures.push({ url, error: earlier, earlier: true });
       continue;
     }
-    // A fresh nonce per server: each request stands alone.
-    const request = buildTimeStampRequest(options.hashAlgorithm, hashedMessage, options.random);
     try {
+      // A fresh nonce per server: each request stands alone.
+      const request = buildTimeStampRequest(options.hashAlgorithm, hashedMessage, options.random);
       const { body, contentType } = await postTimeStampQuery(url, request.der, {
         timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         retries: options.retries ?? DEFAULT_RETRIES,
@@ -88,6 +90,7 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
       const tokenDer = readTimeStampResp(body, shown, contentType);
       const token = parseToken(tokenDer, shown);
       const tsa = checkTimeStampResponse(request, token, shown, options.now());
+      options.memory?.answered(url);
       return { tokenDer, token, tsa, url, genTime: token.tstInfo.genTime };
     } catch (error) {
       if (!(error instanceof NupkgSigningError)) throw error;
@@ -96,6 +99,8 @@ export async function requestTimestamp(options: RequestTimestampOptions): Promis
       if (index < options.urls.length - 1) {
         options.log?.(`${describeError(error)} Trying the next timestamp server.`);
       }
+    } finally {
+      endTurn();
     }
   }
   throw allServersFailed(failures);

@@ -1,7 +1,12 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import { LocalKeySigner } from '../../../src/sign/local-key-signer.js';
-import { digestInfo, signerFromDigestSigner, type DigestSigner } from '../../../src/sign/signer.js';
+import {
+  digestInfo,
+  oneAtATime,
+  signerFromDigestSigner,
+  type DigestSigner,
+} from '../../../src/sign/signer.js';
 import { createSigningPki, hex, type SigningPki } from './sign-fixtures.js';
 
 let pki: SigningPki;
@@ -113,5 +118,38 @@ describe('#digestInfo', () => {
 
   it('refuses a digest of the wrong length', () => {
     expect(() => digestInfo('sha512', Buffer.alloc(32))).toThrow(RangeError);
+  });
+});
+
+describe('oneAtATime', () => {
+  it('never lets two requests reach the signer at once, and a failure does not block the next', async () => {
+    let busy = 0;
+    let most = 0;
+    let calls = 0;
+    const slow = {
+      certificate: new Uint8Array([1]),
+      chain: [],
+      async sign(): Promise<Uint8Array> {
+        calls++;
+        busy++;
+        most = Math.max(most, busy);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        busy--;
+        if (calls === 2) throw new Error('token busy');
+        return Uint8Array.of(calls);
+      },
+    };
+    const subject = oneAtATime(slow);
+    const results = await Promise.allSettled(
+      [0, 1, 2, 3].map(() => subject.sign(new Uint8Array(), 'sha256')),
+    );
+    expect(most).toBe(1);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(subject.certificate).toBe(slow.certificate);
   });
 });
