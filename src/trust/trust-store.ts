@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describeError, NupkgSigningError } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { outlineCertificate } from '../signature/certificate-outline.js';
-import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
+import { chainCertificate, type ChainCertificate } from './chain-certificate.js';
 import { canonicalNameKey } from './name.js';
 import { loadCertificateFile, loadPemCertificates } from './pem.js';
 
@@ -91,7 +91,7 @@ export class TrustStore {
   }
 
   /** Store certificates whose subject matches `subjectKey` (see name.ts for the comparison). */
-  withSubject(subjectKey: string): CertificateFacts[] {
+  withSubject(subjectKey: string): ChainCertificate[] {
     return (this.bySubject.get(subjectKey) ?? []).map(factsOf);
   }
 
@@ -99,7 +99,7 @@ export class TrustStore {
    * Whether the certificate ends a trusted chain: it is self-issued and the store holds it, either
    * byte for byte or as the same subject with the same public key (a re-issued root).
    */
-  isAnchor(certificate: CertificateFacts): boolean {
+  isAnchor(certificate: ChainCertificate): boolean {
     if (!certificate.selfIssued) return false;
     return (
       this.byFingerprint.has(certificate.fingerprint) ||
@@ -148,16 +148,16 @@ function storeEntry(der: Uint8Array, source: string): StoreEntry {
   }
 }
 
-function factsOf(entry: StoreEntry): CertificateFacts {
+function factsOf(entry: StoreEntry): ChainCertificate {
   try {
-    return certificateFacts(entry.der, entry.source);
+    return chainCertificate(entry.der, entry.source);
   } catch (error) {
     throw invalidCertificate(entry.source, error);
   }
 }
 
 function invalidCertificate(source: string, error: unknown): NupkgSigningError {
-  // certificateFacts says which certificate; its cause says what is wrong with it.
+  // chainCertificate says which certificate; its cause says what is wrong with it.
   const reason = error instanceof Error && error.cause !== undefined ? error.cause : error;
   return new NupkgSigningError(
     'NUPKG005',

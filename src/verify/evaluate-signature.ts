@@ -51,7 +51,7 @@ export interface SignatureEvaluation {
   /** The certificate was not valid at the signature's time (recorded even when only a warning). */
   readonly expired: boolean;
   /** The chain built for the signing certificate, leaf first (when one was built). */
-  readonly chain?: readonly Uint8Array[];
+  readonly chain?: readonly CertificateView[];
   /** The timestamp, when it is valid. */
   readonly timestamp?: TimestampWindow;
 }

@@ -45,7 +45,7 @@ export function checkChain(
     /** nuget.org's rules apply: trusting a root locally does not help, so do not advise it. */
     readonly nugetOrg?: boolean;
   },
-): { findings: ChainFinding[]; chain: Uint8Array[] } {
+): { findings: ChainFinding[]; chain: CertificateView[] } {
   const purpose = PURPOSE[options.purpose];
   const result = buildChain(certificate.der, {
     anchors: options.roots,
@@ -79,5 +79,5 @@ export function checkChain(
       message: `The root certificate '${root.subject}' (SHA-256 ${root.sha256Fingerprint}) is not in the trusted ${purpose.label} root bundle.`,
     });
   }
-  return { findings, chain: result.chain };
+  return { findings, chain: result.certificates };
 }
