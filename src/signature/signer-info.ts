@@ -5,6 +5,7 @@ import { NupkgSigningError, describeError } from '../errors.js';
 import {
   attributesByOid,
   decodeCommitmentTypeIndication,
+  decodedAttributeValue,
   readAttributes,
   type AttributeView,
 } from './attributes.js';
@@ -66,9 +67,12 @@ export interface SignerInfoView {
   findSignerCertificate(certificates: readonly CertificateView[]): CertificateView | undefined;
 }
 
-/** Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. */
+/**
+ * Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. A value
+ * read from a signature's attributes was decoded with it and is not decoded again.
+ */
 export function parseSignerInfo(der: Uint8Array): SignerInfoView {
-  return signerInfoFromBlock(decodeDer(der, 'SignerInfo'));
+  return signerInfoFromBlock(decodedAttributeValue(der) ?? decodeDer(der, 'SignerInfo'));
 }
 
 export function signerInfoFromBlock(block: AsnBlock): SignerInfoView {
