@@ -29,7 +29,7 @@ const LAYERS: readonly Layer[] = [
   // HTTP, reading files and expanding patterns.
   { name: 'encodings and edges', units: ['asn1', 'xml', 'http', 'files'] },
   // Hash algorithms NuGet accepts (named by their OIDs) and the digest helpers over them.
-  { name: 'algorithms', units: ['hash-algorithms.ts', 'crypto.ts'] },
+  { name: 'algorithms', units: ['hash-algorithms.ts', 'crypto.ts', 'fingerprint.ts'] },
   // Reading the two formats: the package (zip, nuspec) and the CMS signature inside it.
   { name: 'formats', units: ['package', 'signature'] },
   // Certificates: trust stores and chain building, and the certificate rules NuGet applies when

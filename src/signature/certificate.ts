@@ -1,6 +1,5 @@
-import type * as pkijs from 'pkijs';
 import { BoundedCache } from '../bounded-cache.js';
-import { getPkijs, sha256Fingerprint, toArrayBuffer } from '../crypto.js';
+import { sha256Fingerprint } from '../fingerprint.js';
 import { LIMITS } from '../limits.js';
 import { NupkgSigningError, describeError } from '../errors.js';
 import {
@@ -63,7 +62,6 @@ export interface CertificateView {
   readonly authorityKeyIdentifier?: Uint8Array;
   readonly basicConstraints?: { readonly ca: boolean; readonly pathLength?: number };
   readonly isSelfIssued: boolean;
-  readonly pkijs: pkijs.Certificate;
 }
 
 /**
@@ -146,7 +144,6 @@ function readCertificate(block: AsnBlock, fingerprint: string): CertificateView 
   const extensions = readExtensions(extensionsWrapper && childrenOf(extensionsWrapper)[0]);
   const extension = (oid: string) => extensions.find((e) => e.oid === oid);
 
-  let pkijsView: pkijs.Certificate | undefined;
   return {
     der,
     fingerprintSha256: fingerprint,
@@ -170,12 +167,6 @@ function readCertificate(block: AsnBlock, fingerprint: string): CertificateView 
     authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(OID.authorityKeyIdentifier)),
     basicConstraints: readBasicConstraints(extension(OID.basicConstraints)),
     isSelfIssued: Buffer.from(subjectDer).equals(issuerDer),
-    // Built on first use from the DER (not the decoded tree, which a cached view must not keep):
-    // constructing pkijs objects costs more than our own parse.
-    get pkijs() {
-      pkijsView ??= getPkijs().Certificate.fromBER(toArrayBuffer(der));
-      return pkijsView;
-    },
   };
 }
 
