@@ -28,6 +28,7 @@ import { bytesEqual } from '../asn1/bytes.js';
 import { TAG } from '../asn1/tags.js';
 import { OID } from '../asn1/oids.js';
 import { formatDistinguishedName, readNameAttributes } from './names.js';
+import type { SignatureType } from '../issues.js';
 
 /** SignerIdentifier (RFC 5652 §5.3): the two ways a SignerInfo names its certificate. */
 export type SignerIdentifier =
@@ -41,7 +42,7 @@ export type SignerIdentifier =
     };
 
 /** From commitment-type-indication (nuget-signing-spec.md §4.1). */
-export type SignatureType = 'author' | 'repository' | 'unknown';
+export type { SignatureType } from '../issues.js';
 
 export interface SignerInfoView {
   /** Exact encoding of the SignerInfo (for a countersignature: the attribute value). */

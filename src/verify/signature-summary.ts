@@ -1,10 +1,11 @@
 import type { CertificateView } from '../signature/certificate.js';
 import type { TimestampWindow } from './checks/timestamp.js';
+import type { SignatureType } from '../issues.js';
 
 /** What the JSON result says about each signature (added fields; the base contract is unchanged). */
 export interface SignatureSummary {
   readonly placement: 'primary' | 'countersignature';
-  readonly type: 'author' | 'repository' | 'unknown';
+  readonly type: SignatureType;
   readonly signer: {
     readonly subject: string;
     readonly fingerprintSha256: string;
