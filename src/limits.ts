@@ -93,8 +93,8 @@ export const LIMITS = {
   maxAsn1Depth: 64,
   /**
    * Elements asn1js may build for one decoded signature, certificate or revocation answer. Its own
-   * default (10,000) is close to a signature with a dozen certificates and two timestamp tokens
-   * once embedded OCTET/BIT STRING contents are explored.
+   * default (10,000) was close to a signature with a dozen certificates and two timestamp tokens
+   * while asn1js also explored OCTET/BIT STRING contents (src/asn1/decode.ts no longer asks it to).
    */
   maxAsn1Elements: 500_000,
   /** Elements asn1js may build for one PKCS#12 structure (a PFX holds a few certificates and a key). */
