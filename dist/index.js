@@ -38818,11 +38818,129 @@ function defaultCallback(err) {
 
 /***/ }),
 
+/***/ 9905:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ne: () => (/* binding */ azureKeyVaultKeyInputs),
+  ko: () => (/* binding */ azureKeyVaultSecrets),
+  Mj: () => (/* binding */ readAzureKeyVaultInputs)
+});
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/sign/azure/choose-credential.ts
+
+/**
+ * One credential from the settings, in this order: a given access token, else a client secret,
+ * else GitHub's OIDC token (the default in Actions: no stored secret). The CLI and the action
+ * both choose here, so they accept the same combinations and say the same thing about mistakes.
+ */
+function chooseAzureCredential(settings, names) {
+    const fail = (message) => new errors/* NupkgSigningError */.Zu('NUPKG003', message);
+    if (settings.accessToken !== undefined) {
+        if (settings.clientSecret !== undefined) {
+            throw fail(`Give either ${names.accessToken} or ${names.clientSecret}, not both.`);
+        }
+        return { kind: 'access-token', accessToken: settings.accessToken };
+    }
+    const { tenantId, clientId } = settings;
+    const how = settings.clientSecret !== undefined ? 'a client secret' : "GitHub's OIDC token";
+    if (tenantId === undefined || clientId === undefined) {
+        throw fail(`Signing with Azure through ${how} needs ${names.tenantId} and ${names.clientId} (the app registration's or managed identity's directory and client ids).`);
+    }
+    const application = {
+        tenantId,
+        clientId,
+        ...(settings.authorityHost === undefined ? {} : { authorityHost: settings.authorityHost }),
+    };
+    if (settings.clientSecret !== undefined) {
+        return { kind: 'client-secret', clientSecret: settings.clientSecret, ...application };
+    }
+    if (settings.oidc === undefined) {
+        throw fail(`No Azure credential: in GitHub Actions grant the job 'permissions: id-token: write' so that its OIDC token can be exchanged through a federated credential; elsewhere give a client secret (${names.clientSecret}) or an access token (${names.accessToken}).`);
+    }
+    return { kind: 'github-oidc', oidc: settings.oidc, ...application };
+}
+
+// EXTERNAL MODULE: ./src/sign/azure/github-oidc.ts
+var github_oidc = __nccwpck_require__(4046);
+;// CONCATENATED MODULE: ./src/action/azure-inputs.ts
+
+
+
+/** Reads the Key Vault inputs once; the only place besides read-inputs.ts that knows their names. */
+function readAzureKeyVaultInputs(get, env) {
+    const oidc = (0,github_oidc/* githubOidcEndpoint */.I0)(env);
+    return {
+        vaultUrl: get('azure-key-vault-url'),
+        certificate: get('azure-key-vault-certificate'),
+        certificateVersion: get('azure-key-vault-certificate-version'),
+        tenantId: get('azure-tenant-id'),
+        clientId: get('azure-client-id'),
+        clientSecret: get('azure-client-secret'),
+        accessToken: get('azure-access-token'),
+        authorityHost: get('azure-authority-host'),
+        ...(oidc === undefined ? {} : { oidc }),
+    };
+}
+/** The secrets among the inputs, for read-inputs.ts to mask. */
+function azureKeyVaultSecrets(inputs) {
+    if (inputs === undefined)
+        return [];
+    return [inputs.clientSecret, inputs.accessToken, inputs.oidc?.requestToken ?? ''];
+}
+/**
+ * The key inputs for a Key Vault certificate; `otherKeys` names the other key inputs that were
+ * also given (they exclude each other). `certificateChainPem` gives the certificate's issuers.
+ */
+function azureKeyVaultKeyInputs(inputs, otherKeys, certificateChainPem) {
+    const fail = (message) => new errors/* NupkgSigningError */.Zu('NUPKG003', message);
+    if (otherKeys.length > 0) {
+        throw fail(`Set either 'azure-key-vault-url' or ${otherKeys.map((name) => `'${name}'`).join(' and ')}, not both.`);
+    }
+    const certificateName = inputs.certificate.trim();
+    if (certificateName === '') {
+        throw fail("Input 'azure-key-vault-url' needs 'azure-key-vault-certificate': the name of the certificate whose key signs.");
+    }
+    const value = (text) => (text.trim() === '' ? undefined : text.trim());
+    const given = (name, text) => text === undefined || text === '' ? {} : { [name]: text };
+    const credential = chooseAzureCredential({
+        ...given('tenantId', value(inputs.tenantId)),
+        ...given('clientId', value(inputs.clientId)),
+        ...given('clientSecret', inputs.clientSecret),
+        ...given('accessToken', inputs.accessToken),
+        ...given('authorityHost', value(inputs.authorityHost)),
+        ...(inputs.oidc === undefined ? {} : { oidc: inputs.oidc }),
+    }, {
+        tenantId: "'azure-tenant-id'",
+        clientId: "'azure-client-id'",
+        clientSecret: "'azure-client-secret'",
+        accessToken: "'azure-access-token'",
+    });
+    const version = value(inputs.certificateVersion);
+    return {
+        azureKeyVault: {
+            vaultUrl: inputs.vaultUrl.trim(),
+            certificateName,
+            ...(version === undefined ? {} : { certificateVersion: version }),
+            credential,
+        },
+        ...(certificateChainPem === undefined ? {} : { certificateChainPem }),
+        source: "the 'azure-key-vault-url' input",
+    };
+}
+
+
+/***/ }),
+
 /***/ 218:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(228);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8399);
 /* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2316);
 // The entry point GitHub runs (dist/index.js): read the inputs once, then run.
 
@@ -38834,7 +38952,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 228:
+/***/ 8399:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39252,8 +39370,8 @@ function nameToRegExp(segment) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
 ;// CONCATENATED MODULE: ./src/files/walk-pattern.ts
 
 
@@ -39322,7 +39440,7 @@ async function walkPattern(pattern, cwd, counts, onCandidate) {
             for (let entry = listing.readSync(); entry; entry = listing.readSync()) {
                 if (++entriesSinceTurn >= ENTRIES_PER_TURN) {
                     entriesSinceTurn = 0;
-                    await (0,external_node_timers_promises_namespaceObject.setImmediate)();
+                    await (0,promises_.setImmediate)();
                 }
                 const state = matcher.step(directory.state, entry.name);
                 const matches = matcher.matches(state);
@@ -62454,97 +62572,8 @@ function headerSizeAt(bytes, offset) {
     return offset + size > bytes.length ? undefined : size;
 }
 
-;// CONCATENATED MODULE: ./src/package/limits.ts
-/**
- * Limits against hostile inputs. Each is far above what a real package needs, and each has a
- * clear error naming the limit (NUPKG004 in a package, NUPKG005 in a configuration file). Stated in README.md.
- */
-const LIMITS = {
-    /**
-     * Central directory bytes held in memory: 65,535 entries with 512-byte names (NuGet signs at
-     * most 65,534) take 37 MB. With the per-entry cost below it bounds verification memory: at
-     * this limit and a million entries a signed verify peaks near 175 MiB (README).
-     */
-    maxCentralDirectoryBytes: 48 * 1024 * 1024,
-    /**
-     * Entries in one archive, declared or walked (Zip64 archives can declare more; NuGet signs at
-     * most 65,534). Each costs 4 bytes held, plus 8 during the hash pass.
-     */
-    maxEntries: 1_000_000,
-    /** Size of `.signature.p7s` (NuGet has no cap; real signatures are 10–30 KB). */
-    maxSignatureBytes: 4 * 1024 * 1024,
-    /** Decompressed bytes read from any one entry we inflate (the nuspec): zip-bomb guard. */
-    maxInflatedEntryBytes: 16 * 1024 * 1024,
-    /** Certificates in one SignedData (a signature or a timestamp token); real ones carry 2–6. */
-    maxCertificates: 100,
-    /**
-     * Network replies, counted as the bytes arrive (a server that sends more is cut off there,
-     * whatever its Content-Length says). A TimeStampResp with its TSA chain is a few KB.
-     */
-    maxTimestampResponseBytes: 4 * 1024 * 1024,
-    /** An OCSP response (downloaded, or read from the revocation folder); real ones are 1–5 KB. */
-    maxOcspResponseBytes: 10 * 1024 * 1024,
-    /** A CRL (downloaded, or read from the revocation folder); large public CAs publish a few MiB. */
-    maxCrlBytes: 10 * 1024 * 1024,
-    /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
-    maxRemoteSignerAnswerBytes: 64 * 1024,
-    /**
-     * What one pkcs11-tool run may print (an object listing, a certificate, a signature): a token's
-     * certificates are a few KB each.
-     */
-    maxPkcs11ToolOutputBytes: 1024 * 1024,
-    /** Certificate objects on a token searched for the signing certificate's chain. */
-    maxPkcs11TokenCertificates: 32,
-    /** Redirects followed for one HTTP request (within the same timeout and size limit). */
-    maxHttpRedirects: 5,
-    /**
-     * Element nesting in an XML file (nuspec, nuget.config); real ones nest 4–6 deep. .NET has no
-     * limit; ours keeps every reader of the element tree shallow.
-     */
-    maxXmlDepth: 256,
-    /** Characters in one XML attribute value or text run (a real nuspec's longest is a description). */
-    maxXmlValueChars: 1024 * 1024,
-    /**
-     * Elements in one XML file: bounds the time of a nuspec of 16 MiB of `<a/>` (4 million elements,
-     * 8 s) and the memory of an element tree; real nuspecs have tens, at most a few thousand.
-     */
-    maxXmlElements: 100_000,
-    /** Size of a nuget.config file, checked while reading it. */
-    maxNuGetConfigBytes: 4 * 1024 * 1024,
-    /**
-     * nuget.config files read when discovering the hierarchy (one per directory up to the root, the
-     * user-wide and machine-wide folders): with maxNuGetConfigBytes, this bounds the memory spent.
-     */
-    maxNuGetConfigFiles: 256,
-    /**
-     * A signer policy file (NUPKG005): one with thousands of accounts is under 1 MB. The YAML
-     * document model costs about 80 bytes of memory per byte of text, so this also bounds memory.
-     */
-    maxPolicyFileBytes: 2 * 1024 * 1024,
-    /**
-     * YAML tokens in a policy file (keys, values, indicators, lines; an opening bracket counts 4;
-     * spaces do not count), checked while lexing: the parsed model costs about 1 KB per token
-     * whatever the bytes. A policy of 5,000 accounts, each with a certificate, label, expiry and
-     * package rule, has about 165,000.
-     */
-    maxPolicyTokens: 200_000,
-    /** A RepositorySignatures resource file (NUPKG005): nuget.org's is a few KB. */
-    maxRepositorySignaturesBytes: 1024 * 1024,
-    /** A certificate `file:` named by a policy (NUPKG005): nuget.org registers at most 10,000 bytes. */
-    maxCertificateFileBytes: 1024 * 1024,
-    /**
-     * Collections nested in a configuration file (YAML policy, RepositorySignatures JSON), counted
-     * before parsing so no parser recurses deeper (NUPKG005). Real files nest 5 levels.
-     */
-    maxConfigNesting: 64,
-    /**
-     * Time all timestamp requests of one signing run may take together (milliseconds). A server
-     * that fails is not asked again in the run, so this only ends runs of many packages against
-     * servers that answer, but slowly.
-     */
-    maxTimestampRunMs: 5 * 60 * 1000,
-};
-
+// EXTERNAL MODULE: ./src/limits.ts
+var limits = __nccwpck_require__(351);
 ;// CONCATENATED MODULE: ./src/package/random-access-file.ts
 
 
@@ -62668,17 +62697,17 @@ async function readArchive(file) {
         : { offset: eocd.centralDirectoryOffset, entries: eocd.totalEntries, end: eocd.position };
     if (location.offset > location.end)
         throw notZip('central directory starts after its end record');
-    if (location.end - location.offset > LIMITS.maxCentralDirectoryBytes) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `'${file.path}' has a central directory of ${location.end - location.offset} bytes, over the limit of ${LIMITS.maxCentralDirectoryBytes}.`, { file: file.path });
+    if (location.end - location.offset > limits/* LIMITS */.b.maxCentralDirectoryBytes) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `'${file.path}' has a central directory of ${location.end - location.offset} bytes, over the limit of ${limits/* LIMITS */.b.maxCentralDirectoryBytes}.`, { file: file.path });
     }
-    if (location.entries > LIMITS.maxEntries) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `'${file.path}' declares ${location.entries} entries, over the limit of ${LIMITS.maxEntries}.`, { file: file.path });
+    if (location.entries > limits/* LIMITS */.b.maxEntries) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `'${file.path}' declares ${location.entries} entries, over the limit of ${limits/* LIMITS */.b.maxEntries}.`, { file: file.path });
     }
     const bytes = await file.read(location.offset, location.end - location.offset);
     const directory = CentralDirectory.walk(bytes, location.offset);
     // NuGet walks on past the declared count; so do we, within the same limit.
-    if (directory.length > LIMITS.maxEntries) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `'${file.path}' holds ${directory.length} central directory entries, over the limit of ${LIMITS.maxEntries}.`, { file: file.path });
+    if (directory.length > limits/* LIMITS */.b.maxEntries) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `'${file.path}' holds ${directory.length} central directory entries, over the limit of ${limits/* LIMITS */.b.maxEntries}.`, { file: file.path });
     }
     // An archive with no entries is readable (.NET opens it); it is simply not a package (NU5037).
     // .NET's ZipArchive refuses an archive whose directory holds fewer entries than declared.
@@ -62767,8 +62796,8 @@ async function readSignatureEntry(archive) {
     // NuGet reads the LFH's uncompressed size of bytes after the LFH name and extra (§1.2).
     const dataOffset = record.localHeaderOffset + LOCAL_FILE_HEADER_SIZE + local.nameLength + local.extraLength;
     const length = local.uncompressedSize;
-    if (length > LIMITS.maxSignatureBytes) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `The signature entry of '${path}' is ${length} bytes, over the limit of ${LIMITS.maxSignatureBytes}.`, { file: path });
+    if (length > limits/* LIMITS */.b.maxSignatureBytes) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `The signature entry of '${path}' is ${length} bytes, over the limit of ${limits/* LIMITS */.b.maxSignatureBytes}.`, { file: path });
     }
     if (dataOffset + length > archive.file.size) {
         throw fail([
@@ -63348,7 +63377,7 @@ async function withArchive(sourcePath, destinationPath, plan, expected) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/signature/oids.ts
+;// CONCATENATED MODULE: ./src/asn1/oids.ts
 /** Object identifiers used by NuGet signatures (nuget-signing-spec.md §12). */
 const oids_OID = {
     signedData: '1.2.840.113549.1.7.2',
@@ -63409,7 +63438,7 @@ function describeMissingUsage(usages, wanted) {
     return `is not valid for ${describeExtendedKeyUsage(wanted)}: its extended key usage extension lists ${usages.length === 1 ? 'only ' : ''}${listed}`;
 }
 
-;// CONCATENATED MODULE: ./src/signature/hash-algorithms.ts
+;// CONCATENATED MODULE: ./src/hash-algorithms.ts
 
 const HASH_ALGORITHMS = {
     sha256: { oid: oids_OID.sha256, length: 32, label: 'SHA256' },
@@ -63509,34 +63538,106 @@ function truncate(text) {
 
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
-;// CONCATENATED MODULE: ./src/signature/der-headers.ts
-/** Nesting of indefinite lengths followed to find an end, like the decoder's depth limit. */
-const MAX_INDEFINITE_DEPTH = 64;
-/** The element at `offset`, which must end by `limit`; undefined when its header is malformed. */
-function readElement(bytes, offset, limit, depth = 0) {
+;// CONCATENATED MODULE: ./src/asn1/tags.ts
+/**
+ * ASN.1 identifier octets (ITU-T X.690 §8.1.2), the one tag table of the project. Every structure
+ * we read or write uses low-tag-number form, so one octet names a tag: class (top two bits),
+ * constructed bit, tag number (low five bits). SEQUENCE and SET carry the constructed bit, as DER
+ * always encodes them.
+ */
+const tags_TAG = {
+    boolean: 0x01,
+    integer: 0x02,
+    bitString: 0x03,
+    octetString: 0x04,
+    null: 0x05,
+    objectIdentifier: 0x06,
+    enumerated: 0x0a,
+    utf8String: 0x0c,
+    ia5String: 0x16,
+    utcTime: 0x17,
+    generalizedTime: 0x18,
+    sequence: 0x30,
+    set: 0x31,
+};
+/** The class bits of an identifier octet. */
+const TAG_CLASS = {
+    universal: 0x00,
+    application: 0x40,
+    context: 0x80,
+    private: 0xc0,
+};
+const CLASS_MASK = 0xc0;
+/** The constructed bit of an identifier octet. */
+const CONSTRUCTED = 0x20;
+/** The low five bits; all ones announces a multi-octet tag number, which no structure we read uses. */
+const NUMBER_MASK = 0x1f;
+/** Tag number of an identifier octet (`0x30` → 16). */
+function tagNumber(identifier) {
+    return identifier & NUMBER_MASK;
+}
+function tagClass(identifier) {
+    return identifier & CLASS_MASK;
+}
+function tags_isConstructed(identifier) {
+    return (identifier & CONSTRUCTED) !== 0;
+}
+/** Whether the octet announces a multi-octet (high) tag number. */
+function isHighTagNumber(identifier) {
+    return (identifier & NUMBER_MASK) === NUMBER_MASK;
+}
+/** Identifier octet of a context-specific element `[n]`, constructed or primitive. */
+function contextTag(n, constructed) {
+    return TAG_CLASS.context | (constructed ? CONSTRUCTED : 0) | n;
+}
+
+;// CONCATENATED MODULE: ./src/asn1/der-reader.ts
+
+
+
+
+/**
+ * The header at `offset`, whose length octets must end by `limit`, or why it is malformed. The
+ * contents are not checked against `limit`: callers word that problem themselves.
+ */
+function readHeader(bytes, offset, limit, rule) {
     if (offset + 2 > limit)
-        return undefined;
+        return 'truncated element header';
     const tag = bytes[offset];
-    if ((tag & 0x1f) === 0x1f)
-        return undefined; // multi-byte tags appear in no structure we read
+    if (isHighTagNumber(tag))
+        return 'high tag numbers are not used in CMS';
     const first = bytes[offset + 1];
-    let start = offset + 2;
+    const start = offset + 2;
     if (first === 0x80) {
+        return rule === 'ber' ? { tag, offset, start, length: undefined } : 'indefinite length';
+    }
+    if ((first & 0x80) === 0)
+        return { tag, offset, start, length: first };
+    const count = first & 0x7f;
+    if (count > 4)
+        return 'length field too long';
+    if (start + count > limit)
+        return 'truncated length field';
+    let length = 0;
+    for (let i = 0; i < count; i++)
+        length = length * 256 + bytes[start + i];
+    return { tag, offset, start: start + count, length };
+}
+/**
+ * The element at `offset`, which must end by `limit`, read with the `'ber'` rule; undefined when
+ * its header is malformed. Indefinite lengths are followed `LIMITS.maxAsn1Depth` deep.
+ */
+function readElement(bytes, offset, limit, depth = 0) {
+    const header = readHeader(bytes, offset, limit, 'ber');
+    if (typeof header === 'string')
+        return undefined;
+    const { tag, start, length } = header;
+    if (length === undefined) {
         // BER indefinite length (constructed only): contents run to the end-of-contents octets.
-        if ((tag & 0x20) === 0 || depth >= MAX_INDEFINITE_DEPTH)
+        if (!tags_isConstructed(tag) || depth >= limits/* LIMITS */.b.maxAsn1Depth)
             return undefined;
         const end = indefiniteEnd(bytes, start, limit, depth + 1);
         return end === undefined ? undefined : { tag, offset, start, end, indefinite: true };
-    }
-    let length = first;
-    if (first & 0x80) {
-        const octets = first & 0x7f;
-        if (octets > 4 || start + octets > limit)
-            return undefined;
-        length = 0;
-        for (let i = 0; i < octets; i++)
-            length = length * 256 + bytes[start + i];
-        start += octets;
     }
     const end = start + length;
     return end <= limit ? { tag, offset, start, end, indefinite: false } : undefined;
@@ -63559,7 +63660,7 @@ function childElements(bytes, parent, max = Infinity) {
  * and that BOOLEAN, INTEGER, NULL and OBJECT IDENTIFIER elements have lengths DER allows.
  * Returns the offset of the first element that breaks a rule, or undefined when all are sound.
  */
-function findMisnestedElement(bytes, maxDepth = 64) {
+function findMisnestedElement(bytes, maxDepth = limits/* LIMITS */.b.maxAsn1Depth) {
     const visit = (offset, limit, depth) => {
         let at = offset;
         while (at < limit) {
@@ -63568,7 +63669,7 @@ function findMisnestedElement(bytes, maxDepth = 64) {
                 return at;
             if (!hasValidLength(element))
                 return at;
-            if (element.tag & 0x20 && depth < maxDepth) {
+            if (tags_isConstructed(element.tag) && depth < maxDepth) {
                 const bad = visit(element.start, element.indefinite ? element.end - 2 : element.end, depth + 1);
                 if (bad !== undefined)
                     return bad;
@@ -63587,12 +63688,12 @@ function findMisnestedElement(bytes, maxDepth = 64) {
 function hasValidLength(element) {
     const length = element.end - element.start;
     switch (element.tag) {
-        case 0x01:
+        case tags_TAG.boolean:
             return length === 1;
-        case 0x02:
-        case 0x06:
+        case tags_TAG.integer:
+        case tags_TAG.objectIdentifier:
             return length >= 1;
-        case 0x05:
+        case tags_TAG.null:
             return length === 0;
         default:
             return true;
@@ -63611,20 +63712,76 @@ function indefiniteEnd(bytes, start, limit, depth) {
     }
     return undefined;
 }
+function malformed(why) {
+    return new errors/* NupkgSigningError */.Zu('NU3003', `The signature is not valid DER: ${why}.`);
+}
+/** Reads the element starting at `offset` with the `'der'` rule; throws NU3003 when malformed. */
+function readTlv(bytes, offset = 0) {
+    const header = readHeader(bytes, offset, bytes.length, 'der');
+    if (typeof header === 'string')
+        throw malformed(header);
+    const end = header.start + header.length;
+    if (end > bytes.length)
+        throw malformed('element runs past the end of its container');
+    return {
+        tag: header.tag,
+        bytes: bytes.subarray(offset, end),
+        content: bytes.subarray(header.start, end),
+    };
+}
+/** Reads `bytes` as exactly one element, with nothing after it. */
+function der_reader_readSingle(bytes) {
+    const tlv = readTlv(bytes);
+    if (tlv.bytes.length !== bytes.length)
+        throw malformed('trailing data after the element');
+    return tlv;
+}
+/** The elements inside a constructed element's content, read with the `'der'` rule. */
+function children(content) {
+    const result = [];
+    for (let offset = 0; offset < content.length;) {
+        const tlv = readTlv(content, offset);
+        result.push(tlv);
+        offset += tlv.bytes.length;
+    }
+    return result;
+}
+/** Checks an element's identifier octet. */
+function expectTag(tlv, tag, what) {
+    if (tlv === undefined)
+        throw malformed(`${what} is missing`);
+    if (tlv.tag !== tag) {
+        throw malformed(`${what} has tag 0x${tlv.tag.toString(16)}, expected 0x${tag.toString(16)}`);
+    }
+    return tlv;
+}
+/** Decodes an OBJECT IDENTIFIER element to dotted form (asn1js knows the arc encoding). */
+function readObjectIdentifier(tlv) {
+    const decoded = fromBER(Uint8Array.from(tlv.bytes));
+    if (decoded.offset === -1 || !(decoded.result instanceof ObjectIdentifier)) {
+        throw malformed('an OBJECT IDENTIFIER does not decode');
+    }
+    return decoded.result.valueBlock.toString();
+}
 
-;// CONCATENATED MODULE: ./src/signature/der.ts
+;// CONCATENATED MODULE: ./src/asn1/decode.ts
 
 
 
+
+
+/** asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. */
+const DECODE_OPTIONS = { maxDepth: limits/* LIMITS */.b.maxAsn1Depth, maxNodes: limits/* LIMITS */.b.maxAsn1Elements };
+/** asn1js budgets for `decodeBer`, named by what is decoded. */
+const BER_BUDGET = {
+    pkcs12: { maxDepth: limits/* LIMITS */.b.maxAsn1Depth, maxNodes: limits/* LIMITS */.b.maxPkcs12Asn1Elements },
+    /** asn1js's own defaults, which the TimeStampResp reader has always had. */
+    timestampResponse: { maxDepth: 100, maxNodes: 10_000 },
+};
 /**
- * Decoder limits. asn1js 4 already stops at a nesting depth (protecting the stack), but its node
- * budget (10,000) is close to what a signature with a dozen certificates and two timestamp
- * tokens uses once embedded OCTET/BIT STRING contents are explored, so it is raised.
- */
-const DECODE_OPTIONS = { maxDepth: 64, maxNodes: 500_000 };
-/**
- * Decodes one complete BER/DER element that must span all of `bytes`. Anything else (empty
- * input, a decoding error, trailing bytes, an exception from deep inside asn1js) throws `code`.
+ * Decodes one complete element that must span all of `bytes` (see `decodeDer` above). Anything
+ * else (empty input, a decoding error, trailing bytes, an exception from deep inside asn1js)
+ * throws `code`.
  */
 function decodeDer(bytes, what, code = 'NU3003') {
     const fail = (why, cause) => new errors/* NupkgSigningError */.Zu(code, `The ${what} cannot be decoded: ${why}.`, { cause });
@@ -63650,6 +63807,17 @@ function decodeDer(bytes, what, code = 'NU3003') {
     }
     return decoded.result;
 }
+/** The first element of `bytes` as asn1js reads BER, or undefined when it does not decode. */
+function decodeBer(bytes, budget) {
+    let decoded;
+    try {
+        decoded = fromBER(bytes, BER_BUDGET[budget]);
+    }
+    catch {
+        return undefined;
+    }
+    return decoded.offset === -1 ? undefined : { block: decoded.result, end: decoded.offset };
+}
 /** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */
 function encodedBytes(block) {
     return Uint8Array.from(block.valueBeforeDecodeView);
@@ -63659,43 +63827,36 @@ function childrenOf(block) {
     const value = block.valueBlock.value;
     return Array.isArray(value) && block.idBlock.isConstructed ? value : [];
 }
-const UNIVERSAL = 1;
-const CONTEXT = 3;
-const der_TAG = {
-    boolean: 1,
-    integer: 2,
-    bitString: 3,
-    octetString: 4,
-    null: 5,
-    objectIdentifier: 6,
-    utf8String: 12,
-    sequence: 16,
-    set: 17,
-    ia5String: 22,
-    utcTime: 23,
-    generalizedTime: 24,
-};
-function isUniversal(block, tagNumber) {
-    return block?.idBlock.tagClass === UNIVERSAL && block.idBlock.tagNumber === tagNumber;
+/** asn1js numbers the classes 1 (universal) to 4 (private). */
+const ASN1JS_CLASS = { universal: 1, context: 3 };
+/**
+ * Whether the block is universal with the tag number of `identifier` (a TAG value). The
+ * constructed bit is not compared: BER allows constructed strings, and asn1js checks it for the
+ * types it knows.
+ */
+function isUniversal(block, identifier) {
+    return (block?.idBlock.tagClass === ASN1JS_CLASS.universal &&
+        block.idBlock.tagNumber === tagNumber(identifier));
 }
-function isContextTag(block, tagNumber) {
-    return block?.idBlock.tagClass === CONTEXT && block.idBlock.tagNumber === tagNumber;
+/** Whether the block is context-specific `[n]`, constructed or not. */
+function isContextTag(block, n) {
+    return block?.idBlock.tagClass === ASN1JS_CLASS.context && block.idBlock.tagNumber === n;
 }
 /** Thrown by the readers below; callers catch it and rethrow with their own code and wording. */
 class StructureError extends Error {
 }
-function expectUniversal(block, tagNumber, what) {
-    if (!block || !isUniversal(block, tagNumber))
+function expectUniversal(block, identifier, what) {
+    if (!block || !isUniversal(block, identifier))
         throw new StructureError(`${what} is missing or has the wrong type`);
     return block;
 }
 function readOid(block, what) {
-    const oid = expectUniversal(block, der_TAG.objectIdentifier, what);
+    const oid = expectUniversal(block, tags_TAG.objectIdentifier, what);
     return oid.valueBlock.toString();
 }
 /** INTEGER content octets exactly as encoded (serial numbers are compared byte for byte). */
 function readIntegerBytes(block, what) {
-    const integer = expectUniversal(block, der_TAG.integer, what);
+    const integer = expectUniversal(block, tags_TAG.integer, what);
     // X.690 §8.3.1: an INTEGER has at least one content octet. asn1js accepts `02 00`; .NET's
     // AsnReader does not, so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
     if (integer.valueBlock.valueHexView.byteLength === 0)
@@ -63703,15 +63864,49 @@ function readIntegerBytes(block, what) {
     return Uint8Array.from(integer.valueBlock.valueHexView);
 }
 function readSmallInteger(block, what) {
-    const integer = expectUniversal(block, der_TAG.integer, what);
+    const integer = expectUniversal(block, tags_TAG.integer, what);
     if (integer.valueBlock.valueHexView.byteLength > 6)
         throw new StructureError(`${what} is too large`);
     return integer.valueBlock.valueDec;
 }
 /** OCTET STRING contents; a BER constructed string is concatenated. */
 function readOctetString(block, what) {
-    const octets = expectUniversal(block, der_TAG.octetString, what);
+    const octets = expectUniversal(block, tags_TAG.octetString, what);
     return new Uint8Array(octets.getValue());
+}
+/** BIT STRING contents without the leading unused-bits octet. */
+function readBitString(block) {
+    if (!isUniversal(block, tags_TAG.bitString) || !block)
+        throw new StructureError('expected a BIT STRING');
+    return primitiveContent(block).subarray(1);
+}
+/**
+ * An ENUMERATED of one content octet (OCSPResponseStatus, CRLReason); undefined for a longer
+ * one, which no value we read needs.
+ */
+function readSmallEnumerated(block, what) {
+    if (!block || !isUniversal(block, tags_TAG.enumerated))
+        throw new StructureError(`${what} is not an ENUMERATED`);
+    const content = primitiveContent(block);
+    return content.length === 1 ? content[0] : undefined;
+}
+/**
+ * Extensions ::= SEQUENCE OF Extension { extnID, critical BOOLEAN DEFAULT FALSE, extnValue }
+ * (certificates, CRLs, CRL entries, OCSP responses).
+ */
+function readExtensions(list) {
+    if (!list)
+        return [];
+    return childrenOf(list).map((extension) => {
+        const [id, second, third] = childrenOf(extension);
+        const hasCritical = isUniversal(second, tags_TAG.boolean);
+        const critical = hasCritical && second !== undefined && primitiveContent(second)[0] !== 0;
+        return {
+            oid: readOid(id, 'extnID'),
+            critical,
+            value: readOctetString(hasCritical ? third : second, 'extnValue'),
+        };
+    });
 }
 /**
  * The content octets of a primitive element with any tag, cut from its original encoding
@@ -63723,15 +63918,23 @@ function primitiveContent(block) {
     const headerLength = block.idBlock.blockLength + block.lenBlock.blockLength;
     return Uint8Array.from(block.valueBeforeDecodeView.subarray(headerLength));
 }
+/** AlgorithmIdentifier parameters that are absent or an explicit NULL (`05 00`), as .NET requires. */
+function isNullOrAbsentParameters(parameters) {
+    return (!parameters || (parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00));
+}
+
+;// CONCATENATED MODULE: ./src/asn1/time.ts
+
+
 const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/;
 const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?(Z|[+-]\d{4})?$/;
 /**
  * RFC 5652 `Time`: UTCTime (two-digit years, 1950–2049 per RFC 5280 §4.1.2.5.1) or
  * GeneralizedTime, which may carry fractional seconds (RFC 3161 genTime keeps them).
  */
-function der_readTime(block, what) {
-    const utc = isUniversal(block, der_TAG.utcTime);
-    if (!block || (!utc && !isUniversal(block, der_TAG.generalizedTime))) {
+function time_readTime(block, what) {
+    const utc = isUniversal(block, tags_TAG.utcTime);
+    if (!block || (!utc && !isUniversal(block, tags_TAG.generalizedTime))) {
         throw new StructureError(`${what} is not a UTCTime or GeneralizedTime`);
     }
     const text = Buffer.from(primitiveContent(block)).toString('latin1');
@@ -63756,6 +63959,9 @@ function der_readTime(block, what) {
         throw new StructureError(`${what} '${text}' is not a valid time`);
     return date;
 }
+
+;// CONCATENATED MODULE: ./src/asn1/bytes.ts
+/** Byte helpers every ASN.1 reader and writer uses. */
 function toHex(bytes) {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
         .toString('hex')
@@ -63764,12 +63970,13 @@ function toHex(bytes) {
 function bytesEqual(a, b) {
     return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
 }
-/** AlgorithmIdentifier parameters that are absent or an explicit NULL (`05 00`), as .NET requires. */
-function isNullOrAbsentParameters(parameters) {
-    return (!parameters || (parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00));
+function bytes_concat(parts) {
+    return Uint8Array.from(Buffer.concat(parts));
 }
 
 ;// CONCATENATED MODULE: ./src/signature/names.ts
+
+
 
 /**
  * Formats an X.501 Name the way .NET's `X500DistinguishedName.Name` does on Linux, the string
@@ -63812,7 +64019,7 @@ const ATTRIBUTE_LABELS = {
 const COMMON_NAME = '2.5.4.3';
 /** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue), in encoding order. */
 function readNameAttributes(name) {
-    if (!isUniversal(name, der_TAG.sequence))
+    if (!isUniversal(name, tags_TAG.sequence))
         throw new Error('a Name must be a SEQUENCE');
     return childrenOf(name).map((rdn) => childrenOf(rdn).map((typeAndValue) => {
         const [type, value] = childrenOf(typeAndValue);
@@ -63841,7 +64048,7 @@ function quoteIfNeeded(value) {
 function attributeValueText(value) {
     if (!value)
         return '';
-    if (value.idBlock.tagClass !== 1 || value.idBlock.isConstructed)
+    if (value.idBlock.tagClass !== ASN1JS_CLASS.universal || value.idBlock.isConstructed)
         return `#${toHex(encodedBytes(value))}`;
     const content = Buffer.from(primitiveContent(value));
     switch (value.idBlock.tagNumber) {
@@ -63880,6 +64087,8 @@ function decodeUtf32be(content) {
 
 
 
+
+
 /** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
 function certificate_parseCertificate(der) {
     return certificateFromBlock(decodeDer(der, 'certificate'));
@@ -63900,7 +64109,7 @@ function certificateFromBlock(block) {
 function readCertificate(block) {
     const der = encodedBytes(block);
     const [tbs, signatureAlgorithm, signatureBits] = childrenOf(block);
-    if (!isUniversal(block, der_TAG.sequence) || !isUniversal(tbs, der_TAG.sequence) || !tbs) {
+    if (!isUniversal(block, tags_TAG.sequence) || !isUniversal(tbs, tags_TAG.sequence) || !tbs) {
         throw new StructureError('Certificate is not a SEQUENCE holding a TBSCertificate');
     }
     // TBSCertificate: the version is an optional [0]; everything after it is positional.
@@ -63915,7 +64124,8 @@ function readCertificate(block) {
     const subjectRdns = readNameAttributes(subject);
     const subjectDer = encodedBytes(subject);
     const issuerDer = encodedBytes(issuer);
-    const extensions = readExtensions(fields.find((f) => isContextTag(f, 3)));
+    const extensionsWrapper = fields.find((f) => isContextTag(f, 3));
+    const extensions = readExtensions(extensionsWrapper && childrenOf(extensionsWrapper)[0]);
     const extension = (oid) => extensions.find((e) => e.oid === oid);
     let pkijsView;
     return {
@@ -63928,13 +64138,13 @@ function readCertificate(block) {
         commonName: commonNameOf(subjectRdns),
         version,
         serialNumber: readIntegerBytes(serial, 'serialNumber'),
-        notBefore: der_readTime(notBefore, 'notBefore'),
-        notAfter: der_readTime(notAfter, 'notAfter'),
+        notBefore: time_readTime(notBefore, 'notBefore'),
+        notAfter: time_readTime(notAfter, 'notAfter'),
         signatureAlgorithmOid: readOid(childrenOf(signatureAlgorithm ?? tbs)[0], 'signatureAlgorithm'),
         publicKey: readPublicKey(spki),
         subjectPublicKeyInfoDer: encodedBytes(spki),
         tbsCertificateDer: encodedBytes(tbs),
-        signatureValue: bitStringBytes(signatureBits),
+        signatureValue: readBitString(signatureBits),
         extensions,
         extendedKeyUsage: readExtendedKeyUsage(extension(oids_OID.extKeyUsage)),
         subjectKeyIdentifier: readSubjectKeyIdentifier(extension(oids_OID.subjectKeyIdentifier)),
@@ -63948,23 +64158,17 @@ function readCertificate(block) {
         },
     };
 }
-/** BIT STRING contents without the leading unused-bits octet. */
-function bitStringBytes(block) {
-    if (!isUniversal(block, der_TAG.bitString) || !block)
-        throw new StructureError('expected a BIT STRING');
-    return primitiveContent(block).subarray(1);
-}
 function readPublicKey(spki) {
     const [algorithm, key] = childrenOf(spki);
     const [oidBlock, parameters] = childrenOf(algorithm ?? spki);
     const algorithmOid = readOid(oidBlock, 'SubjectPublicKeyInfo algorithm');
     if (algorithmOid === oids_OID.rsaEncryption) {
         // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
-        const rsaKey = decodeDer(bitStringBytes(key), 'RSA public key');
+        const rsaKey = decodeDer(readBitString(key), 'RSA public key');
         const modulus = readIntegerBytes(childrenOf(rsaKey)[0], 'RSA modulus');
         return { algorithmOid, rsaModulusBits: bitLength(modulus) };
     }
-    if (algorithmOid === oids_OID.ecPublicKey && isUniversal(parameters, der_TAG.objectIdentifier)) {
+    if (algorithmOid === oids_OID.ecPublicKey && isUniversal(parameters, tags_TAG.objectIdentifier)) {
         return { algorithmOid, namedCurveOid: readOid(parameters, 'namedCurve') };
     }
     return { algorithmOid };
@@ -63975,17 +64179,6 @@ function bitLength(unsigned) {
         i++;
     const top = unsigned[i];
     return top === undefined ? 0 : (unsigned.length - i - 1) * 8 + (32 - Math.clz32(top));
-}
-function readExtensions(wrapper) {
-    if (!wrapper)
-        return [];
-    const [list] = childrenOf(wrapper);
-    return childrenOf(list ?? wrapper).map((extension) => {
-        const [id, second, third] = childrenOf(extension);
-        const critical = isUniversal(second, der_TAG.boolean) && second !== undefined && primitiveContent(second)[0] !== 0;
-        const value = readOctetString(isUniversal(second, der_TAG.boolean) ? third : second, 'extnValue');
-        return { oid: readOid(id, 'extnID'), critical, value };
-    });
 }
 function readExtendedKeyUsage(extension) {
     if (!extension)
@@ -64016,7 +64209,7 @@ function readBasicConstraints(extension) {
     let ca = false;
     let pathLength;
     for (const field of childrenOf(sequence)) {
-        if (isUniversal(field, der_TAG.boolean))
+        if (isUniversal(field, tags_TAG.boolean))
             ca = primitiveContent(field)[0] !== 0;
         else
             pathLength = readSmallInteger(field, 'pathLenConstraint');
@@ -64033,7 +64226,7 @@ function hasKeyUsage(certificate, bit) {
     const extension = certificate.extensions.find((e) => e.oid === oids_OID.keyUsage);
     if (!extension)
         return undefined;
-    const bits = bitStringBytes(decodeDer(extension.value, 'key usage extension'));
+    const bits = readBitString(decodeDer(extension.value, 'key usage extension'));
     return ((bits[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0;
 }
 /** PEM armour for a DER certificate (64-character base64 lines). */
@@ -64051,11 +64244,12 @@ function toPem(der) {
 
 
 
+
 /** Decodes `bytes` as ContentInfo/SignedData. Anything malformed is NU3003. */
 function readSignedData(bytes, what) {
     // Checked before decoding: asn1js needs minutes for a 4 MiB set of thousands of certificates.
     const certificateCount = countCertificates(bytes);
-    if (certificateCount > LIMITS.maxCertificates)
+    if (certificateCount > limits/* LIMITS */.b.maxCertificates)
         throw tooManyCertificates(certificateCount);
     const root = decodeDer(bytes, what);
     try {
@@ -64072,14 +64266,14 @@ function readSignedData(bytes, what) {
 function readParts(root, bytes) {
     // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
     const [typeBlock, wrapper, extra] = childrenOf(root);
-    if (!isUniversal(root, der_TAG.sequence) || extra)
+    if (!isUniversal(root, tags_TAG.sequence) || extra)
         throw new StructureError('it is not a CMS ContentInfo');
     const contentType = readOid(typeBlock, 'contentType');
     if (contentType !== oids_OID.signedData) {
         throw new StructureError(`its content type is ${contentType}, not signedData (${oids_OID.signedData})`);
     }
     const [signedDataBlock, extraContent] = isContextTag(wrapper, 0) && wrapper ? childrenOf(wrapper) : [];
-    if (!signedDataBlock || !isUniversal(signedDataBlock, der_TAG.sequence)) {
+    if (!signedDataBlock || !isUniversal(signedDataBlock, tags_TAG.sequence)) {
         throw new StructureError('the SignedData content is missing');
     }
     if (extraContent)
@@ -64092,25 +64286,25 @@ function readParts(root, bytes) {
     const next = () => fields.shift();
     readSmallInteger(next(), 'SignedData version');
     const digestAlgorithms = next();
-    if (!isUniversal(digestAlgorithms, der_TAG.set) || !digestAlgorithms)
+    if (!isUniversal(digestAlgorithms, tags_TAG.set) || !digestAlgorithms)
         throw new StructureError('SignedData digestAlgorithms is not a SET');
     childrenOf(digestAlgorithms).forEach((algorithm) => readAlgorithmIdentifier(algorithm));
     const { eContentType, eContent } = readEncapsulatedContentInfo(next());
     const certificateSet = isContextTag(fields[0], 0) ? next() : undefined;
     const revocationSet = isContextTag(fields[0], 1) ? next() : undefined;
     const signerInfos = next();
-    if (!isUniversal(signerInfos, der_TAG.set) || !signerInfos)
+    if (!isUniversal(signerInfos, tags_TAG.set) || !signerInfos)
         throw new StructureError('SignedData signerInfos is missing or not a SET');
     if (fields.length > 0)
         throw new StructureError('SignedData has fields after signerInfos');
     const choices = certificateSet ? childrenOf(certificateSet) : [];
-    if (choices.length > LIMITS.maxCertificates)
+    if (choices.length > limits/* LIMITS */.b.maxCertificates)
         throw tooManyCertificates(choices.length);
     choices.forEach(checkCertificateChoice);
     if (revocationSet)
         childrenOf(revocationSet).forEach(checkRevocationInfoChoice);
     const certificates = choices
-        .filter((choice) => isUniversal(choice, der_TAG.sequence))
+        .filter((choice) => isUniversal(choice, tags_TAG.sequence))
         .map(certificateFromBlock);
     let pkijsView;
     return {
@@ -64129,14 +64323,14 @@ function readParts(root, bytes) {
 }
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
 function readAlgorithmIdentifier(block) {
-    const [oid, , extra] = block && isUniversal(block, der_TAG.sequence) ? childrenOf(block) : [];
+    const [oid, , extra] = block && isUniversal(block, tags_TAG.sequence) ? childrenOf(block) : [];
     if (extra)
         throw new StructureError('an AlgorithmIdentifier has elements after its parameters');
     return readOid(oid, 'AlgorithmIdentifier algorithm');
 }
 /** EncapsulatedContentInfo ::= SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }. */
 function readEncapsulatedContentInfo(block) {
-    if (!block || !isUniversal(block, der_TAG.sequence))
+    if (!block || !isUniversal(block, tags_TAG.sequence))
         throw new StructureError('SignedData encapContentInfo is not a SEQUENCE');
     const [typeBlock, wrapper, extra] = childrenOf(block);
     if (extra || (wrapper && !isContextTag(wrapper, 0)))
@@ -64154,7 +64348,7 @@ function readEncapsulatedContentInfo(block) {
  * [0] to [3]. .NET's decoder refuses any other tag; only Certificates are used.
  */
 function checkCertificateChoice(choice) {
-    if (isUniversal(choice, der_TAG.sequence))
+    if (isUniversal(choice, tags_TAG.sequence))
         return;
     if ([0, 1, 2, 3].some((tag) => isContextTag(choice, tag)))
         return;
@@ -64162,12 +64356,12 @@ function checkCertificateChoice(choice) {
 }
 /** RevocationInfoChoice (RFC 5652 §10.2.1): a CertificateList (SEQUENCE) or other [1]. */
 function checkRevocationInfoChoice(choice) {
-    if (isUniversal(choice, der_TAG.sequence) || isContextTag(choice, 1))
+    if (isUniversal(choice, tags_TAG.sequence) || isContextTag(choice, 1))
         return;
     throw new StructureError('the crls set holds an element that is not a RevocationInfoChoice');
 }
 function tooManyCertificates(count) {
-    return new errors/* NupkgSigningError */.Zu('NUPKG004', `The signature holds ${count} certificates, over the limit of ${LIMITS.maxCertificates}.`);
+    return new errors/* NupkgSigningError */.Zu('NUPKG004', `The signature holds ${count} certificates, over the limit of ${limits/* LIMITS */.b.maxCertificates}.`);
 }
 /**
  * Counts the elements of SignedData.certificates by reading DER headers only (no decoding), so
@@ -64190,6 +64384,7 @@ function countCertificates(bytes) {
 
 
 
+
 /**
  * SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, policies ... OPTIONAL }.
  * Decodes the structure only; which algorithms and matches are acceptable is the checks' job.
@@ -64202,7 +64397,7 @@ function decodeSigningCertificateV2(value, code = 'NU3011') {
         let index = 0;
         let hashAlgorithmOid = oids_OID.sha256;
         let hashAlgorithmParameters;
-        if (isUniversal(fields[0], der_TAG.sequence)) {
+        if (isUniversal(fields[0], tags_TAG.sequence)) {
             const [oid, parameters] = childrenOf(fields[0]);
             hashAlgorithmOid = readOid(oid, 'ESSCertIDv2 hashAlgorithm');
             hashAlgorithmParameters = parameters ? encodedBytes(parameters) : undefined;
@@ -64224,13 +64419,13 @@ function decodeSigningCertificate(value, code = 'NU3011') {
 function decodeCerts(value, what, code, readOne) {
     const root = decodeDer(value, `${what} attribute`, code);
     try {
-        if (!isUniversal(root, der_TAG.sequence))
+        if (!isUniversal(root, tags_TAG.sequence))
             throw new StructureError('the value is not a SEQUENCE');
         const [certs] = childrenOf(root);
-        if (!isUniversal(certs, der_TAG.sequence) || !certs)
+        if (!isUniversal(certs, tags_TAG.sequence) || !certs)
             throw new StructureError('certs is not a SEQUENCE');
         return childrenOf(certs).map((essCertId) => {
-            if (!isUniversal(essCertId, der_TAG.sequence))
+            if (!isUniversal(essCertId, tags_TAG.sequence))
                 throw new StructureError('a cert ID is not a SEQUENCE');
             return readOne(essCertId);
         });
@@ -64246,14 +64441,14 @@ function readOptionalIssuerSerial(block, extraFields) {
         throw new StructureError('unexpected fields after issuerSerial');
     if (!block)
         return undefined;
-    if (!isUniversal(block, der_TAG.sequence))
+    if (!isUniversal(block, tags_TAG.sequence))
         throw new StructureError('issuerSerial is not a SEQUENCE');
     const [names, serial] = childrenOf(block);
-    if (!isUniversal(names, der_TAG.sequence) || !names)
+    if (!isUniversal(names, tags_TAG.sequence) || !names)
         throw new StructureError('issuer is not GeneralNames');
     const generalNames = childrenOf(names).map((name) => {
         const tag = name.idBlock.tagNumber;
-        const nameDer = name.idBlock.tagClass === 3 && tag === 4 ? childrenOf(name)[0] : undefined;
+        const nameDer = isContextTag(name, 4) ? childrenOf(name)[0] : undefined;
         return nameDer
             ? { tag, der: encodedBytes(name), nameDer: encodedBytes(nameDer) }
             : { tag, der: encodedBytes(name) };
@@ -64265,11 +64460,13 @@ function readOptionalIssuerSerial(block, extraFields) {
 
 
 
+
+
 /** Reads a `[0]`/`[1] IMPLICIT SET OF Attribute` element into views, in document order. */
 function readAttributes(block) {
     return childrenOf(block).map((attribute) => {
         const [type, values] = childrenOf(attribute);
-        if (!isUniversal(attribute, der_TAG.sequence) || !isUniversal(values, der_TAG.set) || !values) {
+        if (!isUniversal(attribute, tags_TAG.sequence) || !isUniversal(values, tags_TAG.set) || !values) {
             throw new StructureError('an Attribute is not SEQUENCE { OID, SET }');
         }
         return { oid: readOid(type, 'attrType'), values: childrenOf(values).map(encodedBytes) };
@@ -64308,10 +64505,10 @@ function decodeMessageDigest(value, code = 'NU3000') {
 function decodeCommitmentTypeIndication(value, code = 'NU3000') {
     return decodeValue(value, 'commitment-type-indication', code, (root) => {
         const [id, qualifiers, extra] = childrenOf(root);
-        if (!isUniversal(root, der_TAG.sequence) || extra)
+        if (!isUniversal(root, tags_TAG.sequence) || extra)
             throw new StructureError('the value is not SEQUENCE { OID, ... }');
         if (qualifiers &&
-            (!isUniversal(qualifiers, der_TAG.sequence) || childrenOf(qualifiers).length === 0)) {
+            (!isUniversal(qualifiers, tags_TAG.sequence) || childrenOf(qualifiers).length === 0)) {
             throw new StructureError('commitmentTypeQualifier is present but empty');
         }
         return {
@@ -64326,7 +64523,7 @@ function decodeCommitmentTypeIndication(value, code = 'NU3000') {
  */
 function decodeNuGetV3ServiceIndexUrl(value, code = 'NU3000') {
     return decodeValue(value, 'nuget-v3-service-index-url', code, (root) => {
-        if (!isUniversal(root, der_TAG.ia5String))
+        if (!isUniversal(root, tags_TAG.ia5String))
             throw new StructureError('the value is not an IA5String');
         const text = Buffer.from(primitiveContent(root)).toString('latin1');
         let url;
@@ -64344,10 +64541,10 @@ function decodeNuGetV3ServiceIndexUrl(value, code = 'NU3000') {
 /** nuget-package-owners: SEQUENCE SIZE (1..MAX) OF UTF8String, each owner not blank. */
 function decodeNuGetPackageOwners(value, code = 'NU3000') {
     return decodeValue(value, 'nuget-package-owners', code, (root) => {
-        if (!isUniversal(root, der_TAG.sequence))
+        if (!isUniversal(root, tags_TAG.sequence))
             throw new StructureError('the value is not a SEQUENCE');
         const owners = childrenOf(root).map((owner) => {
-            if (!isUniversal(owner, der_TAG.utf8String))
+            if (!isUniversal(owner, tags_TAG.utf8String))
                 throw new StructureError('an owner is not a UTF8String');
             const text = Buffer.from(primitiveContent(owner)).toString('utf8');
             if (text.trim().length === 0)
@@ -64361,6 +64558,8 @@ function decodeNuGetPackageOwners(value, code = 'NU3000') {
 }
 
 ;// CONCATENATED MODULE: ./src/signature/signer-info.ts
+
+
 
 
 
@@ -64396,7 +64595,7 @@ function signerInfoFromBlock(block) {
  * signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL }
  */
 function readSignerInfo(block) {
-    if (!isUniversal(block, der_TAG.sequence))
+    if (!isUniversal(block, tags_TAG.sequence))
         throw new StructureError('SignerInfo is not a SEQUENCE');
     const fields = [...childrenOf(block)];
     const next = () => fields.shift();
@@ -64437,7 +64636,7 @@ function readSignerInfo(block) {
     };
 }
 function readAlgorithm(block, what) {
-    if (!isUniversal(block, der_TAG.sequence) || !block)
+    if (!isUniversal(block, tags_TAG.sequence) || !block)
         throw new StructureError(`${what} is not an AlgorithmIdentifier`);
     const [oid, parameters, extra] = childrenOf(block);
     // AlgorithmIdentifier ::= SEQUENCE { algorithm, parameters ANY OPTIONAL }: .NET's decoder
@@ -64454,9 +64653,9 @@ function readSignerIdentifier(block) {
             : primitiveContent(block);
         return { kind: 'subjectKeyIdentifier', keyIdentifier: Uint8Array.from(keyIdentifier) };
     }
-    if (isUniversal(block, der_TAG.sequence) && block) {
+    if (isUniversal(block, tags_TAG.sequence) && block) {
         const [issuer, serial] = childrenOf(block);
-        if (!isUniversal(issuer, der_TAG.sequence) || !issuer)
+        if (!isUniversal(issuer, tags_TAG.sequence) || !issuer)
             throw new StructureError('sid issuer is not a Name');
         return {
             kind: 'issuerAndSerialNumber',
@@ -64513,6 +64712,8 @@ function signatureTypeOf(signedAttributes) {
 
 
 
+
+
 /**
  * Parses a signatureTimeStampToken attribute value. A token or TSTInfo that does not decode is
  * NU3003; a token that decodes but is not one SignerInfo over id-ct-TSTInfo is NU3021
@@ -64558,7 +64759,7 @@ function parseTstInfo(der) {
  *   tsa [0] GeneralName OPTIONAL, extensions [1] IMPLICIT Extensions OPTIONAL }
  */
 function readTstInfo(root) {
-    if (!isUniversal(root, der_TAG.sequence))
+    if (!isUniversal(root, tags_TAG.sequence))
         throw new StructureError('TSTInfo is not a SEQUENCE');
     const fields = [...childrenOf(root)];
     const next = () => fields.shift();
@@ -64567,16 +64768,16 @@ function readTstInfo(root) {
     const messageImprint = readMessageImprint(next());
     const serialNumber = readIntegerBytes(next(), 'serialNumber');
     const genTimeBlock = next();
-    if (!isUniversal(genTimeBlock, der_TAG.generalizedTime))
+    if (!isUniversal(genTimeBlock, tags_TAG.generalizedTime))
         throw new StructureError('genTime is not a GeneralizedTime');
-    const genTime = der_readTime(genTimeBlock, 'genTime');
-    const accuracy = isUniversal(fields[0], der_TAG.sequence)
+    const genTime = time_readTime(genTimeBlock, 'genTime');
+    const accuracy = isUniversal(fields[0], tags_TAG.sequence)
         ? readAccuracy(next())
         : undefined;
-    const ordering = isUniversal(fields[0], der_TAG.boolean)
+    const ordering = isUniversal(fields[0], tags_TAG.boolean)
         ? primitiveContent(next())[0] !== 0
         : false;
-    const nonce = isUniversal(fields[0], der_TAG.integer) ? readIntegerBytes(next(), 'nonce') : undefined;
+    const nonce = isUniversal(fields[0], tags_TAG.integer) ? readIntegerBytes(next(), 'nonce') : undefined;
     const tsaWrapper = isContextTag(fields[0], 0) ? next() : undefined;
     if (isContextTag(fields[0], 1))
         next();
@@ -64601,10 +64802,10 @@ function readTstInfo(root) {
     };
 }
 function readMessageImprint(block) {
-    if (!isUniversal(block, der_TAG.sequence) || !block)
+    if (!isUniversal(block, tags_TAG.sequence) || !block)
         throw new StructureError('messageImprint is not a SEQUENCE');
     const [algorithm, hashedMessage] = childrenOf(block);
-    if (!isUniversal(algorithm, der_TAG.sequence) || !algorithm)
+    if (!isUniversal(algorithm, tags_TAG.sequence) || !algorithm)
         throw new StructureError('hashAlgorithm is missing');
     return {
         hashAlgorithmOid: readOid(childrenOf(algorithm)[0], 'messageImprint hashAlgorithm'),
@@ -64617,7 +64818,7 @@ function readAccuracy(block) {
     let millis = 0;
     let micros = 0;
     for (const field of childrenOf(block)) {
-        if (isUniversal(field, der_TAG.integer))
+        if (isUniversal(field, tags_TAG.integer))
             seconds = signedInteger(primitiveContent(field));
         else if (isContextTag(field, 0))
             millis = signedInteger(primitiveContent(field));
@@ -64636,444 +64837,10 @@ function signedInteger(content) {
     return Number(BigInt.asIntN(content.length * 8, unsigned));
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-/** Kept in step with package.json by scripts/package.mjs (checked by a unit test). */
-const version_VERSION = '0.1.0';
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/http/exchange.ts
-
-
-/**
- * A failure of one exchange, thrown so that request.ts can add the URL and context; `at` is the
- * URL that failed when redirects led away from the one asked.
- */
-class ExchangeFailure extends Error {
-    failure;
-    at;
-    constructor(failure, at) {
-        super(failure.kind);
-        this.failure = failure;
-        this.at = at;
-    }
-}
-/**
- * Sends one request with Node's http/https client and reads a 2xx body while counting it: the
- * moment the count passes `limit.maxBytes` the socket is destroyed, so a server that streams
- * without end costs at most the limit in memory. A Content-Length above the limit is refused
- * before any body byte is read. `signal` (the caller's timeout and cancellation) destroys the
- * socket at any point and rejects with `signal.reason`.
- *
- * No keep-alive (agent: false): each request has its own connection, closed when it ends, so
- * nothing outlives the request and holds the process open. No Accept-Encoding: answers arrive
- * as sent, so the count is of the bytes that cross the network and nothing is inflated.
- */
-function exchange(hop, limit, signal) {
-    return new Promise((resolve, reject) => {
-        let settled = false;
-        const finish = (outcome) => {
-            if (settled)
-                return;
-            settled = true;
-            signal.removeEventListener('abort', onAbort);
-            outcome();
-        };
-        const fail = (failure) => {
-            finish(() => reject(new ExchangeFailure(failure)));
-            outgoing.destroy();
-        };
-        const onAbort = () => {
-            finish(() => reject(signal.reason));
-            outgoing.destroy();
-        };
-        const headers = { ...hop.headers };
-        if (hop.body !== undefined)
-            headers['Content-Length'] = String(hop.body.byteLength);
-        const send = hop.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
-        const outgoing = send(hop.url, { method: hop.method, headers, agent: false });
-        let answered;
-        outgoing.on('error', (error) => {
-            // Bytes after a complete answer (a Content-Length that lied low) are not part of it: the
-            // parser complains about them, but the answer already ended where HTTP framing says.
-            if (answered?.complete)
-                return;
-            fail({ kind: 'network', detail: error.code ?? error.message });
-        });
-        outgoing.on('response', (incoming) => {
-            answered = incoming;
-            const status = incoming.statusCode ?? 0;
-            const head = {
-                status,
-                statusText: printable(incoming.statusMessage ?? ''),
-                headers: incoming.headers,
-            };
-            if (status < 200 || status > 299) {
-                finish(() => resolve({ ...head, body: undefined }));
-                outgoing.destroy();
-                return;
-            }
-            readBody(incoming, limit, fail, (body) => finish(() => resolve({ ...head, body })));
-        });
-        if (signal.aborted)
-            return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        outgoing.end(hop.body === undefined ? undefined : Buffer.from(hop.body));
-    });
-}
-function readBody(incoming, limit, fail, done) {
-    const tooLarge = (declared) => fail({ kind: 'too-large', limit: limit.maxBytes, limitName: limit.name, declared });
-    const declared = contentLength(incoming.headers['content-length']);
-    if (declared !== undefined && declared > limit.maxBytes)
-        return tooLarge(declared);
-    const chunks = [];
-    let total = 0;
-    let ended = false;
-    incoming.on('data', (chunk) => {
-        total += chunk.byteLength;
-        if (total > limit.maxBytes)
-            return tooLarge(declared);
-        chunks.push(chunk);
-    });
-    incoming.on('end', () => {
-        ended = true;
-        if (total <= limit.maxBytes)
-            done(new Uint8Array(Buffer.concat(chunks, total)));
-    });
-    incoming.on('error', (error) => fail({ kind: 'network', detail: error.code ?? error.message }));
-    incoming.on('close', () => {
-        if (!ended)
-            fail({ kind: 'network', detail: 'the connection closed before the answer ended' });
-    });
-}
-function contentLength(value) {
-    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-/** A reason phrase is server-chosen text: printable ASCII only, and short. */
-function printable(text) {
-    return text
-        .replace(/[^\x20-\x7e]/g, '')
-        .trim()
-        .slice(0, 64);
-}
-
-;// CONCATENATED MODULE: ./src/http/failure.ts
-
-/** What heals by itself: the network, timeouts, 408, 429 and 5xx. Never a refusal of ours. */
-function isRetryable(failure) {
-    switch (failure.kind) {
-        case 'network':
-        case 'timeout':
-            return true;
-        case 'status':
-            return failure.status === 408 || failure.status === 429 || failure.status >= 500;
-        default:
-            return false;
-    }
-}
-/** The sentence that follows the server's URL in a message. */
-function failureSentence(failure) {
-    switch (failure.kind) {
-        case 'network':
-            return `cannot be reached: ${failure.detail}`;
-        case 'timeout':
-            return `did not answer within ${Math.round(failure.ms)} ms`;
-        case 'deadline':
-            return 'was not asked: the total time limit was reached';
-        case 'aborted':
-            return 'was not asked: the operation was cancelled';
-        case 'status': {
-            const text = failure.statusText ? ` ${failure.statusText}` : '';
-            const refused = failure.status === 401 || failure.status === 403;
-            const hint = refused && failure.credentialsSent ? ' (check the bearer token)' : '';
-            return `answered HTTP ${failure.status}${text}${hint}`;
-        }
-        case 'too-large': {
-            const declared = failure.declared === undefined ? '' : ` (its Content-Length says ${failure.declared})`;
-            return `sent more than ${failure.limit} bytes, the limit for ${failure.limitName}${declared}; reading stopped there`;
-        }
-        case 'redirect':
-            return `redirected with HTTP ${failure.status} to ${failure.to}, which was not followed: ${failure.why}`;
-    }
-}
-/**
- * Every HTTP failure of every client, as one NUPKG006 error whose message is built here:
- * "<service> <url> [(redirected to <url>)] <sentence> [(<how the retries ended>)][. <advice>]".
- */
-class HttpError extends errors/* NupkgSigningError */.Zu {
-    failure;
-    context;
-    constructor(failure, context) {
-        super('NUPKG006', httpErrorMessage(failure, context));
-        this.name = 'HttpError';
-        this.failure = failure;
-        this.context = context;
-    }
-}
-function httpErrorMessage(failure, context) {
-    const where = context.redirectedTo === undefined
-        ? context.url
-        : `${context.url} (redirected to ${context.redirectedTo})`;
-    const subject = context.service === undefined ? where : `${context.service} ${where}`;
-    const notes = [];
-    if (failure.kind === 'network')
-        notes.push('network error');
-    if ((context.attempts ?? 1) > 1)
-        notes.push(`gave up after ${context.attempts} attempts`);
-    if (context.outOfTime)
-        notes.push('the total time limit leaves no time for another attempt');
-    const tail = notes.length > 0 && context.attempts !== undefined ? ` (${notes.join('; ')})` : '';
-    const advice = context.advice === undefined ? '' : `. ${context.advice}`;
-    return `${subject} ${failureSentence(failure)}${tail}${advice}`;
-}
-
-;// CONCATENATED MODULE: ./src/http/url.ts
-/**
- * The one check of a URL before anything is sent, and the one way a URL is shown in a message.
- * Only http and https are ever requested (no file:, ftp:, data: or ldap:), and a URL shown to the
- * user never carries what could be a secret: `user:password@`, query values (signed URLs put
- * their signature there) and the fragment are left out.
- */
-/** The URL when `text` is an absolute http or https URL, else undefined. */
-function parseHttpUrl(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return undefined;
-    }
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
-}
-/**
- * Credentials written into a URL are never sent: Node would turn them into a Basic
- * Authorization header, and a redirect target could collect them.
- */
-function hasCredentials(url) {
-    return url.username !== '' || url.password !== '';
-}
-function isHttpUrl(text) {
-    return parseHttpUrl(text) !== undefined;
-}
-/**
- * Scheme, host, port and path; `?…` stands for a query. URL serialization percent-encodes
- * control characters and spaces, so a hostile Location header cannot break a log line either.
- * Text that is no URL at all is shown quoted and cut short.
- */
-function displayUrl(url) {
-    let parsed;
-    try {
-        parsed = typeof url === 'string' ? new URL(url) : url;
-    }
-    catch {
-        return JSON.stringify(String(url).slice(0, 100));
-    }
-    if (parsed.host === '')
-        return `${parsed.protocol}…`;
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search ? '?…' : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/http/redirect.ts
-
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Headers that carry credentials: never sent to an origin the caller did not name. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-function isRedirect(status) {
-    return REDIRECT_STATUSES.has(status);
-}
-/**
- * Decides one redirect (RFC 9110 §15.4). 307 and 308 resend the same method and body. 303, and
- * 301/302 (which user agents historically turn into a GET), are followed for a GET only: every
- * POST we send carries its request in the body (a TimeStampReq, an OCSP request, a digest to
- * sign), so a GET to the new place could not answer it, and refusing says so clearly instead
- * of failing later with a confusing answer. Only http and https targets; never from https down
- * to plain http (as .NET's HttpClient refuses too); at most `maxHops`; no loops. Credentials
- * are dropped when the origin changes.
- */
-function nextHop(current, status, location, visited, policy) {
-    if (location === undefined || location === '') {
-        return { follow: false, to: 'nowhere', why: 'the answer has no Location header' };
-    }
-    let target;
-    try {
-        target = new URL(location, current.url);
-    }
-    catch {
-        return { follow: false, to: 'an invalid URL', why: 'the Location header is not a URL' };
-    }
-    target.hash = '';
-    const to = displayUrl(target);
-    const refuse = (why) => ({ follow: false, to, why });
-    if ('refuse' in policy)
-        return refuse(policy.refuse);
-    if (parseHttpUrl(target.href) === undefined) {
-        return refuse('only http and https URLs are requested');
-    }
-    if (hasCredentials(target))
-        return refuse('its URL carries a user name or password');
-    if (current.url.protocol === 'https:' && target.protocol === 'http:') {
-        return refuse('it would leave https for plain http');
-    }
-    if (visited.has(target.href))
-        return refuse('it leads back to a URL already visited (a loop)');
-    if (visited.size > policy.maxHops)
-        return refuse(`more than ${policy.maxHops} redirects`);
-    const keepsMethod = status === 307 || status === 308;
-    if (current.method !== 'GET' && !keepsMethod) {
-        return refuse(`HTTP ${status} would turn the ${current.method} into a GET without its request body (only 307 and 308 resend it); use the final URL instead`);
-    }
-    const sameOrigin = target.origin === current.url.origin;
-    const headers = Object.fromEntries(Object.entries(current.headers).filter(([name]) => sameOrigin || !CREDENTIAL_HEADERS.has(name.toLowerCase())));
-    return { follow: true, hop: { ...current, url: target, headers } };
-}
-
-;// CONCATENATED MODULE: ./src/http/request.ts
-
-
-
-
-
-
-
-
-const USER_AGENT = `nupkg-signing/${version_VERSION}`;
-/**
- * The URL check every request passes: an absolute http(s) URL without user name or password.
- * Throws NUPKG003 naming it as `what` ("The timestamp server URL").
- */
-function checkHttpUrl(url, what) {
-    const parsed = parseHttpUrl(url);
-    if (parsed === undefined) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `${what} ${displayUrl(url)} is not an absolute http or https URL.`);
-    }
-    if (hasCredentials(parsed)) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `${what} ${displayUrl(parsed)} has a user name or password in it; credentials are never sent from a URL.`);
-    }
-    return parsed;
-}
-/**
- * Sends one request, follows the redirects its policy allows, and returns a 2xx answer with its
- * body. Anything else throws an HttpError (NUPKG006) naming the URL asked.
- */
-async function sendHttpRequest(request) {
-    const shown = displayUrl(request.url);
-    const failed = (failure, at) => new HttpError(failure, {
-        service: request.service,
-        url: shown,
-        ...(at === undefined ? {} : { redirectedTo: displayUrl(at) }),
-        advice: request.advice,
-    });
-    const first = checkHttpUrl(request.url, request.service ?? 'The URL');
-    const remaining = (request.deadline ?? Infinity) - external_node_perf_hooks_.performance.now();
-    if (remaining <= 0)
-        throw failed({ kind: 'deadline' });
-    if (request.signal?.aborted)
-        throw failed({ kind: 'aborted' });
-    const timeoutMs = Math.max(1, Math.floor(Math.min(request.timeoutMs, remaining)));
-    // One controller for the attempt: the timeout and the caller's signal both end it.
-    const controller = new AbortController();
-    const timeout = new ExchangeFailure({ kind: 'timeout', ms: timeoutMs });
-    const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
-    const cancel = () => controller.abort(new ExchangeFailure({ kind: 'aborted' }));
-    request.signal?.addEventListener('abort', cancel, { once: true });
-    try {
-        return await follow(request, first, controller.signal);
-    }
-    catch (error) {
-        if (error instanceof ExchangeFailure)
-            throw failed(error.failure, error.at);
-        throw error;
-    }
-    finally {
-        clearTimeout(timer);
-        request.signal?.removeEventListener('abort', cancel);
-    }
-}
-async function follow(request, first, signal) {
-    let hop = {
-        url: first,
-        method: request.method,
-        headers: { 'User-Agent': USER_AGENT, ...request.headers },
-        body: request.body,
-    };
-    const visited = new Set([first.href]);
-    const limit = { maxBytes: request.maxResponseBytes, name: request.responseName };
-    const policy = request.redirects === 'follow' ? { maxHops: LIMITS.maxHttpRedirects } : request.redirects;
-    for (;;) {
-        const answer = await exchange(hop, limit, signal).catch((error) => {
-            // After a redirect, say which URL failed (a timeout rejects with an ExchangeFailure too).
-            const redirected = error instanceof ExchangeFailure && hop.url !== first;
-            throw redirected ? new ExchangeFailure(error.failure, hop.url) : error;
-        });
-        if (isRedirect(answer.status)) {
-            const step = nextHop(hop, answer.status, answer.headers.location, visited, policy);
-            if (!step.follow) {
-                const at = hop.url === first ? undefined : hop.url;
-                throw new ExchangeFailure({ kind: 'redirect', status: answer.status, ...step }, at);
-            }
-            hop = step.hop;
-            visited.add(hop.url.href);
-            continue;
-        }
-        if (answer.body === undefined) {
-            throw new ExchangeFailure({
-                kind: 'status',
-                status: answer.status,
-                statusText: answer.statusText,
-                retryAfterMs: retryAfterMs(answer.headers['retry-after']),
-                credentialsSent: Object.keys(hop.headers).some((h) => h.toLowerCase() === 'authorization'),
-            }, hop.url === first ? undefined : hop.url);
-        }
-        const contentType = answer.headers['content-type'] ?? '';
-        return { status: answer.status, headers: answer.headers, body: answer.body, contentType };
-    }
-}
-/** Retry-After in delta-seconds; the HTTP-date form is ignored (it would need the wall clock). */
-function retryAfterMs(header) {
-    if (header === undefined || !/^\d+$/.test(header.trim()))
-        return undefined;
-    return Number(header.trim()) * 1000;
-}
-
-;// CONCATENATED MODULE: ./src/http/retry.ts
-
-
-
-
-const defaultSleep = (ms) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms);
-/**
- * sendHttpRequest, retried for what can heal by itself with capped exponential backoff, never
- * past the request's deadline. The final error says how many attempts were made and, when
- * retries were left, that the total time limit ended them.
- */
-async function sendWithRetries(request, policy) {
-    const deadline = request.deadline ?? Infinity;
-    for (let attempt = 0;; attempt++) {
-        let error;
-        try {
-            return await sendHttpRequest(request);
-        }
-        catch (caught) {
-            if (!(caught instanceof HttpError))
-                throw caught;
-            error = caught;
-        }
-        const { failure } = error;
-        const suggested = policy.honourRetryAfter && failure.kind === 'status' ? failure.retryAfterMs : undefined;
-        const backoff = Math.min(suggested ?? policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
-        const retriesLeft = isRetryable(failure) && attempt < policy.retries;
-        const outOfTime = retriesLeft && external_node_perf_hooks_.performance.now() + backoff >= deadline;
-        if (!retriesLeft || outOfTime) {
-            throw new HttpError(failure, { ...error.context, attempts: attempt + 1, outOfTime });
-        }
-        const note = httpErrorMessage(failure, { ...error.context, advice: undefined });
-        policy.log?.(`${note}; retrying in ${backoff} ms.`);
-        await (policy.sleep ?? defaultSleep)(backoff);
-    }
-}
-
+// EXTERNAL MODULE: ./src/http/url.ts
+var http_url = __nccwpck_require__(6697);
+// EXTERNAL MODULE: ./src/http/retry.ts
+var retry = __nccwpck_require__(8902);
 ;// CONCATENATED MODULE: ./src/timestamp/http.ts
 
 
@@ -65086,12 +64853,12 @@ async function sendWithRetries(request, policy) {
  * a redirect that would turn the POST into a GET is refused. Failures are NUPKG006.
  */
 async function postTimeStampQuery(url, body, options) {
-    const answer = await sendWithRetries({
+    const answer = await (0,retry/* sendWithRetries */.HI)({
         url,
         method: 'POST',
         headers: { 'Content-Type': 'application/timestamp-query' },
         body,
-        maxResponseBytes: LIMITS.maxTimestampResponseBytes,
+        maxResponseBytes: limits/* LIMITS */.b.maxTimestampResponseBytes,
         responseName: 'a timestamp response',
         timeoutMs: options.timeoutMs,
         deadline: options.deadline,
@@ -65100,8 +64867,7 @@ async function postTimeStampQuery(url, body, options) {
         advice: 'Check the URL and your network, or use another timestamp server.',
     }, {
         retries: options.retries,
-        baseDelayMs: 250,
-        maxDelayMs: 4000,
+        ...retry/* STANDARD_BACKOFF */.BB,
         honourRetryAfter: true,
         sleep: options.sleep,
         log: options.log,
@@ -65109,7 +64875,73 @@ async function postTimeStampQuery(url, body, options) {
     return { body: answer.body, contentType: answer.contentType };
 }
 
+;// CONCATENATED MODULE: ./src/asn1/encode.ts
+
+
+
+/**
+ * Minimal DER writing (ITU-T X.690 §8.1, §10); the matching reader is der-reader.ts.
+ *
+ * Signing works on raw element bytes rather than on decoded object trees so that everything we do
+ * not deliberately change (certificates, signed attributes, an existing primary signature when
+ * countersigning) keeps its exact bytes: one re-encoded byte in a signed region breaks a signature.
+ */
+function encode_encodeTlv(tag, content) {
+    const length = content.length;
+    let header;
+    if (length < 0x80) {
+        header = [tag, length];
+    }
+    else {
+        const octets = [];
+        for (let rest = length; rest > 0; rest = Math.floor(rest / 256))
+            octets.unshift(rest & 0xff);
+        header = [tag, 0x80 | octets.length, ...octets];
+    }
+    const out = new Uint8Array(header.length + length);
+    out.set(header, 0);
+    out.set(content, header.length);
+    return out;
+}
+function encode_sequence(...items) {
+    return encode_encodeTlv(tags_TAG.sequence, bytes_concat(items));
+}
+/** `SET OF`: DER orders the elements by their encodings (X.690 §11.6). */
+function setOf(items, tag = tags_TAG.set) {
+    return encode_encodeTlv(tag, bytes_concat(sortDer(items)));
+}
+/** Orders encodings as DER `SET OF` requires: shorter one padded with zeros, byte by byte. */
+function sortDer(items) {
+    return [...items].sort(compareDer);
+}
+function compareDer(a, b) {
+    const length = Math.max(a.length, b.length);
+    for (let i = 0; i < length; i++) {
+        const difference = (a[i] ?? 0) - (b[i] ?? 0);
+        if (difference !== 0)
+            return difference;
+    }
+    return 0;
+}
+function objectIdentifier(oid) {
+    return new Uint8Array(new ObjectIdentifier({ value: oid }).toBER(false));
+}
+function encode_octetString(value) {
+    return encode_encodeTlv(tags_TAG.octetString, value);
+}
+/** A small non-negative INTEGER (versions). */
+function smallInteger(value) {
+    if (!Number.isInteger(value) || value < 0 || value > 127)
+        throw new RangeError('unsupported');
+    return encode_encodeTlv(tags_TAG.integer, Uint8Array.of(value));
+}
+/** `AlgorithmIdentifier` with parameters absent, as the reference writes digest and RSA OIDs. */
+function algorithmIdentifier(oid) {
+    return encode_sequence(objectIdentifier(oid));
+}
+
 ;// CONCATENATED MODULE: ./src/timestamp/request.ts
+
 
 
 
@@ -65127,28 +64959,12 @@ const NONCE_LENGTH = 32;
  */
 function buildTimeStampRequest(hashAlgorithm, hashedMessage, random = external_node_crypto_.randomBytes) {
     const nonce = normalizeUnsignedInteger(nonceFrom(random(NONCE_LENGTH)));
-    const messageImprint = new Sequence({
-        value: [
-            new Sequence({
-                value: [
-                    new ObjectIdentifier({ value: HASH_ALGORITHMS[hashAlgorithm].oid }),
-                    // .NET writes the NULL explicitly; some TSAs reject an imprint without it.
-                    new Null(),
-                ],
-            }),
-            new OctetString({ valueHex: request_copy(hashedMessage) }),
-        ],
-    });
-    const request = new Sequence({
-        value: [
-            new Integer({ value: 1 }),
-            messageImprint,
-            new Integer({ valueHex: request_copy(nonce) }),
-            new build_Boolean({ value: true }),
-        ],
-    });
+    const messageImprint = encode_sequence(encode_sequence(objectIdentifier(HASH_ALGORITHMS[hashAlgorithm].oid), 
+    // .NET writes the NULL explicitly; some TSAs reject an imprint without it.
+    encode_encodeTlv(tags_TAG.null, new Uint8Array())), encode_octetString(hashedMessage));
+    const request = encode_sequence(smallInteger(1), messageImprint, encode_encodeTlv(tags_TAG.integer, nonce), encode_encodeTlv(tags_TAG.boolean, Uint8Array.of(0xff)));
     return {
-        der: new Uint8Array(request.toBER(false)),
+        der: request,
         nonce,
         hashAlgorithm,
         hashedMessage: Uint8Array.from(hashedMessage),
@@ -65179,11 +64995,8 @@ function normalizeUnsignedInteger(bytes) {
     }
     return Uint8Array.from(trimmed);
 }
-function request_copy(bytes) {
-    return Uint8Array.from(bytes).buffer;
-}
 
-;// CONCATENATED MODULE: ./src/verify/describe-certificate.ts
+;// CONCATENATED MODULE: ./src/certificate-rules/describe-certificate.ts
 /** How messages name a certificate: subject, SHA-256 fingerprint and validity, as NuGet prints them. */
 function describeCertificate(certificate) {
     return `'${certificate.subject}' (SHA-256 ${certificate.fingerprintSha256}, valid ${describe_certificate_isoDate(certificate.notBefore)} to ${describe_certificate_isoDate(certificate.notAfter)})`;
@@ -65192,7 +65005,7 @@ function describe_certificate_isoDate(date) {
     return date.toISOString().replace('.000Z', 'Z');
 }
 
-;// CONCATENATED MODULE: ./src/verify/checks/certificate-requirements.ts
+;// CONCATENATED MODULE: ./src/certificate-rules/certificate-requirements.ts
 
 
 const SHA2_RSA_SIGNATURES = new Set([
@@ -65237,12 +65050,18 @@ function checkCertificateRequirements(certificate, role, now) {
         });
     }
     if (certificate.notBefore.getTime() > now.getTime()) {
-        problems.push({ code: codes.notYetValid, message: `${who} is not yet valid.` });
+        problems.push({
+            code: codes.notYetValid,
+            message: `${who} is not yet valid: certificate not yet valid until ${certificate.notBefore.toISOString().slice(0, 10)}.`,
+        });
     }
     return problems;
 }
 
-;// CONCATENATED MODULE: ./src/verify/checks/signer-signature.ts
+;// CONCATENATED MODULE: ./src/certificate-rules/signer-signature.ts
+
+
+
 
 
 
@@ -65344,20 +65163,11 @@ function sortedAttributeSet(set) {
     try {
         const elements = childrenOf(decodeDer(set, 'signed attributes')).map(encodedBytes);
         elements.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-        const body = Buffer.concat(elements);
-        return Buffer.concat([Buffer.from([0x31]), derLength(body.length), body]);
+        return encode_encodeTlv(tags_TAG.set, bytes_concat(elements));
     }
     catch {
         return undefined;
     }
-}
-function derLength(length) {
-    if (length < 0x80)
-        return Buffer.from([length]);
-    const bytes = [];
-    for (let n = length; n > 0; n = Math.floor(n / 256))
-        bytes.unshift(n & 0xff);
-    return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 /** RSASSA-PSS-params (RFC 4055): hash (default SHA-1) and salt length (default 20). */
 function pssParameters(parameters) {
@@ -65384,7 +65194,7 @@ function pssParameters(parameters) {
     return hash ? { hash, saltLength } : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/verify/checks/token-signing-certificate.ts
+;// CONCATENATED MODULE: ./src/certificate-rules/token-signing-certificate.ts
 
 
 
@@ -65558,9 +65368,9 @@ const FAILURE_INFO_NAMES = {
  *   TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken TimeStampToken OPTIONAL }
  */
 function readTimeStampResp(body, url, contentType) {
-    const decoded = fromBER(crypto_toArrayBuffer(body));
-    const response = decoded.result;
-    const statusInfo = decoded.offset === body.byteLength && response instanceof Sequence
+    const decoded = decodeBer(body, 'timestampResponse');
+    const response = decoded?.block;
+    const statusInfo = decoded?.end === body.byteLength && response instanceof Sequence
         ? readPkiStatusInfo(response.valueBlock.value[0])
         : undefined;
     if (statusInfo === undefined) {
@@ -65615,19 +65425,18 @@ function describeStatus(info) {
     const name = PKI_STATUS_NAMES[info.status] ?? 'unknown';
     const parts = [`status ${info.status} (${name})`];
     if (info.statusStrings.length > 0)
-        parts.push(`"${response_printable(info.statusStrings.join('; '))}"`);
+        parts.push(`"${printable(info.statusStrings.join('; '))}"`);
     if (info.failInfo.length > 0)
         parts.push(`failure ${info.failInfo.join(', ')}`);
     return parts.join(', ');
 }
 /** Server text goes into logs and annotations: keep it one short, printable line. */
-function response_printable(text) {
+function printable(text) {
     const clean = text.replace(/[^\x20-\x7e]/g, '?');
     return clean.length > 200 ? `${clean.slice(0, 200)}...` : clean;
 }
 
 ;// CONCATENATED MODULE: ./src/timestamp/client.ts
-
 
 
 
@@ -65651,7 +65460,7 @@ async function requestTimestamp(options) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'No timestamp server URL was given.');
     }
     for (const url of options.urls)
-        checkHttpUrl(url, 'The timestamp server URL');
+        (0,http_url/* checkHttpUrl */.Om)(url, 'The timestamp server URL');
     const deadline = Math.min(external_node_perf_hooks_.performance.now() + (options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS), options.memory?.deadline ?? Infinity);
     const hashedMessage = crypto_digest(options.hashAlgorithm, options.signatureValue);
     const failures = [];
@@ -65668,11 +65477,11 @@ async function requestTimestamp(options) {
                 timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
                 retries: options.retries ?? DEFAULT_RETRIES,
                 deadline,
-                sleep: options.sleep ?? defaultSleep,
+                sleep: options.sleep ?? retry/* defaultSleep */.JG,
                 log: options.log,
             });
             // Messages name the server without credentials or query (displayUrl).
-            const shown = displayUrl(url);
+            const shown = (0,http_url/* displayUrl */.Qy)(url);
             const tokenDer = readTimeStampResp(body, shown, contentType);
             const token = parseToken(tokenDer, shown);
             const tsa = checkTimeStampResponse(request, token, shown, options.now());
@@ -65716,7 +65525,7 @@ function allServersFailed(failures) {
         return last.error;
     const reasons = failures.map(({ url, error, earlier }, index) => {
         const note = earlier ? ' (failed for an earlier package of this run; not asked again)' : '';
-        return `${index + 1}) ${displayUrl(url)}: ${error.code}${note}: ${withoutFinalStop(error.message)}.`;
+        return `${index + 1}) ${(0,http_url/* displayUrl */.Qy)(url)}: ${error.code}${note}: ${withoutFinalStop(error.message)}.`;
     });
     return new errors/* NupkgSigningError */.Zu(last.error.code, `No timestamp server gave a timestamp. ${reasons.join(' ')}`, { cause: last.error });
 }
@@ -65728,18 +65537,19 @@ function withoutFinalStop(text) {
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/signature/certificate-outline.ts
 
+
 /** Throws when `der` is not shaped like a Certificate (RFC 5280 §4.1). */
-function outlineCertificate(der) {
+function certificate_outline_outlineCertificate(der) {
     const certificate = readElement(der, 0, der.length);
-    const [tbs] = certificate?.tag === 0x30 ? childElements(der, certificate, 1) : [];
-    if (tbs?.tag !== 0x30)
+    const [tbs] = certificate?.tag === tags_TAG.sequence ? childElements(der, certificate, 1) : [];
+    if (tbs?.tag !== tags_TAG.sequence)
         throw new Error('not a DER Certificate');
     // TBSCertificate: [0] version OPTIONAL, serialNumber, signature, issuer, validity, subject, spki.
     const fields = childElements(der, tbs, 7);
-    const skip = fields[0]?.tag === 0xa0 ? 1 : 0;
+    const skip = fields[0]?.tag === contextTag(0, true) ? 1 : 0;
     const subject = fields[skip + 4];
     const spki = fields[skip + 5];
-    if (subject?.tag !== 0x30 || spki?.tag !== 0x30)
+    if (subject?.tag !== tags_TAG.sequence || spki?.tag !== tags_TAG.sequence)
         throw new Error('TBSCertificate is incomplete');
     return {
         subjectDer: der.subarray(subject.offset, subject.end),
@@ -65748,6 +65558,7 @@ function outlineCertificate(der) {
 }
 
 ;// CONCATENATED MODULE: ./src/trust/name.ts
+
 
 /**
  * A comparison key for a DER X.509 Name that matches names the way OpenSSL (the chain engine behind
@@ -65759,19 +65570,19 @@ function outlineCertificate(der) {
  * It walks DER headers rather than decoding with asn1js: trust stores key every root this way
  * when they load, and hundreds of asn1js decodes would dominate a short CLI run.
  */
-function canonicalNameKey(nameDer) {
+function name_canonicalNameKey(nameDer) {
     const name = readElement(nameDer, 0, nameDer.length);
     // Unparseable names never match anything but their own bytes.
     const raw = `raw:${name_hex(nameDer)}`;
-    if (name?.tag !== 0x30 || name.end !== nameDer.length)
+    if (name?.tag !== tags_TAG.sequence || name.end !== nameDer.length)
         return raw;
     const rdns = [];
     for (const rdn of childElements(nameDer, name)) {
-        if (rdn.tag !== 0x31)
+        if (rdn.tag !== tags_TAG.set)
             return raw;
         const attributes = [];
         for (const attribute of childElements(nameDer, rdn)) {
-            const key = attribute.tag === 0x30
+            const key = attribute.tag === tags_TAG.sequence
                 ? attributeKey(nameDer, childElements(nameDer, attribute))
                 : undefined;
             if (key === undefined)
@@ -65783,7 +65594,7 @@ function canonicalNameKey(nameDer) {
     return rdns.join(',');
 }
 function attributeKey(der, [type, value, ...rest]) {
-    if (type?.tag !== 0x06 || !value || rest.length > 0)
+    if (type?.tag !== tags_TAG.objectIdentifier || !value || rest.length > 0)
         return undefined;
     const oid = name_hex(der.subarray(type.start, type.end));
     // Universal, primitive tags only: bits 6-7 clear (universal) and bit 5 clear (primitive).
@@ -65833,6 +65644,8 @@ function name_hex(bytes) {
 }
 
 ;// CONCATENATED MODULE: ./src/trust/certificate-facts.ts
+
+
 
 
 
@@ -65895,9 +65708,9 @@ function certificateFacts(der, source = 'certificate') {
 function certificate_facts_parse(der) {
     const certificate = certificate_parseCertificate(der);
     const { extensions, subjectDer, issuerDer, basicConstraints } = certificate;
-    const subjectKey = canonicalNameKey(subjectDer);
+    const subjectKey = name_canonicalNameKey(subjectDer);
     // Most certificates looked up are self-signed roots: skip decoding the same name twice.
-    const issuerKey = bytesEqual(issuerDer, subjectDer) ? subjectKey : canonicalNameKey(issuerDer);
+    const issuerKey = bytesEqual(issuerDer, subjectDer) ? subjectKey : name_canonicalNameKey(issuerDer);
     const msPolicies = extensions.find((e) => e.oid === MS_APPLICATION_POLICIES);
     let x509;
     return {
@@ -65939,7 +65752,7 @@ function certificate_facts_parse(der) {
  * MS application policies extension: SEQUENCE OF PolicyInformation { policyIdentifier, ... }.
  */
 function readPolicyIdentifiers(value) {
-    const policies = expectUniversal(decodeDer(value, 'application policies extension'), der_TAG.sequence, 'application policies');
+    const policies = expectUniversal(decodeDer(value, 'application policies extension'), tags_TAG.sequence, 'application policies');
     return new Set(childrenOf(policies).map((policy) => readOid(childrenOf(policy)[0], 'policyIdentifier')));
 }
 function optionalHex(bytes) {
@@ -65950,6 +65763,8 @@ function certificate_facts_hex(bytes) {
 }
 
 ;// CONCATENATED MODULE: ./src/trust/pem.ts
+
+
 
 
 /**
@@ -65971,13 +65786,12 @@ function loadPemCertificates(text) {
     return certificates;
 }
 const PEM_MARKER = Buffer.from('-----BEGIN', 'latin1');
-const SEQUENCE = 0x30;
 /**
  * Whether a certificate file is DER — what Windows exports as `.cer` by default — rather than
  * PEM: it starts with an ASN.1 SEQUENCE and holds no `-----BEGIN` marker.
  */
 function isDerCertificateFile(bytes) {
-    return bytes[0] === SEQUENCE && Buffer.from(bytes).indexOf(PEM_MARKER) === -1;
+    return bytes[0] === tags_TAG.sequence && Buffer.from(bytes).indexOf(PEM_MARKER) === -1;
 }
 /**
  * The certificates of a file named as trust roots or a chain, PEM (any number of blocks) or DER
@@ -65992,7 +65806,7 @@ function loadCertificateFile(bytes) {
     let offset = 0;
     while (offset < bytes.length) {
         const which = `DER certificate ${certificates.length + 1}`;
-        if (bytes[offset] !== SEQUENCE) {
+        if (bytes[offset] !== tags_TAG.sequence) {
             throw new Error(`${which} at byte ${offset} does not start with an ASN.1 SEQUENCE`);
         }
         const end = offset + derElementLength(bytes, offset, which);
@@ -66020,20 +65834,12 @@ function certificateChainText(bytes, source) {
 }
 /** Header plus content length of the DER element at `offset` (definite lengths up to 4 bytes). */
 function derElementLength(bytes, offset, which) {
-    const first = bytes[offset + 1];
-    if (first === undefined)
-        throw new Error(`${which} is truncated in its length`);
-    if (first < 0x80)
-        return 2 + first;
-    const count = first & 0x7f;
-    if (count === 0 || count > 4)
+    const header = readHeader(bytes, offset, bytes.length, 'der');
+    if (header === 'indefinite length' || header === 'length field too long')
         throw new Error(`${which} has no definite length`);
-    if (offset + 2 + count > bytes.length)
+    if (typeof header === 'string')
         throw new Error(`${which} is truncated in its length`);
-    let length = 0;
-    for (let i = 0; i < count; i++)
-        length = length * 256 + (bytes[offset + 2 + i] ?? 0);
-    return 2 + count + length;
+    return header.start - offset + header.length;
 }
 
 ;// CONCATENATED MODULE: ./src/trust/trust-store.ts
@@ -66062,8 +65868,6 @@ class TrustStore {
     entries;
     bySubject = new Map();
     byFingerprint = new Set();
-    /** subject key + public key of every store certificate (anchor identity without exact DER). */
-    byNameAndKey = new Set();
     constructor(entries) {
         this.entries = entries;
         for (const entry of entries) {
@@ -66071,7 +65875,6 @@ class TrustStore {
             list.push(entry);
             this.bySubject.set(entry.subjectKey, list);
             this.byFingerprint.add(entry.fingerprint);
-            this.byNameAndKey.add(nameAndKey(entry));
         }
     }
     /** An empty store: every chain ends in UntrustedRoot or PartialChain. */
@@ -66079,7 +65882,7 @@ class TrustStore {
         return new TrustStore([]);
     }
     static fromCertificates(ders, source = 'trust store') {
-        return TrustStore.empty().withEntries(ders.map((der) => storeEntry(der, source)));
+        return TrustStore.empty().withEntries(ders.map((der) => storeEntry(der, source, NONE_KNOWN)));
     }
     /** `source` names the text in errors (a file name, an input name). */
     static fromPemText(text, source) {
@@ -66091,13 +65894,13 @@ class TrustStore {
      * Throws NUPKG005 when a path cannot be read, a named file holds no certificate, or the whole
      * set is empty.
      */
-    static fromPemFiles(paths) {
+    static fromPemFiles(paths, known = NONE_KNOWN) {
         const entries = [];
         for (const path of paths) {
             for (const file of expandPath(path)) {
                 // Inside a directory, files without certificates (keys, CRLs) are skipped.
                 const certificates = readPemOrThrow(readBytesOrThrow(file), file, file !== path);
-                entries.push(...certificates.map((der) => storeEntry(der, `A certificate in ${file}`)));
+                entries.push(...certificates.map((der) => storeEntry(der, `A certificate in ${file}`, known)));
             }
         }
         if (entries.length === 0) {
@@ -66107,7 +65910,7 @@ class TrustStore {
     }
     /** A new store with these certificates added (duplicates are ignored). */
     with(extraAnchors) {
-        return this.withEntries(extraAnchors.map((der) => storeEntry(der, 'An extra trust anchor')));
+        return this.withEntries(extraAnchors.map((der) => storeEntry(der, 'An extra trust anchor', NONE_KNOWN)));
     }
     get size() {
         return this.entries.length;
@@ -66126,8 +65929,9 @@ class TrustStore {
     isAnchor(certificate) {
         if (!certificate.selfIssued)
             return false;
-        return (this.byFingerprint.has(certificate.fingerprint) ||
-            this.byNameAndKey.has(nameAndKey(certificate)));
+        if (this.byFingerprint.has(certificate.fingerprint))
+            return true;
+        return (this.bySubject.get(certificate.subjectKey) ?? []).some((entry) => publicKeyKeyOf(entry) === certificate.publicKeyKey);
     }
     withEntries(entries) {
         const seen = new Set(this.byFingerprint);
@@ -66141,28 +65945,42 @@ class TrustStore {
         return new TrustStore(merged);
     }
 }
-/** Anchor identity without exact DER: the same subject with the same public key. */
-function nameAndKey(certificate) {
-    return `${certificate.subjectKey}|${certificate.publicKeyKey}`;
-}
-function storeEntry(der, source) {
+const NONE_KNOWN = new Map();
+function storeEntry(der, source, known) {
+    const fingerprint = (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
+    const knownSubject = known.get(fingerprint);
+    // An indexed certificate was outlined when the index was built: the same bytes outline alike.
+    if (knownSubject !== undefined)
+        return { der, source, fingerprint, subjectKey: knownSubject };
     try {
-        const outline = outlineCertificate(der);
+        const outline = certificate_outline_outlineCertificate(der);
         return {
             der,
             source,
-            fingerprint: (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase(),
-            subjectKey: canonicalNameKey(outline.subjectDer),
-            publicKeyKey: Buffer.from(outline.subjectPublicKeyInfoDer).toString('hex'),
+            fingerprint,
+            subjectKey: name_canonicalNameKey(outline.subjectDer),
+            publicKeyKey: spkiKey(outline.subjectPublicKeyInfoDer),
         };
     }
     catch (error) {
         throw invalidCertificate(source, error);
     }
 }
+/** The subject key of a certificate as a store indexes it (for the bundled roots' index). */
+function storeSubjectKey(der) {
+    return canonicalNameKey(outlineCertificate(der).subjectDer);
+}
+function spkiKey(spki) {
+    return Buffer.from(spki).toString('hex');
+}
+function publicKeyKeyOf(entry) {
+    entry.publicKeyKey ??= spkiKey(certificate_outline_outlineCertificate(entry.der).subjectPublicKeyInfoDer);
+    return entry.publicKeyKey;
+}
 function factsOf(entry) {
     try {
-        return certificateFacts(entry.der, entry.source);
+        entry.facts ??= certificateFacts(entry.der, entry.source);
+        return entry.facts;
     }
     catch (error) {
         throw invalidCertificate(entry.source, error);
@@ -66225,6 +66043,8 @@ function unreadable(path, error) {
 const CODE_SIGNING_BUNDLE = 'codesignctl.pem';
 const TIMESTAMPING_BUNDLE = 'timestampctl.pem';
 const DIRECTORY = 'trustedroots';
+/** Subject keys of the bundled roots by fingerprint, written at build time (see below). */
+const SUBJECT_INDEX = 'subject-index.json';
 /**
  * Finds the shipped `trustedroots/` directory by walking up from `start` (default: this module).
  * The same code runs as `src/trust/*.ts` under jest and inside the single-file bundles
@@ -66249,19 +66069,67 @@ function loadBundledTrustStores(start) {
     if (directory === undefined) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG005', `The bundled trust roots (${DIRECTORY}/${CODE_SIGNING_BUNDLE}) were not found above ${start ?? moduleDirectory()}. Reinstall the tool so that ${DIRECTORY}/ ships next to dist/, or pass trust roots explicitly.`);
     }
+    const known = readSubjectIndex((0,external_node_path_.join)(directory, SUBJECT_INDEX));
     return {
-        codeSigning: TrustStore.fromPemFiles([(0,external_node_path_.join)(directory, CODE_SIGNING_BUNDLE)]),
-        timestamping: TrustStore.fromPemFiles([(0,external_node_path_.join)(directory, TIMESTAMPING_BUNDLE)]),
+        codeSigning: TrustStore.fromPemFiles([(0,external_node_path_.join)(directory, CODE_SIGNING_BUNDLE)], known),
+        timestamping: TrustStore.fromPemFiles([(0,external_node_path_.join)(directory, TIMESTAMPING_BUNDLE)], known),
     };
+}
+/**
+ * The build-time index of the bundled roots (`trustedroots/subject-index.json`, kept fresh by
+ * __tests__/unit/trust/subject-index.test.ts): it spares every run canonicalising the 600 names.
+ * It is keyed by each certificate's SHA-256, so an entry can only describe those exact bytes; a
+ * missing, stale or damaged index costs time, never a different verdict.
+ */
+function readSubjectIndex(path) {
+    let parsed;
+    try {
+        parsed = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        return new Map();
+    }
+    if (typeof parsed !== 'object' || parsed === null)
+        return new Map();
+    return new Map(Object.entries(parsed).filter((entry) => {
+        return /^[0-9A-F]{64}$/.test(entry[0]) && typeof entry[1] === 'string';
+    }));
 }
 function moduleDirectory() {
     return (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
 }
 
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/trust/system-roots.ts
 
 
 
+
+/** `tls.getCACertificates('system')`: the Windows and macOS stores, OpenSSL's on Linux. */
+const runtimeSystemCertificates = () => {
+    const api = external_node_tls_;
+    return typeof api.getCACertificates === 'function' ? api.getCACertificates('system') : undefined;
+};
+/**
+ * The roots a system certificate source lists, as one store; certificates this tool cannot read
+ * are left out (an OS store may hold some), and an empty list gives undefined.
+ */
+function storeFromSystemCertificates(pems) {
+    const readable = [];
+    for (const pem of pems) {
+        try {
+            readable.push(...TrustStore.fromPemText(pem, 'the system certificate store').certificates);
+        }
+        catch (error) {
+            if (!(0,errors/* isNupkgSigningError */.Vc)(error))
+                throw error;
+        }
+    }
+    return readable.length === 0
+        ? undefined
+        : TrustStore.fromCertificates(readable, 'the system certificate store');
+}
 /**
  * OS CA bundles in the order OpenSSL-based distributions place them (Debian/Ubuntu/Alpine/Arch,
  * Fedora/RHEL, openSUSE, older RHEL). Used when no SDK bundle applies, like .NET's default
@@ -66311,166 +66179,29 @@ function loadObjectSigningTrustStore(path = OBJECT_SIGNING_BUNDLE_PATH) {
  * Microsoft CTL) stand in for it.
  */
 function loadDefaultTrustStores(options = {}) {
-    const bundled = loadBundledTrustStores(options.bundledFrom);
+    const bundled = options.bundled?.() ?? loadBundledTrustStores(options.bundledFrom);
     if ((options.platform ?? process.platform) !== 'linux')
         return bundled;
     const objectSigning = loadObjectSigningTrustStore(options.objectSigningBundle ?? OBJECT_SIGNING_BUNDLE_PATH);
     return objectSigning ? { ...bundled, codeSigning: objectSigning } : bundled;
 }
 
-;// CONCATENATED MODULE: ./src/verify/result.ts
-function result_issue(code, level, message) {
+;// CONCATENATED MODULE: ./src/issues.ts
+function issues_issue(code, level, message) {
     return { code, level, message };
+}
+/** The issues, each marked as concerning `signature`. */
+function aboutSignature(issues, signature) {
+    return issues.map((found) => ({ ...found, signature }));
 }
 function hasErrors(issues) {
     return issues.some((i) => i.level === 'error');
 }
 
-;// CONCATENATED MODULE: ./src/sign/der.ts
-
-
-const sign_der_TAG = {
-    integer: 0x02,
-    octetString: 0x04,
-    null: 0x05,
-    oid: 0x06,
-    utf8String: 0x0c,
-    ia5String: 0x16,
-    utcTime: 0x17,
-    generalizedTime: 0x18,
-    sequence: 0x30,
-    set: 0x31,
-};
-/** Tag of a context-specific element `[n]`, constructed or primitive. */
-function contextTag(n, constructed) {
-    return 0x80 | (constructed ? 0x20 : 0) | n;
-}
-function malformed(why) {
-    return new errors/* NupkgSigningError */.Zu('NU3003', `The signature is not valid DER: ${why}.`);
-}
-/** Reads the element starting at `offset`. Indefinite lengths are refused: we only splice DER. */
-function readTlv(bytes, offset = 0) {
-    if (offset + 2 > bytes.length)
-        throw malformed('truncated element header');
-    const tag = bytes[offset];
-    if ((tag & 0x1f) === 0x1f)
-        throw malformed('high tag numbers are not used in CMS');
-    let length = bytes[offset + 1];
-    let header = 2;
-    if (length & 0x80) {
-        const count = length & 0x7f;
-        if (count === 0)
-            throw malformed('indefinite length');
-        if (count > 4)
-            throw malformed('length field too long');
-        if (offset + 2 + count > bytes.length)
-            throw malformed('truncated length field');
-        length = 0;
-        for (let i = 0; i < count; i++)
-            length = length * 256 + bytes[offset + 2 + i];
-        header += count;
-    }
-    const end = offset + header + length;
-    if (end > bytes.length)
-        throw malformed('element runs past the end of its container');
-    return {
-        tag,
-        bytes: bytes.subarray(offset, end),
-        content: bytes.subarray(offset + header, end),
-    };
-}
-/** Reads `bytes` as exactly one element, with nothing after it. */
-function der_readSingle(bytes) {
-    const tlv = readTlv(bytes);
-    if (tlv.bytes.length !== bytes.length)
-        throw malformed('trailing data after the element');
-    return tlv;
-}
-/** The elements inside a constructed element's content. */
-function children(content) {
-    const result = [];
-    for (let offset = 0; offset < content.length;) {
-        const tlv = readTlv(content, offset);
-        result.push(tlv);
-        offset += tlv.bytes.length;
-    }
-    return result;
-}
-/** Reads an element and checks its tag. */
-function expectTag(tlv, tag, what) {
-    if (tlv === undefined)
-        throw malformed(`${what} is missing`);
-    if (tlv.tag !== tag) {
-        throw malformed(`${what} has tag 0x${tlv.tag.toString(16)}, expected 0x${tag.toString(16)}`);
-    }
-    return tlv;
-}
-function der_encodeTlv(tag, content) {
-    const length = content.length;
-    let header;
-    if (length < 0x80) {
-        header = [tag, length];
-    }
-    else {
-        const octets = [];
-        for (let rest = length; rest > 0; rest = Math.floor(rest / 256))
-            octets.unshift(rest & 0xff);
-        header = [tag, 0x80 | octets.length, ...octets];
-    }
-    const out = new Uint8Array(header.length + length);
-    out.set(header, 0);
-    out.set(content, header.length);
-    return out;
-}
-function der_concat(parts) {
-    return Uint8Array.from(Buffer.concat(parts));
-}
-function der_sequence(...items) {
-    return der_encodeTlv(sign_der_TAG.sequence, der_concat(items));
-}
-/** `SET OF`: DER orders the elements by their encodings (X.690 §11.6). */
-function setOf(items, tag = sign_der_TAG.set) {
-    return der_encodeTlv(tag, der_concat(sortDer(items)));
-}
-/** Orders encodings as DER `SET OF` requires: shorter one padded with zeros, byte by byte. */
-function sortDer(items) {
-    return [...items].sort(compareDer);
-}
-function compareDer(a, b) {
-    const length = Math.max(a.length, b.length);
-    for (let i = 0; i < length; i++) {
-        const difference = (a[i] ?? 0) - (b[i] ?? 0);
-        if (difference !== 0)
-            return difference;
-    }
-    return 0;
-}
-function objectIdentifier(oid) {
-    return new Uint8Array(new ObjectIdentifier({ value: oid }).toBER(false));
-}
-/** Decodes an OBJECT IDENTIFIER element to dotted form. */
-function readObjectIdentifier(tlv) {
-    const decoded = fromBER(Uint8Array.from(tlv.bytes));
-    if (decoded.offset === -1 || !(decoded.result instanceof ObjectIdentifier)) {
-        throw malformed('an OBJECT IDENTIFIER does not decode');
-    }
-    return decoded.result.valueBlock.toString();
-}
-function der_octetString(value) {
-    return der_encodeTlv(sign_der_TAG.octetString, value);
-}
-/** A small non-negative INTEGER (versions). */
-function smallInteger(value) {
-    if (!Number.isInteger(value) || value < 0 || value > 127)
-        throw new RangeError('unsupported');
-    return der_encodeTlv(sign_der_TAG.integer, Uint8Array.of(value));
-}
-/** `AlgorithmIdentifier` with parameters absent, as the reference writes digest and RSA OIDs. */
-function algorithmIdentifier(oid) {
-    return der_sequence(objectIdentifier(oid));
-}
-
 ;// CONCATENATED MODULE: ./src/sign/cms-parts.ts
+
+
+
 
 
 
@@ -66489,8 +66220,9 @@ function cms_parts_malformed(why) {
 }
 /** Splits a `ContentInfo` of type id-signedData. */
 function cms_parts_decodeSignedData(contentInfoDer) {
-    const [contentType, content, ...rest] = children(expectTag(der_readSingle(contentInfoDer), sign_der_TAG.sequence, 'ContentInfo').content);
-    if (readObjectIdentifier(expectTag(contentType, sign_der_TAG.oid, 'contentType')) !== oids_OID.signedData) {
+    const [contentType, content, ...rest] = children(expectTag(der_reader_readSingle(contentInfoDer), tags_TAG.sequence, 'ContentInfo').content);
+    if (readObjectIdentifier(expectTag(contentType, tags_TAG.objectIdentifier, 'contentType')) !==
+        oids_OID.signedData) {
         throw cms_parts_malformed('the content type is not id-signedData');
     }
     if (rest.length > 0)
@@ -66498,18 +66230,18 @@ function cms_parts_decodeSignedData(contentInfoDer) {
     const [signedData, ...extra] = children(expectTag(content, contextTag(0, true), 'content').content);
     if (extra.length > 0)
         throw cms_parts_malformed('content [0] holds more than one element');
-    const fields = children(expectTag(signedData, sign_der_TAG.sequence, 'SignedData').content);
+    const fields = children(expectTag(signedData, tags_TAG.sequence, 'SignedData').content);
     let index = 0;
     const next = () => fields[index];
-    const version = expectTag(fields[index++], sign_der_TAG.integer, 'SignedData.version');
-    const digestAlgorithms = expectTag(fields[index++], sign_der_TAG.set, 'digestAlgorithms');
-    const encapContentInfo = expectTag(fields[index++], sign_der_TAG.sequence, 'encapContentInfo');
+    const version = expectTag(fields[index++], tags_TAG.integer, 'SignedData.version');
+    const digestAlgorithms = expectTag(fields[index++], tags_TAG.set, 'digestAlgorithms');
+    const encapContentInfo = expectTag(fields[index++], tags_TAG.sequence, 'encapContentInfo');
     let certificates = [];
     if (next()?.tag === cms_parts_CERTIFICATES) {
         certificates = children(fields[index++].content).map((certificate) => certificate.bytes);
     }
     const crls = next()?.tag === cms_parts_CRLS ? fields[index++].bytes : undefined;
-    const signerInfos = expectTag(fields[index++], sign_der_TAG.set, 'signerInfos');
+    const signerInfos = expectTag(fields[index++], tags_TAG.set, 'signerInfos');
     if (index !== fields.length)
         throw cms_parts_malformed('SignedData has extra fields');
     return {
@@ -66525,23 +66257,23 @@ function cms_parts_decodeSignedData(contentInfoDer) {
 function encodeSignedData(parts) {
     const fields = [parts.version, parts.digestAlgorithms, parts.encapContentInfo];
     if (parts.certificates.length > 0)
-        fields.push(der_encodeTlv(cms_parts_CERTIFICATES, der_concat(parts.certificates)));
+        fields.push(encode_encodeTlv(cms_parts_CERTIFICATES, bytes_concat(parts.certificates)));
     if (parts.crls !== undefined)
         fields.push(parts.crls);
-    fields.push(der_encodeTlv(sign_der_TAG.set, der_concat(parts.signerInfos)));
-    return der_sequence(objectIdentifier(oids_OID.signedData), der_encodeTlv(contextTag(0, true), der_sequence(...fields)));
+    fields.push(encode_encodeTlv(tags_TAG.set, bytes_concat(parts.signerInfos)));
+    return encode_sequence(objectIdentifier(oids_OID.signedData), encode_encodeTlv(contextTag(0, true), encode_sequence(...fields)));
 }
 function decodeSignerInfo(der) {
-    const fields = children(expectTag(der_readSingle(der), sign_der_TAG.sequence, 'SignerInfo').content);
+    const fields = children(expectTag(der_reader_readSingle(der), tags_TAG.sequence, 'SignerInfo').content);
     let index = 0;
-    const version = expectTag(fields[index++], sign_der_TAG.integer, 'SignerInfo.version');
+    const version = expectTag(fields[index++], tags_TAG.integer, 'SignerInfo.version');
     const sid = fields[index++];
     if (sid === undefined)
         throw cms_parts_malformed('SignerInfo.sid is missing');
-    const digestAlgorithm = expectTag(fields[index++], sign_der_TAG.sequence, 'digestAlgorithm');
+    const digestAlgorithm = expectTag(fields[index++], tags_TAG.sequence, 'digestAlgorithm');
     const signedAttrs = fields[index]?.tag === cms_parts_SIGNED_ATTRS ? fields[index++] : undefined;
-    const signatureAlgorithm = expectTag(fields[index++], sign_der_TAG.sequence, 'signatureAlgorithm');
-    const signature = expectTag(fields[index++], sign_der_TAG.octetString, 'signature');
+    const signatureAlgorithm = expectTag(fields[index++], tags_TAG.sequence, 'signatureAlgorithm');
+    const signature = expectTag(fields[index++], tags_TAG.octetString, 'signature');
     const unsignedAttrs = fields[index]?.tag === cms_parts_UNSIGNED_ATTRS ? fields[index++] : undefined;
     if (index !== fields.length)
         throw cms_parts_malformed('SignerInfo has extra fields');
@@ -66561,9 +66293,9 @@ function encodeSignerInfo(parts) {
         fields.push(parts.signedAttrs);
     fields.push(parts.signatureAlgorithm, parts.signature);
     if (parts.unsignedAttrs !== undefined) {
-        fields.push(der_encodeTlv(cms_parts_UNSIGNED_ATTRS, der_concat(parts.unsignedAttrs)));
+        fields.push(encode_encodeTlv(cms_parts_UNSIGNED_ATTRS, bytes_concat(parts.unsignedAttrs)));
     }
-    return der_sequence(...fields);
+    return encode_sequence(...fields);
 }
 /**
  * The content octets of the `signature` OCTET STRING: what a countersignature's message-digest
@@ -66582,20 +66314,24 @@ function signedAttributesAsSigned(parts) {
 
 ;// CONCATENATED MODULE: ./src/sign/attribute.ts
 
+
+
 /** DER-encodes an attribute; its values are put in `SET OF` order. */
 function encodeAttribute(attribute) {
-    return der_sequence(objectIdentifier(attribute.type), setOf(attribute.values));
+    return encode_sequence(objectIdentifier(attribute.type), setOf(attribute.values));
 }
 /** Decodes an `Attribute` element, keeping the value bytes exactly as they were. */
 function decodeAttribute(der) {
-    const [type, values] = children(expectTag(der_readSingle(der), sign_der_TAG.sequence, 'Attribute').content);
+    const [type, values] = children(expectTag(der_reader_readSingle(der), tags_TAG.sequence, 'Attribute').content);
     return {
-        type: readObjectIdentifier(expectTag(type, sign_der_TAG.oid, 'attrType')),
-        values: children(expectTag(values, sign_der_TAG.set, 'attrValues').content).map((value) => value.bytes),
+        type: readObjectIdentifier(expectTag(type, tags_TAG.objectIdentifier, 'attrType')),
+        values: children(expectTag(values, tags_TAG.set, 'attrValues').content).map((value) => value.bytes),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/sign/signed-attributes.ts
+
+
 
 
 
@@ -66613,7 +66349,7 @@ function contentTypeAttribute(contentType = oids_OID.data) {
 }
 /** RFC 5652 §11.2 message-digest. */
 function messageDigestAttribute(messageDigest) {
-    return { type: oids_OID.messageDigest, values: [der_octetString(messageDigest)] };
+    return { type: oids_OID.messageDigest, values: [encode_octetString(messageDigest)] };
 }
 /** RFC 5652 §11.3 signing-time. Presence is what NuGet checks; the value is never evaluated. */
 function signingTimeAttribute(signingTime) {
@@ -66636,9 +66372,9 @@ function encodeTime(time) {
         two(time.getUTCSeconds()) +
         'Z';
     if (year >= 1950 && year <= 2049) {
-        return der_encodeTlv(sign_der_TAG.utcTime, Buffer.from(two(year % 100) + rest, 'ascii'));
+        return encode_encodeTlv(tags_TAG.utcTime, Buffer.from(two(year % 100) + rest, 'ascii'));
     }
-    return der_encodeTlv(sign_der_TAG.generalizedTime, Buffer.from(String(year).padStart(4, '0') + rest, 'ascii'));
+    return encode_encodeTlv(tags_TAG.generalizedTime, Buffer.from(String(year).padStart(4, '0') + rest, 'ascii'));
 }
 /**
  * ETSI/RFC 5126 commitment-type-indication; one value per commitment type, each
@@ -66647,7 +66383,7 @@ function encodeTime(time) {
 function commitmentTypeIndicationAttribute(...commitmentTypes) {
     return {
         type: oids_OID.commitmentTypeIndication,
-        values: commitmentTypes.map((oid) => der_sequence(objectIdentifier(oid))),
+        values: commitmentTypes.map((oid) => encode_sequence(objectIdentifier(oid))),
     };
 }
 /**
@@ -66657,8 +66393,8 @@ function commitmentTypeIndicationAttribute(...commitmentTypes) {
  */
 function signingCertificateV2Attribute(certificate, hashAlgorithm, defects = {}) {
     const certHash = defects.certHash ?? crypto_digest(hashAlgorithm, certificate.der);
-    const essCertIdV2 = der_sequence(algorithmIdentifier(HASH_ALGORITHMS[hashAlgorithm].oid), der_octetString(certHash), ...(defects.omitIssuerSerial ? [] : [issuerSerial(certificate)]));
-    const signingCertificateV2 = der_sequence(der_sequence(essCertIdV2));
+    const essCertIdV2 = encode_sequence(algorithmIdentifier(HASH_ALGORITHMS[hashAlgorithm].oid), encode_octetString(certHash), ...(defects.omitIssuerSerial ? [] : [issuerSerial(certificate)]));
+    const signingCertificateV2 = encode_sequence(encode_sequence(essCertIdV2));
     return { type: oids_OID.signingCertificateV2, values: [signingCertificateV2] };
 }
 /**
@@ -66676,8 +66412,8 @@ function signingCertificateV1Attribute(certificate) {
  * number's content octets copied from the certificate so the verifier's byte comparison holds.
  */
 function issuerSerial(certificate) {
-    const generalNames = der_sequence(der_encodeTlv(contextTag(4, true), certificate.issuer));
-    return der_sequence(generalNames, der_encodeTlv(sign_der_TAG.integer, certificate.serialNumber));
+    const generalNames = encode_sequence(encode_encodeTlv(contextTag(4, true), certificate.issuer));
+    return encode_sequence(generalNames, encode_encodeTlv(tags_TAG.integer, certificate.serialNumber));
 }
 /** nuget-v3-service-index-url: the URL as an IA5String, exactly as supplied. */
 function serviceIndexUrlAttribute(serviceIndexUrl) {
@@ -66691,7 +66427,7 @@ function serviceIndexUrlAttribute(serviceIndexUrl) {
     if (url?.protocol !== 'https:' || ![...serviceIndexUrl].every((c) => c.charCodeAt(0) < 0x80)) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The service index URL '${serviceIndexUrl}' must be an absolute https URL in ASCII characters.`);
     }
-    const value = der_encodeTlv(sign_der_TAG.ia5String, Buffer.from(serviceIndexUrl, 'ascii'));
+    const value = encode_encodeTlv(tags_TAG.ia5String, Buffer.from(serviceIndexUrl, 'ascii'));
     return { type: oids_OID.nugetV3ServiceIndexUrl, values: [value] };
 }
 /** nuget-package-owners: `SEQUENCE SIZE (1..MAX) OF UTF8String`, none empty or blank. */
@@ -66699,7 +66435,7 @@ function packageOwnersAttribute(owners) {
     if (owners.length === 0 || owners.some((owner) => owner.trim() === '')) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'Package owners must be a non-empty list of non-blank names.');
     }
-    const value = der_sequence(...owners.map((owner) => der_encodeTlv(sign_der_TAG.utf8String, Buffer.from(owner))));
+    const value = encode_sequence(...owners.map((owner) => encode_encodeTlv(tags_TAG.utf8String, Buffer.from(owner))));
     return { type: oids_OID.nugetPackageOwners, values: [value] };
 }
 /**
@@ -66714,7 +66450,7 @@ function sortSignedAttributes(attributes) {
     return {
         attributes: encoded.map((bytes) => byEncoding.get(bytes)),
         encoded,
-        der: der_encodeTlv(sign_der_TAG.set, der_concat(encoded)),
+        der: encode_encodeTlv(tags_TAG.set, bytes_concat(encoded)),
     };
 }
 
@@ -66724,7 +66460,18 @@ function sortSignedAttributes(attributes) {
 
 
 
+/**
+ * The last certificate read: a run signs many packages with one certificate, and the parts read
+ * depend on its bytes only. One entry, so memory stays flat whatever a run signs with.
+ */
+let lastRead;
 function readSignerCertificate(der) {
+    if (lastRead !== undefined && Buffer.from(der).equals(lastRead.der))
+        return lastRead;
+    lastRead = parseSignerCertificate(der);
+    return lastRead;
+}
+function parseSignerCertificate(der) {
     const pkijs = getPkijs();
     let certificate;
     let publicKey;
@@ -66764,6 +66511,8 @@ function readSignerCertificate(der) {
 
 
 
+
+
 /**
  * Builds one SignerInfo the way the reference signer does (nuget-signing-spec.md §2.1, §4.4):
  * signed attributes DER-sorted, signed as the 0x31 `SET OF`, carried under `[0]` in that same order;
@@ -66785,9 +66534,9 @@ async function buildSignerInfo(request) {
         version: smallInteger(version),
         sid: signerIdentifier(certificate, kind),
         digestAlgorithm: algorithmIdentifier(HASH_ALGORITHMS[hashAlgorithm].oid),
-        signedAttrs: der_encodeTlv(contextTag(0, true), der_concat(signedAttributes.encoded)),
+        signedAttrs: encode_encodeTlv(contextTag(0, true), bytes_concat(signedAttributes.encoded)),
         signatureAlgorithm: algorithmIdentifier(oids_OID.rsaEncryption),
-        signature: der_octetString(signatureValue),
+        signature: encode_octetString(signatureValue),
         unsignedAttrs: undefined,
     });
     return { der, signatureValue, version, signedAttributes };
@@ -66798,9 +66547,9 @@ function signerIdentifier(certificate, kind) {
             throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The signing certificate has no Subject Key Identifier to identify the signer by.');
         }
         // subjectKeyIdentifier [0] IMPLICIT SubjectKeyIdentifier: a primitive context tag.
-        return der_encodeTlv(contextTag(0, false), certificate.subjectKeyIdentifier);
+        return encode_encodeTlv(contextTag(0, false), certificate.subjectKeyIdentifier);
     }
-    return der_sequence(certificate.issuer, der_encodeTlv(sign_der_TAG.integer, certificate.serialNumber));
+    return encode_sequence(certificate.issuer, encode_encodeTlv(tags_TAG.integer, certificate.serialNumber));
 }
 /**
  * A remote signer can return anything; checking the result against the certificate here turns a
@@ -66829,6 +66578,7 @@ function checkSignature(certificate, hashAlgorithm, data, signature) {
 
 
 
+
 /**
  * Builds an author or repository primary signature as `dotnet nuget sign` does
  * (nuget-signing-spec.md §2.1, §4.1, §4.2, §10.3 step 3). No timestamp: see timestamp-attribute.ts.
@@ -66836,11 +66586,13 @@ function checkSignature(certificate, hashAlgorithm, data, signature) {
 async function buildPrimarySignature(request) {
     const { signer, hashAlgorithm, overrides = {} } = request;
     const certificate = readSignerCertificate(signer.certificate);
+    // Omissions remove the builder's own attributes; extras are added as given, so a defect can
+    // replace an attribute (leave it out, add a wrong one of the same type).
     const omitted = new Set(overrides.omitAttributes ?? []);
     const attributes = [
-        ...primaryAttributes(request, certificate),
+        ...primaryAttributes(request, certificate).filter((attribute) => !omitted.has(attribute.type)),
         ...(overrides.extraAttributes ?? []),
-    ].filter((attribute) => !omitted.has(attribute.type));
+    ];
     const signerInfo = await buildSignerInfo({
         signer,
         certificate,
@@ -66848,7 +66600,7 @@ async function buildPrimarySignature(request) {
         attributes,
         ...(overrides.sid ? { sid: overrides.sid } : {}),
     });
-    const encapContentInfo = der_sequence(objectIdentifier(oids_OID.data), der_encodeTlv(contextTag(0, true), der_octetString(request.content)));
+    const encapContentInfo = encode_sequence(objectIdentifier(oids_OID.data), encode_encodeTlv(contextTag(0, true), encode_octetString(request.content)));
     const der = encodeSignedData({
         version: smallInteger(signerInfo.version),
         digestAlgorithms: setOf([algorithmIdentifier(HASH_ALGORITHMS[hashAlgorithm].oid)]),
@@ -67182,7 +66934,7 @@ function describeUsageProblem(chain, policy) {
         .join('; ');
 }
 
-;// CONCATENATED MODULE: ./src/verify/checks/nuget-org-certificate.ts
+;// CONCATENATED MODULE: ./src/certificate-rules/nuget-org-certificate.ts
 
 
 
@@ -67278,6 +67030,38 @@ function nuget_org_certificate_isoDate(date) {
  * or, with `allowUntrustedRoot`, of any chain.
  */
 function checkSigningCertificate(certificate, chain, options) {
+    const key = [
+        certificate,
+        ...chain,
+        options.roots,
+        ...(options.extraRoots ?? []),
+        options.allowUntrustedRoot === true,
+        options.now.getTime(),
+    ];
+    if (!lastSigningCheck || !sameInputs(lastSigningCheck.key, key)) {
+        lastSigningCheck = { key, result: checkSigningCertificateNow(certificate, chain, options) };
+    }
+    const { result } = lastSigningCheck;
+    return { chain: [...result.chain], warnings: result.warnings.map((w) => ({ ...w })) };
+}
+/**
+ * The last passed check and what it was asked: a CLI batch signs every package with the same
+ * certificate, chain, roots and signing time, so the answer is the same; any other input (the
+ * action reads the clock for each package) asks again. A refusal is not kept: it is thrown again.
+ */
+let lastSigningCheck;
+/** Same length, and each input the same object, number or flag, or equal bytes. */
+function sameInputs(a, b) {
+    return (a.length === b.length &&
+        a.every((value, i) => {
+            const other = b[i];
+            if (value instanceof Uint8Array && other instanceof Uint8Array) {
+                return Buffer.from(value.buffer, value.byteOffset, value.byteLength).equals(other);
+            }
+            return value === other;
+        }));
+}
+function checkSigningCertificateNow(certificate, chain, options) {
     const view = certificate_parseCertificate(certificate);
     const problem = checkCertificateRequirements(view, 'signing', options.now)[0];
     if (problem)
@@ -67301,10 +67085,10 @@ function checkSigningCertificate(certificate, chain, options) {
     if (built.statuses.includes('UntrustedRoot')) {
         const root = rootDescription(built);
         if (isSelfIssued(built)) {
-            warnings.push(result_issue('NU3018', 'warning', `${who} is self-issued and not trusted on this machine. NuGet signs with it too (with this warning); consumers must trust it explicitly, e.g. with trustedSigners allowUntrustedRoot.`));
+            warnings.push(issues_issue('NU3018', 'warning', `${who} is self-issued and not trusted on this machine. NuGet signs with it too (with this warning); consumers must trust it explicitly, e.g. with trustedSigners allowUntrustedRoot.`));
         }
         else if (options.allowUntrustedRoot) {
-            warnings.push(result_issue('NU3018', 'warning', `${who} chains to ${root}, which is not a trusted root. 'dotnet nuget sign' would refuse to sign with NU3018; signed anyway because untrusted roots are allowed. Consumers must trust that root (or the certificate via trustedSigners allowUntrustedRoot).`));
+            warnings.push(issues_issue('NU3018', 'warning', `${who} chains to ${root}, which is not a trusted root. 'dotnet nuget sign' would refuse to sign with NU3018; signed anyway because untrusted roots are allowed. Consumers must trust that root (or the certificate via trustedSigners allowUntrustedRoot).`));
         }
         else {
             throw new errors/* NupkgSigningError */.Zu('NU3018', `${who} chains to ${root}, which is not a trusted root, so NuGet would refuse to sign with it. Add the root with --trusted-roots FILE (the action's trusted-roots input), or for an internal feed sign anyway with --allow-untrusted-root.`);
@@ -67331,7 +67115,7 @@ function checkTimestampCertificate(tsaCertificate, tokenCertificates, options) {
     const onlyUntrusted = built.statuses.every((status) => status === 'UntrustedRoot');
     if (onlyUntrusted && options.allowUntrustedRoot) {
         return [
-            result_issue('NU3028', 'warning', `${who} chains to ${rootDescription(built)}, which is not a trusted timestamping root. 'dotnet nuget sign' would fail with NU3028, and 'dotnet nuget verify' will report the timestamp as invalid unless that root is trusted.`),
+            issues_issue('NU3028', 'warning', `${who} chains to ${rootDescription(built)}, which is not a trusted timestamping root. 'dotnet nuget sign' would fail with NU3028, and 'dotnet nuget verify' will report the timestamp as invalid unless that root is trusted.`),
         ];
     }
     throw new errors/* NupkgSigningError */.Zu('NU3028', `${who} cannot be used: ${chainProblem(built, oids_OID.timeStamping)}.`);
@@ -67342,8 +67126,23 @@ function checkTimestampCertificate(tsaCertificate, tokenCertificates, options) {
  * Microsoft code-signing CTL (self-issued rejected), and exactly one timestamp.
  */
 function nugetOrgWarnings(certificate, options) {
+    const key = [
+        certificate,
+        ...options.chain,
+        options.codeSigningRoots,
+        options.timestamped,
+        options.now.getTime(),
+    ];
+    if (!lastAdvice || !sameInputs(lastAdvice.key, key)) {
+        lastAdvice = { key, result: nugetOrgWarningsNow(certificate, options) };
+    }
+    return lastAdvice.result.map((w) => ({ ...w }));
+}
+/** The last advice and what it was asked (see lastSigningCheck). */
+let lastAdvice;
+function nugetOrgWarningsNow(certificate, options) {
     const view = certificate_parseCertificate(certificate);
-    const warn = (code, why) => result_issue(code, 'warning', `nuget.org would reject this signature: ${why}`);
+    const warn = (code, why) => issues_issue(code, 'warning', `nuget.org would reject this signature: ${why}`);
     const findings = nuget_org_certificate_checkNugetOrgCertificate(view, 'signing', options.now);
     const warnings = findings.map((f) => warn(f.code, `${f.message}.`));
     const built = buildChain(certificate, {
@@ -67413,6 +67212,9 @@ function chainProblem(built, policy) {
 
 
 
+
+
+
 /** The single SignerInfo NuGet requires (nuget-signing-spec.md §4.1, NU3009). */
 function primarySignerInfo(signedData) {
     if (signedData.signerInfos.length !== 1) {
@@ -67425,13 +67227,13 @@ function commitmentTypeOf(signerInfo) {
     if (signerInfo.signedAttrs === undefined)
         return 'unknown';
     const found = new Set();
-    for (const attributeTlv of children(der_readSingle(signerInfo.signedAttrs).content)) {
+    for (const attributeTlv of children(der_reader_readSingle(signerInfo.signedAttrs).content)) {
         const attribute = decodeAttribute(attributeTlv.bytes);
         if (attribute.type !== oids_OID.commitmentTypeIndication)
             continue;
         for (const value of attribute.values) {
-            const [id] = children(der_readSingle(value).content);
-            if (id === undefined || id.tag !== sign_der_TAG.oid)
+            const [id] = children(der_reader_readSingle(value).content);
+            if (id === undefined || id.tag !== tags_TAG.objectIdentifier)
                 continue;
             const oid = readObjectIdentifier(id);
             if (oid === oids_OID.proofOfOrigin)
@@ -67507,7 +67309,7 @@ function editSignerInfo(signatureDer, target, edit) {
  * (its "first countersigner" quirk, §4.6) and the values are not ours to reorder.
  */
 function encodeAttributeKeepingOrder(type, values) {
-    return der_sequence(objectIdentifier(type), der_encodeTlv(sign_der_TAG.set, der_concat(values)));
+    return encode_sequence(objectIdentifier(type), encode_encodeTlv(tags_TAG.set, bytes_concat(values)));
 }
 
 ;// CONCATENATED MODULE: ./src/sign/timestamp-attribute.ts
@@ -67536,7 +67338,7 @@ function timestampImprintOf(signatureDer, target, timestampHashAlgorithm) {
  * signature, so appending leaves every signature in the document valid.
  */
 function addUnsignedAttribute(signatureDer, target, oid, valueDer) {
-    der_readSingle(valueDer); // refuse a value that is not exactly one DER element
+    der_reader_readSingle(valueDer); // refuse a value that is not exactly one DER element
     const attribute = encodeAttributeKeepingOrder(oid, [valueDer]);
     return editSignerInfo(signatureDer, target, (signerInfo) => ({
         ...signerInfo,
@@ -67627,7 +67429,7 @@ async function signHash(options, packageHash, chain, timestampTrust) {
         kind: 'author',
     });
     if (options.timestampUrls.length === 0) {
-        const warning = result_issue('NU3002', 'warning', 'The signature is not timestamped because no timestamp server was given; it becomes invalid when the signing certificate expires.');
+        const warning = issues_issue('NU3002', 'warning', 'The signature is not timestamped because no timestamp server was given; it becomes invalid when the signing certificate expires.');
         return { der: built.der, warnings: [warning] };
     }
     const timestamp = await requestTimestamp({
@@ -67658,6 +67460,8 @@ function pick(source, keys) {
     return picked;
 }
 
+// EXTERNAL MODULE: ./src/http/failure.ts
+var failure = __nccwpck_require__(2398);
 ;// CONCATENATED MODULE: ./src/timestamp/server-memory.ts
 
 
@@ -67671,7 +67475,7 @@ class TimestampServerMemory {
     /** performance.now() time after which no timestamp request of this run starts or continues. */
     deadline;
     failures = new Map();
-    constructor(runTimeoutMs = LIMITS.maxTimestampRunMs) {
+    constructor(runTimeoutMs = limits/* LIMITS */.b.maxTimestampRunMs) {
         this.deadline = external_node_perf_hooks_.performance.now() + runTimeoutMs;
     }
     /** The error a server gave earlier in this run, if it failed. */
@@ -67683,56 +67487,55 @@ class TimestampServerMemory {
      * passed (one package's time limit is no verdict on the next server).
      */
     remember(url, error) {
-        if (error instanceof HttpError && error.failure.kind === 'deadline')
+        if (error instanceof failure/* HttpError */.j$ && error.failure.kind === 'deadline')
             return;
         this.failures.set(url, error);
     }
 }
 
-;// CONCATENATED MODULE: ./src/sign/key-material/asn1.ts
+;// CONCATENATED MODULE: ./src/asn1/ber-fields.ts
 
-class Pkcs12FormatError extends Error {
-}
-const asn1_UNIVERSAL = 1;
-const asn1_CONTEXT = 3;
-function asn1_decode(bytes, what) {
-    let decoded;
-    try {
-        decoded = fromBER(bytes, { maxDepth: 64, maxNodes: 200_000 });
-    }
-    catch {
-        throw new Pkcs12FormatError(`${what} is not valid ASN.1`);
-    }
-    if (decoded.offset === -1)
-        throw new Pkcs12FormatError(`${what} is not valid ASN.1`);
-    return decoded.result;
+
+
+/**
+ * Accessors for BER structures whose every field is required (PKCS#12, PKCS#8): each throws
+ * StructureError naming the field, never echoing decoded bytes (which may be key material).
+ * Decoding is BER-tolerant (`decodeBer`): PFX files from Windows are often BER (indefinite
+ * lengths, constructed OCTET STRINGs).
+ */
+/** The first element of `bytes`; trailing bytes are ignored, as PKCS#12 readers do. */
+function decodeRequired(bytes, what) {
+    const decoded = decodeBer(bytes, 'pkcs12');
+    if (!decoded)
+        throw new StructureError(`${what} is not valid ASN.1`);
+    return decoded.block;
 }
 /** Children of a SEQUENCE/SET or of a constructed context tag; `what` names it in errors. */
-function asn1_children(block, what) {
+function ber_fields_children(block, what) {
     const value = block?.valueBlock?.value;
     if (!block?.idBlock.isConstructed || !Array.isArray(value)) {
-        throw new Pkcs12FormatError(`${what} is not a constructed element`);
+        throw new StructureError(`${what} is not a constructed element`);
     }
     return value;
 }
 function child(block, index, what) {
-    const found = asn1_children(block, what)[index];
+    const found = ber_fields_children(block, what)[index];
     if (!found)
-        throw new Pkcs12FormatError(`${what} has no element ${index}`);
+        throw new StructureError(`${what} has no element ${index}`);
     return found;
 }
 function oid(block, what) {
     if (!(block instanceof ObjectIdentifier)) {
-        throw new Pkcs12FormatError(`${what} is not an object identifier`);
+        throw new StructureError(`${what} is not an object identifier`);
     }
     return block.valueBlock.toString();
 }
 function integer(block, what) {
     if (!(block instanceof Integer))
-        throw new Pkcs12FormatError(`${what} is not an INTEGER`);
+        throw new StructureError(`${what} is not an INTEGER`);
     const value = block.toBigInt();
     if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) {
-        throw new Pkcs12FormatError(`${what} is out of range`);
+        throw new StructureError(`${what} is out of range`);
     }
     return Number(value);
 }
@@ -67742,27 +67545,23 @@ function integer(block, what) {
  */
 function octets(block, what) {
     if (!block)
-        throw new Pkcs12FormatError(`${what} is missing`);
+        throw new StructureError(`${what} is missing`);
     const { tagClass, tagNumber, isConstructed } = block.idBlock;
-    const isOctetString = tagClass === asn1_UNIVERSAL && tagNumber === 4;
-    if (!isOctetString && tagClass !== asn1_CONTEXT) {
-        throw new Pkcs12FormatError(`${what} is not an OCTET STRING`);
+    const isOctetString = tagClass === ASN1JS_CLASS.universal && tagNumber === tags_TAG.octetString;
+    if (!isOctetString && tagClass !== ASN1JS_CLASS.context) {
+        throw new StructureError(`${what} is not an OCTET STRING`);
     }
     if (!isConstructed) {
         return new Uint8Array(block.valueBlock.valueHexView);
     }
-    return Buffer.concat(asn1_children(block, what).map((segment) => octets(segment, what)));
+    return Buffer.concat(ber_fields_children(block, what).map((segment) => octets(segment, what)));
 }
 /** The element inside an EXPLICIT context tag `[n]`. */
 function explicit(block, tagNumber, what) {
-    if (block?.idBlock.tagClass !== asn1_CONTEXT || block.idBlock.tagNumber !== tagNumber) {
-        throw new Pkcs12FormatError(`${what} is not tagged [${tagNumber}]`);
+    if (block?.idBlock.tagClass !== ASN1JS_CLASS.context || block.idBlock.tagNumber !== tagNumber) {
+        throw new StructureError(`${what} is not tagged [${tagNumber}]`);
     }
     return child(block, 0, what);
-}
-/** The exact bytes an element was decoded from (certificates are kept as found, never re-encoded). */
-function encoded(block) {
-    return Uint8Array.from(block.valueBeforeDecodeView);
 }
 
 ;// CONCATENATED MODULE: ./src/sign/key-material/pkcs12-kdf.ts
@@ -67952,6 +67751,7 @@ function rc2CbcDecrypt(key, effectiveBits, iv, data) {
 
 
 
+
 /**
  * Password-based decryption of PKCS#12 bags and PKCS#8 keys: PBES2 (PBKDF2 with AES or 3DES,
  * what current OpenSSL and .NET write) and the PKCS#12 PBE schemes of RFC 7292 Appendix C
@@ -68007,7 +67807,7 @@ function unsupported(algorithm) {
 function checkedIterations(block, what) {
     const count = integer(block, what);
     if (count < 1 || count > MAX_ITERATIONS) {
-        throw new Pkcs12FormatError(`${what} ${count} is outside 1..${MAX_ITERATIONS}`);
+        throw new StructureError(`${what} ${count} is outside 1..${MAX_ITERATIONS}`);
     }
     return count;
 }
@@ -68017,7 +67817,7 @@ function checkedIterations(block, what) {
  */
 function decryptWithPassword(algorithm, data, password) {
     const id = oid(child(algorithm, 0, 'encryption algorithm'), 'encryption algorithm');
-    const parameters = asn1_children(algorithm, 'encryption algorithm')[1];
+    const parameters = ber_fields_children(algorithm, 'encryption algorithm')[1];
     if (id === PBES2)
         return decryptPbes2(parameters, data, password.utf8);
     const scheme = PKCS12_PBE[id];
@@ -68041,7 +67841,7 @@ function decryptPbes2(parameters, data, password) {
     const cipher = PBES2_CIPHERS[schemeId];
     if (!cipher)
         throw unsupported(schemeId);
-    const [saltBlock, iterationBlock, ...rest] = asn1_children(child(kdf, 1, 'PBKDF2 parameters'), 'PBKDF2 parameters');
+    const [saltBlock, iterationBlock, ...rest] = ber_fields_children(child(kdf, 1, 'PBKDF2 parameters'), 'PBKDF2 parameters');
     const salt = octets(saltBlock, 'PBKDF2 salt'); // the "otherSource" choice is reserved and unused
     const iterations = checkedIterations(iterationBlock, 'PBKDF2 iteration count');
     // Optional keyLength INTEGER, then optional prf AlgorithmIdentifier (a SEQUENCE).
@@ -68050,7 +67850,7 @@ function decryptPbes2(parameters, data, password) {
         ? integer(keyLengthBlock, 'PBKDF2 key length')
         : cipher.keyLength;
     if (keyLength !== cipher.keyLength)
-        throw new Pkcs12FormatError('PBKDF2 key length does not fit the cipher');
+        throw new StructureError('PBKDF2 key length does not fit the cipher');
     const prfId = rest[0] ? oid(child(rest[0], 0, 'PBKDF2 PRF'), 'PBKDF2 PRF') : '1.2.840.113549.2.7';
     const prf = HMAC_PRFS[prfId];
     if (!prf)
@@ -68070,6 +67870,7 @@ function nodeDecrypt(cipher, key, iv, data) {
 }
 
 ;// CONCATENATED MODULE: ./src/sign/key-material/pem.ts
+
 
 
 
@@ -68140,7 +67941,7 @@ function loadPemPrivateKey(text, password) {
 function decryptPkcs8(der, password) {
     let plain;
     try {
-        const info = asn1_decode(der, 'the encrypted private key');
+        const info = decodeRequired(der, 'the encrypted private key');
         const algorithm = child(info, 0, 'EncryptedPrivateKeyInfo');
         const data = octets(child(info, 1, 'EncryptedPrivateKeyInfo'), 'encrypted key');
         plain = decryptWithPassword(algorithm, data, {
@@ -68149,7 +67950,7 @@ function decryptPkcs8(der, password) {
         });
     }
     catch (error) {
-        if (error instanceof Pkcs12FormatError)
+        if (error instanceof StructureError)
             throw new PemKeyError('invalid');
         throw error;
     }
@@ -68159,6 +67960,9 @@ function decryptPkcs8(der, password) {
 }
 
 ;// CONCATENATED MODULE: ./src/sign/key-material/pfx.ts
+
+
+
 
 
 
@@ -68182,21 +67986,13 @@ function pfxShapeProblem(bytes) {
     const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
     if (/^(\xEF\xBB\xBF)?\s*-----BEGIN /.test(head))
         return 'pem';
-    if (bytes[0] !== 0x30 || bytes.length < 2)
+    if (bytes[0] !== tags_TAG.sequence || bytes.length < 2)
         return undefined;
-    const first = bytes[1] ?? 0;
-    let length = first;
-    let header = 2;
-    if (first >= 0x80) {
-        const count = first & 0x7f;
-        if (count === 0 || count > 4 || bytes.length < 2 + count)
-            return undefined;
-        length = 0;
-        for (let i = 0; i < count; i++)
-            length = length * 256 + (bytes[2 + i] ?? 0);
-        header += count;
-    }
-    const declared = header + length;
+    // A BER indefinite length declares no size to compare; the decoder judges such files.
+    const header = readHeader(bytes, 0, bytes.length, 'der');
+    if (typeof header === 'string')
+        return undefined;
+    const declared = header.start + header.length;
     return declared > bytes.length ? { truncated: { declared, actual: bytes.length } } : undefined;
 }
 const OIDS = {
@@ -68221,16 +68017,16 @@ const MAC_HASHES = {
 /** Nested SafeContents bags deeper than this are refused (real files use none). */
 const MAX_NESTING = 4;
 function readPkcs12(pfx, password) {
-    const root = asn1_decode(pfx, 'the PFX');
-    const [version, authSafe, macData] = asn1_children(root, 'PFX');
+    const root = decodeRequired(pfx, 'the PFX');
+    const [version, authSafe, macData] = ber_fields_children(root, 'PFX');
     if (!version || !authSafe)
-        throw new Pkcs12FormatError('PFX is incomplete');
+        throw new StructureError('PFX is incomplete');
     const authSafeType = oid(child(authSafe, 0, 'authSafe'), 'authSafe content type');
     if (authSafeType === OIDS.signedData) {
         throw new UnsupportedAlgorithmError('public-key integrity mode (signedData authSafe)');
     }
     if (authSafeType !== OIDS.data)
-        throw new Pkcs12FormatError('authSafe is not a data ContentInfo');
+        throw new StructureError('authSafe is not a data ContentInfo');
     const authSafeBytes = octets(explicit(child(authSafe, 1, 'authSafe'), 0, 'authSafe content'), 'authSafe content');
     const candidates = passwordCandidates(password);
     const forms = macData ? [verifyMac(macData, authSafeBytes, candidates)] : candidates;
@@ -68258,7 +68054,7 @@ function passwordCandidates(password) {
 }
 /** MacData (RFC 7292 §4): HMAC over the authSafe content with a key from the PKCS#12 KDF. */
 function verifyMac(macData, content, candidates) {
-    const [digestInfo, saltBlock, iterationBlock] = asn1_children(macData, 'MacData');
+    const [digestInfo, saltBlock, iterationBlock] = ber_fields_children(macData, 'MacData');
     const algorithm = oid(child(child(digestInfo, 0, 'MAC algorithm'), 0, 'MAC algorithm'), 'MAC algorithm');
     if (algorithm === OIDS.pbmac1)
         throw new UnsupportedAlgorithmError(`PBMAC1 (${algorithm})`);
@@ -68278,7 +68074,7 @@ function verifyMac(macData, content, candidates) {
 }
 function readAuthenticatedSafe(bytes, password, macVerified) {
     const contents = { privateKeys: [], certificates: [] };
-    for (const info of asn1_children(asn1_decode(bytes, 'the AuthenticatedSafe'), 'AuthenticatedSafe')) {
+    for (const info of ber_fields_children(decodeRequired(bytes, 'the AuthenticatedSafe'), 'AuthenticatedSafe')) {
         const type = oid(child(info, 0, 'ContentInfo'), 'ContentInfo type');
         const content = explicit(child(info, 1, 'ContentInfo'), 0, 'ContentInfo content');
         if (type === OIDS.data) {
@@ -68286,7 +68082,7 @@ function readAuthenticatedSafe(bytes, password, macVerified) {
         }
         else if (type === OIDS.encryptedData) {
             const encryptedContentInfo = child(content, 1, 'EncryptedData');
-            const [, algorithm, encrypted] = asn1_children(encryptedContentInfo, 'EncryptedContentInfo');
+            const [, algorithm, encrypted] = ber_fields_children(encryptedContentInfo, 'EncryptedContentInfo');
             if (!algorithm || !encrypted)
                 continue; // no encrypted content: nothing stored
             const plain = decrypt(algorithm, octets(encrypted, 'encrypted content'));
@@ -68307,11 +68103,11 @@ function readAuthenticatedSafe(bytes, password, macVerified) {
 function readSafeContents(bytes, password, contents, depth, macVerified) {
     let safeContents;
     try {
-        safeContents = asn1_children(asn1_decode(bytes, 'the SafeContents'), 'SafeContents');
+        safeContents = ber_fields_children(decodeRequired(bytes, 'the SafeContents'), 'SafeContents');
     }
     catch (error) {
         // Without a MAC, a wrong password can decrypt to garbage with valid-looking padding.
-        if (!macVerified && error instanceof Pkcs12FormatError)
+        if (!macVerified && error instanceof StructureError)
             throw new WrongPasswordError();
         throw error;
     }
@@ -68319,7 +68115,7 @@ function readSafeContents(bytes, password, contents, depth, macVerified) {
         const bagId = oid(child(bag, 0, 'SafeBag'), 'SafeBag type');
         const value = explicit(child(bag, 1, 'SafeBag'), 0, 'SafeBag value');
         if (bagId === OIDS.keyBag) {
-            contents.privateKeys.push(Buffer.from(encoded(value)));
+            contents.privateKeys.push(Buffer.from(encodedBytes(value)));
         }
         else if (bagId === OIDS.shroudedKeyBag) {
             const algorithm = child(value, 0, 'EncryptedPrivateKeyInfo');
@@ -68336,8 +68132,8 @@ function readSafeContents(bytes, password, contents, depth, macVerified) {
         }
         else if (bagId === OIDS.safeContentsBag) {
             if (depth >= MAX_NESTING)
-                throw new Pkcs12FormatError('SafeContents are nested too deeply');
-            readSafeContents(encoded(value), password, contents, depth + 1, macVerified);
+                throw new StructureError('SafeContents are nested too deeply');
+            readSafeContents(encodedBytes(value), password, contents, depth + 1, macVerified);
         }
         // CRL and secret bags carry nothing signing needs.
     }
@@ -68382,7 +68178,7 @@ function fromPfx(pfx, input) {
         if (error instanceof WrongPasswordError) {
             throw fail(`The certificate password is wrong or the file is not a PKCS#12 file: ${source}`);
         }
-        if (error instanceof Pkcs12FormatError) {
+        if (error instanceof StructureError) {
             // The structural labels only ("authSafe is not a data ContentInfo"), never file bytes.
             throw fail(`${source} is damaged or not a PKCS#12 (PFX) file (${error.message}). Export the certificate with its private key as a .pfx again.`);
         }
@@ -68491,8 +68287,8 @@ function digestInfo(hashAlgorithm, digestValue) {
     if (digestValue.length !== length) {
         throw new RangeError(`A ${hashAlgorithm} digest is ${length} bytes, not ${digestValue.length}.`);
     }
-    const withNullParameters = der_sequence(objectIdentifier(oid), Uint8Array.of(0x05, 0x00));
-    return der_sequence(withNullParameters, der_octetString(digestValue));
+    const withNullParameters = encode_sequence(objectIdentifier(oid), Uint8Array.of(0x05, 0x00));
+    return encode_sequence(withNullParameters, encode_octetString(digestValue));
 }
 
 ;// CONCATENATED MODULE: ./src/sign/local-key-signer.ts
@@ -68557,6 +68353,351 @@ class LocalKeySigner {
     [external_node_util_.inspect.custom]() {
         return this.toString();
     }
+}
+
+// EXTERNAL MODULE: ./src/sign/azure/azure-http.ts
+var azure_http = __nccwpck_require__(9959);
+// EXTERNAL MODULE: ./src/sign/azure/github-oidc.ts
+var github_oidc = __nccwpck_require__(4046);
+;// CONCATENATED MODULE: ./src/sign/azure/azure-credential.ts
+
+
+
+
+const DEFAULT_AZURE_AUTHORITY = 'https://login.microsoftonline.com';
+function tokenSource(credential, scope) {
+    if (credential.kind === 'access-token') {
+        return {
+            token: () => Promise.resolve(credential.accessToken),
+            renew: () => undefined,
+            description: 'the given access token',
+            renewable: false,
+        };
+    }
+    let current;
+    const fetchToken = () => requestEntraToken(credential, scope);
+    return {
+        token: () => (current ??= fetchToken()),
+        renew: () => (current = fetchToken()),
+        description: describeApplication(credential),
+        renewable: true,
+    };
+}
+/**
+ * The client credentials grant at `{authority}/{tenant}/oauth2/v2.0/token` (Microsoft identity
+ * platform): with `client_secret`, or with the GitHub token as `client_assertion`
+ * (`client_assertion_type` jwt-bearer). The answer's `access_token` is the bearer token.
+ */
+async function requestEntraToken(credential, scope) {
+    const url = tokenEndpoint(credential);
+    const form = new URLSearchParams({
+        client_id: credential.clientId,
+        scope,
+        grant_type: 'client_credentials',
+    });
+    if (credential.kind === 'client-secret') {
+        form.set('client_secret', credential.clientSecret);
+    }
+    else {
+        form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+        form.set('client_assertion', await (0,github_oidc/* requestGithubIdToken */.PJ)(credential.oidc, github_oidc/* AZURE_FEDERATION_AUDIENCE */.v4));
+    }
+    let answer;
+    try {
+        answer = await (0,azure_http/* requestJson */.SS)({
+            url,
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: new TextEncoder().encode(form.toString()),
+            service: 'Entra ID',
+            responseName: 'a token answer',
+        });
+    }
+    catch (error) {
+        const status = (0,azure_http/* httpStatus */.nG)(error);
+        if (status === 400 || status === 401) {
+            throw new errors/* NupkgSigningError */.Zu('NU3001', refusedMessage(credential, status), { cause: error });
+        }
+        throw error;
+    }
+    const token = (0,azure_http/* stringField */.OM)(answer, 'access_token');
+    if (token === undefined || token === '') {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `Entra ID answered the token request for ${describeApplication(credential)} without an access_token.`);
+    }
+    return token;
+}
+function tokenEndpoint(credential) {
+    const authority = (credential.authorityHost ?? DEFAULT_AZURE_AUTHORITY).replace(/\/+$/, '');
+    // A client secret or assertion is sent there: https only (plain http for loopback tests).
+    (0,http_url/* checkHttpUrl */.Om)(authority, 'The Entra ID authority', { httpsUnlessLoopback: true });
+    if (!/^[A-Za-z0-9.-]+$/.test(credential.tenantId)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The Azure tenant id must be a GUID or a domain name (such as contoso.onmicrosoft.com).');
+    }
+    if (!/^[A-Za-z0-9-]+$/.test(credential.clientId)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The Azure client id must be the application (client) id, a GUID.');
+    }
+    return `${authority}/${credential.tenantId}/oauth2/v2.0/token`;
+}
+function refusedMessage(credential, status) {
+    const who = describeApplication(credential);
+    const fix = credential.kind === 'github-oidc'
+        ? "check the tenant and client ids, and that the app registration (or managed identity) has a federated credential for this repository whose subject matches the job (e.g. 'repo:OWNER/REPO:environment:release' or 'repo:OWNER/REPO:ref:refs/heads/main'), issuer https://token.actions.githubusercontent.com and audience api://AzureADTokenExchange"
+        : 'check the tenant and client ids and the client secret (it may have expired: secrets have an end date in the app registration)';
+    return `Entra ID refused the token request for ${who} (HTTP ${status}): ${fix}.`;
+}
+function describeApplication(credential) {
+    const how = credential.kind === 'github-oidc' ? "GitHub's OIDC token" : 'a client secret';
+    return `client ${credential.clientId} in tenant ${credential.tenantId} (${how})`;
+}
+
+;// CONCATENATED MODULE: ./src/sign/azure/key-vault-client.ts
+
+
+
+/** The Key Vault REST API version used for every request (certificates, keys, sign). */
+const KEY_VAULT_API_VERSION = '7.4';
+/** The token scope of Key Vault's data plane in Azure's public cloud. */
+const KEY_VAULT_SCOPE = 'https://vault.azure.net/.default';
+/**
+ * The token scope for a vault: its host without the vault's name (`contoso.vault.azure.net` →
+ * `https://vault.azure.net/.default`; `….vault.usgovcloudapi.net` and `….vault.azure.cn` for
+ * the national clouds, whose Entra ID issues tokens only for their own vault resource). Other
+ * hosts (a local test server) get the public cloud's scope.
+ */
+function keyVaultScope(vault) {
+    const [, second, ...rest] = vault.hostname.split('.');
+    return second === 'vault' && rest.length >= 1
+        ? `https://vault.${rest.join('.')}/.default`
+        : KEY_VAULT_SCOPE;
+}
+/**
+ * Key Vault's data-plane REST API with one token source: GET and POST JSON with the bearer
+ * token, retried on throttling (429 + Retry-After) and 5xx by src/http, the token renewed once
+ * when Key Vault answers 401 (expired), and 401/403/404 turned into messages that say what to fix.
+ */
+class KeyVaultClient {
+    vault;
+    #tokens;
+    constructor(vault, tokens) {
+        this.vault = vault;
+        this.#tokens = tokens;
+    }
+    /** `{vault}{path}?api-version=…`; `path` starts with '/' and has its segments encoded. */
+    url(path) {
+        return `${this.vault.origin}${path}?api-version=${KEY_VAULT_API_VERSION}`;
+    }
+    /** Whether an id from an answer (kid) points into this vault, so the token may go there. */
+    owns(id) {
+        return id.origin === this.vault.origin;
+    }
+    async send(method, url, subject, body) {
+        const attempt = async (token) => (0,azure_http/* requestJson */.SS)({
+            url,
+            method,
+            headers: {
+                Authorization: `Bearer ${token}`,
+                ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            },
+            ...(body === undefined ? {} : { body: new TextEncoder().encode(JSON.stringify(body)) }),
+            service: 'Azure Key Vault',
+            responseName: 'a Key Vault answer',
+        });
+        try {
+            try {
+                return await attempt(await this.#tokens.token());
+            }
+            catch (error) {
+                // An expired token: ask Entra ID for a new one once (a given access token cannot be).
+                const renewed = (0,azure_http/* httpStatus */.nG)(error) === 401 ? this.#tokens.renew() : undefined;
+                if (renewed === undefined)
+                    throw error;
+                return await attempt(await renewed);
+            }
+        }
+        catch (error) {
+            throw this.#explain(error, subject);
+        }
+    }
+    #explain(error, subject) {
+        const status = (0,azure_http/* httpStatus */.nG)(error);
+        const vault = (0,http_url/* displayUrl */.Qy)(this.vault);
+        const fail = (message) => new errors/* NupkgSigningError */.Zu('NU3001', message, { cause: error });
+        switch (status) {
+            case 401:
+                return fail(`Azure Key Vault ${vault} refused ${this.#tokens.description} (HTTP 401) for the ${subject.what}: ${this.#tokens.renewable
+                    ? "the token Entra ID issued is not accepted even when renewed: check that the identity is in the vault's tenant."
+                    : "the token has expired or is not for Key Vault. A token from 'az account get-access-token --resource https://vault.azure.net' lasts about an hour: get it in the step before signing."}`);
+            case 403:
+                return fail(`Azure Key Vault ${vault} denied ${subject.permission} on the ${subject.what} to ${this.#tokens.description} (HTTP 403): grant the identity the '${subject.role}' role on the vault (Azure RBAC), or the ${subject.permission} permission in the vault's access policy, and check the vault's network rules admit the runner.`);
+            case 404:
+                return fail(`Azure Key Vault ${vault} has no ${subject.what} (HTTP 404): ${subject.notFound ?? "check the name and version ('az keyvault certificate list --vault-name NAME')."}`);
+            default:
+                return error;
+        }
+    }
+}
+/** An https vault URL without path or query (plain http only for loopback tests). */
+function checkVaultUrl(text) {
+    const url = (0,http_url/* checkHttpUrl */.Om)(text.trim(), 'The Key Vault URL', { httpsUnlessLoopback: true });
+    if (url.pathname !== '/' || url.search !== '') {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The Key Vault URL ${(0,http_url/* displayUrl */.Qy)(url)} must be the vault itself (https://NAME.vault.azure.net), without a path.`);
+    }
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/sign/azure/key-vault-signer.ts
+
+
+
+
+
+
+
+
+
+/** JWS names of RSASSA-PKCS1-v1_5 per hash: what Key Vault's sign operation takes as `alg`. */
+const RSA_ALGORITHMS = {
+    sha256: 'RS256',
+    sha384: 'RS384',
+    sha512: 'RS512',
+};
+const RSA_KEY_TYPES = new Set(['RSA', 'RSA-HSM']);
+/**
+ * Signs each digest with the key of a Key Vault certificate through the `sign` operation; the
+ * key never leaves the vault (an RSA-HSM key never leaves its HSM). Key Vault computes the
+ * PKCS#1 v1.5 DigestInfo itself from the digest and `alg`.
+ */
+class KeyVaultSigner {
+    certificate;
+    chain;
+    client;
+    keyId;
+    label;
+    constructor(certificate, chain, client, keyId, label) {
+        this.certificate = certificate;
+        this.chain = chain;
+        this.client = client;
+        this.keyId = keyId;
+        this.label = label;
+    }
+    async signDigest(digest, hashAlgorithm) {
+        const answer = await this.client.send('POST', this.client.url(`${this.keyId.pathname}/sign`), { what: `key of ${this.label}`, permission: 'keys/sign', role: 'Key Vault Crypto User' }, { alg: RSA_ALGORITHMS[hashAlgorithm], value: Buffer.from(digest).toString('base64url') });
+        const signature = (0,azure_http/* decodeBase64 */.y4)((0,azure_http/* stringField */.OM)(answer, 'value'));
+        if (signature === undefined || signature.length === 0) {
+            throw new errors/* NupkgSigningError */.Zu('NU3001', `Azure Key Vault answered the sign request for the key of ${this.label} without a signature.`);
+        }
+        return signature;
+    }
+    toString() {
+        return `KeyVaultSigner(${this.label}, token redacted)`;
+    }
+    toJSON() {
+        return { type: 'KeyVaultSigner', certificate: this.label };
+    }
+    [external_node_util_.inspect.custom]() {
+        return this.toString();
+    }
+}
+/**
+ * Reads the certificate (its `cer` and `kid`) and its key (type, operations, enabled) from the
+ * vault, checks they can sign a NuGet package, and returns the Signer. Each setup mistake gets a
+ * coded message saying what to fix; no package is touched before this succeeds.
+ */
+async function createKeyVaultSigner(options) {
+    checkName(options.certificateName, 'certificate name');
+    if (options.certificateVersion !== undefined) {
+        checkName(options.certificateVersion, 'certificate version');
+    }
+    const issuers = pemIssuers(options.certificateChainPem);
+    const vault = checkVaultUrl(options.vaultUrl);
+    const client = new KeyVaultClient(vault, tokenSource(options.credential, keyVaultScope(vault)));
+    const label = `certificate '${options.certificateName}'${options.certificateVersion ? ` version ${options.certificateVersion}` : ''} in ${(0,http_url/* displayUrl */.Qy)(client.vault)}`;
+    const path = `/certificates/${options.certificateName}${options.certificateVersion ? `/${options.certificateVersion}` : ''}`;
+    const bundle = await client.send('GET', client.url(path), {
+        what: `certificate '${options.certificateName}'`,
+        permission: 'certificates/get',
+        role: 'Key Vault Reader',
+    });
+    const certificate = (0,azure_http/* decodeBase64 */.y4)((0,azure_http/* stringField */.OM)(bundle, 'cer'));
+    if (certificate === undefined || !isCertificate(certificate)) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `Azure Key Vault has no issued certificate for ${label} (no 'cer' in its answer): a certificate whose signing request is still pending must be merged with the CA's certificate first ('az keyvault certificate pending merge').`);
+    }
+    const keyId = keyIdentifier((0,azure_http/* stringField */.OM)(bundle, 'kid'), client, label);
+    const key = await client.send('GET', client.url(keyId.pathname), {
+        what: `key of ${label}`,
+        permission: 'keys/get',
+        role: 'Key Vault Crypto User',
+        notFound: "the certificate's private key was deleted or purged; sign with a certificate whose key is in the vault.",
+    });
+    checkKey(key, label);
+    // A chain file written "signing certificate first" (as remote signing wants) may hold the leaf.
+    const chain = issuers.filter((der) => !Buffer.from(der).equals(Buffer.from(certificate)));
+    return signerFromDigestSigner(new KeyVaultSigner(certificate, chain, client, keyId, label));
+}
+/** The certificate's `kid`, which must name a key version in the same vault (the token goes there). */
+function keyIdentifier(kid, client, label) {
+    let url;
+    try {
+        url = kid === undefined ? undefined : new URL(kid);
+    }
+    catch {
+        url = undefined;
+    }
+    if (url === undefined) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `Azure Key Vault's ${label} has no private key (no 'kid' in its answer): sign with a certificate created or imported with its key in the vault.`);
+    }
+    if (!client.owns(url) || !/^\/keys\/[A-Za-z0-9-]+\/[A-Za-z0-9]+$/.test(url.pathname)) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `Azure Key Vault's ${label} names its key as ${(0,http_url/* displayUrl */.Qy)(url)}, which is not a key version in the same vault; the token is sent nowhere else.`);
+    }
+    return url;
+}
+/** NuGet signs with RSA only; the key must allow `sign` and be enabled. */
+function checkKey(answer, label) {
+    const jwk = answer.key;
+    const kty = (0,azure_http/* stringField */.OM)(jwk, 'kty');
+    if (kty === undefined || !RSA_KEY_TYPES.has(kty)) {
+        throw new errors/* NupkgSigningError */.Zu('NU3014', `The key of ${label} is ${kty === undefined ? 'of no stated type' : `an ${key_vault_signer_printable(kty)} key`}; NuGet accepts only RSA signatures (2048 bits or more): create the certificate with key type RSA-HSM (or RSA) in its policy.`);
+    }
+    const operations = jwk.key_ops;
+    if (Array.isArray(operations) && !operations.includes('sign')) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `The key of ${label} does not permit the sign operation (its key_ops: ${operations
+            .filter((o) => typeof o === 'string')
+            .map(key_vault_signer_printable)
+            .join(', ') || 'none'}): allow 'sign' ('az keyvault key set-attributes --ops sign verify …').`);
+    }
+    const attributes = answer.attributes;
+    if (attributes?.enabled === false) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `The key of ${label} is disabled: enable it ('az keyvault key set-attributes --enabled true …').`);
+    }
+}
+function pemIssuers(pem) {
+    if (pem === undefined)
+        return [];
+    try {
+        return loadPemCertificates(pem);
+    }
+    catch {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', 'The certificate chain given with Azure Key Vault is not PEM: give the issuers of the vault certificate (intermediates), PEM.');
+    }
+}
+function isCertificate(der) {
+    try {
+        new external_node_crypto_.X509Certificate(der);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** Key Vault object names: 1-127 letters, digits and dashes (versions: 32 hex digits). */
+function checkName(name, what) {
+    if (!/^[A-Za-z0-9-]{1,127}$/.test(name)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The Key Vault ${what} may hold only letters, digits and dashes (1 to 127 of them).`);
+    }
+}
+/** Server text in a message: printable ASCII only, short (the report layer escapes the rest). */
+function key_vault_signer_printable(text) {
+    return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 32);
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -68687,7 +68828,7 @@ async function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
     for (const name of WITHHELD_VARIABLES)
         delete env[name];
     env[PIN_VARIABLE] = target.pin;
-    const limit = LIMITS.maxPkcs11ToolOutputBytes;
+    const limit = limits/* LIMITS */.b.maxPkcs11ToolOutputBytes;
     const timeoutMs = target.timeoutMs ?? pkcs11_tool_DEFAULT_TIMEOUT_MS;
     let result;
     try {
@@ -68704,7 +68845,7 @@ async function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
         if (!(error instanceof BoundedProcessError))
             throw error;
         if (error.failure === 'timeout') {
-            throw failure(`${program} did not finish within ${timeoutMs / 1000} s on ${describeToken(target)}: check that the token is connected and not waiting for a touch or a PIN pad.`);
+            throw pkcs11_tool_failure(`${program} did not finish within ${timeoutMs / 1000} s on ${describeToken(target)}: check that the token is connected and not waiting for a touch or a PIN pad.`);
         }
         if (error.failure === 'output') {
             throw new errors/* NupkgSigningError */.Zu('NUPKG004', `${program} printed more than ${limit} bytes (limit maxPkcs11ToolOutputBytes) on ${describeToken(target)}.`);
@@ -68713,7 +68854,7 @@ async function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
         const hint = cause.code === 'ENOENT'
             ? `: install OpenSC (apt-get install opensc, brew install opensc, or the OpenSC installer on Windows), or give the path of pkcs11-tool`
             : '';
-        throw failure(`Cannot run '${program}' (${(0,errors/* describeError */.Uc)(cause)})${hint}.`, cause);
+        throw pkcs11_tool_failure(`Cannot run '${program}' (${(0,errors/* describeError */.Uc)(cause)})${hint}.`, cause);
     }
     if (result.code === 0)
         return result.stdout;
@@ -68721,7 +68862,7 @@ async function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
     const status = result.signal
         ? `was killed by ${result.signal}`
         : `exited with code ${result.code ?? '?'}`;
-    throw failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`);
+    throw pkcs11_tool_failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`);
 }
 /** Known answers of pkcs11-tool and the module, turned into what the user must change. */
 function explain(stderr, target) {
@@ -68749,7 +68890,7 @@ function explain(stderr, target) {
     }
     return undefined;
 }
-function failure(message, cause) {
+function pkcs11_tool_failure(message, cause) {
     return new errors/* NupkgSigningError */.Zu('NU3001', message, cause === undefined ? {} : { cause });
 }
 /** The tool's last message, for errors we have no better words for. */
@@ -68840,7 +68981,7 @@ async function readTokenCertificates(target) {
     const ids = objects
         .filter((object) => !isTargetObject(object, target))
         .flatMap((object) => (object.id === undefined ? [] : [object.id]));
-    for (const id of [...new Set(ids)].slice(0, LIMITS.maxPkcs11TokenCertificates)) {
+    for (const id of [...new Set(ids)].slice(0, limits/* LIMITS */.b.maxPkcs11TokenCertificates)) {
         const der = await token_certificates_readCertificate(target, ['--id', id]);
         if (der)
             others.push(token_certificates_parse(der, target, `id ${id}`));
@@ -69193,7 +69334,7 @@ function escapeCmdArgument(argument) {
 
 
 /** Largest signature answer accepted (LIMITS.maxRemoteSignerAnswerBytes). */
-const MAX_ANSWER_BYTES = LIMITS.maxRemoteSignerAnswerBytes;
+const MAX_ANSWER_BYTES = limits/* LIMITS */.b.maxRemoteSignerAnswerBytes;
 function buildRemoteSignRequest(digest, hashAlgorithm, certificateFingerprint, keyId) {
     return {
         digest: Buffer.from(digest).toString('base64'),
@@ -69338,7 +69479,6 @@ function lastLine(text) {
 
 
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /**
  * Signs digests by POSTing the remote signing request as JSON to a key service
  * (docs/remote-signing.md) and reading `{"signature": "<base64>"}` back.
@@ -69352,7 +69492,13 @@ class HttpSigner {
     #label;
     constructor(options) {
         const { bearerToken, ...rest } = options;
-        this.#label = checkUrl(options.url);
+        // Credentials in the URL are refused when a digest is sent (the edge checks every
+        // request); until then the signer prints itself without them.
+        const url = (0,http_url/* checkHttpUrl */.Om)(options.url, 'The sign URL', {
+            httpsUnlessLoopback: true,
+            refuseCredentials: false,
+        });
+        this.#label = (0,http_url/* displayUrl */.Qy)(url);
         this.#token = bearerToken;
         this.#options = rest;
         this.certificate = options.certificate;
@@ -69368,12 +69514,12 @@ class HttpSigner {
             headers['Authorization'] = `Bearer ${this.#token}`;
         let answer;
         try {
-            answer = await sendWithRetries({
+            answer = await (0,retry/* sendWithRetries */.HI)({
                 url: this.#options.url,
                 method: 'POST',
                 headers,
                 body: new TextEncoder().encode(JSON.stringify(request)),
-                maxResponseBytes: LIMITS.maxRemoteSignerAnswerBytes,
+                maxResponseBytes: limits/* LIMITS */.b.maxRemoteSignerAnswerBytes,
                 responseName: 'a remote signer answer',
                 timeoutMs: this.#options.timeoutMs ?? 30_000,
                 redirects: {
@@ -69382,15 +69528,14 @@ class HttpSigner {
                 service: 'The remote signer',
             }, {
                 retries: this.#options.retries ?? 2,
-                baseDelayMs: 250,
-                maxDelayMs: 4000,
+                ...retry/* STANDARD_BACKOFF */.BB,
                 honourRetryAfter: false,
                 ...(this.#options.sleep === undefined ? {} : { sleep: this.#options.sleep }),
             });
         }
         catch (error) {
             // A 2xx answer that is no signature is NU3001 (docs/remote-signing.md), a huge one too.
-            if (error instanceof HttpError && error.failure.kind === 'too-large') {
+            if (error instanceof failure/* HttpError */.j$ && error.failure.kind === 'too-large') {
                 throw new errors/* NupkgSigningError */.Zu('NU3001', error.message, { cause: error });
             }
             throw error;
@@ -69406,17 +69551,6 @@ class HttpSigner {
     [external_node_util_.inspect.custom]() {
         return this.toString();
     }
-}
-function checkUrl(url) {
-    const parsed = parseHttpUrl(url);
-    if (parsed === undefined) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The sign URL ${displayUrl(url)} is not an absolute http or https URL.`);
-    }
-    const label = displayUrl(parsed);
-    if (parsed.protocol !== 'https:' && !LOOPBACK_HOSTS.has(parsed.hostname)) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The sign URL ${label} must use https (plain http is accepted only for 127.0.0.1, localhost and [::1]).`);
-    }
-    return label;
 }
 
 ;// CONCATENATED MODULE: ./src/sign/remote/index.ts
@@ -69472,6 +69606,7 @@ function createRemoteSigner(options) {
 
 
 
+
 /** Builds the one signer the inputs describe: a local key or a remote one (docs/remote-signing.md). */
 async function createSigner(inputs) {
     const kinds = [
@@ -69480,9 +69615,10 @@ async function createSigner(inputs) {
         inputs.signCommand !== undefined && 'a signing command',
         inputs.signUrl && 'a signing URL',
         inputs.pkcs11 && 'a PKCS#11 token key',
+        inputs.azureKeyVault && 'an Azure Key Vault certificate',
     ].filter(Boolean);
     if (kinds.length !== 1) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL or a PKCS#11 token key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL, a PKCS#11 token key or an Azure Key Vault certificate (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
     }
     if (inputs.pfx || inputs.privateKeyPem) {
         if (inputs.privateKeyPem &&
@@ -69502,6 +69638,12 @@ async function createSigner(inputs) {
     if (inputs.pkcs11) {
         return createPkcs11Signer({
             ...inputs.pkcs11,
+            ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
+        });
+    }
+    if (inputs.azureKeyVault) {
+        return createKeyVaultSigner({
+            ...inputs.azureKeyVault,
             ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
         });
     }
@@ -69529,6 +69671,8 @@ async function createSigner(inputs) {
 
 
 
+
+
 /**
  * Signs every package the arguments name. A failure on one package is its outcome, not an
  * exception; a key or argument problem throws (nothing is signed then).
@@ -69544,6 +69688,7 @@ async function runSigning(options) {
     // One memory for the run: a server that failed for one package is not asked for the next.
     const { runTimeoutMs, ...limits } = options.timestampLimits ?? {};
     const timestampMemory = new TimestampServerMemory(runTimeoutMs);
+    const stores = runTrustStores();
     const outcomes = [];
     const cleaned = new Set();
     for (const file of files) {
@@ -69562,6 +69707,8 @@ async function runSigning(options) {
                 clock: options.now,
                 ...(trustedRoots ? { trustedRoots } : {}),
                 allowUntrustedRoot: options.allowUntrustedRoot,
+                trustStores: stores.verification(),
+                ...(options.nugetOrgAdvice === false ? {} : { nugetOrgTrustStores: stores.nugetOrg() }),
                 timestampMemory,
                 ...limits,
                 ...(options.nugetOrgAdvice === false ? { nugetOrgAdvice: false } : {}),
@@ -69578,8 +69725,23 @@ async function runSigning(options) {
                 ...cleanup,
             });
         }
+        options.onProgress?.(outcomes.length, files.length);
     }
     return { outcomes, expansion };
+}
+/**
+ * The run's trust stores, loaded on first use and then kept: loading the bundled roots for every
+ * package was two thirds of a 100-package run. A load that fails is retried by the next package,
+ * so each package still reports the failure as its own outcome.
+ */
+function runTrustStores() {
+    let bundled;
+    let verification;
+    const loadBundled = () => (bundled ??= loadBundledTrustStores());
+    return {
+        verification: () => (verification ??= loadDefaultTrustStores({ bundled: loadBundled })),
+        nugetOrg: loadBundled,
+    };
 }
 /** `--output` may name a new folder, or a symlink to one; anything else fails before signing. */
 async function createOutputDirectory(directory) {
@@ -69952,7 +70114,7 @@ function mergeAllowList(signers) {
             }
             let allowUntrustedRoot = existing.allowUntrustedRoot;
             if (existing.allowUntrustedRoot !== certificate.allowUntrustedRoot) {
-                issues.push(result_issue('NU3040', 'warning', `There are two certificates with conflicting allowUntrustedRoot attributes in the computed settings. The allowUntrustedRoot attribute is going to be set to false. Certificate: ${key} (line ${certificate.line})`));
+                issues.push(issues_issue('NU3040', 'warning', `There are two certificates with conflicting allowUntrustedRoot attributes in the computed settings. The allowUntrustedRoot attribute is going to be set to false. Certificate: ${key} (line ${certificate.line})`));
                 allowUntrustedRoot = false;
             }
             const owners = repository
@@ -70242,8 +70404,8 @@ function readXml(source, handler) {
         throw new XmlSyntaxError(message, parser.line);
     };
     const checkLength = (value, what) => {
-        if (value.length > LIMITS.maxXmlValueChars) {
-            throw new XmlLimitError(`${what} is longer than ${LIMITS.maxXmlValueChars} characters, the limit for one XML value`, parser.line);
+        if (value.length > limits/* LIMITS */.b.maxXmlValueChars) {
+            throw new XmlLimitError(`${what} is longer than ${limits/* LIMITS */.b.maxXmlValueChars} characters, the limit for one XML value`, parser.line);
         }
     };
     // saxes prefixes its messages with "line:column: "; our errors carry the line separately.
@@ -70251,11 +70413,11 @@ function readXml(source, handler) {
     parser.on('doctype', () => fail('DOCTYPE declarations are not supported (NuGet prohibits DTDs in its XML files)'));
     parser.on('opentagstart', (tag) => {
         opening = tag.name;
-        if (++elements > LIMITS.maxXmlElements) {
-            throw new XmlLimitError(`the file has more than ${LIMITS.maxXmlElements} elements, the limit for XML files`, parser.line);
+        if (++elements > limits/* LIMITS */.b.maxXmlElements) {
+            throw new XmlLimitError(`the file has more than ${limits/* LIMITS */.b.maxXmlElements} elements, the limit for XML files`, parser.line);
         }
-        if (open.length >= LIMITS.maxXmlDepth) {
-            throw new XmlLimitError(`elements are nested more than ${LIMITS.maxXmlDepth} deep, the limit for XML files`, parser.line);
+        if (open.length >= limits/* LIMITS */.b.maxXmlDepth) {
+            throw new XmlLimitError(`elements are nested more than ${limits/* LIMITS */.b.maxXmlDepth} deep, the limit for XML files`, parser.line);
         }
     });
     parser.on('opentag', (tag) => {
@@ -70385,7 +70547,7 @@ function parseNuGetConfig(xml, file) {
 /** Reads one file of the hierarchy like loadNuGetConfig, without merging it with anything. */
 function loadNuGetConfigLayer(path) {
     const bytes = readBoundedFileSync(path, {
-        maxBytes: LIMITS.maxNuGetConfigBytes,
+        maxBytes: limits/* LIMITS */.b.maxNuGetConfigBytes,
         code: 'NUPKG005',
         what: 'nuget.config',
     });
@@ -70512,7 +70674,7 @@ function checkTrustedSigners(config, facts, options = {}) {
         if (mode !== 'require')
             return [];
         return [
-            result_issue('NU3034', 'error', `signatureValidationMode is set to require, so packages are allowed only if signed by trusted signers; however, no trusted signers were specified. Add the signer to <trustedSigners> in ${config.file} (dotnet nuget trust author NAME ${facts.packageId}.nupkg)`),
+            issues_issue('NU3034', 'error', `signatureValidationMode is set to require, so packages are allowed only if signed by trusted signers; however, no trusted signers were specified. Add the signer to <trustedSigners> in ${config.file} (dotnet nuget trust author NAME ${facts.packageId}.nupkg)`),
         ];
     }
     if (matchingEntry(config.allowList, facts))
@@ -70522,7 +70684,7 @@ function checkTrustedSigners(config, facts, options = {}) {
         ? `, repository countersignature by ${fingerprint_shortFingerprint(facts.repositoryCountersignature.certificate.fingerprintSha256)}`
         : '';
     return [
-        result_issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package is signed but not by a trusted signer. ${facts.packageId}: ${signer}${counter} matches no <trustedSigners> entry in ${config.file}; trust it with dotnet nuget trust author|repository, or check the owners list`),
+        issues_issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package is signed but not by a trusted signer. ${facts.packageId}: ${signer}${counter} matches no <trustedSigners> entry in ${config.file}; trust it with dotnet nuget trust author|repository, or check the owners list`),
     ];
 }
 /**
@@ -70560,8 +70722,8 @@ function isUntrustedRootAllowed(config, certificate) {
 /** Finds, reads (each bounded, NUPKG005 for a file NuGet refuses) and merges the hierarchy. */
 function discoverNuGetConfig(options) {
     const files = nugetConfigFiles(options);
-    if (files.length > LIMITS.maxNuGetConfigFiles) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${files.length} nuget.config files would be read (more than ${LIMITS.maxNuGetConfigFiles}), starting with ${files[0] ?? ''}: pass --configfile, or turn discovery off`);
+    if (files.length > limits/* LIMITS */.b.maxNuGetConfigFiles) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${files.length} nuget.config files would be read (more than ${limits/* LIMITS */.b.maxNuGetConfigFiles}), starting with ${files[0] ?? ''}: pass --configfile, or turn discovery off`);
     }
     if (files.length === 0)
         return { files };
@@ -70862,13 +71024,13 @@ function loadRepositoryCertificates(options = {}) {
     // A regular file of bounded size (a real list is a few KB), read with the limit checked while
     // reading; bounded nesting; then JSON.parse.
     const text = readBoundedFileSync(options.file, {
-        maxBytes: LIMITS.maxRepositorySignaturesBytes,
+        maxBytes: limits/* LIMITS */.b.maxRepositorySignaturesBytes,
         code: 'NUPKG005',
         what: 'RepositorySignatures file',
     }).toString('utf8');
-    const deep = findJsonNestingOverflow(text, LIMITS.maxConfigNesting);
+    const deep = findJsonNestingOverflow(text, limits/* LIMITS */.b.maxConfigNesting);
     if (deep) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${options.file}:${deep.line}: arrays and objects are nested more than ${LIMITS.maxConfigNesting} levels deep (a RepositorySignatures resource needs 4); check that it is the right file`, { file: options.file });
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `${options.file}:${deep.line}: arrays and objects are nested more than ${limits/* LIMITS */.b.maxConfigNesting} levels deep (a RepositorySignatures resource needs 4); check that it is the right file`, { file: options.file });
     }
     let parsed;
     try {
@@ -70890,7 +71052,7 @@ function checkRepositorySignature(facts, list, options = {}) {
         if (!list.allRepositorySigned)
             return [];
         return [
-            result_issue('NU3004', 'error', `${facts.packageId} is not signed, but ${list.source} says all its packages are repository signed`),
+            issues_issue('NU3004', 'error', `${facts.packageId} is not signed, but ${list.source} says all its packages are repository signed`),
         ];
     }
     const entries = list.certificates.filter((c) => Object.keys(c.fingerprints).length > 0);
@@ -70898,7 +71060,7 @@ function checkRepositorySignature(facts, list, options = {}) {
         if (!list.allRepositorySigned)
             return [];
         return [
-            result_issue('NU3034', 'error', `This repository indicated that all its packages are repository signed; however, it listed no signing certificates (${list.source}), so every package fails`),
+            issues_issue('NU3034', 'error', `This repository indicated that all its packages are repository signed; however, it listed no signing certificates (${list.source}), so every package fails`),
         ];
     }
     const signatures = repositorySignatures(facts);
@@ -70908,7 +71070,7 @@ function checkRepositorySignature(facts, list, options = {}) {
         ? 'it has no repository signature'
         : `its repository signer ${signatures.map((c) => fingerprint_shortFingerprint(c.fingerprintSha256)).join(', ')} is not listed`;
     return [
-        result_issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package was not repository signed with a certificate listed by this repository. ${facts.packageId}: ${found} in ${list.source}`),
+        issues_issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package was not repository signed with a certificate listed by this repository. ${facts.packageId}: ${found} in ${list.source}`),
     ];
 }
 /** Target Repository, placement Any: a repository primary signature or a repository countersignature. */
@@ -70950,6 +71112,8 @@ function optionalDate(key, value) {
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/der-certificate.ts
 
+
+
 /**
  * A certificate file as nuget.org's "Register new certificate" page takes it (nuget-signing-spec.md
  * §9.1): a `.cer` of at most 10,000 bytes holding one DER X.509 certificate. We also take PEM for
@@ -70976,32 +71140,18 @@ function registrationProblem(der) {
     if (der.length > MAX_REGISTERED_CERTIFICATE_BYTES) {
         return `is ${der.length} bytes; nuget.org registers certificate files of at most ${MAX_REGISTERED_CERTIFICATE_BYTES} bytes`;
     }
-    if (der.length < 2 || der[0] !== 0x30)
+    if (der.length < 2 || der[0] !== tags_TAG.sequence)
         return 'is not a DER certificate (must start with a SEQUENCE, byte 0x30)';
-    const outer = readLength(der, 1);
-    if (outer === undefined)
+    const outer = readHeader(der, 0, der.length, 'der');
+    if (typeof outer === 'string')
         return 'is not a DER certificate (bad outer length)';
-    if (outer.headerEnd + outer.length !== der.length) {
-        return `is not a single DER certificate (outer length ${outer.headerEnd + outer.length} bytes, file ${der.length} bytes)`;
+    const outerEnd = outer.start + outer.length;
+    if (outerEnd !== der.length) {
+        return `is not a single DER certificate (outer length ${outerEnd} bytes, file ${der.length} bytes)`;
     }
-    if (der[outer.headerEnd] !== 0x30)
+    if (der[outer.start] !== tags_TAG.sequence)
         return 'is not a DER certificate (first inner element is not a SEQUENCE)';
     return undefined;
-}
-/** Reads a DER definite length at `offset`; undefined for indefinite or truncated lengths. */
-function readLength(der, offset) {
-    const first = der[offset];
-    if (first === undefined || first === 0x80)
-        return undefined;
-    if (first < 0x80)
-        return { length: first, headerEnd: offset + 1 };
-    const count = first & 0x7f;
-    if (count > 4 || offset + 1 + count > der.length)
-        return undefined;
-    let length = 0;
-    for (let i = 0; i < count; i++)
-        length = length * 256 + (der[offset + 1 + i] ?? 0);
-    return { length, headerEnd: offset + 1 + count };
 }
 /** Fingerprint, subject and expiry of a certificate file; throws Error with a short reason. */
 function inspectCertificateFile(bytes) {
@@ -71147,7 +71297,7 @@ function sharedCertificateWarnings(accounts) {
     }
     return [...holders.entries()]
         .filter(([, names]) => names.length > 1)
-        .map(([fingerprint, names]) => result_issue('NUPKG005', 'warning', `certificate ${fingerprint_shortFingerprint(fingerprint)} is registered to ${names.join(' and ')}; nuget.org allows this, but check that it is intended`));
+        .map(([fingerprint, names]) => issues_issue('NUPKG005', 'warning', `certificate ${fingerprint_shortFingerprint(fingerprint)} is registered to ${names.join(' and ')}; nuget.org allows this, but check that it is intended`));
 }
 function buildRules(rules, accounts, locator, options, problems) {
     const seenIds = new Map();
@@ -71310,10 +71460,23 @@ function pointerToPath(pointer, data) {
  * Validates the parsed YAML against schema/policy-file.schema.json and turns ajv's errors into one
  * line each, phrased for a person editing the file rather than for a schema author.
  */
-// strictRequired is off: the oneOf/anyOf branches name properties declared one level up.
-const schema_errors_ajv = new ajv.Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false });
-const validate = schema_errors_ajv.compile(policy_file_schema_namespaceObject);
+let compiled;
+/**
+ * Compiled on the first policy file, not at import: compiling costs about 90 ms, which every
+ * start (even `--version`) paid while most runs read no policy file.
+ */
+function validator() {
+    // strictRequired is off: the oneOf/anyOf branches name properties declared one level up.
+    compiled ??= new ajv.Ajv({
+        allErrors: true,
+        verbose: true,
+        strict: true,
+        strictRequired: false,
+    }).compile(policy_file_schema_namespaceObject);
+    return compiled;
+}
 function schemaProblems(data, locator) {
+    const validate = validator();
     if (validate(data))
         return [];
     const errors = dropImpliedErrors(validate.errors ?? []);
@@ -71647,8 +71810,8 @@ function parseBoundedPolicy(text, options) {
     const counter = new dist/* LineCounter */.HN();
     // Duplicate keys are found below, so we can name them and treat account names case-insensitively.
     const parsed = parseBoundedYaml(text, counter, {
-        maxNesting: LIMITS.maxConfigNesting,
-        maxTokens: LIMITS.maxPolicyTokens,
+        maxNesting: limits/* LIMITS */.b.maxConfigNesting,
+        maxTokens: limits/* LIMITS */.b.maxPolicyTokens,
         // One line is left for saying that reading stopped.
         maxErrors: MAX_LISTED_PROBLEMS - 1,
     }, { uniqueKeys: false });
@@ -71769,7 +71932,7 @@ function loadPolicyFile(path) {
     let text;
     try {
         text = readBoundedFileSync(path, {
-            maxBytes: LIMITS.maxPolicyFileBytes,
+            maxBytes: limits/* LIMITS */.b.maxPolicyFileBytes,
             code: 'NUPKG005',
             what: 'policy file',
         }).toString('utf8');
@@ -71784,7 +71947,7 @@ function loadPolicyFile(path) {
         fileName: path,
         baseDir: (0,external_node_path_.dirname)(absolute),
         readCertificateFile: (file) => readBoundedFileSync(file, {
-            maxBytes: LIMITS.maxCertificateFileBytes,
+            maxBytes: limits/* LIMITS */.b.maxCertificateFileBytes,
             code: 'NUPKG005',
             what: 'certificate file',
         }),
@@ -71972,7 +72135,7 @@ function unmatched_package_unmatchedPackageDecision(policy, facts) {
         const message = `${id}: no rule in ${policy.source} matches this package id, so the signer was not checked (unmatchedPackages: allow); add it under packages to check it`;
         return {
             accepted: true,
-            issues: [result_issue(explain_POLICY_NOTICE_CODE, 'info', message)],
+            issues: [issues_issue(explain_POLICY_NOTICE_CODE, 'info', message)],
             rule: 'no policy for this package',
         };
     }
@@ -71981,7 +72144,7 @@ function unmatched_package_unmatchedPackageDecision(policy, facts) {
     const message = `${id}: no rule in ${policy.source} matches this package id, and packages without a rule are refused (unmatchedPackages: deny, the default). Add a rule under packages, such as: ${rule}${why}; or set "unmatchedPackages: allow" to let packages without a rule pass unchecked`;
     return {
         accepted: false,
-        issues: [result_issue(explain_POLICY_NOTICE_CODE, 'error', message)],
+        issues: [issues_issue(explain_POLICY_NOTICE_CODE, 'error', message)],
         rule: 'no policy rule for this package; packages without one are refused',
     };
 }
@@ -72127,10 +72290,10 @@ function acceptSigned(context, certificate, match) {
     const days = explain_daysUntil(expires, now);
     const issues = [];
     if (days < 0) {
-        issues.push(result_issue(explain_POLICY_NOTICE_CODE, 'warning', `${facts.packageId}: the signing certificate ${fingerprint_shortFingerprint(certificate.fingerprintSha256)} registered to ${match.account.name} expired on ${explain_isoDate(expires)}; nuget.org validates certificates at upload time, so renew it, register the new one and re-sign`));
+        issues.push(issues_issue(explain_POLICY_NOTICE_CODE, 'warning', `${facts.packageId}: the signing certificate ${fingerprint_shortFingerprint(certificate.fingerprintSha256)} registered to ${match.account.name} expired on ${explain_isoDate(expires)}; nuget.org validates certificates at upload time, so renew it, register the new one and re-sign`));
     }
     else if (days <= explain_EXPIRY_WARNING_DAYS) {
-        issues.push(result_issue(explain_POLICY_NOTICE_CODE, 'warning', `${facts.packageId}: the signing certificate ${fingerprint_shortFingerprint(certificate.fingerprintSha256)} registered to ${match.account.name} expires on ${explain_isoDate(expires)} (in ${days} days); renew it and register the new certificate on nuget.org before then`));
+        issues.push(issues_issue(explain_POLICY_NOTICE_CODE, 'warning', `${facts.packageId}: the signing certificate ${fingerprint_shortFingerprint(certificate.fingerprintSha256)} registered to ${match.account.name} expires on ${explain_isoDate(expires)} (in ${days} days); renew it and register the new certificate on nuget.org before then`));
     }
     return { accepted: true, issues, rule: text };
 }
@@ -72159,12 +72322,12 @@ function publishedDecision(context) {
     const message = `${facts.packageId}: the signing certificate ${fingerprint_shortFingerprint(certificate.fingerprintSha256)} was removed from ${removed.account.name} (${removed.certificate.where}); existing packages are not affected, so nuget.org keeps serving this version, but a new version signed with it would be rejected (${ruleReference(rule)})`;
     return {
         accepted: true,
-        issues: [result_issue(explain_POLICY_NOTICE_CODE, 'info', message)],
+        issues: [issues_issue(explain_POLICY_NOTICE_CODE, 'info', message)],
         rule: `${base}; signed with a certificate removed from ${removed.account.name}, which does not affect existing packages`,
     };
 }
 function reject(code, message, rule) {
-    return { accepted: false, issues: [result_issue(code, 'error', message)], rule };
+    return { accepted: false, issues: [issues_issue(code, 'error', message)], rule };
 }
 function evaluate_capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
@@ -72263,6 +72426,8 @@ function lastActiveWarning(account, certificate) {
 
 
 ;// CONCATENATED MODULE: ./src/revocation/types.ts
+
+
 const REVOCATION_MODES = ['online', 'offline', 'files'];
 const REVOCATION_REASONS = [
     'unspecified',
@@ -72281,6 +72446,13 @@ function reasonFromCode(code) {
     if (code === 7 || code < 0 || code > 10)
         return undefined;
     return REVOCATION_REASONS[code > 7 ? code - 1 : code];
+}
+/** CRLReason ::= ENUMERATED (RFC 5280 §5.3.1); undefined when absent or not a known reason. */
+function readReason(block) {
+    if (!isUniversal(block, tags_TAG.enumerated))
+        return undefined;
+    const code = readSmallEnumerated(block, 'CRLReason');
+    return code === undefined ? undefined : reasonFromCode(code);
 }
 
 ;// CONCATENATED MODULE: ./src/revocation/mode.ts
@@ -72338,7 +72510,7 @@ async function assessRevocation(checker, chain, options) {
         const reason = revocation.reason ? `, reason ${revocation.reason}` : '';
         const base = `The ${codes.who} certificate ${assess_describe(certificate, index)} was revoked on ${revocation.revokedAt.toISOString()} (${revocation.source.toUpperCase()}${reason})`;
         if (kept) {
-            issues.push(result_issue(codes.revoked, 'warning', `${base}, after the trusted timestamp ${timestamp.genTime.toISOString()}; nuget.org keeps such signatures.`));
+            issues.push(issues_issue(codes.revoked, 'warning', `${base}, after the trusted timestamp ${timestamp.genTime.toISOString()}; nuget.org keeps such signatures.`));
         }
         else {
             revoked = true;
@@ -72347,7 +72519,7 @@ async function assessRevocation(checker, chain, options) {
                     ? ' Revocation is fatal whenever it happened (dotnet nuget verify).'
                     : ' It was revoked before the trusted timestamp.'
                 : '';
-            issues.push(result_issue(codes.revoked, 'error', `${base}.${when}`));
+            issues.push(issues_issue(codes.revoked, 'error', `${base}.${when}`));
         }
     });
     // NuGet stops at a revoked chain: unknown statuses are not reported then.
@@ -72369,316 +72541,64 @@ const OFFLINE_REVOCATION_NOTE = 'revocation checking is offline';
 function unknownIssue(checker, codes, unknown, all, policy) {
     const which = unknown.map((r) => assess_describe(r.certificate, all.indexOf(r))).join(', ');
     if (checker.mode === 'offline') {
-        return result_issue(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: ${OFFLINE_REVOCATION_NOTE} (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
+        return issues_issue(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: ${OFFLINE_REVOCATION_NOTE} (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
     }
     const why = unknown
         .map((r) => (r.revocation.status === 'unknown' ? r.revocation.why : ''))
         .filter((w, i, list) => w && list.indexOf(w) === i)
         .slice(0, 3)
         .join('; ');
-    return result_issue(codes.unknown, policy.allowUnknownRevocation ? 'warning' : 'error', `The revocation function was unable to check revocation for the ${codes.who} chain (${which}): ${why}.`);
+    return issues_issue(codes.unknown, policy.allowUnknownRevocation ? 'warning' : 'error', `The revocation function was unable to check revocation for the ${codes.who} chain (${which}): ${why}.`);
 }
 function assess_describe(certificate, index) {
     const name = certificate.commonName ?? certificate.subject;
     return index === 0 ? `'${name}'` : `'${name}' (issuer in the chain)`;
 }
 
-;// CONCATENATED MODULE: ./src/revocation/asn1.ts
-
-
-/** Clock difference tolerated between us and a responder or CRL issuer. */
-const CLOCK_SKEW_MS = 5 * 60_000;
-/** Data without nextUpdate is accepted for this long after thisUpdate. */
-const MAX_AGE_WITHOUT_NEXT_UPDATE_MS = 7 * 24 * 3_600_000;
-/** Extensions ::= SEQUENCE OF Extension { extnID, critical BOOLEAN DEFAULT FALSE, extnValue }. */
-function asn1_readExtensions(list) {
-    if (!list)
-        return [];
-    return childrenOf(list).map((extension) => {
-        const [id, second, third] = childrenOf(extension);
-        const hasCritical = isUniversal(second, der_TAG.boolean);
-        const critical = hasCritical && second !== undefined && primitiveContent(second)[0] !== 0;
-        return {
-            oid: readOid(id, 'extnID'),
-            critical,
-            value: readOctetString(hasCritical ? third : second, 'extnValue'),
-        };
-    });
-}
-/** CRLReason ::= ENUMERATED (RFC 5280 §5.3.1). */
-function readReason(block) {
-    if (!block || !isUniversal(block, 10))
-        return undefined;
-    const content = primitiveContent(block);
-    return content.length === 1 ? reasonFromCode(content[0]) : undefined;
-}
-/**
- * Checks that revocation data is current at `now` (RFC 6960 §4.2.2.1, RFC 5280 §6.3.3 a):
- * issued no later than now (with a little clock skew) and not past its nextUpdate. Returns why it
- * is not, or undefined.
- */
-function checkFreshness(freshness, now, what) {
-    const time = now.getTime();
-    if (freshness.thisUpdate.getTime() > time + CLOCK_SKEW_MS) {
-        return `the ${what} is not yet valid (thisUpdate ${freshness.thisUpdate.toISOString()})`;
-    }
-    if (freshness.nextUpdate) {
-        if (freshness.nextUpdate.getTime() + CLOCK_SKEW_MS < time) {
-            return `the ${what} has expired (nextUpdate ${freshness.nextUpdate.toISOString()})`;
-        }
-    }
-    else if (freshness.thisUpdate.getTime() + MAX_AGE_WITHOUT_NEXT_UPDATE_MS < time) {
-        return `the ${what} is too old (thisUpdate ${freshness.thisUpdate.toISOString()}, no nextUpdate)`;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/revocation/signed-data.ts
-
-
-/** Signature algorithms of OCSP responses and CRLs we can check, with their hash. */
-const HASHES = {
-    [oids_OID.sha256WithRSAEncryption]: 'sha256',
-    [oids_OID.sha384WithRSAEncryption]: 'sha384',
-    [oids_OID.sha512WithRSAEncryption]: 'sha512',
-    [oids_OID.sha1WithRSAEncryption]: 'sha1',
-    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
-    '1.2.840.10045.4.3.3': 'sha384',
-    '1.2.840.10045.4.3.4': 'sha512',
-};
-/**
- * Checks a signature over `data` (a TBSCertList or ResponseData, exactly as encoded) with the
- * signer's SubjectPublicKeyInfo. Unsupported algorithms (RSASSA-PSS among them) count as not
- * verified: the status is then unknown, never good.
- */
-function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
-    const hash = HASHES[algorithmOid];
-    if (!hash)
-        return false;
-    try {
-        const key = (0,external_node_crypto_.createPublicKey)({
-            key: Buffer.from(signerPublicKeyInfo),
-            format: 'der',
-            type: 'spki',
-        });
-        return (0,external_node_crypto_.verify)(hash, data, key, signature);
-    }
-    catch {
-        return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/revocation/crl.ts
-
-
-
-
-
-
-const CRL_REASON = '2.5.29.21';
-const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
-const DELTA_CRL_INDICATOR = '2.5.29.27';
-/** CRL extensions we understand; any other critical one makes the CRL unusable (RFC 5280 §5.2). */
-const KNOWN_CRL_EXTENSIONS = new Set([
-    '2.5.29.20', // cRLNumber
-    oids_OID.authorityKeyIdentifier,
-    ISSUING_DISTRIBUTION_POINT,
-    '2.5.29.46', // freshestCRL
-    '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
-]);
-const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/;
-/** Parses a CRL given as DER or PEM. Throws on anything else. */
-function parseCrl(bytes) {
-    const pem = PEM_CRL.exec(Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1'));
-    const der = pem
-        ? Uint8Array.from(Buffer.from((pem[1] ?? '').replace(/\s+/g, ''), 'base64'))
-        : bytes;
-    const [tbs, algorithm, signatureBits] = childrenOf(decodeDer(der, 'CRL', 'NUPKG006'));
-    if (!tbs || !algorithm || !signatureBits || !isUniversal(signatureBits, der_TAG.bitString)) {
-        throw new Error('not a CertificateList');
-    }
-    const fields = childrenOf(tbs);
-    let index = isUniversal(fields[0], der_TAG.integer) ? 1 : 0;
-    const next = () => fields[index++];
-    next(); // signature AlgorithmIdentifier (repeated outside)
-    const issuer = next();
-    const thisUpdate = der_readTime(next(), 'thisUpdate');
-    let nextUpdate;
-    if (isTime(fields[index]))
-        nextUpdate = der_readTime(next(), 'nextUpdate');
-    const revoked = new Map();
-    if (isUniversal(fields[index], der_TAG.sequence)) {
-        for (const entry of childrenOf(next())) {
-            const [serial, date, entryExtensions] = childrenOf(entry);
-            const reasonExtension = asn1_readExtensions(entryExtensions).find((e) => e.oid === CRL_REASON);
-            const reason = reasonExtension
-                ? readReason(decodeDer(reasonExtension.value, 'CRL reason', 'NUPKG006'))
-                : undefined;
-            // removeFromCRL (only meaningful in delta CRLs) un-revokes a certificate on hold.
-            if (reason === 'removeFromCRL')
-                continue;
-            revoked.set(toHex(readIntegerBytes(serial, 'userCertificate')), {
-                revokedAt: der_readTime(date, 'revocationDate'),
-                ...(reason ? { reason } : {}),
-            });
-        }
-    }
-    const extensionsWrapper = fields.slice(index).find((f) => isContextTag(f, 0));
-    if (!issuer)
-        throw new Error('the CRL has no issuer');
-    return {
-        issuerDer: encodedBytes(issuer),
-        thisUpdate,
-        nextUpdate,
-        revoked,
-        extensions: asn1_readExtensions(extensionsWrapper ? childrenOf(extensionsWrapper)[0] : undefined),
-        tbsDer: encodedBytes(tbs),
-        signatureAlgorithmOid: readOid(childrenOf(algorithm)[0], 'signatureAlgorithm'),
-        signature: primitiveContent(signatureBits).subarray(1),
-    };
-}
-/** Whether `crl` was issued by `issuer`: same name, and its signature verifies with its key. */
-function isIssuedBy(crl, issuer) {
-    return (canonicalNameKey(crl.issuerDer) === canonicalNameKey(issuer.subjectDer) &&
-        verifySignedData(crl.signatureAlgorithmOid, issuer.subjectPublicKeyInfoDer, crl.tbsDer, crl.signature));
-}
-/**
- * Looks `certificate` up in a CRL after checking that the CRL can be relied on (RFC 5280 §6.3.3):
- * issued and signed by the certificate's issuer (which may sign CRLs), a complete CRL for this
- * kind of certificate (no delta CRL, no reason-partitioned or indirect CRL, no unknown critical
- * extension) and current at `now`.
- */
-function checkCrl(crl, certificate, issuer, now) {
-    if (!isIssuedBy(crl, issuer)) {
-        return { problem: `the CRL is not signed by the issuer '${issuer.subject}'` };
-    }
-    if (!maySignCrls(issuer)) {
-        return { problem: `the issuer '${issuer.subject}' is not allowed to sign CRLs (key usage)` };
-    }
-    const scope = scopeProblem(crl, certificate);
-    if (scope)
-        return { problem: scope };
-    const stale = checkFreshness(crl, now, 'CRL');
-    if (stale)
-        return { problem: stale };
-    const entry = crl.revoked.get(toHex(certificate.serialNumber));
-    if (!entry)
-        return { status: { status: 'good', source: 'crl' } };
-    return { status: { status: 'revoked', source: 'crl', ...entry } };
-}
-function scopeProblem(crl, certificate) {
-    for (const extension of crl.extensions) {
-        if (extension.oid === DELTA_CRL_INDICATOR)
-            return 'the CRL is a delta CRL';
-        if (extension.critical && !KNOWN_CRL_EXTENSIONS.has(extension.oid)) {
-            return `the CRL has an unsupported critical extension ${extension.oid}`;
-        }
-    }
-    const idp = crl.extensions.find((e) => e.oid === ISSUING_DISTRIBUTION_POINT);
-    if (!idp)
-        return undefined;
-    // IssuingDistributionPoint fields [1]..[5] (RFC 5280 §5.2.5), IMPLICIT BOOLEAN / ReasonFlags.
-    const flags = new Map();
-    for (const field of childrenOf(decodeDer(idp.value, 'issuing distribution point', 'NUPKG006'))) {
-        for (let tag = 1; tag <= 5; tag++) {
-            if (isContextTag(field, tag))
-                flags.set(tag, tag === 3 || primitiveContent(field)[0] !== 0);
-        }
-    }
-    const isCa = certificate.basicConstraints?.ca === true;
-    if (flags.get(3) || flags.get(4) || flags.get(5))
-        return 'the CRL is partitioned or indirect';
-    if (flags.get(1) && isCa)
-        return 'the CRL covers only end-entity certificates';
-    if (flags.get(2) && !isCa)
-        return 'the CRL covers only CA certificates';
-    return undefined;
-}
-function maySignCrls(issuer) {
-    try {
-        // No keyUsage extension allows every use.
-        return hasKeyUsage(issuer, KEY_USAGE_BIT.cRLSign) ?? true;
-    }
-    catch {
-        return false;
-    }
-}
-function isTime(block) {
-    return isUniversal(block, der_TAG.utcTime) || isUniversal(block, der_TAG.generalizedTime);
-}
-
-;// CONCATENATED MODULE: ./src/revocation/directory-store.ts
-
-
-
-
-/** At most this many files are read from a revocation directory. */
-const MAX_FILES = 10_000;
-async function readRevocationDirectory(directory, maxBytes) {
-    const names = (await (0,promises_namespaceObject.readdir)(directory)).sort().slice(0, MAX_FILES);
-    const ocspResponses = [];
-    const crls = [];
-    for (const name of names) {
-        const lower = name.toLowerCase();
-        if (!lower.endsWith('.ocsp') && !lower.endsWith('.crl'))
-            continue;
-        const path = (0,external_node_path_.join)(directory, name);
-        const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
-        if (!info?.isFile() || info.size > maxBytes)
-            continue;
-        const bytes = new Uint8Array(await (0,promises_namespaceObject.readFile)(path));
-        if (lower.endsWith('.ocsp')) {
-            ocspResponses.push(bytes);
-        }
-        else {
-            try {
-                crls.push(parseCrl(bytes));
-            }
-            catch {
-                // not a CRL: ignored like any unrelated file
-            }
-        }
-    }
-    return { ocspResponses, crls };
-}
-/** Saves a downloaded response for later runs (best effort: a read-only cache is not an error). */
-async function saveToDirectory(directory, key, extension, bytes) {
-    const name = `${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 32)}.${extension}`;
-    try {
-        await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(directory, name), bytes);
-    }
-    catch {
-        // ignored: the cache only saves time
-    }
-}
-
+// EXTERNAL MODULE: ./src/http/request.ts + 4 modules
+var http_request = __nccwpck_require__(9765);
 ;// CONCATENATED MODULE: ./src/revocation/http.ts
 
-/** Why a download was not even tried; other failures are the edge's HttpError (NUPKG006). */
-class RevocationFetchError extends Error {
+
+/**
+ * The time revocation requests may take: `timeoutMs` each, and `totalMs` for all of them in a
+ * run together, counted from the first request (a run that needs none spends nothing).
+ */
+class NetworkBudget {
+    timeoutMs;
+    totalMs;
+    #deadline;
+    constructor(timeoutMs, totalMs) {
+        this.timeoutMs = timeoutMs;
+        this.totalMs = totalMs;
+    }
+    /**
+     * The time the next request may take: the per-request timeout, or what is left of the run's
+     * budget if that is less; undefined once the budget is spent. The run's clock starts here.
+     */
+    nextTimeoutMs() {
+        this.#deadline ??= external_node_perf_hooks_.performance.now() + this.totalMs;
+        const remainingMs = Math.floor(this.#deadline - external_node_perf_hooks_.performance.now());
+        return remainingMs <= 0 ? undefined : Math.min(this.timeoutMs, remainingMs);
+    }
 }
 /**
- * GETs or POSTs `url` through the HTTP edge within the per-request timeout and what is left of
- * the run's budget. Redirects are followed (a POST only on 307/308). The caller turns any error
- * into an `unknown` status whose reason is the error's message, which names the URL once.
+ * GETs or POSTs `url` through the HTTP edge within `timeoutMs` (NetworkBudget.nextTimeoutMs). Redirects are followed (a POST only
+ * on 307/308); no retries, the budget is for the whole chain. Failures are the edge's HttpError,
+ * whose message names the URL once.
  */
-async function fetchBounded(url, request, budget) {
-    const remainingMs = budget.remainingMs();
-    if (remainingMs <= 0) {
-        throw new RevocationFetchError('the revocation time budget for this run is spent');
-    }
+async function fetchRevocationData(url, request, timeoutMs) {
     const headers = { Accept: request.accept };
     if (request.contentType)
         headers['Content-Type'] = request.contentType;
-    const answer = await sendHttpRequest({
+    const answer = await (0,http_request/* sendHttpRequest */.G)({
         url,
         method: request.body ? 'POST' : 'GET',
         headers,
         ...(request.body ? { body: request.body } : {}),
         maxResponseBytes: request.maxBytes,
         responseName: request.responseName,
-        timeoutMs: Math.min(budget.timeoutMs, remainingMs),
+        timeoutMs,
         redirects: 'follow',
         ...(request.service === undefined ? {} : { service: request.service }),
     });
@@ -72747,7 +72667,7 @@ function uriText(block) {
     return Buffer.from(primitiveContent(block)).toString('latin1');
 }
 function keepHttp(urls) {
-    const kept = urls.filter((url) => isHttpUrl(url));
+    const kept = urls.filter((url) => (0,http_url/* isHttpUrl */.q$)(url));
     return [...new Set(kept)].slice(0, MAX_URLS);
 }
 function safely(read) {
@@ -72759,7 +72679,264 @@ function safely(read) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/revocation/freshness.ts
+/** Clock difference tolerated between us and a responder or CRL issuer. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+/** Data without nextUpdate is accepted for this long after thisUpdate. */
+const MAX_AGE_WITHOUT_NEXT_UPDATE_MS = 7 * 24 * 3_600_000;
+/**
+ * Checks that revocation data is current at `now` (RFC 6960 §4.2.2.1, RFC 5280 §6.3.3 a):
+ * issued no later than now (with a little clock skew) and not past its nextUpdate. Returns why it
+ * is not, or undefined.
+ */
+function checkFreshness(freshness, now, what) {
+    const time = now.getTime();
+    if (freshness.thisUpdate.getTime() > time + CLOCK_SKEW_MS) {
+        return `the ${what} is not yet valid (thisUpdate ${freshness.thisUpdate.toISOString()})`;
+    }
+    if (freshness.nextUpdate) {
+        if (freshness.nextUpdate.getTime() + CLOCK_SKEW_MS < time) {
+            return `the ${what} has expired (nextUpdate ${freshness.nextUpdate.toISOString()})`;
+        }
+    }
+    else if (freshness.thisUpdate.getTime() + MAX_AGE_WITHOUT_NEXT_UPDATE_MS < time) {
+        return `the ${what} is too old (thisUpdate ${freshness.thisUpdate.toISOString()}, no nextUpdate)`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/revocation/signed-data.ts
+
+
+/** Signature algorithms of OCSP responses and CRLs we can check, with their hash. */
+const HASHES = {
+    [oids_OID.sha256WithRSAEncryption]: 'sha256',
+    [oids_OID.sha384WithRSAEncryption]: 'sha384',
+    [oids_OID.sha512WithRSAEncryption]: 'sha512',
+    [oids_OID.sha1WithRSAEncryption]: 'sha1',
+    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
+    '1.2.840.10045.4.3.3': 'sha384',
+    '1.2.840.10045.4.3.4': 'sha512',
+};
+/**
+ * Checks a signature over `data` (a TBSCertList or ResponseData, exactly as encoded) with the
+ * signer's SubjectPublicKeyInfo. Unsupported algorithms (RSASSA-PSS among them) count as not
+ * verified: the status is then unknown, never good.
+ */
+function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
+    const hash = HASHES[algorithmOid];
+    if (!hash)
+        return false;
+    try {
+        const key = (0,external_node_crypto_.createPublicKey)({
+            key: Buffer.from(signerPublicKeyInfo),
+            format: 'der',
+            type: 'spki',
+        });
+        return (0,external_node_crypto_.verify)(hash, data, key, signature);
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/revocation/crl.ts
+
+
+
+
+
+
+
+
+
+
+const CRL_REASON = '2.5.29.21';
+const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
+const DELTA_CRL_INDICATOR = '2.5.29.27';
+/** CRL extensions we understand; any other critical one makes the CRL unusable (RFC 5280 §5.2). */
+const KNOWN_CRL_EXTENSIONS = new Set([
+    '2.5.29.20', // cRLNumber
+    oids_OID.authorityKeyIdentifier,
+    ISSUING_DISTRIBUTION_POINT,
+    '2.5.29.46', // freshestCRL
+    '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
+]);
+const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/;
+/** Parses a CRL given as DER or PEM. Throws on anything else. */
+function parseCrl(bytes) {
+    const pem = PEM_CRL.exec(Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1'));
+    const der = pem
+        ? Uint8Array.from(Buffer.from((pem[1] ?? '').replace(/\s+/g, ''), 'base64'))
+        : bytes;
+    const [tbs, algorithm, signatureBits] = childrenOf(decodeDer(der, 'CRL', 'NUPKG006'));
+    if (!tbs || !algorithm || !signatureBits || !isUniversal(signatureBits, tags_TAG.bitString)) {
+        throw new Error('not a CertificateList');
+    }
+    const fields = childrenOf(tbs);
+    let index = isUniversal(fields[0], tags_TAG.integer) ? 1 : 0;
+    const next = () => fields[index++];
+    next(); // signature AlgorithmIdentifier (repeated outside)
+    const issuer = next();
+    const thisUpdate = time_readTime(next(), 'thisUpdate');
+    let nextUpdate;
+    if (isTime(fields[index]))
+        nextUpdate = time_readTime(next(), 'nextUpdate');
+    const revoked = new Map();
+    if (isUniversal(fields[index], tags_TAG.sequence)) {
+        for (const entry of childrenOf(next())) {
+            const [serial, date, entryExtensions] = childrenOf(entry);
+            const reasonExtension = readExtensions(entryExtensions).find((e) => e.oid === CRL_REASON);
+            const reason = reasonExtension
+                ? readReason(decodeDer(reasonExtension.value, 'CRL reason', 'NUPKG006'))
+                : undefined;
+            // removeFromCRL (only meaningful in delta CRLs) un-revokes a certificate on hold.
+            if (reason === 'removeFromCRL')
+                continue;
+            revoked.set(toHex(readIntegerBytes(serial, 'userCertificate')), {
+                revokedAt: time_readTime(date, 'revocationDate'),
+                ...(reason ? { reason } : {}),
+            });
+        }
+    }
+    const extensionsWrapper = fields.slice(index).find((f) => isContextTag(f, 0));
+    if (!issuer)
+        throw new Error('the CRL has no issuer');
+    return {
+        issuerDer: encodedBytes(issuer),
+        thisUpdate,
+        nextUpdate,
+        revoked,
+        extensions: readExtensions(extensionsWrapper ? childrenOf(extensionsWrapper)[0] : undefined),
+        tbsDer: encodedBytes(tbs),
+        signatureAlgorithmOid: readOid(childrenOf(algorithm)[0], 'signatureAlgorithm'),
+        signature: readBitString(signatureBits),
+    };
+}
+/** Whether `crl` was issued by `issuer`: same name, and its signature verifies with its key. */
+function isIssuedBy(crl, issuer) {
+    return (name_canonicalNameKey(crl.issuerDer) === name_canonicalNameKey(issuer.subjectDer) &&
+        verifySignedData(crl.signatureAlgorithmOid, issuer.subjectPublicKeyInfoDer, crl.tbsDer, crl.signature));
+}
+/**
+ * Looks `certificate` up in a CRL after checking that the CRL can be relied on (RFC 5280 §6.3.3):
+ * issued and signed by the certificate's issuer (which may sign CRLs), a complete CRL for this
+ * kind of certificate (no delta CRL, no reason-partitioned or indirect CRL, no unknown critical
+ * extension) and current at `now`.
+ */
+function checkCrl(crl, certificate, issuer, now) {
+    if (!isIssuedBy(crl, issuer)) {
+        return {
+            problem: `the CRL is not signed by the issuer '${issuer.subject}'`,
+            aboutOtherCertificates: true,
+        };
+    }
+    if (!maySignCrls(issuer)) {
+        return { problem: `the issuer '${issuer.subject}' is not allowed to sign CRLs (key usage)` };
+    }
+    const scope = scopeProblem(crl, certificate);
+    if (scope)
+        return { problem: scope };
+    const stale = checkFreshness(crl, now, 'CRL');
+    if (stale)
+        return { problem: stale };
+    const entry = crl.revoked.get(toHex(certificate.serialNumber));
+    if (!entry)
+        return { status: { status: 'good', source: 'crl' } };
+    return { status: { status: 'revoked', source: 'crl', ...entry } };
+}
+function scopeProblem(crl, certificate) {
+    for (const extension of crl.extensions) {
+        if (extension.oid === DELTA_CRL_INDICATOR)
+            return 'the CRL is a delta CRL';
+        if (extension.critical && !KNOWN_CRL_EXTENSIONS.has(extension.oid)) {
+            return `the CRL has an unsupported critical extension ${extension.oid}`;
+        }
+    }
+    const idp = crl.extensions.find((e) => e.oid === ISSUING_DISTRIBUTION_POINT);
+    if (!idp)
+        return undefined;
+    // IssuingDistributionPoint fields [1]..[5] (RFC 5280 §5.2.5), IMPLICIT BOOLEAN / ReasonFlags.
+    const flags = new Map();
+    for (const field of childrenOf(decodeDer(idp.value, 'issuing distribution point', 'NUPKG006'))) {
+        for (let tag = 1; tag <= 5; tag++) {
+            if (isContextTag(field, tag))
+                flags.set(tag, tag === 3 || primitiveContent(field)[0] !== 0);
+        }
+    }
+    const isCa = certificate.basicConstraints?.ca === true;
+    if (flags.get(3) || flags.get(4) || flags.get(5))
+        return 'the CRL is partitioned or indirect';
+    if (flags.get(1) && isCa)
+        return 'the CRL covers only end-entity certificates';
+    if (flags.get(2) && !isCa)
+        return 'the CRL covers only CA certificates';
+    return undefined;
+}
+function maySignCrls(issuer) {
+    try {
+        // No keyUsage extension allows every use.
+        return hasKeyUsage(issuer, KEY_USAGE_BIT.cRLSign) ?? true;
+    }
+    catch {
+        return false;
+    }
+}
+function isTime(block) {
+    return isUniversal(block, tags_TAG.utcTime) || isUniversal(block, tags_TAG.generalizedTime);
+}
+
+;// CONCATENATED MODULE: ./src/revocation/directory-store.ts
+
+
+
+
+/** At most this many files are read from a revocation directory. */
+const MAX_FILES = 10_000;
+async function readRevocationDirectory(directory, maxBytes) {
+    const names = (await (0,promises_namespaceObject.readdir)(directory)).sort().slice(0, MAX_FILES);
+    const ocspResponses = [];
+    const crls = [];
+    for (const name of names) {
+        const lower = name.toLowerCase();
+        if (!lower.endsWith('.ocsp') && !lower.endsWith('.crl'))
+            continue;
+        const path = (0,external_node_path_.join)(directory, name);
+        const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+        if (!info?.isFile() || info.size > maxBytes)
+            continue;
+        const bytes = new Uint8Array(await (0,promises_namespaceObject.readFile)(path));
+        if (lower.endsWith('.ocsp')) {
+            ocspResponses.push(bytes);
+        }
+        else {
+            try {
+                crls.push(parseCrl(bytes));
+            }
+            catch {
+                // not a CRL: ignored like any unrelated file
+            }
+        }
+    }
+    return { ocspResponses, crls };
+}
+/** Saves a downloaded response for later runs (best effort: a read-only cache is not an error). */
+async function saveToDirectory(directory, key, extension, bytes) {
+    const name = `${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 32)}.${extension}`;
+    try {
+        await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+        await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(directory, name), bytes);
+    }
+    catch {
+        // ignored: the cache only saves time
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/revocation/ocsp.ts
+
+
+
+
 
 
 
@@ -72792,14 +72969,14 @@ const CERT_ID_HASHES = {
  * issuer's name and key, and a nonce extension (RFC 8954) when `nonce` is given.
  */
 function buildOcspRequest(certificate, issuer, nonce) {
-    const certId = der_sequence(der_sequence(objectIdentifier(oids_OID.sha1), der_encodeTlv(sign_der_TAG.null, new Uint8Array())), der_octetString(hash('sha1', issuer.subjectDer)), der_octetString(hash('sha1', subjectPublicKeyBits(issuer))), der_encodeTlv(sign_der_TAG.integer, certificate.serialNumber));
-    const requestList = der_sequence(der_sequence(certId));
+    const certId = encode_sequence(encode_sequence(objectIdentifier(oids_OID.sha1), encode_encodeTlv(tags_TAG.null, new Uint8Array())), encode_octetString(hash('sha1', issuer.subjectDer)), encode_octetString(hash('sha1', subjectPublicKeyBits(issuer))), encode_encodeTlv(tags_TAG.integer, certificate.serialNumber));
+    const requestList = encode_sequence(encode_sequence(certId));
     const extensions = nonce
         ? [
-            der_encodeTlv(contextTag(2, true), der_sequence(der_sequence(objectIdentifier(ID_PKIX_OCSP_NONCE), der_octetString(der_octetString(nonce))))),
+            encode_encodeTlv(contextTag(2, true), encode_sequence(encode_sequence(objectIdentifier(ID_PKIX_OCSP_NONCE), encode_octetString(encode_octetString(nonce))))),
         ]
         : [];
-    return der_sequence(der_sequence(requestList, ...extensions));
+    return encode_sequence(encode_sequence(requestList, ...extensions));
 }
 /**
  * Reads and validates an OCSPResponse (RFC 6960 §4.2) for `certificate`: a successful basic
@@ -72817,7 +72994,7 @@ function checkOcspResponse(der, certificate, issuer, options) {
 }
 function readAndCheck(der, certificate, issuer, options) {
     const [statusBlock, bytesWrapper] = childrenOf(decodeDer(der, 'OCSP response', 'NUPKG006'));
-    const responseStatus = enumerated(statusBlock);
+    const responseStatus = readSmallEnumerated(statusBlock, 'responseStatus') ?? -1;
     if (responseStatus !== 0) {
         return {
             problem: `the OCSP responder answered ${ocsp_RESPONSE_STATUS[responseStatus] ?? responseStatus}`,
@@ -72833,7 +73010,7 @@ function readAndCheck(der, certificate, issuer, options) {
     if (!tbs || !algorithm || !signatureBits)
         return { problem: 'the OCSP response is incomplete' };
     const signatureAlgorithmOid = readOid(childrenOf(algorithm)[0], 'signatureAlgorithm');
-    const signature = ocsp_bitStringBytes(signatureBits);
+    const signature = readBitString(signatureBits);
     const certs = certsWrapper && isContextTag(certsWrapper, 0)
         ? childrenOf(childrenOf(certsWrapper)[0] ?? certsWrapper)
         : [];
@@ -72848,8 +73025,12 @@ function readAndCheck(der, certificate, issuer, options) {
         const [certId] = childrenOf(candidate);
         return certId !== undefined && matchesCertId(certId, certificate, issuer);
     });
-    if (!single)
-        return { problem: 'the OCSP response does not cover the certificate' };
+    if (!single) {
+        return {
+            problem: 'the OCSP response does not cover the certificate',
+            aboutOtherCertificates: true,
+        };
+    }
     // Checks who signed: the issuer itself, or a delegated responder the issuer certified.
     const tbsDer = encodedBytes(tbs);
     const candidates = [issuer, ...certs.flatMap((c) => parseOrSkip(encodedBytes(c)))];
@@ -72864,9 +73045,9 @@ function readAndCheck(der, certificate, issuer, options) {
     if (authorization)
         return { problem: authorization };
     // Checks the nonce when the responder echoed one (cached responses legitimately omit it).
-    const extensions = extensionsBlock ? asn1_readExtensions(childrenOf(extensionsBlock)[0]) : [];
+    const extensions = extensionsBlock ? readExtensions(childrenOf(extensionsBlock)[0]) : [];
     const echoed = extensions.find((e) => e.oid === ID_PKIX_OCSP_NONCE);
-    if (echoed && options.nonce && !bytesEqual(echoed.value, der_octetString(options.nonce))) {
+    if (echoed && options.nonce && !bytesEqual(echoed.value, encode_octetString(options.nonce))) {
         return { problem: 'the OCSP response nonce does not match the request' };
     }
     // Checks that the answer is current.
@@ -72875,9 +73056,9 @@ function readAndCheck(der, certificate, issuer, options) {
         return { problem: 'the OCSP single response is incomplete' };
     const nextUpdateBlock = more.find((f) => isContextTag(f, 0));
     const freshness = {
-        thisUpdate: der_readTime(thisUpdate, 'thisUpdate'),
+        thisUpdate: time_readTime(thisUpdate, 'thisUpdate'),
         nextUpdate: nextUpdateBlock
-            ? der_readTime(childrenOf(nextUpdateBlock)[0], 'nextUpdate')
+            ? time_readTime(childrenOf(nextUpdateBlock)[0], 'nextUpdate')
             : undefined,
     };
     const stale = checkFreshness(freshness, options.now, 'OCSP response');
@@ -72896,7 +73077,7 @@ function singleStatus(certStatus) {
         return {
             status: 'revoked',
             source: 'ocsp',
-            revokedAt: der_readTime(time, 'revocationTime'),
+            revokedAt: time_readTime(time, 'revocationTime'),
             ...(reason ? { reason } : {}),
         };
     }
@@ -72946,18 +73127,7 @@ function matchesCertId(certId, certificate, issuer) {
 /** The subjectPublicKey BIT STRING contents (without the unused-bits octet), as CertID hashes them. */
 function subjectPublicKeyBits(certificate) {
     const [, key] = childrenOf(decodeDer(certificate.subjectPublicKeyInfoDer, 'public key'));
-    return ocsp_bitStringBytes(key);
-}
-function ocsp_bitStringBytes(block) {
-    if (!block || !isUniversal(block, der_TAG.bitString))
-        throw new Error('expected a BIT STRING');
-    return primitiveContent(block).subarray(1);
-}
-function enumerated(block) {
-    if (!block || !isUniversal(block, 10))
-        throw new Error('responseStatus is not an ENUMERATED');
-    const content = primitiveContent(block);
-    return content.length === 1 ? content[0] : -1;
+    return readBitString(key);
 }
 function parseOrSkip(der) {
     try {
@@ -72971,11 +73141,123 @@ function hash(algorithm, data) {
     return (0,external_node_crypto_.createHash)(algorithm).update(data).digest();
 }
 
+;// CONCATENATED MODULE: ./src/revocation/sources.ts
+
+
+
+
+
+
+const BUDGET_SPENT = 'the revocation time budget for this run is spent';
+/**
+ * Where answers about one certificate come from: the responses stored in a directory, an OCSP
+ * responder, a CRL distribution point. Each gives an OcspOutcome and never throws: a network
+ * failure, a timeout or a response that cannot be trusted is a `problem` naming the URL once.
+ * Good and revoked answers fetched online are saved to the directory for later runs.
+ */
+class RevocationSources {
+    #settings;
+    #stored;
+    #crls = new Map();
+    constructor(settings) {
+        this.#settings = settings;
+    }
+    /** Every stored response checked against the certificate (none without a directory). */
+    async fromDirectory(certificate, issuer) {
+        const { directory, now, maxOcspBytes, maxCrlBytes } = this.#settings;
+        if (directory === undefined)
+            return [];
+        this.#stored ??= readRevocationDirectory(directory, Math.max(maxOcspBytes, maxCrlBytes)).catch(() => ({ ocspResponses: [], crls: [] }));
+        const contents = await this.#stored;
+        return [
+            ...contents.ocspResponses.map((der) => checkOcspResponse(der, certificate, issuer, { now })),
+            ...contents.crls.map((crl) => checkCrl(crl, certificate, issuer, now)),
+        ];
+    }
+    /** Asks the responder at `url` with a fresh nonce (RFC 6960 §4.4.1). */
+    async fromOcsp(url, certificate, issuer, cacheKey) {
+        const { now, directory, budget, maxOcspBytes } = this.#settings;
+        const timeoutMs = budget.nextTimeoutMs();
+        if (timeoutMs === undefined)
+            return { problem: BUDGET_SPENT };
+        const nonce = (0,external_node_crypto_.randomBytes)(16);
+        try {
+            const request = {
+                body: buildOcspRequest(certificate, issuer, nonce),
+                contentType: 'application/ocsp-request',
+                accept: 'application/ocsp-response',
+                maxBytes: maxOcspBytes,
+                responseName: 'an OCSP response',
+            };
+            const der = await fetchRevocationData(url, request, timeoutMs);
+            const outcome = checkOcspResponse(der, certificate, issuer, { now, nonce });
+            if (outcome.status && outcome.status.status !== 'unknown' && directory !== undefined) {
+                await saveToDirectory(directory, `${cacheKey} ${url}`, 'ocsp', der);
+            }
+            return outcome;
+        }
+        catch (error) {
+            return { problem: messageOf(error) };
+        }
+    }
+    /** Looks the certificate up in the CRL at `url`, downloaded once per run. */
+    async fromCrl(url, certificate, issuer) {
+        let download = this.#crls.get(url);
+        if (!download) {
+            download = this.#downloadCrl(url);
+            this.#crls.set(url, download);
+        }
+        const got = await download;
+        if ('problem' in got)
+            return got;
+        try {
+            return checkCrl(got.crl, certificate, issuer, this.#settings.now);
+        }
+        catch (error) {
+            return { problem: messageOf(error) };
+        }
+    }
+    /** Download errors name the URL already ("CRL http://… answered HTTP 404"); parse errors get it here. */
+    async #downloadCrl(url) {
+        const { directory, budget, maxCrlBytes } = this.#settings;
+        const timeoutMs = budget.nextTimeoutMs();
+        if (timeoutMs === undefined)
+            return { problem: BUDGET_SPENT };
+        let bytes;
+        try {
+            const request = {
+                accept: 'application/pkix-crl',
+                maxBytes: maxCrlBytes,
+                responseName: 'a CRL',
+                service: 'CRL',
+            };
+            bytes = await fetchRevocationData(url, request, timeoutMs);
+        }
+        catch (error) {
+            return { problem: messageOf(error) };
+        }
+        let crl;
+        try {
+            crl = parseCrl(bytes);
+        }
+        catch (error) {
+            return { problem: `CRL ${(0,http_url/* displayUrl */.Qy)(url)}: ${messageOf(error)}` };
+        }
+        try {
+            if (directory !== undefined)
+                await saveToDirectory(directory, url, 'crl', bytes);
+        }
+        catch (error) {
+            return { problem: messageOf(error) };
+        }
+        return { crl };
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/revocation/checker.ts
-
-
-
-
 
 
 
@@ -72992,173 +73274,120 @@ const DEFAULTS = { timeoutMs: 5_000, totalTimeoutMs: 30_000 };
  * failures, timeouts and responses that cannot be trusted give `unknown`, never an exception.
  */
 function createRevocationChecker(options) {
-    const settings = { ...DEFAULTS, ...options };
-    const { mode, directory, now } = settings;
+    const { mode, directory } = options;
     if (mode === 'files' && directory === undefined) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'Revocation mode files needs a directory (--revocation-dir).');
     }
     if (mode === 'files' && directory !== undefined && !isDirectory(directory)) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The revocation directory '${directory}' does not exist.`);
     }
-    let deadline;
-    const maxOcspBytes = settings.maxResponseBytes ?? LIMITS.maxOcspResponseBytes;
-    const maxCrlBytes = settings.maxResponseBytes ?? LIMITS.maxCrlBytes;
-    const budget = {
-        timeoutMs: settings.timeoutMs,
-        remainingMs: () => {
-            deadline ??= external_node_perf_hooks_.performance.now() + settings.totalTimeoutMs;
-            return Math.floor(deadline - external_node_perf_hooks_.performance.now());
-        },
-    };
-    const statuses = new Map();
-    const crlsByUrl = new Map();
-    let stored;
-    const storedContents = () => {
-        if (directory === undefined || mode === 'offline')
-            return undefined;
-        stored ??= readRevocationDirectory(directory, Math.max(maxOcspBytes, maxCrlBytes)).catch(() => ({
-            ocspResponses: [],
-            crls: [],
-        }));
-        return stored;
-    };
-    const fromDirectory = async (certificate, issuer, problems) => {
-        const contents = await storedContents();
-        if (!contents)
-            return undefined;
-        const outcomes = [
-            ...contents.ocspResponses.map((der) => checkOcspResponse(der, certificate, issuer, { now })),
-            ...contents.crls.map((crl) => checkCrl(crl, certificate, issuer, now)),
-        ];
-        return firstDefinitive(outcomes, problems, /* quiet */ true);
-    };
-    const fromOcsp = async (url, certificate, issuer) => {
-        const nonce = (0,external_node_crypto_.randomBytes)(16);
-        try {
-            const der = await fetchBounded(url, {
-                body: buildOcspRequest(certificate, issuer, nonce),
-                contentType: 'application/ocsp-request',
-                accept: 'application/ocsp-response',
-                maxBytes: maxOcspBytes,
-                responseName: 'an OCSP response',
-            }, budget);
-            const outcome = checkOcspResponse(der, certificate, issuer, { now, nonce });
-            if (outcome.status && outcome.status.status !== 'unknown' && directory !== undefined) {
-                await saveToDirectory(directory, `${cacheKey(certificate, issuer)} ${url}`, 'ocsp', der);
+    return new ChainRevocationChecker(options);
+}
+class ChainRevocationChecker {
+    mode;
+    #directory;
+    #sources;
+    /** One lookup per issuer and serial number for the whole run, shared by every chain. */
+    #statuses = new Map();
+    constructor(options) {
+        const settings = { ...DEFAULTS, ...options };
+        this.mode = settings.mode;
+        this.#directory = settings.directory;
+        this.#sources = new RevocationSources({
+            now: settings.now,
+            directory: settings.mode === 'offline' ? undefined : settings.directory,
+            budget: new NetworkBudget(settings.timeoutMs, settings.totalTimeoutMs),
+            maxOcspBytes: settings.maxResponseBytes ?? limits/* LIMITS */.b.maxOcspResponseBytes,
+            maxCrlBytes: settings.maxResponseBytes ?? limits/* LIMITS */.b.maxCrlBytes,
+        });
+    }
+    async check(chain) {
+        const certificates = [];
+        for (const [index, certificate] of chain.entries()) {
+            const issuer = chain[index + 1];
+            if (!issuer) {
+                // The root is excluded, as NuGet asks of the chain engine; a chain that stops short of
+                // a root leaves its last certificate without an issuer to ask about it.
+                if (!certificate.isSelfIssued) {
+                    certificates.push({
+                        certificate,
+                        revocation: { status: 'unknown', why: 'its issuer is not in the chain' },
+                    });
+                }
+                break;
             }
-            return outcome;
+            const key = cacheKey(certificate, issuer);
+            let status = this.#statuses.get(key);
+            if (!status) {
+                status = this.#lookUp(certificate, issuer, key);
+                this.#statuses.set(key, status);
+            }
+            certificates.push({ certificate, revocation: await status });
         }
-        catch (error) {
-            return { problem: error.message };
-        }
-    };
-    const fromCrl = async (url, certificate, issuer) => {
-        let pending = crlsByUrl.get(url);
-        if (!pending) {
-            pending = fetchCrl(url);
-            crlsByUrl.set(url, pending);
-        }
-        try {
-            return checkCrl(await pending, certificate, issuer, now);
-        }
-        catch (error) {
-            return { problem: error.message };
-        }
-    };
-    /** Download errors name the URL already ("CRL http://… answered HTTP 404"); parse errors get it here. */
-    const fetchCrl = async (url) => {
-        const bytes = await fetchBounded(url, {
-            accept: 'application/pkix-crl',
-            maxBytes: maxCrlBytes,
-            responseName: 'a CRL',
-            service: 'CRL',
-        }, budget);
-        let crl;
-        try {
-            crl = parseCrl(bytes);
-        }
-        catch (error) {
-            throw new Error(`CRL ${displayUrl(url)}: ${error.message}`, { cause: error });
-        }
-        if (directory !== undefined)
-            await saveToDirectory(directory, url, 'crl', bytes);
-        return crl;
-    };
-    const lookUp = async (certificate, issuer) => {
-        if (mode === 'offline')
+        return { certificates };
+    }
+    /** Stored responses first, then (online) each OCSP responder, then each CRL, until one answers. */
+    async #lookUp(certificate, issuer, key) {
+        if (this.mode === 'offline')
             return { status: 'unknown', why: 'revocation checking is offline' };
-        const problems = [];
-        const stored = await fromDirectory(certificate, issuer, problems);
-        if (stored)
-            return stored;
-        if (mode === 'online') {
+        const reasons = new Reasons();
+        // A directory holds responses about many certificates: those about others are no reason.
+        const stored = await this.#sources.fromDirectory(certificate, issuer);
+        const found = reasons.firstAnswer(stored.filter((outcome) => !outcome.aboutOtherCertificates));
+        if (found)
+            return found;
+        if (this.mode === 'online') {
             const locations = revocationLocations(certificate);
             for (const url of locations.ocsp) {
-                const found = firstDefinitive([await fromOcsp(url, certificate, issuer)], problems, false);
-                if (found)
-                    return found;
+                const answer = reasons.firstAnswer([
+                    await this.#sources.fromOcsp(url, certificate, issuer, key),
+                ]);
+                if (answer)
+                    return answer;
             }
             for (const url of locations.crl) {
-                const found = firstDefinitive([await fromCrl(url, certificate, issuer)], problems, false);
-                if (found)
-                    return found;
+                const answer = reasons.firstAnswer([await this.#sources.fromCrl(url, certificate, issuer)]);
+                if (answer)
+                    return answer;
             }
             if (locations.ocsp.length + locations.crl.length === 0) {
-                problems.push('the certificate names no http OCSP responder or CRL distribution point');
+                reasons.add('the certificate names no http OCSP responder or CRL distribution point');
             }
         }
-        else if (problems.length === 0) {
-            problems.push(`no OCSP response or CRL in '${directory ?? ''}' covers the certificate`);
+        else if (reasons.none) {
+            reasons.add(`no OCSP response or CRL in '${this.#directory ?? ''}' covers the certificate`);
         }
-        return { status: 'unknown', why: problems.join('; ') };
-    };
-    return {
-        mode,
-        async check(chain) {
-            const certificates = [];
-            for (let i = 0; i < chain.length; i++) {
-                const certificate = chain[i];
-                const issuer = chain[i + 1];
-                if (!issuer) {
-                    // The root is excluded, as NuGet asks of the chain engine; a chain that stops short of
-                    // a root leaves its last certificate without an issuer to ask about it.
-                    if (!certificate.isSelfIssued) {
-                        certificates.push({
-                            certificate,
-                            revocation: { status: 'unknown', why: 'its issuer is not in the chain' },
-                        });
-                    }
-                    break;
-                }
-                const key = cacheKey(certificate, issuer);
-                let status = statuses.get(key);
-                if (!status) {
-                    status = lookUp(certificate, issuer);
-                    statuses.set(key, status);
-                }
-                certificates.push({ certificate, revocation: await status });
-            }
-            return { certificates };
-        },
-    };
-}
-/**
- * The first good or revoked answer; a responder's "unknown" or an unusable response is kept as a
- * reason. With `quiet`, responses about other certificates (a directory holds many) are not.
- */
-function firstDefinitive(outcomes, problems, quiet) {
-    for (const outcome of outcomes) {
-        if (outcome.status && outcome.status.status !== 'unknown')
-            return outcome.status;
-        const why = outcome.status?.status === 'unknown' ? outcome.status.why : outcome.problem;
-        if (!why)
-            continue;
-        if (quiet && /does not cover|not signed by the issuer/.test(why))
-            continue;
-        if (!problems.includes(why))
-            problems.push(why);
+        return { status: 'unknown', why: reasons.joined() };
     }
-    return undefined;
+}
+/** Why no answer was found: each reason once, in the order met. */
+class Reasons {
+    #list = [];
+    get none() {
+        return this.#list.length === 0;
+    }
+    add(why) {
+        if (why && !this.#list.includes(why))
+            this.#list.push(why);
+    }
+    /**
+     * The first good or revoked answer; a responder's "unknown" and an unusable response are kept
+     * as reasons.
+     */
+    firstAnswer(outcomes) {
+        for (const outcome of outcomes) {
+            if (outcome.status === undefined)
+                this.add(outcome.problem);
+            else if (outcome.status.status === 'unknown')
+                this.add(outcome.status.why);
+            else
+                return outcome.status;
+        }
+        return undefined;
+    }
+    joined() {
+        return this.#list.join('; ');
+    }
 }
 /** Issuer (name and key) and serial number: what identifies a certificate to a responder. */
 function cacheKey(certificate, issuer) {
@@ -73218,37 +73447,48 @@ function checkTimestampChainRevocation(checker, token, options) {
 /**
  * Turns `--trusted-roots` values into trust stores. `default` is what `dotnet nuget verify`
  * uses here (the OS object-signing bundle when present, else the SDK bundles); `sdk` is the SDK
- * bundles shipped with this tool; `system` is the OS TLS bundle for both purposes. Any other
- * value is a PEM file or directory whose certificates are added as roots for both purposes.
+ * bundles shipped with this tool; `system` is the operating system's trusted roots for both
+ * purposes. Any other value is a PEM file or directory whose certificates are added as roots for
+ * both purposes.
  *
- * `system` reads the Linux/BSD bundle paths under /etc; on Windows those resolve to a folder at
- * the root of the current drive (C:\etc), which any local user can create, so it is refused there.
+ * `system` asks the runtime first (`tls.getCACertificates('system')`, Node.js 22.15 and later:
+ * the Windows certificate stores, the macOS keychains, OpenSSL's store on Linux). Without that
+ * API it reads the Linux/BSD bundle paths under /etc; on Windows those resolve to a folder at the
+ * root of the current drive (C:\etc), which any local user can create, so it is refused there.
  */
-function selectTrustStores(values, platform = process.platform) {
+function selectTrustStores(values, platform = process.platform, systemSource = runtimeSystemCertificates) {
     const named = values.filter((v) => v === 'default' || v === 'sdk' || v === 'system');
     if (named.length > 1) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Choose one of default, sdk or system for --trusted-roots, not ${named.join(' and ')}.`);
     }
-    if (named[0] === 'system' && platform === 'win32') {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG003', "--trusted-roots system is not available on Windows: it reads the OS bundles under /etc, which on Windows is a folder at the drive root (C:\\etc) that any local user can create. Use --trusted-roots default (the .NET SDK's root bundles; dotnet itself uses the Windows certificate stores) or --trusted-roots FILE.pem with the roots to trust.");
-    }
-    const base = baseStores(named[0] ?? 'default');
+    const base = named[0] === 'system'
+        ? systemStores(platform, systemSource)
+        : baseStores(named[0] ?? 'default');
     const files = values.filter((v) => !named.includes(v));
     if (files.length === 0)
         return base;
     const extra = TrustStore.fromPemFiles(files).certificates;
     return { codeSigning: base.codeSigning.with(extra), timestamping: base.timestamping.with(extra) };
 }
+function systemStores(platform, systemSource) {
+    const listed = systemSource();
+    const fromRuntime = listed === undefined ? undefined : storeFromSystemCertificates(listed);
+    if (fromRuntime)
+        return { codeSigning: fromRuntime, timestamping: fromRuntime };
+    if (platform === 'win32') {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', listed === undefined
+            ? "--trusted-roots system is not available on Windows with this Node.js: it reads the Windows certificate stores through tls.getCACertificates (Node.js 22.15 or later; the action runs on Node.js 24), and the OS bundles under /etc would be a folder at the drive root (C:\\etc) that any local user can create. Run it on Node.js 22.15 or later, or use --trusted-roots default (the .NET SDK's root bundles; dotnet itself uses the Windows certificate stores) or --trusted-roots FILE.pem with the roots to trust."
+            : "The Windows certificate stores listed no readable root certificate for --trusted-roots system. Use --trusted-roots default (the .NET SDK's root bundles) or --trusted-roots FILE.pem with the roots to trust.");
+    }
+    const system = loadSystemTrustStore();
+    if (!system) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', 'No system certificate bundle was found (the runtime listed none, and none is in the usual /etc/ssl and /etc/pki locations). Use --trusted-roots sdk or a PEM file.');
+    }
+    return { codeSigning: system, timestamping: system };
+}
 function baseStores(name) {
     if (name === 'sdk')
         return loadBundledTrustStores();
-    if (name === 'system') {
-        const system = loadSystemTrustStore();
-        if (!system) {
-            throw new errors/* NupkgSigningError */.Zu('NUPKG005', 'No system certificate bundle was found (looked in the usual /etc/ssl and /etc/pki locations). Use --trusted-roots sdk or a PEM file.');
-        }
-        return { codeSigning: system, timestamping: system };
-    }
     return loadDefaultTrustStores();
 }
 
@@ -73622,8 +73862,8 @@ function readNuspecIdentity(text) {
             if (!capture || (!cdata && isXmlSpace(value, 0, value.length)))
                 return;
             capture.value += value;
-            if (capture.value.length > LIMITS.maxXmlValueChars) {
-                throw new XmlLimitError(`<${capture.field}> holds more than ${LIMITS.maxXmlValueChars} characters`, metadataLine ?? 1);
+            if (capture.value.length > limits/* LIMITS */.b.maxXmlValueChars) {
+                throw new XmlLimitError(`<${capture.field}> holds more than ${limits/* LIMITS */.b.maxXmlValueChars} characters`, metadataLine ?? 1);
             }
         },
     });
@@ -73692,9 +73932,9 @@ async function readLimited(stream, path, name) {
     let total = 0;
     for await (const chunk of stream) {
         total += chunk.length;
-        if (total > LIMITS.maxInflatedEntryBytes) {
+        if (total > limits/* LIMITS */.b.maxInflatedEntryBytes) {
             stream.destroy();
-            throw new errors/* NupkgSigningError */.Zu('NUPKG004', `The entry '${name}' of '${path}' inflates to more than ${LIMITS.maxInflatedEntryBytes} bytes.`, { file: path });
+            throw new errors/* NupkgSigningError */.Zu('NUPKG004', `The entry '${name}' of '${path}' inflates to more than ${limits/* LIMITS */.b.maxInflatedEntryBytes} bytes.`, { file: path });
         }
         chunks.push(chunk);
     }
@@ -73786,7 +74026,7 @@ function checkAllowedFingerprints(certificate, policy) {
     if (policy.allowedFingerprints.some((f) => f.replace(/[:\s]/g, '').toUpperCase() === actual))
         return [];
     return [
-        result_issue('NU3034', policy.allowUntrusted ? 'warning' : 'error', `The package is signed by ${certificate.subject} (SHA-256 ${actual}), which is not one of the trusted certificate fingerprints.`),
+        issues_issue('NU3034', policy.allowUntrusted ? 'warning' : 'error', `The package is signed by ${certificate.subject} (SHA-256 ${actual}), which is not one of the trusted certificate fingerprints.`),
     ];
 }
 
@@ -74046,7 +74286,7 @@ async function checkIntegrity(archive, signatureRecord, content) {
     }
     const parsed = parseSignatureContent(content);
     const expected = decodeContentHash(parsed);
-    const tampered = (what) => [result_issue('NU3008', 'error', `${what} ${ADVICE}`)];
+    const tampered = (what) => [issues_issue('NU3008', 'error', `${what} ${ADVICE}`)];
     if (!expected)
         return tampered('The package integrity check failed: the signed package hash is not valid base64.');
     // NuGet's IsSigned pre-check: the signature's local header must name `.signature.p7s` too.
@@ -74072,7 +74312,7 @@ async function checkIntegrity(archive, signatureRecord, content) {
     // Checks that the central directory and the local headers describe the same entries.
     const crossCheck = mismatches.length
         ? [
-            result_issue('NUPKG008', 'warning', `The central directory and the local file headers disagree (${mismatches.slice(0, 3).join('; ')}${mismatches.length > 3 ? `; and ${mismatches.length - 3} more` : ''}): the archive is damaged or crafted to show different files to different tools. Rebuild it.`),
+            issues_issue('NUPKG008', 'warning', `The central directory and the local file headers disagree (${mismatches.slice(0, 3).join('; ')}${mismatches.length > 3 ? `; and ${mismatches.length - 3} more` : ''}): the archive is damaged or crafted to show different files to different tools. Rebuild it.`),
         ]
         : [];
     if (actual.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(actual, expected)) {
@@ -74103,17 +74343,23 @@ async function checkIntegrity(archive, signatureRecord, content) {
 function checkNugetOrgRules(signer, timestamp, stage, now) {
     const issues = [];
     const report = (certificate, role) => {
+        // The author signature is the primary one; its timestamp's certificate is the TSA's.
+        const signature = role === 'signing' ? 'primary' : 'primary-timestamp';
+        const issue = (code, level, message) => ({
+            ...issues_issue(code, level, message),
+            signature,
+        });
         for (const finding of nuget_org_certificate_checkNugetOrgCertificate(certificate, role, now)) {
             if (!SERVER_ONLY_RULES.has(finding.rule))
                 continue;
             if (finding.rule === 'validity') {
                 if (stage === 'published')
                     continue;
-                issues.push(result_issue(finding.code, 'error', expiredMessage(finding.message, role, timestamp)));
+                issues.push(issue(finding.code, 'error', expiredMessage(finding.message, role, timestamp)));
             }
             else {
                 const level = stage === 'submission' ? 'error' : 'warning';
-                issues.push(result_issue(finding.code, level, selfIssuedMessage(finding.message, role, stage)));
+                issues.push(issue(finding.code, level, selfIssuedMessage(finding.message, role, stage)));
             }
         }
     };
@@ -74144,6 +74390,7 @@ function selfIssuedMessage(finding, role, stage) {
 }
 
 ;// CONCATENATED MODULE: ./src/verify/checks/signature-attributes.ts
+
 
 
 
@@ -74324,22 +74571,61 @@ function signature_facts_certificateFacts(certificate, chain) {
 
 ;// CONCATENATED MODULE: ./src/verify/checks/validity-period.ts
 
+/** A certificate that expires within this many days of the verdict's time nearly decides it. */
+const EXPIRY_NOTICE_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Checks that the signing certificate was valid when the signature was made (spec §5.5): with a
  * valid timestamp, lower limit after NotBefore and upper limit before NotAfter (strictly);
  * without one, `now` for both. Returns the NU3037 message, or undefined.
  */
 function checkValidityPeriod(certificate, timestamp, now) {
-    const lower = timestamp?.lower ?? now;
-    const upper = timestamp?.upper ?? now;
-    if (lower.getTime() > certificate.notBefore.getTime() &&
-        upper.getTime() < certificate.notAfter.getTime()) {
+    if (isValidAt(certificate, timestamp, now))
         return undefined;
-    }
+    const phrase = describeValidity(certificate, timestamp, now) ?? 'certificate not valid';
     const when = timestamp
         ? `at its timestamp ${timestamp.genTime.toISOString()}`
-        : `now (${now.toISOString()}) and the signature has no valid timestamp`;
-    return `The signature validity period has expired: the signing certificate ${describeCertificate(certificate)} was not valid ${when}.`;
+        : `now (${now.toISOString()})`;
+    return `The signature validity period has expired: ${phrase}. The signing certificate ${describeCertificate(certificate)} was not valid ${when}.`;
+}
+function isValidAt(certificate, timestamp, now) {
+    const lower = timestamp?.lower ?? now;
+    const upper = timestamp?.upper ?? now;
+    return (lower.getTime() > certificate.notBefore.getTime() &&
+        upper.getTime() < certificate.notAfter.getTime());
+}
+/**
+ * The certificate's validity in one phrase when it decides or nearly decides the verdict, for the
+ * reports: expired or not yet valid (and whether a timestamp inside the validity keeps the
+ * signature valid), or expiring within EXPIRY_NOTICE_DAYS. Undefined when it does not matter.
+ * `stamp` names what vouches for the time ("timestamped", or "countersigned" for the repository
+ * countersignature's timestamp). Each phrase fits an 80-column line indented by four.
+ */
+function describeValidity(certificate, timestamp, now, stamp = 'timestamped') {
+    const notBefore = day(certificate.notBefore);
+    const notAfter = day(certificate.notAfter);
+    if (timestamp) {
+        const at = day(timestamp.genTime);
+        if (timestamp.lower.getTime() <= certificate.notBefore.getTime())
+            return `certificate not yet valid until ${notBefore}, after its timestamp ${at}`;
+        if (timestamp.upper.getTime() >= certificate.notAfter.getTime())
+            return `certificate expired ${notAfter}, before its timestamp ${at}`;
+        if (now.getTime() >= certificate.notAfter.getTime())
+            return `certificate expired ${notAfter}; valid because ${stamp} ${at}`;
+        if (certificate.notAfter.getTime() - now.getTime() < EXPIRY_NOTICE_DAYS * DAY_MS)
+            return `certificate expires ${notAfter}; ${stamp} ${at}, so stays valid`;
+        return undefined;
+    }
+    if (now.getTime() <= certificate.notBefore.getTime())
+        return `certificate not yet valid until ${notBefore}, and no valid timestamp`;
+    if (now.getTime() >= certificate.notAfter.getTime())
+        return `certificate expired ${notAfter} and the signature has no valid timestamp`;
+    if (certificate.notAfter.getTime() - now.getTime() < EXPIRY_NOTICE_DAYS * DAY_MS)
+        return `certificate expires ${notAfter} and the signature has no valid timestamp`;
+    return undefined;
+}
+function day(date) {
+    return date.toISOString().slice(0, 10);
 }
 
 ;// CONCATENATED MODULE: ./src/verify/checks/chain.ts
@@ -74473,15 +74759,17 @@ function checkTimestamp(token, timestampedSignatureValue, options) {
             message: `The timestamp time ${tstInfo.genTime.toISOString()} is outside the validity of the timestamp certificate ${describeCertificate(tsa)}.`,
         });
     }
+    let chain;
     if (findings.length === 0) {
         // NuGet builds the TSA chain only when every check above passed.
-        const { findings: chainFindings } = checkChain(tsa, token.certificates, {
+        const built = checkChain(tsa, token.certificates, {
             roots: options.roots,
             purpose: 'timestamping',
             verificationTime: options.now,
             ...(options.nugetOrg ? { nugetOrg: true } : {}),
         });
-        for (const finding of chainFindings) {
+        chain = built.chain;
+        for (const finding of built.findings) {
             findings.push({ ...finding, alwaysError: finding.untrustedRoot === true });
         }
     }
@@ -74497,6 +74785,7 @@ function checkTimestamp(token, timestampedSignatureValue, options) {
             lower: new Date(genTime - accuracyMs),
             upper: new Date(genTime + accuracyMs),
             tsa,
+            ...(chain ? { chain } : {}),
         },
     };
 }
@@ -74518,7 +74807,9 @@ function checkTimestamp(token, timestampedSignatureValue, options) {
 async function evaluateSignature(subject, context) {
     const { policy } = context;
     const issues = [];
-    const log = (fatal, code, message) => issues.push(result_issue(code, fatal ? 'error' : 'warning', message));
+    // Every finding says which signature it is about (the report groups them so).
+    const which = subject.label === 'primary signature' ? 'primary' : 'countersignature';
+    const log = (fatal, code, message) => issues.push({ ...issues_issue(code, fatal ? 'error' : 'warning', message), signature: which });
     const result = (valid, extra = {}) => ({
         valid,
         issues,
@@ -74528,7 +74819,9 @@ async function evaluateSignature(subject, context) {
     });
     // Checks the timestamp: none, too many, or invalid. Without a valid one the signature is judged
     // as of now; with the verify and require policies it is then invalid whatever follows.
-    const { timestamp, acceptable } = await selectTimestamp(subject, context, log, issues);
+    const stampIssues = [];
+    const { timestamp, acceptable } = await selectTimestamp(subject, context, (fatal, code, message) => stampIssues.push(issues_issue(code, fatal ? 'error' : 'warning', message)), stampIssues);
+    issues.push(...aboutSignature(stampIssues, `${which}-timestamp`));
     let valid = acceptable;
     // Checks that the signer's certificate is in the signature.
     const { certificate } = subject;
@@ -74548,7 +74841,8 @@ async function evaluateSignature(subject, context) {
     if (requirements.length > 0) {
         for (const found of requirements)
             log(!policy.allowIllegal, found.code, found.message);
-        return result(false);
+        // The timestamp is kept for the reports (the validity phrase says the signature has one).
+        return result(false, timestamp ? { timestamp } : {});
     }
     // Checks the chain at the timestamp's upper limit (or now), for code signing.
     const rootExcused = context.untrustedRootAllowed?.(certificate) ?? false;
@@ -74585,7 +74879,7 @@ async function evaluateSignature(subject, context) {
             policy,
             ...(timestamp ? { timestamp } : {}),
         });
-        issues.push(...revocation.issues);
+        issues.push(...aboutSignature(revocation.issues, which));
         if (revocation.revoked)
             return result(false, { chain, ...(timestamp ? { timestamp } : {}) });
         if (revocation.unknownNotAllowed)
@@ -74645,7 +74939,9 @@ async function selectTimestamp(subject, context, log, issues) {
 }
 
 ;// CONCATENATED MODULE: ./src/verify/signature-summary.ts
-function summarizeSignature(placement, type, certificate, timestamp) {
+
+function summarizeSignature(placement, type, certificate, timestamp, chain) {
+    const signerChain = chain && chain.length > 0 ? chainOf(chain) : [named(certificate)];
     return {
         placement,
         type,
@@ -74656,10 +74952,25 @@ function summarizeSignature(placement, type, certificate, timestamp) {
             notBefore: certificate.notBefore.toISOString(),
             notAfter: certificate.notAfter.toISOString(),
         },
+        chain: signerChain,
         ...(timestamp
-            ? { timestamp: { time: timestamp.genTime.toISOString(), tsaSubject: timestamp.tsa.subject } }
+            ? {
+                timestamp: {
+                    time: timestamp.genTime.toISOString(),
+                    tsaSubject: timestamp.tsa.subject,
+                    ...(timestamp.chain && timestamp.chain.length > 0
+                        ? { chain: chainOf(timestamp.chain) }
+                        : {}),
+                },
+            }
             : {}),
     };
+}
+function chainOf(chain) {
+    return chain.map((der) => named(certificate_parseCertificate(der)));
+}
+function named(certificate) {
+    return { subject: certificate.subject, fingerprintSha256: certificate.fingerprintSha256 };
 }
 
 ;// CONCATENATED MODULE: ./src/verify/trust-and-validity.ts
@@ -74692,7 +75003,7 @@ async function verifyTrustAndValidity(signature, primaryCertificate, context) {
         }, context);
     }
     else if (policy.signaturePlacement === 'primary' || !signature.countersignatures.length) {
-        issues.push(result_issue('NU3000', 'error', policy.nugetOrg
+        issues.push(issues_issue('NU3000', 'error', policy.nugetOrg
             ? `nuget.org accepts only packages whose primary signature is an author signature (it adds its own repository countersignature after upload); this one is a ${signature.signatureType} signature. Author-sign the package with a certificate registered on nuget.org, or push it unsigned where the owners' registrations allow unsigned packages.`
             : `The policy '${policy.name}' does not accept ${signature.signatureType} primary signatures.`));
     }
@@ -74702,8 +75013,13 @@ async function verifyTrustAndValidity(signature, primaryCertificate, context) {
         : { valid: true, issues: [] };
     issues.push(...primaryIssues.issues, ...(counter?.issues ?? []));
     const summaries = [];
-    if (primaryCertificate)
-        summaries.push(summarizeSignature('primary', signature.signatureType, primaryCertificate, primary?.timestamp));
+    if (primaryCertificate) {
+        const validity = primary && primaryValidity(primary, counter, primaryCertificate, context.now);
+        summaries.push({
+            ...summarizeSignature('primary', signature.signatureType, primaryCertificate, primary?.timestamp, primary?.chain),
+            ...(validity ? { validity } : {}),
+        });
+    }
     if (counter?.summary)
         summaries.push(counter.summary);
     return {
@@ -74729,7 +75045,10 @@ async function evaluateCountersignature(signature, primary, context) {
             ? {
                 valid: false,
                 issues: [
-                    result_issue('NU3038', 'error', 'The package has no repository countersignature, which the policy requires.'),
+                    {
+                        ...issues_issue('NU3038', 'error', 'The package has no repository countersignature, which the policy requires.'),
+                        signature: 'countersignature',
+                    },
                 ],
             }
             : undefined;
@@ -74753,7 +75072,7 @@ async function evaluateCountersignature(signature, primary, context) {
             evaluated: { evaluation, certificate: counter.certificate, attributes: counter.attributes },
             ...(counter.certificate
                 ? {
-                    summary: summarizeSignature('countersignature', 'repository', counter.certificate, evaluation.timestamp),
+                    summary: withValidity(summarizeSignature('countersignature', 'repository', counter.certificate, evaluation.timestamp, evaluation.chain), describeValidity(counter.certificate, evaluation.timestamp, context.now)),
                 }
                 : {}),
         };
@@ -74763,9 +75082,25 @@ async function evaluateCountersignature(signature, primary, context) {
             throw error;
         return {
             valid: policy.allowIllegal,
-            issues: [result_issue(error.code, policy.allowIllegal ? 'warning' : 'error', (0,errors/* describeError */.Uc)(error))],
+            issues: aboutSignature([issues_issue(error.code, policy.allowIllegal ? 'warning' : 'error', (0,errors/* describeError */.Uc)(error))], 'countersignature'),
         };
     }
+}
+function withValidity(summary, validity) {
+    return validity ? { ...summary, validity } : summary;
+}
+/**
+ * The primary certificate's validity phrase: by its own timestamp, or, when a valid repository
+ * countersignature's timestamp is what keeps an expired certificate valid (§6.5), by that one.
+ */
+function primaryValidity(primary, counter, certificate, now) {
+    const counterStamp = counter?.valid ? counter.evaluated?.evaluation.timestamp : undefined;
+    if (primary.expired &&
+        counterStamp &&
+        checkValidityPeriod(certificate, counterStamp, now) === undefined) {
+        return describeValidity(certificate, counterStamp, now, 'countersigned');
+    }
+    return describeValidity(certificate, primary.timestamp, now);
 }
 /** Looks the repository countersignature up as NuGet does: NU3032, NU3033, NU3031. */
 function readRepositoryCountersignature(signature) {
@@ -74870,14 +75205,14 @@ async function verifyArchive(archive, options) {
     const base = { file, ...(identity ? { package: identity } : {}) };
     // Checks that the archive is a package: NuGet reads the nuspec before any signature work.
     if (!identity) {
-        issues.push(result_issue('NU5037', 'error', 'The package is missing the required nuspec file. Rebuild it with dotnet pack.'));
+        issues.push(issues_issue('NU5037', 'error', 'The package is missing the required nuspec file. Rebuild it with dotnet pack.'));
     }
     // Checks whether the package is signed, by the decoded entry name (spec §1.5 step 1).
     if (!archive.signedByName) {
         const allowed = policy.allowUnsigned;
         issues.push(allowed
-            ? result_issue('NU3004', 'info', 'The package is not signed (allowed by the policy).')
-            : result_issue('NU3004', 'error', 'The package is not signed. Sign it with `nupkg-signing sign` or `dotnet nuget sign`.'));
+            ? issues_issue('NU3004', 'info', 'The package is not signed (allowed by the policy).')
+            : issues_issue('NU3004', 'error', 'The package is not signed. Sign it with `nupkg-signing sign` or `dotnet nuget sign`.'));
         const policies = checkSignerPolicies(signatureFacts(identity?.id ?? '', undefined, undefined, true), options, options);
         issues.push(...policies.issues);
         return {
@@ -74897,7 +75232,7 @@ async function verifyArchive(archive, options) {
     catch (error) {
         if (!(error instanceof errors/* NupkgSigningError */.Zu) || error.code.startsWith('NUPKG'))
             throw error;
-        issues.push(result_issue(error.code, policy.allowIllegal ? 'warning' : 'error', (0,errors/* describeError */.Uc)(error)));
+        issues.push(issues_issue(error.code, policy.allowIllegal ? 'warning' : 'error', (0,errors/* describeError */.Uc)(error)));
         return {
             ...base,
             valid: policy.allowIllegal && !!identity,
@@ -74920,7 +75255,9 @@ async function verifyArchive(archive, options) {
         ? checkNugetOrgRules(certificate, trust.primary?.timestamp, policy.nugetOrg, options.now)
         : [];
     // Checks the signer against the fingerprints the user trusts (--certificate-fingerprint).
-    const allowList = certificate ? checkAllowedFingerprints(certificate, policy) : [];
+    const allowList = certificate
+        ? aboutSignature(checkAllowedFingerprints(certificate, policy), 'primary')
+        : [];
     // Checks the signer against trusted signers, repository certificates and the signer policy.
     const intact = !integrity.some((i) => i.level === 'error');
     const facts = signatureFacts(identity?.id ?? '', read, trust, intact);
@@ -74978,7 +75315,7 @@ async function verifyTrustAndValidityOrFail(signature, certificate, options) {
         const allowed = options.policy.allowIllegal;
         return {
             valid: allowed,
-            issues: [result_issue(error.code, allowed ? 'warning' : 'error', (0,errors/* describeError */.Uc)(error))],
+            issues: [issues_issue(error.code, allowed ? 'warning' : 'error', (0,errors/* describeError */.Uc)(error))],
             signatures: [],
         };
     }
@@ -74989,7 +75326,7 @@ function verify_package_unreadable(file, error) {
         valid: false,
         signature: 'unknown',
         countersigned: false,
-        issues: [result_issue(error.code, 'error', error.message)],
+        issues: [issues_issue(error.code, 'error', error.message)],
         unreadable: whatIsUnreadable(error),
     };
 }
@@ -75029,9 +75366,14 @@ async function runVerification(options) {
         ...(directory === undefined ? {} : { directory }),
         now: options.now,
     });
+    // Which policy decided, said with each result (the job summary's policy column, --json).
+    const decidedBy = {
+        policy: preset.name,
+        ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }),
+    };
     const results = [];
     for (const file of files) {
-        results.push(await verifyPackage(file, {
+        const result = await verifyPackage(file, {
             policy,
             now: options.now,
             trust,
@@ -75039,7 +75381,9 @@ async function runVerification(options) {
             ...(signerPolicy ? { signerPolicy } : {}),
             ...(nugetConfig ? { nugetConfig } : {}),
             ...(repositoryCertificates ? { repositoryCertificates } : {}),
-        }));
+        });
+        results.push({ ...result, ...decidedBy });
+        options.onProgress?.(results.length, files.length);
     }
     return { results, expansion, ...(nugetConfigFiles && { nugetConfigFiles }) };
 }
@@ -75339,9 +75683,12 @@ function isError(finding) {
     return finding.level === 'error';
 }
 
+// EXTERNAL MODULE: ./src/action/azure-inputs.ts + 1 modules
+var azure_inputs = __nccwpck_require__(9905);
 // EXTERNAL MODULE: ./src/action/pkcs11-inputs.ts
 var pkcs11_inputs = __nccwpck_require__(8787);
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
+
 
 
 
@@ -75477,6 +75824,7 @@ function ignoredSigningInputs(inputs) {
         ['sign-url', inputs.signUrl],
         ['timestamp-urls', inputs.timestampUrls],
         ['pkcs11-module', inputs.pkcs11?.module ?? ''],
+        ['azure-key-vault-url', inputs.azureKeyVault?.vaultUrl ?? ''],
     ].filter(([, value]) => value !== '');
     return given.map(([name]) => `Input '${name}' is ignored in mode verify. Set mode: sign-and-verify to sign the packages first.`);
 }
@@ -75487,6 +75835,20 @@ const KEY_SOURCES = ['certificate', 'private-key', 'sign-command', 'sign-url'];
  */
 async function keyInputs(inputs, context) {
     const { certificate, privateKey } = inputs;
+    // Azure Key Vault: the key stays in the vault; the chain input gives the certificate's issuers.
+    if (inputs.azureKeyVault && inputs.azureKeyVault.vaultUrl.trim() !== '') {
+        const others = [
+            certificate !== '' && 'certificate',
+            privateKey !== '' && 'private-key',
+            inputs.signCommand.trim() !== '' && 'sign-command',
+            inputs.signUrl.trim() !== '' && 'sign-url',
+            inputs.pkcs11 !== undefined && inputs.pkcs11.module !== '' && 'pkcs11-module',
+        ];
+        const chainPem = inputs.certificateChain
+            ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd, true)
+            : undefined;
+        return (0,azure_inputs/* azureKeyVaultKeyInputs */.Ne)(inputs.azureKeyVault, others.filter((name) => name !== false), chainPem);
+    }
     // PKCS#11: the key stays in the token; the chain input only adds certificates.
     if (inputs.pkcs11 && inputs.pkcs11.module !== '') {
         const others = [
@@ -75720,14 +76082,144 @@ function check_run_truncate(text) {
     if (text.length <= OUTPUT_LIMIT)
         return text;
     const note = '\n\n… (cut; see the job summary for the complete report)';
-    return text.slice(0, OUTPUT_LIMIT - note.length) + note;
+    const cut = text.slice(0, OUTPUT_LIMIT - note.length);
+    // A cut inside a ```mermaid block drops the diagram cut short, which would otherwise show as
+    // a Mermaid syntax error with the note inside it.
+    const open = (cut.match(/^```/gm) ?? []).length % 2 === 1;
+    return (open ? cut.slice(0, Math.max(0, cut.lastIndexOf('\n```'))) : cut) + note;
+}
+
+;// CONCATENATED MODULE: ./src/report/names.ts
+/** A short name for a signature of a package, e.g. "primary (author) signature". */
+function signatureName(signature, kind) {
+    const primary = kind === 'author' || kind === 'repository'
+        ? `primary (${kind}) signature`
+        : 'primary signature';
+    switch (signature) {
+        case 'primary':
+            return primary;
+        case 'primary-timestamp':
+            return `timestamp of the ${primary}`;
+        case 'countersignature':
+            return 'repository countersignature';
+        case 'countersignature-timestamp':
+            return 'timestamp of the repository countersignature';
+    }
+}
+/** The order reports list signatures in. */
+const SIGNATURE_ORDER = (/* unused pure expression or super */ null && ([
+    'primary',
+    'primary-timestamp',
+    'countersignature',
+    'countersignature-timestamp',
+]));
+/** The CN of a distinguished name as .NET prints it, else the whole name. */
+function commonName(subject) {
+    const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
+    return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
+}
+
+;// CONCATENATED MODULE: ./src/report/github/chain-diagrams.ts
+
+
+/** At most this many diagrams; a run of many packages signed alike draws one or two. */
+const MAX_DIAGRAMS = 20;
+/** At most this many certificates per diagram (a built chain is far shorter). */
+const MAX_NODES = 12;
+/** A node's name is cut to this many characters before it is escaped. */
+const MAX_LABEL = 64;
+/** At most this many packages named under a diagram. */
+const MAX_PACKAGES = 5;
+/**
+ * One Mermaid flowchart per distinct certificate chain of the run (signer → intermediates →
+ * root), for the primary signature, the repository countersignature and the timestamp of each;
+ * chains are told apart by their certificates' SHA-256 fingerprints. Certificate names are
+ * hostile: each node label is cut to MAX_LABEL characters and written with every character
+ * outside a small safe set as a Mermaid entity code (`#34;`), inside quotes, on the node's own
+ * line, so no name can close its label, add a node, an edge, a comment, a click directive or
+ * HTML, or end the fenced block. The text around the diagrams goes through markdownText.
+ */
+function renderChainDiagrams(results) {
+    const chains = distinctChains(results);
+    if (chains.length === 0)
+        return '';
+    const parts = [];
+    chains.slice(0, MAX_DIAGRAMS).forEach((found, index) => {
+        const named = found.packages
+            .slice(0, MAX_PACKAGES)
+            .map((file) => `<code>${markdownText(file)}</code>`);
+        const more = found.packages.length - named.length;
+        parts.push(`**Chain ${index + 1}**: ${[...found.roles].join(', ')} of ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`, '', '```mermaid', ...flowchart(found.chain), '```', '');
+    });
+    if (chains.length > MAX_DIAGRAMS) {
+        parts.push(`${chains.length - MAX_DIAGRAMS} more distinct chains are not drawn.`, '');
+    }
+    return parts.join('\n');
+}
+function distinctChains(results) {
+    const byKey = new Map();
+    const add = (chain, role, file) => {
+        if (!chain || chain.length === 0)
+            return;
+        const key = chain.map((c) => c.fingerprintSha256).join(' ');
+        const known = byKey.get(key) ?? { chain, roles: new Set(), packages: [] };
+        byKey.set(key, known);
+        known.roles.add(role);
+        if (!known.packages.includes(file))
+            known.packages.push(file);
+    };
+    for (const result of results) {
+        for (const signature of result.signatures ?? []) {
+            const role = roleOf(signature);
+            add(signature.chain, role, result.file);
+            add(signature.timestamp?.chain, `timestamp of the ${role}`, result.file);
+        }
+    }
+    return [...byKey.values()];
+}
+function roleOf(signature) {
+    return signature.placement === 'countersignature'
+        ? signatureName('countersignature', 'repository')
+        : signatureName('primary', signature.type);
+}
+/** The diagram's lines: one node per certificate, then one edge per issuer step. */
+function flowchart(chain) {
+    const shown = chain.slice(0, MAX_NODES);
+    const lines = ['flowchart LR'];
+    shown.forEach((certificate, index) => {
+        const position = index === 0 ? 'signer' : index === chain.length - 1 ? 'root' : 'intermediate';
+        const label = `${mermaidText(commonName(certificate.subject))}<br>${position}, SHA-256 ${mermaidText(certificate.fingerprintSha256.slice(0, 16))}…`;
+        lines.push(`  c${index}["${label}"]`);
+    });
+    for (let index = 1; index < shown.length; index++)
+        lines.push(`  c${index - 1} --> c${index}`);
+    return lines;
+}
+/**
+ * Characters a label keeps as they are; everything else becomes a Mermaid entity code. Not ':'
+ * either: Mermaid rewrites any line matching `style…:…#…;` or `classDef…:…#…;` before parsing.
+ */
+const SAFE = /[A-Za-z0-9 ,.=_/()+-]/;
+/**
+ * A certificate's text as the inside of a quoted Mermaid label: at most MAX_LABEL characters
+ * (code points), every character outside SAFE written as `#NNN;` (Mermaid's decimal entity code),
+ * so quotes, brackets, `#`, `;`, `%`, `<`, `>`, backticks and line breaks cannot appear raw.
+ */
+function mermaidText(text) {
+    const points = [...text];
+    const cut = points.length > MAX_LABEL ? [...points.slice(0, MAX_LABEL - 1), '…'] : points;
+    return cut.map((c) => (SAFE.test(c) ? c : `#${c.codePointAt(0) ?? 0};`)).join('');
 }
 
 ;// CONCATENATED MODULE: ./src/report/github/summary.ts
 
+
+
 /**
- * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run
- * with every issue in full (annotations stop at ten per type; the summary never does). Every value
+ * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run,
+ * failures first, with the policy that decided and every issue in full, named by the signature
+ * it is about (annotations stop at ten per type; the summary never does); then a Mermaid diagram
+ * of each distinct signing chain (chain-diagrams.ts). Every value
  * from a package, a certificate, a file name or a message goes through `escape` (markdownText), so
  * none can leave its cell or become Markdown or HTML; the rest is this module's own vocabulary.
  */
@@ -75737,10 +76229,17 @@ function renderSummary(input) {
         parts.push('### Signing', '', signingTable(input.signing), '');
     if (input.verifications.length > 0)
         parts.push('### Verification', '', verificationTable(input.verifications), '');
+    const diagrams = renderChainDiagrams(input.verifications);
+    if (diagrams)
+        parts.push('### Signing chains', '', diagrams);
     return `${parts.join('\n')}\n`;
 }
+/** Failures first, each group in the run's order. */
+function failuresFirst(items, failed) {
+    return [...items.filter(failed), ...items.filter((item) => !failed(item))];
+}
 function signingTable(outcomes) {
-    const rows = outcomes.map((o) => [
+    const rows = failuresFirst(outcomes, (o) => !o.signed).map((o) => [
         packageCell(o.file),
         o.signed ? 'signed' : '**not signed**',
         o.certificateFingerprint ? code(o.certificateFingerprint) : '—',
@@ -75750,7 +76249,7 @@ function signingTable(outcomes) {
     return summary_table(['Package', 'Result', 'Certificate SHA-256', 'Timestamp', 'Issues'], rows);
 }
 function verificationTable(results) {
-    const rows = results.map((r) => {
+    const rows = failuresFirst(results, (r) => !r.valid).map((r) => {
         const signatures = r.signatures ?? [];
         return [
             packageCell(r.file, r.package),
@@ -75758,10 +76257,20 @@ function verificationTable(results) {
             signatures.map(signerCell).join('<br>') || '—',
             signatures.map((s) => s.timestamp?.time ?? 'none').join('<br>') || '—',
             r.valid ? '✅ valid' : '❌ **invalid**',
-            issuesCell(r.issues),
+            policyCell(r),
+            issuesCell(r.issues, r.signature),
         ];
     });
-    return summary_table(['Package', 'Signature', 'Signer', 'Timestamp', 'Verdict', 'Issues'], rows);
+    return summary_table(['Package', 'Signature', 'Signer', 'Timestamp', 'Verdict', 'Policy', 'Issues'], rows);
+}
+/** Which policy decided: the preset, the signer policy file and the rule of it that decided. */
+function policyCell(result) {
+    const parts = [
+        ...(result.policy === undefined ? [] : [summary_escape(result.policy)]),
+        ...(result.policyFile === undefined ? [] : [code(result.policyFile)]),
+        ...(result.signerPolicy === undefined ? [] : [summary_escape(result.signerPolicy)]),
+    ];
+    return parts.join('<br>') || '—';
 }
 function packageCell(file, identity) {
     return code(file) + (identity ? `<br>${summary_escape(`${identity.id} ${identity.version}`)}` : '');
@@ -75769,17 +76278,19 @@ function packageCell(file, identity) {
 function signerCell(signature) {
     const who = commonName(signature.signer.subject);
     const role = signature.placement === 'countersignature' ? ' (countersignature)' : '';
-    return `${summary_escape(who)}${role}<br>${code(signature.signer.fingerprintSha256)}`;
+    const validity = signature.validity ? `<br>${summary_escape(signature.validity)}` : '';
+    return `${summary_escape(who)}${role}<br>${code(signature.signer.fingerprintSha256)}${validity}`;
 }
-function issuesCell(issues) {
+/** Each issue with its code and level, and the signature it is about when it is about one. */
+function issuesCell(issues, kind = 'unknown') {
     if (issues.length === 0)
         return '—';
-    return issues.map((i) => `**${i.code}** ${i.level}: ${summary_escape(i.message)}`).join('<br>');
-}
-/** The CN of a distinguished name as .NET prints it, else the whole name. */
-function commonName(subject) {
-    const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
-    return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
+    return issues
+        .map((i) => {
+        const about = i.signature ? ` (${signatureName(i.signature, kind)})` : '';
+        return `**${i.code}** ${i.level}${about}: ${summary_escape(i.message)}`;
+    })
+        .join('<br>');
 }
 function summary_table(header, rows) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
@@ -75793,7 +76304,7 @@ function summary_escape(text) {
     return markdownText(text);
 }
 
-;// CONCATENATED MODULE: ./src/verify/codes.ts
+;// CONCATENATED MODULE: ./src/codes.ts
 /**
  * What each code means, in NuGet's words where NuGet has the code (nuget-signing-spec.md §7), so a
  * report can say it and users can search it. Codes of our own (NUPKG*) cover what NuGet has no
@@ -76048,6 +76559,8 @@ async function writeReportFiles(files, data) {
     return written;
 }
 
+// EXTERNAL MODULE: ./src/version.ts
+var version = __nccwpck_require__(311);
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
 var github = __nccwpck_require__(2413);
 ;// CONCATENATED MODULE: ./src/action/check-run.ts
@@ -76143,7 +76656,7 @@ function reportData({ plan, outcome, findings, verdict, environment }) {
         signing: outcome.signing,
         findings,
         verdict,
-        version: version_VERSION,
+        version: version/* VERSION */.x,
         workspace: environment.workspace,
         cwd: environment.cwd,
     };
@@ -76410,8 +76923,10 @@ function pkcs11KeyInputs(inputs, otherKeys, certificateChainPem) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6257);
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2413);
-/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1368);
-/* harmony import */ var _pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8787);
+/* harmony import */ var _azure_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9905);
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1368);
+/* harmony import */ var _pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8787);
+
 
 
 
@@ -76459,7 +76974,8 @@ function readActionInputs(env = process.env) {
         summary: get('summary'),
         githubToken: get('github-token'),
         checkRun: get('check-run'),
-        pkcs11: (0,_pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readPkcs11Inputs */ .P)(get),
+        pkcs11: (0,_pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readPkcs11Inputs */ .P)(get),
+        azureKeyVault: (0,_azure_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .readAzureKeyVaultInputs */ .Mj)(get, env),
         environment: {
             workspace: env.GITHUB_WORKSPACE || cwd,
             cwd,
@@ -76481,13 +76997,15 @@ function readActionInputs(env = process.env) {
     };
     // A path is not secret; a key or its base64 is. File contents are masked when read (inputs.ts).
     if (!isFile(inputs.certificate, cwd))
-        (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.certificate);
+        (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.certificate);
     if (!isFile(inputs.privateKey, cwd))
-        (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.privateKey);
-    (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.certificatePassword);
-    (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.githubToken);
-    (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.signToken);
-    (0,_mask_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$)(inputs.pkcs11?.pin ?? '');
+        (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.privateKey);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.certificatePassword);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.githubToken);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.signToken);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.pkcs11?.pin ?? '');
+    for (const secret of (0,_azure_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .azureKeyVaultSecrets */ .ko)(inputs.azureKeyVault))
+        (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(secret);
     return inputs;
 }
 /** On pull_request events GITHUB_SHA is the merge commit; the check belongs to the PR head. */
@@ -76550,6 +77068,815 @@ function describeError(error) {
         return error.message;
     return String(error);
 }
+
+
+/***/ }),
+
+/***/ 2398:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Af: () => (/* binding */ httpErrorMessage),
+/* harmony export */   j$: () => (/* binding */ HttpError),
+/* harmony export */   r3: () => (/* binding */ isRetryable)
+/* harmony export */ });
+/* unused harmony export failureSentence */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+/** What heals by itself: the network, timeouts, 408, 429 and 5xx. Never a refusal of ours. */
+function isRetryable(failure) {
+    switch (failure.kind) {
+        case 'network':
+        case 'timeout':
+            return true;
+        case 'status':
+            return failure.status === 408 || failure.status === 429 || failure.status >= 500;
+        default:
+            return false;
+    }
+}
+/** The sentence that follows the server's URL in a message. */
+function failureSentence(failure) {
+    switch (failure.kind) {
+        case 'network':
+            return `cannot be reached: ${failure.detail}`;
+        case 'timeout':
+            return `did not answer within ${Math.round(failure.ms)} ms`;
+        case 'deadline':
+            return 'was not asked: the total time limit was reached';
+        case 'aborted':
+            return 'was not asked: the operation was cancelled';
+        case 'status': {
+            const text = failure.statusText ? ` ${failure.statusText}` : '';
+            const refused = failure.status === 401 || failure.status === 403;
+            const hint = refused && failure.credentialsSent ? ' (check the bearer token)' : '';
+            return `answered HTTP ${failure.status}${text}${hint}`;
+        }
+        case 'too-large': {
+            const declared = failure.declared === undefined ? '' : ` (its Content-Length says ${failure.declared})`;
+            return `sent more than ${failure.limit} bytes, the limit for ${failure.limitName}${declared}; reading stopped there`;
+        }
+        case 'redirect':
+            return `redirected with HTTP ${failure.status} to ${failure.to}, which was not followed: ${failure.why}`;
+    }
+}
+/**
+ * Every HTTP failure of every client, as one NUPKG006 error whose message is built here:
+ * "<service> <url> [(redirected to <url>)] <sentence> [(<how the retries ended>)][. <advice>]".
+ */
+class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu {
+    failure;
+    context;
+    constructor(failure, context) {
+        super('NUPKG006', httpErrorMessage(failure, context));
+        this.name = 'HttpError';
+        this.failure = failure;
+        this.context = context;
+    }
+}
+function httpErrorMessage(failure, context) {
+    const where = context.redirectedTo === undefined
+        ? context.url
+        : `${context.url} (redirected to ${context.redirectedTo})`;
+    const subject = context.service === undefined ? where : `${context.service} ${where}`;
+    const notes = [];
+    if (failure.kind === 'network')
+        notes.push('network error');
+    if ((context.attempts ?? 1) > 1)
+        notes.push(`gave up after ${context.attempts} attempts`);
+    if (context.outOfTime)
+        notes.push('the total time limit leaves no time for another attempt');
+    const tail = notes.length > 0 && context.attempts !== undefined ? ` (${notes.join('; ')})` : '';
+    const advice = context.advice === undefined ? '' : `. ${context.advice}`;
+    return `${subject} ${failureSentence(failure)}${tail}${advice}`;
+}
+
+
+/***/ }),
+
+/***/ 9765:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G: () => (/* binding */ sendHttpRequest)
+});
+
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+// EXTERNAL MODULE: ./src/limits.ts
+var limits = __nccwpck_require__(351);
+// EXTERNAL MODULE: ./src/version.ts
+var version = __nccwpck_require__(311);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/http/exchange.ts
+
+
+/**
+ * A failure of one exchange, thrown so that request.ts can add the URL and context; `at` is the
+ * URL that failed when redirects led away from the one asked.
+ */
+class ExchangeFailure extends Error {
+    failure;
+    at;
+    constructor(failure, at) {
+        super(failure.kind);
+        this.failure = failure;
+        this.at = at;
+    }
+}
+/**
+ * Sends one request with Node's http/https client and reads a 2xx body while counting it: the
+ * moment the count passes `limit.maxBytes` the socket is destroyed, so a server that streams
+ * without end costs at most the limit in memory. A Content-Length above the limit is refused
+ * before any body byte is read. `signal` (the caller's timeout and cancellation) destroys the
+ * socket at any point and rejects with `signal.reason`.
+ *
+ * No keep-alive (agent: false): each request has its own connection, closed when it ends, so
+ * nothing outlives the request and holds the process open. No Accept-Encoding: answers arrive
+ * as sent, so the count is of the bytes that cross the network and nothing is inflated.
+ */
+function exchange(hop, limit, signal) {
+    return new Promise((resolve, reject) => {
+        let settled = false;
+        const finish = (outcome) => {
+            if (settled)
+                return;
+            settled = true;
+            signal.removeEventListener('abort', onAbort);
+            outcome();
+        };
+        const fail = (failure) => {
+            finish(() => reject(new ExchangeFailure(failure)));
+            outgoing.destroy();
+        };
+        const onAbort = () => {
+            finish(() => reject(signal.reason));
+            outgoing.destroy();
+        };
+        const headers = { ...hop.headers };
+        if (hop.body !== undefined)
+            headers['Content-Length'] = String(hop.body.byteLength);
+        const send = hop.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+        const outgoing = send(hop.url, { method: hop.method, headers, agent: false });
+        let answered;
+        outgoing.on('error', (error) => {
+            // Bytes after a complete answer (a Content-Length that lied low) are not part of it: the
+            // parser complains about them, but the answer already ended where HTTP framing says.
+            if (answered?.complete)
+                return;
+            fail({ kind: 'network', detail: error.code ?? error.message });
+        });
+        outgoing.on('response', (incoming) => {
+            answered = incoming;
+            const status = incoming.statusCode ?? 0;
+            const head = {
+                status,
+                statusText: printable(incoming.statusMessage ?? ''),
+                headers: incoming.headers,
+            };
+            if (status < 200 || status > 299) {
+                finish(() => resolve({ ...head, body: undefined }));
+                outgoing.destroy();
+                return;
+            }
+            readBody(incoming, limit, fail, (body) => finish(() => resolve({ ...head, body })));
+        });
+        if (signal.aborted)
+            return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        outgoing.end(hop.body === undefined ? undefined : Buffer.from(hop.body));
+    });
+}
+function readBody(incoming, limit, fail, done) {
+    const tooLarge = (declared) => fail({ kind: 'too-large', limit: limit.maxBytes, limitName: limit.name, declared });
+    const declared = contentLength(incoming.headers['content-length']);
+    if (declared !== undefined && declared > limit.maxBytes)
+        return tooLarge(declared);
+    const chunks = [];
+    let total = 0;
+    let ended = false;
+    incoming.on('data', (chunk) => {
+        total += chunk.byteLength;
+        if (total > limit.maxBytes)
+            return tooLarge(declared);
+        chunks.push(chunk);
+    });
+    incoming.on('end', () => {
+        ended = true;
+        if (total <= limit.maxBytes)
+            done(new Uint8Array(Buffer.concat(chunks, total)));
+    });
+    incoming.on('error', (error) => fail({ kind: 'network', detail: error.code ?? error.message }));
+    incoming.on('close', () => {
+        if (!ended)
+            fail({ kind: 'network', detail: 'the connection closed before the answer ended' });
+    });
+}
+function contentLength(value) {
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+/** A reason phrase is server-chosen text: printable ASCII only, and short. */
+function printable(text) {
+    return text
+        .replace(/[^\x20-\x7e]/g, '')
+        .trim()
+        .slice(0, 64);
+}
+
+// EXTERNAL MODULE: ./src/http/failure.ts
+var http_failure = __nccwpck_require__(2398);
+// EXTERNAL MODULE: ./src/http/url.ts
+var url = __nccwpck_require__(6697);
+;// CONCATENATED MODULE: ./src/http/redirect.ts
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Headers that carry credentials: never sent to an origin the caller did not name. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+function isRedirect(status) {
+    return REDIRECT_STATUSES.has(status);
+}
+/**
+ * Decides one redirect (RFC 9110 §15.4). 307 and 308 resend the same method and body. 303, and
+ * 301/302 (which user agents historically turn into a GET), are followed for a GET only: every
+ * POST we send carries its request in the body (a TimeStampReq, an OCSP request, a digest to
+ * sign), so a GET to the new place could not answer it, and refusing says so clearly instead
+ * of failing later with a confusing answer. Only http and https targets; never from https down
+ * to plain http (as .NET's HttpClient refuses too); at most `maxHops`; no loops. Credentials
+ * are dropped when the origin changes.
+ */
+function nextHop(current, status, location, visited, policy) {
+    if (location === undefined || location === '') {
+        return { follow: false, to: 'nowhere', why: 'the answer has no Location header' };
+    }
+    let target;
+    try {
+        target = new URL(location, current.url);
+    }
+    catch {
+        return { follow: false, to: 'an invalid URL', why: 'the Location header is not a URL' };
+    }
+    target.hash = '';
+    const to = (0,url/* displayUrl */.Qy)(target);
+    const refuse = (why) => ({ follow: false, to, why });
+    if ('refuse' in policy)
+        return refuse(policy.refuse);
+    if ((0,url/* parseHttpUrl */.f$)(target.href) === undefined) {
+        return refuse('only http and https URLs are requested');
+    }
+    if ((0,url/* hasCredentials */.Lk)(target))
+        return refuse('its URL carries a user name or password');
+    if (current.url.protocol === 'https:' && target.protocol === 'http:') {
+        return refuse('it would leave https for plain http');
+    }
+    if (visited.has(target.href))
+        return refuse('it leads back to a URL already visited (a loop)');
+    if (visited.size > policy.maxHops)
+        return refuse(`more than ${policy.maxHops} redirects`);
+    const keepsMethod = status === 307 || status === 308;
+    if (current.method !== 'GET' && !keepsMethod) {
+        return refuse(`HTTP ${status} would turn the ${current.method} into a GET without its request body (only 307 and 308 resend it); use the final URL instead`);
+    }
+    const sameOrigin = target.origin === current.url.origin;
+    const headers = Object.fromEntries(Object.entries(current.headers).filter(([name]) => sameOrigin || !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+    return { follow: true, hop: { ...current, url: target, headers } };
+}
+
+;// CONCATENATED MODULE: ./src/http/retry-after.ts
+/**
+ * Retry-After (RFC 9110 §10.2.3) as a wait in milliseconds. Both forms are read: delay-seconds,
+ * and an HTTP-date. A date is measured against the answer's own Date header when it has one, so
+ * a skewed local clock changes nothing; only without it is the local clock (`now`) asked. A date
+ * already past means no wait. Anything else is ignored (undefined): the backoff applies.
+ */
+function retryAfterMs(value, answerDate, now = Date.now) {
+    const text = value?.trim();
+    if (text === undefined || text === '')
+        return undefined;
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const at = httpDate(text);
+    if (at === undefined)
+        return undefined;
+    return Math.max(0, at - (httpDate(answerDate?.trim() ?? '') ?? now()));
+}
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** The three forms a recipient must accept (RFC 9110 §5.6.7), all in GMT. */
+const HTTP_DATE_FORMS = [
+    new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`), // IMF-fixdate
+    new RegExp(`^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`), // RFC 850
+    new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`), // asctime
+];
+/** Milliseconds since the epoch of an HTTP-date, or undefined for any other text. */
+function httpDate(text) {
+    const form = HTTP_DATE_FORMS.findIndex((pattern) => pattern.test(text));
+    if (form === -1)
+        return undefined;
+    // asctime carries no zone; it is GMT by definition, so say so rather than let it be local time.
+    const parsed = Date.parse(form === 2 ? `${text} GMT` : text);
+    return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/http/request.ts
+
+
+
+
+
+
+
+
+const USER_AGENT = `nupkg-signing/${version/* VERSION */.x}`;
+/**
+ * Sends one request, follows the redirects its policy allows, and returns a 2xx answer with its
+ * body. Anything else throws an HttpError (NUPKG006) naming the URL asked.
+ */
+async function sendHttpRequest(request) {
+    const shown = (0,url/* displayUrl */.Qy)(request.url);
+    const failed = (failure, at) => new http_failure/* HttpError */.j$(failure, {
+        service: request.service,
+        url: shown,
+        ...(at === undefined ? {} : { redirectedTo: (0,url/* displayUrl */.Qy)(at) }),
+        advice: request.advice,
+    });
+    const first = (0,url/* checkHttpUrl */.Om)(request.url, request.service ?? 'The URL');
+    const remaining = (request.deadline ?? Infinity) - external_node_perf_hooks_.performance.now();
+    if (remaining <= 0)
+        throw failed({ kind: 'deadline' });
+    if (request.signal?.aborted)
+        throw failed({ kind: 'aborted' });
+    const timeoutMs = Math.max(1, Math.floor(Math.min(request.timeoutMs, remaining)));
+    // One controller for the attempt: the timeout and the caller's signal both end it.
+    const controller = new AbortController();
+    const timeout = new ExchangeFailure({ kind: 'timeout', ms: timeoutMs });
+    const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
+    const cancel = () => controller.abort(new ExchangeFailure({ kind: 'aborted' }));
+    request.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+        return await follow(request, first, controller.signal);
+    }
+    catch (error) {
+        if (error instanceof ExchangeFailure)
+            throw failed(error.failure, error.at);
+        throw error;
+    }
+    finally {
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', cancel);
+    }
+}
+async function follow(request, first, signal) {
+    let hop = {
+        url: first,
+        method: request.method,
+        headers: { 'User-Agent': USER_AGENT, ...request.headers },
+        body: request.body,
+    };
+    const visited = new Set([first.href]);
+    const limit = { maxBytes: request.maxResponseBytes, name: request.responseName };
+    const policy = request.redirects === 'follow' ? { maxHops: limits/* LIMITS */.b.maxHttpRedirects } : request.redirects;
+    for (;;) {
+        const answer = await exchange(hop, limit, signal).catch((error) => {
+            // After a redirect, say which URL failed (a timeout rejects with an ExchangeFailure too).
+            const redirected = error instanceof ExchangeFailure && hop.url !== first;
+            throw redirected ? new ExchangeFailure(error.failure, hop.url) : error;
+        });
+        if (isRedirect(answer.status)) {
+            const step = nextHop(hop, answer.status, answer.headers.location, visited, policy);
+            if (!step.follow) {
+                const at = hop.url === first ? undefined : hop.url;
+                throw new ExchangeFailure({ kind: 'redirect', status: answer.status, ...step }, at);
+            }
+            hop = step.hop;
+            visited.add(hop.url.href);
+            continue;
+        }
+        if (answer.body === undefined) {
+            throw new ExchangeFailure({
+                kind: 'status',
+                status: answer.status,
+                statusText: answer.statusText,
+                retryAfterMs: retryAfterMs(answer.headers['retry-after'], answer.headers.date),
+                credentialsSent: Object.keys(hop.headers).some((h) => h.toLowerCase() === 'authorization'),
+            }, hop.url === first ? undefined : hop.url);
+        }
+        const contentType = answer.headers['content-type'] ?? '';
+        return { status: answer.status, headers: answer.headers, body: answer.body, contentType };
+    }
+}
+
+
+/***/ }),
+
+/***/ 8902:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BB: () => (/* binding */ STANDARD_BACKOFF),
+/* harmony export */   HI: () => (/* binding */ sendWithRetries),
+/* harmony export */   JG: () => (/* binding */ defaultSleep)
+/* harmony export */ });
+/* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(643);
+/* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2398);
+/* harmony import */ var _request_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9765);
+
+
+
+
+/** The backoff every client uses: 250 ms, 500 ms, 1 s … never more than 4 s between attempts. */
+const STANDARD_BACKOFF = { baseDelayMs: 250, maxDelayMs: 4000 };
+const defaultSleep = (ms) => (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_1__.setTimeout)(ms);
+/**
+ * sendHttpRequest, retried for what can heal by itself with capped exponential backoff, never
+ * past the request's deadline. The final error says how many attempts were made and, when
+ * retries were left, that the total time limit ended them.
+ */
+async function sendWithRetries(request, policy) {
+    const deadline = request.deadline ?? Infinity;
+    for (let attempt = 0;; attempt++) {
+        let error;
+        try {
+            return await (0,_request_js__WEBPACK_IMPORTED_MODULE_3__/* .sendHttpRequest */ .G)(request);
+        }
+        catch (caught) {
+            if (!(caught instanceof _failure_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpError */ .j$))
+                throw caught;
+            error = caught;
+        }
+        const { failure } = error;
+        const suggested = policy.honourRetryAfter && failure.kind === 'status' ? failure.retryAfterMs : undefined;
+        const backoff = Math.min(suggested ?? policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
+        const retriesLeft = (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .isRetryable */ .r3)(failure) && attempt < policy.retries;
+        const outOfTime = retriesLeft && node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__.performance.now() + backoff >= deadline;
+        if (!retriesLeft || outOfTime) {
+            throw new _failure_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpError */ .j$(failure, { ...error.context, attempts: attempt + 1, outOfTime });
+        }
+        const note = (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .httpErrorMessage */ .Af)(failure, { ...error.context, advice: undefined });
+        policy.log?.(`${note}; retrying in ${backoff} ms.`);
+        await (policy.sleep ?? defaultSleep)(backoff);
+    }
+}
+
+
+/***/ }),
+
+/***/ 6697:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Lk: () => (/* binding */ hasCredentials),
+/* harmony export */   Om: () => (/* binding */ checkHttpUrl),
+/* harmony export */   Qy: () => (/* binding */ displayUrl),
+/* harmony export */   f$: () => (/* binding */ parseHttpUrl),
+/* harmony export */   q$: () => (/* binding */ isHttpUrl)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/**
+ * The one check of a URL before anything is sent, and the one way a URL is shown in a message.
+ * Only http and https are ever requested (no file:, ftp:, data: or ldap:), and a URL shown to the
+ * user never carries what could be a secret: `user:password@`, query values (signed URLs put
+ * their signature there) and the fragment are left out.
+ */
+
+/** The URL when `text` is an absolute http or https URL, else undefined. */
+function parseHttpUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return undefined;
+    }
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+}
+/**
+ * Credentials written into a URL are never sent: Node would turn them into a Basic
+ * Authorization header, and a redirect target could collect them.
+ */
+function hasCredentials(url) {
+    return url.username !== '' || url.password !== '';
+}
+function isHttpUrl(text) {
+    return parseHttpUrl(text) !== undefined;
+}
+/**
+ * Scheme, host, port and path; `?…` stands for a query. URL serialization percent-encodes
+ * control characters and spaces, so a hostile Location header cannot break a log line either.
+ * Text that is no URL at all is shown quoted and cut short.
+ */
+function displayUrl(url) {
+    let parsed;
+    try {
+        parsed = typeof url === 'string' ? new URL(url) : url;
+    }
+    catch {
+        return JSON.stringify(String(url).slice(0, 100));
+    }
+    if (parsed.host === '')
+        return `${parsed.protocol}…`;
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+}
+/** Hosts that never leave the machine: plain http to them crosses no network. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * The URL check every request passes, and each client's own check of the URLs it is given: an
+ * absolute http(s) URL, without user name or password, and https where `rules` ask for it.
+ * Throws NUPKG003 naming it as `what` ("The timestamp server URL"); the URL is shown without
+ * credentials or query.
+ */
+function checkHttpUrl(url, what, rules = {}) {
+    const parsed = parseHttpUrl(url);
+    const refuse = (why) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NUPKG003', `${what} ${displayUrl(parsed ?? url)} ${why}`);
+    if (parsed === undefined)
+        throw refuse('is not an absolute http or https URL.');
+    if (rules.httpsUnlessLoopback && parsed.protocol !== 'https:') {
+        if (!LOOPBACK_HOSTS.has(parsed.hostname)) {
+            throw refuse('must use https (plain http is accepted only for 127.0.0.1, localhost and [::1]).');
+        }
+    }
+    if (rules.refuseCredentials !== false && hasCredentials(parsed)) {
+        throw refuse('has a user name or password in it; credentials are never sent from a URL.');
+    }
+    return parsed;
+}
+
+
+/***/ }),
+
+/***/ 351:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ LIMITS)
+/* harmony export */ });
+/**
+ * Limits against hostile inputs. Each is far above what a real package needs, and each has a
+ * clear error naming the limit (NUPKG004 in a package, NUPKG005 in a configuration file). Stated in README.md.
+ */
+const LIMITS = {
+    /**
+     * Central directory bytes held in memory: 65,535 entries with 512-byte names (NuGet signs at
+     * most 65,534) take 37 MB. With the per-entry cost below it bounds verification memory: at
+     * this limit and a million entries a signed verify peaks near 175 MiB (README).
+     */
+    maxCentralDirectoryBytes: 48 * 1024 * 1024,
+    /**
+     * Entries in one archive, declared or walked (Zip64 archives can declare more; NuGet signs at
+     * most 65,534). Each costs 4 bytes held, plus 8 during the hash pass.
+     */
+    maxEntries: 1_000_000,
+    /** Size of `.signature.p7s` (NuGet has no cap; real signatures are 10–30 KB). */
+    maxSignatureBytes: 4 * 1024 * 1024,
+    /** Decompressed bytes read from any one entry we inflate (the nuspec): zip-bomb guard. */
+    maxInflatedEntryBytes: 16 * 1024 * 1024,
+    /** Certificates in one SignedData (a signature or a timestamp token); real ones carry 2–6. */
+    maxCertificates: 100,
+    /**
+     * Network replies, counted as the bytes arrive (a server that sends more is cut off there,
+     * whatever its Content-Length says). A TimeStampResp with its TSA chain is a few KB.
+     */
+    maxTimestampResponseBytes: 4 * 1024 * 1024,
+    /** An OCSP response (downloaded, or read from the revocation folder); real ones are 1–5 KB. */
+    maxOcspResponseBytes: 10 * 1024 * 1024,
+    /** A CRL (downloaded, or read from the revocation folder); large public CAs publish a few MiB. */
+    maxCrlBytes: 10 * 1024 * 1024,
+    /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
+    maxRemoteSignerAnswerBytes: 64 * 1024,
+    /**
+     * What one pkcs11-tool run may print (an object listing, a certificate, a signature): a token's
+     * certificates are a few KB each.
+     */
+    maxPkcs11ToolOutputBytes: 1024 * 1024,
+    /** Certificate objects on a token searched for the signing certificate's chain. */
+    maxPkcs11TokenCertificates: 32,
+    /** Redirects followed for one HTTP request (within the same timeout and size limit). */
+    maxHttpRedirects: 5,
+    /**
+     * Element nesting in an XML file (nuspec, nuget.config); real ones nest 4–6 deep. .NET has no
+     * limit; ours keeps every reader of the element tree shallow.
+     */
+    maxXmlDepth: 256,
+    /** Characters in one XML attribute value or text run (a real nuspec's longest is a description). */
+    maxXmlValueChars: 1024 * 1024,
+    /**
+     * Elements in one XML file: bounds the time of a nuspec of 16 MiB of `<a/>` (4 million elements,
+     * 8 s) and the memory of an element tree; real nuspecs have tens, at most a few thousand.
+     */
+    maxXmlElements: 100_000,
+    /** Size of a nuget.config file, checked while reading it. */
+    maxNuGetConfigBytes: 4 * 1024 * 1024,
+    /**
+     * nuget.config files read when discovering the hierarchy (one per directory up to the root, the
+     * user-wide and machine-wide folders): with maxNuGetConfigBytes, this bounds the memory spent.
+     */
+    maxNuGetConfigFiles: 256,
+    /**
+     * A signer policy file (NUPKG005): one with thousands of accounts is under 1 MB. The YAML
+     * document model costs about 80 bytes of memory per byte of text, so this also bounds memory.
+     */
+    maxPolicyFileBytes: 2 * 1024 * 1024,
+    /**
+     * YAML tokens in a policy file (keys, values, indicators, lines; an opening bracket counts 4;
+     * spaces do not count), checked while lexing: the parsed model costs about 1 KB per token
+     * whatever the bytes. A policy of 5,000 accounts, each with a certificate, label, expiry and
+     * package rule, has about 165,000.
+     */
+    maxPolicyTokens: 200_000,
+    /** A RepositorySignatures resource file (NUPKG005): nuget.org's is a few KB. */
+    maxRepositorySignaturesBytes: 1024 * 1024,
+    /** A certificate `file:` named by a policy (NUPKG005): nuget.org registers at most 10,000 bytes. */
+    maxCertificateFileBytes: 1024 * 1024,
+    /**
+     * Collections nested in a configuration file (YAML policy, RepositorySignatures JSON), counted
+     * before parsing so no parser recurses deeper (NUPKG005). Real files nest 5 levels.
+     */
+    maxConfigNesting: 64,
+    /**
+     * Time all timestamp requests of one signing run may take together (milliseconds). A server
+     * that fails is not asked again in the run, so this only ends runs of many packages against
+     * servers that answer, but slowly.
+     */
+    maxTimestampRunMs: 5 * 60 * 1000,
+    /**
+     * Nesting of ASN.1 elements followed by every reader (src/asn1): CMS, certificates, CRLs, OCSP
+     * and PKCS#12 nest about 12 deep. Bounds recursion, as .NET's AsnReader does.
+     */
+    maxAsn1Depth: 64,
+    /**
+     * Elements asn1js may build for one decoded signature, certificate or revocation answer. Its own
+     * default (10,000) is close to a signature with a dozen certificates and two timestamp tokens
+     * once embedded OCTET/BIT STRING contents are explored.
+     */
+    maxAsn1Elements: 500_000,
+    /** Elements asn1js may build for one PKCS#12 structure (a PFX holds a few certificates and a key). */
+    maxPkcs12Asn1Elements: 200_000,
+};
+
+
+/***/ }),
+
+/***/ 9959:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OM: () => (/* binding */ stringField),
+/* harmony export */   SS: () => (/* binding */ requestJson),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
+/* harmony export */   y4: () => (/* binding */ decodeBase64)
+/* harmony export */ });
+/* unused harmony exports MAX_AZURE_ANSWER_BYTES, AZURE_RETRY_POLICY */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _http_failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2398);
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8902);
+/* harmony import */ var _http_url_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6697);
+
+
+
+
+/**
+ * Largest answer accepted from Entra ID, GitHub's token service or Key Vault. Their answers are
+ * small JSON documents (a certificate with its policy is a few KiB); 256 KiB leaves room for a
+ * long chain without letting a hostile server fill memory.
+ */
+const MAX_AZURE_ANSWER_BYTES = 256 * 1024;
+/**
+ * Throttling (429 with Retry-After) and 5xx heal by themselves: Key Vault documents that a
+ * throttled client waits the Retry-After time. Network errors and timeouts are retried too.
+ */
+const AZURE_RETRY_POLICY = {
+    retries: 3,
+    baseDelayMs: 500,
+    maxDelayMs: 30_000,
+    honourRetryAfter: true,
+};
+/**
+ * One request through src/http (bounded size and time, retried as AZURE_RETRY_POLICY says, no
+ * redirects so that a bearer token goes only where it was meant to) whose 2xx answer must be a
+ * JSON object. Non-2xx answers throw the HttpError; callers turn the statuses they understand
+ * into messages that say what to fix (see `httpStatus`).
+ */
+async function requestJson(request) {
+    const http = {
+        url: request.url,
+        method: request.method,
+        headers: { Accept: 'application/json', ...request.headers },
+        ...(request.body === undefined ? {} : { body: request.body }),
+        maxResponseBytes: MAX_AZURE_ANSWER_BYTES,
+        responseName: request.responseName,
+        timeoutMs: request.timeoutMs ?? 30_000,
+        redirects: {
+            refuse: `${request.service} is asked with a bearer token or a credential, which must not follow a redirect to another URL`,
+        },
+        service: request.service,
+    };
+    const answer = await (0,_http_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .sendWithRetries */ .HI)(http, { ...AZURE_RETRY_POLICY, ...request.retry });
+    let parsed;
+    try {
+        parsed = JSON.parse(Buffer.from(answer.body).toString('utf8'));
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NU3001', `${request.service} ${(0,_http_url_js__WEBPACK_IMPORTED_MODULE_3__/* .displayUrl */ .Qy)(request.url)} answered with something that is not a JSON object.`);
+    }
+    return parsed;
+}
+/** The HTTP status of a refused request, or undefined for every other failure. */
+function httpStatus(error) {
+    return error instanceof _http_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpError */ .j$ && error.failure.kind === 'status'
+        ? error.failure.status
+        : undefined;
+}
+/** A string member of a JSON answer, or undefined. */
+function stringField(object, name) {
+    if (typeof object !== 'object' || object === null)
+        return undefined;
+    const value = object[name];
+    return typeof value === 'string' ? value : undefined;
+}
+/** Bytes from base64 or base64url text (Azure uses both), or undefined when it is neither. */
+function decodeBase64(text) {
+    if (text === undefined || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(text) || text.length === 0) {
+        return undefined;
+    }
+    return new Uint8Array(Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+}
+
+
+/***/ }),
+
+/***/ 4046:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I0: () => (/* binding */ githubOidcEndpoint),
+/* harmony export */   PJ: () => (/* binding */ requestGithubIdToken),
+/* harmony export */   v4: () => (/* binding */ AZURE_FEDERATION_AUDIENCE)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _azure_http_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9959);
+
+
+/** The audience Entra ID expects in a federated credential's token (workload identity federation). */
+const AZURE_FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
+/** Reads the endpoint from the environment, or undefined when the job may not request a token. */
+function githubOidcEndpoint(env) {
+    const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    return requestUrl && requestToken ? { requestUrl, requestToken } : undefined;
+}
+/**
+ * Asks GitHub for the job's OIDC token (a JWT) with the given audience, as actions/core's
+ * getIDToken does: GET the request URL with `audience` added, answer `{"value": "<jwt>"}`.
+ */
+async function requestGithubIdToken(endpoint, audience) {
+    const url = new URL(endpoint.requestUrl);
+    url.searchParams.set('audience', audience);
+    let answer;
+    try {
+        answer = await (0,_azure_http_js__WEBPACK_IMPORTED_MODULE_1__/* .requestJson */ .SS)({
+            url: url.href,
+            method: 'GET',
+            headers: { Authorization: `Bearer ${endpoint.requestToken}` },
+            service: "GitHub's OIDC token service",
+            responseName: 'an OIDC token answer',
+        });
+    }
+    catch (error) {
+        const status = (0,_azure_http_js__WEBPACK_IMPORTED_MODULE_1__/* .httpStatus */ .nG)(error);
+        if (status === 401 || status === 403) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NU3001', `GitHub refused the job's OIDC token request (HTTP ${status}): the job needs 'permissions: id-token: write' (workflows from forks never get it).`, { cause: error });
+        }
+        throw error;
+    }
+    const token = (0,_azure_http_js__WEBPACK_IMPORTED_MODULE_1__/* .stringField */ .OM)(answer, 'value');
+    if (token === undefined || token.split('.').length !== 3) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NU3001', "GitHub's OIDC token service answered without a token (no JWT in 'value').");
+    }
+    return token;
+}
+
+
+/***/ }),
+
+/***/ 311:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ VERSION)
+/* harmony export */ });
+/** Kept in step with package.json by scripts/package.mjs (checked by a unit test). */
+const VERSION = '0.1.0';
 
 
 /***/ }),
@@ -76712,6 +78039,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 

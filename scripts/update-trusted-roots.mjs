@@ -132,6 +132,9 @@ function main() {
     fail(`${readmePath} lacks the ${TABLE_START} … ${TABLE_END} markers`);
   writeFileSync(readmePath, readme.slice(0, start) + table + readme.slice(end + TABLE_END.length));
   console.log(table);
+  console.log(
+    'Now regenerate trustedroots/subject-index.json: UPDATE_SUBJECT_INDEX=1 npm test -- __tests__/unit/trust/subject-index.test.ts',
+  );
 }
 
 main();

@@ -2,11 +2,20 @@ import type { ErrorCode } from './codes.js';
 
 export type Level = 'error' | 'warning' | 'info';
 
+/**
+ * The signature an issue concerns: the primary signature, the repository countersignature, or
+ * the timestamp of either. Absent: the package as a whole (integrity, signer policies, reading).
+ */
+export type IssueSignature =
+  'primary' | 'primary-timestamp' | 'countersignature' | 'countersignature-timestamp';
+
 /** One finding about a package, with NuGet's code so users can search it. */
 export interface Issue {
   readonly code: ErrorCode;
   readonly level: Level;
   readonly message: string;
+  /** Which signature the finding is about, set by the step that examined it (`--json`: additive). */
+  readonly signature?: IssueSignature;
 }
 
 /**
@@ -35,6 +44,11 @@ export interface PackageResult {
 
 export function issue(code: ErrorCode, level: Level, message: string): Issue {
   return { code, level, message };
+}
+
+/** The issues, each marked as concerning `signature`. */
+export function aboutSignature(issues: readonly Issue[], signature: IssueSignature): Issue[] {
+  return issues.map((found) => ({ ...found, signature }));
 }
 
 export function hasErrors(issues: readonly Issue[]): boolean {

@@ -1,5 +1,5 @@
 import { constants, privateEncrypt } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,14 +10,15 @@ import {
   runDotnetAsync,
 } from '../helpers/dotnet-shadow-sdk.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { useTempDir } from '../helpers/temp-files.js';
-import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
-import { buildActionBundle, commandLines, runAction, type ActionRun } from './run-action.js';
+import { workspaceWithPackages } from '../helpers/workspace.js';
+import { commandLines } from '../helpers/action-bundle.js';
+import { runActionAsRunner as runAction, type RunnerRun } from '../helpers/action-inputs.js';
 
 /**
- * The bundled action signing with keys it never holds (docs/remote-signing.md): `sign-url` against
+ * The action (run in-process as the runner starts it) signing with keys it never holds (docs/remote-signing.md): `sign-url` against
  * a key service on 127.0.0.1 that speaks the documented protocol and wants a bearer token, and
  * `sign-command` given as lines (one argument each) running a small node script. The packages pass
  * our verify (sign-and-verify) and `dotnet nuget verify --all`; the token and the key never
@@ -27,7 +28,6 @@ const temp = useTempDir();
 const TOKEN = 'sign-token-7f3a9c-never-printed';
 const KEY_ID = 'projects/p/keys/release';
 
-let bundle: string;
 let pki: TestPki;
 let tsa: TsaServer;
 let service: KeyService;
@@ -88,16 +88,8 @@ process.stdout.write(crypto.privateEncrypt({ key, padding: crypto.constants.RSA_
 `;
 
 beforeAll(async () => {
-  bundle = buildActionBundle();
   pki = await createTestPki();
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
   service = await startKeyService();
   const keyPem = pki.leaf.keyObject.export({ format: 'pem', type: 'pkcs8' }).toString();
   files = {
@@ -114,22 +106,14 @@ afterAll(async () => {
 });
 
 function workspaceWith(count: number, name: string): string {
-  const dir = temp.path(`workspace-${++counter}`);
-  mkdirSync(join(dir, 'out'), { recursive: true });
-  for (let i = 0; i < count; i++) {
-    writeFileSync(
-      join(dir, 'out', `${name}.${i}.1.0.0.nupkg`),
-      buildZip({ entries: [nuspecEntry(`${name}.${i}`, '1.0.0')] }),
-    );
-  }
-  return dir;
+  return workspaceWithPackages(temp.path(`workspace-${++counter}`), count, name);
 }
 
 /**
  * Everything the step left for people to read: stdout except the ::add-mask:: commands (the
  * runner consumes those), stderr, the outputs, the job summary and the results file.
  */
-function everythingPrinted(run: ActionRun): string {
+function everythingPrinted(run: RunnerRun): string {
   const stdout = run.stdout
     .split('\n')
     .filter((line) => !line.startsWith('::add-mask::'))
@@ -138,7 +122,7 @@ function everythingPrinted(run: ActionRun): string {
   return [stdout, run.stderr, JSON.stringify(run.outputs), run.summary, results].join('\n');
 }
 
-function expectNoSecretIn(run: ActionRun): void {
+function expectNoSecretIn(run: RunnerRun): void {
   const printed = everythingPrinted(run);
   expect(printed).not.toContain(TOKEN);
   expect(printed).not.toContain('PRIVATE KEY');
@@ -163,7 +147,7 @@ describe('the action in sign-and-verify mode with a remote signer', () => {
   it('signs through sign-url with the token, timestamps, verifies, and never shows the token', async () => {
     const workspace = workspaceWith(2, 'Remote.Url');
     const asked = service.requests.length;
-    const result = await runAction(bundle, {
+    const result = await runAction({
       cwd: workspace,
       inputs: {
         mode: 'sign-and-verify',
@@ -201,7 +185,7 @@ describe('the action in sign-and-verify mode with a remote signer', () => {
 
   it('signs through sign-command lines, one argument per line, with no INPUT_* variable', async () => {
     const workspace = workspaceWith(1, 'Remote.Command');
-    const result = await runAction(bundle, {
+    const result = await runAction({
       cwd: workspace,
       inputs: {
         mode: 'sign-and-verify',
@@ -224,7 +208,7 @@ describe('the action in sign-and-verify mode with a remote signer', () => {
   it('fails the package with NUPKG006 naming the token, not showing it, when the service refuses it', async () => {
     const workspace = workspaceWith(1, 'Remote.Refused');
     const wrong = `${TOKEN}-revoked`;
-    const result = await runAction(bundle, {
+    const result = await runAction({
       cwd: workspace,
       inputs: {
         mode: 'sign-and-verify',
@@ -267,7 +251,7 @@ describe('the action with bad remote-signing inputs', () => {
     'fails with one NUPKG003 message for %s',
     async (_, given, message) => {
       const workspace = workspaceWith(1, 'Remote.Bad');
-      const result = await runAction(bundle, {
+      const result = await runAction({
         cwd: workspace,
         inputs: { mode: 'sign', packages: 'out/*.nupkg', ...given },
       });

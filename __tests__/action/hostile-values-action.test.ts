@@ -6,6 +6,7 @@ import { createRootCa, type TestCa, type TestCertificate } from '../helpers/pki.
 import { actionInputs, runActionInProcess } from '../helpers/action-inputs.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip } from '../helpers/zip-builder.js';
+import { parseFlowcharts } from '../helpers/mermaid.js';
 
 /**
  * Workflow-command injection through the action's log (issue 11, finding 2): the action runs in
@@ -138,7 +139,17 @@ describe('hostile values in the action log', () => {
 
     // The job summary: the values stay inside the table.
     const html = new MarkdownIt({ html: true, linkify: true }).render(verifyRun.summary);
-    expect(html.match(/<h\d/g)).toHaveLength(2);
+    // Its own headings only: the run, Verification and Signing chains (the Mermaid diagrams).
+    expect(html.match(/<h\d/g)).toHaveLength(3);
+    // The hostile subject's chain is drawn as a chain: Mermaid parses n nodes and n - 1 edges.
+    const fences = new MarkdownIt()
+      .parse(verifyRun.summary, {})
+      .filter((t) => t.type === 'fence' && t.info === 'mermaid');
+    expect(fences.length).toBeGreaterThan(0);
+    for (const parsed of parseFlowcharts(fences.map((t) => t.content))) {
+      expect(parsed.error).toBeUndefined();
+      expect(parsed.edges).toHaveLength(parsed.vertices.length - 1);
+    }
     expect(html).not.toMatch(/<a |<img/);
     // SARIF and the results file parse to the exact subject.
     const sarif = JSON.parse(readFileSync(join(workspace, 'results.sarif'), 'utf8')) as {

@@ -16,7 +16,7 @@ import {
 import { verifyPackage } from '../../src/verify/verify-package.js';
 import { FIXTURE_NOW, FIXTURE_SEEDS, fixtureSeed, testPkiSeed } from '../../scripts/fuzz/seeds.js';
 import { createTestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 
@@ -38,14 +38,7 @@ beforeAll(async () => {
     seeds.set(name, await prepareSeed(name, bytes, options, join(dir, 'seed.nupkg')));
   }
   const pki = await createTestPki();
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => NOW,
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki, () => NOW));
   const path = join(dir, 'test-pki.nupkg');
   writeFileSync(path, buildZip({ entries: [nuspecEntry('Fuzz.Seed', '1.0.0')] }));
   const signed = await testPkiSeed(

@@ -86,3 +86,16 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('error', reject);
   });
 }
+
+/** The variables that point the action's check run at `url`, for contoso/widgets at commit a…a. */
+export function checkRunVariables(
+  url: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    GITHUB_API_URL: url,
+    GITHUB_REPOSITORY: 'contoso/widgets',
+    GITHUB_SHA: 'a'.repeat(40),
+    ...extra,
+  };
+}

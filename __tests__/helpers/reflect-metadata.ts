@@ -9,6 +9,7 @@ interface ReflectWithMetadata {
   getMetadata?: (key: unknown, target: object) => unknown;
   getOwnMetadata?: (key: unknown, target: object) => unknown;
   defineMetadata?: (key: unknown, value: unknown, target: object) => void;
+  metadata?: (key: unknown, value: unknown) => (target: object) => void;
 }
 
 const reflect = Reflect as unknown as ReflectWithMetadata;
@@ -34,6 +35,8 @@ if (reflect.getMetadata === undefined) {
     }
     return undefined;
   };
+  // The decorator form, `@Reflect.metadata(key, value)`.
+  reflect.metadata = (key, value) => (target) => reflect.defineMetadata!(key, value, target);
 }
 
 export {};

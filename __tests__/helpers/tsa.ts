@@ -11,6 +11,7 @@ import { createHash, KeyObject, sign } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { getPkijs, toArrayBuffer } from '../../src/crypto.js';
 import { OID } from '../../src/asn1/oids.js';
+import type { TestCertificate } from './pki.js';
 
 const pkijs = getPkijs();
 
@@ -334,4 +335,20 @@ function subjectKeyIdentifier(certificate: InstanceType<typeof pkijs.Certificate
   const keyId = extension?.parsedValue as asn1js.OctetString | undefined;
   if (keyId === undefined) throw new Error('the TSA certificate has no subject key identifier');
   return toArrayBuffer(keyId.valueBlock.valueHexView);
+}
+
+/**
+ * The TSA of a test PKI (`pki.tsa`, its root embedded in every token) with `clock` (default: the
+ * real time), as most signing tests serve it.
+ */
+export function timestampAuthorityOf(
+  pki: { readonly tsa: TestCertificate; readonly tsaRoot: TestCertificate },
+  clock: () => Date = () => new Date(),
+): TimestampAuthority {
+  return createTimestampAuthority({
+    certificate: pki.tsa.certificate,
+    privateKey: pki.tsa.keyObject,
+    chain: [pki.tsaRoot.certificate],
+    clock,
+  });
 }

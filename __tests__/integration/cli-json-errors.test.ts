@@ -1,4 +1,4 @@
-import { main } from '../../src/cli/main.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { useTempDir } from '../helpers/temp-files.js';
 
 /**
@@ -8,17 +8,7 @@ import { useTempDir } from '../helpers/temp-files.js';
 const NOW = new Date('2026-11-25T07:30:00Z');
 const temp = useTempDir();
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    argv,
-    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
-    NOW,
-    {},
-  );
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCliInProcess(argv, { now: NOW, env: {} });
 
 function errorDocument(stdout: string): { code: string | null; message: string } {
   const document = JSON.parse(stdout) as { error: { code: string | null; message: string } };

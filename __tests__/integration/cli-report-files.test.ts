@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import MarkdownIt from 'markdown-it';
-import { main } from '../../src/cli/main.js';
-import { sarifValidator } from '../action/sarif-schema.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
+import { parseFlowcharts } from '../helpers/mermaid.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { useTempDir } from '../helpers/temp-files.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 
@@ -25,14 +26,7 @@ let files: { key: string; chain: string; roots: string };
 
 beforeAll(async () => {
   pki = await createTestPki();
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
   files = {
     key: temp.write(
       'leaf.key.pem',
@@ -46,20 +40,9 @@ afterAll(async () => {
   await tsa?.close();
 });
 
-async function cli(
-  argv: string[],
-  env: NodeJS.ProcessEnv = { NUGET_CERT_REVOCATION_MODE: 'offline' },
-) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: (t: string) => void (stdout += t),
-    stderr: (t: string) => void (stderr += t),
-  };
-  // Each run sees only the environment given (no TF_BUILD from a CI running these tests).
-  const code = await main(argv, io, new Date(), env);
-  return { code, stdout, stderr };
-}
+// Each run sees only the environment given (no TF_BUILD from a CI running these tests).
+const cli = (argv: string[], env: NodeJS.ProcessEnv = { NUGET_CERT_REVOCATION_MODE: 'offline' }) =>
+  runCliInProcess(argv, { now: new Date(), env });
 
 const OFFLINE = ['--revocation-mode', 'offline'];
 
@@ -110,10 +93,28 @@ describe('verify --sarif --junit --summary', () => {
       'NU3004',
     ]);
 
-    const tokens = new MarkdownIt({ html: true }).parse(readFileSync(summaryPath, 'utf8'), {});
-    // A header row and one row per package in the verification table.
+    const summary = readFileSync(summaryPath, 'utf8');
+    const tokens = new MarkdownIt({ html: true }).parse(summary, {});
+    // A header row and one row per package in the verification table, the failure first.
     expect(tokens.filter((t) => t.type === 'tr_open')).toHaveLength(3);
     expect(tokens.some((t) => t.type === 'heading_open')).toBe(true);
+    const packageCells = tokens
+      .filter((t) => t.type === 'inline' && t.content.startsWith('<code>'))
+      .map((t) => t.content);
+    expect(packageCells[0]).toContain('testunsigned.1.0.0.nupkg');
+    // The policy column says which policy decided.
+    expect(summary).toMatch(/\| Policy \|/);
+    expect(summary).toMatch(/\| verify \|/);
+    // One diagram per distinct chain of the signed package (author, its timestamp, the
+    // repository countersignature, its timestamp — as far as they are distinct), each one
+    // Mermaid parses into a chain: n certificates, n - 1 edges.
+    const diagrams = tokens.filter((t) => t.type === 'fence' && t.info === 'mermaid');
+    expect(diagrams.length).toBeGreaterThanOrEqual(2);
+    for (const parsed of parseFlowcharts(diagrams.map((t) => t.content))) {
+      expect(parsed.error).toBeUndefined();
+      expect(parsed.vertices.length).toBeGreaterThanOrEqual(2);
+      expect(parsed.edges).toHaveLength(parsed.vertices.length - 1);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
-import { main } from '../../src/cli/main.js';
 import { LIMITS } from '../../src/limits.js';
+import { runCliInProcess } from '../helpers/cli-in-process.js';
 import { useTempDir } from '../helpers/temp-files.js';
 
 /**
@@ -12,17 +12,8 @@ const MICROSOFT = '3F9001EA83C560D712C24CF213C3D312CB3BFF51EE89435D3430BD06B5D0E
 const OTHER = 'AA'.repeat(32);
 const temp = useTempDir();
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  // Discovery off: a nuget.config above the checkout or in the real home must not change verdicts.
-  const code = await main(
-    argv[0] === 'verify' ? ['verify', '--no-nuget-config-discovery', ...argv.slice(1)] : argv,
-    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
-    NOW,
-  );
-  return { code, stdout, stderr };
-}
+// Discovery off: a nuget.config above the checkout or in the real home must not change verdicts.
+const run = (...argv: string[]) => runCliInProcess(argv, { now: NOW, nugetConfigDiscovery: false });
 
 function policy(name: string, yaml: string): string {
   return temp.write(name, yaml);

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
+import { exportPfx, haveOpenssl } from '../helpers/pfx.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 
@@ -16,18 +16,9 @@ let tsa: TsaServer;
 let files: { pfx: string; key: string; chain: string; roots: string; keyPem: string };
 let counter = 0;
 
-const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
-
 beforeAll(async () => {
   pki = await createTestPki();
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => NOW,
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki, () => NOW));
   const keyPem = pki.leaf.keyObject.export({ format: 'pem', type: 'pkcs8' }).toString();
   files = {
     keyPem,
@@ -37,19 +28,11 @@ beforeAll(async () => {
     pfx: temp.path('leaf.pfx'),
   };
   if (haveOpenssl) {
-    const result = spawnSync('openssl', [
-      'pkcs12',
-      '-export',
-      '-out',
-      files.pfx,
-      '-inkey',
-      files.key,
-      '-in',
-      files.chain,
-      '-passout',
-      `pass:${PASSWORD}`,
-    ]);
-    if (result.status !== 0) throw new Error(result.stderr.toString());
+    exportPfx(files.pfx, {
+      key: pki.leaf.keyObject,
+      chainPem: `${pki.leaf.pem}\n${pki.intermediate.pem}\n`,
+      password: PASSWORD,
+    });
   }
 });
 

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { LocalKeySigner } from '../../src/sign/local-key-signer.js';
 import { signPackage } from '../../src/sign/sign-package.js';
 import { getPreset } from '../../src/policy/presets.js';
@@ -6,8 +5,9 @@ import { TrustStore } from '../../src/trust/trust-store.js';
 import { verifyPackage } from '../../src/verify/verify-package.js';
 import { openPackageArchive } from '../../src/package/archive.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
+import { exportPfx } from '../helpers/pfx.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 import {
@@ -27,14 +27,7 @@ let shadowDotnet: string;
 
 beforeAll(async () => {
   pki = await createTestPki();
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
   if (haveDotnet)
     shadowDotnet = createShadowSdk(
       temp.path('sdk'),
@@ -103,25 +96,11 @@ describeWithDotnet('round trip with the .NET SDK', () => {
 
   describe('a package signed by dotnet nuget sign', () => {
     it('is accepted by our verifier and laid out like ours', async () => {
-      const pfx = temp.path('leaf.pfx');
-      const chainPem = temp.write('leaf-chain.pem', `${pki.leaf.pem}\n${pki.intermediate.pem}\n`);
-      const keyPem = temp.write(
-        'leaf.key',
-        pki.leaf.keyObject.export({ format: 'pem', type: 'pkcs8' }),
-      );
-      const exported = spawnSync('openssl', [
-        'pkcs12',
-        '-export',
-        '-out',
-        pfx,
-        '-inkey',
-        keyPem,
-        '-in',
-        chainPem,
-        '-passout',
-        'pass:test',
-      ]);
-      expect(exported.status).toBe(0);
+      const pfx = exportPfx(temp.path('leaf.pfx'), {
+        key: pki.leaf.keyObject,
+        chainPem: `${pki.leaf.pem}\n${pki.intermediate.pem}\n`,
+        password: 'test',
+      });
       const path = temp.write(
         'Theirs.nupkg',
         buildZip({ entries: [nuspecEntry('Theirs', '1.0.0')] }),

@@ -6,7 +6,7 @@ import {
   type HostileServer,
 } from '../helpers/hostile-http-server.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
@@ -29,12 +29,7 @@ let counter = 0;
 
 beforeAll(async () => {
   pki = await createTestPki();
-  const authority = createTimestampAuthority({
-    certificate: pki.tsa.certificate,
-    privateKey: pki.tsa.keyObject,
-    chain: [pki.tsaRoot.certificate],
-    clock: () => new Date(),
-  });
+  const authority = timestampAuthorityOf(pki);
   tsa = await startTsaServer(authority);
   refusing = await startTsaServer(authority, { mode: 'http500' });
   hanging = await startHostileServer(hangAfterHeaders());

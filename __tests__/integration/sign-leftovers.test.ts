@@ -21,7 +21,7 @@ import { bundleNode } from '../helpers/bundle-node.js';
 import { buildCliBundle, type CliBundle } from '../helpers/cli-bundle.js';
 import { createTestPki, type TestPki } from '../helpers/pki.js';
 import { useTempDir } from '../helpers/temp-files.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 
@@ -45,12 +45,7 @@ const children = new Set<ChildProcess>();
 beforeAll(async () => {
   bundle = buildCliBundle();
   pki = await createTestPki();
-  const authority = createTimestampAuthority({
-    certificate: pki.tsa.certificate,
-    privateKey: pki.tsa.keyObject,
-    chain: [pki.tsaRoot.certificate],
-    clock: () => new Date(),
-  });
+  const authority = timestampAuthorityOf(pki);
   tsa = await startTsaServer(authority);
   stalledTsa = await startTsaServer(authority, { mode: 'slow', delayMs: 120_000 });
   const keyPem = pki.leaf.keyObject.export({ format: 'pem', type: 'pkcs8' }).toString();

@@ -9,7 +9,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { runSigning, type SignRunOptions } from '../../src/run/sign-run.js';
 import type { Pkcs11Target } from '../../src/sign/pkcs11/pkcs11-signer.js';
-import { buildActionBundle, commandLines, runAction } from '../action/run-action.js';
+import { commandLines } from '../helpers/action-bundle.js';
+import { runActionAsRunner } from '../helpers/action-inputs.js';
 import { buildCliBundle, type CliBundle } from '../helpers/cli-bundle.js';
 import {
   createShadowSdk,
@@ -18,7 +19,7 @@ import {
   type DotnetRun,
 } from '../helpers/dotnet-shadow-sdk.js';
 import { createTestPki, type TestCertificate, type TestPki } from '../helpers/pki.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { useTempDir } from '../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
@@ -62,7 +63,6 @@ let tsa: TsaServer;
 let softhsmConf: string;
 let roots: string;
 let cli: CliBundle;
-let actionBundle: string;
 let shadowDotnet: string | undefined;
 let counter = 0;
 
@@ -100,17 +100,9 @@ beforeAll(async () => {
   writeObject(tokenLeaf.certificate, KEY_ID, 'signing key');
   writeObject(pki.intermediate.certificate, INTERMEDIATE_ID, 'intermediate');
 
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
   roots = temp.write('roots.pem', `${pki.root.pem}\n${pki.tsaRoot.pem}\n`);
   cli = buildCliBundle();
-  actionBundle = buildActionBundle();
   if (haveDotnet) shadowDotnet = createShadowSdk(temp.path('sdk'), pki.root.pem, pki.tsaRoot.pem);
 }, 240_000);
 
@@ -252,7 +244,7 @@ describeWithToken('signing with a key in a SoftHSM2 token (PKCS#11)', () => {
       join(workspace, 'out', 'Hsm.Action.1.0.0.nupkg'),
       buildZip({ entries: [nuspecEntry('Hsm.Action', '1.0.0')] }),
     );
-    const result = await runAction(actionBundle, {
+    const result = await runActionAsRunner({
       cwd: workspace,
       env: { SOFTHSM2_CONF: softhsmConf },
       inputs: {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PRESETS } from '../../src/policy/presets.js';
 import { TrustStore } from '../../src/trust/trust-store.js';
@@ -18,8 +17,9 @@ import {
   signingPki,
   type SigningPki,
 } from '../helpers/signed-package.js';
+import { exportPfx } from '../helpers/pfx.js';
 import { useTempDir } from '../helpers/temp-files.js';
-import { createTimestampAuthority } from '../helpers/tsa.js';
+import { timestampAuthorityOf } from '../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../helpers/tsa-server.js';
 import { buildZip, nuspecEntry } from '../helpers/zip-builder.js';
 import { expectConsistentVerdict } from '../helpers/verdict-consistency.js';
@@ -116,34 +116,13 @@ function writeUnsigned(id: string): string {
  * protection the .NET SDK expects), timestamps from a loopback TSA.
  */
 async function signWithDotnet(): Promise<[string, string][]> {
-  const pfx = temp.path('leaf.pfx');
-  const exported = spawnSync('openssl', [
-    'pkcs12',
-    '-export',
-    '-keypbe',
-    'AES-256-CBC',
-    '-certpbe',
-    'AES-256-CBC',
-    '-macalg',
-    'sha256',
-    '-out',
-    pfx,
-    '-inkey',
-    temp.write('leaf.key', pki.leaf.keyObject.export({ format: 'pem', type: 'pkcs8' })),
-    '-in',
-    temp.write('leaf-chain.pem', `${pki.leaf.pem}\n${pki.intermediate.pem}\n`),
-    '-passout',
-    'pass:test',
-  ]);
-  if (exported.status !== 0) throw new Error(`openssl pkcs12 failed: ${exported.stderr}`);
-  tsa = await startTsaServer(
-    createTimestampAuthority({
-      certificate: pki.tsa.certificate,
-      privateKey: pki.tsa.keyObject,
-      chain: [pki.tsaRoot.certificate],
-      clock: () => new Date(),
-    }),
-  );
+  const pfx = exportPfx(temp.path('leaf.pfx'), {
+    key: pki.leaf.keyObject,
+    chainPem: `${pki.leaf.pem}\n${pki.intermediate.pem}\n`,
+    password: 'test',
+    aes: true,
+  });
+  tsa = await startTsaServer(timestampAuthorityOf(pki));
 
   const runs: { ids: string[]; args: string[] }[] = [
     {

@@ -198,3 +198,34 @@ describe('nupkg-signing verify FILE|DIR|GLOB', () => {
     expect(subject.ms).toBeLessThan(10_000);
   }, 180_000);
 });
+
+describe('progress of a batch', () => {
+  const FILES = 30;
+  async function verifyBatch(args: string[], stderrIsTerminal: boolean) {
+    for (let i = 0; i < FILES; i++) place(`batch/p${i}.nupkg`, VALID);
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(
+      ['verify', '--revocation-mode', 'offline', ...args, join(root, 'batch')],
+      { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stderrIsTerminal },
+      NOW,
+      {},
+    );
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  }
+
+  it('never reaches --json output or a stderr that is not a terminal', async () => {
+    const json = await verifyBatch(['--json', '--no-nuget-config-discovery'], true);
+    expect(JSON.parse(json.stdout).results).toHaveLength(FILES);
+    expect(json.stderr).not.toContain('packages');
+    const piped = await verifyBatch(['--no-nuget-config-discovery'], false);
+    expect(piped.stderr).not.toContain('\x1b[K');
+  });
+
+  it('on a terminal, is erased before the results (nothing left on the line)', async () => {
+    const run = await verifyBatch(['--no-nuget-config-discovery'], true);
+    expect(run.stdout).toContain(`${FILES} valid`);
+    if (run.stderr.includes('Verified')) expect(run.stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect(run.stderr).not.toMatch(/Verified [^\r]*$/);
+  });
+});

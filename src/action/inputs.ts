@@ -7,6 +7,13 @@ import type { VerifyRunOptions } from '../run/verify-run.js';
 import { FAIL_ON_VALUES, type FailOn } from '../run/verdict.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../hash-algorithms.js';
 import { certificateChainText } from '../trust/pem.js';
+import {
+  kmsKeyInputs,
+  kmsKeySources,
+  orphanKmsInputs,
+  type KmsActionInputs,
+} from './kms-inputs.js';
+import { azureKeyVaultKeyInputs, type AzureKeyVaultActionInputs } from './azure-inputs.js';
 import { pkcs11KeyInputs, type Pkcs11ActionInputs } from './pkcs11-inputs.js';
 
 /** The action's inputs as GitHub passes them (strings, '' when not set), read once by index.ts. */
@@ -47,6 +54,10 @@ export interface ActionInputs {
   readonly checkRun: string;
   /** A key in a PKCS#11 token (docs/pkcs11.md); absent or module '' when not used. */
   readonly pkcs11?: Pkcs11ActionInputs;
+  /** A key in AWS KMS or Google Cloud KMS (docs/aws-kms.md, docs/google-cloud-kms.md). */
+  readonly kms?: KmsActionInputs;
+  /** A certificate in Azure Key Vault (docs/azure-key-vault.md); absent or URL '' when not used. */
+  readonly azureKeyVault?: AzureKeyVaultActionInputs;
   readonly environment: ActionEnvironment;
 }
 
@@ -260,6 +271,8 @@ function ignoredSigningInputs(inputs: ActionInputs): string[] {
       ['sign-url', inputs.signUrl],
       ['timestamp-urls', inputs.timestampUrls],
       ['pkcs11-module', inputs.pkcs11?.module ?? ''],
+      ...kmsKeySources(inputs.kms).map((name) => [name, 'set'] as const),
+      ['azure-key-vault-url', inputs.azureKeyVault?.vaultUrl ?? ''],
     ] as const
   ).filter(([, value]) => value !== '');
   return given.map(
@@ -276,21 +289,36 @@ const KEY_SOURCES = ['certificate', 'private-key', 'sign-command', 'sign-url'] a
  */
 async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise<KeyInputs> {
   const { certificate, privateKey } = inputs;
+  // A key that stays in a token or a key service: the chain input gives (or adds) certificates.
+  const chainPem = async (certificates: boolean) =>
+    inputs.certificateChain
+      ? await pemInput(
+          'certificate-chain',
+          inputs.certificateChain,
+          inputs.environment.cwd,
+          certificates,
+        )
+      : undefined;
+  // A cloud KMS key: the chain input is its certificate chain.
+  if (kmsKeySources(inputs.kms).length > 0 && inputs.kms) {
+    return kmsKeyInputs(inputs.kms, otherKeySources(inputs), await chainPem(true));
+  }
+  const orphan = orphanKmsInputs(inputs.kms);
+  if (orphan !== undefined) throw usage(orphan);
+  // Azure Key Vault: the key stays in the vault; the chain input gives the certificate's issuers.
+  if (inputs.azureKeyVault && inputs.azureKeyVault.vaultUrl.trim() !== '') {
+    return azureKeyVaultKeyInputs(
+      inputs.azureKeyVault,
+      otherKeySources(inputs, 'azure-key-vault-url'),
+      await chainPem(true),
+    );
+  }
   // PKCS#11: the key stays in the token; the chain input only adds certificates.
   if (inputs.pkcs11 && inputs.pkcs11.module !== '') {
-    const others = [
-      certificate !== '' && 'certificate',
-      privateKey !== '' && 'private-key',
-      inputs.signCommand.trim() !== '' && 'sign-command',
-      inputs.signUrl.trim() !== '' && 'sign-url',
-    ];
-    const chainPem = inputs.certificateChain
-      ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd)
-      : undefined;
     return pkcs11KeyInputs(
       inputs.pkcs11,
-      others.filter((name) => name !== false),
-      chainPem,
+      otherKeySources(inputs, 'pkcs11-module'),
+      await chainPem(false),
     );
   }
   const values: Record<(typeof KEY_SOURCES)[number], string> = {
@@ -303,7 +331,7 @@ async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise
   if (given.length !== 1) {
     throw usage(
       given.length === 0
-        ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', or a remote signer 'sign-command' or 'sign-url' with 'certificate-chain'."
+        ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', or a remote signer 'sign-command' or 'sign-url' with 'certificate-chain'; or a key in a token ('pkcs11-module') or a cloud key service ('aws-kms-key-id', 'gcp-kms-key-version')."
         : `Set exactly one signing key source, not ${given.map((name) => `'${name}'`).join(' and ')}.`,
     );
   }
@@ -357,6 +385,24 @@ async function keyInputs(inputs: ActionInputs, context: ResolveContext): Promise
     ...chain,
     source: pem === privateKey ? "the 'private-key' input" : privateKey,
   };
+}
+
+/**
+ * The key-source inputs that are set, other than `except`: what a key in a token, a vault or a
+ * KMS must not be combined with (cloud KMS key inputs are checked by kms-inputs.ts itself).
+ */
+function otherKeySources(inputs: ActionInputs, except?: string): string[] {
+  const given: readonly (readonly [string, string])[] = [
+    ['certificate', inputs.certificate],
+    ['private-key', inputs.privateKey],
+    ['sign-command', inputs.signCommand],
+    ['sign-url', inputs.signUrl],
+    ['pkcs11-module', inputs.pkcs11?.module ?? ''],
+    ['azure-key-vault-url', inputs.azureKeyVault?.vaultUrl ?? ''],
+  ];
+  return given
+    .filter(([name, value]) => name !== except && value.trim() !== '')
+    .map(([name]) => name);
 }
 
 /**

@@ -2,7 +2,9 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { azureKeyVaultSecrets, readAzureKeyVaultInputs } from './azure-inputs.js';
 import type { ActionInputs } from './inputs.js';
+import { readKmsInputs } from './kms-inputs.js';
 import { maskSecret } from './mask.js';
 import { readPkcs11Inputs } from './pkcs11-inputs.js';
 
@@ -48,6 +50,8 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
     githubToken: get('github-token'),
     checkRun: get('check-run'),
     pkcs11: readPkcs11Inputs(get),
+    kms: readKmsInputs(get),
+    azureKeyVault: readAzureKeyVaultInputs(get, env),
     environment: {
       workspace: env.GITHUB_WORKSPACE || cwd,
       cwd,
@@ -74,6 +78,8 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
   maskSecret(inputs.githubToken);
   maskSecret(inputs.signToken);
   maskSecret(inputs.pkcs11?.pin ?? '');
+  maskSecret(inputs.kms?.gcpAccessToken ?? '');
+  for (const secret of azureKeyVaultSecrets(inputs.azureKeyVault)) maskSecret(secret);
   return inputs;
 }
 

@@ -61,7 +61,10 @@ export function checkCertificateRequirements(
     });
   }
   if (certificate.notBefore.getTime() > now.getTime()) {
-    problems.push({ code: codes.notYetValid, message: `${who} is not yet valid.` });
+    problems.push({
+      code: codes.notYetValid,
+      message: `${who} is not yet valid: certificate not yet valid until ${certificate.notBefore.toISOString().slice(0, 10)}.`,
+    });
   }
   return problems;
 }

@@ -8,6 +8,7 @@ void main(
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     stdoutIsTerminal: process.stdout.isTTY,
+    stderrIsTerminal: process.stderr.isTTY,
   },
   new Date(),
 ).then((code) => {

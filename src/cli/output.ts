@@ -4,4 +4,6 @@ export interface CommandOutput {
   stderr(text: string): void;
   /** Whether stdout is a terminal (colour, see color.ts); absent means not. */
   readonly stdoutIsTerminal?: boolean;
+  /** Whether stderr is a terminal (the progress line, see progress.ts); absent means not. */
+  readonly stderrIsTerminal?: boolean;
 }

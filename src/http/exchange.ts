@@ -14,7 +14,7 @@ export interface Answer {
   readonly status: number;
   readonly statusText: string;
   readonly headers: IncomingHttpHeaders;
-  /** The body of a 2xx answer; other answers are not read (their body is never needed). */
+  /** The body of a 2xx answer; others are read only when the limit asks (`readErrorBody`). */
   readonly body: Uint8Array | undefined;
 }
 
@@ -34,6 +34,8 @@ export class ExchangeFailure extends Error {
 export interface BodyLimit {
   readonly maxBytes: number;
   readonly name: string;
+  /** Also read the body of a non-2xx answer (same limit), for services that explain errors in it. */
+  readonly readErrorBody?: boolean;
 }
 
 /**
@@ -85,7 +87,7 @@ export function exchange(hop: Hop, limit: BodyLimit, signal: AbortSignal): Promi
         statusText: printable(incoming.statusMessage ?? ''),
         headers: incoming.headers,
       };
-      if (status < 200 || status > 299) {
+      if ((status < 200 || status > 299) && !(limit.readErrorBody && status >= 400)) {
         finish(() => resolve({ ...head, body: undefined }));
         outgoing.destroy();
         return;

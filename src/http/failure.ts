@@ -20,6 +20,8 @@ export type HttpFailure =
       readonly retryAfterMs: number | undefined;
       /** Whether the request carried an Authorization header (401/403 then hint at it). */
       readonly credentialsSent: boolean;
+      /** The answer's body, when the request asked for error bodies (`readErrorBody`). */
+      readonly body?: Uint8Array;
     }
   /** The body passed the size limit (or announced that it would). */
   | {

@@ -33,6 +33,11 @@ export interface HttpRequest {
   readonly service?: string;
   /** A last sentence for error messages: what the user can do. */
   readonly advice?: string;
+  /**
+   * Keep the body of a 4xx/5xx answer (bounded by maxResponseBytes) in the HttpError's failure, for
+   * services that say in it why they refused (a JSON error document).
+   */
+  readonly readErrorBody?: boolean;
 }
 
 export interface HttpAnswer {
@@ -89,7 +94,11 @@ async function follow(request: HttpRequest, first: URL, signal: AbortSignal): Pr
     body: request.body,
   };
   const visited = new Set([first.href]);
-  const limit = { maxBytes: request.maxResponseBytes, name: request.responseName };
+  const limit = {
+    maxBytes: request.maxResponseBytes,
+    name: request.responseName,
+    readErrorBody: request.readErrorBody === true,
+  };
   const policy =
     request.redirects === 'follow' ? { maxHops: LIMITS.maxHttpRedirects } : request.redirects;
   for (;;) {
@@ -108,7 +117,7 @@ async function follow(request: HttpRequest, first: URL, signal: AbortSignal): Pr
       visited.add(hop.url.href);
       continue;
     }
-    if (answer.body === undefined) {
+    if (answer.body === undefined || answer.status < 200 || answer.status > 299) {
       throw new ExchangeFailure(
         {
           kind: 'status',
@@ -118,6 +127,7 @@ async function follow(request: HttpRequest, first: URL, signal: AbortSignal): Pr
           credentialsSent: Object.keys(hop.headers).some(
             (h) => h.toLowerCase() === 'authorization',
           ),
+          ...(answer.body === undefined ? {} : { body: answer.body }),
         },
         hop.url === first ? undefined : hop.url,
       );

@@ -1,16 +1,18 @@
 import type { ExpansionSummary } from '../files/expand-packages.js';
 import { OFFLINE_REVOCATION_NOTE } from '../revocation/assess.js';
-import type { Issue } from '../issues.js';
+import type { Issue, SignatureKind } from '../issues.js';
+import type { SignatureSummary } from '../verify/signature-summary.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { logLine } from './escape.js';
 import { describeExpansion } from './expansion.js';
+import { commonName, SIGNATURE_ORDER, signatureName } from './names.js';
 
 const MARK: Record<Issue['level'], string> = { error: 'error', warning: 'warn ', info: 'info ' };
 
 export interface TextOptions {
   /** Only the packages that fail, with their errors and warnings, and the total line. */
   readonly quiet?: boolean;
-  /** Every note, one offline-revocation note per chain included. */
+  /** Every note, one offline-revocation note per chain included; signers in full. */
   readonly verbose?: boolean;
   /** ANSI colours on the verdicts and levels (the CLI decides: a terminal, NO_COLOR, FORCE_COLOR). */
   readonly color?: boolean;
@@ -30,7 +32,9 @@ const PAINT: readonly (readonly [string, string])[] = [
 
 /**
  * Human-readable lines for a terminal or a CI log: failures first; per package the verdict, who
- * signed it and when, which policy rule decided, then every finding with its code; one footer line
+ * signed it and when (and the certificate's validity where it decides), which policy rule
+ * decided, then every finding with its code, those about one signature under a heading naming
+ * it; the lines this module writes fit 80 columns (values are as long as they are); one footer line
  * for the chains whose revocation was not checked offline (each is listed with --verbose); a
  * summary line at the end that also says how many files the arguments' expansion considered and
  * matched. Each line goes through `logLine`: values from packages, certificates
@@ -51,22 +55,16 @@ export function renderText(
       `${result.valid ? 'PASS' : 'FAIL'} ${result.file}${name}  (${describeSignature(result)})`,
     );
     if (!options.quiet) {
-      for (const signature of result.signatures ?? []) {
-        const when = signature.timestamp
-          ? `, timestamped ${signature.timestamp.time}`
-          : ', no valid timestamp';
-        lines.push(
-          `  ${signature.placement} ${signature.type}: ${signature.signer.subject} [SHA-256 ${signature.signer.fingerprintSha256}]${when}`,
-        );
-      }
+      for (const signature of result.signatures ?? [])
+        lines.push(...signerLines(signature, options));
       if (result.signerPolicy) lines.push(`  policy: ${result.signerPolicy}`);
     }
     const folded = options.verbose ? [] : result.issues.filter(isOfflineNote);
     if (folded.length > 0) offline++;
-    for (const found of result.issues) {
-      if (folded.includes(found) || (options.quiet && found.level === 'info')) continue;
-      lines.push(`  ${MARK[found.level]} ${found.code}: ${found.message}`);
-    }
+    const shown = result.issues.filter(
+      (found) => !folded.includes(found) && !(options.quiet && found.level === 'info'),
+    );
+    lines.push(...issueLines(shown, result.signature));
   }
   const failed = results.filter((r) => !r.valid).length;
   if (offline > 0 && !options.quiet) {
@@ -86,14 +84,51 @@ export function renderText(
   return `${lines.map((line) => paint(logLine(line), options.color === true)).join('\n')}\n`;
 }
 
+/**
+ * Who signed and when, in one line: the signer's CN and the timestamp's date, which fit 80
+ * columns for common names; with --verbose the whole subject, the SHA-256 fingerprint and the
+ * timestamp to the second. Under it, where the certificate's validity decides, the phrase that
+ * says how.
+ */
+function signerLines(signature: SignatureSummary, options: TextOptions): string[] {
+  const { signer, timestamp } = signature;
+  const who = options.verbose
+    ? `${signer.subject} [SHA-256 ${signer.fingerprintSha256}]`
+    : commonName(signer.subject);
+  const time = timestamp && (options.verbose ? timestamp.time : timestamp.time.slice(0, 10));
+  const when = time ? `timestamped ${time}` : 'no valid timestamp';
+  const line = `  ${signature.placement} ${signature.type}: ${who}, ${when}`;
+  return signature.validity ? [line, `    ${signature.validity}`] : [line];
+}
+
+/**
+ * The issues of one package: those about the package as a whole first, indented like the other
+ * detail lines; then those of each signature under a heading line naming it, one step deeper.
+ */
+function issueLines(issues: readonly Issue[], kind: SignatureKind): string[] {
+  const line = (found: Issue, indent: string) =>
+    `${indent}${MARK[found.level]} ${found.code}: ${found.message}`;
+  const lines = issues.filter((i) => i.signature === undefined).map((i) => line(i, '  '));
+  for (const signature of SIGNATURE_ORDER) {
+    const own = issues.filter((i) => i.signature === signature);
+    if (own.length === 0) continue;
+    lines.push(`  ${signatureName(signature, kind)}:`, ...own.map((i) => line(i, '    ')));
+  }
+  return lines;
+}
+
 function isOfflineNote(found: Issue): boolean {
   return found.level === 'info' && found.message.includes(OFFLINE_REVOCATION_NOTE);
 }
 
 function paint(line: string, color: boolean): string {
   if (!color) return line;
+  // Issues under a signature heading are indented two more columns; they are painted alike.
+  const deeper = line.startsWith('    ') ? '  ' : '';
+  const rest = line.slice(deeper.length);
   for (const [prefix, code] of PAINT) {
-    if (line.startsWith(prefix)) return `${code}${prefix}${ANSI.reset}${line.slice(prefix.length)}`;
+    if (rest.startsWith(prefix))
+      return `${deeper}${code}${prefix}${ANSI.reset}${rest.slice(prefix.length)}`;
   }
   return line;
 }

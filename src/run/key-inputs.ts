@@ -1,6 +1,12 @@
 import { NupkgSigningError } from '../errors.js';
 import { loadKeyMaterial } from '../sign/key-material/index.js';
 import { LocalKeySigner } from '../sign/local-key-signer.js';
+import { createAwsKmsSigner, type AwsKmsSignerOptions } from '../sign/aws-kms/aws-kms-signer.js';
+import {
+  createGoogleKmsSigner,
+  type GoogleKmsSignerOptions,
+} from '../sign/google-kms/google-kms-signer.js';
+import { createKeyVaultSigner, type AzureKeyVaultTarget } from '../sign/azure/key-vault-signer.js';
 import { createPkcs11Signer, type Pkcs11Target } from '../sign/pkcs11/pkcs11-signer.js';
 import { createRemoteSigner } from '../sign/remote/index.js';
 import type { Signer } from '../sign/signer.js';
@@ -23,6 +29,12 @@ export interface KeyInputs {
   readonly keyId?: string;
   /** A key in a PKCS#11 token (docs/pkcs11.md); `certificateChainPem` adds certificates. */
   readonly pkcs11?: Pkcs11Target;
+  /** A key in AWS KMS (docs/aws-kms.md); `certificateChainPem` is the certificate chain. */
+  readonly awsKms?: Omit<AwsKmsSignerOptions, 'certificateChainPem'>;
+  /** A key version in Google Cloud KMS (docs/google-cloud-kms.md); with `certificateChainPem`. */
+  readonly googleKms?: Omit<GoogleKmsSignerOptions, 'certificateChainPem'>;
+  /** A certificate in Azure Key Vault (docs/azure-key-vault.md); `certificateChainPem` adds its issuers. */
+  readonly azureKeyVault?: AzureKeyVaultTarget;
   /** A name for messages: a file path or an input name, never the secret itself. */
   readonly source: string;
 }
@@ -35,11 +47,14 @@ export async function createSigner(inputs: KeyInputs): Promise<Signer> {
     inputs.signCommand !== undefined && 'a signing command',
     inputs.signUrl && 'a signing URL',
     inputs.pkcs11 && 'a PKCS#11 token key',
+    inputs.awsKms && 'an AWS KMS key',
+    inputs.googleKms && 'a Google Cloud KMS key',
+    inputs.azureKeyVault && 'an Azure Key Vault certificate',
   ].filter(Boolean);
   if (kinds.length !== 1) {
     throw new NupkgSigningError(
       'NUPKG003',
-      `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL or a PKCS#11 token key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`,
+      `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL, a PKCS#11 token key, an Azure Key Vault certificate or a cloud KMS key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`,
     );
   }
   if (inputs.pfx || inputs.privateKeyPem) {
@@ -65,6 +80,25 @@ export async function createSigner(inputs: KeyInputs): Promise<Signer> {
   if (inputs.pkcs11) {
     return createPkcs11Signer({
       ...inputs.pkcs11,
+      ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
+    });
+  }
+  const chainPem = inputs.certificateChainPem;
+  if (inputs.awsKms) {
+    return createAwsKmsSigner({
+      ...inputs.awsKms,
+      ...(chainPem ? { certificateChainPem: chainPem } : {}),
+    });
+  }
+  if (inputs.googleKms) {
+    return createGoogleKmsSigner({
+      ...inputs.googleKms,
+      ...(chainPem ? { certificateChainPem: chainPem } : {}),
+    });
+  }
+  if (inputs.azureKeyVault) {
+    return createKeyVaultSigner({
+      ...inputs.azureKeyVault,
       ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
     });
   }

@@ -7,6 +7,8 @@ import { removeStaleTemporaries } from '../package/temporary-files.js';
 import { signPackage, type SignPackageResult } from '../sign/sign-package.js';
 import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { TimestampServerMemory } from '../timestamp/server-memory.js';
+import { loadBundledTrustStores, type TrustStores } from '../trust/bundled-roots.js';
+import { loadDefaultTrustStores } from '../trust/default-stores.js';
 import { TrustStore } from '../trust/trust-store.js';
 import type { SignOutcome } from '../sign/sign-outcome.js';
 import { createSigner, type KeyInputs } from './key-inputs.js';
@@ -28,6 +30,8 @@ export interface SignRunOptions {
   /** Warn about what nuget.org would reject (default true); off for internal feeds. */
   readonly nugetOrgAdvice?: boolean;
   readonly now: () => Date;
+  /** Told after each package: how many of the run's packages are done (a progress display). */
+  readonly onProgress?: (done: number, total: number) => void;
   readonly cwd?: string;
   /** Timestamp time limits; defaults: 10 s per attempt, 60 s per package, LIMITS for the run. */
   readonly timestampLimits?: TimestampLimits;
@@ -65,6 +69,7 @@ export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
   // One memory for the run: a server that failed for one package is not asked for the next.
   const { runTimeoutMs, ...limits } = options.timestampLimits ?? {};
   const timestampMemory = new TimestampServerMemory(runTimeoutMs);
+  const stores = runTrustStores();
   const outcomes: SignOutcome[] = [];
   const cleaned = new Set<string>();
   for (const file of files) {
@@ -84,6 +89,8 @@ export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
         clock: options.now,
         ...(trustedRoots ? { trustedRoots } : {}),
         allowUntrustedRoot: options.allowUntrustedRoot,
+        trustStores: stores.verification(),
+        ...(options.nugetOrgAdvice === false ? {} : { nugetOrgTrustStores: stores.nugetOrg() }),
         timestampMemory,
         ...limits,
         ...(options.nugetOrgAdvice === false ? { nugetOrgAdvice: false } : {}),
@@ -99,8 +106,24 @@ export async function runSigning(options: SignRunOptions): Promise<SigningRun> {
         ...cleanup,
       });
     }
+    options.onProgress?.(outcomes.length, files.length);
   }
   return { outcomes, expansion };
+}
+
+/**
+ * The run's trust stores, loaded on first use and then kept: loading the bundled roots for every
+ * package was two thirds of a 100-package run. A load that fails is retried by the next package,
+ * so each package still reports the failure as its own outcome.
+ */
+function runTrustStores(): { verification: () => TrustStores; nugetOrg: () => TrustStores } {
+  let bundled: TrustStores | undefined;
+  let verification: TrustStores | undefined;
+  const loadBundled = (): TrustStores => (bundled ??= loadBundledTrustStores());
+  return {
+    verification: () => (verification ??= loadDefaultTrustStores({ bundled: loadBundled })),
+    nugetOrg: loadBundled,
+  };
 }
 
 /** `--output` may name a new folder, or a symlink to one; anything else fails before signing. */

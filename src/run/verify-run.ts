@@ -65,6 +65,8 @@ export interface VerifyRunOptions {
    * allowUntrustedRoot values, as `nuget verify` logs it while reading its settings.
    */
   readonly onRunIssue?: (issue: Issue) => void;
+  /** Told after each package: how many of the run's packages are done (a progress display). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** A run's verdicts, and what expanding its arguments looked at (reported with them). */
@@ -110,19 +112,24 @@ export async function runVerification(options: VerifyRunOptions): Promise<Verifi
     now: options.now,
   });
 
+  // Which policy decided, said with each result (the job summary's policy column, --json).
+  const decidedBy = {
+    policy: preset.name,
+    ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }),
+  };
   const results: PackageVerification[] = [];
   for (const file of files) {
-    results.push(
-      await verifyPackage(file, {
-        policy,
-        now: options.now,
-        trust,
-        revocation,
-        ...(signerPolicy ? { signerPolicy } : {}),
-        ...(nugetConfig ? { nugetConfig } : {}),
-        ...(repositoryCertificates ? { repositoryCertificates } : {}),
-      }),
-    );
+    const result = await verifyPackage(file, {
+      policy,
+      now: options.now,
+      trust,
+      revocation,
+      ...(signerPolicy ? { signerPolicy } : {}),
+      ...(nugetConfig ? { nugetConfig } : {}),
+      ...(repositoryCertificates ? { repositoryCertificates } : {}),
+    });
+    results.push({ ...result, ...decidedBy });
+    options.onProgress?.(results.length, files.length);
   }
   return { results, expansion, ...(nugetConfigFiles && { nugetConfigFiles }) };
 }

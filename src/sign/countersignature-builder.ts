@@ -82,14 +82,17 @@ export async function addRepositoryCountersignature(
     signingCertificateV2Attribute(certificate, hashAlgorithm),
     serviceIndexUrlAttribute(request.serviceIndexUrl),
     ...(request.packageOwners ? [packageOwnersAttribute(request.packageOwners)] : []),
-    ...(request.extraAttributes ?? []),
   ];
+  // As for the primary signature: omissions remove the builder's own attributes, extras follow.
   const omitted = new Set(request.omitAttributes ?? []);
   const countersigner = await buildSignerInfo({
     signer,
     certificate,
     hashAlgorithm,
-    attributes: attributes.filter((attribute) => !omitted.has(attribute.type)),
+    attributes: [
+      ...attributes.filter((attribute) => !omitted.has(attribute.type)),
+      ...(request.extraAttributes ?? []),
+    ],
   });
 
   // First among the unsigned attributes: NuGet reads the *first* countersigner when checking the

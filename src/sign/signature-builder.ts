@@ -78,11 +78,13 @@ export async function buildPrimarySignature(
   const { signer, hashAlgorithm, overrides = {} } = request;
   const certificate = readSignerCertificate(signer.certificate);
 
+  // Omissions remove the builder's own attributes; extras are added as given, so a defect can
+  // replace an attribute (leave it out, add a wrong one of the same type).
   const omitted = new Set(overrides.omitAttributes ?? []);
   const attributes = [
-    ...primaryAttributes(request, certificate),
+    ...primaryAttributes(request, certificate).filter((attribute) => !omitted.has(attribute.type)),
     ...(overrides.extraAttributes ?? []),
-  ].filter((attribute) => !omitted.has(attribute.type));
+  ];
 
   const signerInfo = await buildSignerInfo({
     signer,

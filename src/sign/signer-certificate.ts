@@ -15,10 +15,22 @@ export interface SignerCertificate {
 }
 
 /**
+ * The last certificate read: a run signs many packages with one certificate, and the parts read
+ * depend on its bytes only. One entry, so memory stays flat whatever a run signs with.
+ */
+let lastRead: SignerCertificate | undefined;
+
+/**
  * The signing certificate as the shared certificate model reads it (signature/certificate.ts), so
  * signing and verifying see the same issuer, serial number and key identifier bytes.
  */
 export function readSignerCertificate(der: Uint8Array): SignerCertificate {
+  if (lastRead !== undefined && Buffer.from(der).equals(lastRead.der)) return lastRead;
+  lastRead = parseSignerCertificate(der);
+  return lastRead;
+}
+
+function parseSignerCertificate(der: Uint8Array): SignerCertificate {
   let certificate: CertificateView;
   let publicKey: KeyObject;
   try {

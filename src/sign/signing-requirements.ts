@@ -3,7 +3,7 @@ import { NupkgSigningError } from '../errors.js';
 import { parseCertificate } from '../signature/certificate.js';
 import { OID } from '../asn1/oids.js';
 import { buildChain, type ChainResult } from '../trust/chain-builder.js';
-import { chainCertificate } from '../trust/chain-certificate.js';
+import { chainLink } from '../trust/chain-link.js';
 import { describeUntrustedRoot, describeUsageProblem } from '../trust/describe.js';
 import type { TrustStore } from '../trust/trust-store.js';
 import { checkCertificateRequirements } from '../certificate-rules/certificate-requirements.js';
@@ -41,6 +41,47 @@ export interface SigningCertificateCheck {
  * or, with `allowUntrustedRoot`, of any chain.
  */
 export function checkSigningCertificate(
+  certificate: Uint8Array,
+  chain: readonly Uint8Array[],
+  options: ChainTrustOptions,
+): SigningCertificateCheck {
+  const key = [
+    certificate,
+    ...chain,
+    options.roots,
+    ...(options.extraRoots ?? []),
+    options.allowUntrustedRoot === true,
+    options.now.getTime(),
+  ];
+  if (!lastSigningCheck || !sameInputs(lastSigningCheck.key, key)) {
+    lastSigningCheck = { key, result: checkSigningCertificateNow(certificate, chain, options) };
+  }
+  const { result } = lastSigningCheck;
+  return { chain: [...result.chain], warnings: result.warnings.map((w) => ({ ...w })) };
+}
+
+/**
+ * The last passed check and what it was asked: a CLI batch signs every package with the same
+ * certificate, chain, roots and signing time, so the answer is the same; any other input (the
+ * action reads the clock for each package) asks again. A refusal is not kept: it is thrown again.
+ */
+let lastSigningCheck: { key: readonly unknown[]; result: SigningCertificateCheck } | undefined;
+
+/** Same length, and each input the same object, number or flag, or equal bytes. */
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((value, i) => {
+      const other = b[i];
+      if (value instanceof Uint8Array && other instanceof Uint8Array) {
+        return Buffer.from(value.buffer, value.byteOffset, value.byteLength).equals(other);
+      }
+      return value === other;
+    })
+  );
+}
+
+function checkSigningCertificateNow(
   certificate: Uint8Array,
   chain: readonly Uint8Array[],
   options: ChainTrustOptions,
@@ -145,6 +186,23 @@ export interface NugetOrgCheckOptions {
  * Microsoft code-signing CTL (self-issued rejected), and exactly one timestamp.
  */
 export function nugetOrgWarnings(certificate: Uint8Array, options: NugetOrgCheckOptions): Issue[] {
+  const key = [
+    certificate,
+    ...options.chain,
+    options.codeSigningRoots,
+    options.timestamped,
+    options.now.getTime(),
+  ];
+  if (!lastAdvice || !sameInputs(lastAdvice.key, key)) {
+    lastAdvice = { key, result: nugetOrgWarningsNow(certificate, options) };
+  }
+  return lastAdvice.result.map((w) => ({ ...w }));
+}
+
+/** The last advice and what it was asked (see lastSigningCheck). */
+let lastAdvice: { key: readonly unknown[]; result: readonly Issue[] } | undefined;
+
+function nugetOrgWarningsNow(certificate: Uint8Array, options: NugetOrgCheckOptions): Issue[] {
   const view = parseCertificate(certificate);
   const warn = (code: NuGetCode, why: string) =>
     issue(code, 'warning', `nuget.org would reject this signature: ${why}`);
@@ -185,7 +243,7 @@ function isSelfIssued(built: ChainResult): boolean {
   if (built.chain.length !== 1 || leaf === undefined) return false;
   const broken = ['Cyclic', 'PartialChain', 'NotSignatureValid'] as const;
   if (broken.some((status) => built.statuses.includes(status))) return false;
-  const facts = chainCertificate(leaf);
+  const facts = chainLink(leaf);
   const { subjectKeyIdentifier: ski, authorityKeyIdentifier: aki } = facts;
   return facts.selfIssued && (ski === undefined || aki === undefined || ski === aki);
 }

@@ -1,7 +1,7 @@
 import { BoundedCache } from '../bounded-cache.js';
 import { LIMITS } from '../limits.js';
 import type { CertificateView } from '../signature/certificate.js';
-import { chainCertificate, type ChainCertificate } from './chain-certificate.js';
+import { chainLink, type ChainLink } from './chain-link.js';
 import { evaluatePath, type PathEnd } from './chain-evaluation.js';
 import { sortStatuses, type ChainStatus } from './chain-status.js';
 import type { TrustStore } from './trust-store.js';
@@ -40,7 +40,7 @@ const MAX_DEPTH = 12;
 const MAX_PATHS = 64;
 
 interface Candidate {
-  readonly path: ChainCertificate[];
+  readonly path: ChainLink[];
   readonly end: PathEnd;
 }
 
@@ -54,9 +54,9 @@ interface Candidate {
  * Revocation is not checked here.
  */
 export function buildChain(leafDer: Uint8Array, options: BuildChainOptions): ChainResult {
-  const leaf = chainCertificate(leafDer, 'The certificate to build a chain for');
+  const leaf = chainLink(leafDer, 'The certificate to build a chain for');
   const intermediates = options.intermediates.map((der) =>
-    chainCertificate(der, 'A certificate in the signature'),
+    chainLink(der, 'A certificate in the signature'),
   );
   const key = [
     leaf.fingerprint,
@@ -95,13 +95,13 @@ function chainsOf(store: TrustStore): BoundedCache<string, ChainResult> {
 }
 
 function build(
-  leaf: ChainCertificate,
-  intermediates: readonly ChainCertificate[],
+  leaf: ChainLink,
+  intermediates: readonly ChainLink[],
   options: BuildChainOptions,
 ): ChainResult {
   const pool = issuerPool(intermediates, options);
   const signatures = new Map<string, boolean>();
-  const signatureValid = (subject: ChainCertificate, issuer: ChainCertificate): boolean => {
+  const signatureValid = (subject: ChainLink, issuer: ChainLink): boolean => {
     const key = `${subject.fingerprint}/${issuer.fingerprint}`;
     let valid = signatures.get(key);
     if (valid === undefined) {
@@ -143,17 +143,11 @@ function build(
 }
 
 /** The issuers to try for a certificate, given the path built so far (leaf first). */
-type IssuerPool = (
-  certificate: ChainCertificate,
-  path: readonly ChainCertificate[],
-) => ChainCertificate[];
+type IssuerPool = (certificate: ChainLink, path: readonly ChainLink[]) => ChainLink[];
 
-function issuerPool(
-  intermediates: readonly ChainCertificate[],
-  options: BuildChainOptions,
-): IssuerPool {
+function issuerPool(intermediates: readonly ChainLink[], options: BuildChainOptions): IssuerPool {
   // Encoding order is kept: it decides which of two copies of an issuer is used.
-  const bySubject = new Map<string, ChainCertificate[]>();
+  const bySubject = new Map<string, ChainLink[]>();
   for (const facts of intermediates) {
     const list = bySubject.get(facts.subjectKey) ?? [];
     if (!list.some((existing) => existing.fingerprint === facts.fingerprint)) list.push(facts);
@@ -184,11 +178,8 @@ function issuerPool(
  * last. Its signature is not looked at: a broken copy listed before a good one is used, and the
  * chain then fails (NuGet reports NU3012, checked against dotnet).
  */
-function untrustedIssuer(
-  candidates: readonly ChainCertificate[],
-  time: Date,
-): ChainCertificate | undefined {
-  let latest: ChainCertificate | undefined;
+function untrustedIssuer(candidates: readonly ChainLink[], time: Date): ChainLink | undefined {
+  let latest: ChainLink | undefined;
   for (const candidate of candidates) {
     if (candidate.notBefore <= time && time <= candidate.notAfter) return candidate;
     if (!latest || candidate.notAfter > latest.notAfter) latest = candidate;
@@ -201,13 +192,13 @@ function untrustedIssuer(
  * issuer's SKI when both exist. (An issuer whose keyUsage lacks keyCertSign is still used, and
  * reported as InvalidBasicConstraints, as .NET does.)
  */
-function mayHaveIssued(issuer: ChainCertificate, subject: ChainCertificate): boolean {
+function mayHaveIssued(issuer: ChainLink, subject: ChainLink): boolean {
   const aki = subject.authorityKeyIdentifier;
   const ski = issuer.subjectKeyIdentifier;
   return aki === undefined || ski === undefined || aki === ski;
 }
 
-function keyIdMatches(issuer: ChainCertificate, subject: ChainCertificate): boolean {
+function keyIdMatches(issuer: ChainLink, subject: ChainLink): boolean {
   return (
     subject.authorityKeyIdentifier !== undefined &&
     subject.authorityKeyIdentifier === issuer.subjectKeyIdentifier
@@ -216,14 +207,14 @@ function keyIdMatches(issuer: ChainCertificate, subject: ChainCertificate): bool
 
 /** Depth-first enumeration of every issuer path from the leaf, bounded by MAX_DEPTH/MAX_PATHS. */
 function* enumeratePaths(
-  leaf: ChainCertificate,
+  leaf: ChainLink,
   pool: IssuerPool,
   anchors: TrustStore,
 ): Generator<Candidate> {
   let produced = 0;
-  function* extend(path: ChainCertificate[]): Generator<Candidate> {
+  function* extend(path: ChainLink[]): Generator<Candidate> {
     if (produced >= MAX_PATHS) return;
-    const top = path[path.length - 1] as ChainCertificate;
+    const top = path[path.length - 1] as ChainLink;
     if (top.selfIssued) {
       produced++;
       yield { path, end: anchors.isAnchor(top) ? 'anchor' : 'untrusted-root' };
@@ -247,7 +238,7 @@ function* enumeratePaths(
 }
 
 /** Same certificate, or the same subject and key (a cross-signed copy that would loop). */
-function sameCertificate(a: ChainCertificate, b: ChainCertificate): boolean {
+function sameCertificate(a: ChainLink, b: ChainLink): boolean {
   return (
     a.fingerprint === b.fingerprint ||
     (a.subjectKey === b.subjectKey && a.publicKeyKey === b.publicKeyKey)
@@ -279,7 +270,7 @@ function compareScores(a: number[], b: number[]): number {
   return 0;
 }
 
-function verifySignature(subject: ChainCertificate, issuer: ChainCertificate): boolean {
+function verifySignature(subject: ChainLink, issuer: ChainLink): boolean {
   try {
     return subject.x509.verify(issuer.x509.publicKey);
   } catch {

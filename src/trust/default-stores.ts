@@ -8,6 +8,8 @@ export interface DefaultTrustStoreOptions {
   readonly objectSigningBundle?: string;
   /** Where to start looking for the shipped trustedroots/ (default: this module's location). */
   readonly bundledFrom?: string;
+  /** The bundled stores when the caller already holds them (loaded once per run). */
+  readonly bundled?: () => TrustStores;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface DefaultTrustStoreOptions {
  * Microsoft CTL) stand in for it.
  */
 export function loadDefaultTrustStores(options: DefaultTrustStoreOptions = {}): TrustStores {
-  const bundled = loadBundledTrustStores(options.bundledFrom);
+  const bundled = options.bundled?.() ?? loadBundledTrustStores(options.bundledFrom);
   if ((options.platform ?? process.platform) !== 'linux') return bundled;
   const objectSigning = loadObjectSigningTrustStore(
     options.objectSigningBundle ?? OBJECT_SIGNING_BUNDLE_PATH,

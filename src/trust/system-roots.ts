@@ -1,6 +1,37 @@
 import { existsSync } from 'node:fs';
+import * as tls from 'node:tls';
 import { isNupkgSigningError } from '../errors.js';
 import { TrustStore } from './trust-store.js';
+
+/**
+ * The operating system's trusted roots as the runtime reads them, PEM strings; undefined when the
+ * runtime cannot (Node.js before 22.15 has no `tls.getCACertificates`).
+ */
+export type SystemCertificateSource = () => readonly string[] | undefined;
+
+/** `tls.getCACertificates('system')`: the Windows and macOS stores, OpenSSL's on Linux. */
+export const runtimeSystemCertificates: SystemCertificateSource = () => {
+  const api = tls as { getCACertificates?: (type: 'system') => string[] };
+  return typeof api.getCACertificates === 'function' ? api.getCACertificates('system') : undefined;
+};
+
+/**
+ * The roots a system certificate source lists, as one store; certificates this tool cannot read
+ * are left out (an OS store may hold some), and an empty list gives undefined.
+ */
+export function storeFromSystemCertificates(pems: readonly string[]): TrustStore | undefined {
+  const readable: Uint8Array[] = [];
+  for (const pem of pems) {
+    try {
+      readable.push(...TrustStore.fromPemText(pem, 'the system certificate store').certificates);
+    } catch (error) {
+      if (!isNupkgSigningError(error)) throw error;
+    }
+  }
+  return readable.length === 0
+    ? undefined
+    : TrustStore.fromCertificates(readable, 'the system certificate store');
+}
 
 /**
  * OS CA bundles in the order OpenSSL-based distributions place them (Debian/Ubuntu/Alpine/Arch,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describeError, NupkgSigningError } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { outlineCertificate } from '../signature/certificate-outline.js';
-import { chainCertificate, type ChainCertificate } from './chain-certificate.js';
+import { chainLink, type ChainLink } from './chain-link.js';
 import { canonicalNameKey } from './name.js';
 import { loadCertificateFile, loadPemCertificates } from './pem.js';
 
@@ -25,8 +25,6 @@ const CERTIFICATE_FILE = /\.(pem|crt|cer)$/i;
 export class TrustStore {
   private readonly bySubject = new Map<string, StoreEntry[]>();
   private readonly byFingerprint = new Set<string>();
-  /** subject key + public key of every store certificate (anchor identity without exact DER). */
-  private readonly byNameAndKey = new Set<string>();
 
   private constructor(private readonly entries: readonly StoreEntry[]) {
     for (const entry of entries) {
@@ -34,7 +32,6 @@ export class TrustStore {
       list.push(entry);
       this.bySubject.set(entry.subjectKey, list);
       this.byFingerprint.add(entry.fingerprint);
-      this.byNameAndKey.add(nameAndKey(entry));
     }
   }
 
@@ -44,7 +41,7 @@ export class TrustStore {
   }
 
   static fromCertificates(ders: readonly Uint8Array[], source = 'trust store'): TrustStore {
-    return TrustStore.empty().withEntries(ders.map((der) => storeEntry(der, source)));
+    return TrustStore.empty().withEntries(ders.map((der) => storeEntry(der, source, NONE_KNOWN)));
   }
 
   /** `source` names the text in errors (a file name, an input name). */
@@ -58,13 +55,15 @@ export class TrustStore {
    * Throws NUPKG005 when a path cannot be read, a named file holds no certificate, or the whole
    * set is empty.
    */
-  static fromPemFiles(paths: readonly string[]): TrustStore {
+  static fromPemFiles(paths: readonly string[], known: KnownSubjects = NONE_KNOWN): TrustStore {
     const entries: StoreEntry[] = [];
     for (const path of paths) {
       for (const file of expandPath(path)) {
         // Inside a directory, files without certificates (keys, CRLs) are skipped.
         const certificates = readPemOrThrow(readBytesOrThrow(file), file, file !== path);
-        entries.push(...certificates.map((der) => storeEntry(der, `A certificate in ${file}`)));
+        entries.push(
+          ...certificates.map((der) => storeEntry(der, `A certificate in ${file}`, known)),
+        );
       }
     }
     if (entries.length === 0) {
@@ -79,7 +78,9 @@ export class TrustStore {
 
   /** A new store with these certificates added (duplicates are ignored). */
   with(extraAnchors: readonly Uint8Array[]): TrustStore {
-    return this.withEntries(extraAnchors.map((der) => storeEntry(der, 'An extra trust anchor')));
+    return this.withEntries(
+      extraAnchors.map((der) => storeEntry(der, 'An extra trust anchor', NONE_KNOWN)),
+    );
   }
 
   get size(): number {
@@ -91,7 +92,7 @@ export class TrustStore {
   }
 
   /** Store certificates whose subject matches `subjectKey` (see name.ts for the comparison). */
-  withSubject(subjectKey: string): ChainCertificate[] {
+  withSubject(subjectKey: string): ChainLink[] {
     return (this.bySubject.get(subjectKey) ?? []).map(factsOf);
   }
 
@@ -99,11 +100,11 @@ export class TrustStore {
    * Whether the certificate ends a trusted chain: it is self-issued and the store holds it, either
    * byte for byte or as the same subject with the same public key (a re-issued root).
    */
-  isAnchor(certificate: ChainCertificate): boolean {
+  isAnchor(certificate: ChainLink): boolean {
     if (!certificate.selfIssued) return false;
-    return (
-      this.byFingerprint.has(certificate.fingerprint) ||
-      this.byNameAndKey.has(nameAndKey(certificate))
+    if (this.byFingerprint.has(certificate.fingerprint)) return true;
+    return (this.bySubject.get(certificate.subjectKey) ?? []).some(
+      (entry) => publicKeyKeyOf(entry) === certificate.publicKeyKey,
     );
   }
 
@@ -119,45 +120,71 @@ export class TrustStore {
   }
 }
 
-/** A store certificate: indexed by its outline, parsed on first use. */
+/**
+ * Subject keys (name.ts) of certificates known in advance, by SHA-256 fingerprint: the bundled
+ * roots' index, computed at build time (bundled-roots-index.ts), so loading them does not
+ * canonicalise 600 names on every run. A certificate missing from it is indexed as it loads.
+ */
+export type KnownSubjects = ReadonlyMap<string, string>;
+const NONE_KNOWN: KnownSubjects = new Map();
+
+/**
+ * A store certificate: indexed by fingerprint and subject key; its public key and full parse are
+ * read on first use and kept (they depend on its bytes only).
+ */
 interface StoreEntry {
   readonly der: Uint8Array;
   readonly source: string;
   readonly fingerprint: string;
   readonly subjectKey: string;
-  readonly publicKeyKey: string;
+  publicKeyKey?: string;
+  facts?: ChainLink;
 }
 
-/** Anchor identity without exact DER: the same subject with the same public key. */
-function nameAndKey(certificate: { subjectKey: string; publicKeyKey: string }): string {
-  return `${certificate.subjectKey}|${certificate.publicKeyKey}`;
-}
-
-function storeEntry(der: Uint8Array, source: string): StoreEntry {
+function storeEntry(der: Uint8Array, source: string, known: KnownSubjects): StoreEntry {
+  const fingerprint = createHash('sha256').update(der).digest('hex').toUpperCase();
+  const knownSubject = known.get(fingerprint);
+  // An indexed certificate was outlined when the index was built: the same bytes outline alike.
+  if (knownSubject !== undefined) return { der, source, fingerprint, subjectKey: knownSubject };
   try {
     const outline = outlineCertificate(der);
     return {
       der,
       source,
-      fingerprint: createHash('sha256').update(der).digest('hex').toUpperCase(),
+      fingerprint,
       subjectKey: canonicalNameKey(outline.subjectDer),
-      publicKeyKey: Buffer.from(outline.subjectPublicKeyInfoDer).toString('hex'),
+      publicKeyKey: spkiKey(outline.subjectPublicKeyInfoDer),
     };
   } catch (error) {
     throw invalidCertificate(source, error);
   }
 }
 
-function factsOf(entry: StoreEntry): ChainCertificate {
+/** The subject key of a certificate as a store indexes it (for the bundled roots' index). */
+export function storeSubjectKey(der: Uint8Array): string {
+  return canonicalNameKey(outlineCertificate(der).subjectDer);
+}
+
+function spkiKey(spki: Uint8Array): string {
+  return Buffer.from(spki).toString('hex');
+}
+
+function publicKeyKeyOf(entry: StoreEntry): string {
+  entry.publicKeyKey ??= spkiKey(outlineCertificate(entry.der).subjectPublicKeyInfoDer);
+  return entry.publicKeyKey;
+}
+
+function factsOf(entry: StoreEntry): ChainLink {
   try {
-    return chainCertificate(entry.der, entry.source);
+    entry.facts ??= chainLink(entry.der, entry.source);
+    return entry.facts;
   } catch (error) {
     throw invalidCertificate(entry.source, error);
   }
 }
 
 function invalidCertificate(source: string, error: unknown): NupkgSigningError {
-  // chainCertificate says which certificate; its cause says what is wrong with it.
+  // chainLink says which certificate; its cause says what is wrong with it.
   const reason = error instanceof Error && error.cause !== undefined ? error.cause : error;
   return new NupkgSigningError(
     'NUPKG005',

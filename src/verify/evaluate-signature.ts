@@ -14,7 +14,7 @@ import { checkChain } from './checks/chain.js';
 import { checkSignerSignature } from '../certificate-rules/signer-signature.js';
 import { checkTimestamp, type TimestampWindow } from './checks/timestamp.js';
 import { checkValidityPeriod } from './checks/validity-period.js';
-import { issue, type Issue } from '../issues.js';
+import { aboutSignature, issue, type Issue, type IssueSignature } from '../issues.js';
 
 /** One signature to evaluate: the primary signature or the repository countersignature. */
 export interface SignatureUnderTest {
@@ -68,8 +68,11 @@ export async function evaluateSignature(
 ): Promise<SignatureEvaluation> {
   const { policy } = context;
   const issues: Issue[] = [];
+  // Every finding says which signature it is about (the report groups them so).
+  const which: IssueSignature =
+    subject.label === 'primary signature' ? 'primary' : 'countersignature';
   const log = (fatal: boolean, code: NuGetCode, message: string) =>
-    issues.push(issue(code, fatal ? 'error' : 'warning', message));
+    issues.push({ ...issue(code, fatal ? 'error' : 'warning', message), signature: which });
   const result = (
     valid: boolean,
     extra: Partial<SignatureEvaluation> = {},
@@ -83,7 +86,14 @@ export async function evaluateSignature(
 
   // Checks the timestamp: none, too many, or invalid. Without a valid one the signature is judged
   // as of now; with the verify and require policies it is then invalid whatever follows.
-  const { timestamp, acceptable } = await selectTimestamp(subject, context, log, issues);
+  const stampIssues: Issue[] = [];
+  const { timestamp, acceptable } = await selectTimestamp(
+    subject,
+    context,
+    (fatal, code, message) => stampIssues.push(issue(code, fatal ? 'error' : 'warning', message)),
+    stampIssues,
+  );
+  issues.push(...aboutSignature(stampIssues, `${which}-timestamp`));
   let valid = acceptable;
 
   // Checks that the signer's certificate is in the signature.
@@ -109,14 +119,15 @@ export async function evaluateSignature(
   const requirements = checkCertificateRequirements(certificate, 'signing', context.now);
   if (requirements.length > 0) {
     for (const found of requirements) log(!policy.allowIllegal, found.code, found.message);
-    return result(false);
+    // The timestamp is kept for the reports (the validity phrase says the signature has one).
+    return result(false, timestamp ? { timestamp } : {});
   }
 
   // Checks the chain at the timestamp's upper limit (or now), for code signing.
   const rootExcused = context.untrustedRootAllowed?.(certificate) ?? false;
   const allowUntrusted = policy.allowUntrusted || rootExcused;
   let untrustedRoot = false;
-  const { findings, chain } = checkChain(certificate, subject.certificates, {
+  const { findings, certificates: chain } = checkChain(certificate, subject.certificates, {
     roots: context.trust.codeSigning,
     purpose: 'signing',
     verificationTime: timestamp?.upper ?? context.now,
@@ -143,7 +154,7 @@ export async function evaluateSignature(
       policy,
       ...(timestamp ? { timestamp } : {}),
     });
-    issues.push(...revocation.issues);
+    issues.push(...aboutSignature(revocation.issues, which));
     if (revocation.revoked) return result(false, { chain, ...(timestamp ? { timestamp } : {}) });
     if (revocation.unknownNotAllowed) valid = false;
   }

@@ -1,14 +1,14 @@
 import { NupkgSigningError, describeError } from '../errors.js';
 import type { CertificateView } from '../signature/certificate.js';
 import type { CountersignatureView, PrimarySignature } from '../signature/primary-signature.js';
-import { checkValidityPeriod } from './checks/validity-period.js';
+import { checkValidityPeriod, describeValidity } from './checks/validity-period.js';
 import { readSignerAttributes, type SignerAttributes } from './checks/signature-attributes.js';
 import {
   evaluateSignature,
   type EvaluationContext,
   type SignatureEvaluation,
 } from './evaluate-signature.js';
-import { issue, type Issue } from '../issues.js';
+import { aboutSignature, issue, type Issue } from '../issues.js';
 import { summarizeSignature, type SignatureSummary } from './signature-summary.js';
 
 export interface TrustAndValidity {
@@ -74,15 +74,19 @@ export async function verifyTrustAndValidity(
     : { valid: true, issues: [] };
   issues.push(...primaryIssues.issues, ...(counter?.issues ?? []));
   const summaries: SignatureSummary[] = [];
-  if (primaryCertificate)
-    summaries.push(
-      summarizeSignature(
+  if (primaryCertificate) {
+    const validity = primary && primaryValidity(primary, counter, primaryCertificate, context.now);
+    summaries.push({
+      ...summarizeSignature(
         'primary',
         signature.signatureType,
         primaryCertificate,
         primary?.timestamp,
+        primary?.chain,
       ),
-    );
+      ...(validity ? { validity } : {}),
+    });
+  }
   if (counter?.summary) summaries.push(counter.summary);
   return {
     valid: (primary ? primaryIssues.valid : issues.length === 0) && (counter?.valid ?? true),
@@ -119,11 +123,14 @@ async function evaluateCountersignature(
       ? {
           valid: false,
           issues: [
-            issue(
-              'NU3038',
-              'error',
-              'The package has no repository countersignature, which the policy requires.',
-            ),
+            {
+              ...issue(
+                'NU3038',
+                'error',
+                'The package has no repository countersignature, which the policy requires.',
+              ),
+              signature: 'countersignature',
+            },
           ],
         }
       : undefined;
@@ -150,11 +157,15 @@ async function evaluateCountersignature(
       evaluated: { evaluation, certificate: counter.certificate, attributes: counter.attributes },
       ...(counter.certificate
         ? {
-            summary: summarizeSignature(
-              'countersignature',
-              'repository',
-              counter.certificate,
-              evaluation.timestamp,
+            summary: withValidity(
+              summarizeSignature(
+                'countersignature',
+                'repository',
+                counter.certificate,
+                evaluation.timestamp,
+                evaluation.chain,
+              ),
+              describeValidity(counter.certificate, evaluation.timestamp, context.now),
             ),
           }
         : {}),
@@ -163,9 +174,37 @@ async function evaluateCountersignature(
     if (!(error instanceof NupkgSigningError)) throw error;
     return {
       valid: policy.allowIllegal,
-      issues: [issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error))],
+      issues: aboutSignature(
+        [issue(error.code, policy.allowIllegal ? 'warning' : 'error', describeError(error))],
+        'countersignature',
+      ),
     };
   }
+}
+
+function withValidity(summary: SignatureSummary, validity: string | undefined): SignatureSummary {
+  return validity ? { ...summary, validity } : summary;
+}
+
+/**
+ * The primary certificate's validity phrase: by its own timestamp, or, when a valid repository
+ * countersignature's timestamp is what keeps an expired certificate valid (§6.5), by that one.
+ */
+function primaryValidity(
+  primary: SignatureEvaluation,
+  counter: CountersignatureResult | undefined,
+  certificate: CertificateView,
+  now: Date,
+): string | undefined {
+  const counterStamp = counter?.valid ? counter.evaluated?.evaluation.timestamp : undefined;
+  if (
+    primary.expired &&
+    counterStamp &&
+    checkValidityPeriod(certificate, counterStamp, now) === undefined
+  ) {
+    return describeValidity(certificate, counterStamp, now, 'countersigned');
+  }
+  return describeValidity(certificate, primary.timestamp, now);
 }
 
 /** Looks the repository countersignature up as NuGet does: NU3032, NU3033, NU3031. */

@@ -14,7 +14,7 @@ import { checkIntegrity } from './checks/integrity.js';
 import { checkNugetOrgRules } from './checks/nuget-org-rules.js';
 import { readSignerAttributes } from './checks/signature-attributes.js';
 import { checkSignerPolicies, type SignerPolicies } from './checks/signer-policies.js';
-import { hasErrors, issue, type Issue, type PackageResult } from '../issues.js';
+import { aboutSignature, hasErrors, issue, type Issue, type PackageResult } from '../issues.js';
 import { certificateFacts, signatureFacts } from './signature-facts.js';
 import type { SignatureSummary } from './signature-summary.js';
 import { verifyTrustAndValidity, type TrustAndValidity } from './trust-and-validity.js';
@@ -35,6 +35,10 @@ export interface PackageVerification extends PackageResult {
   readonly signatures?: readonly SignatureSummary[];
   /** Which signer-policy rule decided, when a policy file was given. */
   readonly signerPolicy?: string;
+  /** The preset the verdict is under (verify, accept, require, nuget.org); set by the run. */
+  readonly policy?: string;
+  /** The signer policy file the run applied, as it was named; set by the run. */
+  readonly policyFile?: string;
   /** What is wrong, in a few words, when `signature` is 'unknown' ("empty file", "not a zip archive"). */
   readonly unreadable?: string;
 }
@@ -165,7 +169,9 @@ async function verifyArchive(
       ? checkNugetOrgRules(certificate, trust.primary?.timestamp, policy.nugetOrg, options.now)
       : [];
   // Checks the signer against the fingerprints the user trusts (--certificate-fingerprint).
-  const allowList = certificate ? checkAllowedFingerprints(certificate, policy) : [];
+  const allowList = certificate
+    ? aboutSignature(checkAllowedFingerprints(certificate, policy), 'primary')
+    : [];
   // Checks the signer against trusted signers, repository certificates and the signer policy.
   const intact = !integrity.some((i) => i.level === 'error');
   const facts = signatureFacts(identity?.id ?? '', read, trust, intact);

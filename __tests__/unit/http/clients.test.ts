@@ -16,7 +16,7 @@ import {
 } from '../../helpers/hostile-http-server.js';
 import { revocationExtensions } from '../../helpers/ocsp-responder.js';
 import { createRootCa, createTestPki, type TestCa, type TestPki } from '../../helpers/pki.js';
-import { createTimestampAuthority, type TimestampAuthority } from '../../helpers/tsa.js';
+import { type TimestampAuthority, timestampAuthorityOf } from '../../helpers/tsa.js';
 import { startTsaServer, type TsaServer } from '../../helpers/tsa-server.js';
 
 /**
@@ -32,12 +32,7 @@ const closers: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   pki = await createTestPki();
-  authority = createTimestampAuthority({
-    certificate: pki.tsa.certificate,
-    privateKey: pki.tsa.keyObject,
-    chain: [pki.tsaRoot.certificate],
-    clock: () => NOW,
-  });
+  authority = timestampAuthorityOf(pki, () => NOW);
 });
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((server) => server.close()));

@@ -8,7 +8,7 @@ import {
   policyFrom,
   SEED_POLICY_YAML,
   type Signed,
-} from './signer-policy-fixtures.js';
+} from '../../helpers/signer-policy-fixtures.js';
 
 const subject = policyFrom(SEED_POLICY_YAML);
 

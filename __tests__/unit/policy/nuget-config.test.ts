@@ -8,7 +8,7 @@ import {
   type NuGetSigningConfig,
 } from '../../../src/policy/nuget-config.js';
 import type { SignatureFacts } from '../../../src/policy/signer-policy/facts.js';
-import { certificate, FP } from './signer-policy-fixtures.js';
+import { certificate, FP } from '../../helpers/signer-policy-fixtures.js';
 
 const AUTHOR = FP.contoso;
 const REPO = FP.fabrikam;

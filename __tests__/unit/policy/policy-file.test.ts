@@ -5,7 +5,7 @@ import { NupkgSigningError } from '../../../src/errors.js';
 import { checkPolicyFile } from '../../../src/policy/signer-policy/check-policy.js';
 import { loadPolicyFile } from '../../../src/policy/signer-policy/load-policy.js';
 import { createRootCa } from '../../helpers/pki.js';
-import { FP, NOW, policyFrom } from './signer-policy-fixtures.js';
+import { FP, NOW, policyFrom } from '../../helpers/signer-policy-fixtures.js';
 
 const HEX = 'ab'.repeat(32);
 

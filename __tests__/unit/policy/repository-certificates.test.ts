@@ -7,7 +7,7 @@ import {
   parseRepositoryCertificates,
   type RepositoryCertificateList,
 } from '../../../src/policy/repository-certificates.js';
-import { certificate } from './signer-policy-fixtures.js';
+import { certificate } from '../../helpers/signer-policy-fixtures.js';
 
 /** Ground truth from shared/corpus/real/MANIFEST.tsv. */
 const CORPUS = {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { main } from '../../../src/cli/main.js';
 import { createRootCa, type TestCa, type TestCertificate } from '../../helpers/pki.js';
+import { runCliInProcess } from '../../helpers/cli-in-process.js';
 import { useTempDir } from '../../helpers/temp-files.js';
 import { buildZip } from '../../helpers/zip-builder.js';
 
@@ -42,17 +42,8 @@ beforeAll(async () => {
   };
 });
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  // Discovery off: a nuget.config above the checkout or in the real home must not change verdicts.
-  const code = await main(
-    argv[0] === 'verify' ? ['verify', '--no-nuget-config-discovery', ...argv.slice(1)] : argv,
-    { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
-    NOW,
-  );
-  return { code, stdout, stderr };
-}
+// Discovery off: a nuget.config above the checkout or in the real home must not change verdicts.
+const run = (...argv: string[]) => runCliInProcess(argv, { now: NOW, nugetConfigDiscovery: false });
 
 /** A package whose nuspec states `id` and `version` exactly as given (XML text). */
 function writePackage(directory: string, fileName: string, id: string, version: string): string {
@@ -127,9 +118,9 @@ describe('hostile values in the CLI text output', () => {
       for (const line of verified.stdout.trimEnd().split('\n'))
         expect(line).toMatch(/^(?:PASS |FAIL | {2}|$|\d+ valid, \d+ invalid(?: \(.*\))?$)/);
       expect(verified.stdout).toContain(`/pkg\\n${SET_OUTPUT}\\r##vso\\x5btask.setvariable`);
-      // The subject, readable: line breaks and escape sequences spelled out.
+      // The subject's CN, readable: line breaks and escape sequences spelled out.
       expect(verified.stdout).toContain(
-        `CN="Contoso\\r\\n${SET_OUTPUT}\\r##vso\\x5btask.setvariable variable=VALID]true\\n\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e"`,
+        `primary author: Contoso\\r\\n${SET_OUTPUT}\\r##vso\\x5btask.setvariable variable=VALID]true\\n\\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202e, `,
       );
       // The id and version as the nuspec reader understood them, on the PASS line.
       expect(verified.stdout).toMatch(/^PASS .*\.nupkg Evil(?:\\r|\\n|&#13;|&#10;)/m);

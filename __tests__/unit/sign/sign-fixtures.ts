@@ -1,5 +1,5 @@
 // @peculiar/x509 (via helpers/pki.ts) needs a Reflect metadata API before it loads.
-import '../trust/reflect-shim.js';
+import '../../helpers/reflect-metadata.js';
 import { spawnSync } from 'node:child_process';
 import type * as asn1js from 'asn1js';
 import { getPkijs, toArrayBuffer } from '../../../src/crypto.js';

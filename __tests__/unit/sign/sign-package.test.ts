@@ -2,15 +2,13 @@ import { readFileSync } from 'node:fs';
 import { LocalKeySigner } from '../../../src/sign/local-key-signer.js';
 import { signPackage, type SignPackageOptions } from '../../../src/sign/sign-package.js';
 import type { Signer } from '../../../src/sign/signer.js';
-import { parsePrimarySignature } from '../../../src/signature/primary-signature.js';
 import { TrustStore } from '../../../src/trust/trust-store.js';
 import { createRootCa, createTestPki, type TestPki } from '../../helpers/pki.js';
-import { createTimestampAuthority } from '../../helpers/tsa.js';
+import { timestampAuthorityOf } from '../../helpers/tsa.js';
 import { startTsaServer, type TsaServer, type TsaServerOptions } from '../../helpers/tsa-server.js';
 import { useTempDir } from '../../helpers/temp-files.js';
 import { buildZip, nuspecEntry } from '../../helpers/zip-builder.js';
-import { openPackageArchive } from '../../../src/package/archive.js';
-import { readSignatureEntry } from '../../../src/package/signature-entry.js';
+import { readPackageSignature } from '../../helpers/package-signature.js';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
 const EMPTY = { codeSigning: TrustStore.empty(), timestamping: TrustStore.empty() };
@@ -34,12 +32,7 @@ function freshPackage(bytes: Uint8Array = unsigned): string {
 }
 
 async function tsaUrl(options: TsaServerOptions = {}): Promise<TsaServer> {
-  const authority = createTimestampAuthority({
-    certificate: pki.tsa.certificate,
-    privateKey: pki.tsa.keyObject,
-    chain: [pki.tsaRoot.certificate],
-    clock: () => NOW,
-  });
+  const authority = timestampAuthorityOf(pki, () => NOW);
   const server = await startTsaServer(authority, options);
   servers.push(server);
   return server;
@@ -66,15 +59,6 @@ function options(overrides: Partial<SignPackageOptions> & { packagePath: string 
   } satisfies SignPackageOptions;
 }
 
-async function signatureOf(path: string) {
-  const archive = await openPackageArchive(path);
-  try {
-    return parsePrimarySignature((await readSignatureEntry(archive)).bytes);
-  } finally {
-    await archive.file.close();
-  }
-}
-
 function codes(warnings: readonly { code: string }[]): string[] {
   return warnings.map((w) => w.code);
 }
@@ -92,7 +76,7 @@ describe('#signPackage', () => {
       expect(subject.timestampTime).toEqual(NOW);
       expect(subject.certificateFingerprint).toBe(pki.leaf.fingerprintSha256);
       expect(readFileSync(packagePath)).toEqual(unsigned);
-      const signature = await signatureOf(outputPath);
+      const signature = await readPackageSignature(outputPath);
       expect(signature.signatureType).toBe('author');
       // nuget.org would not trust the private root; NuGet itself has nothing to say.
       expect(codes(subject.warnings)).toEqual(['NU3018']);
@@ -102,7 +86,7 @@ describe('#signPackage', () => {
     it('embeds the chain as built: leaf, intermediate and root', async () => {
       const packagePath = freshPackage();
       await signPackage(options({ packagePath }));
-      const signature = await signatureOf(packagePath);
+      const signature = await readPackageSignature(packagePath);
       const embedded = signature.certificates.map((c) => Buffer.from(c.der).toString('hex'));
       expect(embedded).toEqual(
         [pki.leaf, pki.intermediate, pki.root].map((c) =>
@@ -216,7 +200,7 @@ describe('#signPackage', () => {
       const later = new Date(NOW.getTime() + 60_000);
       await signPackage(options({ packagePath, overwrite: true, clock: () => later }));
       expect(readFileSync(packagePath)).not.toEqual(signedOnce);
-      expect((await signatureOf(packagePath)).signatureType).toBe('author');
+      expect((await readPackageSignature(packagePath)).signatureType).toBe('author');
     });
 
     it('reports a file that is not a zip with NUPKG001', async () => {

@@ -3,7 +3,7 @@
  * engine looks at (CA flag, path length, EKU, validity, key identifiers). ECDSA P-256 keys by
  * default because they are fast to generate; `rsa: true` gives an RSA-2048 key.
  */
-import './reflect-shim.js';
+import '../../helpers/reflect-metadata.js';
 import { randomBytes, webcrypto } from 'node:crypto';
 import type * as X509 from '@peculiar/x509';
 

@@ -9,7 +9,21 @@ import type { SignOutcome } from '../../sign/sign-outcome.js';
 import { removedTemporariesNote, runSigning } from '../../run/sign-run.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../../hash-algorithms.js';
 import { certificateChainText } from '../../trust/pem.js';
+import {
+  AZURE_KEY_VAULT_OPTIONS,
+  AZURE_KEY_VAULT_USAGE,
+  azureKeyVaultInputs,
+  type AzureKeyVaultOptionValues,
+} from '../azure-options.js';
 import type { CommandOutput } from '../output.js';
+import { createProgress } from '../progress.js';
+import {
+  KMS_KEY_SOURCE_USAGE,
+  KMS_KEY_SOURCES,
+  KMS_OPTIONS,
+  KMS_OPTIONS_USAGE,
+  kmsKeyInputs,
+} from './kms-options.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
 
 export const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
@@ -28,6 +42,9 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
   --sign-url URL                  POST each digest to a key service (docs/remote-signing.md)
   --pkcs11-module FILE            sign with a key in an HSM or token through its PKCS#11
                                   module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
+${KMS_KEY_SOURCE_USAGE}
+  --azure-key-vault URL           sign with a certificate's key in Azure Key Vault
+                                  (https://NAME.vault.azure.net; options below)
 
 Options:
   --certificate-chain FILE        PEM or DER (.cer): signing certificate first, then intermediates
@@ -42,6 +59,7 @@ Options:
   --pkcs11-pin-env NAME           env var holding the token user PIN
                                   (default ${DEFAULT_PKCS11_PIN_VARIABLE})
   --pkcs11-tool PATH              pkcs11-tool program (default: from PATH)
+${KMS_OPTIONS_USAGE}
   --hash-algorithm ALG            SHA256 (default), SHA384 or SHA512
   --timestamper URL               RFC 3161 server; repeat to give fallbacks (tried in order)
   --timestamp-hash-algorithm ALG  SHA256 (default), SHA384 or SHA512
@@ -54,6 +72,8 @@ Options:
   --json                          print one JSON document ({"results": [...]})
 ${reportUsage(34)}
   -h, --help                      show this help
+
+${AZURE_KEY_VAULT_USAGE}
 
 Exit codes: 0 every package was signed, 1 some package was not, 2 usage or I/O error.`;
 
@@ -83,6 +103,8 @@ export async function runSign(
       'pkcs11-key-label': { type: 'string' },
       'pkcs11-pin-env': { type: 'string', default: DEFAULT_PKCS11_PIN_VARIABLE },
       'pkcs11-tool': { type: 'string' },
+      ...KMS_OPTIONS,
+      ...AZURE_KEY_VAULT_OPTIONS,
       'hash-algorithm': { type: 'string', default: 'SHA256' },
       timestamper: { type: 'string', multiple: true, default: [] },
       'timestamp-hash-algorithm': { type: 'string', default: 'SHA256' },
@@ -110,6 +132,7 @@ export async function runSign(
     values['timestamp-hash-algorithm'],
     '--timestamp-hash-algorithm',
   );
+  const progress = createProgress(out, { verb: 'Signed', json: values.json });
   const { outcomes, expansion } = await runSigning({
     packages: positionals,
     key: await readKeyInputs(values, env),
@@ -123,7 +146,8 @@ export async function runSign(
     ...(values['no-nuget-org-advice'] ? { nugetOrgAdvice: false } : {}),
     // One signing time for the batch, as the CLI's clock is read once per run.
     now: () => now,
-  });
+    onProgress: progress.update,
+  }).finally(progress.finish);
   out.stdout(
     values.json
       ? jsonText({ results: outcomes, search: searchDocument(expansion) })
@@ -139,7 +163,7 @@ export async function runSign(
   return code;
 }
 
-interface KeyOptions {
+interface KeyOptions extends AzureKeyVaultOptionValues {
   readonly 'certificate-path'?: string | undefined;
   readonly 'certificate-password'?: string | undefined;
   readonly 'private-key'?: string | undefined;
@@ -155,21 +179,28 @@ interface KeyOptions {
   readonly 'pkcs11-key-label'?: string | undefined;
   readonly 'pkcs11-pin-env': string;
   readonly 'pkcs11-tool'?: string | undefined;
+  readonly 'aws-kms-key'?: string | undefined;
+  readonly 'gcp-kms-key-version'?: string | undefined;
 }
 
 /** Reads the key files the options name; secrets go into the inputs object and nowhere else. */
-async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promise<KeyInputs> {
+async function readKeyInputs(
+  values: KeyOptions & Parameters<typeof kmsKeyInputs>[0],
+  env: NodeJS.ProcessEnv,
+): Promise<KeyInputs> {
   const sources = [
     'certificate-path',
     'private-key',
     'sign-command',
     'sign-url',
     'pkcs11-module',
+    ...KMS_KEY_SOURCES,
+    'azure-key-vault',
   ] as const;
   const given = sources.filter((name) => values[name] !== undefined);
   if (given.length !== 1) {
     throw usage(
-      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url and --pkcs11-module (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
+      `Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url, --pkcs11-module, --azure-key-vault, --aws-kms-key and --gcp-kms-key-version (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`,
     );
   }
   const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
@@ -187,6 +218,8 @@ async function readKeyInputs(values: KeyOptions, env: NodeJS.ProcessEnv): Promis
     ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
     ...(token ? { bearerToken: token } : {}),
     ...pkcs11Inputs(values, env),
+    ...kmsKeyInputs(values, env),
+    ...azureKeyVaultInputs(values, env),
     source: pfxPath ?? keyPath ?? chainPath ?? '',
   };
 }

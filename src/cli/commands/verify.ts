@@ -6,6 +6,7 @@ import { renderText } from '../../report/text.js';
 import { resolveRevocationMode } from '../../revocation/index.js';
 import { runVerification } from '../../run/verify-run.js';
 import type { CommandOutput } from '../output.js';
+import { createProgress } from '../progress.js';
 import { useColor } from '../color.js';
 import { parseTime } from '../parse-time.js';
 import { parseFailOn, publishCliRun, REPORT_OPTIONS, reportUsage } from '../report-options.js';
@@ -18,7 +19,8 @@ whether nuget.org would accept the signer (--policy-file).
 Options:
   --json               print one JSON document ({"results": [...]}) instead of text
   -q, --quiet          print only the packages that fail and the total
-  --verbose            print every note (e.g. each chain not checked offline)
+  --verbose            print every note (each chain not checked offline) and the
+                       signers' subjects, SHA-256 fingerprints and times
   --policy NAME        verify (default), accept, require or nuget.org
   --policy-file FILE   signer policy: registered certificates, owners, required signer
                        (see examples/policy.yml and schema/policy-file.schema.json)
@@ -34,8 +36,8 @@ Options:
                        of a new push
   --at TIME            evaluate at this ISO 8601 time instead of now
   --trusted-roots X    default (what dotnet uses here), sdk (the .NET SDK bundles shipped
-                       with this tool), system (the OS bundle), or a PEM file or directory
-                       of extra roots; repeatable
+                       with this tool), system (the OS store as trusted for TLS), or a PEM
+                       file or directory of extra roots; repeatable
   --certificate-fingerprint HEX
                        accept only packages whose primary signing certificate has this
                        SHA-256 fingerprint; repeatable (like dotnet nuget verify)
@@ -95,6 +97,7 @@ export async function runVerify(
   if (values.quiet && values.verbose) {
     throw new NupkgSigningError('NUPKG003', 'Give --quiet or --verbose, not both.');
   }
+  const progress = createProgress(out, { verb: 'Verified', json: values.json });
   const { results, expansion, nugetConfigFiles } = await runVerification({
     packages: positionals,
     ...(values.policy !== undefined ? { policy: values.policy } : {}),
@@ -108,6 +111,7 @@ export async function runVerify(
       : {}),
     ...(values.published ? { published: true } : {}),
     onRunIssue: (found) => out.stderr(logLines([`${found.level} ${found.code}: ${found.message}`])),
+    onProgress: progress.update,
     trustedRoots: values['trusted-roots'],
     certificateFingerprints: values['certificate-fingerprint'],
     now: values.at === undefined ? now : parseTime(values.at),
@@ -117,7 +121,7 @@ export async function runVerify(
         : {}),
       ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
     },
-  });
+  }).finally(progress.finish);
   out.stdout(
     values.json
       ? renderJson(results, expansion, nugetConfigFiles)

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../../../schema/policy-file.schema.json' with { type: 'json' };
 import { fingerprintProblem } from './fingerprint.js';
 import { pointerToPath, type Locator, type PathSegment } from './yaml-locate.js';
@@ -8,11 +8,25 @@ import { pointerToPath, type Locator, type PathSegment } from './yaml-locate.js'
  * line each, phrased for a person editing the file rather than for a schema author.
  */
 
-// strictRequired is off: the oneOf/anyOf branches name properties declared one level up.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false });
-const validate = ajv.compile(schema);
+let compiled: ValidateFunction | undefined;
+
+/**
+ * Compiled on the first policy file, not at import: compiling costs about 90 ms, which every
+ * start (even `--version`) paid while most runs read no policy file.
+ */
+function validator(): ValidateFunction {
+  // strictRequired is off: the oneOf/anyOf branches name properties declared one level up.
+  compiled ??= new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+  }).compile(schema);
+  return compiled;
+}
 
 export function schemaProblems(data: unknown, locator: Locator): string[] {
+  const validate = validator();
   if (validate(data)) return [];
   const errors = dropImpliedErrors(validate.errors ?? []);
   const messages = errors.map((error) => describe(error, data, locator));

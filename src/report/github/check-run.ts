@@ -77,5 +77,9 @@ function toCheckAnnotation(finding: Finding, input: CheckRunInput): CheckRunAnno
 function truncate(text: string): string {
   if (text.length <= OUTPUT_LIMIT) return text;
   const note = '\n\n… (cut; see the job summary for the complete report)';
-  return text.slice(0, OUTPUT_LIMIT - note.length) + note;
+  const cut = text.slice(0, OUTPUT_LIMIT - note.length);
+  // A cut inside a ```mermaid block drops the diagram cut short, which would otherwise show as
+  // a Mermaid syntax error with the note inside it.
+  const open = (cut.match(/^```/gm) ?? []).length % 2 === 1;
+  return (open ? cut.slice(0, Math.max(0, cut.lastIndexOf('\n```'))) : cut) + note;
 }

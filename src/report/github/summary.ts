@@ -1,7 +1,10 @@
 import type { SignOutcome } from '../../sign/sign-outcome.js';
 import type { SignatureSummary } from '../../verify/signature-summary.js';
 import type { PackageVerification } from '../../verify/verify-package.js';
+import type { IssueSignature, SignatureKind } from '../../issues.js';
 import { markdownText } from '../escape.js';
+import { commonName, signatureName } from '../names.js';
+import { renderChainDiagrams } from './chain-diagrams.js';
 
 /** What the job summary reports: the run's results and the verdict the step gave. */
 export interface SummaryInput {
@@ -13,8 +16,10 @@ export interface SummaryInput {
 }
 
 /**
- * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run
- * with every issue in full (annotations stop at ten per type; the summary never does). Every value
+ * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run,
+ * failures first, with the policy that decided and every issue in full, named by the signature
+ * it is about (annotations stop at ten per type; the summary never does); then a Mermaid diagram
+ * of each distinct signing chain (chain-diagrams.ts). Every value
  * from a package, a certificate, a file name or a message goes through `escape` (markdownText), so
  * none can leave its cell or become Markdown or HTML; the rest is this module's own vocabulary.
  */
@@ -23,11 +28,18 @@ export function renderSummary(input: SummaryInput): string {
   if (input.signing.length > 0) parts.push('### Signing', '', signingTable(input.signing), '');
   if (input.verifications.length > 0)
     parts.push('### Verification', '', verificationTable(input.verifications), '');
+  const diagrams = renderChainDiagrams(input.verifications);
+  if (diagrams) parts.push('### Signing chains', '', diagrams);
   return `${parts.join('\n')}\n`;
 }
 
+/** Failures first, each group in the run's order. */
+function failuresFirst<T>(items: readonly T[], failed: (item: T) => boolean): T[] {
+  return [...items.filter(failed), ...items.filter((item) => !failed(item))];
+}
+
 function signingTable(outcomes: readonly SignOutcome[]): string {
-  const rows = outcomes.map((o) => [
+  const rows = failuresFirst(outcomes, (o) => !o.signed).map((o) => [
     packageCell(o.file),
     o.signed ? 'signed' : '**not signed**',
     o.certificateFingerprint ? code(o.certificateFingerprint) : '—',
@@ -38,7 +50,7 @@ function signingTable(outcomes: readonly SignOutcome[]): string {
 }
 
 function verificationTable(results: readonly PackageVerification[]): string {
-  const rows = results.map((r) => {
+  const rows = failuresFirst(results, (r) => !r.valid).map((r) => {
     const signatures = r.signatures ?? [];
     return [
       packageCell(r.file, r.package),
@@ -46,10 +58,24 @@ function verificationTable(results: readonly PackageVerification[]): string {
       signatures.map(signerCell).join('<br>') || '—',
       signatures.map((s) => s.timestamp?.time ?? 'none').join('<br>') || '—',
       r.valid ? '✅ valid' : '❌ **invalid**',
-      issuesCell(r.issues),
+      policyCell(r),
+      issuesCell(r.issues, r.signature),
     ];
   });
-  return table(['Package', 'Signature', 'Signer', 'Timestamp', 'Verdict', 'Issues'], rows);
+  return table(
+    ['Package', 'Signature', 'Signer', 'Timestamp', 'Verdict', 'Policy', 'Issues'],
+    rows,
+  );
+}
+
+/** Which policy decided: the preset, the signer policy file and the rule of it that decided. */
+function policyCell(result: PackageVerification): string {
+  const parts = [
+    ...(result.policy === undefined ? [] : [escape(result.policy)]),
+    ...(result.policyFile === undefined ? [] : [code(result.policyFile)]),
+    ...(result.signerPolicy === undefined ? [] : [escape(result.signerPolicy)]),
+  ];
+  return parts.join('<br>') || '—';
 }
 
 function packageCell(file: string, identity?: { id: string; version: string }): string {
@@ -59,18 +85,22 @@ function packageCell(file: string, identity?: { id: string; version: string }): 
 function signerCell(signature: SignatureSummary): string {
   const who = commonName(signature.signer.subject);
   const role = signature.placement === 'countersignature' ? ' (countersignature)' : '';
-  return `${escape(who)}${role}<br>${code(signature.signer.fingerprintSha256)}`;
+  const validity = signature.validity ? `<br>${escape(signature.validity)}` : '';
+  return `${escape(who)}${role}<br>${code(signature.signer.fingerprintSha256)}${validity}`;
 }
 
-function issuesCell(issues: readonly { code: string; level: string; message: string }[]): string {
+/** Each issue with its code and level, and the signature it is about when it is about one. */
+function issuesCell(
+  issues: readonly { code: string; level: string; message: string; signature?: IssueSignature }[],
+  kind: SignatureKind = 'unknown',
+): string {
   if (issues.length === 0) return '—';
-  return issues.map((i) => `**${i.code}** ${i.level}: ${escape(i.message)}`).join('<br>');
-}
-
-/** The CN of a distinguished name as .NET prints it, else the whole name. */
-function commonName(subject: string): string {
-  const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
-  return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
+  return issues
+    .map((i) => {
+      const about = i.signature ? ` (${signatureName(i.signature, kind)})` : '';
+      return `**${i.code}** ${i.level}${about}: ${escape(i.message)}`;
+    })
+    .join('<br>');
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -1,6 +1,6 @@
 import type { NugetOrgStage } from '../../policy/verification-policy.js';
 import type { CertificateView } from '../../signature/certificate.js';
-import { issue, type Issue } from '../../issues.js';
+import { issue as newIssue, type Issue } from '../../issues.js';
 import type { TimestampWindow } from './timestamp.js';
 import {
   checkNugetOrgCertificate,
@@ -28,6 +28,12 @@ export function checkNugetOrgRules(
 ): Issue[] {
   const issues: Issue[] = [];
   const report = (certificate: CertificateView, role: 'signing' | 'timestamping') => {
+    // The author signature is the primary one; its timestamp's certificate is the TSA's.
+    const signature = role === 'signing' ? 'primary' : 'primary-timestamp';
+    const issue = (code: Issue['code'], level: Issue['level'], message: string): Issue => ({
+      ...newIssue(code, level, message),
+      signature,
+    });
     for (const finding of checkNugetOrgCertificate(certificate, role, now)) {
       if (!SERVER_ONLY_RULES.has(finding.rule)) continue;
       if (finding.rule === 'validity') {

@@ -18,6 +18,8 @@ export interface TimestampWindow {
   readonly lower: Date;
   readonly upper: Date;
   readonly tsa: CertificateView;
+  /** The TSA certificate's chain, leaf first, when one was built (for reports). */
+  readonly chain?: readonly CertificateView[];
 }
 
 export interface TimestampFinding {
@@ -108,15 +110,17 @@ export function checkTimestamp(
       message: `The timestamp time ${tstInfo.genTime.toISOString()} is outside the validity of the timestamp certificate ${describeCertificate(tsa)}.`,
     });
   }
+  let chain: CertificateView[] | undefined;
   if (findings.length === 0) {
     // NuGet builds the TSA chain only when every check above passed.
-    const { findings: chainFindings } = checkChain(tsa, token.certificates, {
+    const built = checkChain(tsa, token.certificates, {
       roots: options.roots,
       purpose: 'timestamping',
       verificationTime: options.now,
       ...(options.nugetOrg ? { nugetOrg: true } : {}),
     });
-    for (const finding of chainFindings) {
+    chain = built.certificates;
+    for (const finding of built.findings) {
       findings.push({ ...finding, alwaysError: finding.untrustedRoot === true });
     }
   }
@@ -133,6 +137,7 @@ export function checkTimestamp(
       lower: new Date(genTime - accuracyMs),
       upper: new Date(genTime + accuracyMs),
       tsa,
+      ...(chain ? { chain } : {}),
     },
   };
 }

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundleNode } from '../helpers/bundle-node.js';
+import { bundleNode } from './bundle-node.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -50,19 +50,29 @@ export interface ActionRun {
   readonly runnerTemp: string;
 }
 
-export async function runAction(bundle: string, options: ActionRunOptions): Promise<ActionRun> {
+/** The files and variables the runner gives a step, before the step's own environment. */
+export interface RunnerFiles {
+  readonly runnerTemp: string;
+  readonly outputFile: string;
+  readonly summaryFile: string;
+  /** GITHUB_* and RUNNER_TEMP, revocation offline, the inputs as INPUT_*, then `options.env`. */
+  readonly variables: Record<string, string>;
+}
+
+/**
+ * A fresh RUNNER_TEMP with empty GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files (the summary at
+ * `summaryFile` when given), and the variables that name them and carry the inputs.
+ */
+export function runnerFiles(options: ActionRunOptions, summaryFile?: string): RunnerFiles {
   const runnerTemp = mkdtempSync(join(tmpdir(), 'nupkg-signing-runner-'));
   const outputFile = join(runnerTemp, 'github_output');
-  const summaryFile = join(runnerTemp, 'step_summary');
+  const summary = summaryFile ?? join(runnerTemp, 'step_summary');
   writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    NO_PROXY: '127.0.0.1,localhost',
-    no_proxy: '127.0.0.1,localhost',
+  writeFileSync(summary, '');
+  const variables: Record<string, string> = {
     GITHUB_ACTIONS: 'true',
     GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_STEP_SUMMARY: summary,
     GITHUB_WORKSPACE: options.cwd,
     RUNNER_TEMP: runnerTemp,
     // Hermetic runs: the action checks revocation online by default; tests ask no real server.
@@ -70,26 +80,41 @@ export async function runAction(bundle: string, options: ActionRunOptions): Prom
     ...options.env,
   };
   for (const [name, value] of Object.entries(options.inputs)) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+    variables[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
+  return { runnerTemp, outputFile, summaryFile: summary, variables };
+}
+
+/** What the step left in the runner's files. */
+export function readRunnerFiles(files: RunnerFiles): {
+  outputs: Record<string, string>;
+  summary: string;
+} {
+  return {
+    outputs: parseOutputs(readFileSync(files.outputFile, 'utf8')),
+    summary: readFileSync(files.summaryFile, 'utf8'),
+  };
+}
+
+export async function runAction(bundle: string, options: ActionRunOptions): Promise<ActionRun> {
+  const files = runnerFiles(options);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    NO_PROXY: '127.0.0.1,localhost',
+    no_proxy: '127.0.0.1,localhost',
+    ...files.variables,
+  };
   const child = spawn(bundleNode(), [bundle], { cwd: options.cwd, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((done) => child.on('close', done));
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
-    summary: readFileSync(summaryFile, 'utf8'),
-    runnerTemp,
-  };
+  return { code, stdout, stderr, ...readRunnerFiles(files), runnerTemp: files.runnerTemp };
 }
 
 /** GITHUB_OUTPUT's `name<<delimiter` blocks, as @actions/core writes them. */
-function parseOutputs(text: string): Record<string, string> {
+export function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const pattern = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm;
   for (const match of text.matchAll(pattern)) outputs[match[1] as string] = match[3] as string;

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
-import { renderSummary } from '../../../src/report/github/summary.js';
-import type { SignOutcome } from '../../../src/sign/sign-outcome.js';
-import type { PackageVerification } from '../../../src/verify/verify-package.js';
+import { renderSummary } from '../../../../src/report/github/summary.js';
+import type { SignOutcome } from '../../../../src/sign/sign-outcome.js';
+import type { PackageVerification } from '../../../../src/verify/verify-package.js';
+import { packageResult as result } from '../../../helpers/report-inputs.js';
 
 /**
  * The job summary rendered by a CommonMark renderer with GitHub's table extension, raw HTML and
@@ -36,6 +37,11 @@ function verification(value: string): PackageVerification {
           notBefore: '2020-01-01T00:00:00.000Z',
           notAfter: '2045-01-01T00:00:00.000Z',
         },
+        // Drawn in a Mermaid block under a caption naming the package file.
+        chain: [
+          { subject: `CN=Signer${value}, O=Contoso`, fingerprintSha256: FINGERPRINT },
+          { subject: `CN=Root${value}`, fingerprintSha256: 'CD'.repeat(32) },
+        ],
         timestamp: { time: '2024-01-01T00:00:00.000Z', tsaSubject: 'CN=TSA' },
       },
       {
@@ -77,6 +83,7 @@ function summaryOf(value: string): string {
 
 interface Rendered {
   readonly headings: string[];
+  readonly fences: string[];
   readonly tables: number[][];
   readonly html: string[];
   links: number;
@@ -87,11 +94,20 @@ interface Rendered {
 /** What the renderer made of the summary: headings, each table's cells per row, HTML, links. */
 function render(source: string): Rendered {
   const tokens = markdown.parse(source, {});
-  const rendered: Rendered = { headings: [], tables: [], html: [], links: 0, images: 0, cells: [] };
+  const rendered: Rendered = {
+    headings: [],
+    fences: [],
+    tables: [],
+    html: [],
+    links: 0,
+    images: 0,
+    cells: [],
+  };
   let row: number | undefined;
   tokens.forEach((token, index) => {
     if (token.type === 'heading_open') rendered.headings.push(tokens[index + 1]?.content ?? '');
     if (token.type === 'html_block') rendered.html.push(token.content);
+    if (token.type === 'fence') rendered.fences.push(token.info);
     if (token.type === 'table_open') rendered.tables.push([]);
     if (token.type === 'tr_open') row = 0;
     if (token.type === 'th_open' || token.type === 'td_open') row = (row ?? 0) + 1;
@@ -114,16 +130,19 @@ function render(source: string): Rendered {
 }
 
 const SAFE_SHAPE = {
-  headings: ['nupkg-signing (sign-and-verify)', 'Signing', 'Verification'],
-  // Header row plus one row per outcome: 5 columns for signing, 6 for verification.
+  headings: ['nupkg-signing (sign-and-verify)', 'Signing', 'Verification', 'Signing chains'],
+  // Both packages' chains have the same fingerprints: one diagram, its caption naming both.
+  fences: ['mermaid'],
+  // Header row plus one row per outcome: 5 columns for signing, 7 for verification.
   tables: [
     [5, 5],
-    [6, 6, 6],
+    [7, 7, 7],
   ],
 };
 
 function expectSafe(rendered: Rendered): void {
   expect(rendered.headings).toEqual(SAFE_SHAPE.headings);
+  expect(rendered.fences).toEqual(SAFE_SHAPE.fences);
   expect(rendered.tables).toEqual(SAFE_SHAPE.tables);
   expect(rendered.html.filter((html) => !OWN_HTML.has(html))).toEqual([]);
   expect(rendered.links).toBe(0);
@@ -203,5 +222,20 @@ describe('job summary rendered as Markdown', () => {
       fc.property(hostile, (parts) => expectSafe(render(summaryOf(parts.join(''))))),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('renderSummary', () => {
+  it('keeps a message with a pipe and a newline inside its table cell', () => {
+    const subject = renderSummary({
+      mode: 'verify',
+      verifications: [
+        result('a.nupkg', [{ code: 'NU3008', level: 'error', message: 'a | b\nc <d>' }]),
+      ],
+      signing: [],
+      verdict: 'v',
+    });
+    // The policy column is empty (—) when the result does not say which policy decided.
+    expect(subject).toContain('| ❌ **invalid** | — | **NU3008** error: a &#124; b c &lt;d&gt; |');
   });
 });

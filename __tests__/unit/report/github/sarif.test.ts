@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import type { Finding } from '../../../src/report/github/findings.js';
-import { workspacePath } from '../../../src/report/github/paths.js';
-import { relativeUri, renderSarif } from '../../../src/report/github/sarif.js';
+import type { Finding } from '../../../../src/report/github/findings.js';
+import { workspacePath } from '../../../../src/report/github/paths.js';
+import { relativeUri, renderSarif } from '../../../../src/report/github/sarif.js';
+import { sarifValidator } from '../../../helpers/sarif-schema.js';
 
 /**
  * SARIF locations for file names holding URI delimiters: `#` or `?` must not end the path (GitHub
@@ -66,5 +67,45 @@ describe('SARIF artifact URIs', () => {
         expect(decodeURIComponent(url.pathname)).toBe(`/ws/${path}`);
       }),
     );
+  });
+});
+
+describe('renderSarif', () => {
+  const findings: Finding[] = [
+    { file: 'pkgs/a b.nupkg', code: 'NU3027', level: 'warning', message: 'no timestamp' },
+    { file: '/elsewhere/c.nupkg', code: 'NU3018', level: 'info', message: 'untrusted' },
+  ];
+
+  it('produces a log the SARIF 2.1.0 schema accepts, with notes and file URIs', () => {
+    const subject = renderSarif(findings, { version: '9.9.9', workspace: '/ws', cwd: '/ws' }) as {
+      runs: {
+        results: {
+          level: string;
+          locations: { physicalLocation: { artifactLocation: object } }[];
+        }[];
+      }[];
+    };
+    const validate = sarifValidator();
+    const valid = validate(subject);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    expect(
+      subject.runs[0]?.results.map((r) => [
+        r.level,
+        r.locations[0]?.physicalLocation.artifactLocation,
+      ]),
+    ).toEqual([
+      ['warning', { uri: 'pkgs/a%20b.nupkg', uriBaseId: '%SRCROOT%' }],
+      ['note', { uri: 'file:///elsewhere/c.nupkg' }],
+    ]);
+  });
+
+  it('is checked by a schema that rejects a log without a version', () => {
+    const broken = renderSarif(findings, { version: '1', workspace: '/ws', cwd: '/ws' }) as Record<
+      string,
+      unknown
+    >;
+    delete broken.version;
+    expect(sarifValidator()(broken)).toBe(false);
   });
 });

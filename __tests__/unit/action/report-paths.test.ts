@@ -1,5 +1,5 @@
-import { withForwardSlashes } from '../../src/action/report-paths.js';
-import type { RunOutcome } from '../../src/action/execute.js';
+import { withForwardSlashes } from '../../../src/action/report-paths.js';
+import type { RunOutcome } from '../../../src/action/execute.js';
 
 /**
  * On Windows a glob gives `artifacts\b.nupkg` and a named file `artifacts/a.nupkg`: the outputs,

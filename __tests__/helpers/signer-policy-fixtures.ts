@@ -1,6 +1,6 @@
-import type { CertificateFacts, SignatureFacts } from '../../../src/policy/signer-policy/facts.js';
-import type { SignerPolicy } from '../../../src/policy/signer-policy/model.js';
-import { parsePolicy } from '../../../src/policy/signer-policy/parse-policy.js';
+import type { CertificateFacts, SignatureFacts } from '../../src/policy/signer-policy/facts.js';
+import type { SignerPolicy } from '../../src/policy/signer-policy/model.js';
+import { parsePolicy } from '../../src/policy/signer-policy/parse-policy.js';
 
 /** Shared by the signer-policy tests: a fixed clock, fingerprints, facts builders. */
 

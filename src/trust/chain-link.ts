@@ -48,7 +48,7 @@ const SUPPORTED_CRITICAL_EXTENSIONS = new Set<string>([
  * What chain building needs to know about one certificate, extracted once from the shared
  * certificate model (signature/certificate.ts) and shaped for lookups: hex keys and name keys.
  */
-export interface ChainCertificate {
+export interface ChainLink {
   /** The parsed certificate, for anything else (e.g. `subject` as .NET prints it). */
   readonly certificate: CertificateView;
   readonly der: Uint8Array;
@@ -84,17 +84,17 @@ export interface ChainCertificate {
  * Chain facts by the certificate's SHA-256, for the whole run: a batch of packages shares a
  * handful of issuing and root certificates. They depend on the certificate's bytes alone.
  */
-const cache = new BoundedCache<string, ChainCertificate>(
+const cache = new BoundedCache<string, ChainLink>(
   LIMITS.maxCachedCertificates,
   LIMITS.maxCachedCertificateBytes,
 );
 
 /** Parses a DER certificate; throws NUPKG005 naming `source` when it is not a certificate. */
-export function chainCertificate(der: Uint8Array, source = 'certificate'): ChainCertificate {
+export function chainLink(der: Uint8Array, source = 'certificate'): ChainLink {
   const key = sha256Fingerprint(der);
   const cached = cache.get(key);
   if (cached) return cached;
-  let facts: ChainCertificate;
+  let facts: ChainLink;
   try {
     facts = parse(der);
   } catch (error) {
@@ -107,7 +107,7 @@ export function chainCertificate(der: Uint8Array, source = 'certificate'): Chain
   return facts;
 }
 
-function parse(input: Uint8Array): ChainCertificate {
+function parse(input: Uint8Array): ChainLink {
   const certificate = parseCertificate(input);
   // The view's own copy: the caller's bytes may be a view into a whole signature.
   const { der } = certificate;
