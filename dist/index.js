@@ -38940,7 +38940,7 @@ function azureKeyVaultKeyInputs(inputs, otherKeys, certificateChainPem) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8399);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2155);
 /* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2316);
 // The entry point GitHub runs (dist/index.js): read the inputs once, then run.
 
@@ -38952,7 +38952,118 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8399:
+/***/ 7801:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rt: () => (/* binding */ readKmsInputs),
+/* harmony export */   S: () => (/* binding */ kmsKeyInputs),
+/* harmony export */   Tf: () => (/* binding */ orphanKmsInputs),
+/* harmony export */   hm: () => (/* binding */ kmsKeySources)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+
+/** Input names, so that this file and action.yml are the only places that spell them. */
+const NAMES = {
+    awsKmsKeyId: 'aws-kms-key-id',
+    awsRegion: 'aws-region',
+    awsRoleArn: 'aws-role-arn',
+    awsKmsEndpoint: 'aws-kms-endpoint',
+    awsStsEndpoint: 'aws-sts-endpoint',
+    gcpKmsKeyVersion: 'gcp-kms-key-version',
+    gcpWorkloadIdentityProvider: 'gcp-workload-identity-provider',
+    gcpServiceAccount: 'gcp-service-account',
+    gcpAccessToken: 'gcp-access-token',
+    gcpCredentialsFile: 'gcp-credentials-file',
+    gcpKmsEndpoint: 'gcp-kms-endpoint',
+    gcpStsEndpoint: 'gcp-sts-endpoint',
+    gcpIamCredentialsEndpoint: 'gcp-iam-credentials-endpoint',
+};
+/** Reads the cloud key inputs once; read-inputs.ts calls it. */
+function readKmsInputs(get) {
+    const entries = Object.entries(NAMES).map(([key, name]) => [key, get(name)]);
+    return Object.fromEntries(entries);
+}
+/** The key-source input that is set ('aws-kms-key-id' or 'gcp-kms-key-version'), if any. */
+function kmsKeySources(inputs) {
+    if (inputs === undefined)
+        return [];
+    return ['awsKmsKeyId', 'gcpKmsKeyVersion']
+        .filter((key) => inputs[key].trim() !== '')
+        .map((key) => NAMES[key]);
+}
+/**
+ * Cloud inputs set without their key input ('aws-region' without 'aws-kms-key-id'): a mistake
+ * to report rather than ignore, as the user meant to sign with a cloud key.
+ */
+function orphanKmsInputs(inputs) {
+    if (inputs === undefined || kmsKeySources(inputs).length > 0)
+        return undefined;
+    const set = Object.keys(NAMES).filter((key) => inputs[key].trim() !== '');
+    const [first] = set;
+    if (first === undefined)
+        return undefined;
+    const key = first.startsWith('aws') ? NAMES.awsKmsKeyId : NAMES.gcpKmsKeyVersion;
+    return `Input '${NAMES[first]}' applies only with '${key}'; set '${key}' or remove it.`;
+}
+/**
+ * The key inputs for a cloud KMS key; `otherKeys` names the other key-source inputs that were
+ * also given (they exclude each other). The certificate chain is required: KMS holds none.
+ */
+function kmsKeyInputs(inputs, otherKeys, certificateChainPem) {
+    const [source, ...more] = kmsKeySources(inputs);
+    const given = [...more, ...otherKeys];
+    if (source === undefined)
+        throw usage('No cloud KMS key input is set.');
+    if (given.length > 0) {
+        throw usage(`Set either '${source}' or ${given.map((name) => `'${name}'`).join(' and ')}, not both.`);
+    }
+    const aws = source === NAMES.awsKmsKeyId;
+    const prefix = aws ? 'aws' : 'gcp';
+    const stray = Object.keys(NAMES).filter((key) => !key.startsWith(prefix) && inputs[key].trim() !== '');
+    if (stray.length > 0) {
+        throw usage(`${stray.map((key) => `'${NAMES[key]}'`).join(' and ')} ${stray.length > 1 ? 'do' : 'does'} not apply to '${source}': remove ${stray.length > 1 ? 'them' : 'it'}.`);
+    }
+    if (certificateChainPem === undefined) {
+        throw usage(`Input '${source}' needs 'certificate-chain': the key's signing certificate first, then its intermediates (PEM text or a file), as ${aws ? 'AWS' : 'Cloud'} KMS holds no certificates.`);
+    }
+    const value = (key) => inputs[key].trim();
+    const optional = (name, key) => value(key) === '' ? {} : { [name]: value(key) };
+    const base = { certificateChainPem, source: `the '${source}' input` };
+    if (aws) {
+        return {
+            ...base,
+            awsKms: {
+                keyId: value('awsKmsKeyId'),
+                ...optional('region', 'awsRegion'),
+                ...optional('roleArn', 'awsRoleArn'),
+                ...optional('endpoint', 'awsKmsEndpoint'),
+                ...optional('stsEndpoint', 'awsStsEndpoint'),
+            },
+        };
+    }
+    return {
+        ...base,
+        googleKms: {
+            keyVersion: value('gcpKmsKeyVersion'),
+            ...optional('accessToken', 'gcpAccessToken'),
+            ...optional('workloadIdentityProvider', 'gcpWorkloadIdentityProvider'),
+            ...optional('serviceAccount', 'gcpServiceAccount'),
+            ...optional('credentialsFile', 'gcpCredentialsFile'),
+            ...optional('endpoint', 'gcpKmsEndpoint'),
+            ...optional('stsEndpoint', 'gcpStsEndpoint'),
+            ...optional('iamCredentialsEndpoint', 'gcpIamCredentialsEndpoint'),
+        },
+    };
+}
+function usage(message) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NUPKG003', message);
+}
+
+
+/***/ }),
+
+/***/ 2155:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39174,8 +39285,8 @@ __nccwpck_require__.d(pkijs_build_namespaceObject, {
   verifySCTsForCertificate: () => (verifySCTsForCertificate)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
+var core = __nccwpck_require__(4116);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/report/expansion.ts
@@ -39243,8 +39354,8 @@ function compare(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/files/path-pattern.ts
@@ -39371,7 +39482,7 @@ function nameToRegExp(segment) {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __nccwpck_require__(8500);
+var external_node_timers_promises_ = __nccwpck_require__(8500);
 ;// CONCATENATED MODULE: ./src/files/walk-pattern.ts
 
 
@@ -39440,7 +39551,7 @@ async function walkPattern(pattern, cwd, counts, onCandidate) {
             for (let entry = listing.readSync(); entry; entry = listing.readSync()) {
                 if (++entriesSinceTurn >= ENTRIES_PER_TURN) {
                     entriesSinceTurn = 0;
-                    await (0,promises_.setImmediate)();
+                    await (0,external_node_timers_promises_.setImmediate)();
                 }
                 const state = matcher.step(directory.state, entry.name);
                 const matches = matcher.matches(state);
@@ -39613,11 +39724,11 @@ async function expandOne(arg, cwd, counts, add) {
         return 'glob';
     }
     const path = (0,external_node_path_.resolve)(cwd, arg);
-    const entry = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+    const entry = await (0,promises_.lstat)(path).catch(() => undefined);
     if (!entry)
         return 'missing';
     const symlink = entry.isSymbolicLink();
-    const target = symlink ? await (0,promises_namespaceObject.stat)(path).catch(() => undefined) : entry;
+    const target = symlink ? await (0,promises_.stat)(path).catch(() => undefined) : entry;
     if (symlink && target)
         counts.symlinksFollowed++;
     // `x.nupkg` that is a directory is named as a package: it is reported (NUPKG002) when opened.
@@ -39648,7 +39759,7 @@ function nothingSelected(arg, kind, considered, cwd) {
 async function oneRealFileEach(candidates) {
     const byRealPath = new Map();
     for (const candidate of candidates) {
-        const key = await (0,promises_namespaceObject.realpath)(candidate.path).catch(() => candidate.path);
+        const key = await (0,promises_.realpath)(candidate.path).catch(() => candidate.path);
         const kept = byRealPath.get(key);
         if (!kept || preferred(candidate, kept))
             byRealPath.set(key, candidate);
@@ -39677,8 +39788,8 @@ const WINDOWS_RENAME_BACKOFF_MS = [
  */
 const TRANSIENT_WINDOWS_CODES = new Set(['EPERM', 'EBUSY', 'EACCES']);
 const defaultFileSystem = {
-    rename: promises_namespaceObject.rename,
-    chmod: promises_namespaceObject.chmod,
+    rename: promises_.rename,
+    chmod: promises_.chmod,
     sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
 };
 /**
@@ -39730,8 +39841,8 @@ async function renameWithRetries(temporary, destination, fs) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/package/temporary-files.ts
 
 
@@ -39775,7 +39886,7 @@ async function removeStaleTemporaries(directory) {
     const removed = [];
     let entries;
     try {
-        entries = await (0,promises_namespaceObject.opendir)(directory);
+        entries = await (0,promises_.opendir)(directory);
     }
     catch {
         return removed; // nothing to clean; the write itself reports a missing or unreadable folder
@@ -39788,12 +39899,12 @@ async function removeStaleTemporaries(directory) {
             continue;
         const path = (0,external_node_path_.join)(directory, entry.name);
         // lstat again just before unlinking: the entry may have been replaced since it was listed.
-        const info = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+        const info = await (0,promises_.lstat)(path).catch(() => undefined);
         if (!info?.isFile())
             continue;
         // Another run may have removed it first; a folder we may not write to keeps it. Neither
         // stops the signing this cleanup precedes.
-        if (await (0,promises_namespaceObject.unlink)(path).then(() => true, () => false))
+        if (await (0,promises_.unlink)(path).then(() => true, () => false))
             removed.push(path);
     }
     return removed;
@@ -39815,16 +39926,16 @@ let owner;
 function ownerTag() {
     owner ??= Promise.all([
         readSmall('/etc/machine-id'),
-        (0,promises_namespaceObject.readlink)('/proc/self/ns/pid').catch(() => ''),
+        (0,promises_.readlink)('/proc/self/ns/pid').catch(() => ''),
     ]).then(([machineId, pidNamespace]) => (0,external_node_crypto_.createHash)('sha256')
-        .update([(0,external_node_os_namespaceObject.hostname)(), machineId.trim(), pidNamespace].join('\0'))
+        .update([(0,external_node_os_.hostname)(), machineId.trim(), pidNamespace].join('\0'))
         .digest('hex')
         .slice(0, 8));
     return owner;
 }
 /** The first bytes of a small system file, or '' where there is none (macOS, Windows). */
 async function readSmall(path) {
-    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch(() => undefined);
+    const handle = await (0,promises_.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch(() => undefined);
     if (!handle)
         return '';
     try {
@@ -39884,7 +39995,7 @@ async function atomic_write_writeFileAtomically(destination, produce, options = 
         const target = await resolveWriteTarget(destination);
         temporaryPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(target.path), await temporaryNameFor((0,external_node_path_.basename)(target.path)));
         // 'wx' is O_CREAT | O_EXCL: never an existing file, never through a symlink planted there.
-        handle = await (0,promises_namespaceObject.open)(temporaryPath, 'wx', target.existing ? target.existing.mode & 0o777 : 0o666);
+        handle = await (0,promises_.open)(temporaryPath, 'wx', target.existing ? target.existing.mode & 0o777 : 0o666);
         await produce({ path: temporaryPath, handle });
         if (target.existing)
             await keepOwnerAndMode(handle, target.existing);
@@ -39903,7 +40014,7 @@ async function atomic_write_writeFileAtomically(destination, produce, options = 
         // Cleanup must not hide the real failure (e.g. ENOTDIR when the parent is a file).
         await handle?.close().catch(() => undefined);
         if (temporaryPath)
-            await (0,promises_namespaceObject.rm)(temporaryPath, { force: true }).catch(() => undefined);
+            await (0,promises_.rm)(temporaryPath, { force: true }).catch(() => undefined);
         if (error instanceof errors/* NupkgSigningError */.Zu)
             throw error;
         throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot write '${destination}': ${(0,errors/* describeError */.Uc)(error)}.`, { file: destination, cause: error });
@@ -39925,18 +40036,18 @@ async function writeDirectoryOf(destination) {
 async function resolveWriteTarget(destination) {
     let path;
     try {
-        path = await (0,promises_namespaceObject.realpath)(destination);
+        path = await (0,promises_.realpath)(destination);
     }
     catch (error) {
         if (error.code !== 'ENOENT')
             throw error; // ELOOP, EACCES, ...
-        if ((await (0,promises_namespaceObject.lstat)(destination).catch(() => undefined))?.isSymbolicLink()) {
+        if ((await (0,promises_.lstat)(destination).catch(() => undefined))?.isSymbolicLink()) {
             throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot write '${destination}': it is a symbolic link to a file that does not exist. Remove the link or point it at the package.`, { file: destination });
         }
         // A new file: in the real folder, so the temporary file is found there again.
-        return { path: (0,external_node_path_.join)(await (0,promises_namespaceObject.realpath)((0,external_node_path_.dirname)(destination)), (0,external_node_path_.basename)(destination)) };
+        return { path: (0,external_node_path_.join)(await (0,promises_.realpath)((0,external_node_path_.dirname)(destination)), (0,external_node_path_.basename)(destination)) };
     }
-    const existing = await (0,promises_namespaceObject.stat)(path);
+    const existing = await (0,promises_.stat)(path);
     if (!existing.isFile()) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot write '${destination}': ${path === destination ? 'it' : `its target '${path}'`} is not a regular file.`, { file: destination });
     }
@@ -39966,7 +40077,7 @@ async function syncDirectory(directory, platform) {
         return;
     let handle;
     try {
-        handle = await (0,promises_namespaceObject.open)(directory, 'r');
+        handle = await (0,promises_.open)(directory, 'r');
     }
     catch {
         return;
@@ -62596,7 +62707,7 @@ class RandomAccessFile {
     static async open(path) {
         let handle;
         try {
-            handle = await (0,promises_namespaceObject.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
+            handle = await (0,promises_.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
         }
         catch (error) {
             const reason = `${ioReason(error)}${await danglingLink(path, error)}`;
@@ -62641,7 +62752,7 @@ async function danglingLink(path, error) {
     const code = error?.code;
     if (code !== 'ENOENT' && code !== 'ELOOP')
         return '';
-    const target = await (0,promises_namespaceObject.readlink)(path).catch(() => undefined);
+    const target = await (0,promises_.readlink)(path).catch(() => undefined);
     return target === undefined ? '' : ` (a symbolic link to '${target}', which cannot be followed)`;
 }
 function ioReason(error) {
@@ -68355,10 +68466,655 @@ class LocalKeySigner {
     }
 }
 
-// EXTERNAL MODULE: ./src/sign/azure/azure-http.ts
-var azure_http = __nccwpck_require__(9959);
+;// CONCATENATED MODULE: ./src/sign/cloud/key-certificate.ts
+
+
+
+/**
+ * Reads the PEM chain given with a cloud key (signing certificate first, then intermediates).
+ * `provider` names the key source in messages: "AWS KMS".
+ */
+function certificateChainFor(pem, provider) {
+    let certificates;
+    try {
+        certificates = pem === undefined ? [] : loadPemCertificates(pem);
+    }
+    catch {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The certificate chain given with the ${provider} key is not valid PEM.`);
+    }
+    const [certificate, ...chain] = certificates;
+    if (certificate === undefined) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `${provider} holds no certificates: give the signing certificate of the key, then its intermediates, with --certificate-chain (the action's certificate-chain input), PEM or DER.`);
+    }
+    return { certificate, chain };
+}
+/**
+ * Compares the key service's public key (SubjectPublicKeyInfo DER) with the certificate's, so a
+ * key that does not belong to the certificate is refused before any package is touched.
+ */
+function checkPublicKeyMatches(publicKeySpki, certificate, keyName, provider) {
+    const parsed = new external_node_crypto_.X509Certificate(certificate);
+    const expected = parsed.publicKey.export({ type: 'spki', format: 'der' });
+    if (!Buffer.from(publicKeySpki).equals(expected)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The public key of ${provider} key ${keyName} does not match the signing certificate (${parsed.subject.replace(/\n/g, ', ')}, serial ${parsed.serialNumber}): give the certificate issued for this key (first in the certificate chain), or the key the certificate was issued for.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sign/cloud/endpoint.ts
+
+/**
+ * A key service endpoint given instead of the public one (a VPC or Private Service Connect
+ * endpoint, a test server): https, or plain http on loopback only, so credentials and signatures
+ * never cross a network in clear. Returns the URL without a trailing slash.
+ */
+function serviceEndpoint(url, what) {
+    return (0,http_url/* checkHttpUrl */.Om)(url, what, { httpsUnlessLoopback: true }).href.replace(/\/+$/, '');
+}
+
 // EXTERNAL MODULE: ./src/sign/azure/github-oidc.ts
 var github_oidc = __nccwpck_require__(4046);
+;// CONCATENATED MODULE: ./src/sign/cloud/github-oidc.ts
+
+
+/**
+ * GitHub Actions' OIDC token for a cloud's workload identity federation: the runner sets
+ * ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN when the job has
+ * `permissions: id-token: write`; a GET with the audience returns `{"value": "<JWT>"}`
+ * (docs.github.com, "About security hardening with OpenID Connect"). The token is a secret: it
+ * goes to the cloud's token service only and never into a message.
+ */
+async function requestGitHubOidcToken(audience, env, needs) {
+    const endpoint = (0,github_oidc/* githubOidcEndpoint */.I0)(env);
+    if (endpoint === undefined) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `${needs} needs GitHub's OIDC token, but ACTIONS_ID_TOKEN_REQUEST_URL is not set: give the job 'permissions: id-token: write' (and contents: read), or run where GitHub Actions issues OIDC tokens.`);
+    }
+    // One client for GitHub's token service, shared with the Azure provider.
+    return (0,github_oidc/* requestGithubIdToken */.PJ)(endpoint, audience);
+}
+/** A JSON object from a service's answer, or undefined when the body is not one. */
+function parseJsonObject(body) {
+    try {
+        const parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+            ? parsed
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-credentials.ts
+
+
+/** The audience AWS documents for GitHub's OIDC provider in IAM. */
+const OIDC_AUDIENCE = 'sts.amazonaws.com';
+const DEFAULT_SESSION_NAME = 'nupkg-signing';
+/** The region to call: the option, the standard variables, or the key ARN's. */
+function awsRegion(target, env) {
+    const fromArn = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(target.keyId)?.[1];
+    const region = target.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || fromArn;
+    if (!region) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `The AWS region of KMS key ${target.keyId} is unknown: give it (--aws-region, the action's aws-region input, or AWS_REGION), or name the key by its ARN.`);
+    }
+    if (!/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(region)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `'${region.slice(0, 40)}' is not an AWS region name (like eu-west-1).`);
+    }
+    return region;
+}
+/**
+ * The credentials for KMS: a role assumed with GitHub's OIDC token when a role ARN is given,
+ * else the standard environment variables. The SDK module is loaded only here (docs/aws-kms.md).
+ */
+async function awsCredentials(target, region, env, stsEndpoint) {
+    if (target.roleArn !== undefined) {
+        if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(target.roleArn)) {
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', `'${target.roleArn.slice(0, 120)}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).`);
+        }
+        const webIdentityToken = await requestGitHubOidcToken(OIDC_AUDIENCE, env, `Assuming AWS role ${target.roleArn}`);
+        const { fromWebToken } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(719)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9719, 19));
+        return fromWebToken({
+            roleArn: target.roleArn,
+            webIdentityToken,
+            roleSessionName: target.roleSessionName ?? DEFAULT_SESSION_NAME,
+            durationSeconds: 900,
+            clientConfig: { region, ...(stsEndpoint === undefined ? {} : { endpoint: stsEndpoint }) },
+        });
+    }
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId || !secretAccessKey) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `AWS KMS needs credentials: give a role to assume with GitHub's OIDC token (--aws-role-arn, the action's aws-role-arn input; the job needs 'permissions: id-token: write'), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (aws-actions/configure-aws-credentials does).`);
+    }
+    const sessionToken = env.AWS_SESSION_TOKEN;
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-errors.ts
+
+function isAwsServiceError(error) {
+    return error instanceof Error && typeof error.$metadata === 'object';
+}
+const QUOTE_CHARS = 300;
+/**
+ * Turns what the AWS SDK threw while `doing` ("signing with KMS key …") into a coded error that
+ * says what to change. Service codes: KMS API reference "Common Errors" and each action's
+ * errors; STS AssumeRoleWithWebIdentity's.
+ */
+function awsError(error, doing) {
+    if (error instanceof errors/* NupkgSigningError */.Zu)
+        return error;
+    if (!isAwsServiceError(error)) {
+        const detail = error instanceof Error ? error.message : String(error);
+        const code = error?.code;
+        return new errors/* NupkgSigningError */.Zu('NUPKG006', `AWS could not be reached while ${doing}: ${typeof code === 'string' ? `${code}: ` : ''}${quote(detail)}.`, { cause: error });
+    }
+    const said = error.message ? ` (${quote(error.message)})` : '';
+    const attempts = error.$metadata?.attempts ?? 1;
+    const fail = (code, advice) => new errors/* NupkgSigningError */.Zu(code, `AWS answered ${error.name}${said} while ${doing}: ${advice}`, {
+        cause: error,
+    });
+    switch (error.name) {
+        case 'ThrottlingException':
+        case 'Throttling':
+        case 'RequestLimitExceeded':
+        case 'LimitExceededException':
+            return fail('NUPKG006', `the request rate quota was exceeded (${attempts} attempts made): sign fewer packages per run, retry later, or ask AWS for a higher KMS request quota.`);
+        case 'ExpiredTokenException':
+        case 'ExpiredToken':
+            return fail('NU3001', 'the credentials have expired: get fresh ones (aws-actions/configure-aws-credentials before this step, with a role-duration-seconds that covers the signing), or use aws-role-arn so the tool assumes the role itself.');
+        case 'InvalidIdentityToken':
+        case 'InvalidIdentityTokenException':
+        case 'IDPRejectedClaim':
+        case 'IDPRejectedClaimException':
+            return fail('NU3001', "STS refused GitHub's OIDC token: add token.actions.githubusercontent.com as an IAM OIDC identity provider with audience sts.amazonaws.com, and let the role's trust policy accept this repository's 'sub' claim (docs/aws-kms.md).");
+        case 'AccessDenied':
+        case 'AccessDeniedException':
+            return fail('NU3001', 'the identity may not do this: allow kms:Sign and kms:GetPublicKey on the key in the key policy or the role policy, and (for aws-role-arn) let the role trust GitHub OIDC tokens of this repository (docs/aws-kms.md).');
+        case 'UnrecognizedClientException':
+        case 'InvalidSignatureException':
+        case 'IncompleteSignature':
+        case 'InvalidClientTokenId':
+        case 'SignatureDoesNotMatch':
+            return fail('NU3001', 'the credentials were not accepted: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, and the region.');
+        case 'NotFoundException':
+            return fail('NU3001', 'there is no such key in this account and region: check the key id or alias and the region.');
+        case 'DisabledException':
+            return fail('NU3001', 'the key is disabled: enable it in KMS (EnableKey) before signing.');
+        case 'KMSInvalidStateException':
+            return fail('NU3001', 'the key is not usable in its current state (pending deletion, pending import or unavailable): cancel its deletion or use another key.');
+        case 'InvalidKeyUsageException':
+            return fail('NU3014', 'the key cannot sign: create an RSA key with key usage SIGN_VERIFY (NuGet accepts only RSA signatures).');
+        case 'KeyUnavailableException':
+        case 'KMSInternalException':
+        case 'DependencyTimeoutException':
+            return fail('NUPKG006', `KMS could not serve the request (${attempts} attempts made): retry later.`);
+        default:
+            return fail('NU3001', `HTTP ${error.$metadata?.httpStatusCode ?? '?'}; see the AWS KMS documentation for this error.`);
+    }
+}
+function quote(text) {
+    const line = text.replace(/[\r\n]+/g, ' ').trim();
+    return line.length > QUOTE_CHARS ? `${line.slice(0, QUOTE_CHARS)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-kms-signer.ts
+
+
+
+
+
+
+
+/** KMS's names for RSASSA-PKCS1-v1_5 with each hash (KMS API reference, Sign). */
+const SIGNING_ALGORITHMS = {
+    sha256: 'RSASSA_PKCS1_V1_5_SHA_256',
+    sha384: 'RSASSA_PKCS1_V1_5_SHA_384',
+    sha512: 'RSASSA_PKCS1_V1_5_SHA_512',
+};
+/** Per request, and connecting; the SDK has no request timeout of its own. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+/** The SDK's standard retry mode: throttling and 5xx are retried with backoff. */
+const MAX_ATTEMPTS = 4;
+/**
+ * Signs with an RSA key in AWS KMS (docs/aws-kms.md): `Sign` with MessageType DIGEST, so only
+ * the hash of the signed attributes leaves the machine and the key never leaves KMS. The
+ * certificate chain comes from files, as KMS holds no certificates.
+ */
+class AwsKmsSigner {
+    certificate;
+    chain;
+    #client;
+    #keyId;
+    #algorithms;
+    constructor(client, keyId, algorithms, certificate, chain) {
+        this.certificate = certificate;
+        this.chain = chain;
+        this.#client = client;
+        this.#keyId = keyId;
+        this.#algorithms = algorithms;
+    }
+    async signDigest(digest, hashAlgorithm) {
+        const algorithm = SIGNING_ALGORITHMS[hashAlgorithm];
+        if (!this.#algorithms.includes(algorithm)) {
+            throw new errors/* NupkgSigningError */.Zu('NU3014', `AWS KMS key ${this.#keyId} does not offer ${algorithm} (it offers ${this.#algorithms.join(', ') || 'none'}): NuGet needs RSA PKCS#1 v1.5 signatures.`);
+        }
+        const { SignCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(632)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2632, 19));
+        const doing = `signing with KMS key ${this.#keyId}`;
+        const answer = await this.#client
+            .send(new SignCommand({
+            KeyId: this.#keyId,
+            Message: digest,
+            MessageType: 'DIGEST',
+            SigningAlgorithm: algorithm,
+        }))
+            .catch((error) => {
+            throw awsError(error, doing);
+        });
+        if (!(answer.Signature instanceof Uint8Array) || answer.Signature.length === 0) {
+            throw new errors/* NupkgSigningError */.Zu('NU3001', `AWS KMS returned no signature while ${doing}.`);
+        }
+        return answer.Signature;
+    }
+    toString() {
+        return `AwsKmsSigner(${this.#keyId}, credentials redacted)`;
+    }
+    toJSON() {
+        return { type: 'AwsKmsSigner', key: this.#keyId };
+    }
+    [external_node_util_.inspect.custom]() {
+        return this.toString();
+    }
+}
+/**
+ * Checks the key before any package is touched: GetPublicKey must show an RSA key for signing
+ * whose public key is the certificate's. Each mismatch gets its own coded message.
+ */
+async function createAwsKmsSigner(options) {
+    const { certificateChainPem, env = process.env, ...target } = options;
+    const { certificate, chain } = certificateChainFor(certificateChainPem, 'AWS KMS');
+    const keyId = checkKeyId(target.keyId);
+    const region = awsRegion(target, env);
+    const endpoint = target.endpoint === undefined
+        ? undefined
+        : serviceEndpoint(target.endpoint, 'The AWS KMS endpoint');
+    const stsEndpoint = target.stsEndpoint === undefined
+        ? undefined
+        : serviceEndpoint(target.stsEndpoint, 'The AWS STS endpoint');
+    // The SDK warns on Node < 22 that its releases after January 2027 will need Node 22. The copy
+    // bundled here is pinned, so that is the maintainers' concern, not a message for each user.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const credentials = await awsCredentials(target, region, env, stsEndpoint);
+    // Loaded here, not at start-up: ncc puts the SDK in a chunk only this path reads.
+    const { KMSClient, GetPublicKeyCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(632)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2632, 19));
+    const client = new KMSClient({
+        region,
+        credentials,
+        maxAttempts: MAX_ATTEMPTS,
+        requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECT_TIMEOUT_MS },
+        ...(endpoint === undefined ? {} : { endpoint }),
+    });
+    const info = await client
+        .send(new GetPublicKeyCommand({ KeyId: keyId }))
+        .catch((error) => {
+        throw awsError(error, `reading the public key of KMS key ${keyId}`);
+    });
+    const name = info.KeyId ?? keyId;
+    if (info.KeyUsage !== 'SIGN_VERIFY') {
+        throw new errors/* NupkgSigningError */.Zu('NU3014', `AWS KMS key ${name} has key usage ${info.KeyUsage ?? 'unknown'}, so it cannot sign: create an RSA key with key usage SIGN_VERIFY (RSA_3072 or RSA_4096) and have its certificate issued.`);
+    }
+    if (!info.KeySpec?.startsWith('RSA_')) {
+        throw new errors/* NupkgSigningError */.Zu('NU3014', `AWS KMS key ${name} is a ${info.KeySpec ?? 'unknown'} key: NuGet accepts only RSA signatures, so create an RSA key with key usage SIGN_VERIFY (RSA_3072 or RSA_4096).`);
+    }
+    if (!(info.PublicKey instanceof Uint8Array)) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `AWS KMS returned no public key for key ${name}.`);
+    }
+    checkPublicKeyMatches(info.PublicKey, certificate, name, 'AWS KMS');
+    return signerFromDigestSigner(new AwsKmsSigner(client, name, info.SigningAlgorithms ?? [], certificate, chain));
+}
+function checkKeyId(keyId) {
+    const trimmed = keyId.trim();
+    if (trimmed === '' || trimmed.length > 2048 || /\s/.test(trimmed)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'Give the AWS KMS key as a key id, key ARN, alias name (alias/NAME) or alias ARN.');
+    }
+    return trimmed;
+}
+
+;// CONCATENATED MODULE: ./src/sign/google-kms/crc32c.ts
+/**
+ * CRC32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum Cloud KMS uses for its
+ * end-to-end integrity fields (cloud.google.com/kms/docs/data-integrity-guidelines). Not the zip
+ * CRC-32 of src/package/crc32.ts: another polynomial, which zlib does not offer.
+ */
+const TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++)
+        c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+});
+function crc32c(data) {
+    let crc = 0xffffffff;
+    for (const byte of data)
+        crc = (TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
+}
+
+;// CONCATENATED MODULE: ./src/sign/google-kms/google-credentials.ts
+
+
+
+
+const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+const PROVIDER_NAME = /^projects\/\d{1,20}\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}\/providers\/[a-z0-9-]{4,32}$/;
+const SERVICE_ACCOUNT = /^[a-z0-9-]{6,30}@[a-z0-9.-]{1,100}\.iam\.gserviceaccount\.com$/;
+const MAX_CREDENTIALS_FILE_BYTES = 64 * 1024;
+/**
+ * An access token for Cloud KMS from the one source the target names: a token, workload identity
+ * federation, or a credentials file (else GOOGLE_APPLICATION_CREDENTIALS, which
+ * google-github-actions/auth sets). google-auth-library does the exchanges, loaded only here.
+ */
+async function googleAccessToken(target, env) {
+    const given = [
+        target.accessToken !== undefined && 'an access token',
+        target.workloadIdentityProvider !== undefined && 'a workload identity provider',
+        target.credentialsFile !== undefined && 'a credentials file',
+    ].filter((kind) => kind !== false);
+    if (given.length > 1) {
+        throw usage(`Give one Google credential, not ${given.join(' and ')}.`);
+    }
+    if (target.serviceAccount !== undefined && target.workloadIdentityProvider === undefined) {
+        throw usage('A Google service account is impersonated only after workload identity federation: give the workload identity provider too (a credentials file names its service account itself).');
+    }
+    if (target.accessToken !== undefined) {
+        if (target.accessToken.trim() === '')
+            throw usage('The Google access token is empty.');
+        return target.accessToken.trim();
+    }
+    try {
+        if (target.workloadIdentityProvider !== undefined) {
+            return await federatedToken(target, target.workloadIdentityProvider, env);
+        }
+        const file = target.credentialsFile ?? env.GOOGLE_APPLICATION_CREDENTIALS;
+        if (!file) {
+            throw usage("Google Cloud KMS needs credentials: a workload identity provider (--gcp-workload-identity-provider, the action's gcp-workload-identity-provider input; the job needs 'permissions: id-token: write'), an access token, or a credentials file (GOOGLE_APPLICATION_CREDENTIALS, as google-github-actions/auth sets it).");
+        }
+        return await fileToken(file);
+    }
+    catch (error) {
+        throw googleAuthError(error);
+    }
+}
+async function federatedToken(target, provider, env) {
+    if (!PROVIDER_NAME.test(provider)) {
+        throw usage(`'${provider.slice(0, 200)}' is not a workload identity provider name: give projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER (gcloud iam workload-identity-pools providers describe … --format 'value(name)').`);
+    }
+    if (target.serviceAccount !== undefined && !SERVICE_ACCOUNT.test(target.serviceAccount)) {
+        throw usage(`'${target.serviceAccount.slice(0, 200)}' is not a service account e-mail (NAME@PROJECT.iam.gserviceaccount.com).`);
+    }
+    const sts = serviceEndpoint(target.stsEndpoint ?? 'https://sts.googleapis.com', 'The Google STS endpoint');
+    const iam = serviceEndpoint(target.iamCredentialsEndpoint ?? 'https://iamcredentials.googleapis.com', 'The Google IAM Credentials endpoint');
+    // The audience google-github-actions/auth asks GitHub for by default.
+    const subjectToken = await requestGitHubOidcToken(`https://iam.googleapis.com/${provider}`, env, 'Google workload identity federation');
+    const { IdentityPoolClient } = await __nccwpck_require__.e(/* import() */ 492).then(__nccwpck_require__.t.bind(__nccwpck_require__, 492, 23));
+    const client = new IdentityPoolClient({
+        type: 'external_account',
+        audience: `//iam.googleapis.com/${provider}`,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        token_url: `${sts}/v1/token`,
+        ...(target.serviceAccount === undefined
+            ? {}
+            : {
+                service_account_impersonation_url: `${iam}/v1/projects/-/serviceAccounts/${target.serviceAccount}:generateAccessToken`,
+            }),
+        subject_token_supplier: { getSubjectToken: () => Promise.resolve(subjectToken) },
+        scopes: [SCOPE],
+    });
+    return tokenOf(await client.getAccessToken());
+}
+async function fileToken(file) {
+    const bytes = await (0,promises_.readFile)(file).catch((error) => {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG002', `The Google credentials file '${file}' cannot be read (${(0,errors/* describeError */.Uc)(error)}).`, { file, cause: error });
+    });
+    if (bytes.length > MAX_CREDENTIALS_FILE_BYTES) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG004', `The Google credentials file '${file}' is larger than ${MAX_CREDENTIALS_FILE_BYTES} bytes; real ones are a few KB.`, { file });
+    }
+    let json;
+    try {
+        json = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `The Google credentials file '${file}' is not JSON: give the file google-github-actions/auth or 'gcloud iam workload-identity-pools create-cred-config' wrote.`, { file });
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG005', `The Google credentials file '${file}' is not a JSON object.`, { file });
+    }
+    const { GoogleAuth } = await __nccwpck_require__.e(/* import() */ 492).then(__nccwpck_require__.t.bind(__nccwpck_require__, 492, 23));
+    const auth = new GoogleAuth({ credentials: json, scopes: [SCOPE] });
+    const client = await auth.getClient();
+    return tokenOf(await client.getAccessToken());
+}
+function tokenOf(answer) {
+    if (!answer.token) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', 'Google issued no access token for Cloud KMS.');
+    }
+    return answer.token;
+}
+/**
+ * What google-auth-library threw, as a coded error. STS answers OAuth errors (invalid_grant for
+ * an expired or unaccepted OIDC token, RFC 6749 §5.2); IAM Credentials answers Google API errors
+ * (PERMISSION_DENIED when the federated identity may not impersonate the service account).
+ */
+function googleAuthError(error) {
+    if (error instanceof errors/* NupkgSigningError */.Zu)
+        return error;
+    const text = google_credentials_quote((0,errors/* describeError */.Uc)(error));
+    const status = error.response?.status;
+    if (/invalid_grant|invalid_request|unauthorized_client|invalid_target/.test(text)) {
+        return new errors/* NupkgSigningError */.Zu('NU3001', `Google STS refused GitHub's OIDC token (${text}): check the workload identity provider name, its attribute condition (it must accept this repository), and that the token is fresh (docs/google-cloud-kms.md).`, { cause: error });
+    }
+    if (status === 403 || /PERMISSION_DENIED|iam\.serviceAccounts\.getAccessToken/.test(text)) {
+        return new errors/* NupkgSigningError */.Zu('NU3001', `Google refused to issue the access token (${text}): grant the federated identity roles/iam.workloadIdentityUser on the service account (docs/google-cloud-kms.md).`, { cause: error });
+    }
+    return new errors/* NupkgSigningError */.Zu('NU3001', `Google authentication failed: ${text}.`, {
+        cause: error,
+    });
+}
+function usage(message) {
+    return new errors/* NupkgSigningError */.Zu('NUPKG003', message);
+}
+function google_credentials_quote(text) {
+    const line = text.replace(/[\r\n]+/g, ' ').trim();
+    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./src/sign/google-kms/google-kms-api.ts
+
+
+
+
+/** Cloud KMS answers are small JSON documents (a public key PEM is the largest, < 2 KB). */
+const MAX_ANSWER_BYTES = 256 * 1024;
+const TIMEOUT_MS = 30_000;
+/**
+ * One call of the Cloud KMS REST API (cloud.google.com/kms/docs/reference/rest) through the
+ * shared HTTP client: bounded, retried on 429 RESOURCE_EXHAUSTED, 5xx and network errors.
+ * A refusal becomes a coded error built from Google's error document (`{error: {status, message}}`).
+ */
+async function callCloudKms(url, accessToken, doing, body) {
+    let answer;
+    try {
+        answer = await (0,retry/* sendWithRetries */.HI)({
+            url,
+            method: body === undefined ? 'GET' : 'POST',
+            headers: {
+                Authorization: `Bearer ${accessToken}`,
+                Accept: 'application/json',
+                ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            },
+            ...(body === undefined ? {} : { body: new TextEncoder().encode(JSON.stringify(body)) }),
+            maxResponseBytes: MAX_ANSWER_BYTES,
+            responseName: 'a Cloud KMS answer',
+            timeoutMs: TIMEOUT_MS,
+            redirects: { refuse: 'the access token goes only to the Cloud KMS endpoint' },
+            service: 'Cloud KMS',
+            readErrorBody: true,
+        }, { retries: 3, ...retry/* STANDARD_BACKOFF */.BB, honourRetryAfter: true });
+    }
+    catch (error) {
+        throw error instanceof failure/* HttpError */.j$ ? cloudKmsError(error, doing) : error;
+    }
+    const document = parseJsonObject(answer.body);
+    if (document === undefined) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `Cloud KMS answered with no JSON object while ${doing}.`);
+    }
+    return document;
+}
+/** Google's canonical error codes (google.rpc.Code) turned into what the user must change. */
+function cloudKmsError(error, doing) {
+    const { failure } = error;
+    if (failure.kind !== 'status')
+        return error;
+    const details = failure.body === undefined ? undefined : parseJsonObject(failure.body);
+    const inner = details?.error;
+    const status = typeof inner?.status === 'string' ? inner.status.slice(0, 40) : '';
+    const message = typeof inner?.message === 'string' ? google_kms_api_quote(inner.message) : '';
+    const said = `Cloud KMS answered HTTP ${failure.status}${status ? ` ${status}` : ''}${message ? ` (${message})` : ''} while ${doing}`;
+    const fail = (code, advice) => new errors/* NupkgSigningError */.Zu(code, `${said}: ${advice}`, { cause: error });
+    const attempts = error.context.attempts ?? 1;
+    if (failure.status === 429 || status === 'RESOURCE_EXHAUSTED') {
+        return fail('NUPKG006', `the request quota was exceeded (${attempts} attempts made): sign fewer packages per run, retry later, or raise the Cloud KMS quota "Cryptographic requests per minute".`);
+    }
+    if (failure.status === 401 || status === 'UNAUTHENTICATED') {
+        return fail('NU3001', 'the access token was not accepted (it has expired, or is not an OAuth access token): get a fresh one in the same job (google-github-actions/auth), or let the tool federate with gcp-workload-identity-provider.');
+    }
+    if (failure.status === 403 || status === 'PERMISSION_DENIED') {
+        return fail('NU3001', 'grant the identity roles/cloudkms.signerVerifier (cloudkms.cryptoKeyVersions.useToSign and viewPublicKey) on the key (docs/google-cloud-kms.md).');
+    }
+    if (failure.status === 404 || status === 'NOT_FOUND') {
+        return fail('NU3001', 'check the key version name (projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V).');
+    }
+    if (status === 'FAILED_PRECONDITION' && /DISABLED|DESTROY/.test(message)) {
+        return fail('NU3001', 'the key version is not enabled: enable it (gcloud kms keys versions enable) or give an enabled version.');
+    }
+    if (status === 'FAILED_PRECONDITION' || status === 'INVALID_ARGUMENT') {
+        return fail('NU3014', 'the key version cannot make RSA PKCS#1 v1.5 signatures: use an ASYMMETRIC_SIGN key with an RSA_SIGN_PKCS1_* algorithm.');
+    }
+    return failure.status >= 500
+        ? fail('NUPKG006', `Cloud KMS could not serve the request (${attempts} attempts made): retry later.`)
+        : fail('NU3001', 'see the Cloud KMS documentation for this error.');
+}
+function google_kms_api_quote(text) {
+    const line = text.replace(/[^\x20-\x7e]+/g, ' ').trim();
+    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./src/sign/google-kms/google-kms-signer.ts
+
+
+
+
+
+
+
+
+
+
+const KEY_VERSION_NAME = /^projects\/[a-z0-9-]{1,64}\/locations\/[a-z0-9-]{1,64}\/keyRings\/[\w-]{1,63}\/cryptoKeys\/[\w-]{1,63}\/cryptoKeyVersions\/\d{1,10}$/;
+/** RSASSA-PKCS1-v1_5 key versions: RSA_SIGN_PKCS1_<bits>_<hash> (CryptoKeyVersionAlgorithm). */
+const PKCS1_ALGORITHM = /^RSA_SIGN_PKCS1_(\d+)_(SHA256|SHA384|SHA512)$/;
+/**
+ * Signs with an RSA key version in Google Cloud KMS (docs/google-cloud-kms.md): `asymmetricSign`
+ * on the digest, with the CRC32C integrity fields checked as Google's data-integrity guidelines
+ * say: the request carries digestCrc32c, and the answer must report verifiedDigestCrc32c, name
+ * the key version asked and carry a signatureCrc32c that matches the signature.
+ */
+class GoogleKmsSigner {
+    certificate;
+    chain;
+    #name;
+    #endpoint;
+    #accessToken;
+    #hash;
+    constructor(name, endpoint, accessToken, hash, certificate, chain) {
+        this.certificate = certificate;
+        this.chain = chain;
+        this.#name = name;
+        this.#endpoint = endpoint;
+        this.#accessToken = accessToken;
+        this.#hash = hash;
+    }
+    async signDigest(digest, hashAlgorithm) {
+        if (hashAlgorithm !== this.#hash) {
+            const label = HASH_ALGORITHMS[this.#hash].label;
+            throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Cloud KMS key version ${this.#name} signs ${label} digests only (its algorithm fixes the hash): sign with --hash-algorithm ${label} (the action's hash-algorithm input), or use a key version made for ${HASH_ALGORITHMS[hashAlgorithm].label}.`);
+        }
+        const doing = `signing with key version ${this.#name}`;
+        const answer = await callCloudKms(`${this.#endpoint}/v1/${this.#name}:asymmetricSign`, this.#accessToken, doing, {
+            digest: { [hashAlgorithm]: Buffer.from(digest).toString('base64') },
+            digestCrc32c: String(crc32c(digest)),
+        });
+        const corrupted = (why) => new errors/* NupkgSigningError */.Zu('NU3001', `Cloud KMS's answer failed its integrity check while ${doing}: ${why}. The request or answer was changed in transit; retry, and if it persists contact Google Cloud support.`);
+        if (answer.verifiedDigestCrc32c !== true) {
+            throw corrupted('the service did not confirm the digest checksum (verifiedDigestCrc32c)');
+        }
+        if (answer.name !== this.#name)
+            throw corrupted('it names another key version');
+        const signature = base64Field(answer.signature);
+        if (signature === undefined)
+            throw corrupted('it has no signature');
+        if (String(answer.signatureCrc32c) !== String(crc32c(signature))) {
+            throw corrupted('the signature does not match its signatureCrc32c');
+        }
+        return signature;
+    }
+    toString() {
+        return `GoogleKmsSigner(${this.#name}, access token redacted)`;
+    }
+    toJSON() {
+        return { type: 'GoogleKmsSigner', key: this.#name };
+    }
+    [external_node_util_.inspect.custom]() {
+        return this.toString();
+    }
+}
+/**
+ * Authenticates, reads the key version's public key (checked by its CRC32C) and checks that it
+ * is an RSA PKCS#1 signing key whose public key is the certificate's, before any package is touched.
+ */
+async function createGoogleKmsSigner(options) {
+    const { certificateChainPem, env = process.env, ...target } = options;
+    const { certificate, chain } = certificateChainFor(certificateChainPem, 'Google Cloud KMS');
+    const name = target.keyVersion.trim();
+    if (!KEY_VERSION_NAME.test(name)) {
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `'${name.slice(0, 300)}' is not a Cloud KMS key version name: give projects/PROJECT/locations/LOCATION/keyRings/RING/cryptoKeys/KEY/cryptoKeyVersions/N.`);
+    }
+    const endpoint = serviceEndpoint(target.endpoint ?? 'https://cloudkms.googleapis.com', 'The Cloud KMS endpoint');
+    const accessToken = await googleAccessToken(target, env);
+    const doing = `reading the public key of key version ${name}`;
+    const key = await callCloudKms(`${endpoint}/v1/${name}/publicKey`, accessToken, doing);
+    const algorithm = typeof key.algorithm === 'string' ? key.algorithm.slice(0, 60) : 'unknown';
+    const pkcs1 = PKCS1_ALGORITHM.exec(algorithm);
+    if (pkcs1 === null) {
+        throw new errors/* NupkgSigningError */.Zu('NU3014', `Cloud KMS key version ${name} has algorithm ${algorithm}: NuGet accepts only RSA PKCS#1 v1.5 signatures, so create an ASYMMETRIC_SIGN key with algorithm RSA_SIGN_PKCS1_3072_SHA256 (or another RSA_SIGN_PKCS1_*).`);
+    }
+    if (typeof key.pem !== 'string' ||
+        String(key.pemCrc32c) !== String(crc32c(Buffer.from(key.pem)))) {
+        throw new errors/* NupkgSigningError */.Zu('NU3001', `Cloud KMS's public key for ${name} failed its integrity check (pemCrc32c): retry.`);
+    }
+    const spki = (0,external_node_crypto_.createPublicKey)(key.pem).export({ type: 'spki', format: 'der' });
+    checkPublicKeyMatches(spki, certificate, name, 'Google Cloud KMS');
+    const hash = (pkcs1[2] ?? 'SHA256').toLowerCase();
+    return signerFromDigestSigner(new GoogleKmsSigner(name, endpoint, accessToken, hash, certificate, chain));
+}
+function base64Field(value) {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(value))
+        return undefined;
+    return new Uint8Array(Buffer.from(value, 'base64'));
+}
+
+// EXTERNAL MODULE: ./src/sign/azure/azure-http.ts
+var azure_http = __nccwpck_require__(9959);
 ;// CONCATENATED MODULE: ./src/sign/azure/azure-credential.ts
 
 
@@ -68700,8 +69456,8 @@ function key_vault_signer_printable(text) {
     return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 32);
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/sign/run-bounded-process.ts
 
 class BoundedProcessError extends Error {
@@ -68716,7 +69472,7 @@ const DEFAULT_MAX_STDERR_BYTES = 64 * 1024;
 function runBoundedProcess(run) {
     const maxStderr = run.maxStderrBytes ?? DEFAULT_MAX_STDERR_BYTES;
     return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(run.file, run.args, {
+        const child = (0,external_node_child_process_.spawn)(run.file, run.args, {
             env: run.env,
             ...(run.cwd === undefined ? {} : { cwd: run.cwd }),
             ...(run.windowsVerbatimArguments ? { windowsVerbatimArguments: true } : {}),
@@ -68783,7 +69539,7 @@ async function checkTarget(target) {
     if (target.pin === '') {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The PKCS#11 PIN is empty: pass the token user PIN from a secret.');
     }
-    const info = await (0,promises_namespaceObject.stat)(target.module).catch((error) => {
+    const info = await (0,promises_.stat)(target.module).catch((error) => {
         throw new errors/* NupkgSigningError */.Zu('NUPKG002', `The PKCS#11 module '${target.module}' cannot be read (${(0,errors/* describeError */.Uc)(error)}): install the token's module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so; a vendor HSM: its client package) and give its path.`, { file: target.module, cause: error });
     });
     if (!info.isFile()) {
@@ -68862,7 +69618,7 @@ async function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
     const status = result.signal
         ? `was killed by ${result.signal}`
         : `exited with code ${result.code ?? '?'}`;
-    throw pkcs11_tool_failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`);
+    throw pkcs11_tool_failure(explain(text, target) ?? `${program} ${status}${pkcs11_tool_quote(text)}.`);
 }
 /** Known answers of pkcs11-tool and the module, turned into what the user must change. */
 function explain(stderr, target) {
@@ -68883,7 +69639,7 @@ function explain(stderr, target) {
         return `There is no token in slot ${target.slot ?? '(first)'} of module '${target.module}': list the slots with 'pkcs11-tool --module ${target.module} -L'.`;
     }
     if (/Failed to load pkcs11 module/.test(stderr)) {
-        return `pkcs11-tool cannot load the PKCS#11 module '${target.module}'${quote(stderr)}: give the path of the token's module built for this machine.`;
+        return `pkcs11-tool cannot load the PKCS#11 module '${target.module}'${pkcs11_tool_quote(stderr)}: give the path of the token's module built for this machine.`;
     }
     if (/Private key not found/.test(stderr)) {
         return `There is no private key with ${describeKey(target)} on ${token}: list the keys with 'pkcs11-tool --module ${target.module} --login --list-objects --type privkey' and give the key's id or label.`;
@@ -68894,7 +69650,7 @@ function pkcs11_tool_failure(message, cause) {
     return new errors/* NupkgSigningError */.Zu('NU3001', message, cause === undefined ? {} : { cause });
 }
 /** The tool's last message, for errors we have no better words for. */
-function quote(stderr) {
+function pkcs11_tool_quote(stderr) {
     const lines = stderr
         .split(/\r?\n/)
         .map((line) => line.trim())
@@ -69334,7 +70090,7 @@ function escapeCmdArgument(argument) {
 
 
 /** Largest signature answer accepted (LIMITS.maxRemoteSignerAnswerBytes). */
-const MAX_ANSWER_BYTES = limits/* LIMITS */.b.maxRemoteSignerAnswerBytes;
+const protocol_MAX_ANSWER_BYTES = limits/* LIMITS */.b.maxRemoteSignerAnswerBytes;
 function buildRemoteSignRequest(digest, hashAlgorithm, certificateFingerprint, keyId) {
     return {
         digest: Buffer.from(digest).toString('base64'),
@@ -69441,7 +70197,7 @@ class CommandSigner {
                 ...(plan.windowsVerbatimArguments ? { windowsVerbatimArguments: true } : {}),
                 input: `${JSON.stringify(request)}\n`,
                 timeoutMs: this.timeoutMs,
-                maxStdoutBytes: MAX_ANSWER_BYTES,
+                maxStdoutBytes: protocol_MAX_ANSWER_BYTES,
             });
         }
         catch (error) {
@@ -69607,6 +70363,8 @@ function createRemoteSigner(options) {
 
 
 
+
+
 /** Builds the one signer the inputs describe: a local key or a remote one (docs/remote-signing.md). */
 async function createSigner(inputs) {
     const kinds = [
@@ -69615,10 +70373,12 @@ async function createSigner(inputs) {
         inputs.signCommand !== undefined && 'a signing command',
         inputs.signUrl && 'a signing URL',
         inputs.pkcs11 && 'a PKCS#11 token key',
+        inputs.awsKms && 'an AWS KMS key',
+        inputs.googleKms && 'a Google Cloud KMS key',
         inputs.azureKeyVault && 'an Azure Key Vault certificate',
     ].filter(Boolean);
     if (kinds.length !== 1) {
-        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL, a PKCS#11 token key or an Azure Key Vault certificate (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
+        throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL, a PKCS#11 token key, an Azure Key Vault certificate or a cloud KMS key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
     }
     if (inputs.pfx || inputs.privateKeyPem) {
         if (inputs.privateKeyPem &&
@@ -69639,6 +70399,19 @@ async function createSigner(inputs) {
         return createPkcs11Signer({
             ...inputs.pkcs11,
             ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
+        });
+    }
+    const chainPem = inputs.certificateChainPem;
+    if (inputs.awsKms) {
+        return createAwsKmsSigner({
+            ...inputs.awsKms,
+            ...(chainPem ? { certificateChainPem: chainPem } : {}),
+        });
+    }
+    if (inputs.googleKms) {
+        return createGoogleKmsSigner({
+            ...inputs.googleKms,
+            ...(chainPem ? { certificateChainPem: chainPem } : {}),
         });
     }
     if (inputs.azureKeyVault) {
@@ -69746,7 +70519,7 @@ function runTrustStores() {
 /** `--output` may name a new folder, or a symlink to one; anything else fails before signing. */
 async function createOutputDirectory(directory) {
     try {
-        await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+        await (0,promises_.mkdir)(directory, { recursive: true });
     }
     catch (error) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot use '${directory}' as the output folder: ${(0,errors/* describeError */.Uc)(error)}. Name a folder, or a path where one can be created.`, { file: directory, cause: error });
@@ -72555,8 +73328,8 @@ function assess_describe(certificate, index) {
     return index === 0 ? `'${name}'` : `'${name}' (issuer in the chain)`;
 }
 
-// EXTERNAL MODULE: ./src/http/request.ts + 4 modules
-var http_request = __nccwpck_require__(9765);
+// EXTERNAL MODULE: ./src/http/request.ts + 3 modules
+var http_request = __nccwpck_require__(6359);
 ;// CONCATENATED MODULE: ./src/revocation/http.ts
 
 
@@ -72894,7 +73667,7 @@ function isTime(block) {
 /** At most this many files are read from a revocation directory. */
 const MAX_FILES = 10_000;
 async function readRevocationDirectory(directory, maxBytes) {
-    const names = (await (0,promises_namespaceObject.readdir)(directory)).sort().slice(0, MAX_FILES);
+    const names = (await (0,promises_.readdir)(directory)).sort().slice(0, MAX_FILES);
     const ocspResponses = [];
     const crls = [];
     for (const name of names) {
@@ -72902,10 +73675,10 @@ async function readRevocationDirectory(directory, maxBytes) {
         if (!lower.endsWith('.ocsp') && !lower.endsWith('.crl'))
             continue;
         const path = (0,external_node_path_.join)(directory, name);
-        const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+        const info = await (0,promises_.stat)(path).catch(() => undefined);
         if (!info?.isFile() || info.size > maxBytes)
             continue;
-        const bytes = new Uint8Array(await (0,promises_namespaceObject.readFile)(path));
+        const bytes = new Uint8Array(await (0,promises_.readFile)(path));
         if (lower.endsWith('.ocsp')) {
             ocspResponses.push(bytes);
         }
@@ -72924,8 +73697,8 @@ async function readRevocationDirectory(directory, maxBytes) {
 async function saveToDirectory(directory, key, extension, bytes) {
     const name = `${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 32)}.${extension}`;
     try {
-        await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_.join)(directory, name), bytes);
+        await (0,promises_.mkdir)(directory, { recursive: true });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(directory, name), bytes);
     }
     catch {
         // ignored: the cache only saves time
@@ -75683,11 +76456,14 @@ function isError(finding) {
     return finding.level === 'error';
 }
 
+// EXTERNAL MODULE: ./src/action/kms-inputs.ts
+var kms_inputs = __nccwpck_require__(7801);
 // EXTERNAL MODULE: ./src/action/azure-inputs.ts + 1 modules
 var azure_inputs = __nccwpck_require__(9905);
 // EXTERNAL MODULE: ./src/action/pkcs11-inputs.ts
 var pkcs11_inputs = __nccwpck_require__(8787);
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
+
 
 
 
@@ -75775,7 +76551,7 @@ function oneOf(name, value, allowed, fallback) {
     const given = value.trim() || fallback;
     if (allowed.includes(given))
         return given;
-    throw usage(`Input '${name}' must be ${describeChoices(allowed)}, not '${given}'.`);
+    throw inputs_usage(`Input '${name}' must be ${describeChoices(allowed)}, not '${given}'.`);
 }
 /** YAML 1.2 core booleans, as core.getBooleanInput accepts them. */
 function flag(name, value, fallback) {
@@ -75786,13 +76562,13 @@ function flag(name, value, fallback) {
         return true;
     if (['false', 'False', 'FALSE'].includes(given))
         return false;
-    throw usage(`Input '${name}' must be true or false, not '${given}'.`);
+    throw inputs_usage(`Input '${name}' must be true or false, not '${given}'.`);
 }
 function hashAlgorithm(name, value) {
     const given = value.trim() || 'SHA256';
     const parsed = parseHashAlgorithmName(given);
     if (!parsed)
-        throw usage(`Input '${name}' must be SHA256, SHA384 or SHA512, not '${given}'.`);
+        throw inputs_usage(`Input '${name}' must be SHA256, SHA384 or SHA512, not '${given}'.`);
     return parsed;
 }
 function checkRunTarget(inputs) {
@@ -75800,11 +76576,11 @@ function checkRunTarget(inputs) {
         return {};
     const env = inputs.environment;
     if (!inputs.githubToken) {
-        throw usage("Input 'check-run' is true but 'github-token' is empty. Pass a token with 'checks: write' permission (the default is ${{ github.token }}).");
+        throw inputs_usage("Input 'check-run' is true but 'github-token' is empty. Pass a token with 'checks: write' permission (the default is ${{ github.token }}).");
     }
     const [owner, repo] = (env.repository ?? '').split('/');
     if (!owner || !repo || !env.headSha) {
-        throw usage("Input 'check-run' needs GITHUB_REPOSITORY and GITHUB_SHA, which GitHub Actions sets; set check-run: false outside GitHub Actions.");
+        throw inputs_usage("Input 'check-run' needs GITHUB_REPOSITORY and GITHUB_SHA, which GitHub Actions sets; set check-run: false outside GitHub Actions.");
     }
     return {
         checkRun: {
@@ -75824,6 +76600,7 @@ function ignoredSigningInputs(inputs) {
         ['sign-url', inputs.signUrl],
         ['timestamp-urls', inputs.timestampUrls],
         ['pkcs11-module', inputs.pkcs11?.module ?? ''],
+        ...(0,kms_inputs/* kmsKeySources */.hm)(inputs.kms).map((name) => [name, 'set']),
         ['azure-key-vault-url', inputs.azureKeyVault?.vaultUrl ?? ''],
     ].filter(([, value]) => value !== '');
     return given.map(([name]) => `Input '${name}' is ignored in mode verify. Set mode: sign-and-verify to sign the packages first.`);
@@ -75835,32 +76612,24 @@ const KEY_SOURCES = ['certificate', 'private-key', 'sign-command', 'sign-url'];
  */
 async function keyInputs(inputs, context) {
     const { certificate, privateKey } = inputs;
+    // A key that stays in a token or a key service: the chain input gives (or adds) certificates.
+    const chainPem = async (certificates) => inputs.certificateChain
+        ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd, certificates)
+        : undefined;
+    // A cloud KMS key: the chain input is its certificate chain.
+    if ((0,kms_inputs/* kmsKeySources */.hm)(inputs.kms).length > 0 && inputs.kms) {
+        return (0,kms_inputs/* kmsKeyInputs */.S)(inputs.kms, otherKeySources(inputs), await chainPem(true));
+    }
+    const orphan = (0,kms_inputs/* orphanKmsInputs */.Tf)(inputs.kms);
+    if (orphan !== undefined)
+        throw inputs_usage(orphan);
     // Azure Key Vault: the key stays in the vault; the chain input gives the certificate's issuers.
     if (inputs.azureKeyVault && inputs.azureKeyVault.vaultUrl.trim() !== '') {
-        const others = [
-            certificate !== '' && 'certificate',
-            privateKey !== '' && 'private-key',
-            inputs.signCommand.trim() !== '' && 'sign-command',
-            inputs.signUrl.trim() !== '' && 'sign-url',
-            inputs.pkcs11 !== undefined && inputs.pkcs11.module !== '' && 'pkcs11-module',
-        ];
-        const chainPem = inputs.certificateChain
-            ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd, true)
-            : undefined;
-        return (0,azure_inputs/* azureKeyVaultKeyInputs */.Ne)(inputs.azureKeyVault, others.filter((name) => name !== false), chainPem);
+        return (0,azure_inputs/* azureKeyVaultKeyInputs */.Ne)(inputs.azureKeyVault, otherKeySources(inputs, 'azure-key-vault-url'), await chainPem(true));
     }
     // PKCS#11: the key stays in the token; the chain input only adds certificates.
     if (inputs.pkcs11 && inputs.pkcs11.module !== '') {
-        const others = [
-            certificate !== '' && 'certificate',
-            privateKey !== '' && 'private-key',
-            inputs.signCommand.trim() !== '' && 'sign-command',
-            inputs.signUrl.trim() !== '' && 'sign-url',
-        ];
-        const chainPem = inputs.certificateChain
-            ? await pemInput('certificate-chain', inputs.certificateChain, inputs.environment.cwd)
-            : undefined;
-        return (0,pkcs11_inputs/* pkcs11KeyInputs */.w)(inputs.pkcs11, others.filter((name) => name !== false), chainPem);
+        return (0,pkcs11_inputs/* pkcs11KeyInputs */.w)(inputs.pkcs11, otherKeySources(inputs, 'pkcs11-module'), await chainPem(false));
     }
     const values = {
         certificate,
@@ -75870,16 +76639,16 @@ async function keyInputs(inputs, context) {
     };
     const given = KEY_SOURCES.filter((name) => values[name].trim() !== '');
     if (given.length !== 1) {
-        throw usage(given.length === 0
-            ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', or a remote signer 'sign-command' or 'sign-url' with 'certificate-chain'."
+        throw inputs_usage(given.length === 0
+            ? "Signing needs a key: set 'certificate' (a PFX file path or its base64), 'private-key' with 'certificate-chain', or a remote signer 'sign-command' or 'sign-url' with 'certificate-chain'; or a key in a token ('pkcs11-module') or a cloud key service ('aws-kms-key-id', 'gcp-kms-key-version')."
             : `Set exactly one signing key source, not ${given.map((name) => `'${name}'`).join(' and ')}.`);
     }
     const remote = given[0] === 'sign-command' || given[0] === 'sign-url';
     if (inputs.signToken !== '' && given[0] !== 'sign-url') {
-        throw usage("Input 'sign-token' is sent only to 'sign-url'; remove it or set 'sign-url'.");
+        throw inputs_usage("Input 'sign-token' is sent only to 'sign-url'; remove it or set 'sign-url'.");
     }
     if (inputs.signKeyId !== '' && !remote) {
-        throw usage("Input 'sign-key-id' applies only to 'sign-command' and 'sign-url'; remove it.");
+        throw inputs_usage("Input 'sign-key-id' applies only to 'sign-command' and 'sign-url'; remove it.");
     }
     const cwd = inputs.environment.cwd;
     const password = inputs.certificatePassword ? { password: inputs.certificatePassword } : {};
@@ -75890,7 +76659,7 @@ async function keyInputs(inputs, context) {
         : {};
     if (remote) {
         if (!inputs.certificateChain) {
-            throw usage(`Input '${given[0] ?? ''}' needs 'certificate-chain': the signing certificate first, then its intermediates, as PEM text or a file.`);
+            throw inputs_usage(`Input '${given[0] ?? ''}' needs 'certificate-chain': the signing certificate first, then its intermediates, as PEM text or a file.`);
         }
         return {
             ...(given[0] === 'sign-command'
@@ -75919,6 +76688,23 @@ async function keyInputs(inputs, context) {
     };
 }
 /**
+ * The key-source inputs that are set, other than `except`: what a key in a token, a vault or a
+ * KMS must not be combined with (cloud KMS key inputs are checked by kms-inputs.ts itself).
+ */
+function otherKeySources(inputs, except) {
+    const given = [
+        ['certificate', inputs.certificate],
+        ['private-key', inputs.privateKey],
+        ['sign-command', inputs.signCommand],
+        ['sign-url', inputs.signUrl],
+        ['pkcs11-module', inputs.pkcs11?.module ?? ''],
+        ['azure-key-vault-url', inputs.azureKeyVault?.vaultUrl ?? ''],
+    ];
+    return given
+        .filter(([name, value]) => name !== except && value.trim() !== '')
+        .map(([name]) => name);
+}
+/**
  * `sign-command`: the program on the first line, one argument per further line. Each line is one
  * argument exactly as written (only the whitespace around it is dropped, blank lines skipped):
  * nothing is split, unquoted or expanded, on any OS.
@@ -75939,7 +76725,7 @@ async function pfxInput(value, cwd) {
         return { bytes: Buffer.from(compact, 'base64'), source: "the 'certificate' input" };
     }
     // The value may be a secret: describe it, never echo it.
-    throw usage(`Input 'certificate' is neither an existing file (relative to ${cwd}) nor base64 PFX data. Give the path of a .pfx file, or store the output of 'base64 -w0 signing.pfx' in a secret and pass that.`);
+    throw inputs_usage(`Input 'certificate' is neither an existing file (relative to ${cwd}) nor base64 PFX data. Give the path of a .pfx file, or store the output of 'base64 -w0 signing.pfx' in a secret and pass that.`);
 }
 /** A PEM input: the PEM text itself, or the path of a PEM file. */
 /** PEM text or a file holding it; a certificate file (`certificates`) may also be DER (.cer). */
@@ -75951,18 +76737,18 @@ async function pemInput(name, value, cwd, certificates = false) {
         return certificateChainText(await readInput(name, path), path);
     if (path)
         return (await readInput(name, path)).toString('utf8');
-    throw usage(`Input '${name}' is neither PEM text (-----BEGIN …-----) nor an existing file (relative to ${cwd}).`);
+    throw inputs_usage(`Input '${name}' is neither PEM text (-----BEGIN …-----) nor an existing file (relative to ${cwd}).`);
 }
 async function existingFile(value, cwd) {
     if (value.includes('\n') || value.length > 4096)
         return undefined;
     const path = (0,external_node_path_.isAbsolute)(value) ? value : (0,external_node_path_.resolve)(cwd, value);
-    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    const info = await (0,promises_.stat)(path).catch(() => undefined);
     return info?.isFile() ? path : undefined;
 }
 async function readInput(name, path) {
     try {
-        return await (0,promises_namespaceObject.readFile)(path);
+        return await (0,promises_.readFile)(path);
     }
     catch (error) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG002', `Cannot read '${path}' (input '${name}'): ${(0,errors/* describeError */.Uc)(error)}`, {
@@ -75974,7 +76760,7 @@ async function readInput(name, path) {
 function describeChoices(values) {
     return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1] ?? ''}`;
 }
-function usage(message) {
+function inputs_usage(message) {
     return new errors/* NupkgSigningError */.Zu('NUPKG003', message);
 }
 
@@ -76539,8 +77325,8 @@ async function writeReportFiles(files, data) {
             return;
         const absolute = (0,external_node_path_.resolve)(data.cwd, path);
         try {
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(absolute), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)(absolute, render());
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(absolute), { recursive: true });
+            await (0,promises_.writeFile)(absolute, render());
         }
         catch (error) {
             // An I/O error gets a code like every other one (exit 2, and the --json error document).
@@ -76713,8 +77499,8 @@ function fingerprints(outcome) {
     return [...new Set(all)];
 }
 async function writeText(path, text) {
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(path, text);
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    await (0,promises_.writeFile)(path, text);
 }
 
 // EXTERNAL MODULE: ./src/action/read-inputs.ts
@@ -76828,7 +77614,7 @@ function main_fail(error) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ maskSecret)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
 
 /**
  * Registers a secret with the runner so the log shows *** instead. The runner matches masks line
@@ -76921,11 +77707,13 @@ function pkcs11KeyInputs(inputs, otherKeys, certificateChainPem) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6257);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4116);
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2413);
 /* harmony import */ var _azure_inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9905);
-/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1368);
-/* harmony import */ var _pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8787);
+/* harmony import */ var _kms_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7801);
+/* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1368);
+/* harmony import */ var _pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8787);
+
 
 
 
@@ -76974,7 +77762,8 @@ function readActionInputs(env = process.env) {
         summary: get('summary'),
         githubToken: get('github-token'),
         checkRun: get('check-run'),
-        pkcs11: (0,_pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readPkcs11Inputs */ .P)(get),
+        pkcs11: (0,_pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_7__/* .readPkcs11Inputs */ .P)(get),
+        kms: (0,_kms_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readKmsInputs */ .Rt)(get),
         azureKeyVault: (0,_azure_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .readAzureKeyVaultInputs */ .Mj)(get, env),
         environment: {
             workspace: env.GITHUB_WORKSPACE || cwd,
@@ -76997,15 +77786,16 @@ function readActionInputs(env = process.env) {
     };
     // A path is not secret; a key or its base64 is. File contents are masked when read (inputs.ts).
     if (!isFile(inputs.certificate, cwd))
-        (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.certificate);
+        (0,_mask_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$)(inputs.certificate);
     if (!isFile(inputs.privateKey, cwd))
-        (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.privateKey);
-    (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.certificatePassword);
-    (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.githubToken);
-    (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.signToken);
-    (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(inputs.pkcs11?.pin ?? '');
+        (0,_mask_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$)(inputs.privateKey);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$)(inputs.certificatePassword);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$)(inputs.githubToken);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$)(inputs.signToken);
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$)(inputs.pkcs11?.pin ?? '');
+    (0,_mask_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$)(inputs.kms?.gcpAccessToken ?? '');
     for (const secret of (0,_azure_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .azureKeyVaultSecrets */ .ko)(inputs.azureKeyVault))
-        (0,_mask_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$)(secret);
+        (0,_mask_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$)(secret);
     return inputs;
 }
 /** On pull_request events GITHUB_SHA is the merge commit; the check belongs to the PR head. */
@@ -77154,7 +77944,7 @@ function httpErrorMessage(failure, context) {
 
 /***/ }),
 
-/***/ 9765:
+/***/ 6359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77171,8 +77961,8 @@ var limits = __nccwpck_require__(351);
 var version = __nccwpck_require__(311);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
 ;// CONCATENATED MODULE: ./src/http/exchange.ts
 
 
@@ -77221,7 +78011,7 @@ function exchange(hop, limit, signal) {
         const headers = { ...hop.headers };
         if (hop.body !== undefined)
             headers['Content-Length'] = String(hop.body.byteLength);
-        const send = hop.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+        const send = hop.url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
         const outgoing = send(hop.url, { method: hop.method, headers, agent: false });
         let answered;
         outgoing.on('error', (error) => {
@@ -77239,7 +78029,7 @@ function exchange(hop, limit, signal) {
                 statusText: printable(incoming.statusMessage ?? ''),
                 headers: incoming.headers,
             };
-            if (status < 200 || status > 299) {
+            if ((status < 200 || status > 299) && !(limit.readErrorBody && status >= 400)) {
                 finish(() => resolve({ ...head, body: undefined }));
                 outgoing.destroy();
                 return;
@@ -77439,7 +78229,11 @@ async function follow(request, first, signal) {
         body: request.body,
     };
     const visited = new Set([first.href]);
-    const limit = { maxBytes: request.maxResponseBytes, name: request.responseName };
+    const limit = {
+        maxBytes: request.maxResponseBytes,
+        name: request.responseName,
+        readErrorBody: request.readErrorBody === true,
+    };
     const policy = request.redirects === 'follow' ? { maxHops: limits/* LIMITS */.b.maxHttpRedirects } : request.redirects;
     for (;;) {
         const answer = await exchange(hop, limit, signal).catch((error) => {
@@ -77457,13 +78251,14 @@ async function follow(request, first, signal) {
             visited.add(hop.url.href);
             continue;
         }
-        if (answer.body === undefined) {
+        if (answer.body === undefined || answer.status < 200 || answer.status > 299) {
             throw new ExchangeFailure({
                 kind: 'status',
                 status: answer.status,
                 statusText: answer.statusText,
                 retryAfterMs: retryAfterMs(answer.headers['retry-after'], answer.headers.date),
                 credentialsSent: Object.keys(hop.headers).some((h) => h.toLowerCase() === 'authorization'),
+                ...(answer.body === undefined ? {} : { body: answer.body }),
             }, hop.url === first ? undefined : hop.url);
         }
         const contentType = answer.headers['content-type'] ?? '';
@@ -77487,7 +78282,7 @@ async function follow(request, first, signal) {
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2398);
-/* harmony import */ var _request_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9765);
+/* harmony import */ var _request_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6359);
 
 
 
@@ -77895,6 +78690,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
@@ -77951,6 +78760,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
 /***/ 7540:
 /***/ ((module) => {
 
@@ -77993,6 +78809,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -78007,10 +78830,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
 /***/ 7030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
@@ -78028,6 +78865,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
 /***/ 1792:
 /***/ ((module) => {
 
@@ -78039,6 +78883,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7830:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
 
 /***/ }),
 
@@ -78098,10 +78949,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
 
 /***/ }),
 
@@ -78126,10 +78991,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 8167:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("worker_threads");
 
 /***/ }),
 
@@ -88510,7 +89396,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 6257:
+/***/ 4116:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -88690,8 +89576,8 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
@@ -88715,7 +89601,7 @@ function issueFileCommand(command, message) {
     });
 }
 function prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -88729,8 +89615,8 @@ function prepareKeyValueMessage(key, value) {
     return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
@@ -89991,15 +90877,15 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
+    return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
 // EXTERNAL MODULE: external "events"
 var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "child_process"
+var external_child_process_ = __nccwpck_require__(5317);
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
@@ -90099,7 +90985,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -90128,11 +91014,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -90352,7 +91238,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -90367,7 +91253,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -90378,7 +91264,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -90387,7 +91273,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -90818,7 +91704,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -90841,7 +91727,7 @@ class ToolRunner extends external_events_.EventEmitter {
                     return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
                 }
                 const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                const cp = external_child_process_.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
                 let stdbuffer = '';
                 if (cp.stdout) {
                     cp.stdout.on('data', (data) => {
@@ -91281,7 +92167,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -96573,6 +97459,9 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -96700,6 +97589,28 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -96714,6 +97625,69 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

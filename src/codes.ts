@@ -7,7 +7,8 @@ export type ToolErrorCode =
   | 'NUPKG005' // configuration (policy, trust roots, nuget.config) cannot be loaded
   | 'NUPKG006' // network error (timestamp server, revocation responder)
   | 'NUPKG007' // signer policy notice (no rule for a package, a certificate about to expire)
-  | 'NUPKG008'; // central directory and local headers disagree (damaged or crafted archive)
+  | 'NUPKG008' // central directory and local headers disagree (damaged or crafted archive)
+  | 'NUPKG009'; // verification of one package stopped unexpectedly (an internal error, a worker crash)
 
 /** NuGet's NU3xxx codes; CODE_TITLES below says what each means. */
 export type NuGetCode = `NU3${string}`;
@@ -71,6 +72,7 @@ export const CODE_TITLES: Readonly<Record<string, string>> = {
   NUPKG006: 'Network error',
   NUPKG007: 'Signer policy notice',
   NUPKG008: 'Central directory and local headers disagree',
+  NUPKG009: 'Verification stopped unexpectedly',
 };
 
 export function codeTitle(code: ErrorCode): string {

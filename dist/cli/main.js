@@ -9609,10 +9609,31 @@ function defaultCallback(err) {
 
 /***/ }),
 
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 5317:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
@@ -9630,10 +9651,178 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7830:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
 
 /***/ }),
 
@@ -9644,10 +9833,38 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 8167:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("worker_threads");
 
 /***/ }),
 
@@ -20064,7 +20281,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -20074,9 +20291,42 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
 /******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
@@ -20087,6 +20337,28 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
 /******/ 			}
 /******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
 /******/ 	};
 /******/ })();
 /******/ 
@@ -20104,6 +20376,69 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -20503,12 +20838,12 @@ function hex(code, width) {
 /** Kept in step with package.json by scripts/package.mjs (checked by a unit test). */
 const VERSION = '0.1.0';
 
-;// CONCATENATED MODULE: external "node:util"
-const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/files/path-pattern.ts
 
 /** `*`, `?` or `[` make an argument a glob (`[` is matched literally, as before). */
@@ -20526,17 +20861,17 @@ function parseGlobArgument(arg, cwd) {
     const cut = Math.max(head.lastIndexOf('/'), head.lastIndexOf('\\')) + 1;
     const prefix = arg.slice(0, cut);
     return {
-        base: (0,external_node_path_namespaceObject.resolve)(cwd, prefix === '' ? '.' : prefix),
+        base: (0,external_node_path_.resolve)(cwd, prefix === '' ? '.' : prefix),
         matcher: new SegmentMatcher(splitSegments(arg.slice(cut))),
-        absolute: (0,external_node_path_namespaceObject.isAbsolute)(arg),
+        absolute: (0,external_node_path_.isAbsolute)(arg),
     };
 }
 /** A directory argument means every `*.nupkg` below it, at any depth: `DIR/**\/*.nupkg`. */
 function directoryPattern(arg, cwd) {
     return {
-        base: (0,external_node_path_namespaceObject.resolve)(cwd, arg),
+        base: (0,external_node_path_.resolve)(cwd, arg),
         matcher: new SegmentMatcher(['**', '*.nupkg']),
-        absolute: (0,external_node_path_namespaceObject.isAbsolute)(arg),
+        absolute: (0,external_node_path_.isAbsolute)(arg),
     };
 }
 function splitSegments(rest) {
@@ -20630,8 +20965,8 @@ function nameToRegExp(segment) {
     return new RegExp(`^${source}$`, 'is');
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/files/walk-pattern.ts
@@ -20667,10 +21002,10 @@ async function walkPattern(pattern, cwd, counts, onCandidate) {
     const base = statOrUndefined(pattern.base);
     if (!base?.isDirectory())
         return; // nothing there: the caller says the argument names nothing
-    const baseDisplay = pattern.absolute ? pattern.base : (0,external_node_path_namespaceObject.relative)(cwd, pattern.base) || '.';
+    const baseDisplay = pattern.absolute ? pattern.base : (0,external_node_path_.relative)(cwd, pattern.base) || '.';
     const candidate = (path, viaSymlink) => ({
         path,
-        display: (0,external_node_path_namespaceObject.join)(baseDisplay, path.slice(pattern.base.length)),
+        display: (0,external_node_path_.join)(baseDisplay, path.slice(pattern.base.length)),
         viaSymlink,
     });
     const seen = new Set();
@@ -20710,11 +21045,11 @@ async function walkPattern(pattern, cwd, counts, onCandidate) {
                     // The common case: one name test, no system call.
                     counts.filesConsidered++;
                     if (matches)
-                        onCandidate(candidate((0,external_node_path_namespaceObject.join)(directory.path, entry.name), directory.viaSymlink));
+                        onCandidate(candidate((0,external_node_path_.join)(directory.path, entry.name), directory.viaSymlink));
                     continue;
                 }
                 const descend = matcher.canDescend(state);
-                const path = (0,external_node_path_namespaceObject.join)(directory.path, entry.name);
+                const path = (0,external_node_path_.join)(directory.path, entry.name);
                 const kind = entryKind(entry, path, matches || descend);
                 const viaSymlink = directory.viaSymlink || kind.symlink;
                 if (kind.symlink && (kind.target === 'directory' || kind.target === 'other'))
@@ -20801,7 +21136,7 @@ function identityOf(info) {
  */
 function openDirectory(path) {
     try {
-        return (0,external_node_fs_namespaceObject.opendirSync)(path, { bufferSize: DIRECTORY_BUFFER });
+        return (0,external_node_fs_.opendirSync)(path, { bufferSize: DIRECTORY_BUFFER });
     }
     catch (error) {
         throw unreadableDirectory(path, error);
@@ -20810,7 +21145,7 @@ function openDirectory(path) {
 /** Follows links; undefined for a missing target, a loop of links (ELOOP) or no permission. */
 function statOrUndefined(path) {
     try {
-        return (0,external_node_fs_namespaceObject.statSync)(path);
+        return (0,external_node_fs_.statSync)(path);
     }
     catch {
         return undefined;
@@ -20818,7 +21153,7 @@ function statOrUndefined(path) {
 }
 function lstatOrUndefined(path) {
     try {
-        return (0,external_node_fs_namespaceObject.lstatSync)(path);
+        return (0,external_node_fs_.lstatSync)(path);
     }
     catch {
         return undefined;
@@ -20874,12 +21209,12 @@ async function expandOne(arg, cwd, counts, add) {
         await walkPattern(parseGlobArgument(arg, cwd), cwd, counts, add);
         return 'glob';
     }
-    const path = (0,external_node_path_namespaceObject.resolve)(cwd, arg);
-    const entry = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+    const path = (0,external_node_path_.resolve)(cwd, arg);
+    const entry = await (0,promises_.lstat)(path).catch(() => undefined);
     if (!entry)
         return 'missing';
     const symlink = entry.isSymbolicLink();
-    const target = symlink ? await (0,promises_namespaceObject.stat)(path).catch(() => undefined) : entry;
+    const target = symlink ? await (0,promises_.stat)(path).catch(() => undefined) : entry;
     if (symlink && target)
         counts.symlinksFollowed++;
     // `x.nupkg` that is a directory is named as a package: it is reported (NUPKG002) when opened.
@@ -20910,7 +21245,7 @@ function nothingSelected(arg, kind, considered, cwd) {
 async function oneRealFileEach(candidates) {
     const byRealPath = new Map();
     for (const candidate of candidates) {
-        const key = await (0,promises_namespaceObject.realpath)(candidate.path).catch(() => candidate.path);
+        const key = await (0,promises_.realpath)(candidate.path).catch(() => candidate.path);
         const kept = byRealPath.get(key);
         if (!kept || preferred(candidate, kept))
             byRealPath.set(key, candidate);
@@ -20944,18 +21279,18 @@ class FileAccessError extends errors_NupkgSigningError {
 function readBoundedFileSync(path, read) {
     let fd;
     try {
-        fd = (0,external_node_fs_namespaceObject.openSync)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
     }
     catch (error) {
         throw unreadable(path, read, error);
     }
     try {
-        checkRegularFile((0,external_node_fs_namespaceObject.fstatSync)(fd), path, read);
+        checkRegularFile((0,external_node_fs_.fstatSync)(fd), path, read);
         const chunks = [];
         let total = 0;
         for (;;) {
             const chunk = Buffer.allocUnsafe(CHUNK);
-            const n = (0,external_node_fs_namespaceObject.readSync)(fd, chunk, 0, CHUNK, null);
+            const n = (0,external_node_fs_.readSync)(fd, chunk, 0, CHUNK, null);
             if (n === 0)
                 break;
             total += n;
@@ -20971,7 +21306,7 @@ function readBoundedFileSync(path, read) {
         throw unreadable(path, read, error);
     }
     finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
+        (0,external_node_fs_.closeSync)(fd);
     }
 }
 /** The same as {@link readBoundedFileSync}, without blocking the event loop. */
@@ -21488,7 +21823,7 @@ class RandomAccessFile {
     static async open(path) {
         let handle;
         try {
-            handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+            handle = await (0,promises_.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
         }
         catch (error) {
             const reason = `${ioReason(error)}${await danglingLink(path, error)}`;
@@ -21533,7 +21868,7 @@ async function danglingLink(path, error) {
     const code = error?.code;
     if (code !== 'ENOENT' && code !== 'ELOOP')
         return '';
-    const target = await (0,promises_namespaceObject.readlink)(path).catch(() => undefined);
+    const target = await (0,promises_.readlink)(path).catch(() => undefined);
     return target === undefined ? '' : ` (a symbolic link to '${target}', which cannot be followed)`;
 }
 function ioReason(error) {
@@ -21633,10 +21968,10 @@ function archive_signatureRecords(archive) {
     return archive.directory.signatureIndexes().map((i) => archive.directory.record(i));
 }
 
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __nccwpck_require__(663);
 ;// CONCATENATED MODULE: ./src/package/nuspec-entry.ts
@@ -21804,14 +22139,14 @@ async function openEntryData(file, archiveEnd, entry, unreadable) {
     if (dataStart + entry.compressedSize > archiveEnd) {
         throw unreadable(`file data overflows file bounds: ${dataStart} + ${entry.compressedSize} > ${archiveEnd}`);
     }
-    const raw = external_node_stream_namespaceObject.Readable.from(fileRange(file, dataStart, entry.compressedSize));
+    const raw = external_node_stream_.Readable.from(fileRange(file, dataStart, entry.compressedSize));
     if (entry.compressionMethod === 0)
         return raw;
-    const inflater = (0,external_node_zlib_namespaceObject.createInflateRaw)();
-    (0,external_node_stream_namespaceObject.pipeline)(raw, inflater, () => {
+    const inflater = (0,external_node_zlib_.createInflateRaw)();
+    (0,external_node_stream_.pipeline)(raw, inflater, () => {
         // Errors reach the reader through `inflater`, which pipeline destroys with them.
     });
-    return external_node_stream_namespaceObject.Readable.from(exactly(inflater, entry.uncompressedSize, unreadable));
+    return external_node_stream_.Readable.from(exactly(inflater, entry.uncompressedSize, unreadable));
 }
 async function* fileRange(file, position, length) {
     for (let done = 0; done < length;) {
@@ -22422,8 +22757,8 @@ function nuspec_identityOf(bytes, path, name) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/facts.ts
 
 /**
@@ -22438,7 +22773,7 @@ function certificateHash(certificate, algorithm) {
         return given.toUpperCase();
     if (certificate.der === undefined)
         return undefined;
-    return (0,external_node_crypto_namespaceObject.createHash)(algorithm).update(certificate.der).digest('hex').toUpperCase();
+    return (0,external_node_crypto_.createHash)(algorithm).update(certificate.der).digest('hex').toUpperCase();
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -26758,13 +27093,13 @@ function inspectCertificateFile(bytes) {
         throw new Error(problem);
     let parsed;
     try {
-        parsed = new external_node_crypto_namespaceObject.X509Certificate(der);
+        parsed = new external_node_crypto_.X509Certificate(der);
     }
     catch (error) {
         throw new Error('is not a parsable X.509 certificate', { cause: error });
     }
     return {
-        fingerprintSha256: (0,external_node_crypto_namespaceObject.createHash)('sha256').update(der).digest('hex').toUpperCase(),
+        fingerprintSha256: (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase(),
         // Node prints one RDN per line, least specific first; NuGet prints most specific first.
         subject: parsed.subject.split('\n').reverse().join(', '),
         notAfter: new Date(parsed.validTo),
@@ -26860,7 +27195,7 @@ function buildPolicy(raw, locator, options) {
             packages,
             // A gate refuses what it was not told about: a package without a rule fails unless allowed.
             unmatchedPackages: raw.unmatchedPackages ?? 'deny',
-            trustedRoots: (raw.trustedRoots ?? []).map((p) => (0,external_node_path_namespaceObject.resolve)(options.baseDir, p)),
+            trustedRoots: (raw.trustedRoots ?? []).map((p) => (0,external_node_path_.resolve)(options.baseDir, p)),
             ...(raw.verification && { verification: { preset: raw.verification.preset } }),
             loadWarnings: warnings,
         },
@@ -26888,7 +27223,7 @@ function buildCertificate(raw, path, locator, options, problems) {
         };
     }
     const file = raw.file ?? '';
-    const absolute = (0,external_node_path_namespaceObject.resolve)(options.baseDir, file);
+    const absolute = (0,external_node_path_.resolve)(options.baseDir, file);
     try {
         if (!options.readCertificateFile)
             throw new Error('certificate files cannot be read here');
@@ -27561,7 +27896,7 @@ function keepFingerprintsAsText(doc) {
  * limit, checked while reading.
  */
 function loadPolicyFile(path) {
-    const absolute = (0,external_node_path_namespaceObject.resolve)(path);
+    const absolute = (0,external_node_path_.resolve)(path);
     let text;
     try {
         text = readBoundedFileSync(path, {
@@ -27578,7 +27913,7 @@ function loadPolicyFile(path) {
     }
     return parsePolicy(text, {
         fileName: path,
-        baseDir: (0,external_node_path_namespaceObject.dirname)(absolute),
+        baseDir: (0,external_node_path_.dirname)(absolute),
         readCertificateFile: (file) => readBoundedFileSync(file, {
             maxBytes: LIMITS.maxCertificateFileBytes,
             code: 'NUPKG005',
@@ -46172,17 +46507,17 @@ initCryptoEngine();
  */
 setEngine('nodeEngine', new CryptoEngine({
     name: 'nodeEngine',
-    crypto: external_node_crypto_namespaceObject.webcrypto,
+    crypto: external_node_crypto_.webcrypto,
 }));
 function getPkijs() {
     return pkijs_build_namespaceObject;
 }
 function crypto_digest(algorithm, data) {
-    return (0,external_node_crypto_namespaceObject.createHash)(algorithm).update(data).digest();
+    return (0,external_node_crypto_.createHash)(algorithm).update(data).digest();
 }
 /** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
 function sha256Fingerprint(der) {
-    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(der).digest('hex').toUpperCase();
+    return (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
 }
 /** Copies a view into a standalone ArrayBuffer (pkijs and asn1js want whole ArrayBuffers). */
 function crypto_toArrayBuffer(bytes) {
@@ -46987,7 +47322,7 @@ async function runPolicy(argv, out, now) {
     if (subcommand !== 'check') {
         throw new errors_NupkgSigningError('NUPKG003', `Unknown policy command '${subcommand ?? ''}'. Use 'nupkg-signing policy check FILE'.`);
     }
-    const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
+    const { values, positionals } = (0,external_node_util_.parseArgs)({
         args: rest,
         allowPositionals: true,
         options: {
@@ -47098,8 +47433,8 @@ const WINDOWS_RENAME_BACKOFF_MS = [
  */
 const TRANSIENT_WINDOWS_CODES = new Set(['EPERM', 'EBUSY', 'EACCES']);
 const defaultFileSystem = {
-    rename: promises_namespaceObject.rename,
-    chmod: promises_namespaceObject.chmod,
+    rename: promises_.rename,
+    chmod: promises_.chmod,
     sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
 };
 /**
@@ -47149,8 +47484,8 @@ async function renameWithRetries(temporary, destination, fs) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/package/temporary-files.ts
 
 
@@ -47179,7 +47514,7 @@ const FIXED_BYTES = PREFIX.length + 1 + 8 + 1 + 10 + 1 + 12 + 4;
 /** A fresh temporary name for a write to a file named `name` (a base name, no directory). */
 async function temporaryNameFor(name) {
     const owner = await ownerTag();
-    const random = (0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex');
+    const random = (0,external_node_crypto_.randomBytes)(6).toString('hex');
     return `${PREFIX}${truncateUtf8(name, MAX_NAME_BYTES - FIXED_BYTES)}.${owner}-${process.pid}-${random}.tmp`;
 }
 /**
@@ -47194,7 +47529,7 @@ async function removeStaleTemporaries(directory) {
     const removed = [];
     let entries;
     try {
-        entries = await (0,promises_namespaceObject.opendir)(directory);
+        entries = await (0,promises_.opendir)(directory);
     }
     catch {
         return removed; // nothing to clean; the write itself reports a missing or unreadable folder
@@ -47205,14 +47540,14 @@ async function removeStaleTemporaries(directory) {
         const match = OWNERSHIP.exec(entry.name);
         if (!match || match[1] !== owner || isRunning(Number(match[2])))
             continue;
-        const path = (0,external_node_path_namespaceObject.join)(directory, entry.name);
+        const path = (0,external_node_path_.join)(directory, entry.name);
         // lstat again just before unlinking: the entry may have been replaced since it was listed.
-        const info = await (0,promises_namespaceObject.lstat)(path).catch(() => undefined);
+        const info = await (0,promises_.lstat)(path).catch(() => undefined);
         if (!info?.isFile())
             continue;
         // Another run may have removed it first; a folder we may not write to keeps it. Neither
         // stops the signing this cleanup precedes.
-        if (await (0,promises_namespaceObject.unlink)(path).then(() => true, () => false))
+        if (await (0,promises_.unlink)(path).then(() => true, () => false))
             removed.push(path);
     }
     return removed;
@@ -47234,16 +47569,16 @@ let owner;
 function ownerTag() {
     owner ??= Promise.all([
         readSmall('/etc/machine-id'),
-        (0,promises_namespaceObject.readlink)('/proc/self/ns/pid').catch(() => ''),
-    ]).then(([machineId, pidNamespace]) => (0,external_node_crypto_namespaceObject.createHash)('sha256')
-        .update([(0,external_node_os_namespaceObject.hostname)(), machineId.trim(), pidNamespace].join('\0'))
+        (0,promises_.readlink)('/proc/self/ns/pid').catch(() => ''),
+    ]).then(([machineId, pidNamespace]) => (0,external_node_crypto_.createHash)('sha256')
+        .update([(0,external_node_os_.hostname)(), machineId.trim(), pidNamespace].join('\0'))
         .digest('hex')
         .slice(0, 8));
     return owner;
 }
 /** The first bytes of a small system file, or '' where there is none (macOS, Windows). */
 async function readSmall(path) {
-    const handle = await (0,promises_namespaceObject.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK).catch(() => undefined);
+    const handle = await (0,promises_.open)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK).catch(() => undefined);
     if (!handle)
         return '';
     try {
@@ -47301,9 +47636,9 @@ async function atomic_write_writeFileAtomically(destination, produce, options = 
     let handle;
     try {
         const target = await resolveWriteTarget(destination);
-        temporaryPath = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target.path), await temporaryNameFor((0,external_node_path_namespaceObject.basename)(target.path)));
+        temporaryPath = (0,external_node_path_.join)((0,external_node_path_.dirname)(target.path), await temporaryNameFor((0,external_node_path_.basename)(target.path)));
         // 'wx' is O_CREAT | O_EXCL: never an existing file, never through a symlink planted there.
-        handle = await (0,promises_namespaceObject.open)(temporaryPath, 'wx', target.existing ? target.existing.mode & 0o777 : 0o666);
+        handle = await (0,promises_.open)(temporaryPath, 'wx', target.existing ? target.existing.mode & 0o777 : 0o666);
         await produce({ path: temporaryPath, handle });
         if (target.existing)
             await keepOwnerAndMode(handle, target.existing);
@@ -47314,7 +47649,7 @@ async function atomic_write_writeFileAtomically(destination, produce, options = 
         handle = undefined;
         await replaceFile(temporaryPath, target.path, target.existing?.mode, options);
         temporaryPath = undefined;
-        await syncDirectory((0,external_node_path_namespaceObject.dirname)(target.path), options.platform ?? process.platform).catch((error) => {
+        await syncDirectory((0,external_node_path_.dirname)(target.path), options.platform ?? process.platform).catch((error) => {
             throw new errors_NupkgSigningError('NUPKG002', `'${destination}' was replaced, but its folder could not be flushed to disk: ${describeError(error)}.`, { file: destination, cause: error });
         });
     }
@@ -47322,7 +47657,7 @@ async function atomic_write_writeFileAtomically(destination, produce, options = 
         // Cleanup must not hide the real failure (e.g. ENOTDIR when the parent is a file).
         await handle?.close().catch(() => undefined);
         if (temporaryPath)
-            await (0,promises_namespaceObject.rm)(temporaryPath, { force: true }).catch(() => undefined);
+            await (0,promises_.rm)(temporaryPath, { force: true }).catch(() => undefined);
         if (error instanceof errors_NupkgSigningError)
             throw error;
         throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': ${describeError(error)}.`, { file: destination, cause: error });
@@ -47335,7 +47670,7 @@ async function atomic_write_writeFileAtomically(destination, produce, options = 
  */
 async function writeDirectoryOf(destination) {
     try {
-        return (0,external_node_path_namespaceObject.dirname)((await resolveWriteTarget(destination)).path);
+        return (0,external_node_path_.dirname)((await resolveWriteTarget(destination)).path);
     }
     catch {
         return undefined;
@@ -47344,18 +47679,18 @@ async function writeDirectoryOf(destination) {
 async function resolveWriteTarget(destination) {
     let path;
     try {
-        path = await (0,promises_namespaceObject.realpath)(destination);
+        path = await (0,promises_.realpath)(destination);
     }
     catch (error) {
         if (error.code !== 'ENOENT')
             throw error; // ELOOP, EACCES, ...
-        if ((await (0,promises_namespaceObject.lstat)(destination).catch(() => undefined))?.isSymbolicLink()) {
+        if ((await (0,promises_.lstat)(destination).catch(() => undefined))?.isSymbolicLink()) {
             throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': it is a symbolic link to a file that does not exist. Remove the link or point it at the package.`, { file: destination });
         }
         // A new file: in the real folder, so the temporary file is found there again.
-        return { path: (0,external_node_path_namespaceObject.join)(await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.dirname)(destination)), (0,external_node_path_namespaceObject.basename)(destination)) };
+        return { path: (0,external_node_path_.join)(await (0,promises_.realpath)((0,external_node_path_.dirname)(destination)), (0,external_node_path_.basename)(destination)) };
     }
-    const existing = await (0,promises_namespaceObject.stat)(path);
+    const existing = await (0,promises_.stat)(path);
     if (!existing.isFile()) {
         throw new errors_NupkgSigningError('NUPKG002', `Cannot write '${destination}': ${path === destination ? 'it' : `its target '${path}'`} is not a regular file.`, { file: destination });
     }
@@ -47385,7 +47720,7 @@ async function syncDirectory(directory, platform) {
         return;
     let handle;
     try {
-        handle = await (0,promises_namespaceObject.open)(directory, 'r');
+        handle = await (0,promises_.open)(directory, 'r');
     }
     catch {
         return;
@@ -47681,7 +48016,7 @@ async function signable_signableLayout(archive, options) {
  */
 function crc32(data, previous = 0) {
     // The typings always declare crc32; the runtime may predate it.
-    const native = external_node_zlib_namespaceObject.crc32;
+    const native = external_node_zlib_.crc32;
     return typeof native === 'function'
         ? native(data, previous) >>> 0
         : crc32Portable(data, previous);
@@ -47900,7 +48235,7 @@ async function writeSignedPackageInOnePass(options) {
         const outputOnly = (piece) => ({ piece, output: true, unsigned: false });
         await atomic_write_writeFileAtomically(options.destinationPath, async (temporary) => {
             await piece_stream_withBufferedOutput(temporary.handle, async (output) => {
-                const hash = (0,external_node_crypto_namespaceObject.createHash)(options.hashAlgorithm);
+                const hash = (0,external_node_crypto_.createHash)(options.hashAlgorithm);
                 await piece_stream_emit(archive.file, [
                     { piece: layout.localEntries, output: true, unsigned: true },
                     ...layout.centralDirectory.map(hashOnly),
@@ -48584,7 +48919,7 @@ function computedKeyIdentifier(certificate) {
     const spki = decodeDer(certificate.subjectPublicKeyInfoDer, 'public key');
     const bits = childrenOf(spki)[1];
     const key = bits ? primitiveContent(bits).subarray(1) : new Uint8Array();
-    return (0,external_node_crypto_namespaceObject.createHash)('sha1').update(key).digest();
+    return (0,external_node_crypto_.createHash)('sha1').update(key).digest();
 }
 /**
  * Signature type from all values of all commitment-type-indication signed attributes
@@ -48878,10 +49213,10 @@ function httpErrorMessage(failure, context) {
     return `${subject} ${failureSentence(failure)}${tail}${advice}`;
 }
 
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
 ;// CONCATENATED MODULE: ./src/http/exchange.ts
 
 
@@ -48930,7 +49265,7 @@ function exchange(hop, limit, signal) {
         const headers = { ...hop.headers };
         if (hop.body !== undefined)
             headers['Content-Length'] = String(hop.body.byteLength);
-        const send = hop.url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_namespaceObject.request;
+        const send = hop.url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
         const outgoing = send(hop.url, { method: hop.method, headers, agent: false });
         let answered;
         outgoing.on('error', (error) => {
@@ -48948,7 +49283,7 @@ function exchange(hop, limit, signal) {
                 statusText: printable(incoming.statusMessage ?? ''),
                 headers: incoming.headers,
             };
-            if (status < 200 || status > 299) {
+            if ((status < 200 || status > 299) && !(limit.readErrorBody && status >= 400)) {
                 finish(() => resolve({ ...head, body: undefined }));
                 outgoing.destroy();
                 return;
@@ -49144,7 +49479,11 @@ async function follow(request, first, signal) {
         body: request.body,
     };
     const visited = new Set([first.href]);
-    const limit = { maxBytes: request.maxResponseBytes, name: request.responseName };
+    const limit = {
+        maxBytes: request.maxResponseBytes,
+        name: request.responseName,
+        readErrorBody: request.readErrorBody === true,
+    };
     const policy = request.redirects === 'follow' ? { maxHops: LIMITS.maxHttpRedirects } : request.redirects;
     for (;;) {
         const answer = await exchange(hop, limit, signal).catch((error) => {
@@ -49162,13 +49501,14 @@ async function follow(request, first, signal) {
             visited.add(hop.url.href);
             continue;
         }
-        if (answer.body === undefined) {
+        if (answer.body === undefined || answer.status < 200 || answer.status > 299) {
             throw new ExchangeFailure({
                 kind: 'status',
                 status: answer.status,
                 statusText: answer.statusText,
                 retryAfterMs: retryAfterMs(answer.headers['retry-after'], answer.headers.date),
                 credentialsSent: Object.keys(hop.headers).some((h) => h.toLowerCase() === 'authorization'),
+                ...(answer.body === undefined ? {} : { body: answer.body }),
             }, hop.url === first ? undefined : hop.url);
         }
         const contentType = answer.headers['content-type'] ?? '';
@@ -49331,7 +49671,7 @@ const NONCE_LENGTH = 32;
  *
  * `random` is injectable so tests can pin the nonce.
  */
-function buildTimeStampRequest(hashAlgorithm, hashedMessage, random = external_node_crypto_namespaceObject.randomBytes) {
+function buildTimeStampRequest(hashAlgorithm, hashedMessage, random = external_node_crypto_.randomBytes) {
     const nonce = normalizeUnsignedInteger(nonceFrom(random(NONCE_LENGTH)));
     const messageImprint = encode_sequence(encode_sequence(objectIdentifier(HASH_ALGORITHMS[hashAlgorithm].oid), 
     // .NET writes the NULL explicitly; some TSAs reject an imprint without it.
@@ -49438,7 +49778,7 @@ function checkSignerSignature(signer, certificate, signedContent) {
         return 'the message digest does not match the signed content';
     let key;
     try {
-        key = (0,external_node_crypto_namespaceObject.createPublicKey)({
+        key = (0,external_node_crypto_.createPublicKey)({
             key: Buffer.from(certificate.subjectPublicKeyInfoDer),
             format: 'der',
             type: 'spki',
@@ -49461,10 +49801,10 @@ function verifyWith(key, digestName, signer, data) {
             const pss = pssParameters(signer.signatureAlgorithmParameters);
             if (!pss)
                 return false;
-            return (0,external_node_crypto_namespaceObject.verify)(pss.hash, data, { key, padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength }, signer.signatureValue);
+            return (0,external_node_crypto_.verify)(pss.hash, data, { key, padding: external_node_crypto_.constants.RSA_PKCS1_PSS_PADDING, saltLength: pss.saltLength }, signer.signatureValue);
         }
         const isEcdsa = signer.signatureAlgorithmOid.startsWith('1.2.840.10045.');
-        return (0,external_node_crypto_namespaceObject.verify)(digestName, data, isEcdsa ? { key, dsaEncoding: 'der' } : { key, padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PADDING }, signer.signatureValue);
+        return (0,external_node_crypto_.verify)(digestName, data, isEcdsa ? { key, dsaEncoding: 'der' } : { key, padding: external_node_crypto_.constants.RSA_PKCS1_PADDING }, signer.signatureValue);
     }
     catch {
         return false;
@@ -49845,8 +50185,8 @@ function withoutFinalStop(text) {
     return text.replace(/\.\s*$/, '');
 }
 
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/signature/certificate-outline.ts
 
 
@@ -50054,7 +50394,7 @@ function certificate_facts_parse(der) {
         selfIssued: subjectKey === issuerKey,
         // Built on first use: store certificates that never end up in a chain need no OpenSSL copy.
         get x509() {
-            x509 ??= new external_node_crypto_namespaceObject.X509Certificate(der);
+            x509 ??= new external_node_crypto_.X509Certificate(der);
             return x509;
         },
     };
@@ -50259,7 +50599,7 @@ class TrustStore {
 }
 const NONE_KNOWN = new Map();
 function storeEntry(der, source, known) {
-    const fingerprint = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(der).digest('hex').toUpperCase();
+    const fingerprint = (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
     const knownSubject = known.get(fingerprint);
     // An indexed certificate was outlined when the index was built: the same bytes outline alike.
     if (knownSubject !== undefined)
@@ -50306,21 +50646,21 @@ function invalidCertificate(source, error) {
 function expandPath(path) {
     let isDirectory;
     try {
-        isDirectory = (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+        isDirectory = (0,external_node_fs_.statSync)(path).isDirectory();
     }
     catch (error) {
         throw trust_store_unreadable(path, error);
     }
     if (!isDirectory)
         return [path];
-    return (0,external_node_fs_namespaceObject.readdirSync)(path)
+    return (0,external_node_fs_.readdirSync)(path)
         .filter((name) => CERTIFICATE_FILE.test(name))
         .sort()
-        .map((name) => (0,external_node_path_namespaceObject.join)(path, name));
+        .map((name) => (0,external_node_path_.join)(path, name));
 }
 function readBytesOrThrow(file) {
     try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(file);
+        return (0,external_node_fs_.readFileSync)(file);
     }
     catch (error) {
         throw trust_store_unreadable(file, error);
@@ -50366,10 +50706,10 @@ const SUBJECT_INDEX = 'subject-index.json';
 function findTrustedRootsDirectory(start = moduleDirectory()) {
     let directory = start;
     for (;;) {
-        const candidate = (0,external_node_path_namespaceObject.join)(directory, DIRECTORY);
-        if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(candidate, CODE_SIGNING_BUNDLE)))
+        const candidate = (0,external_node_path_.join)(directory, DIRECTORY);
+        if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(candidate, CODE_SIGNING_BUNDLE)))
             return candidate;
-        const parent = (0,external_node_path_namespaceObject.dirname)(directory);
+        const parent = (0,external_node_path_.dirname)(directory);
         if (parent === directory)
             return undefined;
         directory = parent;
@@ -50381,10 +50721,10 @@ function loadBundledTrustStores(start) {
     if (directory === undefined) {
         throw new errors_NupkgSigningError('NUPKG005', `The bundled trust roots (${DIRECTORY}/${CODE_SIGNING_BUNDLE}) were not found above ${start ?? moduleDirectory()}. Reinstall the tool so that ${DIRECTORY}/ ships next to dist/, or pass trust roots explicitly.`);
     }
-    const known = readSubjectIndex((0,external_node_path_namespaceObject.join)(directory, SUBJECT_INDEX));
+    const known = readSubjectIndex((0,external_node_path_.join)(directory, SUBJECT_INDEX));
     return {
-        codeSigning: TrustStore.fromPemFiles([(0,external_node_path_namespaceObject.join)(directory, CODE_SIGNING_BUNDLE)], known),
-        timestamping: TrustStore.fromPemFiles([(0,external_node_path_namespaceObject.join)(directory, TIMESTAMPING_BUNDLE)], known),
+        codeSigning: TrustStore.fromPemFiles([(0,external_node_path_.join)(directory, CODE_SIGNING_BUNDLE)], known),
+        timestamping: TrustStore.fromPemFiles([(0,external_node_path_.join)(directory, TIMESTAMPING_BUNDLE)], known),
     };
 }
 /**
@@ -50396,7 +50736,7 @@ function loadBundledTrustStores(start) {
 function readSubjectIndex(path) {
     let parsed;
     try {
-        parsed = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+        parsed = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
     }
     catch {
         return new Map();
@@ -50408,7 +50748,7 @@ function readSubjectIndex(path) {
     }));
 }
 function moduleDirectory() {
-    return (0,external_node_path_namespaceObject.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
+    return (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
 }
 
 ;// CONCATENATED MODULE: external "node:tls"
@@ -50459,7 +50799,7 @@ const SYSTEM_BUNDLE_PATHS = [
 const OBJECT_SIGNING_BUNDLE_PATH = '/etc/pki/ca-trust/extracted/pem/objsign-ca-bundle.pem';
 /** The first OS bundle that exists; undefined when none does. Throws NUPKG005 if it is unusable. */
 function loadSystemTrustStore(paths = SYSTEM_BUNDLE_PATHS) {
-    const path = paths.find((candidate) => (0,external_node_fs_namespaceObject.existsSync)(candidate));
+    const path = paths.find((candidate) => (0,external_node_fs_.existsSync)(candidate));
     return path === undefined ? undefined : TrustStore.fromPemFiles([path]);
 }
 /**
@@ -50468,7 +50808,7 @@ function loadSystemTrustStore(paths = SYSTEM_BUNDLE_PATHS) {
  * store, or undefined to mean "use the bundled code-signing roots".
  */
 function loadObjectSigningTrustStore(path = OBJECT_SIGNING_BUNDLE_PATH) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+    if (!(0,external_node_fs_.existsSync)(path))
         return undefined;
     try {
         return TrustStore.fromPemFiles([path]);
@@ -50777,7 +51117,7 @@ function parseSignerCertificate(der) {
     let publicKey;
     try {
         certificate = pkijs.Certificate.fromBER(crypto_toArrayBuffer(der));
-        publicKey = new external_node_crypto_namespaceObject.X509Certificate(der).publicKey;
+        publicKey = new external_node_crypto_.X509Certificate(der).publicKey;
     }
     catch (error) {
         throw new errors_NupkgSigningError('NUPKG003', 'The signing certificate is not a valid X.509 certificate.', {
@@ -50858,7 +51198,7 @@ function signerIdentifier(certificate, kind) {
 function checkSignature(certificate, hashAlgorithm, data, signature) {
     let ok;
     try {
-        ok = (0,external_node_crypto_namespaceObject.verify)(hashAlgorithm, data, { key: certificate.publicKey, padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PADDING }, signature);
+        ok = (0,external_node_crypto_.verify)(hashAlgorithm, data, { key: certificate.publicKey, padding: external_node_crypto_.constants.RSA_PKCS1_PADDING }, signature);
     }
     catch {
         ok = false;
@@ -51821,9 +52161,9 @@ function pkcs12Kdf(hash, password, salt, iterations, purpose, length) {
     const output = [];
     let produced = 0;
     while (produced < length) {
-        let a = (0,external_node_crypto_namespaceObject.createHash)(hash).update(diversifier).update(input).digest();
+        let a = (0,external_node_crypto_.createHash)(hash).update(diversifier).update(input).digest();
         for (let i = 1; i < iterations; i++)
-            a = (0,external_node_crypto_namespaceObject.createHash)(hash).update(a).digest();
+            a = (0,external_node_crypto_.createHash)(hash).update(a).digest();
         output.push(a);
         produced += a.length;
         if (produced >= length)
@@ -52076,12 +52416,12 @@ function decryptPbes2(parameters, data, password) {
     if (!prf)
         throw unsupported(prfId);
     const iv = octets(child(scheme, 1, 'PBES2 encryption scheme'), 'PBES2 IV');
-    const key = (0,external_node_crypto_namespaceObject.pbkdf2Sync)(password, salt, iterations, keyLength, prf);
+    const key = (0,external_node_crypto_.pbkdf2Sync)(password, salt, iterations, keyLength, prf);
     return nodeDecrypt(cipher.cipher, key, iv, data);
 }
 function nodeDecrypt(cipher, key, iv, data) {
     try {
-        const decipher = (0,external_node_crypto_namespaceObject.createDecipheriv)(cipher, key, iv);
+        const decipher = (0,external_node_crypto_.createDecipheriv)(cipher, key, iv);
         return Buffer.concat([decipher.update(data), decipher.final()]);
     }
     catch {
@@ -52133,7 +52473,7 @@ function loadPemPrivateKey(text, password) {
             throw new PemKeyError('needs-password');
         const plain = decryptPkcs8(block.der, password);
         try {
-            return (0,external_node_crypto_namespaceObject.createPrivateKey)({ key: plain, format: 'der', type: 'pkcs8' });
+            return (0,external_node_crypto_.createPrivateKey)({ key: plain, format: 'der', type: 'pkcs8' });
         }
         catch {
             throw new PemKeyError('invalid');
@@ -52146,7 +52486,7 @@ function loadPemPrivateKey(text, password) {
     if (encrypted && password === undefined)
         throw new PemKeyError('needs-password');
     try {
-        return (0,external_node_crypto_namespaceObject.createPrivateKey)({ key: block.text, format: 'pem', passphrase: password ?? '' });
+        return (0,external_node_crypto_.createPrivateKey)({ key: block.text, format: 'pem', passphrase: password ?? '' });
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : '';
@@ -52286,8 +52626,8 @@ function verifyMac(macData, content, candidates) {
     const iterations = iterationBlock ? checkedIterations(iterationBlock, 'MAC iteration count') : 1;
     for (const candidate of candidates) {
         const key = pkcs12Kdf(hash, candidate.bmp, salt, iterations, KDF_PURPOSE.mac, expected.length);
-        const actual = (0,external_node_crypto_namespaceObject.createHmac)(hash, key).update(content).digest();
-        if (actual.length === expected.length && (0,external_node_crypto_namespaceObject.timingSafeEqual)(actual, expected))
+        const actual = (0,external_node_crypto_.createHmac)(hash, key).update(content).digest();
+        if (actual.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(actual, expected))
             return candidate;
     }
     throw new WrongPasswordError();
@@ -52410,7 +52750,7 @@ function fromPfx(pfx, input) {
         }
         const keys = contents.privateKeys.map((der) => {
             try {
-                return (0,external_node_crypto_namespaceObject.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
+                return (0,external_node_crypto_.createPrivateKey)({ key: der, format: 'der', type: 'pkcs8' });
             }
             catch {
                 throw fail(`The private key in ${source} cannot be read or uses an unsupported key type.`);
@@ -52454,7 +52794,7 @@ function fromPem(privateKeyPem, input) {
 function pickLeaf(keys, certificates, source, fail) {
     const parsed = certificates.map((der) => {
         try {
-            return new external_node_crypto_namespaceObject.X509Certificate(der);
+            return new external_node_crypto_.X509Certificate(der);
         }
         catch {
             throw fail(`A certificate in ${source} cannot be parsed.`);
@@ -52532,14 +52872,14 @@ class LocalKeySigner {
         }
         let parsed;
         try {
-            parsed = new external_node_crypto_namespaceObject.X509Certificate(certificate);
+            parsed = new external_node_crypto_.X509Certificate(certificate);
         }
         catch (error) {
             throw new errors_NupkgSigningError('NUPKG003', 'The signing certificate is not a valid X.509 certificate.', {
                 cause: error,
             });
         }
-        const fromKey = (0,external_node_crypto_namespaceObject.createPublicKey)(privateKey).export({ type: 'spki', format: 'der' });
+        const fromKey = (0,external_node_crypto_.createPublicKey)(privateKey).export({ type: 'spki', format: 'der' });
         const fromCertificate = parsed.publicKey.export({ type: 'spki', format: 'der' });
         if (!fromKey.equals(fromCertificate)) {
             throw new errors_NupkgSigningError('NUPKG003', `The private key does not belong to the signing certificate '${parsed.subject}'.`);
@@ -52550,16 +52890,16 @@ class LocalKeySigner {
         this.chain = chain.map((der) => Uint8Array.from(der));
     }
     sign(dataToSign, hashAlgorithm) {
-        const signature = (0,external_node_crypto_namespaceObject.sign)(hashAlgorithm, dataToSign, {
+        const signature = (0,external_node_crypto_.sign)(hashAlgorithm, dataToSign, {
             key: this.#key,
-            padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PADDING,
+            padding: external_node_crypto_.constants.RSA_PKCS1_PADDING,
         });
         return Promise.resolve(new Uint8Array(signature));
     }
     /** RSASSA-PKCS1-v1_5 over a precomputed digest: the private-key operation on its DigestInfo. */
     signDigest(digest, hashAlgorithm) {
         const block = digestInfo(hashAlgorithm, digest);
-        const signature = (0,external_node_crypto_namespaceObject.privateEncrypt)({ key: this.#key, padding: external_node_crypto_namespaceObject.constants.RSA_PKCS1_PADDING }, block);
+        const signature = (0,external_node_crypto_.privateEncrypt)({ key: this.#key, padding: external_node_crypto_.constants.RSA_PKCS1_PADDING }, block);
         return Promise.resolve(new Uint8Array(signature));
     }
     toString() {
@@ -52568,9 +52908,54 @@ class LocalKeySigner {
     toJSON() {
         return { type: 'LocalKeySigner', subject: this.#subject, privateKey: '[redacted]' };
     }
-    [external_node_util_namespaceObject.inspect.custom]() {
+    [external_node_util_.inspect.custom]() {
         return this.toString();
     }
+}
+
+;// CONCATENATED MODULE: ./src/sign/cloud/key-certificate.ts
+
+
+
+/**
+ * Reads the PEM chain given with a cloud key (signing certificate first, then intermediates).
+ * `provider` names the key source in messages: "AWS KMS".
+ */
+function certificateChainFor(pem, provider) {
+    let certificates;
+    try {
+        certificates = pem === undefined ? [] : loadPemCertificates(pem);
+    }
+    catch {
+        throw new errors_NupkgSigningError('NUPKG003', `The certificate chain given with the ${provider} key is not valid PEM.`);
+    }
+    const [certificate, ...chain] = certificates;
+    if (certificate === undefined) {
+        throw new errors_NupkgSigningError('NUPKG003', `${provider} holds no certificates: give the signing certificate of the key, then its intermediates, with --certificate-chain (the action's certificate-chain input), PEM or DER.`);
+    }
+    return { certificate, chain };
+}
+/**
+ * Compares the key service's public key (SubjectPublicKeyInfo DER) with the certificate's, so a
+ * key that does not belong to the certificate is refused before any package is touched.
+ */
+function checkPublicKeyMatches(publicKeySpki, certificate, keyName, provider) {
+    const parsed = new external_node_crypto_.X509Certificate(certificate);
+    const expected = parsed.publicKey.export({ type: 'spki', format: 'der' });
+    if (!Buffer.from(publicKeySpki).equals(expected)) {
+        throw new errors_NupkgSigningError('NUPKG003', `The public key of ${provider} key ${keyName} does not match the signing certificate (${parsed.subject.replace(/\n/g, ', ')}, serial ${parsed.serialNumber}): give the certificate issued for this key (first in the certificate chain), or the key the certificate was issued for.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sign/cloud/endpoint.ts
+
+/**
+ * A key service endpoint given instead of the public one (a VPC or Private Service Connect
+ * endpoint, a test server): https, or plain http on loopback only, so credentials and signatures
+ * never cross a network in clear. Returns the URL without a trailing slash.
+ */
+function serviceEndpoint(url, what) {
+    return checkHttpUrl(url, what, { httpsUnlessLoopback: true }).href.replace(/\/+$/, '');
 }
 
 ;// CONCATENATED MODULE: ./src/sign/azure/azure-http.ts
@@ -52688,6 +53073,606 @@ async function requestGithubIdToken(endpoint, audience) {
         throw new errors_NupkgSigningError('NU3001', "GitHub's OIDC token service answered without a token (no JWT in 'value').");
     }
     return token;
+}
+
+;// CONCATENATED MODULE: ./src/sign/cloud/github-oidc.ts
+
+
+/**
+ * GitHub Actions' OIDC token for a cloud's workload identity federation: the runner sets
+ * ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN when the job has
+ * `permissions: id-token: write`; a GET with the audience returns `{"value": "<JWT>"}`
+ * (docs.github.com, "About security hardening with OpenID Connect"). The token is a secret: it
+ * goes to the cloud's token service only and never into a message.
+ */
+async function requestGitHubOidcToken(audience, env, needs) {
+    const endpoint = githubOidcEndpoint(env);
+    if (endpoint === undefined) {
+        throw new errors_NupkgSigningError('NUPKG003', `${needs} needs GitHub's OIDC token, but ACTIONS_ID_TOKEN_REQUEST_URL is not set: give the job 'permissions: id-token: write' (and contents: read), or run where GitHub Actions issues OIDC tokens.`);
+    }
+    // One client for GitHub's token service, shared with the Azure provider.
+    return requestGithubIdToken(endpoint, audience);
+}
+/** A JSON object from a service's answer, or undefined when the body is not one. */
+function parseJsonObject(body) {
+    try {
+        const parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+        return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+            ? parsed
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-credentials.ts
+
+
+/** The audience AWS documents for GitHub's OIDC provider in IAM. */
+const OIDC_AUDIENCE = 'sts.amazonaws.com';
+const DEFAULT_SESSION_NAME = 'nupkg-signing';
+/** The region to call: the option, the standard variables, or the key ARN's. */
+function awsRegion(target, env) {
+    const fromArn = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(target.keyId)?.[1];
+    const region = target.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || fromArn;
+    if (!region) {
+        throw new errors_NupkgSigningError('NUPKG003', `The AWS region of KMS key ${target.keyId} is unknown: give it (--aws-region, the action's aws-region input, or AWS_REGION), or name the key by its ARN.`);
+    }
+    if (!/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(region)) {
+        throw new errors_NupkgSigningError('NUPKG003', `'${region.slice(0, 40)}' is not an AWS region name (like eu-west-1).`);
+    }
+    return region;
+}
+/**
+ * The credentials for KMS: a role assumed with GitHub's OIDC token when a role ARN is given,
+ * else the standard environment variables. The SDK module is loaded only here (docs/aws-kms.md).
+ */
+async function awsCredentials(target, region, env, stsEndpoint) {
+    if (target.roleArn !== undefined) {
+        if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(target.roleArn)) {
+            throw new errors_NupkgSigningError('NUPKG003', `'${target.roleArn.slice(0, 120)}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).`);
+        }
+        const webIdentityToken = await requestGitHubOidcToken(OIDC_AUDIENCE, env, `Assuming AWS role ${target.roleArn}`);
+        const { fromWebToken } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(719)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9719, 19));
+        return fromWebToken({
+            roleArn: target.roleArn,
+            webIdentityToken,
+            roleSessionName: target.roleSessionName ?? DEFAULT_SESSION_NAME,
+            durationSeconds: 900,
+            clientConfig: { region, ...(stsEndpoint === undefined ? {} : { endpoint: stsEndpoint }) },
+        });
+    }
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId || !secretAccessKey) {
+        throw new errors_NupkgSigningError('NUPKG003', `AWS KMS needs credentials: give a role to assume with GitHub's OIDC token (--aws-role-arn, the action's aws-role-arn input; the job needs 'permissions: id-token: write'), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (aws-actions/configure-aws-credentials does).`);
+    }
+    const sessionToken = env.AWS_SESSION_TOKEN;
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-errors.ts
+
+function isAwsServiceError(error) {
+    return error instanceof Error && typeof error.$metadata === 'object';
+}
+const QUOTE_CHARS = 300;
+/**
+ * Turns what the AWS SDK threw while `doing` ("signing with KMS key …") into a coded error that
+ * says what to change. Service codes: KMS API reference "Common Errors" and each action's
+ * errors; STS AssumeRoleWithWebIdentity's.
+ */
+function awsError(error, doing) {
+    if (error instanceof errors_NupkgSigningError)
+        return error;
+    if (!isAwsServiceError(error)) {
+        const detail = error instanceof Error ? error.message : String(error);
+        const code = error?.code;
+        return new errors_NupkgSigningError('NUPKG006', `AWS could not be reached while ${doing}: ${typeof code === 'string' ? `${code}: ` : ''}${quote(detail)}.`, { cause: error });
+    }
+    const said = error.message ? ` (${quote(error.message)})` : '';
+    const attempts = error.$metadata?.attempts ?? 1;
+    const fail = (code, advice) => new errors_NupkgSigningError(code, `AWS answered ${error.name}${said} while ${doing}: ${advice}`, {
+        cause: error,
+    });
+    switch (error.name) {
+        case 'ThrottlingException':
+        case 'Throttling':
+        case 'RequestLimitExceeded':
+        case 'LimitExceededException':
+            return fail('NUPKG006', `the request rate quota was exceeded (${attempts} attempts made): sign fewer packages per run, retry later, or ask AWS for a higher KMS request quota.`);
+        case 'ExpiredTokenException':
+        case 'ExpiredToken':
+            return fail('NU3001', 'the credentials have expired: get fresh ones (aws-actions/configure-aws-credentials before this step, with a role-duration-seconds that covers the signing), or use aws-role-arn so the tool assumes the role itself.');
+        case 'InvalidIdentityToken':
+        case 'InvalidIdentityTokenException':
+        case 'IDPRejectedClaim':
+        case 'IDPRejectedClaimException':
+            return fail('NU3001', "STS refused GitHub's OIDC token: add token.actions.githubusercontent.com as an IAM OIDC identity provider with audience sts.amazonaws.com, and let the role's trust policy accept this repository's 'sub' claim (docs/aws-kms.md).");
+        case 'AccessDenied':
+        case 'AccessDeniedException':
+            return fail('NU3001', 'the identity may not do this: allow kms:Sign and kms:GetPublicKey on the key in the key policy or the role policy, and (for aws-role-arn) let the role trust GitHub OIDC tokens of this repository (docs/aws-kms.md).');
+        case 'UnrecognizedClientException':
+        case 'InvalidSignatureException':
+        case 'IncompleteSignature':
+        case 'InvalidClientTokenId':
+        case 'SignatureDoesNotMatch':
+            return fail('NU3001', 'the credentials were not accepted: check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, and the region.');
+        case 'NotFoundException':
+            return fail('NU3001', 'there is no such key in this account and region: check the key id or alias and the region.');
+        case 'DisabledException':
+            return fail('NU3001', 'the key is disabled: enable it in KMS (EnableKey) before signing.');
+        case 'KMSInvalidStateException':
+            return fail('NU3001', 'the key is not usable in its current state (pending deletion, pending import or unavailable): cancel its deletion or use another key.');
+        case 'InvalidKeyUsageException':
+            return fail('NU3014', 'the key cannot sign: create an RSA key with key usage SIGN_VERIFY (NuGet accepts only RSA signatures).');
+        case 'KeyUnavailableException':
+        case 'KMSInternalException':
+        case 'DependencyTimeoutException':
+            return fail('NUPKG006', `KMS could not serve the request (${attempts} attempts made): retry later.`);
+        default:
+            return fail('NU3001', `HTTP ${error.$metadata?.httpStatusCode ?? '?'}; see the AWS KMS documentation for this error.`);
+    }
+}
+function quote(text) {
+    const line = text.replace(/[\r\n]+/g, ' ').trim();
+    return line.length > QUOTE_CHARS ? `${line.slice(0, QUOTE_CHARS)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-kms-signer.ts
+
+
+
+
+
+
+
+/** KMS's names for RSASSA-PKCS1-v1_5 with each hash (KMS API reference, Sign). */
+const SIGNING_ALGORITHMS = {
+    sha256: 'RSASSA_PKCS1_V1_5_SHA_256',
+    sha384: 'RSASSA_PKCS1_V1_5_SHA_384',
+    sha512: 'RSASSA_PKCS1_V1_5_SHA_512',
+};
+/** Per request, and connecting; the SDK has no request timeout of its own. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+/** The SDK's standard retry mode: throttling and 5xx are retried with backoff. */
+const MAX_ATTEMPTS = 4;
+/**
+ * Signs with an RSA key in AWS KMS (docs/aws-kms.md): `Sign` with MessageType DIGEST, so only
+ * the hash of the signed attributes leaves the machine and the key never leaves KMS. The
+ * certificate chain comes from files, as KMS holds no certificates.
+ */
+class AwsKmsSigner {
+    certificate;
+    chain;
+    #client;
+    #keyId;
+    #algorithms;
+    constructor(client, keyId, algorithms, certificate, chain) {
+        this.certificate = certificate;
+        this.chain = chain;
+        this.#client = client;
+        this.#keyId = keyId;
+        this.#algorithms = algorithms;
+    }
+    async signDigest(digest, hashAlgorithm) {
+        const algorithm = SIGNING_ALGORITHMS[hashAlgorithm];
+        if (!this.#algorithms.includes(algorithm)) {
+            throw new errors_NupkgSigningError('NU3014', `AWS KMS key ${this.#keyId} does not offer ${algorithm} (it offers ${this.#algorithms.join(', ') || 'none'}): NuGet needs RSA PKCS#1 v1.5 signatures.`);
+        }
+        const { SignCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(632)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2632, 19));
+        const doing = `signing with KMS key ${this.#keyId}`;
+        const answer = await this.#client
+            .send(new SignCommand({
+            KeyId: this.#keyId,
+            Message: digest,
+            MessageType: 'DIGEST',
+            SigningAlgorithm: algorithm,
+        }))
+            .catch((error) => {
+            throw awsError(error, doing);
+        });
+        if (!(answer.Signature instanceof Uint8Array) || answer.Signature.length === 0) {
+            throw new errors_NupkgSigningError('NU3001', `AWS KMS returned no signature while ${doing}.`);
+        }
+        return answer.Signature;
+    }
+    toString() {
+        return `AwsKmsSigner(${this.#keyId}, credentials redacted)`;
+    }
+    toJSON() {
+        return { type: 'AwsKmsSigner', key: this.#keyId };
+    }
+    [external_node_util_.inspect.custom]() {
+        return this.toString();
+    }
+}
+/**
+ * Checks the key before any package is touched: GetPublicKey must show an RSA key for signing
+ * whose public key is the certificate's. Each mismatch gets its own coded message.
+ */
+async function createAwsKmsSigner(options) {
+    const { certificateChainPem, env = process.env, ...target } = options;
+    const { certificate, chain } = certificateChainFor(certificateChainPem, 'AWS KMS');
+    const keyId = checkKeyId(target.keyId);
+    const region = awsRegion(target, env);
+    const endpoint = target.endpoint === undefined
+        ? undefined
+        : serviceEndpoint(target.endpoint, 'The AWS KMS endpoint');
+    const stsEndpoint = target.stsEndpoint === undefined
+        ? undefined
+        : serviceEndpoint(target.stsEndpoint, 'The AWS STS endpoint');
+    // The SDK warns on Node < 22 that its releases after January 2027 will need Node 22. The copy
+    // bundled here is pinned, so that is the maintainers' concern, not a message for each user.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const credentials = await awsCredentials(target, region, env, stsEndpoint);
+    // Loaded here, not at start-up: ncc puts the SDK in a chunk only this path reads.
+    const { KMSClient, GetPublicKeyCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(632)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2632, 19));
+    const client = new KMSClient({
+        region,
+        credentials,
+        maxAttempts: MAX_ATTEMPTS,
+        requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECT_TIMEOUT_MS },
+        ...(endpoint === undefined ? {} : { endpoint }),
+    });
+    const info = await client
+        .send(new GetPublicKeyCommand({ KeyId: keyId }))
+        .catch((error) => {
+        throw awsError(error, `reading the public key of KMS key ${keyId}`);
+    });
+    const name = info.KeyId ?? keyId;
+    if (info.KeyUsage !== 'SIGN_VERIFY') {
+        throw new errors_NupkgSigningError('NU3014', `AWS KMS key ${name} has key usage ${info.KeyUsage ?? 'unknown'}, so it cannot sign: create an RSA key with key usage SIGN_VERIFY (RSA_3072 or RSA_4096) and have its certificate issued.`);
+    }
+    if (!info.KeySpec?.startsWith('RSA_')) {
+        throw new errors_NupkgSigningError('NU3014', `AWS KMS key ${name} is a ${info.KeySpec ?? 'unknown'} key: NuGet accepts only RSA signatures, so create an RSA key with key usage SIGN_VERIFY (RSA_3072 or RSA_4096).`);
+    }
+    if (!(info.PublicKey instanceof Uint8Array)) {
+        throw new errors_NupkgSigningError('NU3001', `AWS KMS returned no public key for key ${name}.`);
+    }
+    checkPublicKeyMatches(info.PublicKey, certificate, name, 'AWS KMS');
+    return signerFromDigestSigner(new AwsKmsSigner(client, name, info.SigningAlgorithms ?? [], certificate, chain));
+}
+function checkKeyId(keyId) {
+    const trimmed = keyId.trim();
+    if (trimmed === '' || trimmed.length > 2048 || /\s/.test(trimmed)) {
+        throw new errors_NupkgSigningError('NUPKG003', 'Give the AWS KMS key as a key id, key ARN, alias name (alias/NAME) or alias ARN.');
+    }
+    return trimmed;
+}
+
+;// CONCATENATED MODULE: ./src/sign/google-kms/crc32c.ts
+/**
+ * CRC32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum Cloud KMS uses for its
+ * end-to-end integrity fields (cloud.google.com/kms/docs/data-integrity-guidelines). Not the zip
+ * CRC-32 of src/package/crc32.ts: another polynomial, which zlib does not offer.
+ */
+const TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++)
+        c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+});
+function crc32c(data) {
+    let crc = 0xffffffff;
+    for (const byte of data)
+        crc = (TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
+}
+
+;// CONCATENATED MODULE: ./src/sign/google-kms/google-credentials.ts
+
+
+
+
+const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+const PROVIDER_NAME = /^projects\/\d{1,20}\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}\/providers\/[a-z0-9-]{4,32}$/;
+const SERVICE_ACCOUNT = /^[a-z0-9-]{6,30}@[a-z0-9.-]{1,100}\.iam\.gserviceaccount\.com$/;
+const MAX_CREDENTIALS_FILE_BYTES = 64 * 1024;
+/**
+ * An access token for Cloud KMS from the one source the target names: a token, workload identity
+ * federation, or a credentials file (else GOOGLE_APPLICATION_CREDENTIALS, which
+ * google-github-actions/auth sets). google-auth-library does the exchanges, loaded only here.
+ */
+async function googleAccessToken(target, env) {
+    const given = [
+        target.accessToken !== undefined && 'an access token',
+        target.workloadIdentityProvider !== undefined && 'a workload identity provider',
+        target.credentialsFile !== undefined && 'a credentials file',
+    ].filter((kind) => kind !== false);
+    if (given.length > 1) {
+        throw usage(`Give one Google credential, not ${given.join(' and ')}.`);
+    }
+    if (target.serviceAccount !== undefined && target.workloadIdentityProvider === undefined) {
+        throw usage('A Google service account is impersonated only after workload identity federation: give the workload identity provider too (a credentials file names its service account itself).');
+    }
+    if (target.accessToken !== undefined) {
+        if (target.accessToken.trim() === '')
+            throw usage('The Google access token is empty.');
+        return target.accessToken.trim();
+    }
+    try {
+        if (target.workloadIdentityProvider !== undefined) {
+            return await federatedToken(target, target.workloadIdentityProvider, env);
+        }
+        const file = target.credentialsFile ?? env.GOOGLE_APPLICATION_CREDENTIALS;
+        if (!file) {
+            throw usage("Google Cloud KMS needs credentials: a workload identity provider (--gcp-workload-identity-provider, the action's gcp-workload-identity-provider input; the job needs 'permissions: id-token: write'), an access token, or a credentials file (GOOGLE_APPLICATION_CREDENTIALS, as google-github-actions/auth sets it).");
+        }
+        return await fileToken(file);
+    }
+    catch (error) {
+        throw googleAuthError(error);
+    }
+}
+async function federatedToken(target, provider, env) {
+    if (!PROVIDER_NAME.test(provider)) {
+        throw usage(`'${provider.slice(0, 200)}' is not a workload identity provider name: give projects/PROJECT_NUMBER/locations/global/workloadIdentityPools/POOL/providers/PROVIDER (gcloud iam workload-identity-pools providers describe … --format 'value(name)').`);
+    }
+    if (target.serviceAccount !== undefined && !SERVICE_ACCOUNT.test(target.serviceAccount)) {
+        throw usage(`'${target.serviceAccount.slice(0, 200)}' is not a service account e-mail (NAME@PROJECT.iam.gserviceaccount.com).`);
+    }
+    const sts = serviceEndpoint(target.stsEndpoint ?? 'https://sts.googleapis.com', 'The Google STS endpoint');
+    const iam = serviceEndpoint(target.iamCredentialsEndpoint ?? 'https://iamcredentials.googleapis.com', 'The Google IAM Credentials endpoint');
+    // The audience google-github-actions/auth asks GitHub for by default.
+    const subjectToken = await requestGitHubOidcToken(`https://iam.googleapis.com/${provider}`, env, 'Google workload identity federation');
+    const { IdentityPoolClient } = await __nccwpck_require__.e(/* import() */ 492).then(__nccwpck_require__.t.bind(__nccwpck_require__, 492, 23));
+    const client = new IdentityPoolClient({
+        type: 'external_account',
+        audience: `//iam.googleapis.com/${provider}`,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        token_url: `${sts}/v1/token`,
+        ...(target.serviceAccount === undefined
+            ? {}
+            : {
+                service_account_impersonation_url: `${iam}/v1/projects/-/serviceAccounts/${target.serviceAccount}:generateAccessToken`,
+            }),
+        subject_token_supplier: { getSubjectToken: () => Promise.resolve(subjectToken) },
+        scopes: [SCOPE],
+    });
+    return tokenOf(await client.getAccessToken());
+}
+async function fileToken(file) {
+    const bytes = await (0,promises_.readFile)(file).catch((error) => {
+        throw new errors_NupkgSigningError('NUPKG002', `The Google credentials file '${file}' cannot be read (${describeError(error)}).`, { file, cause: error });
+    });
+    if (bytes.length > MAX_CREDENTIALS_FILE_BYTES) {
+        throw new errors_NupkgSigningError('NUPKG004', `The Google credentials file '${file}' is larger than ${MAX_CREDENTIALS_FILE_BYTES} bytes; real ones are a few KB.`, { file });
+    }
+    let json;
+    try {
+        json = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new errors_NupkgSigningError('NUPKG005', `The Google credentials file '${file}' is not JSON: give the file google-github-actions/auth or 'gcloud iam workload-identity-pools create-cred-config' wrote.`, { file });
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+        throw new errors_NupkgSigningError('NUPKG005', `The Google credentials file '${file}' is not a JSON object.`, { file });
+    }
+    const { GoogleAuth } = await __nccwpck_require__.e(/* import() */ 492).then(__nccwpck_require__.t.bind(__nccwpck_require__, 492, 23));
+    const auth = new GoogleAuth({ credentials: json, scopes: [SCOPE] });
+    const client = await auth.getClient();
+    return tokenOf(await client.getAccessToken());
+}
+function tokenOf(answer) {
+    if (!answer.token) {
+        throw new errors_NupkgSigningError('NU3001', 'Google issued no access token for Cloud KMS.');
+    }
+    return answer.token;
+}
+/**
+ * What google-auth-library threw, as a coded error. STS answers OAuth errors (invalid_grant for
+ * an expired or unaccepted OIDC token, RFC 6749 §5.2); IAM Credentials answers Google API errors
+ * (PERMISSION_DENIED when the federated identity may not impersonate the service account).
+ */
+function googleAuthError(error) {
+    if (error instanceof errors_NupkgSigningError)
+        return error;
+    const text = google_credentials_quote(describeError(error));
+    const status = error.response?.status;
+    if (/invalid_grant|invalid_request|unauthorized_client|invalid_target/.test(text)) {
+        return new errors_NupkgSigningError('NU3001', `Google STS refused GitHub's OIDC token (${text}): check the workload identity provider name, its attribute condition (it must accept this repository), and that the token is fresh (docs/google-cloud-kms.md).`, { cause: error });
+    }
+    if (status === 403 || /PERMISSION_DENIED|iam\.serviceAccounts\.getAccessToken/.test(text)) {
+        return new errors_NupkgSigningError('NU3001', `Google refused to issue the access token (${text}): grant the federated identity roles/iam.workloadIdentityUser on the service account (docs/google-cloud-kms.md).`, { cause: error });
+    }
+    return new errors_NupkgSigningError('NU3001', `Google authentication failed: ${text}.`, {
+        cause: error,
+    });
+}
+function usage(message) {
+    return new errors_NupkgSigningError('NUPKG003', message);
+}
+function google_credentials_quote(text) {
+    const line = text.replace(/[\r\n]+/g, ' ').trim();
+    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./src/sign/google-kms/google-kms-api.ts
+
+
+
+
+/** Cloud KMS answers are small JSON documents (a public key PEM is the largest, < 2 KB). */
+const MAX_ANSWER_BYTES = 256 * 1024;
+const TIMEOUT_MS = 30_000;
+/**
+ * One call of the Cloud KMS REST API (cloud.google.com/kms/docs/reference/rest) through the
+ * shared HTTP client: bounded, retried on 429 RESOURCE_EXHAUSTED, 5xx and network errors.
+ * A refusal becomes a coded error built from Google's error document (`{error: {status, message}}`).
+ */
+async function callCloudKms(url, accessToken, doing, body) {
+    let answer;
+    try {
+        answer = await sendWithRetries({
+            url,
+            method: body === undefined ? 'GET' : 'POST',
+            headers: {
+                Authorization: `Bearer ${accessToken}`,
+                Accept: 'application/json',
+                ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+            },
+            ...(body === undefined ? {} : { body: new TextEncoder().encode(JSON.stringify(body)) }),
+            maxResponseBytes: MAX_ANSWER_BYTES,
+            responseName: 'a Cloud KMS answer',
+            timeoutMs: TIMEOUT_MS,
+            redirects: { refuse: 'the access token goes only to the Cloud KMS endpoint' },
+            service: 'Cloud KMS',
+            readErrorBody: true,
+        }, { retries: 3, ...STANDARD_BACKOFF, honourRetryAfter: true });
+    }
+    catch (error) {
+        throw error instanceof HttpError ? cloudKmsError(error, doing) : error;
+    }
+    const document = parseJsonObject(answer.body);
+    if (document === undefined) {
+        throw new errors_NupkgSigningError('NU3001', `Cloud KMS answered with no JSON object while ${doing}.`);
+    }
+    return document;
+}
+/** Google's canonical error codes (google.rpc.Code) turned into what the user must change. */
+function cloudKmsError(error, doing) {
+    const { failure } = error;
+    if (failure.kind !== 'status')
+        return error;
+    const details = failure.body === undefined ? undefined : parseJsonObject(failure.body);
+    const inner = details?.error;
+    const status = typeof inner?.status === 'string' ? inner.status.slice(0, 40) : '';
+    const message = typeof inner?.message === 'string' ? google_kms_api_quote(inner.message) : '';
+    const said = `Cloud KMS answered HTTP ${failure.status}${status ? ` ${status}` : ''}${message ? ` (${message})` : ''} while ${doing}`;
+    const fail = (code, advice) => new errors_NupkgSigningError(code, `${said}: ${advice}`, { cause: error });
+    const attempts = error.context.attempts ?? 1;
+    if (failure.status === 429 || status === 'RESOURCE_EXHAUSTED') {
+        return fail('NUPKG006', `the request quota was exceeded (${attempts} attempts made): sign fewer packages per run, retry later, or raise the Cloud KMS quota "Cryptographic requests per minute".`);
+    }
+    if (failure.status === 401 || status === 'UNAUTHENTICATED') {
+        return fail('NU3001', 'the access token was not accepted (it has expired, or is not an OAuth access token): get a fresh one in the same job (google-github-actions/auth), or let the tool federate with gcp-workload-identity-provider.');
+    }
+    if (failure.status === 403 || status === 'PERMISSION_DENIED') {
+        return fail('NU3001', 'grant the identity roles/cloudkms.signerVerifier (cloudkms.cryptoKeyVersions.useToSign and viewPublicKey) on the key (docs/google-cloud-kms.md).');
+    }
+    if (failure.status === 404 || status === 'NOT_FOUND') {
+        return fail('NU3001', 'check the key version name (projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V).');
+    }
+    if (status === 'FAILED_PRECONDITION' && /DISABLED|DESTROY/.test(message)) {
+        return fail('NU3001', 'the key version is not enabled: enable it (gcloud kms keys versions enable) or give an enabled version.');
+    }
+    if (status === 'FAILED_PRECONDITION' || status === 'INVALID_ARGUMENT') {
+        return fail('NU3014', 'the key version cannot make RSA PKCS#1 v1.5 signatures: use an ASYMMETRIC_SIGN key with an RSA_SIGN_PKCS1_* algorithm.');
+    }
+    return failure.status >= 500
+        ? fail('NUPKG006', `Cloud KMS could not serve the request (${attempts} attempts made): retry later.`)
+        : fail('NU3001', 'see the Cloud KMS documentation for this error.');
+}
+function google_kms_api_quote(text) {
+    const line = text.replace(/[^\x20-\x7e]+/g, ' ').trim();
+    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+;// CONCATENATED MODULE: ./src/sign/google-kms/google-kms-signer.ts
+
+
+
+
+
+
+
+
+
+
+const KEY_VERSION_NAME = /^projects\/[a-z0-9-]{1,64}\/locations\/[a-z0-9-]{1,64}\/keyRings\/[\w-]{1,63}\/cryptoKeys\/[\w-]{1,63}\/cryptoKeyVersions\/\d{1,10}$/;
+/** RSASSA-PKCS1-v1_5 key versions: RSA_SIGN_PKCS1_<bits>_<hash> (CryptoKeyVersionAlgorithm). */
+const PKCS1_ALGORITHM = /^RSA_SIGN_PKCS1_(\d+)_(SHA256|SHA384|SHA512)$/;
+/**
+ * Signs with an RSA key version in Google Cloud KMS (docs/google-cloud-kms.md): `asymmetricSign`
+ * on the digest, with the CRC32C integrity fields checked as Google's data-integrity guidelines
+ * say: the request carries digestCrc32c, and the answer must report verifiedDigestCrc32c, name
+ * the key version asked and carry a signatureCrc32c that matches the signature.
+ */
+class GoogleKmsSigner {
+    certificate;
+    chain;
+    #name;
+    #endpoint;
+    #accessToken;
+    #hash;
+    constructor(name, endpoint, accessToken, hash, certificate, chain) {
+        this.certificate = certificate;
+        this.chain = chain;
+        this.#name = name;
+        this.#endpoint = endpoint;
+        this.#accessToken = accessToken;
+        this.#hash = hash;
+    }
+    async signDigest(digest, hashAlgorithm) {
+        if (hashAlgorithm !== this.#hash) {
+            const label = HASH_ALGORITHMS[this.#hash].label;
+            throw new errors_NupkgSigningError('NUPKG003', `Cloud KMS key version ${this.#name} signs ${label} digests only (its algorithm fixes the hash): sign with --hash-algorithm ${label} (the action's hash-algorithm input), or use a key version made for ${HASH_ALGORITHMS[hashAlgorithm].label}.`);
+        }
+        const doing = `signing with key version ${this.#name}`;
+        const answer = await callCloudKms(`${this.#endpoint}/v1/${this.#name}:asymmetricSign`, this.#accessToken, doing, {
+            digest: { [hashAlgorithm]: Buffer.from(digest).toString('base64') },
+            digestCrc32c: String(crc32c(digest)),
+        });
+        const corrupted = (why) => new errors_NupkgSigningError('NU3001', `Cloud KMS's answer failed its integrity check while ${doing}: ${why}. The request or answer was changed in transit; retry, and if it persists contact Google Cloud support.`);
+        if (answer.verifiedDigestCrc32c !== true) {
+            throw corrupted('the service did not confirm the digest checksum (verifiedDigestCrc32c)');
+        }
+        if (answer.name !== this.#name)
+            throw corrupted('it names another key version');
+        const signature = base64Field(answer.signature);
+        if (signature === undefined)
+            throw corrupted('it has no signature');
+        if (String(answer.signatureCrc32c) !== String(crc32c(signature))) {
+            throw corrupted('the signature does not match its signatureCrc32c');
+        }
+        return signature;
+    }
+    toString() {
+        return `GoogleKmsSigner(${this.#name}, access token redacted)`;
+    }
+    toJSON() {
+        return { type: 'GoogleKmsSigner', key: this.#name };
+    }
+    [external_node_util_.inspect.custom]() {
+        return this.toString();
+    }
+}
+/**
+ * Authenticates, reads the key version's public key (checked by its CRC32C) and checks that it
+ * is an RSA PKCS#1 signing key whose public key is the certificate's, before any package is touched.
+ */
+async function createGoogleKmsSigner(options) {
+    const { certificateChainPem, env = process.env, ...target } = options;
+    const { certificate, chain } = certificateChainFor(certificateChainPem, 'Google Cloud KMS');
+    const name = target.keyVersion.trim();
+    if (!KEY_VERSION_NAME.test(name)) {
+        throw new errors_NupkgSigningError('NUPKG003', `'${name.slice(0, 300)}' is not a Cloud KMS key version name: give projects/PROJECT/locations/LOCATION/keyRings/RING/cryptoKeys/KEY/cryptoKeyVersions/N.`);
+    }
+    const endpoint = serviceEndpoint(target.endpoint ?? 'https://cloudkms.googleapis.com', 'The Cloud KMS endpoint');
+    const accessToken = await googleAccessToken(target, env);
+    const doing = `reading the public key of key version ${name}`;
+    const key = await callCloudKms(`${endpoint}/v1/${name}/publicKey`, accessToken, doing);
+    const algorithm = typeof key.algorithm === 'string' ? key.algorithm.slice(0, 60) : 'unknown';
+    const pkcs1 = PKCS1_ALGORITHM.exec(algorithm);
+    if (pkcs1 === null) {
+        throw new errors_NupkgSigningError('NU3014', `Cloud KMS key version ${name} has algorithm ${algorithm}: NuGet accepts only RSA PKCS#1 v1.5 signatures, so create an ASYMMETRIC_SIGN key with algorithm RSA_SIGN_PKCS1_3072_SHA256 (or another RSA_SIGN_PKCS1_*).`);
+    }
+    if (typeof key.pem !== 'string' ||
+        String(key.pemCrc32c) !== String(crc32c(Buffer.from(key.pem)))) {
+        throw new errors_NupkgSigningError('NU3001', `Cloud KMS's public key for ${name} failed its integrity check (pemCrc32c): retry.`);
+    }
+    const spki = (0,external_node_crypto_.createPublicKey)(key.pem).export({ type: 'spki', format: 'der' });
+    checkPublicKeyMatches(spki, certificate, name, 'Google Cloud KMS');
+    const hash = (pkcs1[2] ?? 'SHA256').toLowerCase();
+    return signerFromDigestSigner(new GoogleKmsSigner(name, endpoint, accessToken, hash, certificate, chain));
+}
+function base64Field(value) {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(value))
+        return undefined;
+    return new Uint8Array(Buffer.from(value, 'base64'));
 }
 
 ;// CONCATENATED MODULE: ./src/sign/azure/azure-credential.ts
@@ -52925,7 +53910,7 @@ class KeyVaultSigner {
     toJSON() {
         return { type: 'KeyVaultSigner', certificate: this.label };
     }
-    [external_node_util_namespaceObject.inspect.custom]() {
+    [external_node_util_.inspect.custom]() {
         return this.toString();
     }
 }
@@ -53013,7 +53998,7 @@ function pemIssuers(pem) {
 }
 function isCertificate(der) {
     try {
-        new external_node_crypto_namespaceObject.X509Certificate(der);
+        new external_node_crypto_.X509Certificate(der);
         return true;
     }
     catch {
@@ -53031,8 +54016,8 @@ function key_vault_signer_printable(text) {
     return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 32);
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./src/sign/run-bounded-process.ts
 
 class BoundedProcessError extends Error {
@@ -53047,7 +54032,7 @@ const DEFAULT_MAX_STDERR_BYTES = 64 * 1024;
 function runBoundedProcess(run) {
     const maxStderr = run.maxStderrBytes ?? DEFAULT_MAX_STDERR_BYTES;
     return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(run.file, run.args, {
+        const child = (0,external_node_child_process_.spawn)(run.file, run.args, {
             env: run.env,
             ...(run.cwd === undefined ? {} : { cwd: run.cwd }),
             ...(run.windowsVerbatimArguments ? { windowsVerbatimArguments: true } : {}),
@@ -53114,7 +54099,7 @@ async function checkTarget(target) {
     if (target.pin === '') {
         throw new errors_NupkgSigningError('NUPKG003', 'The PKCS#11 PIN is empty: pass the token user PIN from a secret.');
     }
-    const info = await (0,promises_namespaceObject.stat)(target.module).catch((error) => {
+    const info = await (0,promises_.stat)(target.module).catch((error) => {
         throw new errors_NupkgSigningError('NUPKG002', `The PKCS#11 module '${target.module}' cannot be read (${describeError(error)}): install the token's module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so; a vendor HSM: its client package) and give its path.`, { file: target.module, cause: error });
     });
     if (!info.isFile()) {
@@ -53193,7 +54178,7 @@ async function runPkcs11Tool(target, args, input = new Uint8Array(0)) {
     const status = result.signal
         ? `was killed by ${result.signal}`
         : `exited with code ${result.code ?? '?'}`;
-    throw failure(explain(text, target) ?? `${program} ${status}${quote(text)}.`);
+    throw failure(explain(text, target) ?? `${program} ${status}${pkcs11_tool_quote(text)}.`);
 }
 /** Known answers of pkcs11-tool and the module, turned into what the user must change. */
 function explain(stderr, target) {
@@ -53214,7 +54199,7 @@ function explain(stderr, target) {
         return `There is no token in slot ${target.slot ?? '(first)'} of module '${target.module}': list the slots with 'pkcs11-tool --module ${target.module} -L'.`;
     }
     if (/Failed to load pkcs11 module/.test(stderr)) {
-        return `pkcs11-tool cannot load the PKCS#11 module '${target.module}'${quote(stderr)}: give the path of the token's module built for this machine.`;
+        return `pkcs11-tool cannot load the PKCS#11 module '${target.module}'${pkcs11_tool_quote(stderr)}: give the path of the token's module built for this machine.`;
     }
     if (/Private key not found/.test(stderr)) {
         return `There is no private key with ${describeKey(target)} on ${token}: list the keys with 'pkcs11-tool --module ${target.module} --login --list-objects --type privkey' and give the key's id or label.`;
@@ -53225,7 +54210,7 @@ function failure(message, cause) {
     return new errors_NupkgSigningError('NU3001', message, cause === undefined ? {} : { cause });
 }
 /** The tool's last message, for errors we have no better words for. */
-function quote(stderr) {
+function pkcs11_tool_quote(stderr) {
     const lines = stderr
         .split(/\r?\n/)
         .map((line) => line.trim())
@@ -53339,7 +54324,7 @@ async function token_certificates_readCertificate(target, selection) {
 }
 function token_certificates_parse(der, target, which) {
     try {
-        return new external_node_crypto_namespaceObject.X509Certificate(der);
+        return new external_node_crypto_.X509Certificate(der);
     }
     catch (error) {
         throw new errors_NupkgSigningError('NU3001', `The certificate object with ${which} on ${describeToken(target)} is not a valid X.509 certificate: write the DER certificate again with 'pkcs11-tool --write-object cert.der --type cert'.`, { cause: error });
@@ -53382,7 +54367,7 @@ class Pkcs11Signer {
     toJSON() {
         return { type: 'Pkcs11Signer', key: describeKey(this.#target), pin: '[redacted]' };
     }
-    [external_node_util_namespaceObject.inspect.custom]() {
+    [external_node_util_.inspect.custom]() {
         return this.toString();
     }
 }
@@ -53575,7 +54560,7 @@ function unterminated(quote) {
 const CURRENT_HOST = {
     platform: process.platform,
     env: process.env,
-    isFile: (path) => (0,external_node_fs_namespaceObject.statSync)(path, { throwIfNoEntry: false })?.isFile() === true,
+    isFile: (path) => (0,external_node_fs_.statSync)(path, { throwIfNoEntry: false })?.isFile() === true,
 };
 /** cmd.exe's special characters, each escaped with ^ (outside quotes cmd honours every caret). */
 const CMD_META = /([()[\]%!^"`<>&|;, *?])/g;
@@ -53616,15 +54601,15 @@ function resolveWindowsProgram(program, host) {
     const extensions = (variable(host.env, 'PATHEXT') || DEFAULT_PATHEXT)
         .split(';')
         .filter((ext) => ext !== '');
-    const hasExtension = external_node_path_namespaceObject.win32.extname(program) !== '';
+    const hasExtension = external_node_path_.win32.extname(program) !== '';
     const candidates = (base) => hasExtension ? [base, ...extensions.map((ext) => base + ext)] : extensions.map((e) => base + e);
-    if (/[\\/]/.test(program) || external_node_path_namespaceObject.win32.isAbsolute(program)) {
+    if (/[\\/]/.test(program) || external_node_path_.win32.isAbsolute(program)) {
         return candidates(program).find((path) => host.isFile(path));
     }
     for (const directory of (variable(host.env, 'PATH') ?? '').split(';')) {
         if (directory.trim() === '')
             continue;
-        const found = candidates(external_node_path_namespaceObject.win32.join(directory.replace(/^"|"$/g, ''), program)).find((path) => host.isFile(path));
+        const found = candidates(external_node_path_.win32.join(directory.replace(/^"|"$/g, ''), program)).find((path) => host.isFile(path));
         if (found)
             return found;
     }
@@ -53647,7 +54632,7 @@ function checkBatchWord(word) {
 }
 /** The batch file's path: cmd.exe's special characters (spaces too) escaped with ^. */
 function escapeCmdCommand(path) {
-    return external_node_path_namespaceObject.win32.normalize(path).replace(CMD_META, '^$1');
+    return external_node_path_.win32.normalize(path).replace(CMD_META, '^$1');
 }
 /**
  * One argument: quoted for the Microsoft C runtime (backslashes before a quote or the end doubled,
@@ -53665,7 +54650,7 @@ function escapeCmdArgument(argument) {
 
 
 /** Largest signature answer accepted (LIMITS.maxRemoteSignerAnswerBytes). */
-const MAX_ANSWER_BYTES = LIMITS.maxRemoteSignerAnswerBytes;
+const protocol_MAX_ANSWER_BYTES = LIMITS.maxRemoteSignerAnswerBytes;
 function buildRemoteSignRequest(digest, hashAlgorithm, certificateFingerprint, keyId) {
     return {
         digest: Buffer.from(digest).toString('base64'),
@@ -53772,7 +54757,7 @@ class CommandSigner {
                 ...(plan.windowsVerbatimArguments ? { windowsVerbatimArguments: true } : {}),
                 input: `${JSON.stringify(request)}\n`,
                 timeoutMs: this.timeoutMs,
-                maxStdoutBytes: MAX_ANSWER_BYTES,
+                maxStdoutBytes: protocol_MAX_ANSWER_BYTES,
             });
         }
         catch (error) {
@@ -53879,7 +54864,7 @@ class HttpSigner {
     toJSON() {
         return { type: 'HttpSigner', url: this.#label };
     }
-    [external_node_util_namespaceObject.inspect.custom]() {
+    [external_node_util_.inspect.custom]() {
         return this.toString();
     }
 }
@@ -53938,6 +54923,8 @@ function createRemoteSigner(options) {
 
 
 
+
+
 /** Builds the one signer the inputs describe: a local key or a remote one (docs/remote-signing.md). */
 async function createSigner(inputs) {
     const kinds = [
@@ -53946,10 +54933,12 @@ async function createSigner(inputs) {
         inputs.signCommand !== undefined && 'a signing command',
         inputs.signUrl && 'a signing URL',
         inputs.pkcs11 && 'a PKCS#11 token key',
+        inputs.awsKms && 'an AWS KMS key',
+        inputs.googleKms && 'a Google Cloud KMS key',
         inputs.azureKeyVault && 'an Azure Key Vault certificate',
     ].filter(Boolean);
     if (kinds.length !== 1) {
-        throw new errors_NupkgSigningError('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL, a PKCS#11 token key or an Azure Key Vault certificate (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
+        throw new errors_NupkgSigningError('NUPKG003', `Give exactly one signing key source: a PFX, a PEM private key, a signing command, a signing URL, a PKCS#11 token key, an Azure Key Vault certificate or a cloud KMS key (got ${kinds.length === 0 ? 'none' : kinds.join(', ')}).`);
     }
     if (inputs.pfx || inputs.privateKeyPem) {
         if (inputs.privateKeyPem &&
@@ -53970,6 +54959,19 @@ async function createSigner(inputs) {
         return createPkcs11Signer({
             ...inputs.pkcs11,
             ...(inputs.certificateChainPem ? { certificateChainPem: inputs.certificateChainPem } : {}),
+        });
+    }
+    const chainPem = inputs.certificateChainPem;
+    if (inputs.awsKms) {
+        return createAwsKmsSigner({
+            ...inputs.awsKms,
+            ...(chainPem ? { certificateChainPem: chainPem } : {}),
+        });
+    }
+    if (inputs.googleKms) {
+        return createGoogleKmsSigner({
+            ...inputs.googleKms,
+            ...(chainPem ? { certificateChainPem: chainPem } : {}),
         });
     }
     if (inputs.azureKeyVault) {
@@ -54023,7 +55025,7 @@ async function runSigning(options) {
     const outcomes = [];
     const cleaned = new Set();
     for (const file of files) {
-        const outputPath = options.outputDirectory === undefined ? file : (0,external_node_path_namespaceObject.join)(options.outputDirectory, (0,external_node_path_namespaceObject.basename)(file));
+        const outputPath = options.outputDirectory === undefined ? file : (0,external_node_path_.join)(options.outputDirectory, (0,external_node_path_.basename)(file));
         const removed = await removeStaleTemporariesOnce(outputPath, cleaned);
         const cleanup = removed.length > 0 ? { removedTemporaries: removed } : {};
         try {
@@ -54077,7 +55079,7 @@ function runTrustStores() {
 /** `--output` may name a new folder, or a symlink to one; anything else fails before signing. */
 async function createOutputDirectory(directory) {
     try {
-        await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+        await (0,promises_.mkdir)(directory, { recursive: true });
     }
     catch (error) {
         throw new errors_NupkgSigningError('NUPKG002', `Cannot use '${directory}' as the output folder: ${describeError(error)}. Name a folder, or a path where one can be created.`, { file: directory, cause: error });
@@ -54100,7 +55102,7 @@ function removedTemporariesNote(outcome) {
     const [first] = removed;
     if (first === undefined)
         return undefined;
-    return `Removed ${removed.length} temporary file(s) left in ${(0,external_node_path_namespaceObject.dirname)(first)} by an interrupted signing run.`;
+    return `Removed ${removed.length} temporary file(s) left in ${(0,external_node_path_.dirname)(first)} by an interrupted signing run.`;
 }
 function succeeded(file, result) {
     return {
@@ -54254,6 +55256,105 @@ function createProgress(out, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/cli/commands/kms-options.ts
+
+/**
+ * The cloud key service options of `sign` (docs/aws-kms.md, docs/google-cloud-kms.md), kept here
+ * so that sign.ts only spreads them in. Credentials never come from argv: AWS reads its standard
+ * variables or assumes a role with GitHub's OIDC token; a Google access token comes from the
+ * variable --gcp-access-token-env names.
+ */
+const KMS_OPTIONS = {
+    'aws-kms-key': { type: 'string' },
+    'aws-region': { type: 'string' },
+    'aws-role-arn': { type: 'string' },
+    'aws-kms-endpoint': { type: 'string' },
+    'aws-sts-endpoint': { type: 'string' },
+    'gcp-kms-key-version': { type: 'string' },
+    'gcp-workload-identity-provider': { type: 'string' },
+    'gcp-service-account': { type: 'string' },
+    'gcp-access-token-env': { type: 'string' },
+    'gcp-credentials': { type: 'string' },
+    'gcp-kms-endpoint': { type: 'string' },
+    'gcp-sts-endpoint': { type: 'string' },
+    'gcp-iam-credentials-endpoint': { type: 'string' },
+};
+/** The key-source options these add, for sign.ts's "give exactly one" check. */
+const KMS_KEY_SOURCES = ['aws-kms-key', 'gcp-kms-key-version'];
+// Descriptions start at column 34 and end by column 80, as the rest of `sign --help`.
+const KMS_KEY_SOURCE_USAGE = `  --aws-kms-key KEY               sign with an RSA key in AWS KMS (key id, ARN
+                                  or alias/NAME), with --certificate-chain
+                                  (docs/aws-kms.md)
+  --gcp-kms-key-version NAME      sign with an RSA key version in Google Cloud
+                                  KMS, with --certificate-chain
+                                  (docs/google-cloud-kms.md)`;
+const KMS_OPTIONS_USAGE = `  --aws-region REGION             AWS region (default AWS_REGION, or the ARN's)
+  --aws-role-arn ARN              assume this role with GitHub's OIDC token
+                                  (else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)
+  --aws-kms-endpoint URL          KMS endpoint (a VPC endpoint)
+  --aws-sts-endpoint URL          STS endpoint for --aws-role-arn
+  --gcp-workload-identity-provider NAME
+                                  federate GitHub's OIDC token: projects/N/
+                                  locations/global/workloadIdentityPools/
+                                  POOL/providers/ID
+  --gcp-service-account EMAIL     impersonate it after federation
+  --gcp-access-token-env NAME     env var holding a Google access token
+  --gcp-credentials FILE          credentials JSON (default:
+                                  GOOGLE_APPLICATION_CREDENTIALS)
+  --gcp-kms-endpoint URL          Cloud KMS endpoint; also --gcp-sts-endpoint
+                                  and --gcp-iam-credentials-endpoint URL`;
+/** The cloud key inputs the options describe; {} when none of the key options is given. */
+function kmsKeyInputs(values, env) {
+    const aws = values['aws-kms-key'];
+    const google = values['gcp-kms-key-version'];
+    const stray = (prefix) => Object.keys(KMS_OPTIONS).filter((name) => name.startsWith(prefix) && values[name] !== undefined);
+    const optional = (name, value) => value === undefined ? {} : { [name]: value };
+    if (aws === undefined && stray('aws-').length > 0) {
+        throw kms_options_usage(`${flags(stray('aws-'))} need --aws-kms-key.`);
+    }
+    if (google === undefined && stray('gcp-').length > 0) {
+        throw kms_options_usage(`${flags(stray('gcp-'))} need --gcp-kms-key-version.`);
+    }
+    if (aws !== undefined) {
+        return {
+            awsKms: {
+                keyId: aws,
+                env,
+                ...optional('region', values['aws-region']),
+                ...optional('roleArn', values['aws-role-arn']),
+                ...optional('endpoint', values['aws-kms-endpoint']),
+                ...optional('stsEndpoint', values['aws-sts-endpoint']),
+            },
+        };
+    }
+    if (google === undefined)
+        return {};
+    const tokenVariable = values['gcp-access-token-env'];
+    const token = tokenVariable === undefined ? undefined : env[tokenVariable];
+    if (tokenVariable !== undefined && !token) {
+        throw kms_options_usage(`The Google access token variable ${tokenVariable} is not set: put the token in it, or use --gcp-workload-identity-provider.`);
+    }
+    return {
+        googleKms: {
+            keyVersion: google,
+            env,
+            ...optional('accessToken', token),
+            ...optional('workloadIdentityProvider', values['gcp-workload-identity-provider']),
+            ...optional('serviceAccount', values['gcp-service-account']),
+            ...optional('credentialsFile', values['gcp-credentials']),
+            ...optional('endpoint', values['gcp-kms-endpoint']),
+            ...optional('stsEndpoint', values['gcp-sts-endpoint']),
+            ...optional('iamCredentialsEndpoint', values['gcp-iam-credentials-endpoint']),
+        },
+    };
+}
+function flags(names) {
+    return names.map((name) => `--${name}`).join(', ');
+}
+function kms_options_usage(message) {
+    return new errors_NupkgSigningError('NUPKG003', message);
+}
+
 ;// CONCATENATED MODULE: ./src/report/azure.ts
 
 /**
@@ -54385,7 +55486,7 @@ function codeTitle(code) {
  * own spelling. `platform` (default: the running one) picks the path rules, so both are tested.
  */
 function workspacePath(file, workspace, cwd, platform = process.platform) {
-    const path = platform === 'win32' ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
+    const path = platform === 'win32' ? external_node_path_.win32 : external_node_path_.posix;
     const absolute = path.resolve(cwd, file);
     const inside = path.relative(workspace, absolute);
     if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))
@@ -54444,9 +55545,9 @@ function rule(code) {
 function sarif_location(file, options) {
     const platform = options.platform ?? process.platform;
     const path = workspacePath(file, options.workspace, options.cwd, platform);
-    const isAbsolute = (platform === 'win32' ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix).isAbsolute(path);
+    const isAbsolute = (platform === 'win32' ? external_node_path_.win32 : external_node_path_.posix).isAbsolute(path);
     const artifactLocation = isAbsolute
-        ? { uri: (0,external_node_url_namespaceObject.pathToFileURL)(path, { windows: platform === 'win32' }).href }
+        ? { uri: (0,external_node_url_.pathToFileURL)(path, { windows: platform === 'win32' }).href }
         : { uri: relativeUri(path), uriBaseId: '%SRCROOT%' };
     return { physicalLocation: { artifactLocation } };
 }
@@ -54778,10 +55879,10 @@ async function writeReportFiles(files, data) {
     const write = async (path, render) => {
         if (path === undefined)
             return;
-        const absolute = (0,external_node_path_namespaceObject.resolve)(data.cwd, path);
+        const absolute = (0,external_node_path_.resolve)(data.cwd, path);
         try {
-            await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(absolute), { recursive: true });
-            await (0,promises_namespaceObject.writeFile)(absolute, render());
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(absolute), { recursive: true });
+            await (0,promises_.writeFile)(absolute, render());
         }
         catch (error) {
             // An I/O error gets a code like every other one (exit 2, and the --json error document).
@@ -54932,6 +56033,7 @@ async function publishCliRun(run, values, out, env, cwd = process.cwd()) {
 
 
 
+
 const PASSWORD_VARIABLE = 'NUPKG_SIGNING_CERTIFICATE_PASSWORD';
 const DEFAULT_TOKEN_VARIABLE = 'NUPKG_SIGNING_TOKEN';
 const DEFAULT_PKCS11_PIN_VARIABLE = 'NUPKG_SIGNING_PKCS11_PIN';
@@ -54947,6 +56049,7 @@ Author-signs NuGet packages the way 'dotnet nuget sign' does. Give one key sourc
   --sign-url URL                  POST each digest to a key service (docs/remote-signing.md)
   --pkcs11-module FILE            sign with a key in an HSM or token through its PKCS#11
                                   module, driven by OpenSC's pkcs11-tool (docs/pkcs11.md)
+${KMS_KEY_SOURCE_USAGE}
   --azure-key-vault URL           sign with a certificate's key in Azure Key Vault
                                   (https://NAME.vault.azure.net; options below)
 
@@ -54963,6 +56066,7 @@ Options:
   --pkcs11-pin-env NAME           env var holding the token user PIN
                                   (default ${DEFAULT_PKCS11_PIN_VARIABLE})
   --pkcs11-tool PATH              pkcs11-tool program (default: from PATH)
+${KMS_OPTIONS_USAGE}
   --hash-algorithm ALG            SHA256 (default), SHA384 or SHA512
   --timestamper URL               RFC 3161 server; repeat to give fallbacks (tried in order)
   --timestamp-hash-algorithm ALG  SHA256 (default), SHA384 or SHA512
@@ -54981,7 +56085,7 @@ ${AZURE_KEY_VAULT_USAGE}
 Exit codes: 0 every package was signed, 1 some package was not, 2 usage or I/O error.`;
 /** `nupkg-signing sign`: maps argv to signing options, signs each package, reports. */
 async function runSign(argv, out, now, env = process.env) {
-    const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
+    const { values, positionals } = (0,external_node_util_.parseArgs)({
         args: argv,
         allowPositionals: true,
         options: {
@@ -55000,6 +56104,7 @@ async function runSign(argv, out, now, env = process.env) {
             'pkcs11-key-label': { type: 'string' },
             'pkcs11-pin-env': { type: 'string', default: DEFAULT_PKCS11_PIN_VARIABLE },
             'pkcs11-tool': { type: 'string' },
+            ...KMS_OPTIONS,
             ...AZURE_KEY_VAULT_OPTIONS,
             'hash-algorithm': { type: 'string', default: 'SHA256' },
             timestamper: { type: 'string', multiple: true, default: [] },
@@ -55019,7 +56124,7 @@ async function runSign(argv, out, now, env = process.env) {
         return 0;
     }
     if (positionals.length === 0) {
-        throw usage('sign needs at least one FILE, DIR or GLOB. See --help.');
+        throw sign_usage('sign needs at least one FILE, DIR or GLOB. See --help.');
     }
     // Options are checked before any key file is read.
     const failOn = parseFailOn(values);
@@ -55057,11 +56162,12 @@ async function readKeyInputs(values, env) {
         'sign-command',
         'sign-url',
         'pkcs11-module',
+        ...KMS_KEY_SOURCES,
         'azure-key-vault',
     ];
     const given = sources.filter((name) => values[name] !== undefined);
     if (given.length !== 1) {
-        throw usage(`Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url, --pkcs11-module and --azure-key-vault (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`);
+        throw sign_usage(`Give exactly one of --certificate-path, --private-key, --sign-command, --sign-url, --pkcs11-module, --azure-key-vault, --aws-kms-key and --gcp-kms-key-version (got ${given.length === 0 ? 'none' : given.map((n) => `--${n}`).join(', ')}).`);
     }
     const password = values['certificate-password'] ?? env[PASSWORD_VARIABLE];
     const chainPath = values['certificate-chain'];
@@ -55069,7 +56175,7 @@ async function readKeyInputs(values, env) {
     const keyPath = values['private-key'];
     const token = env[values['sign-token-env']];
     return {
-        ...(pfxPath !== undefined ? { pfx: await (0,promises_namespaceObject.readFile)(pfxPath).catch(sign_unreadable(pfxPath)) } : {}),
+        ...(pfxPath !== undefined ? { pfx: await (0,promises_.readFile)(pfxPath).catch(sign_unreadable(pfxPath)) } : {}),
         ...(keyPath !== undefined ? { privateKeyPem: await readText(keyPath) } : {}),
         ...(password !== undefined ? { password } : {}),
         ...(chainPath !== undefined ? { certificateChainPem: await readChain(chainPath) } : {}),
@@ -55078,6 +56184,7 @@ async function readKeyInputs(values, env) {
         ...(values['key-id'] !== undefined ? { keyId: values['key-id'] } : {}),
         ...(token ? { bearerToken: token } : {}),
         ...pkcs11Inputs(values, env),
+        ...kmsKeyInputs(values, env),
         ...azureKeyVaultInputs(values, env),
         source: pfxPath ?? keyPath ?? chainPath ?? '',
     };
@@ -55090,15 +56197,15 @@ function pkcs11Inputs(values, env) {
     const key = values['pkcs11-key'];
     const keyLabel = values['pkcs11-key-label'];
     if ((key === undefined) === (keyLabel === undefined)) {
-        throw usage('Give exactly one of --pkcs11-key (the hex key id) and --pkcs11-key-label.');
+        throw sign_usage('Give exactly one of --pkcs11-key (the hex key id) and --pkcs11-key-label.');
     }
     if (values['pkcs11-token'] !== undefined && values['pkcs11-slot'] !== undefined) {
-        throw usage('Give --pkcs11-token or --pkcs11-slot, not both.');
+        throw sign_usage('Give --pkcs11-token or --pkcs11-slot, not both.');
     }
     const pinVariable = values['pkcs11-pin-env'];
     const pin = env[pinVariable];
     if (!pin) {
-        throw usage(`The PKCS#11 PIN variable ${pinVariable} is not set: put the token user PIN in it (or name another variable with --pkcs11-pin-env).`);
+        throw sign_usage(`The PKCS#11 PIN variable ${pinVariable} is not set: put the token user PIN in it (or name another variable with --pkcs11-pin-env).`);
     }
     const optional = (name, value) => value === undefined ? {} : { [name]: value };
     return {
@@ -55138,15 +56245,15 @@ function renderText(outcomes, expansion) {
 function hashOption(value, option) {
     const parsed = parseHashAlgorithmName(value);
     if (!parsed)
-        throw usage(`${option} must be SHA256, SHA384 or SHA512, not '${value}'.`);
+        throw sign_usage(`${option} must be SHA256, SHA384 or SHA512, not '${value}'.`);
     return parsed;
 }
 /** A chain file, PEM or DER (a Windows .cer export), as PEM text. */
 async function readChain(path) {
-    return certificateChainText(await (0,promises_namespaceObject.readFile)(path).catch(sign_unreadable(path)), path);
+    return certificateChainText(await (0,promises_.readFile)(path).catch(sign_unreadable(path)), path);
 }
 async function readText(path) {
-    return (0,promises_namespaceObject.readFile)(path, 'utf8').catch(sign_unreadable(path));
+    return (0,promises_.readFile)(path, 'utf8').catch(sign_unreadable(path));
 }
 function sign_unreadable(path) {
     return (error) => {
@@ -55156,7 +56263,7 @@ function sign_unreadable(path) {
         });
     };
 }
-function usage(message) {
+function sign_usage(message) {
     return new errors_NupkgSigningError('NUPKG003', message);
 }
 
@@ -55594,12 +56701,12 @@ function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
     if (!hash)
         return false;
     try {
-        const key = (0,external_node_crypto_namespaceObject.createPublicKey)({
+        const key = (0,external_node_crypto_.createPublicKey)({
             key: Buffer.from(signerPublicKeyInfo),
             format: 'der',
             type: 'spki',
         });
-        return (0,external_node_crypto_namespaceObject.verify)(hash, data, key, signature);
+        return (0,external_node_crypto_.verify)(hash, data, key, signature);
     }
     catch {
         return false;
@@ -55760,18 +56867,18 @@ function isTime(block) {
 /** At most this many files are read from a revocation directory. */
 const MAX_FILES = 10_000;
 async function readRevocationDirectory(directory, maxBytes) {
-    const names = (await (0,promises_namespaceObject.readdir)(directory)).sort().slice(0, MAX_FILES);
+    const names = (await (0,promises_.readdir)(directory)).sort().slice(0, MAX_FILES);
     const ocspResponses = [];
     const crls = [];
     for (const name of names) {
         const lower = name.toLowerCase();
         if (!lower.endsWith('.ocsp') && !lower.endsWith('.crl'))
             continue;
-        const path = (0,external_node_path_namespaceObject.join)(directory, name);
-        const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+        const path = (0,external_node_path_.join)(directory, name);
+        const info = await (0,promises_.stat)(path).catch(() => undefined);
         if (!info?.isFile() || info.size > maxBytes)
             continue;
-        const bytes = new Uint8Array(await (0,promises_namespaceObject.readFile)(path));
+        const bytes = new Uint8Array(await (0,promises_.readFile)(path));
         if (lower.endsWith('.ocsp')) {
             ocspResponses.push(bytes);
         }
@@ -55788,10 +56895,10 @@ async function readRevocationDirectory(directory, maxBytes) {
 }
 /** Saves a downloaded response for later runs (best effort: a read-only cache is not an error). */
 async function saveToDirectory(directory, key, extension, bytes) {
-    const name = `${(0,external_node_crypto_namespaceObject.createHash)('sha256').update(key).digest('hex').slice(0, 32)}.${extension}`;
+    const name = `${(0,external_node_crypto_.createHash)('sha256').update(key).digest('hex').slice(0, 32)}.${extension}`;
     try {
-        await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(directory, name), bytes);
+        await (0,promises_.mkdir)(directory, { recursive: true });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(directory, name), bytes);
     }
     catch {
         // ignored: the cache only saves time
@@ -56004,7 +57111,7 @@ function parseOrSkip(der) {
     }
 }
 function hash(algorithm, data) {
-    return (0,external_node_crypto_namespaceObject.createHash)(algorithm).update(data).digest();
+    return (0,external_node_crypto_.createHash)(algorithm).update(data).digest();
 }
 
 ;// CONCATENATED MODULE: ./src/revocation/sources.ts
@@ -56046,7 +57153,7 @@ class RevocationSources {
         const timeoutMs = budget.nextTimeoutMs();
         if (timeoutMs === undefined)
             return { problem: BUDGET_SPENT };
-        const nonce = (0,external_node_crypto_namespaceObject.randomBytes)(16);
+        const nonce = (0,external_node_crypto_.randomBytes)(16);
         try {
             const request = {
                 body: buildOcspRequest(certificate, issuer, nonce),
@@ -56257,7 +57364,7 @@ class Reasons {
 }
 /** Issuer (name and key) and serial number: what identifies a certificate to a responder. */
 function cacheKey(certificate, issuer) {
-    const issuerHash = (0,external_node_crypto_namespaceObject.createHash)('sha256')
+    const issuerHash = (0,external_node_crypto_.createHash)('sha256')
         .update(issuer.subjectDer)
         .update(issuer.subjectPublicKeyInfoDer)
         .digest('hex');
@@ -56265,7 +57372,7 @@ function cacheKey(certificate, issuer) {
 }
 function isDirectory(path) {
     try {
-        return (0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+        return (0,external_node_fs_.statSync)(path).isDirectory();
     }
     catch {
         return false;
@@ -56786,7 +57893,7 @@ function discoverNuGetConfig(options) {
 function nugetConfigFiles(options) {
     const platform = options.platform ?? process.platform;
     const windows = platform === 'win32';
-    const path = windows ? external_node_path_namespaceObject.win32 : external_node_path_namespaceObject.posix;
+    const path = windows ? external_node_path_.win32 : external_node_path_.posix;
     // PathUtility.IsFileSystemCaseInsensitive: one spelling there (the system matches any case);
     // on a case-sensitive system the first existing of three spellings.
     const caseInsensitive = windows || platform === 'darwin';
@@ -56852,7 +57959,7 @@ function machineWideDirectory(env, platform, path) {
 function configFilesIn(directory, windows) {
     let names;
     try {
-        names = (0,external_node_fs_namespaceObject.readdirSync)(directory);
+        names = (0,external_node_fs_.readdirSync)(directory);
     }
     catch {
         return [];
@@ -56878,7 +57985,7 @@ function ordinal(ignoreCase) {
  */
 function isFile(path) {
     try {
-        return !(0,external_node_fs_namespaceObject.statSync)(path).isDirectory();
+        return !(0,external_node_fs_.statSync)(path).isDirectory();
     }
     catch {
         return false;
@@ -57333,7 +58440,7 @@ async function computeSignedPackageHash(archive, signature, algorithm, options =
     const startOfLocalHeaders = offsetAt(0);
     const signatureStart = offsetAt(signatureRank);
     const signatureEnd = spanEnd(signatureRank);
-    const hash = (0,external_node_crypto_namespaceObject.createHash)(algorithm);
+    const hash = (0,external_node_crypto_.createHash)(algorithm);
     const reader = new ChunkedReader(file, hash);
     const inspect = options.onLocalHeader;
     let nextRank = 0;
@@ -57567,7 +58674,7 @@ async function checkIntegrity(archive, signatureRecord, content) {
             issues_issue('NUPKG008', 'warning', `The central directory and the local file headers disagree (${mismatches.slice(0, 3).join('; ')}${mismatches.length > 3 ? `; and ${mismatches.length - 3} more` : ''}): the archive is damaged or crafted to show different files to different tools. Rebuild it.`),
         ]
         : [];
-    if (actual.length !== expected.length || !(0,external_node_crypto_namespaceObject.timingSafeEqual)(actual, expected)) {
+    if (actual.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(actual, expected)) {
         return [
             ...tampered(`The package integrity check failed: the ${parsed.hashAlgorithm.toUpperCase()} hash of the package content does not match the signed hash.`),
             ...crossCheck,
@@ -58747,7 +59854,7 @@ Exit codes: 0 every package is valid (with --fail-on warning: and has no warning
 with --fail-on never: always), 1 otherwise, 2 usage or I/O error.`;
 /** `nupkg-signing verify`: maps argv to verify options, runs, renders. Returns the exit code. */
 async function runVerify(argv, out, now, env = process.env) {
-    const { values, positionals } = (0,external_node_util_namespaceObject.parseArgs)({
+    const { values, positionals } = (0,external_node_util_.parseArgs)({
         args: argv,
         allowPositionals: true,
         options: {

@@ -4,6 +4,7 @@ import { NupkgSigningError, describeError } from '../errors.js';
 import type { KeyInputs } from '../run/key-inputs.js';
 import type { SignRunOptions } from '../run/sign-run.js';
 import type { VerifyRunOptions } from '../run/verify-run.js';
+import { JOBS_VARIABLE, parseJobs } from '../run/verify-batch.js';
 import { FAIL_ON_VALUES, type FailOn } from '../run/verdict.js';
 import { parseHashAlgorithmName, type HashAlgorithmName } from '../hash-algorithms.js';
 import { certificateChainText } from '../trust/pem.js';
@@ -79,6 +80,8 @@ export interface ActionEnvironment {
   readonly apiUrl?: string;
   /** NUGET_CERT_REVOCATION_MODE, which NuGet honours: `offline` turns network checks off. */
   readonly revocationModeVariable?: string;
+  /** NUPKG_SIGNING_JOBS: worker threads for a batch (as `--jobs`); absent: the default. */
+  readonly jobsVariable?: string;
   /**
    * The variables NuGet finds its user-wide and machine-wide nuget.config with (DOTNET_CLI_HOME, HOME, APPDATA,
    * NUGET_COMMON_APPLICATION_DATA, ProgramFiles(x86), ProgramFiles); absent: none of them set.
@@ -163,6 +166,7 @@ export async function resolveInputs(
         ),
         ...(inputs.revocationDir ? { directory: resolve(env.cwd, inputs.revocationDir) } : {}),
       },
+      ...(env.jobsVariable ? { batch: { jobs: parseJobs(env.jobsVariable, JOBS_VARIABLE) } } : {}),
     },
     failOn: oneOf('fail-on', inputs.failOn, FAIL_ON_VALUES, 'error'),
     resultsFile: join(

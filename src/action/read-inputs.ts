@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
+import { JOBS_VARIABLE } from '../run/verify-batch.js';
 import { azureKeyVaultSecrets, readAzureKeyVaultInputs } from './azure-inputs.js';
 import type { ActionInputs } from './inputs.js';
 import { readKmsInputs } from './kms-inputs.js';
@@ -61,6 +62,7 @@ export function readActionInputs(env: NodeJS.ProcessEnv = process.env): ActionIn
       ...optional('headSha', pullRequestHead() ?? env.GITHUB_SHA),
       ...optional('apiUrl', env.GITHUB_API_URL),
       ...optional('revocationModeVariable', env.NUGET_CERT_REVOCATION_MODE),
+      ...optional('jobsVariable', env[JOBS_VARIABLE]),
       nugetConfigVariables: {
         DOTNET_CLI_HOME: env.DOTNET_CLI_HOME,
         HOME: env.HOME,

@@ -11,14 +11,12 @@ import {
   type RepositoryCertificateList,
 } from '../policy/repository-certificates.js';
 import { loadPolicyFile } from '../policy/signer-policy/index.js';
-import {
-  createRevocationChecker,
-  resolveRevocationMode,
-  type RevocationMode,
-} from '../revocation/index.js';
+import { resolveRevocationMode, type RevocationMode } from '../revocation/index.js';
 import { selectTrustStores } from '../trust/select-trust-stores.js';
 import type { Issue } from '../issues.js';
-import { verifyPackage, type PackageVerification } from '../verify/verify-package.js';
+import type { PackageVerification } from '../verify/verify-package.js';
+import { verifyBatch, type BatchOptions } from './verify-batch.js';
+import { revocationCheckerOf, type VerifySettings } from './verify-settings.js';
 
 /** Everything a verification run needs; the CLI and the action build this from their inputs. */
 export interface VerifyRunOptions {
@@ -67,6 +65,8 @@ export interface VerifyRunOptions {
   readonly onRunIssue?: (issue: Issue) => void;
   /** Told after each package: how many of the run's packages are done (a progress display). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** How packages are spread over worker threads (results are the same either way). */
+  readonly batch?: BatchOptions;
 }
 
 /** A run's verdicts, and what expanding its arguments looked at (reported with them). */
@@ -104,33 +104,35 @@ export async function runVerification(options: VerifyRunOptions): Promise<Verifi
     options.cwd === undefined ? {} : { cwd: options.cwd },
   );
   const { directory } = options.revocation ?? {};
-  const revocation = createRevocationChecker({
-    mode: resolveRevocationMode(
-      options.revocation?.mode ?? (directory === undefined ? undefined : 'files'),
-    ),
-    ...(directory === undefined ? {} : { directory }),
+  const settings: VerifySettings = {
+    policy,
     now: options.now,
-  });
+    trust,
+    revocation: {
+      mode: resolveRevocationMode(
+        options.revocation?.mode ?? (directory === undefined ? undefined : 'files'),
+      ),
+      ...(directory === undefined ? {} : { directory }),
+    },
+    ...(signerPolicy ? { signerPolicy } : {}),
+    ...(nugetConfig ? { nugetConfig } : {}),
+    ...(repositoryCertificates ? { repositoryCertificates } : {}),
+  };
+  // Checks the revocation settings before any package is read (files mode needs a directory).
+  const revocation = revocationCheckerOf(settings);
 
   // Which policy decided, said with each result (the job summary's policy column, --json).
   const decidedBy = {
     policy: preset.name,
     ...(options.policyFile === undefined ? {} : { policyFile: options.policyFile }),
   };
-  const results: PackageVerification[] = [];
-  for (const file of files) {
-    const result = await verifyPackage(file, {
-      policy,
-      now: options.now,
-      trust,
-      revocation,
-      ...(signerPolicy ? { signerPolicy } : {}),
-      ...(nugetConfig ? { nugetConfig } : {}),
-      ...(repositoryCertificates ? { repositoryCertificates } : {}),
-    });
-    results.push({ ...result, ...decidedBy });
-    options.onProgress?.(results.length, files.length);
-  }
+  let done = 0;
+  const verified = await verifyBatch(files, settings, {
+    ...options.batch,
+    revocation,
+    onDone: () => options.onProgress?.(++done, files.length),
+  });
+  const results = verified.map((result) => ({ ...result, ...decidedBy }));
   return { results, expansion, ...(nugetConfigFiles && { nugetConfigFiles }) };
 }
 

@@ -87,6 +87,26 @@ export class TrustStore {
     return this.entries.length;
   }
 
+  /**
+   * The store as plain data (structured-clone safe), to hand to a worker thread: each certificate
+   * with its source and index keys, so the worker neither re-reads files nor re-computes keys.
+   */
+  toTransfer(): TrustStoreTransfer {
+    // Without the parsed facts a store keeps once used: a worker parses its own, on first use.
+    return this.entries.map(({ der, source, fingerprint, subjectKey, publicKeyKey }) => ({
+      der,
+      source,
+      fingerprint,
+      subjectKey,
+      ...(publicKeyKey !== undefined && { publicKeyKey }),
+    }));
+  }
+
+  /** A store rebuilt from `toTransfer()`'s data (already checked when it was first loaded). */
+  static fromTransfer(entries: TrustStoreTransfer): TrustStore {
+    return new TrustStore(entries.map((entry) => ({ ...entry })));
+  }
+
   get certificates(): readonly Uint8Array[] {
     return this.entries.map((entry) => entry.der);
   }
@@ -119,6 +139,12 @@ export class TrustStore {
     return new TrustStore(merged);
   }
 }
+
+/** A trust store as plain data, for a worker thread (see `TrustStore.toTransfer`). */
+export type TrustStoreTransfer = readonly Pick<
+  StoreEntry,
+  'der' | 'source' | 'fingerprint' | 'subjectKey' | 'publicKeyKey'
+>[];
 
 /**
  * Subject keys (name.ts) of certificates known in advance, by SHA-256 fingerprint: the bundled

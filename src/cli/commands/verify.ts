@@ -4,6 +4,7 @@ import { logLines } from '../../report/escape.js';
 import { renderJson } from '../../report/json.js';
 import { renderText } from '../../report/text.js';
 import { resolveRevocationMode } from '../../revocation/index.js';
+import { JOBS_VARIABLE, parseJobs } from '../../run/verify-batch.js';
 import { runVerification } from '../../run/verify-run.js';
 import type { CommandOutput } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -46,6 +47,9 @@ Options:
                        default: NUGET_CERT_REVOCATION_MODE, else online
   --revocation-dir DIR *.ocsp (DER) and *.crl (DER or PEM) files for files mode (the
                        default mode when only this is given); a cache in online mode
+  --jobs N             worker threads for a batch: 1 verifies in one thread; default:
+                       NUPKG_SIGNING_JOBS, else the cores (at most 2) when the batch is
+                       large enough to pay for starting them (results are the same)
 ${reportUsage(23)}
   -h, --help           show this help
 
@@ -79,6 +83,7 @@ export async function runVerify(
       'certificate-fingerprint': { type: 'string', multiple: true, default: [] },
       'revocation-mode': { type: 'string' },
       'revocation-dir': { type: 'string' },
+      jobs: { type: 'string' },
       ...REPORT_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -97,6 +102,8 @@ export async function runVerify(
   if (values.quiet && values.verbose) {
     throw new NupkgSigningError('NUPKG003', 'Give --quiet or --verbose, not both.');
   }
+  const jobs = values.jobs ?? env[JOBS_VARIABLE];
+  const jobsSource = values.jobs === undefined ? JOBS_VARIABLE : '--jobs';
   const progress = createProgress(out, { verb: 'Verified', json: values.json });
   const { results, expansion, nugetConfigFiles } = await runVerification({
     packages: positionals,
@@ -121,6 +128,7 @@ export async function runVerify(
         : {}),
       ...(values['revocation-dir'] !== undefined ? { directory: values['revocation-dir'] } : {}),
     },
+    ...(jobs ? { batch: { jobs: parseJobs(jobs, jobsSource) } } : {}),
   }).finally(progress.finish);
   out.stdout(
     values.json
