@@ -23,10 +23,7 @@ export function digest(algorithm: HashAlgorithmName, data: Uint8Array): Buffer {
   return createHash(algorithm).update(data).digest();
 }
 
-/** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
-export function sha256Fingerprint(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex').toUpperCase();
-}
+export { normalizeFingerprint, sha256Fingerprint } from './fingerprint.js';
 
 /** Copies a view into a standalone ArrayBuffer (pkijs and asn1js want whole ArrayBuffers). */
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {

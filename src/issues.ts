@@ -18,7 +18,17 @@ export interface Issue {
   readonly signature?: IssueSignature;
 }
 
-export type SignatureKind = 'unsigned' | 'author' | 'repository' | 'unknown';
+/**
+ * The one spelling of a signature's type: what its commitment-type-indication says
+ * (nuget-signing-spec.md §4.1); `unknown` when it has none NuGet recognises.
+ */
+export type SignatureType = 'author' | 'repository' | 'unknown';
+
+/** A type a signature can be made with, or trusted by (nuget.config `trustedSigners`). */
+export type KnownSignatureType = Exclude<SignatureType, 'unknown'>;
+
+/** A package's signature as results report it. */
+export type SignatureKind = 'unsigned' | SignatureType;
 
 /**
  * The result for one package. This is the `--json` contract: later work adds fields, never renames

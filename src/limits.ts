@@ -93,10 +93,20 @@ export const LIMITS = {
   maxAsn1Depth: 64,
   /**
    * Elements asn1js may build for one decoded signature, certificate or revocation answer. Its own
-   * default (10,000) is close to a signature with a dozen certificates and two timestamp tokens
-   * once embedded OCTET/BIT STRING contents are explored.
+   * default (10,000) was close to a signature with a dozen certificates and two timestamp tokens
+   * while asn1js also explored OCTET/BIT STRING contents (src/asn1/decode.ts no longer asks it to).
    */
   maxAsn1Elements: 500_000,
   /** Elements asn1js may build for one PKCS#12 structure (a PFX holds a few certificates and a key). */
   maxPkcs12Asn1Elements: 200_000,
+  /**
+   * Parsed certificates kept for a run (src/signature/certificate.ts): a batch of packages shares
+   * a few hundred issuing and root certificates at most. Each costs its DER size times
+   * CERTIFICATE_VIEW_COST_FACTOR against the byte budget, so a batch of hostile packages, each
+   * with fresh certificates, holds at most these many entries and bytes.
+   */
+  maxCachedCertificates: 4096,
+  maxCachedCertificateBytes: 64 * 1024 * 1024,
+  /** Chains built for a trust store, by leaf, intermediates, time and purpose (src/trust). */
+  maxCachedChains: 4096,
 } as const;

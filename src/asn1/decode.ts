@@ -21,8 +21,18 @@ import { TAG, tagNumber } from './tags.js';
 
 export type AsnBlock = asn1js.AsnType;
 
-/** asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. */
-const DECODE_OPTIONS = { maxDepth: LIMITS.maxAsn1Depth, maxNodes: LIMITS.maxAsn1Elements } as const;
+/**
+ * asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. It also
+ * tries, by default, to decode the contents of every primitive OCTET STRING and BIT STRING as
+ * nested ASN.1 (signature values, public keys, extension values, digests): no reader here uses
+ * those guesses (`childrenOf` reads constructed elements only; nested values are decoded on
+ * purpose where they are wanted), and they were most of the time spent verifying a batch.
+ */
+const DECODE_OPTIONS = {
+  maxDepth: LIMITS.maxAsn1Depth,
+  maxNodes: LIMITS.maxAsn1Elements,
+  parseEmbedded: false,
+} as const;
 
 /** asn1js budgets for `decodeBer`, named by what is decoded. */
 export const BER_BUDGET = {

@@ -1,5 +1,5 @@
 import type { NuGetCode } from '../codes.js';
-import { parseCertificate, type CertificateView } from '../signature/certificate.js';
+import type { CertificateView } from '../signature/certificate.js';
 import { issue, type Issue } from '../issues.js';
 import { REVOCATION_MODE_VARIABLE } from './mode.js';
 import type {
@@ -43,7 +43,7 @@ const CODES: Record<RevocationPurpose, { revoked: NuGetCode; unknown: NuGetCode;
  */
 export async function assessRevocation(
   checker: RevocationChecker,
-  chain: readonly Uint8Array[],
+  chain: readonly CertificateView[],
   options: {
     readonly purpose: RevocationPurpose;
     readonly policy: RevocationPolicy;
@@ -53,8 +53,7 @@ export async function assessRevocation(
 ): Promise<RevocationAssessment> {
   const { purpose, policy, timestamp } = options;
   const codes = CODES[purpose];
-  const views = chain.map((der) => parseCertificate(der));
-  const { certificates: result } = await checker.check(views, { purpose });
+  const { certificates: result } = await checker.check(chain, { purpose });
   const issues: Issue[] = [];
 
   let revoked = false;

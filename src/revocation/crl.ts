@@ -21,6 +21,7 @@ import { checkFreshness } from './freshness.js';
 import { canonicalNameKey } from '../trust/name.js';
 import type { OcspOutcome } from './ocsp.js';
 import { verifySignedData } from './signed-data.js';
+import { readPemBlocks } from '../trust/pem.js';
 import { readReason, type RevocationReason } from './types.js';
 
 const CRL_REASON = '2.5.29.21';
@@ -53,14 +54,12 @@ export interface ParsedCrl {
   readonly signature: Uint8Array;
 }
 
-const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/;
-
 /** Parses a CRL given as DER or PEM. Throws on anything else. */
 export function parseCrl(bytes: Uint8Array): ParsedCrl {
-  const pem = PEM_CRL.exec(Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1'));
-  const der = pem
-    ? Uint8Array.from(Buffer.from((pem[1] ?? '').replace(/\s+/g, ''), 'base64'))
-    : bytes;
+  const pem = readPemBlocks(Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1')).find(
+    (block) => block.label === 'X509 CRL',
+  );
+  const der = pem ? Uint8Array.from(Buffer.from(pem.base64, 'base64')) : bytes;
   const [tbs, algorithm, signatureBits] = childrenOf(decodeDer(der, 'CRL', 'NUPKG006'));
   if (!tbs || !algorithm || !signatureBits || !isUniversal(signatureBits, TAG.bitString)) {
     throw new Error('not a CertificateList');

@@ -20,14 +20,14 @@ export function checkTimestampChainRevocation(
   },
   options: { readonly roots: TrustStore; readonly now: Date; readonly policy: RevocationPolicy },
 ): Promise<RevocationAssessment> {
-  const { chain } = buildChain(token.tsa.der, {
+  const { certificates } = buildChain(token.tsa.der, {
     anchors: options.roots,
     intermediates: token.certificates.map((c) => c.der),
     applicationPolicy: OID.timeStamping,
     verificationTime: options.now,
     ignoreNotTimeValid: true,
   });
-  return assessRevocation(checker, chain, {
+  return assessRevocation(checker, certificates, {
     purpose: 'timestamping',
     policy: options.policy,
     timestamp: { genTime: token.genTime, upper: token.upper },

@@ -13,13 +13,14 @@ import {
   type SignedDataParts,
   type SignerInfoParts,
 } from './cms-parts.js';
+import type { SignatureType } from '../issues.js';
 
 /**
  * Finding and replacing the SignerInfos of a NuGet signature: the primary one and the repository
  * countersignature (an RFC 5652 §11.4 countersignature attribute value on the primary).
  */
 
-export type CommitmentType = 'author' | 'repository' | 'unknown';
+export type CommitmentType = SignatureType;
 
 /** Which SignerInfo of a signature an edit or a lookup is about. */
 export type SignerInfoTarget = 'primary' | 'repository-countersignature';

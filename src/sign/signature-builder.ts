@@ -26,8 +26,9 @@ import {
 import { readSignerCertificate, type SignerCertificate } from './signer-certificate.js';
 import { buildSignerInfo, type SignerIdentifierKind } from './signer-info-builder.js';
 import type { Signer } from './signer.js';
+import type { KnownSignatureType } from '../issues.js';
 
-export type PrimarySignatureKind = 'author' | 'repository';
+export type PrimarySignatureKind = KnownSignatureType;
 
 /**
  * A test seam for producing defective signatures that verifiers must reject. Production code

@@ -1,8 +1,6 @@
-import * as asn1js from 'asn1js';
-import { X509Certificate, type KeyObject } from 'node:crypto';
-import { getPkijs, toArrayBuffer } from '../crypto.js';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { NupkgSigningError } from '../errors.js';
-import { OID } from '../asn1/oids.js';
+import { parseCertificate, type CertificateView } from '../signature/certificate.js';
 
 /** The parts of a signing certificate that a SignerInfo and an ESSCertIDv2 refer to. */
 export interface SignerCertificate {
@@ -22,6 +20,10 @@ export interface SignerCertificate {
  */
 let lastRead: SignerCertificate | undefined;
 
+/**
+ * The signing certificate as the shared certificate model reads it (signature/certificate.ts), so
+ * signing and verifying see the same issuer, serial number and key identifier bytes.
+ */
 export function readSignerCertificate(der: Uint8Array): SignerCertificate {
   if (lastRead !== undefined && Buffer.from(der).equals(lastRead.der)) return lastRead;
   lastRead = parseSignerCertificate(der);
@@ -29,12 +31,15 @@ export function readSignerCertificate(der: Uint8Array): SignerCertificate {
 }
 
 function parseSignerCertificate(der: Uint8Array): SignerCertificate {
-  const pkijs = getPkijs();
-  let certificate: InstanceType<typeof pkijs.Certificate>;
+  let certificate: CertificateView;
   let publicKey: KeyObject;
   try {
-    certificate = pkijs.Certificate.fromBER(toArrayBuffer(der));
-    publicKey = new X509Certificate(der).publicKey;
+    certificate = parseCertificate(der);
+    publicKey = createPublicKey({
+      key: Buffer.from(certificate.subjectPublicKeyInfoDer),
+      format: 'der',
+      type: 'spki',
+    });
   } catch (error) {
     throw new NupkgSigningError(
       'NUPKG003',
@@ -44,24 +49,12 @@ function parseSignerCertificate(der: Uint8Array): SignerCertificate {
       },
     );
   }
-  const ski = certificate.extensions?.find((e) => e.extnID === OID.subjectKeyIdentifier);
-  let subjectKeyIdentifier: Uint8Array | undefined;
-  if (ski !== undefined) {
-    // extnValue wraps `SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING` (RFC 5280 §4.2.1.2).
-    const inner = asn1js.fromBER(ski.extnValue.valueBlock.valueHexView);
-    if (inner.offset === -1 || !(inner.result instanceof asn1js.OctetString)) {
-      throw new NupkgSigningError(
-        'NUPKG003',
-        'The signing certificate has a malformed Subject Key Identifier extension.',
-      );
-    }
-    subjectKeyIdentifier = new Uint8Array(inner.result.valueBlock.valueHexView);
-  }
   return {
     der: Uint8Array.from(der),
-    issuer: new Uint8Array(certificate.issuer.valueBeforeDecode),
-    serialNumber: new Uint8Array(certificate.serialNumber.valueBlock.valueHexView),
-    subjectKeyIdentifier,
+    issuer: Uint8Array.from(certificate.issuerDer),
+    serialNumber: Uint8Array.from(certificate.serialNumber),
+    subjectKeyIdentifier:
+      certificate.subjectKeyIdentifier && Uint8Array.from(certificate.subjectKeyIdentifier),
     publicKey,
   };
 }

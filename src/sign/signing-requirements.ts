@@ -3,7 +3,7 @@ import { NupkgSigningError } from '../errors.js';
 import { parseCertificate } from '../signature/certificate.js';
 import { OID } from '../asn1/oids.js';
 import { buildChain, type ChainResult } from '../trust/chain-builder.js';
-import { certificateFacts } from '../trust/certificate-facts.js';
+import { chainLink } from '../trust/chain-link.js';
 import { describeUntrustedRoot, describeUsageProblem } from '../trust/describe.js';
 import type { TrustStore } from '../trust/trust-store.js';
 import { checkCertificateRequirements } from '../certificate-rules/certificate-requirements.js';
@@ -243,7 +243,7 @@ function isSelfIssued(built: ChainResult): boolean {
   if (built.chain.length !== 1 || leaf === undefined) return false;
   const broken = ['Cyclic', 'PartialChain', 'NotSignatureValid'] as const;
   if (broken.some((status) => built.statuses.includes(status))) return false;
-  const facts = certificateFacts(leaf);
+  const facts = chainLink(leaf);
   const { subjectKeyIdentifier: ski, authorityKeyIdentifier: aki } = facts;
   return facts.selfIssued && (ski === undefined || aki === undefined || ski === aki);
 }

@@ -30,6 +30,18 @@ export interface AttributeView {
   readonly values: readonly Uint8Array[];
 }
 
+/**
+ * The decoded element each attribute value was cut from, by the value's bytes (a fresh copy per
+ * value, so identity is unambiguous). A timestamp token or countersignature inside a signature was
+ * decoded with the signature: its readers take the element instead of decoding the bytes again.
+ */
+const decodedValues = new WeakMap<Uint8Array, AsnBlock>();
+
+/** The decoded element of a value from `readAttributes`, or undefined for other bytes. */
+export function decodedAttributeValue(value: Uint8Array): AsnBlock | undefined {
+  return decodedValues.get(value);
+}
+
 /** Reads a `[0]`/`[1] IMPLICIT SET OF Attribute` element into views, in document order. */
 export function readAttributes(block: AsnBlock): AttributeView[] {
   return childrenOf(block).map((attribute) => {
@@ -37,7 +49,14 @@ export function readAttributes(block: AsnBlock): AttributeView[] {
     if (!isUniversal(attribute, TAG.sequence) || !isUniversal(values, TAG.set) || !values) {
       throw new StructureError('an Attribute is not SEQUENCE { OID, SET }');
     }
-    return { oid: readOid(type, 'attrType'), values: childrenOf(values).map(encodedBytes) };
+    return {
+      oid: readOid(type, 'attrType'),
+      values: childrenOf(values).map((value) => {
+        const bytes = encodedBytes(value);
+        decodedValues.set(bytes, value);
+        return bytes;
+      }),
+    };
   });
 }
 

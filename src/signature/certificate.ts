@@ -1,5 +1,6 @@
-import type * as pkijs from 'pkijs';
-import { getPkijs, sha256Fingerprint } from '../crypto.js';
+import { BoundedCache } from '../bounded-cache.js';
+import { sha256Fingerprint } from '../fingerprint.js';
+import { LIMITS } from '../limits.js';
 import { NupkgSigningError, describeError } from '../errors.js';
 import {
   StructureError,
@@ -61,18 +62,55 @@ export interface CertificateView {
   readonly authorityKeyIdentifier?: Uint8Array;
   readonly basicConstraints?: { readonly ca: boolean; readonly pathLength?: number };
   readonly isSelfIssued: boolean;
-  readonly pkijs: pkijs.Certificate;
+}
+
+/**
+ * Certificates parsed in this process, by the SHA-256 of their DER. A view depends on those bytes
+ * alone, so every package of a batch that carries the same issuing certificate shares one parse.
+ * Each view holds its own copy of the DER: never the buffer of the signature it came from.
+ */
+const parsed = new BoundedCache<string, CertificateView>(
+  LIMITS.maxCachedCertificates,
+  LIMITS.maxCachedCertificateBytes,
+);
+
+/** What a cached view costs against the byte budget: its DER, the views over it, its strings. */
+export function certificateViewCost(view: CertificateView): number {
+  return 2 * view.der.length + 2048;
 }
 
 /** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
 export function parseCertificate(der: Uint8Array): CertificateView {
-  return certificateFromBlock(decodeDer(der, 'certificate'));
+  const fingerprint = sha256Fingerprint(der);
+  const cached = parsed.get(fingerprint);
+  if (cached) return cached;
+  const own = Uint8Array.from(der);
+  const view = viewOf(decodeDer(own, 'certificate'), fingerprint);
+  parsed.set(fingerprint, view, certificateViewCost(view));
+  return view;
 }
 
-/** Builds the view from an already decoded Certificate element (inside a SignedData). */
+/**
+ * The view of an already decoded Certificate element (inside a SignedData): the cached one when
+ * this certificate was seen before, else parsed from a copy of its bytes (see `parsed`).
+ */
 export function certificateFromBlock(block: AsnBlock): CertificateView {
+  return parseCertificate(encodedBytes(block));
+}
+
+/** Forgets every parsed certificate (tests measure the parse; a long-lived host may free memory). */
+export function clearParsedCertificates(): void {
+  parsed.clear();
+}
+
+/** How many parsed certificates are held, and their cost in bytes (for tests of the bound). */
+export function parsedCertificateStats(): { readonly entries: number; readonly bytes: number } {
+  return { entries: parsed.size, bytes: parsed.bytes };
+}
+
+function viewOf(block: AsnBlock, fingerprint: string): CertificateView {
   try {
-    return readCertificate(block);
+    return readCertificate(block, fingerprint);
   } catch (error) {
     if (error instanceof NupkgSigningError) throw error;
     throw new NupkgSigningError(
@@ -85,7 +123,7 @@ export function certificateFromBlock(block: AsnBlock): CertificateView {
   }
 }
 
-function readCertificate(block: AsnBlock): CertificateView {
+function readCertificate(block: AsnBlock, fingerprint: string): CertificateView {
   const der = encodedBytes(block);
   const [tbs, signatureAlgorithm, signatureBits] = childrenOf(block);
   if (!isUniversal(block, TAG.sequence) || !isUniversal(tbs, TAG.sequence) || !tbs) {
@@ -106,10 +144,9 @@ function readCertificate(block: AsnBlock): CertificateView {
   const extensions = readExtensions(extensionsWrapper && childrenOf(extensionsWrapper)[0]);
   const extension = (oid: string) => extensions.find((e) => e.oid === oid);
 
-  let pkijsView: pkijs.Certificate | undefined;
   return {
     der,
-    fingerprintSha256: sha256Fingerprint(der),
+    fingerprintSha256: fingerprint,
     subject: formatDistinguishedName(subjectRdns),
     issuer: formatDistinguishedName(readNameAttributes(issuer)),
     subjectDer,
@@ -130,11 +167,6 @@ function readCertificate(block: AsnBlock): CertificateView {
     authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(OID.authorityKeyIdentifier)),
     basicConstraints: readBasicConstraints(extension(OID.basicConstraints)),
     isSelfIssued: Buffer.from(subjectDer).equals(issuerDer),
-    // Built on first use: constructing pkijs objects costs more than our own parse.
-    get pkijs() {
-      pkijsView ??= new (getPkijs().Certificate)({ schema: block });
-      return pkijsView;
-    },
   };
 }
 

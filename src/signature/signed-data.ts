@@ -1,6 +1,7 @@
 import type * as pkijs from 'pkijs';
 import { getPkijs } from '../crypto.js';
 import { NupkgSigningError, describeError } from '../errors.js';
+import { decodedAttributeValue } from './attributes.js';
 import { certificateFromBlock, type CertificateView } from './certificate.js';
 import {
   StructureError,
@@ -40,7 +41,8 @@ export function readSignedData(bytes: Uint8Array, what: string): SignedDataParts
   // Checked before decoding: asn1js needs minutes for a 4 MiB set of thousands of certificates.
   const certificateCount = countCertificates(bytes);
   if (certificateCount > LIMITS.maxCertificates) throw tooManyCertificates(certificateCount);
-  const root = decodeDer(bytes, what);
+  // A timestamp token inside a signature was decoded with it (see decodedAttributeValue).
+  const root = decodedAttributeValue(bytes) ?? decodeDer(bytes, what);
   try {
     return readParts(root, bytes);
   } catch (error) {

@@ -5,6 +5,7 @@ import { NupkgSigningError, describeError } from '../errors.js';
 import {
   attributesByOid,
   decodeCommitmentTypeIndication,
+  decodedAttributeValue,
   readAttributes,
   type AttributeView,
 } from './attributes.js';
@@ -27,6 +28,7 @@ import { bytesEqual } from '../asn1/bytes.js';
 import { TAG } from '../asn1/tags.js';
 import { OID } from '../asn1/oids.js';
 import { formatDistinguishedName, readNameAttributes } from './names.js';
+import type { SignatureType } from '../issues.js';
 
 /** SignerIdentifier (RFC 5652 §5.3): the two ways a SignerInfo names its certificate. */
 export type SignerIdentifier =
@@ -40,7 +42,7 @@ export type SignerIdentifier =
     };
 
 /** From commitment-type-indication (nuget-signing-spec.md §4.1). */
-export type SignatureType = 'author' | 'repository' | 'unknown';
+export type { SignatureType } from '../issues.js';
 
 export interface SignerInfoView {
   /** Exact encoding of the SignerInfo (for a countersignature: the attribute value). */
@@ -66,9 +68,12 @@ export interface SignerInfoView {
   findSignerCertificate(certificates: readonly CertificateView[]): CertificateView | undefined;
 }
 
-/** Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. */
+/**
+ * Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. A value
+ * read from a signature's attributes was decoded with it and is not decoded again.
+ */
 export function parseSignerInfo(der: Uint8Array): SignerInfoView {
-  return signerInfoFromBlock(decodeDer(der, 'SignerInfo'));
+  return signerInfoFromBlock(decodedAttributeValue(der) ?? decodeDer(der, 'SignerInfo'));
 }
 
 export function signerInfoFromBlock(block: AsnBlock): SignerInfoView {

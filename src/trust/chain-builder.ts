@@ -1,4 +1,7 @@
-import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
+import { BoundedCache } from '../bounded-cache.js';
+import { LIMITS } from '../limits.js';
+import type { CertificateView } from '../signature/certificate.js';
+import { chainLink, type ChainLink } from './chain-link.js';
 import { evaluatePath, type PathEnd } from './chain-evaluation.js';
 import { sortStatuses, type ChainStatus } from './chain-status.js';
 import type { TrustStore } from './trust-store.js';
@@ -20,6 +23,8 @@ export interface BuildChainOptions {
 export interface ChainResult {
   /** Leaf first, up to the root (or the last certificate whose issuer was found). */
   readonly chain: Uint8Array[];
+  /** The same certificates parsed, parallel to `chain`: nothing downstream parses them again. */
+  readonly certificates: CertificateView[];
   /** Union of the element statuses, in a fixed order. */
   readonly statuses: ChainStatus[];
   /** Statuses of each chain element, parallel to `chain`. */
@@ -35,7 +40,7 @@ const MAX_DEPTH = 12;
 const MAX_PATHS = 64;
 
 interface Candidate {
-  readonly path: CertificateFacts[];
+  readonly path: ChainLink[];
   readonly end: PathEnd;
 }
 
@@ -49,10 +54,54 @@ interface Candidate {
  * Revocation is not checked here.
  */
 export function buildChain(leafDer: Uint8Array, options: BuildChainOptions): ChainResult {
-  const leaf = certificateFacts(leafDer, 'The certificate to build a chain for');
-  const pool = issuerPool(options);
+  const leaf = chainLink(leafDer, 'The certificate to build a chain for');
+  const intermediates = options.intermediates.map((der) =>
+    chainLink(der, 'A certificate in the signature'),
+  );
+  const key = [
+    leaf.fingerprint,
+    intermediates.map((c) => c.fingerprint).join(','),
+    options.applicationPolicy,
+    options.verificationTime.getTime(),
+    options.ignoreNotTimeValid,
+  ].join('|');
+  const cache = chainsOf(options.anchors);
+  // Arrays are copied out so that no caller can change what the next one is given.
+  const built = cache.get(key) ?? build(leaf, intermediates, options);
+  cache.set(key, built, key.length * 2 + 256 * built.chain.length);
+  return {
+    ...built,
+    chain: [...built.chain],
+    certificates: [...built.certificates],
+    statuses: [...built.statuses],
+    elementStatuses: built.elementStatuses.map((statuses) => [...statuses]),
+  };
+}
+
+/**
+ * Chains built against each trust store, for as long as the store lives (one run). A chain
+ * depends only on the certificates' bytes, the store, the time and the purpose, which make the
+ * key: a batch of packages signed by a few publishers builds each chain once.
+ */
+const chainsByStore = new WeakMap<TrustStore, BoundedCache<string, ChainResult>>();
+
+function chainsOf(store: TrustStore): BoundedCache<string, ChainResult> {
+  let chains = chainsByStore.get(store);
+  if (!chains) {
+    chains = new BoundedCache(LIMITS.maxCachedChains, LIMITS.maxCachedChains * 4096);
+    chainsByStore.set(store, chains);
+  }
+  return chains;
+}
+
+function build(
+  leaf: ChainLink,
+  intermediates: readonly ChainLink[],
+  options: BuildChainOptions,
+): ChainResult {
+  const pool = issuerPool(intermediates, options);
   const signatures = new Map<string, boolean>();
-  const signatureValid = (subject: CertificateFacts, issuer: CertificateFacts): boolean => {
+  const signatureValid = (subject: ChainLink, issuer: ChainLink): boolean => {
     const key = `${subject.fingerprint}/${issuer.fingerprint}`;
     let valid = signatures.get(key);
     if (valid === undefined) {
@@ -85,6 +134,7 @@ export function buildChain(leafDer: Uint8Array, options: BuildChainOptions): Cha
   const trusted = chosen.candidate.end === 'anchor';
   return {
     chain: chosen.candidate.path.map((certificate) => certificate.der),
+    certificates: chosen.candidate.path.map((certificate) => certificate.certificate),
     statuses,
     elementStatuses,
     trusted,
@@ -93,16 +143,12 @@ export function buildChain(leafDer: Uint8Array, options: BuildChainOptions): Cha
 }
 
 /** The issuers to try for a certificate, given the path built so far (leaf first). */
-type IssuerPool = (
-  certificate: CertificateFacts,
-  path: readonly CertificateFacts[],
-) => CertificateFacts[];
+type IssuerPool = (certificate: ChainLink, path: readonly ChainLink[]) => ChainLink[];
 
-function issuerPool(options: BuildChainOptions): IssuerPool {
+function issuerPool(intermediates: readonly ChainLink[], options: BuildChainOptions): IssuerPool {
   // Encoding order is kept: it decides which of two copies of an issuer is used.
-  const bySubject = new Map<string, CertificateFacts[]>();
-  for (const der of options.intermediates) {
-    const facts = certificateFacts(der, 'A certificate in the signature');
+  const bySubject = new Map<string, ChainLink[]>();
+  for (const facts of intermediates) {
     const list = bySubject.get(facts.subjectKey) ?? [];
     if (!list.some((existing) => existing.fingerprint === facts.fingerprint)) list.push(facts);
     bySubject.set(facts.subjectKey, list);
@@ -132,11 +178,8 @@ function issuerPool(options: BuildChainOptions): IssuerPool {
  * last. Its signature is not looked at: a broken copy listed before a good one is used, and the
  * chain then fails (NuGet reports NU3012, checked against dotnet).
  */
-function untrustedIssuer(
-  candidates: readonly CertificateFacts[],
-  time: Date,
-): CertificateFacts | undefined {
-  let latest: CertificateFacts | undefined;
+function untrustedIssuer(candidates: readonly ChainLink[], time: Date): ChainLink | undefined {
+  let latest: ChainLink | undefined;
   for (const candidate of candidates) {
     if (candidate.notBefore <= time && time <= candidate.notAfter) return candidate;
     if (!latest || candidate.notAfter > latest.notAfter) latest = candidate;
@@ -149,13 +192,13 @@ function untrustedIssuer(
  * issuer's SKI when both exist. (An issuer whose keyUsage lacks keyCertSign is still used, and
  * reported as InvalidBasicConstraints, as .NET does.)
  */
-function mayHaveIssued(issuer: CertificateFacts, subject: CertificateFacts): boolean {
+function mayHaveIssued(issuer: ChainLink, subject: ChainLink): boolean {
   const aki = subject.authorityKeyIdentifier;
   const ski = issuer.subjectKeyIdentifier;
   return aki === undefined || ski === undefined || aki === ski;
 }
 
-function keyIdMatches(issuer: CertificateFacts, subject: CertificateFacts): boolean {
+function keyIdMatches(issuer: ChainLink, subject: ChainLink): boolean {
   return (
     subject.authorityKeyIdentifier !== undefined &&
     subject.authorityKeyIdentifier === issuer.subjectKeyIdentifier
@@ -164,14 +207,14 @@ function keyIdMatches(issuer: CertificateFacts, subject: CertificateFacts): bool
 
 /** Depth-first enumeration of every issuer path from the leaf, bounded by MAX_DEPTH/MAX_PATHS. */
 function* enumeratePaths(
-  leaf: CertificateFacts,
+  leaf: ChainLink,
   pool: IssuerPool,
   anchors: TrustStore,
 ): Generator<Candidate> {
   let produced = 0;
-  function* extend(path: CertificateFacts[]): Generator<Candidate> {
+  function* extend(path: ChainLink[]): Generator<Candidate> {
     if (produced >= MAX_PATHS) return;
-    const top = path[path.length - 1] as CertificateFacts;
+    const top = path[path.length - 1] as ChainLink;
     if (top.selfIssued) {
       produced++;
       yield { path, end: anchors.isAnchor(top) ? 'anchor' : 'untrusted-root' };
@@ -195,7 +238,7 @@ function* enumeratePaths(
 }
 
 /** Same certificate, or the same subject and key (a cross-signed copy that would loop). */
-function sameCertificate(a: CertificateFacts, b: CertificateFacts): boolean {
+function sameCertificate(a: ChainLink, b: ChainLink): boolean {
   return (
     a.fingerprint === b.fingerprint ||
     (a.subjectKey === b.subjectKey && a.publicKeyKey === b.publicKeyKey)
@@ -227,7 +270,7 @@ function compareScores(a: number[], b: number[]): number {
   return 0;
 }
 
-function verifySignature(subject: CertificateFacts, issuer: CertificateFacts): boolean {
+function verifySignature(subject: ChainLink, issuer: ChainLink): boolean {
   try {
     return subject.x509.verify(issuer.x509.publicKey);
   } catch {

@@ -1,4 +1,4 @@
-import type { CertificateFacts } from './certificate-facts.js';
+import type { ChainLink } from './chain-link.js';
 import type { ChainStatus } from './chain-status.js';
 
 /** How a candidate path ends. */
@@ -8,7 +8,7 @@ export interface PathEvaluationOptions {
   readonly applicationPolicy: string;
   readonly verificationTime: Date;
   /** Verifies `subject`'s signature with `issuer`'s key (memoised by the builder). */
-  readonly signatureValid: (subject: CertificateFacts, issuer: CertificateFacts) => boolean;
+  readonly signatureValid: (subject: ChainLink, issuer: ChainLink) => boolean;
 }
 
 export interface PathEvaluation {
@@ -21,7 +21,7 @@ export interface PathEvaluation {
  * candidate path (leaf first, `end` telling how it stops).
  */
 export function evaluatePath(
-  path: readonly CertificateFacts[],
+  path: readonly ChainLink[],
   end: PathEnd,
   options: PathEvaluationOptions,
 ): PathEvaluation {
@@ -58,7 +58,7 @@ export function evaluatePath(
  * with cA=TRUE is required (keyUsage keyCertSign alone is not enough), and a keyUsage without
  * keyCertSign fails too; only a v1 self-issued root, which cannot carry extensions, is exempt.
  */
-function canIssue(certificate: CertificateFacts): boolean {
+function canIssue(certificate: ChainLink): boolean {
   if (certificate.keyCertSign === false) return false;
   if (certificate.basicConstraints) return certificate.basicConstraints.cA;
   return certificate.version === 1 && certificate.selfIssued;
@@ -68,7 +68,7 @@ function canIssue(certificate: CertificateFacts): boolean {
  * RFC 5280 §4.2.1.9: pathLenConstraint limits the non-self-issued intermediate certificates that
  * may follow the CA in the path (the leaf is not counted).
  */
-function pathLengthExceeded(path: readonly CertificateFacts[], index: number): boolean {
+function pathLengthExceeded(path: readonly ChainLink[], index: number): boolean {
   const limit = path[index]?.basicConstraints?.pathLength;
   if (limit === undefined) return false;
   const following = path.slice(1, index).filter((certificate) => !certificate.selfIssued).length;
@@ -83,7 +83,7 @@ function pathLengthExceeded(path: readonly CertificateFacts[], index: number): b
  * every purpose.
  */
 function markUsage(
-  path: readonly CertificateFacts[],
+  path: readonly ChainLink[],
   policy: string,
   add: (index: number, status: ChainStatus) => void,
 ): void {

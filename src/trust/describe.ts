@@ -1,6 +1,6 @@
 import { toPem } from '../signature/certificate.js';
 import { describeExtendedKeyUsage, describeMissingUsage } from '../asn1/oids.js';
-import { certificateFacts } from './certificate-facts.js';
+import { chainLink } from './chain-link.js';
 
 /** What NuGet prints about a root it does not trust (NU3042, nuget-signing-spec.md §8.2). */
 export interface UntrustedRootDescription {
@@ -12,7 +12,7 @@ export interface UntrustedRootDescription {
 }
 
 export function describeUntrustedRoot(rootDer: Uint8Array): UntrustedRootDescription {
-  const facts = certificateFacts(rootDer, 'The untrusted root certificate');
+  const facts = chainLink(rootDer, 'The untrusted root certificate');
   return {
     subject: facts.certificate.subject,
     sha256Fingerprint: facts.fingerprint,
@@ -27,7 +27,7 @@ export function describeUntrustedRoot(rootDer: Uint8Array): UntrustedRootDescrip
  */
 export function describeUsageProblem(chain: readonly Uint8Array[], policy: string): string {
   const lacking = chain
-    .map((der) => certificateFacts(der))
+    .map((der) => chainLink(der))
     .filter((c) => c.applicationPolicies !== undefined && !c.applicationPolicies.has(policy));
   if (lacking.length === 0) return `the chain is not valid for ${describeExtendedKeyUsage(policy)}`;
   return lacking

@@ -3,18 +3,48 @@ import { TAG } from '../asn1/tags.js';
 import { describeError, NupkgSigningError } from '../errors.js';
 import { toPem } from '../signature/certificate.js';
 
+/** One `-----BEGIN <label>----- … -----END <label>-----` block (RFC 7468). */
+export interface PemBlock {
+  readonly label: string;
+  /** The whole block as text, headers included (legacy encrypted keys keep their DEK-Info). */
+  readonly text: string;
+  /** The base64 text between the lines, without RFC 1421 header lines such as Proc-Type. */
+  readonly base64: string;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+/**
+ * The one PEM reader: every block of `text`, in order, whatever its label (certificates, keys,
+ * CRLs). Text outside the blocks (comments, bundle titles) is ignored, as OpenSSL does.
+ */
+export function readPemBlocks(text: string): PemBlock[] {
+  return [...text.matchAll(PEM_BLOCK)].map((match) => ({
+    label: match[1] ?? '',
+    text: match[0],
+    base64: (match[2] ?? '')
+      .split(/\r?\n/)
+      .filter((line) => !line.includes(':'))
+      .join('')
+      .replace(/\s+/g, ''),
+  }));
+}
+
+/** Labels of a certificate block: RFC 7468's, and the legacy one OpenSSL still reads. */
+export function isCertificateBlock(block: PemBlock): boolean {
+  return block.label === 'CERTIFICATE' || block.label === 'X509 CERTIFICATE';
+}
+
 /**
  * Extracts the DER of every `-----BEGIN CERTIFICATE-----` block (and the legacy
- * `X509 CERTIFICATE` label) in PEM text. Text outside the blocks — comments, other PEM types — is
- * ignored, as OpenSSL's bundle loader does. OpenSSL `TRUSTED CERTIFICATE` blocks carry trust
+ * `X509 CERTIFICATE` label) in PEM text, refusing a block that is not base64. Other blocks are
+ * ignored, as OpenSSL's bundle loader does: OpenSSL `TRUSTED CERTIFICATE` blocks carry trust
  * metadata after the DER and are not read.
  */
-const PEM_BLOCK = /-----BEGIN ((?:X509 )?CERTIFICATE)-----([\s\S]*?)-----END \1-----/g;
-
 export function loadPemCertificates(text: string): Uint8Array[] {
   const certificates: Uint8Array[] = [];
-  for (const match of text.matchAll(PEM_BLOCK)) {
-    const body = (match[2] ?? '').replace(/\s+/g, '');
+  for (const block of readPemBlocks(text).filter(isCertificateBlock)) {
+    const body = block.base64;
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length === 0) {
       throw new Error(`certificate block ${certificates.length + 1} is not valid base64`);
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describeError, NupkgSigningError } from '../errors.js';
 import { createHash } from 'node:crypto';
 import { outlineCertificate } from '../signature/certificate-outline.js';
-import { certificateFacts, type CertificateFacts } from './certificate-facts.js';
+import { chainLink, type ChainLink } from './chain-link.js';
 import { canonicalNameKey } from './name.js';
 import { loadCertificateFile, loadPemCertificates } from './pem.js';
 
@@ -112,7 +112,7 @@ export class TrustStore {
   }
 
   /** Store certificates whose subject matches `subjectKey` (see name.ts for the comparison). */
-  withSubject(subjectKey: string): CertificateFacts[] {
+  withSubject(subjectKey: string): ChainLink[] {
     return (this.bySubject.get(subjectKey) ?? []).map(factsOf);
   }
 
@@ -120,7 +120,7 @@ export class TrustStore {
    * Whether the certificate ends a trusted chain: it is self-issued and the store holds it, either
    * byte for byte or as the same subject with the same public key (a re-issued root).
    */
-  isAnchor(certificate: CertificateFacts): boolean {
+  isAnchor(certificate: ChainLink): boolean {
     if (!certificate.selfIssued) return false;
     if (this.byFingerprint.has(certificate.fingerprint)) return true;
     return (this.bySubject.get(certificate.subjectKey) ?? []).some(
@@ -164,7 +164,7 @@ interface StoreEntry {
   readonly fingerprint: string;
   readonly subjectKey: string;
   publicKeyKey?: string;
-  facts?: CertificateFacts;
+  facts?: ChainLink;
 }
 
 function storeEntry(der: Uint8Array, source: string, known: KnownSubjects): StoreEntry {
@@ -200,9 +200,9 @@ function publicKeyKeyOf(entry: StoreEntry): string {
   return entry.publicKeyKey;
 }
 
-function factsOf(entry: StoreEntry): CertificateFacts {
+function factsOf(entry: StoreEntry): ChainLink {
   try {
-    entry.facts ??= certificateFacts(entry.der, entry.source);
+    entry.facts ??= chainLink(entry.der, entry.source);
     return entry.facts;
   } catch (error) {
     throw invalidCertificate(entry.source, error);
@@ -210,7 +210,7 @@ function factsOf(entry: StoreEntry): CertificateFacts {
 }
 
 function invalidCertificate(source: string, error: unknown): NupkgSigningError {
-  // certificateFacts says which certificate; its cause says what is wrong with it.
+  // chainLink says which certificate; its cause says what is wrong with it.
   const reason = error instanceof Error && error.cause !== undefined ? error.cause : error;
   return new NupkgSigningError(
     'NUPKG005',

@@ -51,7 +51,7 @@ export interface SignatureEvaluation {
   /** The certificate was not valid at the signature's time (recorded even when only a warning). */
   readonly expired: boolean;
   /** The chain built for the signing certificate, leaf first (when one was built). */
-  readonly chain?: readonly Uint8Array[];
+  readonly chain?: readonly CertificateView[];
   /** The timestamp, when it is valid. */
   readonly timestamp?: TimestampWindow;
 }
@@ -127,7 +127,7 @@ export async function evaluateSignature(
   const rootExcused = context.untrustedRootAllowed?.(certificate) ?? false;
   const allowUntrusted = policy.allowUntrusted || rootExcused;
   let untrustedRoot = false;
-  const { findings, chain } = checkChain(certificate, subject.certificates, {
+  const { findings, certificates: chain } = checkChain(certificate, subject.certificates, {
     roots: context.trust.codeSigning,
     purpose: 'signing',
     verificationTime: timestamp?.upper ?? context.now,

@@ -1,6 +1,5 @@
-import { sha256Fingerprint } from '../crypto.js';
 import type { CertificateFacts, SignatureFacts } from '../policy/signer-policy/index.js';
-import { parseCertificate, type CertificateView } from '../signature/certificate.js';
+import type { CertificateView } from '../signature/certificate.js';
 import type { PrimarySignature } from '../signature/primary-signature.js';
 import type { SignerAttributes } from './checks/signature-attributes.js';
 import type { TrustAndValidity } from './trust-and-validity.js';
@@ -54,17 +53,16 @@ export function signatureFacts(
 /** A certificate as the policies see it; without a built chain, the chain is the certificate alone. */
 export function certificateFacts(
   certificate: CertificateView,
-  chain: readonly Uint8Array[] | undefined,
+  chain: readonly CertificateView[] | undefined,
 ): CertificateFacts {
-  const chainViews =
-    chain && chain.length > 0 ? chain.map((der) => parseCertificate(der)) : [certificate];
+  const chainViews = chain && chain.length > 0 ? chain : [certificate];
   return {
     fingerprintSha256: certificate.fingerprintSha256,
     subject: certificate.subject,
     issuer: certificate.issuer,
     notBefore: certificate.notBefore,
     notAfter: certificate.notAfter,
-    chainFingerprintsSha256: chainViews.map((c) => sha256Fingerprint(c.der)),
+    chainFingerprintsSha256: chainViews.map((c) => c.fingerprintSha256),
     chainSubjects: chainViews.map((c) => c.subject),
     der: certificate.der,
   };

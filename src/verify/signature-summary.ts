@@ -1,10 +1,11 @@
-import { parseCertificate, type CertificateView } from '../signature/certificate.js';
+import type { CertificateView } from '../signature/certificate.js';
 import type { TimestampWindow } from './checks/timestamp.js';
+import type { SignatureType } from '../issues.js';
 
 /** What the JSON result says about each signature (added fields; the base contract is unchanged). */
 export interface SignatureSummary {
   readonly placement: 'primary' | 'countersignature';
-  readonly type: 'author' | 'repository' | 'unknown';
+  readonly type: SignatureType;
   readonly signer: {
     readonly subject: string;
     readonly fingerprintSha256: string;
@@ -38,7 +39,7 @@ export function summarizeSignature(
   type: SignatureSummary['type'],
   certificate: CertificateView,
   timestamp: TimestampWindow | undefined,
-  chain?: readonly Uint8Array[],
+  chain?: readonly CertificateView[],
 ): SignatureSummary {
   const signerChain = chain && chain.length > 0 ? chainOf(chain) : [named(certificate)];
   return {
@@ -66,8 +67,8 @@ export function summarizeSignature(
   };
 }
 
-function chainOf(chain: readonly Uint8Array[]): ChainCertificate[] {
-  return chain.map((der) => named(parseCertificate(der)));
+function chainOf(chain: readonly CertificateView[]): ChainCertificate[] {
+  return chain.map(named);
 }
 
 function named(certificate: CertificateView): ChainCertificate {

@@ -1,3 +1,4 @@
+import { parseCertificate, type CertificateView } from '../../../src/signature/certificate.js';
 import { assessRevocation } from '../../../src/revocation/assess.js';
 import { resolveRevocationMode } from '../../../src/revocation/mode.js';
 import type {
@@ -19,13 +20,13 @@ const NUGET_ORG = { ...VERIFY, revocationTimeCheck: 'nuget.org' as const };
 let root: TestCa;
 let intermediate: TestCa;
 let leaf: TestCertificate;
-let chain: Uint8Array[];
+let chain: CertificateView[];
 
 beforeAll(async () => {
   root = await createRootCa({ subject: 'CN=Assess Root' });
   intermediate = await root.issueIntermediate({ subject: 'CN=Assess Intermediate' });
   leaf = await intermediate.issueLeaf({ subject: 'CN=Assess Leaf' });
-  chain = [leaf.certificate, intermediate.certificate, root.certificate];
+  chain = [leaf.certificate, intermediate.certificate, root.certificate].map(parseCertificate);
 });
 
 /** A checker answering from a table: leaf status, intermediate status. */

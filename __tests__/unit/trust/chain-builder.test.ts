@@ -385,4 +385,54 @@ describe('#buildChain', () => {
       );
     });
   });
+
+  /** Chains are built once per trust store, leaf, intermediates, time and purpose. */
+  describe('cache', () => {
+    it('returns the parsed certificates of the chain, parallel to their DER', () => {
+      const subject = buildChain(leaf.der, options());
+      expect(subject.valid).toBe(true);
+      expect(subject.certificates.map((c) => Buffer.from(c.der))).toEqual(
+        subject.chain.map((der) => Buffer.from(der)),
+      );
+      expect(subject.chain.map((der) => Buffer.from(der))).toEqual(
+        [leaf, intermediate, root].map((c) => Buffer.from(c.der)),
+      );
+    });
+
+    it('answers a second request from the cache with the same parsed certificates', () => {
+      const first = buildChain(leaf.der, options());
+      const second = buildChain(
+        Uint8Array.from(leaf.der),
+        options({ verificationTime: new Date(AT) }),
+      );
+      expect(second).toEqual(first);
+      second.certificates.forEach((certificate, i) =>
+        expect(certificate).toBe(first.certificates[i]),
+      );
+    });
+
+    it('gives each caller its own arrays, so one cannot change what the next is given', () => {
+      const first = buildChain(leaf.der, options());
+      first.chain.pop();
+      first.certificates.length = 0;
+      first.statuses.push('NotTimeValid');
+      const second = buildChain(leaf.der, options());
+      expect(second.chain).toHaveLength(3);
+      expect(second.certificates).toHaveLength(3);
+      expect(second.statuses).toEqual([]);
+    });
+
+    it('builds again for another trust store, time or set of intermediates', () => {
+      expect(buildChain(leaf.der, options()).trusted).toBe(true);
+      expect(buildChain(leaf.der, options({ anchors: TrustStore.empty() })).trusted).toBe(false);
+      expect(
+        buildChain(leaf.der, options({ verificationTime: new Date('2050-01-01T00:00:00Z') }))
+          .statuses,
+      ).toContain('NotTimeValid');
+      expect(buildChain(leaf.der, options({ intermediates: [] })).statuses).toContain(
+        'PartialChain',
+      );
+      expect(buildChain(leaf.der, options()).valid).toBe(true);
+    });
+  });
 });

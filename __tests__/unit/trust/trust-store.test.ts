@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { certificateFacts } from '../../../src/trust/certificate-facts.js';
+import { chainLink } from '../../../src/trust/chain-link.js';
 import { toPem } from '../../../src/signature/certificate.js';
 import { certificateChainText } from '../../../src/trust/pem.js';
 import { loadPemCertificates, TrustStore } from '../../../src/trust/trust-store.js';
@@ -189,26 +189,26 @@ describe('TrustStore', () => {
   describe('#isAnchor', () => {
     it('is true for a self-signed certificate held byte for byte', () => {
       const subject = TrustStore.fromCertificates([rootA.der]);
-      expect(subject.isAnchor(certificateFacts(rootA.der))).toBe(true);
-      expect(subject.isAnchor(certificateFacts(rootB.der))).toBe(false);
+      expect(subject.isAnchor(chainLink(rootA.der))).toBe(true);
+      expect(subject.isAnchor(chainLink(rootB.der))).toBe(false);
     });
 
     it('is true for a re-issued root with the same subject and key', async () => {
       const reissued = await createRoot({ subject: 'CN=Root A', keys: rootA.keys });
       const subject = TrustStore.fromCertificates([rootA.der]);
-      expect(subject.isAnchor(certificateFacts(reissued.der))).toBe(true);
+      expect(subject.isAnchor(chainLink(reissued.der))).toBe(true);
     });
 
     it('is false for a non-self-issued certificate even when the store holds it', () => {
       const subject = TrustStore.fromCertificates([intermediate.der]);
-      expect(subject.isAnchor(certificateFacts(intermediate.der))).toBe(false);
+      expect(subject.isAnchor(chainLink(intermediate.der))).toBe(false);
     });
   });
 
   describe('#withSubject', () => {
     it('finds store certificates by subject, ignoring case and spacing differences', () => {
       const subject = TrustStore.fromCertificates([rootA.der, rootB.der]);
-      const leafIssuerKey = certificateFacts(intermediate.der).issuerKey;
+      const leafIssuerKey = chainLink(intermediate.der).issuerKey;
       expect(subject.withSubject(leafIssuerKey).map((facts) => facts.der)).toEqual([rootA.der]);
     });
   });

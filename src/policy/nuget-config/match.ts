@@ -5,6 +5,7 @@ import {
   type SignatureFacts,
 } from '../signer-policy/facts.js';
 import type { TrustedSignerEntry, TrustedSignerHashAlgorithm } from './trusted-signers.js';
+import type { SignatureType } from '../../issues.js';
 
 /**
  * AllowListVerificationProvider.IsSignatureAllowed for trustedSigners entries: the primary
@@ -14,7 +15,7 @@ import type { TrustedSignerEntry, TrustedSignerHashAlgorithm } from './trusted-s
 
 interface Candidate {
   readonly certificate: CertificateFacts;
-  readonly kind: 'author' | 'repository' | 'unknown';
+  readonly kind: SignatureType;
   readonly placement: 'primary' | 'countersignature';
   /** nuget-package-owners of a repository signature; undefined for an author signature. */
   readonly owners?: readonly string[];

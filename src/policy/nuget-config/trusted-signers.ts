@@ -1,5 +1,6 @@
 import { issue, type Issue } from '../../issues.js';
 import type { XmlElement } from '../../xml/element-tree.js';
+import type { KnownSignatureType } from '../../issues.js';
 
 /**
  * The `trustedSigners` section with NuGet's reading rules (nuget-signing-spec.md §6.8; NuGet.Client
@@ -17,7 +18,7 @@ export interface TrustedSignerCertificate {
 }
 
 export interface TrustedSigner {
-  readonly kind: 'author' | 'repository';
+  readonly kind: KnownSignatureType;
   readonly name: string;
   /** Repository items only; not used during verification (only by `dotnet nuget trust sync`). */
   readonly serviceIndex?: string;

@@ -1,6 +1,7 @@
-import { createHash, X509Certificate } from 'node:crypto';
 import { readHeader } from '../../asn1/der-reader.js';
 import { TAG } from '../../asn1/tags.js';
+import { parseCertificate, type CertificateView } from '../../signature/certificate.js';
+import { loadPemCertificates } from '../../trust/pem.js';
 
 /**
  * A certificate file as nuget.org's "Register new certificate" page takes it (nuget-signing-spec.md
@@ -19,15 +20,13 @@ export interface CertificateFileInfo {
   readonly der: Uint8Array;
 }
 
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/;
-
 /** DER bytes of a `.cer` (DER) or PEM file; throws Error with a short reason. */
 export function certificateDer(bytes: Uint8Array): { der: Uint8Array; wasPem: boolean } {
   const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
   if (!head.includes('-----BEGIN')) return { der: bytes, wasPem: false };
-  const match = PEM_BLOCK.exec(Buffer.from(bytes).toString('latin1'));
-  if (!match?.[1]) throw new Error('PEM file has no CERTIFICATE block');
-  return { der: Buffer.from(match[1].replace(/\s/g, ''), 'base64'), wasPem: true };
+  const [der] = loadPemCertificates(Buffer.from(bytes).toString('latin1'));
+  if (!der) throw new Error('PEM file has no CERTIFICATE block');
+  return { der, wasPem: true };
 }
 
 /**
@@ -57,17 +56,17 @@ export function inspectCertificateFile(bytes: Uint8Array): CertificateFileInfo {
   const { der, wasPem } = certificateDer(bytes);
   const problem = registrationProblem(der);
   if (problem !== undefined) throw new Error(problem);
-  let parsed: X509Certificate;
+  let parsed: CertificateView;
   try {
-    parsed = new X509Certificate(der);
+    parsed = parseCertificate(der);
   } catch (error) {
     throw new Error('is not a parsable X.509 certificate', { cause: error });
   }
   return {
-    fingerprintSha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
-    // Node prints one RDN per line, least specific first; NuGet prints most specific first.
-    subject: parsed.subject.split('\n').reverse().join(', '),
-    notAfter: new Date(parsed.validTo),
+    fingerprintSha256: parsed.fingerprintSha256,
+    // The shared certificate model's subject: .NET's formatting, as every other message prints it.
+    subject: parsed.subject,
+    notAfter: parsed.notAfter,
     wasPem,
     der,
   };

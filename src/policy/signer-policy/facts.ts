@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SignatureType } from '../../issues.js';
 
 /**
  * The plain facts the verifier hands to the policy code, one object per package. Kept minimal on
@@ -26,10 +27,8 @@ export interface CertificateFacts {
   readonly der?: Uint8Array;
 }
 
-export type SignatureKind = 'author' | 'repository' | 'unknown';
-
 export interface PrimarySignatureFacts {
-  readonly kind: SignatureKind;
+  readonly kind: SignatureType;
   readonly certificate: CertificateFacts;
   /** nuget-package-owners of a repository signature. */
   readonly owners?: readonly string[];

@@ -3,12 +3,13 @@
  * compare and print them (64 uppercase hex digits, like NuGet's output).
  */
 
-const SEPARATORS = /[\s:]/g;
+import { normalizeFingerprint as normalize } from '../../fingerprint.js';
+
 const HEX = /^[0-9A-F]*$/;
 
 /** The hex digits of `text` without separators, uppercased; no validation. */
 export function stripFingerprint(text: string): string {
-  return text.replace(SEPARATORS, '').toUpperCase();
+  return normalize(text);
 }
 
 /**

@@ -3,33 +3,16 @@ import { child, decodeRequired, octets } from '../../asn1/ber-fields.js';
 import { StructureError } from '../../asn1/decode.js';
 import { decryptWithPassword, UnsupportedAlgorithmError } from './pbe.js';
 import { pkcs12Password } from './pkcs12-kdf.js';
+import { isCertificateBlock, readPemBlocks } from '../../trust/pem.js';
 
-/** One `-----BEGIN <label>----- … -----END <label>-----` block. */
-export interface PemBlock {
-  readonly label: string;
-  /** The whole block as text, headers included (legacy encrypted keys keep their DEK-Info). */
-  readonly text: string;
-  readonly der: Buffer;
-}
-
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-
-export function parsePem(text: string): PemBlock[] {
-  const blocks: PemBlock[] = [];
-  for (const match of text.matchAll(PEM_BLOCK)) {
-    const body = (match[2] ?? '')
-      .split(/\r?\n/)
-      .filter((line) => !line.includes(':')) // RFC 1421 headers such as Proc-Type
-      .join('');
-    blocks.push({ label: match[1] ?? '', text: match[0], der: Buffer.from(body, 'base64') });
-  }
-  return blocks;
-}
-
+/**
+ * The certificates of a signing chain given as PEM. Decoded leniently (as before the PEM readers
+ * were merged): a damaged block surfaces as a certificate that does not parse, with its own error.
+ */
 export function pemCertificates(text: string): Buffer[] {
-  return parsePem(text)
-    .filter((block) => block.label === 'CERTIFICATE' || block.label === 'X509 CERTIFICATE')
-    .map((block) => block.der);
+  return readPemBlocks(text)
+    .filter(isCertificateBlock)
+    .map((block) => Buffer.from(block.base64, 'base64'));
 }
 
 /** Why a PEM private key could not be loaded; the caller words the user-facing error. */
@@ -47,12 +30,12 @@ export class PemKeyError extends Error {
  * `RSA/EC PRIVATE KEY` forms, optionally with OpenSSL's Proc-Type encryption.
  */
 export function loadPemPrivateKey(text: string, password: string | undefined): KeyObject {
-  const block = parsePem(text).find((b) => b.label.endsWith('PRIVATE KEY'));
+  const block = readPemBlocks(text).find((b) => b.label.endsWith('PRIVATE KEY'));
   if (!block) throw new PemKeyError('none');
 
   if (block.label === 'ENCRYPTED PRIVATE KEY') {
     if (password === undefined) throw new PemKeyError('needs-password');
-    const plain = decryptPkcs8(block.der, password);
+    const plain = decryptPkcs8(Buffer.from(block.base64, 'base64'), password);
     try {
       return createPrivateKey({ key: plain, format: 'der', type: 'pkcs8' });
     } catch {

@@ -1,3 +1,4 @@
+import { normalizeFingerprint } from '../../fingerprint.js';
 import type { VerificationPolicy } from '../../policy/verification-policy.js';
 import type { CertificateView } from '../../signature/certificate.js';
 import { issue, type Issue } from '../../issues.js';
@@ -12,8 +13,7 @@ export function checkAllowedFingerprints(
 ): Issue[] {
   if (policy.allowedFingerprints.length === 0) return [];
   const actual = certificate.fingerprintSha256.toUpperCase();
-  if (policy.allowedFingerprints.some((f) => f.replace(/[:\s]/g, '').toUpperCase() === actual))
-    return [];
+  if (policy.allowedFingerprints.some((f) => normalizeFingerprint(f) === actual)) return [];
   return [
     issue(
       'NU3034',

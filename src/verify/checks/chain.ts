@@ -33,7 +33,7 @@ const PURPOSE = {
  * the SDK bundles (spec §4.5, §5.4, §8.3): application policy code signing or time stamping,
  * validity periods ignored (the caller checks the leaf against the timestamp). An untrusted root
  * is NU3018 (NU3028 for a TSA) with an NU3042 note naming the root; any other chain problem is
- * NU3012 (NU3028 for a TSA). Also returns the chain built, leaf first.
+ * NU3012 (NU3028 for a TSA). Also returns the chain built, leaf first, as DER and parsed.
  */
 export function checkChain(
   certificate: CertificateView,
@@ -45,7 +45,7 @@ export function checkChain(
     /** nuget.org's rules apply: trusting a root locally does not help, so do not advise it. */
     readonly nugetOrg?: boolean;
   },
-): { findings: ChainFinding[]; chain: Uint8Array[] } {
+): { findings: ChainFinding[]; chain: Uint8Array[]; certificates: CertificateView[] } {
   const purpose = PURPOSE[options.purpose];
   const result = buildChain(certificate.der, {
     anchors: options.roots,
@@ -79,5 +79,5 @@ export function checkChain(
       message: `The root certificate '${root.subject}' (SHA-256 ${root.sha256Fingerprint}) is not in the trusted ${purpose.label} root bundle.`,
     });
   }
-  return { findings, chain: result.chain };
+  return { findings, chain: result.chain, certificates: result.certificates };
 }

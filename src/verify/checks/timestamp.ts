@@ -19,7 +19,7 @@ export interface TimestampWindow {
   readonly upper: Date;
   readonly tsa: CertificateView;
   /** The TSA certificate's chain, leaf first, when one was built (for reports). */
-  readonly chain?: readonly Uint8Array[];
+  readonly chain?: readonly CertificateView[];
 }
 
 export interface TimestampFinding {
@@ -110,7 +110,7 @@ export function checkTimestamp(
       message: `The timestamp time ${tstInfo.genTime.toISOString()} is outside the validity of the timestamp certificate ${describeCertificate(tsa)}.`,
     });
   }
-  let chain: Uint8Array[] | undefined;
+  let chain: CertificateView[] | undefined;
   if (findings.length === 0) {
     // NuGet builds the TSA chain only when every check above passed.
     const built = checkChain(tsa, token.certificates, {
@@ -119,7 +119,7 @@ export function checkTimestamp(
       verificationTime: options.now,
       ...(options.nugetOrg ? { nugetOrg: true } : {}),
     });
-    chain = built.chain;
+    chain = built.certificates;
     for (const finding of built.findings) {
       findings.push({ ...finding, alwaysError: finding.untrustedRoot === true });
     }

@@ -1,7 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { sha256Fingerprint } from '../crypto.js';
 import { NupkgSigningError } from '../errors.js';
+import { BoundedCache } from '../bounded-cache.js';
+import { LIMITS } from '../limits.js';
 import {
+  certificateViewCost,
   hasKeyUsage,
   KEY_USAGE_BIT,
   parseCertificate,
@@ -45,7 +48,7 @@ const SUPPORTED_CRITICAL_EXTENSIONS = new Set<string>([
  * What chain building needs to know about one certificate, extracted once from the shared
  * certificate model (signature/certificate.ts) and shaped for lookups: hex keys and name keys.
  */
-export interface CertificateFacts {
+export interface ChainLink {
   /** The parsed certificate, for anything else (e.g. `subject` as .NET prints it). */
   readonly certificate: CertificateView;
   readonly der: Uint8Array;
@@ -78,18 +81,20 @@ export interface CertificateFacts {
 }
 
 /**
- * Parsed certificates by SHA-256, for the whole run: a batch of packages shares a handful of
- * issuing and root certificates, and parsing one costs about a millisecond.
+ * Chain facts by the certificate's SHA-256, for the whole run: a batch of packages shares a
+ * handful of issuing and root certificates. They depend on the certificate's bytes alone.
  */
-const cache = new Map<string, CertificateFacts>();
-const MAX_CACHED = 2048;
+const cache = new BoundedCache<string, ChainLink>(
+  LIMITS.maxCachedCertificates,
+  LIMITS.maxCachedCertificateBytes,
+);
 
 /** Parses a DER certificate; throws NUPKG005 naming `source` when it is not a certificate. */
-export function certificateFacts(der: Uint8Array, source = 'certificate'): CertificateFacts {
+export function chainLink(der: Uint8Array, source = 'certificate'): ChainLink {
   const key = sha256Fingerprint(der);
   const cached = cache.get(key);
   if (cached) return cached;
-  let facts: CertificateFacts;
+  let facts: ChainLink;
   try {
     facts = parse(der);
   } catch (error) {
@@ -97,13 +102,15 @@ export function certificateFacts(der: Uint8Array, source = 'certificate'): Certi
       cause: error,
     });
   }
-  if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(key, facts);
+  // The facts hold the parsed view and a few keys (hex of the public key and names) besides it.
+  cache.set(key, facts, 2 * certificateViewCost(facts.certificate));
   return facts;
 }
 
-function parse(der: Uint8Array): CertificateFacts {
-  const certificate = parseCertificate(der);
+function parse(input: Uint8Array): ChainLink {
+  const certificate = parseCertificate(input);
+  // The view's own copy: the caller's bytes may be a view into a whole signature.
+  const { der } = certificate;
   const { extensions, subjectDer, issuerDer, basicConstraints } = certificate;
   const subjectKey = canonicalNameKey(subjectDer);
   // Most certificates looked up are self-signed roots: skip decoding the same name twice.
