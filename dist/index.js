@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
+/***/ 89659:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -52,11 +52,11 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
 exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
-const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(4371);
+const http = __importStar(__nccwpck_require__(58611));
+const https = __importStar(__nccwpck_require__(65692));
+const pm = __importStar(__nccwpck_require__(83335));
+const tunnel = __importStar(__nccwpck_require__(20770));
+const undici_1 = __nccwpck_require__(24371);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 3335:
+/***/ 83335:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,16 +844,16 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 2463:
+/***/ 42463:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-const core_1 = __nccwpck_require__(3893);
-const draft7_1 = __nccwpck_require__(9941);
-const discriminator_1 = __nccwpck_require__(8886);
-const draft7MetaSchema = __nccwpck_require__(2079);
+const core_1 = __nccwpck_require__(63893);
+const draft7_1 = __nccwpck_require__(39941);
+const discriminator_1 = __nccwpck_require__(28886);
+const draft7MetaSchema = __nccwpck_require__(72079);
 const META_SUPPORT_DATA = ["/properties"];
 const META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
 class Ajv extends core_1.default {
@@ -883,24 +883,24 @@ module.exports = exports = Ajv;
 module.exports.Ajv = Ajv;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports["default"] = Ajv;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(87881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(81436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(33021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
-var ref_error_1 = __nccwpck_require__(3162);
+var ref_error_1 = __nccwpck_require__(53162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
 //# sourceMappingURL=ajv.js.map
 
 /***/ }),
 
-/***/ 567:
+/***/ 80567:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1062,15 +1062,15 @@ exports.regexpCode = regexpCode;
 
 /***/ }),
 
-/***/ 1436:
+/***/ 81436:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
-const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(5407);
-var code_2 = __nccwpck_require__(567);
+const code_1 = __nccwpck_require__(80567);
+const scope_1 = __nccwpck_require__(77788);
+var code_2 = __nccwpck_require__(80567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
 Object.defineProperty(exports, "strConcat", ({ enumerable: true, get: function () { return code_2.strConcat; } }));
@@ -1079,7 +1079,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(5407);
+var scope_2 = __nccwpck_require__(77788);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -1765,13 +1765,13 @@ function par(x) {
 
 /***/ }),
 
-/***/ 5407:
+/***/ 77788:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
-const code_1 = __nccwpck_require__(567);
+const code_1 = __nccwpck_require__(80567);
 class ValueError extends Error {
     constructor(name) {
         super(`CodeGen: "code" for ${name} not defined`);
@@ -1914,15 +1914,15 @@ exports.ValueScope = ValueScope;
 
 /***/ }),
 
-/***/ 1283:
+/***/ 81283:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendErrors = exports.resetErrorsCount = exports.reportExtraError = exports.reportError = exports.keyword$DataError = exports.keywordError = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const names_1 = __nccwpck_require__(90630);
 exports.keywordError = {
     message: ({ keyword }) => (0, codegen_1.str) `must pass "${keyword}" keyword validation`,
 };
@@ -2049,12 +2049,12 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(5402);
-const names_1 = __nccwpck_require__(630);
-const resolve_1 = __nccwpck_require__(4090);
-const util_1 = __nccwpck_require__(4464);
-const validate_1 = __nccwpck_require__(7881);
+const codegen_1 = __nccwpck_require__(81436);
+const validation_error_1 = __nccwpck_require__(33021);
+const names_1 = __nccwpck_require__(90630);
+const resolve_1 = __nccwpck_require__(24090);
+const util_1 = __nccwpck_require__(84464);
+const validate_1 = __nccwpck_require__(87881);
 class SchemaEnv {
     constructor(env) {
         var _a;
@@ -2291,12 +2291,12 @@ function getJsonPointer(parsedRef, { baseId, schema, root }) {
 
 /***/ }),
 
-/***/ 630:
+/***/ 90630:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const names = {
     // validation function arguments
     data: new codegen_1.Name("data"), // data passed to validation function
@@ -2325,12 +2325,12 @@ exports["default"] = names;
 
 /***/ }),
 
-/***/ 3162:
+/***/ 53162:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const resolve_1 = __nccwpck_require__(4090);
+const resolve_1 = __nccwpck_require__(24090);
 class MissingRefError extends Error {
     constructor(resolver, baseId, ref, msg) {
         super(msg || `can't resolve reference ${ref} from id ${baseId}`);
@@ -2343,15 +2343,15 @@ exports["default"] = MissingRefError;
 
 /***/ }),
 
-/***/ 4090:
+/***/ 24090:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
-const util_1 = __nccwpck_require__(4464);
-const equal = __nccwpck_require__(3430);
-const traverse = __nccwpck_require__(1167);
+const util_1 = __nccwpck_require__(84464);
+const equal = __nccwpck_require__(23430);
+const traverse = __nccwpck_require__(81167);
 // TODO refactor to use keyword definitions
 const SIMPLE_INLINED = new Set([
     "type",
@@ -2536,14 +2536,14 @@ exports.getRules = getRules;
 
 /***/ }),
 
-/***/ 4464:
+/***/ 84464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkStrictMode = exports.getErrorPath = exports.Type = exports.useFunc = exports.setEvaluated = exports.evaluatedPropsToName = exports.mergeEvaluated = exports.eachItem = exports.unescapeJsonPointer = exports.escapeJsonPointer = exports.escapeFragment = exports.unescapeFragment = exports.schemaRefOrVal = exports.schemaHasRulesButRef = exports.schemaHasRules = exports.checkUnknownRules = exports.alwaysValidSchema = exports.toHash = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const code_1 = __nccwpck_require__(567);
+const codegen_1 = __nccwpck_require__(81436);
+const code_1 = __nccwpck_require__(80567);
 // TODO refactor to use Set
 function toHash(arr) {
     const hash = {};
@@ -2720,7 +2720,7 @@ exports.checkStrictMode = checkStrictMode;
 
 /***/ }),
 
-/***/ 7692:
+/***/ 37692:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2745,15 +2745,15 @@ exports.shouldUseRule = shouldUseRule;
 
 /***/ }),
 
-/***/ 5346:
+/***/ 35346:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.boolOrEmptySchema = exports.topBoolOrEmptySchema = void 0;
-const errors_1 = __nccwpck_require__(1283);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
+const errors_1 = __nccwpck_require__(81283);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
 const boolError = {
     message: "boolean schema is false",
 };
@@ -2801,17 +2801,17 @@ function falseSchemaError(it, overrideAllErrors) {
 
 /***/ }),
 
-/***/ 6685:
+/***/ 86685:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reportTypeError = exports.checkDataTypes = exports.checkDataType = exports.coerceAndCheckDataType = exports.getJSONTypes = exports.getSchemaTypes = exports.DataType = void 0;
 const rules_1 = __nccwpck_require__(7353);
-const applicability_1 = __nccwpck_require__(7692);
-const errors_1 = __nccwpck_require__(1283);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const applicability_1 = __nccwpck_require__(37692);
+const errors_1 = __nccwpck_require__(81283);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 var DataType;
 (function (DataType) {
     DataType[DataType["Correct"] = 0] = "Correct";
@@ -3010,14 +3010,14 @@ function getTypeErrorContext(it) {
 
 /***/ }),
 
-/***/ 1699:
+/***/ 11699:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.assignDefaults = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 function assignDefaults(it, ty) {
     const { properties, items } = it.schema;
     if (ty === "object" && properties) {
@@ -3051,24 +3051,24 @@ function assignDefault(it, prop, defaultValue) {
 
 /***/ }),
 
-/***/ 7881:
+/***/ 87881:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getData = exports.KeywordCxt = exports.validateFunctionCode = void 0;
-const boolSchema_1 = __nccwpck_require__(5346);
-const dataType_1 = __nccwpck_require__(6685);
-const applicability_1 = __nccwpck_require__(7692);
-const dataType_2 = __nccwpck_require__(6685);
-const defaults_1 = __nccwpck_require__(1699);
-const keyword_1 = __nccwpck_require__(5202);
-const subschema_1 = __nccwpck_require__(6200);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const resolve_1 = __nccwpck_require__(4090);
-const util_1 = __nccwpck_require__(4464);
-const errors_1 = __nccwpck_require__(1283);
+const boolSchema_1 = __nccwpck_require__(35346);
+const dataType_1 = __nccwpck_require__(86685);
+const applicability_1 = __nccwpck_require__(37692);
+const dataType_2 = __nccwpck_require__(86685);
+const defaults_1 = __nccwpck_require__(11699);
+const keyword_1 = __nccwpck_require__(15202);
+const subschema_1 = __nccwpck_require__(26200);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const resolve_1 = __nccwpck_require__(24090);
+const util_1 = __nccwpck_require__(84464);
+const errors_1 = __nccwpck_require__(81283);
 // schema compilation - generates validation function, subschemaCode (below) is used for subschemas
 function validateFunctionCode(it) {
     if (isSchemaObj(it)) {
@@ -3577,16 +3577,16 @@ exports.getData = getData;
 
 /***/ }),
 
-/***/ 5202:
+/***/ 15202:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateKeywordUsage = exports.validSchemaType = exports.funcKeywordCode = exports.macroKeywordCode = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const code_1 = __nccwpck_require__(8484);
-const errors_1 = __nccwpck_require__(1283);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const code_1 = __nccwpck_require__(28484);
+const errors_1 = __nccwpck_require__(81283);
 function macroKeywordCode(cxt, def) {
     const { gen, keyword, schema, parentSchema, it } = cxt;
     const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
@@ -3707,14 +3707,14 @@ exports.validateKeywordUsage = validateKeywordUsage;
 
 /***/ }),
 
-/***/ 6200:
+/***/ 26200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
     if (keyword !== undefined && schema !== undefined) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
@@ -3794,31 +3794,31 @@ exports.extendSubschemaMode = extendSubschemaMode;
 
 /***/ }),
 
-/***/ 3893:
+/***/ 63893:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
-var validate_1 = __nccwpck_require__(7881);
+var validate_1 = __nccwpck_require__(87881);
 Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
-var codegen_1 = __nccwpck_require__(1436);
+var codegen_1 = __nccwpck_require__(81436);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(5402);
-const ref_error_1 = __nccwpck_require__(3162);
+const validation_error_1 = __nccwpck_require__(33021);
+const ref_error_1 = __nccwpck_require__(53162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
-const codegen_2 = __nccwpck_require__(1436);
-const resolve_1 = __nccwpck_require__(4090);
-const dataType_1 = __nccwpck_require__(6685);
-const util_1 = __nccwpck_require__(4464);
-const $dataRefSchema = __nccwpck_require__(3837);
-const uri_1 = __nccwpck_require__(6285);
+const codegen_2 = __nccwpck_require__(81436);
+const resolve_1 = __nccwpck_require__(24090);
+const dataType_1 = __nccwpck_require__(86685);
+const util_1 = __nccwpck_require__(84464);
+const $dataRefSchema = __nccwpck_require__(63837);
+const uri_1 = __nccwpck_require__(36285);
 const defaultRegExp = (str, flags) => new RegExp(str, flags);
 defaultRegExp.code = "new RegExp";
 const META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
@@ -4418,20 +4418,20 @@ function schemaOrData(schema) {
 
 /***/ }),
 
-/***/ 4951:
+/***/ 24951:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // https://github.com/ajv-validator/ajv/issues/889
-const equal = __nccwpck_require__(3430);
+const equal = __nccwpck_require__(23430);
 equal.code = 'require("ajv/dist/runtime/equal").default';
 exports["default"] = equal;
 //# sourceMappingURL=equal.js.map
 
 /***/ }),
 
-/***/ 6214:
+/***/ 36214:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4461,19 +4461,19 @@ ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
 
 /***/ }),
 
-/***/ 6285:
+/***/ 36285:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const uri = __nccwpck_require__(4352);
+const uri = __nccwpck_require__(24352);
 uri.code = 'require("ajv/dist/runtime/uri").default';
 exports["default"] = uri;
 //# sourceMappingURL=uri.js.map
 
 /***/ }),
 
-/***/ 5402:
+/***/ 33021:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4490,14 +4490,14 @@ exports["default"] = ValidationError;
 
 /***/ }),
 
-/***/ 3448:
+/***/ 73448:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateAdditionalItems = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -4545,15 +4545,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2431:
+/***/ 42431:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
-const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: "must NOT have additional properties",
     params: ({ params }) => (0, codegen_1._) `{additionalProperty: ${params.additionalProperty}}`,
@@ -4657,12 +4657,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9205:
+/***/ 39205:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "allOf",
     schemaType: "array",
@@ -4686,12 +4686,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9380:
+/***/ 89380:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
+const code_1 = __nccwpck_require__(28484);
 const def = {
     keyword: "anyOf",
     schemaType: "array",
@@ -4704,13 +4704,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6182:
+/***/ 16182:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { min, max } }) => max === undefined
         ? (0, codegen_1.str) `must contain at least ${min} valid item(s)`
@@ -4805,15 +4805,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5826:
+/***/ 95826:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateSchemaDeps = exports.validatePropertyDeps = exports.error = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(28484);
 exports.error = {
     message: ({ params: { property, depsCount, deps } }) => {
         const property_ies = depsCount === 1 ? "property" : "properties";
@@ -4896,13 +4896,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8584:
+/***/ 48584:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params }) => (0, codegen_1.str) `must match "${params.ifClause}" schema`,
     params: ({ params }) => (0, codegen_1._) `{failingKeyword: ${params.ifClause}}`,
@@ -4968,27 +4968,27 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8775:
+/***/ 28775:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const additionalItems_1 = __nccwpck_require__(3448);
+const additionalItems_1 = __nccwpck_require__(73448);
 const prefixItems_1 = __nccwpck_require__(6467);
-const items_1 = __nccwpck_require__(5791);
-const items2020_1 = __nccwpck_require__(2959);
-const contains_1 = __nccwpck_require__(6182);
-const dependencies_1 = __nccwpck_require__(5826);
-const propertyNames_1 = __nccwpck_require__(1372);
-const additionalProperties_1 = __nccwpck_require__(2431);
-const properties_1 = __nccwpck_require__(8778);
-const patternProperties_1 = __nccwpck_require__(664);
+const items_1 = __nccwpck_require__(75791);
+const items2020_1 = __nccwpck_require__(52959);
+const contains_1 = __nccwpck_require__(16182);
+const dependencies_1 = __nccwpck_require__(95826);
+const propertyNames_1 = __nccwpck_require__(71372);
+const additionalProperties_1 = __nccwpck_require__(42431);
+const properties_1 = __nccwpck_require__(88778);
+const patternProperties_1 = __nccwpck_require__(50664);
 const not_1 = __nccwpck_require__(8350);
-const anyOf_1 = __nccwpck_require__(9380);
-const oneOf_1 = __nccwpck_require__(2490);
-const allOf_1 = __nccwpck_require__(9205);
-const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(9210);
+const anyOf_1 = __nccwpck_require__(89380);
+const oneOf_1 = __nccwpck_require__(22490);
+const allOf_1 = __nccwpck_require__(39205);
+const if_1 = __nccwpck_require__(48584);
+const thenElse_1 = __nccwpck_require__(46829);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -5018,15 +5018,15 @@ exports["default"] = getApplicator;
 
 /***/ }),
 
-/***/ 5791:
+/***/ 75791:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateTuple = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(28484);
 const def = {
     keyword: "items",
     type: "array",
@@ -5076,15 +5076,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2959:
+/***/ 52959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const code_1 = __nccwpck_require__(8484);
-const additionalItems_1 = __nccwpck_require__(3448);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const code_1 = __nccwpck_require__(28484);
+const additionalItems_1 = __nccwpck_require__(73448);
 const error = {
     message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
     params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
@@ -5117,7 +5117,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "not",
     schemaType: ["object", "boolean"],
@@ -5144,13 +5144,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2490:
+/***/ 22490:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: "must match exactly one schema in oneOf",
     params: ({ params }) => (0, codegen_1._) `{passingSchemas: ${params.passing}}`,
@@ -5210,15 +5210,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 664:
+/***/ 50664:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const util_2 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const util_2 = __nccwpck_require__(84464);
 const def = {
     keyword: "patternProperties",
     type: "object",
@@ -5296,7 +5296,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const items_1 = __nccwpck_require__(5791);
+const items_1 = __nccwpck_require__(75791);
 const def = {
     keyword: "prefixItems",
     type: "array",
@@ -5309,15 +5309,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8778:
+/***/ 88778:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const validate_1 = __nccwpck_require__(7881);
-const code_1 = __nccwpck_require__(8484);
-const util_1 = __nccwpck_require__(4464);
-const additionalProperties_1 = __nccwpck_require__(2431);
+const validate_1 = __nccwpck_require__(87881);
+const code_1 = __nccwpck_require__(28484);
+const util_1 = __nccwpck_require__(84464);
+const additionalProperties_1 = __nccwpck_require__(42431);
 const def = {
     keyword: "properties",
     type: "object",
@@ -5369,13 +5369,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 1372:
+/***/ 71372:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: "property name must be valid",
     params: ({ params }) => (0, codegen_1._) `{propertyName: ${params.propertyName}}`,
@@ -5413,12 +5413,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 46829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: ["then", "else"],
     schemaType: ["object", "boolean"],
@@ -5432,16 +5432,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8484:
+/***/ 28484:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.validateUnion = exports.validateArray = exports.usePattern = exports.callValidateCode = exports.schemaProperties = exports.allSchemaProperties = exports.noPropertyInData = exports.propertyInData = exports.isOwnProperty = exports.hasPropFunc = exports.reportMissingProp = exports.checkMissingProp = exports.checkReportMissingProp = void 0;
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const names_1 = __nccwpck_require__(630);
-const util_2 = __nccwpck_require__(4464);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const names_1 = __nccwpck_require__(90630);
+const util_2 = __nccwpck_require__(84464);
 function checkReportMissingProp(cxt, prop) {
     const { gen, data, it } = cxt;
     gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
@@ -5569,7 +5569,7 @@ exports.validateUnion = validateUnion;
 
 /***/ }),
 
-/***/ 9872:
+/***/ 69872:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5585,13 +5585,13 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7397:
+/***/ 97397:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const id_1 = __nccwpck_require__(9872);
-const ref_1 = __nccwpck_require__(2996);
+const id_1 = __nccwpck_require__(69872);
+const ref_1 = __nccwpck_require__(92996);
 const core = [
     "$schema",
     "$id",
@@ -5607,18 +5607,18 @@ exports["default"] = core;
 
 /***/ }),
 
-/***/ 2996:
+/***/ 92996:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.callRef = exports.getValidate = void 0;
-const ref_error_1 = __nccwpck_require__(3162);
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const names_1 = __nccwpck_require__(630);
+const ref_error_1 = __nccwpck_require__(53162);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const names_1 = __nccwpck_require__(90630);
 const compile_1 = __nccwpck_require__(2718);
-const util_1 = __nccwpck_require__(4464);
+const util_1 = __nccwpck_require__(84464);
 const def = {
     keyword: "$ref",
     schemaType: "string",
@@ -5735,16 +5735,16 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8886:
+/***/ 28886:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const types_1 = __nccwpck_require__(7115);
+const codegen_1 = __nccwpck_require__(81436);
+const types_1 = __nccwpck_require__(87115);
 const compile_1 = __nccwpck_require__(2718);
-const ref_error_1 = __nccwpck_require__(3162);
-const util_1 = __nccwpck_require__(4464);
+const ref_error_1 = __nccwpck_require__(53162);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag
         ? `tag "${tagName}" must be string`
@@ -5845,7 +5845,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 7115:
+/***/ 87115:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5860,16 +5860,16 @@ var DiscrError;
 
 /***/ }),
 
-/***/ 9941:
+/***/ 39941:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const core_1 = __nccwpck_require__(7397);
-const validation_1 = __nccwpck_require__(5481);
-const applicator_1 = __nccwpck_require__(8775);
-const format_1 = __nccwpck_require__(2601);
-const metadata_1 = __nccwpck_require__(6620);
+const core_1 = __nccwpck_require__(97397);
+const validation_1 = __nccwpck_require__(85481);
+const applicator_1 = __nccwpck_require__(28775);
+const format_1 = __nccwpck_require__(72601);
+const metadata_1 = __nccwpck_require__(56620);
 const draft7Vocabularies = [
     core_1.default,
     validation_1.default,
@@ -5883,12 +5883,12 @@ exports["default"] = draft7Vocabularies;
 
 /***/ }),
 
-/***/ 6402:
+/***/ 26402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match format "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{format: ${schemaCode}}`,
@@ -5981,19 +5981,19 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 2601:
+/***/ 72601:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const format_1 = __nccwpck_require__(6402);
+const format_1 = __nccwpck_require__(26402);
 const format = [format_1.default];
 exports["default"] = format;
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 6620:
+/***/ 56620:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -6017,14 +6017,14 @@ exports.contentVocabulary = [
 
 /***/ }),
 
-/***/ 8026:
+/***/ 98026:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const equal_1 = __nccwpck_require__(24951);
 const error = {
     message: "must be equal to constant",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValue: ${schemaCode}}`,
@@ -6048,14 +6048,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3200:
+/***/ 93200:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const equal_1 = __nccwpck_require__(24951);
 const error = {
     message: "must be equal to one of the allowed values",
     params: ({ schemaCode }) => (0, codegen_1._) `{allowedValues: ${schemaCode}}`,
@@ -6102,21 +6102,21 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5481:
+/***/ 85481:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const limitNumber_1 = __nccwpck_require__(3723);
-const multipleOf_1 = __nccwpck_require__(8132);
-const limitLength_1 = __nccwpck_require__(6962);
-const pattern_1 = __nccwpck_require__(6023);
+const limitNumber_1 = __nccwpck_require__(43723);
+const multipleOf_1 = __nccwpck_require__(18132);
+const limitLength_1 = __nccwpck_require__(46962);
+const pattern_1 = __nccwpck_require__(96023);
 const limitProperties_1 = __nccwpck_require__(895);
-const required_1 = __nccwpck_require__(4504);
-const limitItems_1 = __nccwpck_require__(6296);
-const uniqueItems_1 = __nccwpck_require__(5132);
-const const_1 = __nccwpck_require__(8026);
-const enum_1 = __nccwpck_require__(3200);
+const required_1 = __nccwpck_require__(94504);
+const limitItems_1 = __nccwpck_require__(36296);
+const uniqueItems_1 = __nccwpck_require__(65132);
+const const_1 = __nccwpck_require__(98026);
+const enum_1 = __nccwpck_require__(93200);
 const validation = [
     // number
     limitNumber_1.default,
@@ -6141,12 +6141,12 @@ exports["default"] = validation;
 
 /***/ }),
 
-/***/ 6296:
+/***/ 36296:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
@@ -6171,14 +6171,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6962:
+/***/ 46962:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const ucs2length_1 = __nccwpck_require__(6214);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const ucs2length_1 = __nccwpck_require__(36214);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
@@ -6204,12 +6204,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3723:
+/***/ 43723:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const ops = codegen_1.operators;
 const KWDs = {
     maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
@@ -6242,7 +6242,7 @@ exports["default"] = def;
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
@@ -6267,12 +6267,12 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 8132:
+/***/ 18132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const codegen_1 = __nccwpck_require__(1436);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must be multiple of ${schemaCode}`,
     params: ({ schemaCode }) => (0, codegen_1._) `{multipleOf: ${schemaCode}}`,
@@ -6299,14 +6299,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6023:
+/***/ 96023:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const util_1 = __nccwpck_require__(4464);
-const codegen_1 = __nccwpck_require__(1436);
+const code_1 = __nccwpck_require__(28484);
+const util_1 = __nccwpck_require__(84464);
+const codegen_1 = __nccwpck_require__(81436);
 const error = {
     message: ({ schemaCode }) => (0, codegen_1.str) `must match pattern "${schemaCode}"`,
     params: ({ schemaCode }) => (0, codegen_1._) `{pattern: ${schemaCode}}`,
@@ -6338,14 +6338,14 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 4504:
+/***/ 94504:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const code_1 = __nccwpck_require__(8484);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
+const code_1 = __nccwpck_require__(28484);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
 const error = {
     message: ({ params: { missingProperty } }) => (0, codegen_1.str) `must have required property '${missingProperty}'`,
     params: ({ params: { missingProperty } }) => (0, codegen_1._) `{missingProperty: ${missingProperty}}`,
@@ -6423,15 +6423,15 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 5132:
+/***/ 65132:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const dataType_1 = __nccwpck_require__(6685);
-const codegen_1 = __nccwpck_require__(1436);
-const util_1 = __nccwpck_require__(4464);
-const equal_1 = __nccwpck_require__(4951);
+const dataType_1 = __nccwpck_require__(86685);
+const codegen_1 = __nccwpck_require__(81436);
+const util_1 = __nccwpck_require__(84464);
+const equal_1 = __nccwpck_require__(24951);
 const error = {
     message: ({ params: { i, j } }) => (0, codegen_1.str) `must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
     params: ({ params: { i, j } }) => (0, codegen_1._) `{i: ${i}, j: ${j}}`,
@@ -6493,7 +6493,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 3430:
+/***/ 23430:
 /***/ ((module) => {
 
 
@@ -6546,7 +6546,7 @@ module.exports = function equal(a, b) {
 
 /***/ }),
 
-/***/ 1167:
+/***/ 81167:
 /***/ ((module) => {
 
 
@@ -6646,7 +6646,7 @@ function escapeJsonPtr(str) {
 
 /***/ }),
 
-/***/ 3313:
+/***/ 73313:
 /***/ ((module) => {
 
 module.exports = Pend;
@@ -6708,16 +6708,16 @@ function pendGo(self, fn) {
 
 /***/ }),
 
-/***/ 9800:
+/***/ 59800:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
 exports.wT = __webpack_unused_export__ = void 0;
-const ed5 = __nccwpck_require__(6950);
-const ed2 = __nccwpck_require__(4488);
-const NSed3 = __nccwpck_require__(5699);
+const ed5 = __nccwpck_require__(96950);
+const ed2 = __nccwpck_require__(24488);
+const NSed3 = __nccwpck_require__(85699);
 var isS = ed5.isS;
 var isChar10 = ed5.isChar;
 var isNameStartChar = ed5.isNameStartChar;
@@ -8768,26 +8768,26 @@ exports.wT = SaxesParser;
 
 /***/ }),
 
-/***/ 770:
+/***/ 20770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(7837);
+module.exports = __nccwpck_require__(20218);
 
 
 /***/ }),
 
-/***/ 7837:
+/***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(69278);
+var tls = __nccwpck_require__(64756);
+var http = __nccwpck_require__(58611);
+var https = __nccwpck_require__(65692);
+var events = __nccwpck_require__(24434);
+var assert = __nccwpck_require__(42613);
+var util = __nccwpck_require__(39023);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -9047,33 +9047,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 4371:
+/***/ 24371:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(23701)
+const Dispatcher = __nccwpck_require__(30883)
+const Pool = __nccwpck_require__(30628)
 const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(57405)
+const ProxyAgent = __nccwpck_require__(76672)
+const EnvHttpProxyAgent = __nccwpck_require__(53137)
+const RetryAgent = __nccwpck_require__(30050)
+const errors = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
+const api = __nccwpck_require__(56615)
+const buildConnector = __nccwpck_require__(59136)
+const MockClient = __nccwpck_require__(47365)
+const MockAgent = __nccwpck_require__(47501)
+const MockPool = __nccwpck_require__(94004)
+const mockErrors = __nccwpck_require__(52429)
+const RetryHandler = __nccwpck_require__(17816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(32581)
+const DecoratorHandler = __nccwpck_require__(58155)
 const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -9091,10 +9091,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(21514),
+  retry: __nccwpck_require__(92026),
+  dump: __nccwpck_require__(88060),
+  dns: __nccwpck_require__(70379)
 }
 
 module.exports.buildConnector = buildConnector
@@ -9156,7 +9156,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(54398).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -9168,39 +9168,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Headers = __nccwpck_require__(60660).Headers
+module.exports.Response = __nccwpck_require__(99051).Response
 module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.FormData = __nccwpck_require__(35910).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+module.exports.FileReader = __nccwpck_require__(48355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(51059)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { kConstruct } = __nccwpck_require__(20109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(79061)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(51900)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(15188)
+module.exports.WebSocket = __nccwpck_require__(13726).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -9216,18 +9216,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(21238)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 80158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(68707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -9287,16 +9287,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 34660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -9402,7 +9402,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 76862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -9411,16 +9411,16 @@ const {
   Readable,
   Duplex,
   PassThrough
-} = __nccwpck_require__(7075)
+} = __nccwpck_require__(57075)
 const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 const kResume = Symbol('resume')
 
@@ -9660,17 +9660,17 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 6424:
+/***/ 14043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(49927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -9886,13 +9886,13 @@ module.exports.RequestHandler = RequestHandler
 
 
 
-const assert = __nccwpck_require__(4589)
-const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { finished, PassThrough } = __nccwpck_require__(57075)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -10108,16 +10108,16 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 61882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
+const { AsyncResource } = __nccwpck_require__(16698)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -10223,30 +10223,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 56615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(6424)
+module.exports.request = __nccwpck_require__(14043)
 module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.pipeline = __nccwpck_require__(76862)
+module.exports.upgrade = __nccwpck_require__(61882)
+module.exports.connect = __nccwpck_require__(34660)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 49927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(57075)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
@@ -10629,15 +10629,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 87655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(49927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -10729,16 +10729,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 59136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const net = __nccwpck_require__(7030)
-const assert = __nccwpck_require__(4589)
+const net = __nccwpck_require__(77030)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68707)
+const timers = __nccwpck_require__(96603)
 
 function noop () {}
 
@@ -10823,7 +10823,7 @@ function buildConnector ({ allowH2, maxCachedSessions, socketPath, timeout, sess
     let socket
     if (protocol === 'https:') {
       if (!tls) {
-        tls = __nccwpck_require__(1692)
+        tls = __nccwpck_require__(41692)
       }
       servername = servername || options.servername || util.getServerName(host) || null
 
@@ -10976,7 +10976,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 10735:
 /***/ ((module) => {
 
 
@@ -11101,12 +11101,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 42414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(7975)
+const diagnosticsChannel = __nccwpck_require__(53053)
+const util = __nccwpck_require__(57975)
 
 const undiciDebugLog = util.debuglog('undici')
 const fetchDebuglog = util.debuglog('fetch')
@@ -11310,7 +11310,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 68707:
 /***/ ((module) => {
 
 
@@ -11742,7 +11742,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 44655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -11750,8 +11750,8 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
-const assert = __nccwpck_require__(4589)
+} = __nccwpck_require__(68707)
+const assert = __nccwpck_require__(34589)
 const {
   isValidHTTPToken,
   isValidHeaderValue,
@@ -11766,8 +11766,8 @@ const {
   getServerName,
   normalizedMethodRecords
 } = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { channels } = __nccwpck_require__(42414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -12231,7 +12231,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 36443:
 /***/ ((module) => {
 
 module.exports = {
@@ -12305,7 +12305,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 67752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -12313,7 +12313,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(10735)
 
 class TstNode {
   /** @type {any} */
@@ -12469,18 +12469,18 @@ module.exports = {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
-const { IncomingMessage } = __nccwpck_require__(7067)
-const stream = __nccwpck_require__(7075)
-const net = __nccwpck_require__(7030)
+const assert = __nccwpck_require__(34589)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(36443)
+const { IncomingMessage } = __nccwpck_require__(37067)
+const stream = __nccwpck_require__(57075)
+const net = __nccwpck_require__(77030)
 const { Blob } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
-const { stringify } = __nccwpck_require__(1792)
-const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const nodeUtil = __nccwpck_require__(57975)
+const { stringify } = __nccwpck_require__(41792)
+const { EventEmitter: EE } = __nccwpck_require__(78474)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
+const { tree } = __nccwpck_require__(67752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -13190,18 +13190,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 57405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const DispatcherBase = __nccwpck_require__(21841)
+const Pool = __nccwpck_require__(30628)
+const Client = __nccwpck_require__(23701)
 const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -13338,7 +13338,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   PoolBase,
   kClients,
@@ -13346,9 +13346,9 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(42128)
+const Pool = __nccwpck_require__(30628)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
 const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
@@ -13553,10 +13553,10 @@ module.exports = BalancedPool
 
 /* global WebAssembly */
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const { channels } = __nccwpck_require__(42414)
+const timers = __nccwpck_require__(96603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -13569,7 +13569,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -13602,9 +13602,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(52824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -13616,11 +13616,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(63870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(53434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -13628,7 +13628,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(63870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -14543,7 +14543,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(84492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -15066,21 +15066,21 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 88788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { errorMonitor } = __nccwpck_require__(8474)
-const { pipeline } = __nccwpck_require__(7075)
+const assert = __nccwpck_require__(34589)
+const { errorMonitor } = __nccwpck_require__(78474)
+const { pipeline } = __nccwpck_require__(57075)
 const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -15099,7 +15099,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -15111,7 +15111,7 @@ let h2ExperimentalWarned = false
 /** @type {import('http2')} */
 let http2
 try {
-  http2 = __nccwpck_require__(2467)
+  http2 = __nccwpck_require__(32467)
 } catch {
   // @ts-ignore
   http2 = { constants: {} }
@@ -15505,7 +15505,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(84492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -15865,26 +15865,26 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 23701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
 
 
 
-const assert = __nccwpck_require__(4589)
-const net = __nccwpck_require__(7030)
-const http = __nccwpck_require__(7067)
+const assert = __nccwpck_require__(34589)
+const net = __nccwpck_require__(77030)
+const http = __nccwpck_require__(37067)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const { channels } = __nccwpck_require__(42414)
+const Request = __nccwpck_require__(44655)
+const DispatcherBase = __nccwpck_require__(21841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
 const {
   kUrl,
   kServerName,
@@ -15926,9 +15926,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+const connectH2 = __nccwpck_require__(88788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -16236,7 +16236,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 function onError (client, err) {
   if (
@@ -16496,19 +16496,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 21841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(30883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(68707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(36443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -16711,11 +16711,11 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 30883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const EventEmitter = __nccwpck_require__(8474)
+const EventEmitter = __nccwpck_require__(78474)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -16783,15 +16783,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 53137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(21841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(36443)
+const ProxyAgent = __nccwpck_require__(76672)
+const Agent = __nccwpck_require__(57405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -16950,7 +16950,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 64660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -17074,15 +17074,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 42128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(21841)
+const FixedQueue = __nccwpck_require__(64660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
+const PoolStats = __nccwpck_require__(43246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -17275,10 +17275,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 43246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(36443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -17316,7 +17316,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 30628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17327,14 +17327,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(42128)
+const Client = __nccwpck_require__(23701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
+const buildConnector = __nccwpck_require__(59136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -17430,19 +17430,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 76672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const { URL } = __nccwpck_require__(73136)
+const Agent = __nccwpck_require__(57405)
+const Pool = __nccwpck_require__(30628)
+const DispatcherBase = __nccwpck_require__(21841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
+const Client = __nccwpck_require__(23701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -17711,13 +17711,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 30050:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(30883)
+const RetryHandler = __nccwpck_require__(17816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -17753,7 +17753,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 32581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -17761,8 +17761,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const Agent = __nccwpck_require__(57405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -17792,7 +17792,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 58155:
 /***/ ((module) => {
 
 
@@ -17849,10 +17849,10 @@ module.exports = class DecoratorHandler {
 
 
 const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const EE = __nccwpck_require__(8474)
+const { kBodyUsed } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const EE = __nccwpck_require__(78474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -18082,14 +18082,14 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 17816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(36443)
+const { RequestRetryError } = __nccwpck_require__(68707)
 const {
   isDisturbed,
   parseHeaders,
@@ -18526,14 +18526,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 70379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const { isIP } = __nccwpck_require__(77030)
+const { lookup } = __nccwpck_require__(40610)
+const DecoratorHandler = __nccwpck_require__(58155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(68707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -18908,14 +18908,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 88060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
+const DecoratorHandler = __nccwpck_require__(58155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -19038,7 +19038,7 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 25092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19066,7 +19066,7 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 21514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19097,11 +19097,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 92026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(17816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -19123,13 +19123,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 52824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(50172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -19407,7 +19407,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 63870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19419,7 +19419,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 53434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -19431,7 +19431,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 50172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -19452,13 +19452,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 47501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(36443)
+const Agent = __nccwpck_require__(57405)
 const {
   kAgent,
   kMockAgentSet,
@@ -19469,14 +19469,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(91117)
+const MockClient = __nccwpck_require__(47365)
+const MockPool = __nccwpck_require__(94004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(53397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
+const Dispatcher = __nccwpck_require__(30883)
+const Pluralizer = __nccwpck_require__(91529)
+const PendingInterceptorsFormatter = __nccwpck_require__(56142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -19619,14 +19619,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 47365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Client = __nccwpck_require__(23701)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -19635,10 +19635,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -19685,12 +19685,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 52429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(68707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -19720,12 +19720,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 31511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kDispatchKey,
@@ -19733,8 +19733,8 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 const { buildURL } = __nccwpck_require__(3440)
 
 /**
@@ -19934,14 +19934,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 94004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Pool = __nccwpck_require__(30628)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -19950,10 +19950,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -20000,7 +20000,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 91117:
 /***/ ((module) => {
 
 
@@ -20030,26 +20030,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 53397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(52429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
+} = __nccwpck_require__(91117)
 const { buildURL } = __nccwpck_require__(3440)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const {
   types: {
     isPromise
   }
-} = __nccwpck_require__(7975)
+} = __nccwpck_require__(57975)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -20404,13 +20404,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 56142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const { Console } = __nccwpck_require__(7540)
+const { Transform } = __nccwpck_require__(57075)
+const { Console } = __nccwpck_require__(37540)
 
 const PERSISTENT = process.versions.icu ? '✅' : 'Y '
 const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N '
@@ -20454,7 +20454,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 91529:
 /***/ ((module) => {
 
 
@@ -20490,7 +20490,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 96603:
 /***/ ((module) => {
 
 
@@ -20920,21 +20920,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 89634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kConstruct } = __nccwpck_require__(20109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(76798)
 const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { webidl } = __nccwpck_require__(45893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(99051)
 const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
-const assert = __nccwpck_require__(4589)
+const { kState } = __nccwpck_require__(93627)
+const { fetching } = __nccwpck_require__(54398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(73168)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -21791,9 +21791,9 @@ module.exports = {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
+const { kConstruct } = __nccwpck_require__(20109)
+const { Cache } = __nccwpck_require__(89634)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
@@ -21945,26 +21945,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 20109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(36443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 76798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const assert = __nccwpck_require__(34589)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { isValidHeaderName } = __nccwpck_require__(73168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -22009,7 +22009,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 71276:
 /***/ ((module) => {
 
 
@@ -22028,15 +22028,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 79061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(11978)
+const { stringify } = __nccwpck_require__(57797)
+const { webidl } = __nccwpck_require__(45893)
+const { Headers } = __nccwpck_require__(60660)
 
 /**
  * @typedef {Object} Cookie
@@ -22219,15 +22219,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 11978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
-const assert = __nccwpck_require__(4589)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(71276)
+const { isCTLExcludingHtab } = __nccwpck_require__(57797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(51900)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @description Parses the field-value attributes of a set-cookie header string.
@@ -22536,7 +22536,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 57797:
 /***/ ((module) => {
 
 
@@ -22895,13 +22895,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 24031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
-const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { Transform } = __nccwpck_require__(57075)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(94811)
 
 /**
  * @type {number[]} BOM
@@ -23476,23 +23476,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 21238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
+const { pipeline } = __nccwpck_require__(57075)
+const { fetching } = __nccwpck_require__(54398)
 const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
+const { webidl } = __nccwpck_require__(45893)
+const { EventSourceStream } = __nccwpck_require__(24031)
+const { parseMIMEType } = __nccwpck_require__(51900)
+const { createFastMessageEvent } = __nccwpck_require__(15188)
+const { isNetworkError } = __nccwpck_require__(99051)
+const { delay } = __nccwpck_require__(94811)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
 
 let experimentalWarned = false
 
@@ -23966,7 +23966,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 94811:
 /***/ ((module) => {
 
 
@@ -24010,7 +24010,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 84492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -24025,20 +24025,20 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(73168)
+const { FormData } = __nccwpck_require__(35910)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 const { Blob } = __nccwpck_require__(4573)
-const assert = __nccwpck_require__(4589)
-const { isErrored, isDisturbed } = __nccwpck_require__(7075)
-const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const assert = __nccwpck_require__(34589)
+const { isErrored, isDisturbed } = __nccwpck_require__(57075)
+const { isArrayBuffer } = __nccwpck_require__(73429)
+const { serializeAMimeType } = __nccwpck_require__(51900)
+const { multipartFormDataParser } = __nccwpck_require__(50116)
 let random
 
 try {
-  const crypto = __nccwpck_require__(7598)
+  const crypto = __nccwpck_require__(77598)
   random = (max) => crypto.randomInt(0, max)
 } catch {
   random = (max) => Math.floor(Math.random(max))
@@ -24677,12 +24677,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 51900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 const encoder = new TextEncoder()
 
@@ -25428,12 +25428,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 66653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(36443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -25481,14 +25481,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 27114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -25614,17 +25614,17 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 50116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
-const assert = __nccwpck_require__(4589)
+const { utf8DecodeBytes } = __nccwpck_require__(73168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(51900)
+const { isFileLike } = __nccwpck_require__(27114)
+const { makeEntry } = __nccwpck_require__(35910)
+const assert = __nccwpck_require__(34589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
 const File = globalThis.File ?? NodeFile
@@ -26095,18 +26095,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 35910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(73168)
+const { kState } = __nccwpck_require__(93627)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { FileLike, isFileLike } = __nccwpck_require__(27114)
+const { webidl } = __nccwpck_require__(45893)
 const { File: NativeFile } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 
 /** @type {globalThis['File']} */
 const File = globalThis.File ?? NativeFile
@@ -26354,7 +26354,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 51059:
 /***/ ((module) => {
 
 
@@ -26401,23 +26401,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 60660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
+const { kConstruct } = __nccwpck_require__(36443)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
-const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(7975)
+} = __nccwpck_require__(73168)
+const { webidl } = __nccwpck_require__(45893)
+const assert = __nccwpck_require__(34589)
+const util = __nccwpck_require__(57975)
 
 const kHeadersMap = Symbol('headers map')
 const kHeadersSortedMap = Symbol('headers map sorted')
@@ -27095,7 +27095,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 54398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -27108,10 +27108,10 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
+} = __nccwpck_require__(99051)
+const { HeadersList } = __nccwpck_require__(60660)
 const { Request, cloneRequest } = __nccwpck_require__(9967)
-const zlib = __nccwpck_require__(8522)
+const zlib = __nccwpck_require__(38522)
 const {
   bytesMatch,
   makePolicyContainer,
@@ -27146,10 +27146,10 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
-const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+} = __nccwpck_require__(73168)
+const { kState, kDispatcher } = __nccwpck_require__(93627)
+const assert = __nccwpck_require__(34589)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(84492)
 const {
   redirectStatusSet,
   nullBodyStatus,
@@ -27157,13 +27157,13 @@ const {
   requestBodyHeader,
   subresourceSet
 } = __nccwpck_require__(4495)
-const EE = __nccwpck_require__(8474)
-const { Readable, pipeline, finished } = __nccwpck_require__(7075)
+const EE = __nccwpck_require__(78474)
+const { Readable, pipeline, finished } = __nccwpck_require__(57075)
 const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(51900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { webidl } = __nccwpck_require__(45893)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
 const defaultUserAgent = typeof __UNDICI_IS_NODE__ !== 'undefined' || typeof esbuildDetection !== 'undefined'
@@ -29379,16 +29379,16 @@ module.exports = {
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(84492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(60660)
+const { FinalizationRegistry } = __nccwpck_require__(66653)()
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -29400,12 +29400,12 @@ const {
   requestDuplex
 } = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(78474)
 
 const kAbortController = Symbol('abortController')
 
@@ -30416,15 +30416,15 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 99051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(60660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(84492)
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -30435,18 +30435,18 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   redirectStatusSet,
   nullBodyStatus
 } = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { types } = __nccwpck_require__(7975)
+const { kState, kHeaders } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { FormData } = __nccwpck_require__(35910)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { types } = __nccwpck_require__(57975)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -31033,7 +31033,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 93627:
 /***/ ((module) => {
 
 
@@ -31049,21 +31049,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 73168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const zlib = __nccwpck_require__(8522)
+const { Transform } = __nccwpck_require__(57075)
+const zlib = __nccwpck_require__(38522)
 const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { getGlobalOrigin } = __nccwpck_require__(51059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(51900)
 const { performance } = __nccwpck_require__(643)
 const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
-const assert = __nccwpck_require__(4589)
-const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const assert = __nccwpck_require__(34589)
+const { isUint8Array } = __nccwpck_require__(73429)
+const { webidl } = __nccwpck_require__(45893)
 
 let supportedHashes = []
 
@@ -31071,7 +31071,7 @@ let supportedHashes = []
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
   const possibleRelevantHashes = ['sha256', 'sha384', 'sha512']
   supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash))
 /* c8 ignore next 3 */
@@ -32688,13 +32688,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 45893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { types, inspect } = __nccwpck_require__(7975)
-const { markAsUncloneable } = __nccwpck_require__(5919)
+const { types, inspect } = __nccwpck_require__(57975)
+const { markAsUncloneable } = __nccwpck_require__(75919)
 const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
@@ -33390,7 +33390,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 22607:
 /***/ ((module) => {
 
 
@@ -33687,7 +33687,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 48355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -33696,15 +33696,15 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(53610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(20961)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
@@ -34038,12 +34038,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 88573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -34123,7 +34123,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 20961:
 /***/ ((module) => {
 
 
@@ -34140,7 +34140,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 53610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -34151,12 +34151,12 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
-const { types } = __nccwpck_require__(7975)
-const { StringDecoder } = __nccwpck_require__(3193)
+} = __nccwpck_require__(20961)
+const { ProgressEvent } = __nccwpck_require__(88573)
+const { getEncoding } = __nccwpck_require__(22607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(51900)
+const { types } = __nccwpck_require__(57975)
+const { StringDecoder } = __nccwpck_require__(13193)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -34538,32 +34538,32 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 86897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(20736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
+} = __nccwpck_require__(61216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(98625)
+const { channels } = __nccwpck_require__(42414)
+const { CloseEvent } = __nccwpck_require__(15188)
 const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
+const { fetching } = __nccwpck_require__(54398)
+const { Headers, getHeadersList } = __nccwpck_require__(60660)
+const { getDecodeSplit } = __nccwpck_require__(73168)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
 
@@ -34916,7 +34916,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 20736:
 /***/ ((module) => {
 
 
@@ -34989,15 +34989,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 15188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
-const { MessagePort } = __nccwpck_require__(5919)
+const { kConstruct } = __nccwpck_require__(36443)
+const { MessagePort } = __nccwpck_require__(75919)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -35330,7 +35330,7 @@ module.exports = {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(20736)
 
 const BUFFER_SIZE = 16386
 
@@ -35340,7 +35340,7 @@ let buffer = null
 let bufIdx = BUFFER_SIZE
 
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
   crypto = {
@@ -35428,14 +35428,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 19469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(38522)
+const { isValidClientWindowBits } = __nccwpck_require__(98625)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -35540,16 +35540,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 81652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Writable } = __nccwpck_require__(7075)
-const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { Writable } = __nccwpck_require__(57075)
+const assert = __nccwpck_require__(34589)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(20736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(61216)
+const { channels } = __nccwpck_require__(42414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -35559,11 +35559,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
+} = __nccwpck_require__(98625)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { closeWebSocketConnection } = __nccwpck_require__(86897)
+const { PerMessageDeflate } = __nccwpck_require__(19469)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -36074,14 +36074,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 13900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { opcodes, sendHints } = __nccwpck_require__(20736)
+const FixedQueue = __nccwpck_require__(64660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -36185,7 +36185,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 61216:
 /***/ ((module) => {
 
 
@@ -36204,16 +36204,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 98625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(61216)
+const { states, opcodes } = __nccwpck_require__(20736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(15188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(51900)
 
 /* globals Blob */
 
@@ -36533,15 +36533,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 13726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(20736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -36550,21 +36550,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(61216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
+} = __nccwpck_require__(98625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(86897)
+const { ByteParser } = __nccwpck_require__(81652)
 const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { types } = __nccwpck_require__(57975)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(15188)
+const { SendQueue } = __nccwpck_require__(13900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -37135,7 +37135,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6950:
+/***/ 96950:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37246,7 +37246,7 @@ exports.isNameChar = isNameChar;
 
 /***/ }),
 
-/***/ 4488:
+/***/ 24488:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37397,7 +37397,7 @@ exports.isNameChar = isNameChar;
 
 /***/ }),
 
-/***/ 5699:
+/***/ 85699:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -37468,7 +37468,7 @@ exports.isNCNameChar = isNCNameChar;
 
 /***/ }),
 
-/***/ 4248:
+/***/ 44248:
 /***/ ((module) => {
 
 // Adapted from https://github.com/brianloveswords/buffer-crc32/blob/v0.2.13/index.js
@@ -37520,17 +37520,17 @@ module.exports = crc32;
 
 /***/ }),
 
-/***/ 3502:
+/***/ 33502:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 // This was adapted from https://github.com/andrewrk/node-fd-slicer by Andrew Kelley under the MIT License.
-var fs = __nccwpck_require__(9896);
-var util = __nccwpck_require__(9023);
+var fs = __nccwpck_require__(79896);
+var util = __nccwpck_require__(39023);
 var stream = __nccwpck_require__(2203);
 var Readable = stream.Readable;
 var PassThrough = stream.PassThrough;
-var Pend = __nccwpck_require__(3313);
-var EventEmitter = (__nccwpck_require__(4434).EventEmitter);
+var Pend = __nccwpck_require__(73313);
+var EventEmitter = (__nccwpck_require__(24434).EventEmitter);
 
 exports.BufferSlicer = BufferSlicer;
 exports.FdSlicer = FdSlicer;
@@ -37715,20 +37715,20 @@ BufferSlicer.prototype.unref = function() {
 
 /***/ }),
 
-/***/ 663:
+/***/ 20663:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var fs = __nccwpck_require__(9896);
-var zlib = __nccwpck_require__(3106);
-var fd_slicer = __nccwpck_require__(3502);
-var util = __nccwpck_require__(9023);
-var EventEmitter = (__nccwpck_require__(4434).EventEmitter);
+var fs = __nccwpck_require__(79896);
+var zlib = __nccwpck_require__(43106);
+var fd_slicer = __nccwpck_require__(33502);
+var util = __nccwpck_require__(39023);
+var EventEmitter = (__nccwpck_require__(24434).EventEmitter);
 var Transform = (__nccwpck_require__(2203).Transform);
 var PassThrough = (__nccwpck_require__(2203).PassThrough);
 var Writable = (__nccwpck_require__(2203).Writable);
 
 // Node 20 added zlib.crc32.
-const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(4248);
+const crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : __nccwpck_require__(44248);
 
 exports.open = open;
 exports.fromFd = fromFd;
@@ -38830,7 +38830,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 ;// CONCATENATED MODULE: ./src/sign/azure/choose-credential.ts
 
 /**
@@ -38866,7 +38866,7 @@ function chooseAzureCredential(settings, names) {
 }
 
 // EXTERNAL MODULE: ./src/sign/azure/github-oidc.ts
-var github_oidc = __nccwpck_require__(4046);
+var github_oidc = __nccwpck_require__(34046);
 ;// CONCATENATED MODULE: ./src/action/azure-inputs.ts
 
 
@@ -38936,13 +38936,13 @@ function azureKeyVaultKeyInputs(inputs, otherKeys, certificateChainPem) {
 
 /***/ }),
 
-/***/ 218:
+/***/ 60218:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_verify_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6235);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9417);
-/* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2316);
+/* harmony import */ var _run_verify_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96235);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(59417);
+/* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(62316);
 // The entry point GitHub runs (dist/index.js): read the inputs once, then run. The same file runs
 // in verification worker threads (a batch spread over the cores), which only serve requests.
 
@@ -38956,7 +38956,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7801:
+/***/ 27801:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -38965,7 +38965,7 @@ __webpack_async_result__();
 /* harmony export */   Tf: () => (/* binding */ orphanKmsInputs),
 /* harmony export */   hm: () => (/* binding */ kmsKeySources)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
 
 /** Input names, so that this file and action.yml are the only places that spell them. */
 const NAMES = {
@@ -39067,7 +39067,7 @@ function usage(message) {
 
 /***/ }),
 
-/***/ 9417:
+/***/ 59417:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39077,9 +39077,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 15 modules
-var core = __nccwpck_require__(4116);
+var core = __nccwpck_require__(14116);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 ;// CONCATENATED MODULE: ./src/report/expansion.ts
 /**
  * What expanding FILE|DIR|GLOB looked at, in one clause for a summary line: how many files were
@@ -39146,9 +39146,9 @@ function compare(a, b) {
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./src/files/path-pattern.ts
 
 /** `*`, `?` or `[` make an argument a glob (`[` is matched literally, as before). */
@@ -39271,9 +39271,9 @@ function nameToRegExp(segment) {
 }
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:timers/promises"
-var external_node_timers_promises_ = __nccwpck_require__(8500);
+var external_node_timers_promises_ = __nccwpck_require__(58500);
 ;// CONCATENATED MODULE: ./src/files/walk-pattern.ts
 
 
@@ -39631,9 +39631,9 @@ async function renameWithRetries(temporary, destination, fs) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./src/package/temporary-files.ts
 
 
@@ -39887,13 +39887,13 @@ async function syncDirectory(directory, platform) {
 }
 
 // EXTERNAL MODULE: ./src/crypto.ts + 19 modules
-var src_crypto = __nccwpck_require__(1028);
+var src_crypto = __nccwpck_require__(61028);
 // EXTERNAL MODULE: ./src/package/archive.ts + 2 modules
-var package_archive = __nccwpck_require__(9660);
+var package_archive = __nccwpck_require__(39660);
 // EXTERNAL MODULE: ./src/package/signature-entry.ts
-var signature_entry = __nccwpck_require__(8347);
+var signature_entry = __nccwpck_require__(88347);
 // EXTERNAL MODULE: ./src/package/zip-format.ts
-var zip_format = __nccwpck_require__(6839);
+var zip_format = __nccwpck_require__(66839);
 ;// CONCATENATED MODULE: ./src/package/unsigned-layout.ts
 
 
@@ -40097,7 +40097,7 @@ async function signable_signableLayout(archive, options) {
 }
 
 // EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_ = __nccwpck_require__(38522);
 ;// CONCATENATED MODULE: ./src/package/crc32.ts
 
 /**
@@ -40465,7 +40465,7 @@ async function withArchive(sourcePath, destinationPath, plan, expected) {
 }
 
 // EXTERNAL MODULE: ./src/signature/signature-content.ts
-var signature_content = __nccwpck_require__(3084);
+var signature_content = __nccwpck_require__(53084);
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./src/signature/timestamp-token.ts
@@ -40473,9 +40473,9 @@ var timestamp_token = __nccwpck_require__(6534);
 // EXTERNAL MODULE: ./src/http/url.ts
 var http_url = __nccwpck_require__(6697);
 // EXTERNAL MODULE: ./src/http/retry.ts
-var retry = __nccwpck_require__(8902);
+var retry = __nccwpck_require__(28902);
 // EXTERNAL MODULE: ./src/limits.ts
-var limits = __nccwpck_require__(351);
+var limits = __nccwpck_require__(30351);
 ;// CONCATENATED MODULE: ./src/timestamp/http.ts
 
 
@@ -40511,11 +40511,11 @@ async function postTimeStampQuery(url, body, options) {
 }
 
 // EXTERNAL MODULE: ./src/asn1/encode.ts
-var encode = __nccwpck_require__(3903);
+var encode = __nccwpck_require__(53903);
 // EXTERNAL MODULE: ./src/asn1/tags.ts
-var tags = __nccwpck_require__(8228);
+var tags = __nccwpck_require__(28228);
 // EXTERNAL MODULE: ./src/hash-algorithms.ts
-var hash_algorithms = __nccwpck_require__(7686);
+var hash_algorithms = __nccwpck_require__(77686);
 ;// CONCATENATED MODULE: ./src/timestamp/request.ts
 
 
@@ -40579,9 +40579,9 @@ var oids = __nccwpck_require__(4508);
 // EXTERNAL MODULE: ./src/certificate-rules/certificate-requirements.ts
 var certificate_requirements = __nccwpck_require__(1959);
 // EXTERNAL MODULE: ./src/certificate-rules/signer-signature.ts
-var signer_signature = __nccwpck_require__(9644);
+var signer_signature = __nccwpck_require__(99644);
 // EXTERNAL MODULE: ./src/certificate-rules/token-signing-certificate.ts
-var token_signing_certificate = __nccwpck_require__(856);
+var token_signing_certificate = __nccwpck_require__(10856);
 ;// CONCATENATED MODULE: ./src/timestamp/response-checks.ts
 
 
@@ -40677,9 +40677,9 @@ function timeStampingEkuProblem(tsa) {
 }
 
 // EXTERNAL MODULE: ./node_modules/asn1js/build/index.js + 12 modules
-var build = __nccwpck_require__(1603);
+var build = __nccwpck_require__(91603);
 // EXTERNAL MODULE: ./src/asn1/decode.ts
-var decode = __nccwpck_require__(2647);
+var decode = __nccwpck_require__(52647);
 ;// CONCATENATED MODULE: ./src/timestamp/response.ts
 
 
@@ -40884,9 +40884,9 @@ function withoutFinalStop(text) {
 }
 
 // EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
+var external_node_url_ = __nccwpck_require__(73136);
 // EXTERNAL MODULE: ./src/trust/trust-store.ts + 1 modules
-var trust_store = __nccwpck_require__(1680);
+var trust_store = __nccwpck_require__(21680);
 ;// CONCATENATED MODULE: ./src/trust/bundled-roots.ts
 
 
@@ -40954,7 +40954,7 @@ function moduleDirectory() {
 }
 
 // EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
+var external_node_tls_ = __nccwpck_require__(41692);
 ;// CONCATENATED MODULE: ./src/trust/system-roots.ts
 
 
@@ -41041,9 +41041,9 @@ function loadDefaultTrustStores(options = {}) {
 }
 
 // EXTERNAL MODULE: ./src/issues.ts
-var issues = __nccwpck_require__(1631);
+var issues = __nccwpck_require__(81631);
 // EXTERNAL MODULE: ./src/asn1/der-reader.ts
-var der_reader = __nccwpck_require__(9272);
+var der_reader = __nccwpck_require__(79272);
 ;// CONCATENATED MODULE: ./src/sign/cms-parts.ts
 
 
@@ -41300,9 +41300,9 @@ function sortSignedAttributes(attributes) {
     };
 }
 
+// EXTERNAL MODULE: ./src/signature/certificate.ts
+var signature_certificate = __nccwpck_require__(56209);
 ;// CONCATENATED MODULE: ./src/sign/signer-certificate.ts
-
-
 
 
 
@@ -41311,6 +41311,10 @@ function sortSignedAttributes(attributes) {
  * depend on its bytes only. One entry, so memory stays flat whatever a run signs with.
  */
 let lastRead;
+/**
+ * The signing certificate as the shared certificate model reads it (signature/certificate.ts), so
+ * signing and verifying see the same issuer, serial number and key identifier bytes.
+ */
 function readSignerCertificate(der) {
     if (lastRead !== undefined && Buffer.from(der).equals(lastRead.der))
         return lastRead;
@@ -41318,33 +41322,26 @@ function readSignerCertificate(der) {
     return lastRead;
 }
 function parseSignerCertificate(der) {
-    const pkijs = (0,src_crypto/* getPkijs */.w2)();
     let certificate;
     let publicKey;
     try {
-        certificate = pkijs.Certificate.fromBER((0,src_crypto/* toArrayBuffer */.XA)(der));
-        publicKey = new external_node_crypto_.X509Certificate(der).publicKey;
+        certificate = (0,signature_certificate/* parseCertificate */.hB)(der);
+        publicKey = (0,external_node_crypto_.createPublicKey)({
+            key: Buffer.from(certificate.subjectPublicKeyInfoDer),
+            format: 'der',
+            type: 'spki',
+        });
     }
     catch (error) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The signing certificate is not a valid X.509 certificate.', {
             cause: error,
         });
     }
-    const ski = certificate.extensions?.find((e) => e.extnID === oids/* OID */.Vx.subjectKeyIdentifier);
-    let subjectKeyIdentifier;
-    if (ski !== undefined) {
-        // extnValue wraps `SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING` (RFC 5280 §4.2.1.2).
-        const inner = build/* fromBER */.mH(ski.extnValue.valueBlock.valueHexView);
-        if (inner.offset === -1 || !(inner.result instanceof build/* OctetString */.lW)) {
-            throw new errors/* NupkgSigningError */.Zu('NUPKG003', 'The signing certificate has a malformed Subject Key Identifier extension.');
-        }
-        subjectKeyIdentifier = new Uint8Array(inner.result.valueBlock.valueHexView);
-    }
     return {
         der: Uint8Array.from(der),
-        issuer: new Uint8Array(certificate.issuer.valueBeforeDecode),
-        serialNumber: new Uint8Array(certificate.serialNumber.valueBlock.valueHexView),
-        subjectKeyIdentifier,
+        issuer: Uint8Array.from(certificate.issuerDer),
+        serialNumber: Uint8Array.from(certificate.serialNumber),
+        subjectKeyIdentifier: certificate.subjectKeyIdentifier && Uint8Array.from(certificate.subjectKeyIdentifier),
         publicKey,
     };
 }
@@ -41482,18 +41479,16 @@ function primaryAttributes(request, certificate) {
     return attributes;
 }
 
-// EXTERNAL MODULE: ./src/signature/certificate.ts
-var signature_certificate = __nccwpck_require__(6209);
 // EXTERNAL MODULE: ./src/trust/chain-builder.ts + 2 modules
-var chain_builder = __nccwpck_require__(2090);
-// EXTERNAL MODULE: ./src/trust/certificate-facts.ts
-var certificate_facts = __nccwpck_require__(8759);
+var chain_builder = __nccwpck_require__(82090);
+// EXTERNAL MODULE: ./src/trust/chain-link.ts
+var chain_link = __nccwpck_require__(58148);
 // EXTERNAL MODULE: ./src/trust/describe.ts
-var describe = __nccwpck_require__(4465);
+var describe = __nccwpck_require__(94465);
 // EXTERNAL MODULE: ./src/certificate-rules/nuget-org-certificate.ts
-var nuget_org_certificate = __nccwpck_require__(827);
+var nuget_org_certificate = __nccwpck_require__(90827);
 // EXTERNAL MODULE: ./src/certificate-rules/describe-certificate.ts
-var describe_certificate = __nccwpck_require__(7362);
+var describe_certificate = __nccwpck_require__(77362);
 ;// CONCATENATED MODULE: ./src/sign/signing-requirements.ts
 
 
@@ -41658,7 +41653,7 @@ function isSelfIssued(built) {
     const broken = ['Cyclic', 'PartialChain', 'NotSignatureValid'];
     if (broken.some((status) => built.statuses.includes(status)))
         return false;
-    const facts = (0,certificate_facts/* certificateFacts */.l)(leaf);
+    const facts = (0,chain_link/* chainLink */.C)(leaf);
     const { subjectKeyIdentifier: ski, authorityKeyIdentifier: aki } = facts;
     return facts.selfIssued && (ski === undefined || aki === undefined || ski === aki);
 }
@@ -41985,7 +41980,7 @@ function digestInfo(hashAlgorithm, digestValue) {
 }
 
 // EXTERNAL MODULE: ./src/http/failure.ts
-var failure = __nccwpck_require__(2398);
+var failure = __nccwpck_require__(42398);
 ;// CONCATENATED MODULE: ./src/timestamp/server-memory.ts
 
 
@@ -42419,28 +42414,23 @@ function nodeDecrypt(cipher, key, iv, data) {
     }
 }
 
+// EXTERNAL MODULE: ./src/trust/pem.ts
+var trust_pem = __nccwpck_require__(55480);
 ;// CONCATENATED MODULE: ./src/sign/key-material/pem.ts
 
 
 
 
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-function parsePem(text) {
-    const blocks = [];
-    for (const match of text.matchAll(PEM_BLOCK)) {
-        const body = (match[2] ?? '')
-            .split(/\r?\n/)
-            .filter((line) => !line.includes(':')) // RFC 1421 headers such as Proc-Type
-            .join('');
-        blocks.push({ label: match[1] ?? '', text: match[0], der: Buffer.from(body, 'base64') });
-    }
-    return blocks;
-}
+
+/**
+ * The certificates of a signing chain given as PEM. Decoded leniently (as before the PEM readers
+ * were merged): a damaged block surfaces as a certificate that does not parse, with its own error.
+ */
 function pemCertificates(text) {
-    return parsePem(text)
-        .filter((block) => block.label === 'CERTIFICATE' || block.label === 'X509 CERTIFICATE')
-        .map((block) => block.der);
+    return (0,trust_pem/* readPemBlocks */.Hg)(text)
+        .filter(trust_pem/* isCertificateBlock */.Lv)
+        .map((block) => Buffer.from(block.base64, 'base64'));
 }
 class PemKeyError extends Error {
     problem;
@@ -42455,13 +42445,13 @@ class PemKeyError extends Error {
  * `RSA/EC PRIVATE KEY` forms, optionally with OpenSSL's Proc-Type encryption.
  */
 function loadPemPrivateKey(text, password) {
-    const block = parsePem(text).find((b) => b.label.endsWith('PRIVATE KEY'));
+    const block = (0,trust_pem/* readPemBlocks */.Hg)(text).find((b) => b.label.endsWith('PRIVATE KEY'));
     if (!block)
         throw new PemKeyError('none');
     if (block.label === 'ENCRYPTED PRIVATE KEY') {
         if (password === undefined)
             throw new PemKeyError('needs-password');
-        const plain = decryptPkcs8(block.der, password);
+        const plain = decryptPkcs8(Buffer.from(block.base64, 'base64'), password);
         try {
             return (0,external_node_crypto_.createPrivateKey)({ key: plain, format: 'der', type: 'pkcs8' });
         }
@@ -42815,7 +42805,7 @@ function matches(certificate, privateKey) {
 }
 
 // EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
+var external_node_util_ = __nccwpck_require__(57975);
 ;// CONCATENATED MODULE: ./src/sign/local-key-signer.ts
 
 
@@ -42880,8 +42870,6 @@ class LocalKeySigner {
     }
 }
 
-// EXTERNAL MODULE: ./src/trust/pem.ts
-var trust_pem = __nccwpck_require__(5480);
 ;// CONCATENATED MODULE: ./src/sign/cloud/key-certificate.ts
 
 
@@ -42928,7 +42916,7 @@ function serviceEndpoint(url, what) {
 }
 
 // EXTERNAL MODULE: ./src/sign/azure/github-oidc.ts
-var github_oidc = __nccwpck_require__(4046);
+var github_oidc = __nccwpck_require__(34046);
 ;// CONCATENATED MODULE: ./src/sign/cloud/github-oidc.ts
 
 
@@ -42988,7 +42976,7 @@ async function awsCredentials(target, region, env, stsEndpoint) {
             throw new errors/* NupkgSigningError */.Zu('NUPKG003', `'${target.roleArn.slice(0, 120)}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).`);
         }
         const webIdentityToken = await requestGitHubOidcToken(OIDC_AUDIENCE, env, `Assuming AWS role ${target.roleArn}`);
-        const { fromWebToken } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(719)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9719, 19));
+        const { fromWebToken } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(719)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 29719, 19));
         return fromWebToken({
             roleArn: target.roleArn,
             webIdentityToken,
@@ -43116,7 +43104,7 @@ class AwsKmsSigner {
         if (!this.#algorithms.includes(algorithm)) {
             throw new errors/* NupkgSigningError */.Zu('NU3014', `AWS KMS key ${this.#keyId} does not offer ${algorithm} (it offers ${this.#algorithms.join(', ') || 'none'}): NuGet needs RSA PKCS#1 v1.5 signatures.`);
         }
-        const { SignCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(632)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2632, 19));
+        const { SignCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(632)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 92632, 19));
         const doing = `signing with KMS key ${this.#keyId}`;
         const answer = await this.#client
             .send(new SignCommand({
@@ -43163,7 +43151,7 @@ async function createAwsKmsSigner(options) {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const credentials = await awsCredentials(target, region, env, stsEndpoint);
     // Loaded here, not at start-up: ncc puts the SDK in a chunk only this path reads.
-    const { KMSClient, GetPublicKeyCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(632)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2632, 19));
+    const { KMSClient, GetPublicKeyCommand } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(632)]).then(__nccwpck_require__.t.bind(__nccwpck_require__, 92632, 19));
     const client = new KMSClient({
         region,
         credentials,
@@ -43530,7 +43518,7 @@ function base64Field(value) {
 }
 
 // EXTERNAL MODULE: ./src/sign/azure/azure-http.ts
-var azure_http = __nccwpck_require__(9959);
+var azure_http = __nccwpck_require__(49959);
 ;// CONCATENATED MODULE: ./src/sign/azure/azure-credential.ts
 
 
@@ -43873,7 +43861,7 @@ function key_vault_signer_printable(text) {
 }
 
 // EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
+var external_node_child_process_ = __nccwpck_require__(31421);
 ;// CONCATENATED MODULE: ./src/sign/run-bounded-process.ts
 
 class BoundedProcessError extends Error {
@@ -44850,7 +44838,7 @@ async function createSigner(inputs) {
 }
 
 // EXTERNAL MODULE: ./src/run/ordered-map.ts
-var ordered_map = __nccwpck_require__(7247);
+var ordered_map = __nccwpck_require__(87247);
 ;// CONCATENATED MODULE: ./src/run/sign-run.ts
 
 
@@ -45001,7 +44989,7 @@ function succeeded(file, result) {
 }
 
 // EXTERNAL MODULE: ./src/policy/nuget-config.ts + 3 modules
-var nuget_config = __nccwpck_require__(7559);
+var nuget_config = __nccwpck_require__(77559);
 ;// CONCATENATED MODULE: ./src/policy/nuget-config/discover.ts
 
 
@@ -45215,11 +45203,11 @@ function withOverrides(base, overrides) {
 }
 
 // EXTERNAL MODULE: ./src/policy/repository-certificates.ts + 2 modules
-var repository_certificates = __nccwpck_require__(368);
+var repository_certificates = __nccwpck_require__(30368);
 // EXTERNAL MODULE: ./src/policy/signer-policy/index.ts + 17 modules
-var signer_policy = __nccwpck_require__(3587);
+var signer_policy = __nccwpck_require__(43587);
 // EXTERNAL MODULE: ./src/revocation/index.ts + 13 modules
-var src_revocation = __nccwpck_require__(742);
+var src_revocation = __nccwpck_require__(10742);
 ;// CONCATENATED MODULE: ./src/trust/select-trust-stores.ts
 
 
@@ -45275,9 +45263,9 @@ function baseStores(name) {
 }
 
 // EXTERNAL MODULE: ./src/run/verify-batch.ts
-var verify_batch = __nccwpck_require__(2037);
+var verify_batch = __nccwpck_require__(32037);
 // EXTERNAL MODULE: ./src/run/verify-settings.ts
-var verify_settings = __nccwpck_require__(1096);
+var verify_settings = __nccwpck_require__(41096);
 ;// CONCATENATED MODULE: ./src/run/verify-run.ts
 
 
@@ -45634,11 +45622,11 @@ function isError(finding) {
 }
 
 // EXTERNAL MODULE: ./src/action/kms-inputs.ts
-var kms_inputs = __nccwpck_require__(7801);
+var kms_inputs = __nccwpck_require__(27801);
 // EXTERNAL MODULE: ./src/action/azure-inputs.ts + 1 modules
 var azure_inputs = __nccwpck_require__(9905);
 // EXTERNAL MODULE: ./src/action/pkcs11-inputs.ts
-var pkcs11_inputs = __nccwpck_require__(8787);
+var pkcs11_inputs = __nccwpck_require__(28787);
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 
 
@@ -46528,7 +46516,7 @@ async function writeReportFiles(files, data) {
 // EXTERNAL MODULE: ./src/version.ts
 var version = __nccwpck_require__(311);
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
-var github = __nccwpck_require__(2413);
+var github = __nccwpck_require__(92413);
 ;// CONCATENATED MODULE: ./src/action/check-run.ts
 
 const CHECK_RUN_NAME = 'nupkg-signing';
@@ -46684,7 +46672,7 @@ async function writeText(path, text) {
 }
 
 // EXTERNAL MODULE: ./src/action/read-inputs.ts
-var read_inputs = __nccwpck_require__(2316);
+var read_inputs = __nccwpck_require__(62316);
 ;// CONCATENATED MODULE: ./src/action/report-paths.ts
 /**
  * The outcome with every package path spelled with `/`, for the outputs, the results file, the job
@@ -46794,7 +46782,7 @@ function main_fail(error) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ maskSecret)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4116);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(14116);
 
 /**
  * Registers a secret with the runner so the log shows *** instead. The runner matches masks line
@@ -46815,14 +46803,14 @@ function maskSecret(secret) {
 
 /***/ }),
 
-/***/ 8787:
+/***/ 28787:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   P: () => (/* binding */ readPkcs11Inputs),
 /* harmony export */   w: () => (/* binding */ pkcs11KeyInputs)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
 
 /** Reads the PKCS#11 inputs once; the only place besides read-inputs.ts that knows their names. */
 function readPkcs11Inputs(get) {
@@ -46877,23 +46865,23 @@ function pkcs11KeyInputs(inputs, otherKeys, certificateChainPem) {
 
 /***/ }),
 
-/***/ 2316:
+/***/ 62316:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   U: () => (/* binding */ readActionInputs)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4116);
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2413);
-/* harmony import */ var _run_verify_batch_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2037);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(14116);
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(92413);
+/* harmony import */ var _run_verify_batch_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(32037);
 /* harmony import */ var _azure_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9905);
-/* harmony import */ var _kms_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7801);
+/* harmony import */ var _kms_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(27801);
 /* harmony import */ var _mask_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1368);
-/* harmony import */ var _pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8787);
+/* harmony import */ var _pkcs11_inputs_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(28787);
 
 
 
@@ -47028,7 +47016,7 @@ function concat(parts) {
 
 /***/ }),
 
-/***/ 2647:
+/***/ 52647:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47052,18 +47040,28 @@ function concat(parts) {
 /* harmony export */   wV: () => (/* binding */ encodedBytes)
 /* harmony export */ });
 /* unused harmony export BER_BUDGET */
-/* harmony import */ var asn1js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1603);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(351);
-/* harmony import */ var _der_reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9272);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8228);
+/* harmony import */ var asn1js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(91603);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(30351);
+/* harmony import */ var _der_reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(79272);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(28228);
 
 
 
 
 
-/** asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. */
-const DECODE_OPTIONS = { maxDepth: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxAsn1Depth, maxNodes: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxAsn1Elements };
+/**
+ * asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. It also
+ * tries, by default, to decode the contents of every primitive OCTET STRING and BIT STRING as
+ * nested ASN.1 (signature values, public keys, extension values, digests): no reader here uses
+ * those guesses (`childrenOf` reads constructed elements only; nested values are decoded on
+ * purpose where they are wanted), and they were most of the time spent verifying a batch.
+ */
+const DECODE_OPTIONS = {
+    maxDepth: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxAsn1Depth,
+    maxNodes: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxAsn1Elements,
+    parseEmbedded: false,
+};
 /** asn1js budgets for `decodeBer`, named by what is decoded. */
 const BER_BUDGET = {
     pkcs12: { maxDepth: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxAsn1Depth, maxNodes: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxPkcs12Asn1Elements },
@@ -47218,7 +47216,7 @@ function isNullOrAbsentParameters(parameters) {
 
 /***/ }),
 
-/***/ 9272:
+/***/ 79272:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47232,10 +47230,10 @@ function isNullOrAbsentParameters(parameters) {
 /* harmony export */   zd: () => (/* binding */ readSingle)
 /* harmony export */ });
 /* unused harmony export readTlv */
-/* harmony import */ var asn1js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1603);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(351);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8228);
+/* harmony import */ var asn1js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(91603);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(30351);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(28228);
 
 
 
@@ -47411,7 +47409,7 @@ function readObjectIdentifier(tlv) {
 
 /***/ }),
 
-/***/ 3903:
+/***/ 53903:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47424,9 +47422,9 @@ function readObjectIdentifier(tlv) {
 /* harmony export */   YO: () => (/* binding */ smallInteger),
 /* harmony export */   s4: () => (/* binding */ setOf)
 /* harmony export */ });
-/* harmony import */ var asn1js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1603);
+/* harmony import */ var asn1js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(91603);
 /* harmony import */ var _bytes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9390);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8228);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(28228);
 
 
 
@@ -47565,7 +47563,7 @@ function describeMissingUsage(usages, wanted) {
 
 /***/ }),
 
-/***/ 8228:
+/***/ 28228:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47631,14 +47629,14 @@ function contextTag(n, constructed) {
 
 /***/ }),
 
-/***/ 9820:
+/***/ 99820:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a: () => (/* binding */ readTime)
 /* harmony export */ });
-/* harmony import */ var _decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2647);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8228);
+/* harmony import */ var _decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52647);
+/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28228);
 
 
 const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/;
@@ -47678,6 +47676,82 @@ function readTime(block, what) {
 
 /***/ }),
 
+/***/ 73369:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ BoundedCache)
+/* harmony export */ });
+/**
+ * A map that forgets its least recently used entries once it holds more than `maxEntries` entries
+ * or more than `maxBytes` of their stated cost, so input that keeps producing new keys (a batch of
+ * hostile packages, each with fresh certificates) cannot grow it without limit. Values are shared
+ * by every caller that asks for the same key: store only what depends on the key alone.
+ */
+class BoundedCache {
+    maxEntries;
+    maxBytes;
+    entries = new Map();
+    heldBytes = 0;
+    constructor(maxEntries, maxBytes) {
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+    }
+    get(key) {
+        const entry = this.entries.get(key);
+        if (entry === undefined)
+            return undefined;
+        // Map keeps insertion order: re-inserting makes this the most recently used entry.
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        return entry.value;
+    }
+    /** Stores `value` at a cost of `bytes`; a value costing more than the whole budget is not kept. */
+    set(key, value, bytes) {
+        this.delete(key);
+        if (bytes > this.maxBytes || this.maxEntries <= 0)
+            return;
+        this.entries.set(key, { value, bytes });
+        this.heldBytes += bytes;
+        for (const [oldest, entry] of this.entries) {
+            if (this.entries.size <= this.maxEntries && this.heldBytes <= this.maxBytes)
+                break;
+            this.entries.delete(oldest);
+            this.heldBytes -= entry.bytes;
+        }
+    }
+    /** The cached value for `key`, computed by `make` (and stored at `bytesOf` its cost) on a miss. */
+    getOrAdd(key, make, bytesOf) {
+        const cached = this.get(key);
+        if (cached !== undefined)
+            return cached;
+        const value = make();
+        this.set(key, value, bytesOf(value));
+        return value;
+    }
+    delete(key) {
+        const entry = this.entries.get(key);
+        if (entry === undefined)
+            return;
+        this.entries.delete(key);
+        this.heldBytes -= entry.bytes;
+    }
+    clear() {
+        this.entries.clear();
+        this.heldBytes = 0;
+    }
+    get size() {
+        return this.entries.size;
+    }
+    /** The summed cost of the entries held. */
+    get bytes() {
+        return this.heldBytes;
+    }
+}
+
+
+/***/ }),
+
 /***/ 1959:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -47685,7 +47759,7 @@ function readTime(block, what) {
 /* harmony export */   Y: () => (/* binding */ checkCertificateRequirements)
 /* harmony export */ });
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4508);
-/* harmony import */ var _describe_certificate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7362);
+/* harmony import */ var _describe_certificate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(77362);
 
 
 const SHA2_RSA_SIGNATURES = new Set([
@@ -47741,7 +47815,7 @@ function checkCertificateRequirements(certificate, role, now) {
 
 /***/ }),
 
-/***/ 7362:
+/***/ 77362:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47758,7 +47832,7 @@ function isoDate(date) {
 
 /***/ }),
 
-/***/ 827:
+/***/ 90827:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -47766,7 +47840,7 @@ function isoDate(date) {
 /* harmony export */ });
 /* unused harmony exports NUGET_ORG_RULES, isSelfIssuedCertificate */
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4508);
-/* harmony import */ var _describe_certificate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7362);
+/* harmony import */ var _describe_certificate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(77362);
 /* harmony import */ var _certificate_requirements_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1959);
 
 
@@ -47848,21 +47922,21 @@ function isoDate(date) {
 
 /***/ }),
 
-/***/ 9644:
+/***/ 99644:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   V: () => (/* binding */ checkSignerSignature)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1028);
-/* harmony import */ var _signature_attributes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9305);
+/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61028);
+/* harmony import */ var _signature_attributes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49305);
 /* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9390);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2647);
-/* harmony import */ var _asn1_encode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3903);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_encode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(53903);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4508);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8228);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(28228);
 
 
 
@@ -48001,17 +48075,17 @@ function pssParameters(parameters) {
 
 /***/ }),
 
-/***/ 856:
+/***/ 10856:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   H: () => (/* binding */ tokenSigningCertificateProblem)
 /* harmony export */ });
-/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1028);
-/* harmony import */ var _signature_attributes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9305);
+/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(61028);
+/* harmony import */ var _signature_attributes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49305);
 /* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9390);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4508);
-/* harmony import */ var _hash_algorithms_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7686);
+/* harmony import */ var _hash_algorithms_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(77686);
 
 
 
@@ -48062,7 +48136,7 @@ function tokenSigningCertificateProblem(token, tsa) {
 
 /***/ }),
 
-/***/ 1028:
+/***/ 61028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48070,9 +48144,10 @@ function tokenSigningCertificateProblem(token, tsa) {
 __nccwpck_require__.d(__webpack_exports__, {
   br: () => (/* binding */ digest),
   w2: () => (/* binding */ getPkijs),
-  _7: () => (/* binding */ sha256Fingerprint),
-  XA: () => (/* binding */ crypto_toArrayBuffer)
+  _7: () => (/* reexport */ fingerprint/* sha256Fingerprint */._)
 });
+
+// UNUSED EXPORTS: normalizeFingerprint, toArrayBuffer
 
 // NAMESPACE OBJECT: ./node_modules/pkijs/build/index.js
 var build_namespaceObject = {};
@@ -48288,9 +48363,9 @@ __nccwpck_require__.d(build_namespaceObject, {
 });
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ./node_modules/asn1js/build/index.js + 12 modules
-var build = __nccwpck_require__(1603);
+var build = __nccwpck_require__(91603);
 ;// CONCATENATED MODULE: ./node_modules/pkijs/node_modules/@peculiar/utils/build/_virtual/_rolldown/runtime.js
 //#region \0rolldown/runtime.js
 var __defProp = Object.defineProperty;
@@ -66487,6 +66562,8 @@ initCryptoEngine();
 //#endregion
 
 
+// EXTERNAL MODULE: ./src/fingerprint.ts
+var fingerprint = __nccwpck_require__(62659);
 ;// CONCATENATED MODULE: ./src/crypto.ts
 
 
@@ -66505,10 +66582,7 @@ function getPkijs() {
 function digest(algorithm, data) {
     return (0,external_node_crypto_.createHash)(algorithm).update(data).digest();
 }
-/** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
-function sha256Fingerprint(der) {
-    return (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
-}
+
 /** Copies a view into a standalone ArrayBuffer (pkijs and asn1js want whole ArrayBuffers). */
 function crypto_toArrayBuffer(bytes) {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
@@ -66517,7 +66591,7 @@ function crypto_toArrayBuffer(bytes) {
 
 /***/ }),
 
-/***/ 3916:
+/***/ 83916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66558,18 +66632,18 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 9814:
+/***/ 79814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Tq: () => (/* binding */ readBoundedFileSync)
 /* harmony export */ });
 /* unused harmony exports FileAccessError, readBoundedFile */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
 
 
 
@@ -66672,7 +66746,36 @@ function unreadable(path, read, error) {
 
 /***/ }),
 
-/***/ 7686:
+/***/ 62659:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ sha256Fingerprint),
+/* harmony export */   o: () => (/* binding */ normalizeFingerprint)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/*
+ * Certificate fingerprints, apart from crypto.ts so that reading certificates (and the policy
+ * files that name them) does not load pkijs.
+ */
+/** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
+function sha256Fingerprint(der) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(der).digest('hex').toUpperCase();
+}
+/**
+ * A fingerprint as people write it (any case, colons or spaces between bytes) in the form
+ * `sha256Fingerprint` returns, for comparing and printing; the hex digits are not validated.
+ */
+function normalizeFingerprint(text) {
+    return text.replace(/[\s:]/g, '').toUpperCase();
+}
+
+
+/***/ }),
+
+/***/ 77686:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66703,7 +66806,7 @@ function parseHashAlgorithmName(value) {
 
 /***/ }),
 
-/***/ 2398:
+/***/ 42398:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66712,7 +66815,7 @@ function parseHashAlgorithmName(value) {
 /* harmony export */   r3: () => (/* binding */ isRetryable)
 /* harmony export */ });
 /* unused harmony export failureSentence */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
 
 /** What heals by itself: the network, timeouts, 408, 429 and 5xx. Never a refusal of ours. */
 function isRetryable(failure) {
@@ -66785,7 +66888,7 @@ function httpErrorMessage(failure, context) {
 
 /***/ }),
 
-/***/ 6359:
+/***/ 86359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66797,13 +66900,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./src/limits.ts
-var limits = __nccwpck_require__(351);
+var limits = __nccwpck_require__(30351);
 // EXTERNAL MODULE: ./src/version.ts
 var version = __nccwpck_require__(311);
 // EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_ = __nccwpck_require__(37067);
 // EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
+var external_node_https_ = __nccwpck_require__(44708);
 ;// CONCATENATED MODULE: ./src/http/exchange.ts
 
 
@@ -66920,7 +67023,7 @@ function printable(text) {
 }
 
 // EXTERNAL MODULE: ./src/http/failure.ts
-var http_failure = __nccwpck_require__(2398);
+var http_failure = __nccwpck_require__(42398);
 // EXTERNAL MODULE: ./src/http/url.ts
 var url = __nccwpck_require__(6697);
 ;// CONCATENATED MODULE: ./src/http/redirect.ts
@@ -67110,7 +67213,7 @@ async function follow(request, first, signal) {
 
 /***/ }),
 
-/***/ 8902:
+/***/ 28902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -67120,10 +67223,10 @@ async function follow(request, first, signal) {
 /* harmony export */ });
 /* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(643);
 /* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(58500);
 /* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2398);
-/* harmony import */ var _request_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6359);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(42398);
+/* harmony import */ var _request_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(86359);
 
 
 
@@ -67175,7 +67278,7 @@ async function sendWithRetries(request, policy) {
 /* harmony export */   f$: () => (/* binding */ parseHttpUrl),
 /* harmony export */   q$: () => (/* binding */ isHttpUrl)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
 /**
  * The one check of a URL before anything is sent, and the one way a URL is shown in a message.
  * Only http and https are ever requested (no file:, ftp:, data: or ldap:), and a URL shown to the
@@ -67248,7 +67351,7 @@ function checkHttpUrl(url, what, rules = {}) {
 
 /***/ }),
 
-/***/ 1631:
+/***/ 81631:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -67270,7 +67373,7 @@ function hasErrors(issues) {
 
 /***/ }),
 
-/***/ 351:
+/***/ 30351:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -67371,18 +67474,28 @@ const LIMITS = {
     maxAsn1Depth: 64,
     /**
      * Elements asn1js may build for one decoded signature, certificate or revocation answer. Its own
-     * default (10,000) is close to a signature with a dozen certificates and two timestamp tokens
-     * once embedded OCTET/BIT STRING contents are explored.
+     * default (10,000) was close to a signature with a dozen certificates and two timestamp tokens
+     * while asn1js also explored OCTET/BIT STRING contents (src/asn1/decode.ts no longer asks it to).
      */
     maxAsn1Elements: 500_000,
     /** Elements asn1js may build for one PKCS#12 structure (a PFX holds a few certificates and a key). */
     maxPkcs12Asn1Elements: 200_000,
+    /**
+     * Parsed certificates kept for a run (src/signature/certificate.ts): a batch of packages shares
+     * a few hundred issuing and root certificates at most. Each costs its DER size times
+     * CERTIFICATE_VIEW_COST_FACTOR against the byte budget, so a batch of hostile packages, each
+     * with fresh certificates, holds at most these many entries and bytes.
+     */
+    maxCachedCertificates: 4096,
+    maxCachedCertificateBytes: 64 * 1024 * 1024,
+    /** Chains built for a trust store, by leaf, intermediates, time and purpose (src/trust). */
+    maxCachedChains: 4096,
 };
 
 
 /***/ }),
 
-/***/ 9660:
+/***/ 39660:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67393,9 +67506,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/package/zip-format.ts
-var zip_format = __nccwpck_require__(6839);
+var zip_format = __nccwpck_require__(66839);
 ;// CONCATENATED MODULE: ./src/package/central-directory.ts
 
 /**
@@ -67653,11 +67766,11 @@ function headerSizeAt(bytes, offset) {
 }
 
 // EXTERNAL MODULE: ./src/limits.ts
-var limits = __nccwpck_require__(351);
+var limits = __nccwpck_require__(30351);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+var promises_ = __nccwpck_require__(51455);
 ;// CONCATENATED MODULE: ./src/package/random-access-file.ts
 
 
@@ -67828,16 +67941,16 @@ function signatureRecords(archive) {
 
 /***/ }),
 
-/***/ 8347:
+/***/ 88347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   T: () => (/* binding */ readSignatureEntry)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _archive_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9660);
-/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(351);
-/* harmony import */ var _zip_format_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6839);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _archive_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(39660);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(30351);
+/* harmony import */ var _zip_format_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(66839);
 
 
 
@@ -67906,7 +68019,7 @@ async function readSignatureEntry(archive) {
 
 /***/ }),
 
-/***/ 6839:
+/***/ 66839:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -68012,7 +68125,7 @@ function isSignatureRecord(record) {
 
 /***/ }),
 
-/***/ 7559:
+/***/ 77559:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68028,13 +68141,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: allowUntrustedRootFor, parseNuGetConfig, parseNuGetConfigLayer
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/files/read-bounded-file.ts
-var read_bounded_file = __nccwpck_require__(9814);
+var read_bounded_file = __nccwpck_require__(79814);
 // EXTERNAL MODULE: ./src/limits.ts
-var limits = __nccwpck_require__(351);
+var limits = __nccwpck_require__(30351);
 // EXTERNAL MODULE: ./src/issues.ts
-var src_issues = __nccwpck_require__(1631);
+var src_issues = __nccwpck_require__(81631);
 // EXTERNAL MODULE: ./src/policy/signer-policy/facts.ts
 var facts = __nccwpck_require__(5837);
 ;// CONCATENATED MODULE: ./src/policy/nuget-config/match.ts
@@ -68272,13 +68385,13 @@ function mergeAllowList(signers) {
 }
 
 // EXTERNAL MODULE: ./src/policy/signer-policy/fingerprint.ts
-var fingerprint = __nccwpck_require__(9402);
+var fingerprint = __nccwpck_require__(69402);
 // EXTERNAL MODULE: ./src/xml/decode.ts
 var decode = __nccwpck_require__(955);
 // EXTERNAL MODULE: ./src/xml/errors.ts
-var xml_errors = __nccwpck_require__(8486);
+var xml_errors = __nccwpck_require__(58486);
 // EXTERNAL MODULE: ./src/xml/read-xml.ts + 1 modules
-var read_xml = __nccwpck_require__(8795);
+var read_xml = __nccwpck_require__(88795);
 ;// CONCATENATED MODULE: ./src/xml/element-tree.ts
 
 
@@ -68509,7 +68622,7 @@ function isUntrustedRootAllowed(config, certificate) {
 
 /***/ }),
 
-/***/ 368:
+/***/ 30368:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68524,13 +68637,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: ./data/nuget-org-repository-certificates.json
 const nuget_org_repository_certificates_namespaceObject = /*#__PURE__*/JSON.parse('{"_comment":["Offline snapshot in the RepositorySignatures/5.0.0 format (nuget-signing-spec.md 9.5). NOT fetched from nuget.org (no network when it was built).","Built from the \'NuGet.org Repository by Microsoft\' signing certificates seen in /work/shared/corpus/real (DETAILS.json certs[] and MANIFEST.tsv signer_cert_sha256 / countersigner_cert_sha256 of packages downloaded from nuget.org with nuget-v3-service-index-url https://api.nuget.org/v3/index.json): 0E5F38F5... in e.g. k4os.hash.xxhash.1.0.6.nupkg, 5A2901D6... in handycontrol.lang.en.3.4.0.nupkg, 1F4B311D... in newtonsoft.json.13.0.4.nupkg (countersignature).","Subjects and issuers are the corpus\'s OpenSSL names rewritten in .NET X500DistinguishedName.Name form; notBefore/notAfter from DETAILS.json; contentUrl follows nuget.org\'s published pattern and was not checked. nuget.org\'s live list may hold certificates not seen here: refresh from https://api.nuget.org/v3-index/repository-signatures/5.0.0/index.json when online."],"allRepositorySigned":true,"signingCertificates":[{"fingerprints":{"2.16.840.1.101.3.4.2.1":"0e5f38f57dc1bcc806d8494f4f90fbcedd988b46760709cbeec6f4219aa6157d"},"subject":"CN=NuGet.org Repository by Microsoft, O=NuGet.org Repository by Microsoft, L=Redmond, S=Washington, C=US","issuer":"CN=DigiCert SHA2 Assured ID Code Signing CA, OU=www.digicert.com, O=DigiCert Inc, C=US","notBefore":"2018-04-10T00:00:00.0000000Z","notAfter":"2021-04-14T12:00:00.0000000Z","contentUrl":"https://api.nuget.org/v3-index/repository-signatures/certificates/0e5f38f57dc1bcc806d8494f4f90fbcedd988b46760709cbeec6f4219aa6157d.crt"},{"fingerprints":{"2.16.840.1.101.3.4.2.1":"5a2901d6ada3d18260b9c6dfe2133c95d74b9eef6ae0e5dc334c8454d1477df4"},"subject":"CN=NuGet.org Repository by Microsoft, O=NuGet.org Repository by Microsoft, L=Redmond, S=Washington, C=US","issuer":"CN=DigiCert SHA2 Assured ID Code Signing CA, OU=www.digicert.com, O=DigiCert Inc, C=US","notBefore":"2021-02-16T00:00:00.0000000Z","notAfter":"2024-05-15T23:59:59.0000000Z","contentUrl":"https://api.nuget.org/v3-index/repository-signatures/certificates/5a2901d6ada3d18260b9c6dfe2133c95d74b9eef6ae0e5dc334c8454d1477df4.crt"},{"fingerprints":{"2.16.840.1.101.3.4.2.1":"1f4b311d9acc115c8dc8018b5a49e00fce6da8e2855f9f014ca6f34570bc482d"},"subject":"CN=NuGet.org Repository by Microsoft, O=NuGet.org Repository by Microsoft, L=Redmond, S=Washington, C=US","issuer":"CN=DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1, O=\\"DigiCert, Inc.\\", C=US","notBefore":"2024-02-23T00:00:00.0000000Z","notAfter":"2027-05-18T23:59:59.0000000Z","contentUrl":"https://api.nuget.org/v3-index/repository-signatures/certificates/1f4b311d9acc115c8dc8018b5a49e00fce6da8e2855f9f014ca6f34570bc482d.crt"}]}');
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/files/read-bounded-file.ts
-var read_bounded_file = __nccwpck_require__(9814);
+var read_bounded_file = __nccwpck_require__(79814);
 // EXTERNAL MODULE: ./src/limits.ts
-var limits = __nccwpck_require__(351);
+var limits = __nccwpck_require__(30351);
 // EXTERNAL MODULE: ./src/issues.ts
-var issues = __nccwpck_require__(1631);
+var issues = __nccwpck_require__(81631);
 // EXTERNAL MODULE: ./src/policy/signer-policy/facts.ts
 var facts = __nccwpck_require__(5837);
 ;// CONCATENATED MODULE: ./src/policy/json-nesting.ts
@@ -68568,7 +68681,7 @@ function findJsonNestingOverflow(text, limit) {
 }
 
 // EXTERNAL MODULE: ./src/policy/signer-policy/fingerprint.ts
-var fingerprint = __nccwpck_require__(9402);
+var fingerprint = __nccwpck_require__(69402);
 ;// CONCATENATED MODULE: ./src/policy/repository-certificates.ts
 
 
@@ -68725,7 +68838,7 @@ function optionalDate(key, value) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ certificateHash)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 
 /**
@@ -68746,7 +68859,7 @@ function certificateHash(certificate, algorithm) {
 
 /***/ }),
 
-/***/ 9402:
+/***/ 69402:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -68755,15 +68868,16 @@ function certificateHash(certificate, algorithm) {
 /* harmony export */   nE: () => (/* binding */ shortFingerprint),
 /* harmony export */   o3: () => (/* binding */ normalizeFingerprint)
 /* harmony export */ });
+/* harmony import */ var _fingerprint_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(62659);
 /**
  * SHA-256 fingerprints as people write them (any case, colons or spaces between bytes) and as we
  * compare and print them (64 uppercase hex digits, like NuGet's output).
  */
-const SEPARATORS = /[\s:]/g;
+
 const HEX = /^[0-9A-F]*$/;
 /** The hex digits of `text` without separators, uppercased; no validation. */
 function stripFingerprint(text) {
-    return text.replace(SEPARATORS, '').toUpperCase();
+    return (0,_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__/* .normalizeFingerprint */ .o)(text);
 }
 /**
  * Why `text` is not a SHA-256 fingerprint, or undefined when it is. The message completes
@@ -68793,7 +68907,7 @@ function shortFingerprint(fingerprint) {
 
 /***/ }),
 
-/***/ 3587:
+/***/ 43587:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68808,22 +68922,25 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./src/policy/signer-policy/facts.ts
 var facts = __nccwpck_require__(5837);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+var dist = __nccwpck_require__(38815);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/limits.ts
-var limits = __nccwpck_require__(351);
+var limits = __nccwpck_require__(30351);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/issues.ts
-var src_issues = __nccwpck_require__(1631);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var src_issues = __nccwpck_require__(81631);
 // EXTERNAL MODULE: ./src/asn1/der-reader.ts
-var der_reader = __nccwpck_require__(9272);
+var der_reader = __nccwpck_require__(79272);
 // EXTERNAL MODULE: ./src/asn1/tags.ts
-var tags = __nccwpck_require__(8228);
+var tags = __nccwpck_require__(28228);
+// EXTERNAL MODULE: ./src/signature/certificate.ts
+var certificate = __nccwpck_require__(56209);
+// EXTERNAL MODULE: ./src/trust/pem.ts
+var pem = __nccwpck_require__(55480);
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/der-certificate.ts
+
 
 
 
@@ -68833,16 +68950,15 @@ var tags = __nccwpck_require__(8228);
  * convenience and check the DER inside, because that is what the user must upload.
  */
 const MAX_REGISTERED_CERTIFICATE_BYTES = 10_000;
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/;
 /** DER bytes of a `.cer` (DER) or PEM file; throws Error with a short reason. */
 function certificateDer(bytes) {
     const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
     if (!head.includes('-----BEGIN'))
         return { der: bytes, wasPem: false };
-    const match = PEM_BLOCK.exec(Buffer.from(bytes).toString('latin1'));
-    if (!match?.[1])
+    const [der] = (0,pem/* loadPemCertificates */.R4)(Buffer.from(bytes).toString('latin1'));
+    if (!der)
         throw new Error('PEM file has no CERTIFICATE block');
-    return { der: Buffer.from(match[1].replace(/\s/g, ''), 'base64'), wasPem: true };
+    return { der, wasPem: true };
 }
 /**
  * Why nuget.org would refuse to register `der`, or undefined. Mirrors the gallery's checks: outer
@@ -68874,23 +68990,23 @@ function inspectCertificateFile(bytes) {
         throw new Error(problem);
     let parsed;
     try {
-        parsed = new external_node_crypto_.X509Certificate(der);
+        parsed = (0,certificate/* parseCertificate */.hB)(der);
     }
     catch (error) {
         throw new Error('is not a parsable X.509 certificate', { cause: error });
     }
     return {
-        fingerprintSha256: (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase(),
-        // Node prints one RDN per line, least specific first; NuGet prints most specific first.
-        subject: parsed.subject.split('\n').reverse().join(', '),
-        notAfter: new Date(parsed.validTo),
+        fingerprintSha256: parsed.fingerprintSha256,
+        // The shared certificate model's subject: .NET's formatting, as every other message prints it.
+        subject: parsed.subject,
+        notAfter: parsed.notAfter,
         wasPem,
         der,
     };
 }
 
 // EXTERNAL MODULE: ./src/policy/signer-policy/fingerprint.ts
-var signer_policy_fingerprint = __nccwpck_require__(9402);
+var signer_policy_fingerprint = __nccwpck_require__(69402);
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/model.ts
 function accountKey(name) {
     return name.toLowerCase();
@@ -69052,7 +69168,7 @@ function where(locator, options, path, atKey = false) {
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
+var ajv = __nccwpck_require__(42463);
 ;// CONCATENATED MODULE: ./schema/policy-file.schema.json
 const policy_file_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/nupkg-signing/nupkg-signing/schema/policy-file.schema.json","title":"nupkg-signing signer policy","description":"Who may sign which packages, modelled on nuget.org\'s registered certificates, package owners and required signer. Loaded by src/policy/signer-policy/load-policy.ts.","type":"object","additionalProperties":false,"required":["accounts","packages"],"properties":{"version":{"description":"Format version of this file.","const":1},"accounts":{"description":"nuget.org users and organizations, keyed by username, with the certificates registered to each.","type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},"additionalProperties":{"$ref":"#/definitions/account"}},"packages":{"description":"Package ids (exact or globs such as Contoso.*, case-insensitive) with their owners and required signer.","type":"array","items":{"$ref":"#/definitions/packageRule"}},"unmatchedPackages":{"description":"What happens to a package that no rule under packages matches: deny (the default) fails it, naming the rule to add; allow lets it pass with a note, its signer unchecked.","enum":["deny","allow"]},"trustedRoots":{"description":"Trust-root certificate files (PEM), relative to this file.","type":"array","items":{"type":"string","minLength":1}},"verification":{"type":"object","additionalProperties":false,"required":["preset"],"properties":{"preset":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9.-]*$"}}}},"definitions":{"fingerprint":{"description":"SHA-256 of the certificate\'s DER: 64 hex digits, any case, optionally separated by colons or spaces.","type":"string","pattern":"^(?:[0-9A-Fa-f]{2}[: ]?){31}[0-9A-Fa-f]{2}$"},"account":{"type":["object","null"],"additionalProperties":false,"properties":{"certificates":{"type":"array","items":{"$ref":"#/definitions/certificate"}},"identities":{"type":"array","items":{"$ref":"#/definitions/identity"}}}},"certificate":{"type":"object","additionalProperties":false,"properties":{"fingerprint":{"$ref":"#/definitions/fingerprint"},"file":{"type":"string","minLength":1},"label":{"type":"string"},"expires":{"description":"A note of the certificate\'s expiry date (YYYY-MM-DD or an ISO 8601 date-time).","type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}(?:[Tt ][0-9:.]+(?:[Zz]|[+-]\\\\d{2}:?\\\\d{2})?)?$"},"removed":{"description":"The certificate was unregistered: packages signed with it fail new submissions.","type":"boolean"}},"oneOf":[{"required":["fingerprint"]},{"required":["file"]}]},"identity":{"type":"object","additionalProperties":false,"properties":{"subject":{"type":"string","minLength":1},"issuer":{"type":"string","minLength":1},"chainsTo":{"$ref":"#/definitions/fingerprint"}},"anyOf":[{"required":["subject"]},{"required":["chainsTo"]}]},"packageRule":{"type":"object","additionalProperties":false,"required":["id","owners"],"properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9_.*?-]+$"},"owners":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1}},"requiredSigner":{"type":"string","minLength":1}}}}}');
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/yaml-locate.ts
@@ -69631,7 +69747,7 @@ function keepFingerprintsAsText(doc) {
 }
 
 // EXTERNAL MODULE: ./src/files/read-bounded-file.ts
-var read_bounded_file = __nccwpck_require__(9814);
+var read_bounded_file = __nccwpck_require__(79814);
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/load-policy.ts
 
 
@@ -70050,10 +70166,8 @@ function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-// EXTERNAL MODULE: ./src/signature/certificate.ts
-var certificate = __nccwpck_require__(6209);
 // EXTERNAL MODULE: ./src/certificate-rules/nuget-org-certificate.ts
-var nuget_org_certificate = __nccwpck_require__(827);
+var nuget_org_certificate = __nccwpck_require__(90827);
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/check-policy.ts
 
 
@@ -70149,7 +70263,7 @@ function lastActiveWarning(account, certificate) {
 
 /***/ }),
 
-/***/ 742:
+/***/ 10742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70163,16 +70277,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: REVOCATION_MODES, REVOCATION_MODE_VARIABLE, REVOCATION_REASONS, readReason, reasonFromCode
 
-// EXTERNAL MODULE: ./src/signature/certificate.ts
-var certificate = __nccwpck_require__(6209);
 // EXTERNAL MODULE: ./src/issues.ts
-var src_issues = __nccwpck_require__(1631);
+var src_issues = __nccwpck_require__(81631);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/asn1/decode.ts
-var decode = __nccwpck_require__(2647);
+var decode = __nccwpck_require__(52647);
 // EXTERNAL MODULE: ./src/asn1/tags.ts
-var tags = __nccwpck_require__(8228);
+var tags = __nccwpck_require__(28228);
 ;// CONCATENATED MODULE: ./src/revocation/types.ts
 
 
@@ -70228,7 +70340,6 @@ function resolveRevocationMode(requested, environment = process.env) {
 ;// CONCATENATED MODULE: ./src/revocation/assess.ts
 
 
-
 const CODES = {
     signing: { revoked: 'NU3012', unknown: 'NU3018', who: 'signing' },
     timestamping: { revoked: 'NU3028', unknown: 'NU3028', who: 'timestamp' },
@@ -70246,8 +70357,7 @@ const CODES = {
 async function assessRevocation(checker, chain, options) {
     const { purpose, policy, timestamp } = options;
     const codes = CODES[purpose];
-    const views = chain.map((der) => (0,certificate/* parseCertificate */.hB)(der));
-    const { certificates: result } = await checker.check(views, { purpose });
+    const { certificates: result } = await checker.check(chain, { purpose });
     const issues = [];
     let revoked = false;
     result.forEach(({ certificate, revocation }, index) => {
@@ -70304,17 +70414,17 @@ function describe(certificate, index) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./src/limits.ts
-var limits = __nccwpck_require__(351);
+var limits = __nccwpck_require__(30351);
 // EXTERNAL MODULE: ./src/asn1/bytes.ts
 var asn1_bytes = __nccwpck_require__(9390);
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
 // EXTERNAL MODULE: ./src/http/request.ts + 3 modules
-var http_request = __nccwpck_require__(6359);
+var http_request = __nccwpck_require__(86359);
 ;// CONCATENATED MODULE: ./src/revocation/http.ts
 
 
@@ -70439,8 +70549,10 @@ function safely(read) {
     }
 }
 
+// EXTERNAL MODULE: ./src/signature/certificate.ts
+var certificate = __nccwpck_require__(56209);
 // EXTERNAL MODULE: ./src/asn1/time.ts
-var asn1_time = __nccwpck_require__(9820);
+var asn1_time = __nccwpck_require__(99820);
 // EXTERNAL MODULE: ./src/asn1/oids.ts
 var oids = __nccwpck_require__(4508);
 ;// CONCATENATED MODULE: ./src/revocation/freshness.ts
@@ -70470,7 +70582,7 @@ function checkFreshness(freshness, now, what) {
 }
 
 // EXTERNAL MODULE: ./src/trust/name.ts
-var trust_name = __nccwpck_require__(4983);
+var trust_name = __nccwpck_require__(24983);
 ;// CONCATENATED MODULE: ./src/revocation/signed-data.ts
 
 
@@ -70506,7 +70618,10 @@ function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
     }
 }
 
+// EXTERNAL MODULE: ./src/trust/pem.ts
+var trust_pem = __nccwpck_require__(55480);
 ;// CONCATENATED MODULE: ./src/revocation/crl.ts
+
 
 
 
@@ -70528,13 +70643,10 @@ const KNOWN_CRL_EXTENSIONS = new Set([
     '2.5.29.46', // freshestCRL
     '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
 ]);
-const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/;
 /** Parses a CRL given as DER or PEM. Throws on anything else. */
 function parseCrl(bytes) {
-    const pem = PEM_CRL.exec(Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1'));
-    const der = pem
-        ? Uint8Array.from(Buffer.from((pem[1] ?? '').replace(/\s+/g, ''), 'base64'))
-        : bytes;
+    const pem = (0,trust_pem/* readPemBlocks */.Hg)(Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1')).find((block) => block.label === 'X509 CRL');
+    const der = pem ? Uint8Array.from(Buffer.from(pem.base64, 'base64')) : bytes;
     const [tbs, algorithm, signatureBits] = (0,decode/* childrenOf */.LU)((0,decode/* decodeDer */.IY)(der, 'CRL', 'NUPKG006'));
     if (!tbs || !algorithm || !signatureBits || !(0,decode/* isUniversal */.Aw)(signatureBits, tags/* TAG */.Dk.bitString)) {
         throw new Error('not a CertificateList');
@@ -70653,9 +70765,9 @@ function isTime(block) {
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 ;// CONCATENATED MODULE: ./src/revocation/directory-store.ts
 
 
@@ -70703,7 +70815,7 @@ async function saveToDirectory(directory, key, extension, bytes) {
 }
 
 // EXTERNAL MODULE: ./src/asn1/encode.ts
-var encode = __nccwpck_require__(3903);
+var encode = __nccwpck_require__(53903);
 ;// CONCATENATED MODULE: ./src/revocation/ocsp.ts
 
 
@@ -71179,7 +71291,7 @@ function isDirectory(path) {
 }
 
 // EXTERNAL MODULE: ./src/trust/chain-builder.ts + 2 modules
-var chain_builder = __nccwpck_require__(2090);
+var chain_builder = __nccwpck_require__(82090);
 ;// CONCATENATED MODULE: ./src/revocation/timestamp-chain.ts
 
 
@@ -71190,14 +71302,14 @@ var chain_builder = __nccwpck_require__(2090);
  * revocation is weighed against the token's own time.
  */
 function checkTimestampChainRevocation(checker, token, options) {
-    const { chain } = (0,chain_builder/* buildChain */.q)(token.tsa.der, {
+    const { certificates } = (0,chain_builder/* buildChain */.q)(token.tsa.der, {
         anchors: options.roots,
         intermediates: token.certificates.map((c) => c.der),
         applicationPolicy: oids/* OID */.Vx.timeStamping,
         verificationTime: options.now,
         ignoreNotTimeValid: true,
     });
-    return assessRevocation(checker, chain, {
+    return assessRevocation(checker, certificates, {
         purpose: 'timestamping',
         policy: options.policy,
         timestamp: { genTime: token.genTime, upper: token.upper },
@@ -71215,7 +71327,7 @@ function checkTimestampChainRevocation(checker, token, options) {
 
 /***/ }),
 
-/***/ 7247:
+/***/ 87247:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -71256,7 +71368,7 @@ async function mapInOrder(count, limit, task, stops) {
 
 /***/ }),
 
-/***/ 2037:
+/***/ 32037:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -71264,14 +71376,14 @@ async function mapInOrder(count, limit, task, stops) {
 /* harmony export */   WH: () => (/* binding */ JOBS_VARIABLE),
 /* harmony export */   YF: () => (/* binding */ parseJobs)
 /* harmony export */ });
-/* unused harmony exports MAX_DEFAULT_JOBS, PACKAGES_PER_WORKER, workersFor, defaultJobs */
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* unused harmony exports MAX_DEFAULT_JOBS, CORES_FOR_DEFAULT_WORKERS, PACKAGES_PER_WORKER, workersFor, defaultJobs */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(48161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _ordered_map_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7247);
-/* harmony import */ var _verify_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7577);
-/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1096);
-/* harmony import */ var _verify_worker_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6235);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
+/* harmony import */ var _ordered_map_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(87247);
+/* harmony import */ var _verify_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(47577);
+/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(41096);
+/* harmony import */ var _verify_worker_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(96235);
 
 
 
@@ -71279,13 +71391,16 @@ async function mapInOrder(count, limit, task, stops) {
 
 
 /**
- * The default pool, however many cores: each worker's heap grows like the main thread's (about
- * 130-200 MiB more RSS per worker over 500 real packages, measured on 2026-11-29: one thread
- * 279 MiB, 2 workers 413 MiB, 4 workers 648 MiB), and the goal is a small footprint. Without a
- * heap limit per worker (a limit costs +35-55% CPU in garbage collection), 2 workers cost no more
- * CPU than one thread. Raise it when verifying allocates less (`--jobs` overrides it).
+ * The default pool. Each worker's heap grows like the main thread's (about 100 MiB more RSS per
+ * worker over 500 real packages, measured on 2026-11-29 after certificates were parsed once: one
+ * thread 187-192 MiB in 4.8 s, 2 workers 293-302 MiB in 4.4-4.5 s on 2 cores). On 2 cores the
+ * garbage collector's threads already use the second core (one thread: 5.7 s of CPU in 4.8 s), so
+ * a worker buys 10% for half as much memory again: workers start by default only where cores are
+ * left over, and then at most MAX_DEFAULT_JOBS of them (`--jobs` overrides both).
  */
 const MAX_DEFAULT_JOBS = 2;
+/** Below this many cores a batch is verified in the main thread unless `--jobs` says otherwise. */
+const CORES_FOR_DEFAULT_WORKERS = 4;
 /**
  * Fewer packages per worker than this and starting workers costs more than it saves: a worker
  * costs about 0.3 s of CPU to start (compiling the bundle, loading the configuration), a package
@@ -71353,9 +71468,9 @@ function workersFor(count, mode, jobs = defaultJobs()) {
         return 1;
     return Math.max(1, Math.min(jobs, Math.floor(count / PACKAGES_PER_WORKER)));
 }
-/** The machine's cores, capped: the default number of workers for a large batch. */
-function defaultJobs() {
-    return Math.max(1, Math.min((0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)(), MAX_DEFAULT_JOBS));
+/** The default number of workers for a large batch: none on small machines, else a few. */
+function defaultJobs(cores = (0,node_os__WEBPACK_IMPORTED_MODULE_0__.availableParallelism)()) {
+    return cores < CORES_FOR_DEFAULT_WORKERS ? 1 : MAX_DEFAULT_JOBS;
 }
 function isStop(outcome) {
     return 'stop' in outcome;
@@ -71364,7 +71479,7 @@ function isStop(outcome) {
 
 /***/ }),
 
-/***/ 7577:
+/***/ 47577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71376,21 +71491,21 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/issues.ts
-var src_issues = __nccwpck_require__(1631);
+var src_issues = __nccwpck_require__(81631);
 // EXTERNAL MODULE: ./src/package/archive.ts + 2 modules
-var package_archive = __nccwpck_require__(9660);
+var package_archive = __nccwpck_require__(39660);
 // EXTERNAL MODULE: ./src/limits.ts
-var limits = __nccwpck_require__(351);
+var limits = __nccwpck_require__(30351);
 // EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
+var external_node_stream_ = __nccwpck_require__(57075);
 // EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_ = __nccwpck_require__(38522);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
-var yauzl = __nccwpck_require__(663);
+var yauzl = __nccwpck_require__(20663);
 // EXTERNAL MODULE: ./src/package/zip-format.ts
-var zip_format = __nccwpck_require__(6839);
+var zip_format = __nccwpck_require__(66839);
 ;// CONCATENATED MODULE: ./src/package/nuspec-entry.ts
 
 
@@ -71697,9 +71812,9 @@ function isDotNetWhiteSpace(code) {
 }
 
 // EXTERNAL MODULE: ./src/xml/errors.ts
-var xml_errors = __nccwpck_require__(8486);
+var xml_errors = __nccwpck_require__(58486);
 // EXTERNAL MODULE: ./src/xml/read-xml.ts + 1 modules
-var read_xml = __nccwpck_require__(8795);
+var read_xml = __nccwpck_require__(88795);
 ;// CONCATENATED MODULE: ./src/package/nuspec-identity.ts
 
 
@@ -71864,17 +71979,17 @@ function identityOf(bytes, path, name) {
 }
 
 // EXTERNAL MODULE: ./src/package/signature-entry.ts
-var signature_entry = __nccwpck_require__(8347);
+var signature_entry = __nccwpck_require__(88347);
 // EXTERNAL MODULE: ./src/signature/attributes.ts + 1 modules
-var signature_attributes = __nccwpck_require__(9305);
+var signature_attributes = __nccwpck_require__(49305);
 // EXTERNAL MODULE: ./src/asn1/der-reader.ts
-var der_reader = __nccwpck_require__(9272);
+var der_reader = __nccwpck_require__(79272);
 // EXTERNAL MODULE: ./src/asn1/oids.ts
 var oids = __nccwpck_require__(4508);
 // EXTERNAL MODULE: ./src/signature/signed-data.ts
-var signed_data = __nccwpck_require__(5569);
+var signed_data = __nccwpck_require__(95569);
 // EXTERNAL MODULE: ./src/signature/signer-info.ts
-var signer_info = __nccwpck_require__(3675);
+var signer_info = __nccwpck_require__(33675);
 // EXTERNAL MODULE: ./src/signature/timestamp-token.ts
 var timestamp_token = __nccwpck_require__(6534);
 ;// CONCATENATED MODULE: ./src/signature/primary-signature.ts
@@ -71929,8 +72044,11 @@ function unsignedValues(attributes, oid) {
 }
 
 // EXTERNAL MODULE: ./src/policy/nuget-config.ts + 3 modules
-var nuget_config = __nccwpck_require__(7559);
+var nuget_config = __nccwpck_require__(77559);
+// EXTERNAL MODULE: ./src/fingerprint.ts
+var fingerprint = __nccwpck_require__(62659);
 ;// CONCATENATED MODULE: ./src/verify/checks/allow-list.ts
+
 
 /**
  * `--certificate-fingerprint` (spec §6.7): when fingerprints are given, the primary signing
@@ -71940,7 +72058,7 @@ function checkAllowedFingerprints(certificate, policy) {
     if (policy.allowedFingerprints.length === 0)
         return [];
     const actual = certificate.fingerprintSha256.toUpperCase();
-    if (policy.allowedFingerprints.some((f) => f.replace(/[:\s]/g, '').toUpperCase() === actual))
+    if (policy.allowedFingerprints.some((f) => (0,fingerprint/* normalizeFingerprint */.o)(f) === actual))
         return [];
     return [
         (0,src_issues/* issue */.sn)('NU3034', policy.allowUntrusted ? 'warning' : 'error', `The package is signed by ${certificate.subject} (SHA-256 ${actual}), which is not one of the trusted certificate fingerprints.`),
@@ -71948,7 +72066,7 @@ function checkAllowedFingerprints(certificate, policy) {
 }
 
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/package/content-hash.ts
 
 
@@ -72182,7 +72300,7 @@ function escapeName(bytes) {
 }
 
 // EXTERNAL MODULE: ./src/signature/signature-content.ts
-var signature_content = __nccwpck_require__(3084);
+var signature_content = __nccwpck_require__(53084);
 ;// CONCATENATED MODULE: ./src/verify/checks/integrity.ts
 
 
@@ -72246,7 +72364,7 @@ async function checkIntegrity(archive, signatureRecord, content) {
 }
 
 // EXTERNAL MODULE: ./src/certificate-rules/nuget-org-certificate.ts
-var nuget_org_certificate = __nccwpck_require__(827);
+var nuget_org_certificate = __nccwpck_require__(90827);
 ;// CONCATENATED MODULE: ./src/verify/checks/nuget-org-rules.ts
 
 
@@ -72313,13 +72431,13 @@ function selfIssuedMessage(finding, role, stage) {
 }
 
 // EXTERNAL MODULE: ./src/crypto.ts + 19 modules
-var src_crypto = __nccwpck_require__(1028);
+var src_crypto = __nccwpck_require__(61028);
 // EXTERNAL MODULE: ./src/asn1/bytes.ts
 var bytes = __nccwpck_require__(9390);
 // EXTERNAL MODULE: ./src/asn1/decode.ts
-var asn1_decode = __nccwpck_require__(2647);
+var asn1_decode = __nccwpck_require__(52647);
 // EXTERNAL MODULE: ./src/hash-algorithms.ts
-var hash_algorithms = __nccwpck_require__(7686);
+var hash_algorithms = __nccwpck_require__(77686);
 ;// CONCATENATED MODULE: ./src/verify/checks/signature-attributes.ts
 
 
@@ -72416,9 +72534,9 @@ function readRepositoryAttributes(attributes) {
 }
 
 // EXTERNAL MODULE: ./src/policy/repository-certificates.ts + 2 modules
-var repository_certificates = __nccwpck_require__(368);
+var repository_certificates = __nccwpck_require__(30368);
 // EXTERNAL MODULE: ./src/policy/signer-policy/index.ts + 17 modules
-var signer_policy = __nccwpck_require__(3587);
+var signer_policy = __nccwpck_require__(43587);
 ;// CONCATENATED MODULE: ./src/verify/checks/signer-policies.ts
 
 
@@ -72451,11 +72569,7 @@ function checkSignerPolicies(facts, policies, context) {
     return { accepted, issues, ...(rule ? { rule } : {}) };
 }
 
-// EXTERNAL MODULE: ./src/signature/certificate.ts
-var signature_certificate = __nccwpck_require__(6209);
 ;// CONCATENATED MODULE: ./src/verify/signature-facts.ts
-
-
 /**
  * The plain facts the signer policies decide on (who signed, with which certificate and chain,
  * and whether the verifier found each signature valid), from what verification learnt.
@@ -72493,21 +72607,21 @@ function signatureFacts(packageId, read, trust, integrityValid) {
 }
 /** A certificate as the policies see it; without a built chain, the chain is the certificate alone. */
 function certificateFacts(certificate, chain) {
-    const chainViews = chain && chain.length > 0 ? chain.map((der) => (0,signature_certificate/* parseCertificate */.hB)(der)) : [certificate];
+    const chainViews = chain && chain.length > 0 ? chain : [certificate];
     return {
         fingerprintSha256: certificate.fingerprintSha256,
         subject: certificate.subject,
         issuer: certificate.issuer,
         notBefore: certificate.notBefore,
         notAfter: certificate.notAfter,
-        chainFingerprintsSha256: chainViews.map((c) => (0,src_crypto/* sha256Fingerprint */._7)(c.der)),
+        chainFingerprintsSha256: chainViews.map((c) => c.fingerprintSha256),
         chainSubjects: chainViews.map((c) => c.subject),
         der: certificate.der,
     };
 }
 
 // EXTERNAL MODULE: ./src/certificate-rules/describe-certificate.ts
-var describe_certificate = __nccwpck_require__(7362);
+var describe_certificate = __nccwpck_require__(77362);
 ;// CONCATENATED MODULE: ./src/verify/checks/validity-period.ts
 
 /** A certificate that expires within this many days of the verdict's time nearly decides it. */
@@ -72568,13 +72682,13 @@ function day(date) {
 }
 
 // EXTERNAL MODULE: ./src/revocation/index.ts + 13 modules
-var src_revocation = __nccwpck_require__(742);
+var src_revocation = __nccwpck_require__(10742);
 // EXTERNAL MODULE: ./src/certificate-rules/certificate-requirements.ts
 var certificate_requirements = __nccwpck_require__(1959);
 // EXTERNAL MODULE: ./src/trust/chain-builder.ts + 2 modules
-var chain_builder = __nccwpck_require__(2090);
+var chain_builder = __nccwpck_require__(82090);
 // EXTERNAL MODULE: ./src/trust/describe.ts
-var describe = __nccwpck_require__(4465);
+var describe = __nccwpck_require__(94465);
 ;// CONCATENATED MODULE: ./src/verify/checks/chain.ts
 
 
@@ -72599,7 +72713,7 @@ const PURPOSE = {
  * the SDK bundles (spec §4.5, §5.4, §8.3): application policy code signing or time stamping,
  * validity periods ignored (the caller checks the leaf against the timestamp). An untrusted root
  * is NU3018 (NU3028 for a TSA) with an NU3042 note naming the root; any other chain problem is
- * NU3012 (NU3028 for a TSA). Also returns the chain built, leaf first.
+ * NU3012 (NU3028 for a TSA). Also returns the chain built, leaf first, as DER and parsed.
  */
 function checkChain(certificate, extraCertificates, options) {
     const purpose = PURPOSE[options.purpose];
@@ -72635,13 +72749,13 @@ function checkChain(certificate, extraCertificates, options) {
             message: `The root certificate '${root.subject}' (SHA-256 ${root.sha256Fingerprint}) is not in the trusted ${purpose.label} root bundle.`,
         });
     }
-    return { findings, chain: result.chain };
+    return { findings, chain: result.chain, certificates: result.certificates };
 }
 
 // EXTERNAL MODULE: ./src/certificate-rules/signer-signature.ts
-var signer_signature = __nccwpck_require__(9644);
+var signer_signature = __nccwpck_require__(99644);
 // EXTERNAL MODULE: ./src/certificate-rules/token-signing-certificate.ts
-var token_signing_certificate = __nccwpck_require__(856);
+var token_signing_certificate = __nccwpck_require__(10856);
 ;// CONCATENATED MODULE: ./src/verify/checks/timestamp.ts
 
 
@@ -72719,7 +72833,7 @@ function checkTimestamp(token, timestampedSignatureValue, options) {
             verificationTime: options.now,
             ...(options.nugetOrg ? { nugetOrg: true } : {}),
         });
-        chain = built.chain;
+        chain = built.certificates;
         for (const finding of built.findings) {
             findings.push({ ...finding, alwaysError: finding.untrustedRoot === true });
         }
@@ -72799,7 +72913,7 @@ async function evaluateSignature(subject, context) {
     const rootExcused = context.untrustedRootAllowed?.(certificate) ?? false;
     const allowUntrusted = policy.allowUntrusted || rootExcused;
     let untrustedRoot = false;
-    const { findings, chain } = checkChain(certificate, subject.certificates, {
+    const { findings, certificates: chain } = checkChain(certificate, subject.certificates, {
         roots: context.trust.codeSigning,
         purpose: 'signing',
         verificationTime: timestamp?.upper ?? context.now,
@@ -72890,7 +73004,6 @@ async function selectTimestamp(subject, context, log, issues) {
 }
 
 ;// CONCATENATED MODULE: ./src/verify/signature-summary.ts
-
 function summarizeSignature(placement, type, certificate, timestamp, chain) {
     const signerChain = chain && chain.length > 0 ? chainOf(chain) : [named(certificate)];
     return {
@@ -72918,7 +73031,7 @@ function summarizeSignature(placement, type, certificate, timestamp, chain) {
     };
 }
 function chainOf(chain) {
-    return chain.map((der) => named((0,signature_certificate/* parseCertificate */.hB)(der)));
+    return chain.map(named);
 }
 function named(certificate) {
     return { subject: certificate.subject, fingerprintSha256: certificate.fingerprintSha256 };
@@ -73333,7 +73446,7 @@ function stopErrorOf(stop) {
 
 /***/ }),
 
-/***/ 1096:
+/***/ 41096:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73342,8 +73455,8 @@ function stopErrorOf(stop) {
 /* harmony export */   bp: () => (/* binding */ revocationCheckerOf),
 /* harmony export */   rO: () => (/* binding */ settingsFromTransfer)
 /* harmony export */ });
-/* harmony import */ var _revocation_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(742);
-/* harmony import */ var _trust_trust_store_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1680);
+/* harmony import */ var _revocation_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(10742);
+/* harmony import */ var _trust_trust_store_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(21680);
 
 
 function settingsToTransfer(settings) {
@@ -73389,7 +73502,7 @@ function revocationCheckerOf(settings) {
 
 /***/ }),
 
-/***/ 6235:
+/***/ 96235:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73397,10 +73510,10 @@ function revocationCheckerOf(settings) {
 /* harmony export */   Yg: () => (/* binding */ verifyWorkerEntry),
 /* harmony export */   gF: () => (/* binding */ serveIfVerifyWorker)
 /* harmony export */ });
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _verify_outcome_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7577);
-/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1096);
+/* harmony import */ var _verify_outcome_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(47577);
+/* harmony import */ var _verify_settings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(41096);
 
 
 
@@ -73526,7 +73639,7 @@ function crashReason(error) {
 
 /***/ }),
 
-/***/ 9959:
+/***/ 49959:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73536,9 +73649,9 @@ function crashReason(error) {
 /* harmony export */   y4: () => (/* binding */ decodeBase64)
 /* harmony export */ });
 /* unused harmony exports MAX_AZURE_ANSWER_BYTES, AZURE_RETRY_POLICY */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _http_failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2398);
-/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8902);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _http_failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(42398);
+/* harmony import */ var _http_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(28902);
 /* harmony import */ var _http_url_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6697);
 
 
@@ -73617,7 +73730,7 @@ function decodeBase64(text) {
 
 /***/ }),
 
-/***/ 4046:
+/***/ 34046:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73625,8 +73738,8 @@ function decodeBase64(text) {
 /* harmony export */   PJ: () => (/* binding */ requestGithubIdToken),
 /* harmony export */   v4: () => (/* binding */ AZURE_FEDERATION_AUDIENCE)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _azure_http_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9959);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _azure_http_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49959);
 
 
 /** The audience Entra ID expects in a federated credential's token (workload identity federation). */
@@ -73671,7 +73784,7 @@ async function requestGithubIdToken(endpoint, audience) {
 
 /***/ }),
 
-/***/ 9305:
+/***/ 49305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73684,19 +73797,20 @@ __nccwpck_require__.d(__webpack_exports__, {
   HD: () => (/* binding */ decodeNuGetV3ServiceIndexUrl),
   dW: () => (/* reexport */ decodeSigningCertificate),
   Tt: () => (/* reexport */ decodeSigningCertificateV2),
+  Uh: () => (/* binding */ decodedAttributeValue),
   wb: () => (/* binding */ readAttributes)
 });
 
 // UNUSED EXPORTS: decodeSigningTime
 
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/asn1/decode.ts
-var decode = __nccwpck_require__(2647);
+var decode = __nccwpck_require__(52647);
 // EXTERNAL MODULE: ./src/asn1/time.ts
-var time = __nccwpck_require__(9820);
+var time = __nccwpck_require__(99820);
 // EXTERNAL MODULE: ./src/asn1/tags.ts
-var tags = __nccwpck_require__(8228);
+var tags = __nccwpck_require__(28228);
 // EXTERNAL MODULE: ./src/asn1/oids.ts
 var oids = __nccwpck_require__(4508);
 ;// CONCATENATED MODULE: ./src/signature/ess-cert-id.ts
@@ -73781,6 +73895,16 @@ function readOptionalIssuerSerial(block, extraFields) {
 
 
 
+/**
+ * The decoded element each attribute value was cut from, by the value's bytes (a fresh copy per
+ * value, so identity is unambiguous). A timestamp token or countersignature inside a signature was
+ * decoded with the signature: its readers take the element instead of decoding the bytes again.
+ */
+const decodedValues = new WeakMap();
+/** The decoded element of a value from `readAttributes`, or undefined for other bytes. */
+function decodedAttributeValue(value) {
+    return decodedValues.get(value);
+}
 /** Reads a `[0]`/`[1] IMPLICIT SET OF Attribute` element into views, in document order. */
 function readAttributes(block) {
     return (0,decode/* childrenOf */.LU)(block).map((attribute) => {
@@ -73788,7 +73912,14 @@ function readAttributes(block) {
         if (!(0,decode/* isUniversal */.Aw)(attribute, tags/* TAG */.Dk.sequence) || !(0,decode/* isUniversal */.Aw)(values, tags/* TAG */.Dk.set) || !values) {
             throw new decode/* StructureError */.QX('an Attribute is not SEQUENCE { OID, SET }');
         }
-        return { oid: (0,decode/* readOid */.fM)(type, 'attrType'), values: (0,decode/* childrenOf */.LU)(values).map(decode/* encodedBytes */.wV) };
+        return {
+            oid: (0,decode/* readOid */.fM)(type, 'attrType'),
+            values: (0,decode/* childrenOf */.LU)(values).map((value) => {
+                const bytes = (0,decode/* encodedBytes */.wV)(value);
+                decodedValues.set(bytes, value);
+                return bytes;
+            }),
+        };
     });
 }
 function attributesByOid(list, oid) {
@@ -73879,23 +74010,27 @@ function decodeNuGetPackageOwners(value, code = 'NU3000') {
 
 /***/ }),
 
-/***/ 6209:
+/***/ 56209:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   IN: () => (/* binding */ KEY_USAGE_BIT),
+/* harmony export */   W6: () => (/* binding */ certificateViewCost),
 /* harmony export */   di: () => (/* binding */ certificateFromBlock),
 /* harmony export */   hB: () => (/* binding */ parseCertificate),
 /* harmony export */   pW: () => (/* binding */ hasKeyUsage),
 /* harmony export */   sg: () => (/* binding */ toPem)
 /* harmony export */ });
-/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1028);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2647);
-/* harmony import */ var _asn1_time_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9820);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8228);
-/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4508);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1286);
+/* unused harmony exports clearParsedCertificates, parsedCertificateStats */
+/* harmony import */ var _bounded_cache_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(73369);
+/* harmony import */ var _fingerprint_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(62659);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(30351);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_time_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(99820);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(28228);
+/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4508);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(51286);
 
 
 
@@ -73903,87 +74038,114 @@ function decodeNuGetPackageOwners(value, code = 'NU3000') {
 
 
 
+
+
+/**
+ * Certificates parsed in this process, by the SHA-256 of their DER. A view depends on those bytes
+ * alone, so every package of a batch that carries the same issuing certificate shares one parse.
+ * Each view holds its own copy of the DER: never the buffer of the signature it came from.
+ */
+const parsed = new _bounded_cache_js__WEBPACK_IMPORTED_MODULE_8__/* .BoundedCache */ .I(_limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxCachedCertificates, _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxCachedCertificateBytes);
+/** What a cached view costs against the byte budget: its DER, the views over it, its strings. */
+function certificateViewCost(view) {
+    return 2 * view.der.length + 2048;
+}
 /** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
 function parseCertificate(der) {
-    return certificateFromBlock((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeDer */ .IY)(der, 'certificate'));
+    const fingerprint = (0,_fingerprint_js__WEBPACK_IMPORTED_MODULE_0__/* .sha256Fingerprint */ ._)(der);
+    const cached = parsed.get(fingerprint);
+    if (cached)
+        return cached;
+    const own = Uint8Array.from(der);
+    const view = viewOf((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(own, 'certificate'), fingerprint);
+    parsed.set(fingerprint, view, certificateViewCost(view));
+    return view;
 }
-/** Builds the view from an already decoded Certificate element (inside a SignedData). */
+/**
+ * The view of an already decoded Certificate element (inside a SignedData): the cached one when
+ * this certificate was seen before, else parsed from a copy of its bytes (see `parsed`).
+ */
 function certificateFromBlock(block) {
+    return parseCertificate((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(block));
+}
+/** Forgets every parsed certificate (tests measure the parse; a long-lived host may free memory). */
+function clearParsedCertificates() {
+    parsed.clear();
+}
+/** How many parsed certificates are held, and their cost in bytes (for tests of the bound). */
+function parsedCertificateStats() {
+    return { entries: parsed.size, bytes: parsed.bytes };
+}
+function viewOf(block, fingerprint) {
     try {
-        return readCertificate(block);
+        return readCertificate(block, fingerprint);
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu)
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NupkgSigningError */ .Zu)
             throw error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu('NU3003', `A certificate cannot be decoded: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error)}.`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NupkgSigningError */ .Zu('NU3003', `A certificate cannot be decoded: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(error)}.`, {
             cause: error,
         });
     }
 }
-function readCertificate(block) {
-    const der = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .encodedBytes */ .wV)(block);
-    const [tbs, signatureAlgorithm, signatureBits] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(block);
-    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .isUniversal */ .Aw)(tbs, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) || !tbs) {
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .StructureError */ .QX('Certificate is not a SEQUENCE holding a TBSCertificate');
+function readCertificate(block, fingerprint) {
+    const der = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(block);
+    const [tbs, signatureAlgorithm, signatureBits] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(block);
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(tbs, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) || !tbs) {
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('Certificate is not a SEQUENCE holding a TBSCertificate');
     }
     // TBSCertificate: the version is an optional [0]; everything after it is positional.
-    const fields = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(tbs);
-    const start = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .isContextTag */ .gb)(fields[0], 0) ? 1 : 0;
+    const fields = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(tbs);
+    const start = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(fields[0], 0) ? 1 : 0;
     const [serial, , issuer, validity, subject, spki] = fields.slice(start);
     if (!issuer || !subject || !spki)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .StructureError */ .QX('TBSCertificate is incomplete');
-    const [notBefore, notAfter] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(validity ?? tbs);
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('TBSCertificate is incomplete');
+    const [notBefore, notAfter] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(validity ?? tbs);
     // version [0] EXPLICIT INTEGER, absent for v1 (RFC 5280 §4.1.2.1).
-    const version = start ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readSmallInteger */ .ih)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(fields[0] ?? tbs)[0], 'version') + 1 : 1;
-    const subjectRdns = (0,_names_js__WEBPACK_IMPORTED_MODULE_6__/* .readNameAttributes */ .Z5)(subject);
-    const subjectDer = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .encodedBytes */ .wV)(subject);
-    const issuerDer = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .encodedBytes */ .wV)(issuer);
-    const extensionsWrapper = fields.find((f) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .isContextTag */ .gb)(f, 3));
-    const extensions = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readExtensions */ .HW)(extensionsWrapper && (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(extensionsWrapper)[0]);
+    const version = start ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readSmallInteger */ .ih)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(fields[0] ?? tbs)[0], 'version') + 1 : 1;
+    const subjectRdns = (0,_names_js__WEBPACK_IMPORTED_MODULE_7__/* .readNameAttributes */ .Z5)(subject);
+    const subjectDer = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(subject);
+    const issuerDer = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(issuer);
+    const extensionsWrapper = fields.find((f) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(f, 3));
+    const extensions = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readExtensions */ .HW)(extensionsWrapper && (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(extensionsWrapper)[0]);
     const extension = (oid) => extensions.find((e) => e.oid === oid);
-    let pkijsView;
     return {
         der,
-        fingerprintSha256: (0,_crypto_js__WEBPACK_IMPORTED_MODULE_0__/* .sha256Fingerprint */ ._7)(der),
-        subject: (0,_names_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDistinguishedName */ .D$)(subjectRdns),
-        issuer: (0,_names_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDistinguishedName */ .D$)((0,_names_js__WEBPACK_IMPORTED_MODULE_6__/* .readNameAttributes */ .Z5)(issuer)),
+        fingerprintSha256: fingerprint,
+        subject: (0,_names_js__WEBPACK_IMPORTED_MODULE_7__/* .formatDistinguishedName */ .D$)(subjectRdns),
+        issuer: (0,_names_js__WEBPACK_IMPORTED_MODULE_7__/* .formatDistinguishedName */ .D$)((0,_names_js__WEBPACK_IMPORTED_MODULE_7__/* .readNameAttributes */ .Z5)(issuer)),
         subjectDer,
         issuerDer,
-        commonName: (0,_names_js__WEBPACK_IMPORTED_MODULE_6__/* .commonNameOf */ .KJ)(subjectRdns),
+        commonName: (0,_names_js__WEBPACK_IMPORTED_MODULE_7__/* .commonNameOf */ .KJ)(subjectRdns),
         version,
-        serialNumber: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readIntegerBytes */ .WI)(serial, 'serialNumber'),
-        notBefore: (0,_asn1_time_js__WEBPACK_IMPORTED_MODULE_3__/* .readTime */ .a)(notBefore, 'notBefore'),
-        notAfter: (0,_asn1_time_js__WEBPACK_IMPORTED_MODULE_3__/* .readTime */ .a)(notAfter, 'notAfter'),
-        signatureAlgorithmOid: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readOid */ .fM)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(signatureAlgorithm ?? tbs)[0], 'signatureAlgorithm'),
+        serialNumber: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readIntegerBytes */ .WI)(serial, 'serialNumber'),
+        notBefore: (0,_asn1_time_js__WEBPACK_IMPORTED_MODULE_4__/* .readTime */ .a)(notBefore, 'notBefore'),
+        notAfter: (0,_asn1_time_js__WEBPACK_IMPORTED_MODULE_4__/* .readTime */ .a)(notAfter, 'notAfter'),
+        signatureAlgorithmOid: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(signatureAlgorithm ?? tbs)[0], 'signatureAlgorithm'),
         publicKey: readPublicKey(spki),
-        subjectPublicKeyInfoDer: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .encodedBytes */ .wV)(spki),
-        tbsCertificateDer: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .encodedBytes */ .wV)(tbs),
-        signatureValue: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readBitString */ .Ze)(signatureBits),
+        subjectPublicKeyInfoDer: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(spki),
+        tbsCertificateDer: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(tbs),
+        signatureValue: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readBitString */ .Ze)(signatureBits),
         extensions,
-        extendedKeyUsage: readExtendedKeyUsage(extension(_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.extKeyUsage)),
-        subjectKeyIdentifier: readSubjectKeyIdentifier(extension(_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.subjectKeyIdentifier)),
-        authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.authorityKeyIdentifier)),
-        basicConstraints: readBasicConstraints(extension(_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.basicConstraints)),
+        extendedKeyUsage: readExtendedKeyUsage(extension(_asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.extKeyUsage)),
+        subjectKeyIdentifier: readSubjectKeyIdentifier(extension(_asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.subjectKeyIdentifier)),
+        authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(_asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.authorityKeyIdentifier)),
+        basicConstraints: readBasicConstraints(extension(_asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.basicConstraints)),
         isSelfIssued: Buffer.from(subjectDer).equals(issuerDer),
-        // Built on first use: constructing pkijs objects costs more than our own parse.
-        get pkijs() {
-            pkijsView ??= new ((0,_crypto_js__WEBPACK_IMPORTED_MODULE_0__/* .getPkijs */ .w2)().Certificate)({ schema: block });
-            return pkijsView;
-        },
     };
 }
 function readPublicKey(spki) {
-    const [algorithm, key] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(spki);
-    const [oidBlock, parameters] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(algorithm ?? spki);
-    const algorithmOid = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readOid */ .fM)(oidBlock, 'SubjectPublicKeyInfo algorithm');
-    if (algorithmOid === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.rsaEncryption) {
+    const [algorithm, key] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(spki);
+    const [oidBlock, parameters] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(algorithm ?? spki);
+    const algorithmOid = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(oidBlock, 'SubjectPublicKeyInfo algorithm');
+    if (algorithmOid === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.rsaEncryption) {
         // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
-        const rsaKey = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeDer */ .IY)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readBitString */ .Ze)(key), 'RSA public key');
-        const modulus = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readIntegerBytes */ .WI)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(rsaKey)[0], 'RSA modulus');
+        const rsaKey = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readBitString */ .Ze)(key), 'RSA public key');
+        const modulus = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readIntegerBytes */ .WI)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(rsaKey)[0], 'RSA modulus');
         return { algorithmOid, rsaModulusBits: bitLength(modulus) };
     }
-    if (algorithmOid === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.ecPublicKey && (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .isUniversal */ .Aw)(parameters, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.objectIdentifier)) {
-        return { algorithmOid, namedCurveOid: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readOid */ .fM)(parameters, 'namedCurve') };
+    if (algorithmOid === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.ecPublicKey && (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(parameters, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.objectIdentifier)) {
+        return { algorithmOid, namedCurveOid: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(parameters, 'namedCurve') };
     }
     return { algorithmOid };
 }
@@ -73997,36 +74159,36 @@ function bitLength(unsigned) {
 function readExtendedKeyUsage(extension) {
     if (!extension)
         return undefined;
-    const sequence = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeDer */ .IY)(extension.value, 'extended key usage extension');
+    const sequence = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(extension.value, 'extended key usage extension');
     return {
-        oids: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(sequence).map((o) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readOid */ .fM)(o, 'KeyPurposeId')),
+        oids: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(sequence).map((o) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(o, 'KeyPurposeId')),
         critical: extension.critical,
     };
 }
 function readSubjectKeyIdentifier(extension) {
     if (!extension)
         return undefined;
-    return (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readOctetString */ .nD)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeDer */ .IY)(extension.value, 'subject key identifier extension'), 'SKI');
+    return (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOctetString */ .nD)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(extension.value, 'subject key identifier extension'), 'SKI');
 }
 function readAuthorityKeyIdentifier(extension) {
     if (!extension)
         return undefined;
-    const sequence = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeDer */ .IY)(extension.value, 'authority key identifier extension');
+    const sequence = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(extension.value, 'authority key identifier extension');
     // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... }
-    const keyIdentifier = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(sequence).find((f) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .isContextTag */ .gb)(f, 0));
-    return keyIdentifier ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .primitiveContent */ .ne)(keyIdentifier) : undefined;
+    const keyIdentifier = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(sequence).find((f) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(f, 0));
+    return keyIdentifier ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveContent */ .ne)(keyIdentifier) : undefined;
 }
 function readBasicConstraints(extension) {
     if (!extension)
         return undefined;
-    const sequence = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeDer */ .IY)(extension.value, 'basic constraints extension');
+    const sequence = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(extension.value, 'basic constraints extension');
     let ca = false;
     let pathLength;
-    for (const field of (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .childrenOf */ .LU)(sequence)) {
-        if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .isUniversal */ .Aw)(field, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.boolean))
-            ca = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .primitiveContent */ .ne)(field)[0] !== 0;
+    for (const field of (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(sequence)) {
+        if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(field, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.boolean))
+            ca = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveContent */ .ne)(field)[0] !== 0;
         else
-            pathLength = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readSmallInteger */ .ih)(field, 'pathLenConstraint');
+            pathLength = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readSmallInteger */ .ih)(field, 'pathLenConstraint');
     }
     return pathLength === undefined ? { ca } : { ca, pathLength };
 }
@@ -74037,10 +74199,10 @@ const KEY_USAGE_BIT = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 };
  * octet); undefined when the certificate has no keyUsage extension, which allows every use.
  */
 function hasKeyUsage(certificate, bit) {
-    const extension = certificate.extensions.find((e) => e.oid === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.keyUsage);
+    const extension = certificate.extensions.find((e) => e.oid === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.keyUsage);
     if (!extension)
         return undefined;
-    const bits = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .readBitString */ .Ze)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeDer */ .IY)(extension.value, 'key usage extension'));
+    const bits = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readBitString */ .Ze)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(extension.value, 'key usage extension'));
     return ((bits[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0;
 }
 /** PEM armour for a DER certificate (64-character base64 lines). */
@@ -74053,7 +74215,7 @@ function toPem(der) {
 
 /***/ }),
 
-/***/ 1286:
+/***/ 51286:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74061,9 +74223,9 @@ function toPem(der) {
 /* harmony export */   KJ: () => (/* binding */ commonNameOf),
 /* harmony export */   Z5: () => (/* binding */ readNameAttributes)
 /* harmony export */ });
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2647);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52647);
 /* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9390);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8228);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28228);
 
 
 
@@ -74173,7 +74335,7 @@ function decodeUtf32be(content) {
 
 /***/ }),
 
-/***/ 3084:
+/***/ 53084:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74181,8 +74343,8 @@ function decodeUtf32be(content) {
 /* harmony export */   Lq: () => (/* binding */ parseSignatureContent),
 /* harmony export */   QT: () => (/* binding */ decodeContentHash)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _hash_algorithms_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7686);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _hash_algorithms_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(77686);
 
 
 const KEY_PATTERN = /^[A-Za-z0-9.\-/]+$/;
@@ -74263,20 +74425,22 @@ function truncate(text) {
 
 /***/ }),
 
-/***/ 5569:
+/***/ 95569:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   f: () => (/* binding */ readSignedData)
 /* harmony export */ });
-/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1028);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/* harmony import */ var _certificate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6209);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2647);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8228);
-/* harmony import */ var _asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9272);
-/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4508);
-/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(351);
+/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(61028);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
+/* harmony import */ var _attributes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49305);
+/* harmony import */ var _certificate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(56209);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(28228);
+/* harmony import */ var _asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(79272);
+/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4508);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(30351);
+
 
 
 
@@ -74289,9 +74453,10 @@ function truncate(text) {
 function readSignedData(bytes, what) {
     // Checked before decoding: asn1js needs minutes for a 4 MiB set of thousands of certificates.
     const certificateCount = countCertificates(bytes);
-    if (certificateCount > _limits_js__WEBPACK_IMPORTED_MODULE_7__/* .LIMITS */ .b.maxCertificates)
+    if (certificateCount > _limits_js__WEBPACK_IMPORTED_MODULE_8__/* .LIMITS */ .b.maxCertificates)
         throw tooManyCertificates(certificateCount);
-    const root = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(bytes, what);
+    // A timestamp token inside a signature was decoded with it (see decodedAttributeValue).
+    const root = (0,_attributes_js__WEBPACK_IMPORTED_MODULE_2__/* .decodedAttributeValue */ .Uh)(bytes) ?? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeDer */ .IY)(bytes, what);
     try {
         return readParts(root, bytes);
     }
@@ -74305,47 +74470,47 @@ function readSignedData(bytes, what) {
 }
 function readParts(root, bytes) {
     // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
-    const [typeBlock, wrapper, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(root);
-    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(root, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) || extra)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('it is not a CMS ContentInfo');
-    const contentType = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(typeBlock, 'contentType');
-    if (contentType !== _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.signedData) {
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX(`its content type is ${contentType}, not signedData (${_asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.signedData})`);
+    const [typeBlock, wrapper, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(root);
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(root, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) || extra)
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('it is not a CMS ContentInfo');
+    const contentType = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOid */ .fM)(typeBlock, 'contentType');
+    if (contentType !== _asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__/* .OID */ .Vx.signedData) {
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX(`its content type is ${contentType}, not signedData (${_asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__/* .OID */ .Vx.signedData})`);
     }
-    const [signedDataBlock, extraContent] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(wrapper, 0) && wrapper ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(wrapper) : [];
-    if (!signedDataBlock || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(signedDataBlock, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence)) {
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('the SignedData content is missing');
+    const [signedDataBlock, extraContent] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(wrapper, 0) && wrapper ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(wrapper) : [];
+    if (!signedDataBlock || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(signedDataBlock, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence)) {
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('the SignedData content is missing');
     }
     if (extraContent)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('the ContentInfo content holds more than one element');
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('the ContentInfo content holds more than one element');
     // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo,
     //   certificates [0] IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
     // Read in order, each optional field at most once and nothing after signerInfos, as .NET's
     // generated SignedDataAsn decoder does: a swapped, repeated or missing field is NU3003.
-    const fields = [...(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(signedDataBlock)];
+    const fields = [...(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(signedDataBlock)];
     const next = () => fields.shift();
-    (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readSmallInteger */ .ih)(next(), 'SignedData version');
+    (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readSmallInteger */ .ih)(next(), 'SignedData version');
     const digestAlgorithms = next();
-    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(digestAlgorithms, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.set) || !digestAlgorithms)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('SignedData digestAlgorithms is not a SET');
-    (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(digestAlgorithms).forEach((algorithm) => readAlgorithmIdentifier(algorithm));
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(digestAlgorithms, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.set) || !digestAlgorithms)
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('SignedData digestAlgorithms is not a SET');
+    (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(digestAlgorithms).forEach((algorithm) => readAlgorithmIdentifier(algorithm));
     const { eContentType, eContent } = readEncapsulatedContentInfo(next());
-    const certificateSet = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(fields[0], 0) ? next() : undefined;
-    const revocationSet = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(fields[0], 1) ? next() : undefined;
+    const certificateSet = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(fields[0], 0) ? next() : undefined;
+    const revocationSet = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(fields[0], 1) ? next() : undefined;
     const signerInfos = next();
-    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(signerInfos, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.set) || !signerInfos)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('SignedData signerInfos is missing or not a SET');
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(signerInfos, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.set) || !signerInfos)
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('SignedData signerInfos is missing or not a SET');
     if (fields.length > 0)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('SignedData has fields after signerInfos');
-    const choices = certificateSet ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(certificateSet) : [];
-    if (choices.length > _limits_js__WEBPACK_IMPORTED_MODULE_7__/* .LIMITS */ .b.maxCertificates)
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('SignedData has fields after signerInfos');
+    const choices = certificateSet ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(certificateSet) : [];
+    if (choices.length > _limits_js__WEBPACK_IMPORTED_MODULE_8__/* .LIMITS */ .b.maxCertificates)
         throw tooManyCertificates(choices.length);
     choices.forEach(checkCertificateChoice);
     if (revocationSet)
-        (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(revocationSet).forEach(checkRevocationInfoChoice);
+        (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(revocationSet).forEach(checkRevocationInfoChoice);
     const certificates = choices
-        .filter((choice) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence))
-        .map(_certificate_js__WEBPACK_IMPORTED_MODULE_2__/* .certificateFromBlock */ .di);
+        .filter((choice) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence))
+        .map(_certificate_js__WEBPACK_IMPORTED_MODULE_3__/* .certificateFromBlock */ .di);
     let pkijsView;
     return {
         der: Uint8Array.from(bytes),
@@ -74358,50 +74523,50 @@ function readParts(root, bytes) {
         eContentType,
         eContent,
         certificates,
-        signerInfoBlocks: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(signerInfos),
+        signerInfoBlocks: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(signerInfos),
     };
 }
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
 function readAlgorithmIdentifier(block) {
-    const [oid, , extra] = block && (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(block) : [];
+    const [oid, , extra] = block && (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(block) : [];
     if (extra)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('an AlgorithmIdentifier has elements after its parameters');
-    return (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(oid, 'AlgorithmIdentifier algorithm');
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('an AlgorithmIdentifier has elements after its parameters');
+    return (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOid */ .fM)(oid, 'AlgorithmIdentifier algorithm');
 }
 /** EncapsulatedContentInfo ::= SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }. */
 function readEncapsulatedContentInfo(block) {
-    if (!block || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence))
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('SignedData encapContentInfo is not a SEQUENCE');
-    const [typeBlock, wrapper, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(block);
-    if (extra || (wrapper && !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(wrapper, 0)))
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('encapContentInfo has unexpected elements');
-    const eContentType = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(typeBlock, 'eContentType');
+    if (!block || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence))
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('SignedData encapContentInfo is not a SEQUENCE');
+    const [typeBlock, wrapper, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(block);
+    if (extra || (wrapper && !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(wrapper, 0)))
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('encapContentInfo has unexpected elements');
+    const eContentType = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOid */ .fM)(typeBlock, 'eContentType');
     if (!wrapper)
         return { eContentType, eContent: undefined };
-    const [content, extraContent] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(wrapper);
+    const [content, extraContent] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(wrapper);
     if (!content || extraContent)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('eContent [0] must hold exactly one element');
-    return { eContentType, eContent: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOctetString */ .nD)(content, 'eContent') };
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('eContent [0] must hold exactly one element');
+    return { eContentType, eContent: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOctetString */ .nD)(content, 'eContent') };
 }
 /**
  * CertificateChoices (RFC 5652 §10.2.2): a Certificate (SEQUENCE) or one of the context tags
  * [0] to [3]. .NET's decoder refuses any other tag; only Certificates are used.
  */
 function checkCertificateChoice(choice) {
-    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence))
+    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence))
         return;
-    if ([0, 1, 2, 3].some((tag) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(choice, tag)))
+    if ([0, 1, 2, 3].some((tag) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(choice, tag)))
         return;
-    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('the certificate set holds an element that is not a CertificateChoice');
+    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('the certificate set holds an element that is not a CertificateChoice');
 }
 /** RevocationInfoChoice (RFC 5652 §10.2.1): a CertificateList (SEQUENCE) or other [1]. */
 function checkRevocationInfoChoice(choice) {
-    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) || (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(choice, 1))
+    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) || (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(choice, 1))
         return;
-    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('the crls set holds an element that is not a RevocationInfoChoice');
+    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('the crls set holds an element that is not a RevocationInfoChoice');
 }
 function tooManyCertificates(count) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu('NUPKG004', `The signature holds ${count} certificates, over the limit of ${_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .LIMITS */ .b.maxCertificates}.`);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu('NUPKG004', `The signature holds ${count} certificates, over the limit of ${_limits_js__WEBPACK_IMPORTED_MODULE_8__/* .LIMITS */ .b.maxCertificates}.`);
 }
 /**
  * Counts the elements of SignedData.certificates by reading DER headers only (no decoding), so
@@ -74409,21 +74574,21 @@ function tooManyCertificates(count) {
  * the full decode then reports the problem.
  */
 function countCertificates(bytes) {
-    const root = (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .readElement */ .RN)(bytes, 0, bytes.byteLength);
-    const wrapper = root ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .childElements */ .AR)(bytes, root, 2)[1] : undefined;
-    const signedData = wrapper ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .childElements */ .AR)(bytes, wrapper, 1)[0] : undefined;
+    const root = (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .readElement */ .RN)(bytes, 0, bytes.byteLength);
+    const wrapper = root ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .childElements */ .AR)(bytes, root, 2)[1] : undefined;
+    const signedData = wrapper ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .childElements */ .AR)(bytes, wrapper, 1)[0] : undefined;
     const certificateSet = signedData
-        ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .childElements */ .AR)(bytes, signedData, 6)
+        ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .childElements */ .AR)(bytes, signedData, 6)
             .slice(3)
             .find((field) => field.tag === 0xa0)
         : undefined;
-    return certificateSet ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .childElements */ .AR)(bytes, certificateSet).length : 0;
+    return certificateSet ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .childElements */ .AR)(bytes, certificateSet).length : 0;
 }
 
 
 /***/ }),
 
-/***/ 3675:
+/***/ 33675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74431,16 +74596,16 @@ function countCertificates(bytes) {
 /* harmony export */   uu: () => (/* binding */ signerInfoFromBlock)
 /* harmony export */ });
 /* unused harmony export signatureTypeOf */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1028);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _attributes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9305);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2647);
+/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61028);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
+/* harmony import */ var _attributes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(49305);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(52647);
 /* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9390);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8228);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(28228);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4508);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1286);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(51286);
 
 
 
@@ -74450,9 +74615,12 @@ function countCertificates(bytes) {
 
 
 
-/** Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. */
+/**
+ * Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. A value
+ * read from a signature's attributes was decoded with it and is not decoded again.
+ */
 function parseSignerInfo(der) {
-    return signerInfoFromBlock((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeDer */ .IY)(der, 'SignerInfo'));
+    return signerInfoFromBlock((0,_attributes_js__WEBPACK_IMPORTED_MODULE_3__/* .decodedAttributeValue */ .Uh)(der) ?? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeDer */ .IY)(der, 'SignerInfo'));
 }
 function signerInfoFromBlock(block) {
     let view;
@@ -74599,13 +74767,13 @@ function signatureTypeOf(signedAttributes) {
 /* harmony export */   x: () => (/* binding */ parseTimestampToken)
 /* harmony export */ });
 /* unused harmony export parseTstInfo */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2647);
-/* harmony import */ var _asn1_time_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9820);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8228);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_time_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(99820);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(28228);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4508);
-/* harmony import */ var _signed_data_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5569);
-/* harmony import */ var _signer_info_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3675);
+/* harmony import */ var _signed_data_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(95569);
+/* harmony import */ var _signer_info_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(33675);
 
 
 
@@ -74739,144 +74907,7 @@ function signedInteger(content) {
 
 /***/ }),
 
-/***/ 8759:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   l: () => (/* binding */ certificateFacts)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1028);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _signature_certificate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6209);
-/* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9390);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2647);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8228);
-/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4508);
-/* harmony import */ var _name_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4983);
-
-
-
-
-
-
-
-
-
-/**
- * Microsoft "application policies" extension. When present, Windows and .NET's managed chain
- * policy code use it instead of the EKU extension (dotnet/runtime CertificatePolicy.ReadPolicy).
- */
-const MS_APPLICATION_POLICIES = '1.3.6.1.4.1.311.21.10';
-/**
- * Critical extensions OpenSSL's verifier understands (X509_supported_extension); a certificate
- * with any other critical extension fails with HasNotSupportedCriticalExtension on Linux.
- */
-const SUPPORTED_CRITICAL_EXTENSIONS = new Set([
-    '2.16.840.1.113730.1.1', // netscape cert type
-    _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.keyUsage,
-    '2.5.29.17', // subjectAltName
-    _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.basicConstraints,
-    '2.5.29.32', // certificatePolicies
-    '2.5.29.31', // cRLDistributionPoints
-    _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.extKeyUsage,
-    '1.3.6.1.5.5.7.1.7', // sbgp-ipAddrBlock
-    '1.3.6.1.5.5.7.1.8', // sbgp-autonomousSysNum
-    '1.3.6.1.5.5.7.48.1.5', // id-pkix-ocsp-nocheck
-    '2.5.29.36', // policyConstraints
-    '1.3.6.1.5.5.7.1.14', // proxyCertInfo
-    '2.5.29.30', // nameConstraints
-    '2.5.29.33', // policyMappings
-    '2.5.29.54', // inhibitAnyPolicy
-]);
-/**
- * Parsed certificates by SHA-256, for the whole run: a batch of packages shares a handful of
- * issuing and root certificates, and parsing one costs about a millisecond.
- */
-const cache = new Map();
-const MAX_CACHED = 2048;
-/** Parses a DER certificate; throws NUPKG005 naming `source` when it is not a certificate. */
-function certificateFacts(der, source = 'certificate') {
-    const key = (0,_crypto_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256Fingerprint */ ._7)(der);
-    const cached = cache.get(key);
-    if (cached)
-        return cached;
-    let facts;
-    try {
-        facts = parse(der);
-    }
-    catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NupkgSigningError */ .Zu('NUPKG005', `${source} is not a valid X.509 certificate.`, {
-            cause: error,
-        });
-    }
-    if (cache.size >= MAX_CACHED)
-        cache.clear();
-    cache.set(key, facts);
-    return facts;
-}
-function parse(der) {
-    const certificate = (0,_signature_certificate_js__WEBPACK_IMPORTED_MODULE_3__/* .parseCertificate */ .hB)(der);
-    const { extensions, subjectDer, issuerDer, basicConstraints } = certificate;
-    const subjectKey = (0,_name_js__WEBPACK_IMPORTED_MODULE_7__/* .canonicalNameKey */ .d)(subjectDer);
-    // Most certificates looked up are self-signed roots: skip decoding the same name twice.
-    const issuerKey = (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__/* .bytesEqual */ .O6)(issuerDer, subjectDer) ? subjectKey : (0,_name_js__WEBPACK_IMPORTED_MODULE_7__/* .canonicalNameKey */ .d)(issuerDer);
-    const msPolicies = extensions.find((e) => e.oid === MS_APPLICATION_POLICIES);
-    let x509;
-    return {
-        certificate,
-        der,
-        fingerprint: certificate.fingerprintSha256,
-        subjectDer,
-        issuerDer,
-        subjectKey,
-        issuerKey,
-        publicKeyKey: hex(certificate.subjectPublicKeyInfoDer),
-        version: certificate.version,
-        notBefore: certificate.notBefore,
-        notAfter: certificate.notAfter,
-        subjectKeyIdentifier: optionalHex(certificate.subjectKeyIdentifier),
-        authorityKeyIdentifier: optionalHex(certificate.authorityKeyIdentifier),
-        basicConstraints: basicConstraints && {
-            cA: basicConstraints.ca,
-            pathLength: basicConstraints.pathLength,
-        },
-        keyCertSign: (0,_signature_certificate_js__WEBPACK_IMPORTED_MODULE_3__/* .hasKeyUsage */ .pW)(certificate, _signature_certificate_js__WEBPACK_IMPORTED_MODULE_3__/* .KEY_USAGE_BIT */ .IN.keyCertSign),
-        applicationPolicies: msPolicies
-            ? readPolicyIdentifiers(msPolicies.value)
-            : certificate.extendedKeyUsage && new Set(certificate.extendedKeyUsage.oids),
-        hasExtensions: extensions.length > 0,
-        unsupportedCriticalExtensions: extensions
-            .filter((e) => e.critical && !SUPPORTED_CRITICAL_EXTENSIONS.has(e.oid))
-            .map((e) => e.oid),
-        selfIssued: subjectKey === issuerKey,
-        // Built on first use: store certificates that never end up in a chain need no OpenSSL copy.
-        get x509() {
-            x509 ??= new node_crypto__WEBPACK_IMPORTED_MODULE_0__.X509Certificate(der);
-            return x509;
-        },
-    };
-}
-/**
- * The policy OIDs of a CertificatePolicies-shaped value (RFC 5280 §4.2.1.4), the syntax of the
- * MS application policies extension: SEQUENCE OF PolicyInformation { policyIdentifier, ... }.
- */
-function readPolicyIdentifiers(value) {
-    const policies = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .expectUniversal */ .jN)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeDer */ .IY)(value, 'application policies extension'), _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence, 'application policies');
-    return new Set((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(policies).map((policy) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOid */ .fM)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(policy)[0], 'policyIdentifier')));
-}
-function optionalHex(bytes) {
-    return bytes && hex(bytes);
-}
-function hex(bytes) {
-    return Buffer.from(bytes).toString('hex');
-}
-
-
-/***/ }),
-
-/***/ 2090:
+/***/ 82090:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74885,8 +74916,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   q: () => (/* binding */ buildChain)
 });
 
-// EXTERNAL MODULE: ./src/trust/certificate-facts.ts
-var certificate_facts = __nccwpck_require__(8759);
+// EXTERNAL MODULE: ./src/bounded-cache.ts
+var bounded_cache = __nccwpck_require__(73369);
+// EXTERNAL MODULE: ./src/limits.ts
+var limits = __nccwpck_require__(30351);
+// EXTERNAL MODULE: ./src/trust/chain-link.ts
+var chain_link = __nccwpck_require__(58148);
 ;// CONCATENATED MODULE: ./src/trust/chain-evaluation.ts
 /**
  * Applies the per-certificate checks OpenSSL and .NET's chain processor run on Linux to one
@@ -74989,6 +75024,8 @@ function sortStatuses(statuses) {
 
 
 
+
+
 /** Bounds on the search: real chains are 2-5 long and have at most a few cross-signed variants. */
 const MAX_DEPTH = 12;
 const MAX_PATHS = 64;
@@ -75002,8 +75039,43 @@ const MAX_PATHS = 64;
  * Revocation is not checked here.
  */
 function buildChain(leafDer, options) {
-    const leaf = (0,certificate_facts/* certificateFacts */.l)(leafDer, 'The certificate to build a chain for');
-    const pool = issuerPool(options);
+    const leaf = (0,chain_link/* chainLink */.C)(leafDer, 'The certificate to build a chain for');
+    const intermediates = options.intermediates.map((der) => (0,chain_link/* chainLink */.C)(der, 'A certificate in the signature'));
+    const key = [
+        leaf.fingerprint,
+        intermediates.map((c) => c.fingerprint).join(','),
+        options.applicationPolicy,
+        options.verificationTime.getTime(),
+        options.ignoreNotTimeValid,
+    ].join('|');
+    const cache = chainsOf(options.anchors);
+    // Arrays are copied out so that no caller can change what the next one is given.
+    const built = cache.get(key) ?? build(leaf, intermediates, options);
+    cache.set(key, built, key.length * 2 + 256 * built.chain.length);
+    return {
+        ...built,
+        chain: [...built.chain],
+        certificates: [...built.certificates],
+        statuses: [...built.statuses],
+        elementStatuses: built.elementStatuses.map((statuses) => [...statuses]),
+    };
+}
+/**
+ * Chains built against each trust store, for as long as the store lives (one run). A chain
+ * depends only on the certificates' bytes, the store, the time and the purpose, which make the
+ * key: a batch of packages signed by a few publishers builds each chain once.
+ */
+const chainsByStore = new WeakMap();
+function chainsOf(store) {
+    let chains = chainsByStore.get(store);
+    if (!chains) {
+        chains = new bounded_cache/* BoundedCache */.I(limits/* LIMITS */.b.maxCachedChains, limits/* LIMITS */.b.maxCachedChains * 4096);
+        chainsByStore.set(store, chains);
+    }
+    return chains;
+}
+function build(leaf, intermediates, options) {
+    const pool = issuerPool(intermediates, options);
     const signatures = new Map();
     const signatureValid = (subject, issuer) => {
         const key = `${subject.fingerprint}/${issuer.fingerprint}`;
@@ -75033,17 +75105,17 @@ function buildChain(leafDer, options) {
     const trusted = chosen.candidate.end === 'anchor';
     return {
         chain: chosen.candidate.path.map((certificate) => certificate.der),
+        certificates: chosen.candidate.path.map((certificate) => certificate.certificate),
         statuses,
         elementStatuses,
         trusted,
         valid: trusted && statuses.length === 0,
     };
 }
-function issuerPool(options) {
+function issuerPool(intermediates, options) {
     // Encoding order is kept: it decides which of two copies of an issuer is used.
     const bySubject = new Map();
-    for (const der of options.intermediates) {
-        const facts = (0,certificate_facts/* certificateFacts */.l)(der, 'A certificate in the signature');
+    for (const facts of intermediates) {
         const list = bySubject.get(facts.subjectKey) ?? [];
         if (!list.some((existing) => existing.fingerprint === facts.fingerprint))
             list.push(facts);
@@ -75160,21 +75232,162 @@ function verifySignature(subject, issuer) {
 
 /***/ }),
 
-/***/ 4465:
+/***/ 58148:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ chainLink)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61028);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
+/* harmony import */ var _bounded_cache_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(73369);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(30351);
+/* harmony import */ var _signature_certificate_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(56209);
+/* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9390);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(28228);
+/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4508);
+/* harmony import */ var _name_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(24983);
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Microsoft "application policies" extension. When present, Windows and .NET's managed chain
+ * policy code use it instead of the EKU extension (dotnet/runtime CertificatePolicy.ReadPolicy).
+ */
+const MS_APPLICATION_POLICIES = '1.3.6.1.4.1.311.21.10';
+/**
+ * Critical extensions OpenSSL's verifier understands (X509_supported_extension); a certificate
+ * with any other critical extension fails with HasNotSupportedCriticalExtension on Linux.
+ */
+const SUPPORTED_CRITICAL_EXTENSIONS = new Set([
+    '2.16.840.1.113730.1.1', // netscape cert type
+    _asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__/* .OID */ .Vx.keyUsage,
+    '2.5.29.17', // subjectAltName
+    _asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__/* .OID */ .Vx.basicConstraints,
+    '2.5.29.32', // certificatePolicies
+    '2.5.29.31', // cRLDistributionPoints
+    _asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__/* .OID */ .Vx.extKeyUsage,
+    '1.3.6.1.5.5.7.1.7', // sbgp-ipAddrBlock
+    '1.3.6.1.5.5.7.1.8', // sbgp-autonomousSysNum
+    '1.3.6.1.5.5.7.48.1.5', // id-pkix-ocsp-nocheck
+    '2.5.29.36', // policyConstraints
+    '1.3.6.1.5.5.7.1.14', // proxyCertInfo
+    '2.5.29.30', // nameConstraints
+    '2.5.29.33', // policyMappings
+    '2.5.29.54', // inhibitAnyPolicy
+]);
+/**
+ * Chain facts by the certificate's SHA-256, for the whole run: a batch of packages shares a
+ * handful of issuing and root certificates. They depend on the certificate's bytes alone.
+ */
+const cache = new _bounded_cache_js__WEBPACK_IMPORTED_MODULE_9__/* .BoundedCache */ .I(_limits_js__WEBPACK_IMPORTED_MODULE_3__/* .LIMITS */ .b.maxCachedCertificates, _limits_js__WEBPACK_IMPORTED_MODULE_3__/* .LIMITS */ .b.maxCachedCertificateBytes);
+/** Parses a DER certificate; throws NUPKG005 naming `source` when it is not a certificate. */
+function chainLink(der, source = 'certificate') {
+    const key = (0,_crypto_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256Fingerprint */ ._7)(der);
+    const cached = cache.get(key);
+    if (cached)
+        return cached;
+    let facts;
+    try {
+        facts = parse(der);
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NupkgSigningError */ .Zu('NUPKG005', `${source} is not a valid X.509 certificate.`, {
+            cause: error,
+        });
+    }
+    // The facts hold the parsed view and a few keys (hex of the public key and names) besides it.
+    cache.set(key, facts, 2 * (0,_signature_certificate_js__WEBPACK_IMPORTED_MODULE_4__/* .certificateViewCost */ .W6)(facts.certificate));
+    return facts;
+}
+function parse(input) {
+    const certificate = (0,_signature_certificate_js__WEBPACK_IMPORTED_MODULE_4__/* .parseCertificate */ .hB)(input);
+    // The view's own copy: the caller's bytes may be a view into a whole signature.
+    const { der } = certificate;
+    const { extensions, subjectDer, issuerDer, basicConstraints } = certificate;
+    const subjectKey = (0,_name_js__WEBPACK_IMPORTED_MODULE_8__/* .canonicalNameKey */ .d)(subjectDer);
+    // Most certificates looked up are self-signed roots: skip decoding the same name twice.
+    const issuerKey = (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_10__/* .bytesEqual */ .O6)(issuerDer, subjectDer) ? subjectKey : (0,_name_js__WEBPACK_IMPORTED_MODULE_8__/* .canonicalNameKey */ .d)(issuerDer);
+    const msPolicies = extensions.find((e) => e.oid === MS_APPLICATION_POLICIES);
+    let x509;
+    return {
+        certificate,
+        der,
+        fingerprint: certificate.fingerprintSha256,
+        subjectDer,
+        issuerDer,
+        subjectKey,
+        issuerKey,
+        publicKeyKey: hex(certificate.subjectPublicKeyInfoDer),
+        version: certificate.version,
+        notBefore: certificate.notBefore,
+        notAfter: certificate.notAfter,
+        subjectKeyIdentifier: optionalHex(certificate.subjectKeyIdentifier),
+        authorityKeyIdentifier: optionalHex(certificate.authorityKeyIdentifier),
+        basicConstraints: basicConstraints && {
+            cA: basicConstraints.ca,
+            pathLength: basicConstraints.pathLength,
+        },
+        keyCertSign: (0,_signature_certificate_js__WEBPACK_IMPORTED_MODULE_4__/* .hasKeyUsage */ .pW)(certificate, _signature_certificate_js__WEBPACK_IMPORTED_MODULE_4__/* .KEY_USAGE_BIT */ .IN.keyCertSign),
+        applicationPolicies: msPolicies
+            ? readPolicyIdentifiers(msPolicies.value)
+            : certificate.extendedKeyUsage && new Set(certificate.extendedKeyUsage.oids),
+        hasExtensions: extensions.length > 0,
+        unsupportedCriticalExtensions: extensions
+            .filter((e) => e.critical && !SUPPORTED_CRITICAL_EXTENSIONS.has(e.oid))
+            .map((e) => e.oid),
+        selfIssued: subjectKey === issuerKey,
+        // Built on first use: store certificates that never end up in a chain need no OpenSSL copy.
+        get x509() {
+            x509 ??= new node_crypto__WEBPACK_IMPORTED_MODULE_0__.X509Certificate(der);
+            return x509;
+        },
+    };
+}
+/**
+ * The policy OIDs of a CertificatePolicies-shaped value (RFC 5280 §4.2.1.4), the syntax of the
+ * MS application policies extension: SEQUENCE OF PolicyInformation { policyIdentifier, ... }.
+ */
+function readPolicyIdentifiers(value) {
+    const policies = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_5__/* .expectUniversal */ .jN)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_5__/* .decodeDer */ .IY)(value, 'application policies extension'), _asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TAG */ .Dk.sequence, 'application policies');
+    return new Set((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_5__/* .childrenOf */ .LU)(policies).map((policy) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_5__/* .readOid */ .fM)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_5__/* .childrenOf */ .LU)(policy)[0], 'policyIdentifier')));
+}
+function optionalHex(bytes) {
+    return bytes && hex(bytes);
+}
+function hex(bytes) {
+    return Buffer.from(bytes).toString('hex');
+}
+
+
+/***/ }),
+
+/***/ 94465:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   U: () => (/* binding */ describeUsageProblem),
 /* harmony export */   _: () => (/* binding */ describeUntrustedRoot)
 /* harmony export */ });
-/* harmony import */ var _signature_certificate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6209);
+/* harmony import */ var _signature_certificate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(56209);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4508);
-/* harmony import */ var _certificate_facts_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8759);
+/* harmony import */ var _chain_link_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(58148);
 
 
 
 function describeUntrustedRoot(rootDer) {
-    const facts = (0,_certificate_facts_js__WEBPACK_IMPORTED_MODULE_2__/* .certificateFacts */ .l)(rootDer, 'The untrusted root certificate');
+    const facts = (0,_chain_link_js__WEBPACK_IMPORTED_MODULE_2__/* .chainLink */ .C)(rootDer, 'The untrusted root certificate');
     return {
         subject: facts.certificate.subject,
         sha256Fingerprint: facts.fingerprint,
@@ -75188,7 +75401,7 @@ function describeUntrustedRoot(rootDer) {
  */
 function describeUsageProblem(chain, policy) {
     const lacking = chain
-        .map((der) => (0,_certificate_facts_js__WEBPACK_IMPORTED_MODULE_2__/* .certificateFacts */ .l)(der))
+        .map((der) => (0,_chain_link_js__WEBPACK_IMPORTED_MODULE_2__/* .chainLink */ .C)(der))
         .filter((c) => c.applicationPolicies !== undefined && !c.applicationPolicies.has(policy));
     if (lacking.length === 0)
         return `the chain is not valid for ${(0,_asn1_oids_js__WEBPACK_IMPORTED_MODULE_1__/* .describeExtendedKeyUsage */ .Dm)(policy)}`;
@@ -75200,14 +75413,14 @@ function describeUsageProblem(chain, policy) {
 
 /***/ }),
 
-/***/ 4983:
+/***/ 24983:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   d: () => (/* binding */ canonicalNameKey)
 /* harmony export */ });
-/* harmony import */ var _asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9272);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8228);
+/* harmony import */ var _asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79272);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28228);
 
 
 /**
@@ -75296,34 +75509,55 @@ function hex(bytes) {
 
 /***/ }),
 
-/***/ 5480:
+/***/ 55480:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E: () => (/* binding */ certificateChainText),
+/* harmony export */   Hg: () => (/* binding */ readPemBlocks),
+/* harmony export */   Lv: () => (/* binding */ isCertificateBlock),
 /* harmony export */   R4: () => (/* binding */ loadPemCertificates),
 /* harmony export */   Yo: () => (/* binding */ loadCertificateFile)
 /* harmony export */ });
 /* unused harmony export isDerCertificateFile */
-/* harmony import */ var _asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9272);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8228);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _signature_certificate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6209);
+/* harmony import */ var _asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79272);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28228);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
+/* harmony import */ var _signature_certificate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(56209);
 
 
 
 
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+/**
+ * The one PEM reader: every block of `text`, in order, whatever its label (certificates, keys,
+ * CRLs). Text outside the blocks (comments, bundle titles) is ignored, as OpenSSL does.
+ */
+function readPemBlocks(text) {
+    return [...text.matchAll(PEM_BLOCK)].map((match) => ({
+        label: match[1] ?? '',
+        text: match[0],
+        base64: (match[2] ?? '')
+            .split(/\r?\n/)
+            .filter((line) => !line.includes(':'))
+            .join('')
+            .replace(/\s+/g, ''),
+    }));
+}
+/** Labels of a certificate block: RFC 7468's, and the legacy one OpenSSL still reads. */
+function isCertificateBlock(block) {
+    return block.label === 'CERTIFICATE' || block.label === 'X509 CERTIFICATE';
+}
 /**
  * Extracts the DER of every `-----BEGIN CERTIFICATE-----` block (and the legacy
- * `X509 CERTIFICATE` label) in PEM text. Text outside the blocks — comments, other PEM types — is
- * ignored, as OpenSSL's bundle loader does. OpenSSL `TRUSTED CERTIFICATE` blocks carry trust
+ * `X509 CERTIFICATE` label) in PEM text, refusing a block that is not base64. Other blocks are
+ * ignored, as OpenSSL's bundle loader does: OpenSSL `TRUSTED CERTIFICATE` blocks carry trust
  * metadata after the DER and are not read.
  */
-const PEM_BLOCK = /-----BEGIN ((?:X509 )?CERTIFICATE)-----([\s\S]*?)-----END \1-----/g;
 function loadPemCertificates(text) {
     const certificates = [];
-    for (const match of text.matchAll(PEM_BLOCK)) {
-        const body = (match[2] ?? '').replace(/\s+/g, '');
+    for (const block of readPemBlocks(text).filter(isCertificateBlock)) {
+        const body = block.base64;
         if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length === 0) {
             throw new Error(`certificate block ${certificates.length + 1} is not valid base64`);
         }
@@ -75391,7 +75625,7 @@ function derElementLength(bytes, offset, which) {
 
 /***/ }),
 
-/***/ 1680:
+/***/ 21680:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75403,17 +75637,17 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: loadPemCertificates, storeSubjectKey
 
 // EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ./src/asn1/der-reader.ts
-var der_reader = __nccwpck_require__(9272);
+var der_reader = __nccwpck_require__(79272);
 // EXTERNAL MODULE: ./src/asn1/tags.ts
-var tags = __nccwpck_require__(8228);
+var tags = __nccwpck_require__(28228);
 ;// CONCATENATED MODULE: ./src/signature/certificate-outline.ts
 
 
@@ -75436,12 +75670,12 @@ function certificate_outline_outlineCertificate(der) {
     };
 }
 
-// EXTERNAL MODULE: ./src/trust/certificate-facts.ts
-var certificate_facts = __nccwpck_require__(8759);
+// EXTERNAL MODULE: ./src/trust/chain-link.ts
+var chain_link = __nccwpck_require__(58148);
 // EXTERNAL MODULE: ./src/trust/name.ts
-var trust_name = __nccwpck_require__(4983);
+var trust_name = __nccwpck_require__(24983);
 // EXTERNAL MODULE: ./src/trust/pem.ts
-var pem = __nccwpck_require__(5480);
+var pem = __nccwpck_require__(55480);
 ;// CONCATENATED MODULE: ./src/trust/trust-store.ts
 
 
@@ -75597,7 +75831,7 @@ function publicKeyKeyOf(entry) {
 }
 function factsOf(entry) {
     try {
-        entry.facts ??= (0,certificate_facts/* certificateFacts */.l)(entry.der, entry.source);
+        entry.facts ??= (0,chain_link/* chainLink */.C)(entry.der, entry.source);
         return entry.facts;
     }
     catch (error) {
@@ -75605,7 +75839,7 @@ function factsOf(entry) {
     }
 }
 function invalidCertificate(source, error) {
-    // certificateFacts says which certificate; its cause says what is wrong with it.
+    // chainLink says which certificate; its cause says what is wrong with it.
     const reason = error instanceof Error && error.cause !== undefined ? error.cause : error;
     return new errors/* NupkgSigningError */.Zu('NUPKG005', `${source} is not a valid X.509 certificate (${(0,errors/* describeError */.Uc)(reason)}). Remove it from the trust roots.`, { cause: error });
 }
@@ -75672,7 +75906,7 @@ const VERSION = '0.1.0';
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   y: () => (/* binding */ decodeXml)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8486);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58486);
 
 /**
  * Turns the bytes of an XML file into text the way .NET's XmlReader does (NuGet reads nuspec and
@@ -75837,7 +76071,7 @@ function decodeUtf32(bytes, littleEndian) {
 
 /***/ }),
 
-/***/ 8486:
+/***/ 58486:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -75868,7 +76102,7 @@ class XmlLimitError extends XmlSyntaxError {
 
 /***/ }),
 
-/***/ 8795:
+/***/ 88795:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75878,11 +76112,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
-var saxes = __nccwpck_require__(9800);
+var saxes = __nccwpck_require__(59800);
 // EXTERNAL MODULE: ./src/limits.ts
-var limits = __nccwpck_require__(351);
+var limits = __nccwpck_require__(30351);
 // EXTERNAL MODULE: ./src/xml/errors.ts
-var errors = __nccwpck_require__(8486);
+var errors = __nccwpck_require__(58486);
 ;// CONCATENATED MODULE: ./src/xml/line-counter.ts
 /**
  * Line numbers for positions met in increasing order (element starts): counting from the last
@@ -76017,77 +76251,77 @@ function readXml(source, handler) {
 
 /***/ }),
 
-/***/ 2613:
+/***/ 42613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 181:
+/***/ 20181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 5317:
+/***/ 35317:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 
 /***/ }),
 
-/***/ 6982:
+/***/ 76982:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 24434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 9896:
+/***/ 79896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 58611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 65692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 69278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 34589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 16698:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
@@ -76101,98 +76335,98 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 1421:
+/***/ 31421:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
-/***/ 7540:
+/***/ 37540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 77598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 53053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 40610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 78474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 3024:
+/***/ 73024:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
-/***/ 1455:
+/***/ 51455:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 37067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 32467:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 4708:
+/***/ 44708:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 77030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
-/***/ 8161:
+/***/ 48161:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 
 /***/ }),
 
-/***/ 6760:
+/***/ 76760:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
@@ -76213,84 +76447,84 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process
 
 /***/ }),
 
-/***/ 1792:
+/***/ 41792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 57075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 7830:
+/***/ 37830:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
 
 /***/ }),
 
-/***/ 8500:
+/***/ 58500:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 41692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 73136:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 57975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 73429:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 75919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 38522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 70857:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 6928:
+/***/ 16928:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
@@ -76304,7 +76538,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 3480:
+/***/ 83480:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
@@ -76318,62 +76552,62 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 13193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 64756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 2018:
+/***/ 52018:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
 
 /***/ }),
 
-/***/ 7016:
+/***/ 87016:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 39023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 8167:
+/***/ 28167:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("worker_threads");
 
 /***/ }),
 
-/***/ 3106:
+/***/ 43106:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 4352:
+/***/ 24352:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(5077)
-const { SCHEMES, getSchemeHandler } = __nccwpck_require__(5300)
+const { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = __nccwpck_require__(15077)
+const { SCHEMES, getSchemeHandler } = __nccwpck_require__(75300)
 
 const VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u
 const MALFORMED_SCHEME_ERROR = 'URI scheme is malformed.'
@@ -77085,12 +77319,12 @@ module.exports.fastUri = fastUri
 
 /***/ }),
 
-/***/ 5300:
+/***/ 75300:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUUID } = __nccwpck_require__(5077)
+const { isUUID } = __nccwpck_require__(15077)
 const URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu
 
 const supportedSchemeNames = /** @type {const} */ (['http', 'https', 'ws',
@@ -77364,7 +77598,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5077:
+/***/ 15077:
 /***/ ((module) => {
 
 
@@ -78170,18 +78404,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7349:
+/***/ 57349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveBlockMap = __nccwpck_require__(87103);
+var resolveBlockSeq = __nccwpck_require__(90334);
+var resolveFlowCollection = __nccwpck_require__(13142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -78267,15 +78501,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 23683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var composeNode = __nccwpck_require__(45937);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -78319,17 +78553,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 45937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
+var identity = __nccwpck_require__(41127);
+var composeCollection = __nccwpck_require__(57349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var resolveEnd = __nccwpck_require__(17788);
+var utilEmptyScalarPosition = __nccwpck_require__(22599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -78443,10 +78677,10 @@ exports.composeNode = composeNode;
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -78533,18 +78767,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 89984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
+var directives = __nccwpck_require__(61342);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var errors = __nccwpck_require__(91464);
+var identity = __nccwpck_require__(41127);
+var composeDoc = __nccwpck_require__(23683);
+var resolveEnd = __nccwpck_require__(17788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -78764,17 +78998,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 87103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -78888,12 +79122,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 48913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -79095,14 +79329,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 90334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveProps = __nccwpck_require__(34631);
+var utilFlowIndentCheck = __nccwpck_require__(74051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -79153,7 +79387,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 17788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -79199,19 +79433,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 13142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var resolveEnd = __nccwpck_require__(17788);
+var resolveProps = __nccwpck_require__(34631);
 var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var utilMapIncludes = __nccwpck_require__(81187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -79415,13 +79649,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 76842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(63301);
+var resolveEnd = __nccwpck_require__(17788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -79650,7 +79884,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 34631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -79848,7 +80082,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 22599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -79883,7 +80117,7 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 74051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -79907,12 +80141,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 81187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -79935,16 +80169,16 @@ exports.mapIncludes = mapIncludes;
 
 
 var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
-var Schema = __nccwpck_require__(5840);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var toJS = __nccwpck_require__(74043);
+var Schema = __nccwpck_require__(45840);
 var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var anchors = __nccwpck_require__(71596);
+var applyReviver = __nccwpck_require__(83661);
+var createNode = __nccwpck_require__(42404);
+var directives = __nccwpck_require__(61342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -80273,13 +80507,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 71596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -80356,7 +80590,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 83661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -80420,14 +80654,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 42404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -80517,13 +80751,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 61342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(41127);
+var visit = __nccwpck_require__(10204);
 
 const escapeChars = {
     '!': '%21',
@@ -80702,7 +80936,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 91464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -80771,28 +81005,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 38815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
+var Schema = __nccwpck_require__(45840);
+var errors = __nccwpck_require__(91464);
 var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
+var lexer = __nccwpck_require__(40361);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var publicApi = __nccwpck_require__(84047);
+var visit = __nccwpck_require__(10204);
 
 
 
@@ -80829,7 +81063,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 57249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -80860,11 +81094,11 @@ exports.warn = warn;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var anchors = __nccwpck_require__(71596);
+var visit = __nccwpck_require__(10204);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -80982,14 +81216,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 40101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(42404);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -81140,14 +81374,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 66673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var applyReviver = __nccwpck_require__(83661);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 class NodeBase {
     constructor(type) {
@@ -81187,15 +81421,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 57165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(42404);
+var stringifyPair = __nccwpck_require__(59748);
+var addPairToJSMap = __nccwpck_require__(97104);
+var identity = __nccwpck_require__(41127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -81233,14 +81467,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 63301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(41127);
+var Node = __nccwpck_require__(66673);
+var toJS = __nccwpck_require__(74043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -81267,17 +81501,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 84454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(61212);
+var addPairToJSMap = __nccwpck_require__(97104);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -81421,17 +81655,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 92223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var createNode = __nccwpck_require__(42404);
+var stringifyCollection = __nccwpck_require__(61212);
+var Collection = __nccwpck_require__(40101);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
+var toJS = __nccwpck_require__(74043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -81543,16 +81777,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 97104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
+var log = __nccwpck_require__(57249);
+var merge = __nccwpck_require__(90452);
 var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -81615,7 +81849,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 41127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -81675,12 +81909,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 74043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -81721,15 +81955,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 60110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(48913);
+var resolveFlowScalar = __nccwpck_require__(76842);
+var errors = __nccwpck_require__(91464);
+var stringifyString = __nccwpck_require__(83069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -81946,7 +82180,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 91733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -82016,7 +82250,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 97715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -82127,9 +82361,9 @@ exports.visit = visit;
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(60110);
+var cstStringify = __nccwpck_require__(91733);
+var cstVisit = __nccwpck_require__(97715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -82241,7 +82475,7 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 40361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -82971,7 +83205,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 66628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -83026,7 +83260,7 @@ exports.LineCounter = LineCounter;
 
 var node_process = __nccwpck_require__(932);
 var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var lexer = __nccwpck_require__(40361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -84006,17 +84240,17 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 84047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
+var composer = __nccwpck_require__(89984);
 var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
+var errors = __nccwpck_require__(91464);
+var log = __nccwpck_require__(57249);
+var identity = __nccwpck_require__(41127);
+var lineCounter = __nccwpck_require__(66628);
 var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
@@ -84120,16 +84354,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 45840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
+var identity = __nccwpck_require__(41127);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var string = __nccwpck_require__(66464);
+var tags = __nccwpck_require__(90018);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -84166,13 +84400,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 47451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var YAMLMap = __nccwpck_require__(84454);
 
 const map = {
     collection: 'map',
@@ -84192,12 +84426,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 73632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const nullTag = {
     identify: value => value == null,
@@ -84221,8 +84455,8 @@ exports.nullTag = nullTag;
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var YAMLSeq = __nccwpck_require__(92223);
 
 const seq = {
     collection: 'seq',
@@ -84242,12 +84476,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 66464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(83069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -84265,12 +84499,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 73959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -84293,13 +84527,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 38405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -84347,12 +84581,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 59874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -84396,18 +84630,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 70896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
 
 const schema = [
     map.map,
@@ -84428,13 +84662,13 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 33559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
+var Scalar = __nccwpck_require__(63301);
+var map = __nccwpck_require__(47451);
 var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
@@ -84499,27 +84733,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 90018:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var bool = __nccwpck_require__(73959);
+var float = __nccwpck_require__(38405);
+var int = __nccwpck_require__(59874);
+var schema = __nccwpck_require__(70896);
+var schema$1 = __nccwpck_require__(33559);
+var binary = __nccwpck_require__(56083);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var schema$2 = __nccwpck_require__(35913);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -84605,14 +84839,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 56083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var node_buffer = __nccwpck_require__(20181);
+var Scalar = __nccwpck_require__(63301);
+var stringifyString = __nccwpck_require__(83069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -84682,12 +84916,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 88398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(63301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -84718,13 +84952,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 35782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(63301);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -84775,12 +85009,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 10873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -84858,13 +85092,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 90452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -84936,16 +85170,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 50303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(41127);
+var toJS = __nccwpck_require__(74043);
+var YAMLMap = __nccwpck_require__(84454);
+var YAMLSeq = __nccwpck_require__(92223);
+var pairs = __nccwpck_require__(18385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -85020,15 +85254,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 18385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var Scalar = __nccwpck_require__(63301);
+var YAMLSeq = __nccwpck_require__(92223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -85109,24 +85343,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 35913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
+var map = __nccwpck_require__(47451);
+var _null = __nccwpck_require__(73632);
 var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var string = __nccwpck_require__(66464);
+var binary = __nccwpck_require__(56083);
+var bool = __nccwpck_require__(88398);
+var float = __nccwpck_require__(35782);
+var int = __nccwpck_require__(10873);
+var merge = __nccwpck_require__(90452);
+var omap = __nccwpck_require__(50303);
+var pairs = __nccwpck_require__(18385);
+var set = __nccwpck_require__(81528);
+var timestamp = __nccwpck_require__(46752);
 
 const schema = [
     map.map,
@@ -85157,14 +85391,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 81528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(41127);
+var Pair = __nccwpck_require__(57165);
+var YAMLMap = __nccwpck_require__(84454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -85260,12 +85494,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 46752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(28689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -85372,7 +85606,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 34475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -85535,10 +85769,10 @@ exports.foldFlowLines = foldFlowLines;
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(71596);
+var identity = __nccwpck_require__(41127);
+var stringifyComment = __nccwpck_require__(59799);
+var stringifyString = __nccwpck_require__(83069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -85669,14 +85903,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 61212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -85831,7 +86065,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 59799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -85867,9 +86101,9 @@ exports.stringifyComment = stringifyComment;
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -85956,7 +86190,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 28689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -85990,15 +86224,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 59748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(41127);
+var Scalar = __nccwpck_require__(63301);
 var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var stringifyComment = __nccwpck_require__(59799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -86149,13 +86383,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 83069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(63301);
+var foldFlowLines = __nccwpck_require__(34475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -86494,12 +86728,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 10204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(41127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -86737,7 +86971,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 4116:
+/***/ 14116:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -86788,7 +87022,7 @@ __nccwpck_require__.d(platform_namespaceObject, {
 });
 
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+var external_os_ = __nccwpck_require__(70857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -86918,9 +87152,9 @@ function escapeProperty(s) {
 }
 //# sourceMappingURL=command.js.map
 // EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
+var external_crypto_ = __nccwpck_require__(76982);
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+var external_fs_ = __nccwpck_require__(79896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -86957,12 +87191,12 @@ function prepareKeyValueMessage(key, value) {
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
+var external_path_ = __nccwpck_require__(16928);
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
+var external_http_ = __nccwpck_require__(58611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
+var external_https_ = __nccwpck_require__(65692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -87056,9 +87290,9 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(20770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(4371);
+var undici = __nccwpck_require__(24371);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -88222,13 +88456,13 @@ function toPlatformPath(pth) {
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
+var external_string_decoder_ = __nccwpck_require__(13193);
 // EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
+var external_events_ = __nccwpck_require__(24434);
 // EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
+var external_child_process_ = __nccwpck_require__(35317);
 // EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
+var external_assert_ = __nccwpck_require__(42613);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -89737,7 +89971,7 @@ function getIDToken(aud) {
 
 /***/ }),
 
-/***/ 2413:
+/***/ 92413:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -89748,9 +89982,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+var external_fs_ = __nccwpck_require__(79896);
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+var external_os_ = __nccwpck_require__(70857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -89805,9 +90039,9 @@ class Context {
 }
 //# sourceMappingURL=context.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
+var lib = __nccwpck_require__(89659);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(4371);
+var undici = __nccwpck_require__(24371);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -94754,7 +94988,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 /***/ }),
 
-/***/ 1603:
+/***/ 91603:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -98824,14 +99058,14 @@ registerFastParser({
 
 /***/ }),
 
-/***/ 3837:
+/***/ 63837:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#","description":"Meta-schema for $data reference (JSON AnySchema extension proposal)","type":"object","required":["$data"],"properties":{"$data":{"type":"string","anyOf":[{"format":"relative-json-pointer"},{"format":"json-pointer"}]}},"additionalProperties":false}');
 
 /***/ }),
 
-/***/ 2079:
+/***/ 72079:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"http://json-schema.org/draft-07/schema#","title":"Core schema meta-schema","definitions":{"schemaArray":{"type":"array","minItems":1,"items":{"$ref":"#"}},"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"allOf":[{"$ref":"#/definitions/nonNegativeInteger"},{"default":0}]},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}},"type":["object","boolean"],"properties":{"$id":{"type":"string","format":"uri-reference"},"$schema":{"type":"string","format":"uri"},"$ref":{"type":"string","format":"uri-reference"},"$comment":{"type":"string"},"title":{"type":"string"},"description":{"type":"string"},"default":true,"readOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/definitions/nonNegativeInteger"},"minLength":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"additionalItems":{"$ref":"#"},"items":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/schemaArray"}],"default":true},"maxItems":{"$ref":"#/definitions/nonNegativeInteger"},"minItems":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"contains":{"$ref":"#"},"maxProperties":{"$ref":"#/definitions/nonNegativeInteger"},"minProperties":{"$ref":"#/definitions/nonNegativeIntegerDefault0"},"required":{"$ref":"#/definitions/stringArray"},"additionalProperties":{"$ref":"#"},"definitions":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"properties":{"type":"object","additionalProperties":{"$ref":"#"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$ref":"#"},"propertyNames":{"format":"regex"},"default":{}},"dependencies":{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#"},{"$ref":"#/definitions/stringArray"}]}},"propertyNames":{"$ref":"#"},"const":true,"enum":{"type":"array","items":true,"minItems":1,"uniqueItems":true},"type":{"anyOf":[{"$ref":"#/definitions/simpleTypes"},{"type":"array","items":{"$ref":"#/definitions/simpleTypes"},"minItems":1,"uniqueItems":true}]},"format":{"type":"string"},"contentMediaType":{"type":"string"},"contentEncoding":{"type":"string"},"if":{"$ref":"#"},"then":{"$ref":"#"},"else":{"$ref":"#"},"allOf":{"$ref":"#/definitions/schemaArray"},"anyOf":{"$ref":"#/definitions/schemaArray"},"oneOf":{"$ref":"#/definitions/schemaArray"},"not":{"$ref":"#"}},"default":true}');
@@ -99106,6 +99340,6 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(218);
+/******/ var __webpack_exports__ = __nccwpck_require__(60218);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

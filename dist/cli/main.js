@@ -21137,12 +21137,22 @@ const LIMITS = {
     maxAsn1Depth: 64,
     /**
      * Elements asn1js may build for one decoded signature, certificate or revocation answer. Its own
-     * default (10,000) is close to a signature with a dozen certificates and two timestamp tokens
-     * once embedded OCTET/BIT STRING contents are explored.
+     * default (10,000) was close to a signature with a dozen certificates and two timestamp tokens
+     * while asn1js also explored OCTET/BIT STRING contents (src/asn1/decode.ts no longer asks it to).
      */
     maxAsn1Elements: 500_000,
     /** Elements asn1js may build for one PKCS#12 structure (a PFX holds a few certificates and a key). */
     maxPkcs12Asn1Elements: 200_000,
+    /**
+     * Parsed certificates kept for a run (src/signature/certificate.ts): a batch of packages shares
+     * a few hundred issuing and root certificates at most. Each costs its DER size times
+     * CERTIFICATE_VIEW_COST_FACTOR against the byte budget, so a batch of hostile packages, each
+     * with fresh certificates, holds at most these many entries and bytes.
+     */
+    maxCachedCertificates: 4096,
+    maxCachedCertificateBytes: 64 * 1024 * 1024,
+    /** Chains built for a trust store, by leaf, intermediates, time and purpose (src/trust). */
+    maxCachedChains: 4096,
 };
 
 // EXTERNAL MODULE: external "node:fs"
@@ -26429,8 +26439,18 @@ function readObjectIdentifier(tlv) {
 
 
 
-/** asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. */
-const DECODE_OPTIONS = { maxDepth: LIMITS.maxAsn1Depth, maxNodes: LIMITS.maxAsn1Elements };
+/**
+ * asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. It also
+ * tries, by default, to decode the contents of every primitive OCTET STRING and BIT STRING as
+ * nested ASN.1 (signature values, public keys, extension values, digests): no reader here uses
+ * those guesses (`childrenOf` reads constructed elements only; nested values are decoded on
+ * purpose where they are wanted), and they were most of the time spent verifying a batch.
+ */
+const DECODE_OPTIONS = {
+    maxDepth: LIMITS.maxAsn1Depth,
+    maxNodes: LIMITS.maxAsn1Elements,
+    parseEmbedded: false,
+};
 /** asn1js budgets for `decodeBer`, named by what is decoded. */
 const BER_BUDGET = {
     pkcs12: { maxDepth: LIMITS.maxAsn1Depth, maxNodes: LIMITS.maxPkcs12Asn1Elements },
@@ -26762,6 +26782,16 @@ function readOptionalIssuerSerial(block, extraFields) {
 
 
 
+/**
+ * The decoded element each attribute value was cut from, by the value's bytes (a fresh copy per
+ * value, so identity is unambiguous). A timestamp token or countersignature inside a signature was
+ * decoded with the signature: its readers take the element instead of decoding the bytes again.
+ */
+const decodedValues = new WeakMap();
+/** The decoded element of a value from `readAttributes`, or undefined for other bytes. */
+function decodedAttributeValue(value) {
+    return decodedValues.get(value);
+}
 /** Reads a `[0]`/`[1] IMPLICIT SET OF Attribute` element into views, in document order. */
 function readAttributes(block) {
     return childrenOf(block).map((attribute) => {
@@ -26769,7 +26799,14 @@ function readAttributes(block) {
         if (!isUniversal(attribute, tags_TAG.sequence) || !isUniversal(values, tags_TAG.set) || !values) {
             throw new StructureError('an Attribute is not SEQUENCE { OID, SET }');
         }
-        return { oid: readOid(type, 'attrType'), values: childrenOf(values).map(encodedBytes) };
+        return {
+            oid: readOid(type, 'attrType'),
+            values: childrenOf(values).map((value) => {
+                const bytes = encodedBytes(value);
+                decodedValues.set(bytes, value);
+                return bytes;
+            }),
+        };
     });
 }
 function attributesByOid(list, oid) {
@@ -45055,6 +45092,24 @@ initCryptoEngine();
 //#endregion
 
 
+;// CONCATENATED MODULE: ./src/fingerprint.ts
+
+/*
+ * Certificate fingerprints, apart from crypto.ts so that reading certificates (and the policy
+ * files that name them) does not load pkijs.
+ */
+/** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
+function sha256Fingerprint(der) {
+    return (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
+}
+/**
+ * A fingerprint as people write it (any case, colons or spaces between bytes) in the form
+ * `sha256Fingerprint` returns, for comparing and printing; the hex digits are not validated.
+ */
+function normalizeFingerprint(text) {
+    return text.replace(/[\s:]/g, '').toUpperCase();
+}
+
 ;// CONCATENATED MODULE: ./src/crypto.ts
 
 
@@ -45073,13 +45128,78 @@ function getPkijs() {
 function crypto_digest(algorithm, data) {
     return (0,external_node_crypto_.createHash)(algorithm).update(data).digest();
 }
-/** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
-function sha256Fingerprint(der) {
-    return (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
-}
+
 /** Copies a view into a standalone ArrayBuffer (pkijs and asn1js want whole ArrayBuffers). */
 function crypto_toArrayBuffer(bytes) {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+}
+
+;// CONCATENATED MODULE: ./src/bounded-cache.ts
+/**
+ * A map that forgets its least recently used entries once it holds more than `maxEntries` entries
+ * or more than `maxBytes` of their stated cost, so input that keeps producing new keys (a batch of
+ * hostile packages, each with fresh certificates) cannot grow it without limit. Values are shared
+ * by every caller that asks for the same key: store only what depends on the key alone.
+ */
+class BoundedCache {
+    maxEntries;
+    maxBytes;
+    entries = new Map();
+    heldBytes = 0;
+    constructor(maxEntries, maxBytes) {
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+    }
+    get(key) {
+        const entry = this.entries.get(key);
+        if (entry === undefined)
+            return undefined;
+        // Map keeps insertion order: re-inserting makes this the most recently used entry.
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        return entry.value;
+    }
+    /** Stores `value` at a cost of `bytes`; a value costing more than the whole budget is not kept. */
+    set(key, value, bytes) {
+        this.delete(key);
+        if (bytes > this.maxBytes || this.maxEntries <= 0)
+            return;
+        this.entries.set(key, { value, bytes });
+        this.heldBytes += bytes;
+        for (const [oldest, entry] of this.entries) {
+            if (this.entries.size <= this.maxEntries && this.heldBytes <= this.maxBytes)
+                break;
+            this.entries.delete(oldest);
+            this.heldBytes -= entry.bytes;
+        }
+    }
+    /** The cached value for `key`, computed by `make` (and stored at `bytesOf` its cost) on a miss. */
+    getOrAdd(key, make, bytesOf) {
+        const cached = this.get(key);
+        if (cached !== undefined)
+            return cached;
+        const value = make();
+        this.set(key, value, bytesOf(value));
+        return value;
+    }
+    delete(key) {
+        const entry = this.entries.get(key);
+        if (entry === undefined)
+            return;
+        this.entries.delete(key);
+        this.heldBytes -= entry.bytes;
+    }
+    clear() {
+        this.entries.clear();
+        this.heldBytes = 0;
+    }
+    get size() {
+        return this.entries.size;
+    }
+    /** The summed cost of the entries held. */
+    get bytes() {
+        return this.heldBytes;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/asn1/bytes.ts
@@ -45211,14 +45331,47 @@ function decodeUtf32be(content) {
 
 
 
+
+
+/**
+ * Certificates parsed in this process, by the SHA-256 of their DER. A view depends on those bytes
+ * alone, so every package of a batch that carries the same issuing certificate shares one parse.
+ * Each view holds its own copy of the DER: never the buffer of the signature it came from.
+ */
+const parsed = new BoundedCache(LIMITS.maxCachedCertificates, LIMITS.maxCachedCertificateBytes);
+/** What a cached view costs against the byte budget: its DER, the views over it, its strings. */
+function certificateViewCost(view) {
+    return 2 * view.der.length + 2048;
+}
 /** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
 function parseCertificate(der) {
-    return certificateFromBlock(decodeDer(der, 'certificate'));
+    const fingerprint = sha256Fingerprint(der);
+    const cached = parsed.get(fingerprint);
+    if (cached)
+        return cached;
+    const own = Uint8Array.from(der);
+    const view = viewOf(decodeDer(own, 'certificate'), fingerprint);
+    parsed.set(fingerprint, view, certificateViewCost(view));
+    return view;
 }
-/** Builds the view from an already decoded Certificate element (inside a SignedData). */
+/**
+ * The view of an already decoded Certificate element (inside a SignedData): the cached one when
+ * this certificate was seen before, else parsed from a copy of its bytes (see `parsed`).
+ */
 function certificateFromBlock(block) {
+    return parseCertificate(encodedBytes(block));
+}
+/** Forgets every parsed certificate (tests measure the parse; a long-lived host may free memory). */
+function clearParsedCertificates() {
+    parsed.clear();
+}
+/** How many parsed certificates are held, and their cost in bytes (for tests of the bound). */
+function parsedCertificateStats() {
+    return { entries: parsed.size, bytes: parsed.bytes };
+}
+function viewOf(block, fingerprint) {
     try {
-        return readCertificate(block);
+        return readCertificate(block, fingerprint);
     }
     catch (error) {
         if (error instanceof errors_NupkgSigningError)
@@ -45228,7 +45381,7 @@ function certificateFromBlock(block) {
         });
     }
 }
-function readCertificate(block) {
+function readCertificate(block, fingerprint) {
     const der = encodedBytes(block);
     const [tbs, signatureAlgorithm, signatureBits] = childrenOf(block);
     if (!isUniversal(block, tags_TAG.sequence) || !isUniversal(tbs, tags_TAG.sequence) || !tbs) {
@@ -45249,10 +45402,9 @@ function readCertificate(block) {
     const extensionsWrapper = fields.find((f) => isContextTag(f, 3));
     const extensions = readExtensions(extensionsWrapper && childrenOf(extensionsWrapper)[0]);
     const extension = (oid) => extensions.find((e) => e.oid === oid);
-    let pkijsView;
     return {
         der,
-        fingerprintSha256: sha256Fingerprint(der),
+        fingerprintSha256: fingerprint,
         subject: formatDistinguishedName(subjectRdns),
         issuer: formatDistinguishedName(readNameAttributes(issuer)),
         subjectDer,
@@ -45273,11 +45425,6 @@ function readCertificate(block) {
         authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(oids_OID.authorityKeyIdentifier)),
         basicConstraints: readBasicConstraints(extension(oids_OID.basicConstraints)),
         isSelfIssued: Buffer.from(subjectDer).equals(issuerDer),
-        // Built on first use: constructing pkijs objects costs more than our own parse.
-        get pkijs() {
-            pkijsView ??= new (getPkijs().Certificate)({ schema: block });
-            return pkijsView;
-        },
     };
 }
 function readPublicKey(spki) {
@@ -45367,13 +45514,15 @@ function toPem(der) {
 
 
 
+
 /** Decodes `bytes` as ContentInfo/SignedData. Anything malformed is NU3003. */
 function readSignedData(bytes, what) {
     // Checked before decoding: asn1js needs minutes for a 4 MiB set of thousands of certificates.
     const certificateCount = countCertificates(bytes);
     if (certificateCount > LIMITS.maxCertificates)
         throw tooManyCertificates(certificateCount);
-    const root = decodeDer(bytes, what);
+    // A timestamp token inside a signature was decoded with it (see decodedAttributeValue).
+    const root = decodedAttributeValue(bytes) ?? decodeDer(bytes, what);
     try {
         return readParts(root, bytes);
     }
@@ -45512,9 +45661,12 @@ function countCertificates(bytes) {
 
 
 
-/** Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. */
+/**
+ * Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. A value
+ * read from a signature's attributes was decoded with it and is not decoded again.
+ */
 function parseSignerInfo(der) {
-    return signerInfoFromBlock(decodeDer(der, 'SignerInfo'));
+    return signerInfoFromBlock(decodedAttributeValue(der) ?? decodeDer(der, 'SignerInfo'));
 }
 function signerInfoFromBlock(block) {
     let view;
@@ -46189,11 +46341,11 @@ function mergeAllowList(signers) {
  * SHA-256 fingerprints as people write them (any case, colons or spaces between bytes) and as we
  * compare and print them (64 uppercase hex digits, like NuGet's output).
  */
-const SEPARATORS = /[\s:]/g;
+
 const HEX = /^[0-9A-F]*$/;
 /** The hex digits of `text` without separators, uppercased; no validation. */
 function stripFingerprint(text) {
-    return text.replace(SEPARATORS, '').toUpperCase();
+    return normalizeFingerprint(text);
 }
 /**
  * Why `text` is not a SHA-256 fingerprint, or undefined when it is. The message completes
@@ -46211,7 +46363,7 @@ function fingerprintProblem(text) {
     return `must be 64 hex characters (a SHA-256 fingerprint); found ${digits.length}${hint}`;
 }
 /** Normalizes a fingerprint known to be valid. */
-function normalizeFingerprint(text) {
+function fingerprint_normalizeFingerprint(text) {
     return stripFingerprint(text);
 }
 /** "3F90…0ECE": short enough for a one-line rule explanation, long enough to recognise. */
@@ -46449,6 +46601,7 @@ function isUntrustedRootAllowed(config, certificate) {
 
 ;// CONCATENATED MODULE: ./src/verify/checks/allow-list.ts
 
+
 /**
  * `--certificate-fingerprint` (spec §6.7): when fingerprints are given, the primary signing
  * certificate's SHA-256 must be one of them (compared case-insensitively), else NU3034.
@@ -46457,7 +46610,7 @@ function checkAllowedFingerprints(certificate, policy) {
     if (policy.allowedFingerprints.length === 0)
         return [];
     const actual = certificate.fingerprintSha256.toUpperCase();
-    if (policy.allowedFingerprints.some((f) => f.replace(/[:\s]/g, '').toUpperCase() === actual))
+    if (policy.allowedFingerprints.some((f) => normalizeFingerprint(f) === actual))
         return [];
     return [
         issues_issue('NU3034', policy.allowUntrusted ? 'warning' : 'error', `The package is signed by ${certificate.subject} (SHA-256 ${actual}), which is not one of the trusted certificate fingerprints.`),
@@ -47343,7 +47496,107 @@ function optionalDate(key, value) {
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/trust/pem.ts
+
+
+
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+/**
+ * The one PEM reader: every block of `text`, in order, whatever its label (certificates, keys,
+ * CRLs). Text outside the blocks (comments, bundle titles) is ignored, as OpenSSL does.
+ */
+function readPemBlocks(text) {
+    return [...text.matchAll(PEM_BLOCK)].map((match) => ({
+        label: match[1] ?? '',
+        text: match[0],
+        base64: (match[2] ?? '')
+            .split(/\r?\n/)
+            .filter((line) => !line.includes(':'))
+            .join('')
+            .replace(/\s+/g, ''),
+    }));
+}
+/** Labels of a certificate block: RFC 7468's, and the legacy one OpenSSL still reads. */
+function isCertificateBlock(block) {
+    return block.label === 'CERTIFICATE' || block.label === 'X509 CERTIFICATE';
+}
+/**
+ * Extracts the DER of every `-----BEGIN CERTIFICATE-----` block (and the legacy
+ * `X509 CERTIFICATE` label) in PEM text, refusing a block that is not base64. Other blocks are
+ * ignored, as OpenSSL's bundle loader does: OpenSSL `TRUSTED CERTIFICATE` blocks carry trust
+ * metadata after the DER and are not read.
+ */
+function loadPemCertificates(text) {
+    const certificates = [];
+    for (const block of readPemBlocks(text).filter(isCertificateBlock)) {
+        const body = block.base64;
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length === 0) {
+            throw new Error(`certificate block ${certificates.length + 1} is not valid base64`);
+        }
+        certificates.push(new Uint8Array(Buffer.from(body, 'base64')));
+    }
+    return certificates;
+}
+const PEM_MARKER = Buffer.from('-----BEGIN', 'latin1');
+/**
+ * Whether a certificate file is DER — what Windows exports as `.cer` by default — rather than
+ * PEM: it starts with an ASN.1 SEQUENCE and holds no `-----BEGIN` marker.
+ */
+function isDerCertificateFile(bytes) {
+    return bytes[0] === tags_TAG.sequence && Buffer.from(bytes).indexOf(PEM_MARKER) === -1;
+}
+/**
+ * The certificates of a file named as trust roots or a chain, PEM (any number of blocks) or DER
+ * (one certificate, or several written back to back). Each DER certificate's declared length
+ * must fit the file and the file must end with the last one, so a truncated or padded export is
+ * refused instead of read in part. The certificates themselves are checked by their consumers.
+ */
+function loadCertificateFile(bytes) {
+    if (!isDerCertificateFile(bytes))
+        return loadPemCertificates(Buffer.from(bytes).toString('latin1'));
+    const certificates = [];
+    let offset = 0;
+    while (offset < bytes.length) {
+        const which = `DER certificate ${certificates.length + 1}`;
+        if (bytes[offset] !== tags_TAG.sequence) {
+            throw new Error(`${which} at byte ${offset} does not start with an ASN.1 SEQUENCE`);
+        }
+        const end = offset + derElementLength(bytes, offset, which);
+        if (end > bytes.length) {
+            throw new Error(`${which} declares ${end - offset} bytes but only ${bytes.length - offset} remain (truncated)`);
+        }
+        certificates.push(bytes.slice(offset, end));
+        offset = end;
+    }
+    return certificates;
+}
+/**
+ * A certificate chain file as PEM text, for the signing inputs that carry the chain as text: a DER
+ * file is converted, PEM is returned as it is. Throws NU3001 naming `source` for a damaged DER file.
+ */
+function certificateChainText(bytes, source) {
+    if (!isDerCertificateFile(bytes))
+        return Buffer.from(bytes).toString('utf8');
+    try {
+        return loadCertificateFile(bytes).map(toPem).join('');
+    }
+    catch (error) {
+        throw new errors_NupkgSigningError('NU3001', `The certificate chain ${source} is not a valid DER certificate file (${describeError(error)}). Export it again, as DER (.cer) or PEM.`, { file: source });
+    }
+}
+/** Header plus content length of the DER element at `offset` (definite lengths up to 4 bytes). */
+function derElementLength(bytes, offset, which) {
+    const header = readHeader(bytes, offset, bytes.length, 'der');
+    if (header === 'indefinite length' || header === 'length field too long')
+        throw new Error(`${which} has no definite length`);
+    if (typeof header === 'string')
+        throw new Error(`${which} is truncated in its length`);
+    return header.start - offset + header.length;
+}
+
 ;// CONCATENATED MODULE: ./src/policy/signer-policy/der-certificate.ts
+
 
 
 
@@ -47353,16 +47606,15 @@ var external_node_path_ = __nccwpck_require__(6760);
  * convenience and check the DER inside, because that is what the user must upload.
  */
 const MAX_REGISTERED_CERTIFICATE_BYTES = 10_000;
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/;
 /** DER bytes of a `.cer` (DER) or PEM file; throws Error with a short reason. */
 function certificateDer(bytes) {
     const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
     if (!head.includes('-----BEGIN'))
         return { der: bytes, wasPem: false };
-    const match = PEM_BLOCK.exec(Buffer.from(bytes).toString('latin1'));
-    if (!match?.[1])
+    const [der] = loadPemCertificates(Buffer.from(bytes).toString('latin1'));
+    if (!der)
         throw new Error('PEM file has no CERTIFICATE block');
-    return { der: Buffer.from(match[1].replace(/\s/g, ''), 'base64'), wasPem: true };
+    return { der, wasPem: true };
 }
 /**
  * Why nuget.org would refuse to register `der`, or undefined. Mirrors the gallery's checks: outer
@@ -47394,16 +47646,16 @@ function inspectCertificateFile(bytes) {
         throw new Error(problem);
     let parsed;
     try {
-        parsed = new external_node_crypto_.X509Certificate(der);
+        parsed = parseCertificate(der);
     }
     catch (error) {
         throw new Error('is not a parsable X.509 certificate', { cause: error });
     }
     return {
-        fingerprintSha256: (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase(),
-        // Node prints one RDN per line, least specific first; NuGet prints most specific first.
-        subject: parsed.subject.split('\n').reverse().join(', '),
-        notAfter: new Date(parsed.validTo),
+        fingerprintSha256: parsed.fingerprintSha256,
+        // The shared certificate model's subject: .NET's formatting, as every other message prints it.
+        subject: parsed.subject,
+        notAfter: parsed.notAfter,
         wasPem,
         der,
     };
@@ -47437,7 +47689,7 @@ function buildPolicy(raw, locator, options) {
         const identities = (rawAccount?.identities ?? []).map((r, i) => ({
             ...(r.subject !== undefined && { subject: r.subject }),
             ...(r.issuer !== undefined && { issuer: r.issuer }),
-            ...(r.chainsTo !== undefined && { chainsTo: normalizeFingerprint(r.chainsTo) }),
+            ...(r.chainsTo !== undefined && { chainsTo: fingerprint_normalizeFingerprint(r.chainsTo) }),
             where: where(locator, options, ['accounts', name, 'identities', i]),
         }));
         reportDuplicateCertificates(name, certificates, locator, problems);
@@ -47482,7 +47734,7 @@ function buildCertificate(raw, path, locator, options, problems) {
     };
     if (raw.fingerprint !== undefined) {
         return {
-            fingerprintSha256: normalizeFingerprint(raw.fingerprint),
+            fingerprintSha256: fingerprint_normalizeFingerprint(raw.fingerprint),
             ...common,
             ...(expires && { expires }),
         };
@@ -48691,8 +48943,6 @@ function checkSignerPolicies(facts, policies, context) {
 }
 
 ;// CONCATENATED MODULE: ./src/verify/signature-facts.ts
-
-
 /**
  * The plain facts the signer policies decide on (who signed, with which certificate and chain,
  * and whether the verifier found each signature valid), from what verification learnt.
@@ -48730,14 +48980,14 @@ function signatureFacts(packageId, read, trust, integrityValid) {
 }
 /** A certificate as the policies see it; without a built chain, the chain is the certificate alone. */
 function certificateFacts(certificate, chain) {
-    const chainViews = chain && chain.length > 0 ? chain.map((der) => parseCertificate(der)) : [certificate];
+    const chainViews = chain && chain.length > 0 ? chain : [certificate];
     return {
         fingerprintSha256: certificate.fingerprintSha256,
         subject: certificate.subject,
         issuer: certificate.issuer,
         notBefore: certificate.notBefore,
         notAfter: certificate.notAfter,
-        chainFingerprintsSha256: chainViews.map((c) => sha256Fingerprint(c.der)),
+        chainFingerprintsSha256: chainViews.map((c) => c.fingerprintSha256),
         chainSubjects: chainViews.map((c) => c.subject),
         der: certificate.der,
     };
@@ -48857,7 +49107,6 @@ function resolveRevocationMode(requested, environment = process.env) {
 ;// CONCATENATED MODULE: ./src/revocation/assess.ts
 
 
-
 const assess_CODES = {
     signing: { revoked: 'NU3012', unknown: 'NU3018', who: 'signing' },
     timestamping: { revoked: 'NU3028', unknown: 'NU3028', who: 'timestamp' },
@@ -48875,8 +49124,7 @@ const assess_CODES = {
 async function assessRevocation(checker, chain, options) {
     const { purpose, policy, timestamp } = options;
     const codes = assess_CODES[purpose];
-    const views = chain.map((der) => parseCertificate(der));
-    const { certificates: result } = await checker.check(views, { purpose });
+    const { certificates: result } = await checker.check(chain, { purpose });
     const issues = [];
     let revoked = false;
     result.forEach(({ certificate, revocation }, index) => {
@@ -49661,6 +49909,7 @@ function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
 
 
 
+
 const CRL_REASON = '2.5.29.21';
 const ISSUING_DISTRIBUTION_POINT = '2.5.29.28';
 const DELTA_CRL_INDICATOR = '2.5.29.27';
@@ -49672,13 +49921,10 @@ const KNOWN_CRL_EXTENSIONS = new Set([
     '2.5.29.46', // freshestCRL
     '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
 ]);
-const PEM_CRL = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/;
 /** Parses a CRL given as DER or PEM. Throws on anything else. */
 function parseCrl(bytes) {
-    const pem = PEM_CRL.exec(Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1'));
-    const der = pem
-        ? Uint8Array.from(Buffer.from((pem[1] ?? '').replace(/\s+/g, ''), 'base64'))
-        : bytes;
+    const pem = readPemBlocks(Buffer.from(bytes.subarray(0, 1 << 20)).toString('latin1')).find((block) => block.label === 'X509 CRL');
+    const der = pem ? Uint8Array.from(Buffer.from(pem.base64, 'base64')) : bytes;
     const [tbs, algorithm, signatureBits] = childrenOf(decodeDer(der, 'CRL', 'NUPKG006'));
     if (!tbs || !algorithm || !signatureBits || !isUniversal(signatureBits, tags_TAG.bitString)) {
         throw new Error('not a CertificateList');
@@ -50381,7 +50627,9 @@ function isDirectory(path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/trust/certificate-facts.ts
+;// CONCATENATED MODULE: ./src/trust/chain-link.ts
+
+
 
 
 
@@ -50418,33 +50666,33 @@ const SUPPORTED_CRITICAL_EXTENSIONS = new Set([
     '2.5.29.54', // inhibitAnyPolicy
 ]);
 /**
- * Parsed certificates by SHA-256, for the whole run: a batch of packages shares a handful of
- * issuing and root certificates, and parsing one costs about a millisecond.
+ * Chain facts by the certificate's SHA-256, for the whole run: a batch of packages shares a
+ * handful of issuing and root certificates. They depend on the certificate's bytes alone.
  */
-const cache = new Map();
-const MAX_CACHED = 2048;
+const cache = new BoundedCache(LIMITS.maxCachedCertificates, LIMITS.maxCachedCertificateBytes);
 /** Parses a DER certificate; throws NUPKG005 naming `source` when it is not a certificate. */
-function certificate_facts_certificateFacts(der, source = 'certificate') {
+function chainLink(der, source = 'certificate') {
     const key = sha256Fingerprint(der);
     const cached = cache.get(key);
     if (cached)
         return cached;
     let facts;
     try {
-        facts = certificate_facts_parse(der);
+        facts = chain_link_parse(der);
     }
     catch (error) {
         throw new errors_NupkgSigningError('NUPKG005', `${source} is not a valid X.509 certificate.`, {
             cause: error,
         });
     }
-    if (cache.size >= MAX_CACHED)
-        cache.clear();
-    cache.set(key, facts);
+    // The facts hold the parsed view and a few keys (hex of the public key and names) besides it.
+    cache.set(key, facts, 2 * certificateViewCost(facts.certificate));
     return facts;
 }
-function certificate_facts_parse(der) {
-    const certificate = parseCertificate(der);
+function chain_link_parse(input) {
+    const certificate = parseCertificate(input);
+    // The view's own copy: the caller's bytes may be a view into a whole signature.
+    const { der } = certificate;
     const { extensions, subjectDer, issuerDer, basicConstraints } = certificate;
     const subjectKey = name_canonicalNameKey(subjectDer);
     // Most certificates looked up are self-signed roots: skip decoding the same name twice.
@@ -50459,7 +50707,7 @@ function certificate_facts_parse(der) {
         issuerDer,
         subjectKey,
         issuerKey,
-        publicKeyKey: certificate_facts_hex(certificate.subjectPublicKeyInfoDer),
+        publicKeyKey: chain_link_hex(certificate.subjectPublicKeyInfoDer),
         version: certificate.version,
         notBefore: certificate.notBefore,
         notAfter: certificate.notAfter,
@@ -50494,9 +50742,9 @@ function readPolicyIdentifiers(value) {
     return new Set(childrenOf(policies).map((policy) => readOid(childrenOf(policy)[0], 'policyIdentifier')));
 }
 function optionalHex(bytes) {
-    return bytes && certificate_facts_hex(bytes);
+    return bytes && chain_link_hex(bytes);
 }
-function certificate_facts_hex(bytes) {
+function chain_link_hex(bytes) {
     return Buffer.from(bytes).toString('hex');
 }
 
@@ -50602,6 +50850,8 @@ function sortStatuses(statuses) {
 
 
 
+
+
 /** Bounds on the search: real chains are 2-5 long and have at most a few cross-signed variants. */
 const MAX_DEPTH = 12;
 const MAX_PATHS = 64;
@@ -50615,8 +50865,43 @@ const MAX_PATHS = 64;
  * Revocation is not checked here.
  */
 function buildChain(leafDer, options) {
-    const leaf = certificate_facts_certificateFacts(leafDer, 'The certificate to build a chain for');
-    const pool = issuerPool(options);
+    const leaf = chainLink(leafDer, 'The certificate to build a chain for');
+    const intermediates = options.intermediates.map((der) => chainLink(der, 'A certificate in the signature'));
+    const key = [
+        leaf.fingerprint,
+        intermediates.map((c) => c.fingerprint).join(','),
+        options.applicationPolicy,
+        options.verificationTime.getTime(),
+        options.ignoreNotTimeValid,
+    ].join('|');
+    const cache = chainsOf(options.anchors);
+    // Arrays are copied out so that no caller can change what the next one is given.
+    const built = cache.get(key) ?? build(leaf, intermediates, options);
+    cache.set(key, built, key.length * 2 + 256 * built.chain.length);
+    return {
+        ...built,
+        chain: [...built.chain],
+        certificates: [...built.certificates],
+        statuses: [...built.statuses],
+        elementStatuses: built.elementStatuses.map((statuses) => [...statuses]),
+    };
+}
+/**
+ * Chains built against each trust store, for as long as the store lives (one run). A chain
+ * depends only on the certificates' bytes, the store, the time and the purpose, which make the
+ * key: a batch of packages signed by a few publishers builds each chain once.
+ */
+const chainsByStore = new WeakMap();
+function chainsOf(store) {
+    let chains = chainsByStore.get(store);
+    if (!chains) {
+        chains = new BoundedCache(LIMITS.maxCachedChains, LIMITS.maxCachedChains * 4096);
+        chainsByStore.set(store, chains);
+    }
+    return chains;
+}
+function build(leaf, intermediates, options) {
+    const pool = issuerPool(intermediates, options);
     const signatures = new Map();
     const signatureValid = (subject, issuer) => {
         const key = `${subject.fingerprint}/${issuer.fingerprint}`;
@@ -50646,17 +50931,17 @@ function buildChain(leafDer, options) {
     const trusted = chosen.candidate.end === 'anchor';
     return {
         chain: chosen.candidate.path.map((certificate) => certificate.der),
+        certificates: chosen.candidate.path.map((certificate) => certificate.certificate),
         statuses,
         elementStatuses,
         trusted,
         valid: trusted && statuses.length === 0,
     };
 }
-function issuerPool(options) {
+function issuerPool(intermediates, options) {
     // Encoding order is kept: it decides which of two copies of an issuer is used.
     const bySubject = new Map();
-    for (const der of options.intermediates) {
-        const facts = certificate_facts_certificateFacts(der, 'A certificate in the signature');
+    for (const facts of intermediates) {
         const list = bySubject.get(facts.subjectKey) ?? [];
         if (!list.some((existing) => existing.fingerprint === facts.fingerprint))
             list.push(facts);
@@ -50780,14 +51065,14 @@ function verifySignature(subject, issuer) {
  * revocation is weighed against the token's own time.
  */
 function checkTimestampChainRevocation(checker, token, options) {
-    const { chain } = buildChain(token.tsa.der, {
+    const { certificates } = buildChain(token.tsa.der, {
         anchors: options.roots,
         intermediates: token.certificates.map((c) => c.der),
         applicationPolicy: oids_OID.timeStamping,
         verificationTime: options.now,
         ignoreNotTimeValid: true,
     });
-    return assessRevocation(checker, chain, {
+    return assessRevocation(checker, certificates, {
         purpose: 'timestamping',
         policy: options.policy,
         timestamp: { genTime: token.genTime, upper: token.upper },
@@ -50807,7 +51092,7 @@ function checkTimestampChainRevocation(checker, token, options) {
 
 
 function describeUntrustedRoot(rootDer) {
-    const facts = certificate_facts_certificateFacts(rootDer, 'The untrusted root certificate');
+    const facts = chainLink(rootDer, 'The untrusted root certificate');
     return {
         subject: facts.certificate.subject,
         sha256Fingerprint: facts.fingerprint,
@@ -50821,7 +51106,7 @@ function describeUntrustedRoot(rootDer) {
  */
 function describeUsageProblem(chain, policy) {
     const lacking = chain
-        .map((der) => certificate_facts_certificateFacts(der))
+        .map((der) => chainLink(der))
         .filter((c) => c.applicationPolicies !== undefined && !c.applicationPolicies.has(policy));
     if (lacking.length === 0)
         return `the chain is not valid for ${describeExtendedKeyUsage(policy)}`;
@@ -50854,7 +51139,7 @@ const chain_PURPOSE = {
  * the SDK bundles (spec §4.5, §5.4, §8.3): application policy code signing or time stamping,
  * validity periods ignored (the caller checks the leaf against the timestamp). An untrusted root
  * is NU3018 (NU3028 for a TSA) with an NU3042 note naming the root; any other chain problem is
- * NU3012 (NU3028 for a TSA). Also returns the chain built, leaf first.
+ * NU3012 (NU3028 for a TSA). Also returns the chain built, leaf first, as DER and parsed.
  */
 function checkChain(certificate, extraCertificates, options) {
     const purpose = chain_PURPOSE[options.purpose];
@@ -50890,7 +51175,7 @@ function checkChain(certificate, extraCertificates, options) {
             message: `The root certificate '${root.subject}' (SHA-256 ${root.sha256Fingerprint}) is not in the trusted ${purpose.label} root bundle.`,
         });
     }
-    return { findings, chain: result.chain };
+    return { findings, chain: result.chain, certificates: result.certificates };
 }
 
 ;// CONCATENATED MODULE: ./src/certificate-rules/signer-signature.ts
@@ -51154,7 +51439,7 @@ function checkTimestamp(token, timestampedSignatureValue, options) {
             verificationTime: options.now,
             ...(options.nugetOrg ? { nugetOrg: true } : {}),
         });
-        chain = built.chain;
+        chain = built.certificates;
         for (const finding of built.findings) {
             findings.push({ ...finding, alwaysError: finding.untrustedRoot === true });
         }
@@ -51234,7 +51519,7 @@ async function evaluateSignature(subject, context) {
     const rootExcused = context.untrustedRootAllowed?.(certificate) ?? false;
     const allowUntrusted = policy.allowUntrusted || rootExcused;
     let untrustedRoot = false;
-    const { findings, chain } = checkChain(certificate, subject.certificates, {
+    const { findings, certificates: chain } = checkChain(certificate, subject.certificates, {
         roots: context.trust.codeSigning,
         purpose: 'signing',
         verificationTime: timestamp?.upper ?? context.now,
@@ -51325,7 +51610,6 @@ async function selectTimestamp(subject, context, log, issues) {
 }
 
 ;// CONCATENATED MODULE: ./src/verify/signature-summary.ts
-
 function summarizeSignature(placement, type, certificate, timestamp, chain) {
     const signerChain = chain && chain.length > 0 ? chainOf(chain) : [named(certificate)];
     return {
@@ -51353,7 +51637,7 @@ function summarizeSignature(placement, type, certificate, timestamp, chain) {
     };
 }
 function chainOf(chain) {
-    return chain.map((der) => named(parseCertificate(der)));
+    return chain.map(named);
 }
 function named(certificate) {
     return { subject: certificate.subject, fingerprintSha256: certificate.fingerprintSha256 };
@@ -51787,86 +52071,6 @@ function certificate_outline_outlineCertificate(der) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/trust/pem.ts
-
-
-
-
-/**
- * Extracts the DER of every `-----BEGIN CERTIFICATE-----` block (and the legacy
- * `X509 CERTIFICATE` label) in PEM text. Text outside the blocks — comments, other PEM types — is
- * ignored, as OpenSSL's bundle loader does. OpenSSL `TRUSTED CERTIFICATE` blocks carry trust
- * metadata after the DER and are not read.
- */
-const pem_PEM_BLOCK = /-----BEGIN ((?:X509 )?CERTIFICATE)-----([\s\S]*?)-----END \1-----/g;
-function loadPemCertificates(text) {
-    const certificates = [];
-    for (const match of text.matchAll(pem_PEM_BLOCK)) {
-        const body = (match[2] ?? '').replace(/\s+/g, '');
-        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length === 0) {
-            throw new Error(`certificate block ${certificates.length + 1} is not valid base64`);
-        }
-        certificates.push(new Uint8Array(Buffer.from(body, 'base64')));
-    }
-    return certificates;
-}
-const PEM_MARKER = Buffer.from('-----BEGIN', 'latin1');
-/**
- * Whether a certificate file is DER — what Windows exports as `.cer` by default — rather than
- * PEM: it starts with an ASN.1 SEQUENCE and holds no `-----BEGIN` marker.
- */
-function isDerCertificateFile(bytes) {
-    return bytes[0] === tags_TAG.sequence && Buffer.from(bytes).indexOf(PEM_MARKER) === -1;
-}
-/**
- * The certificates of a file named as trust roots or a chain, PEM (any number of blocks) or DER
- * (one certificate, or several written back to back). Each DER certificate's declared length
- * must fit the file and the file must end with the last one, so a truncated or padded export is
- * refused instead of read in part. The certificates themselves are checked by their consumers.
- */
-function loadCertificateFile(bytes) {
-    if (!isDerCertificateFile(bytes))
-        return loadPemCertificates(Buffer.from(bytes).toString('latin1'));
-    const certificates = [];
-    let offset = 0;
-    while (offset < bytes.length) {
-        const which = `DER certificate ${certificates.length + 1}`;
-        if (bytes[offset] !== tags_TAG.sequence) {
-            throw new Error(`${which} at byte ${offset} does not start with an ASN.1 SEQUENCE`);
-        }
-        const end = offset + derElementLength(bytes, offset, which);
-        if (end > bytes.length) {
-            throw new Error(`${which} declares ${end - offset} bytes but only ${bytes.length - offset} remain (truncated)`);
-        }
-        certificates.push(bytes.slice(offset, end));
-        offset = end;
-    }
-    return certificates;
-}
-/**
- * A certificate chain file as PEM text, for the signing inputs that carry the chain as text: a DER
- * file is converted, PEM is returned as it is. Throws NU3001 naming `source` for a damaged DER file.
- */
-function certificateChainText(bytes, source) {
-    if (!isDerCertificateFile(bytes))
-        return Buffer.from(bytes).toString('utf8');
-    try {
-        return loadCertificateFile(bytes).map(toPem).join('');
-    }
-    catch (error) {
-        throw new errors_NupkgSigningError('NU3001', `The certificate chain ${source} is not a valid DER certificate file (${describeError(error)}). Export it again, as DER (.cer) or PEM.`, { file: source });
-    }
-}
-/** Header plus content length of the DER element at `offset` (definite lengths up to 4 bytes). */
-function derElementLength(bytes, offset, which) {
-    const header = readHeader(bytes, offset, bytes.length, 'der');
-    if (header === 'indefinite length' || header === 'length field too long')
-        throw new Error(`${which} has no definite length`);
-    if (typeof header === 'string')
-        throw new Error(`${which} is truncated in its length`);
-    return header.start - offset + header.length;
-}
-
 ;// CONCATENATED MODULE: ./src/trust/trust-store.ts
 
 
@@ -52022,7 +52226,7 @@ function publicKeyKeyOf(entry) {
 }
 function factsOf(entry) {
     try {
-        entry.facts ??= certificate_facts_certificateFacts(entry.der, entry.source);
+        entry.facts ??= chainLink(entry.der, entry.source);
         return entry.facts;
     }
     catch (error) {
@@ -52030,7 +52234,7 @@ function factsOf(entry) {
     }
 }
 function invalidCertificate(source, error) {
-    // certificateFacts says which certificate; its cause says what is wrong with it.
+    // chainLink says which certificate; its cause says what is wrong with it.
     const reason = error instanceof Error && error.cause !== undefined ? error.cause : error;
     return new errors_NupkgSigningError('NUPKG005', `${source} is not a valid X.509 certificate (${describeError(reason)}). Remove it from the trust roots.`, { cause: error });
 }
@@ -54660,13 +54864,15 @@ function sortSignedAttributes(attributes) {
 
 
 
-
-
 /**
  * The last certificate read: a run signs many packages with one certificate, and the parts read
  * depend on its bytes only. One entry, so memory stays flat whatever a run signs with.
  */
 let lastRead;
+/**
+ * The signing certificate as the shared certificate model reads it (signature/certificate.ts), so
+ * signing and verifying see the same issuer, serial number and key identifier bytes.
+ */
 function readSignerCertificate(der) {
     if (lastRead !== undefined && Buffer.from(der).equals(lastRead.der))
         return lastRead;
@@ -54674,33 +54880,26 @@ function readSignerCertificate(der) {
     return lastRead;
 }
 function parseSignerCertificate(der) {
-    const pkijs = getPkijs();
     let certificate;
     let publicKey;
     try {
-        certificate = pkijs.Certificate.fromBER(crypto_toArrayBuffer(der));
-        publicKey = new external_node_crypto_.X509Certificate(der).publicKey;
+        certificate = parseCertificate(der);
+        publicKey = (0,external_node_crypto_.createPublicKey)({
+            key: Buffer.from(certificate.subjectPublicKeyInfoDer),
+            format: 'der',
+            type: 'spki',
+        });
     }
     catch (error) {
         throw new errors_NupkgSigningError('NUPKG003', 'The signing certificate is not a valid X.509 certificate.', {
             cause: error,
         });
     }
-    const ski = certificate.extensions?.find((e) => e.extnID === oids_OID.subjectKeyIdentifier);
-    let subjectKeyIdentifier;
-    if (ski !== undefined) {
-        // extnValue wraps `SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING` (RFC 5280 §4.2.1.2).
-        const inner = fromBER(ski.extnValue.valueBlock.valueHexView);
-        if (inner.offset === -1 || !(inner.result instanceof OctetString)) {
-            throw new errors_NupkgSigningError('NUPKG003', 'The signing certificate has a malformed Subject Key Identifier extension.');
-        }
-        subjectKeyIdentifier = new Uint8Array(inner.result.valueBlock.valueHexView);
-    }
     return {
         der: Uint8Array.from(der),
-        issuer: new Uint8Array(certificate.issuer.valueBeforeDecode),
-        serialNumber: new Uint8Array(certificate.serialNumber.valueBlock.valueHexView),
-        subjectKeyIdentifier,
+        issuer: Uint8Array.from(certificate.issuerDer),
+        serialNumber: Uint8Array.from(certificate.serialNumber),
+        subjectKeyIdentifier: certificate.subjectKeyIdentifier && Uint8Array.from(certificate.subjectKeyIdentifier),
         publicKey,
     };
 }
@@ -55002,7 +55201,7 @@ function isSelfIssued(built) {
     const broken = ['Cyclic', 'PartialChain', 'NotSignatureValid'];
     if (broken.some((status) => built.statuses.includes(status)))
         return false;
-    const facts = certificate_facts_certificateFacts(leaf);
+    const facts = chainLink(leaf);
     const { subjectKeyIdentifier: ski, authorityKeyIdentifier: aki } = facts;
     return facts.selfIssued && (ski === undefined || aki === undefined || ski === aki);
 }
@@ -55767,22 +55966,15 @@ function nodeDecrypt(cipher, key, iv, data) {
 
 
 
-const key_material_pem_PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-function parsePem(text) {
-    const blocks = [];
-    for (const match of text.matchAll(key_material_pem_PEM_BLOCK)) {
-        const body = (match[2] ?? '')
-            .split(/\r?\n/)
-            .filter((line) => !line.includes(':')) // RFC 1421 headers such as Proc-Type
-            .join('');
-        blocks.push({ label: match[1] ?? '', text: match[0], der: Buffer.from(body, 'base64') });
-    }
-    return blocks;
-}
+
+/**
+ * The certificates of a signing chain given as PEM. Decoded leniently (as before the PEM readers
+ * were merged): a damaged block surfaces as a certificate that does not parse, with its own error.
+ */
 function pemCertificates(text) {
-    return parsePem(text)
-        .filter((block) => block.label === 'CERTIFICATE' || block.label === 'X509 CERTIFICATE')
-        .map((block) => block.der);
+    return readPemBlocks(text)
+        .filter(isCertificateBlock)
+        .map((block) => Buffer.from(block.base64, 'base64'));
 }
 class PemKeyError extends Error {
     problem;
@@ -55797,13 +55989,13 @@ class PemKeyError extends Error {
  * `RSA/EC PRIVATE KEY` forms, optionally with OpenSSL's Proc-Type encryption.
  */
 function loadPemPrivateKey(text, password) {
-    const block = parsePem(text).find((b) => b.label.endsWith('PRIVATE KEY'));
+    const block = readPemBlocks(text).find((b) => b.label.endsWith('PRIVATE KEY'));
     if (!block)
         throw new PemKeyError('none');
     if (block.label === 'ENCRYPTED PRIVATE KEY') {
         if (password === undefined)
             throw new PemKeyError('needs-password');
-        const plain = decryptPkcs8(block.der, password);
+        const plain = decryptPkcs8(Buffer.from(block.base64, 'base64'), password);
         try {
             return (0,external_node_crypto_.createPrivateKey)({ key: plain, format: 'der', type: 'pkcs8' });
         }
@@ -59776,13 +59968,16 @@ function describeSignature(result) {
 
 
 /**
- * The default pool, however many cores: each worker's heap grows like the main thread's (about
- * 130-200 MiB more RSS per worker over 500 real packages, measured on 2026-11-29: one thread
- * 279 MiB, 2 workers 413 MiB, 4 workers 648 MiB), and the goal is a small footprint. Without a
- * heap limit per worker (a limit costs +35-55% CPU in garbage collection), 2 workers cost no more
- * CPU than one thread. Raise it when verifying allocates less (`--jobs` overrides it).
+ * The default pool. Each worker's heap grows like the main thread's (about 100 MiB more RSS per
+ * worker over 500 real packages, measured on 2026-11-29 after certificates were parsed once: one
+ * thread 187-192 MiB in 4.8 s, 2 workers 293-302 MiB in 4.4-4.5 s on 2 cores). On 2 cores the
+ * garbage collector's threads already use the second core (one thread: 5.7 s of CPU in 4.8 s), so
+ * a worker buys 10% for half as much memory again: workers start by default only where cores are
+ * left over, and then at most MAX_DEFAULT_JOBS of them (`--jobs` overrides both).
  */
 const MAX_DEFAULT_JOBS = 2;
+/** Below this many cores a batch is verified in the main thread unless `--jobs` says otherwise. */
+const CORES_FOR_DEFAULT_WORKERS = 4;
 /**
  * Fewer packages per worker than this and starting workers costs more than it saves: a worker
  * costs about 0.3 s of CPU to start (compiling the bundle, loading the configuration), a package
@@ -59850,9 +60045,9 @@ function workersFor(count, mode, jobs = defaultJobs()) {
         return 1;
     return Math.max(1, Math.min(jobs, Math.floor(count / PACKAGES_PER_WORKER)));
 }
-/** The machine's cores, capped: the default number of workers for a large batch. */
-function defaultJobs() {
-    return Math.max(1, Math.min((0,external_node_os_.availableParallelism)(), MAX_DEFAULT_JOBS));
+/** The default number of workers for a large batch: none on small machines, else a few. */
+function defaultJobs(cores = (0,external_node_os_.availableParallelism)()) {
+    return cores < CORES_FOR_DEFAULT_WORKERS ? 1 : MAX_DEFAULT_JOBS;
 }
 function isStop(outcome) {
     return 'stop' in outcome;
@@ -60284,8 +60479,8 @@ Options:
   --revocation-dir DIR *.ocsp (DER) and *.crl (DER or PEM) files for files mode (the
                        default mode when only this is given); a cache in online mode
   --jobs N             worker threads for a batch: 1 verifies in one thread; default:
-                       NUPKG_SIGNING_JOBS, else the cores (at most 2) when the batch is
-                       large enough to pay for starting them (results are the same)
+                       NUPKG_SIGNING_JOBS, else 2 on machines of 4 or more cores when
+                       the batch is large enough to pay for them (results are the same)
 ${reportUsage(23)}
   -h, --help           show this help
 

@@ -29,13 +29,16 @@ export interface BatchHooks {
 }
 
 /**
- * The default pool, however many cores: each worker's heap grows like the main thread's (about
- * 130-200 MiB more RSS per worker over 500 real packages, measured on 2026-11-29: one thread
- * 279 MiB, 2 workers 413 MiB, 4 workers 648 MiB), and the goal is a small footprint. Without a
- * heap limit per worker (a limit costs +35-55% CPU in garbage collection), 2 workers cost no more
- * CPU than one thread. Raise it when verifying allocates less (`--jobs` overrides it).
+ * The default pool. Each worker's heap grows like the main thread's (about 100 MiB more RSS per
+ * worker over 500 real packages, measured on 2026-11-29 after certificates were parsed once: one
+ * thread 187-192 MiB in 4.8 s, 2 workers 293-302 MiB in 4.4-4.5 s on 2 cores). On 2 cores the
+ * garbage collector's threads already use the second core (one thread: 5.7 s of CPU in 4.8 s), so
+ * a worker buys 10% for half as much memory again: workers start by default only where cores are
+ * left over, and then at most MAX_DEFAULT_JOBS of them (`--jobs` overrides both).
  */
 export const MAX_DEFAULT_JOBS = 2;
+/** Below this many cores a batch is verified in the main thread unless `--jobs` says otherwise. */
+export const CORES_FOR_DEFAULT_WORKERS = 4;
 /**
  * Fewer packages per worker than this and starting workers costs more than it saves: a worker
  * costs about 0.3 s of CPU to start (compiling the bundle, loading the configuration), a package
@@ -126,9 +129,9 @@ export function workersFor(
   return Math.max(1, Math.min(jobs, Math.floor(count / PACKAGES_PER_WORKER)));
 }
 
-/** The machine's cores, capped: the default number of workers for a large batch. */
-export function defaultJobs(): number {
-  return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_JOBS));
+/** The default number of workers for a large batch: none on small machines, else a few. */
+export function defaultJobs(cores: number = availableParallelism()): number {
+  return cores < CORES_FOR_DEFAULT_WORKERS ? 1 : MAX_DEFAULT_JOBS;
 }
 
 function isStop(outcome: PackageOutcome): boolean {

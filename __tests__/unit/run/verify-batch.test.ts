@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { renderJson } from '../../../src/report/json.js';
 import { renderText } from '../../../src/report/text.js';
 import { mapInOrder } from '../../../src/run/ordered-map.js';
-import { parseJobs, workersFor } from '../../../src/run/verify-batch.js';
+import { defaultJobs, parseJobs, workersFor } from '../../../src/run/verify-batch.js';
 import { runVerification, type VerifyRunOptions } from '../../../src/run/verify-run.js';
 import type { VerifySettings } from '../../../src/run/verify-settings.js';
 import { VerifyWorkerPool } from '../../../src/run/verify-worker.js';
@@ -145,6 +145,10 @@ describe('how many workers', () => {
     expect(workersFor(500, 'offline', 4)).toBe(4);
     expect(workersFor(500, 'files', 2)).toBe(2);
     expect(workersFor(40, 'offline', 4)).toBe(2);
+  });
+
+  it('by default starts workers only on machines with cores to spare, at most two', () => {
+    expect([1, 2, 3, 4, 8, 64].map((cores) => defaultJobs(cores))).toEqual([1, 1, 1, 2, 2, 2]);
   });
 
   it('takes --jobs as a whole number from 1 to 64', () => {

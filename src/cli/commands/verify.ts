@@ -48,8 +48,8 @@ Options:
   --revocation-dir DIR *.ocsp (DER) and *.crl (DER or PEM) files for files mode (the
                        default mode when only this is given); a cache in online mode
   --jobs N             worker threads for a batch: 1 verifies in one thread; default:
-                       NUPKG_SIGNING_JOBS, else the cores (at most 2) when the batch is
-                       large enough to pay for starting them (results are the same)
+                       NUPKG_SIGNING_JOBS, else 2 on machines of 4 or more cores when
+                       the batch is large enough to pay for them (results are the same)
 ${reportUsage(23)}
   -h, --help           show this help
 
