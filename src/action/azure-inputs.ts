@@ -2,6 +2,7 @@ import { NupkgSigningError } from '../errors.js';
 import type { KeyInputs } from '../run/key-inputs.js';
 import { chooseAzureCredential } from '../sign/azure/choose-credential.js';
 import { githubOidcEndpoint, type GithubOidcEndpoint } from '../sign/azure/github-oidc.js';
+import { refuseOtherKeySources } from './key-source.js';
 
 /** The Azure Key Vault inputs (docs/azure-key-vault.md), as GitHub passes them ('' when not set). */
 export interface AzureKeyVaultActionInputs {
@@ -54,11 +55,7 @@ export function azureKeyVaultKeyInputs(
   certificateChainPem: string | undefined,
 ): KeyInputs {
   const fail = (message: string) => new NupkgSigningError('NUPKG003', message);
-  if (otherKeys.length > 0) {
-    throw fail(
-      `Set either 'azure-key-vault-url' or ${otherKeys.map((name) => `'${name}'`).join(' and ')}, not both.`,
-    );
-  }
+  refuseOtherKeySources('azure-key-vault-url', otherKeys);
   const certificateName = inputs.certificate.trim();
   if (certificateName === '') {
     throw fail(

@@ -1,5 +1,6 @@
 import { NupkgSigningError } from '../errors.js';
 import type { KeyInputs } from '../run/key-inputs.js';
+import { refuseOtherKeySources } from './key-source.js';
 
 /** The cloud key service inputs (docs/aws-kms.md, docs/google-cloud-kms.md), '' when not set. */
 export interface KmsActionInputs {
@@ -75,13 +76,8 @@ export function kmsKeyInputs(
   certificateChainPem: string | undefined,
 ): KeyInputs {
   const [source, ...more] = kmsKeySources(inputs);
-  const given = [...more, ...otherKeys];
   if (source === undefined) throw usage('No cloud KMS key input is set.');
-  if (given.length > 0) {
-    throw usage(
-      `Set either '${source}' or ${given.map((name) => `'${name}'`).join(' and ')}, not both.`,
-    );
-  }
+  refuseOtherKeySources(source, [...more, ...otherKeys]);
   const aws = source === NAMES.awsKmsKeyId;
   const prefix = aws ? 'aws' : 'gcp';
   const stray = (Object.keys(NAMES) as (keyof KmsActionInputs)[]).filter(

@@ -1,5 +1,6 @@
 import { NupkgSigningError } from '../errors.js';
 import type { KeyInputs } from '../run/key-inputs.js';
+import { refuseOtherKeySources } from './key-source.js';
 
 /** The PKCS#11 inputs (docs/pkcs11.md), as GitHub passes them ('' when not set). */
 export interface Pkcs11ActionInputs {
@@ -36,11 +37,7 @@ export function pkcs11KeyInputs(
   certificateChainPem: string | undefined,
 ): KeyInputs {
   const fail = (message: string) => new NupkgSigningError('NUPKG003', message);
-  if (otherKeys.length > 0) {
-    throw fail(
-      `Set either 'pkcs11-module' or ${otherKeys.map((name) => `'${name}'`).join(' and ')}, not both.`,
-    );
-  }
+  refuseOtherKeySources('pkcs11-module', otherKeys);
   const keyId = inputs.keyId.trim();
   const keyLabel = inputs.keyLabel.trim();
   if ((keyId === '') === (keyLabel === '')) {

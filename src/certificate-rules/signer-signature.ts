@@ -13,19 +13,13 @@ import {
 import { encodeTlv } from '../asn1/encode.js';
 import { OID } from '../asn1/oids.js';
 import { TAG } from '../asn1/tags.js';
-import type { HashAlgorithmName } from '../hash-algorithms.js';
+import { SIGNATURE_ALGORITHM_HASHES, type HashAlgorithmName } from '../hash-algorithms.js';
 import type { SignerInfoView } from '../signature/signer-info.js';
 
 /** Signature algorithms .NET's SignerInfo.CheckSignature understands, with the hash they imply. */
 const SIGNATURE_HASHES: Readonly<Record<string, string | undefined>> = {
   [OID.rsaEncryption]: undefined, // the digest algorithm decides
-  [OID.sha256WithRSAEncryption]: 'sha256',
-  [OID.sha384WithRSAEncryption]: 'sha384',
-  [OID.sha512WithRSAEncryption]: 'sha512',
-  [OID.sha1WithRSAEncryption]: 'sha1',
-  '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
+  ...SIGNATURE_ALGORITHM_HASHES,
   [OID.rsassaPss]: undefined,
 };
 

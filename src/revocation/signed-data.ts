@@ -1,16 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { OID } from '../asn1/oids.js';
-
-/** Signature algorithms of OCSP responses and CRLs we can check, with their hash. */
-const HASHES: Readonly<Record<string, string>> = {
-  [OID.sha256WithRSAEncryption]: 'sha256',
-  [OID.sha384WithRSAEncryption]: 'sha384',
-  [OID.sha512WithRSAEncryption]: 'sha512',
-  [OID.sha1WithRSAEncryption]: 'sha1',
-  '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
-  '1.2.840.10045.4.3.3': 'sha384',
-  '1.2.840.10045.4.3.4': 'sha512',
-};
+import { SIGNATURE_ALGORITHM_HASHES } from '../hash-algorithms.js';
 
 /**
  * Checks a signature over `data` (a TBSCertList or ResponseData, exactly as encoded) with the
@@ -23,7 +12,8 @@ export function verifySignedData(
   data: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  const hash = HASHES[algorithmOid];
+  // OCSP responses and CRLs: the algorithms whose hash the signature names.
+  const hash = SIGNATURE_ALGORITHM_HASHES[algorithmOid];
   if (!hash) return false;
   try {
     const key = createPublicKey({
