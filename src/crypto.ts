@@ -23,8 +23,6 @@ export function digest(algorithm: HashAlgorithmName, data: Uint8Array): Buffer {
   return createHash(algorithm).update(data).digest();
 }
 
-export { normalizeFingerprint, sha256Fingerprint } from './fingerprint.js';
-
 /** Copies a view into a standalone ArrayBuffer (pkijs and asn1js want whole ArrayBuffers). */
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

@@ -15,7 +15,7 @@ type CryptoKey = webcrypto.CryptoKey;
 import { promisify } from 'node:util';
 import type * as X509 from '@peculiar/x509';
 import './reflect-metadata.js';
-import { sha256Fingerprint } from '../../src/crypto.js';
+import { sha256Fingerprint } from '../../src/fingerprint.js';
 import { OID } from '../../src/asn1/oids.js';
 
 /**

@@ -17,6 +17,7 @@ import type { Issue } from '../issues.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { verifyBatch, type BatchOptions } from './verify-batch.js';
 import { revocationCheckerOf, type VerifySettings } from './verify-settings.js';
+import { normalizeFingerprint } from '../fingerprint.js';
 
 /** Everything a verification run needs; the CLI and the action build this from their inputs. */
 export interface VerifyRunOptions {
@@ -157,7 +158,7 @@ function loadRepositoryList(value: string | undefined): RepositoryCertificateLis
 
 /** A SHA-256 fingerprint as users paste it: hex, any case, optional colons or spaces. */
 export function parseFingerprint(text: string): string {
-  const hex = text.replace(/[:\s]/g, '').toUpperCase();
+  const hex = normalizeFingerprint(text);
   if (!/^[0-9A-F]{64}$/.test(hex)) {
     throw new NupkgSigningError(
       'NUPKG003',

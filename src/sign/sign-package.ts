@@ -1,4 +1,4 @@
-import { sha256Fingerprint } from '../crypto.js';
+import { sha256Fingerprint } from '../fingerprint.js';
 import { writeSignedPackageInOnePass } from '../package/writer.js';
 import type { HashAlgorithmName } from '../hash-algorithms.js';
 import { buildSignatureContent } from '../signature/signature-content.js';

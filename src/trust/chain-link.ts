@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { sha256Fingerprint } from '../crypto.js';
+import { sha256Fingerprint } from '../fingerprint.js';
 import { NupkgSigningError } from '../errors.js';
 import { BoundedCache } from '../bounded-cache.js';
 import { LIMITS } from '../limits.js';

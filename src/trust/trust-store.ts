@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError, NupkgSigningError } from '../errors.js';
-import { createHash } from 'node:crypto';
+import { sha256Fingerprint } from '../fingerprint.js';
 import { outlineCertificate } from '../signature/certificate-outline.js';
 import { chainLink, type ChainLink } from './chain-link.js';
 import { canonicalNameKey } from './name.js';
@@ -168,7 +168,7 @@ interface StoreEntry {
 }
 
 function storeEntry(der: Uint8Array, source: string, known: KnownSubjects): StoreEntry {
-  const fingerprint = createHash('sha256').update(der).digest('hex').toUpperCase();
+  const fingerprint = sha256Fingerprint(der);
   const knownSubject = known.get(fingerprint);
   // An indexed certificate was outlined when the index was built: the same bytes outline alike.
   if (knownSubject !== undefined) return { der, source, fingerprint, subjectKey: knownSubject };

@@ -1,4 +1,4 @@
-import { sha256Fingerprint } from '../../crypto.js';
+import { sha256Fingerprint } from '../../fingerprint.js';
 import { NupkgSigningError } from '../../errors.js';
 import type { HashAlgorithmName } from '../../hash-algorithms.js';
 import {

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { sha256Fingerprint } from '../../crypto.js';
+import { sha256Fingerprint } from '../../fingerprint.js';
 import { NupkgSigningError } from '../../errors.js';
 import { HttpError } from '../../http/failure.js';
 import type { HttpAnswer } from '../../http/request.js';
