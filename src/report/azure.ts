@@ -1,4 +1,4 @@
-import type { Finding } from './github/findings.js';
+import { findingText, type Finding } from './github/findings.js';
 import { azureCommandText } from './escape.js';
 
 /**
@@ -23,7 +23,7 @@ export function azureLogIssues(findings: readonly Finding[]): string[] {
       `code=${azureCommandText(finding.code)}`,
     ].join(';');
     return [
-      `##vso[task.logissue ${properties}]${azureCommandText(`${finding.file}: ${finding.message}`)}`,
+      `##vso[task.logissue ${properties}]${azureCommandText(`${finding.file}: ${findingText(finding)}`)}`,
     ];
   });
 }

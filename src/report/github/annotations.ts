@@ -1,4 +1,4 @@
-import type { Finding } from './findings.js';
+import { findingTitle, type Finding } from './findings.js';
 import { workspacePath } from './paths.js';
 
 /** GitHub shows at most this many annotations of each type for a step. */
@@ -9,7 +9,7 @@ export type AnnotationLevel = 'error' | 'warning' | 'notice';
 /** A workflow-command annotation (`::error title=…,file=…::message`), ready to print. */
 export interface Annotation {
   readonly level: AnnotationLevel;
-  /** The NU code, which GitHub shows as the annotation's title. */
+  /** The NU code and the signature it is about, which GitHub shows as the annotation's title. */
   readonly title: string;
   readonly file: string;
   readonly message: string;
@@ -26,7 +26,7 @@ export function toAnnotations(findings: readonly Finding[], paths: PathContext):
     const file = workspacePath(finding.file, paths.workspace, paths.cwd);
     return {
       level: finding.level === 'info' ? 'notice' : finding.level,
-      title: finding.code,
+      title: findingTitle(finding),
       file,
       // The package is binary, so GitHub cannot show the annotation inline: name it in the text.
       message: `${file}: ${finding.message}`,

@@ -1,5 +1,5 @@
 import { visibleText } from '../escape.js';
-import type { Finding } from './findings.js';
+import { findingTitle, type Finding } from './findings.js';
 import { workspacePath } from './paths.js';
 
 /** The Checks API takes at most 50 annotations per request (create, then update for more). */
@@ -68,7 +68,7 @@ function toCheckAnnotation(finding: Finding, input: CheckRunInput): CheckRunAnno
     end_line: 1,
     annotation_level:
       finding.level === 'error' ? 'failure' : finding.level === 'warning' ? 'warning' : 'notice',
-    title: finding.code,
+    title: findingTitle(finding),
     // Plain text on GitHub's page: controls, bidi overrides and zero-width characters shown escaped.
     message: visibleText(finding.message),
   };

@@ -1,6 +1,7 @@
 import type { SignOutcome } from '../../sign/sign-outcome.js';
 import type { Level } from '../../issues.js';
 import type { PackageVerification } from '../../verify/verify-package.js';
+import { signatureName } from '../names.js';
 
 /** One issue about one package, from verification or signing: what every GitHub report shows. */
 export interface Finding {
@@ -9,6 +10,20 @@ export interface Finding {
   readonly code: string;
   readonly level: Level;
   readonly message: string;
+  /** The signature the issue is about, by name ("timestamp of the primary (author) signature"). */
+  readonly signature?: string;
+}
+
+/** A finding's message, led by the signature it is about where a report has no title for it. */
+export function findingText(finding: Finding): string {
+  return finding.signature === undefined
+    ? finding.message
+    : `${finding.signature}: ${finding.message}`;
+}
+
+/** The title a finding is shown under: its code, and the signature it is about. */
+export function findingTitle(finding: Finding): string {
+  return finding.signature === undefined ? finding.code : `${finding.code} (${finding.signature})`;
 }
 
 const SEVERITY: Readonly<Record<Level, number>> = { error: 0, warning: 1, info: 2 };
@@ -30,8 +45,15 @@ export function collectFindings(
     if (outcome.error) findings.push({ file: outcome.file, level: 'error', ...outcome.error });
   }
   for (const result of verifications) {
-    for (const issue of result.issues) {
-      if (issue.level !== 'info') findings.push({ file: result.file, ...issue });
+    for (const { signature, ...issue } of result.issues) {
+      if (issue.level === 'info') continue;
+      findings.push({
+        file: result.file,
+        ...issue,
+        ...(signature === undefined
+          ? {}
+          : { signature: signatureName(signature, result.signature) }),
+      });
     }
   }
   // Array.prototype.sort is stable: the run's own order stays within a level and package.

@@ -2,7 +2,7 @@ import { posix, win32 } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sarifText } from '../escape.js';
 import { codeTitle, type ErrorCode } from '../../codes.js';
-import type { Finding } from './findings.js';
+import { findingText, type Finding } from './findings.js';
 import { workspacePath } from './paths.js';
 
 /** SARIF 2.1.0 (OASIS), the format GitHub code scanning reads. */
@@ -39,7 +39,7 @@ export function renderSarif(findings: readonly Finding[], options: SarifOptions)
           ruleId: finding.code,
           ruleIndex: codes.indexOf(finding.code),
           level: finding.level === 'info' ? 'note' : finding.level,
-          message: { text: sarifText(finding.message) },
+          message: { text: sarifText(findingText(finding)) },
           locations: [location(finding.file, options)],
         })),
       },
