@@ -1,11 +1,11 @@
 import type { ExpansionSummary } from '../files/expand-packages.js';
-import { OFFLINE_REVOCATION_NOTE } from '../revocation/assess.js';
 import type { Issue, SignatureKind } from '../issues.js';
 import type { SignatureSummary } from '../verify/signature-summary.js';
 import type { PackageVerification } from '../verify/verify-package.js';
 import { logLine } from './escape.js';
 import { describeExpansion } from './expansion.js';
 import { commonName, SIGNATURE_ORDER, signatureName } from './names.js';
+import { isOfflineRevocationNote } from './offline-revocation.js';
 
 const MARK: Record<Issue['level'], string> = { error: 'error', warning: 'warn ', info: 'info ' };
 
@@ -59,7 +59,7 @@ export function renderText(
         lines.push(...signerLines(signature, options));
       if (result.signerPolicy) lines.push(`  policy: ${result.signerPolicy}`);
     }
-    const folded = options.verbose ? [] : result.issues.filter(isOfflineNote);
+    const folded = options.verbose ? [] : result.issues.filter(isOfflineRevocationNote);
     if (folded.length > 0) offline++;
     const shown = result.issues.filter(
       (found) => !folded.includes(found) && !(options.quiet && found.level === 'info'),
@@ -115,10 +115,6 @@ function issueLines(issues: readonly Issue[], kind: SignatureKind): string[] {
     lines.push(`  ${signatureName(signature, kind)}:`, ...own.map((i) => line(i, '    ')));
   }
   return lines;
-}
-
-function isOfflineNote(found: Issue): boolean {
-  return found.level === 'info' && found.message.includes(OFFLINE_REVOCATION_NOTE);
 }
 
 function paint(line: string, color: boolean): string {

@@ -4,6 +4,7 @@ import type { PackageVerification } from '../../verify/verify-package.js';
 import type { IssueSignature, SignatureKind } from '../../issues.js';
 import { markdownText } from '../escape.js';
 import { commonName, signatureName } from '../names.js';
+import { isOfflineRevocationNote } from '../offline-revocation.js';
 import { renderChainDiagrams } from './chain-diagrams.js';
 
 /** What the job summary reports: the run's results and the verdict the step gave. */
@@ -26,8 +27,16 @@ export interface SummaryInput {
 export function renderSummary(input: SummaryInput): string {
   const parts = [`## nupkg-signing (${input.mode})`, '', input.verdict, ''];
   if (input.signing.length > 0) parts.push('### Signing', '', signingTable(input.signing), '');
-  if (input.verifications.length > 0)
+  if (input.verifications.length > 0) {
     parts.push('### Verification', '', verificationTable(input.verifications), '');
+    const offline = input.verifications.filter((r) => r.issues.some(isOfflineRevocationNote));
+    if (offline.length > 0) {
+      parts.push(
+        `Revocation was not checked for ${offline.length} package(s): revocation checking is offline (NUGET_CERT_REVOCATION_MODE=offline or revocation-mode: offline). Each signature's note is in the JSON results (\`--json\`, or the action's results file).`,
+        '',
+      );
+    }
+  }
   const diagrams = renderChainDiagrams(input.verifications);
   if (diagrams) parts.push('### Signing chains', '', diagrams);
   return `${parts.join('\n')}\n`;
@@ -59,7 +68,10 @@ function verificationTable(results: readonly PackageVerification[]): string {
       signatures.map((s) => s.timestamp?.time ?? 'none').join('<br>') || '—',
       r.valid ? '✅ valid' : '❌ **invalid**',
       policyCell(r),
-      issuesCell(r.issues, r.signature),
+      issuesCell(
+        r.issues.filter((found) => !isOfflineRevocationNote(found)),
+        r.signature,
+      ),
     ];
   });
   return table(

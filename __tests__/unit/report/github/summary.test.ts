@@ -3,6 +3,7 @@ import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import { renderSummary } from '../../../../src/report/github/summary.js';
 import type { SignOutcome } from '../../../../src/sign/sign-outcome.js';
+import type { Issue } from '../../../../src/issues.js';
 import type { PackageVerification } from '../../../../src/verify/verify-package.js';
 import { packageResult as result } from '../../../helpers/report-inputs.js';
 
@@ -237,5 +238,34 @@ describe('renderSummary', () => {
     });
     // The policy column is empty (—) when the result does not say which policy decided.
     expect(subject).toContain('| ❌ **invalid** | — | **NU3008** error: a &#124; b c &lt;d&gt; |');
+  });
+});
+
+describe('offline revocation notes in the summary', () => {
+  const note = (signature: 'primary' | 'primary-timestamp'): Issue => ({
+    code: signature === 'primary' ? 'NU3018' : 'NU3028',
+    level: 'info',
+    message: `The revocation status of the chain was not checked: revocation checking is offline (NUGET_CERT_REVOCATION_MODE=offline).`,
+    signature,
+  });
+
+  it('fold into one line under the table instead of repeating in every row', () => {
+    const subject = renderSummary({
+      mode: 'verify',
+      verifications: [
+        result('a.nupkg', [note('primary'), note('primary-timestamp')]),
+        result('b.nupkg', [
+          note('primary'),
+          { code: 'NU3027', level: 'warning', message: 'no timestamp', signature: 'primary' },
+        ]),
+      ],
+      signing: [],
+      verdict: 'v',
+    });
+    expect(subject.match(/revocation checking is offline/g)).toHaveLength(1);
+    expect(subject).toContain('Revocation was not checked for 2 package(s)');
+    const rows = subject.split('\n').filter((l) => l.startsWith('| <code>'));
+    expect(rows[0]).toMatch(/\| — \|$/);
+    expect(rows[1]).toContain('**NU3027** warning (primary (author) signature): no timestamp');
   });
 });
