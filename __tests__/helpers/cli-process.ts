@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
+import { CHILD_PEAK_RSS } from './memory.js';
 
 /**
  * The CLI run from this checkout's sources in a child process, so a test measures what a user's
@@ -48,11 +49,11 @@ export function transpileCli(): CliFromSources {
   writeFileSync(join(out, 'package.json'), '{"type":"module"}');
   // JSON the sources import by relative path.
   for (const folder of ['data', 'schema']) symlinkSync(join(ROOT, folder), join(out, folder));
-  // Reports the process's own peak RSS as it exits (getrusage's ru_maxrss, in KiB).
+  // Reports the process's own peak RSS as it exits, in KiB (see CHILD_PEAK_RSS).
   const reporter = join(out, 'report-peak-rss.mjs');
   writeFileSync(
     reporter,
-    "import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.PEAK_RSS_REPORT, String(process.resourceUsage().maxRSS)));\n",
+    `import { writeFileSync } from 'node:fs';\n${CHILD_PEAK_RSS.imports}\nprocess.on('exit', () => writeFileSync(process.env.PEAK_RSS_REPORT, String(${CHILD_PEAK_RSS.expression})));\n`,
   );
 
   const entry = join(out, 'src', 'cli', 'index.js');

@@ -16,3 +16,16 @@ export async function peakRssGrowth<T>(
     clearInterval(sampler);
   }
 }
+
+/**
+ * JavaScript source for a child process (an ES module) to learn its own peak RSS in KiB: put
+ * `CHILD_PEAK_RSS.imports` at its top and evaluate `CHILD_PEAK_RSS.expression`. On Linux it reads
+ * VmHWM, the high-water mark of the memory of the program the child runs: getrusage's maxRSS there
+ * keeps the parent's RSS at fork across exec, so a child of a 260 MiB test worker would report at
+ * least 260 MiB whatever it did. Elsewhere it is maxRSS.
+ */
+export const CHILD_PEAK_RSS = {
+  imports: "import { readFileSync as readPeakStatus } from 'node:fs';",
+  expression:
+    "((status) => (status ? Number(status[1]) : process.resourceUsage().maxRSS))(process.platform === 'linux' ? /VmHWM:\\s+(\\d+) kB/.exec(readPeakStatus('/proc/self/status', 'utf8')) : null)",
+} as const;

@@ -13,6 +13,7 @@ import { loadRepositoryCertificates } from '../../../src/policy/repository-certi
 import { loadPolicyFile } from '../../../src/policy/signer-policy/load-policy.js';
 import { parsePolicy } from '../../../src/policy/signer-policy/parse-policy.js';
 import { useTempDir } from '../../helpers/temp-files.js';
+import { CHILD_PEAK_RSS } from '../../helpers/memory.js';
 
 const temp = useTempDir();
 /** CPU seconds, not wall time: the machine is shared, and CPU time is what grows with the input. */
@@ -75,9 +76,10 @@ function fifo(name: string): string {
 function peakRssMiB(module: string, call: string, argument: string): { mib: number; out: string } {
   const probe = temp.write(
     `probe-${Math.random().toString(36).slice(2)}.mts`,
-    `import * as m from ${JSON.stringify(pathToFileURL(resolve(module)).href)};\n` +
+    `${CHILD_PEAK_RSS.imports}\n` +
+      `import * as m from ${JSON.stringify(pathToFileURL(resolve(module)).href)};\n` +
       `try { ${call}; console.log('loaded'); } catch (e) { console.log(e.code, e.message); }\n` +
-      `console.log('maxRSS', process.resourceUsage().maxRSS);\n`,
+      `console.log('maxRSS', ${CHILD_PEAK_RSS.expression});\n`,
   );
   const result = spawnSync(process.execPath, ['--import', 'tsx', probe, argument], {
     encoding: 'utf8',
