@@ -23,7 +23,12 @@ import {
   type FakeAws,
 } from '../helpers/fake-aws-kms.js';
 import { githubOidcEnvironment, OIDC_REQUEST_TOKEN, oidcTokenFor } from '../helpers/fake-cloud.js';
-import { redirectTo, serversClosedAfterEach, streamBody } from '../helpers/hostile-http-server.js';
+import {
+  hangAfterHeaders,
+  redirectTo,
+  serversClosedAfterEach,
+  streamBody,
+} from '../helpers/hostile-http-server.js';
 import { peakRssGrowth } from '../helpers/memory.js';
 import type { TestCertificate } from '../helpers/pki.js';
 import { useTempDir } from '../helpers/temp-files.js';
@@ -372,6 +377,19 @@ describe('hostile AWS answers are bounded while they stream (LIMITS.maxAwsAnswer
     // Only GitHub's OIDC token endpoint was asked on the fake; KMS never was.
     expect(aws.log.slice(kmsCalls).every((r) => r.path.startsWith('/_github/'))).toBe(true);
   }, 30_000);
+
+  it('a KMS that sends its headers and then nothing: NUPKG006 after 30 s, asked once', async () => {
+    const kms = await serve(hangAfterHeaders({ 'Content-Type': 'application/x-amz-json-1.1' }));
+    const { outcome, ms } = await measured({ endpoint: kms.origin });
+    expect(outcome).toMatchObject({
+      code: 'NUPKG006',
+      message: expect.stringContaining(
+        'AWS KMS did not finish its answer within 30000 ms after its headers',
+      ) as string,
+    });
+    expect(ms).toBeLessThan(40_000);
+    expect(kms.requests).toHaveLength(1);
+  }, 60_000);
 
   it('a KMS endpoint that redirects: the SDK does not follow it (the signed request reaches no other host)', async () => {
     const kmsCalls = aws.log.length;
