@@ -32,6 +32,11 @@ export const LIMITS = {
   /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
   maxRemoteSignerAnswerBytes: 64 * 1024,
   /**
+   * One answer of AWS KMS (GetPublicKey, Sign) or STS (AssumeRoleWithWebIdentity), read through
+   * the AWS SDK: small JSON or XML documents of a few KB (an RSA-4096 public key is < 1 KB).
+   */
+  maxAwsAnswerBytes: 256 * 1024,
+  /**
    * What one pkcs11-tool run may print (an object listing, a certificate, a signature): a token's
    * certificates are a few KB each.
    */

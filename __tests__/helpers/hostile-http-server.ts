@@ -72,6 +72,18 @@ export async function startHostileServer(handler: HostileHandler): Promise<Hosti
 }
 
 /**
+ * The body bytes `server` sent once it stopped sending (it stops when the client has closed the
+ * connection and its last buffered writes failed); undefined if it was still sending after 400 ms.
+ */
+export async function bytesSentWhenStopped(server: HostileServer): Promise<number | undefined> {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 200));
+  await pause();
+  const sent = server.bytesSent;
+  await pause();
+  return server.bytesSent === sent ? sent : undefined;
+}
+
+/**
  * For a test file: `serve(handler)` starts a hostile server that is closed after each test.
  *
  *   const serve = serversClosedAfterEach();

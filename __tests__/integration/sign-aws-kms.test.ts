@@ -4,6 +4,7 @@
  * CLI bundle and the action bundle, verified by us and by `dotnet nuget verify --all`, with no
  * secret in any output; and the service's refusals as coded errors.
  */
+import { LIMITS } from '../../src/limits.js';
 import type { AwsKmsTarget } from '../../src/sign/aws-kms/aws-kms-signer.js';
 import { commandLines, runAction } from '../helpers/action-bundle.js';
 import {
@@ -22,6 +23,14 @@ import {
   type FakeAws,
 } from '../helpers/fake-aws-kms.js';
 import { githubOidcEnvironment, OIDC_REQUEST_TOKEN, oidcTokenFor } from '../helpers/fake-cloud.js';
+import {
+  bytesSentWhenStopped,
+  hangAfterHeaders,
+  redirectTo,
+  serversClosedAfterEach,
+  streamBody,
+} from '../helpers/hostile-http-server.js';
+import { peakRssGrowth } from '../helpers/memory.js';
 import type { TestCertificate } from '../helpers/pki.js';
 import { useTempDir } from '../helpers/temp-files.js';
 
@@ -296,5 +305,96 @@ describe('AWS KMS refusals fail with a coded message that says what to fix', () 
       code: 'NUPKG003',
       message: expect.stringContaining('must use https') as string,
     });
+  });
+});
+
+describe('hostile AWS answers are bounded while they stream (LIMITS.maxAwsAnswerBytes)', () => {
+  const MiB = 1024 * 1024;
+  const serve = serversClosedAfterEach();
+
+  function failure(key: Partial<AwsKmsTarget> & { env?: NodeJS.ProcessEnv }) {
+    return fixture.failure({ awsKms: { ...target(), ...key }, certificateChainPem: chain });
+  }
+
+  /** The failure, how long it took and how much the process grew while it ran. */
+  async function measured(key: Partial<AwsKmsTarget> & { env?: NodeJS.ProcessEnv }) {
+    const started = performance.now();
+    const { result, growth } = await peakRssGrowth(() => failure(key));
+    return { outcome: result, ms: performance.now() - started, growth };
+  }
+
+  it('a KMS that streams an endless body: NUPKG006 naming KMS and the limit, in bounded time and memory', async () => {
+    const kms = await serve(streamBody());
+    const { outcome, ms, growth } = await measured({ endpoint: kms.origin });
+    expect(outcome).toMatchObject({
+      code: 'NUPKG006',
+      message: expect.stringContaining(
+        `AWS KMS sent more than ${LIMITS.maxAwsAnswerBytes} bytes, the limit for an AWS KMS answer; reading stopped there`,
+      ) as string,
+    });
+    expect(ms).toBeLessThan(10_000);
+    expect(growth).toBeLessThan(100 * MiB);
+    // Not retried (one request), and the connection was closed: the server sends no more.
+    expect(kms.requests).toHaveLength(1);
+    expect(await bytesSentWhenStopped(kms)).toBeLessThan(LIMITS.maxAwsAnswerBytes + 16 * MiB);
+  }, 30_000);
+
+  it('a KMS whose Content-Length is above the limit: NUPKG006 before the body is read', async () => {
+    const kms = await serve(streamBody({ headers: { 'Content-Length': String(1024 * MiB) } }));
+    const { outcome, ms, growth } = await measured({ endpoint: kms.origin });
+    expect(outcome).toMatchObject({
+      code: 'NUPKG006',
+      message: expect.stringContaining(
+        `AWS KMS sent more than ${LIMITS.maxAwsAnswerBytes} bytes, the limit for an AWS KMS answer (its Content-Length says ${1024 * MiB})`,
+      ) as string,
+    });
+    expect(ms).toBeLessThan(10_000);
+    expect(growth).toBeLessThan(100 * MiB);
+  }, 30_000);
+
+  it('an STS that answers AssumeRoleWithWebIdentity with an endless body: NUPKG006 naming STS, no KMS call, no secret', async () => {
+    const sts = await serve(streamBody());
+    const kmsCalls = aws.log.length;
+    const { outcome, ms, growth } = await measured({
+      roleArn: ROLE_ARN,
+      stsEndpoint: sts.origin,
+      env: githubOidcEnvironment(aws),
+    });
+    expect(outcome).toMatchObject({
+      code: 'NUPKG006',
+      message: expect.stringContaining(
+        `AWS STS sent more than ${LIMITS.maxAwsAnswerBytes} bytes, the limit for an AWS STS answer; reading stopped there`,
+      ) as string,
+    });
+    expectNoSecrets(outcome.message);
+    expect(ms).toBeLessThan(10_000);
+    expect(growth).toBeLessThan(100 * MiB);
+    expect(sts.requests.length).toBeGreaterThanOrEqual(1);
+    // Only GitHub's OIDC token endpoint was asked on the fake; KMS never was.
+    expect(aws.log.slice(kmsCalls).every((r) => r.path.startsWith('/_github/'))).toBe(true);
+  }, 30_000);
+
+  it('a KMS that sends its headers and then nothing: NUPKG006 after 30 s, asked once', async () => {
+    const kms = await serve(hangAfterHeaders({ 'Content-Type': 'application/x-amz-json-1.1' }));
+    const { outcome, ms } = await measured({ endpoint: kms.origin });
+    expect(outcome).toMatchObject({
+      code: 'NUPKG006',
+      message: expect.stringContaining(
+        'AWS KMS did not finish its answer within 30000 ms after its headers',
+      ) as string,
+    });
+    expect(ms).toBeLessThan(40_000);
+    expect(kms.requests).toHaveLength(1);
+  }, 60_000);
+
+  it('a KMS endpoint that redirects: the SDK does not follow it (the signed request reaches no other host)', async () => {
+    const kmsCalls = aws.log.length;
+    const kms = await serve(redirectTo(307, aws.url));
+    const outcome = await failure({ endpoint: kms.origin });
+    expect(outcome).toMatchObject({
+      code: 'NU3001',
+      message: expect.stringContaining('HTTP 307') as string,
+    });
+    expect(aws.log.length).toBe(kmsCalls);
   });
 });

@@ -1,6 +1,7 @@
 import type { KMSClientConfig } from '@aws-sdk/client-kms';
 import { NupkgSigningError } from '../../errors.js';
 import { requestGitHubOidcToken } from '../cloud/github-oidc.js';
+import { AWS_REQUEST_HANDLER, boundedAnswers } from './aws-http.js';
 
 /** How to reach the key and who we are (docs/aws-kms.md). */
 export interface AwsKmsTarget {
@@ -72,7 +73,13 @@ export async function awsCredentials(
       webIdentityToken,
       roleSessionName: target.roleSessionName ?? DEFAULT_SESSION_NAME,
       durationSeconds: 900,
-      clientConfig: { region, ...(stsEndpoint === undefined ? {} : { endpoint: stsEndpoint }) },
+      clientConfig: {
+        region,
+        requestHandler: AWS_REQUEST_HANDLER,
+        ...(stsEndpoint === undefined ? {} : { endpoint: stsEndpoint }),
+      },
+      // The STS client fromWebToken makes gets the same bound as the KMS client (aws-http.ts).
+      clientPlugins: [boundedAnswers('STS')],
     });
   }
   const accessKeyId = env.AWS_ACCESS_KEY_ID;

@@ -7,6 +7,7 @@ import { serviceEndpoint } from '../cloud/endpoint.js';
 import { signerFromDigestSigner, type DigestSigner, type Signer } from '../signer.js';
 import { awsCredentials, awsRegion, type AwsKmsTarget } from './aws-credentials.js';
 import { awsError } from './aws-errors.js';
+import { AWS_REQUEST_HANDLER, boundedAnswers } from './aws-http.js';
 
 export type { AwsKmsTarget } from './aws-credentials.js';
 
@@ -24,9 +25,6 @@ const SIGNING_ALGORITHMS: Record<HashAlgorithmName, string> = {
   sha512: 'RSASSA_PKCS1_V1_5_SHA_512',
 };
 
-/** Per request, and connecting; the SDK has no request timeout of its own. */
-const REQUEST_TIMEOUT_MS = 30_000;
-const CONNECT_TIMEOUT_MS = 10_000;
 /** The SDK's standard retry mode: throttling and 5xx are retried with backoff. */
 const MAX_ATTEMPTS = 4;
 
@@ -120,9 +118,10 @@ export async function createAwsKmsSigner(options: AwsKmsSignerOptions): Promise<
     region,
     credentials,
     maxAttempts: MAX_ATTEMPTS,
-    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECT_TIMEOUT_MS },
+    requestHandler: AWS_REQUEST_HANDLER,
     ...(endpoint === undefined ? {} : { endpoint }),
   });
+  client.middlewareStack.use(boundedAnswers('KMS'));
   const info = await client
     .send(new GetPublicKeyCommand({ KeyId: keyId }))
     .catch((error: unknown) => {
