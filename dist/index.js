@@ -38867,7 +38867,10 @@ function chooseAzureCredential(settings, names) {
 
 // EXTERNAL MODULE: ./src/sign/azure/github-oidc.ts
 var github_oidc = __nccwpck_require__(34046);
+// EXTERNAL MODULE: ./src/action/key-source.ts
+var key_source = __nccwpck_require__(76823);
 ;// CONCATENATED MODULE: ./src/action/azure-inputs.ts
+
 
 
 
@@ -38898,9 +38901,7 @@ function azureKeyVaultSecrets(inputs) {
  */
 function azureKeyVaultKeyInputs(inputs, otherKeys, certificateChainPem) {
     const fail = (message) => new errors/* NupkgSigningError */.Zu('NUPKG003', message);
-    if (otherKeys.length > 0) {
-        throw fail(`Set either 'azure-key-vault-url' or ${otherKeys.map((name) => `'${name}'`).join(' and ')}, not both.`);
-    }
+    (0,key_source/* refuseOtherKeySources */.W)('azure-key-vault-url', otherKeys);
     const certificateName = inputs.certificate.trim();
     if (certificateName === '') {
         throw fail("Input 'azure-key-vault-url' needs 'azure-key-vault-certificate': the name of the certificate whose key signs.");
@@ -38941,7 +38942,7 @@ function azureKeyVaultKeyInputs(inputs, otherKeys, certificateChainPem) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _run_verify_worker_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(96235);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(59417);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70105);
 /* harmony import */ var _read_inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(62316);
 // The entry point GitHub runs (dist/index.js): read the inputs once, then run. The same file runs
 // in verification worker threads (a batch spread over the cores), which only serve requests.
@@ -38956,6 +38957,27 @@ __webpack_async_result__();
 
 /***/ }),
 
+/***/ 76823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ refuseOtherKeySources)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+
+/**
+ * Key sources exclude each other: refuses `source` when other key inputs are set too, naming
+ * them all, so the user knows which to remove.
+ */
+function refuseOtherKeySources(source, others) {
+    if (others.length === 0)
+        return;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NUPKG003', `Set either '${source}' or ${others.map((name) => `'${name}'`).join(' and ')}, not both.`);
+}
+
+
+/***/ }),
+
 /***/ 27801:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -38966,6 +38988,8 @@ __webpack_async_result__();
 /* harmony export */   hm: () => (/* binding */ kmsKeySources)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _key_source_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76823);
+
 
 /** Input names, so that this file and action.yml are the only places that spell them. */
 const NAMES = {
@@ -39016,12 +39040,9 @@ function orphanKmsInputs(inputs) {
  */
 function kmsKeyInputs(inputs, otherKeys, certificateChainPem) {
     const [source, ...more] = kmsKeySources(inputs);
-    const given = [...more, ...otherKeys];
     if (source === undefined)
         throw usage('No cloud KMS key input is set.');
-    if (given.length > 0) {
-        throw usage(`Set either '${source}' or ${given.map((name) => `'${name}'`).join(' and ')}, not both.`);
-    }
+    (0,_key_source_js__WEBPACK_IMPORTED_MODULE_1__/* .refuseOtherKeySources */ .W)(source, [...more, ...otherKeys]);
     const aws = source === NAMES.awsKmsKeyId;
     const prefix = aws ? 'aws' : 'gcp';
     const stray = Object.keys(NAMES).filter((key) => !key.startsWith(prefix) && inputs[key].trim() !== '');
@@ -39067,7 +39088,7 @@ function usage(message) {
 
 /***/ }),
 
-/***/ 59417:
+/***/ 70105:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39115,7 +39136,48 @@ function count(n, singular, plural = `${singular}s`) {
     return `${n} ${n === 1 ? singular : plural}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/names.ts
+/** A short name for a signature of a package, e.g. "primary (author) signature". */
+function signatureName(signature, kind) {
+    const primary = kind === 'author' || kind === 'repository'
+        ? `primary (${kind}) signature`
+        : 'primary signature';
+    switch (signature) {
+        case 'primary':
+            return primary;
+        case 'primary-timestamp':
+            return `timestamp of the ${primary}`;
+        case 'countersignature':
+            return 'repository countersignature';
+        case 'countersignature-timestamp':
+            return 'timestamp of the repository countersignature';
+    }
+}
+/** The order reports list signatures in. */
+const SIGNATURE_ORDER = (/* unused pure expression or super */ null && ([
+    'primary',
+    'primary-timestamp',
+    'countersignature',
+    'countersignature-timestamp',
+]));
+/** The CN of a distinguished name as .NET prints it, else the whole name. */
+function commonName(subject) {
+    const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
+    return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
+}
+
 ;// CONCATENATED MODULE: ./src/report/github/findings.ts
+
+/** A finding's message, led by the signature it is about where a report has no title for it. */
+function findingText(finding) {
+    return finding.signature === undefined
+        ? finding.message
+        : `${finding.signature}: ${finding.message}`;
+}
+/** The title a finding is shown under: its code, and the signature it is about. */
+function findingTitle(finding) {
+    return finding.signature === undefined ? finding.code : `${finding.code} (${finding.signature})`;
+}
 const SEVERITY = { error: 0, warning: 1, info: 2 };
 /**
  * The findings of a run worth an annotation, a SARIF result and a check-run annotation: errors
@@ -39133,9 +39195,16 @@ function collectFindings(verifications, signing = []) {
             findings.push({ file: outcome.file, level: 'error', ...outcome.error });
     }
     for (const result of verifications) {
-        for (const issue of result.issues) {
-            if (issue.level !== 'info')
-                findings.push({ file: result.file, ...issue });
+        for (const { signature, ...issue } of result.issues) {
+            if (issue.level === 'info')
+                continue;
+            findings.push({
+                file: result.file,
+                ...issue,
+                ...(signature === undefined
+                    ? {}
+                    : { signature: signatureName(signature, result.signature) }),
+            });
         }
     }
     // Array.prototype.sort is stable: the run's own order stays within a level and package.
@@ -39886,8 +39955,8 @@ async function syncDirectory(directory, platform) {
     }
 }
 
-// EXTERNAL MODULE: ./src/crypto.ts + 19 modules
-var src_crypto = __nccwpck_require__(61028);
+// EXTERNAL MODULE: ./src/fingerprint.ts
+var fingerprint = __nccwpck_require__(62659);
 // EXTERNAL MODULE: ./src/package/archive.ts + 2 modules
 var package_archive = __nccwpck_require__(39660);
 // EXTERNAL MODULE: ./src/package/signature-entry.ts
@@ -40468,6 +40537,8 @@ async function withArchive(sourcePath, destinationPath, plan, expected) {
 var signature_content = __nccwpck_require__(53084);
 // EXTERNAL MODULE: external "node:perf_hooks"
 var external_node_perf_hooks_ = __nccwpck_require__(643);
+// EXTERNAL MODULE: ./src/crypto.ts + 19 modules
+var src_crypto = __nccwpck_require__(61028);
 // EXTERNAL MODULE: ./src/signature/timestamp-token.ts
 var timestamp_token = __nccwpck_require__(6534);
 // EXTERNAL MODULE: ./src/http/url.ts
@@ -41888,7 +41959,7 @@ async function signPackage(options) {
     return {
         outputPath,
         warnings,
-        certificateFingerprint: (0,src_crypto/* sha256Fingerprint */._7)(signer.certificate),
+        certificateFingerprint: (0,fingerprint/* sha256Fingerprint */._)(signer.certificate),
         ...(timestamp ? { timestampTime: timestamp.genTime, timestampUrl: timestamp.url } : {}),
     };
 }
@@ -42948,7 +43019,89 @@ function parseJsonObject(body) {
     }
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-http.ts
+
+
+
+/** Time for one answer: until its headers (the SDK's timer), then again for its body (ours). */
+const ANSWER_TIMEOUT_MS = 30_000;
+/**
+ * How the AWS SDK's HTTP handler (its NodeHttpHandler) is set up for every request it sends for
+ * us, KMS and STS alike. Its requestTimeout only logs a warning unless throwOnRequestTimeout is
+ * set, and it ends when the headers arrive; the body is timed by boundedAnswers. It follows no
+ * redirects: a 3xx is an error answer like any other.
+ */
+const AWS_REQUEST_HANDLER = {
+    connectionTimeout: 10_000,
+    requestTimeout: ANSWER_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+};
+/**
+ * Bounds every answer `service` sends: a middleware at the end of the deserialize step (so it
+ * sees the raw response before the SDK's deserializer) reads the body while counting it, and the
+ * moment the count passes LIMITS.maxAwsAnswerBytes destroys the stream, and with it the socket.
+ * A Content-Length above the limit is refused before any body byte is read, and a body that does
+ * not end within ANSWER_TIMEOUT_MS is cut off there. The deserializer then
+ * gets the bytes read, not the stream. The error is thrown outside the deserializer, so it
+ * reaches awsError as it is (NUPKG006), and it is no error the SDK retries.
+ */
+function boundedAnswers(service) {
+    return {
+        applyToStack: (stack) => stack.add(boundedAnswer(service), {
+            step: 'deserialize',
+            priority: 'low',
+            name: 'nupkgBoundedAnswer',
+        }),
+    };
+}
+function boundedAnswer(service) {
+    return (next) => async (args) => {
+        const out = await next(args);
+        const response = out.response;
+        // NodeHttpHandler answers with the IncomingMessage; anything else is already in memory.
+        if (response.body instanceof external_node_stream_.Readable) {
+            response.body = await readBounded(response.body, response.headers ?? {}, service);
+        }
+        return out;
+    };
+}
+async function readBounded(body, headers, service) {
+    const limit = limits/* LIMITS */.b.maxAwsAnswerBytes;
+    const declared = /^\d+$/.test(headers['content-length'] ?? '')
+        ? Number(headers['content-length'])
+        : undefined;
+    const chunks = [];
+    let total = 0;
+    const timer = setTimeout(() => body.destroy(timedOut(service)), ANSWER_TIMEOUT_MS);
+    try {
+        if (declared !== undefined && declared > limit)
+            throw tooLarge(service, declared);
+        for await (const chunk of body) {
+            total += chunk.byteLength;
+            if (total > limit)
+                throw tooLarge(service, declared);
+            chunks.push(chunk);
+        }
+    }
+    finally {
+        clearTimeout(timer);
+        // Ends the connection of an answer not read to its end; a no-op for one that was.
+        body.destroy();
+    }
+    return new Uint8Array(Buffer.concat(chunks, total));
+}
+function tooLarge(service, declared) {
+    const said = declared === undefined ? '' : ` (its Content-Length says ${declared})`;
+    return new errors/* NupkgSigningError */.Zu('NUPKG006', `AWS ${service} sent more than ${limits/* LIMITS */.b.maxAwsAnswerBytes} bytes, the limit for an AWS ${service} answer${said}; reading stopped there. Check the ${service} endpoint: real answers are a few KB.`);
+}
+function timedOut(service) {
+    return new errors/* NupkgSigningError */.Zu('NUPKG006', `AWS ${service} did not finish its answer within ${ANSWER_TIMEOUT_MS} ms after its headers; reading stopped there. Check the ${service} endpoint and the network, then retry.`);
+}
+
 ;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-credentials.ts
+
 
 
 /** The audience AWS documents for GitHub's OIDC provider in IAM. */
@@ -42982,7 +43135,13 @@ async function awsCredentials(target, region, env, stsEndpoint) {
             webIdentityToken,
             roleSessionName: target.roleSessionName ?? DEFAULT_SESSION_NAME,
             durationSeconds: 900,
-            clientConfig: { region, ...(stsEndpoint === undefined ? {} : { endpoint: stsEndpoint }) },
+            clientConfig: {
+                region,
+                requestHandler: AWS_REQUEST_HANDLER,
+                ...(stsEndpoint === undefined ? {} : { endpoint: stsEndpoint }),
+            },
+            // The STS client fromWebToken makes gets the same bound as the KMS client (aws-http.ts).
+            clientPlugins: [boundedAnswers('STS')],
         });
     }
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
@@ -43070,15 +43229,13 @@ function quote(text) {
 
 
 
+
 /** KMS's names for RSASSA-PKCS1-v1_5 with each hash (KMS API reference, Sign). */
 const SIGNING_ALGORITHMS = {
     sha256: 'RSASSA_PKCS1_V1_5_SHA_256',
     sha384: 'RSASSA_PKCS1_V1_5_SHA_384',
     sha512: 'RSASSA_PKCS1_V1_5_SHA_512',
 };
-/** Per request, and connecting; the SDK has no request timeout of its own. */
-const REQUEST_TIMEOUT_MS = 30_000;
-const CONNECT_TIMEOUT_MS = 10_000;
 /** The SDK's standard retry mode: throttling and 5xx are retried with backoff. */
 const MAX_ATTEMPTS = 4;
 /**
@@ -43156,9 +43313,10 @@ async function createAwsKmsSigner(options) {
         region,
         credentials,
         maxAttempts: MAX_ATTEMPTS,
-        requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECT_TIMEOUT_MS },
+        requestHandler: AWS_REQUEST_HANDLER,
         ...(endpoint === undefined ? {} : { endpoint }),
     });
+    client.middlewareStack.use(boundedAnswers('KMS'));
     const info = await client
         .send(new GetPublicKeyCommand({ KeyId: keyId }))
         .catch((error) => {
@@ -44570,7 +44728,7 @@ class CommandSigner {
         this.chain = options.chain;
     }
     async signDigest(digest, hashAlgorithm) {
-        const request = buildRemoteSignRequest(digest, hashAlgorithm, (0,src_crypto/* sha256Fingerprint */._7)(this.certificate), this.options.keyId);
+        const request = buildRemoteSignRequest(digest, hashAlgorithm, (0,fingerprint/* sha256Fingerprint */._)(this.certificate), this.options.keyId);
         const stdout = await this.run(request);
         return parseSignatureAnswer(stdout, `command '${this.argv[0] ?? ''}'`);
     }
@@ -44665,7 +44823,7 @@ class HttpSigner {
         this.chain = options.chain;
     }
     async signDigest(digest, hashAlgorithm) {
-        const request = buildRemoteSignRequest(digest, hashAlgorithm, (0,src_crypto/* sha256Fingerprint */._7)(this.certificate), this.#options.keyId);
+        const request = buildRemoteSignRequest(digest, hashAlgorithm, (0,fingerprint/* sha256Fingerprint */._)(this.certificate), this.#options.keyId);
         const headers = {
             'Content-Type': 'application/json',
             Accept: 'application/json',
@@ -45206,8 +45364,8 @@ function withOverrides(base, overrides) {
 var repository_certificates = __nccwpck_require__(30368);
 // EXTERNAL MODULE: ./src/policy/signer-policy/index.ts + 17 modules
 var signer_policy = __nccwpck_require__(43587);
-// EXTERNAL MODULE: ./src/revocation/index.ts + 13 modules
-var src_revocation = __nccwpck_require__(10742);
+// EXTERNAL MODULE: ./src/revocation/index.ts + 10 modules
+var src_revocation = __nccwpck_require__(42942);
 ;// CONCATENATED MODULE: ./src/trust/select-trust-stores.ts
 
 
@@ -45267,6 +45425,7 @@ var verify_batch = __nccwpck_require__(32037);
 // EXTERNAL MODULE: ./src/run/verify-settings.ts
 var verify_settings = __nccwpck_require__(41096);
 ;// CONCATENATED MODULE: ./src/run/verify-run.ts
+
 
 
 
@@ -45343,7 +45502,7 @@ function loadRepositoryList(value) {
 }
 /** A SHA-256 fingerprint as users paste it: hex, any case, optional colons or spaces. */
 function parseFingerprint(text) {
-    const hex = text.replace(/[:\s]/g, '').toUpperCase();
+    const hex = (0,fingerprint/* normalizeFingerprint */.o)(text);
     if (!/^[0-9A-F]{64}$/.test(hex)) {
         throw new errors/* NupkgSigningError */.Zu('NUPKG003', `'${text}' is not a SHA-256 fingerprint (64 hexadecimal digits).`);
     }
@@ -45970,6 +46129,7 @@ function workspacePath(file, workspace, cwd, platform = process.platform) {
 
 ;// CONCATENATED MODULE: ./src/report/github/annotations.ts
 
+
 /** GitHub shows at most this many annotations of each type for a step. */
 const ANNOTATIONS_SHOWN_PER_TYPE = 10;
 /** One annotation per finding, in the findings' order (errors first). */
@@ -45978,7 +46138,7 @@ function toAnnotations(findings, paths) {
         const file = workspacePath(finding.file, paths.workspace, paths.cwd);
         return {
             level: finding.level === 'info' ? 'notice' : finding.level,
-            title: finding.code,
+            title: findingTitle(finding),
             file,
             // The package is binary, so GitHub cannot show the annotation inline: name it in the text.
             message: `${file}: ${finding.message}`,
@@ -45997,6 +46157,7 @@ function hiddenAnnotationCounts(annotations) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/github/check-run.ts
+
 
 
 /** The Checks API takes at most 50 annotations per request (create, then update for more). */
@@ -46026,7 +46187,7 @@ function toCheckAnnotation(finding, input) {
         start_line: 1,
         end_line: 1,
         annotation_level: finding.level === 'error' ? 'failure' : finding.level === 'warning' ? 'warning' : 'notice',
-        title: finding.code,
+        title: findingTitle(finding),
         // Plain text on GitHub's page: controls, bidi overrides and zero-width characters shown escaped.
         message: visibleText(finding.message),
     };
@@ -46042,34 +46203,17 @@ function truncate(text) {
     return (open ? cut.slice(0, Math.max(0, cut.lastIndexOf('\n```'))) : cut) + note;
 }
 
-;// CONCATENATED MODULE: ./src/report/names.ts
-/** A short name for a signature of a package, e.g. "primary (author) signature". */
-function signatureName(signature, kind) {
-    const primary = kind === 'author' || kind === 'repository'
-        ? `primary (${kind}) signature`
-        : 'primary signature';
-    switch (signature) {
-        case 'primary':
-            return primary;
-        case 'primary-timestamp':
-            return `timestamp of the ${primary}`;
-        case 'countersignature':
-            return 'repository countersignature';
-        case 'countersignature-timestamp':
-            return 'timestamp of the repository countersignature';
-    }
-}
-/** The order reports list signatures in. */
-const SIGNATURE_ORDER = (/* unused pure expression or super */ null && ([
-    'primary',
-    'primary-timestamp',
-    'countersignature',
-    'countersignature-timestamp',
-]));
-/** The CN of a distinguished name as .NET prints it, else the whole name. */
-function commonName(subject) {
-    const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
-    return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
+// EXTERNAL MODULE: ./src/revocation/assess.ts
+var assess = __nccwpck_require__(48984);
+;// CONCATENATED MODULE: ./src/report/offline-revocation.ts
+
+/**
+ * The information note each signature gets when revocation was not checked because checking is
+ * offline. Reports fold these into one line per run: on a batch they would otherwise be most of
+ * what a reader sees, and they say the same thing every time.
+ */
+function isOfflineRevocationNote(found) {
+    return found.level === 'info' && found.message.includes(assess/* OFFLINE_REVOCATION_NOTE */._);
 }
 
 ;// CONCATENATED MODULE: ./src/report/github/chain-diagrams.ts
@@ -46168,6 +46312,7 @@ function mermaidText(text) {
 
 
 
+
 /**
  * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run,
  * failures first, with the policy that decided and every issue in full, named by the signature
@@ -46180,8 +46325,13 @@ function renderSummary(input) {
     const parts = [`## nupkg-signing (${input.mode})`, '', input.verdict, ''];
     if (input.signing.length > 0)
         parts.push('### Signing', '', signingTable(input.signing), '');
-    if (input.verifications.length > 0)
+    if (input.verifications.length > 0) {
         parts.push('### Verification', '', verificationTable(input.verifications), '');
+        const offline = input.verifications.filter((r) => r.issues.some(isOfflineRevocationNote));
+        if (offline.length > 0) {
+            parts.push(`Revocation was not checked for ${offline.length} package(s): revocation checking is offline (NUGET_CERT_REVOCATION_MODE=offline or revocation-mode: offline). Each signature's note is in the JSON results (\`--json\`, or the action's results file).`, '');
+        }
+    }
     const diagrams = renderChainDiagrams(input.verifications);
     if (diagrams)
         parts.push('### Signing chains', '', diagrams);
@@ -46211,7 +46361,7 @@ function verificationTable(results) {
             signatures.map((s) => s.timestamp?.time ?? 'none').join('<br>') || '—',
             r.valid ? '✅ valid' : '❌ **invalid**',
             policyCell(r),
-            issuesCell(r.issues, r.signature),
+            issuesCell(r.issues.filter((found) => !isOfflineRevocationNote(found)), r.signature),
         ];
     });
     return summary_table(['Package', 'Signature', 'Signer', 'Timestamp', 'Verdict', 'Policy', 'Issues'], rows);
@@ -46327,6 +46477,7 @@ function codeTitle(code) {
 
 
 
+
 /** SARIF 2.1.0 (OASIS), the format GitHub code scanning reads. */
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const NUGET_CODES_URI = 'https://learn.microsoft.com/nuget/reference/errors-and-warnings/';
@@ -46352,7 +46503,7 @@ function renderSarif(findings, options) {
                     ruleId: finding.code,
                     ruleIndex: codes.indexOf(finding.code),
                     level: finding.level === 'info' ? 'note' : finding.level,
-                    message: { text: sarifText(finding.message) },
+                    message: { text: sarifText(findingText(finding)) },
                     locations: [sarif_location(finding.file, options)],
                 })),
             },
@@ -46811,6 +46962,8 @@ function maskSecret(secret) {
 /* harmony export */   w: () => (/* binding */ pkcs11KeyInputs)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _key_source_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76823);
+
 
 /** Reads the PKCS#11 inputs once; the only place besides read-inputs.ts that knows their names. */
 function readPkcs11Inputs(get) {
@@ -46830,9 +46983,7 @@ function readPkcs11Inputs(get) {
  */
 function pkcs11KeyInputs(inputs, otherKeys, certificateChainPem) {
     const fail = (message) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NUPKG003', message);
-    if (otherKeys.length > 0) {
-        throw fail(`Set either 'pkcs11-module' or ${otherKeys.map((name) => `'${name}'`).join(' and ')}, not both.`);
-    }
+    (0,_key_source_js__WEBPACK_IMPORTED_MODULE_1__/* .refuseOtherKeySources */ .W)('pkcs11-module', otherKeys);
     const keyId = inputs.keyId.trim();
     const keyLabel = inputs.keyLabel.trim();
     if ((keyId === '') === (keyLabel === '')) {
@@ -47932,11 +48083,13 @@ function isoDate(date) {
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61028);
 /* harmony import */ var _signature_attributes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49305);
-/* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9390);
+/* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9390);
 /* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(52647);
 /* harmony import */ var _asn1_encode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(53903);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4508);
 /* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(28228);
+/* harmony import */ var _hash_algorithms_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(77686);
+
 
 
 
@@ -47948,13 +48101,7 @@ function isoDate(date) {
 /** Signature algorithms .NET's SignerInfo.CheckSignature understands, with the hash they imply. */
 const SIGNATURE_HASHES = {
     [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.rsaEncryption]: undefined, // the digest algorithm decides
-    [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.sha256WithRSAEncryption]: 'sha256',
-    [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.sha384WithRSAEncryption]: 'sha384',
-    [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.sha512WithRSAEncryption]: 'sha512',
-    [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.sha1WithRSAEncryption]: 'sha1',
-    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
-    '1.2.840.10045.4.3.3': 'sha384',
-    '1.2.840.10045.4.3.4': 'sha512',
+    ..._hash_algorithms_js__WEBPACK_IMPORTED_MODULE_7__/* .SIGNATURE_ALGORITHM_HASHES */ .ID,
     [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.rsassaPss]: undefined,
 };
 const DIGESTS = {
@@ -48000,7 +48147,7 @@ function checkSignerSignature(signer, certificate, signedContent) {
         return 'the message-digest attribute cannot be decoded';
     }
     const actual = (0,_crypto_js__WEBPACK_IMPORTED_MODULE_1__/* .digest */ .br)(digestName, signedContent);
-    if (!(0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_7__/* .bytesEqual */ .O6)(actual, expected))
+    if (!(0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__/* .bytesEqual */ .O6)(actual, expected))
         return 'the message digest does not match the signed content';
     let key;
     try {
@@ -48041,7 +48188,7 @@ function sortedAttributeSet(set) {
     try {
         const elements = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(set, 'signed attributes')).map(_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV);
         elements.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-        return (0,_asn1_encode_js__WEBPACK_IMPORTED_MODULE_4__/* .encodeTlv */ .H)(_asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TAG */ .Dk.set, (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_7__/* .concat */ .xW)(elements));
+        return (0,_asn1_encode_js__WEBPACK_IMPORTED_MODULE_4__/* .encodeTlv */ .H)(_asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TAG */ .Dk.set, (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__/* .concat */ .xW)(elements));
     }
     catch {
         return undefined;
@@ -48143,11 +48290,10 @@ function tokenSigningCertificateProblem(token, tsa) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   br: () => (/* binding */ digest),
-  w2: () => (/* binding */ getPkijs),
-  _7: () => (/* reexport */ fingerprint/* sha256Fingerprint */._)
+  w2: () => (/* binding */ getPkijs)
 });
 
-// UNUSED EXPORTS: normalizeFingerprint, toArrayBuffer
+// UNUSED EXPORTS: toArrayBuffer
 
 // NAMESPACE OBJECT: ./node_modules/pkijs/build/index.js
 var build_namespaceObject = {};
@@ -66562,8 +66708,6 @@ initCryptoEngine();
 //#endregion
 
 
-// EXTERNAL MODULE: ./src/fingerprint.ts
-var fingerprint = __nccwpck_require__(62659);
 ;// CONCATENATED MODULE: ./src/crypto.ts
 
 
@@ -66582,7 +66726,6 @@ function getPkijs() {
 function digest(algorithm, data) {
     return (0,external_node_crypto_.createHash)(algorithm).update(data).digest();
 }
-
 /** Copies a view into a standalone ArrayBuffer (pkijs and asn1js want whole ArrayBuffers). */
 function crypto_toArrayBuffer(bytes) {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
@@ -66779,6 +66922,7 @@ function normalizeFingerprint(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ID: () => (/* binding */ SIGNATURE_ALGORITHM_HASHES),
 /* harmony export */   UH: () => (/* binding */ HASH_ALGORITHMS),
 /* harmony export */   _3: () => (/* binding */ hashAlgorithmFromOid),
 /* harmony export */   az: () => (/* binding */ parseHashAlgorithmName)
@@ -66789,6 +66933,19 @@ const HASH_ALGORITHMS = {
     sha256: { oid: _asn1_oids_js__WEBPACK_IMPORTED_MODULE_0__/* .OID */ .Vx.sha256, length: 32, label: 'SHA256' },
     sha384: { oid: _asn1_oids_js__WEBPACK_IMPORTED_MODULE_0__/* .OID */ .Vx.sha384, length: 48, label: 'SHA384' },
     sha512: { oid: _asn1_oids_js__WEBPACK_IMPORTED_MODULE_0__/* .OID */ .Vx.sha512, length: 64, label: 'SHA512' },
+};
+/**
+ * Signature algorithms that name their hash (RSA PKCS#1 v1.5 and ECDSA), with that hash as
+ * node:crypto names it. SHA-1 is listed: it is read to be reported or refused, never accepted.
+ */
+const SIGNATURE_ALGORITHM_HASHES = {
+    [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_0__/* .OID */ .Vx.sha256WithRSAEncryption]: 'sha256',
+    [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_0__/* .OID */ .Vx.sha384WithRSAEncryption]: 'sha384',
+    [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_0__/* .OID */ .Vx.sha512WithRSAEncryption]: 'sha512',
+    [_asn1_oids_js__WEBPACK_IMPORTED_MODULE_0__/* .OID */ .Vx.sha1WithRSAEncryption]: 'sha1',
+    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
+    '1.2.840.10045.4.3.3': 'sha384', // ecdsa-with-SHA384
+    '1.2.840.10045.4.3.4': 'sha512', // ecdsa-with-SHA512
 };
 function hashAlgorithmFromOid(oid) {
     for (const [name, info] of Object.entries(HASH_ALGORITHMS)) {
@@ -67412,6 +67569,11 @@ const LIMITS = {
     maxCrlBytes: 10 * 1024 * 1024,
     /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
     maxRemoteSignerAnswerBytes: 64 * 1024,
+    /**
+     * One answer of AWS KMS (GetPublicKey, Sign) or STS (AssumeRoleWithWebIdentity), read through
+     * the AWS SDK: small JSON or XML documents of a few KB (an RSA-4096 public key is < 1 KB).
+     */
+    maxAwsAnswerBytes: 256 * 1024,
     /**
      * What one pkcs11-tool run may print (an object listing, a certificate, a signature): a token's
      * certificates are a few KB each.
@@ -70263,81 +70425,15 @@ function lastActiveWarning(account, certificate) {
 
 /***/ }),
 
-/***/ 10742:
+/***/ 48984:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Nf: () => (/* reexport */ assessRevocation),
-  Yc: () => (/* reexport */ checkTimestampChainRevocation),
-  kX: () => (/* reexport */ createRevocationChecker),
-  SI: () => (/* reexport */ resolveRevocationMode)
-});
-
-// UNUSED EXPORTS: REVOCATION_MODES, REVOCATION_MODE_VARIABLE, REVOCATION_REASONS, readReason, reasonFromCode
-
-// EXTERNAL MODULE: ./src/issues.ts
-var src_issues = __nccwpck_require__(81631);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/asn1/decode.ts
-var decode = __nccwpck_require__(52647);
-// EXTERNAL MODULE: ./src/asn1/tags.ts
-var tags = __nccwpck_require__(28228);
-;// CONCATENATED MODULE: ./src/revocation/types.ts
-
-
-const REVOCATION_MODES = ['online', 'offline', 'files'];
-const REVOCATION_REASONS = [
-    'unspecified',
-    'keyCompromise',
-    'cACompromise',
-    'affiliationChanged',
-    'superseded',
-    'cessationOfOperation',
-    'certificateHold',
-    'removeFromCRL', // 8; 7 is unused
-    'privilegeWithdrawn',
-    'aACompromise',
-];
-/** RFC 5280 reason code number → name (code 7 is unassigned). */
-function reasonFromCode(code) {
-    if (code === 7 || code < 0 || code > 10)
-        return undefined;
-    return REVOCATION_REASONS[code > 7 ? code - 1 : code];
-}
-/** CRLReason ::= ENUMERATED (RFC 5280 §5.3.1); undefined when absent or not a known reason. */
-function readReason(block) {
-    if (!(0,decode/* isUniversal */.Aw)(block, tags/* TAG */.Dk.enumerated))
-        return undefined;
-    const code = (0,decode/* readSmallEnumerated */.a7)(block, 'CRLReason');
-    return code === undefined ? undefined : reasonFromCode(code);
-}
-
-;// CONCATENATED MODULE: ./src/revocation/mode.ts
-
-
-/** NuGet's switch between online and offline revocation checking (spec §6.1, §6.9). */
-const REVOCATION_MODE_VARIABLE = 'NUGET_CERT_REVOCATION_MODE';
-/**
- * The revocation mode for a run: the one asked for, else NUGET_CERT_REVOCATION_MODE as NuGet
- * reads it (case-insensitive `offline`; anything else, or nothing, is online).
- */
-function resolveRevocationMode(requested, environment = process.env) {
-    if (requested !== undefined) {
-        const mode = requested.trim().toLowerCase();
-        if (!REVOCATION_MODES.includes(mode)) {
-            throw new errors/* NupkgSigningError */.Zu('NUPKG003', `Unknown revocation mode '${requested}'. Use one of: ${REVOCATION_MODES.join(', ')}.`);
-        }
-        return mode;
-    }
-    return environment[REVOCATION_MODE_VARIABLE]?.trim().toLowerCase() === 'offline'
-        ? 'offline'
-        : 'online';
-}
-
-;// CONCATENATED MODULE: ./src/revocation/assess.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ assessRevocation),
+/* harmony export */   _: () => (/* binding */ OFFLINE_REVOCATION_NOTE)
+/* harmony export */ });
+/* harmony import */ var _issues_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(81631);
+/* harmony import */ var _mode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(92933);
 
 
 const CODES = {
@@ -70368,7 +70464,7 @@ async function assessRevocation(checker, chain, options) {
         const reason = revocation.reason ? `, reason ${revocation.reason}` : '';
         const base = `The ${codes.who} certificate ${describe(certificate, index)} was revoked on ${revocation.revokedAt.toISOString()} (${revocation.source.toUpperCase()}${reason})`;
         if (kept) {
-            issues.push((0,src_issues/* issue */.sn)(codes.revoked, 'warning', `${base}, after the trusted timestamp ${timestamp.genTime.toISOString()}; nuget.org keeps such signatures.`));
+            issues.push((0,_issues_js__WEBPACK_IMPORTED_MODULE_1__/* .issue */ .sn)(codes.revoked, 'warning', `${base}, after the trusted timestamp ${timestamp.genTime.toISOString()}; nuget.org keeps such signatures.`));
         }
         else {
             revoked = true;
@@ -70377,7 +70473,7 @@ async function assessRevocation(checker, chain, options) {
                     ? ' Revocation is fatal whenever it happened (dotnet nuget verify).'
                     : ' It was revoked before the trusted timestamp.'
                 : '';
-            issues.push((0,src_issues/* issue */.sn)(codes.revoked, 'error', `${base}.${when}`));
+            issues.push((0,_issues_js__WEBPACK_IMPORTED_MODULE_1__/* .issue */ .sn)(codes.revoked, 'error', `${base}.${when}`));
         }
     });
     // NuGet stops at a revoked chain: unknown statuses are not reported then.
@@ -70399,24 +70495,45 @@ const OFFLINE_REVOCATION_NOTE = 'revocation checking is offline';
 function unknownIssue(checker, codes, unknown, all, policy) {
     const which = unknown.map((r) => describe(r.certificate, all.indexOf(r))).join(', ');
     if (checker.mode === 'offline') {
-        return (0,src_issues/* issue */.sn)(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: ${OFFLINE_REVOCATION_NOTE} (${REVOCATION_MODE_VARIABLE}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
+        return (0,_issues_js__WEBPACK_IMPORTED_MODULE_1__/* .issue */ .sn)(codes.unknown, 'info', `The revocation status of the ${codes.who} chain (${which}) was not checked: ${OFFLINE_REVOCATION_NOTE} (${_mode_js__WEBPACK_IMPORTED_MODULE_0__/* .REVOCATION_MODE_VARIABLE */ .o}=offline or --revocation-mode offline). For more information, visit https://aka.ms/certificateRevocationMode.`);
     }
     const why = unknown
         .map((r) => (r.revocation.status === 'unknown' ? r.revocation.why : ''))
         .filter((w, i, list) => w && list.indexOf(w) === i)
         .slice(0, 3)
         .join('; ');
-    return (0,src_issues/* issue */.sn)(codes.unknown, policy.allowUnknownRevocation ? 'warning' : 'error', `The revocation function was unable to check revocation for the ${codes.who} chain (${which}): ${why}.`);
+    return (0,_issues_js__WEBPACK_IMPORTED_MODULE_1__/* .issue */ .sn)(codes.unknown, policy.allowUnknownRevocation ? 'warning' : 'error', `The revocation function was unable to check revocation for the ${codes.who} chain (${which}): ${why}.`);
 }
 function describe(certificate, index) {
     const name = certificate.commonName ?? certificate.subject;
     return index === 0 ? `'${name}'` : `'${name}' (issuer in the chain)`;
 }
 
+
+/***/ }),
+
+/***/ 42942:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Nf: () => (/* reexport */ assess/* assessRevocation */.N),
+  Yc: () => (/* reexport */ checkTimestampChainRevocation),
+  kX: () => (/* reexport */ createRevocationChecker),
+  SI: () => (/* reexport */ mode/* resolveRevocationMode */.S)
+});
+
+// UNUSED EXPORTS: REVOCATION_MODES, REVOCATION_MODE_VARIABLE, REVOCATION_REASONS, readReason, reasonFromCode
+
+// EXTERNAL MODULE: ./src/revocation/assess.ts
+var assess = __nccwpck_require__(48984);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(83916);
 // EXTERNAL MODULE: ./src/limits.ts
 var limits = __nccwpck_require__(30351);
 // EXTERNAL MODULE: ./src/asn1/bytes.ts
@@ -70475,6 +70592,8 @@ async function fetchRevocationData(url, request, timeoutMs) {
 
 // EXTERNAL MODULE: ./src/http/url.ts
 var http_url = __nccwpck_require__(6697);
+// EXTERNAL MODULE: ./src/asn1/decode.ts
+var decode = __nccwpck_require__(52647);
 ;// CONCATENATED MODULE: ./src/revocation/locations.ts
 
 
@@ -70553,6 +70672,8 @@ function safely(read) {
 var certificate = __nccwpck_require__(56209);
 // EXTERNAL MODULE: ./src/asn1/time.ts
 var asn1_time = __nccwpck_require__(99820);
+// EXTERNAL MODULE: ./src/asn1/tags.ts
+var tags = __nccwpck_require__(28228);
 // EXTERNAL MODULE: ./src/asn1/oids.ts
 var oids = __nccwpck_require__(4508);
 ;// CONCATENATED MODULE: ./src/revocation/freshness.ts
@@ -70583,26 +70704,19 @@ function checkFreshness(freshness, now, what) {
 
 // EXTERNAL MODULE: ./src/trust/name.ts
 var trust_name = __nccwpck_require__(24983);
+// EXTERNAL MODULE: ./src/hash-algorithms.ts
+var hash_algorithms = __nccwpck_require__(77686);
 ;// CONCATENATED MODULE: ./src/revocation/signed-data.ts
 
 
-/** Signature algorithms of OCSP responses and CRLs we can check, with their hash. */
-const HASHES = {
-    [oids/* OID */.Vx.sha256WithRSAEncryption]: 'sha256',
-    [oids/* OID */.Vx.sha384WithRSAEncryption]: 'sha384',
-    [oids/* OID */.Vx.sha512WithRSAEncryption]: 'sha512',
-    [oids/* OID */.Vx.sha1WithRSAEncryption]: 'sha1',
-    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
-    '1.2.840.10045.4.3.3': 'sha384',
-    '1.2.840.10045.4.3.4': 'sha512',
-};
 /**
  * Checks a signature over `data` (a TBSCertList or ResponseData, exactly as encoded) with the
  * signer's SubjectPublicKeyInfo. Unsupported algorithms (RSASSA-PSS among them) count as not
  * verified: the status is then unknown, never good.
  */
 function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
-    const hash = HASHES[algorithmOid];
+    // OCSP responses and CRLs: the algorithms whose hash the signature names.
+    const hash = hash_algorithms/* SIGNATURE_ALGORITHM_HASHES */.ID[algorithmOid];
     if (!hash)
         return false;
     try {
@@ -70620,6 +70734,8 @@ function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
 
 // EXTERNAL MODULE: ./src/trust/pem.ts
 var trust_pem = __nccwpck_require__(55480);
+// EXTERNAL MODULE: ./src/revocation/types.ts
+var types = __nccwpck_require__(28145);
 ;// CONCATENATED MODULE: ./src/revocation/crl.ts
 
 
@@ -70666,7 +70782,7 @@ function parseCrl(bytes) {
             const [serial, date, entryExtensions] = (0,decode/* childrenOf */.LU)(entry);
             const reasonExtension = (0,decode/* readExtensions */.HW)(entryExtensions).find((e) => e.oid === CRL_REASON);
             const reason = reasonExtension
-                ? readReason((0,decode/* decodeDer */.IY)(reasonExtension.value, 'CRL reason', 'NUPKG006'))
+                ? (0,types/* readReason */.pk)((0,decode/* decodeDer */.IY)(reasonExtension.value, 'CRL reason', 'NUPKG006'))
                 : undefined;
             // removeFromCRL (only meaningful in delta CRLs) un-revokes a certificate on hold.
             if (reason === 'removeFromCRL')
@@ -70957,7 +71073,7 @@ function singleStatus(certStatus) {
     if ((0,decode/* isContextTag */.gb)(certStatus, 1)) {
         // RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
         const [time, reasonWrapper] = (0,decode/* childrenOf */.LU)(certStatus);
-        const reason = reasonWrapper ? readReason((0,decode/* childrenOf */.LU)(reasonWrapper)[0]) : undefined;
+        const reason = reasonWrapper ? (0,types/* readReason */.pk)((0,decode/* childrenOf */.LU)(reasonWrapper)[0]) : undefined;
         return {
             status: 'revoked',
             source: 'ocsp',
@@ -71290,6 +71406,8 @@ function isDirectory(path) {
     }
 }
 
+// EXTERNAL MODULE: ./src/revocation/mode.ts
+var mode = __nccwpck_require__(92933);
 // EXTERNAL MODULE: ./src/trust/chain-builder.ts + 2 modules
 var chain_builder = __nccwpck_require__(82090);
 ;// CONCATENATED MODULE: ./src/revocation/timestamp-chain.ts
@@ -71309,7 +71427,7 @@ function checkTimestampChainRevocation(checker, token, options) {
         verificationTime: options.now,
         ignoreNotTimeValid: true,
     });
-    return assessRevocation(checker, certificates, {
+    return (0,assess/* assessRevocation */.N)(checker, certificates, {
         purpose: 'timestamping',
         policy: options.policy,
         timestamp: { genTime: token.genTime, upper: token.upper },
@@ -71323,6 +71441,81 @@ function checkTimestampChainRevocation(checker, token, options) {
 
 
 
+
+
+/***/ }),
+
+/***/ 92933:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ resolveRevocationMode),
+/* harmony export */   o: () => (/* binding */ REVOCATION_MODE_VARIABLE)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28145);
+
+
+/** NuGet's switch between online and offline revocation checking (spec §6.1, §6.9). */
+const REVOCATION_MODE_VARIABLE = 'NUGET_CERT_REVOCATION_MODE';
+/**
+ * The revocation mode for a run: the one asked for, else NUGET_CERT_REVOCATION_MODE as NuGet
+ * reads it (case-insensitive `offline`; anything else, or nothing, is online).
+ */
+function resolveRevocationMode(requested, environment = process.env) {
+    if (requested !== undefined) {
+        const mode = requested.trim().toLowerCase();
+        if (!_types_js__WEBPACK_IMPORTED_MODULE_1__/* .REVOCATION_MODES */ .I8.includes(mode)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NUPKG003', `Unknown revocation mode '${requested}'. Use one of: ${_types_js__WEBPACK_IMPORTED_MODULE_1__/* .REVOCATION_MODES */ .I8.join(', ')}.`);
+        }
+        return mode;
+    }
+    return environment[REVOCATION_MODE_VARIABLE]?.trim().toLowerCase() === 'offline'
+        ? 'offline'
+        : 'online';
+}
+
+
+/***/ }),
+
+/***/ 28145:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I8: () => (/* binding */ REVOCATION_MODES),
+/* harmony export */   pk: () => (/* binding */ readReason)
+/* harmony export */ });
+/* unused harmony exports REVOCATION_REASONS, reasonFromCode */
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28228);
+
+
+const REVOCATION_MODES = ['online', 'offline', 'files'];
+const REVOCATION_REASONS = [
+    'unspecified',
+    'keyCompromise',
+    'cACompromise',
+    'affiliationChanged',
+    'superseded',
+    'cessationOfOperation',
+    'certificateHold',
+    'removeFromCRL', // 8; 7 is unused
+    'privilegeWithdrawn',
+    'aACompromise',
+];
+/** RFC 5280 reason code number → name (code 7 is unassigned). */
+function reasonFromCode(code) {
+    if (code === 7 || code < 0 || code > 10)
+        return undefined;
+    return REVOCATION_REASONS[code > 7 ? code - 1 : code];
+}
+/** CRLReason ::= ENUMERATED (RFC 5280 §5.3.1); undefined when absent or not a known reason. */
+function readReason(block) {
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TAG */ .Dk.enumerated))
+        return undefined;
+    const code = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__/* .readSmallEnumerated */ .a7)(block, 'CRLReason');
+    return code === undefined ? undefined : reasonFromCode(code);
+}
 
 
 /***/ }),
@@ -72681,8 +72874,8 @@ function day(date) {
     return date.toISOString().slice(0, 10);
 }
 
-// EXTERNAL MODULE: ./src/revocation/index.ts + 13 modules
-var src_revocation = __nccwpck_require__(10742);
+// EXTERNAL MODULE: ./src/revocation/index.ts + 10 modules
+var src_revocation = __nccwpck_require__(42942);
 // EXTERNAL MODULE: ./src/certificate-rules/certificate-requirements.ts
 var certificate_requirements = __nccwpck_require__(1959);
 // EXTERNAL MODULE: ./src/trust/chain-builder.ts + 2 modules
@@ -73455,7 +73648,7 @@ function stopErrorOf(stop) {
 /* harmony export */   bp: () => (/* binding */ revocationCheckerOf),
 /* harmony export */   rO: () => (/* binding */ settingsFromTransfer)
 /* harmony export */ });
-/* harmony import */ var _revocation_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(10742);
+/* harmony import */ var _revocation_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(42942);
 /* harmony import */ var _trust_trust_store_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(21680);
 
 
@@ -75240,7 +75433,7 @@ function verifySignature(subject, issuer) {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61028);
+/* harmony import */ var _fingerprint_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(62659);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
 /* harmony import */ var _bounded_cache_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(73369);
 /* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(30351);
@@ -75294,7 +75487,7 @@ const SUPPORTED_CRITICAL_EXTENSIONS = new Set([
 const cache = new _bounded_cache_js__WEBPACK_IMPORTED_MODULE_9__/* .BoundedCache */ .I(_limits_js__WEBPACK_IMPORTED_MODULE_3__/* .LIMITS */ .b.maxCachedCertificates, _limits_js__WEBPACK_IMPORTED_MODULE_3__/* .LIMITS */ .b.maxCachedCertificateBytes);
 /** Parses a DER certificate; throws NUPKG005 naming `source` when it is not a certificate. */
 function chainLink(der, source = 'certificate') {
-    const key = (0,_crypto_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256Fingerprint */ ._7)(der);
+    const key = (0,_fingerprint_js__WEBPACK_IMPORTED_MODULE_1__/* .sha256Fingerprint */ ._)(der);
     const cached = cache.get(key);
     if (cached)
         return cached;
@@ -75642,8 +75835,8 @@ var external_node_fs_ = __nccwpck_require__(73024);
 var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./src/fingerprint.ts
+var src_fingerprint = __nccwpck_require__(62659);
 // EXTERNAL MODULE: ./src/asn1/der-reader.ts
 var der_reader = __nccwpck_require__(79272);
 // EXTERNAL MODULE: ./src/asn1/tags.ts
@@ -75799,7 +75992,7 @@ class TrustStore {
 }
 const NONE_KNOWN = new Map();
 function storeEntry(der, source, known) {
-    const fingerprint = (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
+    const fingerprint = (0,src_fingerprint/* sha256Fingerprint */._)(der);
     const knownSubject = known.get(fingerprint);
     // An indexed certificate was outlined when the index was built: the same bytes outline alike.
     if (knownSubject !== undefined)

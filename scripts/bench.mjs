@@ -98,8 +98,10 @@ function alternate(ours, reference) {
 }
 
 // ---- setup --------------------------------------------------------------------------------
-// The CLI as it ships: scripts/package.mjs's loader (compile cache) in front of the bundle.
-if (!existsSync(CLI)) {
+// The CLI as it ships: scripts/package.mjs's loader (compile cache) in front of the bundle, built
+// from the working tree on every run (a bundle left from an earlier run would measure old code);
+// --cli measures a given build instead.
+if (values.cli === undefined) {
   execFileSync(process.execPath, ['scripts/package.mjs', '--cli-only', '.tmp/cli'], {
     stdio: 'inherit',
   });

@@ -21076,6 +21076,11 @@ const LIMITS = {
     /** A remote signer's answer (HTTP body or command output): an RSA-16384 signature is < 3 KB. */
     maxRemoteSignerAnswerBytes: 64 * 1024,
     /**
+     * One answer of AWS KMS (GetPublicKey, Sign) or STS (AssumeRoleWithWebIdentity), read through
+     * the AWS SDK: small JSON or XML documents of a few KB (an RSA-4096 public key is < 1 KB).
+     */
+    maxAwsAnswerBytes: 256 * 1024,
+    /**
      * What one pkcs11-tool run may print (an object listing, a certificate, a signature): a token's
      * certificates are a few KB each.
      */
@@ -45092,24 +45097,6 @@ initCryptoEngine();
 //#endregion
 
 
-;// CONCATENATED MODULE: ./src/fingerprint.ts
-
-/*
- * Certificate fingerprints, apart from crypto.ts so that reading certificates (and the policy
- * files that name them) does not load pkijs.
- */
-/** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
-function sha256Fingerprint(der) {
-    return (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
-}
-/**
- * A fingerprint as people write it (any case, colons or spaces between bytes) in the form
- * `sha256Fingerprint` returns, for comparing and printing; the hex digits are not validated.
- */
-function normalizeFingerprint(text) {
-    return text.replace(/[\s:]/g, '').toUpperCase();
-}
-
 ;// CONCATENATED MODULE: ./src/crypto.ts
 
 
@@ -45128,7 +45115,6 @@ function getPkijs() {
 function crypto_digest(algorithm, data) {
     return (0,external_node_crypto_.createHash)(algorithm).update(data).digest();
 }
-
 /** Copies a view into a standalone ArrayBuffer (pkijs and asn1js want whole ArrayBuffers). */
 function crypto_toArrayBuffer(bytes) {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
@@ -45200,6 +45186,24 @@ class BoundedCache {
     get bytes() {
         return this.heldBytes;
     }
+}
+
+;// CONCATENATED MODULE: ./src/fingerprint.ts
+
+/*
+ * Certificate fingerprints, apart from crypto.ts so that reading certificates (and the policy
+ * files that name them) does not load pkijs.
+ */
+/** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
+function sha256Fingerprint(der) {
+    return (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
+}
+/**
+ * A fingerprint as people write it (any case, colons or spaces between bytes) in the form
+ * `sha256Fingerprint` returns, for comparing and printing; the hex digits are not validated.
+ */
+function normalizeFingerprint(text) {
+    return text.replace(/[\s:]/g, '').toUpperCase();
 }
 
 ;// CONCATENATED MODULE: ./src/asn1/bytes.ts
@@ -46855,6 +46859,19 @@ const hash_algorithms_HASH_ALGORITHMS = {
     sha256: { oid: oids_OID.sha256, length: 32, label: 'SHA256' },
     sha384: { oid: oids_OID.sha384, length: 48, label: 'SHA384' },
     sha512: { oid: oids_OID.sha512, length: 64, label: 'SHA512' },
+};
+/**
+ * Signature algorithms that name their hash (RSA PKCS#1 v1.5 and ECDSA), with that hash as
+ * node:crypto names it. SHA-1 is listed: it is read to be reported or refused, never accepted.
+ */
+const SIGNATURE_ALGORITHM_HASHES = {
+    [oids_OID.sha256WithRSAEncryption]: 'sha256',
+    [oids_OID.sha384WithRSAEncryption]: 'sha384',
+    [oids_OID.sha512WithRSAEncryption]: 'sha512',
+    [oids_OID.sha1WithRSAEncryption]: 'sha1',
+    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
+    '1.2.840.10045.4.3.3': 'sha384', // ecdsa-with-SHA384
+    '1.2.840.10045.4.3.4': 'sha512', // ecdsa-with-SHA512
 };
 function hashAlgorithmFromOid(oid) {
     for (const [name, info] of Object.entries(hash_algorithms_HASH_ALGORITHMS)) {
@@ -49866,23 +49883,14 @@ function name_hex(bytes) {
 ;// CONCATENATED MODULE: ./src/revocation/signed-data.ts
 
 
-/** Signature algorithms of OCSP responses and CRLs we can check, with their hash. */
-const HASHES = {
-    [oids_OID.sha256WithRSAEncryption]: 'sha256',
-    [oids_OID.sha384WithRSAEncryption]: 'sha384',
-    [oids_OID.sha512WithRSAEncryption]: 'sha512',
-    [oids_OID.sha1WithRSAEncryption]: 'sha1',
-    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
-    '1.2.840.10045.4.3.3': 'sha384',
-    '1.2.840.10045.4.3.4': 'sha512',
-};
 /**
  * Checks a signature over `data` (a TBSCertList or ResponseData, exactly as encoded) with the
  * signer's SubjectPublicKeyInfo. Unsupported algorithms (RSASSA-PSS among them) count as not
  * verified: the status is then unknown, never good.
  */
 function verifySignedData(algorithmOid, signerPublicKeyInfo, data, signature) {
-    const hash = HASHES[algorithmOid];
+    // OCSP responses and CRLs: the algorithms whose hash the signature names.
+    const hash = SIGNATURE_ALGORITHM_HASHES[algorithmOid];
     if (!hash)
         return false;
     try {
@@ -51187,16 +51195,11 @@ function checkChain(certificate, extraCertificates, options) {
 
 
 
+
 /** Signature algorithms .NET's SignerInfo.CheckSignature understands, with the hash they imply. */
 const SIGNATURE_HASHES = {
     [oids_OID.rsaEncryption]: undefined, // the digest algorithm decides
-    [oids_OID.sha256WithRSAEncryption]: 'sha256',
-    [oids_OID.sha384WithRSAEncryption]: 'sha384',
-    [oids_OID.sha512WithRSAEncryption]: 'sha512',
-    [oids_OID.sha1WithRSAEncryption]: 'sha1',
-    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
-    '1.2.840.10045.4.3.3': 'sha384',
-    '1.2.840.10045.4.3.4': 'sha512',
+    ...SIGNATURE_ALGORITHM_HASHES,
     [oids_OID.rsassaPss]: undefined,
 };
 const DIGESTS = {
@@ -52194,7 +52197,7 @@ class TrustStore {
 }
 const NONE_KNOWN = new Map();
 function storeEntry(der, source, known) {
-    const fingerprint = (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
+    const fingerprint = sha256Fingerprint(der);
     const knownSubject = known.get(fingerprint);
     // An indexed certificate was outlined when the index was built: the same bytes outline alike.
     if (knownSubject !== undefined)
@@ -56605,7 +56608,87 @@ function parseJsonObject(body) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-http.ts
+
+
+
+/** Time for one answer: until its headers (the SDK's timer), then again for its body (ours). */
+const ANSWER_TIMEOUT_MS = 30_000;
+/**
+ * How the AWS SDK's HTTP handler (its NodeHttpHandler) is set up for every request it sends for
+ * us, KMS and STS alike. Its requestTimeout only logs a warning unless throwOnRequestTimeout is
+ * set, and it ends when the headers arrive; the body is timed by boundedAnswers. It follows no
+ * redirects: a 3xx is an error answer like any other.
+ */
+const AWS_REQUEST_HANDLER = {
+    connectionTimeout: 10_000,
+    requestTimeout: ANSWER_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+};
+/**
+ * Bounds every answer `service` sends: a middleware at the end of the deserialize step (so it
+ * sees the raw response before the SDK's deserializer) reads the body while counting it, and the
+ * moment the count passes LIMITS.maxAwsAnswerBytes destroys the stream, and with it the socket.
+ * A Content-Length above the limit is refused before any body byte is read, and a body that does
+ * not end within ANSWER_TIMEOUT_MS is cut off there. The deserializer then
+ * gets the bytes read, not the stream. The error is thrown outside the deserializer, so it
+ * reaches awsError as it is (NUPKG006), and it is no error the SDK retries.
+ */
+function boundedAnswers(service) {
+    return {
+        applyToStack: (stack) => stack.add(boundedAnswer(service), {
+            step: 'deserialize',
+            priority: 'low',
+            name: 'nupkgBoundedAnswer',
+        }),
+    };
+}
+function boundedAnswer(service) {
+    return (next) => async (args) => {
+        const out = await next(args);
+        const response = out.response;
+        // NodeHttpHandler answers with the IncomingMessage; anything else is already in memory.
+        if (response.body instanceof external_node_stream_.Readable) {
+            response.body = await readBounded(response.body, response.headers ?? {}, service);
+        }
+        return out;
+    };
+}
+async function readBounded(body, headers, service) {
+    const limit = LIMITS.maxAwsAnswerBytes;
+    const declared = /^\d+$/.test(headers['content-length'] ?? '')
+        ? Number(headers['content-length'])
+        : undefined;
+    const chunks = [];
+    let total = 0;
+    const timer = setTimeout(() => body.destroy(timedOut(service)), ANSWER_TIMEOUT_MS);
+    try {
+        if (declared !== undefined && declared > limit)
+            throw aws_http_tooLarge(service, declared);
+        for await (const chunk of body) {
+            total += chunk.byteLength;
+            if (total > limit)
+                throw aws_http_tooLarge(service, declared);
+            chunks.push(chunk);
+        }
+    }
+    finally {
+        clearTimeout(timer);
+        // Ends the connection of an answer not read to its end; a no-op for one that was.
+        body.destroy();
+    }
+    return new Uint8Array(Buffer.concat(chunks, total));
+}
+function aws_http_tooLarge(service, declared) {
+    const said = declared === undefined ? '' : ` (its Content-Length says ${declared})`;
+    return new errors_NupkgSigningError('NUPKG006', `AWS ${service} sent more than ${LIMITS.maxAwsAnswerBytes} bytes, the limit for an AWS ${service} answer${said}; reading stopped there. Check the ${service} endpoint: real answers are a few KB.`);
+}
+function timedOut(service) {
+    return new errors_NupkgSigningError('NUPKG006', `AWS ${service} did not finish its answer within ${ANSWER_TIMEOUT_MS} ms after its headers; reading stopped there. Check the ${service} endpoint and the network, then retry.`);
+}
+
 ;// CONCATENATED MODULE: ./src/sign/aws-kms/aws-credentials.ts
+
 
 
 /** The audience AWS documents for GitHub's OIDC provider in IAM. */
@@ -56639,7 +56722,13 @@ async function awsCredentials(target, region, env, stsEndpoint) {
             webIdentityToken,
             roleSessionName: target.roleSessionName ?? DEFAULT_SESSION_NAME,
             durationSeconds: 900,
-            clientConfig: { region, ...(stsEndpoint === undefined ? {} : { endpoint: stsEndpoint }) },
+            clientConfig: {
+                region,
+                requestHandler: AWS_REQUEST_HANDLER,
+                ...(stsEndpoint === undefined ? {} : { endpoint: stsEndpoint }),
+            },
+            // The STS client fromWebToken makes gets the same bound as the KMS client (aws-http.ts).
+            clientPlugins: [boundedAnswers('STS')],
         });
     }
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
@@ -56727,15 +56816,13 @@ function quote(text) {
 
 
 
+
 /** KMS's names for RSASSA-PKCS1-v1_5 with each hash (KMS API reference, Sign). */
 const SIGNING_ALGORITHMS = {
     sha256: 'RSASSA_PKCS1_V1_5_SHA_256',
     sha384: 'RSASSA_PKCS1_V1_5_SHA_384',
     sha512: 'RSASSA_PKCS1_V1_5_SHA_512',
 };
-/** Per request, and connecting; the SDK has no request timeout of its own. */
-const REQUEST_TIMEOUT_MS = 30_000;
-const CONNECT_TIMEOUT_MS = 10_000;
 /** The SDK's standard retry mode: throttling and 5xx are retried with backoff. */
 const MAX_ATTEMPTS = 4;
 /**
@@ -56813,9 +56900,10 @@ async function createAwsKmsSigner(options) {
         region,
         credentials,
         maxAttempts: MAX_ATTEMPTS,
-        requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECT_TIMEOUT_MS },
+        requestHandler: AWS_REQUEST_HANDLER,
         ...(endpoint === undefined ? {} : { endpoint }),
     });
+    client.middlewareStack.use(boundedAnswers('KMS'));
     const info = await client
         .send(new GetPublicKeyCommand({ KeyId: keyId }))
         .catch((error) => {
@@ -58914,7 +59002,86 @@ function kms_options_usage(message) {
     return new errors_NupkgSigningError('NUPKG003', message);
 }
 
+;// CONCATENATED MODULE: ./src/report/names.ts
+/** A short name for a signature of a package, e.g. "primary (author) signature". */
+function signatureName(signature, kind) {
+    const primary = kind === 'author' || kind === 'repository'
+        ? `primary (${kind}) signature`
+        : 'primary signature';
+    switch (signature) {
+        case 'primary':
+            return primary;
+        case 'primary-timestamp':
+            return `timestamp of the ${primary}`;
+        case 'countersignature':
+            return 'repository countersignature';
+        case 'countersignature-timestamp':
+            return 'timestamp of the repository countersignature';
+    }
+}
+/** The order reports list signatures in. */
+const SIGNATURE_ORDER = [
+    'primary',
+    'primary-timestamp',
+    'countersignature',
+    'countersignature-timestamp',
+];
+/** The CN of a distinguished name as .NET prints it, else the whole name. */
+function commonName(subject) {
+    const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
+    return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
+}
+
+;// CONCATENATED MODULE: ./src/report/github/findings.ts
+
+/** A finding's message, led by the signature it is about where a report has no title for it. */
+function findingText(finding) {
+    return finding.signature === undefined
+        ? finding.message
+        : `${finding.signature}: ${finding.message}`;
+}
+/** The title a finding is shown under: its code, and the signature it is about. */
+function findingTitle(finding) {
+    return finding.signature === undefined ? finding.code : `${finding.code} (${finding.signature})`;
+}
+const SEVERITY = { error: 0, warning: 1, info: 2 };
+/**
+ * The findings of a run worth an annotation, a SARIF result and a check-run annotation: errors
+ * first, then warnings, grouped by package within a level. GitHub shows only the first ten
+ * annotations of each type per step, so this order puts the ones that decide the verdict where a
+ * reader sees them. Information-level notes (an unsigned package the policy allows, revocation not
+ * checked offline) stay in the job summary and the results file, not in these channels.
+ */
+function collectFindings(verifications, signing = []) {
+    const findings = [];
+    for (const outcome of signing) {
+        for (const warning of outcome.warnings)
+            findings.push({ file: outcome.file, ...warning });
+        if (outcome.error)
+            findings.push({ file: outcome.file, level: 'error', ...outcome.error });
+    }
+    for (const result of verifications) {
+        for (const { signature, ...issue } of result.issues) {
+            if (issue.level === 'info')
+                continue;
+            findings.push({
+                file: result.file,
+                ...issue,
+                ...(signature === undefined
+                    ? {}
+                    : { signature: signatureName(signature, result.signature) }),
+            });
+        }
+    }
+    // Array.prototype.sort is stable: the run's own order stays within a level and package.
+    return findings.sort((a, b) => SEVERITY[a.level] - SEVERITY[b.level] || findings_compare(a.file, b.file));
+}
+function findings_compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/report/azure.ts
+
 
 /**
  * Whether this process runs in an Azure Pipelines job: the agent sets TF_BUILD=True for every
@@ -58938,39 +59105,9 @@ function azureLogIssues(findings) {
             `code=${azureCommandText(finding.code)}`,
         ].join(';');
         return [
-            `##vso[task.logissue ${properties}]${azureCommandText(`${finding.file}: ${finding.message}`)}`,
+            `##vso[task.logissue ${properties}]${azureCommandText(`${finding.file}: ${findingText(finding)}`)}`,
         ];
     });
-}
-
-;// CONCATENATED MODULE: ./src/report/github/findings.ts
-const SEVERITY = { error: 0, warning: 1, info: 2 };
-/**
- * The findings of a run worth an annotation, a SARIF result and a check-run annotation: errors
- * first, then warnings, grouped by package within a level. GitHub shows only the first ten
- * annotations of each type per step, so this order puts the ones that decide the verdict where a
- * reader sees them. Information-level notes (an unsigned package the policy allows, revocation not
- * checked offline) stay in the job summary and the results file, not in these channels.
- */
-function collectFindings(verifications, signing = []) {
-    const findings = [];
-    for (const outcome of signing) {
-        for (const warning of outcome.warnings)
-            findings.push({ file: outcome.file, ...warning });
-        if (outcome.error)
-            findings.push({ file: outcome.file, level: 'error', ...outcome.error });
-    }
-    for (const result of verifications) {
-        for (const issue of result.issues) {
-            if (issue.level !== 'info')
-                findings.push({ file: result.file, ...issue });
-        }
-    }
-    // Array.prototype.sort is stable: the run's own order stays within a level and package.
-    return findings.sort((a, b) => SEVERITY[a.level] - SEVERITY[b.level] || findings_compare(a.file, b.file));
-}
-function findings_compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/codes.ts
@@ -59060,6 +59197,7 @@ function workspacePath(file, workspace, cwd, platform = process.platform) {
 
 
 
+
 /** SARIF 2.1.0 (OASIS), the format GitHub code scanning reads. */
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const NUGET_CODES_URI = 'https://learn.microsoft.com/nuget/reference/errors-and-warnings/';
@@ -59085,7 +59223,7 @@ function renderSarif(findings, options) {
                     ruleId: finding.code,
                     ruleIndex: codes.indexOf(finding.code),
                     level: finding.level === 'info' ? 'note' : finding.level,
-                    message: { text: sarifText(finding.message) },
+                    message: { text: sarifText(findingText(finding)) },
                     locations: [sarif_location(finding.file, options)],
                 })),
             },
@@ -59124,34 +59262,15 @@ function relativeUri(path) {
         .join('/');
 }
 
-;// CONCATENATED MODULE: ./src/report/names.ts
-/** A short name for a signature of a package, e.g. "primary (author) signature". */
-function signatureName(signature, kind) {
-    const primary = kind === 'author' || kind === 'repository'
-        ? `primary (${kind}) signature`
-        : 'primary signature';
-    switch (signature) {
-        case 'primary':
-            return primary;
-        case 'primary-timestamp':
-            return `timestamp of the ${primary}`;
-        case 'countersignature':
-            return 'repository countersignature';
-        case 'countersignature-timestamp':
-            return 'timestamp of the repository countersignature';
-    }
-}
-/** The order reports list signatures in. */
-const SIGNATURE_ORDER = [
-    'primary',
-    'primary-timestamp',
-    'countersignature',
-    'countersignature-timestamp',
-];
-/** The CN of a distinguished name as .NET prints it, else the whole name. */
-function commonName(subject) {
-    const match = /(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)/.exec(subject);
-    return match?.[1]?.replace(/^"|"$/g, '') ?? subject;
+;// CONCATENATED MODULE: ./src/report/offline-revocation.ts
+
+/**
+ * The information note each signature gets when revocation was not checked because checking is
+ * offline. Reports fold these into one line per run: on a batch they would otherwise be most of
+ * what a reader sees, and they say the same thing every time.
+ */
+function isOfflineRevocationNote(found) {
+    return found.level === 'info' && found.message.includes(OFFLINE_REVOCATION_NOTE);
 }
 
 ;// CONCATENATED MODULE: ./src/report/github/chain-diagrams.ts
@@ -59250,6 +59369,7 @@ function mermaidText(text) {
 
 
 
+
 /**
  * The job summary as GitHub-flavoured Markdown: a verdict line, then a table per part of the run,
  * failures first, with the policy that decided and every issue in full, named by the signature
@@ -59262,8 +59382,13 @@ function renderSummary(input) {
     const parts = [`## nupkg-signing (${input.mode})`, '', input.verdict, ''];
     if (input.signing.length > 0)
         parts.push('### Signing', '', signingTable(input.signing), '');
-    if (input.verifications.length > 0)
+    if (input.verifications.length > 0) {
         parts.push('### Verification', '', verificationTable(input.verifications), '');
+        const offline = input.verifications.filter((r) => r.issues.some(isOfflineRevocationNote));
+        if (offline.length > 0) {
+            parts.push(`Revocation was not checked for ${offline.length} package(s): revocation checking is offline (NUGET_CERT_REVOCATION_MODE=offline or revocation-mode: offline). Each signature's note is in the JSON results (\`--json\`, or the action's results file).`, '');
+        }
+    }
     const diagrams = renderChainDiagrams(input.verifications);
     if (diagrams)
         parts.push('### Signing chains', '', diagrams);
@@ -59293,7 +59418,7 @@ function verificationTable(results) {
             signatures.map((s) => s.timestamp?.time ?? 'none').join('<br>') || '—',
             r.valid ? '✅ valid' : '❌ **invalid**',
             policyCell(r),
-            issuesCell(r.issues, r.signature),
+            issuesCell(r.issues.filter((found) => !isOfflineRevocationNote(found)), r.signature),
         ];
     });
     return summary_table(['Package', 'Signature', 'Signer', 'Timestamp', 'Verdict', 'Policy', 'Issues'], rows);
@@ -59884,7 +60009,7 @@ function text_renderText(results, options = {}) {
             if (result.signerPolicy)
                 lines.push(`  policy: ${result.signerPolicy}`);
         }
-        const folded = options.verbose ? [] : result.issues.filter(isOfflineNote);
+        const folded = options.verbose ? [] : result.issues.filter(isOfflineRevocationNote);
         if (folded.length > 0)
             offline++;
         const shown = result.issues.filter((found) => !folded.includes(found) && !(options.quiet && found.level === 'info'));
@@ -59935,9 +60060,6 @@ function issueLines(issues, kind) {
         lines.push(`  ${signatureName(signature, kind)}:`, ...own.map((i) => line(i, '    ')));
     }
     return lines;
-}
-function isOfflineNote(found) {
-    return found.level === 'info' && found.message.includes(OFFLINE_REVOCATION_NOTE);
 }
 function paint(line, color) {
     if (!color)
@@ -60331,6 +60453,7 @@ function baseStores(name) {
 
 
 
+
 /** Loads the run's configuration once, then verifies each package. */
 async function runVerification(options) {
     const signerPolicy = options.policyFile === undefined ? undefined : loadPolicyFile(options.policyFile);
@@ -60396,7 +60519,7 @@ function loadRepositoryList(value) {
 }
 /** A SHA-256 fingerprint as users paste it: hex, any case, optional colons or spaces. */
 function parseFingerprint(text) {
-    const hex = text.replace(/[:\s]/g, '').toUpperCase();
+    const hex = normalizeFingerprint(text);
     if (!/^[0-9A-F]{64}$/.test(hex)) {
         throw new errors_NupkgSigningError('NUPKG003', `'${text}' is not a SHA-256 fingerprint (64 hexadecimal digits).`);
     }
