@@ -129,9 +129,16 @@ const CONSTRUCTED_NATIVE = new Set([
 ]);
 
 /**
- * Primitives whose contents asn1js never refuses (given the walker's length rules: BOOLEAN of one
- * octet, INTEGER of at least one, NULL of none), and OIDs, which it refuses only when the last
- * subidentifier is cut (X.690 §8.19.2).
+ * asn1js turns string and UTCTime contents into text with one `String.fromCharCode` call, which
+ * throws past some hundred thousand octets; below this length it never fails.
+ */
+const SHORT_TEXT = 1024;
+
+/**
+ * Whether a primitive is one asn1js accepts, known without asking it: contents it never refuses
+ * (given the walker's length rules: BOOLEAN of one octet, INTEGER of at least one, NULL of none;
+ * short text, including a UTCTime it cannot parse), an OID whose last subidentifier is complete
+ * (X.690 §8.19.2), a BIT STRING with at most 7 unused bits. False means: ask asn1js.
  */
 function primitiveJudgedHere(bytes: Uint8Array, identifier: number, start: number, end: number) {
   if (tagClass(identifier) === TAG_CLASS.context) return true;
@@ -143,6 +150,13 @@ function primitiveJudgedHere(bytes: Uint8Array, identifier: number, start: numbe
       return true;
     case TAG.objectIdentifier:
       return ((bytes[end - 1] as number) & 0x80) === 0 && end > start;
+    case TAG.bitString:
+      return end === start || (bytes[start] as number) <= 7;
+    case TAG.utf8String:
+    case TAG.printableString:
+    case TAG.ia5String:
+    case TAG.utcTime:
+      return end - start <= SHORT_TEXT;
     default:
       return false;
   }
