@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import { LIMITS } from '../limits.js';
 import { concat } from './bytes.js';
+import { oidText } from './der-reader.js';
 import type { DerNode } from './der-tree.js';
 import { isConstructed, TAG, TAG_CLASS, tagClass, tagNumber } from './tags.js';
 
@@ -86,28 +87,10 @@ export function expectUniversal(node: DerNode | undefined, identifier: number, w
   return node;
 }
 
-/**
- * OBJECT IDENTIFIER in dotted form (X.690 §8.19). Subidentifiers wider than 49 bits, which no
- * real OID has, are left to asn1js, whose text for them (hex) the checks have always compared.
- */
+/** OBJECT IDENTIFIER in dotted form; arcs wider than 49 bits are left to asn1js (see `oidText`). */
 export function readOid(node: DerNode | undefined, what: string): string {
   const oid = expectUniversal(node, TAG.objectIdentifier, what);
-  const arcs: string[] = [];
-  let value = 0;
-  let groups = 0;
-  for (let at = oid.start; at < oid.contentEnd; at++) {
-    const octet = oid.source[at] as number;
-    value = value * 128 + (octet & 0x7f);
-    if (++groups > 7) return asn1jsOidText(oid);
-    if (octet & 0x80) continue;
-    if (arcs.length > 0) arcs.push(String(value));
-    else if (value < 40) arcs.push('0', String(value));
-    else if (value < 80) arcs.push('1', String(value - 40));
-    else arcs.push('2', String(value - 80));
-    value = 0;
-    groups = 0;
-  }
-  return arcs.join('.');
+  return oidText(oid.source.subarray(oid.start, oid.contentEnd)) ?? asn1jsOidText(oid);
 }
 
 function asn1jsOidText(oid: DerNode): string {
