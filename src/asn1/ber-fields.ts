@@ -16,6 +16,11 @@ export function decodeRequired(bytes: Uint8Array, what: string): AsnBlock {
   return decoded.block;
 }
 
+/** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */
+export function encoded(block: AsnBlock): Uint8Array {
+  return Uint8Array.from(block.valueBeforeDecodeView);
+}
+
 /** Children of a SEQUENCE/SET or of a constructed context tag; `what` names it in errors. */
 export function children(block: AsnBlock | undefined, what: string): AsnBlock[] {
   const value = (block?.valueBlock as { value?: unknown } | undefined)?.value;

@@ -1,38 +1,22 @@
 import * as asn1js from 'asn1js';
-import type { ErrorCode } from '../codes.js';
-import { NupkgSigningError, describeError } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { findMisnestedElement } from './der-reader.js';
-import { TAG, tagNumber } from './tags.js';
+import { concat } from './bytes.js';
+import { oidText } from './der-reader.js';
+import type { DerNode } from './der-tree.js';
+import { isConstructed, TAG, TAG_CLASS, tagClass, tagNumber } from './tags.js';
+
+export { decodeDer, type DerNode } from './der-tree.js';
 
 /**
- * Decoding into asn1js objects, for reading CMS, certificates, CRLs, OCSP and PKCS#12 while
- * keeping the exact bytes of every element. asn1js records, for each decoded block, a view of the
- * bytes it was decoded from (`valueBeforeDecodeView`); we copy those views instead of re-encoding
- * (style guide habit 6). pkijs works on the same objects.
- *
- * Two entry points, by how strict the caller must be:
- * - `decodeDer`: what .NET's AsnReader accepts in BER mode, as SignedCms and NuGet decode
- *   (indefinite lengths allowed; a child overrunning its parent, an empty INTEGER or OID, or
- *   trailing bytes refused). Signatures, timestamps, certificates, CRLs and OCSP answers.
- * - `decodeBer`: whatever asn1js accepts, trailing bytes ignored. PKCS#12 files from Windows
- *   are often BER (indefinite lengths, constructed OCTET STRINGs).
+ * Readers of decoded ASN.1, and `decodeBer`:
+ * - the readers below take apart the `DerNode`s of `decodeDer` (der-tree.ts), for CMS,
+ *   certificates, CRLs and OCSP;
+ * - `decodeBer` gives whatever asn1js accepts, trailing bytes ignored: PKCS#12 files from Windows
+ *   are often BER (indefinite lengths, constructed OCTET STRINGs); ber-fields.ts reads them.
  */
 
+/** An asn1js block, as `decodeBer` gives it (PKCS#12, TimeStampResp). */
 export type AsnBlock = asn1js.AsnType;
-
-/**
- * asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. It also
- * tries, by default, to decode the contents of every primitive OCTET STRING and BIT STRING as
- * nested ASN.1 (signature values, public keys, extension values, digests): no reader here uses
- * those guesses (`childrenOf` reads constructed elements only; nested values are decoded on
- * purpose where they are wanted), and they were most of the time spent verifying a batch.
- */
-const DECODE_OPTIONS = {
-  maxDepth: LIMITS.maxAsn1Depth,
-  maxNodes: LIMITS.maxAsn1Elements,
-  parseEmbedded: false,
-} as const;
 
 /** asn1js budgets for `decodeBer`, named by what is decoded. */
 export const BER_BUDGET = {
@@ -40,36 +24,6 @@ export const BER_BUDGET = {
   /** asn1js's own defaults, which the TimeStampResp reader has always had. */
   timestampResponse: { maxDepth: 100, maxNodes: 10_000 },
 } as const;
-
-/**
- * Decodes one complete element that must span all of `bytes` (see `decodeDer` above). Anything
- * else (empty input, a decoding error, trailing bytes, an exception from deep inside asn1js)
- * throws `code`.
- */
-export function decodeDer(bytes: Uint8Array, what: string, code: ErrorCode = 'NU3003'): AsnBlock {
-  const fail = (why: string, cause?: unknown) =>
-    new NupkgSigningError(code, `The ${what} cannot be decoded: ${why}.`, { cause });
-  if (bytes.byteLength === 0) throw fail('it is empty');
-  // asn1js accepts a child element that runs past its parent's end, or an empty INTEGER or OID;
-  // .NET's decoder refuses both.
-  const misnested = findMisnestedElement(bytes, DECODE_OPTIONS.maxDepth);
-  if (misnested !== undefined)
-    throw fail(
-      `the element at byte ${misnested} is malformed (it overruns its parent or has an impossible length)`,
-    );
-  let decoded: asn1js.FromBerResult;
-  try {
-    decoded = asn1js.fromBER(bytes, DECODE_OPTIONS);
-  } catch (error) {
-    throw fail(describeError(error), error);
-  }
-  // asn1js reports failure through offset -1 rather than by throwing.
-  if (decoded.offset === -1) throw fail(decoded.result.error || 'malformed ASN.1');
-  if (decoded.offset !== bytes.byteLength) {
-    throw fail(`${bytes.byteLength - decoded.offset} bytes follow the encoded element`);
-  }
-  return decoded.result;
-}
 
 /** The first element of `bytes` and the offset just past it, as asn1js reads BER. */
 export interface BerDecoded {
@@ -91,89 +45,110 @@ export function decodeBer(
   return decoded.offset === -1 ? undefined : { block: decoded.result, end: decoded.offset };
 }
 
-/** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */
-export function encodedBytes(block: AsnBlock): Uint8Array {
-  return Uint8Array.from(block.valueBeforeDecodeView);
+/** The exact bytes (tag, length and contents) the element was decoded from, as a fresh copy. */
+export function encodedBytes(node: DerNode): Uint8Array {
+  return node.source.slice(node.offset, node.end);
 }
 
-/** The child elements of a constructed block (empty for primitives). */
-export function childrenOf(block: AsnBlock): AsnBlock[] {
-  const value = (block.valueBlock as { value?: unknown }).value;
-  return Array.isArray(value) && block.idBlock.isConstructed ? (value as AsnBlock[]) : [];
+/** The child elements of a constructed element (empty for primitives). */
+export function childrenOf(node: DerNode): readonly DerNode[] {
+  return node.children;
 }
 
-/** asn1js numbers the classes 1 (universal) to 4 (private). */
+/** asn1js numbers the classes 1 (universal) to 4 (private); `decodeBer` blocks carry them. */
 export const ASN1JS_CLASS = { universal: 1, context: 3 } as const;
 
 /**
- * Whether the block is universal with the tag number of `identifier` (a TAG value). The
- * constructed bit is not compared: BER allows constructed strings, and asn1js checks it for the
- * types it knows.
+ * Whether the element is universal with the tag number of `identifier` (a TAG value). The
+ * constructed bit is not compared: BER allows constructed strings, and the decoder judges it for
+ * the types it knows.
  */
-export function isUniversal(block: AsnBlock | undefined, identifier: number): boolean {
+export function isUniversal(node: DerNode | undefined, identifier: number): boolean {
   return (
-    block?.idBlock.tagClass === ASN1JS_CLASS.universal &&
-    block.idBlock.tagNumber === tagNumber(identifier)
+    node !== undefined &&
+    tagClass(node.tag) === TAG_CLASS.universal &&
+    tagNumber(node.tag) === tagNumber(identifier)
   );
 }
 
-/** Whether the block is context-specific `[n]`, constructed or not. */
-export function isContextTag(block: AsnBlock | undefined, n: number): boolean {
-  return block?.idBlock.tagClass === ASN1JS_CLASS.context && block.idBlock.tagNumber === n;
+/** Whether the element is context-specific `[n]`, constructed or not. */
+export function isContextTag(node: DerNode | undefined, n: number): boolean {
+  return (
+    node !== undefined && tagClass(node.tag) === TAG_CLASS.context && tagNumber(node.tag) === n
+  );
 }
 
 /** Thrown by the readers below; callers catch it and rethrow with their own code and wording. */
 export class StructureError extends Error {}
 
-export function expectUniversal(block: AsnBlock | undefined, identifier: number, what: string) {
-  if (!block || !isUniversal(block, identifier))
+export function expectUniversal(node: DerNode | undefined, identifier: number, what: string) {
+  if (!node || !isUniversal(node, identifier))
     throw new StructureError(`${what} is missing or has the wrong type`);
-  return block;
+  return node;
 }
 
-export function readOid(block: AsnBlock | undefined, what: string): string {
-  const oid = expectUniversal(block, TAG.objectIdentifier, what) as asn1js.ObjectIdentifier;
-  return oid.valueBlock.toString();
+/** OBJECT IDENTIFIER in dotted form; arcs wider than 49 bits are left to asn1js (see `oidText`). */
+export function readOid(node: DerNode | undefined, what: string): string {
+  const oid = expectUniversal(node, TAG.objectIdentifier, what);
+  return oidText(oid.source.subarray(oid.start, oid.contentEnd)) ?? asn1jsOidText(oid);
+}
+
+function asn1jsOidText(oid: DerNode): string {
+  const decoded = asn1js.fromBER(encodedBytes(oid));
+  if (!(decoded.result instanceof asn1js.ObjectIdentifier))
+    throw new StructureError('an OBJECT IDENTIFIER does not decode');
+  return decoded.result.valueBlock.toString();
 }
 
 /** INTEGER content octets exactly as encoded (serial numbers are compared byte for byte). */
-export function readIntegerBytes(block: AsnBlock | undefined, what: string): Uint8Array {
-  const integer = expectUniversal(block, TAG.integer, what) as asn1js.Integer;
-  // X.690 §8.3.1: an INTEGER has at least one content octet. asn1js accepts `02 00`; .NET's
-  // AsnReader does not, so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
-  if (integer.valueBlock.valueHexView.byteLength === 0)
+export function readIntegerBytes(node: DerNode | undefined, what: string): Uint8Array {
+  const integer = expectUniversal(node, TAG.integer, what);
+  // X.690 §8.3.1: an INTEGER has at least one content octet. .NET's AsnReader refuses `02 00`,
+  // so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
+  if (integer.contentEnd === integer.start)
     throw new StructureError(`${what} is an INTEGER without content octets`);
-  return Uint8Array.from(integer.valueBlock.valueHexView);
+  return primitiveContent(integer);
 }
 
-export function readSmallInteger(block: AsnBlock | undefined, what: string): number {
-  const integer = expectUniversal(block, TAG.integer, what) as asn1js.Integer;
-  if (integer.valueBlock.valueHexView.byteLength > 6)
-    throw new StructureError(`${what} is too large`);
-  return integer.valueBlock.valueDec;
+export function readSmallInteger(node: DerNode | undefined, what: string): number {
+  const integer = expectUniversal(node, TAG.integer, what);
+  if (integer.contentEnd - integer.start > 6) throw new StructureError(`${what} is too large`);
+  return integerValue(integer);
+}
+
+/**
+ * The number an INTEGER or ENUMERATED holds as the checks have always read it (asn1js's
+ * `valueDec`): two's complement up to three octets, and 0 from four octets on.
+ */
+export function integerValue(node: DerNode): number {
+  const content = primitiveContent(node);
+  if (content.length === 0 || content.length >= 4) return 0;
+  let value = (content[0] as number) >= 0x80 ? -1 : 0;
+  for (const octet of content) value = value * 256 + octet;
+  return value;
 }
 
 /** OCTET STRING contents; a BER constructed string is concatenated. */
-export function readOctetString(block: AsnBlock | undefined, what: string): Uint8Array {
-  const octets = expectUniversal(block, TAG.octetString, what) as asn1js.OctetString;
-  return new Uint8Array(octets.getValue());
+export function readOctetString(node: DerNode | undefined, what: string): Uint8Array {
+  const octets = expectUniversal(node, TAG.octetString, what);
+  if (!isConstructed(octets.tag)) return primitiveContent(octets);
+  return concat(octets.children.map((segment) => readOctetString(segment, what)));
 }
 
 /** BIT STRING contents without the leading unused-bits octet. */
-export function readBitString(block: AsnBlock | undefined): Uint8Array {
-  if (!isUniversal(block, TAG.bitString) || !block)
-    throw new StructureError('expected a BIT STRING');
-  return primitiveContent(block).subarray(1);
+export function readBitString(node: DerNode | undefined): Uint8Array {
+  if (!isUniversal(node, TAG.bitString) || !node) throw new StructureError('expected a BIT STRING');
+  return primitiveContent(node).subarray(1);
 }
 
 /**
  * An ENUMERATED of one content octet (OCSPResponseStatus, CRLReason); undefined for a longer
  * one, which no value we read needs.
  */
-export function readSmallEnumerated(block: AsnBlock | undefined, what: string): number | undefined {
-  if (!block || !isUniversal(block, TAG.enumerated))
+export function readSmallEnumerated(node: DerNode | undefined, what: string): number | undefined {
+  if (!node || !isUniversal(node, TAG.enumerated))
     throw new StructureError(`${what} is not an ENUMERATED`);
-  const content = primitiveContent(block);
+  const content = primitiveContent(node);
   return content.length === 1 ? (content[0] as number) : undefined;
 }
 
@@ -188,7 +163,7 @@ export interface RawExtension {
  * Extensions ::= SEQUENCE OF Extension { extnID, critical BOOLEAN DEFAULT FALSE, extnValue }
  * (certificates, CRLs, CRL entries, OCSP responses).
  */
-export function readExtensions(list: AsnBlock | undefined): RawExtension[] {
+export function readExtensions(list: DerNode | undefined): RawExtension[] {
   if (!list) return [];
   return childrenOf(list).map((extension) => {
     const [id, second, third] = childrenOf(extension);
@@ -202,14 +177,10 @@ export function readExtensions(list: AsnBlock | undefined): RawExtension[] {
   });
 }
 
-/**
- * The content octets of a primitive element with any tag, cut from its original encoding
- * (asn1js's own value views differ per type: BIT STRING drops the unused-bits octet).
- */
-export function primitiveContent(block: AsnBlock): Uint8Array {
-  if (block.idBlock.isConstructed) throw new StructureError('expected a primitive element');
-  const headerLength = block.idBlock.blockLength + block.lenBlock.blockLength;
-  return Uint8Array.from(block.valueBeforeDecodeView.subarray(headerLength));
+/** The content octets of a primitive element with any tag, as a fresh copy. */
+export function primitiveContent(node: DerNode): Uint8Array {
+  if (isConstructed(node.tag)) throw new StructureError('expected a primitive element');
+  return node.source.slice(node.start, node.contentEnd);
 }
 
 /** AlgorithmIdentifier parameters that are absent or an explicit NULL (`05 00`), as .NET requires. */

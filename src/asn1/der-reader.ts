@@ -235,8 +235,33 @@ export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv 
   return tlv;
 }
 
-/** Decodes an OBJECT IDENTIFIER element to dotted form (asn1js knows the arc encoding). */
+/**
+ * OBJECT IDENTIFIER content octets in dotted form (X.690 §8.19); undefined when empty, when the
+ * last subidentifier is cut, or when one is wider than 49 bits (no real OID is): callers then
+ * ask asn1js, whose verdict and text (hex for such arcs) the checks have always used.
+ */
+export function oidText(content: Uint8Array): string | undefined {
+  const arcs: string[] = [];
+  let value = 0;
+  let groups = 0;
+  for (const octet of content) {
+    value = value * 128 + (octet & 0x7f);
+    if (++groups > 7) return undefined;
+    if (octet & 0x80) continue;
+    if (arcs.length > 0) arcs.push(String(value));
+    else if (value < 40) arcs.push('0', String(value));
+    else if (value < 80) arcs.push('1', String(value - 40));
+    else arcs.push('2', String(value - 80));
+    value = 0;
+    groups = 0;
+  }
+  return groups === 0 && arcs.length > 0 ? arcs.join('.') : undefined;
+}
+
+/** Decodes an OBJECT IDENTIFIER element to dotted form. */
 export function readObjectIdentifier(tlv: Tlv): string {
+  const text = tlv.tag === TAG.objectIdentifier ? oidText(tlv.content) : undefined;
+  if (text !== undefined) return text;
   const decoded = asn1js.fromBER(Uint8Array.from(tlv.bytes));
   if (decoded.offset === -1 || !(decoded.result instanceof asn1js.ObjectIdentifier)) {
     throw malformed('an OBJECT IDENTIFIER does not decode');

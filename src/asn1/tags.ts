@@ -13,6 +13,7 @@ export const TAG = {
   objectIdentifier: 0x06,
   enumerated: 0x0a,
   utf8String: 0x0c,
+  printableString: 0x13,
   ia5String: 0x16,
   utcTime: 0x17,
   generalizedTime: 0x18,

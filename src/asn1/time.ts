@@ -1,4 +1,4 @@
-import { isUniversal, primitiveContent, StructureError, type AsnBlock } from './decode.js';
+import { isUniversal, primitiveContent, StructureError, type DerNode } from './decode.js';
 import { TAG } from './tags.js';
 
 const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/;
@@ -9,7 +9,7 @@ const GENERALIZED_TIME =
  * RFC 5652 `Time`: UTCTime (two-digit years, 1950–2049 per RFC 5280 §4.1.2.5.1) or
  * GeneralizedTime, which may carry fractional seconds (RFC 3161 genTime keeps them).
  */
-export function readTime(block: AsnBlock | undefined, what: string): Date {
+export function readTime(block: DerNode | undefined, what: string): Date {
   const utc = isUniversal(block, TAG.utcTime);
   if (!block || (!utc && !isUniversal(block, TAG.generalizedTime))) {
     throw new StructureError(`${what} is not a UTCTime or GeneralizedTime`);

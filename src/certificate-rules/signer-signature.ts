@@ -7,12 +7,14 @@ import {
   childrenOf,
   decodeDer,
   encodedBytes,
+  integerValue,
   isNullOrAbsentParameters,
+  isUniversal,
   readOid,
 } from '../asn1/decode.js';
 import { encodeTlv } from '../asn1/encode.js';
 import { OID } from '../asn1/oids.js';
-import { TAG } from '../asn1/tags.js';
+import { TAG, tagNumber } from '../asn1/tags.js';
 import { SIGNATURE_ALGORITHM_HASHES, type HashAlgorithmName } from '../hash-algorithms.js';
 import type { SignerInfoView } from '../signature/signer-info.js';
 
@@ -142,10 +144,12 @@ function pssParameters(
     for (const field of childrenOf(decodeDer(parameters, 'RSASSA-PSS parameters'))) {
       const inner = childrenOf(field)[0];
       if (!inner) continue;
-      if (field.idBlock.tagNumber === 0) {
+      if (tagNumber(field.tag) === 0) {
         hash = DIGESTS[readOid(childrenOf(inner)[0], 'PSS hash algorithm')] ?? '';
-      } else if (field.idBlock.tagNumber === 2) {
-        saltLength = Number((inner.valueBlock as unknown as { valueDec: number }).valueDec);
+      } else if (tagNumber(field.tag) === 2) {
+        // Only an INTEGER (or ENUMERATED) has a value; anything else is no salt length.
+        const numeric = isUniversal(inner, TAG.integer) || isUniversal(inner, TAG.enumerated);
+        saltLength = numeric ? integerValue(inner) : NaN;
       }
     }
   } catch {

@@ -9,7 +9,7 @@ import {
   readBitString,
   readIntegerBytes,
   readOid,
-  type AsnBlock,
+  type DerNode,
   readExtensions,
   type RawExtension,
 } from '../asn1/decode.js';
@@ -74,7 +74,7 @@ export function parseCrl(bytes: Uint8Array): ParsedCrl {
   if (isTime(fields[index])) nextUpdate = readTime(next(), 'nextUpdate');
   const revoked = new Map<string, RevokedEntry>();
   if (isUniversal(fields[index], TAG.sequence)) {
-    for (const entry of childrenOf(next() as AsnBlock)) {
+    for (const entry of childrenOf(next() as DerNode)) {
       const [serial, date, entryExtensions] = childrenOf(entry);
       const reasonExtension = readExtensions(entryExtensions).find((e) => e.oid === CRL_REASON);
       const reason = reasonExtension
@@ -177,6 +177,6 @@ function maySignCrls(issuer: CertificateView): boolean {
   }
 }
 
-function isTime(block: AsnBlock | undefined): boolean {
+function isTime(block: DerNode | undefined): boolean {
   return isUniversal(block, TAG.utcTime) || isUniversal(block, TAG.generalizedTime);
 }

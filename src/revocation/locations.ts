@@ -6,7 +6,7 @@ import {
   isContextTag,
   primitiveContent,
   readOid,
-  type AsnBlock,
+  type DerNode,
 } from '../asn1/decode.js';
 
 export const AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
@@ -76,7 +76,7 @@ function crlUrls(value: Uint8Array): string[] {
 }
 
 /** [6] IMPLICIT IA5String: primitive ASCII content. */
-function uriText(block: AsnBlock): string {
+function uriText(block: DerNode): string {
   return Buffer.from(primitiveContent(block)).toString('latin1');
 }
 

@@ -12,7 +12,7 @@ import {
   readOctetString,
   readOid,
   readSmallEnumerated,
-  type AsnBlock,
+  type DerNode,
 } from '../asn1/decode.js';
 import { readTime } from '../asn1/time.js';
 import { contextTag, TAG } from '../asn1/tags.js';
@@ -204,7 +204,7 @@ function readAndCheck(
 }
 
 /** CertStatus ::= CHOICE { good [0] NULL, revoked [1] RevokedInfo, unknown [2] NULL }. */
-function singleStatus(certStatus: AsnBlock): RevocationStatus {
+function singleStatus(certStatus: DerNode): RevocationStatus {
   if (isContextTag(certStatus, 0)) return { status: 'good', source: 'ocsp' };
   if (isContextTag(certStatus, 1)) {
     // RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
@@ -221,7 +221,7 @@ function singleStatus(certStatus: AsnBlock): RevocationStatus {
 }
 
 /** ResponderID ::= CHOICE { byName [1] Name, byKey [2] KeyHash (SHA-1 of the public key bits) }. */
-function matchesResponderId(responderId: AsnBlock, candidate: CertificateView): boolean {
+function matchesResponderId(responderId: DerNode, candidate: CertificateView): boolean {
   const [inner] = childrenOf(responderId);
   if (!inner) return false;
   if (isContextTag(responderId, 1)) return bytesEqual(encodedBytes(inner), candidate.subjectDer);
@@ -266,7 +266,7 @@ function responderAuthorization(
 
 /** CertID ::= SEQUENCE { hashAlgorithm, issuerNameHash, issuerKeyHash, serialNumber }. */
 function matchesCertId(
-  certId: AsnBlock,
+  certId: DerNode,
   certificate: CertificateView,
   issuer: CertificateView,
 ): boolean {

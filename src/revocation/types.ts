@@ -1,4 +1,4 @@
-import { isUniversal, readSmallEnumerated, type AsnBlock } from '../asn1/decode.js';
+import { isUniversal, readSmallEnumerated, type DerNode } from '../asn1/decode.js';
 import { TAG } from '../asn1/tags.js';
 import type { CertificateView } from '../signature/certificate.js';
 
@@ -46,7 +46,7 @@ export function reasonFromCode(code: number): RevocationReason | undefined {
 }
 
 /** CRLReason ::= ENUMERATED (RFC 5280 §5.3.1); undefined when absent or not a known reason. */
-export function readReason(block: AsnBlock | undefined): RevocationReason | undefined {
+export function readReason(block: DerNode | undefined): RevocationReason | undefined {
   if (!isUniversal(block, TAG.enumerated)) return undefined;
   const code = readSmallEnumerated(block, 'CRLReason');
   return code === undefined ? undefined : reasonFromCode(code);

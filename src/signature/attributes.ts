@@ -9,7 +9,7 @@ import {
   primitiveContent,
   readOctetString,
   readOid,
-  type AsnBlock,
+  type DerNode,
 } from '../asn1/decode.js';
 import { readTime } from '../asn1/time.js';
 import { TAG } from '../asn1/tags.js';
@@ -35,15 +35,15 @@ export interface AttributeView {
  * value, so identity is unambiguous). A timestamp token or countersignature inside a signature was
  * decoded with the signature: its readers take the element instead of decoding the bytes again.
  */
-const decodedValues = new WeakMap<Uint8Array, AsnBlock>();
+const decodedValues = new WeakMap<Uint8Array, DerNode>();
 
 /** The decoded element of a value from `readAttributes`, or undefined for other bytes. */
-export function decodedAttributeValue(value: Uint8Array): AsnBlock | undefined {
+export function decodedAttributeValue(value: Uint8Array): DerNode | undefined {
   return decodedValues.get(value);
 }
 
 /** Reads a `[0]`/`[1] IMPLICIT SET OF Attribute` element into views, in document order. */
-export function readAttributes(block: AsnBlock): AttributeView[] {
+export function readAttributes(block: DerNode): AttributeView[] {
   return childrenOf(block).map((attribute) => {
     const [type, values] = childrenOf(attribute);
     if (!isUniversal(attribute, TAG.sequence) || !isUniversal(values, TAG.set) || !values) {
@@ -69,7 +69,7 @@ function decodeValue<T>(
   value: Uint8Array,
   what: string,
   code: ErrorCode,
-  read: (b: AsnBlock) => T,
+  read: (b: DerNode) => T,
 ): T {
   const root = decodeDer(value, `${what} attribute`, code);
   try {

@@ -14,7 +14,7 @@ import {
   readOctetString,
   readOid,
   readSmallInteger,
-  type AsnBlock,
+  type DerNode,
   readBitString,
   readExtensions,
   type RawExtension,
@@ -94,7 +94,7 @@ export function parseCertificate(der: Uint8Array): CertificateView {
  * The view of an already decoded Certificate element (inside a SignedData): the cached one when
  * this certificate was seen before, else parsed from a copy of its bytes (see `parsed`).
  */
-export function certificateFromBlock(block: AsnBlock): CertificateView {
+export function certificateFromBlock(block: DerNode): CertificateView {
   return parseCertificate(encodedBytes(block));
 }
 
@@ -108,7 +108,7 @@ export function parsedCertificateStats(): { readonly entries: number; readonly b
   return { entries: parsed.size, bytes: parsed.bytes };
 }
 
-function viewOf(block: AsnBlock, fingerprint: string): CertificateView {
+function viewOf(block: DerNode, fingerprint: string): CertificateView {
   try {
     return readCertificate(block, fingerprint);
   } catch (error) {
@@ -123,7 +123,7 @@ function viewOf(block: AsnBlock, fingerprint: string): CertificateView {
   }
 }
 
-function readCertificate(block: AsnBlock, fingerprint: string): CertificateView {
+function readCertificate(block: DerNode, fingerprint: string): CertificateView {
   const der = encodedBytes(block);
   const [tbs, signatureAlgorithm, signatureBits] = childrenOf(block);
   if (!isUniversal(block, TAG.sequence) || !isUniversal(tbs, TAG.sequence) || !tbs) {
@@ -170,7 +170,7 @@ function readCertificate(block: AsnBlock, fingerprint: string): CertificateView 
   };
 }
 
-function readPublicKey(spki: AsnBlock): PublicKeyView {
+function readPublicKey(spki: DerNode): PublicKeyView {
   const [algorithm, key] = childrenOf(spki);
   const [oidBlock, parameters] = childrenOf(algorithm ?? spki);
   const algorithmOid = readOid(oidBlock, 'SubjectPublicKeyInfo algorithm');

@@ -10,9 +10,9 @@ import {
   readIntegerBytes,
   readOctetString,
   readOid,
-  type AsnBlock,
+  type DerNode,
 } from '../asn1/decode.js';
-import { TAG } from '../asn1/tags.js';
+import { TAG, tagNumber } from '../asn1/tags.js';
 import { OID } from '../asn1/oids.js';
 
 /** GeneralName (RFC 5280 §4.2.1.6): its context tag and exact encoding. */
@@ -62,7 +62,7 @@ export function decodeSigningCertificateV2(
     let hashAlgorithmOid: string = OID.sha256;
     let hashAlgorithmParameters: Uint8Array | undefined;
     if (isUniversal(fields[0], TAG.sequence)) {
-      const [oid, parameters] = childrenOf(fields[0] as AsnBlock);
+      const [oid, parameters] = childrenOf(fields[0] as DerNode);
       hashAlgorithmOid = readOid(oid, 'ESSCertIDv2 hashAlgorithm');
       hashAlgorithmParameters = parameters ? encodedBytes(parameters) : undefined;
       index = 1;
@@ -89,7 +89,7 @@ function decodeCerts<T>(
   value: Uint8Array,
   what: string,
   code: ErrorCode,
-  readOne: (essCertId: AsnBlock) => T,
+  readOne: (essCertId: DerNode) => T,
 ): T[] {
   const root = decodeDer(value, `${what} attribute`, code);
   try {
@@ -113,7 +113,7 @@ function decodeCerts<T>(
   }
 }
 
-function readOptionalIssuerSerial(block: AsnBlock | undefined, extraFields: number) {
+function readOptionalIssuerSerial(block: DerNode | undefined, extraFields: number) {
   if (extraFields > 0) throw new StructureError('unexpected fields after issuerSerial');
   if (!block) return undefined;
   if (!isUniversal(block, TAG.sequence)) throw new StructureError('issuerSerial is not a SEQUENCE');
@@ -121,7 +121,7 @@ function readOptionalIssuerSerial(block: AsnBlock | undefined, extraFields: numb
   if (!isUniversal(names, TAG.sequence) || !names)
     throw new StructureError('issuer is not GeneralNames');
   const generalNames = childrenOf(names).map((name): GeneralNameView => {
-    const tag = name.idBlock.tagNumber;
+    const tag = tagNumber(name.tag);
     const nameDer = isContextTag(name, 4) ? childrenOf(name)[0] : undefined;
     return nameDer
       ? { tag, der: encodedBytes(name), nameDer: encodedBytes(nameDer) }

@@ -1,14 +1,13 @@
 import {
-  ASN1JS_CLASS,
   childrenOf,
   encodedBytes,
   isUniversal,
   primitiveContent,
   readOid,
-  type AsnBlock,
+  type DerNode,
 } from '../asn1/decode.js';
 import { toHex } from '../asn1/bytes.js';
-import { TAG } from '../asn1/tags.js';
+import { isConstructed, TAG, TAG_CLASS, tagClass, tagNumber } from '../asn1/tags.js';
 
 /**
  * Formats an X.501 Name the way .NET's `X500DistinguishedName.Name` does on Linux, the string
@@ -57,7 +56,7 @@ export interface NameAttribute {
 }
 
 /** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue), in encoding order. */
-export function readNameAttributes(name: AsnBlock): NameAttribute[][] {
+export function readNameAttributes(name: DerNode): NameAttribute[][] {
   if (!isUniversal(name, TAG.sequence)) throw new Error('a Name must be a SEQUENCE');
   return childrenOf(name).map((rdn) =>
     childrenOf(rdn).map((typeAndValue) => {
@@ -90,12 +89,12 @@ function quoteIfNeeded(value: string): string {
 }
 
 /** Decodes the directory string types; anything else is shown as `#` + hex of its DER. */
-function attributeValueText(value: AsnBlock | undefined): string {
+function attributeValueText(value: DerNode | undefined): string {
   if (!value) return '';
-  if (value.idBlock.tagClass !== ASN1JS_CLASS.universal || value.idBlock.isConstructed)
+  if (tagClass(value.tag) !== TAG_CLASS.universal || isConstructed(value.tag))
     return `#${toHex(encodedBytes(value))}`;
   const content = Buffer.from(primitiveContent(value));
-  switch (value.idBlock.tagNumber) {
+  switch (tagNumber(value.tag)) {
     case 12: // UTF8String
       return content.toString('utf8');
     case 18: // NumericString

@@ -1,8 +1,7 @@
-import type * as pkijs from 'pkijs';
 import { NupkgSigningError } from '../errors.js';
 import { attributesByOid, type AttributeView } from './attributes.js';
 import type { CertificateView } from './certificate.js';
-import type { AsnBlock } from '../asn1/decode.js';
+import type { DerNode } from '../asn1/decode.js';
 import { readElement } from '../asn1/der-reader.js';
 import { OID } from '../asn1/oids.js';
 import { readSignedData } from './signed-data.js';
@@ -25,7 +24,6 @@ export interface PrimarySignature {
   readonly der: Uint8Array;
   /** contentType of the outer ContentInfo (always id-signedData once parsed). */
   readonly contentType: string;
-  readonly signedData: pkijs.SignedData;
   readonly eContentType: string;
   /** eContent octets (the signature content text, spec §2.2); undefined when detached. */
   readonly content: Uint8Array | undefined;
@@ -65,7 +63,7 @@ export function parsePrimarySignature(bytes: Uint8Array): PrimarySignature {
       `The package signature has ${parts.signerInfoBlocks.length} SignerInfos; NuGet requires exactly one.`,
     );
   }
-  const signer = signerInfoFromBlock(parts.signerInfoBlocks[0] as AsnBlock);
+  const signer = signerInfoFromBlock(parts.signerInfoBlocks[0] as DerNode);
   const countersignatures = unsignedValues(signer.unsignedAttributes, OID.countersignature).map(
     (value): CountersignatureView => {
       const countersigner = parseSignerInfo(value);
@@ -75,9 +73,6 @@ export function parsePrimarySignature(bytes: Uint8Array): PrimarySignature {
   return {
     der: parts.der,
     contentType: parts.contentType,
-    get signedData() {
-      return parts.signedData;
-    },
     eContentType: parts.eContentType,
     content: parts.eContent,
     certificates: parts.certificates,

@@ -1,5 +1,3 @@
-import type * as pkijs from 'pkijs';
-import { getPkijs } from '../crypto.js';
 import { NupkgSigningError, describeError } from '../errors.js';
 import { decodedAttributeValue } from './attributes.js';
 import { certificateFromBlock, type CertificateView } from './certificate.js';
@@ -12,7 +10,7 @@ import {
   readOctetString,
   readOid,
   readSmallInteger,
-  type AsnBlock,
+  type DerNode,
 } from '../asn1/decode.js';
 import { TAG } from '../asn1/tags.js';
 import { childElements, readElement } from '../asn1/der-reader.js';
@@ -27,18 +25,17 @@ import { LIMITS } from '../limits.js';
 export interface SignedDataParts {
   readonly der: Uint8Array;
   readonly contentType: string;
-  readonly signedData: pkijs.SignedData;
   readonly eContentType: string;
   /** eContent octets, undefined when the content is detached. */
   readonly eContent: Uint8Array | undefined;
   /** X.509 certificates of `certificates`, in encoding order (other choices are skipped, as .NET does). */
   readonly certificates: CertificateView[];
-  readonly signerInfoBlocks: AsnBlock[];
+  readonly signerInfoBlocks: readonly DerNode[];
 }
 
 /** Decodes `bytes` as ContentInfo/SignedData. Anything malformed is NU3003. */
 export function readSignedData(bytes: Uint8Array, what: string): SignedDataParts {
-  // Checked before decoding: asn1js needs minutes for a 4 MiB set of thousands of certificates.
+  // Checked before decoding, so the limit holds before any decoding cost does.
   const certificateCount = countCertificates(bytes);
   if (certificateCount > LIMITS.maxCertificates) throw tooManyCertificates(certificateCount);
   // A timestamp token inside a signature was decoded with it (see decodedAttributeValue).
@@ -57,7 +54,7 @@ export function readSignedData(bytes: Uint8Array, what: string): SignedDataParts
   }
 }
 
-function readParts(root: AsnBlock, bytes: Uint8Array): SignedDataParts {
+function readParts(root: DerNode, bytes: Uint8Array): SignedDataParts {
   // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
   const [typeBlock, wrapper, extra] = childrenOf(root);
   if (!isUniversal(root, TAG.sequence) || extra)
@@ -102,15 +99,9 @@ function readParts(root: AsnBlock, bytes: Uint8Array): SignedDataParts {
     .filter((choice) => isUniversal(choice, TAG.sequence))
     .map(certificateFromBlock);
 
-  let pkijsView: pkijs.SignedData | undefined;
   return {
     der: Uint8Array.from(bytes),
     contentType,
-    // Built on first use: constructing pkijs objects costs more than our own parse.
-    get signedData() {
-      pkijsView ??= new (getPkijs().SignedData)({ schema: signedDataBlock });
-      return pkijsView;
-    },
     eContentType,
     eContent,
     certificates,
@@ -119,14 +110,14 @@ function readParts(root: AsnBlock, bytes: Uint8Array): SignedDataParts {
 }
 
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
-function readAlgorithmIdentifier(block: AsnBlock | undefined): string {
+function readAlgorithmIdentifier(block: DerNode | undefined): string {
   const [oid, , extra] = block && isUniversal(block, TAG.sequence) ? childrenOf(block) : [];
   if (extra) throw new StructureError('an AlgorithmIdentifier has elements after its parameters');
   return readOid(oid, 'AlgorithmIdentifier algorithm');
 }
 
 /** EncapsulatedContentInfo ::= SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }. */
-function readEncapsulatedContentInfo(block: AsnBlock | undefined): {
+function readEncapsulatedContentInfo(block: DerNode | undefined): {
   eContentType: string;
   eContent: Uint8Array | undefined;
 } {
@@ -147,14 +138,14 @@ function readEncapsulatedContentInfo(block: AsnBlock | undefined): {
  * CertificateChoices (RFC 5652 §10.2.2): a Certificate (SEQUENCE) or one of the context tags
  * [0] to [3]. .NET's decoder refuses any other tag; only Certificates are used.
  */
-function checkCertificateChoice(choice: AsnBlock): void {
+function checkCertificateChoice(choice: DerNode): void {
   if (isUniversal(choice, TAG.sequence)) return;
   if ([0, 1, 2, 3].some((tag) => isContextTag(choice, tag))) return;
   throw new StructureError('the certificate set holds an element that is not a CertificateChoice');
 }
 
 /** RevocationInfoChoice (RFC 5652 §10.2.1): a CertificateList (SEQUENCE) or other [1]. */
-function checkRevocationInfoChoice(choice: AsnBlock): void {
+function checkRevocationInfoChoice(choice: DerNode): void {
   if (isUniversal(choice, TAG.sequence) || isContextTag(choice, 1)) return;
   throw new StructureError('the crls set holds an element that is not a RevocationInfoChoice');
 }
@@ -168,7 +159,7 @@ function tooManyCertificates(count: number): NupkgSigningError {
 
 /**
  * Counts the elements of SignedData.certificates by reading DER headers only (no decoding), so
- * the limit holds before asn1js's cost does. Returns 0 when the layout is not the expected one:
+ * the limit holds before the decoding cost does. Returns 0 when the layout is not the expected one:
  * the full decode then reports the problem.
  */
 function countCertificates(bytes: Uint8Array): number {

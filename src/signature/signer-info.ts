@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import type * as pkijs from 'pkijs';
-import { getPkijs } from '../crypto.js';
 import { NupkgSigningError, describeError } from '../errors.js';
 import {
   attributesByOid,
@@ -22,10 +20,10 @@ import {
   readOctetString,
   readOid,
   readSmallInteger,
-  type AsnBlock,
+  type DerNode,
 } from '../asn1/decode.js';
 import { bytesEqual } from '../asn1/bytes.js';
-import { TAG } from '../asn1/tags.js';
+import { isConstructed, TAG } from '../asn1/tags.js';
 import { OID } from '../asn1/oids.js';
 import { formatDistinguishedName, readNameAttributes } from './names.js';
 import type { SignatureType } from '../issues.js';
@@ -63,7 +61,6 @@ export interface SignerInfoView {
   readonly signedAttributesDer: Uint8Array | undefined;
   readonly unsignedAttributes: readonly AttributeView[];
   readonly signatureType: SignatureType;
-  readonly pkijs: pkijs.SignerInfo;
   /** The certificate `sid` names, or undefined (the checks report NU3010). */
   findSignerCertificate(certificates: readonly CertificateView[]): CertificateView | undefined;
 }
@@ -76,7 +73,7 @@ export function parseSignerInfo(der: Uint8Array): SignerInfoView {
   return signerInfoFromBlock(decodedAttributeValue(der) ?? decodeDer(der, 'SignerInfo'));
 }
 
-export function signerInfoFromBlock(block: AsnBlock): SignerInfoView {
+export function signerInfoFromBlock(block: DerNode): SignerInfoView {
   let view: Omit<SignerInfoView, 'signatureType'>;
   try {
     view = readSignerInfo(block);
@@ -90,19 +87,14 @@ export function signerInfoFromBlock(block: AsnBlock): SignerInfoView {
       },
     );
   }
-  // Not a spread: that would run the lazy `pkijs` getter, which throws a plain Error on
-  // structures our reader accepts but pkijs's schema does not (found by fuzzing, issue #8).
-  return Object.defineProperty(view, 'signatureType', {
-    value: signatureTypeOf(view.signedAttributes),
-    enumerable: true,
-  }) as SignerInfoView;
+  return { ...view, signatureType: signatureTypeOf(view.signedAttributes) };
 }
 
 /**
  * SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, signedAttrs [0] IMPLICIT OPTIONAL,
  * signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL }
  */
-function readSignerInfo(block: AsnBlock): Omit<SignerInfoView, 'signatureType'> {
+function readSignerInfo(block: DerNode): Omit<SignerInfoView, 'signatureType'> {
   if (!isUniversal(block, TAG.sequence)) throw new StructureError('SignerInfo is not a SEQUENCE');
   const fields = [...childrenOf(block)];
   const next = () => fields.shift();
@@ -115,7 +107,6 @@ function readSignerInfo(block: AsnBlock): Omit<SignerInfoView, 'signatureType'> 
   const unsignedAttrs = isContextTag(fields[0], 1) ? next() : undefined;
   if (fields.length > 0) throw new StructureError('unexpected fields after the signature');
 
-  let pkijsView: pkijs.SignerInfo | undefined;
   return {
     der: encodedBytes(block),
     version,
@@ -127,26 +118,13 @@ function readSignerInfo(block: AsnBlock): Omit<SignerInfoView, 'signatureType'> 
     signedAttributes: signedAttrs ? readAttributes(signedAttrs) : [],
     signedAttributesDer: signedAttrs ? encodedBytes(signedAttrs) : undefined,
     unsignedAttributes: unsignedAttrs ? readAttributes(unsignedAttrs) : [],
-    // Built on first use: constructing pkijs objects costs more than our own parse.
-    get pkijs() {
-      try {
-        pkijsView ??= new (getPkijs().SignerInfo)({ schema: block });
-      } catch (error) {
-        throw new NupkgSigningError(
-          'NU3003',
-          `A SignerInfo cannot be decoded: ${describeError(error)}.`,
-          { cause: error },
-        );
-      }
-      return pkijsView;
-    },
     findSignerCertificate(certificates) {
       return certificates.find((certificate) => identifies(sid, certificate));
     },
   };
 }
 
-function readAlgorithm(block: AsnBlock | undefined, what: string) {
+function readAlgorithm(block: DerNode | undefined, what: string) {
   if (!isUniversal(block, TAG.sequence) || !block)
     throw new StructureError(`${what} is not an AlgorithmIdentifier`);
   const [oid, parameters, extra] = childrenOf(block);
@@ -156,10 +134,10 @@ function readAlgorithm(block: AsnBlock | undefined, what: string) {
   return { oid: readOid(oid, what), parameters: parameters ? encodedBytes(parameters) : undefined };
 }
 
-function readSignerIdentifier(block: AsnBlock | undefined): SignerIdentifier {
+function readSignerIdentifier(block: DerNode | undefined): SignerIdentifier {
   // subjectKeyIdentifier [0] IMPLICIT OCTET STRING; BER may split it into a constructed string.
   if (isContextTag(block, 0) && block) {
-    const keyIdentifier = block.idBlock.isConstructed
+    const keyIdentifier = isConstructed(block.tag)
       ? Buffer.concat(
           childrenOf(block).map((part) => readOctetString(part, 'subjectKeyIdentifier')),
         )

@@ -1,4 +1,3 @@
-import type * as pkijs from 'pkijs';
 import { NupkgSigningError, describeError } from '../errors.js';
 import type { CertificateView } from './certificate.js';
 import {
@@ -13,7 +12,7 @@ import {
   readOctetString,
   readOid,
   readSmallInteger,
-  type AsnBlock,
+  type DerNode,
 } from '../asn1/decode.js';
 import { readTime } from '../asn1/time.js';
 import { TAG } from '../asn1/tags.js';
@@ -58,7 +57,6 @@ export interface TstInfo {
 /** An RFC 3161 TimeStampToken: a SignedData over a TSTInfo. */
 export interface TimestampTokenView {
   readonly der: Uint8Array;
-  readonly signedData: pkijs.SignedData;
   readonly signer: SignerInfoView;
   readonly certificates: CertificateView[];
   readonly eContentType: string;
@@ -90,10 +88,7 @@ export function parseTimestampToken(der: Uint8Array): TimestampTokenView {
   }
   return {
     der: parts.der,
-    get signedData() {
-      return parts.signedData;
-    },
-    signer: signerInfoFromBlock(parts.signerInfoBlocks[0] as AsnBlock),
+    signer: signerInfoFromBlock(parts.signerInfoBlocks[0] as DerNode),
     certificates: parts.certificates,
     eContentType: parts.eContentType,
     tstInfoDer: parts.eContent,
@@ -121,7 +116,7 @@ export function parseTstInfo(der: Uint8Array): TstInfo {
  *   accuracy OPTIONAL, ordering BOOLEAN DEFAULT FALSE, nonce INTEGER OPTIONAL,
  *   tsa [0] GeneralName OPTIONAL, extensions [1] IMPLICIT Extensions OPTIONAL }
  */
-function readTstInfo(root: AsnBlock): TstInfo {
+function readTstInfo(root: DerNode): TstInfo {
   if (!isUniversal(root, TAG.sequence)) throw new StructureError('TSTInfo is not a SEQUENCE');
   const fields = [...childrenOf(root)];
   const next = () => fields.shift();
@@ -134,10 +129,10 @@ function readTstInfo(root: AsnBlock): TstInfo {
     throw new StructureError('genTime is not a GeneralizedTime');
   const genTime = readTime(genTimeBlock, 'genTime');
   const accuracy = isUniversal(fields[0], TAG.sequence)
-    ? readAccuracy(next() as AsnBlock)
+    ? readAccuracy(next() as DerNode)
     : undefined;
   const ordering = isUniversal(fields[0], TAG.boolean)
-    ? primitiveContent(next() as AsnBlock)[0] !== 0
+    ? primitiveContent(next() as DerNode)[0] !== 0
     : false;
   const nonce = isUniversal(fields[0], TAG.integer) ? readIntegerBytes(next(), 'nonce') : undefined;
   const tsaWrapper = isContextTag(fields[0], 0) ? next() : undefined;
@@ -163,7 +158,7 @@ function readTstInfo(root: AsnBlock): TstInfo {
   };
 }
 
-function readMessageImprint(block: AsnBlock | undefined): MessageImprint {
+function readMessageImprint(block: DerNode | undefined): MessageImprint {
   if (!isUniversal(block, TAG.sequence) || !block)
     throw new StructureError('messageImprint is not a SEQUENCE');
   const [algorithm, hashedMessage] = childrenOf(block);
@@ -176,7 +171,7 @@ function readMessageImprint(block: AsnBlock | undefined): MessageImprint {
 }
 
 /** Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] OPTIONAL, micros [1] OPTIONAL } */
-function readAccuracy(block: AsnBlock) {
+function readAccuracy(block: DerNode) {
   let seconds = 0;
   let millis = 0;
   let micros = 0;

@@ -82,6 +82,62 @@ describe('#decodeDer', () => {
   });
 });
 
+describe('#decodeDer, judging element contents as it always has', () => {
+  const hex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
+
+  describe.each([
+    [
+      'a BIT STRING has 8 unused bits',
+      '3004030208ff',
+      'Unused bits for BitString must be in range 0-7',
+    ],
+    ['a GeneralizedTime is no time', '30051803616263', 'Wrong input string for conversion'],
+    [
+      'a BMPString has an odd length',
+      '30051e03616263',
+      'BMPString value length must be a multiple of 2',
+    ],
+    [
+      'an OID ends inside a subidentifier',
+      '3003060181',
+      'End of input reached before message was fully decoded',
+    ],
+  ])('when %s', (_, input, why) => {
+    it('refuses it with the coded error and the same words', () => {
+      expect(() => decodeDer(hex(input), 'test value')).toThrow(
+        `The test value cannot be decoded: ${why}.`,
+      );
+      expect(codeOf(() => decodeDer(hex(input), 'test value'))).toBe('NU3003');
+    });
+  });
+
+  describe('when a BER constructed OCTET STRING sits inside a larger buffer', () => {
+    it('accepts it, keeps exact bytes and concatenates the segments', () => {
+      const der = hex('300a24800401aa0401bb0000');
+      const framed = Buffer.concat([Buffer.alloc(7), der, Buffer.alloc(3)]).subarray(
+        7,
+        7 + der.length,
+      );
+      const root = decodeDer(framed, 'x');
+      expect(encodedBytes(root)).toEqual(der);
+      const [octets] = childrenOf(root);
+      expect(readOctetString(octets, 'value')).toEqual(bytes(0xaa, 0xbb));
+      expect(encodedBytes(octets!)).toEqual(der.subarray(2));
+    });
+  });
+
+  describe('when elements nest exactly to the depth limit', () => {
+    it("accepts them, and refuses one level more in asn1js's words", () => {
+      let nested: Uint8Array = bytes(0x05, 0x00);
+      for (let i = 0; i < LIMITS.maxAsn1Depth; i++) nested = sequence(nested);
+      expect(encodedBytes(decodeDer(nested, 'x'))).toEqual(nested);
+      expect(() => decodeDer(sequence(nested), 'x')).toThrow(
+        'Maximum ASN.1 nesting depth exceeded',
+      );
+    });
+  });
+});
+
 describe('#decodeBer', () => {
   describe('when bytes follow the element', () => {
     it('decodes the first element and says where it ends, for the caller to judge', () => {

@@ -207,3 +207,19 @@ describe('encoding then reading', () => {
     );
   });
 });
+
+describe('#readObjectIdentifier', () => {
+  it('reads each arc form, and leaves arcs wider than 49 bits to asn1js', () => {
+    for (const oid of ['0.9.2342', '1.2.840.113549.1.9.16.2.47', '2.999.3', '2.5.4.3']) {
+      expect(readObjectIdentifier(readSingle(objectIdentifier(oid)))).toBe(oid);
+    }
+    const wide = bytes(0x06, 0x09, 0x2a, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01);
+    expect(readObjectIdentifier(readSingle(wide))).toBe('1.2.562949953421313');
+  });
+
+  it('refuses a cut last subidentifier with NU3003', () => {
+    expect(codeOf(() => readObjectIdentifier(readSingle(bytes(0x06, 0x02, 0x2a, 0x81))))).toBe(
+      'NU3003',
+    );
+  });
+});

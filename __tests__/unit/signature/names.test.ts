@@ -1,5 +1,5 @@
 import * as asn1js from 'asn1js';
-import { decodeDer } from '../../../src/asn1/decode.js';
+import { decodeDer, type DerNode } from '../../../src/asn1/decode.js';
 import {
   commonNameOf,
   formatDistinguishedName,
@@ -8,7 +8,7 @@ import {
 import { encode, oid, sequence, utf8 } from './helpers/cms.js';
 
 /** Builds a Name from RDNs in encoding order; an inner array is a multi-valued RDN. */
-function name(rdns: [string, asn1js.AsnType][][]): asn1js.AsnType {
+function name(rdns: [string, asn1js.AsnType][][]): DerNode {
   const der = encode(
     sequence(
       ...rdns.map(

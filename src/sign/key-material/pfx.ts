@@ -1,6 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { child, children, decodeRequired, explicit, octets, oid } from '../../asn1/ber-fields.js';
-import { encodedBytes, StructureError, type AsnBlock } from '../../asn1/decode.js';
+import {
+  child,
+  children,
+  decodeRequired,
+  encoded,
+  explicit,
+  octets,
+  oid,
+} from '../../asn1/ber-fields.js';
+import { StructureError, type AsnBlock } from '../../asn1/decode.js';
 import { readHeader } from '../../asn1/der-reader.js';
 import { TAG } from '../../asn1/tags.js';
 import {
@@ -184,7 +192,7 @@ function readSafeContents(
     const bagId = oid(child(bag, 0, 'SafeBag'), 'SafeBag type');
     const value = explicit(child(bag, 1, 'SafeBag'), 0, 'SafeBag value');
     if (bagId === OIDS.keyBag) {
-      contents.privateKeys.push(Buffer.from(encodedBytes(value)));
+      contents.privateKeys.push(Buffer.from(encoded(value)));
     } else if (bagId === OIDS.shroudedKeyBag) {
       const algorithm = child(value, 0, 'EncryptedPrivateKeyInfo');
       const encrypted = octets(child(value, 1, 'EncryptedPrivateKeyInfo'), 'encrypted key');
@@ -198,7 +206,7 @@ function readSafeContents(
       );
     } else if (bagId === OIDS.safeContentsBag) {
       if (depth >= MAX_NESTING) throw new StructureError('SafeContents are nested too deeply');
-      readSafeContents(encodedBytes(value), password, contents, depth + 1, macVerified);
+      readSafeContents(encoded(value), password, contents, depth + 1, macVerified);
     }
     // CRL and secret bags carry nothing signing needs.
   }
