@@ -40749,8 +40749,8 @@ function timeStampingEkuProblem(tsa) {
 
 // EXTERNAL MODULE: ./node_modules/asn1js/build/index.js + 12 modules
 var build = __nccwpck_require__(91603);
-// EXTERNAL MODULE: ./src/asn1/decode.ts
-var decode = __nccwpck_require__(52647);
+// EXTERNAL MODULE: ./src/asn1/decode.ts + 1 modules
+var decode = __nccwpck_require__(38137);
 ;// CONCATENATED MODULE: ./src/timestamp/response.ts
 
 
@@ -42126,6 +42126,10 @@ function decodeRequired(bytes, what) {
         throw new decode/* StructureError */.QX(`${what} is not valid ASN.1`);
     return decoded.block;
 }
+/** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */
+function encoded(block) {
+    return Uint8Array.from(block.valueBeforeDecodeView);
+}
 /** Children of a SEQUENCE/SET or of a constructed context tag; `what` names it in errors. */
 function children(block, what) {
     const value = block?.valueBlock?.value;
@@ -42726,7 +42730,7 @@ function readSafeContents(bytes, password, contents, depth, macVerified) {
         const bagId = oid(child(bag, 0, 'SafeBag'), 'SafeBag type');
         const value = explicit(child(bag, 1, 'SafeBag'), 0, 'SafeBag value');
         if (bagId === OIDS.keyBag) {
-            contents.privateKeys.push(Buffer.from((0,decode/* encodedBytes */.wV)(value)));
+            contents.privateKeys.push(Buffer.from(encoded(value)));
         }
         else if (bagId === OIDS.shroudedKeyBag) {
             const algorithm = child(value, 0, 'EncryptedPrivateKeyInfo');
@@ -42744,7 +42748,7 @@ function readSafeContents(bytes, password, contents, depth, macVerified) {
         else if (bagId === OIDS.safeContentsBag) {
             if (depth >= MAX_NESTING)
                 throw new decode/* StructureError */.QX('SafeContents are nested too deeply');
-            readSafeContents((0,decode/* encodedBytes */.wV)(value), password, contents, depth + 1, macVerified);
+            readSafeContents(encoded(value), password, contents, depth + 1, macVerified);
         }
         // CRL and secret bags carry nothing signing needs.
     }
@@ -47167,168 +47171,336 @@ function concat(parts) {
 
 /***/ }),
 
-/***/ 52647:
+/***/ 38137:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Aw: () => (/* binding */ isUniversal),
-/* harmony export */   C0: () => (/* binding */ decodeBer),
-/* harmony export */   HW: () => (/* binding */ readExtensions),
-/* harmony export */   IY: () => (/* binding */ decodeDer),
-/* harmony export */   LU: () => (/* binding */ childrenOf),
-/* harmony export */   QX: () => (/* binding */ StructureError),
-/* harmony export */   WI: () => (/* binding */ readIntegerBytes),
-/* harmony export */   Ze: () => (/* binding */ readBitString),
-/* harmony export */   a7: () => (/* binding */ readSmallEnumerated),
-/* harmony export */   ae: () => (/* binding */ ASN1JS_CLASS),
-/* harmony export */   fM: () => (/* binding */ readOid),
-/* harmony export */   gb: () => (/* binding */ isContextTag),
-/* harmony export */   iG: () => (/* binding */ isNullOrAbsentParameters),
-/* harmony export */   ih: () => (/* binding */ readSmallInteger),
-/* harmony export */   jN: () => (/* binding */ expectUniversal),
-/* harmony export */   nD: () => (/* binding */ readOctetString),
-/* harmony export */   ne: () => (/* binding */ primitiveContent),
-/* harmony export */   wV: () => (/* binding */ encodedBytes)
-/* harmony export */ });
-/* unused harmony export BER_BUDGET */
-/* harmony import */ var asn1js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(91603);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(30351);
-/* harmony import */ var _der_reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(79272);
-/* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(28228);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ae: () => (/* binding */ ASN1JS_CLASS),
+  QX: () => (/* binding */ StructureError),
+  LU: () => (/* binding */ childrenOf),
+  C0: () => (/* binding */ decodeBer),
+  IY: () => (/* reexport */ decodeDer),
+  wV: () => (/* binding */ encodedBytes),
+  jN: () => (/* binding */ expectUniversal),
+  Gf: () => (/* binding */ integerValue),
+  gb: () => (/* binding */ isContextTag),
+  iG: () => (/* binding */ isNullOrAbsentParameters),
+  Aw: () => (/* binding */ isUniversal),
+  ne: () => (/* binding */ primitiveContent),
+  Ze: () => (/* binding */ readBitString),
+  HW: () => (/* binding */ readExtensions),
+  WI: () => (/* binding */ readIntegerBytes),
+  nD: () => (/* binding */ readOctetString),
+  fM: () => (/* binding */ readOid),
+  a7: () => (/* binding */ readSmallEnumerated),
+  ih: () => (/* binding */ readSmallInteger)
+});
+
+// UNUSED EXPORTS: BER_BUDGET
+
+// EXTERNAL MODULE: ./node_modules/asn1js/build/index.js + 12 modules
+var build = __nccwpck_require__(91603);
+// EXTERNAL MODULE: ./src/limits.ts
+var limits = __nccwpck_require__(30351);
+// EXTERNAL MODULE: ./src/asn1/bytes.ts
+var bytes = __nccwpck_require__(9390);
+// EXTERNAL MODULE: ./src/asn1/der-reader.ts
+var der_reader = __nccwpck_require__(79272);
+// EXTERNAL MODULE: ./src/asn1/tags.ts
+var tags = __nccwpck_require__(28228);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(83916);
+;// CONCATENATED MODULE: ./src/asn1/der-tree.ts
 
 
 
 
 
 /**
- * asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. It also
- * tries, by default, to decode the contents of every primitive OCTET STRING and BIT STRING as
- * nested ASN.1 (signature values, public keys, extension values, digests): no reader here uses
- * those guesses (`childrenOf` reads constructed elements only; nested values are decoded on
- * purpose where they are wanted), and they were most of the time spent verifying a batch.
+ * asn1js's limits as `decodeDer` always set them: its nesting depth and element budget, and no
+ * guessing at ASN.1 inside primitive OCTET STRINGs and BIT STRINGs (nested values are decoded on
+ * purpose where they are wanted).
  */
 const DECODE_OPTIONS = {
-    maxDepth: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxAsn1Depth,
-    maxNodes: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxAsn1Elements,
+    maxDepth: limits/* LIMITS */.b.maxAsn1Depth,
+    maxNodes: limits/* LIMITS */.b.maxAsn1Elements,
     parseEmbedded: false,
 };
-/** asn1js budgets for `decodeBer`, named by what is decoded. */
-const BER_BUDGET = {
-    pkcs12: { maxDepth: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxAsn1Depth, maxNodes: _limits_js__WEBPACK_IMPORTED_MODULE_1__/* .LIMITS */ .b.maxPkcs12Asn1Elements },
-    /** asn1js's own defaults, which the TimeStampResp reader has always had. */
-    timestampResponse: { maxDepth: 100, maxNodes: 10_000 },
-};
+/** asn1js's default limit on one element's content length, which `decodeDer` never raised. */
+const ASN1JS_MAX_CONTENT_LENGTH = 16 * 1024 * 1024;
 /**
- * Decodes one complete element that must span all of `bytes` (see `decodeDer` above). Anything
- * else (empty input, a decoding error, trailing bytes, an exception from deep inside asn1js)
- * throws `code`.
+ * Decodes one complete element that must span all of `bytes` (see above). Anything else (empty
+ * input, a malformed element, trailing bytes) throws `code`.
  */
 function decodeDer(bytes, what, code = 'NU3003') {
-    const fail = (why, cause) => new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu(code, `The ${what} cannot be decoded: ${why}.`, { cause });
+    const fail = (why, cause) => new errors/* NupkgSigningError */.Zu(code, `The ${what} cannot be decoded: ${why}.`, { cause });
     if (bytes.byteLength === 0)
         throw fail('it is empty');
     // asn1js accepts a child element that runs past its parent's end, or an empty INTEGER or OID;
     // .NET's decoder refuses both.
-    const misnested = (0,_der_reader_js__WEBPACK_IMPORTED_MODULE_2__/* .findMisnestedElement */ .GX)(bytes, DECODE_OPTIONS.maxDepth);
+    const misnested = (0,der_reader/* findMisnestedElement */.GX)(bytes, DECODE_OPTIONS.maxDepth);
     if (misnested !== undefined)
         throw fail(`the element at byte ${misnested} is malformed (it overruns its parent or has an impossible length)`);
+    const walk = { bytes, nodes: 0, unusual: bytes.byteLength > ASN1JS_MAX_CONTENT_LENGTH };
+    const [walked] = buildNodes(walk, 0, bytes.byteLength, 0, 1);
+    const root = walk.unusual ? decodeWithAsn1js(bytes, fail) : walked;
+    if (root.end !== bytes.byteLength)
+        throw fail(`${bytes.byteLength - root.end} bytes follow the encoded element`);
+    return root;
+}
+/**
+ * Up to `max` elements from `at` to `limit`, at nesting `depth` (the root is 0). The walker's
+ * nesting check has passed, so every element down to the depth limit reads.
+ */
+function buildNodes(walk, at, limit, depth, max) {
+    const { bytes } = walk;
+    const nodes = [];
+    while (at < limit && nodes.length < max && !walk.unusual) {
+        const element = (0,der_reader/* readElement */.RN)(bytes, at, limit);
+        if (!element) {
+            walk.unusual = true;
+            break;
+        }
+        walk.nodes += element.indefinite ? 2 : 1;
+        if (walk.nodes > DECODE_OPTIONS.maxNodes)
+            walk.unusual = true;
+        const contentEnd = element.indefinite ? element.end - 2 : element.end;
+        let children = [];
+        if ((0,tags/* isConstructed */.nI)(element.tag)) {
+            if (!CONSTRUCTED_NATIVE.has(element.tag))
+                walk.unusual = true;
+            // asn1js refuses children past its depth limit (the walker checked no deeper).
+            if (element.start < element.end && depth >= DECODE_OPTIONS.maxDepth)
+                walk.unusual = true;
+            if (!walk.unusual)
+                children = buildNodes(walk, element.start, contentEnd, depth + 1, Infinity);
+        }
+        else if (!primitiveJudgedHere(bytes, element.tag, element.start, contentEnd)) {
+            if (!asn1jsAcceptsLeaf(bytes.subarray(element.offset, element.end)))
+                walk.unusual = true;
+        }
+        nodes.push({
+            tag: element.tag,
+            source: bytes,
+            offset: element.offset,
+            start: element.start,
+            contentEnd,
+            end: element.end,
+            children,
+        });
+        at = element.end;
+    }
+    return nodes;
+}
+/** Constructed identifiers asn1js reads as a plain list of children: SEQUENCE, SET, `[n]`. */
+const CONSTRUCTED_NATIVE = new Set([
+    tags/* TAG */.Dk.sequence,
+    tags/* TAG */.Dk.set,
+    ...Array.from({ length: 31 }, (_, n) => (0,tags/* contextTag */.qA)(n, true)),
+]);
+/**
+ * asn1js turns string and UTCTime contents into text with one `String.fromCharCode` call, which
+ * throws past some hundred thousand octets; below this length it never fails.
+ */
+const SHORT_TEXT = 1024;
+/**
+ * Whether a primitive is one asn1js accepts, known without asking it: contents it never refuses
+ * (given the walker's length rules: BOOLEAN of one octet, INTEGER of at least one, NULL of none;
+ * short text, including a UTCTime it cannot parse), an OID whose last subidentifier is complete
+ * (X.690 §8.19.2), a BIT STRING with at most 7 unused bits. False means: ask asn1js.
+ */
+function primitiveJudgedHere(bytes, identifier, start, end) {
+    if ((0,tags/* tagClass */.Zk)(identifier) === tags/* TAG_CLASS */.QV.context)
+        return true;
+    switch (identifier) {
+        case tags/* TAG */.Dk.boolean:
+        case tags/* TAG */.Dk.integer:
+        case tags/* TAG */.Dk.octetString:
+        case tags/* TAG */.Dk.null:
+            return true;
+        case tags/* TAG */.Dk.objectIdentifier:
+            return (bytes[end - 1] & 0x80) === 0 && end > start;
+        case tags/* TAG */.Dk.bitString:
+            return end === start || bytes[start] <= 7;
+        case tags/* TAG */.Dk.utf8String:
+        case tags/* TAG */.Dk.printableString:
+        case tags/* TAG */.Dk.ia5String:
+        case tags/* TAG */.Dk.utcTime:
+            return end - start <= SHORT_TEXT;
+        default:
+            return false;
+    }
+}
+/** Whether asn1js decodes one primitive element (strings, times, BIT STRING …) without error. */
+function asn1jsAcceptsLeaf(element) {
+    if ((0,tags/* tagClass */.Zk)(element[0]) !== tags/* TAG_CLASS */.QV.universal)
+        return false;
+    try {
+        const decoded = build/* fromBER */.mH(element, DECODE_OPTIONS);
+        return decoded.offset === element.byteLength;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The whole input as asn1js reads it, refused in the words `decodeDer` has always used, its
+ * elements turned into `DerNode`s over the same bytes.
+ */
+function decodeWithAsn1js(bytes, fail) {
     let decoded;
     try {
-        decoded = asn1js__WEBPACK_IMPORTED_MODULE_4__/* .fromBER */ .mH(bytes, DECODE_OPTIONS);
+        decoded = build/* fromBER */.mH(bytes, DECODE_OPTIONS);
     }
     catch (error) {
-        throw fail((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error), error);
+        throw fail((0,errors/* describeError */.Uc)(error), error);
     }
     // asn1js reports failure through offset -1 rather than by throwing.
     if (decoded.offset === -1)
         throw fail(decoded.result.error || 'malformed ASN.1');
-    if (decoded.offset !== bytes.byteLength) {
-        throw fail(`${bytes.byteLength - decoded.offset} bytes follow the encoded element`);
-    }
-    return decoded.result;
+    // asn1js decodes a copy whose first byte is the root's: offsets are relative to the root.
+    const base = decoded.result.valueBeforeDecodeView.byteOffset;
+    return nodeOfBlock(bytes, base, decoded.result);
 }
+/** A DerNode over the bytes an asn1js block was decoded from, children as asn1js lists them. */
+function nodeOfBlock(bytes, base, block) {
+    const view = block.valueBeforeDecodeView;
+    const offset = view.byteOffset - base;
+    const end = offset + view.byteLength;
+    const start = offset + block.idBlock.blockLength + block.lenBlock.blockLength;
+    const value = block.valueBlock.value;
+    const children = Array.isArray(value) && block.idBlock.isConstructed
+        ? value.map((child) => nodeOfBlock(bytes, base, child))
+        : [];
+    return {
+        tag: bytes[offset],
+        source: bytes,
+        offset,
+        start,
+        contentEnd: block.lenBlock.isIndefiniteForm ? end - 2 : end,
+        end,
+        children,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/asn1/decode.ts
+
+
+
+
+
+
+/** asn1js budgets for `decodeBer`, named by what is decoded. */
+const BER_BUDGET = {
+    pkcs12: { maxDepth: limits/* LIMITS */.b.maxAsn1Depth, maxNodes: limits/* LIMITS */.b.maxPkcs12Asn1Elements },
+    /** asn1js's own defaults, which the TimeStampResp reader has always had. */
+    timestampResponse: { maxDepth: 100, maxNodes: 10_000 },
+};
 /** The first element of `bytes` as asn1js reads BER, or undefined when it does not decode. */
 function decodeBer(bytes, budget) {
     let decoded;
     try {
-        decoded = asn1js__WEBPACK_IMPORTED_MODULE_4__/* .fromBER */ .mH(bytes, BER_BUDGET[budget]);
+        decoded = build/* fromBER */.mH(bytes, BER_BUDGET[budget]);
     }
     catch {
         return undefined;
     }
     return decoded.offset === -1 ? undefined : { block: decoded.result, end: decoded.offset };
 }
-/** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */
-function encodedBytes(block) {
-    return Uint8Array.from(block.valueBeforeDecodeView);
+/** The exact bytes (tag, length and contents) the element was decoded from, as a fresh copy. */
+function encodedBytes(node) {
+    return node.source.slice(node.offset, node.end);
 }
-/** The child elements of a constructed block (empty for primitives). */
-function childrenOf(block) {
-    const value = block.valueBlock.value;
-    return Array.isArray(value) && block.idBlock.isConstructed ? value : [];
+/** The child elements of a constructed element (empty for primitives). */
+function childrenOf(node) {
+    return node.children;
 }
-/** asn1js numbers the classes 1 (universal) to 4 (private). */
+/** asn1js numbers the classes 1 (universal) to 4 (private); `decodeBer` blocks carry them. */
 const ASN1JS_CLASS = { universal: 1, context: 3 };
 /**
- * Whether the block is universal with the tag number of `identifier` (a TAG value). The
- * constructed bit is not compared: BER allows constructed strings, and asn1js checks it for the
- * types it knows.
+ * Whether the element is universal with the tag number of `identifier` (a TAG value). The
+ * constructed bit is not compared: BER allows constructed strings, and the decoder judges it for
+ * the types it knows.
  */
-function isUniversal(block, identifier) {
-    return (block?.idBlock.tagClass === ASN1JS_CLASS.universal &&
-        block.idBlock.tagNumber === (0,_tags_js__WEBPACK_IMPORTED_MODULE_3__/* .tagNumber */ .az)(identifier));
+function isUniversal(node, identifier) {
+    return (node !== undefined &&
+        (0,tags/* tagClass */.Zk)(node.tag) === tags/* TAG_CLASS */.QV.universal &&
+        (0,tags/* tagNumber */.az)(node.tag) === (0,tags/* tagNumber */.az)(identifier));
 }
-/** Whether the block is context-specific `[n]`, constructed or not. */
-function isContextTag(block, n) {
-    return block?.idBlock.tagClass === ASN1JS_CLASS.context && block.idBlock.tagNumber === n;
+/** Whether the element is context-specific `[n]`, constructed or not. */
+function isContextTag(node, n) {
+    return (node !== undefined && (0,tags/* tagClass */.Zk)(node.tag) === tags/* TAG_CLASS */.QV.context && (0,tags/* tagNumber */.az)(node.tag) === n);
 }
 /** Thrown by the readers below; callers catch it and rethrow with their own code and wording. */
 class StructureError extends Error {
 }
-function expectUniversal(block, identifier, what) {
-    if (!block || !isUniversal(block, identifier))
+function expectUniversal(node, identifier, what) {
+    if (!node || !isUniversal(node, identifier))
         throw new StructureError(`${what} is missing or has the wrong type`);
-    return block;
+    return node;
 }
-function readOid(block, what) {
-    const oid = expectUniversal(block, _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TAG */ .Dk.objectIdentifier, what);
-    return oid.valueBlock.toString();
+/** OBJECT IDENTIFIER in dotted form; arcs wider than 49 bits are left to asn1js (see `oidText`). */
+function readOid(node, what) {
+    const oid = expectUniversal(node, tags/* TAG */.Dk.objectIdentifier, what);
+    return (0,der_reader/* oidText */.ch)(oid.source.subarray(oid.start, oid.contentEnd)) ?? asn1jsOidText(oid);
+}
+function asn1jsOidText(oid) {
+    const decoded = build/* fromBER */.mH(encodedBytes(oid));
+    if (!(decoded.result instanceof build/* ObjectIdentifier */.dS))
+        throw new StructureError('an OBJECT IDENTIFIER does not decode');
+    return decoded.result.valueBlock.toString();
 }
 /** INTEGER content octets exactly as encoded (serial numbers are compared byte for byte). */
-function readIntegerBytes(block, what) {
-    const integer = expectUniversal(block, _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TAG */ .Dk.integer, what);
-    // X.690 §8.3.1: an INTEGER has at least one content octet. asn1js accepts `02 00`; .NET's
-    // AsnReader does not, so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
-    if (integer.valueBlock.valueHexView.byteLength === 0)
+function readIntegerBytes(node, what) {
+    const integer = expectUniversal(node, tags/* TAG */.Dk.integer, what);
+    // X.690 §8.3.1: an INTEGER has at least one content octet. .NET's AsnReader refuses `02 00`,
+    // so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
+    if (integer.contentEnd === integer.start)
         throw new StructureError(`${what} is an INTEGER without content octets`);
-    return Uint8Array.from(integer.valueBlock.valueHexView);
+    return primitiveContent(integer);
 }
-function readSmallInteger(block, what) {
-    const integer = expectUniversal(block, _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TAG */ .Dk.integer, what);
-    if (integer.valueBlock.valueHexView.byteLength > 6)
+function readSmallInteger(node, what) {
+    const integer = expectUniversal(node, tags/* TAG */.Dk.integer, what);
+    if (integer.contentEnd - integer.start > 6)
         throw new StructureError(`${what} is too large`);
-    return integer.valueBlock.valueDec;
+    return integerValue(integer);
+}
+/**
+ * The number an INTEGER or ENUMERATED holds as the checks have always read it (asn1js's
+ * `valueDec`): two's complement up to three octets, and 0 from four octets on.
+ */
+function integerValue(node) {
+    const content = primitiveContent(node);
+    if (content.length === 0 || content.length >= 4)
+        return 0;
+    let value = content[0] >= 0x80 ? -1 : 0;
+    for (const octet of content)
+        value = value * 256 + octet;
+    return value;
 }
 /** OCTET STRING contents; a BER constructed string is concatenated. */
-function readOctetString(block, what) {
-    const octets = expectUniversal(block, _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TAG */ .Dk.octetString, what);
-    return new Uint8Array(octets.getValue());
+function readOctetString(node, what) {
+    const octets = expectUniversal(node, tags/* TAG */.Dk.octetString, what);
+    if (!(0,tags/* isConstructed */.nI)(octets.tag))
+        return primitiveContent(octets);
+    return (0,bytes/* concat */.xW)(octets.children.map((segment) => readOctetString(segment, what)));
 }
 /** BIT STRING contents without the leading unused-bits octet. */
-function readBitString(block) {
-    if (!isUniversal(block, _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TAG */ .Dk.bitString) || !block)
+function readBitString(node) {
+    if (!isUniversal(node, tags/* TAG */.Dk.bitString) || !node)
         throw new StructureError('expected a BIT STRING');
-    return primitiveContent(block).subarray(1);
+    return primitiveContent(node).subarray(1);
 }
 /**
  * An ENUMERATED of one content octet (OCSPResponseStatus, CRLReason); undefined for a longer
  * one, which no value we read needs.
  */
-function readSmallEnumerated(block, what) {
-    if (!block || !isUniversal(block, _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TAG */ .Dk.enumerated))
+function readSmallEnumerated(node, what) {
+    if (!node || !isUniversal(node, tags/* TAG */.Dk.enumerated))
         throw new StructureError(`${what} is not an ENUMERATED`);
-    const content = primitiveContent(block);
+    const content = primitiveContent(node);
     return content.length === 1 ? content[0] : undefined;
 }
 /**
@@ -47340,7 +47512,7 @@ function readExtensions(list) {
         return [];
     return childrenOf(list).map((extension) => {
         const [id, second, third] = childrenOf(extension);
-        const hasCritical = isUniversal(second, _tags_js__WEBPACK_IMPORTED_MODULE_3__/* .TAG */ .Dk.boolean);
+        const hasCritical = isUniversal(second, tags/* TAG */.Dk.boolean);
         const critical = hasCritical && second !== undefined && primitiveContent(second)[0] !== 0;
         return {
             oid: readOid(id, 'extnID'),
@@ -47349,15 +47521,11 @@ function readExtensions(list) {
         };
     });
 }
-/**
- * The content octets of a primitive element with any tag, cut from its original encoding
- * (asn1js's own value views differ per type: BIT STRING drops the unused-bits octet).
- */
-function primitiveContent(block) {
-    if (block.idBlock.isConstructed)
+/** The content octets of a primitive element with any tag, as a fresh copy. */
+function primitiveContent(node) {
+    if ((0,tags/* isConstructed */.nI)(node.tag))
         throw new StructureError('expected a primitive element');
-    const headerLength = block.idBlock.blockLength + block.lenBlock.blockLength;
-    return Uint8Array.from(block.valueBeforeDecodeView.subarray(headerLength));
+    return node.source.slice(node.start, node.contentEnd);
 }
 /** AlgorithmIdentifier parameters that are absent or an explicit NULL (`05 00`), as .NET requires. */
 function isNullOrAbsentParameters(parameters) {
@@ -47377,6 +47545,7 @@ function isNullOrAbsentParameters(parameters) {
 /* harmony export */   RN: () => (/* binding */ readElement),
 /* harmony export */   Y_: () => (/* binding */ children),
 /* harmony export */   ay: () => (/* binding */ readHeader),
+/* harmony export */   ch: () => (/* binding */ oidText),
 /* harmony export */   yi: () => (/* binding */ expectTag),
 /* harmony export */   zd: () => (/* binding */ readSingle)
 /* harmony export */ });
@@ -47548,8 +47717,39 @@ function expectTag(tlv, tag, what) {
     }
     return tlv;
 }
-/** Decodes an OBJECT IDENTIFIER element to dotted form (asn1js knows the arc encoding). */
+/**
+ * OBJECT IDENTIFIER content octets in dotted form (X.690 §8.19); undefined when empty, when the
+ * last subidentifier is cut, or when one is wider than 49 bits (no real OID is): callers then
+ * ask asn1js, whose verdict and text (hex for such arcs) the checks have always used.
+ */
+function oidText(content) {
+    const arcs = [];
+    let value = 0;
+    let groups = 0;
+    for (const octet of content) {
+        value = value * 128 + (octet & 0x7f);
+        if (++groups > 7)
+            return undefined;
+        if (octet & 0x80)
+            continue;
+        if (arcs.length > 0)
+            arcs.push(String(value));
+        else if (value < 40)
+            arcs.push('0', String(value));
+        else if (value < 80)
+            arcs.push('1', String(value - 40));
+        else
+            arcs.push('2', String(value - 80));
+        value = 0;
+        groups = 0;
+    }
+    return groups === 0 && arcs.length > 0 ? arcs.join('.') : undefined;
+}
+/** Decodes an OBJECT IDENTIFIER element to dotted form. */
 function readObjectIdentifier(tlv) {
+    const text = tlv.tag === _tags_js__WEBPACK_IMPORTED_MODULE_2__/* .TAG */ .Dk.objectIdentifier ? oidText(tlv.content) : undefined;
+    if (text !== undefined)
+        return text;
     const decoded = asn1js__WEBPACK_IMPORTED_MODULE_3__/* .fromBER */ .mH(Uint8Array.from(tlv.bytes));
     if (decoded.offset === -1 || !(decoded.result instanceof asn1js__WEBPACK_IMPORTED_MODULE_3__/* .ObjectIdentifier */ .dS)) {
         throw malformed('an OBJECT IDENTIFIER does not decode');
@@ -47720,11 +47920,13 @@ function describeMissingUsage(usages, wanted) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Dk: () => (/* binding */ TAG),
 /* harmony export */   IY: () => (/* binding */ isHighTagNumber),
+/* harmony export */   QV: () => (/* binding */ TAG_CLASS),
+/* harmony export */   Zk: () => (/* binding */ tagClass),
 /* harmony export */   az: () => (/* binding */ tagNumber),
 /* harmony export */   nI: () => (/* binding */ isConstructed),
 /* harmony export */   qA: () => (/* binding */ contextTag)
 /* harmony export */ });
-/* unused harmony exports TAG_CLASS, CONSTRUCTED, tagClass */
+/* unused harmony export CONSTRUCTED */
 /**
  * ASN.1 identifier octets (ITU-T X.690 §8.1.2), the one tag table of the project. Every structure
  * we read or write uses low-tag-number form, so one octet names a tag: class (top two bits),
@@ -47740,6 +47942,7 @@ const TAG = {
     objectIdentifier: 0x06,
     enumerated: 0x0a,
     utf8String: 0x0c,
+    printableString: 0x13,
     ia5String: 0x16,
     utcTime: 0x17,
     generalizedTime: 0x18,
@@ -47786,7 +47989,7 @@ function contextTag(n, constructed) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   a: () => (/* binding */ readTime)
 /* harmony export */ });
-/* harmony import */ var _decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52647);
+/* harmony import */ var _decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38137);
 /* harmony import */ var _tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28228);
 
 
@@ -48084,7 +48287,7 @@ function isoDate(date) {
 /* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61028);
 /* harmony import */ var _signature_attributes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49305);
 /* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9390);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(38137);
 /* harmony import */ var _asn1_encode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(53903);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4508);
 /* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(28228);
@@ -48205,11 +48408,13 @@ function pssParameters(parameters) {
             const inner = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(field)[0];
             if (!inner)
                 continue;
-            if (field.idBlock.tagNumber === 0) {
+            if ((0,_asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__/* .tagNumber */ .az)(field.tag) === 0) {
                 hash = DIGESTS[(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(inner)[0], 'PSS hash algorithm')] ?? '';
             }
-            else if (field.idBlock.tagNumber === 2) {
-                saltLength = Number(inner.valueBlock.valueDec);
+            else if ((0,_asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__/* .tagNumber */ .az)(field.tag) === 2) {
+                // Only an INTEGER (or ENUMERATED) has a value; anything else is no salt length.
+                const numeric = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(inner, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TAG */ .Dk.integer) || (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(inner, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__/* .TAG */ .Dk.enumerated);
+                saltLength = numeric ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .integerValue */ .Gf)(inner) : NaN;
             }
         }
     }
@@ -48289,224 +48494,10 @@ function tokenSigningCertificateProblem(token, tsa) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  br: () => (/* binding */ digest),
-  w2: () => (/* binding */ getPkijs)
+  br: () => (/* binding */ digest)
 });
 
-// UNUSED EXPORTS: toArrayBuffer
-
-// NAMESPACE OBJECT: ./node_modules/pkijs/build/index.js
-var build_namespaceObject = {};
-__nccwpck_require__.r(build_namespaceObject);
-__nccwpck_require__.d(build_namespaceObject, {
-  AbstractCryptoEngine: () => (AbstractCryptoEngine),
-  AccessDescription: () => (AccessDescription),
-  Accuracy: () => (Accuracy),
-  AlgorithmIdentifier: () => (AlgorithmIdentifier),
-  AltName: () => (AltName),
-  ArgumentError: () => (ArgumentError),
-  AsnError: () => (AsnError),
-  AttCertValidityPeriod: () => (AttCertValidityPeriod),
-  Attribute: () => (Attribute),
-  AttributeCertificateInfoV1: () => (AttributeCertificateInfoV1),
-  AttributeCertificateInfoV2: () => (AttributeCertificateInfoV2),
-  AttributeCertificateV1: () => (AttributeCertificateV1),
-  AttributeCertificateV2: () => (AttributeCertificateV2),
-  AttributeTypeAndValue: () => (AttributeTypeAndValue),
-  AuthenticatedSafe: () => (AuthenticatedSafe),
-  AuthorityKeyIdentifier: () => (AuthorityKeyIdentifier),
-  BasicConstraints: () => (BasicConstraints),
-  BasicOCSPResponse: () => (BasicOCSPResponse),
-  CAVersion: () => (CAVersion),
-  CRLBag: () => (CRLBag),
-  CRLDistributionPoints: () => (CRLDistributionPoints),
-  CertBag: () => (CertBag),
-  CertID: () => (CertID),
-  Certificate: () => (Certificate),
-  CertificateChainValidationEngine: () => (CertificateChainValidationEngine),
-  CertificatePolicies: () => (CertificatePolicies),
-  CertificateRevocationList: () => (CertificateRevocationList),
-  CertificateSet: () => (CertificateSet),
-  CertificateTemplate: () => (CertificateTemplate),
-  CertificationRequest: () => (CertificationRequest),
-  ChainValidationCode: () => (ChainValidationCode),
-  ChainValidationError: () => (ChainValidationError),
-  ContentInfo: () => (ContentInfo),
-  CryptoEngine: () => (CryptoEngine),
-  DigestInfo: () => (DigestInfo),
-  DistributionPoint: () => (DistributionPoint),
-  ECCCMSSharedInfo: () => (ECCCMSSharedInfo),
-  ECNamedCurves: () => (ECNamedCurves),
-  ECPrivateKey: () => (ECPrivateKey),
-  ECPublicKey: () => (ECPublicKey),
-  EncapsulatedContentInfo: () => (EncapsulatedContentInfo),
-  EncryptedContentInfo: () => (EncryptedContentInfo),
-  EncryptedData: () => (EncryptedData),
-  EnvelopedData: () => (EnvelopedData),
-  ExtKeyUsage: () => (ExtKeyUsage),
-  Extension: () => (Extension),
-  ExtensionValueFactory: () => (ExtensionValueFactory),
-  Extensions: () => (Extensions),
-  GeneralName: () => (GeneralName),
-  GeneralNames: () => (GeneralNames),
-  GeneralSubtree: () => (GeneralSubtree),
-  HASHED_MESSAGE: () => (HASHED_MESSAGE),
-  HASH_ALGORITHM: () => (HASH_ALGORITHM),
-  Holder: () => (Holder),
-  InfoAccess: () => (InfoAccess),
-  IssuerAndSerialNumber: () => (IssuerAndSerialNumber),
-  IssuerSerial: () => (IssuerSerial),
-  IssuingDistributionPoint: () => (IssuingDistributionPoint),
-  KEKIdentifier: () => (KEKIdentifier),
-  KEKRecipientInfo: () => (KEKRecipientInfo),
-  KeyAgreeRecipientIdentifier: () => (KeyAgreeRecipientIdentifier),
-  KeyAgreeRecipientInfo: () => (KeyAgreeRecipientInfo),
-  KeyBag: () => (KeyBag),
-  KeyTransRecipientInfo: () => (KeyTransRecipientInfo),
-  MICROS: () => (MICROS),
-  MILLIS: () => (MILLIS),
-  MacData: () => (MacData),
-  MessageImprint: () => (MessageImprint),
-  NameConstraints: () => (NameConstraints),
-  OCSPRequest: () => (OCSPRequest),
-  OCSPResponse: () => (OCSPResponse),
-  ObjectDigestInfo: () => (ObjectDigestInfo),
-  OriginatorIdentifierOrKey: () => (OriginatorIdentifierOrKey),
-  OriginatorInfo: () => (OriginatorInfo),
-  OriginatorPublicKey: () => (OriginatorPublicKey),
-  OtherCertificateFormat: () => (OtherCertificateFormat),
-  OtherKeyAttribute: () => (OtherKeyAttribute),
-  OtherPrimeInfo: () => (OtherPrimeInfo),
-  OtherRecipientInfo: () => (OtherRecipientInfo),
-  OtherRevocationInfoFormat: () => (OtherRevocationInfoFormat),
-  PBES2Params: () => (PBES2Params),
-  PBKDF2Params: () => (PBKDF2Params),
-  PFX: () => (PFX),
-  PKCS8ShroudedKeyBag: () => (PKCS8ShroudedKeyBag),
-  PKIStatus: () => (PKIStatus),
-  PKIStatusInfo: () => (PKIStatusInfo),
-  POLICY_IDENTIFIER: () => (POLICY_IDENTIFIER),
-  POLICY_QUALIFIERS: () => (POLICY_QUALIFIERS),
-  ParameterError: () => (ParameterError),
-  PasswordRecipientinfo: () => (PasswordRecipientinfo),
-  PkiObject: () => (PkiObject),
-  PolicyConstraints: () => (PolicyConstraints),
-  PolicyInformation: () => (PolicyInformation),
-  PolicyMapping: () => (PolicyMapping),
-  PolicyMappings: () => (PolicyMappings),
-  PolicyQualifierInfo: () => (PolicyQualifierInfo),
-  PrivateKeyInfo: () => (PrivateKeyInfo),
-  PrivateKeyUsagePeriod: () => (PrivateKeyUsagePeriod),
-  PublicKeyInfo: () => (PublicKeyInfo),
-  QCStatement: () => (QCStatement),
-  QCStatements: () => (QCStatements),
-  RDN: () => (RDN),
-  RSAESOAEPParams: () => (RSAESOAEPParams),
-  RSAPrivateKey: () => (RSAPrivateKey),
-  RSAPublicKey: () => (RSAPublicKey),
-  RSASSAPSSParams: () => (RSASSAPSSParams),
-  RecipientEncryptedKey: () => (RecipientEncryptedKey),
-  RecipientEncryptedKeys: () => (RecipientEncryptedKeys),
-  RecipientIdentifier: () => (RecipientIdentifier),
-  RecipientInfo: () => (RecipientInfo),
-  RecipientKeyIdentifier: () => (RecipientKeyIdentifier),
-  RelativeDistinguishedNames: () => (RelativeDistinguishedNames),
-  Request: () => (Request),
-  ResponseBytes: () => (ResponseBytes),
-  ResponseData: () => (ResponseData),
-  RevocationInfoChoices: () => (RevocationInfoChoices),
-  RevokedCertificate: () => (RevokedCertificate),
-  SECONDS: () => (SECONDS),
-  SafeBag: () => (SafeBag),
-  SafeBagValueFactory: () => (SafeBagValueFactory),
-  SafeContents: () => (SafeContents),
-  SecretBag: () => (SecretBag),
-  Signature: () => (Signature),
-  SignedAndUnsignedAttributes: () => (SignedAndUnsignedAttributes),
-  SignedCertificateTimestamp: () => (SignedCertificateTimestamp),
-  SignedCertificateTimestampList: () => (SignedCertificateTimestampList),
-  SignedData: () => (SignedData),
-  SignedDataVerifyError: () => (SignedDataVerifyError),
-  SignerInfo: () => (SignerInfo),
-  SingleResponse: () => (SingleResponse),
-  SubjectDirectoryAttributes: () => (SubjectDirectoryAttributes),
-  TBSRequest: () => (TBSRequest),
-  TSTInfo: () => (TSTInfo),
-  TYPE: () => (TYPE),
-  TYPE_AND_VALUES: () => (TYPE_AND_VALUES),
-  Time: () => (Time),
-  TimeStampReq: () => (TimeStampReq),
-  TimeStampResp: () => (TimeStampResp),
-  TimeType: () => (TimeType),
-  V2Form: () => (V2Form),
-  VALUE: () => (VALUE),
-  VALUE_BEFORE_DECODE: () => (VALUE_BEFORE_DECODE),
-  checkCA: () => (checkCA),
-  createCMSECDSASignature: () => (createCMSECDSASignature),
-  createECDSASignatureFromCMS: () => (createECDSASignatureFromCMS),
-  engine: () => (engine),
-  getAlgorithmByOID: () => (getAlgorithmByOID),
-  getAlgorithmParameters: () => (getAlgorithmParameters),
-  getCrypto: () => (getCrypto),
-  getEngine: () => (getEngine),
-  getHashAlgorithm: () => (getHashAlgorithm),
-  getOIDByAlgorithm: () => (getOIDByAlgorithm),
-  getRandomValues: () => (getRandomValues),
-  id_AnyPolicy: () => (id_AnyPolicy),
-  id_AuthorityInfoAccess: () => (id_AuthorityInfoAccess),
-  id_AuthorityKeyIdentifier: () => (id_AuthorityKeyIdentifier),
-  id_BaseCRLNumber: () => (id_BaseCRLNumber),
-  id_BasicConstraints: () => (id_BasicConstraints),
-  id_CRLBag_X509CRL: () => (id_CRLBag_X509CRL),
-  id_CRLDistributionPoints: () => (id_CRLDistributionPoints),
-  id_CRLNumber: () => (id_CRLNumber),
-  id_CRLReason: () => (id_CRLReason),
-  id_CertBag_AttributeCertificate: () => (id_CertBag_AttributeCertificate),
-  id_CertBag_SDSICertificate: () => (id_CertBag_SDSICertificate),
-  id_CertBag_X509Certificate: () => (id_CertBag_X509Certificate),
-  id_CertificateIssuer: () => (id_CertificateIssuer),
-  id_CertificatePolicies: () => (id_CertificatePolicies),
-  id_ContentType_Data: () => (id_ContentType_Data),
-  id_ContentType_EncryptedData: () => (id_ContentType_EncryptedData),
-  id_ContentType_EnvelopedData: () => (id_ContentType_EnvelopedData),
-  id_ContentType_SignedData: () => (id_ContentType_SignedData),
-  id_ExtKeyUsage: () => (id_ExtKeyUsage),
-  id_FreshestCRL: () => (id_FreshestCRL),
-  id_InhibitAnyPolicy: () => (id_InhibitAnyPolicy),
-  id_InvalidityDate: () => (id_InvalidityDate),
-  id_IssuerAltName: () => (id_IssuerAltName),
-  id_IssuingDistributionPoint: () => (id_IssuingDistributionPoint),
-  id_KeyUsage: () => (id_KeyUsage),
-  id_MicrosoftAppPolicies: () => (id_MicrosoftAppPolicies),
-  id_MicrosoftCaVersion: () => (id_MicrosoftCaVersion),
-  id_MicrosoftCertTemplateV1: () => (id_MicrosoftCertTemplateV1),
-  id_MicrosoftCertTemplateV2: () => (id_MicrosoftCertTemplateV2),
-  id_MicrosoftPrevCaCertHash: () => (id_MicrosoftPrevCaCertHash),
-  id_NameConstraints: () => (id_NameConstraints),
-  id_PKIX_OCSP_Basic: () => (id_PKIX_OCSP_Basic),
-  id_PolicyConstraints: () => (id_PolicyConstraints),
-  id_PolicyMappings: () => (id_PolicyMappings),
-  id_PrivateKeyUsagePeriod: () => (id_PrivateKeyUsagePeriod),
-  id_QCStatements: () => (id_QCStatements),
-  id_SignedCertificateTimestampList: () => (id_SignedCertificateTimestampList),
-  id_SubjectAltName: () => (id_SubjectAltName),
-  id_SubjectDirectoryAttributes: () => (id_SubjectDirectoryAttributes),
-  id_SubjectInfoAccess: () => (id_SubjectInfoAccess),
-  id_SubjectKeyIdentifier: () => (id_SubjectKeyIdentifier),
-  id_ad: () => (id_ad),
-  id_ad_caIssuers: () => (id_ad_caIssuers),
-  id_ad_ocsp: () => (id_ad_ocsp),
-  id_eContentType_TSTInfo: () => (id_eContentType_TSTInfo),
-  id_pkix: () => (id_pkix),
-  id_sha1: () => (id_sha1),
-  id_sha256: () => (id_sha256),
-  id_sha384: () => (id_sha384),
-  id_sha512: () => (id_sha512),
-  kdf: () => (kdf),
-  setEngine: () => (setEngine),
-  stringPrep: () => (stringPrep),
-  verifySCTsForCertificate: () => (verifySCTsForCertificate)
-});
+// UNUSED EXPORTS: getPkijs, toArrayBuffer
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
@@ -53026,10 +53017,10 @@ const id_CertBag_SDSICertificate = "1.2.840.113549.1.9.22.2";
 const id_CertBag_AttributeCertificate = "1.2.840.113549.1.9.22.3";
 const id_CRLBag_X509CRL = "1.2.840.113549.1.9.23.1";
 const id_pkix = "1.3.6.1.5.5.7";
-const id_ad = `${id_pkix}.48`;
-const id_PKIX_OCSP_Basic = `${id_ad}.1.1`;
-const id_ad_caIssuers = `${id_ad}.2`;
-const id_ad_ocsp = `${id_ad}.1`;
+const id_ad = (/* unused pure expression or super */ null && (`${id_pkix}.48`));
+const id_PKIX_OCSP_Basic = (/* unused pure expression or super */ null && (`${id_ad}.1.1`));
+const id_ad_caIssuers = (/* unused pure expression or super */ null && (`${id_ad}.2`));
+const id_ad_ocsp = (/* unused pure expression or super */ null && (`${id_ad}.1`));
 const id_sha1 = "1.3.14.3.2.26";
 const id_sha256 = "2.16.840.1.101.3.4.2.1";
 const id_sha384 = "2.16.840.1.101.3.4.2.2";
@@ -57921,20 +57912,20 @@ function hasConstructedTag(value, tagClass, tagNumber) {
 }
 function readCertificateTBS(certificate) {
 	const encoded = certificate.tbsView.byteLength ? certificate.tbsView : new Uint8Array(certificate.encodeTBS().toBER(false));
-	const decoded = build/* fromBER */.mH(encoded);
+	const decoded = asn1js.fromBER(encoded);
 	if (decoded.offset !== encoded.byteLength || !hasConstructedTag(decoded.result, 1, 16)) throw new Error("Invalid certificate TBS encoding");
 	const tbsSchema = Certificate.schema().valueBlock.value[0];
-	if (!build/* compareSchema */.FL(decoded.result, decoded.result, tbsSchema).verified) throw new Error("Invalid certificate TBS encoding");
+	if (!asn1js.compareSchema(decoded.result, decoded.result, tbsSchema).verified) throw new Error("Invalid certificate TBS encoding");
 	return decoded.result;
 }
 function encodeConstructedValue(schema, children) {
-	const container = new build/* Constructed */.BL({ idBlock: {
+	const container = new asn1js.Constructed({ idBlock: {
 		tagClass: schema.idBlock.tagClass,
 		tagNumber: schema.idBlock.tagNumber
 	} });
-	const content = bytes_exports.concat(children);
+	const content = bytes.concat(children);
 	container.lenBlock.length = content.byteLength;
-	return bytes_exports.concat(container.idBlock.toBER(false), container.lenBlock.toBER(false), content);
+	return bytes.concat(container.idBlock.toBER(false), container.lenBlock.toBER(false), content);
 }
 function readExtensionField(schema) {
 	const field = schema.valueBlock.value.find((value) => hasConstructedTag(value, 3, 3));
@@ -57949,7 +57940,7 @@ function isSCTExtension(extension) {
 	if (!hasConstructedTag(extension, 1, 16)) return false;
 	const oid = extension.valueBlock.value[0];
 	if (!oid || oid.idBlock.tagClass !== 1 || oid.idBlock.tagNumber !== 6 || oid.idBlock.isConstructed) return false;
-	return bytes_exports.equal(oid.valueBlock.toBER(false), SCT_EXTENSION_OID);
+	return bytes.equal(oid.valueBlock.toBER(false), SCT_EXTENSION_OID);
 }
 function readSCTList(extensions) {
 	let timestamps;
@@ -57978,7 +57969,7 @@ function preparePreCert(certificate) {
 }
 async function verifySCTsForCertificate(certificate, issuerCertificate, logs, index = -1, crypto = getCrypto(true)) {
 	const { tbs, timestamps: parsedValue } = preparePreCert(certificate);
-	const stream = new SeqStream();
+	const stream = new bs.SeqStream();
 	const issuerId = await crypto.digest({ name: "SHA-256" }, new Uint8Array(issuerCertificate.subjectPublicKeyInfo.toSchema().toBER(false)));
 	stream.appendView(new Uint8Array(issuerId));
 	stream.appendUint24(tbs.byteLength);
@@ -66721,7 +66712,7 @@ setEngine('nodeEngine', new CryptoEngine({
     crypto: external_node_crypto_.webcrypto,
 }));
 function getPkijs() {
-    return build_namespaceObject;
+    return pkijs;
 }
 function digest(algorithm, data) {
     return (0,external_node_crypto_.createHash)(algorithm).update(data).digest();
@@ -70592,8 +70583,8 @@ async function fetchRevocationData(url, request, timeoutMs) {
 
 // EXTERNAL MODULE: ./src/http/url.ts
 var http_url = __nccwpck_require__(6697);
-// EXTERNAL MODULE: ./src/asn1/decode.ts
-var decode = __nccwpck_require__(52647);
+// EXTERNAL MODULE: ./src/asn1/decode.ts + 1 modules
+var decode = __nccwpck_require__(38137);
 ;// CONCATENATED MODULE: ./src/revocation/locations.ts
 
 
@@ -71486,7 +71477,7 @@ function resolveRevocationMode(requested, environment = process.env) {
 /* harmony export */   pk: () => (/* binding */ readReason)
 /* harmony export */ });
 /* unused harmony exports REVOCATION_REASONS, reasonFromCode */
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38137);
 /* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28228);
 
 
@@ -72214,9 +72205,6 @@ function parsePrimarySignature(bytes) {
     return {
         der: parts.der,
         contentType: parts.contentType,
-        get signedData() {
-            return parts.signedData;
-        },
         eContentType: parts.eContentType,
         content: parts.eContent,
         certificates: parts.certificates,
@@ -72627,8 +72615,8 @@ function selfIssuedMessage(finding, role, stage) {
 var src_crypto = __nccwpck_require__(61028);
 // EXTERNAL MODULE: ./src/asn1/bytes.ts
 var bytes = __nccwpck_require__(9390);
-// EXTERNAL MODULE: ./src/asn1/decode.ts
-var asn1_decode = __nccwpck_require__(52647);
+// EXTERNAL MODULE: ./src/asn1/decode.ts + 1 modules
+var asn1_decode = __nccwpck_require__(38137);
 // EXTERNAL MODULE: ./src/hash-algorithms.ts
 var hash_algorithms = __nccwpck_require__(77686);
 ;// CONCATENATED MODULE: ./src/verify/checks/signature-attributes.ts
@@ -73998,8 +73986,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(83916);
-// EXTERNAL MODULE: ./src/asn1/decode.ts
-var decode = __nccwpck_require__(52647);
+// EXTERNAL MODULE: ./src/asn1/decode.ts + 1 modules
+var decode = __nccwpck_require__(38137);
 // EXTERNAL MODULE: ./src/asn1/time.ts
 var time = __nccwpck_require__(99820);
 // EXTERNAL MODULE: ./src/asn1/tags.ts
@@ -74073,7 +74061,7 @@ function readOptionalIssuerSerial(block, extraFields) {
     if (!(0,decode/* isUniversal */.Aw)(names, tags/* TAG */.Dk.sequence) || !names)
         throw new decode/* StructureError */.QX('issuer is not GeneralNames');
     const generalNames = (0,decode/* childrenOf */.LU)(names).map((name) => {
-        const tag = name.idBlock.tagNumber;
+        const tag = (0,tags/* tagNumber */.az)(name.tag);
         const nameDer = (0,decode/* isContextTag */.gb)(name, 4) ? (0,decode/* childrenOf */.LU)(name)[0] : undefined;
         return nameDer
             ? { tag, der: (0,decode/* encodedBytes */.wV)(name), nameDer: (0,decode/* encodedBytes */.wV)(nameDer) }
@@ -74219,7 +74207,7 @@ function decodeNuGetPackageOwners(value, code = 'NU3000') {
 /* harmony import */ var _fingerprint_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(62659);
 /* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(30351);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(38137);
 /* harmony import */ var _asn1_time_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(99820);
 /* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(28228);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4508);
@@ -74416,7 +74404,7 @@ function toPem(der) {
 /* harmony export */   KJ: () => (/* binding */ commonNameOf),
 /* harmony export */   Z5: () => (/* binding */ readNameAttributes)
 /* harmony export */ });
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(38137);
 /* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9390);
 /* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28228);
 
@@ -74492,10 +74480,10 @@ function quoteIfNeeded(value) {
 function attributeValueText(value) {
     if (!value)
         return '';
-    if (value.idBlock.tagClass !== _asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__/* .ASN1JS_CLASS */ .ae.universal || value.idBlock.isConstructed)
+    if ((0,_asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .tagClass */ .Zk)(value.tag) !== _asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .TAG_CLASS */ .QV.universal || (0,_asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .isConstructed */ .nI)(value.tag))
         return `#${(0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_2__/* .toHex */ .nj)((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__/* .encodedBytes */ .wV)(value))}`;
     const content = Buffer.from((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_0__/* .primitiveContent */ .ne)(value));
-    switch (value.idBlock.tagNumber) {
+    switch ((0,_asn1_tags_js__WEBPACK_IMPORTED_MODULE_1__/* .tagNumber */ .az)(value.tag)) {
         case 12: // UTF8String
             return content.toString('utf8');
         case 18: // NumericString
@@ -74624,16 +74612,14 @@ function truncate(text) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   f: () => (/* binding */ readSignedData)
 /* harmony export */ });
-/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(61028);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
-/* harmony import */ var _attributes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49305);
-/* harmony import */ var _certificate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(56209);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(52647);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(28228);
-/* harmony import */ var _asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(79272);
-/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4508);
-/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(30351);
-
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _attributes_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(49305);
+/* harmony import */ var _certificate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(56209);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(38137);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(28228);
+/* harmony import */ var _asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(79272);
+/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4508);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(30351);
 
 
 
@@ -74644,138 +74630,132 @@ function truncate(text) {
 
 /** Decodes `bytes` as ContentInfo/SignedData. Anything malformed is NU3003. */
 function readSignedData(bytes, what) {
-    // Checked before decoding: asn1js needs minutes for a 4 MiB set of thousands of certificates.
+    // Checked before decoding, so the limit holds before any decoding cost does.
     const certificateCount = countCertificates(bytes);
-    if (certificateCount > _limits_js__WEBPACK_IMPORTED_MODULE_8__/* .LIMITS */ .b.maxCertificates)
+    if (certificateCount > _limits_js__WEBPACK_IMPORTED_MODULE_7__/* .LIMITS */ .b.maxCertificates)
         throw tooManyCertificates(certificateCount);
     // A timestamp token inside a signature was decoded with it (see decodedAttributeValue).
-    const root = (0,_attributes_js__WEBPACK_IMPORTED_MODULE_2__/* .decodedAttributeValue */ .Uh)(bytes) ?? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeDer */ .IY)(bytes, what);
+    const root = (0,_attributes_js__WEBPACK_IMPORTED_MODULE_1__/* .decodedAttributeValue */ .Uh)(bytes) ?? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(bytes, what);
     try {
         return readParts(root, bytes);
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu)
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu)
             throw error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu('NU3003', `The ${what} cannot be decoded: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error)}.`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NU3003', `The ${what} cannot be decoded: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeError */ .Uc)(error)}.`, {
             cause: error,
         });
     }
 }
 function readParts(root, bytes) {
     // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
-    const [typeBlock, wrapper, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(root);
-    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(root, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) || extra)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('it is not a CMS ContentInfo');
-    const contentType = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOid */ .fM)(typeBlock, 'contentType');
-    if (contentType !== _asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__/* .OID */ .Vx.signedData) {
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX(`its content type is ${contentType}, not signedData (${_asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__/* .OID */ .Vx.signedData})`);
+    const [typeBlock, wrapper, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(root);
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(root, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) || extra)
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('it is not a CMS ContentInfo');
+    const contentType = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(typeBlock, 'contentType');
+    if (contentType !== _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.signedData) {
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX(`its content type is ${contentType}, not signedData (${_asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.signedData})`);
     }
-    const [signedDataBlock, extraContent] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(wrapper, 0) && wrapper ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(wrapper) : [];
-    if (!signedDataBlock || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(signedDataBlock, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence)) {
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('the SignedData content is missing');
+    const [signedDataBlock, extraContent] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(wrapper, 0) && wrapper ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(wrapper) : [];
+    if (!signedDataBlock || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(signedDataBlock, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence)) {
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('the SignedData content is missing');
     }
     if (extraContent)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('the ContentInfo content holds more than one element');
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('the ContentInfo content holds more than one element');
     // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo,
     //   certificates [0] IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
     // Read in order, each optional field at most once and nothing after signerInfos, as .NET's
     // generated SignedDataAsn decoder does: a swapped, repeated or missing field is NU3003.
-    const fields = [...(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(signedDataBlock)];
+    const fields = [...(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(signedDataBlock)];
     const next = () => fields.shift();
-    (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readSmallInteger */ .ih)(next(), 'SignedData version');
+    (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readSmallInteger */ .ih)(next(), 'SignedData version');
     const digestAlgorithms = next();
-    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(digestAlgorithms, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.set) || !digestAlgorithms)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('SignedData digestAlgorithms is not a SET');
-    (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(digestAlgorithms).forEach((algorithm) => readAlgorithmIdentifier(algorithm));
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(digestAlgorithms, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.set) || !digestAlgorithms)
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('SignedData digestAlgorithms is not a SET');
+    (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(digestAlgorithms).forEach((algorithm) => readAlgorithmIdentifier(algorithm));
     const { eContentType, eContent } = readEncapsulatedContentInfo(next());
-    const certificateSet = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(fields[0], 0) ? next() : undefined;
-    const revocationSet = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(fields[0], 1) ? next() : undefined;
+    const certificateSet = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(fields[0], 0) ? next() : undefined;
+    const revocationSet = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(fields[0], 1) ? next() : undefined;
     const signerInfos = next();
-    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(signerInfos, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.set) || !signerInfos)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('SignedData signerInfos is missing or not a SET');
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(signerInfos, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.set) || !signerInfos)
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('SignedData signerInfos is missing or not a SET');
     if (fields.length > 0)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('SignedData has fields after signerInfos');
-    const choices = certificateSet ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(certificateSet) : [];
-    if (choices.length > _limits_js__WEBPACK_IMPORTED_MODULE_8__/* .LIMITS */ .b.maxCertificates)
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('SignedData has fields after signerInfos');
+    const choices = certificateSet ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(certificateSet) : [];
+    if (choices.length > _limits_js__WEBPACK_IMPORTED_MODULE_7__/* .LIMITS */ .b.maxCertificates)
         throw tooManyCertificates(choices.length);
     choices.forEach(checkCertificateChoice);
     if (revocationSet)
-        (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(revocationSet).forEach(checkRevocationInfoChoice);
+        (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(revocationSet).forEach(checkRevocationInfoChoice);
     const certificates = choices
-        .filter((choice) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence))
-        .map(_certificate_js__WEBPACK_IMPORTED_MODULE_3__/* .certificateFromBlock */ .di);
-    let pkijsView;
+        .filter((choice) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence))
+        .map(_certificate_js__WEBPACK_IMPORTED_MODULE_2__/* .certificateFromBlock */ .di);
     return {
         der: Uint8Array.from(bytes),
         contentType,
-        // Built on first use: constructing pkijs objects costs more than our own parse.
-        get signedData() {
-            pkijsView ??= new ((0,_crypto_js__WEBPACK_IMPORTED_MODULE_0__/* .getPkijs */ .w2)().SignedData)({ schema: signedDataBlock });
-            return pkijsView;
-        },
         eContentType,
         eContent,
         certificates,
-        signerInfoBlocks: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(signerInfos),
+        signerInfoBlocks: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(signerInfos),
     };
 }
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
 function readAlgorithmIdentifier(block) {
-    const [oid, , extra] = block && (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(block) : [];
+    const [oid, , extra] = block && (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(block) : [];
     if (extra)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('an AlgorithmIdentifier has elements after its parameters');
-    return (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOid */ .fM)(oid, 'AlgorithmIdentifier algorithm');
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('an AlgorithmIdentifier has elements after its parameters');
+    return (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(oid, 'AlgorithmIdentifier algorithm');
 }
 /** EncapsulatedContentInfo ::= SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }. */
 function readEncapsulatedContentInfo(block) {
-    if (!block || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence))
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('SignedData encapContentInfo is not a SEQUENCE');
-    const [typeBlock, wrapper, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(block);
-    if (extra || (wrapper && !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(wrapper, 0)))
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('encapContentInfo has unexpected elements');
-    const eContentType = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOid */ .fM)(typeBlock, 'eContentType');
+    if (!block || !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence))
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('SignedData encapContentInfo is not a SEQUENCE');
+    const [typeBlock, wrapper, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(block);
+    if (extra || (wrapper && !(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(wrapper, 0)))
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('encapContentInfo has unexpected elements');
+    const eContentType = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(typeBlock, 'eContentType');
     if (!wrapper)
         return { eContentType, eContent: undefined };
-    const [content, extraContent] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(wrapper);
+    const [content, extraContent] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(wrapper);
     if (!content || extraContent)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('eContent [0] must hold exactly one element');
-    return { eContentType, eContent: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOctetString */ .nD)(content, 'eContent') };
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('eContent [0] must hold exactly one element');
+    return { eContentType, eContent: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOctetString */ .nD)(content, 'eContent') };
 }
 /**
  * CertificateChoices (RFC 5652 §10.2.2): a Certificate (SEQUENCE) or one of the context tags
  * [0] to [3]. .NET's decoder refuses any other tag; only Certificates are used.
  */
 function checkCertificateChoice(choice) {
-    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence))
+    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence))
         return;
-    if ([0, 1, 2, 3].some((tag) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(choice, tag)))
+    if ([0, 1, 2, 3].some((tag) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(choice, tag)))
         return;
-    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('the certificate set holds an element that is not a CertificateChoice');
+    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('the certificate set holds an element that is not a CertificateChoice');
 }
 /** RevocationInfoChoice (RFC 5652 §10.2.1): a CertificateList (SEQUENCE) or other [1]. */
 function checkRevocationInfoChoice(choice) {
-    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) || (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(choice, 1))
+    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(choice, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) || (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(choice, 1))
         return;
-    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('the crls set holds an element that is not a RevocationInfoChoice');
+    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('the crls set holds an element that is not a RevocationInfoChoice');
 }
 function tooManyCertificates(count) {
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu('NUPKG004', `The signature holds ${count} certificates, over the limit of ${_limits_js__WEBPACK_IMPORTED_MODULE_8__/* .LIMITS */ .b.maxCertificates}.`);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .NupkgSigningError */ .Zu('NUPKG004', `The signature holds ${count} certificates, over the limit of ${_limits_js__WEBPACK_IMPORTED_MODULE_7__/* .LIMITS */ .b.maxCertificates}.`);
 }
 /**
  * Counts the elements of SignedData.certificates by reading DER headers only (no decoding), so
- * the limit holds before asn1js's cost does. Returns 0 when the layout is not the expected one:
+ * the limit holds before the decoding cost does. Returns 0 when the layout is not the expected one:
  * the full decode then reports the problem.
  */
 function countCertificates(bytes) {
-    const root = (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .readElement */ .RN)(bytes, 0, bytes.byteLength);
-    const wrapper = root ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .childElements */ .AR)(bytes, root, 2)[1] : undefined;
-    const signedData = wrapper ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .childElements */ .AR)(bytes, wrapper, 1)[0] : undefined;
+    const root = (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .readElement */ .RN)(bytes, 0, bytes.byteLength);
+    const wrapper = root ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .childElements */ .AR)(bytes, root, 2)[1] : undefined;
+    const signedData = wrapper ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .childElements */ .AR)(bytes, wrapper, 1)[0] : undefined;
     const certificateSet = signedData
-        ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .childElements */ .AR)(bytes, signedData, 6)
+        ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .childElements */ .AR)(bytes, signedData, 6)
             .slice(3)
             .find((field) => field.tag === 0xa0)
         : undefined;
-    return certificateSet ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_6__/* .childElements */ .AR)(bytes, certificateSet).length : 0;
+    return certificateSet ? (0,_asn1_der_reader_js__WEBPACK_IMPORTED_MODULE_5__/* .childElements */ .AR)(bytes, certificateSet).length : 0;
 }
 
 
@@ -74791,15 +74771,13 @@ function countCertificates(bytes) {
 /* unused harmony export signatureTypeOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _crypto_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(61028);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
-/* harmony import */ var _attributes_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(49305);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(52647);
-/* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9390);
-/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(28228);
-/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4508);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(51286);
-
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(83916);
+/* harmony import */ var _attributes_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(49305);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(38137);
+/* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9390);
+/* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(28228);
+/* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4508);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(51286);
 
 
 
@@ -74813,7 +74791,7 @@ function countCertificates(bytes) {
  * read from a signature's attributes was decoded with it and is not decoded again.
  */
 function parseSignerInfo(der) {
-    return signerInfoFromBlock((0,_attributes_js__WEBPACK_IMPORTED_MODULE_3__/* .decodedAttributeValue */ .Uh)(der) ?? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeDer */ .IY)(der, 'SignerInfo'));
+    return signerInfoFromBlock((0,_attributes_js__WEBPACK_IMPORTED_MODULE_2__/* .decodedAttributeValue */ .Uh)(der) ?? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(der, 'SignerInfo'));
 }
 function signerInfoFromBlock(block) {
     let view;
@@ -74821,94 +74799,78 @@ function signerInfoFromBlock(block) {
         view = readSignerInfo(block);
     }
     catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NupkgSigningError */ .Zu)
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu)
             throw error;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NupkgSigningError */ .Zu('NU3003', `A SignerInfo cannot be decoded: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(error)}.`, {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu('NU3003', `A SignerInfo cannot be decoded: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeError */ .Uc)(error)}.`, {
             cause: error,
         });
     }
-    // Not a spread: that would run the lazy `pkijs` getter, which throws a plain Error on
-    // structures our reader accepts but pkijs's schema does not (found by fuzzing, issue #8).
-    return Object.defineProperty(view, 'signatureType', {
-        value: signatureTypeOf(view.signedAttributes),
-        enumerable: true,
-    });
+    return { ...view, signatureType: signatureTypeOf(view.signedAttributes) };
 }
 /**
  * SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, signedAttrs [0] IMPLICIT OPTIONAL,
  * signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL }
  */
 function readSignerInfo(block) {
-    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence))
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('SignerInfo is not a SEQUENCE');
-    const fields = [...(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(block)];
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence))
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('SignerInfo is not a SEQUENCE');
+    const fields = [...(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(block)];
     const next = () => fields.shift();
-    const version = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readSmallInteger */ .ih)(next(), 'version');
+    const version = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readSmallInteger */ .ih)(next(), 'version');
     const sid = readSignerIdentifier(next());
     const digestAlgorithm = readAlgorithm(next(), 'digestAlgorithm');
-    const signedAttrs = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(fields[0], 0) ? next() : undefined;
+    const signedAttrs = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(fields[0], 0) ? next() : undefined;
     const signatureAlgorithm = readAlgorithm(next(), 'signatureAlgorithm');
-    const signatureValue = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOctetString */ .nD)(next(), 'signature');
-    const unsignedAttrs = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(fields[0], 1) ? next() : undefined;
+    const signatureValue = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOctetString */ .nD)(next(), 'signature');
+    const unsignedAttrs = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(fields[0], 1) ? next() : undefined;
     if (fields.length > 0)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('unexpected fields after the signature');
-    let pkijsView;
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('unexpected fields after the signature');
     return {
-        der: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .encodedBytes */ .wV)(block),
+        der: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(block),
         version,
         sid,
         digestAlgorithmOid: digestAlgorithm.oid,
         signatureAlgorithmOid: signatureAlgorithm.oid,
         signatureAlgorithmParameters: signatureAlgorithm.parameters,
         signatureValue,
-        signedAttributes: signedAttrs ? (0,_attributes_js__WEBPACK_IMPORTED_MODULE_3__/* .readAttributes */ .wb)(signedAttrs) : [],
-        signedAttributesDer: signedAttrs ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .encodedBytes */ .wV)(signedAttrs) : undefined,
-        unsignedAttributes: unsignedAttrs ? (0,_attributes_js__WEBPACK_IMPORTED_MODULE_3__/* .readAttributes */ .wb)(unsignedAttrs) : [],
-        // Built on first use: constructing pkijs objects costs more than our own parse.
-        get pkijs() {
-            try {
-                pkijsView ??= new ((0,_crypto_js__WEBPACK_IMPORTED_MODULE_1__/* .getPkijs */ .w2)().SignerInfo)({ schema: block });
-            }
-            catch (error) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NupkgSigningError */ .Zu('NU3003', `A SignerInfo cannot be decoded: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .describeError */ .Uc)(error)}.`, { cause: error });
-            }
-            return pkijsView;
-        },
+        signedAttributes: signedAttrs ? (0,_attributes_js__WEBPACK_IMPORTED_MODULE_2__/* .readAttributes */ .wb)(signedAttrs) : [],
+        signedAttributesDer: signedAttrs ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(signedAttrs) : undefined,
+        unsignedAttributes: unsignedAttrs ? (0,_attributes_js__WEBPACK_IMPORTED_MODULE_2__/* .readAttributes */ .wb)(unsignedAttrs) : [],
         findSignerCertificate(certificates) {
             return certificates.find((certificate) => identifies(sid, certificate));
         },
     };
 }
 function readAlgorithm(block, what) {
-    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) || !block)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX(`${what} is not an AlgorithmIdentifier`);
-    const [oid, parameters, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(block);
+    if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) || !block)
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX(`${what} is not an AlgorithmIdentifier`);
+    const [oid, parameters, extra] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(block);
     // AlgorithmIdentifier ::= SEQUENCE { algorithm, parameters ANY OPTIONAL }: .NET's decoder
     // refuses anything after the parameters (NU3003); found by fuzzing, issue #8.
     if (extra)
-        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX(`${what} has elements after its parameters`);
-    return { oid: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOid */ .fM)(oid, what), parameters: parameters ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .encodedBytes */ .wV)(parameters) : undefined };
+        throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX(`${what} has elements after its parameters`);
+    return { oid: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOid */ .fM)(oid, what), parameters: parameters ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(parameters) : undefined };
 }
 function readSignerIdentifier(block) {
     // subjectKeyIdentifier [0] IMPLICIT OCTET STRING; BER may split it into a constructed string.
-    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isContextTag */ .gb)(block, 0) && block) {
-        const keyIdentifier = block.idBlock.isConstructed
-            ? Buffer.concat((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(block).map((part) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readOctetString */ .nD)(part, 'subjectKeyIdentifier')))
-            : (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .primitiveContent */ .ne)(block);
+    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isContextTag */ .gb)(block, 0) && block) {
+        const keyIdentifier = (0,_asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .isConstructed */ .nI)(block.tag)
+            ? Buffer.concat((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(block).map((part) => (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readOctetString */ .nD)(part, 'subjectKeyIdentifier')))
+            : (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveContent */ .ne)(block);
         return { kind: 'subjectKeyIdentifier', keyIdentifier: Uint8Array.from(keyIdentifier) };
     }
-    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) && block) {
-        const [issuer, serial] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(block);
-        if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .isUniversal */ .Aw)(issuer, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_5__/* .TAG */ .Dk.sequence) || !issuer)
-            throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('sid issuer is not a Name');
+    if ((0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(block, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) && block) {
+        const [issuer, serial] = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(block);
+        if (!(0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .isUniversal */ .Aw)(issuer, _asn1_tags_js__WEBPACK_IMPORTED_MODULE_4__/* .TAG */ .Dk.sequence) || !issuer)
+            throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('sid issuer is not a Name');
         return {
             kind: 'issuerAndSerialNumber',
-            issuerDer: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .encodedBytes */ .wV)(issuer),
-            issuer: (0,_names_js__WEBPACK_IMPORTED_MODULE_7__/* .formatDistinguishedName */ .D$)((0,_names_js__WEBPACK_IMPORTED_MODULE_7__/* .readNameAttributes */ .Z5)(issuer)),
-            serialNumber: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .readIntegerBytes */ .WI)(serial, 'sid serialNumber'),
+            issuerDer: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .encodedBytes */ .wV)(issuer),
+            issuer: (0,_names_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDistinguishedName */ .D$)((0,_names_js__WEBPACK_IMPORTED_MODULE_6__/* .readNameAttributes */ .Z5)(issuer)),
+            serialNumber: (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .readIntegerBytes */ .WI)(serial, 'sid serialNumber'),
         };
     }
-    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .StructureError */ .QX('sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
+    throw new _asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .StructureError */ .QX('sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
 }
 /**
  * How .NET's certificate finder matches a SignerIdentifier: by the SKI extension value, or (for
@@ -74918,15 +74880,15 @@ function readSignerIdentifier(block) {
 function identifies(sid, certificate) {
     if (sid.kind === 'subjectKeyIdentifier') {
         const ski = certificate.subjectKeyIdentifier ?? computedKeyIdentifier(certificate);
-        return (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__/* .bytesEqual */ .O6)(ski, sid.keyIdentifier);
+        return (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_7__/* .bytesEqual */ .O6)(ski, sid.keyIdentifier);
     }
-    const sameIssuer = (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__/* .bytesEqual */ .O6)(certificate.issuerDer, sid.issuerDer) || certificate.issuer === sid.issuer;
-    return sameIssuer && (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_8__/* .bytesEqual */ .O6)(certificate.serialNumber, sid.serialNumber);
+    const sameIssuer = (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_7__/* .bytesEqual */ .O6)(certificate.issuerDer, sid.issuerDer) || certificate.issuer === sid.issuer;
+    return sameIssuer && (0,_asn1_bytes_js__WEBPACK_IMPORTED_MODULE_7__/* .bytesEqual */ .O6)(certificate.serialNumber, sid.serialNumber);
 }
 function computedKeyIdentifier(certificate) {
-    const spki = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .decodeDer */ .IY)(certificate.subjectPublicKeyInfoDer, 'public key');
-    const bits = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .childrenOf */ .LU)(spki)[1];
-    const key = bits ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_4__/* .primitiveContent */ .ne)(bits).subarray(1) : new Uint8Array();
+    const spki = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeDer */ .IY)(certificate.subjectPublicKeyInfoDer, 'public key');
+    const bits = (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .childrenOf */ .LU)(spki)[1];
+    const key = bits ? (0,_asn1_decode_js__WEBPACK_IMPORTED_MODULE_3__/* .primitiveContent */ .ne)(bits).subarray(1) : new Uint8Array();
     return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha1').update(key).digest();
 }
 /**
@@ -74935,17 +74897,17 @@ function computedKeyIdentifier(certificate) {
  * an error (NU3000).
  */
 function signatureTypeOf(signedAttributes) {
-    const values = (0,_attributes_js__WEBPACK_IMPORTED_MODULE_3__/* .attributesByOid */ .N1)(signedAttributes, _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.commitmentTypeIndication).flatMap((a) => a.values);
+    const values = (0,_attributes_js__WEBPACK_IMPORTED_MODULE_2__/* .attributesByOid */ .N1)(signedAttributes, _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.commitmentTypeIndication).flatMap((a) => a.values);
     const kinds = new Set();
     for (const value of values) {
-        const { commitmentTypeId } = (0,_attributes_js__WEBPACK_IMPORTED_MODULE_3__/* .decodeCommitmentTypeIndication */ .Om)(value);
-        if (commitmentTypeId === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.proofOfOrigin)
+        const { commitmentTypeId } = (0,_attributes_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeCommitmentTypeIndication */ .Om)(value);
+        if (commitmentTypeId === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.proofOfOrigin)
             kinds.add('author');
-        if (commitmentTypeId === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_6__/* .OID */ .Vx.proofOfReceipt)
+        if (commitmentTypeId === _asn1_oids_js__WEBPACK_IMPORTED_MODULE_5__/* .OID */ .Vx.proofOfReceipt)
             kinds.add('repository');
     }
     if (kinds.size > 1) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .NupkgSigningError */ .Zu('NU3000', 'The commitment-type-indication attribute claims both an author (proof of origin) and a repository (proof of receipt) signature.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .NupkgSigningError */ .Zu('NU3000', 'The commitment-type-indication attribute claims both an author (proof of origin) and a repository (proof of receipt) signature.');
     }
     return kinds.values().next().value ?? 'unknown';
 }
@@ -74961,7 +74923,7 @@ function signatureTypeOf(signedAttributes) {
 /* harmony export */ });
 /* unused harmony export parseTstInfo */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38137);
 /* harmony import */ var _asn1_time_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(99820);
 /* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(28228);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4508);
@@ -74992,9 +74954,6 @@ function parseTimestampToken(der) {
     }
     return {
         der: parts.der,
-        get signedData() {
-            return parts.signedData;
-        },
         signer: (0,_signer_info_js__WEBPACK_IMPORTED_MODULE_6__/* .signerInfoFromBlock */ .uu)(parts.signerInfoBlocks[0]),
         certificates: parts.certificates,
         eContentType: parts.eContentType,
@@ -75439,7 +75398,7 @@ function verifySignature(subject, issuer) {
 /* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(30351);
 /* harmony import */ var _signature_certificate_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(56209);
 /* harmony import */ var _asn1_bytes_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9390);
-/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(52647);
+/* harmony import */ var _asn1_decode_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(38137);
 /* harmony import */ var _asn1_tags_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(28228);
 /* harmony import */ var _asn1_oids_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4508);
 /* harmony import */ var _name_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(24983);

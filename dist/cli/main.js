@@ -20444,219 +20444,6 @@ module.exports = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/dra
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// NAMESPACE OBJECT: ./node_modules/pkijs/build/index.js
-var pkijs_build_namespaceObject = {};
-__nccwpck_require__.r(pkijs_build_namespaceObject);
-__nccwpck_require__.d(pkijs_build_namespaceObject, {
-  AbstractCryptoEngine: () => (AbstractCryptoEngine),
-  AccessDescription: () => (AccessDescription),
-  Accuracy: () => (Accuracy),
-  AlgorithmIdentifier: () => (AlgorithmIdentifier),
-  AltName: () => (AltName),
-  ArgumentError: () => (ArgumentError),
-  AsnError: () => (AsnError),
-  AttCertValidityPeriod: () => (AttCertValidityPeriod),
-  Attribute: () => (Attribute),
-  AttributeCertificateInfoV1: () => (AttributeCertificateInfoV1),
-  AttributeCertificateInfoV2: () => (AttributeCertificateInfoV2),
-  AttributeCertificateV1: () => (AttributeCertificateV1),
-  AttributeCertificateV2: () => (AttributeCertificateV2),
-  AttributeTypeAndValue: () => (AttributeTypeAndValue),
-  AuthenticatedSafe: () => (AuthenticatedSafe),
-  AuthorityKeyIdentifier: () => (AuthorityKeyIdentifier),
-  BasicConstraints: () => (BasicConstraints),
-  BasicOCSPResponse: () => (BasicOCSPResponse),
-  CAVersion: () => (CAVersion),
-  CRLBag: () => (CRLBag),
-  CRLDistributionPoints: () => (CRLDistributionPoints),
-  CertBag: () => (CertBag),
-  CertID: () => (CertID),
-  Certificate: () => (Certificate),
-  CertificateChainValidationEngine: () => (CertificateChainValidationEngine),
-  CertificatePolicies: () => (CertificatePolicies),
-  CertificateRevocationList: () => (CertificateRevocationList),
-  CertificateSet: () => (CertificateSet),
-  CertificateTemplate: () => (CertificateTemplate),
-  CertificationRequest: () => (CertificationRequest),
-  ChainValidationCode: () => (ChainValidationCode),
-  ChainValidationError: () => (ChainValidationError),
-  ContentInfo: () => (ContentInfo),
-  CryptoEngine: () => (CryptoEngine),
-  DigestInfo: () => (DigestInfo),
-  DistributionPoint: () => (DistributionPoint),
-  ECCCMSSharedInfo: () => (ECCCMSSharedInfo),
-  ECNamedCurves: () => (ECNamedCurves),
-  ECPrivateKey: () => (ECPrivateKey),
-  ECPublicKey: () => (ECPublicKey),
-  EncapsulatedContentInfo: () => (EncapsulatedContentInfo),
-  EncryptedContentInfo: () => (EncryptedContentInfo),
-  EncryptedData: () => (EncryptedData),
-  EnvelopedData: () => (EnvelopedData),
-  ExtKeyUsage: () => (ExtKeyUsage),
-  Extension: () => (Extension),
-  ExtensionValueFactory: () => (ExtensionValueFactory),
-  Extensions: () => (Extensions),
-  GeneralName: () => (GeneralName),
-  GeneralNames: () => (GeneralNames),
-  GeneralSubtree: () => (GeneralSubtree),
-  HASHED_MESSAGE: () => (HASHED_MESSAGE),
-  HASH_ALGORITHM: () => (HASH_ALGORITHM),
-  Holder: () => (Holder),
-  InfoAccess: () => (InfoAccess),
-  IssuerAndSerialNumber: () => (IssuerAndSerialNumber),
-  IssuerSerial: () => (IssuerSerial),
-  IssuingDistributionPoint: () => (IssuingDistributionPoint),
-  KEKIdentifier: () => (KEKIdentifier),
-  KEKRecipientInfo: () => (KEKRecipientInfo),
-  KeyAgreeRecipientIdentifier: () => (KeyAgreeRecipientIdentifier),
-  KeyAgreeRecipientInfo: () => (KeyAgreeRecipientInfo),
-  KeyBag: () => (KeyBag),
-  KeyTransRecipientInfo: () => (KeyTransRecipientInfo),
-  MICROS: () => (MICROS),
-  MILLIS: () => (MILLIS),
-  MacData: () => (MacData),
-  MessageImprint: () => (MessageImprint),
-  NameConstraints: () => (NameConstraints),
-  OCSPRequest: () => (OCSPRequest),
-  OCSPResponse: () => (OCSPResponse),
-  ObjectDigestInfo: () => (ObjectDigestInfo),
-  OriginatorIdentifierOrKey: () => (OriginatorIdentifierOrKey),
-  OriginatorInfo: () => (OriginatorInfo),
-  OriginatorPublicKey: () => (OriginatorPublicKey),
-  OtherCertificateFormat: () => (OtherCertificateFormat),
-  OtherKeyAttribute: () => (OtherKeyAttribute),
-  OtherPrimeInfo: () => (OtherPrimeInfo),
-  OtherRecipientInfo: () => (OtherRecipientInfo),
-  OtherRevocationInfoFormat: () => (OtherRevocationInfoFormat),
-  PBES2Params: () => (PBES2Params),
-  PBKDF2Params: () => (PBKDF2Params),
-  PFX: () => (PFX),
-  PKCS8ShroudedKeyBag: () => (PKCS8ShroudedKeyBag),
-  PKIStatus: () => (PKIStatus),
-  PKIStatusInfo: () => (PKIStatusInfo),
-  POLICY_IDENTIFIER: () => (POLICY_IDENTIFIER),
-  POLICY_QUALIFIERS: () => (POLICY_QUALIFIERS),
-  ParameterError: () => (ParameterError),
-  PasswordRecipientinfo: () => (PasswordRecipientinfo),
-  PkiObject: () => (PkiObject),
-  PolicyConstraints: () => (PolicyConstraints),
-  PolicyInformation: () => (PolicyInformation),
-  PolicyMapping: () => (PolicyMapping),
-  PolicyMappings: () => (PolicyMappings),
-  PolicyQualifierInfo: () => (PolicyQualifierInfo),
-  PrivateKeyInfo: () => (PrivateKeyInfo),
-  PrivateKeyUsagePeriod: () => (PrivateKeyUsagePeriod),
-  PublicKeyInfo: () => (PublicKeyInfo),
-  QCStatement: () => (QCStatement),
-  QCStatements: () => (QCStatements),
-  RDN: () => (RDN),
-  RSAESOAEPParams: () => (RSAESOAEPParams),
-  RSAPrivateKey: () => (RSAPrivateKey),
-  RSAPublicKey: () => (RSAPublicKey),
-  RSASSAPSSParams: () => (RSASSAPSSParams),
-  RecipientEncryptedKey: () => (RecipientEncryptedKey),
-  RecipientEncryptedKeys: () => (RecipientEncryptedKeys),
-  RecipientIdentifier: () => (RecipientIdentifier),
-  RecipientInfo: () => (RecipientInfo),
-  RecipientKeyIdentifier: () => (RecipientKeyIdentifier),
-  RelativeDistinguishedNames: () => (RelativeDistinguishedNames),
-  Request: () => (Request),
-  ResponseBytes: () => (ResponseBytes),
-  ResponseData: () => (ResponseData),
-  RevocationInfoChoices: () => (RevocationInfoChoices),
-  RevokedCertificate: () => (RevokedCertificate),
-  SECONDS: () => (SECONDS),
-  SafeBag: () => (SafeBag),
-  SafeBagValueFactory: () => (SafeBagValueFactory),
-  SafeContents: () => (SafeContents),
-  SecretBag: () => (SecretBag),
-  Signature: () => (Signature),
-  SignedAndUnsignedAttributes: () => (SignedAndUnsignedAttributes),
-  SignedCertificateTimestamp: () => (SignedCertificateTimestamp),
-  SignedCertificateTimestampList: () => (SignedCertificateTimestampList),
-  SignedData: () => (SignedData),
-  SignedDataVerifyError: () => (SignedDataVerifyError),
-  SignerInfo: () => (SignerInfo),
-  SingleResponse: () => (SingleResponse),
-  SubjectDirectoryAttributes: () => (SubjectDirectoryAttributes),
-  TBSRequest: () => (TBSRequest),
-  TSTInfo: () => (TSTInfo),
-  TYPE: () => (TYPE),
-  TYPE_AND_VALUES: () => (TYPE_AND_VALUES),
-  Time: () => (Time),
-  TimeStampReq: () => (TimeStampReq),
-  TimeStampResp: () => (TimeStampResp),
-  TimeType: () => (TimeType),
-  V2Form: () => (V2Form),
-  VALUE: () => (VALUE),
-  VALUE_BEFORE_DECODE: () => (VALUE_BEFORE_DECODE),
-  checkCA: () => (checkCA),
-  createCMSECDSASignature: () => (createCMSECDSASignature),
-  createECDSASignatureFromCMS: () => (createECDSASignatureFromCMS),
-  engine: () => (engine),
-  getAlgorithmByOID: () => (getAlgorithmByOID),
-  getAlgorithmParameters: () => (getAlgorithmParameters),
-  getCrypto: () => (getCrypto),
-  getEngine: () => (getEngine),
-  getHashAlgorithm: () => (getHashAlgorithm),
-  getOIDByAlgorithm: () => (getOIDByAlgorithm),
-  getRandomValues: () => (getRandomValues),
-  id_AnyPolicy: () => (id_AnyPolicy),
-  id_AuthorityInfoAccess: () => (id_AuthorityInfoAccess),
-  id_AuthorityKeyIdentifier: () => (id_AuthorityKeyIdentifier),
-  id_BaseCRLNumber: () => (id_BaseCRLNumber),
-  id_BasicConstraints: () => (id_BasicConstraints),
-  id_CRLBag_X509CRL: () => (id_CRLBag_X509CRL),
-  id_CRLDistributionPoints: () => (id_CRLDistributionPoints),
-  id_CRLNumber: () => (id_CRLNumber),
-  id_CRLReason: () => (id_CRLReason),
-  id_CertBag_AttributeCertificate: () => (id_CertBag_AttributeCertificate),
-  id_CertBag_SDSICertificate: () => (id_CertBag_SDSICertificate),
-  id_CertBag_X509Certificate: () => (id_CertBag_X509Certificate),
-  id_CertificateIssuer: () => (id_CertificateIssuer),
-  id_CertificatePolicies: () => (id_CertificatePolicies),
-  id_ContentType_Data: () => (id_ContentType_Data),
-  id_ContentType_EncryptedData: () => (id_ContentType_EncryptedData),
-  id_ContentType_EnvelopedData: () => (id_ContentType_EnvelopedData),
-  id_ContentType_SignedData: () => (id_ContentType_SignedData),
-  id_ExtKeyUsage: () => (id_ExtKeyUsage),
-  id_FreshestCRL: () => (id_FreshestCRL),
-  id_InhibitAnyPolicy: () => (id_InhibitAnyPolicy),
-  id_InvalidityDate: () => (id_InvalidityDate),
-  id_IssuerAltName: () => (id_IssuerAltName),
-  id_IssuingDistributionPoint: () => (id_IssuingDistributionPoint),
-  id_KeyUsage: () => (id_KeyUsage),
-  id_MicrosoftAppPolicies: () => (id_MicrosoftAppPolicies),
-  id_MicrosoftCaVersion: () => (id_MicrosoftCaVersion),
-  id_MicrosoftCertTemplateV1: () => (id_MicrosoftCertTemplateV1),
-  id_MicrosoftCertTemplateV2: () => (id_MicrosoftCertTemplateV2),
-  id_MicrosoftPrevCaCertHash: () => (id_MicrosoftPrevCaCertHash),
-  id_NameConstraints: () => (id_NameConstraints),
-  id_PKIX_OCSP_Basic: () => (id_PKIX_OCSP_Basic),
-  id_PolicyConstraints: () => (id_PolicyConstraints),
-  id_PolicyMappings: () => (id_PolicyMappings),
-  id_PrivateKeyUsagePeriod: () => (id_PrivateKeyUsagePeriod),
-  id_QCStatements: () => (id_QCStatements),
-  id_SignedCertificateTimestampList: () => (id_SignedCertificateTimestampList),
-  id_SubjectAltName: () => (id_SubjectAltName),
-  id_SubjectDirectoryAttributes: () => (id_SubjectDirectoryAttributes),
-  id_SubjectInfoAccess: () => (id_SubjectInfoAccess),
-  id_SubjectKeyIdentifier: () => (id_SubjectKeyIdentifier),
-  id_ad: () => (id_ad),
-  id_ad_caIssuers: () => (id_ad_caIssuers),
-  id_ad_ocsp: () => (id_ad_ocsp),
-  id_eContentType_TSTInfo: () => (id_eContentType_TSTInfo),
-  id_pkix: () => (id_pkix),
-  id_sha1: () => (id_sha1),
-  id_sha256: () => (id_sha256),
-  id_sha384: () => (id_sha384),
-  id_sha512: () => (id_sha512),
-  kdf: () => (kdf),
-  setEngine: () => (setEngine),
-  stringPrep: () => (stringPrep),
-  verifySCTsForCertificate: () => (verifySCTsForCertificate)
-});
-
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -26212,6 +25999,20 @@ registerFastParser({
 //#endregion
 
 
+;// CONCATENATED MODULE: ./src/asn1/bytes.ts
+/** Byte helpers every ASN.1 reader and writer uses. */
+function toHex(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        .toString('hex')
+        .toUpperCase();
+}
+function bytesEqual(a, b) {
+    return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
+}
+function bytes_concat(parts) {
+    return Uint8Array.from(Buffer.concat(parts));
+}
+
 ;// CONCATENATED MODULE: ./src/asn1/tags.ts
 /**
  * ASN.1 identifier octets (ITU-T X.690 §8.1.2), the one tag table of the project. Every structure
@@ -26228,6 +26029,7 @@ const tags_TAG = {
     objectIdentifier: 0x06,
     enumerated: 0x0a,
     utf8String: 0x0c,
+    printableString: 0x13,
     ia5String: 0x16,
     utcTime: 0x17,
     generalizedTime: 0x18,
@@ -26429,8 +26231,39 @@ function expectTag(tlv, tag, what) {
     }
     return tlv;
 }
-/** Decodes an OBJECT IDENTIFIER element to dotted form (asn1js knows the arc encoding). */
+/**
+ * OBJECT IDENTIFIER content octets in dotted form (X.690 §8.19); undefined when empty, when the
+ * last subidentifier is cut, or when one is wider than 49 bits (no real OID is): callers then
+ * ask asn1js, whose verdict and text (hex for such arcs) the checks have always used.
+ */
+function oidText(content) {
+    const arcs = [];
+    let value = 0;
+    let groups = 0;
+    for (const octet of content) {
+        value = value * 128 + (octet & 0x7f);
+        if (++groups > 7)
+            return undefined;
+        if (octet & 0x80)
+            continue;
+        if (arcs.length > 0)
+            arcs.push(String(value));
+        else if (value < 40)
+            arcs.push('0', String(value));
+        else if (value < 80)
+            arcs.push('1', String(value - 40));
+        else
+            arcs.push('2', String(value - 80));
+        value = 0;
+        groups = 0;
+    }
+    return groups === 0 && arcs.length > 0 ? arcs.join('.') : undefined;
+}
+/** Decodes an OBJECT IDENTIFIER element to dotted form. */
 function readObjectIdentifier(tlv) {
+    const text = tlv.tag === tags_TAG.objectIdentifier ? oidText(tlv.content) : undefined;
+    if (text !== undefined)
+        return text;
     const decoded = fromBER(Uint8Array.from(tlv.bytes));
     if (decoded.offset === -1 || !(decoded.result instanceof ObjectIdentifier)) {
         throw malformed('an OBJECT IDENTIFIER does not decode');
@@ -26438,34 +26271,27 @@ function readObjectIdentifier(tlv) {
     return decoded.result.valueBlock.toString();
 }
 
-;// CONCATENATED MODULE: ./src/asn1/decode.ts
+;// CONCATENATED MODULE: ./src/asn1/der-tree.ts
 
 
 
 
 
 /**
- * asn1js 4 stops at a nesting depth itself; its element budget is raised from 10,000. It also
- * tries, by default, to decode the contents of every primitive OCTET STRING and BIT STRING as
- * nested ASN.1 (signature values, public keys, extension values, digests): no reader here uses
- * those guesses (`childrenOf` reads constructed elements only; nested values are decoded on
- * purpose where they are wanted), and they were most of the time spent verifying a batch.
+ * asn1js's limits as `decodeDer` always set them: its nesting depth and element budget, and no
+ * guessing at ASN.1 inside primitive OCTET STRINGs and BIT STRINGs (nested values are decoded on
+ * purpose where they are wanted).
  */
 const DECODE_OPTIONS = {
     maxDepth: LIMITS.maxAsn1Depth,
     maxNodes: LIMITS.maxAsn1Elements,
     parseEmbedded: false,
 };
-/** asn1js budgets for `decodeBer`, named by what is decoded. */
-const BER_BUDGET = {
-    pkcs12: { maxDepth: LIMITS.maxAsn1Depth, maxNodes: LIMITS.maxPkcs12Asn1Elements },
-    /** asn1js's own defaults, which the TimeStampResp reader has always had. */
-    timestampResponse: { maxDepth: 100, maxNodes: 10_000 },
-};
+/** asn1js's default limit on one element's content length, which `decodeDer` never raised. */
+const ASN1JS_MAX_CONTENT_LENGTH = 16 * 1024 * 1024;
 /**
- * Decodes one complete element that must span all of `bytes` (see `decodeDer` above). Anything
- * else (empty input, a decoding error, trailing bytes, an exception from deep inside asn1js)
- * throws `code`.
+ * Decodes one complete element that must span all of `bytes` (see above). Anything else (empty
+ * input, a malformed element, trailing bytes) throws `code`.
  */
 function decodeDer(bytes, what, code = 'NU3003') {
     const fail = (why, cause) => new errors_NupkgSigningError(code, `The ${what} cannot be decoded: ${why}.`, { cause });
@@ -26476,6 +26302,113 @@ function decodeDer(bytes, what, code = 'NU3003') {
     const misnested = findMisnestedElement(bytes, DECODE_OPTIONS.maxDepth);
     if (misnested !== undefined)
         throw fail(`the element at byte ${misnested} is malformed (it overruns its parent or has an impossible length)`);
+    const walk = { bytes, nodes: 0, unusual: bytes.byteLength > ASN1JS_MAX_CONTENT_LENGTH };
+    const [walked] = buildNodes(walk, 0, bytes.byteLength, 0, 1);
+    const root = walk.unusual ? decodeWithAsn1js(bytes, fail) : walked;
+    if (root.end !== bytes.byteLength)
+        throw fail(`${bytes.byteLength - root.end} bytes follow the encoded element`);
+    return root;
+}
+/**
+ * Up to `max` elements from `at` to `limit`, at nesting `depth` (the root is 0). The walker's
+ * nesting check has passed, so every element down to the depth limit reads.
+ */
+function buildNodes(walk, at, limit, depth, max) {
+    const { bytes } = walk;
+    const nodes = [];
+    while (at < limit && nodes.length < max && !walk.unusual) {
+        const element = readElement(bytes, at, limit);
+        if (!element) {
+            walk.unusual = true;
+            break;
+        }
+        walk.nodes += element.indefinite ? 2 : 1;
+        if (walk.nodes > DECODE_OPTIONS.maxNodes)
+            walk.unusual = true;
+        const contentEnd = element.indefinite ? element.end - 2 : element.end;
+        let children = [];
+        if (tags_isConstructed(element.tag)) {
+            if (!CONSTRUCTED_NATIVE.has(element.tag))
+                walk.unusual = true;
+            // asn1js refuses children past its depth limit (the walker checked no deeper).
+            if (element.start < element.end && depth >= DECODE_OPTIONS.maxDepth)
+                walk.unusual = true;
+            if (!walk.unusual)
+                children = buildNodes(walk, element.start, contentEnd, depth + 1, Infinity);
+        }
+        else if (!primitiveJudgedHere(bytes, element.tag, element.start, contentEnd)) {
+            if (!asn1jsAcceptsLeaf(bytes.subarray(element.offset, element.end)))
+                walk.unusual = true;
+        }
+        nodes.push({
+            tag: element.tag,
+            source: bytes,
+            offset: element.offset,
+            start: element.start,
+            contentEnd,
+            end: element.end,
+            children,
+        });
+        at = element.end;
+    }
+    return nodes;
+}
+/** Constructed identifiers asn1js reads as a plain list of children: SEQUENCE, SET, `[n]`. */
+const CONSTRUCTED_NATIVE = new Set([
+    tags_TAG.sequence,
+    tags_TAG.set,
+    ...Array.from({ length: 31 }, (_, n) => contextTag(n, true)),
+]);
+/**
+ * asn1js turns string and UTCTime contents into text with one `String.fromCharCode` call, which
+ * throws past some hundred thousand octets; below this length it never fails.
+ */
+const SHORT_TEXT = 1024;
+/**
+ * Whether a primitive is one asn1js accepts, known without asking it: contents it never refuses
+ * (given the walker's length rules: BOOLEAN of one octet, INTEGER of at least one, NULL of none;
+ * short text, including a UTCTime it cannot parse), an OID whose last subidentifier is complete
+ * (X.690 §8.19.2), a BIT STRING with at most 7 unused bits. False means: ask asn1js.
+ */
+function primitiveJudgedHere(bytes, identifier, start, end) {
+    if (tagClass(identifier) === TAG_CLASS.context)
+        return true;
+    switch (identifier) {
+        case tags_TAG.boolean:
+        case tags_TAG.integer:
+        case tags_TAG.octetString:
+        case tags_TAG.null:
+            return true;
+        case tags_TAG.objectIdentifier:
+            return (bytes[end - 1] & 0x80) === 0 && end > start;
+        case tags_TAG.bitString:
+            return end === start || bytes[start] <= 7;
+        case tags_TAG.utf8String:
+        case tags_TAG.printableString:
+        case tags_TAG.ia5String:
+        case tags_TAG.utcTime:
+            return end - start <= SHORT_TEXT;
+        default:
+            return false;
+    }
+}
+/** Whether asn1js decodes one primitive element (strings, times, BIT STRING …) without error. */
+function asn1jsAcceptsLeaf(element) {
+    if (tagClass(element[0]) !== TAG_CLASS.universal)
+        return false;
+    try {
+        const decoded = fromBER(element, DECODE_OPTIONS);
+        return decoded.offset === element.byteLength;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The whole input as asn1js reads it, refused in the words `decodeDer` has always used, its
+ * elements turned into `DerNode`s over the same bytes.
+ */
+function decodeWithAsn1js(bytes, fail) {
     let decoded;
     try {
         decoded = fromBER(bytes, DECODE_OPTIONS);
@@ -26486,11 +26419,44 @@ function decodeDer(bytes, what, code = 'NU3003') {
     // asn1js reports failure through offset -1 rather than by throwing.
     if (decoded.offset === -1)
         throw fail(decoded.result.error || 'malformed ASN.1');
-    if (decoded.offset !== bytes.byteLength) {
-        throw fail(`${bytes.byteLength - decoded.offset} bytes follow the encoded element`);
-    }
-    return decoded.result;
+    // asn1js decodes a copy whose first byte is the root's: offsets are relative to the root.
+    const base = decoded.result.valueBeforeDecodeView.byteOffset;
+    return nodeOfBlock(bytes, base, decoded.result);
 }
+/** A DerNode over the bytes an asn1js block was decoded from, children as asn1js lists them. */
+function nodeOfBlock(bytes, base, block) {
+    const view = block.valueBeforeDecodeView;
+    const offset = view.byteOffset - base;
+    const end = offset + view.byteLength;
+    const start = offset + block.idBlock.blockLength + block.lenBlock.blockLength;
+    const value = block.valueBlock.value;
+    const children = Array.isArray(value) && block.idBlock.isConstructed
+        ? value.map((child) => nodeOfBlock(bytes, base, child))
+        : [];
+    return {
+        tag: bytes[offset],
+        source: bytes,
+        offset,
+        start,
+        contentEnd: block.lenBlock.isIndefiniteForm ? end - 2 : end,
+        end,
+        children,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/asn1/decode.ts
+
+
+
+
+
+
+/** asn1js budgets for `decodeBer`, named by what is decoded. */
+const BER_BUDGET = {
+    pkcs12: { maxDepth: LIMITS.maxAsn1Depth, maxNodes: LIMITS.maxPkcs12Asn1Elements },
+    /** asn1js's own defaults, which the TimeStampResp reader has always had. */
+    timestampResponse: { maxDepth: 100, maxNodes: 10_000 },
+};
 /** The first element of `bytes` as asn1js reads BER, or undefined when it does not decode. */
 function decodeBer(bytes, budget) {
     let decoded;
@@ -26502,76 +26468,98 @@ function decodeBer(bytes, budget) {
     }
     return decoded.offset === -1 ? undefined : { block: decoded.result, end: decoded.offset };
 }
-/** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */
-function encodedBytes(block) {
-    return Uint8Array.from(block.valueBeforeDecodeView);
+/** The exact bytes (tag, length and contents) the element was decoded from, as a fresh copy. */
+function encodedBytes(node) {
+    return node.source.slice(node.offset, node.end);
 }
-/** The child elements of a constructed block (empty for primitives). */
-function childrenOf(block) {
-    const value = block.valueBlock.value;
-    return Array.isArray(value) && block.idBlock.isConstructed ? value : [];
+/** The child elements of a constructed element (empty for primitives). */
+function childrenOf(node) {
+    return node.children;
 }
-/** asn1js numbers the classes 1 (universal) to 4 (private). */
+/** asn1js numbers the classes 1 (universal) to 4 (private); `decodeBer` blocks carry them. */
 const ASN1JS_CLASS = { universal: 1, context: 3 };
 /**
- * Whether the block is universal with the tag number of `identifier` (a TAG value). The
- * constructed bit is not compared: BER allows constructed strings, and asn1js checks it for the
- * types it knows.
+ * Whether the element is universal with the tag number of `identifier` (a TAG value). The
+ * constructed bit is not compared: BER allows constructed strings, and the decoder judges it for
+ * the types it knows.
  */
-function isUniversal(block, identifier) {
-    return (block?.idBlock.tagClass === ASN1JS_CLASS.universal &&
-        block.idBlock.tagNumber === tagNumber(identifier));
+function isUniversal(node, identifier) {
+    return (node !== undefined &&
+        tagClass(node.tag) === TAG_CLASS.universal &&
+        tagNumber(node.tag) === tagNumber(identifier));
 }
-/** Whether the block is context-specific `[n]`, constructed or not. */
-function isContextTag(block, n) {
-    return block?.idBlock.tagClass === ASN1JS_CLASS.context && block.idBlock.tagNumber === n;
+/** Whether the element is context-specific `[n]`, constructed or not. */
+function isContextTag(node, n) {
+    return (node !== undefined && tagClass(node.tag) === TAG_CLASS.context && tagNumber(node.tag) === n);
 }
 /** Thrown by the readers below; callers catch it and rethrow with their own code and wording. */
 class StructureError extends Error {
 }
-function expectUniversal(block, identifier, what) {
-    if (!block || !isUniversal(block, identifier))
+function expectUniversal(node, identifier, what) {
+    if (!node || !isUniversal(node, identifier))
         throw new StructureError(`${what} is missing or has the wrong type`);
-    return block;
+    return node;
 }
-function readOid(block, what) {
-    const oid = expectUniversal(block, tags_TAG.objectIdentifier, what);
-    return oid.valueBlock.toString();
+/** OBJECT IDENTIFIER in dotted form; arcs wider than 49 bits are left to asn1js (see `oidText`). */
+function readOid(node, what) {
+    const oid = expectUniversal(node, tags_TAG.objectIdentifier, what);
+    return oidText(oid.source.subarray(oid.start, oid.contentEnd)) ?? asn1jsOidText(oid);
+}
+function asn1jsOidText(oid) {
+    const decoded = fromBER(encodedBytes(oid));
+    if (!(decoded.result instanceof ObjectIdentifier))
+        throw new StructureError('an OBJECT IDENTIFIER does not decode');
+    return decoded.result.valueBlock.toString();
 }
 /** INTEGER content octets exactly as encoded (serial numbers are compared byte for byte). */
-function readIntegerBytes(block, what) {
-    const integer = expectUniversal(block, tags_TAG.integer, what);
-    // X.690 §8.3.1: an INTEGER has at least one content octet. asn1js accepts `02 00`; .NET's
-    // AsnReader does not, so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
-    if (integer.valueBlock.valueHexView.byteLength === 0)
+function readIntegerBytes(node, what) {
+    const integer = expectUniversal(node, tags_TAG.integer, what);
+    // X.690 §8.3.1: an INTEGER has at least one content octet. .NET's AsnReader refuses `02 00`,
+    // so NuGet fails such a token (e.g. an empty TSTInfo nonce) with NU3003.
+    if (integer.contentEnd === integer.start)
         throw new StructureError(`${what} is an INTEGER without content octets`);
-    return Uint8Array.from(integer.valueBlock.valueHexView);
+    return primitiveContent(integer);
 }
-function readSmallInteger(block, what) {
-    const integer = expectUniversal(block, tags_TAG.integer, what);
-    if (integer.valueBlock.valueHexView.byteLength > 6)
+function readSmallInteger(node, what) {
+    const integer = expectUniversal(node, tags_TAG.integer, what);
+    if (integer.contentEnd - integer.start > 6)
         throw new StructureError(`${what} is too large`);
-    return integer.valueBlock.valueDec;
+    return integerValue(integer);
+}
+/**
+ * The number an INTEGER or ENUMERATED holds as the checks have always read it (asn1js's
+ * `valueDec`): two's complement up to three octets, and 0 from four octets on.
+ */
+function integerValue(node) {
+    const content = primitiveContent(node);
+    if (content.length === 0 || content.length >= 4)
+        return 0;
+    let value = content[0] >= 0x80 ? -1 : 0;
+    for (const octet of content)
+        value = value * 256 + octet;
+    return value;
 }
 /** OCTET STRING contents; a BER constructed string is concatenated. */
-function readOctetString(block, what) {
-    const octets = expectUniversal(block, tags_TAG.octetString, what);
-    return new Uint8Array(octets.getValue());
+function readOctetString(node, what) {
+    const octets = expectUniversal(node, tags_TAG.octetString, what);
+    if (!tags_isConstructed(octets.tag))
+        return primitiveContent(octets);
+    return bytes_concat(octets.children.map((segment) => readOctetString(segment, what)));
 }
 /** BIT STRING contents without the leading unused-bits octet. */
-function readBitString(block) {
-    if (!isUniversal(block, tags_TAG.bitString) || !block)
+function readBitString(node) {
+    if (!isUniversal(node, tags_TAG.bitString) || !node)
         throw new StructureError('expected a BIT STRING');
-    return primitiveContent(block).subarray(1);
+    return primitiveContent(node).subarray(1);
 }
 /**
  * An ENUMERATED of one content octet (OCSPResponseStatus, CRLReason); undefined for a longer
  * one, which no value we read needs.
  */
-function readSmallEnumerated(block, what) {
-    if (!block || !isUniversal(block, tags_TAG.enumerated))
+function readSmallEnumerated(node, what) {
+    if (!node || !isUniversal(node, tags_TAG.enumerated))
         throw new StructureError(`${what} is not an ENUMERATED`);
-    const content = primitiveContent(block);
+    const content = primitiveContent(node);
     return content.length === 1 ? content[0] : undefined;
 }
 /**
@@ -26592,15 +26580,11 @@ function readExtensions(list) {
         };
     });
 }
-/**
- * The content octets of a primitive element with any tag, cut from its original encoding
- * (asn1js's own value views differ per type: BIT STRING drops the unused-bits octet).
- */
-function primitiveContent(block) {
-    if (block.idBlock.isConstructed)
+/** The content octets of a primitive element with any tag, as a fresh copy. */
+function primitiveContent(node) {
+    if (tags_isConstructed(node.tag))
         throw new StructureError('expected a primitive element');
-    const headerLength = block.idBlock.blockLength + block.lenBlock.blockLength;
-    return Uint8Array.from(block.valueBeforeDecodeView.subarray(headerLength));
+    return node.source.slice(node.start, node.contentEnd);
 }
 /** AlgorithmIdentifier parameters that are absent or an explicit NULL (`05 00`), as .NET requires. */
 function isNullOrAbsentParameters(parameters) {
@@ -26772,7 +26756,7 @@ function readOptionalIssuerSerial(block, extraFields) {
     if (!isUniversal(names, tags_TAG.sequence) || !names)
         throw new StructureError('issuer is not GeneralNames');
     const generalNames = childrenOf(names).map((name) => {
-        const tag = name.idBlock.tagNumber;
+        const tag = tagNumber(name.tag);
         const nameDer = isContextTag(name, 4) ? childrenOf(name)[0] : undefined;
         return nameDer
             ? { tag, der: encodedBytes(name), nameDer: encodedBytes(nameDer) }
@@ -26899,8 +26883,2075 @@ function decodeNuGetPackageOwners(value, code = 'NU3000') {
     });
 }
 
+;// CONCATENATED MODULE: ./src/bounded-cache.ts
+/**
+ * A map that forgets its least recently used entries once it holds more than `maxEntries` entries
+ * or more than `maxBytes` of their stated cost, so input that keeps producing new keys (a batch of
+ * hostile packages, each with fresh certificates) cannot grow it without limit. Values are shared
+ * by every caller that asks for the same key: store only what depends on the key alone.
+ */
+class BoundedCache {
+    maxEntries;
+    maxBytes;
+    entries = new Map();
+    heldBytes = 0;
+    constructor(maxEntries, maxBytes) {
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+    }
+    get(key) {
+        const entry = this.entries.get(key);
+        if (entry === undefined)
+            return undefined;
+        // Map keeps insertion order: re-inserting makes this the most recently used entry.
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        return entry.value;
+    }
+    /** Stores `value` at a cost of `bytes`; a value costing more than the whole budget is not kept. */
+    set(key, value, bytes) {
+        this.delete(key);
+        if (bytes > this.maxBytes || this.maxEntries <= 0)
+            return;
+        this.entries.set(key, { value, bytes });
+        this.heldBytes += bytes;
+        for (const [oldest, entry] of this.entries) {
+            if (this.entries.size <= this.maxEntries && this.heldBytes <= this.maxBytes)
+                break;
+            this.entries.delete(oldest);
+            this.heldBytes -= entry.bytes;
+        }
+    }
+    /** The cached value for `key`, computed by `make` (and stored at `bytesOf` its cost) on a miss. */
+    getOrAdd(key, make, bytesOf) {
+        const cached = this.get(key);
+        if (cached !== undefined)
+            return cached;
+        const value = make();
+        this.set(key, value, bytesOf(value));
+        return value;
+    }
+    delete(key) {
+        const entry = this.entries.get(key);
+        if (entry === undefined)
+            return;
+        this.entries.delete(key);
+        this.heldBytes -= entry.bytes;
+    }
+    clear() {
+        this.entries.clear();
+        this.heldBytes = 0;
+    }
+    get size() {
+        return this.entries.size;
+    }
+    /** The summed cost of the entries held. */
+    get bytes() {
+        return this.heldBytes;
+    }
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/fingerprint.ts
+
+/*
+ * Certificate fingerprints, apart from crypto.ts so that reading certificates (and the policy
+ * files that name them) does not load pkijs.
+ */
+/** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
+function sha256Fingerprint(der) {
+    return (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
+}
+/**
+ * A fingerprint as people write it (any case, colons or spaces between bytes) in the form
+ * `sha256Fingerprint` returns, for comparing and printing; the hex digits are not validated.
+ */
+function normalizeFingerprint(text) {
+    return text.replace(/[\s:]/g, '').toUpperCase();
+}
+
+;// CONCATENATED MODULE: ./src/signature/names.ts
+
+
+
+/**
+ * Formats an X.501 Name the way .NET's `X500DistinguishedName.Name` does on Linux, the string
+ * NuGet prints and compares (nuget-signing-spec.md §4.3): RDNs in reverse encoding order (most
+ * specific first), ", " between RDNs, " + " inside a multi-valued RDN, and values in double
+ * quotes (inner quotes doubled) when they are empty, have edge whitespace or hold a special
+ * character. The attribute labels below were taken from the .NET 10 SDK on Linux.
+ */
+const ATTRIBUTE_LABELS = {
+    '2.5.4.3': 'CN',
+    '2.5.4.4': 'SN',
+    '2.5.4.5': 'SERIALNUMBER',
+    '2.5.4.6': 'C',
+    '2.5.4.7': 'L',
+    '2.5.4.8': 'S',
+    '2.5.4.9': 'STREET',
+    '2.5.4.10': 'O',
+    '2.5.4.11': 'OU',
+    '2.5.4.12': 'T',
+    '2.5.4.13': 'Description',
+    '2.5.4.15': 'businessCategory',
+    '2.5.4.16': 'postalAddress',
+    '2.5.4.17': 'PostalCode',
+    '2.5.4.18': 'POBox',
+    '2.5.4.20': 'Phone',
+    '2.5.4.42': 'G',
+    '2.5.4.43': 'I',
+    '2.5.4.44': 'generationQualifier',
+    '2.5.4.46': 'dnQualifier',
+    '2.5.4.51': 'houseIdentifier',
+    '2.5.4.65': 'pseudonym',
+    '2.5.4.97': 'organizationIdentifier',
+    '1.2.840.113549.1.9.1': 'E',
+    '0.9.2342.19200300.100.1.1': 'userId',
+    '0.9.2342.19200300.100.1.25': 'DC',
+    '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionLocalityName',
+    '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionStateOrProvinceName',
+    '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionCountryName',
+};
+const COMMON_NAME = '2.5.4.3';
+/** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue), in encoding order. */
+function readNameAttributes(name) {
+    if (!isUniversal(name, tags_TAG.sequence))
+        throw new Error('a Name must be a SEQUENCE');
+    return childrenOf(name).map((rdn) => childrenOf(rdn).map((typeAndValue) => {
+        const [type, value] = childrenOf(typeAndValue);
+        return { oid: readOid(type, 'AttributeType'), value: attributeValueText(value) };
+    }));
+}
+function formatDistinguishedName(rdns) {
+    return [...rdns]
+        .reverse()
+        .map((rdn) => rdn.map((a) => `${labelOf(a.oid)}=${quoteIfNeeded(a.value)}`).join(' + '))
+        .join(', ');
+}
+/** The last (most specific) common name, as .NET's `GetNameInfo(SimpleName)` prefers. */
+function commonNameOf(rdns) {
+    const names = rdns.flat().filter((a) => a.oid === COMMON_NAME);
+    return names[names.length - 1]?.value;
+}
+function labelOf(oid) {
+    return ATTRIBUTE_LABELS[oid] ?? `OID.${oid}`;
+}
+function quoteIfNeeded(value) {
+    const needsQuotes = value.length === 0 || /^\s|\s$/.test(value) || /[,+="\n<>#;]/.test(value);
+    return needsQuotes ? `"${value.replaceAll('"', '""')}"` : value;
+}
+/** Decodes the directory string types; anything else is shown as `#` + hex of its DER. */
+function attributeValueText(value) {
+    if (!value)
+        return '';
+    if (tagClass(value.tag) !== TAG_CLASS.universal || tags_isConstructed(value.tag))
+        return `#${toHex(encodedBytes(value))}`;
+    const content = Buffer.from(primitiveContent(value));
+    switch (tagNumber(value.tag)) {
+        case 12: // UTF8String
+            return content.toString('utf8');
+        case 18: // NumericString
+        case 19: // PrintableString
+        case 22: // IA5String
+        case 26: // VisibleString
+            return content.toString('latin1');
+        case 20: // TeletexString: treated as Latin-1, as most decoders do.
+            return content.toString('latin1');
+        case 28: // UniversalString (UTF-32BE)
+            return decodeUtf32be(content);
+        case 30: // BMPString (UTF-16BE)
+            return content.length % 2 === 0
+                ? Buffer.from(content).swap16().toString('utf16le')
+                : `#${toHex(encodedBytes(value))}`;
+        default:
+            return `#${toHex(encodedBytes(value))}`;
+    }
+}
+function decodeUtf32be(content) {
+    let text = '';
+    for (let i = 0; i + 4 <= content.length; i += 4) {
+        // Invalid code points become U+FFFD rather than throwing on hostile input.
+        const codePoint = content.readUInt32BE(i);
+        text += String.fromCodePoint(codePoint <= 0x10ffff ? codePoint : 0xfffd);
+    }
+    return text;
+}
+
+;// CONCATENATED MODULE: ./src/signature/certificate.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Certificates parsed in this process, by the SHA-256 of their DER. A view depends on those bytes
+ * alone, so every package of a batch that carries the same issuing certificate shares one parse.
+ * Each view holds its own copy of the DER: never the buffer of the signature it came from.
+ */
+const parsed = new BoundedCache(LIMITS.maxCachedCertificates, LIMITS.maxCachedCertificateBytes);
+/** What a cached view costs against the byte budget: its DER, the views over it, its strings. */
+function certificateViewCost(view) {
+    return 2 * view.der.length + 2048;
+}
+/** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
+function parseCertificate(der) {
+    const fingerprint = sha256Fingerprint(der);
+    const cached = parsed.get(fingerprint);
+    if (cached)
+        return cached;
+    const own = Uint8Array.from(der);
+    const view = viewOf(decodeDer(own, 'certificate'), fingerprint);
+    parsed.set(fingerprint, view, certificateViewCost(view));
+    return view;
+}
+/**
+ * The view of an already decoded Certificate element (inside a SignedData): the cached one when
+ * this certificate was seen before, else parsed from a copy of its bytes (see `parsed`).
+ */
+function certificateFromBlock(block) {
+    return parseCertificate(encodedBytes(block));
+}
+/** Forgets every parsed certificate (tests measure the parse; a long-lived host may free memory). */
+function clearParsedCertificates() {
+    parsed.clear();
+}
+/** How many parsed certificates are held, and their cost in bytes (for tests of the bound). */
+function parsedCertificateStats() {
+    return { entries: parsed.size, bytes: parsed.bytes };
+}
+function viewOf(block, fingerprint) {
+    try {
+        return readCertificate(block, fingerprint);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw new errors_NupkgSigningError('NU3003', `A certificate cannot be decoded: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+}
+function readCertificate(block, fingerprint) {
+    const der = encodedBytes(block);
+    const [tbs, signatureAlgorithm, signatureBits] = childrenOf(block);
+    if (!isUniversal(block, tags_TAG.sequence) || !isUniversal(tbs, tags_TAG.sequence) || !tbs) {
+        throw new StructureError('Certificate is not a SEQUENCE holding a TBSCertificate');
+    }
+    // TBSCertificate: the version is an optional [0]; everything after it is positional.
+    const fields = childrenOf(tbs);
+    const start = isContextTag(fields[0], 0) ? 1 : 0;
+    const [serial, , issuer, validity, subject, spki] = fields.slice(start);
+    if (!issuer || !subject || !spki)
+        throw new StructureError('TBSCertificate is incomplete');
+    const [notBefore, notAfter] = childrenOf(validity ?? tbs);
+    // version [0] EXPLICIT INTEGER, absent for v1 (RFC 5280 §4.1.2.1).
+    const version = start ? readSmallInteger(childrenOf(fields[0] ?? tbs)[0], 'version') + 1 : 1;
+    const subjectRdns = readNameAttributes(subject);
+    const subjectDer = encodedBytes(subject);
+    const issuerDer = encodedBytes(issuer);
+    const extensionsWrapper = fields.find((f) => isContextTag(f, 3));
+    const extensions = readExtensions(extensionsWrapper && childrenOf(extensionsWrapper)[0]);
+    const extension = (oid) => extensions.find((e) => e.oid === oid);
+    return {
+        der,
+        fingerprintSha256: fingerprint,
+        subject: formatDistinguishedName(subjectRdns),
+        issuer: formatDistinguishedName(readNameAttributes(issuer)),
+        subjectDer,
+        issuerDer,
+        commonName: commonNameOf(subjectRdns),
+        version,
+        serialNumber: readIntegerBytes(serial, 'serialNumber'),
+        notBefore: time_readTime(notBefore, 'notBefore'),
+        notAfter: time_readTime(notAfter, 'notAfter'),
+        signatureAlgorithmOid: readOid(childrenOf(signatureAlgorithm ?? tbs)[0], 'signatureAlgorithm'),
+        publicKey: readPublicKey(spki),
+        subjectPublicKeyInfoDer: encodedBytes(spki),
+        tbsCertificateDer: encodedBytes(tbs),
+        signatureValue: readBitString(signatureBits),
+        extensions,
+        extendedKeyUsage: readExtendedKeyUsage(extension(oids_OID.extKeyUsage)),
+        subjectKeyIdentifier: readSubjectKeyIdentifier(extension(oids_OID.subjectKeyIdentifier)),
+        authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(oids_OID.authorityKeyIdentifier)),
+        basicConstraints: readBasicConstraints(extension(oids_OID.basicConstraints)),
+        isSelfIssued: Buffer.from(subjectDer).equals(issuerDer),
+    };
+}
+function readPublicKey(spki) {
+    const [algorithm, key] = childrenOf(spki);
+    const [oidBlock, parameters] = childrenOf(algorithm ?? spki);
+    const algorithmOid = readOid(oidBlock, 'SubjectPublicKeyInfo algorithm');
+    if (algorithmOid === oids_OID.rsaEncryption) {
+        // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+        const rsaKey = decodeDer(readBitString(key), 'RSA public key');
+        const modulus = readIntegerBytes(childrenOf(rsaKey)[0], 'RSA modulus');
+        return { algorithmOid, rsaModulusBits: bitLength(modulus) };
+    }
+    if (algorithmOid === oids_OID.ecPublicKey && isUniversal(parameters, tags_TAG.objectIdentifier)) {
+        return { algorithmOid, namedCurveOid: readOid(parameters, 'namedCurve') };
+    }
+    return { algorithmOid };
+}
+function bitLength(unsigned) {
+    let i = 0;
+    while (i < unsigned.length && unsigned[i] === 0)
+        i++;
+    const top = unsigned[i];
+    return top === undefined ? 0 : (unsigned.length - i - 1) * 8 + (32 - Math.clz32(top));
+}
+function readExtendedKeyUsage(extension) {
+    if (!extension)
+        return undefined;
+    const sequence = decodeDer(extension.value, 'extended key usage extension');
+    return {
+        oids: childrenOf(sequence).map((o) => readOid(o, 'KeyPurposeId')),
+        critical: extension.critical,
+    };
+}
+function readSubjectKeyIdentifier(extension) {
+    if (!extension)
+        return undefined;
+    return readOctetString(decodeDer(extension.value, 'subject key identifier extension'), 'SKI');
+}
+function readAuthorityKeyIdentifier(extension) {
+    if (!extension)
+        return undefined;
+    const sequence = decodeDer(extension.value, 'authority key identifier extension');
+    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... }
+    const keyIdentifier = childrenOf(sequence).find((f) => isContextTag(f, 0));
+    return keyIdentifier ? primitiveContent(keyIdentifier) : undefined;
+}
+function readBasicConstraints(extension) {
+    if (!extension)
+        return undefined;
+    const sequence = decodeDer(extension.value, 'basic constraints extension');
+    let ca = false;
+    let pathLength;
+    for (const field of childrenOf(sequence)) {
+        if (isUniversal(field, tags_TAG.boolean))
+            ca = primitiveContent(field)[0] !== 0;
+        else
+            pathLength = readSmallInteger(field, 'pathLenConstraint');
+    }
+    return pathLength === undefined ? { ca } : { ca, pathLength };
+}
+/** keyUsage named bits (RFC 5280 §4.2.1.3) that callers test. */
+const KEY_USAGE_BIT = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 };
+/**
+ * Whether the keyUsage extension asserts named bit `bit` (bit 0 is the top bit of the first
+ * octet); undefined when the certificate has no keyUsage extension, which allows every use.
+ */
+function hasKeyUsage(certificate, bit) {
+    const extension = certificate.extensions.find((e) => e.oid === oids_OID.keyUsage);
+    if (!extension)
+        return undefined;
+    const bits = readBitString(decodeDer(extension.value, 'key usage extension'));
+    return ((bits[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0;
+}
+/** PEM armour for a DER certificate (64-character base64 lines). */
+function toPem(der) {
+    const base64 = Buffer.from(der).toString('base64');
+    const lines = base64.match(/.{1,64}/g) ?? [];
+    return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+;// CONCATENATED MODULE: ./src/signature/signed-data.ts
+
+
+
+
+
+
+
+
+/** Decodes `bytes` as ContentInfo/SignedData. Anything malformed is NU3003. */
+function readSignedData(bytes, what) {
+    // Checked before decoding, so the limit holds before any decoding cost does.
+    const certificateCount = countCertificates(bytes);
+    if (certificateCount > LIMITS.maxCertificates)
+        throw tooManyCertificates(certificateCount);
+    // A timestamp token inside a signature was decoded with it (see decodedAttributeValue).
+    const root = decodedAttributeValue(bytes) ?? decodeDer(bytes, what);
+    try {
+        return readParts(root, bytes);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw new errors_NupkgSigningError('NU3003', `The ${what} cannot be decoded: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+}
+function readParts(root, bytes) {
+    // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
+    const [typeBlock, wrapper, extra] = childrenOf(root);
+    if (!isUniversal(root, tags_TAG.sequence) || extra)
+        throw new StructureError('it is not a CMS ContentInfo');
+    const contentType = readOid(typeBlock, 'contentType');
+    if (contentType !== oids_OID.signedData) {
+        throw new StructureError(`its content type is ${contentType}, not signedData (${oids_OID.signedData})`);
+    }
+    const [signedDataBlock, extraContent] = isContextTag(wrapper, 0) && wrapper ? childrenOf(wrapper) : [];
+    if (!signedDataBlock || !isUniversal(signedDataBlock, tags_TAG.sequence)) {
+        throw new StructureError('the SignedData content is missing');
+    }
+    if (extraContent)
+        throw new StructureError('the ContentInfo content holds more than one element');
+    // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo,
+    //   certificates [0] IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
+    // Read in order, each optional field at most once and nothing after signerInfos, as .NET's
+    // generated SignedDataAsn decoder does: a swapped, repeated or missing field is NU3003.
+    const fields = [...childrenOf(signedDataBlock)];
+    const next = () => fields.shift();
+    readSmallInteger(next(), 'SignedData version');
+    const digestAlgorithms = next();
+    if (!isUniversal(digestAlgorithms, tags_TAG.set) || !digestAlgorithms)
+        throw new StructureError('SignedData digestAlgorithms is not a SET');
+    childrenOf(digestAlgorithms).forEach((algorithm) => readAlgorithmIdentifier(algorithm));
+    const { eContentType, eContent } = readEncapsulatedContentInfo(next());
+    const certificateSet = isContextTag(fields[0], 0) ? next() : undefined;
+    const revocationSet = isContextTag(fields[0], 1) ? next() : undefined;
+    const signerInfos = next();
+    if (!isUniversal(signerInfos, tags_TAG.set) || !signerInfos)
+        throw new StructureError('SignedData signerInfos is missing or not a SET');
+    if (fields.length > 0)
+        throw new StructureError('SignedData has fields after signerInfos');
+    const choices = certificateSet ? childrenOf(certificateSet) : [];
+    if (choices.length > LIMITS.maxCertificates)
+        throw tooManyCertificates(choices.length);
+    choices.forEach(checkCertificateChoice);
+    if (revocationSet)
+        childrenOf(revocationSet).forEach(checkRevocationInfoChoice);
+    const certificates = choices
+        .filter((choice) => isUniversal(choice, tags_TAG.sequence))
+        .map(certificateFromBlock);
+    return {
+        der: Uint8Array.from(bytes),
+        contentType,
+        eContentType,
+        eContent,
+        certificates,
+        signerInfoBlocks: childrenOf(signerInfos),
+    };
+}
+/** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
+function readAlgorithmIdentifier(block) {
+    const [oid, , extra] = block && isUniversal(block, tags_TAG.sequence) ? childrenOf(block) : [];
+    if (extra)
+        throw new StructureError('an AlgorithmIdentifier has elements after its parameters');
+    return readOid(oid, 'AlgorithmIdentifier algorithm');
+}
+/** EncapsulatedContentInfo ::= SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }. */
+function readEncapsulatedContentInfo(block) {
+    if (!block || !isUniversal(block, tags_TAG.sequence))
+        throw new StructureError('SignedData encapContentInfo is not a SEQUENCE');
+    const [typeBlock, wrapper, extra] = childrenOf(block);
+    if (extra || (wrapper && !isContextTag(wrapper, 0)))
+        throw new StructureError('encapContentInfo has unexpected elements');
+    const eContentType = readOid(typeBlock, 'eContentType');
+    if (!wrapper)
+        return { eContentType, eContent: undefined };
+    const [content, extraContent] = childrenOf(wrapper);
+    if (!content || extraContent)
+        throw new StructureError('eContent [0] must hold exactly one element');
+    return { eContentType, eContent: readOctetString(content, 'eContent') };
+}
+/**
+ * CertificateChoices (RFC 5652 §10.2.2): a Certificate (SEQUENCE) or one of the context tags
+ * [0] to [3]. .NET's decoder refuses any other tag; only Certificates are used.
+ */
+function checkCertificateChoice(choice) {
+    if (isUniversal(choice, tags_TAG.sequence))
+        return;
+    if ([0, 1, 2, 3].some((tag) => isContextTag(choice, tag)))
+        return;
+    throw new StructureError('the certificate set holds an element that is not a CertificateChoice');
+}
+/** RevocationInfoChoice (RFC 5652 §10.2.1): a CertificateList (SEQUENCE) or other [1]. */
+function checkRevocationInfoChoice(choice) {
+    if (isUniversal(choice, tags_TAG.sequence) || isContextTag(choice, 1))
+        return;
+    throw new StructureError('the crls set holds an element that is not a RevocationInfoChoice');
+}
+function tooManyCertificates(count) {
+    return new errors_NupkgSigningError('NUPKG004', `The signature holds ${count} certificates, over the limit of ${LIMITS.maxCertificates}.`);
+}
+/**
+ * Counts the elements of SignedData.certificates by reading DER headers only (no decoding), so
+ * the limit holds before the decoding cost does. Returns 0 when the layout is not the expected one:
+ * the full decode then reports the problem.
+ */
+function countCertificates(bytes) {
+    const root = readElement(bytes, 0, bytes.byteLength);
+    const wrapper = root ? childElements(bytes, root, 2)[1] : undefined;
+    const signedData = wrapper ? childElements(bytes, wrapper, 1)[0] : undefined;
+    const certificateSet = signedData
+        ? childElements(bytes, signedData, 6)
+            .slice(3)
+            .find((field) => field.tag === 0xa0)
+        : undefined;
+    return certificateSet ? childElements(bytes, certificateSet).length : 0;
+}
+
+;// CONCATENATED MODULE: ./src/signature/signer-info.ts
+
+
+
+
+
+
+
+
+/**
+ * Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. A value
+ * read from a signature's attributes was decoded with it and is not decoded again.
+ */
+function parseSignerInfo(der) {
+    return signerInfoFromBlock(decodedAttributeValue(der) ?? decodeDer(der, 'SignerInfo'));
+}
+function signerInfoFromBlock(block) {
+    let view;
+    try {
+        view = readSignerInfo(block);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw new errors_NupkgSigningError('NU3003', `A SignerInfo cannot be decoded: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+    return { ...view, signatureType: signatureTypeOf(view.signedAttributes) };
+}
+/**
+ * SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, signedAttrs [0] IMPLICIT OPTIONAL,
+ * signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL }
+ */
+function readSignerInfo(block) {
+    if (!isUniversal(block, tags_TAG.sequence))
+        throw new StructureError('SignerInfo is not a SEQUENCE');
+    const fields = [...childrenOf(block)];
+    const next = () => fields.shift();
+    const version = readSmallInteger(next(), 'version');
+    const sid = readSignerIdentifier(next());
+    const digestAlgorithm = readAlgorithm(next(), 'digestAlgorithm');
+    const signedAttrs = isContextTag(fields[0], 0) ? next() : undefined;
+    const signatureAlgorithm = readAlgorithm(next(), 'signatureAlgorithm');
+    const signatureValue = readOctetString(next(), 'signature');
+    const unsignedAttrs = isContextTag(fields[0], 1) ? next() : undefined;
+    if (fields.length > 0)
+        throw new StructureError('unexpected fields after the signature');
+    return {
+        der: encodedBytes(block),
+        version,
+        sid,
+        digestAlgorithmOid: digestAlgorithm.oid,
+        signatureAlgorithmOid: signatureAlgorithm.oid,
+        signatureAlgorithmParameters: signatureAlgorithm.parameters,
+        signatureValue,
+        signedAttributes: signedAttrs ? readAttributes(signedAttrs) : [],
+        signedAttributesDer: signedAttrs ? encodedBytes(signedAttrs) : undefined,
+        unsignedAttributes: unsignedAttrs ? readAttributes(unsignedAttrs) : [],
+        findSignerCertificate(certificates) {
+            return certificates.find((certificate) => identifies(sid, certificate));
+        },
+    };
+}
+function readAlgorithm(block, what) {
+    if (!isUniversal(block, tags_TAG.sequence) || !block)
+        throw new StructureError(`${what} is not an AlgorithmIdentifier`);
+    const [oid, parameters, extra] = childrenOf(block);
+    // AlgorithmIdentifier ::= SEQUENCE { algorithm, parameters ANY OPTIONAL }: .NET's decoder
+    // refuses anything after the parameters (NU3003); found by fuzzing, issue #8.
+    if (extra)
+        throw new StructureError(`${what} has elements after its parameters`);
+    return { oid: readOid(oid, what), parameters: parameters ? encodedBytes(parameters) : undefined };
+}
+function readSignerIdentifier(block) {
+    // subjectKeyIdentifier [0] IMPLICIT OCTET STRING; BER may split it into a constructed string.
+    if (isContextTag(block, 0) && block) {
+        const keyIdentifier = tags_isConstructed(block.tag)
+            ? Buffer.concat(childrenOf(block).map((part) => readOctetString(part, 'subjectKeyIdentifier')))
+            : primitiveContent(block);
+        return { kind: 'subjectKeyIdentifier', keyIdentifier: Uint8Array.from(keyIdentifier) };
+    }
+    if (isUniversal(block, tags_TAG.sequence) && block) {
+        const [issuer, serial] = childrenOf(block);
+        if (!isUniversal(issuer, tags_TAG.sequence) || !issuer)
+            throw new StructureError('sid issuer is not a Name');
+        return {
+            kind: 'issuerAndSerialNumber',
+            issuerDer: encodedBytes(issuer),
+            issuer: formatDistinguishedName(readNameAttributes(issuer)),
+            serialNumber: readIntegerBytes(serial, 'sid serialNumber'),
+        };
+    }
+    throw new StructureError('sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
+}
+/**
+ * How .NET's certificate finder matches a SignerIdentifier: by the SKI extension value, or (for
+ * a certificate without one) by the SHA-1 of its public key bits, the value .NET computes in
+ * that case; or by issuer name and serial bytes.
+ */
+function identifies(sid, certificate) {
+    if (sid.kind === 'subjectKeyIdentifier') {
+        const ski = certificate.subjectKeyIdentifier ?? computedKeyIdentifier(certificate);
+        return bytesEqual(ski, sid.keyIdentifier);
+    }
+    const sameIssuer = bytesEqual(certificate.issuerDer, sid.issuerDer) || certificate.issuer === sid.issuer;
+    return sameIssuer && bytesEqual(certificate.serialNumber, sid.serialNumber);
+}
+function computedKeyIdentifier(certificate) {
+    const spki = decodeDer(certificate.subjectPublicKeyInfoDer, 'public key');
+    const bits = childrenOf(spki)[1];
+    const key = bits ? primitiveContent(bits).subarray(1) : new Uint8Array();
+    return (0,external_node_crypto_.createHash)('sha1').update(key).digest();
+}
+/**
+ * Signature type from all values of all commitment-type-indication signed attributes
+ * (nuget-signing-spec.md §4.1): unknown OIDs are ignored; author and repository together are
+ * an error (NU3000).
+ */
+function signatureTypeOf(signedAttributes) {
+    const values = attributesByOid(signedAttributes, oids_OID.commitmentTypeIndication).flatMap((a) => a.values);
+    const kinds = new Set();
+    for (const value of values) {
+        const { commitmentTypeId } = decodeCommitmentTypeIndication(value);
+        if (commitmentTypeId === oids_OID.proofOfOrigin)
+            kinds.add('author');
+        if (commitmentTypeId === oids_OID.proofOfReceipt)
+            kinds.add('repository');
+    }
+    if (kinds.size > 1) {
+        throw new errors_NupkgSigningError('NU3000', 'The commitment-type-indication attribute claims both an author (proof of origin) and a repository (proof of receipt) signature.');
+    }
+    return kinds.values().next().value ?? 'unknown';
+}
+
+;// CONCATENATED MODULE: ./src/signature/timestamp-token.ts
+
+
+
+
+
+
+
+/**
+ * Parses a signatureTimeStampToken attribute value. A token or TSTInfo that does not decode is
+ * NU3003; a token that decodes but is not one SignerInfo over id-ct-TSTInfo is NU3021
+ * (nuget-signing-spec.md §5.2, §5.6).
+ */
+function parseTimestampToken(der) {
+    const parts = readSignedData(der, 'timestamp token');
+    if (parts.signerInfoBlocks.length !== 1) {
+        throw new errors_NupkgSigningError('NU3021', `The timestamp token has ${parts.signerInfoBlocks.length} SignerInfos; it must have exactly one.`);
+    }
+    if (parts.eContentType !== oids_OID.tstInfo) {
+        throw new errors_NupkgSigningError('NU3021', `The timestamp token's content type is ${parts.eContentType}, not id-ct-TSTInfo (${oids_OID.tstInfo}).`);
+    }
+    if (!parts.eContent) {
+        throw new errors_NupkgSigningError('NU3021', 'The timestamp token does not contain its TSTInfo.');
+    }
+    return {
+        der: parts.der,
+        signer: signerInfoFromBlock(parts.signerInfoBlocks[0]),
+        certificates: parts.certificates,
+        eContentType: parts.eContentType,
+        tstInfoDer: parts.eContent,
+        tstInfo: parseTstInfo(parts.eContent),
+    };
+}
+function parseTstInfo(der) {
+    const root = decodeDer(der, 'timestamp TSTInfo');
+    try {
+        return readTstInfo(root);
+    }
+    catch (error) {
+        throw new errors_NupkgSigningError('NU3003', `The timestamp TSTInfo cannot be decoded: ${describeError(error)}.`, {
+            cause: error,
+        });
+    }
+}
+/**
+ * TSTInfo ::= SEQUENCE { version, policy, messageImprint, serialNumber, genTime,
+ *   accuracy OPTIONAL, ordering BOOLEAN DEFAULT FALSE, nonce INTEGER OPTIONAL,
+ *   tsa [0] GeneralName OPTIONAL, extensions [1] IMPLICIT Extensions OPTIONAL }
+ */
+function readTstInfo(root) {
+    if (!isUniversal(root, tags_TAG.sequence))
+        throw new StructureError('TSTInfo is not a SEQUENCE');
+    const fields = [...childrenOf(root)];
+    const next = () => fields.shift();
+    const version = readSmallInteger(next(), 'version');
+    const policy = readOid(next(), 'policy');
+    const messageImprint = readMessageImprint(next());
+    const serialNumber = readIntegerBytes(next(), 'serialNumber');
+    const genTimeBlock = next();
+    if (!isUniversal(genTimeBlock, tags_TAG.generalizedTime))
+        throw new StructureError('genTime is not a GeneralizedTime');
+    const genTime = time_readTime(genTimeBlock, 'genTime');
+    const accuracy = isUniversal(fields[0], tags_TAG.sequence)
+        ? readAccuracy(next())
+        : undefined;
+    const ordering = isUniversal(fields[0], tags_TAG.boolean)
+        ? primitiveContent(next())[0] !== 0
+        : false;
+    const nonce = isUniversal(fields[0], tags_TAG.integer) ? readIntegerBytes(next(), 'nonce') : undefined;
+    const tsaWrapper = isContextTag(fields[0], 0) ? next() : undefined;
+    if (isContextTag(fields[0], 1))
+        next();
+    if (fields.length > 0)
+        throw new StructureError('unexpected fields in TSTInfo');
+    const tsaName = tsaWrapper ? childrenOf(tsaWrapper)[0] : undefined;
+    return {
+        version,
+        policy,
+        messageImprint,
+        serialNumber,
+        genTime,
+        accuracy,
+        accuracyMicroseconds: accuracy
+            ? accuracy.seconds * 1_000_000 + accuracy.millis * 1_000 + accuracy.micros
+            : policy === oids_OID.etsiBaselineTimestampPolicy
+                ? 1_000_000
+                : 0,
+        ordering,
+        nonce,
+        tsaName: tsaName ? encodedBytes(tsaName) : undefined,
+    };
+}
+function readMessageImprint(block) {
+    if (!isUniversal(block, tags_TAG.sequence) || !block)
+        throw new StructureError('messageImprint is not a SEQUENCE');
+    const [algorithm, hashedMessage] = childrenOf(block);
+    if (!isUniversal(algorithm, tags_TAG.sequence) || !algorithm)
+        throw new StructureError('hashAlgorithm is missing');
+    return {
+        hashAlgorithmOid: readOid(childrenOf(algorithm)[0], 'messageImprint hashAlgorithm'),
+        hashedMessage: readOctetString(hashedMessage, 'hashedMessage'),
+    };
+}
+/** Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] OPTIONAL, micros [1] OPTIONAL } */
+function readAccuracy(block) {
+    let seconds = 0;
+    let millis = 0;
+    let micros = 0;
+    for (const field of childrenOf(block)) {
+        if (isUniversal(field, tags_TAG.integer))
+            seconds = signedInteger(primitiveContent(field));
+        else if (isContextTag(field, 0))
+            millis = signedInteger(primitiveContent(field));
+        else if (isContextTag(field, 1))
+            micros = signedInteger(primitiveContent(field));
+        else
+            throw new StructureError('unexpected field in accuracy');
+    }
+    return { seconds, millis, micros };
+}
+/** Two's-complement big-endian content octets as a number (implicitly tagged INTEGERs). */
+function signedInteger(content) {
+    if (content.length === 0 || content.length > 6)
+        throw new StructureError('accuracy value out of range');
+    const unsigned = BigInt(`0x${Buffer.from(content).toString('hex')}`);
+    return Number(BigInt.asIntN(content.length * 8, unsigned));
+}
+
+;// CONCATENATED MODULE: ./src/signature/primary-signature.ts
+
+
+
+
+
+
+
+/**
+ * Parses the signature file. Input that is not a CMS ContentInfo/SignedData is NU3003; a
+ * SignedData without exactly one SignerInfo is NU3009; an author+repository commitment is
+ * NU3000; a malformed timestamp token is NU3003 or NU3021.
+ */
+function parsePrimarySignature(bytes) {
+    // SignedCms.Decode reads one ContentInfo and ignores what follows it (dotnet verifies a package
+    // whose signature entry is longer than its CMS, with zeros or garbage after it), so do we.
+    const element = readElement(bytes, 0, bytes.byteLength);
+    const parts = readSignedData(element ? bytes.subarray(0, element.end) : bytes, 'package signature');
+    if (parts.signerInfoBlocks.length !== 1) {
+        throw new errors_NupkgSigningError('NU3009', `The package signature has ${parts.signerInfoBlocks.length} SignerInfos; NuGet requires exactly one.`);
+    }
+    const signer = signerInfoFromBlock(parts.signerInfoBlocks[0]);
+    const countersignatures = unsignedValues(signer.unsignedAttributes, oids_OID.countersignature).map((value) => {
+        const countersigner = parseSignerInfo(value);
+        return { signer: countersigner, timestamps: timestampsOf(countersigner) };
+    });
+    return {
+        der: parts.der,
+        contentType: parts.contentType,
+        eContentType: parts.eContentType,
+        content: parts.eContent,
+        certificates: parts.certificates,
+        signerInfoCount: parts.signerInfoBlocks.length,
+        signer,
+        signatureType: signer.signatureType,
+        timestamps: timestampsOf(signer),
+        countersignatures,
+        repositoryCountersignatures: countersignatures.filter((c) => c.signer.signatureType === 'repository'),
+    };
+}
+/** The RFC 3161 tokens on a SignerInfo (nuget-signing-spec.md §5.1). */
+function timestampsOf(signer) {
+    return unsignedValues(signer.unsignedAttributes, oids_OID.signatureTimeStampToken).map(parseTimestampToken);
+}
+function unsignedValues(attributes, oid) {
+    return attributesByOid(attributes, oid).flatMap((attribute) => [...attribute.values]);
+}
+
+;// CONCATENATED MODULE: ./src/files/read-bounded-file.ts
+
+
+
+const CHUNK = 64 * 1024;
+/**
+ * The file could not be read at all (missing, no permission, a directory, a FIFO): an I/O
+ * failure, as opposed to a file that was read and refused (too large) or whose content is wrong.
+ * Commands that report a bad file as a finding (exit 1) still end with exit 2 on this one.
+ */
+class FileAccessError extends errors_NupkgSigningError {
+}
+/**
+ * Reads a whole file that a user (or a pull request) named, in bounded time and memory: only a
+ * regular file is read (a FIFO, a device such as /dev/zero, a socket or a directory is refused at
+ * once instead of blocking or reading forever), it is opened without blocking on a FIFO, and the
+ * size limit is checked while reading.
+ */
+function readBoundedFileSync(path, read) {
+    let fd;
+    try {
+        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
+    }
+    catch (error) {
+        throw unreadable(path, read, error);
+    }
+    try {
+        checkRegularFile((0,external_node_fs_.fstatSync)(fd), path, read);
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(CHUNK);
+            const n = (0,external_node_fs_.readSync)(fd, chunk, 0, CHUNK, null);
+            if (n === 0)
+                break;
+            total += n;
+            if (total > read.maxBytes)
+                throw tooLarge(path, read);
+            chunks.push(chunk.subarray(0, n));
+        }
+        return Buffer.concat(chunks, total);
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError)
+            throw error;
+        throw unreadable(path, read, error);
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/** The same as {@link readBoundedFileSync}, without blocking the event loop. */
+async function readBoundedFile(path, read) {
+    let handle;
+    try {
+        handle = await open(path, fs.O_RDONLY | fs.O_NONBLOCK);
+    }
+    catch (error) {
+        throw unreadable(path, read, error);
+    }
+    try {
+        checkRegularFile(await handle.stat(), path, read);
+        const chunks = [];
+        let total = 0;
+        for (;;) {
+            const chunk = Buffer.allocUnsafe(CHUNK);
+            const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
+            if (bytesRead === 0)
+                break;
+            total += bytesRead;
+            if (total > read.maxBytes)
+                throw tooLarge(path, read);
+            chunks.push(chunk.subarray(0, bytesRead));
+        }
+        return Buffer.concat(chunks, total);
+    }
+    catch (error) {
+        if (error instanceof NupkgSigningError)
+            throw error;
+        throw unreadable(path, read, error);
+    }
+    finally {
+        await handle.close();
+    }
+}
+function checkRegularFile(stats, path, read) {
+    if (stats.isFile())
+        return;
+    const kind = stats.isDirectory()
+        ? 'a directory'
+        : 'not a regular file (a FIFO, device or socket)';
+    throw new FileAccessError(read.code, `The ${read.what} '${path}' is ${kind}. Name a regular file.`, { file: path });
+}
+function tooLarge(path, read) {
+    return new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' is larger than ${read.maxBytes} bytes, the limit for it. Check that it is the right file.`, { file: path });
+}
+function unreadable(path, read, error) {
+    return new FileAccessError(read.code, `The ${read.what} '${path}' cannot be read (${describeError(error)}).`, { file: path, cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/policy/signer-policy/facts.ts
+
+/**
+ * Uppercase hex hash of the certificate in `algorithm` (as NuGet's CertificateUtility.GetHashString
+ * produces), or undefined when neither `fingerprints` nor `der` can provide it.
+ */
+function certificateHash(certificate, algorithm) {
+    if (algorithm === 'sha256')
+        return certificate.fingerprintSha256.toUpperCase();
+    const given = certificate.fingerprints?.[algorithm];
+    if (given !== undefined)
+        return given.toUpperCase();
+    if (certificate.der === undefined)
+        return undefined;
+    return (0,external_node_crypto_.createHash)(algorithm).update(certificate.der).digest('hex').toUpperCase();
+}
+
+;// CONCATENATED MODULE: ./src/policy/nuget-config/match.ts
+
+function matchingEntry(entries, facts) {
+    const candidates = candidatesOf(facts);
+    return entries.find((entry) => candidates.some((c) => entryMatches(entry, c)));
+}
+function candidatesOf(facts) {
+    const list = [];
+    const primary = facts.primary;
+    if (primary) {
+        list.push({
+            certificate: primary.certificate,
+            kind: primary.kind,
+            placement: 'primary',
+            ...(primary.kind === 'repository' && { owners: primary.owners ?? [] }),
+        });
+    }
+    const counter = facts.repositoryCountersignature;
+    if (counter) {
+        list.push({
+            certificate: counter.certificate,
+            kind: 'repository',
+            placement: 'countersignature',
+            owners: counter.owners ?? [],
+        });
+    }
+    return list;
+}
+function entryMatches(entry, candidate) {
+    if (candidate.placement === 'primary' ? !entry.placementPrimary : !entry.placementCountersignature)
+        return false;
+    const targeted = (entry.targetsAuthor && candidate.kind === 'author') ||
+        (entry.targetsRepository && candidate.kind === 'repository');
+    if (!targeted)
+        return false;
+    const hash = certificateHash(candidate.certificate, algorithmOf(entry.hashAlgorithm));
+    if (hash === undefined || hash.toUpperCase() !== entry.fingerprint.toUpperCase())
+        return false;
+    // Owners are checked only for repository entries that list some, against repository signatures.
+    if (entry.targetsRepository &&
+        entry.owners &&
+        entry.owners.length > 0 &&
+        candidate.owners !== undefined) {
+        const actual = candidate.owners;
+        return entry.owners.some((owner) => actual.includes(owner)); // ordinal, like LINQ Intersect
+    }
+    return true;
+}
+function algorithmOf(name) {
+    return name.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/policy/nuget-config/trusted-signers.ts
+
+/** Problems that make NuGet refuse the whole config file; the caller turns them into NUPKG005. */
+class ConfigProblem extends Error {
+    line;
+    constructor(message, line) {
+        super(message);
+        this.line = line;
+    }
+}
+const HASH_ALGORITHMS = [
+    'SHA1',
+    'SHA256',
+    'SHA384',
+    'SHA512',
+];
+/**
+ * SettingFactory.ParseChildren: every child is parsed first (a broken one fails the file even when
+ * it is a duplicate), then duplicates by key are dropped keeping the first, and only then does
+ * `<clear />` drop what came before it — a second `<clear />` being itself a duplicate of the first.
+ */
+function readTrustedSigners(section) {
+    return readTrustedSignerItems(section).signers;
+}
+/** The same, saying whether the section kept a `<clear />` (it clears further files' items). */
+function readTrustedSignerItems(section) {
+    const parsed = section.children.map((child) => ({
+        child,
+        signer: isItem(child, 'author') || isItem(child, 'repository') ? readSigner(child) : undefined,
+    }));
+    let signers = [];
+    let cleared = false;
+    for (const { child, signer } of firstOfEachKey(parsed)) {
+        if (isItem(child, 'clear')) {
+            signers = [];
+            cleared = true;
+        }
+        else if (signer)
+            signers.push(signer);
+        // NuGet keeps other elements as unknown items and ignores them for verification.
+    }
+    return { cleared, signers };
+}
+/**
+ * SettingFactory recognises an item by its element name in any case (Enum.TryParse ignoreCase):
+ * `<Author>`, `<CERTIFICATE>` and `<Clear/>` are items like their lowercase spellings.
+ */
+function isItem(element, name) {
+    return element.name.toLowerCase() === name;
+}
+/** The items NuGet keeps from a list of siblings: the first of each settingKey. */
+function firstOfEachKey(items) {
+    const seen = new Set();
+    return items.filter(({ child }) => {
+        const key = settingKey(child);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/**
+ * SettingElementKeyComparer: the element name followed by its attribute values in document order,
+ * compared case-insensitively (so `<author name="A">` and `<author name="a">` are the same item).
+ */
+function settingKey(element) {
+    return `${element.name}${[...element.attributes.values()].join('')}`.toUpperCase();
+}
+function readSigner(element) {
+    const kind = isItem(element, 'author') ? 'author' : 'repository';
+    const name = required(element, 'name');
+    const serviceIndex = kind === 'repository' ? required(element, 'serviceIndex') : undefined;
+    const certificates = element.children
+        .filter((c) => isItem(c, 'certificate'))
+        .map(trusted_signers_readCertificate);
+    if (certificates.length === 0) {
+        throw new ConfigProblem(`trusted signer "${name}" has no <certificate>; a trusted signer must have at least one`, element.line);
+    }
+    const ownersElements = element.children.filter((c) => isItem(c, 'owners'));
+    // NuGet parses every child, so an <owners> must be well-formed even where it is ignored.
+    const owners = ownersElements.map(readOwners);
+    if (kind === 'author') {
+        // AuthorItem keeps only the certificates of what it parsed: owners of an author are ignored.
+        return { kind, name, certificates, owners: [], line: element.line };
+    }
+    if (ownersElements.length > 1) {
+        throw new ConfigProblem(`repository "${name}" has more than one <owners> element`, ownersElements[1]?.line ?? element.line);
+    }
+    return {
+        kind,
+        name,
+        ...(serviceIndex !== undefined && { serviceIndex }),
+        certificates,
+        owners: owners[0] ?? [],
+        line: element.line,
+    };
+}
+function trusted_signers_readCertificate(element) {
+    const fingerprint = required(element, 'fingerprint');
+    const algorithmText = required(element, 'hashAlgorithm');
+    const allowUntrustedRoot = required(element, 'allowUntrustedRoot');
+    // Enum.TryParse(ignoreCase): any case, surrounding whitespace tolerated.
+    const hashAlgorithm = HASH_ALGORITHMS.find((a) => a === algorithmText.trim().toUpperCase());
+    // NuGet reads SHA1 but throws "Hash algorithm 'SHA1' is unsupported" the first time it hashes a
+    // certificate with it, which stops `nuget verify`: refused here, before any package is judged.
+    if (hashAlgorithm === 'SHA1') {
+        throw new ConfigProblem(`Hash algorithm '${algorithmText}' is unsupported: dotnet nuget verify stops on this entry. Use SHA256, SHA384 or SHA512`, element.line);
+    }
+    if (!hashAlgorithm) {
+        throw new ConfigProblem(`unsupported hashAlgorithm "${algorithmText}" (use SHA256, SHA384 or SHA512)`, element.line);
+    }
+    return {
+        fingerprint,
+        hashAlgorithm,
+        allowUntrustedRoot: parseDotNetBoolean(allowUntrustedRoot),
+        line: element.line,
+    };
+}
+function readOwners(element) {
+    if (element.children.length > 0 || element.text.trim() === '') {
+        throw new ConfigProblem('<owners> must contain only text: owner names separated by ";"', element.line);
+    }
+    return element.text.split(';').map((o) => o.trim());
+}
+/** bool.TryParse: "true"/"false" in any case, trimmed; anything else reads as false. */
+function parseDotNetBoolean(text) {
+    return text.trim().toLowerCase() === 'true';
+}
+function required(element, attribute) {
+    const value = element.attributes.get(attribute);
+    if (value === undefined || value === '') {
+        throw new ConfigProblem(`<${element.name}> is missing the required attribute "${attribute}"`, element.line);
+    }
+    return value;
+}
+/**
+ * Merges certificates by (hashAlgorithm, fingerprint) — the fingerprint compared ordinally, as
+ * NuGet's dictionary key is — OR-ing targets and placements and unioning owners. Conflicting
+ * allowUntrustedRoot values produce NU3040 and the restrictive `false`.
+ */
+function mergeAllowList(signers) {
+    const entries = new Map();
+    const issues = [];
+    for (const signer of signers) {
+        const repository = signer.kind === 'repository';
+        for (const certificate of signer.certificates) {
+            const key = `${certificate.hashAlgorithm}-${certificate.fingerprint}`;
+            const existing = entries.get(key);
+            if (!existing) {
+                entries.set(key, {
+                    fingerprint: certificate.fingerprint,
+                    hashAlgorithm: certificate.hashAlgorithm,
+                    targetsAuthor: !repository,
+                    targetsRepository: repository,
+                    placementPrimary: true,
+                    placementCountersignature: repository,
+                    ...(repository && { owners: [...signer.owners] }),
+                    allowUntrustedRoot: certificate.allowUntrustedRoot,
+                });
+                continue;
+            }
+            let allowUntrustedRoot = existing.allowUntrustedRoot;
+            if (existing.allowUntrustedRoot !== certificate.allowUntrustedRoot) {
+                issues.push(issues_issue('NU3040', 'warning', `There are two certificates with conflicting allowUntrustedRoot attributes in the computed settings. The allowUntrustedRoot attribute is going to be set to false. Certificate: ${key} (line ${certificate.line})`));
+                allowUntrustedRoot = false;
+            }
+            const owners = repository
+                ? [...new Set([...(existing.owners ?? []), ...signer.owners])]
+                : existing.owners;
+            entries.set(key, {
+                ...existing,
+                targetsAuthor: existing.targetsAuthor || !repository,
+                targetsRepository: existing.targetsRepository || repository,
+                placementCountersignature: existing.placementCountersignature || repository,
+                ...(owners !== undefined && { owners }),
+                allowUntrustedRoot,
+            });
+        }
+    }
+    return { entries: [...entries.values()], issues };
+}
+
+;// CONCATENATED MODULE: ./src/policy/signer-policy/fingerprint.ts
+/**
+ * SHA-256 fingerprints as people write them (any case, colons or spaces between bytes) and as we
+ * compare and print them (64 uppercase hex digits, like NuGet's output).
+ */
+
+const HEX = /^[0-9A-F]*$/;
+/** The hex digits of `text` without separators, uppercased; no validation. */
+function stripFingerprint(text) {
+    return normalizeFingerprint(text);
+}
+/**
+ * Why `text` is not a SHA-256 fingerprint, or undefined when it is. The message completes
+ * "<field>: …" in a configuration error.
+ */
+function fingerprintProblem(text) {
+    const digits = stripFingerprint(text);
+    if (!HEX.test(digits))
+        return 'must be 64 hex characters (a SHA-256 fingerprint); found non-hex characters';
+    if (digits.length === 64)
+        return undefined;
+    const hint = digits.length === 40
+        ? ' (40 looks like a SHA-1 thumbprint; nuget.org identifies certificates by SHA-256)'
+        : '';
+    return `must be 64 hex characters (a SHA-256 fingerprint); found ${digits.length}${hint}`;
+}
+/** Normalizes a fingerprint known to be valid. */
+function fingerprint_normalizeFingerprint(text) {
+    return stripFingerprint(text);
+}
+/** "3F90…0ECE": short enough for a one-line rule explanation, long enough to recognise. */
+function shortFingerprint(fingerprint) {
+    const digits = stripFingerprint(fingerprint);
+    return digits.length <= 12 ? digits : `${digits.slice(0, 4)}…${digits.slice(-4)}`;
+}
+
+;// CONCATENATED MODULE: ./src/xml/element-tree.ts
+
+
+/** Parses a whole document into its root element (readXml bounds its element count). */
+function readXmlTree(source) {
+    const stack = [];
+    let root;
+    readXml(source, {
+        startElement(tag) {
+            const element = {
+                name: tag.name,
+                attributes: tag.attributes,
+                children: [],
+                text: '',
+                line: tag.line,
+            };
+            stack[stack.length - 1]?.children.push(element);
+            root ??= element;
+            stack.push(element);
+        },
+        endElement() {
+            stack.pop();
+        },
+        text(text) {
+            const current = stack[stack.length - 1];
+            if (current)
+                current.text += text;
+        },
+    });
+    // readXml has already refused a document without a root element.
+    if (!root)
+        throw new XmlSyntaxError('expected the root element', 1);
+    return root;
+}
+
+;// CONCATENATED MODULE: ./src/policy/nuget-config.ts
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Reads and parses one nuget.config: a regular file of at most LIMITS.maxNuGetConfigBytes (checked
+ * while reading), decoded by its byte order mark or XML declaration as NuGet's XmlReader does.
+ */
+function loadNuGetConfig(path) {
+    return mergeNuGetConfigLayers([loadNuGetConfigLayer(path)], path);
+}
+/** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
+function parseNuGetConfig(xml, file) {
+    return mergeNuGetConfigLayers([parseNuGetConfigLayer(xml, file)], file);
+}
+/** Reads one file of the hierarchy like loadNuGetConfig, without merging it with anything. */
+function loadNuGetConfigLayer(path) {
+    const bytes = readBoundedFileSync(path, {
+        maxBytes: LIMITS.maxNuGetConfigBytes,
+        code: 'NUPKG005',
+        what: 'nuget.config',
+    });
+    let text;
+    try {
+        text = decodeXml(bytes);
+    }
+    catch (error) {
+        throw configError(error, path);
+    }
+    return parseNuGetConfigLayer(text, path);
+}
+/** Parses one file's signing sections; a file NuGet would refuse throws NUPKG005. */
+function parseNuGetConfigLayer(xml, file) {
+    try {
+        const root = readXmlTree(xml);
+        if (root.name !== 'configuration')
+            throw new ConfigProblem(`the root element must be <configuration>, not <${root.name}>`, root.line);
+        const trustedSigners = firstSection(root, 'trustedSigners');
+        const config = firstSection(root, 'config');
+        return {
+            file,
+            ...(config && { validationMode: validationModeItem(config) }),
+            ...(trustedSigners && { trustedSigners: readTrustedSignerItems(trustedSigners) }),
+        };
+    }
+    catch (error) {
+        throw configError(error, file);
+    }
+}
+/**
+ * Settings' merge (VirtualSettingSection.Merge), from the furthest file to the closest: a closer
+ * item replaces the same item (an author by its name, a repository by name and serviceIndex, both
+ * compared ordinally as AuthorItem/RepositoryItem.Equals do), and a closer `<clear />` drops every
+ * item merged before it. `file` names the merged settings in messages.
+ */
+function mergeNuGetConfigLayers(closestFirst, file) {
+    // Keyed by item identity; a replaced item moves to the end. Linear in the number of items.
+    const signers = new Map();
+    let mode;
+    for (const layer of [...closestFirst].reverse()) {
+        if (layer.trustedSigners) {
+            if (layer.trustedSigners.cleared)
+                signers.clear();
+            for (const signer of layer.trustedSigners.signers) {
+                const key = itemKey(signer);
+                signers.delete(key);
+                signers.set(key, signer);
+            }
+        }
+        if (layer.validationMode) {
+            if (layer.validationMode.cleared)
+                mode = undefined;
+            if (layer.validationMode.value !== undefined)
+                mode = layer.validationMode.value;
+        }
+    }
+    const merged = [...signers.values()];
+    const { entries, issues } = mergeAllowList(merged);
+    return {
+        file,
+        signatureValidationMode: parseValidationMode(mode),
+        trustedSigners: merged,
+        allowList: entries,
+        issues,
+    };
+}
+/** AuthorItem/RepositoryItem equality: kind, then name and serviceIndex, ordinal (JSON keeps them apart). */
+function itemKey(signer) {
+    return JSON.stringify([signer.kind, signer.name, signer.serviceIndex ?? null]);
+}
+/** A file NuGet would refuse (or one over our limits) is NUPKG005, naming the file and the line. */
+function configError(error, file) {
+    if (error instanceof XmlSyntaxError || error instanceof ConfigProblem) {
+        return new errors_NupkgSigningError('NUPKG005', `${file}:${error.line}: ${error.message}`, {
+            file,
+            cause: error,
+        });
+    }
+    return error;
+}
+/**
+ * A file's sections are de-duplicated like any settings, by a case-insensitive key, keeping the
+ * first; the section is then looked up by its exact name. So a second `<trustedSigners>` is
+ * ignored, and a `<TrustedSigners>` before it hides it without being read itself.
+ */
+function firstSection(root, name) {
+    const kept = firstOfEachKey(root.children.map((child) => ({ child })));
+    return kept.find(({ child }) => child.name === name)?.child;
+}
+/** The `<config>` section's signatureValidationMode item: key matched case-insensitively. */
+function validationModeItem(section) {
+    let value;
+    let cleared = false;
+    const items = firstOfEachKey(section.children.map((child) => ({ child })));
+    for (const { child: item } of items) {
+        if (isItem(item, 'clear')) {
+            value = undefined;
+            cleared = true;
+        }
+        else if (isItem(item, 'add') &&
+            item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode') {
+            value ??= item.attributes.get('value');
+        }
+    }
+    return value === undefined ? { cleared } : { cleared, value };
+}
+/** SettingsUtility.GetSignatureValidationMode: unparsable or absent → accept. */
+function parseValidationMode(value) {
+    const normalized = value?.trim().toLowerCase();
+    // Enum.TryParse also takes the numeric values of SignatureValidationMode (Accept = 0, Require = 1).
+    return normalized === 'require' || normalized === '1' ? 'require' : 'accept';
+}
+/**
+ * The client allow-list step of restore/verify for one package. Unsigned packages are not checked
+ * here (NuGet runs no allow list for them; NU3004 comes from the verification settings).
+ */
+function checkTrustedSigners(config, facts, options = {}) {
+    const mode = options.mode ?? config.signatureValidationMode;
+    const allowUntrusted = options.allowUntrusted ?? mode === 'accept';
+    if (!facts.primary)
+        return [];
+    if (config.allowList.length === 0) {
+        if (mode !== 'require')
+            return [];
+        return [
+            issues_issue('NU3034', 'error', `signatureValidationMode is set to require, so packages are allowed only if signed by trusted signers; however, no trusted signers were specified. Add the signer to <trustedSigners> in ${config.file} (dotnet nuget trust author NAME ${facts.packageId}.nupkg)`),
+        ];
+    }
+    if (matchingEntry(config.allowList, facts))
+        return [];
+    const signer = `${facts.primary.kind} signature by ${shortFingerprint(facts.primary.certificate.fingerprintSha256)} (${facts.primary.certificate.subject})`;
+    const counter = facts.repositoryCountersignature
+        ? `, repository countersignature by ${shortFingerprint(facts.repositoryCountersignature.certificate.fingerprintSha256)}`
+        : '';
+    return [
+        issues_issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package is signed but not by a trusted signer. ${facts.packageId}: ${signer}${counter} matches no <trustedSigners> entry in ${config.file}; trust it with dotnet nuget trust author|repository, or check the owners list`),
+    ];
+}
+/**
+ * SignatureTrustAndValidityVerificationProvider.IsUntrustedRootAllowed for a SHA-256 fingerprint.
+ * Quirk kept on purpose: NuGet compares the config's fingerprint *ordinally* with the uppercase hex
+ * it computes, so an entry written in lowercase never allows an untrusted root (although the same
+ * entry matches the allow list, which ignores case). Pass the fingerprint uppercase, as NuGet does.
+ */
+function allowUntrustedRootFor(config, fingerprintSha256Upper) {
+    return config.allowList.some((e) => e.allowUntrustedRoot &&
+        e.hashAlgorithm === 'SHA256' &&
+        e.fingerprint === fingerprintSha256Upper);
+}
+/**
+ * The same decision for one signature's own certificate, over every algorithm the config uses.
+ * NuGet asks it separately for the primary signature and for the repository countersignature,
+ * each with its own certificate, whatever the entry's kind (author or repository); an excused
+ * signature also tolerates expiry, since allowUntrusted governs expiry too.
+ */
+function isUntrustedRootAllowed(config, certificate) {
+    return config.allowList.some((e) => {
+        if (!e.allowUntrustedRoot)
+            return false;
+        const hash = certificateHash(certificate, algorithmOf(e.hashAlgorithm));
+        return hash !== undefined && e.fingerprint === hash;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/verify/checks/allow-list.ts
+
+
+/**
+ * `--certificate-fingerprint` (spec §6.7): when fingerprints are given, the primary signing
+ * certificate's SHA-256 must be one of them (compared case-insensitively), else NU3034.
+ */
+function checkAllowedFingerprints(certificate, policy) {
+    if (policy.allowedFingerprints.length === 0)
+        return [];
+    const actual = certificate.fingerprintSha256.toUpperCase();
+    if (policy.allowedFingerprints.some((f) => normalizeFingerprint(f) === actual))
+        return [];
+    return [
+        issues_issue('NU3034', policy.allowUntrusted ? 'warning' : 'error', `The package is signed by ${certificate.subject} (SHA-256 ${actual}), which is not one of the trusted certificate fingerprints.`),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/package/content-hash.ts
+
+
+
+/** Bytes read per I/O; two such buffers are reused for the whole file (flat memory). */
+const CHUNK_SIZE = 4 * 1024 * 1024;
+/** A local header with the longest name and extra field: what `onLocalHeader` is shown at most. */
+const MAX_LOCAL_HEADER_BYTES = LOCAL_FILE_HEADER_SIZE + 0xffff + 0xffff;
+/** The re-based central directory is hashed in pieces of this size. */
+const STAGING_SIZE = 1024 * 1024;
+/**
+ * The package hash NuGet signs: the archive with the signature entry taken out, byte-exact
+ * (nuget-signing-spec.md §3.2, NuGet's `VerifySignedPackageIntegrity`). It works wherever the
+ * signature entry sits, as NuGet's does. Costs one sequential pass over the file, and memory
+ * that does not grow with the file: 12 bytes per entry besides the directory already read.
+ *
+ * Throws NU3008 when the archive's offsets make the hash impossible to compute (NuGet reports any
+ * exception during hashing as an integrity failure).
+ */
+async function computeSignedPackageHash(archive, signature, algorithm, options = {}) {
+    const { file, directory } = archive;
+    const broken = (why) => new errors_NupkgSigningError('NU3008', `The package integrity check failed: ${why}.`, {
+        file: file.path,
+    });
+    const count = directory.length;
+    if (count === 0)
+        throw broken('the archive has no central directory records');
+    // The walk is contiguous: the first header starts the directory, the last one ends it.
+    const startOfCentralDirectory = directory.position(0);
+    const endOfCentralDirectory = directory.position(count - 1) + directory.headerSize(count - 1);
+    if (endOfCentralDirectory + END_OF_CENTRAL_DIRECTORY_SIZE > file.size) {
+        throw broken('the end of central directory record does not follow the central directory');
+    }
+    // NuGet's entry spans (§3.1 step 6): records by local header offset, each up to the next one
+    // (the last up to the directory). They tile [first local header, directory) in that order.
+    const order = directory.indexesByLocalHeaderOffset();
+    const offsetAt = (rank) => directory.localHeaderOffset(order[rank]);
+    const spanEnd = (rank) => rank + 1 < count ? offsetAt(rank + 1) : startOfCentralDirectory;
+    const signatureRank = order.indexOf(signature.index);
+    if (signatureRank < 0)
+        throw broken('the signature entry is missing from the central directory');
+    for (let rank = 0; rank < count; rank++) {
+        const offset = offsetAt(rank);
+        const totalSize = spanEnd(rank) - offset;
+        if (totalSize < 0 || offset + totalSize > file.size) {
+            throw broken(`the entry at offset ${offset} lies outside the local entry region`);
+        }
+    }
+    const startOfLocalHeaders = offsetAt(0);
+    const signatureStart = offsetAt(signatureRank);
+    const signatureEnd = spanEnd(signatureRank);
+    const hash = (0,external_node_crypto_.createHash)(algorithm);
+    const reader = new ChunkedReader(file, hash);
+    const inspect = options.onLocalHeader;
+    let nextRank = 0;
+    /**
+     * Shows each span that starts in `chunk` its head, in offset order (see onLocalHeader). Heads
+     * inside the chunk are shown at once; a head that straddles two chunks (rare) is read on its
+     * own, and only then is there something to wait for.
+     */
+    const inspectHeads = (chunk, chunkPosition) => {
+        const chunkEnd = chunkPosition + chunk.length;
+        for (; nextRank < count; nextRank++) {
+            const offset = offsetAt(nextRank);
+            if (offset >= chunkEnd)
+                return undefined;
+            const size = Math.min(spanEnd(nextRank) - offset, MAX_LOCAL_HEADER_BYTES);
+            if (nextRank === signatureRank || size === 0)
+                continue;
+            const record = directory.record(order[nextRank]);
+            if (offset + size > chunkEnd) {
+                nextRank++;
+                return file.read(offset, size).then(async (head) => {
+                    inspect?.(record, head);
+                    await inspectHeads(chunk, chunkPosition);
+                });
+            }
+            inspect?.(record, chunk.subarray(offset - chunkPosition, offset - chunkPosition + size));
+        }
+        return undefined;
+    };
+    const onChunk = inspect ? inspectHeads : undefined;
+    // 1–2: everything before the first local header, then each other entry's span in offset order:
+    // the local entries without the signature's span.
+    await reader.copy(0, startOfLocalHeaders);
+    await reader.copy(startOfLocalHeaders, signatureStart - startOfLocalHeaders, onChunk);
+    await reader.copy(signatureEnd, startOfCentralDirectory - signatureEnd, onChunk);
+    // 3: central directory headers without the signature's, local header offsets re-based: an
+    // entry's new offset is the length of the spans hashed before its own. Runs of headers are
+    // copied into a staging buffer, patched there, and hashed.
+    const signatureSize = signatureEnd - signatureStart;
+    const rebased = (i) => {
+        const offset = directory.localHeaderOffset(i);
+        const afterSignature = offset > signatureStart || (offset === signatureStart && i > signature.index);
+        return (offset - startOfLocalHeaders - (afterSignature ? signatureSize : 0)) >>> 0;
+    };
+    const staging = Buffer.allocUnsafe(STAGING_SIZE);
+    const hashHeaders = (first, end) => {
+        if (first >= end)
+            return;
+        const length = directory.copyHeaders(first, end, staging);
+        const base = directory.position(first);
+        for (let i = first; i < end; i++) {
+            staging.writeUInt32LE(rebased(i), directory.position(i) - base + 42);
+        }
+        hash.update(staging.subarray(0, length));
+    };
+    let first = 0;
+    let runBytes = 0;
+    for (let i = 0; i < count; i++) {
+        const headerSize = directory.headerSize(i);
+        if (i === signature.index) {
+            hashHeaders(first, i);
+            first = i + 1;
+            runBytes = 0;
+            continue;
+        }
+        if (runBytes + headerSize > staging.length) {
+            hashHeaders(first, i);
+            first = i;
+            runBytes = 0;
+        }
+        runBytes += headerSize;
+    }
+    hashHeaders(first, count);
+    // 4: the end record, read where the central directory ends, with the signature subtracted.
+    const eocd = await file.read(endOfCentralDirectory, END_OF_CENTRAL_DIRECTORY_SIZE);
+    const adjusted = Buffer.alloc(12);
+    adjusted.writeUInt16LE((eocd.readUInt16LE(8) - 1) & 0xffff, 0);
+    adjusted.writeUInt16LE((eocd.readUInt16LE(10) - 1) & 0xffff, 2);
+    adjusted.writeUInt32LE((eocd.readUInt32LE(12) - signature.headerSize) >>> 0, 4);
+    adjusted.writeUInt32LE((eocd.readUInt32LE(16) - signatureSize) >>> 0, 8);
+    hash.update(eocd.subarray(0, 8));
+    hash.update(adjusted);
+    await reader.copy(endOfCentralDirectory + 20, file.size - endOfCentralDirectory - 20);
+    return hash.digest();
+}
+/**
+ * Feeds file ranges into a hash with two reused buffers, reading the next chunk while the current
+ * one is hashed, so I/O and hashing overlap.
+ */
+class ChunkedReader {
+    file;
+    hash;
+    buffers = [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)];
+    constructor(file, hash) {
+        this.file = file;
+        this.hash = hash;
+    }
+    /** `onChunk` sees each chunk and its file position before it is hashed (and reused). */
+    async copy(position, length, onChunk) {
+        if (length <= 0)
+            return;
+        let which = 0;
+        let pending = this.readChunk(which, position, length);
+        let done = 0;
+        try {
+            while (done < length) {
+                const size = await pending;
+                const current = this.buffers[which].subarray(0, size);
+                const currentPosition = position + done;
+                done += size;
+                which ^= 1;
+                if (done < length)
+                    pending = this.readChunk(which, position + done, length - done);
+                const inspecting = onChunk?.(current, currentPosition);
+                if (inspecting)
+                    await inspecting;
+                this.hash.update(current);
+            }
+        }
+        catch (error) {
+            // Settle the read in flight, so nothing touches the file after the caller closes it.
+            await Promise.allSettled([pending]);
+            throw error;
+        }
+    }
+    async readChunk(which, position, remaining) {
+        const size = Math.min(CHUNK_SIZE, remaining);
+        await this.file.readInto(this.buffers[which], 0, size, position);
+        return size;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/package/local-header-check.ts
+
+/**
+ * Cross-checks a central directory record against the local header it points at: the
+ * `PK\x03\x04` signature and the same name bytes. NuGet's hash never looks (it hashes raw spans),
+ * so a mismatch does not change the verdict, but it means the archive is damaged or crafted to
+ * show different files to different readers. `head` holds the first bytes of the entry's span.
+ */
+function localHeaderMismatch(record, head) {
+    const local = parseLocalFileHeader(head.subarray(0, Math.min(head.length, LOCAL_FILE_HEADER_SIZE + 0xffff)));
+    // Names are made into strings only for the message: this runs once per entry.
+    const name = () => record.rawName.toString('latin1');
+    if (!local)
+        return `no local header at offset ${record.localHeaderOffset} for '${name()}'`;
+    if (!local.rawName.equals(record.rawName)) {
+        return `the local header at offset ${record.localHeaderOffset} names '${Buffer.from(local.rawName).toString('latin1')}', the central directory '${name()}'`;
+    }
+    return undefined;
+}
+/**
+ * NuGet's `SignedPackageArchiveUtility.IsSigned`, the first step of its integrity check: the
+ * signature's local header must carry the 14 name bytes `.signature.p7s` too (byte for byte, so
+ * case counts) with the UTF-8 flag clear. The entry reader never compares the local name (it only
+ * uses its length to find the data), so a package whose local header names another file reads
+ * fine and then fails integrity: NuGet reports NU3008. Returns why it fails, or undefined.
+ */
+async function signatureLocalHeaderMismatch(archive, record) {
+    const available = Math.max(0, archive.file.size - record.localHeaderOffset);
+    const fixed = await archive.file.read(record.localHeaderOffset, Math.min(LOCAL_FILE_HEADER_SIZE, available));
+    if (fixed.length < LOCAL_FILE_HEADER_SIZE)
+        return 'the signature entry has no local header';
+    const nameLength = fixed.readUInt16LE(26);
+    const local = parseLocalFileHeader(await archive.file.read(record.localHeaderOffset, Math.min(LOCAL_FILE_HEADER_SIZE + nameLength, available)));
+    if (!local)
+        return 'the signature entry has no local header';
+    if (isSignatureRecord(local))
+        return undefined;
+    return `the local header of the signature entry names '${escapeName(local.rawName)}'${local.flags & UTF8_FLAG ? ' with the UTF-8 flag set' : ''}, not '${SIGNATURE_FILE_NAME.toString('ascii')}'`;
+}
+/** Name bytes for a message: printable ASCII kept, everything else as \xNN. */
+function escapeName(bytes) {
+    return [...bytes]
+        .map((b) => b >= 0x20 && b < 0x7f && b !== 0x5c
+        ? String.fromCharCode(b)
+        : `\\x${b.toString(16).padStart(2, '0')}`)
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/hash-algorithms.ts
+
+const hash_algorithms_HASH_ALGORITHMS = {
+    sha256: { oid: oids_OID.sha256, length: 32, label: 'SHA256' },
+    sha384: { oid: oids_OID.sha384, length: 48, label: 'SHA384' },
+    sha512: { oid: oids_OID.sha512, length: 64, label: 'SHA512' },
+};
+/**
+ * Signature algorithms that name their hash (RSA PKCS#1 v1.5 and ECDSA), with that hash as
+ * node:crypto names it. SHA-1 is listed: it is read to be reported or refused, never accepted.
+ */
+const SIGNATURE_ALGORITHM_HASHES = {
+    [oids_OID.sha256WithRSAEncryption]: 'sha256',
+    [oids_OID.sha384WithRSAEncryption]: 'sha384',
+    [oids_OID.sha512WithRSAEncryption]: 'sha512',
+    [oids_OID.sha1WithRSAEncryption]: 'sha1',
+    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
+    '1.2.840.10045.4.3.3': 'sha384', // ecdsa-with-SHA384
+    '1.2.840.10045.4.3.4': 'sha512', // ecdsa-with-SHA512
+};
+function hashAlgorithmFromOid(oid) {
+    for (const [name, info] of Object.entries(hash_algorithms_HASH_ALGORITHMS)) {
+        if (info.oid === oid)
+            return name;
+    }
+    return undefined;
+}
+/** Parses user input such as `SHA256`, `sha-384` or `sha512`. */
+function parseHashAlgorithmName(value) {
+    const normalized = value.trim().toLowerCase().replace('-', '');
+    return normalized in hash_algorithms_HASH_ALGORITHMS ? normalized : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/signature/signature-content.ts
+
+
+const KEY_PATTERN = /^[A-Za-z0-9.\-/]+$/;
+/** Builds the exact bytes the reference signer writes: `Version:1\n\n<oid>-Hash:<b64>\n\n`. */
+function buildSignatureContent(algorithm, hash) {
+    const { oid } = hash_algorithms_HASH_ALGORITHMS[algorithm];
+    return Buffer.from(`Version:1\n\n${oid}-Hash:${hash.toString('base64')}\n\n`, 'utf8');
+}
+/**
+ * Parses signature content with NuGet's reader rules: lines split on LF, CRLF or CR; sections
+ * separated by one empty line; `Version` must be `1` (NU3007); the first `<allowed oid>-Hash`
+ * property of section 2 gives the hash (else NU3000).
+ */
+function parseSignatureContent(bytes) {
+    const invalid = (why) => new errors_NupkgSigningError('NU3000', `The package signature content is invalid: ${why}.`);
+    const lines = readLines(Buffer.from(bytes).toString('utf8'));
+    let index = 0;
+    // One section: key:value lines up to an empty line. Reaching the end first is an error.
+    const readSection = () => {
+        const properties = new Map();
+        for (;;) {
+            const line = lines[index++];
+            if (line === undefined)
+                throw invalid('a section is not followed by an empty line');
+            if (line === '') {
+                if (properties.size === 0)
+                    throw invalid('a section is empty');
+                return properties;
+            }
+            const colon = line.indexOf(':');
+            const key = colon < 0 ? line : line.slice(0, colon);
+            const value = colon < 0 ? '' : line.slice(colon + 1);
+            if (!KEY_PATTERN.test(key) || value === '')
+                throw invalid(`the line '${truncate(line)}' is not a key:value pair`);
+            if (properties.has(key))
+                throw invalid(`the key '${key}' appears twice in a section`);
+            properties.set(key, value);
+        }
+    };
+    const header = readSection();
+    const version = header.get('Version');
+    if (version === undefined)
+        throw invalid('it has no Version');
+    if (version !== '1') {
+        throw new errors_NupkgSigningError('NU3007', `The package signature format version '${truncate(version)}' is not supported; only version 1 is.`);
+    }
+    const body = readSection();
+    for (const [key, value] of body) {
+        if (!key.endsWith('-Hash'))
+            continue;
+        const algorithm = hashAlgorithmFromOid(key.slice(0, -'-Hash'.length));
+        if (algorithm)
+            return { version, hashAlgorithm: algorithm, hashBase64: value };
+    }
+    throw invalid('unable to read package hash information (no SHA-256, SHA-384 or SHA-512 hash line)');
+}
+/**
+ * Decodes the hash leniently, as .NET's Convert.FromBase64String does (white space ignored).
+ * Returns undefined when it is not base64: NuGet reports that as an integrity failure.
+ */
+function decodeContentHash(content) {
+    const compact = content.hashBase64.replace(/[\s]/g, '');
+    if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact))
+        return undefined;
+    return Buffer.from(compact, 'base64');
+}
+/** Lines as .NET's StreamReader.ReadLine returns them: a final line break adds no empty line. */
+function readLines(text) {
+    const lines = text.split(/\r\n|\r|\n/);
+    if (lines.length > 0 && lines[lines.length - 1] === '')
+        lines.pop();
+    return lines;
+}
+function truncate(text) {
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+;// CONCATENATED MODULE: ./src/verify/checks/integrity.ts
+
+
+
+
+
+
+const ADVICE = 'The package has changed since it was signed: rebuild and re-sign it, or get an untampered copy.';
+/**
+ * Checks that the package content is what was signed: the hash named in the signature content
+ * equals NuGet's hash of the archive without the signature entry (spec §3). A mismatch, or any
+ * failure while hashing, is NU3008, always an error (NuGet's status Suspect). So is a signature
+ * entry whose local header names another file than `.signature.p7s` (NuGet's IsSigned pre-check).
+ *
+ * Also cross-checks each entry's local header against the central directory (NUPKG008, a
+ * warning: NuGet's verdict does not depend on it). Throws NU3000/NU3007 when the content cannot
+ * be read (an ill-formed signature, not tampering).
+ */
+async function checkIntegrity(archive, signatureRecord, content) {
+    if (!content) {
+        throw new errors_NupkgSigningError('NU3000', 'The package signature has no content (a detached signature); NuGet cannot read its package hash.');
+    }
+    const parsed = parseSignatureContent(content);
+    const expected = decodeContentHash(parsed);
+    const tampered = (what) => [issues_issue('NU3008', 'error', `${what} ${ADVICE}`)];
+    if (!expected)
+        return tampered('The package integrity check failed: the signed package hash is not valid base64.');
+    // NuGet's IsSigned pre-check: the signature's local header must name `.signature.p7s` too.
+    const notSigned = await signatureLocalHeaderMismatch(archive, signatureRecord);
+    if (notSigned)
+        return tampered(`The package integrity check failed: ${notSigned}.`);
+    let actual;
+    const mismatches = [];
+    try {
+        actual = await computeSignedPackageHash(archive, signatureRecord, parsed.hashAlgorithm, {
+            onLocalHeader: (record, head) => {
+                const mismatch = localHeaderMismatch(record, head);
+                if (mismatch)
+                    mismatches.push(mismatch);
+            },
+        });
+    }
+    catch (error) {
+        if (error instanceof errors_NupkgSigningError && error.code === 'NU3008')
+            return tampered(error.message);
+        throw error;
+    }
+    // Checks that the central directory and the local headers describe the same entries.
+    const crossCheck = mismatches.length
+        ? [
+            issues_issue('NUPKG008', 'warning', `The central directory and the local file headers disagree (${mismatches.slice(0, 3).join('; ')}${mismatches.length > 3 ? `; and ${mismatches.length - 3} more` : ''}): the archive is damaged or crafted to show different files to different tools. Rebuild it.`),
+        ]
+        : [];
+    if (actual.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(actual, expected)) {
+        return [
+            ...tampered(`The package integrity check failed: the ${parsed.hashAlgorithm.toUpperCase()} hash of the package content does not match the signed hash.`),
+            ...crossCheck,
+        ];
+    }
+    return crossCheck;
+}
+
+;// CONCATENATED MODULE: ./src/certificate-rules/describe-certificate.ts
+/** How messages name a certificate: subject, SHA-256 fingerprint and validity, as NuGet prints them. */
+function describeCertificate(certificate) {
+    return `'${certificate.subject}' (SHA-256 ${certificate.fingerprintSha256}, valid ${isoDate(certificate.notBefore)} to ${isoDate(certificate.notAfter)})`;
+}
+function isoDate(date) {
+    return date.toISOString().replace('.000Z', 'Z');
+}
+
+;// CONCATENATED MODULE: ./src/certificate-rules/certificate-requirements.ts
+
+
+const SHA2_RSA_SIGNATURES = new Set([
+    oids_OID.sha256WithRSAEncryption,
+    oids_OID.sha384WithRSAEncryption,
+    oids_OID.sha512WithRSAEncryption,
+]);
+const CODES = {
+    signing: { algorithm: 'NU3013', key: 'NU3014', notYetValid: 'NU3017' },
+    timestamping: { algorithm: 'NU3022', key: 'NU3023', notYetValid: 'NU3025' },
+};
+/**
+ * The certificate properties NuGet requires of a signing certificate (nuget-signing-spec.md §4.5:
+ * NU3013, NU3014, NU3015, NU3017) or of a timestamping certificate (§5.4: NU3022, NU3023,
+ * NU3025). `now` is the verification time.
+ */
+function checkCertificateRequirements(certificate, role, now) {
+    const codes = CODES[role];
+    const who = `The ${role === 'signing' ? 'signing' : 'timestamp'} certificate ${describeCertificate(certificate)}`;
+    const problems = [];
+    if (!SHA2_RSA_SIGNATURES.has(certificate.signatureAlgorithmOid)) {
+        problems.push({
+            code: codes.algorithm,
+            message: `${who} is signed with an unsupported algorithm (${certificate.signatureAlgorithmOid}); NuGet requires SHA-256, SHA-384 or SHA-512 with RSA.`,
+        });
+    }
+    const bits = certificate.publicKey.rsaModulusBits;
+    if (certificate.publicKey.algorithmOid !== oids_OID.rsaEncryption ||
+        bits === undefined ||
+        bits < 2048) {
+        problems.push({
+            code: codes.key,
+            message: certificate.publicKey.algorithmOid === oids_OID.rsaEncryption
+                ? `${who} has a ${bits ?? 0}-bit RSA key; NuGet requires RSA with at least 2048 bits.`
+                : `${who} does not have an RSA key; NuGet requires RSA with at least 2048 bits.`,
+        });
+    }
+    if (role === 'signing' && certificate.extendedKeyUsage?.oids.includes(oids_OID.lifetimeSigning)) {
+        problems.push({
+            code: 'NU3015',
+            message: `${who} has the lifetime signing EKU (1.3.6.1.4.1.311.10.3.13), which NuGet does not support.`,
+        });
+    }
+    if (certificate.notBefore.getTime() > now.getTime()) {
+        problems.push({
+            code: codes.notYetValid,
+            message: `${who} is not yet valid: certificate not yet valid until ${certificate.notBefore.toISOString().slice(0, 10)}.`,
+        });
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/certificate-rules/nuget-org-certificate.ts
+
+
+
+/**
+ * nuget.org's certificate rules, one rule set shared by `sign`'s pre-check, `policy check` (for
+ * registered certificates) and the nuget.org preset of `verify`. Each rule quotes the sentence of
+ * the seed document it enforces (shared/seeds/signed-packages.md, "Signature requirements on
+ * nuget.org"); docs/nuget-org-rules.md lists them with their tests.
+ */
+const NUGET_ORG_RULES = {
+    key: 'Must have an RSA public key 2048 bits or greater.',
+    validity: 'Must be within its validity period per current UTC time at time of package validation on nuget.org.',
+    selfIssued: 'Packages signed with self-issued certificates are rejected.',
+    codeSigningPurpose: 'The author signing certificate must be valid for code signing.',
+    timestampingPurpose: 'The timestamp certificate must be valid for timestamping.',
+    // Not in the seed's list, but what its "chain to a trusted root authority" means in practice:
+    // NuGet's own certificate requirements (nuget-signing-spec.md §4.5, §9.2), which nuget.org runs.
+    algorithm: 'NuGet requires a certificate signed with SHA-256, SHA-384 or SHA-512 with RSA.',
+    lifetimeSigning: 'NuGet does not support the lifetime signing EKU.',
+};
+const nuget_org_certificate_CODES = {
+    signing: { algorithm: 'NU3013', key: 'NU3014', chain: 'NU3018', expired: 'NU3037' },
+    timestamping: { algorithm: 'NU3022', key: 'NU3023', chain: 'NU3028', expired: 'NU3028' },
+};
+const PURPOSE = {
+    signing: { oid: oids_OID.codeSigning, rule: 'codeSigningPurpose' },
+    timestamping: { oid: oids_OID.timeStamping, rule: 'timestampingPurpose' },
+};
+/**
+ * Every nuget.org rule `certificate` breaks in its `role`. Validity is judged at `at` (the time of
+ * validation on nuget.org: now, or `--at`) when given; without it (a registered certificate with
+ * no package yet) only the certificate's own properties are judged.
+ */
+function checkNugetOrgCertificate(certificate, role, at) {
+    const codes = nuget_org_certificate_CODES[role];
+    const findings = [];
+    const add = (rule, code, what) => findings.push({ rule, code, message: `${what} (nuget.org: "${NUGET_ORG_RULES[rule]}")` });
+    // NuGet's own requirements; not-yet-valid is judged with validity below.
+    const requirements = checkCertificateRequirements(certificate, role, at ?? certificate.notBefore);
+    for (const problem of requirements) {
+        const rule = problem.code === codes.algorithm
+            ? 'algorithm'
+            : problem.code === codes.key
+                ? 'key'
+                : problem.code === 'NU3015'
+                    ? 'lifetimeSigning'
+                    : 'validity';
+        add(rule, problem.code, problem.message.replace(/\.$/, ''));
+    }
+    const who = `The ${role === 'signing' ? 'signing' : 'timestamp'} certificate ${describeCertificate(certificate)}`;
+    const purpose = PURPOSE[role];
+    const usages = certificate.extendedKeyUsage?.oids;
+    if (usages !== undefined && !usages.includes(purpose.oid)) {
+        add(purpose.rule, codes.chain, `${who} ${describeMissingUsage(usages, purpose.oid)}`);
+    }
+    if (isSelfIssuedCertificate(certificate)) {
+        add('selfIssued', codes.chain, `${who} is self-issued`);
+    }
+    if (at !== undefined && certificate.notAfter.getTime() < at.getTime()) {
+        add('validity', codes.expired, `${who} expired on ${nuget_org_certificate_isoDate(certificate.notAfter)}`);
+    }
+    return findings;
+}
+/**
+ * Self-issued in RFC 5280's sense (subject equals issuer) and signed by its own key as far as the
+ * key identifiers tell: a test certificate made with New-SelfSignedCertificate or openssl req.
+ */
+function isSelfIssuedCertificate(certificate) {
+    if (!certificate.isSelfIssued)
+        return false;
+    const { subjectKeyIdentifier: ski, authorityKeyIdentifier: aki } = certificate;
+    return ski === undefined || aki === undefined || Buffer.from(ski).equals(aki);
+}
+function nuget_org_certificate_isoDate(date) {
+    return date.toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/verify/checks/nuget-org-rules.ts
+
+
+/**
+ * The rules nuget.org applies on top of the client's verification (seed "Signature requirements
+ * on nuget.org"; nuget-signing-spec.md §9.2, §9.4), for the author signature and its timestamp:
+ *
+ * - validity per current UTC time: the client accepts a certificate that expired after a valid
+ *   timestamp, nuget.org refuses it when the package is pushed (NotTimeValid: "reject at ingestion
+ *   only"), and keeps serving versions it already has;
+ * - self-issued certificates are rejected whatever the local trust roots say (at ingestion; a
+ *   published version is only warned about, as the revalidation job does for "other" states).
+ *
+ * The other rules of the seed (key size, purpose, algorithm) are the client's own requirements
+ * and are reported by the signature's evaluation already.
+ */
+function checkNugetOrgRules(signer, timestamp, stage, now) {
+    const issues = [];
+    const report = (certificate, role) => {
+        // The author signature is the primary one; its timestamp's certificate is the TSA's.
+        const signature = role === 'signing' ? 'primary' : 'primary-timestamp';
+        const issue = (code, level, message) => ({
+            ...issues_issue(code, level, message),
+            signature,
+        });
+        for (const finding of checkNugetOrgCertificate(certificate, role, now)) {
+            if (!SERVER_ONLY_RULES.has(finding.rule))
+                continue;
+            if (finding.rule === 'validity') {
+                if (stage === 'published')
+                    continue;
+                issues.push(issue(finding.code, 'error', expiredMessage(finding.message, role, timestamp)));
+            }
+            else {
+                const level = stage === 'submission' ? 'error' : 'warning';
+                issues.push(issue(finding.code, level, selfIssuedMessage(finding.message, role, stage)));
+            }
+        }
+    };
+    report(signer, 'signing');
+    if (timestamp)
+        report(timestamp.tsa, 'timestamping');
+    return issues;
+}
+const SERVER_ONLY_RULES = new Set([
+    'validity',
+    'selfIssued',
+]);
+function expiredMessage(finding, role, timestamp) {
+    const restore = timestamp
+        ? ` The package stays valid for restore (--policy verify) because it is timestamped ${timestamp.genTime.toISOString().slice(0, 10)}, and nuget.org keeps serving versions it already has (--published).`
+        : '';
+    const fix = role === 'signing'
+        ? 'Renew the certificate, register the new one on nuget.org and sign again.'
+        : 'Sign again with a timestamp server whose certificate is current.';
+    return `nuget.org checks certificates when the package is pushed: ${finding}. ${fix}${restore}`;
+}
+function selfIssuedMessage(finding, role, stage) {
+    const what = role === 'signing' ? 'code-signing' : 'timestamping';
+    const consequence = stage === 'submission'
+        ? `nuget.org rejects it whatever roots this machine trusts. Sign with a ${what} certificate from a public certificate authority.`
+        : 'nuget.org would not have accepted it on upload; its revalidation reports it.';
+    return `${finding}; ${consequence}`;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/pkijs/node_modules/@peculiar/utils/build/_virtual/_rolldown/runtime.js
 //#region \0rolldown/runtime.js
 var runtime_defProp = Object.defineProperty;
@@ -31415,10 +33466,10 @@ const id_CertBag_SDSICertificate = "1.2.840.113549.1.9.22.2";
 const id_CertBag_AttributeCertificate = "1.2.840.113549.1.9.22.3";
 const id_CRLBag_X509CRL = "1.2.840.113549.1.9.23.1";
 const id_pkix = "1.3.6.1.5.5.7";
-const id_ad = `${id_pkix}.48`;
-const id_PKIX_OCSP_Basic = `${id_ad}.1.1`;
-const id_ad_caIssuers = `${id_ad}.2`;
-const id_ad_ocsp = `${id_ad}.1`;
+const id_ad = (/* unused pure expression or super */ null && (`${id_pkix}.48`));
+const id_PKIX_OCSP_Basic = (/* unused pure expression or super */ null && (`${id_ad}.1.1`));
+const id_ad_caIssuers = (/* unused pure expression or super */ null && (`${id_ad}.2`));
+const id_ad_ocsp = (/* unused pure expression or super */ null && (`${id_ad}.1`));
 const id_sha1 = "1.3.14.3.2.26";
 const id_sha256 = "2.16.840.1.101.3.4.2.1";
 const id_sha384 = "2.16.840.1.101.3.4.2.2";
@@ -36310,20 +38361,20 @@ function hasConstructedTag(value, tagClass, tagNumber) {
 }
 function readCertificateTBS(certificate) {
 	const encoded = certificate.tbsView.byteLength ? certificate.tbsView : new Uint8Array(certificate.encodeTBS().toBER(false));
-	const decoded = fromBER(encoded);
+	const decoded = asn1js.fromBER(encoded);
 	if (decoded.offset !== encoded.byteLength || !hasConstructedTag(decoded.result, 1, 16)) throw new Error("Invalid certificate TBS encoding");
 	const tbsSchema = Certificate.schema().valueBlock.value[0];
-	if (!compareSchema(decoded.result, decoded.result, tbsSchema).verified) throw new Error("Invalid certificate TBS encoding");
+	if (!asn1js.compareSchema(decoded.result, decoded.result, tbsSchema).verified) throw new Error("Invalid certificate TBS encoding");
 	return decoded.result;
 }
 function encodeConstructedValue(schema, children) {
-	const container = new Constructed({ idBlock: {
+	const container = new asn1js.Constructed({ idBlock: {
 		tagClass: schema.idBlock.tagClass,
 		tagNumber: schema.idBlock.tagNumber
 	} });
-	const content = bytes_bytes_exports.concat(children);
+	const content = bytes.concat(children);
 	container.lenBlock.length = content.byteLength;
-	return bytes_bytes_exports.concat(container.idBlock.toBER(false), container.lenBlock.toBER(false), content);
+	return bytes.concat(container.idBlock.toBER(false), container.lenBlock.toBER(false), content);
 }
 function readExtensionField(schema) {
 	const field = schema.valueBlock.value.find((value) => hasConstructedTag(value, 3, 3));
@@ -36338,7 +38389,7 @@ function isSCTExtension(extension) {
 	if (!hasConstructedTag(extension, 1, 16)) return false;
 	const oid = extension.valueBlock.value[0];
 	if (!oid || oid.idBlock.tagClass !== 1 || oid.idBlock.tagNumber !== 6 || oid.idBlock.isConstructed) return false;
-	return bytes_bytes_exports.equal(oid.valueBlock.toBER(false), SCT_EXTENSION_OID);
+	return bytes.equal(oid.valueBlock.toBER(false), SCT_EXTENSION_OID);
 }
 function readSCTList(extensions) {
 	let timestamps;
@@ -36367,7 +38418,7 @@ function preparePreCert(certificate) {
 }
 async function verifySCTsForCertificate(certificate, issuerCertificate, logs, index = -1, crypto = getCrypto(true)) {
 	const { tbs, timestamps: parsedValue } = preparePreCert(certificate);
-	const stream = new SeqStream();
+	const stream = new bs.SeqStream();
 	const issuerId = await crypto.digest({ name: "SHA-256" }, new Uint8Array(issuerCertificate.subjectPublicKeyInfo.toSchema().toBER(false)));
 	stream.appendView(new Uint8Array(issuerId));
 	stream.appendUint24(tbs.byteLength);
@@ -45110,7 +47161,7 @@ setEngine('nodeEngine', new CryptoEngine({
     crypto: external_node_crypto_.webcrypto,
 }));
 function getPkijs() {
-    return pkijs_build_namespaceObject;
+    return pkijs;
 }
 function crypto_digest(algorithm, data) {
     return (0,external_node_crypto_.createHash)(algorithm).update(data).digest();
@@ -45118,2117 +47169,6 @@ function crypto_digest(algorithm, data) {
 /** Copies a view into a standalone ArrayBuffer (pkijs and asn1js want whole ArrayBuffers). */
 function crypto_toArrayBuffer(bytes) {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-}
-
-;// CONCATENATED MODULE: ./src/bounded-cache.ts
-/**
- * A map that forgets its least recently used entries once it holds more than `maxEntries` entries
- * or more than `maxBytes` of their stated cost, so input that keeps producing new keys (a batch of
- * hostile packages, each with fresh certificates) cannot grow it without limit. Values are shared
- * by every caller that asks for the same key: store only what depends on the key alone.
- */
-class BoundedCache {
-    maxEntries;
-    maxBytes;
-    entries = new Map();
-    heldBytes = 0;
-    constructor(maxEntries, maxBytes) {
-        this.maxEntries = maxEntries;
-        this.maxBytes = maxBytes;
-    }
-    get(key) {
-        const entry = this.entries.get(key);
-        if (entry === undefined)
-            return undefined;
-        // Map keeps insertion order: re-inserting makes this the most recently used entry.
-        this.entries.delete(key);
-        this.entries.set(key, entry);
-        return entry.value;
-    }
-    /** Stores `value` at a cost of `bytes`; a value costing more than the whole budget is not kept. */
-    set(key, value, bytes) {
-        this.delete(key);
-        if (bytes > this.maxBytes || this.maxEntries <= 0)
-            return;
-        this.entries.set(key, { value, bytes });
-        this.heldBytes += bytes;
-        for (const [oldest, entry] of this.entries) {
-            if (this.entries.size <= this.maxEntries && this.heldBytes <= this.maxBytes)
-                break;
-            this.entries.delete(oldest);
-            this.heldBytes -= entry.bytes;
-        }
-    }
-    /** The cached value for `key`, computed by `make` (and stored at `bytesOf` its cost) on a miss. */
-    getOrAdd(key, make, bytesOf) {
-        const cached = this.get(key);
-        if (cached !== undefined)
-            return cached;
-        const value = make();
-        this.set(key, value, bytesOf(value));
-        return value;
-    }
-    delete(key) {
-        const entry = this.entries.get(key);
-        if (entry === undefined)
-            return;
-        this.entries.delete(key);
-        this.heldBytes -= entry.bytes;
-    }
-    clear() {
-        this.entries.clear();
-        this.heldBytes = 0;
-    }
-    get size() {
-        return this.entries.size;
-    }
-    /** The summed cost of the entries held. */
-    get bytes() {
-        return this.heldBytes;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/fingerprint.ts
-
-/*
- * Certificate fingerprints, apart from crypto.ts so that reading certificates (and the policy
- * files that name them) does not load pkijs.
- */
-/** Uppercase hex SHA-256, the form NuGet prints and compares fingerprints in. */
-function sha256Fingerprint(der) {
-    return (0,external_node_crypto_.createHash)('sha256').update(der).digest('hex').toUpperCase();
-}
-/**
- * A fingerprint as people write it (any case, colons or spaces between bytes) in the form
- * `sha256Fingerprint` returns, for comparing and printing; the hex digits are not validated.
- */
-function normalizeFingerprint(text) {
-    return text.replace(/[\s:]/g, '').toUpperCase();
-}
-
-;// CONCATENATED MODULE: ./src/asn1/bytes.ts
-/** Byte helpers every ASN.1 reader and writer uses. */
-function toHex(bytes) {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-        .toString('hex')
-        .toUpperCase();
-}
-function bytesEqual(a, b) {
-    return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
-}
-function bytes_concat(parts) {
-    return Uint8Array.from(Buffer.concat(parts));
-}
-
-;// CONCATENATED MODULE: ./src/signature/names.ts
-
-
-
-/**
- * Formats an X.501 Name the way .NET's `X500DistinguishedName.Name` does on Linux, the string
- * NuGet prints and compares (nuget-signing-spec.md §4.3): RDNs in reverse encoding order (most
- * specific first), ", " between RDNs, " + " inside a multi-valued RDN, and values in double
- * quotes (inner quotes doubled) when they are empty, have edge whitespace or hold a special
- * character. The attribute labels below were taken from the .NET 10 SDK on Linux.
- */
-const ATTRIBUTE_LABELS = {
-    '2.5.4.3': 'CN',
-    '2.5.4.4': 'SN',
-    '2.5.4.5': 'SERIALNUMBER',
-    '2.5.4.6': 'C',
-    '2.5.4.7': 'L',
-    '2.5.4.8': 'S',
-    '2.5.4.9': 'STREET',
-    '2.5.4.10': 'O',
-    '2.5.4.11': 'OU',
-    '2.5.4.12': 'T',
-    '2.5.4.13': 'Description',
-    '2.5.4.15': 'businessCategory',
-    '2.5.4.16': 'postalAddress',
-    '2.5.4.17': 'PostalCode',
-    '2.5.4.18': 'POBox',
-    '2.5.4.20': 'Phone',
-    '2.5.4.42': 'G',
-    '2.5.4.43': 'I',
-    '2.5.4.44': 'generationQualifier',
-    '2.5.4.46': 'dnQualifier',
-    '2.5.4.51': 'houseIdentifier',
-    '2.5.4.65': 'pseudonym',
-    '2.5.4.97': 'organizationIdentifier',
-    '1.2.840.113549.1.9.1': 'E',
-    '0.9.2342.19200300.100.1.1': 'userId',
-    '0.9.2342.19200300.100.1.25': 'DC',
-    '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionLocalityName',
-    '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionStateOrProvinceName',
-    '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionCountryName',
-};
-const COMMON_NAME = '2.5.4.3';
-/** Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue), in encoding order. */
-function readNameAttributes(name) {
-    if (!isUniversal(name, tags_TAG.sequence))
-        throw new Error('a Name must be a SEQUENCE');
-    return childrenOf(name).map((rdn) => childrenOf(rdn).map((typeAndValue) => {
-        const [type, value] = childrenOf(typeAndValue);
-        return { oid: readOid(type, 'AttributeType'), value: attributeValueText(value) };
-    }));
-}
-function formatDistinguishedName(rdns) {
-    return [...rdns]
-        .reverse()
-        .map((rdn) => rdn.map((a) => `${labelOf(a.oid)}=${quoteIfNeeded(a.value)}`).join(' + '))
-        .join(', ');
-}
-/** The last (most specific) common name, as .NET's `GetNameInfo(SimpleName)` prefers. */
-function commonNameOf(rdns) {
-    const names = rdns.flat().filter((a) => a.oid === COMMON_NAME);
-    return names[names.length - 1]?.value;
-}
-function labelOf(oid) {
-    return ATTRIBUTE_LABELS[oid] ?? `OID.${oid}`;
-}
-function quoteIfNeeded(value) {
-    const needsQuotes = value.length === 0 || /^\s|\s$/.test(value) || /[,+="\n<>#;]/.test(value);
-    return needsQuotes ? `"${value.replaceAll('"', '""')}"` : value;
-}
-/** Decodes the directory string types; anything else is shown as `#` + hex of its DER. */
-function attributeValueText(value) {
-    if (!value)
-        return '';
-    if (value.idBlock.tagClass !== ASN1JS_CLASS.universal || value.idBlock.isConstructed)
-        return `#${toHex(encodedBytes(value))}`;
-    const content = Buffer.from(primitiveContent(value));
-    switch (value.idBlock.tagNumber) {
-        case 12: // UTF8String
-            return content.toString('utf8');
-        case 18: // NumericString
-        case 19: // PrintableString
-        case 22: // IA5String
-        case 26: // VisibleString
-            return content.toString('latin1');
-        case 20: // TeletexString: treated as Latin-1, as most decoders do.
-            return content.toString('latin1');
-        case 28: // UniversalString (UTF-32BE)
-            return decodeUtf32be(content);
-        case 30: // BMPString (UTF-16BE)
-            return content.length % 2 === 0
-                ? Buffer.from(content).swap16().toString('utf16le')
-                : `#${toHex(encodedBytes(value))}`;
-        default:
-            return `#${toHex(encodedBytes(value))}`;
-    }
-}
-function decodeUtf32be(content) {
-    let text = '';
-    for (let i = 0; i + 4 <= content.length; i += 4) {
-        // Invalid code points become U+FFFD rather than throwing on hostile input.
-        const codePoint = content.readUInt32BE(i);
-        text += String.fromCodePoint(codePoint <= 0x10ffff ? codePoint : 0xfffd);
-    }
-    return text;
-}
-
-;// CONCATENATED MODULE: ./src/signature/certificate.ts
-
-
-
-
-
-
-
-
-
-/**
- * Certificates parsed in this process, by the SHA-256 of their DER. A view depends on those bytes
- * alone, so every package of a batch that carries the same issuing certificate shares one parse.
- * Each view holds its own copy of the DER: never the buffer of the signature it came from.
- */
-const parsed = new BoundedCache(LIMITS.maxCachedCertificates, LIMITS.maxCachedCertificateBytes);
-/** What a cached view costs against the byte budget: its DER, the views over it, its strings. */
-function certificateViewCost(view) {
-    return 2 * view.der.length + 2048;
-}
-/** Parses one DER certificate. Anything malformed is NU3003, like .NET's CryptographicException. */
-function parseCertificate(der) {
-    const fingerprint = sha256Fingerprint(der);
-    const cached = parsed.get(fingerprint);
-    if (cached)
-        return cached;
-    const own = Uint8Array.from(der);
-    const view = viewOf(decodeDer(own, 'certificate'), fingerprint);
-    parsed.set(fingerprint, view, certificateViewCost(view));
-    return view;
-}
-/**
- * The view of an already decoded Certificate element (inside a SignedData): the cached one when
- * this certificate was seen before, else parsed from a copy of its bytes (see `parsed`).
- */
-function certificateFromBlock(block) {
-    return parseCertificate(encodedBytes(block));
-}
-/** Forgets every parsed certificate (tests measure the parse; a long-lived host may free memory). */
-function clearParsedCertificates() {
-    parsed.clear();
-}
-/** How many parsed certificates are held, and their cost in bytes (for tests of the bound). */
-function parsedCertificateStats() {
-    return { entries: parsed.size, bytes: parsed.bytes };
-}
-function viewOf(block, fingerprint) {
-    try {
-        return readCertificate(block, fingerprint);
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw new errors_NupkgSigningError('NU3003', `A certificate cannot be decoded: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-}
-function readCertificate(block, fingerprint) {
-    const der = encodedBytes(block);
-    const [tbs, signatureAlgorithm, signatureBits] = childrenOf(block);
-    if (!isUniversal(block, tags_TAG.sequence) || !isUniversal(tbs, tags_TAG.sequence) || !tbs) {
-        throw new StructureError('Certificate is not a SEQUENCE holding a TBSCertificate');
-    }
-    // TBSCertificate: the version is an optional [0]; everything after it is positional.
-    const fields = childrenOf(tbs);
-    const start = isContextTag(fields[0], 0) ? 1 : 0;
-    const [serial, , issuer, validity, subject, spki] = fields.slice(start);
-    if (!issuer || !subject || !spki)
-        throw new StructureError('TBSCertificate is incomplete');
-    const [notBefore, notAfter] = childrenOf(validity ?? tbs);
-    // version [0] EXPLICIT INTEGER, absent for v1 (RFC 5280 §4.1.2.1).
-    const version = start ? readSmallInteger(childrenOf(fields[0] ?? tbs)[0], 'version') + 1 : 1;
-    const subjectRdns = readNameAttributes(subject);
-    const subjectDer = encodedBytes(subject);
-    const issuerDer = encodedBytes(issuer);
-    const extensionsWrapper = fields.find((f) => isContextTag(f, 3));
-    const extensions = readExtensions(extensionsWrapper && childrenOf(extensionsWrapper)[0]);
-    const extension = (oid) => extensions.find((e) => e.oid === oid);
-    return {
-        der,
-        fingerprintSha256: fingerprint,
-        subject: formatDistinguishedName(subjectRdns),
-        issuer: formatDistinguishedName(readNameAttributes(issuer)),
-        subjectDer,
-        issuerDer,
-        commonName: commonNameOf(subjectRdns),
-        version,
-        serialNumber: readIntegerBytes(serial, 'serialNumber'),
-        notBefore: time_readTime(notBefore, 'notBefore'),
-        notAfter: time_readTime(notAfter, 'notAfter'),
-        signatureAlgorithmOid: readOid(childrenOf(signatureAlgorithm ?? tbs)[0], 'signatureAlgorithm'),
-        publicKey: readPublicKey(spki),
-        subjectPublicKeyInfoDer: encodedBytes(spki),
-        tbsCertificateDer: encodedBytes(tbs),
-        signatureValue: readBitString(signatureBits),
-        extensions,
-        extendedKeyUsage: readExtendedKeyUsage(extension(oids_OID.extKeyUsage)),
-        subjectKeyIdentifier: readSubjectKeyIdentifier(extension(oids_OID.subjectKeyIdentifier)),
-        authorityKeyIdentifier: readAuthorityKeyIdentifier(extension(oids_OID.authorityKeyIdentifier)),
-        basicConstraints: readBasicConstraints(extension(oids_OID.basicConstraints)),
-        isSelfIssued: Buffer.from(subjectDer).equals(issuerDer),
-    };
-}
-function readPublicKey(spki) {
-    const [algorithm, key] = childrenOf(spki);
-    const [oidBlock, parameters] = childrenOf(algorithm ?? spki);
-    const algorithmOid = readOid(oidBlock, 'SubjectPublicKeyInfo algorithm');
-    if (algorithmOid === oids_OID.rsaEncryption) {
-        // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
-        const rsaKey = decodeDer(readBitString(key), 'RSA public key');
-        const modulus = readIntegerBytes(childrenOf(rsaKey)[0], 'RSA modulus');
-        return { algorithmOid, rsaModulusBits: bitLength(modulus) };
-    }
-    if (algorithmOid === oids_OID.ecPublicKey && isUniversal(parameters, tags_TAG.objectIdentifier)) {
-        return { algorithmOid, namedCurveOid: readOid(parameters, 'namedCurve') };
-    }
-    return { algorithmOid };
-}
-function bitLength(unsigned) {
-    let i = 0;
-    while (i < unsigned.length && unsigned[i] === 0)
-        i++;
-    const top = unsigned[i];
-    return top === undefined ? 0 : (unsigned.length - i - 1) * 8 + (32 - Math.clz32(top));
-}
-function readExtendedKeyUsage(extension) {
-    if (!extension)
-        return undefined;
-    const sequence = decodeDer(extension.value, 'extended key usage extension');
-    return {
-        oids: childrenOf(sequence).map((o) => readOid(o, 'KeyPurposeId')),
-        critical: extension.critical,
-    };
-}
-function readSubjectKeyIdentifier(extension) {
-    if (!extension)
-        return undefined;
-    return readOctetString(decodeDer(extension.value, 'subject key identifier extension'), 'SKI');
-}
-function readAuthorityKeyIdentifier(extension) {
-    if (!extension)
-        return undefined;
-    const sequence = decodeDer(extension.value, 'authority key identifier extension');
-    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... }
-    const keyIdentifier = childrenOf(sequence).find((f) => isContextTag(f, 0));
-    return keyIdentifier ? primitiveContent(keyIdentifier) : undefined;
-}
-function readBasicConstraints(extension) {
-    if (!extension)
-        return undefined;
-    const sequence = decodeDer(extension.value, 'basic constraints extension');
-    let ca = false;
-    let pathLength;
-    for (const field of childrenOf(sequence)) {
-        if (isUniversal(field, tags_TAG.boolean))
-            ca = primitiveContent(field)[0] !== 0;
-        else
-            pathLength = readSmallInteger(field, 'pathLenConstraint');
-    }
-    return pathLength === undefined ? { ca } : { ca, pathLength };
-}
-/** keyUsage named bits (RFC 5280 §4.2.1.3) that callers test. */
-const KEY_USAGE_BIT = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 };
-/**
- * Whether the keyUsage extension asserts named bit `bit` (bit 0 is the top bit of the first
- * octet); undefined when the certificate has no keyUsage extension, which allows every use.
- */
-function hasKeyUsage(certificate, bit) {
-    const extension = certificate.extensions.find((e) => e.oid === oids_OID.keyUsage);
-    if (!extension)
-        return undefined;
-    const bits = readBitString(decodeDer(extension.value, 'key usage extension'));
-    return ((bits[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0;
-}
-/** PEM armour for a DER certificate (64-character base64 lines). */
-function toPem(der) {
-    const base64 = Buffer.from(der).toString('base64');
-    const lines = base64.match(/.{1,64}/g) ?? [];
-    return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
-
-;// CONCATENATED MODULE: ./src/signature/signed-data.ts
-
-
-
-
-
-
-
-
-
-/** Decodes `bytes` as ContentInfo/SignedData. Anything malformed is NU3003. */
-function readSignedData(bytes, what) {
-    // Checked before decoding: asn1js needs minutes for a 4 MiB set of thousands of certificates.
-    const certificateCount = countCertificates(bytes);
-    if (certificateCount > LIMITS.maxCertificates)
-        throw tooManyCertificates(certificateCount);
-    // A timestamp token inside a signature was decoded with it (see decodedAttributeValue).
-    const root = decodedAttributeValue(bytes) ?? decodeDer(bytes, what);
-    try {
-        return readParts(root, bytes);
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw new errors_NupkgSigningError('NU3003', `The ${what} cannot be decoded: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-}
-function readParts(root, bytes) {
-    // ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY }
-    const [typeBlock, wrapper, extra] = childrenOf(root);
-    if (!isUniversal(root, tags_TAG.sequence) || extra)
-        throw new StructureError('it is not a CMS ContentInfo');
-    const contentType = readOid(typeBlock, 'contentType');
-    if (contentType !== oids_OID.signedData) {
-        throw new StructureError(`its content type is ${contentType}, not signedData (${oids_OID.signedData})`);
-    }
-    const [signedDataBlock, extraContent] = isContextTag(wrapper, 0) && wrapper ? childrenOf(wrapper) : [];
-    if (!signedDataBlock || !isUniversal(signedDataBlock, tags_TAG.sequence)) {
-        throw new StructureError('the SignedData content is missing');
-    }
-    if (extraContent)
-        throw new StructureError('the ContentInfo content holds more than one element');
-    // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo,
-    //   certificates [0] IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
-    // Read in order, each optional field at most once and nothing after signerInfos, as .NET's
-    // generated SignedDataAsn decoder does: a swapped, repeated or missing field is NU3003.
-    const fields = [...childrenOf(signedDataBlock)];
-    const next = () => fields.shift();
-    readSmallInteger(next(), 'SignedData version');
-    const digestAlgorithms = next();
-    if (!isUniversal(digestAlgorithms, tags_TAG.set) || !digestAlgorithms)
-        throw new StructureError('SignedData digestAlgorithms is not a SET');
-    childrenOf(digestAlgorithms).forEach((algorithm) => readAlgorithmIdentifier(algorithm));
-    const { eContentType, eContent } = readEncapsulatedContentInfo(next());
-    const certificateSet = isContextTag(fields[0], 0) ? next() : undefined;
-    const revocationSet = isContextTag(fields[0], 1) ? next() : undefined;
-    const signerInfos = next();
-    if (!isUniversal(signerInfos, tags_TAG.set) || !signerInfos)
-        throw new StructureError('SignedData signerInfos is missing or not a SET');
-    if (fields.length > 0)
-        throw new StructureError('SignedData has fields after signerInfos');
-    const choices = certificateSet ? childrenOf(certificateSet) : [];
-    if (choices.length > LIMITS.maxCertificates)
-        throw tooManyCertificates(choices.length);
-    choices.forEach(checkCertificateChoice);
-    if (revocationSet)
-        childrenOf(revocationSet).forEach(checkRevocationInfoChoice);
-    const certificates = choices
-        .filter((choice) => isUniversal(choice, tags_TAG.sequence))
-        .map(certificateFromBlock);
-    let pkijsView;
-    return {
-        der: Uint8Array.from(bytes),
-        contentType,
-        // Built on first use: constructing pkijs objects costs more than our own parse.
-        get signedData() {
-            pkijsView ??= new (getPkijs().SignedData)({ schema: signedDataBlock });
-            return pkijsView;
-        },
-        eContentType,
-        eContent,
-        certificates,
-        signerInfoBlocks: childrenOf(signerInfos),
-    };
-}
-/** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
-function readAlgorithmIdentifier(block) {
-    const [oid, , extra] = block && isUniversal(block, tags_TAG.sequence) ? childrenOf(block) : [];
-    if (extra)
-        throw new StructureError('an AlgorithmIdentifier has elements after its parameters');
-    return readOid(oid, 'AlgorithmIdentifier algorithm');
-}
-/** EncapsulatedContentInfo ::= SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }. */
-function readEncapsulatedContentInfo(block) {
-    if (!block || !isUniversal(block, tags_TAG.sequence))
-        throw new StructureError('SignedData encapContentInfo is not a SEQUENCE');
-    const [typeBlock, wrapper, extra] = childrenOf(block);
-    if (extra || (wrapper && !isContextTag(wrapper, 0)))
-        throw new StructureError('encapContentInfo has unexpected elements');
-    const eContentType = readOid(typeBlock, 'eContentType');
-    if (!wrapper)
-        return { eContentType, eContent: undefined };
-    const [content, extraContent] = childrenOf(wrapper);
-    if (!content || extraContent)
-        throw new StructureError('eContent [0] must hold exactly one element');
-    return { eContentType, eContent: readOctetString(content, 'eContent') };
-}
-/**
- * CertificateChoices (RFC 5652 §10.2.2): a Certificate (SEQUENCE) or one of the context tags
- * [0] to [3]. .NET's decoder refuses any other tag; only Certificates are used.
- */
-function checkCertificateChoice(choice) {
-    if (isUniversal(choice, tags_TAG.sequence))
-        return;
-    if ([0, 1, 2, 3].some((tag) => isContextTag(choice, tag)))
-        return;
-    throw new StructureError('the certificate set holds an element that is not a CertificateChoice');
-}
-/** RevocationInfoChoice (RFC 5652 §10.2.1): a CertificateList (SEQUENCE) or other [1]. */
-function checkRevocationInfoChoice(choice) {
-    if (isUniversal(choice, tags_TAG.sequence) || isContextTag(choice, 1))
-        return;
-    throw new StructureError('the crls set holds an element that is not a RevocationInfoChoice');
-}
-function tooManyCertificates(count) {
-    return new errors_NupkgSigningError('NUPKG004', `The signature holds ${count} certificates, over the limit of ${LIMITS.maxCertificates}.`);
-}
-/**
- * Counts the elements of SignedData.certificates by reading DER headers only (no decoding), so
- * the limit holds before asn1js's cost does. Returns 0 when the layout is not the expected one:
- * the full decode then reports the problem.
- */
-function countCertificates(bytes) {
-    const root = readElement(bytes, 0, bytes.byteLength);
-    const wrapper = root ? childElements(bytes, root, 2)[1] : undefined;
-    const signedData = wrapper ? childElements(bytes, wrapper, 1)[0] : undefined;
-    const certificateSet = signedData
-        ? childElements(bytes, signedData, 6)
-            .slice(3)
-            .find((field) => field.tag === 0xa0)
-        : undefined;
-    return certificateSet ? childElements(bytes, certificateSet).length : 0;
-}
-
-;// CONCATENATED MODULE: ./src/signature/signer-info.ts
-
-
-
-
-
-
-
-
-
-/**
- * Parses a standalone SignerInfo (a countersignature value). Malformed input is NU3003. A value
- * read from a signature's attributes was decoded with it and is not decoded again.
- */
-function parseSignerInfo(der) {
-    return signerInfoFromBlock(decodedAttributeValue(der) ?? decodeDer(der, 'SignerInfo'));
-}
-function signerInfoFromBlock(block) {
-    let view;
-    try {
-        view = readSignerInfo(block);
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw new errors_NupkgSigningError('NU3003', `A SignerInfo cannot be decoded: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-    // Not a spread: that would run the lazy `pkijs` getter, which throws a plain Error on
-    // structures our reader accepts but pkijs's schema does not (found by fuzzing, issue #8).
-    return Object.defineProperty(view, 'signatureType', {
-        value: signatureTypeOf(view.signedAttributes),
-        enumerable: true,
-    });
-}
-/**
- * SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, signedAttrs [0] IMPLICIT OPTIONAL,
- * signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL }
- */
-function readSignerInfo(block) {
-    if (!isUniversal(block, tags_TAG.sequence))
-        throw new StructureError('SignerInfo is not a SEQUENCE');
-    const fields = [...childrenOf(block)];
-    const next = () => fields.shift();
-    const version = readSmallInteger(next(), 'version');
-    const sid = readSignerIdentifier(next());
-    const digestAlgorithm = readAlgorithm(next(), 'digestAlgorithm');
-    const signedAttrs = isContextTag(fields[0], 0) ? next() : undefined;
-    const signatureAlgorithm = readAlgorithm(next(), 'signatureAlgorithm');
-    const signatureValue = readOctetString(next(), 'signature');
-    const unsignedAttrs = isContextTag(fields[0], 1) ? next() : undefined;
-    if (fields.length > 0)
-        throw new StructureError('unexpected fields after the signature');
-    let pkijsView;
-    return {
-        der: encodedBytes(block),
-        version,
-        sid,
-        digestAlgorithmOid: digestAlgorithm.oid,
-        signatureAlgorithmOid: signatureAlgorithm.oid,
-        signatureAlgorithmParameters: signatureAlgorithm.parameters,
-        signatureValue,
-        signedAttributes: signedAttrs ? readAttributes(signedAttrs) : [],
-        signedAttributesDer: signedAttrs ? encodedBytes(signedAttrs) : undefined,
-        unsignedAttributes: unsignedAttrs ? readAttributes(unsignedAttrs) : [],
-        // Built on first use: constructing pkijs objects costs more than our own parse.
-        get pkijs() {
-            try {
-                pkijsView ??= new (getPkijs().SignerInfo)({ schema: block });
-            }
-            catch (error) {
-                throw new errors_NupkgSigningError('NU3003', `A SignerInfo cannot be decoded: ${describeError(error)}.`, { cause: error });
-            }
-            return pkijsView;
-        },
-        findSignerCertificate(certificates) {
-            return certificates.find((certificate) => identifies(sid, certificate));
-        },
-    };
-}
-function readAlgorithm(block, what) {
-    if (!isUniversal(block, tags_TAG.sequence) || !block)
-        throw new StructureError(`${what} is not an AlgorithmIdentifier`);
-    const [oid, parameters, extra] = childrenOf(block);
-    // AlgorithmIdentifier ::= SEQUENCE { algorithm, parameters ANY OPTIONAL }: .NET's decoder
-    // refuses anything after the parameters (NU3003); found by fuzzing, issue #8.
-    if (extra)
-        throw new StructureError(`${what} has elements after its parameters`);
-    return { oid: readOid(oid, what), parameters: parameters ? encodedBytes(parameters) : undefined };
-}
-function readSignerIdentifier(block) {
-    // subjectKeyIdentifier [0] IMPLICIT OCTET STRING; BER may split it into a constructed string.
-    if (isContextTag(block, 0) && block) {
-        const keyIdentifier = block.idBlock.isConstructed
-            ? Buffer.concat(childrenOf(block).map((part) => readOctetString(part, 'subjectKeyIdentifier')))
-            : primitiveContent(block);
-        return { kind: 'subjectKeyIdentifier', keyIdentifier: Uint8Array.from(keyIdentifier) };
-    }
-    if (isUniversal(block, tags_TAG.sequence) && block) {
-        const [issuer, serial] = childrenOf(block);
-        if (!isUniversal(issuer, tags_TAG.sequence) || !issuer)
-            throw new StructureError('sid issuer is not a Name');
-        return {
-            kind: 'issuerAndSerialNumber',
-            issuerDer: encodedBytes(issuer),
-            issuer: formatDistinguishedName(readNameAttributes(issuer)),
-            serialNumber: readIntegerBytes(serial, 'sid serialNumber'),
-        };
-    }
-    throw new StructureError('sid is neither issuerAndSerialNumber nor subjectKeyIdentifier');
-}
-/**
- * How .NET's certificate finder matches a SignerIdentifier: by the SKI extension value, or (for
- * a certificate without one) by the SHA-1 of its public key bits, the value .NET computes in
- * that case; or by issuer name and serial bytes.
- */
-function identifies(sid, certificate) {
-    if (sid.kind === 'subjectKeyIdentifier') {
-        const ski = certificate.subjectKeyIdentifier ?? computedKeyIdentifier(certificate);
-        return bytesEqual(ski, sid.keyIdentifier);
-    }
-    const sameIssuer = bytesEqual(certificate.issuerDer, sid.issuerDer) || certificate.issuer === sid.issuer;
-    return sameIssuer && bytesEqual(certificate.serialNumber, sid.serialNumber);
-}
-function computedKeyIdentifier(certificate) {
-    const spki = decodeDer(certificate.subjectPublicKeyInfoDer, 'public key');
-    const bits = childrenOf(spki)[1];
-    const key = bits ? primitiveContent(bits).subarray(1) : new Uint8Array();
-    return (0,external_node_crypto_.createHash)('sha1').update(key).digest();
-}
-/**
- * Signature type from all values of all commitment-type-indication signed attributes
- * (nuget-signing-spec.md §4.1): unknown OIDs are ignored; author and repository together are
- * an error (NU3000).
- */
-function signatureTypeOf(signedAttributes) {
-    const values = attributesByOid(signedAttributes, oids_OID.commitmentTypeIndication).flatMap((a) => a.values);
-    const kinds = new Set();
-    for (const value of values) {
-        const { commitmentTypeId } = decodeCommitmentTypeIndication(value);
-        if (commitmentTypeId === oids_OID.proofOfOrigin)
-            kinds.add('author');
-        if (commitmentTypeId === oids_OID.proofOfReceipt)
-            kinds.add('repository');
-    }
-    if (kinds.size > 1) {
-        throw new errors_NupkgSigningError('NU3000', 'The commitment-type-indication attribute claims both an author (proof of origin) and a repository (proof of receipt) signature.');
-    }
-    return kinds.values().next().value ?? 'unknown';
-}
-
-;// CONCATENATED MODULE: ./src/signature/timestamp-token.ts
-
-
-
-
-
-
-
-/**
- * Parses a signatureTimeStampToken attribute value. A token or TSTInfo that does not decode is
- * NU3003; a token that decodes but is not one SignerInfo over id-ct-TSTInfo is NU3021
- * (nuget-signing-spec.md §5.2, §5.6).
- */
-function parseTimestampToken(der) {
-    const parts = readSignedData(der, 'timestamp token');
-    if (parts.signerInfoBlocks.length !== 1) {
-        throw new errors_NupkgSigningError('NU3021', `The timestamp token has ${parts.signerInfoBlocks.length} SignerInfos; it must have exactly one.`);
-    }
-    if (parts.eContentType !== oids_OID.tstInfo) {
-        throw new errors_NupkgSigningError('NU3021', `The timestamp token's content type is ${parts.eContentType}, not id-ct-TSTInfo (${oids_OID.tstInfo}).`);
-    }
-    if (!parts.eContent) {
-        throw new errors_NupkgSigningError('NU3021', 'The timestamp token does not contain its TSTInfo.');
-    }
-    return {
-        der: parts.der,
-        get signedData() {
-            return parts.signedData;
-        },
-        signer: signerInfoFromBlock(parts.signerInfoBlocks[0]),
-        certificates: parts.certificates,
-        eContentType: parts.eContentType,
-        tstInfoDer: parts.eContent,
-        tstInfo: parseTstInfo(parts.eContent),
-    };
-}
-function parseTstInfo(der) {
-    const root = decodeDer(der, 'timestamp TSTInfo');
-    try {
-        return readTstInfo(root);
-    }
-    catch (error) {
-        throw new errors_NupkgSigningError('NU3003', `The timestamp TSTInfo cannot be decoded: ${describeError(error)}.`, {
-            cause: error,
-        });
-    }
-}
-/**
- * TSTInfo ::= SEQUENCE { version, policy, messageImprint, serialNumber, genTime,
- *   accuracy OPTIONAL, ordering BOOLEAN DEFAULT FALSE, nonce INTEGER OPTIONAL,
- *   tsa [0] GeneralName OPTIONAL, extensions [1] IMPLICIT Extensions OPTIONAL }
- */
-function readTstInfo(root) {
-    if (!isUniversal(root, tags_TAG.sequence))
-        throw new StructureError('TSTInfo is not a SEQUENCE');
-    const fields = [...childrenOf(root)];
-    const next = () => fields.shift();
-    const version = readSmallInteger(next(), 'version');
-    const policy = readOid(next(), 'policy');
-    const messageImprint = readMessageImprint(next());
-    const serialNumber = readIntegerBytes(next(), 'serialNumber');
-    const genTimeBlock = next();
-    if (!isUniversal(genTimeBlock, tags_TAG.generalizedTime))
-        throw new StructureError('genTime is not a GeneralizedTime');
-    const genTime = time_readTime(genTimeBlock, 'genTime');
-    const accuracy = isUniversal(fields[0], tags_TAG.sequence)
-        ? readAccuracy(next())
-        : undefined;
-    const ordering = isUniversal(fields[0], tags_TAG.boolean)
-        ? primitiveContent(next())[0] !== 0
-        : false;
-    const nonce = isUniversal(fields[0], tags_TAG.integer) ? readIntegerBytes(next(), 'nonce') : undefined;
-    const tsaWrapper = isContextTag(fields[0], 0) ? next() : undefined;
-    if (isContextTag(fields[0], 1))
-        next();
-    if (fields.length > 0)
-        throw new StructureError('unexpected fields in TSTInfo');
-    const tsaName = tsaWrapper ? childrenOf(tsaWrapper)[0] : undefined;
-    return {
-        version,
-        policy,
-        messageImprint,
-        serialNumber,
-        genTime,
-        accuracy,
-        accuracyMicroseconds: accuracy
-            ? accuracy.seconds * 1_000_000 + accuracy.millis * 1_000 + accuracy.micros
-            : policy === oids_OID.etsiBaselineTimestampPolicy
-                ? 1_000_000
-                : 0,
-        ordering,
-        nonce,
-        tsaName: tsaName ? encodedBytes(tsaName) : undefined,
-    };
-}
-function readMessageImprint(block) {
-    if (!isUniversal(block, tags_TAG.sequence) || !block)
-        throw new StructureError('messageImprint is not a SEQUENCE');
-    const [algorithm, hashedMessage] = childrenOf(block);
-    if (!isUniversal(algorithm, tags_TAG.sequence) || !algorithm)
-        throw new StructureError('hashAlgorithm is missing');
-    return {
-        hashAlgorithmOid: readOid(childrenOf(algorithm)[0], 'messageImprint hashAlgorithm'),
-        hashedMessage: readOctetString(hashedMessage, 'hashedMessage'),
-    };
-}
-/** Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] OPTIONAL, micros [1] OPTIONAL } */
-function readAccuracy(block) {
-    let seconds = 0;
-    let millis = 0;
-    let micros = 0;
-    for (const field of childrenOf(block)) {
-        if (isUniversal(field, tags_TAG.integer))
-            seconds = signedInteger(primitiveContent(field));
-        else if (isContextTag(field, 0))
-            millis = signedInteger(primitiveContent(field));
-        else if (isContextTag(field, 1))
-            micros = signedInteger(primitiveContent(field));
-        else
-            throw new StructureError('unexpected field in accuracy');
-    }
-    return { seconds, millis, micros };
-}
-/** Two's-complement big-endian content octets as a number (implicitly tagged INTEGERs). */
-function signedInteger(content) {
-    if (content.length === 0 || content.length > 6)
-        throw new StructureError('accuracy value out of range');
-    const unsigned = BigInt(`0x${Buffer.from(content).toString('hex')}`);
-    return Number(BigInt.asIntN(content.length * 8, unsigned));
-}
-
-;// CONCATENATED MODULE: ./src/signature/primary-signature.ts
-
-
-
-
-
-
-
-/**
- * Parses the signature file. Input that is not a CMS ContentInfo/SignedData is NU3003; a
- * SignedData without exactly one SignerInfo is NU3009; an author+repository commitment is
- * NU3000; a malformed timestamp token is NU3003 or NU3021.
- */
-function parsePrimarySignature(bytes) {
-    // SignedCms.Decode reads one ContentInfo and ignores what follows it (dotnet verifies a package
-    // whose signature entry is longer than its CMS, with zeros or garbage after it), so do we.
-    const element = readElement(bytes, 0, bytes.byteLength);
-    const parts = readSignedData(element ? bytes.subarray(0, element.end) : bytes, 'package signature');
-    if (parts.signerInfoBlocks.length !== 1) {
-        throw new errors_NupkgSigningError('NU3009', `The package signature has ${parts.signerInfoBlocks.length} SignerInfos; NuGet requires exactly one.`);
-    }
-    const signer = signerInfoFromBlock(parts.signerInfoBlocks[0]);
-    const countersignatures = unsignedValues(signer.unsignedAttributes, oids_OID.countersignature).map((value) => {
-        const countersigner = parseSignerInfo(value);
-        return { signer: countersigner, timestamps: timestampsOf(countersigner) };
-    });
-    return {
-        der: parts.der,
-        contentType: parts.contentType,
-        get signedData() {
-            return parts.signedData;
-        },
-        eContentType: parts.eContentType,
-        content: parts.eContent,
-        certificates: parts.certificates,
-        signerInfoCount: parts.signerInfoBlocks.length,
-        signer,
-        signatureType: signer.signatureType,
-        timestamps: timestampsOf(signer),
-        countersignatures,
-        repositoryCountersignatures: countersignatures.filter((c) => c.signer.signatureType === 'repository'),
-    };
-}
-/** The RFC 3161 tokens on a SignerInfo (nuget-signing-spec.md §5.1). */
-function timestampsOf(signer) {
-    return unsignedValues(signer.unsignedAttributes, oids_OID.signatureTimeStampToken).map(parseTimestampToken);
-}
-function unsignedValues(attributes, oid) {
-    return attributesByOid(attributes, oid).flatMap((attribute) => [...attribute.values]);
-}
-
-;// CONCATENATED MODULE: ./src/files/read-bounded-file.ts
-
-
-
-const CHUNK = 64 * 1024;
-/**
- * The file could not be read at all (missing, no permission, a directory, a FIFO): an I/O
- * failure, as opposed to a file that was read and refused (too large) or whose content is wrong.
- * Commands that report a bad file as a finding (exit 1) still end with exit 2 on this one.
- */
-class FileAccessError extends errors_NupkgSigningError {
-}
-/**
- * Reads a whole file that a user (or a pull request) named, in bounded time and memory: only a
- * regular file is read (a FIFO, a device such as /dev/zero, a socket or a directory is refused at
- * once instead of blocking or reading forever), it is opened without blocking on a FIFO, and the
- * size limit is checked while reading.
- */
-function readBoundedFileSync(path, read) {
-    let fd;
-    try {
-        fd = (0,external_node_fs_.openSync)(path, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK);
-    }
-    catch (error) {
-        throw unreadable(path, read, error);
-    }
-    try {
-        checkRegularFile((0,external_node_fs_.fstatSync)(fd), path, read);
-        const chunks = [];
-        let total = 0;
-        for (;;) {
-            const chunk = Buffer.allocUnsafe(CHUNK);
-            const n = (0,external_node_fs_.readSync)(fd, chunk, 0, CHUNK, null);
-            if (n === 0)
-                break;
-            total += n;
-            if (total > read.maxBytes)
-                throw tooLarge(path, read);
-            chunks.push(chunk.subarray(0, n));
-        }
-        return Buffer.concat(chunks, total);
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError)
-            throw error;
-        throw unreadable(path, read, error);
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-/** The same as {@link readBoundedFileSync}, without blocking the event loop. */
-async function readBoundedFile(path, read) {
-    let handle;
-    try {
-        handle = await open(path, fs.O_RDONLY | fs.O_NONBLOCK);
-    }
-    catch (error) {
-        throw unreadable(path, read, error);
-    }
-    try {
-        checkRegularFile(await handle.stat(), path, read);
-        const chunks = [];
-        let total = 0;
-        for (;;) {
-            const chunk = Buffer.allocUnsafe(CHUNK);
-            const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
-            if (bytesRead === 0)
-                break;
-            total += bytesRead;
-            if (total > read.maxBytes)
-                throw tooLarge(path, read);
-            chunks.push(chunk.subarray(0, bytesRead));
-        }
-        return Buffer.concat(chunks, total);
-    }
-    catch (error) {
-        if (error instanceof NupkgSigningError)
-            throw error;
-        throw unreadable(path, read, error);
-    }
-    finally {
-        await handle.close();
-    }
-}
-function checkRegularFile(stats, path, read) {
-    if (stats.isFile())
-        return;
-    const kind = stats.isDirectory()
-        ? 'a directory'
-        : 'not a regular file (a FIFO, device or socket)';
-    throw new FileAccessError(read.code, `The ${read.what} '${path}' is ${kind}. Name a regular file.`, { file: path });
-}
-function tooLarge(path, read) {
-    return new errors_NupkgSigningError(read.code, `The ${read.what} '${path}' is larger than ${read.maxBytes} bytes, the limit for it. Check that it is the right file.`, { file: path });
-}
-function unreadable(path, read, error) {
-    return new FileAccessError(read.code, `The ${read.what} '${path}' cannot be read (${describeError(error)}).`, { file: path, cause: error });
-}
-
-;// CONCATENATED MODULE: ./src/policy/signer-policy/facts.ts
-
-/**
- * Uppercase hex hash of the certificate in `algorithm` (as NuGet's CertificateUtility.GetHashString
- * produces), or undefined when neither `fingerprints` nor `der` can provide it.
- */
-function certificateHash(certificate, algorithm) {
-    if (algorithm === 'sha256')
-        return certificate.fingerprintSha256.toUpperCase();
-    const given = certificate.fingerprints?.[algorithm];
-    if (given !== undefined)
-        return given.toUpperCase();
-    if (certificate.der === undefined)
-        return undefined;
-    return (0,external_node_crypto_.createHash)(algorithm).update(certificate.der).digest('hex').toUpperCase();
-}
-
-;// CONCATENATED MODULE: ./src/policy/nuget-config/match.ts
-
-function matchingEntry(entries, facts) {
-    const candidates = candidatesOf(facts);
-    return entries.find((entry) => candidates.some((c) => entryMatches(entry, c)));
-}
-function candidatesOf(facts) {
-    const list = [];
-    const primary = facts.primary;
-    if (primary) {
-        list.push({
-            certificate: primary.certificate,
-            kind: primary.kind,
-            placement: 'primary',
-            ...(primary.kind === 'repository' && { owners: primary.owners ?? [] }),
-        });
-    }
-    const counter = facts.repositoryCountersignature;
-    if (counter) {
-        list.push({
-            certificate: counter.certificate,
-            kind: 'repository',
-            placement: 'countersignature',
-            owners: counter.owners ?? [],
-        });
-    }
-    return list;
-}
-function entryMatches(entry, candidate) {
-    if (candidate.placement === 'primary' ? !entry.placementPrimary : !entry.placementCountersignature)
-        return false;
-    const targeted = (entry.targetsAuthor && candidate.kind === 'author') ||
-        (entry.targetsRepository && candidate.kind === 'repository');
-    if (!targeted)
-        return false;
-    const hash = certificateHash(candidate.certificate, algorithmOf(entry.hashAlgorithm));
-    if (hash === undefined || hash.toUpperCase() !== entry.fingerprint.toUpperCase())
-        return false;
-    // Owners are checked only for repository entries that list some, against repository signatures.
-    if (entry.targetsRepository &&
-        entry.owners &&
-        entry.owners.length > 0 &&
-        candidate.owners !== undefined) {
-        const actual = candidate.owners;
-        return entry.owners.some((owner) => actual.includes(owner)); // ordinal, like LINQ Intersect
-    }
-    return true;
-}
-function algorithmOf(name) {
-    return name.toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/policy/nuget-config/trusted-signers.ts
-
-/** Problems that make NuGet refuse the whole config file; the caller turns them into NUPKG005. */
-class ConfigProblem extends Error {
-    line;
-    constructor(message, line) {
-        super(message);
-        this.line = line;
-    }
-}
-const HASH_ALGORITHMS = [
-    'SHA1',
-    'SHA256',
-    'SHA384',
-    'SHA512',
-];
-/**
- * SettingFactory.ParseChildren: every child is parsed first (a broken one fails the file even when
- * it is a duplicate), then duplicates by key are dropped keeping the first, and only then does
- * `<clear />` drop what came before it — a second `<clear />` being itself a duplicate of the first.
- */
-function readTrustedSigners(section) {
-    return readTrustedSignerItems(section).signers;
-}
-/** The same, saying whether the section kept a `<clear />` (it clears further files' items). */
-function readTrustedSignerItems(section) {
-    const parsed = section.children.map((child) => ({
-        child,
-        signer: isItem(child, 'author') || isItem(child, 'repository') ? readSigner(child) : undefined,
-    }));
-    let signers = [];
-    let cleared = false;
-    for (const { child, signer } of firstOfEachKey(parsed)) {
-        if (isItem(child, 'clear')) {
-            signers = [];
-            cleared = true;
-        }
-        else if (signer)
-            signers.push(signer);
-        // NuGet keeps other elements as unknown items and ignores them for verification.
-    }
-    return { cleared, signers };
-}
-/**
- * SettingFactory recognises an item by its element name in any case (Enum.TryParse ignoreCase):
- * `<Author>`, `<CERTIFICATE>` and `<Clear/>` are items like their lowercase spellings.
- */
-function isItem(element, name) {
-    return element.name.toLowerCase() === name;
-}
-/** The items NuGet keeps from a list of siblings: the first of each settingKey. */
-function firstOfEachKey(items) {
-    const seen = new Set();
-    return items.filter(({ child }) => {
-        const key = settingKey(child);
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/**
- * SettingElementKeyComparer: the element name followed by its attribute values in document order,
- * compared case-insensitively (so `<author name="A">` and `<author name="a">` are the same item).
- */
-function settingKey(element) {
-    return `${element.name}${[...element.attributes.values()].join('')}`.toUpperCase();
-}
-function readSigner(element) {
-    const kind = isItem(element, 'author') ? 'author' : 'repository';
-    const name = required(element, 'name');
-    const serviceIndex = kind === 'repository' ? required(element, 'serviceIndex') : undefined;
-    const certificates = element.children
-        .filter((c) => isItem(c, 'certificate'))
-        .map(trusted_signers_readCertificate);
-    if (certificates.length === 0) {
-        throw new ConfigProblem(`trusted signer "${name}" has no <certificate>; a trusted signer must have at least one`, element.line);
-    }
-    const ownersElements = element.children.filter((c) => isItem(c, 'owners'));
-    // NuGet parses every child, so an <owners> must be well-formed even where it is ignored.
-    const owners = ownersElements.map(readOwners);
-    if (kind === 'author') {
-        // AuthorItem keeps only the certificates of what it parsed: owners of an author are ignored.
-        return { kind, name, certificates, owners: [], line: element.line };
-    }
-    if (ownersElements.length > 1) {
-        throw new ConfigProblem(`repository "${name}" has more than one <owners> element`, ownersElements[1]?.line ?? element.line);
-    }
-    return {
-        kind,
-        name,
-        ...(serviceIndex !== undefined && { serviceIndex }),
-        certificates,
-        owners: owners[0] ?? [],
-        line: element.line,
-    };
-}
-function trusted_signers_readCertificate(element) {
-    const fingerprint = required(element, 'fingerprint');
-    const algorithmText = required(element, 'hashAlgorithm');
-    const allowUntrustedRoot = required(element, 'allowUntrustedRoot');
-    // Enum.TryParse(ignoreCase): any case, surrounding whitespace tolerated.
-    const hashAlgorithm = HASH_ALGORITHMS.find((a) => a === algorithmText.trim().toUpperCase());
-    // NuGet reads SHA1 but throws "Hash algorithm 'SHA1' is unsupported" the first time it hashes a
-    // certificate with it, which stops `nuget verify`: refused here, before any package is judged.
-    if (hashAlgorithm === 'SHA1') {
-        throw new ConfigProblem(`Hash algorithm '${algorithmText}' is unsupported: dotnet nuget verify stops on this entry. Use SHA256, SHA384 or SHA512`, element.line);
-    }
-    if (!hashAlgorithm) {
-        throw new ConfigProblem(`unsupported hashAlgorithm "${algorithmText}" (use SHA256, SHA384 or SHA512)`, element.line);
-    }
-    return {
-        fingerprint,
-        hashAlgorithm,
-        allowUntrustedRoot: parseDotNetBoolean(allowUntrustedRoot),
-        line: element.line,
-    };
-}
-function readOwners(element) {
-    if (element.children.length > 0 || element.text.trim() === '') {
-        throw new ConfigProblem('<owners> must contain only text: owner names separated by ";"', element.line);
-    }
-    return element.text.split(';').map((o) => o.trim());
-}
-/** bool.TryParse: "true"/"false" in any case, trimmed; anything else reads as false. */
-function parseDotNetBoolean(text) {
-    return text.trim().toLowerCase() === 'true';
-}
-function required(element, attribute) {
-    const value = element.attributes.get(attribute);
-    if (value === undefined || value === '') {
-        throw new ConfigProblem(`<${element.name}> is missing the required attribute "${attribute}"`, element.line);
-    }
-    return value;
-}
-/**
- * Merges certificates by (hashAlgorithm, fingerprint) — the fingerprint compared ordinally, as
- * NuGet's dictionary key is — OR-ing targets and placements and unioning owners. Conflicting
- * allowUntrustedRoot values produce NU3040 and the restrictive `false`.
- */
-function mergeAllowList(signers) {
-    const entries = new Map();
-    const issues = [];
-    for (const signer of signers) {
-        const repository = signer.kind === 'repository';
-        for (const certificate of signer.certificates) {
-            const key = `${certificate.hashAlgorithm}-${certificate.fingerprint}`;
-            const existing = entries.get(key);
-            if (!existing) {
-                entries.set(key, {
-                    fingerprint: certificate.fingerprint,
-                    hashAlgorithm: certificate.hashAlgorithm,
-                    targetsAuthor: !repository,
-                    targetsRepository: repository,
-                    placementPrimary: true,
-                    placementCountersignature: repository,
-                    ...(repository && { owners: [...signer.owners] }),
-                    allowUntrustedRoot: certificate.allowUntrustedRoot,
-                });
-                continue;
-            }
-            let allowUntrustedRoot = existing.allowUntrustedRoot;
-            if (existing.allowUntrustedRoot !== certificate.allowUntrustedRoot) {
-                issues.push(issues_issue('NU3040', 'warning', `There are two certificates with conflicting allowUntrustedRoot attributes in the computed settings. The allowUntrustedRoot attribute is going to be set to false. Certificate: ${key} (line ${certificate.line})`));
-                allowUntrustedRoot = false;
-            }
-            const owners = repository
-                ? [...new Set([...(existing.owners ?? []), ...signer.owners])]
-                : existing.owners;
-            entries.set(key, {
-                ...existing,
-                targetsAuthor: existing.targetsAuthor || !repository,
-                targetsRepository: existing.targetsRepository || repository,
-                placementCountersignature: existing.placementCountersignature || repository,
-                ...(owners !== undefined && { owners }),
-                allowUntrustedRoot,
-            });
-        }
-    }
-    return { entries: [...entries.values()], issues };
-}
-
-;// CONCATENATED MODULE: ./src/policy/signer-policy/fingerprint.ts
-/**
- * SHA-256 fingerprints as people write them (any case, colons or spaces between bytes) and as we
- * compare and print them (64 uppercase hex digits, like NuGet's output).
- */
-
-const HEX = /^[0-9A-F]*$/;
-/** The hex digits of `text` without separators, uppercased; no validation. */
-function stripFingerprint(text) {
-    return normalizeFingerprint(text);
-}
-/**
- * Why `text` is not a SHA-256 fingerprint, or undefined when it is. The message completes
- * "<field>: …" in a configuration error.
- */
-function fingerprintProblem(text) {
-    const digits = stripFingerprint(text);
-    if (!HEX.test(digits))
-        return 'must be 64 hex characters (a SHA-256 fingerprint); found non-hex characters';
-    if (digits.length === 64)
-        return undefined;
-    const hint = digits.length === 40
-        ? ' (40 looks like a SHA-1 thumbprint; nuget.org identifies certificates by SHA-256)'
-        : '';
-    return `must be 64 hex characters (a SHA-256 fingerprint); found ${digits.length}${hint}`;
-}
-/** Normalizes a fingerprint known to be valid. */
-function fingerprint_normalizeFingerprint(text) {
-    return stripFingerprint(text);
-}
-/** "3F90…0ECE": short enough for a one-line rule explanation, long enough to recognise. */
-function shortFingerprint(fingerprint) {
-    const digits = stripFingerprint(fingerprint);
-    return digits.length <= 12 ? digits : `${digits.slice(0, 4)}…${digits.slice(-4)}`;
-}
-
-;// CONCATENATED MODULE: ./src/xml/element-tree.ts
-
-
-/** Parses a whole document into its root element (readXml bounds its element count). */
-function readXmlTree(source) {
-    const stack = [];
-    let root;
-    readXml(source, {
-        startElement(tag) {
-            const element = {
-                name: tag.name,
-                attributes: tag.attributes,
-                children: [],
-                text: '',
-                line: tag.line,
-            };
-            stack[stack.length - 1]?.children.push(element);
-            root ??= element;
-            stack.push(element);
-        },
-        endElement() {
-            stack.pop();
-        },
-        text(text) {
-            const current = stack[stack.length - 1];
-            if (current)
-                current.text += text;
-        },
-    });
-    // readXml has already refused a document without a root element.
-    if (!root)
-        throw new XmlSyntaxError('expected the root element', 1);
-    return root;
-}
-
-;// CONCATENATED MODULE: ./src/policy/nuget-config.ts
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Reads and parses one nuget.config: a regular file of at most LIMITS.maxNuGetConfigBytes (checked
- * while reading), decoded by its byte order mark or XML declaration as NuGet's XmlReader does.
- */
-function loadNuGetConfig(path) {
-    return mergeNuGetConfigLayers([loadNuGetConfigLayer(path)], path);
-}
-/** Parses nuget.config text; a file NuGet would refuse throws NUPKG005 naming the line. */
-function parseNuGetConfig(xml, file) {
-    return mergeNuGetConfigLayers([parseNuGetConfigLayer(xml, file)], file);
-}
-/** Reads one file of the hierarchy like loadNuGetConfig, without merging it with anything. */
-function loadNuGetConfigLayer(path) {
-    const bytes = readBoundedFileSync(path, {
-        maxBytes: LIMITS.maxNuGetConfigBytes,
-        code: 'NUPKG005',
-        what: 'nuget.config',
-    });
-    let text;
-    try {
-        text = decodeXml(bytes);
-    }
-    catch (error) {
-        throw configError(error, path);
-    }
-    return parseNuGetConfigLayer(text, path);
-}
-/** Parses one file's signing sections; a file NuGet would refuse throws NUPKG005. */
-function parseNuGetConfigLayer(xml, file) {
-    try {
-        const root = readXmlTree(xml);
-        if (root.name !== 'configuration')
-            throw new ConfigProblem(`the root element must be <configuration>, not <${root.name}>`, root.line);
-        const trustedSigners = firstSection(root, 'trustedSigners');
-        const config = firstSection(root, 'config');
-        return {
-            file,
-            ...(config && { validationMode: validationModeItem(config) }),
-            ...(trustedSigners && { trustedSigners: readTrustedSignerItems(trustedSigners) }),
-        };
-    }
-    catch (error) {
-        throw configError(error, file);
-    }
-}
-/**
- * Settings' merge (VirtualSettingSection.Merge), from the furthest file to the closest: a closer
- * item replaces the same item (an author by its name, a repository by name and serviceIndex, both
- * compared ordinally as AuthorItem/RepositoryItem.Equals do), and a closer `<clear />` drops every
- * item merged before it. `file` names the merged settings in messages.
- */
-function mergeNuGetConfigLayers(closestFirst, file) {
-    // Keyed by item identity; a replaced item moves to the end. Linear in the number of items.
-    const signers = new Map();
-    let mode;
-    for (const layer of [...closestFirst].reverse()) {
-        if (layer.trustedSigners) {
-            if (layer.trustedSigners.cleared)
-                signers.clear();
-            for (const signer of layer.trustedSigners.signers) {
-                const key = itemKey(signer);
-                signers.delete(key);
-                signers.set(key, signer);
-            }
-        }
-        if (layer.validationMode) {
-            if (layer.validationMode.cleared)
-                mode = undefined;
-            if (layer.validationMode.value !== undefined)
-                mode = layer.validationMode.value;
-        }
-    }
-    const merged = [...signers.values()];
-    const { entries, issues } = mergeAllowList(merged);
-    return {
-        file,
-        signatureValidationMode: parseValidationMode(mode),
-        trustedSigners: merged,
-        allowList: entries,
-        issues,
-    };
-}
-/** AuthorItem/RepositoryItem equality: kind, then name and serviceIndex, ordinal (JSON keeps them apart). */
-function itemKey(signer) {
-    return JSON.stringify([signer.kind, signer.name, signer.serviceIndex ?? null]);
-}
-/** A file NuGet would refuse (or one over our limits) is NUPKG005, naming the file and the line. */
-function configError(error, file) {
-    if (error instanceof XmlSyntaxError || error instanceof ConfigProblem) {
-        return new errors_NupkgSigningError('NUPKG005', `${file}:${error.line}: ${error.message}`, {
-            file,
-            cause: error,
-        });
-    }
-    return error;
-}
-/**
- * A file's sections are de-duplicated like any settings, by a case-insensitive key, keeping the
- * first; the section is then looked up by its exact name. So a second `<trustedSigners>` is
- * ignored, and a `<TrustedSigners>` before it hides it without being read itself.
- */
-function firstSection(root, name) {
-    const kept = firstOfEachKey(root.children.map((child) => ({ child })));
-    return kept.find(({ child }) => child.name === name)?.child;
-}
-/** The `<config>` section's signatureValidationMode item: key matched case-insensitively. */
-function validationModeItem(section) {
-    let value;
-    let cleared = false;
-    const items = firstOfEachKey(section.children.map((child) => ({ child })));
-    for (const { child: item } of items) {
-        if (isItem(item, 'clear')) {
-            value = undefined;
-            cleared = true;
-        }
-        else if (isItem(item, 'add') &&
-            item.attributes.get('key')?.toLowerCase() === 'signaturevalidationmode') {
-            value ??= item.attributes.get('value');
-        }
-    }
-    return value === undefined ? { cleared } : { cleared, value };
-}
-/** SettingsUtility.GetSignatureValidationMode: unparsable or absent → accept. */
-function parseValidationMode(value) {
-    const normalized = value?.trim().toLowerCase();
-    // Enum.TryParse also takes the numeric values of SignatureValidationMode (Accept = 0, Require = 1).
-    return normalized === 'require' || normalized === '1' ? 'require' : 'accept';
-}
-/**
- * The client allow-list step of restore/verify for one package. Unsigned packages are not checked
- * here (NuGet runs no allow list for them; NU3004 comes from the verification settings).
- */
-function checkTrustedSigners(config, facts, options = {}) {
-    const mode = options.mode ?? config.signatureValidationMode;
-    const allowUntrusted = options.allowUntrusted ?? mode === 'accept';
-    if (!facts.primary)
-        return [];
-    if (config.allowList.length === 0) {
-        if (mode !== 'require')
-            return [];
-        return [
-            issues_issue('NU3034', 'error', `signatureValidationMode is set to require, so packages are allowed only if signed by trusted signers; however, no trusted signers were specified. Add the signer to <trustedSigners> in ${config.file} (dotnet nuget trust author NAME ${facts.packageId}.nupkg)`),
-        ];
-    }
-    if (matchingEntry(config.allowList, facts))
-        return [];
-    const signer = `${facts.primary.kind} signature by ${shortFingerprint(facts.primary.certificate.fingerprintSha256)} (${facts.primary.certificate.subject})`;
-    const counter = facts.repositoryCountersignature
-        ? `, repository countersignature by ${shortFingerprint(facts.repositoryCountersignature.certificate.fingerprintSha256)}`
-        : '';
-    return [
-        issues_issue('NU3034', allowUntrusted ? 'warning' : 'error', `This package is signed but not by a trusted signer. ${facts.packageId}: ${signer}${counter} matches no <trustedSigners> entry in ${config.file}; trust it with dotnet nuget trust author|repository, or check the owners list`),
-    ];
-}
-/**
- * SignatureTrustAndValidityVerificationProvider.IsUntrustedRootAllowed for a SHA-256 fingerprint.
- * Quirk kept on purpose: NuGet compares the config's fingerprint *ordinally* with the uppercase hex
- * it computes, so an entry written in lowercase never allows an untrusted root (although the same
- * entry matches the allow list, which ignores case). Pass the fingerprint uppercase, as NuGet does.
- */
-function allowUntrustedRootFor(config, fingerprintSha256Upper) {
-    return config.allowList.some((e) => e.allowUntrustedRoot &&
-        e.hashAlgorithm === 'SHA256' &&
-        e.fingerprint === fingerprintSha256Upper);
-}
-/**
- * The same decision for one signature's own certificate, over every algorithm the config uses.
- * NuGet asks it separately for the primary signature and for the repository countersignature,
- * each with its own certificate, whatever the entry's kind (author or repository); an excused
- * signature also tolerates expiry, since allowUntrusted governs expiry too.
- */
-function isUntrustedRootAllowed(config, certificate) {
-    return config.allowList.some((e) => {
-        if (!e.allowUntrustedRoot)
-            return false;
-        const hash = certificateHash(certificate, algorithmOf(e.hashAlgorithm));
-        return hash !== undefined && e.fingerprint === hash;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/verify/checks/allow-list.ts
-
-
-/**
- * `--certificate-fingerprint` (spec §6.7): when fingerprints are given, the primary signing
- * certificate's SHA-256 must be one of them (compared case-insensitively), else NU3034.
- */
-function checkAllowedFingerprints(certificate, policy) {
-    if (policy.allowedFingerprints.length === 0)
-        return [];
-    const actual = certificate.fingerprintSha256.toUpperCase();
-    if (policy.allowedFingerprints.some((f) => normalizeFingerprint(f) === actual))
-        return [];
-    return [
-        issues_issue('NU3034', policy.allowUntrusted ? 'warning' : 'error', `The package is signed by ${certificate.subject} (SHA-256 ${actual}), which is not one of the trusted certificate fingerprints.`),
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/package/content-hash.ts
-
-
-
-/** Bytes read per I/O; two such buffers are reused for the whole file (flat memory). */
-const CHUNK_SIZE = 4 * 1024 * 1024;
-/** A local header with the longest name and extra field: what `onLocalHeader` is shown at most. */
-const MAX_LOCAL_HEADER_BYTES = LOCAL_FILE_HEADER_SIZE + 0xffff + 0xffff;
-/** The re-based central directory is hashed in pieces of this size. */
-const STAGING_SIZE = 1024 * 1024;
-/**
- * The package hash NuGet signs: the archive with the signature entry taken out, byte-exact
- * (nuget-signing-spec.md §3.2, NuGet's `VerifySignedPackageIntegrity`). It works wherever the
- * signature entry sits, as NuGet's does. Costs one sequential pass over the file, and memory
- * that does not grow with the file: 12 bytes per entry besides the directory already read.
- *
- * Throws NU3008 when the archive's offsets make the hash impossible to compute (NuGet reports any
- * exception during hashing as an integrity failure).
- */
-async function computeSignedPackageHash(archive, signature, algorithm, options = {}) {
-    const { file, directory } = archive;
-    const broken = (why) => new errors_NupkgSigningError('NU3008', `The package integrity check failed: ${why}.`, {
-        file: file.path,
-    });
-    const count = directory.length;
-    if (count === 0)
-        throw broken('the archive has no central directory records');
-    // The walk is contiguous: the first header starts the directory, the last one ends it.
-    const startOfCentralDirectory = directory.position(0);
-    const endOfCentralDirectory = directory.position(count - 1) + directory.headerSize(count - 1);
-    if (endOfCentralDirectory + END_OF_CENTRAL_DIRECTORY_SIZE > file.size) {
-        throw broken('the end of central directory record does not follow the central directory');
-    }
-    // NuGet's entry spans (§3.1 step 6): records by local header offset, each up to the next one
-    // (the last up to the directory). They tile [first local header, directory) in that order.
-    const order = directory.indexesByLocalHeaderOffset();
-    const offsetAt = (rank) => directory.localHeaderOffset(order[rank]);
-    const spanEnd = (rank) => rank + 1 < count ? offsetAt(rank + 1) : startOfCentralDirectory;
-    const signatureRank = order.indexOf(signature.index);
-    if (signatureRank < 0)
-        throw broken('the signature entry is missing from the central directory');
-    for (let rank = 0; rank < count; rank++) {
-        const offset = offsetAt(rank);
-        const totalSize = spanEnd(rank) - offset;
-        if (totalSize < 0 || offset + totalSize > file.size) {
-            throw broken(`the entry at offset ${offset} lies outside the local entry region`);
-        }
-    }
-    const startOfLocalHeaders = offsetAt(0);
-    const signatureStart = offsetAt(signatureRank);
-    const signatureEnd = spanEnd(signatureRank);
-    const hash = (0,external_node_crypto_.createHash)(algorithm);
-    const reader = new ChunkedReader(file, hash);
-    const inspect = options.onLocalHeader;
-    let nextRank = 0;
-    /**
-     * Shows each span that starts in `chunk` its head, in offset order (see onLocalHeader). Heads
-     * inside the chunk are shown at once; a head that straddles two chunks (rare) is read on its
-     * own, and only then is there something to wait for.
-     */
-    const inspectHeads = (chunk, chunkPosition) => {
-        const chunkEnd = chunkPosition + chunk.length;
-        for (; nextRank < count; nextRank++) {
-            const offset = offsetAt(nextRank);
-            if (offset >= chunkEnd)
-                return undefined;
-            const size = Math.min(spanEnd(nextRank) - offset, MAX_LOCAL_HEADER_BYTES);
-            if (nextRank === signatureRank || size === 0)
-                continue;
-            const record = directory.record(order[nextRank]);
-            if (offset + size > chunkEnd) {
-                nextRank++;
-                return file.read(offset, size).then(async (head) => {
-                    inspect?.(record, head);
-                    await inspectHeads(chunk, chunkPosition);
-                });
-            }
-            inspect?.(record, chunk.subarray(offset - chunkPosition, offset - chunkPosition + size));
-        }
-        return undefined;
-    };
-    const onChunk = inspect ? inspectHeads : undefined;
-    // 1–2: everything before the first local header, then each other entry's span in offset order:
-    // the local entries without the signature's span.
-    await reader.copy(0, startOfLocalHeaders);
-    await reader.copy(startOfLocalHeaders, signatureStart - startOfLocalHeaders, onChunk);
-    await reader.copy(signatureEnd, startOfCentralDirectory - signatureEnd, onChunk);
-    // 3: central directory headers without the signature's, local header offsets re-based: an
-    // entry's new offset is the length of the spans hashed before its own. Runs of headers are
-    // copied into a staging buffer, patched there, and hashed.
-    const signatureSize = signatureEnd - signatureStart;
-    const rebased = (i) => {
-        const offset = directory.localHeaderOffset(i);
-        const afterSignature = offset > signatureStart || (offset === signatureStart && i > signature.index);
-        return (offset - startOfLocalHeaders - (afterSignature ? signatureSize : 0)) >>> 0;
-    };
-    const staging = Buffer.allocUnsafe(STAGING_SIZE);
-    const hashHeaders = (first, end) => {
-        if (first >= end)
-            return;
-        const length = directory.copyHeaders(first, end, staging);
-        const base = directory.position(first);
-        for (let i = first; i < end; i++) {
-            staging.writeUInt32LE(rebased(i), directory.position(i) - base + 42);
-        }
-        hash.update(staging.subarray(0, length));
-    };
-    let first = 0;
-    let runBytes = 0;
-    for (let i = 0; i < count; i++) {
-        const headerSize = directory.headerSize(i);
-        if (i === signature.index) {
-            hashHeaders(first, i);
-            first = i + 1;
-            runBytes = 0;
-            continue;
-        }
-        if (runBytes + headerSize > staging.length) {
-            hashHeaders(first, i);
-            first = i;
-            runBytes = 0;
-        }
-        runBytes += headerSize;
-    }
-    hashHeaders(first, count);
-    // 4: the end record, read where the central directory ends, with the signature subtracted.
-    const eocd = await file.read(endOfCentralDirectory, END_OF_CENTRAL_DIRECTORY_SIZE);
-    const adjusted = Buffer.alloc(12);
-    adjusted.writeUInt16LE((eocd.readUInt16LE(8) - 1) & 0xffff, 0);
-    adjusted.writeUInt16LE((eocd.readUInt16LE(10) - 1) & 0xffff, 2);
-    adjusted.writeUInt32LE((eocd.readUInt32LE(12) - signature.headerSize) >>> 0, 4);
-    adjusted.writeUInt32LE((eocd.readUInt32LE(16) - signatureSize) >>> 0, 8);
-    hash.update(eocd.subarray(0, 8));
-    hash.update(adjusted);
-    await reader.copy(endOfCentralDirectory + 20, file.size - endOfCentralDirectory - 20);
-    return hash.digest();
-}
-/**
- * Feeds file ranges into a hash with two reused buffers, reading the next chunk while the current
- * one is hashed, so I/O and hashing overlap.
- */
-class ChunkedReader {
-    file;
-    hash;
-    buffers = [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)];
-    constructor(file, hash) {
-        this.file = file;
-        this.hash = hash;
-    }
-    /** `onChunk` sees each chunk and its file position before it is hashed (and reused). */
-    async copy(position, length, onChunk) {
-        if (length <= 0)
-            return;
-        let which = 0;
-        let pending = this.readChunk(which, position, length);
-        let done = 0;
-        try {
-            while (done < length) {
-                const size = await pending;
-                const current = this.buffers[which].subarray(0, size);
-                const currentPosition = position + done;
-                done += size;
-                which ^= 1;
-                if (done < length)
-                    pending = this.readChunk(which, position + done, length - done);
-                const inspecting = onChunk?.(current, currentPosition);
-                if (inspecting)
-                    await inspecting;
-                this.hash.update(current);
-            }
-        }
-        catch (error) {
-            // Settle the read in flight, so nothing touches the file after the caller closes it.
-            await Promise.allSettled([pending]);
-            throw error;
-        }
-    }
-    async readChunk(which, position, remaining) {
-        const size = Math.min(CHUNK_SIZE, remaining);
-        await this.file.readInto(this.buffers[which], 0, size, position);
-        return size;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/package/local-header-check.ts
-
-/**
- * Cross-checks a central directory record against the local header it points at: the
- * `PK\x03\x04` signature and the same name bytes. NuGet's hash never looks (it hashes raw spans),
- * so a mismatch does not change the verdict, but it means the archive is damaged or crafted to
- * show different files to different readers. `head` holds the first bytes of the entry's span.
- */
-function localHeaderMismatch(record, head) {
-    const local = parseLocalFileHeader(head.subarray(0, Math.min(head.length, LOCAL_FILE_HEADER_SIZE + 0xffff)));
-    // Names are made into strings only for the message: this runs once per entry.
-    const name = () => record.rawName.toString('latin1');
-    if (!local)
-        return `no local header at offset ${record.localHeaderOffset} for '${name()}'`;
-    if (!local.rawName.equals(record.rawName)) {
-        return `the local header at offset ${record.localHeaderOffset} names '${Buffer.from(local.rawName).toString('latin1')}', the central directory '${name()}'`;
-    }
-    return undefined;
-}
-/**
- * NuGet's `SignedPackageArchiveUtility.IsSigned`, the first step of its integrity check: the
- * signature's local header must carry the 14 name bytes `.signature.p7s` too (byte for byte, so
- * case counts) with the UTF-8 flag clear. The entry reader never compares the local name (it only
- * uses its length to find the data), so a package whose local header names another file reads
- * fine and then fails integrity: NuGet reports NU3008. Returns why it fails, or undefined.
- */
-async function signatureLocalHeaderMismatch(archive, record) {
-    const available = Math.max(0, archive.file.size - record.localHeaderOffset);
-    const fixed = await archive.file.read(record.localHeaderOffset, Math.min(LOCAL_FILE_HEADER_SIZE, available));
-    if (fixed.length < LOCAL_FILE_HEADER_SIZE)
-        return 'the signature entry has no local header';
-    const nameLength = fixed.readUInt16LE(26);
-    const local = parseLocalFileHeader(await archive.file.read(record.localHeaderOffset, Math.min(LOCAL_FILE_HEADER_SIZE + nameLength, available)));
-    if (!local)
-        return 'the signature entry has no local header';
-    if (isSignatureRecord(local))
-        return undefined;
-    return `the local header of the signature entry names '${escapeName(local.rawName)}'${local.flags & UTF8_FLAG ? ' with the UTF-8 flag set' : ''}, not '${SIGNATURE_FILE_NAME.toString('ascii')}'`;
-}
-/** Name bytes for a message: printable ASCII kept, everything else as \xNN. */
-function escapeName(bytes) {
-    return [...bytes]
-        .map((b) => b >= 0x20 && b < 0x7f && b !== 0x5c
-        ? String.fromCharCode(b)
-        : `\\x${b.toString(16).padStart(2, '0')}`)
-        .join('');
-}
-
-;// CONCATENATED MODULE: ./src/hash-algorithms.ts
-
-const hash_algorithms_HASH_ALGORITHMS = {
-    sha256: { oid: oids_OID.sha256, length: 32, label: 'SHA256' },
-    sha384: { oid: oids_OID.sha384, length: 48, label: 'SHA384' },
-    sha512: { oid: oids_OID.sha512, length: 64, label: 'SHA512' },
-};
-/**
- * Signature algorithms that name their hash (RSA PKCS#1 v1.5 and ECDSA), with that hash as
- * node:crypto names it. SHA-1 is listed: it is read to be reported or refused, never accepted.
- */
-const SIGNATURE_ALGORITHM_HASHES = {
-    [oids_OID.sha256WithRSAEncryption]: 'sha256',
-    [oids_OID.sha384WithRSAEncryption]: 'sha384',
-    [oids_OID.sha512WithRSAEncryption]: 'sha512',
-    [oids_OID.sha1WithRSAEncryption]: 'sha1',
-    '1.2.840.10045.4.3.2': 'sha256', // ecdsa-with-SHA256
-    '1.2.840.10045.4.3.3': 'sha384', // ecdsa-with-SHA384
-    '1.2.840.10045.4.3.4': 'sha512', // ecdsa-with-SHA512
-};
-function hashAlgorithmFromOid(oid) {
-    for (const [name, info] of Object.entries(hash_algorithms_HASH_ALGORITHMS)) {
-        if (info.oid === oid)
-            return name;
-    }
-    return undefined;
-}
-/** Parses user input such as `SHA256`, `sha-384` or `sha512`. */
-function parseHashAlgorithmName(value) {
-    const normalized = value.trim().toLowerCase().replace('-', '');
-    return normalized in hash_algorithms_HASH_ALGORITHMS ? normalized : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/signature/signature-content.ts
-
-
-const KEY_PATTERN = /^[A-Za-z0-9.\-/]+$/;
-/** Builds the exact bytes the reference signer writes: `Version:1\n\n<oid>-Hash:<b64>\n\n`. */
-function buildSignatureContent(algorithm, hash) {
-    const { oid } = hash_algorithms_HASH_ALGORITHMS[algorithm];
-    return Buffer.from(`Version:1\n\n${oid}-Hash:${hash.toString('base64')}\n\n`, 'utf8');
-}
-/**
- * Parses signature content with NuGet's reader rules: lines split on LF, CRLF or CR; sections
- * separated by one empty line; `Version` must be `1` (NU3007); the first `<allowed oid>-Hash`
- * property of section 2 gives the hash (else NU3000).
- */
-function parseSignatureContent(bytes) {
-    const invalid = (why) => new errors_NupkgSigningError('NU3000', `The package signature content is invalid: ${why}.`);
-    const lines = readLines(Buffer.from(bytes).toString('utf8'));
-    let index = 0;
-    // One section: key:value lines up to an empty line. Reaching the end first is an error.
-    const readSection = () => {
-        const properties = new Map();
-        for (;;) {
-            const line = lines[index++];
-            if (line === undefined)
-                throw invalid('a section is not followed by an empty line');
-            if (line === '') {
-                if (properties.size === 0)
-                    throw invalid('a section is empty');
-                return properties;
-            }
-            const colon = line.indexOf(':');
-            const key = colon < 0 ? line : line.slice(0, colon);
-            const value = colon < 0 ? '' : line.slice(colon + 1);
-            if (!KEY_PATTERN.test(key) || value === '')
-                throw invalid(`the line '${truncate(line)}' is not a key:value pair`);
-            if (properties.has(key))
-                throw invalid(`the key '${key}' appears twice in a section`);
-            properties.set(key, value);
-        }
-    };
-    const header = readSection();
-    const version = header.get('Version');
-    if (version === undefined)
-        throw invalid('it has no Version');
-    if (version !== '1') {
-        throw new errors_NupkgSigningError('NU3007', `The package signature format version '${truncate(version)}' is not supported; only version 1 is.`);
-    }
-    const body = readSection();
-    for (const [key, value] of body) {
-        if (!key.endsWith('-Hash'))
-            continue;
-        const algorithm = hashAlgorithmFromOid(key.slice(0, -'-Hash'.length));
-        if (algorithm)
-            return { version, hashAlgorithm: algorithm, hashBase64: value };
-    }
-    throw invalid('unable to read package hash information (no SHA-256, SHA-384 or SHA-512 hash line)');
-}
-/**
- * Decodes the hash leniently, as .NET's Convert.FromBase64String does (white space ignored).
- * Returns undefined when it is not base64: NuGet reports that as an integrity failure.
- */
-function decodeContentHash(content) {
-    const compact = content.hashBase64.replace(/[\s]/g, '');
-    if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact))
-        return undefined;
-    return Buffer.from(compact, 'base64');
-}
-/** Lines as .NET's StreamReader.ReadLine returns them: a final line break adds no empty line. */
-function readLines(text) {
-    const lines = text.split(/\r\n|\r|\n/);
-    if (lines.length > 0 && lines[lines.length - 1] === '')
-        lines.pop();
-    return lines;
-}
-function truncate(text) {
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-;// CONCATENATED MODULE: ./src/verify/checks/integrity.ts
-
-
-
-
-
-
-const ADVICE = 'The package has changed since it was signed: rebuild and re-sign it, or get an untampered copy.';
-/**
- * Checks that the package content is what was signed: the hash named in the signature content
- * equals NuGet's hash of the archive without the signature entry (spec §3). A mismatch, or any
- * failure while hashing, is NU3008, always an error (NuGet's status Suspect). So is a signature
- * entry whose local header names another file than `.signature.p7s` (NuGet's IsSigned pre-check).
- *
- * Also cross-checks each entry's local header against the central directory (NUPKG008, a
- * warning: NuGet's verdict does not depend on it). Throws NU3000/NU3007 when the content cannot
- * be read (an ill-formed signature, not tampering).
- */
-async function checkIntegrity(archive, signatureRecord, content) {
-    if (!content) {
-        throw new errors_NupkgSigningError('NU3000', 'The package signature has no content (a detached signature); NuGet cannot read its package hash.');
-    }
-    const parsed = parseSignatureContent(content);
-    const expected = decodeContentHash(parsed);
-    const tampered = (what) => [issues_issue('NU3008', 'error', `${what} ${ADVICE}`)];
-    if (!expected)
-        return tampered('The package integrity check failed: the signed package hash is not valid base64.');
-    // NuGet's IsSigned pre-check: the signature's local header must name `.signature.p7s` too.
-    const notSigned = await signatureLocalHeaderMismatch(archive, signatureRecord);
-    if (notSigned)
-        return tampered(`The package integrity check failed: ${notSigned}.`);
-    let actual;
-    const mismatches = [];
-    try {
-        actual = await computeSignedPackageHash(archive, signatureRecord, parsed.hashAlgorithm, {
-            onLocalHeader: (record, head) => {
-                const mismatch = localHeaderMismatch(record, head);
-                if (mismatch)
-                    mismatches.push(mismatch);
-            },
-        });
-    }
-    catch (error) {
-        if (error instanceof errors_NupkgSigningError && error.code === 'NU3008')
-            return tampered(error.message);
-        throw error;
-    }
-    // Checks that the central directory and the local headers describe the same entries.
-    const crossCheck = mismatches.length
-        ? [
-            issues_issue('NUPKG008', 'warning', `The central directory and the local file headers disagree (${mismatches.slice(0, 3).join('; ')}${mismatches.length > 3 ? `; and ${mismatches.length - 3} more` : ''}): the archive is damaged or crafted to show different files to different tools. Rebuild it.`),
-        ]
-        : [];
-    if (actual.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(actual, expected)) {
-        return [
-            ...tampered(`The package integrity check failed: the ${parsed.hashAlgorithm.toUpperCase()} hash of the package content does not match the signed hash.`),
-            ...crossCheck,
-        ];
-    }
-    return crossCheck;
-}
-
-;// CONCATENATED MODULE: ./src/certificate-rules/describe-certificate.ts
-/** How messages name a certificate: subject, SHA-256 fingerprint and validity, as NuGet prints them. */
-function describeCertificate(certificate) {
-    return `'${certificate.subject}' (SHA-256 ${certificate.fingerprintSha256}, valid ${isoDate(certificate.notBefore)} to ${isoDate(certificate.notAfter)})`;
-}
-function isoDate(date) {
-    return date.toISOString().replace('.000Z', 'Z');
-}
-
-;// CONCATENATED MODULE: ./src/certificate-rules/certificate-requirements.ts
-
-
-const SHA2_RSA_SIGNATURES = new Set([
-    oids_OID.sha256WithRSAEncryption,
-    oids_OID.sha384WithRSAEncryption,
-    oids_OID.sha512WithRSAEncryption,
-]);
-const CODES = {
-    signing: { algorithm: 'NU3013', key: 'NU3014', notYetValid: 'NU3017' },
-    timestamping: { algorithm: 'NU3022', key: 'NU3023', notYetValid: 'NU3025' },
-};
-/**
- * The certificate properties NuGet requires of a signing certificate (nuget-signing-spec.md §4.5:
- * NU3013, NU3014, NU3015, NU3017) or of a timestamping certificate (§5.4: NU3022, NU3023,
- * NU3025). `now` is the verification time.
- */
-function checkCertificateRequirements(certificate, role, now) {
-    const codes = CODES[role];
-    const who = `The ${role === 'signing' ? 'signing' : 'timestamp'} certificate ${describeCertificate(certificate)}`;
-    const problems = [];
-    if (!SHA2_RSA_SIGNATURES.has(certificate.signatureAlgorithmOid)) {
-        problems.push({
-            code: codes.algorithm,
-            message: `${who} is signed with an unsupported algorithm (${certificate.signatureAlgorithmOid}); NuGet requires SHA-256, SHA-384 or SHA-512 with RSA.`,
-        });
-    }
-    const bits = certificate.publicKey.rsaModulusBits;
-    if (certificate.publicKey.algorithmOid !== oids_OID.rsaEncryption ||
-        bits === undefined ||
-        bits < 2048) {
-        problems.push({
-            code: codes.key,
-            message: certificate.publicKey.algorithmOid === oids_OID.rsaEncryption
-                ? `${who} has a ${bits ?? 0}-bit RSA key; NuGet requires RSA with at least 2048 bits.`
-                : `${who} does not have an RSA key; NuGet requires RSA with at least 2048 bits.`,
-        });
-    }
-    if (role === 'signing' && certificate.extendedKeyUsage?.oids.includes(oids_OID.lifetimeSigning)) {
-        problems.push({
-            code: 'NU3015',
-            message: `${who} has the lifetime signing EKU (1.3.6.1.4.1.311.10.3.13), which NuGet does not support.`,
-        });
-    }
-    if (certificate.notBefore.getTime() > now.getTime()) {
-        problems.push({
-            code: codes.notYetValid,
-            message: `${who} is not yet valid: certificate not yet valid until ${certificate.notBefore.toISOString().slice(0, 10)}.`,
-        });
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./src/certificate-rules/nuget-org-certificate.ts
-
-
-
-/**
- * nuget.org's certificate rules, one rule set shared by `sign`'s pre-check, `policy check` (for
- * registered certificates) and the nuget.org preset of `verify`. Each rule quotes the sentence of
- * the seed document it enforces (shared/seeds/signed-packages.md, "Signature requirements on
- * nuget.org"); docs/nuget-org-rules.md lists them with their tests.
- */
-const NUGET_ORG_RULES = {
-    key: 'Must have an RSA public key 2048 bits or greater.',
-    validity: 'Must be within its validity period per current UTC time at time of package validation on nuget.org.',
-    selfIssued: 'Packages signed with self-issued certificates are rejected.',
-    codeSigningPurpose: 'The author signing certificate must be valid for code signing.',
-    timestampingPurpose: 'The timestamp certificate must be valid for timestamping.',
-    // Not in the seed's list, but what its "chain to a trusted root authority" means in practice:
-    // NuGet's own certificate requirements (nuget-signing-spec.md §4.5, §9.2), which nuget.org runs.
-    algorithm: 'NuGet requires a certificate signed with SHA-256, SHA-384 or SHA-512 with RSA.',
-    lifetimeSigning: 'NuGet does not support the lifetime signing EKU.',
-};
-const nuget_org_certificate_CODES = {
-    signing: { algorithm: 'NU3013', key: 'NU3014', chain: 'NU3018', expired: 'NU3037' },
-    timestamping: { algorithm: 'NU3022', key: 'NU3023', chain: 'NU3028', expired: 'NU3028' },
-};
-const PURPOSE = {
-    signing: { oid: oids_OID.codeSigning, rule: 'codeSigningPurpose' },
-    timestamping: { oid: oids_OID.timeStamping, rule: 'timestampingPurpose' },
-};
-/**
- * Every nuget.org rule `certificate` breaks in its `role`. Validity is judged at `at` (the time of
- * validation on nuget.org: now, or `--at`) when given; without it (a registered certificate with
- * no package yet) only the certificate's own properties are judged.
- */
-function checkNugetOrgCertificate(certificate, role, at) {
-    const codes = nuget_org_certificate_CODES[role];
-    const findings = [];
-    const add = (rule, code, what) => findings.push({ rule, code, message: `${what} (nuget.org: "${NUGET_ORG_RULES[rule]}")` });
-    // NuGet's own requirements; not-yet-valid is judged with validity below.
-    const requirements = checkCertificateRequirements(certificate, role, at ?? certificate.notBefore);
-    for (const problem of requirements) {
-        const rule = problem.code === codes.algorithm
-            ? 'algorithm'
-            : problem.code === codes.key
-                ? 'key'
-                : problem.code === 'NU3015'
-                    ? 'lifetimeSigning'
-                    : 'validity';
-        add(rule, problem.code, problem.message.replace(/\.$/, ''));
-    }
-    const who = `The ${role === 'signing' ? 'signing' : 'timestamp'} certificate ${describeCertificate(certificate)}`;
-    const purpose = PURPOSE[role];
-    const usages = certificate.extendedKeyUsage?.oids;
-    if (usages !== undefined && !usages.includes(purpose.oid)) {
-        add(purpose.rule, codes.chain, `${who} ${describeMissingUsage(usages, purpose.oid)}`);
-    }
-    if (isSelfIssuedCertificate(certificate)) {
-        add('selfIssued', codes.chain, `${who} is self-issued`);
-    }
-    if (at !== undefined && certificate.notAfter.getTime() < at.getTime()) {
-        add('validity', codes.expired, `${who} expired on ${nuget_org_certificate_isoDate(certificate.notAfter)}`);
-    }
-    return findings;
-}
-/**
- * Self-issued in RFC 5280's sense (subject equals issuer) and signed by its own key as far as the
- * key identifiers tell: a test certificate made with New-SelfSignedCertificate or openssl req.
- */
-function isSelfIssuedCertificate(certificate) {
-    if (!certificate.isSelfIssued)
-        return false;
-    const { subjectKeyIdentifier: ski, authorityKeyIdentifier: aki } = certificate;
-    return ski === undefined || aki === undefined || Buffer.from(ski).equals(aki);
-}
-function nuget_org_certificate_isoDate(date) {
-    return date.toISOString().slice(0, 10);
-}
-
-;// CONCATENATED MODULE: ./src/verify/checks/nuget-org-rules.ts
-
-
-/**
- * The rules nuget.org applies on top of the client's verification (seed "Signature requirements
- * on nuget.org"; nuget-signing-spec.md §9.2, §9.4), for the author signature and its timestamp:
- *
- * - validity per current UTC time: the client accepts a certificate that expired after a valid
- *   timestamp, nuget.org refuses it when the package is pushed (NotTimeValid: "reject at ingestion
- *   only"), and keeps serving versions it already has;
- * - self-issued certificates are rejected whatever the local trust roots say (at ingestion; a
- *   published version is only warned about, as the revalidation job does for "other" states).
- *
- * The other rules of the seed (key size, purpose, algorithm) are the client's own requirements
- * and are reported by the signature's evaluation already.
- */
-function checkNugetOrgRules(signer, timestamp, stage, now) {
-    const issues = [];
-    const report = (certificate, role) => {
-        // The author signature is the primary one; its timestamp's certificate is the TSA's.
-        const signature = role === 'signing' ? 'primary' : 'primary-timestamp';
-        const issue = (code, level, message) => ({
-            ...issues_issue(code, level, message),
-            signature,
-        });
-        for (const finding of checkNugetOrgCertificate(certificate, role, now)) {
-            if (!SERVER_ONLY_RULES.has(finding.rule))
-                continue;
-            if (finding.rule === 'validity') {
-                if (stage === 'published')
-                    continue;
-                issues.push(issue(finding.code, 'error', expiredMessage(finding.message, role, timestamp)));
-            }
-            else {
-                const level = stage === 'submission' ? 'error' : 'warning';
-                issues.push(issue(finding.code, level, selfIssuedMessage(finding.message, role, stage)));
-            }
-        }
-    };
-    report(signer, 'signing');
-    if (timestamp)
-        report(timestamp.tsa, 'timestamping');
-    return issues;
-}
-const SERVER_ONLY_RULES = new Set([
-    'validity',
-    'selfIssued',
-]);
-function expiredMessage(finding, role, timestamp) {
-    const restore = timestamp
-        ? ` The package stays valid for restore (--policy verify) because it is timestamped ${timestamp.genTime.toISOString().slice(0, 10)}, and nuget.org keeps serving versions it already has (--published).`
-        : '';
-    const fix = role === 'signing'
-        ? 'Renew the certificate, register the new one on nuget.org and sign again.'
-        : 'Sign again with a timestamp server whose certificate is current.';
-    return `nuget.org checks certificates when the package is pushed: ${finding}. ${fix}${restore}`;
-}
-function selfIssuedMessage(finding, role, stage) {
-    const what = role === 'signing' ? 'code-signing' : 'timestamping';
-    const consequence = stage === 'submission'
-        ? `nuget.org rejects it whatever roots this machine trusts. Sign with a ${what} certificate from a public certificate authority.`
-        : 'nuget.org would not have accepted it on upload; its revalidation reports it.';
-    return `${finding}; ${consequence}`;
 }
 
 ;// CONCATENATED MODULE: ./src/verify/checks/signature-attributes.ts
@@ -51303,11 +51243,13 @@ function pssParameters(parameters) {
             const inner = childrenOf(field)[0];
             if (!inner)
                 continue;
-            if (field.idBlock.tagNumber === 0) {
+            if (tagNumber(field.tag) === 0) {
                 hash = DIGESTS[readOid(childrenOf(inner)[0], 'PSS hash algorithm')] ?? '';
             }
-            else if (field.idBlock.tagNumber === 2) {
-                saltLength = Number(inner.valueBlock.valueDec);
+            else if (tagNumber(field.tag) === 2) {
+                // Only an INTEGER (or ENUMERATED) has a value; anything else is no salt length.
+                const numeric = isUniversal(inner, tags_TAG.integer) || isUniversal(inner, tags_TAG.enumerated);
+                saltLength = numeric ? integerValue(inner) : NaN;
             }
         }
     }
@@ -55604,6 +55546,10 @@ function decodeRequired(bytes, what) {
         throw new StructureError(`${what} is not valid ASN.1`);
     return decoded.block;
 }
+/** The exact bytes (tag, length and contents) the block was decoded from, as a fresh copy. */
+function encoded(block) {
+    return Uint8Array.from(block.valueBeforeDecodeView);
+}
 /** Children of a SEQUENCE/SET or of a constructed context tag; `what` names it in errors. */
 function ber_fields_children(block, what) {
     const value = block?.valueBlock?.value;
@@ -56202,7 +56148,7 @@ function readSafeContents(bytes, password, contents, depth, macVerified) {
         const bagId = oid(child(bag, 0, 'SafeBag'), 'SafeBag type');
         const value = explicit(child(bag, 1, 'SafeBag'), 0, 'SafeBag value');
         if (bagId === OIDS.keyBag) {
-            contents.privateKeys.push(Buffer.from(encodedBytes(value)));
+            contents.privateKeys.push(Buffer.from(encoded(value)));
         }
         else if (bagId === OIDS.shroudedKeyBag) {
             const algorithm = child(value, 0, 'EncryptedPrivateKeyInfo');
@@ -56220,7 +56166,7 @@ function readSafeContents(bytes, password, contents, depth, macVerified) {
         else if (bagId === OIDS.safeContentsBag) {
             if (depth >= MAX_NESTING)
                 throw new StructureError('SafeContents are nested too deeply');
-            readSafeContents(encodedBytes(value), password, contents, depth + 1, macVerified);
+            readSafeContents(encoded(value), password, contents, depth + 1, macVerified);
         }
         // CRL and secret bags carry nothing signing needs.
     }
