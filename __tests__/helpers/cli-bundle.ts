@@ -4,7 +4,7 @@
  * with a link to the repo's trustedroots/ beside it (the bundle looks for it above itself).
  * NUPKG_SIGNING_CLI_BUNDLE=path/index.js uses that bundle instead (e.g. one built earlier).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,4 +33,22 @@ export function buildCliBundle(): CliBundle {
     path: join(out, 'index.js'),
     dispose: () => rmSync(out, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Runs the bundle without blocking this process (servers the test started here, a TSA or a key
+ * service, must keep answering), with exactly the environment given.
+ */
+export async function runCliBundle(
+  bundle: CliBundle,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bundle.path, ...args], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const status = await new Promise<number | null>((done) => child.on('close', done));
+  return { status, stdout, stderr };
 }

@@ -3,14 +3,13 @@
  * only the fake key service holds, a loopback TSA, the CLI and action bundles, and the two
  * verifiers every signed package must pass (ours and `dotnet nuget verify --all`).
  */
-import { spawn } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSigning, type SignRunOptions } from '../../src/run/sign-run.js';
 import type { KeyInputs } from '../../src/run/key-inputs.js';
 import { buildActionBundle } from './action-bundle.js';
-import { buildCliBundle, type CliBundle } from './cli-bundle.js';
+import { buildCliBundle, runCliBundle, type CliBundle } from './cli-bundle.js';
 import { createShadowSdk, haveDotnet, runDotnet, type DotnetRun } from './dotnet-shadow-sdk.js';
 import { createTestPki, type TestCertificate, type TestPki } from './pki.js';
 import { createTimestampAuthority } from './tsa.js';
@@ -72,17 +71,8 @@ export async function createCloudSigningFixture(dir: string): Promise<CloudSigni
     : undefined;
   let counter = 0;
 
-  const node: CloudSigningFixture['node'] = async (args, env = {}) => {
-    const child = spawn(process.execPath, [cli.path, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const status = await new Promise<number | null>((done) => child.on('close', done));
-    return { status, stdout, stderr };
-  };
+  const node: CloudSigningFixture['node'] = (args, env = {}) =>
+    runCliBundle(cli, args, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env });
 
   const newPackage = (name: string) => {
     const folder = join(dir, `work-${++counter}`);

@@ -3,7 +3,7 @@
  * CLI bundle and from the action bundle, verified by us and by `dotnet nuget verify --all`, with
  * the PIN in no output stream and on no command line; and the setup mistakes users make.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { runSigning, type SignRunOptions } from '../../src/run/sign-run.js';
 import type { Pkcs11Target } from '../../src/sign/pkcs11/pkcs11-signer.js';
 import { commandLines } from '../helpers/action-bundle.js';
 import { runActionAsRunner } from '../helpers/action-inputs.js';
-import { buildCliBundle, type CliBundle } from '../helpers/cli-bundle.js';
+import { buildCliBundle, runCliBundle, type CliBundle } from '../helpers/cli-bundle.js';
 import {
   createShadowSdk,
   haveDotnet,
@@ -151,19 +151,11 @@ function recordingTool(): { program: string; argvLog: string } {
 }
 
 /** The CLI bundle, asynchronously: the loopback TSA in this process must keep answering. */
-async function node(
+function node(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli.path, ...args], {
-    env: { ...process.env, SOFTHSM2_CONF: softhsmConf, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const status = await new Promise<number | null>((done) => child.on('close', done));
-  return { status, stdout, stderr };
+  return runCliBundle(cli, args, { ...process.env, SOFTHSM2_CONF: softhsmConf, ...env });
 }
 
 async function verifiedByUs(path: string): Promise<{ valid: boolean }> {
