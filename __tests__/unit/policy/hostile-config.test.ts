@@ -22,7 +22,12 @@ const CPU_BOUND_SECONDS = 10;
 const QUICK_MS = 2000;
 /** For refusals that lex a whole file first (up to 2 MiB), on a shared machine. */
 const LEXING_MS = 5000;
-const MEMORY_BOUND_MIB = 200;
+/**
+ * What one call may add to a fresh process's peak RSS. The bound was "the process under 200 MiB"
+ * with about 85 MiB of it the test harness (Node, tsx and the policy modules, which measure 85-92
+ * MiB from run to run): what the call adds is what a hostile file controls, so that is measured.
+ */
+const MEMORY_GROWTH_BOUND_MIB = 115;
 
 /** Accounts with a certificate each, and a rule per account, up to `bytes` of YAML. */
 function generatedPolicy(bytes: number): { text: string; accounts: number } {
@@ -70,22 +75,28 @@ function fifo(name: string): string {
 }
 
 /**
- * Peak RSS of a fresh Node process (with tsx, ~85 MiB on its own) that runs `call` on a module of
- * src/: the memory a CLI run would need, measured without this test runner's heap.
+ * How much a fresh Node process's peak RSS grows while it runs `call` on a module of src/, over
+ * what it had after importing the module: the memory the call needs, measured without this test
+ * runner's heap and without the harness's own, varying, start-up.
  */
-function peakRssMiB(module: string, call: string, argument: string): { mib: number; out: string } {
+function peakRssGrowthMiB(
+  module: string,
+  call: string,
+  argument: string,
+): { mib: number; out: string } {
   const probe = temp.write(
     `probe-${Math.random().toString(36).slice(2)}.mts`,
     `${CHILD_PEAK_RSS.imports}\n` +
       `import * as m from ${JSON.stringify(pathToFileURL(resolve(module)).href)};\n` +
+      `const base = ${CHILD_PEAK_RSS.expression};\n` +
       `try { ${call}; console.log('loaded'); } catch (e) { console.log(e.code, e.message); }\n` +
-      `console.log('maxRSS', ${CHILD_PEAK_RSS.expression});\n`,
+      `console.log('growth', ${CHILD_PEAK_RSS.expression} - base);\n`,
   );
   const result = spawnSync(process.execPath, ['--import', 'tsx', probe, argument], {
     encoding: 'utf8',
     timeout: 60_000,
   });
-  const kib = Number(/maxRSS (\d+)/.exec(result.stdout)?.[1] ?? Number.NaN);
+  const kib = Number(/growth (\d+)/.exec(result.stdout)?.[1] ?? Number.NaN);
   return { mib: kib / 1024, out: result.stdout };
 }
 
@@ -94,7 +105,7 @@ describe('a policy file', () => {
     `accounts:\n  contoso:\n    certificates:\n      - file: ${file}\npackages:\n  - id: Contoso.*\n    owners: [contoso]\n`;
 
   describe('of generated size', () => {
-    it('of 1 MB (4,000+ accounts) loads in bounded CPU time and under 200 MiB', () => {
+    it(`of 1 MB (4,000+ accounts) loads in bounded CPU time adding under ${MEMORY_GROWTH_BOUND_MIB} MiB`, () => {
       const { text, accounts } = generatedPolicy(1_000_000);
       const file = temp.write('policy-1mb.yml', text);
       const { value: policy, seconds } = cpuSeconds(() => loadPolicyFile(file));
@@ -102,13 +113,13 @@ describe('a policy file', () => {
       expect(policy.packages).toHaveLength(accounts);
       expect(seconds).toBeLessThan(CPU_BOUND_SECONDS);
 
-      const { mib, out } = peakRssMiB(
+      const { mib, out } = peakRssGrowthMiB(
         'src/policy/signer-policy/load-policy.ts',
         'm.loadPolicyFile(process.argv[2])',
         file,
       );
       expect(out).toMatch(/^loaded$/m);
-      expect(mib).toBeLessThan(MEMORY_BOUND_MIB);
+      expect(mib).toBeLessThan(MEMORY_GROWTH_BOUND_MIB);
     });
 
     it(`of 5 MB, over the ${LIMITS.maxPolicyTokens}-token budget, is refused while lexing, at the line`, () => {
@@ -130,20 +141,20 @@ describe('a policy file', () => {
       { shape: 'unclosed brackets, cut by the next line', line: `- ${'['.repeat(60)}` },
       { shape: 'a valid flow list of one-letter items', line: `- [${'a, '.repeat(20)}a]` },
     ])(
-      `of 2 MiB made of $shape is refused within the token or problem budget, the process under ${MEMORY_BOUND_MIB} MiB`,
+      `of 2 MiB made of $shape is refused within the token or problem budget, adding under ${MEMORY_GROWTH_BOUND_MIB} MiB to the process`,
       ({ line }) => {
         const text = `${line}\n`.repeat(Math.floor(LIMITS.maxPolicyFileBytes / (line.length + 1)));
         const file = temp.write(`tokens-${line.length}.yml`, text);
         expect(quickRefusal(() => loadPolicyFile(file), LEXING_MS).message).toMatch(
           /more than \d+ YAML tokens|stopped reading after \d+ problems/,
         );
-        const { mib, out } = peakRssMiB(
+        const { mib, out } = peakRssGrowthMiB(
           'src/policy/signer-policy/load-policy.ts',
           'm.loadPolicyFile(process.argv[2])',
           file,
         );
         expect(out).toMatch(/^NUPKG005 /m);
-        expect(mib).toBeLessThan(MEMORY_BOUND_MIB);
+        expect(mib).toBeLessThan(MEMORY_GROWTH_BOUND_MIB);
       },
     );
 
@@ -274,20 +285,20 @@ describe('a policy file', () => {
 describe('a RepositorySignatures file', () => {
   const header = '{\n  "allRepositorySigned": false,\n  "signingCertificates": ';
 
-  it('of 287 MB is refused while reading, the process staying under 200 MiB', () => {
+  it(`of 287 MB is refused while reading, adding under ${MEMORY_GROWTH_BOUND_MIB} MiB to the process`, () => {
     // Sparse: a valid start, then zeros the reader must not hold.
     const file = temp.write('repository-signatures-287mb.json', `${header}[`);
     truncateSync(file, 287 * 1024 * 1024);
     expect(quickRefusal(() => loadRepositoryCertificates({ file })).message).toMatch(
       new RegExp(`larger than ${LIMITS.maxRepositorySignaturesBytes} bytes`),
     );
-    const { mib, out } = peakRssMiB(
+    const { mib, out } = peakRssGrowthMiB(
       'src/policy/repository-certificates.ts',
       'm.loadRepositoryCertificates({ file: process.argv[2] })',
       file,
     );
     expect(out).toMatch(/^NUPKG005 /m);
-    expect(mib).toBeLessThan(MEMORY_BOUND_MIB);
+    expect(mib).toBeLessThan(MEMORY_GROWTH_BOUND_MIB);
   });
 
   it('nested 100,000 levels deep is refused with the line', () => {
